@@ -1,0 +1,141 @@
+/**
+ * The one configuration schema. `config/default.toml` documents every key with its unit and
+ * reason; this file states the types, ranges and defaults. Unknown keys are errors (a typo must
+ * not silently fall back to a default).
+ */
+import { z } from 'zod';
+
+const port = z.number().int().min(0).max(65535);
+const positiveInt = z.number().int().positive();
+const ms = z.number().int().nonnegative();
+
+const xmpp = z
+  .object({
+    /** RFC 6120 §13.12: servers must accept at least 10 000 bytes; we refuse above this. */
+    max_stanza_bytes: positiveInt.default(65_536),
+  })
+  .strict();
+
+const actors = z
+  .object({
+    /** Capacity of a user or push-node actor's mailbox; a send beyond it is refused at once. */
+    mailbox_capacity: positiveInt.default(256),
+    /** Capacity of each APNS sender actor's mailbox (notifications waiting for a stream). */
+    sender_mailbox_capacity: positiveInt.default(8_192),
+    /** An actor idle this long is stopped; it reloads its state from LMDB on the next message. */
+    passivate_after_ms: ms.default(300_000),
+    /** Children per shard parent: nact copies a parent's children map on every message it handles. */
+    shard_size: positiveInt.max(10_000).default(1_000),
+  })
+  .strict();
+
+const store = z
+  .object({
+    /** LMDB environment folder, created on first start. */
+    path: z.string().min(1).default('./data/herald-lmdb'),
+    /** LMDB map size in MiB: the upper bound of the database file. */
+    map_size_mib: positiveInt.default(1_024),
+  })
+  .strict();
+
+const xmppServer = z
+  .object({
+    /** Domain of the XMPP server Herald serves (publishes leave from this JID). */
+    domain: z.string().min(1).default('localhost'),
+    /** XEP-0357 §7 summary: include `last-message-sender`. */
+    include_sender: z.boolean().default(true),
+    /** XEP-0357 §7 summary: include `last-message-body` (privacy: off keeps bodies off Apple/Google). */
+    include_body: z.boolean().default(true),
+    /** How long to wait for the App Server's answer to a publish before counting it as `wait`. */
+    publish_timeout_ms: positiveInt.default(10_000),
+  })
+  .strict();
+
+const appServer = z
+  .object({
+    /** JID of the pubsub service that hosts `push` nodes in this engine. */
+    jid: z.string().min(1).default('push.localhost'),
+  })
+  .strict();
+
+const apns = z
+  .object({
+    /** Provider endpoint: https://api.push.apple.com (prod) or the sandbox; ignored while the simulator is used. */
+    endpoint: z.string().url().default('https://api.push.apple.com'),
+    /** Extra CA to trust for the endpoint (PEM file), e.g. a simulator's certificate. */
+    ca_file: z.string().optional(),
+    /** Token auth (.p8, ES256): Apple team id (10 characters). */
+    team_id: z.string().min(1).default('HERALDTEAM'),
+    /** Token auth: key id shown by Apple for the .p8 key. */
+    key_id: z.string().min(1).default('HERALDKEY1'),
+    /** Token auth: path of the .p8 private key (PKCS#8 PEM). Generated for the simulator if missing. */
+    key_file: z.string().min(1).default('./data/apns-auth-key.p8'),
+    /** Default apns-topic (bundle id) when a notification names none. */
+    default_topic: z.string().min(1).default('com.example.herald'),
+    /** Persistent HTTP/2 connections, one sender actor each. */
+    connections: positiveInt.max(64).default(2),
+    /** Our own in-flight cap per connection; the peer's MAX_CONCURRENT_STREAMS lowers it further. */
+    max_in_flight: positiveInt.max(1_000).default(100),
+    /** A request unanswered this long is reported as a timeout (never retried blindly). */
+    request_timeout_ms: positiveInt.default(5_000),
+    /** Transport failures (connection lost, REFUSED_STREAM, GOAWAY) retried per notification. */
+    transport_retries: z.number().int().min(0).max(10).default(2),
+    /** JWT refresh age in seconds: Apple wants 20 < age < 60 minutes. */
+    jwt_refresh_s: z.number().int().min(1_201).max(3_599).default(3_000),
+    /** Seconds a notification stays valid at Apple (apns-expiration = now + this); 0 = deliver once. */
+    expiration_s: z.number().int().nonnegative().default(86_400),
+    /** Wait before reconnecting a lost connection (doubles up to 30 s, with jitter). */
+    reconnect_backoff_ms: positiveInt.default(250),
+  })
+  .strict();
+
+const rest = z
+  .object({
+    enabled: z.boolean().default(true),
+    /** Listen address; loopback by default. */
+    bind: z.string().min(1).default('127.0.0.1'),
+    port: port.default(8443),
+    /** PEM files; a self-signed pair is generated in `generated_cert_dir` if unset. */
+    cert_file: z.string().optional(),
+    key_file: z.string().optional(),
+    generated_cert_dir: z.string().default('./data/tls'),
+    /** Largest accepted request body: MongooseIM's requests are well under 4 KiB. */
+    body_limit_bytes: positiveInt.default(16_384),
+  })
+  .strict();
+
+const apnsSimulator = z
+  .object({
+    /** Start the bundled APNS simulator in-process and send every APNS request to it. */
+    enabled: z.boolean().default(true),
+    bind: z.string().min(1).default('127.0.0.1'),
+    /** 0 = any free port. */
+    port: port.default(0),
+    /** MAX_CONCURRENT_STREAMS advertised once a valid token was seen (Apple: 500–1500). */
+    max_concurrent_streams: positiveInt.default(1_000),
+    /** Accept every well-formed request without token checks (benchmarks). */
+    accept_all: z.boolean().default(false),
+    /** Added answer latency in ms, for load tests. */
+    latency_ms: ms.default(0),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    xmpp: xmpp.default(() => xmpp.parse({})),
+    actors: actors.default(() => actors.parse({})),
+    store: store.default(() => store.parse({})),
+    xmpp_server: xmppServer.default(() => xmppServer.parse({})),
+    app_server: appServer.default(() => appServer.parse({})),
+    apns: apns.default(() => apns.parse({})),
+    rest: rest.default(() => rest.parse({})),
+    simulators: z
+      .object({ apns: apnsSimulator.default(() => apnsSimulator.parse({})) })
+      .strict()
+      .default(() => ({ apns: apnsSimulator.parse({}) })),
+  })
+  .strict();
+
+export type HeraldConfig = z.infer<typeof configSchema>;
+export type ApnsConfig = HeraldConfig['apns'];
+export type ApnsSimulatorConfig = HeraldConfig['simulators']['apns'];

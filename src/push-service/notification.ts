@@ -1,0 +1,92 @@
+/**
+ * The contract between the App Server (and the REST API) and the Push Service role:
+ * a provider-neutral notification in, a definite outcome out.
+ *
+ * A provider *rejection* is a value (PushOutcome with ok=false): it was answered and must not be
+ * resent as is. A failure *to send* that survived the retry budget is also reported as a value,
+ * with a reason that says whether it is transient (the App Server answers `wait`).
+ */
+export type PushServiceName = 'apns' | 'fcm';
+export type PushMode = 'prod' | 'dev';
+
+export interface PushAlert {
+  title: string;
+  body: string;
+  badge?: number;
+  sound?: string;
+  /** APNS `aps.category`, FCM `click_action`. */
+  click_action?: string;
+  tag?: string;
+}
+
+export interface PushNotification {
+  service: PushServiceName;
+  /** The provider's device token (APNS: 64+ hex characters). */
+  device_id: string;
+  mode: PushMode;
+  /** APNS apns-topic; the pool's default topic when absent. */
+  topic?: string;
+  /** normal → APNS 5, high → APNS 10; unset = alert 10, background 5. */
+  priority?: 'normal' | 'high';
+  /** Seconds the provider may keep the notification; unset = the configured default. */
+  time_to_live?: number;
+  mutable_content?: boolean;
+  /** Visible notification; absent = silent (background) push. */
+  alert?: PushAlert;
+  /** Custom data; APNS: merged beside `aps`; FCM: `data` map. */
+  data?: Record<string, unknown>;
+  /** APNS apns-collapse-id (≤ 64 bytes). */
+  collapse_id?: string;
+  /** Pool selection by tags (later issue). */
+  tags?: string[];
+}
+
+/**
+ * Why a push did not end in a delivery. These are MongoosePush's v3 reasons, so the REST API
+ * maps them 1:1 and the App Server maps them to XMPP errors (unregistered → cancel, transient → wait).
+ */
+export type PushFailureReason =
+  | 'invalid_request'
+  | 'invalid_notification'
+  | 'no_matching_pool'
+  | 'unregistered'
+  | 'payload_too_large'
+  | 'too_many_requests'
+  | 'service_internal'
+  | 'internal_config'
+  | 'unable_to_connect'
+  | 'connection_lost'
+  | 'unspecified'
+  | 'request_timeout';
+
+export type PushOutcome =
+  | { ok: true; /** apns-id (APNS) or message name (FCM). */ id: string }
+  | {
+      ok: false;
+      reason: PushFailureReason;
+      /** The provider's own reason string (e.g. "BadDeviceToken"), when it answered. */
+      providerReason?: string;
+      /** The provider's HTTP status, when it answered. */
+      status?: number;
+      /** APNS 410: when the token stopped being valid (ms since epoch). */
+      timestamp?: number;
+    };
+
+/** Reasons that are worth trying again later (XMPP `wait`); every other failure is final. */
+export const TRANSIENT_REASONS: ReadonlySet<PushFailureReason> = new Set([
+  'too_many_requests',
+  'service_internal',
+  'unable_to_connect',
+  'connection_lost',
+  'request_timeout',
+  'unspecified',
+]);
+
+export interface PushDispatcher {
+  /**
+   * Sends one notification and resolves with its outcome. Throws HeraldError
+   * `HERALD_MAILBOX_FULL` at once when every sender's mailbox is full (backpressure:
+   * REST answers 429, XMPP answers wait/resource-constraint).
+   */
+  send(notification: PushNotification): Promise<PushOutcome>;
+}
