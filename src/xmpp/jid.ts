@@ -1,0 +1,33 @@
+/**
+ * JIDs (RFC 7622) through @xmpp/jid, which lower-cases the local part and domain. Bad input
+ * becomes `modify/jid-malformed` (RFC 6120 §8.3.3.8).
+ */
+import { parse, type JID } from '@xmpp/jid';
+import { StanzaError } from './stanza-error.js';
+
+/** RFC 7622 §3.1: each part is at most 1023 octets. */
+const MAX_PART_BYTES = 1023;
+
+export function parseJid(text: string | undefined): JID {
+  if (!text) throw new StanzaError('jid-malformed', 'modify', 'a JID is required');
+  let jid: JID;
+  try {
+    jid = parse(text);
+  } catch {
+    throw new StanzaError('jid-malformed', 'modify', `not a JID: ${text.slice(0, 64)}`);
+  }
+  for (const part of [jid.local, jid.domain, jid.resource]) {
+    if (part && Buffer.byteLength(part) > MAX_PART_BYTES) {
+      throw new StanzaError('jid-malformed', 'modify', 'a JID part is longer than 1023 bytes');
+    }
+  }
+  if (/[\s@/]/.test(jid.domain) || jid.domain.length === 0) {
+    throw new StanzaError('jid-malformed', 'modify', `bad domain in ${text.slice(0, 64)}`);
+  }
+  return jid;
+}
+
+/** The normalised bare JID string (`local@domain` or `domain`). */
+export function bareJid(text: string | undefined): string {
+  return parseJid(text).bare().toString();
+}

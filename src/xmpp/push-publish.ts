@@ -1,0 +1,25 @@
+/**
+ * The notification publish of XEP-0357 §5 (server → App Server), as data. The XMPP Server role
+ * produces it; the App Server role consumes it. When both roles live in this engine the value
+ * goes straight from the user's actor to the node's actor, never serialised; otherwise it is
+ * built into / parsed from the `<iq type='set'><pubsub><publish>` stanza.
+ */
+export interface PushSummary {
+  /** XEP-0357 §5 summary fields (urn:xmpp:push:summary); absent = not sent. */
+  'message-count'?: number;
+  'pending-subscription-count'?: number;
+  'last-message-sender'?: string;
+  'last-message-body'?: string;
+}
+
+export interface PushPublish {
+  /** Publisher JID: the user's server domain (XEP-0357 §5). */
+  from: string;
+  /** The pubsub service JID of the App Server. */
+  to: string;
+  /** The push node. */
+  node: string;
+  summary: PushSummary;
+  /** XEP-0357 §5 publish-options, copied from the client's `<enable/>` (single values). */
+  publishOptions: Record<string, string>;
+}
