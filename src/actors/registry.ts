@@ -48,6 +48,11 @@ export class ActorRegistry<M, R = void> {
     return this.cells.size;
   }
 
+  /** Shard parents spawned so far (each holds at most `shardSize` children). */
+  get shardCount(): number {
+    return this.shards.length;
+  }
+
   has(key: string): boolean {
     return this.cells.has(key);
   }

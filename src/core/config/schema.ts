@@ -48,6 +48,14 @@ const xmppServer = z
     include_body: z.boolean().default(true),
     /** How long to wait for the App Server's answer to a publish before counting it as `wait`. */
     publish_timeout_ms: positiveInt.default(10_000),
+    /** Registrations (devices) per account: every pushed message is published to each of them. */
+    max_registrations_per_user: positiveInt.max(1_000).default(32),
+    /** Publishes of one user awaiting the App Server at once; the user's actor waits beyond it. */
+    max_publishes_in_flight_per_user: positiveInt.default(16),
+    /** Publish IQs awaiting an answer from a remote App Server (all users); more are refused as `wait`. */
+    max_pending_publishes: positiveInt.default(10_000),
+    /** Longest `last-message-body` sent, in characters (code points); longer bodies are cut. */
+    body_max_chars: positiveInt.default(512),
   })
   .strict();
 
@@ -55,6 +63,11 @@ const appServer = z
   .object({
     /** JID of the pubsub service that hosts `push` nodes in this engine. */
     jid: z.string().min(1).default('push.localhost'),
+    /**
+     * Alert title when the summary names no `last-message-sender` (Prosody and ejabberd send none
+     * by default); MongooseIM uses the sender as the title and APNS/FCM alerts need one.
+     */
+    default_alert_title: z.string().min(1).default('New message'),
   })
   .strict();
 
@@ -101,6 +114,10 @@ const rest = z
     generated_cert_dir: z.string().default('./data/tls'),
     /** Largest accepted request body: MongooseIM's requests are well under 4 KiB. */
     body_limit_bytes: positiveInt.default(16_384),
+    /** ms from a request's headers to the end of its body; a trickling client is answered 408. */
+    body_timeout_ms: positiveInt.default(10_000),
+    /** HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS per client connection: bounds buffered bodies. */
+    max_streams_per_connection: positiveInt.max(10_000).default(1_000),
   })
   .strict();
 

@@ -1,0 +1,250 @@
+/**
+ * The App Server role (XEP-0357 §8; MongooseIM's mod_pubsub `push` node type bridged to the push
+ * service like mod_push_service_mongoosepush): a pubsub service whose `push` nodes turn each
+ * notification publish into one PushNotification for the PushDispatcher.
+ *
+ * Two ways in: `handleIq` for stanzas (a remote XMPP server, clients managing their nodes), and
+ * `publishLocal` for the XMPP Server role in the same engine (a PushPublish value, never
+ * serialised). Every refusal is a thrown StanzaError; `handleIq` turns any throw into
+ * `<iq type='error'>`, unexpected ones into internal-server-error, and never rejects.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Element } from '@xmpp/xml';
+import { ActorRegistry, type ActorRuntime } from '../actors/index.js';
+import type { HeraldConfig } from '../core/config/schema.js';
+import type { PushDispatcher } from '../push-service/notification.js';
+import type { HeraldStore } from '../store/lmdb-store.js';
+import { errorReply, iqPayload, resultReply } from '../xmpp/iq.js';
+import { bareJid } from '../xmpp/jid.js';
+import { NS } from '../xmpp/namespaces.js';
+import type { PushPublish } from '../xmpp/push-publish.js';
+import { badRequest, StanzaError } from '../xmpp/stanza-error.js';
+import { nodeInfo, serviceInfo } from './disco.js';
+import { nodeBehaviours, type NodeMessage, type NodeReply, type SendSettlement } from './node-actor.js';
+import {
+  affiliationsReply,
+  checkNodeName,
+  instantNodeReply,
+  parseAffiliationChanges,
+  parseCreate,
+  requireNodeName,
+} from './node-requests.js';
+import { PushNodeStore, type PushNodeRecord } from './node-store.js';
+import { dispatchFailureError, outcomeError } from './outcome-errors.js';
+import { parsePublishRequest } from './publish-request.js';
+import { nodeIdRequired, nodeNotFound, unsupported, wrongIqType } from './pubsub-errors.js';
+
+/** 96 random bits per instant node name (XEP-0060 §8.1.2): collisions are negligible. */
+const INSTANT_NODE_ID_BYTES = 12;
+
+/** XEP-0060 §5 feature names for the pubsub requests push nodes do not serve. */
+const UNSUPPORTED_PUBSUB: Readonly<Record<string, string>> = {
+  subscribe: 'subscribe',
+  unsubscribe: 'subscribe',
+  options: 'subscription-options',
+  items: 'retrieve-items',
+  retract: 'retract-items',
+  subscriptions: 'retrieve-subscriptions',
+  affiliations: 'retrieve-affiliations',
+  default: 'retrieve-default',
+};
+const UNSUPPORTED_OWNER: Readonly<Record<string, string>> = {
+  configure: 'config-node',
+  default: 'retrieve-default',
+  purge: 'purge-nodes',
+  subscriptions: 'manage-subscriptions',
+};
+
+export interface AppServerOptions {
+  config: Pick<HeraldConfig, 'app_server' | 'actors'>;
+  store: HeraldStore;
+  /** One AppServerRole per runtime: its actors use the names `node-*`. */
+  actors: ActorRuntime;
+  dispatcher: PushDispatcher;
+  /** Called when a node actor fails unexpectedly (before it is rebuilt from the store). */
+  onCrash?: (error: unknown, node: string) => void;
+}
+
+export class AppServerRole {
+  /** The pubsub service JID (config `app_server.jid`). */
+  readonly jid: string;
+  private readonly nodes: PushNodeStore;
+  private readonly registry: ActorRegistry<NodeMessage, NodeReply>;
+  private readonly inFlight = new Set<Promise<NodeReply>>();
+  private closed = false;
+
+  constructor(options: AppServerOptions) {
+    const { config } = options;
+    this.jid = config.app_server.jid;
+    this.nodes = new PushNodeStore(options.store);
+    const behaviours = nodeBehaviours({
+      nodes: this.nodes,
+      dispatcher: options.dispatcher,
+      mapping: { defaultAlertTitle: config.app_server.default_alert_title },
+    });
+    this.registry = new ActorRegistry(options.actors.system, behaviours, {
+      kind: 'node',
+      mailboxCapacity: config.actors.mailbox_capacity,
+      shardSize: config.actors.shard_size,
+      passivateAfterMs: config.actors.passivate_after_ms,
+      onCrash: options.onCrash,
+    });
+  }
+
+  /**
+   * Answers one IQ addressed to the service. Resolves with the result or error stanza; resolves
+   * undefined for an IQ result/error (RFC 6120 §8.2.3: those are never answered). Never rejects.
+   */
+  async handleIq(iq: Element): Promise<Element | undefined> {
+    const type = iq.attrs.type as string | undefined;
+    if (type !== 'get' && type !== 'set') return undefined;
+    try {
+      if (this.closed) throw shuttingDown();
+      return await this.route(iq, type);
+    } catch (e) {
+      return errorReply(iq, dispatchFailureError(e));
+    }
+  }
+
+  /**
+   * The notification publish of XEP-0357 §5 without XML. Resolves when the push service accepted
+   * the notification; throws the StanzaError `handleIq` would answer otherwise.
+   */
+  async publishLocal(publish: PushPublish): Promise<void> {
+    let settled: SendSettlement;
+    try {
+      if (!publish.node) throw nodeIdRequired();
+      const reply = await this.askExisting(checkNodeName(publish.node), { kind: 'publish', publish });
+      settled = await unwrap(reply, 'sending').settled;
+    } catch (e) {
+      throw dispatchFailureError(e); // a store failure, too, leaves here as a StanzaError
+    }
+    if ('thrown' in settled) throw dispatchFailureError(settled.thrown);
+    const error = outcomeError(settled.outcome);
+    if (error) throw error;
+  }
+
+  /** Node actors alive right now (diagnostics; idle ones are passivated). */
+  get liveNodeActors(): number {
+    return this.registry.size;
+  }
+
+  /** The stored node (diagnostics); undefined when it does not exist. */
+  node(name: string): PushNodeRecord | undefined {
+    return this.nodes.get(name);
+  }
+
+  /** Refuses new requests, lets node operations in flight finish, then stops the node actors. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.allSettled([...this.inFlight]);
+    this.registry.stopAll();
+  }
+
+  private async route(iq: Element, type: 'get' | 'set'): Promise<Element> {
+    const payload = iqPayload(iq);
+    const ns = payload.getNS();
+    if (ns === NS.DISCO_INFO) {
+      if (type !== 'get') throw wrongIqType('get', 'disco#info');
+      return resultReply(iq, this.discoInfo(payload));
+    }
+    if (ns !== NS.PUBSUB && ns !== NS.PUBSUB_OWNER) {
+      // RFC 6120 §8.4: a namespace the entity does not understand.
+      throw new StanzaError('service-unavailable', 'cancel');
+    }
+    const op = payload.getChildElements()[0];
+    if (!op) throw badRequest('an empty <pubsub/> request');
+    if (ns === NS.PUBSUB) return this.pubsubRequest(iq, type, op);
+    return this.ownerRequest(iq, type, op);
+  }
+
+  private discoInfo(query: Element): Element {
+    const node = query.attrs.node as string | undefined;
+    if (node === undefined) return serviceInfo();
+    if (!this.nodes.get(node)) throw nodeNotFound(node);
+    return nodeInfo(node);
+  }
+
+  private async pubsubRequest(iq: Element, type: string, op: Element): Promise<Element> {
+    if (op.name === 'create') {
+      if (type !== 'set') throw wrongIqType('set', 'create');
+      const owner = requester(iq);
+      const { node } = parseCreate(op);
+      if (node !== undefined) {
+        unwrap(await this.ask(node, { kind: 'create', owner }), 'done');
+        return resultReply(iq);
+      }
+      const instant = randomBytes(INSTANT_NODE_ID_BYTES).toString('base64url');
+      unwrap(await this.ask(instant, { kind: 'create', owner }), 'done');
+      return resultReply(iq, instantNodeReply(instant));
+    }
+    if (op.name === 'publish') {
+      // parsePublishRequest checks the IQ type and the whole <pubsub/> (publish-options included).
+      await this.publishLocal(parsePublishRequest(iq, this.jid));
+      return resultReply(iq);
+    }
+    throw unsupported(UNSUPPORTED_PUBSUB[op.name] ?? op.name, `push nodes do not support <${op.name}/>`);
+  }
+
+  private async ownerRequest(iq: Element, type: string, op: Element): Promise<Element> {
+    if (op.name === 'delete') {
+      if (type !== 'set') throw wrongIqType('set', 'delete');
+      const node = requireNodeName(op);
+      unwrap(await this.askExisting(node, { kind: 'delete', requester: requester(iq) }), 'done');
+      return resultReply(iq);
+    }
+    if (op.name === 'affiliations') {
+      const node = requireNodeName(op);
+      if (type === 'get') {
+        const reply = unwrap(await this.askExisting(node, { kind: 'get-affiliations', requester: requester(iq) }), 'affiliations');
+        return resultReply(iq, affiliationsReply(node, reply.affiliations));
+      }
+      const changes = parseAffiliationChanges(op);
+      unwrap(await this.askExisting(node, { kind: 'set-affiliations', requester: requester(iq), changes }), 'done');
+      return resultReply(iq);
+    }
+    throw unsupported(UNSUPPORTED_OWNER[op.name] ?? op.name, `push nodes do not support <${op.name}/>`);
+  }
+
+  /**
+   * Asks the node's actor, but answers item-not-found without spawning an actor when the node
+   * exists neither in memory nor in the store: unknown node names cannot grow the registry.
+   */
+  private askExisting(node: string, msg: NodeMessage): Promise<NodeReply> {
+    if (!this.registry.has(node) && !this.nodes.get(node)) return Promise.reject(nodeNotFound(node));
+    return this.ask(node, msg);
+  }
+
+  /** A full node mailbox or a stopped engine becomes a `wait` error (outcome-errors.ts). */
+  private async ask(node: string, msg: NodeMessage): Promise<NodeReply> {
+    if (this.closed) throw shuttingDown();
+    let pending: Promise<NodeReply> | undefined;
+    try {
+      pending = this.registry.ask(node, msg);
+      this.inFlight.add(pending);
+      return await pending;
+    } catch (e) {
+      throw dispatchFailureError(e);
+    } finally {
+      if (pending) this.inFlight.delete(pending);
+    }
+  }
+}
+
+/** Unwraps the expected reply; a refusal is thrown as the StanzaError it carries. */
+function unwrap<K extends NodeReply['kind']>(reply: NodeReply, kind: K): Extract<NodeReply, { kind: K }> {
+  if (reply.kind === 'refused') throw reply.error;
+  if (reply.kind !== kind) throw new StanzaError('internal-server-error', 'wait', `unexpected ${reply.kind}`);
+  return reply as Extract<NodeReply, { kind: K }>;
+}
+
+/** The requesting entity as a bare JID; RFC 6120 §8.1.2.1 has the server stamp `from`. */
+function requester(iq: Element): string {
+  const from = iq.attrs.from as string | undefined;
+  if (!from) throw badRequest('the request says nothing about who sends it (no from)');
+  return bareJid(from);
+}
+
+function shuttingDown(): StanzaError {
+  return new StanzaError('service-unavailable', 'wait', 'the App Server is shutting down');
+}

@@ -1,0 +1,104 @@
+/**
+ * APNS provider authentication tokens (token-based auth, "Establishing a token-based connection
+ * to APNs"): an ES256 JWT with header `{alg: 'ES256', kid}` and claims `{iss: teamId, iat}`,
+ * signed with the team's .p8 (PKCS#8, P-256) key.
+ *
+ * Apple rejects a token older than 60 min (403 ExpiredProviderToken) and one refreshed more often
+ * than every 20 min (429 TooManyProviderTokenUpdates), so ONE provider per team+key is shared by
+ * every connection of the process: refreshing per connection multiplies the updates Apple counts.
+ */
+import { createPrivateKey, sign, type KeyObject } from 'node:crypto';
+import { HeraldError } from '../../core/errors.js';
+
+export interface ApnsTokenProviderOptions {
+  /** JWT `iss`: the 10-character Apple team id. */
+  teamId: string;
+  /** JWT header `kid`: the id Apple shows for the .p8 key. */
+  keyId: string;
+  /** The .p8 private key (PKCS#8 PEM) or an already parsed KeyObject. */
+  privateKey: string | KeyObject;
+  /** A token at least this old (seconds) is replaced before use: config `apns.jwt_refresh_s`. */
+  refreshAfterS: number;
+  /** Time source in epoch ms; default Date.now. Tests move it to cross a refresh window. */
+  clock?: () => number;
+}
+
+export class ApnsTokenProvider {
+  private readonly key: KeyObject;
+  /** base64url(header) + '.': constant for the key, so encoded once. */
+  private readonly headerPart: string;
+  private readonly refreshAfterMs: number;
+  private readonly clock: () => number;
+  private readonly teamId: string;
+  private issuedAtMs = Number.NEGATIVE_INFINITY;
+  private jwt = '';
+  private bearer = '';
+  private mintedCount = 0;
+
+  constructor(options: ApnsTokenProviderOptions) {
+    this.key = loadSigningKey(options.privateKey);
+    this.teamId = options.teamId;
+    this.headerPart = base64url(JSON.stringify({ alg: 'ES256', kid: options.keyId })) + '.';
+    this.refreshAfterMs = options.refreshAfterS * 1000;
+    this.clock = options.clock ?? Date.now;
+  }
+
+  /**
+   * The current token, minted anew once it is `refreshAfterS` old. The age is checked on every
+   * call (a stale token kept over an idle period has made Apple answer 500 instead of 403).
+   *
+   * No refresh race: `crypto.sign` is synchronous, so between the age check and storing the new
+   * token no other code runs; many connections asking at once all get the one token minted by
+   * the first caller. (Async signers need a single-flight lock here; this one cannot interleave.)
+   */
+  token(): string {
+    const now = this.clock();
+    if (now - this.issuedAtMs >= this.refreshAfterMs) this.mint(now);
+    return this.jwt;
+  }
+
+  /** `bearer <token>`, the `authorization` header value, cached with the token. */
+  authorization(): string {
+    this.token();
+    return this.bearer;
+  }
+
+  /** Tokens signed since this provider was created (one per refresh window when shared). */
+  get minted(): number {
+    return this.mintedCount;
+  }
+
+  /** Epoch ms of the current token's `iat` (whole seconds), undefined before the first token. */
+  get issuedAt(): number | undefined {
+    return this.mintedCount === 0 ? undefined : this.issuedAtMs;
+  }
+
+  private mint(now: number): void {
+    const iat = Math.floor(now / 1000);
+    const signingInput = this.headerPart + base64url(JSON.stringify({ iss: this.teamId, iat }));
+    // JWS ES256 (RFC 7518 §3.4) wants the raw r||s signature, not DER: ieee-p1363.
+    const signature = sign('sha256', Buffer.from(signingInput), { key: this.key, dsaEncoding: 'ieee-p1363' });
+    this.jwt = signingInput + '.' + signature.toString('base64url');
+    this.bearer = 'bearer ' + this.jwt;
+    this.issuedAtMs = now;
+    this.mintedCount++;
+  }
+}
+
+/** Parses and checks the key once: APNS token keys are EC P-256 (ES256). */
+function loadSigningKey(privateKey: string | KeyObject): KeyObject {
+  let key: KeyObject;
+  try {
+    key = typeof privateKey === 'string' ? createPrivateKey(privateKey) : privateKey;
+  } catch (e) {
+    throw new HeraldError('HERALD_AUTH_KEY_INVALID', 'not a PEM private key', { cause: e });
+  }
+  if (key.type !== 'private' || key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
+    throw new HeraldError('HERALD_AUTH_KEY_INVALID', 'APNS token keys are EC P-256 private keys (.p8)');
+  }
+  return key;
+}
+
+function base64url(text: string): string {
+  return Buffer.from(text).toString('base64url');
+}

@@ -1,0 +1,140 @@
+/**
+ * A real App Server over a real LMDB store in a temp folder, with a PushDispatcher test double
+ * (the role's injected boundary) that records every notification and answers programmed outcomes.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Element } from '@xmpp/xml';
+import { startActorRuntime, type ActorRuntime } from '../../src/actors/index.js';
+import { validateConfig } from '../../src/core/config/load.js';
+import type { HeraldConfig } from '../../src/core/config/schema.js';
+import type { PushDispatcher, PushNotification, PushOutcome } from '../../src/push-service/notification.js';
+import { openStore, type HeraldStore } from '../../src/store/lmdb-store.js';
+import { AppServerRole } from '../../src/app-server/index.js';
+import { parseStanza } from '../../src/xmpp/parse.js';
+import { StanzaError } from '../../src/xmpp/stanza-error.js';
+
+/** An outcome, a pending outcome (settled by the test), or a synchronous throw. */
+export type Answer = PushOutcome | Promise<PushOutcome> | { throws: unknown };
+
+/** Test double of the push service: answers from a script, `ok` when the script is empty. */
+export class ProgrammedDispatcher implements PushDispatcher {
+  readonly sent: PushNotification[] = [];
+  private readonly script: Answer[] = [];
+
+  /** Queues the answers of the next sends, in order. */
+  answer(...outcomes: Answer[]): this {
+    this.script.push(...outcomes);
+    return this;
+  }
+
+  send(notification: PushNotification): Promise<PushOutcome> {
+    this.sent.push(notification);
+    const next = this.script.shift() ?? { ok: true, id: `id-${this.sent.length}` };
+    if (next instanceof Promise) return next;
+    if ('throws' in next) throw next.throws; // HERALD_MAILBOX_FULL is thrown at once, per the contract
+    return Promise.resolve(next);
+  }
+}
+
+export interface Harness {
+  role: AppServerRole;
+  dispatcher: ProgrammedDispatcher;
+  config: HeraldConfig;
+  dir: string;
+  /** Closes role, runtime and store, then opens them again on the same folder. */
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(overrides: Record<string, unknown> = {}): Promise<Harness> {
+  const dir = mkdtempSync(join(tmpdir(), 'herald-app-server-'));
+  const config = validateConfig({ store: { path: dir, map_size_mib: 64 }, ...overrides });
+  const dispatcher = new ProgrammedDispatcher();
+  let store: HeraldStore;
+  let runtime: ActorRuntime;
+  const open = () => {
+    store = openStore(config.store);
+    runtime = startActorRuntime();
+    h.role = new AppServerRole({ config, store, actors: runtime, dispatcher });
+  };
+  const shut = async () => {
+    await h.role.close();
+    runtime.stop();
+    await store.close();
+  };
+  const h: Harness = {
+    role: undefined as unknown as AppServerRole,
+    dispatcher,
+    config,
+    dir,
+    async restart() {
+      await shut();
+      open();
+    },
+    async close() {
+      await shut();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  open();
+  return h;
+}
+
+export const stanza = (text: string): Element => parseStanza(text, 65_536);
+
+/** Sends an IQ and returns the reply, which must exist. */
+export async function ask(role: AppServerRole, text: string): Promise<Element> {
+  const reply = await role.handleIq(stanza(text));
+  if (!reply) throw new Error('no reply');
+  return reply;
+}
+
+/** The error of an error reply as `type/condition`, plus its application condition if any. */
+export function errorOf(reply: Element): string {
+  if (reply.attrs.type !== 'error') return `not an error: ${reply.toString()}`;
+  const e = StanzaError.fromStanza(reply);
+  return e.appCondition ? `${e.type}/${e.condition}+${e.appCondition.name}` : `${e.type}/${e.condition}`;
+}
+
+/** What a thrown StanzaError looks like in `errorOf` notation. */
+export async function rejectionOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return 'resolved';
+  } catch (e) {
+    if (!(e instanceof StanzaError)) return `not a StanzaError: ${String(e)}`;
+    return e.appCondition ? `${e.type}/${e.condition}+${e.appCondition.name}` : `${e.type}/${e.condition}`;
+  }
+}
+
+export const SERVICE = 'push.localhost';
+export const OWNER = 'alice@example.com';
+
+export function createIq(node: string | undefined, from = `${OWNER}/phone`, type?: string): string {
+  const attrs = [node !== undefined ? `node='${node}'` : '', type !== undefined ? `type='${type}'` : ''].join(' ');
+  return `<iq type='set' id='c1' from='${from}' to='${SERVICE}'><pubsub xmlns='http://jabber.org/protocol/pubsub'><create ${attrs}/></pubsub></iq>`;
+}
+
+/** A MongooseIM-style publish: summary type='submit', publish-options as given (undefined = none). */
+export function publishIq(
+  node: string,
+  options: Record<string, string> | undefined,
+  summary: Record<string, string> = { 'message-count': '1', 'last-message-sender': 'juliet@capulet.example/balcony', 'last-message-body': 'Wherefore art thou, Romeo?' },
+  from = 'example.com',
+): string {
+  const fields = (o: Record<string, string>) =>
+    Object.entries(o)
+      .map(([k, v]) => `<field var='${k}'><value>${v}</value></field>`)
+      .join('');
+  const publishOptions = options
+    ? `<publish-options><x xmlns='jabber:x:data' type='submit'><field var='FORM_TYPE' type='hidden'><value>http://jabber.org/protocol/pubsub#publish-options</value></field>${fields(options)}</x></publish-options>`
+    : '';
+  return (
+    `<iq type='set' id='p1' from='${from}' to='${SERVICE}'><pubsub xmlns='http://jabber.org/protocol/pubsub'>` +
+    `<publish node='${node}'><item><notification xmlns='urn:xmpp:push:0'><x xmlns='jabber:x:data' type='submit'>` +
+    `<field var='FORM_TYPE' type='hidden'><value>urn:xmpp:push:summary</value></field>${fields(summary)}</x></notification></item></publish>` +
+    `${publishOptions}</pubsub></iq>`
+  );
+}

@@ -1,0 +1,80 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfigFile, validateConfig } from '../../src/core/config/load.js';
+import { isHeraldError } from '../../src/core/errors.js';
+
+function withFile(text: string, fn: (file: string) => void): void {
+  const dir = mkdtempSync(join(tmpdir(), 'herald-config-'));
+  const file = join(dir, 'herald.toml');
+  writeFileSync(file, text);
+  try {
+    fn(file);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('the shipped default config validates and is frozen', () => {
+  const config = loadConfigFile('config/default.toml', {});
+  assert.equal(config.rest.port, 8443);
+  assert.equal(config.simulators.apns.enabled, true);
+  assert.ok(Object.isFrozen(config));
+  assert.ok(Object.isFrozen(config.apns));
+});
+
+test('an empty file gives every default', () => {
+  withFile('', (file) => {
+    const config = loadConfigFile(file, {});
+    assert.equal(config.actors.shard_size, 1000);
+    assert.equal(config.xmpp_server.domain, 'localhost');
+  });
+});
+
+test('every bad key is named in one error, with the file', () => {
+  withFile('[rest]\nport = "x"\nprot = 1\n[apns]\nconnections = 0\n[nope]\n', (file) => {
+    assert.throws(
+      () => loadConfigFile(file, {}),
+      (e: unknown) => {
+        assert.ok(e instanceof ConfigError);
+        assert.equal(e.code, 'HERALD_CONFIG_INVALID');
+        const keys = e.problems.map((p) => p.key).sort();
+        assert.deepEqual(keys, ['apns.connections', 'nope', 'rest.port', 'rest.prot']);
+        assert.match(e.message, /herald\.toml/);
+        return true;
+      },
+    );
+  });
+});
+
+test('a file that is not TOML is reported as such', () => {
+  withFile('[rest\nport=', (file) => {
+    assert.throws(() => loadConfigFile(file, {}), (e: unknown) => e instanceof ConfigError && /TOML/.test(e.message));
+  });
+});
+
+test('a missing file is HERALD_CONFIG_UNREADABLE', () => {
+  assert.throws(() => loadConfigFile('/nonexistent/herald.toml', {}), (e: unknown) =>
+    isHeraldError(e, 'HERALD_CONFIG_UNREADABLE'),
+  );
+});
+
+test('environment variables override ports and secrets', () => {
+  const config = validateConfig({}, 'inline', {
+    HERALD__REST__PORT: '9443',
+    HERALD_APNS_TEAM_ID: 'ABCDE12345',
+    HERALD__SIMULATORS__APNS__ENABLED: 'false',
+  });
+  assert.equal(config.rest.port, 9443);
+  assert.equal(config.apns.team_id, 'ABCDE12345');
+  assert.equal(config.simulators.apns.enabled, false);
+});
+
+test('a bad environment value is named by its key', () => {
+  assert.throws(
+    () => validateConfig({}, 'inline', { HERALD__REST__PORT: '99999' }),
+    (e: unknown) => e instanceof ConfigError && e.problems.some((p) => p.key === 'rest.port'),
+  );
+});

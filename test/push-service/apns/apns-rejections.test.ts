@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { alertTo, deviceToken, startHarness, type Harness } from './harness.js';
+
+const SIM_NOW = 1_700_000_123_456;
+
+describe('APNS provider rejections', { timeout: 30_000 }, () => {
+  let h: Harness;
+  before(async () => {
+    // The simulator stamps 410 answers with its clock; a fixed clock makes the timestamp exact.
+    h = await startHarness({ clock: () => SIM_NOW });
+  });
+  after(() => h.close());
+
+  it('reports 410 Unregistered as unregistered with the timestamp Apple gave', async () => {
+    h.sim.reset();
+    const token = deviceToken();
+    h.sim.program(token, { status: 410, reason: 'Unregistered' });
+    const outcome = await h.service.send(alertTo(token));
+    assert.deepEqual(outcome, { ok: false, reason: 'unregistered', status: 410, providerReason: 'Unregistered', timestamp: SIM_NOW });
+  });
+
+  it('reports BadDeviceToken as invalid_request and does not send it again', async () => {
+    h.sim.reset();
+    const token = deviceToken();
+    h.sim.program(token, { status: 400, reason: 'BadDeviceToken' });
+    const outcome = await h.service.send(alertTo(token));
+    assert.deepEqual(outcome, { ok: false, reason: 'invalid_request', status: 400, providerReason: 'BadDeviceToken' });
+    // A later notification on the same connection proves nothing else for that token is under way.
+    assert.equal((await h.service.send(alertTo(deviceToken()))).ok, true);
+    assert.equal(h.sim.stats.rejected, 1);
+    assert.deepEqual(h.sim.rejected.map((r) => r.token), [token]);
+  });
+
+  it('does not resend a 503 either: a provider answer is final in the sender', async () => {
+    h.sim.reset();
+    const token = deviceToken();
+    h.sim.program(token, { status: 503, reason: 'ServiceUnavailable', times: 1 });
+    const outcome = await h.service.send(alertTo(token));
+    assert.deepEqual(outcome, { ok: false, reason: 'service_internal', status: 503, providerReason: 'ServiceUnavailable' });
+    assert.equal((await h.service.send(alertTo(deviceToken()))).ok, true);
+    assert.equal(h.sim.stats.rejected, 1);
+    assert.equal(h.sim.stats.accepted, 1);
+  });
+
+  it("reports the simulator's own validation (a token of the wrong length) as invalid_request", async () => {
+    h.sim.reset();
+    const outcome = await h.service.send(alertTo('abcd'));
+    assert.deepEqual(outcome, { ok: false, reason: 'invalid_request', status: 400, providerReason: 'BadDeviceToken' });
+  });
+});

@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { alertTo, deviceToken, startHarness, type Harness } from './harness.js';
+
+const REQUEST_TIMEOUT_MS = 150;
+
+describe('APNS request timeout', { timeout: 30_000 }, () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness({ apns: { connections: 1, request_timeout_ms: REQUEST_TIMEOUT_MS, transport_retries: 2 } });
+  });
+  after(() => h.close());
+
+  it('reports an unanswered request as request_timeout after request_timeout_ms and does not resend it', async () => {
+    h.sim.reset();
+    assert.equal((await h.service.send(alertTo(deviceToken()))).ok, true); // connection warmed up
+    const token = deviceToken();
+    h.sim.program(token, 'hang');
+    const start = Date.now();
+    const outcome = await h.service.send(alertTo(token));
+    const elapsed = Date.now() - start;
+    assert.deepEqual(outcome, { ok: false, reason: 'request_timeout' });
+    assert.ok(elapsed >= REQUEST_TIMEOUT_MS - 5, `answered after ${elapsed} ms`);
+    assert.ok(elapsed < REQUEST_TIMEOUT_MS + 1_000, `answered after ${elapsed} ms`);
+    // The connection stays usable, and the hung notification was seen exactly once.
+    assert.equal((await h.service.send(alertTo(deviceToken()))).ok, true);
+    assert.equal(h.sim.stats.faults, 1);
+    assert.equal(h.sim.stats.accepted, 2);
+    assert.equal(h.service.stats().senders[0]!.connection.sessionsOpened, 1);
+  });
+});

@@ -1,0 +1,87 @@
+/**
+ * Test harness: a real APNS simulator on 127.0.0.1 port 0 and an ApnsPushService pointed at
+ * it, sharing a freshly generated .p8 key; `close()` tears both down.
+ */
+import { generateKeyPairSync } from 'node:crypto';
+import { startActorRuntime, type ActorRuntime } from '../../../src/actors/index.js';
+import { validateConfig } from '../../../src/core/config/load.js';
+import type { ApnsConfig } from '../../../src/core/config/schema.js';
+import { ApnsPushService } from '../../../src/push-service/apns-service.js';
+import type { PushNotification } from '../../../src/push-service/notification.js';
+import { startApnsSimulator, type ApnsSimulator, type ApnsSimulatorOptions } from '../../../src/simulators/apns/index.js';
+
+export const TEAM_ID = 'HERALDTEAM';
+export const KEY_ID = 'HERALDKEY1';
+export const TOPIC = 'com.example.herald';
+
+export interface Harness {
+  sim: ApnsSimulator;
+  service: ApnsPushService;
+  runtime: ActorRuntime;
+  config: ApnsConfig;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  apns?: Partial<ApnsConfig>;
+  senderMailboxCapacity?: number;
+  simulator?: ApnsSimulatorOptions;
+  /** Shared by the service (JWT iat, expiration) and the simulator (JWT age). */
+  clock?: () => number;
+  /** Point the service here instead of at the simulator. */
+  endpoint?: string;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const privateKeyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const publicKeyPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  const clock = options.clock ?? Date.now;
+  const sim = await startApnsSimulator({
+    teamId: TEAM_ID,
+    keys: { [KEY_ID]: publicKeyPem },
+    clock,
+    ...options.simulator,
+  });
+  const config = validateConfig({
+    apns: { team_id: TEAM_ID, key_id: KEY_ID, default_topic: TOPIC, reconnect_backoff_ms: 10, ...options.apns },
+    actors: { sender_mailbox_capacity: options.senderMailboxCapacity ?? 8_192 },
+  });
+  const runtime = startActorRuntime();
+  const service = new ApnsPushService(config.apns, config.actors, runtime, {
+    endpoint: options.endpoint ?? sim.url,
+    ca: sim.ca,
+    privateKeyPem,
+    clock,
+  });
+  return {
+    sim,
+    service,
+    runtime,
+    config: config.apns,
+    async close() {
+      await service.close(100);
+      runtime.stop();
+      await sim.close();
+    },
+  };
+}
+
+let tokenSequence = 0;
+/** A distinct well-formed device token (64 hex digits). */
+export function deviceToken(): string {
+  return (++tokenSequence).toString(16).padStart(8, '0').repeat(8);
+}
+
+export function alertTo(device_id: string, extra: Partial<PushNotification> = {}): PushNotification {
+  return { service: 'apns', device_id, mode: 'prod', alert: { title: 'alice@localhost', body: 'OH, HAI!' }, ...extra };
+}
+
+/** Polls `check` every few ms until it is true or `timeoutMs` passed. */
+export async function eventually(check: () => boolean, timeoutMs = 5_000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
