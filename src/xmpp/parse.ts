@@ -13,11 +13,15 @@ export function parseStanza(text: string, maxBytes: number): Element {
   const parser = new Parser();
   let root: Element | null = null;
   let failure: unknown;
+  let closed = false;
   parser.on('start', (el: Element) => {
     root = el;
   });
   parser.on('element', (el: Element) => {
     root?.append(el);
+  });
+  parser.on('end', () => {
+    closed = true;
   });
   parser.on('error', (e: unknown) => {
     failure = e;
@@ -28,8 +32,9 @@ export function parseStanza(text: string, maxBytes: number): Element {
   } catch (e) {
     failure = e;
   }
-  if (failure || !root) {
-    throw new HeraldError('HERALD_XML_MALFORMED', failure instanceof Error ? failure.message : 'no element', {
+  if (failure || !root || !closed) {
+    const why = failure instanceof Error ? failure.message : root ? 'the element is not closed' : 'no element';
+    throw new HeraldError('HERALD_XML_MALFORMED', why, {
       cause: failure,
     });
   }

@@ -1,0 +1,198 @@
+/**
+ * Herald as a library: the push engine of a host XMPP server.
+ *
+ * The host hands Herald (1) the stanzas addressed to Herald's parts — a client's `<enable/>` /
+ * `<disable/>`, IQs to the pubsub push service, answers to Herald's own publishes — through
+ * `handleStanza`; (2) every message it delivers to a local user through `messageToUser`; and
+ * (3) session events. Herald hands back, through `host.route`, every stanza it wants delivered:
+ * IQ replies and publishes to remote App Servers.
+ *
+ * Inside, the three roles of XEP-0357 are wired together: XMPP Server → (in-process value, or a
+ * stanza for a remote App Server) → App Server → Push Service → APNS over HTTP/2.
+ */
+import type { Element } from '@xmpp/xml';
+import { startActorRuntime, type ActorRuntime } from '../actors/index.js';
+import { AppServerRole } from '../app-server/index.js';
+import type { HeraldConfig } from '../core/config/schema.js';
+import { HeraldError } from '../core/errors.js';
+import { silentLogger, type Logger } from '../core/log.js';
+import { ApnsPushService, ensureDevApnsKey, type PushDispatcher } from '../push-service/index.js';
+import { startRestServer, type RestServer } from '../push-service/rest/server.js';
+import { startApnsSimulator, type ApnsSimulator } from '../simulators/apns/index.js';
+import { openStore, type HeraldStore } from '../store/lmdb-store.js';
+import { accountDiscoInfoReply, isAccountDiscoInfo, StanzaPublisher, XmppServerRole } from '../xmpp-server/index.js';
+import { errorReply } from '../xmpp/iq.js';
+import { IqTracker } from '../xmpp/iq-tracker.js';
+import { parseStanza } from '../xmpp/parse.js';
+import { StanzaError } from '../xmpp/stanza-error.js';
+import { PublisherRouter } from './publisher-router.js';
+
+export interface HeraldHost {
+  /** Delivers a stanza Herald produced (IQ replies, publishes to remote App Servers). */
+  route(stanza: Element): void;
+}
+
+export interface HeraldOptions {
+  config: HeraldConfig;
+  host?: HeraldHost;
+  logger?: Logger;
+}
+
+export class Herald {
+  private closed = false;
+
+  private constructor(
+    readonly config: HeraldConfig,
+    private readonly host: HeraldHost,
+    private readonly log: Logger,
+    private readonly store: HeraldStore,
+    private readonly actors: ActorRuntime,
+    private readonly tracker: IqTracker,
+    readonly xmppServer: XmppServerRole,
+    readonly appServer: AppServerRole,
+    readonly pushService: ApnsPushService,
+    /** The in-process APNS simulator, when `simulators.apns.enabled`. */
+    readonly apnsSimulator: ApnsSimulator | undefined,
+    /** The MongoosePush-compatible REST API, when `rest.enabled`. */
+    readonly rest: RestServer | undefined,
+  ) {}
+
+  static async start(options: HeraldOptions): Promise<Herald> {
+    const { config } = options;
+    const log = options.logger ?? silentLogger;
+    const host = options.host ?? { route: () => {} };
+    const store = openStore(config.store);
+    const actors = startActorRuntime();
+    const started: Array<() => Promise<void> | void> = [() => store.close(), () => actors.stop()];
+    try {
+      const { pushService, simulator } = await startPushService(config, actors, log);
+      if (simulator) started.push(() => simulator.close());
+      started.push(() => pushService.close());
+      const dispatcher: PushDispatcher = pushService;
+      const appServer = new AppServerRole({
+        config,
+        store,
+        actors,
+        dispatcher,
+        onCrash: (error, node) => log.error('app_server.node_crashed', { node, error }),
+      });
+      const tracker = new IqTracker({
+        timeoutMs: config.xmpp_server.publish_timeout_ms,
+        maxOutstanding: config.xmpp_server.max_pending_publishes,
+      });
+      const remote = new StanzaPublisher(tracker, (stanza) => host.route(stanza));
+      const xmppServer = new XmppServerRole({
+        config,
+        store,
+        actors,
+        publisher: new PublisherRouter(appServer, remote),
+        log: (event, fields) => log.info(event, fields),
+      });
+      const rest = config.rest.enabled
+        ? await startRestServer({ config: config.rest, dispatcher, log })
+        : undefined;
+      return new Herald(config, host, log, store, actors, tracker, xmppServer, appServer, pushService, simulator, rest);
+    } catch (e) {
+      for (const stop of started.reverse()) await stop();
+      throw e;
+    }
+  }
+
+  /**
+   * Handles one stanza addressed to Herald (text or parsed). IQ get/set always produce exactly
+   * one reply through `host.route` (RFC 6120 §8.2.3). Text over `xmpp.max_stanza_bytes` or not
+   * well-formed rejects with HERALD_STANZA_TOO_LARGE / HERALD_XML_MALFORMED: there is no id to
+   * answer, so the host closes the stream as RFC 6120 §4.9.3 says (policy-violation / not-well-formed).
+   */
+  async handleStanza(input: Element | string): Promise<void> {
+    if (this.closed) throw new HeraldError('HERALD_SHUTTING_DOWN');
+    const stanza = typeof input === 'string' ? parseStanza(input, this.config.xmpp.max_stanza_bytes) : input;
+    if (stanza.name === 'message') return this.messageToUser(stanza);
+    if (stanza.name !== 'iq') return; // presence: sessions are reported by explicit events
+    const type = stanza.attrs.type as string | undefined;
+    if (type === 'result' || type === 'error') {
+      this.tracker.handleResponse(stanza);
+      return;
+    }
+    const reply = await this.answerIq(stanza);
+    if (reply) this.host.route(reply);
+  }
+
+  /** A message the host delivers to a local user; pushed when the user has no available session. */
+  messageToUser(message: Element | string): void {
+    const stanza = typeof message === 'string' ? parseStanza(message, this.config.xmpp.max_stanza_bytes) : message;
+    this.xmppServer.onMessage(stanza);
+  }
+
+  sessionAvailable(fullJid: string): void {
+    this.xmppServer.sessionAvailable(fullJid);
+  }
+
+  /** XEP-0198: the session's stream is gone but may be resumed; messages to it are pushed. */
+  sessionHibernated(fullJid: string): void {
+    this.xmppServer.sessionHibernated(fullJid);
+  }
+
+  sessionUnavailable(fullJid: string): void {
+    this.xmppServer.sessionUnavailable(fullJid);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.rest?.close();
+    await this.xmppServer.close();
+    this.tracker.close();
+    await this.appServer.close();
+    await this.pushService.close();
+    await this.apnsSimulator?.close();
+    this.actors.stop();
+    await this.store.close();
+  }
+
+  private async answerIq(iq: Element): Promise<Element | undefined> {
+    try {
+      const to = (iq.attrs.to as string | undefined)?.toLowerCase();
+      if (to === this.appServer.jid) return await this.appServer.handleIq(iq);
+      if (this.xmppServer.isPushIq(iq)) return await this.xmppServer.handleIq(iq);
+      if (isAccountDiscoInfo(iq)) return accountDiscoInfoReply(iq);
+      // RFC 6120 §8.4: a request for a service the entity does not offer.
+      return errorReply(iq, new StanzaError('service-unavailable', 'cancel'));
+    } catch (e) {
+      this.log.error('iq.unexpected_error', { error: e });
+      return errorReply(iq, e);
+    }
+  }
+}
+
+/**
+ * The APNS side: with the simulator enabled, a dev .p8 key is ensured, the simulator is started
+ * trusting its public key, and the senders are pointed at it.
+ */
+async function startPushService(
+  config: HeraldConfig,
+  actors: ActorRuntime,
+  log: Logger,
+): Promise<{ pushService: ApnsPushService; simulator: ApnsSimulator | undefined }> {
+  const sim = config.simulators.apns;
+  if (!sim.enabled) {
+    return { pushService: new ApnsPushService(config.apns, config.actors, actors), simulator: undefined };
+  }
+  const key = ensureDevApnsKey(config.apns.key_file);
+  const simulator = await startApnsSimulator({
+    host: sim.bind,
+    port: sim.port,
+    teamId: config.apns.team_id,
+    keys: { [config.apns.key_id]: key.publicKeyPem },
+    maxConcurrentStreams: sim.max_concurrent_streams,
+    acceptAll: sim.accept_all,
+    latencyMs: sim.latency_ms,
+  });
+  log.info('apns_simulator.started', { url: simulator.url });
+  const pushService = new ApnsPushService(config.apns, config.actors, actors, {
+    endpoint: simulator.url,
+    ca: simulator.ca,
+    privateKeyPem: key.privateKeyPem,
+  });
+  return { pushService, simulator };
+}

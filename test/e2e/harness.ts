@@ -1,0 +1,106 @@
+/** Starts a whole Herald engine on temp storage, with the APNS simulator on port 0. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import xml, { type Element } from '@xmpp/xml';
+import { validateConfig } from '../../src/core/config/load.js';
+import type { HeraldConfig } from '../../src/core/config/schema.js';
+import { Herald } from '../../src/embed/herald.js';
+
+export const TOKEN = 'a'.repeat(64);
+export const TOKEN2 = 'b'.repeat(64);
+
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'herald-e2e-'));
+}
+
+export function configIn(dir: string, extra: Record<string, unknown> = {}): HeraldConfig {
+  return validateConfig({
+    store: { path: join(dir, 'lmdb') },
+    apns: { key_file: join(dir, 'apns.p8') },
+    rest: { enabled: false, port: 0, generated_cert_dir: join(dir, 'tls') },
+    simulators: { apns: { port: 0 } },
+    ...extra,
+  });
+}
+
+export interface Running {
+  herald: Herald;
+  routed: Element[];
+  /** Sends a stanza and resolves with the reply routed for its id. */
+  iq(stanza: Element): Promise<Element>;
+}
+
+export async function startHerald(config: HeraldConfig): Promise<Running> {
+  const routed: Element[] = [];
+  const waiters = new Map<string, (el: Element) => void>();
+  const herald = await Herald.start({
+    config,
+    host: {
+      route(stanza) {
+        routed.push(stanza);
+        const id = stanza.attrs.id as string | undefined;
+        if (id && waiters.has(id)) {
+          waiters.get(id)!(stanza);
+          waiters.delete(id);
+        }
+      },
+    },
+  });
+  return {
+    herald,
+    routed,
+    async iq(stanza) {
+      const reply = new Promise<Element>((resolve) => waiters.set(stanza.attrs.id as string, resolve));
+      await herald.handleStanza(stanza);
+      return reply;
+    },
+  };
+}
+
+export function cleanup(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+let ids = 0;
+export const nextId = () => `t${++ids}`;
+
+export function createNodeIq(owner: string, node: string): Element {
+  return xml(
+    'iq',
+    { type: 'set', id: nextId(), from: owner, to: 'push.localhost' },
+    xml('pubsub', { xmlns: 'http://jabber.org/protocol/pubsub' }, xml('create', { node, type: 'push' })),
+  );
+}
+
+export function enableIq(fullJid: string, node: string, options: Record<string, string>): Element {
+  const bare = fullJid.split('/')[0]!;
+  const fields = Object.entries(options).map(([k, v]) => xml('field', { var: k }, xml('value', {}, v)));
+  return xml(
+    'iq',
+    { type: 'set', id: nextId(), from: fullJid, to: bare },
+    xml(
+      'enable',
+      { xmlns: 'urn:xmpp:push:0', jid: 'push.localhost', node },
+      xml(
+        'x',
+        { xmlns: 'jabber:x:data', type: 'submit' },
+        xml('field', { var: 'FORM_TYPE' }, xml('value', {}, 'http://jabber.org/protocol/pubsub#publish-options')),
+        ...fields,
+      ),
+    ),
+  );
+}
+
+export function chat(from: string, to: string, body: string): Element {
+  return xml('message', { type: 'chat', from, to, id: nextId() }, xml('body', {}, body));
+}
+
+/** Polls `check` until it holds or the deadline passes. */
+export async function eventually(check: () => boolean, timeoutMs = 5_000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

@@ -1,0 +1,99 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  TOKEN,
+  chat,
+  cleanup,
+  configIn,
+  createNodeIq,
+  enableIq,
+  eventually,
+  startHerald,
+  tempDir,
+} from './harness.js';
+
+const ALICE = 'alice@localhost/phone';
+const BOB = 'bob@localhost/laptop';
+
+test('a message to an offline user travels the whole path and ends as one APNS request', async () => {
+  const dir = tempDir();
+  const { herald, iq } = await startHerald(configIn(dir));
+  try {
+    const sim = herald.apnsSimulator!;
+    assert.equal((await iq(createNodeIq(ALICE, 'node-1'))).attrs.type, 'result');
+    const enabled = await iq(enableIq(ALICE, 'node-1', { service: 'apns', device_id: TOKEN, topic: 'com.example.chat' }));
+    assert.equal(enabled.attrs.type, 'result');
+    herald.sessionAvailable(ALICE);
+    herald.sessionUnavailable(ALICE);
+
+    await herald.handleStanza(chat(BOB, 'alice@localhost', 'Wherefore art thou?'));
+    const [push] = await sim.waitForReceived(1, 5_000);
+    assert.ok(push);
+    assert.equal(push.token, TOKEN);
+    assert.equal(push.headers['apns-topic'], 'com.example.chat');
+    assert.equal(push.headers['apns-push-type'], 'alert');
+    assert.equal(push.headers['apns-priority'], '10');
+    const aps = (push.payload as { aps: { alert: { title: string; body: string }; badge: number } }).aps;
+    assert.equal(aps.alert.body, 'Wherefore art thou?');
+    assert.equal(aps.alert.title, BOB);
+    assert.equal(aps.badge, 1);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(sim.received.length, 1, 'exactly one request');
+
+    // The device is gone: APNS answers 410 Unregistered, the registration is disabled.
+    sim.program(TOKEN, { status: 410, reason: 'Unregistered' });
+    await herald.handleStanza(chat(BOB, 'alice@localhost', 'are you there?'));
+    await eventually(() => herald.xmppServer.registrations('alice@localhost').length === 0, 5_000, 'registration removed');
+    const rejectedBefore = sim.rejected.length;
+    assert.equal(rejectedBefore, 1);
+
+    await herald.handleStanza(chat(BOB, 'alice@localhost', 'hello?'));
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(sim.received.length, 1, 'no further accepted request');
+    assert.equal(sim.rejected.length, rejectedBefore, 'no further request at all');
+  } finally {
+    await herald.close();
+    cleanup(dir);
+  }
+});
+
+test('no push is sent while the user has an available session', async () => {
+  const dir = tempDir();
+  const { herald, iq } = await startHerald(configIn(dir));
+  try {
+    await iq(createNodeIq(ALICE, 'node-2'));
+    await iq(enableIq(ALICE, 'node-2', { service: 'apns', device_id: TOKEN }));
+    herald.sessionAvailable(ALICE);
+    await herald.handleStanza(chat(BOB, 'alice@localhost', 'hi'));
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(herald.apnsSimulator!.received.length, 0);
+    herald.sessionHibernated(ALICE);
+    await herald.handleStanza(chat(BOB, 'alice@localhost', 'hi again'));
+    const [push] = await herald.apnsSimulator!.waitForReceived(1, 5_000);
+    assert.equal(push?.token, TOKEN);
+  } finally {
+    await herald.close();
+    cleanup(dir);
+  }
+});
+
+test('registrations and nodes survive a restart of Herald', async () => {
+  const dir = tempDir();
+  const config = configIn(dir);
+  const first = await startHerald(config);
+  try {
+    await first.iq(createNodeIq(ALICE, 'node-3'));
+    assert.equal((await first.iq(enableIq(ALICE, 'node-3', { service: 'apns', device_id: TOKEN }))).attrs.type, 'result');
+  } finally {
+    await first.herald.close();
+  }
+  const second = await startHerald(config);
+  try {
+    await second.herald.handleStanza(chat(BOB, 'alice@localhost', 'after restart'));
+    const [push] = await second.herald.apnsSimulator!.waitForReceived(1, 5_000);
+    assert.equal(push?.token, TOKEN);
+  } finally {
+    await second.herald.close();
+    cleanup(dir);
+  }
+});
