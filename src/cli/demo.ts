@@ -1,0 +1,68 @@
+/**
+ * `herald demo`: the whole XEP-0357 path through the embedding API, on a throw-away store and
+ * the in-process APNS simulator, printing every stanza and the APNS request it produced.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import xml, { type Element } from '@xmpp/xml';
+import { validateConfig } from '../core/config/load.js';
+import { Herald } from '../embed/herald.js';
+
+const DEVICE = 'c0ffee'.repeat(10) + 'c0ff';
+
+export async function runDemo(print: (line: string) => void = (l) => process.stdout.write(l + '\n')): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'herald-demo-'));
+  const config = validateConfig({
+    store: { path: join(dir, 'lmdb') },
+    apns: { key_file: join(dir, 'apns.p8') },
+    rest: { enabled: false },
+  });
+  const replies = new Map<string, (el: Element) => void>();
+  const herald = await Herald.start({
+    config,
+    host: {
+      route(stanza) {
+        print(`<- Herald routes:\n${stanza.toString()}\n`);
+        replies.get(stanza.attrs.id as string)?.(stanza);
+      },
+    },
+  });
+  const send = async (label: string, stanza: Element): Promise<void> => {
+    print(`-> ${label}:\n${stanza.toString()}\n`);
+    const answered = new Promise<Element>((resolve) => replies.set(stanza.attrs.id as string, resolve));
+    await herald.handleStanza(stanza);
+    await answered;
+  };
+  try {
+    await send(
+      'juliet creates a push node on the App Server',
+      xml('iq', { type: 'set', id: 'create-1', from: 'juliet@localhost/balcony', to: 'push.localhost' },
+        xml('pubsub', { xmlns: 'http://jabber.org/protocol/pubsub' }, xml('create', { node: 'juliet-phone', type: 'push' }))),
+    );
+    await send(
+      'juliet enables push on her server',
+      xml('iq', { type: 'set', id: 'enable-1', from: 'juliet@localhost/balcony', to: 'juliet@localhost' },
+        xml('enable', { xmlns: 'urn:xmpp:push:0', jid: 'push.localhost', node: 'juliet-phone' },
+          xml('x', { xmlns: 'jabber:x:data', type: 'submit' },
+            xml('field', { var: 'FORM_TYPE' }, xml('value', {}, 'http://jabber.org/protocol/pubsub#publish-options')),
+            xml('field', { var: 'service' }, xml('value', {}, 'apns')),
+            xml('field', { var: 'device_id' }, xml('value', {}, DEVICE)),
+            xml('field', { var: 'topic' }, xml('value', {}, 'com.example.herald'))))),
+    );
+    print('.. juliet goes offline\n');
+    herald.sessionUnavailable('juliet@localhost/balcony');
+    const message = xml('message', { type: 'chat', id: 'msg-1', from: 'romeo@localhost/orchard', to: 'juliet@localhost' },
+      xml('body', {}, 'Wherefore art thou, Romeo?'));
+    print(`-> romeo's message reaches Herald:\n${message.toString()}\n`);
+    herald.messageToUser(message);
+    const [request] = await herald.apnsSimulator!.waitForReceived(1, 10_000);
+    print('== the APNS simulator received:');
+    print(`POST /3/device/${request!.token}`);
+    for (const [name, value] of Object.entries(request!.headers)) if (value !== undefined) print(`${name}: ${value}`);
+    print(`\n${JSON.stringify(request!.payload, null, 2)}`);
+  } finally {
+    await herald.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * XEP-0357 §4.1 "Account Owner Service Discovery": disco#info (XEP-0030) on the user's bare JID
+ * lists `urn:xmpp:push:0`. Hosts with their own disco#info handler add `PUSH_DISCO_FEATURES`;
+ * `accountDiscoInfoReply` answers the query on its own for hosts without one.
+ */
+import xml, { type Element } from '@xmpp/xml';
+import { resultReply } from '../xmpp/iq.js';
+import { NS } from '../xmpp/namespaces.js';
+
+export const PUSH_DISCO_FEATURES: readonly string[] = Object.freeze([NS.PUSH]);
+
+/** `<feature var='urn:xmpp:push:0'/>` elements for a disco#info `<query/>`. */
+export function pushFeatureElements(): Element[] {
+  return PUSH_DISCO_FEATURES.map((feature) => xml('feature', { var: feature }));
+}
+
+/** Whether `iq` is a disco#info get (without node) addressed to an account's bare JID. */
+export function isAccountDiscoInfo(iq: Element): boolean {
+  if (iq.name !== 'iq' || iq.attrs.type !== 'get') return false;
+  const query = iq.getChild('query', NS.DISCO_INFO);
+  const to = iq.attrs.to as string | undefined;
+  return query !== undefined && !query.attrs.node && (to === undefined || (to.includes('@') && !to.includes('/')));
+}
+
+/**
+ * The result for an account disco#info: XEP-0030 §3.1 requires at least one identity; an
+ * account answers `account/registered` (XEP-0030 registry) plus its features.
+ */
+export function accountDiscoInfoReply(iq: Element, extraFeatures: readonly string[] = []): Element {
+  const features = [...new Set([NS.DISCO_INFO, ...PUSH_DISCO_FEATURES, ...extraFeatures])].sort();
+  return resultReply(
+    iq,
+    xml(
+      'query',
+      { xmlns: NS.DISCO_INFO },
+      xml('identity', { category: 'account', type: 'registered' }),
+      ...features.map((feature) => xml('feature', { var: feature })),
+    ),
+  );
+}

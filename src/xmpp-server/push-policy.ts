@@ -1,0 +1,65 @@
+/**
+ * Which `<message/>` deserves a push (pure). The recipient's presence is checked elsewhere
+ * (sessions.ts); this looks only at the stanza.
+ *
+ * Push: a message of type chat, normal or groupchat with a non-empty body (MongooseIM's default;
+ * RFC 6121 §5.2.2: a missing or unknown type counts as `normal`).
+ * Never: headlines and errors (RFC 6121 §5.2.2), `<no-store/>` (XEP-0334 §4), message carbons
+ * (XEP-0280: a copy for the user's own other devices, the original already triggered its push),
+ * MUC subject changes (XEP-0045 §8.1: a `<subject/>` without `<body/>`), bodiless stanzas
+ * (chat states, receipts, markers).
+ */
+import type { Element } from '@xmpp/xml';
+import { NS } from '../xmpp/namespaces.js';
+
+/** XEP-0280 Message Carbons. */
+const NS_CARBONS = 'urn:xmpp:carbons:2';
+
+export type NoPushReason = 'not-a-message' | 'headline' | 'error' | 'no-store' | 'carbon' | 'muc-subject' | 'no-body';
+
+export type PushDecision = { push: true; body: string } | { push: false; reason: NoPushReason };
+
+export function pushDecision(stanza: Element): PushDecision {
+  if (stanza.name !== 'message') return { push: false, reason: 'not-a-message' };
+  const type = stanza.attrs.type as string | undefined;
+  if (type === 'headline') return { push: false, reason: 'headline' };
+  if (type === 'error') return { push: false, reason: 'error' };
+  if (stanza.getChild('no-store', NS.HINTS)) return { push: false, reason: 'no-store' };
+  if (stanza.getChild('sent', NS_CARBONS) || stanza.getChild('received', NS_CARBONS)) {
+    return { push: false, reason: 'carbon' };
+  }
+  const body = firstBody(stanza);
+  if (body === undefined) {
+    return { push: false, reason: stanza.getChild('subject') ? 'muc-subject' : 'no-body' };
+  }
+  return { push: true, body };
+}
+
+/** The first non-blank `<body/>` in the stanza's own namespace (RFC 6121 §5.2.3 allows one per xml:lang). */
+function firstBody(stanza: Element): string | undefined {
+  for (const child of stanza.getChildElements()) {
+    if (child.name !== 'body' || child.attrs.xmlns !== undefined) continue;
+    const text = child.getText();
+    if (text.trim() !== '') return text;
+  }
+  return undefined;
+}
+
+/** XEP-0359 Unique and Stable Stanza IDs. */
+const NS_SID = 'urn:xmpp:sid:0';
+
+/**
+ * The identity of a message for de-duplication (one push per message even when several
+ * triggers fire, e.g. offline delivery then a hibernated stream's replay):
+ * the `<stanza-id/>` the user's own server stamped (XEP-0359 §3, `by` = the user's bare JID),
+ * else sender + `id` (RFC 6120 §8.1.3: ids are chosen by the sender). None without either.
+ */
+export function messageIdentity(stanza: Element, user: string): string | undefined {
+  for (const sid of stanza.getChildren('stanza-id', NS_SID)) {
+    const id = sid.attrs.id as string | undefined;
+    if (id && sid.attrs.by === user) return `sid\u0000${id}`;
+  }
+  const id = stanza.attrs.id as string | undefined;
+  if (!id) return undefined;
+  return `id\u0000${(stanza.attrs.from as string | undefined) ?? ''}\u0000${id}`;
+}

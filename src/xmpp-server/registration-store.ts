@@ -1,0 +1,87 @@
+/**
+ * Push registrations and unread counters in LMDB.
+ *
+ * Durability: every write returns lmdb-js's promise, which resolves once the batched
+ * transaction holding it is synced to disk (see store/lmdb-store.ts). Writes issued in the same
+ * event-loop turn share one commit; nothing here opens a synchronous durable transaction.
+ * Reads are synchronous (lmdb-js `get`/`getRange` read the memory map directly).
+ */
+import type { Database } from 'lmdb';
+import { HeraldError } from '../core/errors.js';
+import type { HeraldStore } from '../store/lmdb-store.js';
+import {
+  keyFits,
+  registrationKey,
+  serviceRange,
+  userRange,
+  type Registration,
+} from './registration.js';
+
+/** Named LMDB databases of this role. */
+export const REGISTRATIONS_DB = 'xmpp-server-registrations';
+export const COUNTERS_DB = 'xmpp-server-counters';
+
+export class RegistrationStore {
+  private readonly registrations: Database<Registration, string>;
+  /** user bare JID → messages pushed since the user was last online (the badge). */
+  private readonly counters: Database<number, string>;
+
+  constructor(store: HeraldStore) {
+    this.registrations = store.database<Registration>(REGISTRATIONS_DB);
+    this.counters = store.database<number>(COUNTERS_DB);
+  }
+
+  /** Stores (or replaces) one registration; resolves once it is durable. */
+  async put(user: string, registration: Registration): Promise<void> {
+    const key = registrationKey(user, registration.pubsubJid, registration.node);
+    if (!keyFits(key)) throw new HeraldError('HERALD_STORE', 'registration key longer than LMDB allows');
+    await this.registrations.put(key, registration);
+  }
+
+  /** Removes one registration; resolves (true if it existed) once the removal is durable. */
+  async remove(user: string, pubsubJid: string, node: string): Promise<boolean> {
+    const key = registrationKey(user, pubsubJid, node);
+    if (!keyFits(key)) return false; // such a key can never have been stored
+    return this.registrations.remove(key);
+  }
+
+  /**
+   * Removes every registration of `user` on `pubsubJid` (XEP-0357 §6 disable without node).
+   * The removals are issued in one turn, so they commit in one transaction.
+   */
+  async removeAllOn(user: string, pubsubJid: string): Promise<number> {
+    const range = serviceRange(user, pubsubJid);
+    if (!keyFits(range.end)) return 0;
+    const keys = [...this.registrations.getKeys(range)];
+    await Promise.all(keys.map((key) => this.registrations.remove(key)));
+    return keys.length;
+  }
+
+  /** Every registration of `user`, ordered by pubsub JID then node (synchronous read). */
+  listFor(user: string): Registration[] {
+    const range = userRange(user);
+    if (!keyFits(range.end)) return [];
+    return [...this.registrations.getRange(range)].map((entry) => entry.value);
+  }
+
+  /** Whether `user` has at least one registration (synchronous, reads one entry at most). */
+  hasAny(user: string): boolean {
+    const range = userRange(user);
+    if (!keyFits(range.end)) return false;
+    for (const _key of this.registrations.getKeys({ ...range, limit: 1 })) return true;
+    return false;
+  }
+
+  /** Messages pushed to `user` since the user was last online. */
+  unreadCount(user: string): number {
+    if (!keyFits(user)) return 0;
+    return this.counters.get(user) ?? 0;
+  }
+
+  /** Saves the unread counter (0 removes it); resolves once durable. */
+  async setUnreadCount(user: string, count: number): Promise<void> {
+    if (!keyFits(user)) return;
+    if (count === 0) await this.counters.remove(user);
+    else await this.counters.put(user, count);
+  }
+}

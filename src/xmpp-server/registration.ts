@@ -1,0 +1,55 @@
+/**
+ * A push registration (XEP-0357 §5): one `<enable/>` of one user, keyed by
+ * (user bare JID, pubsub JID, node). Re-enabling the same key replaces its publish-options.
+ */
+
+export interface Registration {
+  /** The App Server's pubsub service JID (normalised). */
+  pubsubJid: string;
+  /** The push node on that service. */
+  node: string;
+  /** XEP-0357 §5 publish-options from the `<enable/>` form, copied into every publish. */
+  publishOptions: Record<string, string>;
+  /** Epoch ms of the enable that wrote it; tells a re-enabled registration from the old one. */
+  createdAt: number;
+}
+
+/**
+ * NUL separates the key parts: it cannot occur in a JID (RFC 7622 forbids control characters)
+ * nor anywhere in XML 1.0 text, so `user\0pubsub\0node` is unambiguous and sorts all of one
+ * user's registrations together (then by pubsub JID), which is what the range reads rely on.
+ */
+const SEP = '\u0000';
+/** The code point after SEP: the exclusive end of a prefix range. */
+const AFTER_SEP = '\u0001';
+
+/**
+ * lmdb-js refuses keys longer than 1978 bytes (its default `maxKeySize` for 4 KiB pages); one
+ * byte is kept back because a prefix-range end key is the prefix plus one character.
+ */
+export const MAX_KEY_BYTES = 1978 - 1;
+
+export function registrationKey(user: string, pubsubJid: string, node: string): string {
+  return user + SEP + pubsubJid + SEP + node;
+}
+
+/** Range covering every registration of `user`. */
+export function userRange(user: string): { start: string; end: string } {
+  return { start: user + SEP, end: user + AFTER_SEP };
+}
+
+/** Range covering every registration of `user` on one pubsub service. */
+export function serviceRange(user: string, pubsubJid: string): { start: string; end: string } {
+  return { start: user + SEP + pubsubJid + SEP, end: user + SEP + pubsubJid + AFTER_SEP };
+}
+
+/** Whether a key (or range bound) is short enough for LMDB. */
+export function keyFits(key: string): boolean {
+  // Cheap bound first: a UTF-16 unit is at most 3 UTF-8 bytes.
+  return key.length * 3 <= MAX_KEY_BYTES || Buffer.byteLength(key, 'utf8') <= MAX_KEY_BYTES;
+}
+
+/** In-actor key of a registration (the user is implied). */
+export function localKey(pubsubJid: string, node: string): string {
+  return pubsubJid + SEP + node;
+}

@@ -1,0 +1,46 @@
+/** Counters of the XMPP Server role, for metrics and tests (monotonic, never reset). */
+export interface XmppServerStats {
+  /** Messages handed to a user actor for pushing. */
+  messagesQueued: number;
+  /** Messages the policy or the recipient's presence ruled out. */
+  messagesNotPushed: number;
+  /** Messages that could not be read (bad `to`, …) and were skipped. */
+  messagesUnreadable: number;
+  /** Pushes dropped because the user's mailbox was full (or the role closing). */
+  pushesDropped: number;
+  /** Messages already pushed (same id) and so not pushed again. */
+  duplicatesSkipped: number;
+  /** Publishes started (one per message per registration). */
+  publishesStarted: number;
+  publishesOk: number;
+  /** Publishes answered with an error or not answered in time. */
+  publishesFailed: number;
+  /** Registrations removed because the App Server answered a `cancel` error. */
+  registrationsDisabled: number;
+  /** `cancel` results that could not reach the actor; the next push to it will see the error again. */
+  refusalsUndelivered: number;
+  /** User actor handlers that threw (the actor was rebuilt from LMDB). */
+  actorCrashes: number;
+}
+
+export function newStats(): XmppServerStats {
+  return {
+    messagesQueued: 0,
+    messagesNotPushed: 0,
+    messagesUnreadable: 0,
+    pushesDropped: 0,
+    duplicatesSkipped: 0,
+    publishesStarted: 0,
+    publishesOk: 0,
+    publishesFailed: 0,
+    registrationsDisabled: 0,
+    refusalsUndelivered: 0,
+    actorCrashes: 0,
+  };
+}
+
+/**
+ * Structured log hook. Fields carry JIDs, nodes and conditions, never message bodies or
+ * publish-options (device tokens, secrets).
+ */
+export type LogFn = (event: string, fields: Record<string, unknown>) => void;

@@ -1,0 +1,35 @@
+/**
+ * The XEP-0357 §7 summary (FORM_TYPE urn:xmpp:push:summary) of one pushed message (pure).
+ * `message-count` is the number of messages pushed since the user was last online (the user
+ * actor keeps it); sender and body are sent only when configured (privacy: off keeps them away
+ * from the App Server and from Apple/Google).
+ */
+import type { PushSummary } from '../xmpp/push-publish.js';
+
+export interface SummaryOptions {
+  includeSender: boolean;
+  includeBody: boolean;
+  /** Longest body sent, in code points; longer bodies are cut and end with '…'. */
+  bodyMaxChars: number;
+}
+
+export interface PushedMessage {
+  /** Full JID of the sender (`from`), if it had a valid one. */
+  sender?: string;
+  body: string;
+}
+
+export function buildSummary(messageCount: number, message: PushedMessage, options: SummaryOptions): PushSummary {
+  const summary: PushSummary = { 'message-count': messageCount };
+  if (options.includeSender && message.sender) summary['last-message-sender'] = message.sender;
+  if (options.includeBody) summary['last-message-body'] = truncate(message.body, options.bodyMaxChars);
+  return summary;
+}
+
+/** Cuts on code points (never inside a surrogate pair). */
+export function truncate(text: string, maxChars: number): string {
+  if (text.length <= maxChars) return text; // UTF-16 units ≥ code points
+  const points = Array.from(text);
+  if (points.length <= maxChars) return text;
+  return points.slice(0, Math.max(0, maxChars - 1)).join('') + '…';
+}

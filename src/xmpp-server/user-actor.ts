@@ -1,0 +1,240 @@
+/**
+ * One actor per user (bare JID): owns the user's registrations, unread counter and de-dup
+ * window, and is the only writer of them, so enable/disable/push/refusal never race.
+ *
+ * State: built from LMDB when the behaviour is built (first message, after passivation, after
+ * a crash), so an actor can be stopped or rebuilt at any time without losing anything.
+ *
+ * Publishing is pipelined, not awaited: a `message` starts one publish per registration (in
+ * registration order, so the App Server sees each node's message-counts in order) and the
+ * actor goes on with its mailbox while the App Server answers. Awaiting each round-trip (up
+ * to publish_timeout_ms) would serialize all of a user's pushes behind a slow App Server.
+ * The window is bounded: with `maxInFlight` publishes outstanding the actor waits for one to
+ * settle before starting the next (backpressure: its mailbox fills, then pushes are dropped).
+ * A refusal comes back as a `publishRefused` message, so registration changes stay serial.
+ */
+import type { BehaviourFactory, Behaviour } from '../actors/index.js';
+import type { PushPublish } from '../xmpp/push-publish.js';
+import { StanzaError } from '../xmpp/stanza-error.js';
+import type { DisableRequest } from './disable-request.js';
+import type { EnableRequest } from './enable-request.js';
+import { publishWithin, type Publisher, type PublishResult } from './publisher.js';
+import { localKey, type Registration } from './registration.js';
+import type { RegistrationStore } from './registration-store.js';
+import type { LogFn, XmppServerStats } from './stats.js';
+import { buildSummary, type PushedMessage, type SummaryOptions } from './summary.js';
+
+export type UserMessage =
+  /** XEP-0357 §5: resolves once the registration is durable. */
+  | { kind: 'enable'; request: EnableRequest }
+  /** XEP-0357 §6: resolves once the removal is durable; removing nothing succeeds. */
+  | { kind: 'disable'; request: DisableRequest }
+  /** A pushable message for this (offline) user. */
+  | { kind: 'message'; message: PushedMessage; identity?: string }
+  /** A session became available: the user sees their messages, the badge restarts at 0. */
+  | { kind: 'sessionOnline' }
+  /** The App Server answered a publish with a `cancel` error. */
+  | { kind: 'publishRefused'; pubsubJid: string; node: string; createdAt: number; error: StanzaError };
+
+/** A refusal to send back to the client (enable over the quota), or nothing. */
+export type UserReply = StanzaError | undefined;
+
+/**
+ * Several triggers for one message (offline delivery, a hibernated stream's replay, MAM)
+ * arrive moments apart; remembering the last 256 message identities per live actor covers
+ * such bursts at ~256 short strings per offline user with push.
+ */
+export const DEDUP_WINDOW = 256;
+
+export interface UserActorDeps {
+  store: RegistrationStore;
+  publisher: Publisher;
+  /** Our domain: publishes leave from it (XEP-0357 §7). */
+  domain: string;
+  summary: SummaryOptions;
+  publishTimeoutMs: number;
+  maxRegistrations: number;
+  maxInFlight: number;
+  /** Delivers a message to this user's live actor (respawning it if it was passivated). */
+  tellUser(user: string, msg: UserMessage): void;
+  /** Registers work that `close()` must wait for. */
+  track(work: Promise<unknown>): void;
+  stats: XmppServerStats;
+  log: LogFn;
+}
+
+export function userBehaviourFactory(deps: UserActorDeps): (user: string) => BehaviourFactory<UserMessage, UserReply> {
+  return (user) => () => new UserBehaviour(user, deps);
+}
+
+class UserBehaviour implements Behaviour<UserMessage, UserReply> {
+  /** localKey(pubsubJid, node) → registration, mirroring LMDB. */
+  private readonly registrations = new Map<string, Registration>();
+  private unread: number;
+  private readonly seen = new Set<string>();
+  private inFlight = 0;
+  private readonly slotWaiters: Array<() => void> = [];
+
+  constructor(
+    private readonly user: string,
+    private readonly deps: UserActorDeps,
+  ) {
+    for (const r of deps.store.listFor(user)) this.registrations.set(localKey(r.pubsubJid, r.node), r);
+    this.unread = deps.store.unreadCount(user);
+  }
+
+  async handle(msg: UserMessage): Promise<UserReply> {
+    switch (msg.kind) {
+      case 'enable':
+        return this.enable(msg.request);
+      case 'disable':
+        return this.disable(msg.request);
+      case 'message':
+        return this.push(msg.message, msg.identity);
+      case 'sessionOnline':
+        if (this.unread !== 0) this.saveUnread(0);
+        return undefined;
+      case 'publishRefused':
+        return this.refused(msg);
+    }
+  }
+
+  private async enable(request: EnableRequest): Promise<UserReply> {
+    const key = localKey(request.pubsubJid, request.node);
+    if (!this.registrations.has(key) && this.registrations.size >= this.deps.maxRegistrations) {
+      const limit = this.deps.maxRegistrations;
+      return new StanzaError('policy-violation', 'cancel', `at most ${limit} push registrations per account`);
+    }
+    const registration: Registration = {
+      pubsubJid: request.pubsubJid,
+      node: request.node,
+      publishOptions: request.publishOptions,
+      createdAt: Date.now(),
+    };
+    // Durable first, then visible: the IQ result goes out only after this resolves.
+    await this.deps.store.put(this.user, registration);
+    this.registrations.set(key, registration);
+    return undefined;
+  }
+
+  private async disable({ pubsubJid, node }: DisableRequest): Promise<UserReply> {
+    if (node !== undefined) {
+      await this.deps.store.remove(this.user, pubsubJid, node);
+      this.registrations.delete(localKey(pubsubJid, node));
+    } else {
+      await this.deps.store.removeAllOn(this.user, pubsubJid);
+      for (const [key, r] of this.registrations) if (r.pubsubJid === pubsubJid) this.registrations.delete(key);
+    }
+    return undefined;
+  }
+
+  private async push(message: PushedMessage, identity: string | undefined): Promise<UserReply> {
+    if (this.registrations.size === 0) return undefined;
+    if (identity !== undefined) {
+      if (this.seen.has(identity)) {
+        this.deps.stats.duplicatesSkipped++;
+        return undefined;
+      }
+      this.seen.add(identity);
+      if (this.seen.size > DEDUP_WINDOW) this.seen.delete(this.seen.values().next().value!);
+    }
+    this.saveUnread(this.unread + 1);
+    const summary = buildSummary(this.unread, message, this.deps.summary);
+    for (const registration of [...this.registrations.values()]) {
+      await this.freeSlot();
+      this.start({
+        from: this.deps.domain,
+        to: registration.pubsubJid,
+        node: registration.node,
+        summary,
+        publishOptions: { ...registration.publishOptions },
+      }, registration);
+    }
+    return undefined;
+  }
+
+  /** Starts one publish; its outcome is handled when it settles, outside this handler. */
+  private start(publish: PushPublish, registration: Registration): void {
+    this.inFlight++;
+    this.deps.stats.publishesStarted++;
+    const work = publishWithin(this.deps.publisher, publish, this.deps.publishTimeoutMs)
+      .then((result) => this.settled(result, registration))
+      .finally(() => {
+        this.inFlight--;
+        this.slotWaiters.shift()?.();
+      });
+    this.deps.track(work);
+  }
+
+  /**
+   * XEP-0357 §7.1 leaves the reaction to publish errors to the server. Like MongooseIM, a
+   * `cancel` error (dead token, unknown node, precondition-not-met) disables the registration;
+   * `wait` and every other type keep it (a transient failure must not disable a healthy device).
+   */
+  private settled(result: PublishResult, registration: Registration): void {
+    if (result.ok) {
+      this.deps.stats.publishesOk++;
+      return;
+    }
+    this.deps.stats.publishesFailed++;
+    const { error } = result;
+    const fields = {
+      user: this.user,
+      pubsub: registration.pubsubJid,
+      node: registration.node,
+      error: `${error.type}/${error.condition}`,
+    };
+    if (error.type !== 'cancel') {
+      this.deps.log('push publish failed; registration kept', fields);
+      return;
+    }
+    try {
+      this.deps.tellUser(this.user, {
+        kind: 'publishRefused',
+        pubsubJid: registration.pubsubJid,
+        node: registration.node,
+        createdAt: registration.createdAt,
+        error,
+      });
+    } catch (e) {
+      // Self-healing: the registration stays and the next push to it meets the same error.
+      this.deps.stats.refusalsUndelivered++;
+      this.deps.log('push refusal could not reach the user actor', { ...fields, reason: (e as Error).message });
+    }
+  }
+
+  private async refused(msg: Extract<UserMessage, { kind: 'publishRefused' }>): Promise<UserReply> {
+    const key = localKey(msg.pubsubJid, msg.node);
+    const current = this.registrations.get(key);
+    // Re-enabled since that publish: the new registration may well work; keep it.
+    if (!current || current.createdAt !== msg.createdAt) return undefined;
+    await this.deps.store.remove(this.user, msg.pubsubJid, msg.node);
+    this.registrations.delete(key);
+    this.deps.stats.registrationsDisabled++;
+    this.deps.log('push registration disabled by the App Server', {
+      user: this.user,
+      pubsub: msg.pubsubJid,
+      node: msg.node,
+      error: `${msg.error.type}/${msg.error.condition}`,
+    });
+    return undefined;
+  }
+
+  private async freeSlot(): Promise<void> {
+    while (this.inFlight >= this.deps.maxInFlight) {
+      await new Promise<void>((resolve) => this.slotWaiters.push(resolve));
+    }
+  }
+
+  /**
+   * The counter survives passivation and restarts (a badge stuck at 1 is a known complaint).
+   * Not awaited: lmdb-js commits writes in call order and a lost increment only skews a badge.
+   */
+  private saveUnread(count: number): void {
+    this.unread = count;
+    const write = this.deps.store.setUnreadCount(this.user, count).catch((e: unknown) => {
+      this.deps.log('unread counter not saved', { user: this.user, reason: (e as Error).message });
+    });
+    this.deps.track(write); // the store must not close under a pending write
+  }
+}

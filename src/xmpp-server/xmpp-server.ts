@@ -1,0 +1,282 @@
+/**
+ * The XMPP Server role (XEP-0357 "XMPP Server", what MongooseIM's mod_push does), as a facade
+ * the host server calls:
+ * - `handleIq` answers the client's `<enable/>` / `<disable/>` (after durability);
+ * - `onMessage` is offered every message the host delivers to a local user; it pushes when the
+ *   policy agrees and the user has no available session;
+ * - `sessionAvailable` / `sessionHibernated` / `sessionUnavailable` keep the session table.
+ * Publishes leave through the injected `Publisher`.
+ */
+import type { Element } from '@xmpp/xml';
+import { ActorRegistry, type ActorRuntime } from '../actors/index.js';
+import type { HeraldConfig } from '../core/config/schema.js';
+import { HeraldError, isHeraldError } from '../core/errors.js';
+import type { HeraldStore } from '../store/lmdb-store.js';
+import { errorReply, resultReply } from '../xmpp/iq.js';
+import { bareJid, parseJid } from '../xmpp/jid.js';
+import { StanzaError, toStanzaError } from '../xmpp/stanza-error.js';
+import { parseDisableRequest } from './disable-request.js';
+import { PUSH_DISCO_FEATURES } from './disco.js';
+import { parseEnableRequest } from './enable-request.js';
+import type { Publisher } from './publisher.js';
+import { pushCommandOf } from './push-iq.js';
+import { messageIdentity, pushDecision } from './push-policy.js';
+import type { Registration } from './registration.js';
+import { RegistrationStore } from './registration-store.js';
+import { SessionTable } from './sessions.js';
+import { newStats, type LogFn, type XmppServerStats } from './stats.js';
+import { userBehaviourFactory, type UserMessage, type UserReply } from './user-actor.js';
+
+/** Beyond publish_timeout_ms, time close() leaves the actors to take what is in their mailboxes. */
+const CLOSE_MARGIN_MS = 1_000;
+
+export interface XmppServerRoleOptions {
+  /** Reads `xmpp_server` and `actors`. */
+  config: HeraldConfig;
+  store: HeraldStore;
+  actors: ActorRuntime;
+  publisher: Publisher;
+  /** Defaults to a RegistrationStore on `store` (tests inject a faulty one). */
+  registrationStore?: RegistrationStore;
+  log?: LogFn;
+}
+
+export class XmppServerRole {
+  /** Live sessions as reported by the host (not persisted). */
+  readonly sessions = new SessionTable();
+  readonly stats: XmppServerStats = newStats();
+  private readonly store: RegistrationStore;
+  private readonly users: ActorRegistry<UserMessage, UserReply>;
+  private readonly log: LogFn;
+  /** Asks and publishes in flight, awaited by `close()`. */
+  private readonly work = new Set<Promise<unknown>>();
+  /** close() waits this long for work in flight; every publish settles within publish_timeout_ms. */
+  private readonly closeGraceMs: number;
+  private closing: Promise<void> | undefined;
+  private stopped = false;
+  /** Rejects when the actors are stopped, so that no ask still queued then waits forever. */
+  private readonly whenStopped: Promise<never>;
+  private markStopped!: () => void;
+
+  constructor(options: XmppServerRoleOptions) {
+    const { config } = options;
+    const server = config.xmpp_server;
+    this.log = options.log ?? (() => {});
+    this.store = options.registrationStore ?? new RegistrationStore(options.store);
+    this.closeGraceMs = server.publish_timeout_ms + CLOSE_MARGIN_MS;
+    this.whenStopped = new Promise<never>((_, reject) => {
+      this.markStopped = () => reject(new HeraldError('HERALD_SHUTTING_DOWN', 'user actors stopped'));
+    });
+    this.whenStopped.catch(() => {}); // observed by the races below; never unhandled
+    const factory = userBehaviourFactory({
+      store: this.store,
+      publisher: options.publisher,
+      domain: server.domain,
+      summary: {
+        includeSender: server.include_sender,
+        includeBody: server.include_body,
+        bodyMaxChars: server.body_max_chars,
+      },
+      publishTimeoutMs: server.publish_timeout_ms,
+      maxRegistrations: server.max_registrations_per_user,
+      maxInFlight: server.max_publishes_in_flight_per_user,
+      tellUser: (user, msg) => {
+        // After close() no actor may be spawned on the stopped runtime.
+        if (this.stopped) throw new HeraldError('HERALD_SHUTTING_DOWN', user);
+        this.users.tell(user, msg);
+      },
+      track: (work) => this.track(work),
+      stats: this.stats,
+      log: this.log,
+    });
+    this.users = new ActorRegistry<UserMessage, UserReply>(options.actors.system, factory, {
+      kind: 'user',
+      mailboxCapacity: config.actors.mailbox_capacity,
+      shardSize: config.actors.shard_size,
+      passivateAfterMs: config.actors.passivate_after_ms,
+      onCrash: (error, user) => {
+        this.stats.actorCrashes++;
+        this.log('user actor crashed; rebuilt from LMDB', { user, reason: (error as Error)?.message });
+      },
+    });
+  }
+
+  /** Whether the host should hand this stanza to `handleIq`: an IQ get/set with `<enable/>` or `<disable/>`. */
+  isPushIq(iq: Element): boolean {
+    return pushCommandOf(iq) !== undefined;
+  }
+
+  /**
+   * Answers an enable/disable IQ with its result, sent only once the change is durable, or with
+   * an error reply (every throw becomes one; a full user mailbox is wait/resource-constraint).
+   * Any other get/set is answered cancel/service-unavailable (RFC 6120 §8.4). IQs of type
+   * result/error must never be answered (RFC 6120 §8.2.3): they are refused with a TypeError.
+   */
+  async handleIq(iq: Element): Promise<Element> {
+    if (iq.name !== 'iq' || (iq.attrs.type !== 'get' && iq.attrs.type !== 'set')) {
+      throw new TypeError('handleIq takes an IQ of type get or set');
+    }
+    try {
+      if (this.closing) throw new StanzaError('service-unavailable', 'wait', 'shutting down');
+      const command = pushCommandOf(iq);
+      if (!command) throw new StanzaError('service-unavailable', 'cancel');
+      const msg: UserMessage =
+        command === 'enable'
+          ? { kind: 'enable', request: parseEnableRequest(iq) }
+          : { kind: 'disable', request: parseDisableRequest(iq) };
+      const refusal = await Promise.race([this.track(this.users.ask(msg.request.user, msg)), this.whenStopped]);
+      if (refusal) throw refusal;
+      return resultReply(iq);
+    } catch (e) {
+      return errorReply(iq, this.asIqError(e));
+    }
+  }
+
+  /**
+   * Offered every message the host delivers to a local user (by `to`). Pushes when the policy
+   * (push-policy.ts) agrees, the user has no available session (none, or only hibernated ones)
+   * and has registrations. Never throws: a full mailbox drops this push and counts it.
+   *
+   * For a stream that goes into hibernation with unacknowledged messages (XEP-0198), the host
+   * should call `sessionHibernated` then offer those messages again here: de-duplication
+   * keeps it to one push per message.
+   */
+  onMessage(message: Element): void {
+    let user: string | undefined;
+    try {
+      if (this.closing) {
+        this.stats.pushesDropped++;
+        return;
+      }
+      const decision = pushDecision(message);
+      if (!decision.push) {
+        this.stats.messagesNotPushed++;
+        return;
+      }
+      user = bareJid(message.attrs.to as string | undefined);
+      if (this.sessions.hasAvailableSession(user)) {
+        this.stats.messagesNotPushed++;
+        return;
+      }
+      // Users without push spawn no actor: one synchronous LMDB read decides.
+      if (!this.users.has(user) && !this.store.hasAny(user)) return;
+      const sender = validJid(message.attrs.from as string | undefined);
+      this.users.tell(user, {
+        kind: 'message',
+        message: { sender, body: decision.body },
+        identity: messageIdentity(message, user),
+      });
+      this.stats.messagesQueued++;
+    } catch (e) {
+      if (isHeraldError(e, 'HERALD_MAILBOX_FULL') || isHeraldError(e, 'HERALD_ACTOR_STOPPED')) {
+        this.stats.pushesDropped++;
+        this.log('push dropped: user mailbox full', { user });
+      } else {
+        this.stats.messagesUnreadable++;
+        this.log('message skipped', { user, reason: (e as Error)?.message });
+      }
+    }
+  }
+
+  /** A session became available (bound, or resumed): the unread counter restarts at 0. */
+  sessionAvailable(fullJid: string): void {
+    if (!this.sessions.setAvailable(fullJid)) return; // the user was already online
+    const user = bareJid(fullJid);
+    if (!this.users.has(user) && this.store.unreadCount(user) === 0) return;
+    try {
+      this.users.tell(user, { kind: 'sessionOnline' });
+    } catch (e) {
+      // Only the badge is affected: it goes on counting from where it was.
+      this.log('unread reset dropped', { user, reason: (e as Error).message });
+    }
+  }
+
+  /** XEP-0198: the stream is detached but resumable; messages to the user are pushed meanwhile. */
+  sessionHibernated(fullJid: string): void {
+    this.sessions.setHibernated(fullJid);
+  }
+
+  /** The session ended (closed, or its resumption window ran out). */
+  sessionUnavailable(fullJid: string): void {
+    this.sessions.remove(fullJid);
+  }
+
+  /** The durable registrations of a user (diagnostics and tests). */
+  registrations(user: string): Registration[] {
+    return this.store.listFor(bareJid(user));
+  }
+
+  /** User actors currently live (diagnostics: passivated users have none). */
+  get liveUsers(): number {
+    return this.users.size;
+  }
+
+  /** Features the account's disco#info lists for this role (XEP-0357 §4.1). */
+  discoFeatures(): readonly string[] {
+    return PUSH_DISCO_FEATURES;
+  }
+
+  /**
+   * Refuses new work, waits (at most publish_timeout_ms + 1 s) for enables, disables, pushes and
+   * refusals in flight, then stops the user actors. The store stays open: its owner closes it.
+   */
+  close(): Promise<void> {
+    this.closing ??= this.drain();
+    return this.closing;
+  }
+
+  private async drain(): Promise<void> {
+    const deadline = Date.now() + this.closeGraceMs;
+    while (Date.now() < deadline) {
+      this.users.passivateIdle(Number.POSITIVE_INFINITY);
+      if (this.users.size === 0 && this.work.size === 0) break;
+      if (this.work.size > 0) await settledOrDeadline([...this.work], deadline);
+      else await delay(1); // an actor is still taking its mailbox
+    }
+    this.stopped = true;
+    this.users.stopAll();
+    this.markStopped();
+  }
+
+  private track<T>(work: Promise<T>): Promise<T> {
+    this.work.add(work);
+    const forget = () => this.work.delete(work);
+    work.then(forget, forget);
+    return work;
+  }
+
+  private asIqError(e: unknown): StanzaError {
+    if (e instanceof StanzaError) return e;
+    if (isHeraldError(e, 'HERALD_MAILBOX_FULL')) {
+      return new StanzaError('resource-constraint', 'wait', 'too many requests for this account; retry later');
+    }
+    if (isHeraldError(e, 'HERALD_ACTOR_STOPPED') || isHeraldError(e, 'HERALD_SHUTTING_DOWN')) {
+      return new StanzaError('service-unavailable', 'wait', 'shutting down');
+    }
+    this.log('push IQ failed', { reason: (e as Error)?.message });
+    return toStanzaError(e);
+  }
+}
+
+function validJid(text: string | undefined): string | undefined {
+  try {
+    return text ? parseJid(text).toString() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Waits for every promise to settle, or for the deadline, whichever comes first. */
+async function settledOrDeadline(work: Promise<unknown>[], deadline: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now()))));
+  try {
+    await Promise.race([Promise.allSettled(work), expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+}
