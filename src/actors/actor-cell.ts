@@ -1,19 +1,24 @@
 /**
  * A nact actor behind a bounded mailbox.
  *
- * nact mailboxes are unbounded denques, so the bound is kept here: `pending` counts messages
- * accepted but not yet taken by the behaviour. A send to a full mailbox throws
- * `HERALD_MAILBOX_FULL` at once; nothing is queued beyond `capacity`.
+ * nact mailboxes are unbounded and nact hands an actor at most one message per event-loop turn
+ * (one setImmediate each), which caps an actor at a few thousand messages a second on a busy
+ * loop. So the mailbox is ours: a BoundedQueue of `capacity` envelopes. A send to a full
+ * mailbox throws HERALD_MAILBOX_FULL at once; nothing is queued beyond `capacity`. nact carries
+ * only a "drain" signal (at most one outstanding), and the actor's handler takes the queued
+ * messages one by one — each handled and awaited before the next, so ordering and one-at-a-time
+ * semantics hold — up to `DRAIN_BATCH` per turn so one busy actor cannot starve the others.
  *
- * The actor's state is a Behaviour object made by a factory. When a message handler throws,
- * the asker gets the error, and the supervisor (nact `reset`) builds a fresh Behaviour from the
- * factory, i.e. from the persisted state: a crash never leaves half-updated state in memory.
+ * The actor's state is a Behaviour object made by a factory. When a handler throws, the asker
+ * gets the error and nact's supervisor (`reset`) builds a fresh Behaviour from the factory,
+ * i.e. from the persisted state: a crash never leaves half-updated state in memory.
  */
 import { dispatch, spawn, stop as stopActor, type Ref } from 'nact';
 import { HeraldError } from '../core/errors.js';
+import { BoundedQueue } from './bounded-queue.js';
 
 export interface Behaviour<M, R = void> {
-  /** Handles one message; nact does not deliver the next one until this settles. */
+  /** Handles one message; the next one is not handled until this settles. */
   handle(msg: M): R | Promise<R>;
   /** Called once when the actor is stopped (passivation or shutdown). */
   stopped?(): void;
@@ -33,13 +38,19 @@ export interface CellOptions {
   onCrash?: (error: unknown, key: string) => void;
 }
 
+/** Messages handled per drain signal: fairness between actors sharing the event loop. */
+export const DRAIN_BATCH = 64;
+
+const DRAIN = Symbol('drain');
+
 export class ActorCell<M, R = void> {
-  private pending = 0;
+  private readonly mailbox: BoundedQueue<Envelope<M, R>>;
+  private readonly ref: Ref<typeof DRAIN>;
+  private signalled = false;
   private handling = false;
-  private readonly ref: Ref<Envelope<M, R>>;
+  private stoppedFlag = false;
   /** Epoch ms of the last message taken, for passivation. */
   lastActive = Date.now();
-  private stoppedFlag = false;
 
   constructor(
     parent: Ref<unknown>,
@@ -48,36 +59,22 @@ export class ActorCell<M, R = void> {
     factory: BehaviourFactory<M, R>,
     private readonly options: CellOptions,
   ) {
+    this.mailbox = new BoundedQueue(options.capacity);
     this.ref = spawn(
       parent as Ref<never>,
-      async (behaviour: Behaviour<M, R>, env: Envelope<M, R>) => {
-        this.pending--;
-        this.lastActive = Date.now();
-        this.handling = true;
-        try {
-          const result = await behaviour.handle(env.body);
-          env.resolve?.(result);
-        } catch (e) {
-          env.reject?.(e);
-          options.onCrash?.(e, key);
-          throw e; // let the supervisor rebuild the behaviour from persisted state
-        } finally {
-          this.handling = false;
-        }
-        return behaviour;
-      },
+      (behaviour: Behaviour<M, R>) => this.drain(behaviour),
       name,
       {
         initialStateFunc: () => factory(),
         afterStop: (behaviour: Behaviour<M, R> | undefined) => behaviour?.stopped?.(),
         onCrash: (_msg: unknown, _err: unknown, ctx: { reset: symbol }) => ctx.reset,
       } as never,
-    ) as Ref<Envelope<M, R>>;
+    ) as Ref<typeof DRAIN>;
   }
 
   /** Messages accepted and not yet handled. */
   get depth(): number {
-    return this.pending;
+    return this.mailbox.length;
   }
 
   get capacity(): number {
@@ -85,21 +82,17 @@ export class ActorCell<M, R = void> {
   }
 
   get idle(): boolean {
-    return this.pending === 0 && !this.handling;
+    return this.mailbox.length === 0 && !this.handling && !this.signalled;
   }
 
   /** Fire and forget; throws HERALD_MAILBOX_FULL when the mailbox is at capacity. */
   tell(msg: M): void {
-    this.admit();
-    dispatch(this.ref, { body: msg });
+    this.admit({ body: msg });
   }
 
   /** Sends and resolves with the handler's result (or rejects with its error). */
   ask(msg: M): Promise<R> {
-    this.admit();
-    return new Promise<R>((resolve, reject) => {
-      dispatch(this.ref, { body: msg, resolve, reject });
-    });
+    return new Promise<R>((resolve, reject) => this.admit({ body: msg, resolve, reject }));
   }
 
   /** Stops the nact actor. Callers remove the cell from their registry first. */
@@ -109,11 +102,44 @@ export class ActorCell<M, R = void> {
     stopActor(this.ref);
   }
 
-  private admit(): void {
+  private admit(envelope: Envelope<M, R>): void {
     if (this.stoppedFlag) throw new HeraldError('HERALD_ACTOR_STOPPED', this.key);
-    if (this.pending >= this.options.capacity) {
-      throw new HeraldError('HERALD_MAILBOX_FULL', `${this.key} holds ${this.pending} messages`);
+    if (!this.mailbox.push(envelope)) {
+      throw new HeraldError('HERALD_MAILBOX_FULL', `${this.key} holds ${this.mailbox.length} messages`);
     }
-    this.pending++;
+    this.signal();
+  }
+
+  private signal(): void {
+    if (this.signalled || this.stoppedFlag) return;
+    this.signalled = true;
+    dispatch(this.ref, DRAIN);
+  }
+
+  private async drain(behaviour: Behaviour<M, R>): Promise<Behaviour<M, R>> {
+    this.signalled = false;
+    this.lastActive = Date.now();
+    this.handling = true;
+    try {
+      for (let n = 0; n < DRAIN_BATCH; n++) {
+        const envelope = this.mailbox.shift();
+        if (!envelope) break;
+        let result: R | Promise<R>;
+        try {
+          result = behaviour.handle(envelope.body);
+          if (result instanceof Promise) result = await result;
+        } catch (e) {
+          envelope.reject?.(e);
+          this.options.onCrash?.(e, this.key);
+          throw e; // the supervisor rebuilds the behaviour from persisted state
+        }
+        envelope.resolve?.(result as R);
+      }
+    } finally {
+      this.handling = false;
+      // Whatever is left (batch limit reached, or a crash) is taken on the next turn.
+      if (this.mailbox.length > 0) this.signal();
+    }
+    return behaviour;
   }
 }

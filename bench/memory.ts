@@ -1,0 +1,90 @@
+/**
+ * Memory under overload: the simulator (own process) answers slowly, so Herald can deliver only
+ * (connections × in-flight) / latency pushes a second, while this driver offers many times that.
+ * A bounded engine refuses the excess at once (wait/resource-constraint) and its memory levels
+ * off; an unbounded one grows with the offered load. Prints one row per second and a verdict.
+ *
+ *   npm run build && node dist/bench/memory.js [--seconds 20] [--offered-per-s 40000] [--latency-ms 200]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { spawnApnsSimulatorProcess } from '../src/simulators/apns/process.js';
+import { createNodes, publishTexts, startBenchHerald } from './e2e/herald-run.js';
+import { table } from './e2e/report.js';
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '20' },
+    'offered-per-s': { type: 'string', default: '40000' },
+    'latency-ms': { type: 'string', default: '200' },
+    nodes: { type: 'string', default: '1000' },
+  },
+});
+const seconds = Number(values.seconds);
+const offeredPerS = Number(values['offered-per-s']);
+const TICK_MS = 50;
+const perTick = Math.ceil((offeredPerS * TICK_MS) / 1000);
+const MB = 2 ** 20;
+
+async function main(): Promise<void> {
+  console.log(`# Herald memory under overload — ${new Date().toISOString()}`);
+  console.log(`# machine: ${os.cpus()[0]?.model}, ${os.cpus().length} cores, Node ${process.version}`);
+  console.log(`# command: node dist/bench/memory.js ${process.argv.slice(2).join(' ')}`);
+  const sim = await spawnApnsSimulatorProcess(['--accept-all', '--latency-ms', values['latency-ms']!]);
+  const dir = mkdtempSync(join(os.tmpdir(), 'herald-mem-'));
+  const bench = await startBenchHerald({ dir, url: sim.url, caFile: sim.caFile, connections: 2, inFlightPerConnection: 100 });
+  const cfg = bench.herald.config;
+  console.log(
+    `# simulator latency ${values['latency-ms']} ms; capacity ≈ ${Math.round((2 * 100 * 1000) / Number(values['latency-ms']))} pushes/s; offered ${offeredPerS}/s for ${seconds} s; ` +
+      `sender mailboxes ${cfg.apns.connections} × ${cfg.actors.sender_mailbox_capacity}, node mailboxes ${cfg.actors.mailbox_capacity}`,
+  );
+  let offered = 0;
+  let ok = 0;
+  const refused: Record<string, number> = {};
+  bench.setReplyHandler((type, condition) => {
+    if (type === 'result') ok++;
+    else refused[condition ?? 'unknown'] = (refused[condition ?? 'unknown'] ?? 0) + 1;
+  });
+  try {
+    await createNodes(bench.herald, Number(values.nodes));
+    const texts = publishTexts(Number(values.nodes), 'cd'.repeat(32), 'com.example.herald');
+    const rows: string[][] = [];
+    const heaps: number[] = [];
+    const t0 = Date.now();
+    const offer = setInterval(() => {
+      for (let i = 0; i < perTick; i++) {
+        void bench.herald.handleStanza(texts[offered++ % texts.length]!).catch(() => {});
+      }
+    }, TICK_MS);
+    for (let s = 1; s <= seconds; s++) {
+      await new Promise((r) => setTimeout(r, 1000));
+      const m = process.memoryUsage();
+      const refusedTotal = Object.values(refused).reduce((a, b) => a + b, 0);
+      heaps.push(m.heapUsed);
+      rows.push([String(s), String(offered), String(ok), String(refusedTotal), String(offered - ok - refusedTotal), (m.heapUsed / MB).toFixed(0), (m.rss / MB).toFixed(0)]);
+      if (process.env.HERALD_BENCH_DEBUG) { const st = bench.herald.pushService.stats(); process.stderr.write(JSON.stringify({ inFlight: st.inFlight, queued: st.queued, conns: st.senders.map((x) => [x.mailboxDepth, x.connection.state, x.connection.inFlight, x.connection.limit, x.connection.sessionsOpened]) }) + "\n"); }
+      process.stderr.write(`  t=${s}s offered ${offered} delivered ${ok} refused ${refusedTotal} heap ${(m.heapUsed / MB).toFixed(0)} MiB\n`);
+    }
+    clearInterval(offer);
+    console.log(table(['s', 'offered', 'delivered', 'refused', 'waiting', 'heap MiB', 'rss MiB'], rows));
+    console.log(`refusals by condition: ${JSON.stringify(refused)}; elapsed ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    const half = Math.floor(heaps.length / 2);
+    const firstHalfMax = Math.max(...heaps.slice(0, half));
+    const secondHalfMax = Math.max(...heaps.slice(half));
+    console.log(
+      `heap peak: first half ${(firstHalfMax / MB).toFixed(0)} MiB, second half ${(secondHalfMax / MB).toFixed(0)} MiB ` +
+        `while offered load doubled → ${secondHalfMax < firstHalfMax * 1.5 ? 'bounded' : 'GROWING'}`,
+    );
+  } finally {
+    await bench.herald.close();
+    await sim.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});

@@ -1,0 +1,12 @@
+/**
+ * Herald's library API: embed the push engine in a host XMPP server.
+ * See README.md ("Embedding") for a runnable example.
+ */
+export { Herald, type HeraldHost, type HeraldOptions } from './embed/herald.js';
+export { validateConfig, loadConfigFile, ConfigError } from './core/config/load.js';
+export type { HeraldConfig } from './core/config/schema.js';
+export { HeraldError, ERRORS, type ErrorCode } from './core/errors.js';
+export { createLogger, type Logger } from './core/log.js';
+export { StanzaError } from './xmpp/stanza-error.js';
+export type { PushNotification, PushOutcome, PushDispatcher } from './push-service/notification.js';
+export { startApnsSimulator, type ApnsSimulator } from './simulators/apns/index.js';

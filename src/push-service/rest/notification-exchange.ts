@@ -1,0 +1,172 @@
+/**
+ * One notification request, from headers to answer:
+ *
+ *   path → route (per API version) → body (byte limit, deadline) → JSON → cast → dispatch → answer
+ *
+ * Hot path: the request's listeners are module functions that find their Exchange through a
+ * symbol (no closures per request); fixed answers are prebuilt; nothing is logged for normal
+ * traffic. Nothing a client sends, or fails to send, throws out of here.
+ */
+import type { Readable } from 'node:stream';
+import type { PushDispatcher, PushNotification } from '../notification.js';
+import { NOT_JSON_BODY } from './invalid-value.js';
+import { matchNotificationPath } from './notification-path.js';
+import {
+  BODY_TIMEOUT,
+  METHOD_NOT_ALLOWED,
+  NOT_FOUND,
+  jsonResponse,
+  type RestResponse,
+} from './rest-response.js';
+import { NOTIFICATION_ROUTES, type NotificationRoute } from './routes.js';
+import { isExpectedRefusal, reasonForThrown } from './thrown-errors.js';
+import {
+  answerWithoutBody,
+  writeAnswer,
+  type AnswerContext,
+  type HttpRequest,
+  type HttpResponse,
+} from './write-answer.js';
+
+/** What every exchange of one server shares. */
+export interface EndpointState extends AnswerContext {
+  readonly dispatcher: PushDispatcher;
+  /** rest.body_limit_bytes */
+  readonly bodyLimit: number;
+  /** rest.body_timeout_ms */
+  readonly bodyTimeoutMs: number;
+  /** Exchanges accepted and not yet answered or abandoned. */
+  inFlight: number;
+  closing: boolean;
+  /** Called (deferred) each time inFlight drops to 0, once set. */
+  onIdle: (() => void) | undefined;
+}
+
+const UNPROCESSABLE_NOT_JSON = jsonResponse(422, NOT_JSON_BODY);
+const EMPTY: Buffer[] = [];
+
+export function handleRequest(state: EndpointState, req: HttpRequest, res: HttpResponse): void {
+  const match = matchNotificationPath(req.url ?? '');
+  const route = match && NOTIFICATION_ROUTES.get(match.version);
+  if (!match || !route) return answerWithoutBody(state, req, res, NOT_FOUND);
+  if (req.method !== 'POST') return answerWithoutBody(state, req, res, METHOD_NOT_ALLOWED);
+  // A declared length over the limit is refused before a byte of the body is read.
+  const declared = Number(req.headers['content-length']);
+  if (declared > state.bodyLimit) return answerWithoutBody(state, req, res, route.bodyTooLarge);
+  new Exchange(state, req, res, route, match.deviceId).start();
+}
+
+const EXCHANGE = Symbol('herald.rest.exchange');
+type Tagged = Readable & { [EXCHANGE]?: Exchange };
+
+const READING = 0;
+const DISPATCHING = 1;
+const DONE = 2;
+
+/** One notification request from headers to answer. */
+class Exchange {
+  private chunks: Buffer[] = [];
+  private received = 0;
+  private phase: typeof READING | typeof DISPATCHING | typeof DONE = READING;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly state: EndpointState,
+    private readonly req: HttpRequest,
+    private readonly res: HttpResponse,
+    private readonly route: NotificationRoute,
+    private readonly deviceId: string,
+  ) {}
+
+  start(): void {
+    this.state.inFlight++;
+    const body = this.req as Tagged;
+    body[EXCHANGE] = this;
+    body.on('data', onBodyData);
+    body.on('end', onBodyEnd);
+    body.on('error', onRequestGone);
+    body.on('close', onRequestGone);
+    this.timer = setTimeout(onBodyTimeout, this.state.bodyTimeoutMs, this);
+  }
+
+  onData(chunk: Buffer): void {
+    if (this.phase !== READING) return;
+    this.received += chunk.length;
+    if (this.received > this.state.bodyLimit) {
+      this.chunks = EMPTY;
+      this.answer(this.route.bodyTooLarge, true);
+      return;
+    }
+    this.chunks.push(chunk);
+  }
+
+  onEnd(): void {
+    if (this.phase !== READING) return;
+    this.phase = DISPATCHING;
+    clearTimeout(this.timer);
+    const chunks = this.chunks;
+    this.chunks = EMPTY;
+    let json: unknown;
+    try {
+      const text = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, this.received);
+      json = JSON.parse(text.toString('utf8'));
+    } catch {
+      return this.answer(UNPROCESSABLE_NOT_JSON, false);
+    }
+    const parsed = this.route.parse(json, this.deviceId);
+    if (!parsed.ok) return this.answer(jsonResponse(422, { errors: parsed.errors }), false);
+    void this.dispatch(parsed.notification);
+  }
+
+  /** Request body gave up (client reset, socket error) before it was complete. */
+  onGone(): void {
+    if (this.phase !== READING) return;
+    this.chunks = EMPTY;
+    this.finish();
+  }
+
+  onTimeout(): void {
+    if (this.phase !== READING) return;
+    this.chunks = EMPTY;
+    this.answer(BODY_TIMEOUT, true);
+  }
+
+  private async dispatch(notification: PushNotification): Promise<void> {
+    let response: RestResponse;
+    try {
+      response = this.route.respond(await this.state.dispatcher.send(notification));
+    } catch (error) {
+      // HERALD_MAILBOX_FULL and friends are answers (429, 503, …); anything else is a bug worth a line.
+      if (!isExpectedRefusal(error)) this.state.log?.error('rest.dispatcher_failed', { error });
+      response = this.route.respond({ ok: false, reason: reasonForThrown(error) });
+    }
+    this.answer(response, false);
+  }
+
+  private answer(response: RestResponse, dropRest: boolean): void {
+    if (this.phase === DONE) return;
+    writeAnswer(this.state, this.req, this.res, response, dropRest);
+    this.finish();
+  }
+
+  private finish(): void {
+    this.phase = DONE;
+    clearTimeout(this.timer);
+    const state = this.state;
+    // Deferred: the answer just written is still being flushed by this tick's writes.
+    if (--state.inFlight === 0 && state.onIdle) setImmediate(state.onIdle);
+  }
+}
+
+function onBodyData(this: Tagged, chunk: Buffer): void {
+  this[EXCHANGE]?.onData(chunk);
+}
+function onBodyEnd(this: Tagged): void {
+  this[EXCHANGE]?.onEnd();
+}
+function onRequestGone(this: Tagged): void {
+  this[EXCHANGE]?.onGone();
+}
+function onBodyTimeout(exchange: Exchange): void {
+  exchange.onTimeout();
+}

@@ -1,0 +1,76 @@
+/**
+ * Writing one JSON answer on HTTP/1.1 or HTTP/2 (node:http2 compatibility API), including the
+ * cases where the request body will never be read and where the client is already gone.
+ */
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import http2, { type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
+import type { RestLog } from './rest-log.js';
+import type { RestResponse } from './rest-response.js';
+
+export type HttpRequest = IncomingMessage | Http2ServerRequest;
+export type HttpResponse = ServerResponse | Http2ServerResponse;
+
+export interface AnswerContext {
+  /** The server is closing: HTTP/1.1 answers carry `Connection: close`. */
+  readonly closing: boolean;
+  readonly log: RestLog | undefined;
+}
+
+const JSON_TYPE = 'application/json';
+
+/** Answers without reading the body; a connection (HTTP/1.1) or stream (HTTP/2) carrying one is closed. */
+export function answerWithoutBody(
+  ctx: AnswerContext,
+  req: HttpRequest,
+  res: HttpResponse,
+  response: RestResponse,
+): void {
+  writeAnswer(ctx, req, res, response, mayHaveBody(req));
+}
+
+export function mayHaveBody(req: HttpRequest): boolean {
+  if ('stream' in req) return !req.stream.endAfterHeaders;
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+/**
+ * Writes one JSON answer unless the client is gone. `dropRest` = the request body will not be
+ * read: HTTP/1.1 closes the connection after the answer, HTTP/2 resets only the stream with
+ * NO_ERROR once the answer is sent (RFC 9113 §8.1: a server may answer before the request is
+ * complete and then ask the client to stop sending that way).
+ */
+export function writeAnswer(
+  ctx: AnswerContext,
+  req: HttpRequest,
+  res: HttpResponse,
+  response: RestResponse,
+  dropRest: boolean,
+): void {
+  if (res.headersSent || res.writableEnded || clientGone(res)) return;
+  const headers: OutgoingHttpHeaders = {
+    'content-type': JSON_TYPE,
+    'content-length': Buffer.byteLength(response.body),
+  };
+  // RFC 9110 §15.5.6: a 405 MUST list the allowed methods.
+  if (response.status === 405) headers.allow = 'POST';
+  const http1 = !('stream' in res);
+  // RFC 9113 §8.2.2: connection-specific headers are forbidden in HTTP/2.
+  if (http1 && (dropRest || ctx.closing)) headers.connection = 'close';
+  try {
+    res.writeHead(response.status, headers);
+    res.end(response.body);
+    // Http2Stream.close(NO_ERROR) on an ending stream waits for its 'finish', and the RST_STREAM
+    // goes out after the queued answer, so the client reads the whole answer first.
+    if (!http1 && dropRest) res.stream.close(http2.constants.NGHTTP2_NO_ERROR);
+  } catch (error) {
+    // The stream or socket died between the check and the write: nobody is left to answer.
+    ctx.log?.debug?.('rest.answer_not_written', { error });
+  }
+  if (dropRest) req.pause();
+}
+
+function clientGone(res: HttpResponse): boolean {
+  return 'stream' in res ? res.stream.destroyed || res.stream.closed : res.destroyed;
+}
+

@@ -1,0 +1,35 @@
+/** The outcome → answer tables as pure data, and the throw → outcome mapping. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { HeraldError } from '../../../src/core/errors.js';
+import { reasonForThrown } from '../../../src/push-service/rest/thrown-errors.js';
+import { v2Response } from '../../../src/push-service/rest/v2-responses.js';
+import { V3_FAILURES, v3Response } from '../../../src/push-service/rest/v3-responses.js';
+
+test('v3: success is 200 with the JSON document null', () => {
+  assert.deepEqual({ ...v3Response({ ok: true, id: 'x' }) }, { status: 200, body: 'null' });
+});
+
+test('v3: only an unregistered device is answered 410 (the one status MongooseIM acts on)', () => {
+  const gone = Object.entries(V3_FAILURES).filter(([, r]) => r.status === 410).map(([reason]) => reason);
+  assert.deepEqual(gone, ['unregistered']);
+});
+
+test('v3: every failure body is {"reason": <the reason>}', () => {
+  for (const [reason, response] of Object.entries(V3_FAILURES)) {
+    assert.deepEqual(JSON.parse(response.body), { reason });
+  }
+});
+
+test('v2: unregistered is a 500 with the provider reason; unable_to_connect a 503', () => {
+  assert.deepEqual({ ...v2Response({ ok: false, reason: 'unregistered', providerReason: 'Unregistered' }) }, { status: 500, body: '{"details":"Unregistered"}' });
+  assert.deepEqual({ ...v2Response({ ok: false, reason: 'unable_to_connect' }) }, { status: 503, body: '{"details":"Please try again later"}' });
+});
+
+test('thrown errors map to the outcome they mean; anything unknown to request_timeout', () => {
+  assert.equal(reasonForThrown(new HeraldError('HERALD_MAILBOX_FULL')), 'too_many_requests');
+  assert.equal(reasonForThrown(new HeraldError('HERALD_NO_MATCHING_POOL')), 'no_matching_pool');
+  assert.equal(reasonForThrown(new HeraldError('HERALD_STORE')), 'request_timeout');
+  assert.equal(reasonForThrown(new Error('boom')), 'request_timeout');
+  assert.equal(reasonForThrown('a string'), 'request_timeout');
+});
