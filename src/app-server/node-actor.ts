@@ -57,6 +57,11 @@ export function nodeBehaviours(deps: NodeActorDeps): (node: string) => Behaviour
   return (node) => () => new PushNodeBehaviour(node, deps);
 }
 
+function refusedOrThrow(e: unknown): NodeReply {
+  if (e instanceof StanzaError) return { kind: 'refused', error: e };
+  throw e;
+}
+
 class PushNodeBehaviour implements Behaviour<NodeMessage, NodeReply> {
   /** The persisted record, or undefined while the node does not exist. */
   private record: PushNodeRecord | undefined;
@@ -68,13 +73,16 @@ class PushNodeBehaviour implements Behaviour<NodeMessage, NodeReply> {
     this.record = deps.nodes.get(node);
   }
 
-  async handle(msg: NodeMessage): Promise<NodeReply> {
-    try {
-      return await this.dispatch(msg);
-    } catch (e) {
-      if (e instanceof StanzaError) return { kind: 'refused', error: e };
-      throw e;
+  handle(msg: NodeMessage): NodeReply | Promise<NodeReply> {
+    // The publish check is synchronous: keep the hot path free of promise layers.
+    if (msg.kind === 'publish') {
+      try {
+        return this.publish(msg.publish);
+      } catch (e) {
+        return refusedOrThrow(e);
+      }
     }
+    return this.dispatch(msg).catch(refusedOrThrow);
   }
 
   private async dispatch(msg: NodeMessage): Promise<NodeReply> {
@@ -82,7 +90,7 @@ class PushNodeBehaviour implements Behaviour<NodeMessage, NodeReply> {
       case 'create':
         return this.create(msg.owner);
       case 'publish':
-        return this.publish(msg.publish);
+        return this.publish(msg.publish); // normally taken synchronously by handle()
       case 'delete':
         this.requireOwner(msg.requester);
         await this.deps.nodes.remove(this.node);

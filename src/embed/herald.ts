@@ -16,7 +16,8 @@ import { AppServerRole } from '../app-server/index.js';
 import type { HeraldConfig } from '../core/config/schema.js';
 import { HeraldError } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/log.js';
-import { ApnsPushService, ensureDevApnsKey, type PushDispatcher } from '../push-service/index.js';
+import { ApnsPushService, ensureDevApnsKey, type ApnsServiceStats, type PushDispatcher } from '../push-service/index.js';
+import { ThreadedApnsPushService } from '../push-service/threaded/threaded-apns-service.js';
 import { startRestServer, type RestServer } from '../push-service/rest/server.js';
 import { startApnsSimulator, type ApnsSimulator } from '../simulators/apns/index.js';
 import { openStore, type HeraldStore } from '../store/lmdb-store.js';
@@ -30,6 +31,12 @@ import { PublisherRouter } from './publisher-router.js';
 export interface HeraldHost {
   /** Delivers a stanza Herald produced (IQ replies, publishes to remote App Servers). */
   route(stanza: Element): void;
+}
+
+/** The APNS push service, on the main thread or on a sender thread (`apns.sender_threads`). */
+export interface PushService extends PushDispatcher {
+  stats(): ApnsServiceStats;
+  close(graceMs?: number): Promise<void>;
 }
 
 export interface HeraldOptions {
@@ -50,7 +57,7 @@ export class Herald {
     private readonly tracker: IqTracker,
     readonly xmppServer: XmppServerRole,
     readonly appServer: AppServerRole,
-    readonly pushService: ApnsPushService,
+    readonly pushService: PushService,
     /** The in-process APNS simulator, when `simulators.apns.enabled`. */
     readonly apnsSimulator: ApnsSimulator | undefined,
     /** The MongoosePush-compatible REST API, when `rest.enabled`. */
@@ -173,10 +180,10 @@ async function startPushService(
   config: HeraldConfig,
   actors: ActorRuntime,
   log: Logger,
-): Promise<{ pushService: ApnsPushService; simulator: ApnsSimulator | undefined }> {
+): Promise<{ pushService: PushService; simulator: ApnsSimulator | undefined }> {
   const sim = config.simulators.apns;
   if (!sim.enabled) {
-    return { pushService: new ApnsPushService(config.apns, config.actors, actors), simulator: undefined };
+    return { pushService: await apnsService(config, actors, {}), simulator: undefined };
   }
   const key = ensureDevApnsKey(config.apns.key_file);
   const simulator = await startApnsSimulator({
@@ -189,10 +196,24 @@ async function startPushService(
     latencyMs: sim.latency_ms,
   });
   log.info('apns_simulator.started', { url: simulator.url });
-  const pushService = new ApnsPushService(config.apns, config.actors, actors, {
+  const pushService = await apnsService(config, actors, {
     endpoint: simulator.url,
     ca: simulator.ca,
     privateKeyPem: key.privateKeyPem,
+  }).catch(async (e: unknown) => {
+    await simulator.close();
+    throw e;
   });
   return { pushService, simulator };
+}
+
+async function apnsService(
+  config: HeraldConfig,
+  actors: ActorRuntime,
+  options: { endpoint?: string; ca?: string; privateKeyPem?: string },
+): Promise<PushService> {
+  if (config.apns.sender_threads > 0) {
+    return ThreadedApnsPushService.start(config.apns, config.actors.sender_mailbox_capacity, options);
+  }
+  return new ApnsPushService(config.apns, config.actors, actors, options);
 }

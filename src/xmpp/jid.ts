@@ -8,8 +8,25 @@ import { StanzaError } from './stanza-error.js';
 /** RFC 7622 §3.1: each part is at most 1023 octets. */
 const MAX_PART_BYTES = 1023;
 
+/**
+ * Parsed JIDs by their text. The same few JIDs (the server's domain, a user's resources) come
+ * back on every push, and parsing one costs microseconds; JIDs are treated as immutable values.
+ * Bounded: the cache is dropped whole when it reaches JID_CACHE_SIZE entries.
+ */
+export const JID_CACHE_SIZE = 10_000;
+const cache = new Map<string, JID>();
+
 export function parseJid(text: string | undefined): JID {
   if (!text) throw new StanzaError('jid-malformed', 'modify', 'a JID is required');
+  let jid = cache.get(text);
+  if (jid) return jid;
+  jid = parseUncached(text);
+  if (cache.size >= JID_CACHE_SIZE) cache.clear();
+  cache.set(text, jid);
+  return jid;
+}
+
+function parseUncached(text: string): JID {
   let jid: JID;
   try {
     jid = parse(text);

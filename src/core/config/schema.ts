@@ -20,8 +20,11 @@ const actors = z
   .object({
     /** Capacity of a user or push-node actor's mailbox; a send beyond it is refused at once. */
     mailbox_capacity: positiveInt.default(256),
-    /** Capacity of each APNS sender actor's mailbox (notifications waiting for a stream). */
-    sender_mailbox_capacity: positiveInt.default(8_192),
+    /**
+     * Capacity of each APNS sender actor's mailbox (notifications waiting for a stream). A queue
+     * longer than a few seconds of sending only makes pushes late, so excess is refused instead.
+     */
+    sender_mailbox_capacity: positiveInt.default(2_048),
     /** An actor idle this long is stopped; it reloads its state from LMDB on the next message. */
     passivate_after_ms: ms.default(300_000),
     /** Children per shard parent: nact copies a parent's children map on every message it handles. */
@@ -85,6 +88,12 @@ const apns = z
     key_file: z.string().min(1).default('./data/apns-auth-key.p8'),
     /** Default apns-topic (bundle id) when a notification names none. */
     default_topic: z.string().min(1).default('com.example.herald'),
+    /**
+     * 1 = the sender actors and their HTTP/2 connections run on a worker thread (the node:http2
+     * client costs as much CPU per push as all XMPP work, so both halves get a core); 0 = on the
+     * main thread. One thread at most: it keeps one provider token per process.
+     */
+    sender_threads: z.number().int().min(0).max(1).default(1),
     /** Persistent HTTP/2 connections, one sender actor each. */
     connections: positiveInt.max(64).default(2),
     /** Our own in-flight cap per connection; the peer's MAX_CONCURRENT_STREAMS lowers it further. */

@@ -1,0 +1,30 @@
+/**
+ * Messages between the main thread and the sender thread. Notifications and outcomes cross in
+ * batches (one postMessage per event-loop turn each way): a structured clone per message costs
+ * about as much as a small batch, so batching keeps the crossing cheap.
+ */
+import type { ApnsConfig } from '../../core/config/schema.js';
+import type { ErrorCode } from '../../core/errors.js';
+import type { ApnsServiceStats } from '../apns-service.js';
+import type { PushNotification, PushOutcome } from '../notification.js';
+
+export interface SenderThreadInit {
+  apns: ApnsConfig;
+  senderMailboxCapacity: number;
+  endpoint?: string;
+  ca?: string;
+  privateKeyPem?: string;
+  /** How often the thread reports its stats, ms. */
+  statsIntervalMs: number;
+}
+
+export type ToSenderThread =
+  | { type: 'send'; ids: number[]; notifications: PushNotification[] }
+  | { type: 'close'; graceMs?: number };
+
+export type FromSenderThread =
+  | { type: 'ready' }
+  | { type: 'outcomes'; ids: number[]; outcomes: Array<PushOutcome | { thrown: ErrorCode | 'unexpected'; message: string }> }
+  | { type: 'stats'; stats: ApnsServiceStats }
+  | { type: 'closed' }
+  | { type: 'failed'; message: string };
