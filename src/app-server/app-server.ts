@@ -14,7 +14,7 @@ import { ActorRegistry, type ActorRuntime } from '../actors/index.js';
 import type { HeraldConfig } from '../core/config/schema.js';
 import type { PushDispatcher } from '../push-service/notification.js';
 import type { HeraldStore } from '../store/lmdb-store.js';
-import { errorReply, iqPayload, resultReply } from '../xmpp/iq.js';
+import { errorReply, headOf, iqPayload, resultReply } from '../xmpp/iq.js';
 import { bareJid } from '../xmpp/jid.js';
 import { NS } from '../xmpp/namespaces.js';
 import type { PushPublish } from '../xmpp/push-publish.js';
@@ -95,14 +95,18 @@ export class AppServerRole {
    * Answers one IQ addressed to the service. Resolves with the result or error stanza; resolves
    * undefined for an IQ result/error (RFC 6120 §8.2.3: those are never answered). Never rejects.
    */
-  async handleIq(iq: Element): Promise<Element | undefined> {
+  handleIq(iq: Element): Promise<Element | undefined> {
     const type = iq.attrs.type as string | undefined;
-    if (type !== 'get' && type !== 'set') return undefined;
+    if (type !== 'get' && type !== 'set') return Promise.resolve(undefined);
+    // Not an async function: an awaiting frame would keep `iq` (a parameter) alive until the
+    // answer; only the head is kept, so the parsed request dies young (see StanzaHead).
+    const head = headOf(iq);
+    const answer = (e: unknown): Element => errorReply(head, dispatchFailureError(e));
     try {
       if (this.closed) throw shuttingDown();
-      return await this.route(iq, type);
+      return this.route(iq, type).catch(answer);
     } catch (e) {
-      return errorReply(iq, dispatchFailureError(e));
+      return Promise.resolve(answer(e));
     }
   }
 
@@ -180,8 +184,10 @@ export class AppServerRole {
     }
     if (op.name === 'publish') {
       // parsePublishRequest checks the IQ type and the whole <pubsub/> (publish-options included).
-      await this.publishLocal(parsePublishRequest(iq, this.jid));
-      return resultReply(iq);
+      const head = headOf(iq);
+      const publish = parsePublishRequest(iq, this.jid);
+      // Returned, not awaited here: this frame (and `iq`) ends now, the wait holds only `head`.
+      return this.publishLocal(publish).then(() => resultReply(head));
     }
     throw unsupported(UNSUPPORTED_PUBSUB[op.name] ?? op.name, `push nodes do not support <${op.name}/>`);
   }

@@ -22,7 +22,7 @@ import { startRestServer, type RestServer } from '../push-service/rest/server.js
 import { startApnsSimulator, type ApnsSimulator } from '../simulators/apns/index.js';
 import { openStore, type HeraldStore } from '../store/lmdb-store.js';
 import { accountDiscoInfoReply, isAccountDiscoInfo, StanzaPublisher, XmppServerRole } from '../xmpp-server/index.js';
-import { errorReply } from '../xmpp/iq.js';
+import { errorReply, headOf } from '../xmpp/iq.js';
 import { IqTracker } from '../xmpp/iq-tracker.js';
 import { parseStanza } from '../xmpp/parse.js';
 import { StanzaError } from '../xmpp/stanza-error.js';
@@ -121,9 +121,12 @@ export class Herald {
       this.tracker.handleResponse(stanza);
       return;
     }
-    const reply = await this.answerIq(stanza);
-    if (reply) this.host.route(reply);
+    return this.answerIq(stanza).then(this.routeReply);
   }
+
+  private readonly routeReply = (reply: Element | undefined): void => {
+    if (reply) this.host.route(reply);
+  };
 
   /** A message the host delivers to a local user; pushed when the user has no available session. */
   messageToUser(message: Element | string): void {
@@ -157,17 +160,22 @@ export class Herald {
     await this.store.close();
   }
 
-  private async answerIq(iq: Element): Promise<Element | undefined> {
+  /** Not async on purpose: no frame keeps the parsed request alive while the answer travels. */
+  private answerIq(iq: Element): Promise<Element | undefined> {
+    const head = headOf(iq);
+    const unexpected = (e: unknown): Element => {
+      this.log.error('iq.unexpected_error', { error: e });
+      return errorReply(head, e);
+    };
     try {
       const to = (iq.attrs.to as string | undefined)?.toLowerCase();
-      if (to === this.appServer.jid) return await this.appServer.handleIq(iq);
-      if (this.xmppServer.isPushIq(iq)) return await this.xmppServer.handleIq(iq);
-      if (isAccountDiscoInfo(iq)) return accountDiscoInfoReply(iq);
+      if (to === this.appServer.jid) return this.appServer.handleIq(iq).catch(unexpected);
+      if (this.xmppServer.isPushIq(iq)) return this.xmppServer.handleIq(iq).catch(unexpected);
+      if (isAccountDiscoInfo(iq)) return Promise.resolve(accountDiscoInfoReply(iq));
       // RFC 6120 §8.4: a request for a service the entity does not offer.
-      return errorReply(iq, new StanzaError('service-unavailable', 'cancel'));
+      return Promise.resolve(errorReply(head, new StanzaError('service-unavailable', 'cancel')));
     } catch (e) {
-      this.log.error('iq.unexpected_error', { error: e });
-      return errorReply(iq, e);
+      return Promise.resolve(unexpected(e));
     }
   }
 }

@@ -15,9 +15,12 @@ export function parseStanza(text: string, maxBytes: number): Element {
   let failure: unknown;
   let closed = false;
   parser.on('start', (el: Element) => {
+    if (root) failure ??= new Error('more than one top-level element');
     root = el;
   });
   parser.on('element', (el: Element) => {
+    // After the root closed, the stream parser would file a second element under it.
+    if (closed) failure ??= new Error('more than one top-level element');
     root?.append(el);
   });
   parser.on('end', () => {

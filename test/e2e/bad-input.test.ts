@@ -58,3 +58,17 @@ test('disco#info on the account lists urn:xmpp:push:0', async () => {
     cleanup(dir);
   }
 });
+
+test('text holding two top-level elements is refused, not half-read', async () => {
+  const dir = tempDir();
+  const { herald } = await startHerald(configIn(dir));
+  try {
+    await assert.rejects(
+      herald.handleStanza("<message to='a@localhost'/><message to='b@localhost'/>"),
+      (e: unknown) => isHeraldError(e, 'HERALD_XML_MALFORMED'),
+    );
+  } finally {
+    await herald.close();
+    cleanup(dir);
+  }
+});
