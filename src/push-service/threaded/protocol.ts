@@ -25,6 +25,7 @@ export type ToSenderThread =
 export type FromSenderThread =
   | { type: 'ready' }
   | { type: 'outcomes'; ids: number[]; outcomes: Array<PushOutcome | { thrown: ErrorCode | 'unexpected'; message: string }> }
-  | { type: 'stats'; stats: ApnsServiceStats }
+  /** `utilization`: the thread's event-loop utilization since the previous report (0..1). */
+  | { type: 'stats'; stats: ApnsServiceStats; utilization?: number }
   | { type: 'closed' }
   | { type: 'failed'; message: string };

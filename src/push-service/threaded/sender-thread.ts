@@ -3,6 +3,7 @@
  * here, on their own core. The node:http2 client costs ~70 µs of CPU per request on this class
  * of machine, as much as all of Herald's XMPP work for a push, so the two halves run in parallel.
  */
+import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import { startActorRuntime } from '../../actors/index.js';
 import { isHeraldError } from '../../core/errors.js';
@@ -41,7 +42,12 @@ try {
     }
   };
 
-  const statsTimer = setInterval(() => post({ type: 'stats', stats: service.stats() }), init.statsIntervalMs);
+  let elu = performance.eventLoopUtilization();
+  const statsTimer = setInterval(() => {
+    const now = performance.eventLoopUtilization();
+    post({ type: 'stats', stats: service.stats(), utilization: performance.eventLoopUtilization(now, elu).utilization });
+    elu = now;
+  }, init.statsIntervalMs);
   statsTimer.unref();
 
   port.on('message', (msg: ToSenderThread) => {

@@ -40,6 +40,8 @@ export class ThreadedApnsPushService implements PushDispatcher {
   private batch: PushNotification[] = [];
   private flushScheduled = false;
   private lastStats: ApnsServiceStats | undefined;
+  /** The sender thread's event-loop utilization over its last report interval (0..1). */
+  threadUtilization = 0;
   private closing: Promise<void> | undefined;
   private readonly capacity: number;
 
@@ -121,6 +123,7 @@ export class ThreadedApnsPushService implements PushDispatcher {
             break;
           case 'stats':
             this.lastStats = msg.stats;
+            if (msg.utilization !== undefined) this.threadUtilization = msg.utilization;
             break;
           case 'ready':
             ready = true;
