@@ -24,7 +24,18 @@ export type ToSenderThread =
 
 export type FromSenderThread =
   | { type: 'ready' }
-  | { type: 'outcomes'; ids: number[]; outcomes: Array<PushOutcome | { thrown: ErrorCode | 'unexpected'; message: string }> }
+  /**
+   * Settled notifications. Deliveries, the bulk, travel as plain data: their request ids and
+   * their apns-ids joined by ',' (one string clones as one copy, thousands of small objects do
+   * not). Everything else is listed with its outcome.
+   */
+  | {
+      type: 'outcomes';
+      deliveredIds: number[];
+      deliveredApnsIds: string;
+      otherIds: number[];
+      others: Array<PushOutcome | { thrown: ErrorCode | 'unexpected'; message: string }>;
+    }
   /** `utilization`: the thread's event-loop utilization since the previous report (0..1). */
   | { type: 'stats'; stats: ApnsServiceStats; utilization?: number }
   | { type: 'closed' }

@@ -24,18 +24,27 @@ try {
   });
 
   // Outcomes settled during one turn leave together.
-  let ids: number[] = [];
-  let outcomes: Array<PushOutcome | { thrown: string; message: string }> = [];
+  let deliveredIds: number[] = [];
+  let deliveredApnsIds: string[] = [];
+  let otherIds: number[] = [];
+  let others: Array<PushOutcome | { thrown: string; message: string }> = [];
   let flushScheduled = false;
   const flush = (): void => {
     flushScheduled = false;
-    post({ type: 'outcomes', ids, outcomes } as FromSenderThread);
-    ids = [];
-    outcomes = [];
+    post({ type: 'outcomes', deliveredIds, deliveredApnsIds: deliveredApnsIds.join(','), otherIds, others } as FromSenderThread);
+    deliveredIds = [];
+    deliveredApnsIds = [];
+    otherIds = [];
+    others = [];
   };
   const settle = (id: number, outcome: PushOutcome | { thrown: string; message: string }): void => {
-    ids.push(id);
-    outcomes.push(outcome);
+    if ('ok' in outcome && outcome.ok) {
+      deliveredIds.push(id);
+      deliveredApnsIds.push(outcome.id);
+    } else {
+      otherIds.push(id);
+      others.push(outcome);
+    }
     if (!flushScheduled) {
       flushScheduled = true;
       setImmediate(flush);

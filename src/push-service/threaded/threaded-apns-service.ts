@@ -118,9 +118,12 @@ export class ThreadedApnsPushService implements PushDispatcher {
       let ready = false;
       worker.on('message', (msg: FromSenderThread) => {
         switch (msg.type) {
-          case 'outcomes':
-            for (let i = 0; i < msg.ids.length; i++) this.settle(msg.ids[i]!, msg.outcomes[i]!);
+          case 'outcomes': {
+            const apnsIds = msg.deliveredApnsIds.split(',');
+            for (let i = 0; i < msg.deliveredIds.length; i++) this.settle(msg.deliveredIds[i]!, { ok: true, id: apnsIds[i]! });
+            for (let i = 0; i < msg.otherIds.length; i++) this.settle(msg.otherIds[i]!, msg.others[i]!);
             break;
+          }
           case 'stats':
             this.lastStats = msg.stats;
             if (msg.utilization !== undefined) this.threadUtilization = msg.utilization;
