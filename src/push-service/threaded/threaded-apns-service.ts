@@ -34,6 +34,8 @@ export interface ThreadedApnsOptions {
 
 export class ThreadedApnsPushService implements PushDispatcher {
   private worker!: Worker;
+  /** True while the current thread is up; sends made meanwhile wait in the batch (bounded by the gate). */
+  private live = false;
   private readonly pending = new Map<number, (outcome: PushOutcome) => void>();
   private nextId = 0;
   private batchIds: number[] = [];
@@ -89,6 +91,7 @@ export class ThreadedApnsPushService implements PushDispatcher {
 
   close(graceMs?: number): Promise<void> {
     this.closing ??= new Promise<void>((resolve) => {
+      if (!this.live) return resolve(); // the thread is down: nothing to drain
       this.flush();
       this.worker.once('exit', () => resolve());
       this.worker.on('message', (msg: FromSenderThread) => {
@@ -101,7 +104,7 @@ export class ThreadedApnsPushService implements PushDispatcher {
 
   private readonly flush = (): void => {
     this.flushScheduled = false;
-    if (this.batch.length === 0) return;
+    if (this.batch.length === 0 || !this.live) return;
     this.post({ type: 'send', ids: this.batchIds, notifications: this.batch });
     this.batchIds = [];
     this.batch = [];
@@ -130,6 +133,13 @@ export class ThreadedApnsPushService implements PushDispatcher {
             break;
           case 'ready':
             ready = true;
+            if (this.closing) {
+              void worker.terminate(); // restarted while the service was being closed
+              resolve();
+              break;
+            }
+            this.live = true;
+            this.flush(); // what was sent while the thread was (re)starting
             resolve();
             break;
           case 'failed':
@@ -144,9 +154,11 @@ export class ThreadedApnsPushService implements PushDispatcher {
         if (!ready) reject(e);
       });
       worker.on('exit', () => {
+        this.live = false;
         if (this.closing || !ready) return;
-        // The thread died: what it held is lost in transit; start a new one.
-        this.failPending(CONNECTION_LOST);
+        // The thread died: what it held is lost in transit (what it never got is kept for the
+        // next thread); start a new one.
+        this.failPending(CONNECTION_LOST, new Set(this.batchIds));
         setTimeout(() => {
           if (!this.closing) void this.spawn().catch(() => {});
         }, RESTART_DELAY_MS).unref();
@@ -166,8 +178,11 @@ export class ThreadedApnsPushService implements PushDispatcher {
     }
   }
 
-  private failPending(outcome: PushOutcome): void {
-    for (const resolve of this.pending.values()) resolve(outcome);
-    this.pending.clear();
+  private failPending(outcome: PushOutcome, keep: ReadonlySet<number> = new Set()): void {
+    for (const [id, resolve] of this.pending) {
+      if (keep.has(id)) continue;
+      this.pending.delete(id);
+      resolve(outcome);
+    }
   }
 }

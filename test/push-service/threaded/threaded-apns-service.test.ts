@@ -1,0 +1,100 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
+import type { Worker } from 'node:worker_threads';
+import { validateConfig } from '../../../src/core/config/load.js';
+import { isHeraldError } from '../../../src/core/errors.js';
+import type { PushNotification } from '../../../src/push-service/notification.js';
+import { ThreadedApnsPushService } from '../../../src/push-service/threaded/threaded-apns-service.js';
+import { startApnsSimulator, type ApnsSimulator } from '../../../src/simulators/apns/index.js';
+
+const TEAM = 'TEAM123456';
+const KEY_ID = 'KEY1234567';
+const TOKEN = 'ab'.repeat(32);
+const HANGING = 'cd'.repeat(32);
+
+function keyPair() {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  return {
+    privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+  };
+}
+
+const alert = (device_id: string): PushNotification => ({
+  service: 'apns',
+  device_id,
+  mode: 'prod',
+  topic: 'com.example.app',
+  alert: { title: 'romeo', body: 'hello' },
+});
+
+async function setup(mailbox: number): Promise<{ sim: ApnsSimulator; service: ThreadedApnsPushService }> {
+  const keys = keyPair();
+  const sim = await startApnsSimulator({ teamId: TEAM, keys: { [KEY_ID]: keys.publicKeyPem } });
+  const config = validateConfig({ apns: { team_id: TEAM, key_id: KEY_ID, connections: 1, request_timeout_ms: 2_000 } });
+  const service = await ThreadedApnsPushService.start(config.apns, mailbox, {
+    endpoint: sim.url,
+    ca: sim.ca,
+    privateKeyPem: keys.privateKeyPem,
+  });
+  return { sim, service };
+}
+
+test('notifications sent through the sender thread reach APNS and settle with their apns-id', async () => {
+  const { sim, service } = await setup(64);
+  try {
+    const outcomes = await Promise.all([1, 2, 3].map(() => service.send(alert(TOKEN))));
+    assert.ok(outcomes.every((o) => o.ok && typeof o.id === 'string' && o.id.length === 36));
+    assert.equal(sim.received.length, 3);
+    sim.program(TOKEN, { status: 410, reason: 'Unregistered' });
+    const gone = await service.send(alert(TOKEN));
+    assert.equal(gone.ok, false);
+    assert.equal(!gone.ok && gone.reason, 'unregistered');
+  } finally {
+    await service.close();
+    await sim.close();
+  }
+});
+
+test('beyond the thread mailbox capacity a send is refused at once with HERALD_MAILBOX_FULL', async () => {
+  const { sim, service } = await setup(4);
+  try {
+    sim.program(HANGING, { fault: 'hang' });
+    const held = [1, 2, 3, 4].map(() => service.send(alert(HANGING)));
+    assert.throws(() => service.send(alert(HANGING)), (e: unknown) => isHeraldError(e, 'HERALD_MAILBOX_FULL'));
+    assert.equal(service.outstanding, 4);
+    const outcomes = await Promise.all(held);
+    assert.ok(outcomes.every((o) => !o.ok && o.reason === 'request_timeout'));
+    // Room again once they settled.
+    sim.clearPrograms();
+    assert.equal((await service.send(alert(TOKEN))).ok, true);
+  } finally {
+    await service.close();
+    await sim.close();
+  }
+});
+
+test('when the sender thread dies its notifications end as connection_lost and a new thread takes over', async () => {
+  const { sim, service } = await setup(64);
+  try {
+    sim.program(HANGING, { fault: 'hang' });
+    const held = service.send(alert(HANGING));
+    await new Promise((r) => setTimeout(r, 200)); // handed over and in flight
+    await (service as unknown as { worker: Worker }).worker.terminate();
+    const lost = await held;
+    assert.equal(!lost.ok && lost.reason, 'connection_lost');
+    // The restarted thread delivers (it starts after RESTART_DELAY_MS).
+    const deadline = Date.now() + 10_000;
+    let delivered = false;
+    while (!delivered && Date.now() < deadline) {
+      const outcome = await service.send(alert(TOKEN));
+      delivered = outcome.ok;
+      if (!delivered) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(delivered, 'a notification is delivered by the new thread');
+  } finally {
+    await service.close();
+    await sim.close();
+  }
+});
