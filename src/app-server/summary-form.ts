@@ -15,6 +15,7 @@ import { badRequest } from '../xmpp/stanza-error.js';
 const SUMMARY_FORM_TYPES: ReadonlySet<string> = new Set(['submit', 'form']);
 /** Counts beyond this are nonsense for a badge; nine digits also keeps the cast exact. */
 const MAX_COUNT_DIGITS = 9;
+const COUNT = new RegExp(`^\\d{1,${MAX_COUNT_DIGITS}}$`);
 
 /** The summary of a `<notification xmlns='urn:xmpp:push:0'/>`; no summary form = empty summary. */
 export function parseSummary(notification: Element): PushSummary {
@@ -49,7 +50,7 @@ function findForm(notification: Element): DataForm | undefined {
  */
 function readCount(form: DataForm, name: string): number | undefined {
   const text = nonEmpty(singleValue(form, name))?.trim();
-  if (text === undefined || !new RegExp(`^\\d{1,${MAX_COUNT_DIGITS}}$`).test(text)) return undefined;
+  if (text === undefined || !COUNT.test(text)) return undefined;
   return Number(text);
 }
 
