@@ -10,6 +10,8 @@ import { validateConfig } from '../core/config/load.js';
 import { Herald } from '../embed/herald.js';
 
 const DEVICE = 'c0ffee'.repeat(10) + 'c0ff';
+/** An App Server outside this engine: publishes to it leave as stanzas through the host. */
+const REMOTE_APP_SERVER = 'push.example.net';
 
 export async function runDemo(print: (line: string) => void = (l) => process.stdout.write(l + '\n')): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'herald-demo-'));
@@ -19,12 +21,20 @@ export async function runDemo(print: (line: string) => void = (l) => process.std
     rest: { enabled: false },
   });
   const replies = new Map<string, (el: Element) => void>();
-  const herald = await Herald.start({
+  let remotePublished: () => void = () => {};
+  const remoteDone = new Promise<void>((resolve) => (remotePublished = resolve));
+  const herald: Herald = await Herald.start({
     config,
     host: {
       route(stanza) {
         print(`<- Herald routes:\n${stanza.toString()}\n`);
         replies.get(stanza.attrs.id as string)?.(stanza);
+        if (stanza.name === 'iq' && stanza.attrs.to === REMOTE_APP_SERVER && stanza.attrs.type === 'set') {
+          // Play the remote App Server: accept the publish (XEP-0357 §5) with an IQ result.
+          const result = xml('iq', { type: 'result', id: stanza.attrs.id, from: REMOTE_APP_SERVER, to: stanza.attrs.from });
+          print(`-> the remote App Server ${REMOTE_APP_SERVER} answers:\n${result.toString()}\n`);
+          void herald.handleStanza(result).then(remotePublished);
+        }
       },
     },
   });
@@ -50,13 +60,25 @@ export async function runDemo(print: (line: string) => void = (l) => process.std
             xml('field', { var: 'device_id' }, xml('value', {}, DEVICE)),
             xml('field', { var: 'topic' }, xml('value', {}, 'com.example.herald'))))),
     );
+    await send(
+      "juliet's second device uses a remote App Server",
+      xml('iq', { type: 'set', id: 'enable-2', from: 'juliet@localhost/tablet', to: 'juliet@localhost' },
+        xml('enable', { xmlns: 'urn:xmpp:push:0', jid: REMOTE_APP_SERVER, node: 'tablet-node' },
+          xml('x', { xmlns: 'jabber:x:data', type: 'submit' },
+            xml('field', { var: 'FORM_TYPE' }, xml('value', {}, 'http://jabber.org/protocol/pubsub#publish-options')),
+            xml('field', { var: 'service' }, xml('value', {}, 'fcm')),
+            xml('field', { var: 'device_id' }, xml('value', {}, 'fcm-registration-token'))))),
+    );
     print('.. juliet goes offline\n');
     herald.sessionUnavailable('juliet@localhost/balcony');
     const message = xml('message', { type: 'chat', id: 'msg-1', from: 'romeo@localhost/orchard', to: 'juliet@localhost' },
       xml('body', {}, 'Wherefore art thou, Romeo?'));
     print(`-> romeo's message reaches Herald:\n${message.toString()}\n`);
     herald.messageToUser(message);
+    print('.. the publish for push.localhost stays in-process (a value handed to the node actor, no XML);');
+    print(`.. the one for ${REMOTE_APP_SERVER} leaves through the host as the XEP-0357 publish IQ below.\n`);
     const [request] = await herald.apnsSimulator!.waitForReceived(1, 10_000);
+    await remoteDone;
     print('== the APNS simulator received:');
     print(`POST /3/device/${request!.token}`);
     for (const [name, value] of Object.entries(request!.headers)) if (value !== undefined) print(`${name}: ${value}`);
