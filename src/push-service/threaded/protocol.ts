@@ -36,7 +36,10 @@ export type FromSenderThread =
       otherIds: number[];
       others: Array<PushOutcome | { thrown: ErrorCode | 'unexpected'; message: string }>;
     }
-  /** `utilization`: the thread's event-loop utilization since the previous report (0..1). */
-  | { type: 'stats'; stats: ApnsServiceStats; utilization?: number }
+  /**
+   * `utilization`: the thread's event-loop utilization since the previous report (0..1);
+   * `heapUsed`: the thread's V8 heap in bytes (each thread has its own heap).
+   */
+  | { type: 'stats'; stats: ApnsServiceStats; utilization?: number; heapUsed?: number }
   | { type: 'closed' }
   | { type: 'failed'; message: string };

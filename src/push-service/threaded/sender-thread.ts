@@ -54,7 +54,12 @@ try {
   let elu = performance.eventLoopUtilization();
   const statsTimer = setInterval(() => {
     const now = performance.eventLoopUtilization();
-    post({ type: 'stats', stats: service.stats(), utilization: performance.eventLoopUtilization(now, elu).utilization });
+    post({
+      type: 'stats',
+      stats: service.stats(),
+      utilization: performance.eventLoopUtilization(now, elu).utilization,
+      heapUsed: process.memoryUsage().heapUsed,
+    });
     elu = now;
   }, init.statsIntervalMs);
   statsTimer.unref();

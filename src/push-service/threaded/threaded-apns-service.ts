@@ -44,6 +44,8 @@ export class ThreadedApnsPushService implements PushDispatcher {
   private lastStats: ApnsServiceStats | undefined;
   /** The sender thread's event-loop utilization over its last report interval (0..1). */
   threadUtilization = 0;
+  /** The sender thread's V8 heap in bytes, as last reported. */
+  threadHeapUsed = 0;
   private closing: Promise<void> | undefined;
   private readonly capacity: number;
 
@@ -130,6 +132,7 @@ export class ThreadedApnsPushService implements PushDispatcher {
           case 'stats':
             this.lastStats = msg.stats;
             if (msg.utilization !== undefined) this.threadUtilization = msg.utilization;
+            if (msg.heapUsed !== undefined) this.threadHeapUsed = msg.heapUsed;
             break;
           case 'ready':
             ready = true;
