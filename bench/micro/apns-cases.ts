@@ -45,7 +45,7 @@ export function apnsCases(): MicroSuite {
       const before = Date.now();
       const { notification, request: req, headers } = publishToApnsRequest(tokens);
       assert.deepEqual(notification, EXPECTED_NOTIFICATION);
-      assert.deepEqual(JSON.parse(req.body.toString('utf8')), {
+      assert.deepEqual(JSON.parse(req.body), {
         aps: { alert: { title: SENDER, body: BODY }, badge: 3, 'thread-id': SENDER },
       });
       const expected: Partial<ApnsRequest> = { path: `/3/device/${DEVICE_TOKEN}`, topic: APNS_DEFAULTS.defaultTopic, pushType: 'alert', priority: 10 };

@@ -10,6 +10,7 @@ import type { ActorRuntime } from '../actors/index.js';
 import type { ApnsConfig, HeraldConfig } from '../core/config/schema.js';
 import { HeraldError } from '../core/errors.js';
 import { ApnsConnection } from './apns/connection.js';
+import type { ApnsRequest } from './apns/headers.js';
 import { ApnsTokenProvider } from './apns/jwt.js';
 import { isRejection, LOCAL_REJECTIONS } from './apns/outcome.js';
 import { prepareApnsRequest, type ApnsRequestDefaults } from './apns/request.js';
@@ -114,6 +115,15 @@ export class ApnsPushService implements PushDispatcher {
     if (notification.service !== 'apns') return Promise.resolve(LOCAL_REJECTIONS.noMatchingPool);
     const prepared = prepareApnsRequest(notification, this.defaults, this.clock());
     if (isRejection(prepared)) return Promise.resolve(prepared);
+    return this.submitPrepared(prepared);
+  }
+
+  /**
+   * Sends a request already prepared (and size-checked) by `prepareApnsRequest`, e.g. on the
+   * main thread before it crossed to the sender thread. Same refusals as `send`.
+   */
+  submitPrepared(prepared: ApnsRequest): Promise<PushOutcome> {
+    if (this.closing !== undefined) throw new HeraldError('HERALD_SHUTTING_DOWN', 'the APNS push service is closed');
     const sender = this.leastLoadedWithRoom();
     if (sender === undefined) {
       throw new HeraldError('HERALD_MAILBOX_FULL', `all ${this.senders.length} APNS sender mailboxes are full`);

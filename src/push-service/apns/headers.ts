@@ -26,7 +26,8 @@ export interface ApnsRequest {
   /** Canonical UUID; stays the same over retries so both ends log one id per notification. */
   readonly apnsId: string;
   readonly collapseId: string | undefined;
-  readonly body: Buffer;
+  /** The JSON payload (UTF-8 on the wire); a string crosses threads as one copy. */
+  readonly body: string;
 }
 
 /**

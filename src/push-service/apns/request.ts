@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { PushNotification } from '../notification.js';
 import { apnsExpiration, apnsPriority, apnsPushType, type ApnsRequest } from './headers.js';
 import { LOCAL_REJECTIONS, type PushRejection } from './outcome.js';
-import { encodeApnsPayload, payloadLimitBytes } from './payload.js';
+import { buildApnsPayload, payloadLimitBytes } from './payload.js';
 
 /**
  * Device tokens are hex (Apple: 32 bytes = 64 hex digits today). Anything else would not be a
@@ -45,14 +45,14 @@ export function prepareApnsRequest(
   if (ttl !== undefined && !(Number.isFinite(ttl) && ttl >= 0)) return LOCAL_REJECTIONS.invalidNotification;
 
   const pushType = apnsPushType(n, topic);
-  let body: Buffer;
+  let body: string;
   try {
-    body = encodeApnsPayload(n);
+    body = JSON.stringify(buildApnsPayload(n));
   } catch {
     return LOCAL_REJECTIONS.invalidNotification; // data that JSON cannot encode (cycles, BigInt)
   }
   // Apple answers 413 PayloadTooLarge; refusing here spends no stream and no round trip.
-  if (body.length > payloadLimitBytes(pushType)) return LOCAL_REJECTIONS.payloadTooLarge;
+  if (Buffer.byteLength(body, 'utf8') > payloadLimitBytes(pushType)) return LOCAL_REJECTIONS.payloadTooLarge;
 
   return {
     path: '/3/device/' + n.device_id,

@@ -6,7 +6,8 @@
 import type { ApnsConfig } from '../../core/config/schema.js';
 import type { ErrorCode } from '../../core/errors.js';
 import type { ApnsServiceStats } from '../apns-service.js';
-import type { PushNotification, PushOutcome } from '../notification.js';
+import type { ApnsRequest } from '../apns/headers.js';
+import type { PushOutcome } from '../notification.js';
 
 export interface SenderThreadInit {
   apns: ApnsConfig;
@@ -19,7 +20,8 @@ export interface SenderThreadInit {
 }
 
 export type ToSenderThread =
-  | { type: 'send'; ids: number[]; notifications: PushNotification[] }
+  /** Requests prepared on the main thread (payload encoded and size-checked there). */
+  | { type: 'send'; ids: number[]; requests: ApnsRequest[] }
   | { type: 'close'; graceMs?: number };
 
 export type FromSenderThread =

@@ -69,7 +69,7 @@ try {
       for (let i = 0; i < msg.ids.length; i++) {
         const id = msg.ids[i]!;
         try {
-          service.send(msg.notifications[i]!).then(
+          service.submitPrepared(msg.requests[i]!).then(
             (outcome) => settle(id, outcome),
             (e: unknown) => settle(id, { thrown: 'unexpected', message: String(e) }),
           );

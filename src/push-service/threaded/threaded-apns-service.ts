@@ -14,6 +14,9 @@ import { Worker } from 'node:worker_threads';
 import type { ApnsConfig } from '../../core/config/schema.js';
 import { HeraldError } from '../../core/errors.js';
 import type { ApnsServiceStats } from '../apns-service.js';
+import type { ApnsRequest } from '../apns/headers.js';
+import { isRejection, LOCAL_REJECTIONS } from '../apns/outcome.js';
+import { prepareApnsRequest, type ApnsRequestDefaults } from '../apns/request.js';
 import type { PushDispatcher, PushNotification, PushOutcome } from '../notification.js';
 import type { FromSenderThread, SenderThreadInit, ToSenderThread } from './protocol.js';
 
@@ -39,7 +42,7 @@ export class ThreadedApnsPushService implements PushDispatcher {
   private readonly pending = new Map<number, (outcome: PushOutcome) => void>();
   private nextId = 0;
   private batchIds: number[] = [];
-  private batch: PushNotification[] = [];
+  private batch: ApnsRequest[] = [];
   private flushScheduled = false;
   private lastStats: ApnsServiceStats | undefined;
   /** The sender thread's event-loop utilization over its last report interval (0..1). */
@@ -48,9 +51,11 @@ export class ThreadedApnsPushService implements PushDispatcher {
   threadHeapUsed = 0;
   private closing: Promise<void> | undefined;
   private readonly capacity: number;
+  private readonly defaults: ApnsRequestDefaults;
 
   private constructor(private readonly init: SenderThreadInit) {
     this.capacity = init.apns.connections * init.senderMailboxCapacity;
+    this.defaults = { defaultTopic: init.apns.default_topic, expirationS: init.apns.expiration_s };
   }
 
   static async start(apns: ApnsConfig, senderMailboxCapacity: number, options: ThreadedApnsOptions = {}): Promise<ThreadedApnsPushService> {
@@ -76,9 +81,14 @@ export class ThreadedApnsPushService implements PushDispatcher {
     if (this.pending.size >= this.capacity) {
       throw new HeraldError('HERALD_MAILBOX_FULL', `${this.pending.size} notifications wait for the APNS sender thread`);
     }
+    // Prepared here, where there is CPU to spare: the sender thread only sends. Local refusals
+    // (not APNS, bad token, payload over 4096 bytes...) never cross the thread.
+    if (notification.service !== 'apns') return Promise.resolve(LOCAL_REJECTIONS.noMatchingPool);
+    const prepared = prepareApnsRequest(notification, this.defaults, Date.now());
+    if (isRejection(prepared)) return Promise.resolve(prepared);
     const id = this.nextId++;
     this.batchIds.push(id);
-    this.batch.push(notification);
+    this.batch.push(prepared);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(this.flush);
@@ -107,7 +117,7 @@ export class ThreadedApnsPushService implements PushDispatcher {
   private readonly flush = (): void => {
     this.flushScheduled = false;
     if (this.batch.length === 0 || !this.live) return;
-    this.post({ type: 'send', ids: this.batchIds, notifications: this.batch });
+    this.post({ type: 'send', ids: this.batchIds, requests: this.batch });
     this.batchIds = [];
     this.batch = [];
   };
