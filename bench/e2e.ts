@@ -29,6 +29,7 @@ const { values } = parseArgs({
     nodes: { type: 'string', default: '1000' },
     window: { type: 'string', default: '' },
     'max-streams': { type: 'string', default: '1000' },
+    'sender-threads': { type: 'string', default: '' },
   },
 });
 const pushes = Number(values.pushes);
@@ -50,7 +51,8 @@ async function main(): Promise<void> {
 
   const sim = await spawnApnsSimulatorProcess(['--accept-all', '--max-streams', values['max-streams']!]);
   const dir = mkdtempSync(join(os.tmpdir(), 'herald-bench-'));
-  const bench = await startBenchHerald({ dir, url: sim.url, caFile: sim.caFile, connections, inFlightPerConnection: inFlight });
+  const senderThreads = values['sender-threads'] ? Number(values['sender-threads']) : undefined;
+  const bench = await startBenchHerald({ dir, url: sim.url, caFile: sim.caFile, connections, inFlightPerConnection: inFlight, senderThreads });
   try {
     await createNodes(bench.herald, nodes);
     const texts = publishTexts(nodes, TOKEN, TOPIC);

@@ -35,7 +35,10 @@ export interface HeraldRunResult {
   ms: number;
 }
 
-export async function startBenchHerald(o: Pick<HeraldRunOptions, 'dir' | 'url' | 'caFile' | 'connections' | 'inFlightPerConnection'>, extra: Record<string, unknown> = {}) {
+export async function startBenchHerald(
+  o: Pick<HeraldRunOptions, 'dir' | 'url' | 'caFile' | 'connections' | 'inFlightPerConnection'> & { senderThreads?: number },
+  extra: Record<string, unknown> = {},
+) {
   const keyFile = join(o.dir, 'apns.p8');
   ensureDevApnsKey(keyFile);
   const config = validateConfig({
@@ -46,6 +49,7 @@ export async function startBenchHerald(o: Pick<HeraldRunOptions, 'dir' | 'url' |
       key_file: keyFile,
       connections: o.connections,
       max_in_flight: o.inFlightPerConnection,
+      ...(o.senderThreads === undefined ? {} : { sender_threads: o.senderThreads }),
     },
     rest: { enabled: false },
     simulators: { apns: { enabled: false } },

@@ -11,7 +11,7 @@ import type { ApnsConfig, HeraldConfig } from '../core/config/schema.js';
 import { HeraldError } from '../core/errors.js';
 import { ApnsConnection } from './apns/connection.js';
 import type { ApnsRequest } from './apns/headers.js';
-import { ApnsTokenProvider } from './apns/jwt.js';
+import { ApnsTokenProvider, type TokenSource } from './apns/jwt.js';
 import { isRejection, LOCAL_REJECTIONS } from './apns/outcome.js';
 import { prepareApnsRequest, type ApnsRequestDefaults } from './apns/request.js';
 import { ApnsSender, type ApnsSenderStats } from './apns/sender-actor.js';
@@ -27,7 +27,7 @@ export interface ApnsServiceOptions {
   /** The .p8 key (PKCS#8 PEM) instead of reading `apns.key_file`. */
   privateKeyPem?: string;
   /** Share a token provider with other services of the same team+key (one token per key). */
-  tokenProvider?: ApnsTokenProvider;
+  tokenProvider?: TokenSource;
   /** Epoch-ms time source for JWT `iat` and apns-expiration; default Date.now. */
   clock?: () => number;
   /** Reconnect jitter source in [0, 1); default Math.random. */
@@ -50,7 +50,7 @@ export interface ApnsServiceStats {
 let serviceSequence = 0;
 
 export class ApnsPushService implements PushDispatcher {
-  readonly tokens: ApnsTokenProvider;
+  readonly tokens: TokenSource;
   private readonly senders: ApnsSender[];
   private readonly defaults: ApnsRequestDefaults;
   private readonly clock: () => number;

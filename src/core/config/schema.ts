@@ -89,11 +89,11 @@ const apns = z
     /** Default apns-topic (bundle id) when a notification names none. */
     default_topic: z.string().min(1).default('com.example.herald'),
     /**
-     * 1 = the sender actors and their HTTP/2 connections run on a worker thread (the node:http2
-     * client costs as much CPU per push as all XMPP work, so both halves get a core); 0 = on the
-     * main thread. One thread at most: it keeps one provider token per process.
+     * Worker threads for the sender actors and their HTTP/2 connections (the node:http2 client
+     * costs as much CPU per push as all the XMPP work); the connections split among them. 0 = on
+     * the main thread. The provider token is still minted once, on the main thread.
      */
-    sender_threads: z.number().int().min(0).max(1).default(1),
+    sender_threads: z.number().int().min(0).max(16).default(2),
     /** Persistent HTTP/2 connections, one sender actor each. */
     connections: positiveInt.max(64).default(2),
     /** Our own in-flight cap per connection; the peer's MAX_CONCURRENT_STREAMS lowers it further. */

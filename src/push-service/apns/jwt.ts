@@ -23,7 +23,14 @@ export interface ApnsTokenProviderOptions {
   clock?: () => number;
 }
 
-export class ApnsTokenProvider {
+/** What a sender needs of the provider token: the current `authorization` header value. */
+export interface TokenSource {
+  authorization(): string;
+  /** Tokens minted so far (0 for a relay that only forwards another thread's token). */
+  readonly minted: number;
+}
+
+export class ApnsTokenProvider implements TokenSource {
   private readonly key: KeyObject;
   /** base64url(header) + '.': constant for the key, so encoded once. */
   private readonly headerPart: string;

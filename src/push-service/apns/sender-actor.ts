@@ -15,7 +15,7 @@ import type { PushOutcome } from '../notification.js';
 import type { ApnsConnection, ApnsConnectionStats } from './connection.js';
 import type { ApnsExchangeListener } from './exchange.js';
 import type { ApnsRequest } from './headers.js';
-import type { ApnsTokenProvider } from './jwt.js';
+import type { TokenSource } from './jwt.js';
 import type { PushRejection } from './outcome.js';
 import type { ApnsTransportError, TransportFailureKind } from './transport-error.js';
 
@@ -30,7 +30,7 @@ export interface ApnsSenderOptions {
   transportRetries: number;
   connection: ApnsConnection;
   /** The process-wide token provider, shared by every sender. */
-  tokens: ApnsTokenProvider;
+  tokens: TokenSource;
 }
 
 export interface ApnsSenderStats {
@@ -75,7 +75,7 @@ const SERVICE_INTERNAL: PushRejection = Object.freeze({ ok: false, reason: 'serv
 export class ApnsSender {
   private readonly cell: ActorCell<SenderMessage, void>;
   private readonly connection: ApnsConnection;
-  private readonly tokens: ApnsTokenProvider;
+  private readonly tokens: TokenSource;
   private readonly transportRetries: number;
   private readonly retryQueue: ApnsJob[] = [];
   private wakePending = false;

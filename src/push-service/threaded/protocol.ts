@@ -1,5 +1,5 @@
 /**
- * Messages between the main thread and the sender thread. Notifications and outcomes cross in
+ * Messages between the main thread and a sender thread. Requests and outcomes cross in
  * batches (one postMessage per event-loop turn each way): a structured clone per message costs
  * about as much as a small batch, so batching keeps the crossing cheap.
  */
@@ -10,18 +10,22 @@ import type { ApnsRequest } from '../apns/headers.js';
 import type { PushOutcome } from '../notification.js';
 
 export interface SenderThreadInit {
+  /** The thread's share of the pool: `connections` is this thread's count. */
   apns: ApnsConfig;
   senderMailboxCapacity: number;
   endpoint?: string;
   ca?: string;
-  privateKeyPem?: string;
   /** How often the thread reports its stats, ms. */
   statsIntervalMs: number;
 }
 
 export type ToSenderThread =
-  /** Requests prepared on the main thread (payload encoded and size-checked there). */
-  | { type: 'send'; ids: number[]; requests: ApnsRequest[] }
+  /**
+   * Requests prepared on the main thread (payload encoded and size-checked there), with the
+   * `authorization` value to send them with: the provider token is minted once per process, on
+   * the main thread, and relayed (Apple: one token shared by all connections).
+   */
+  | { type: 'send'; ids: number[]; requests: ApnsRequest[]; authorization: string }
   | { type: 'close'; graceMs?: number };
 
 export type FromSenderThread =

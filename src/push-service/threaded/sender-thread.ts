@@ -1,6 +1,6 @@
 /**
- * Entry point of the sender thread: the APNS sender actors and their HTTP/2 connections run
- * here, on their own core. The node:http2 client costs ~70 µs of CPU per request on this class
+ * Entry point of a sender thread: APNS sender actors and their HTTP/2 connections run here, on
+ * their own core. The node:http2 client costs ~70 µs of CPU per request on this class
  * of machine, as much as all of Herald's XMPP work for a push, so the two halves run in parallel.
  */
 import { performance } from 'node:perf_hooks';
@@ -17,10 +17,13 @@ const post = (msg: FromSenderThread): void => port.postMessage(msg);
 
 try {
   const runtime = startActorRuntime();
+  // The main thread mints the provider token and sends it with every batch.
+  let authorization = '';
+  const relayedToken = { authorization: () => authorization, minted: 0 };
   const service = new ApnsPushService(init.apns, { sender_mailbox_capacity: init.senderMailboxCapacity }, runtime, {
     endpoint: init.endpoint,
     ca: init.ca,
-    privateKeyPem: init.privateKeyPem,
+    tokenProvider: relayedToken,
   });
 
   // Outcomes settled during one turn leave together.
@@ -66,6 +69,7 @@ try {
 
   port.on('message', (msg: ToSenderThread) => {
     if (msg.type === 'send') {
+      authorization = msg.authorization;
       for (let i = 0; i < msg.ids.length; i++) {
         const id = msg.ids[i]!;
         try {

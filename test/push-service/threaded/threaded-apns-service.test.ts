@@ -81,7 +81,8 @@ test('when the sender thread dies its notifications end as connection_lost and a
     sim.program(HANGING, { fault: 'hang' });
     const held = service.send(alert(HANGING));
     await new Promise((r) => setTimeout(r, 200)); // handed over and in flight
-    await (service as unknown as { worker: Worker }).worker.terminate();
+    const [thread] = (service as unknown as { threads: Array<{ worker: Worker }> }).threads;
+    await thread!.worker.terminate();
     const lost = await held;
     assert.equal(!lost.ok && lost.reason, 'connection_lost');
     // The restarted thread delivers (it starts after RESTART_DELAY_MS).
@@ -93,6 +94,23 @@ test('when the sender thread dies its notifications end as connection_lost and a
       if (!delivered) await new Promise((r) => setTimeout(r, 100));
     }
     assert.ok(delivered, 'a notification is delivered by the new thread');
+  } finally {
+    await service.close();
+    await sim.close();
+  }
+});
+
+test('several sender threads share the one provider token minted on the main thread', async () => {
+  const keys = keyPair();
+  const sim = await startApnsSimulator({ teamId: TEAM, keys: { [KEY_ID]: keys.publicKeyPem } });
+  const config = validateConfig({ apns: { team_id: TEAM, key_id: KEY_ID, connections: 3, sender_threads: 3 } });
+  const service = await ThreadedApnsPushService.start(config.apns, 64, { endpoint: sim.url, ca: sim.ca, privateKeyPem: keys.privateKeyPem });
+  try {
+    const outcomes = await Promise.all(Array.from({ length: 60 }, () => service.send(alert(TOKEN))));
+    assert.ok(outcomes.every((o) => o.ok));
+    assert.equal(service.tokens.minted, 1);
+    assert.equal(sim.stats.jwtsSeen, 1, 'APNS saw one token for all threads and connections');
+    assert.ok(sim.stats.sessionsOpened >= 3, 'each thread opened its own connection');
   } finally {
     await service.close();
     await sim.close();
