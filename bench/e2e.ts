@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   console.log(`# Herald end-to-end throughput — ${new Date().toISOString()}`);
   console.log(`# machine: ${cpu}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
   console.log(`# command: node dist/bench/e2e.js ${process.argv.slice(2).join(' ')}`);
-  console.log(`# ${pushes} pushes per run, ${rounds} rounds, ${connections} HTTP/2 connections × ${inFlight} in flight, ${nodes} push nodes, window ${window}`);
+  console.log(`# ${pushes} pushes per run, ${rounds} rounds, ${connections} HTTP/2 connections × ${inFlight} in flight (Herald: ${values["sender-threads"] || "default"} sender threads), ${nodes} push nodes, window ${window}`);
 
   const sim = await spawnApnsSimulatorProcess(['--accept-all', '--max-streams', values['max-streams']!]);
   const dir = mkdtempSync(join(os.tmpdir(), 'herald-bench-'));
