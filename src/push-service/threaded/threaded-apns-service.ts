@@ -96,12 +96,24 @@ export class ThreadedApnsPushService implements PushDispatcher {
     if (notification.service !== 'apns') return Promise.resolve(LOCAL_REJECTIONS.noMatchingPool);
     const prepared = prepareApnsRequest(notification, this.defaults, Date.now());
     if (isRejection(prepared)) return Promise.resolve(prepared);
-    const thread = this.leastLoadedWithRoom();
-    if (!thread) {
-      throw new HeraldError('HERALD_MAILBOX_FULL', `${this.outstanding} notifications wait for the APNS sender threads`);
+    // One thread takes everything sent during an event-loop turn, so a turn costs one
+    // postMessage rather than one per thread; turns alternate by load.
+    let thread = this.turnThread;
+    if (!thread || !thread.hasRoom) {
+      thread = this.leastLoadedWithRoom();
+      if (!thread) {
+        throw new HeraldError('HERALD_MAILBOX_FULL', `${this.outstanding} notifications wait for the APNS sender threads`);
+      }
+      if (!this.turnThread) setImmediate(this.endTurn);
+      this.turnThread = thread;
     }
     return thread.submit(prepared);
   }
+
+  private turnThread: SenderThreadHandle | undefined;
+  private readonly endTurn = (): void => {
+    this.turnThread = undefined;
+  };
 
   /** The threads' last reported stats, merged (at most STATS_INTERVAL_MS old). */
   stats(): ApnsServiceStats {
@@ -123,11 +135,17 @@ export class ThreadedApnsPushService implements PushDispatcher {
     return this.closing;
   }
 
+  /** Ties go round-robin, so that light load still uses (and keeps warm) every connection. */
   private leastLoadedWithRoom(): SenderThreadHandle | undefined {
     let best: SenderThreadHandle | undefined;
-    for (const t of this.threads) {
+    const n = this.threads.length;
+    this.rotation = (this.rotation + 1) % n;
+    for (let k = 0; k < n; k++) {
+      const t = this.threads[(this.rotation + k) % n]!;
       if (t.hasRoom && (!best || t.outstanding < best.outstanding)) best = t;
     }
     return best;
   }
+
+  private rotation = 0;
 }

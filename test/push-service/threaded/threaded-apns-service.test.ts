@@ -106,7 +106,13 @@ test('several sender threads share the one provider token minted on the main thr
   const config = validateConfig({ apns: { team_id: TEAM, key_id: KEY_ID, connections: 3, sender_threads: 3 } });
   const service = await ThreadedApnsPushService.start(config.apns, 64, { endpoint: sim.url, ca: sim.ca, privateKeyPem: keys.privateKeyPem });
   try {
-    const outcomes = await Promise.all(Array.from({ length: 60 }, () => service.send(alert(TOKEN))));
+    // Sent over several event-loop turns: each turn's sends go to one thread, turns rotate.
+    const sent: Array<Promise<unknown>> = [];
+    for (let turn = 0; turn < 6; turn++) {
+      for (let i = 0; i < 10; i++) sent.push(service.send(alert(TOKEN)));
+      await new Promise((r) => setImmediate(r));
+    }
+    const outcomes = (await Promise.all(sent)) as Array<{ ok: boolean }>;
     assert.ok(outcomes.every((o) => o.ok));
     assert.equal(service.tokens.minted, 1);
     assert.equal(sim.stats.jwtsSeen, 1, 'APNS saw one token for all threads and connections');
