@@ -19,6 +19,7 @@ import { silentLogger, type Logger } from '../core/log.js';
 import { ApnsPushService, ensureDevApnsKey, type ApnsServiceStats, type PushDispatcher } from '../push-service/index.js';
 import { ThreadedApnsPushService } from '../push-service/threaded/threaded-apns-service.js';
 import { startRestServer, type RestServer } from '../push-service/rest/server.js';
+import { restStartupWarnings } from '../push-service/rest/startup-warnings.js';
 import { startApnsSimulator, type ApnsSimulator } from '../simulators/apns/index.js';
 import { openStore, type HeraldStore } from '../store/lmdb-store.js';
 import { accountDiscoInfoReply, isAccountDiscoInfo, StanzaPublisher, XmppServerRole } from '../xmpp-server/index.js';
@@ -98,6 +99,7 @@ export class Herald {
       const rest = config.rest.enabled
         ? await startRestServer({ config: config.rest, dispatcher, log })
         : undefined;
+      if (rest) for (const warning of restStartupWarnings(config.rest)) log.warn('rest.unprotected', { warning });
       return new Herald(config, host, log, store, actors, tracker, xmppServer, appServer, pushService, simulator, rest);
     } catch (e) {
       for (const stop of started.reverse()) await stop();

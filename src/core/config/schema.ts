@@ -127,6 +127,13 @@ const rest = z
     body_timeout_ms: positiveInt.default(10_000),
     /** HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS per client connection: bounds buffered bodies. */
     max_streams_per_connection: positiveInt.max(10_000).default(1_000),
+    /**
+     * Bearer tokens accepted in `Authorization` (RFC 6750 §2.1 b64token syntax, so each can be
+     * sent); empty = no authentication, as MongoosePush (safe only on a loopback bind).
+     */
+    auth_tokens: z
+      .array(z.string().regex(/^[A-Za-z0-9\-._~+/]+=*$/, 'must be an RFC 6750 b64token'))
+      .default([]),
   })
   .strict();
 

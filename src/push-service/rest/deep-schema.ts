@@ -16,82 +16,24 @@
  * Every problem is reported, not only the first, up to MAX_REPORTED_ERRORS.
  */
 import type { PushAlert, PushMode, PushNotification, PushServiceName } from '../notification.js';
-import { invalidValue, messages, pointerToken, type InvalidValue } from './invalid-value.js';
+import {
+  MODES,
+  Problems,
+  SERVICES,
+  castBoolean,
+  castCount,
+  castData,
+  castEnum,
+  castString,
+  isObject,
+  type NotificationParseResult,
+} from './cast.js';
+import { invalidValue, messages, pointerToken } from './invalid-value.js';
 
-export type DeepParseResult =
-  | { ok: true; notification: PushNotification }
-  | { ok: false; errors: InvalidValue[] };
+export type DeepParseResult = NotificationParseResult;
+export { INT32_MAX, MAX_REPORTED_ERRORS } from './cast.js';
 
-/** OpenAPI `format: int32` upper bound. */
-export const INT32_MAX = 2_147_483_647;
-/**
- * The schema has ten fields; a body with more problems than this is garbage, and its 422 must
- * not grow with the garbage (each entry echoes a key).
- */
-export const MAX_REPORTED_ERRORS = 32;
-
-const SERVICES: readonly PushServiceName[] = ['apns', 'fcm'];
-const MODES: readonly PushMode[] = ['prod', 'dev'];
 const PRIORITIES: readonly ('normal' | 'high')[] = ['normal', 'high'];
-/** Decimal integer text as MongooseIM writes it ("3600"); no exponents, no fractions. */
-const INTEGER_TEXT = /^[+-]?\d+$/;
-
-/** Collects problems; `count` keeps counting past the reporting cap so failure is never missed. */
-class Problems {
-  readonly list: InvalidValue[] = [];
-  count = 0;
-  add(pointer: string, message: string): void {
-    this.count++;
-    if (this.list.length < MAX_REPORTED_ERRORS) this.list.push(invalidValue(pointer, message));
-  }
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function castString(value: unknown, pointer: string, problems: Problems): string | undefined {
-  if (typeof value === 'string') return value;
-  problems.add(pointer, messages.invalidType('string', value));
-  return undefined;
-}
-
-function castEnum<T extends string>(
-  value: unknown,
-  allowed: readonly T[],
-  pointer: string,
-  problems: Problems,
-): T | undefined {
-  const text = castString(value, pointer, problems);
-  if (text === undefined) return undefined;
-  if ((allowed as readonly string[]).includes(text)) return text as T;
-  problems.add(pointer, messages.invalidEnum());
-  return undefined;
-}
-
-/** A non-negative int32, from a JSON number or its decimal text. */
-function castCount(value: unknown, pointer: string, problems: Problems): number | undefined {
-  let n: number;
-  if (typeof value === 'number' && Number.isInteger(value)) n = value;
-  else if (typeof value === 'string' && INTEGER_TEXT.test(value)) n = Number(value);
-  else {
-    problems.add(pointer, messages.invalidType('integer', value));
-    return undefined;
-  }
-  if (n > INT32_MAX) problems.add(pointer, messages.aboveMaximum(n, INT32_MAX));
-  else if (n < 0) problems.add(pointer, messages.belowMinimum(n, 0));
-  else return n;
-  return undefined;
-}
-
-function castBoolean(value: unknown, pointer: string, problems: Problems): boolean | undefined {
-  if (typeof value === 'boolean') return value;
-  // OpenApiSpex.Cast.Primitive: exactly "true" / "false".
-  if (value === 'true') return true;
-  if (value === 'false') return false;
-  problems.add(pointer, messages.invalidType('boolean', value));
-  return undefined;
-}
 
 function castTags(value: unknown, problems: Problems): string[] | undefined {
   if (!Array.isArray(value)) {
@@ -173,8 +115,7 @@ export function parseDeepNotification(input: unknown, deviceId: string): DeepPar
         break;
       case 'data':
         hasAlertOrData = true;
-        if (isObject(v)) data = v;
-        else problems.add('/data', messages.invalidType('object', v));
+        data = castData(v, problems);
         break;
       default:
         problems.add(`/${pointerToken(key)}`, messages.unexpectedField(key));

@@ -2,6 +2,10 @@
 export { startRestServer, resolveRestTls, CLOSE_GRACE_MS } from './server.js';
 export type { RestConfig, RestLog, RestServer, RestServerOptions } from './server.js';
 export { parseDeepNotification, type DeepParseResult } from './deep-schema.js';
+export { parseFlatNotification } from './flat-schema.js';
+export type { NotificationParseResult } from './cast.js';
+export { bearerCheck, UNAUTHORIZED, type BearerCheck } from './bearer-auth.js';
+export { restStartupWarnings, isLoopbackBind } from './startup-warnings.js';
 export { NOTIFICATION_ROUTES, type NotificationRoute } from './routes.js';
 export { v3Response } from './v3-responses.js';
 export { v2Response } from './v2-responses.js';

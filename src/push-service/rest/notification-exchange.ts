@@ -3,12 +3,15 @@
  *
  *   path → route (per API version) → body (byte limit, deadline) → JSON → cast → dispatch → answer
  *
+ *   (bearer token first, when `rest.auth_tokens` is set)
+ *
  * Hot path: the request's listeners are module functions that find their Exchange through a
  * symbol (no closures per request); fixed answers are prebuilt; nothing is logged for normal
  * traffic. Nothing a client sends, or fails to send, throws out of here.
  */
 import type { Readable } from 'node:stream';
 import type { PushDispatcher, PushNotification } from '../notification.js';
+import { UNAUTHORIZED, type BearerCheck } from './bearer-auth.js';
 import { NOT_JSON_BODY } from './invalid-value.js';
 import { matchNotificationPath } from './notification-path.js';
 import {
@@ -31,6 +34,8 @@ import {
 /** What every exchange of one server shares. */
 export interface EndpointState extends AnswerContext {
   readonly dispatcher: PushDispatcher;
+  /** From rest.auth_tokens; undefined = authentication off. */
+  readonly authorize: BearerCheck | undefined;
   /** rest.body_limit_bytes */
   readonly bodyLimit: number;
   /** rest.body_timeout_ms */
@@ -46,6 +51,11 @@ const UNPROCESSABLE_NOT_JSON = jsonResponse(422, NOT_JSON_BODY);
 const EMPTY: Buffer[] = [];
 
 export function handleRequest(state: EndpointState, req: HttpRequest, res: HttpResponse): void {
+  // Before anything else, the path included: an unauthenticated client learns nothing and
+  // costs no body read.
+  if (state.authorize && !state.authorize(req.headers.authorization)) {
+    return answerWithoutBody(state, req, res, UNAUTHORIZED);
+  }
   const match = matchNotificationPath(req.url ?? '');
   const route = match && NOTIFICATION_ROUTES.get(match.version);
   if (!match || !route) return answerWithoutBody(state, req, res, NOT_FOUND);

@@ -6,10 +6,13 @@ export interface RestResponse {
   readonly status: number;
   /** JSON text; MongoosePush answers success with the JSON document `null`. */
   readonly body: string;
+  /** Headers beyond content-type and content-length (e.g. WWW-Authenticate on a 401). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
-export function jsonResponse(status: number, value: unknown): RestResponse {
-  return Object.freeze({ status, body: JSON.stringify(value) });
+export function jsonResponse(status: number, value: unknown, headers?: Record<string, string>): RestResponse {
+  const body = JSON.stringify(value);
+  return Object.freeze(headers ? { status, body, headers: Object.freeze({ ...headers }) } : { status, body });
 }
 
 /** Answers outside any API version (no route matched, wrong method, body never finished). */

@@ -1,17 +1,20 @@
 /**
  * The notification route per API version. Every version shares the path shape and the request
  * pipeline (read body → JSON → cast → dispatch → answer); a version only chooses its schema and
- * how outcomes are written. v1 (flat schema) is added here with its own `parse` when needed.
+ * how outcomes are written. v1 has the flat schema and v2's `{"details": …}` answers
+ * (MongoosePush serves v1 and v2 through the same response encoder).
  */
 import type { PushOutcome } from '../notification.js';
-import { parseDeepNotification, type DeepParseResult } from './deep-schema.js';
+import type { NotificationParseResult } from './cast.js';
+import { parseDeepNotification } from './deep-schema.js';
+import { parseFlatNotification } from './flat-schema.js';
 import type { RestResponse } from './rest-response.js';
 import { V2_BODY_TOO_LARGE, v2Response } from './v2-responses.js';
 import { V3_BODY_TOO_LARGE, v3Response } from './v3-responses.js';
 
 export interface NotificationRoute {
   /** Validates and casts the parsed JSON body; the device id comes from the path. */
-  parse(body: unknown, deviceId: string): DeepParseResult;
+  parse(body: unknown, deviceId: string): NotificationParseResult;
   /** The answer for a dispatch outcome. */
   respond(outcome: PushOutcome): RestResponse;
   /** The answer for a body over `rest.body_limit_bytes`. */
@@ -20,6 +23,7 @@ export interface NotificationRoute {
 
 /** Keyed by the first path segment; a Map so that "__proto__" or "constructor" match nothing. */
 export const NOTIFICATION_ROUTES: ReadonlyMap<string, NotificationRoute> = new Map([
+  ['v1', { parse: parseFlatNotification, respond: v2Response, bodyTooLarge: V2_BODY_TOO_LARGE }],
   ['v2', { parse: parseDeepNotification, respond: v2Response, bodyTooLarge: V2_BODY_TOO_LARGE }],
   ['v3', { parse: parseDeepNotification, respond: v3Response, bodyTooLarge: V3_BODY_TOO_LARGE }],
 ]);

@@ -10,6 +10,7 @@ import type { HeraldConfig } from '../../core/config/schema.js';
 import { HeraldError } from '../../core/errors.js';
 import { loadOrGenerateLocalhostPair, loadPair, type TlsPair } from '../../core/tls.js';
 import type { PushDispatcher } from '../notification.js';
+import { bearerCheck } from './bearer-auth.js';
 import { handleRequest, type EndpointState } from './notification-exchange.js';
 import type { RestLog } from './rest-log.js';
 import { V3_FAILURES } from './v3-responses.js';
@@ -59,6 +60,7 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
   const tls = await resolveRestTls(config, options.tls);
   const state: EndpointState = {
     dispatcher: options.dispatcher,
+    authorize: bearerCheck(config.auth_tokens),
     bodyLimit: config.body_limit_bytes,
     bodyTimeoutMs: config.body_timeout_ms,
     log: options.log,

@@ -52,6 +52,7 @@ export function writeAnswer(
     'content-type': JSON_TYPE,
     'content-length': Buffer.byteLength(response.body),
   };
+  if (response.headers) Object.assign(headers, response.headers);
   // RFC 9110 §15.5.6: a 405 MUST list the allowed methods.
   if (response.status === 405) headers.allow = 'POST';
   const http1 = !('stream' in res);

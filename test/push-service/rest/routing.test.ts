@@ -1,4 +1,4 @@
-/** Paths and methods outside `POST /v3/notification/{device_id}`. */
+/** Paths and methods outside `POST /v{1,2,3}/notification/{device_id}`. */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CLIENTS, startTestServer, type TestServer } from './rest-test-kit.js';
@@ -19,7 +19,6 @@ describe('routing', () => {
       '/v3/notification',
       '/v3/notification/abc/extra',
       '/v9/notification/abc',
-      '/v1/notification/abc', // the flat v1 schema is not served (yet)
       '/__proto__/notification/abc',
       '/v3/notifications/abc',
     ]) {
