@@ -111,6 +111,31 @@ const apns = z
   })
   .strict();
 
+const fcm = z
+  .object({
+    /** Service-account JSON (Firebase console → Service accounts); its token_uri is where access tokens come from. */
+    service_account_file: z.string().min(1).default('./data/fcm-service-account.json'),
+    /** FCM HTTP v1 endpoint (https://host[:port]); ignored while the simulator is used. */
+    endpoint: z.string().url().default('https://fcm.googleapis.com'),
+    /** Extra CA to trust for the endpoint and token URI (PEM file), e.g. a simulator's certificate. */
+    ca_file: z.string().optional(),
+    /** Persistent HTTP/2 connections, one sender actor each. */
+    connections: positiveInt.max(64).default(2),
+    /** In-flight cap per connection: FCM allows 100 concurrent streams and answers more with GOAWAY. */
+    max_in_flight: positiveInt.max(100).default(100),
+    /** ms before an unanswered send is reported as a timeout (never retried: it may have been delivered). */
+    request_timeout_ms: positiveInt.default(5_000),
+    /** Transport failures (connection lost, REFUSED_STREAM, GOAWAY) retried per notification. */
+    transport_retries: z.number().int().min(0).max(10).default(2),
+    /** Seconds before the access token expires at which it is refreshed (tokens live ~1 h). */
+    token_refresh_margin_s: z.number().int().min(0).max(1_800).default(300),
+    /** Seconds FCM keeps a notification (android.ttl) when the notification names none; FCM allows 0..2419200. */
+    default_ttl_s: z.number().int().min(0).max(2_419_200).default(3_600),
+    /** Wait before reconnecting a lost connection, ms (doubles up to 30 s, with jitter). */
+    reconnect_backoff_ms: positiveInt.default(250),
+  })
+  .strict();
+
 const rest = z
   .object({
     enabled: z.boolean().default(true),
@@ -161,6 +186,7 @@ export const configSchema = z
     xmpp_server: xmppServer.default(() => xmppServer.parse({})),
     app_server: appServer.default(() => appServer.parse({})),
     apns: apns.default(() => apns.parse({})),
+    fcm: fcm.default(() => fcm.parse({})),
     rest: rest.default(() => rest.parse({})),
     simulators: z
       .object({ apns: apnsSimulator.default(() => apnsSimulator.parse({})) })
@@ -171,4 +197,5 @@ export const configSchema = z
 
 export type HeraldConfig = z.infer<typeof configSchema>;
 export type ApnsConfig = HeraldConfig['apns'];
+export type FcmConfig = HeraldConfig['fcm'];
 export type ApnsSimulatorConfig = HeraldConfig['simulators']['apns'];

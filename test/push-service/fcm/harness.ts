@@ -1,0 +1,69 @@
+/**
+ * Test harness: a real FCM simulator on 127.0.0.1 port 0 and an FcmPushService pointed at it,
+ * with the simulator's trusted service account; both share one clock. `close()` tears down all.
+ */
+import { startActorRuntime, type ActorRuntime } from '../../../src/actors/index.js';
+import { validateConfig } from '../../../src/core/config/load.js';
+import type { FcmConfig } from '../../../src/core/config/schema.js';
+import { FcmPushService } from '../../../src/push-service/fcm/fcm-service.js';
+import type { PushNotification } from '../../../src/push-service/notification.js';
+import { startFcmSimulator, type FcmSimulator, type FcmSimulatorOptions } from '../../../src/simulators/fcm/index.js';
+
+export interface Harness {
+  sim: FcmSimulator;
+  service: FcmPushService;
+  runtime: ActorRuntime;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  fcm?: Partial<FcmConfig>;
+  senderMailboxCapacity?: number;
+  simulator?: FcmSimulatorOptions;
+  clock?: () => number;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const clock = options.clock ?? Date.now;
+  const sim = await startFcmSimulator({ clock, ...options.simulator });
+  const config = validateConfig({
+    fcm: { reconnect_backoff_ms: 10, ...options.fcm },
+    actors: { sender_mailbox_capacity: options.senderMailboxCapacity ?? 8_192 },
+  });
+  const runtime = startActorRuntime();
+  const service = new FcmPushService(config.fcm, config.actors, runtime, {
+    endpoint: sim.url,
+    ca: sim.ca,
+    serviceAccount: sim.serviceAccount,
+    clock,
+  });
+  return {
+    sim,
+    service,
+    runtime,
+    async close() {
+      await service.close(100);
+      runtime.stop();
+      await sim.close();
+    },
+  };
+}
+
+let tokenSequence = 0;
+/** A distinct FCM registration token. */
+export function deviceToken(): string {
+  return `fcm-token-${++tokenSequence}-${'x'.repeat(20)}`;
+}
+
+export function alertTo(device_id: string, extra: Partial<PushNotification> = {}): PushNotification {
+  return { service: 'fcm', device_id, mode: 'prod', alert: { title: 'alice@localhost', body: 'OH, HAI!' }, ...extra };
+}
+
+/** Polls `check` every few ms until it holds or `timeoutMs` passed. */
+export async function eventually(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
