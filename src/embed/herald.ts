@@ -10,6 +10,7 @@
  * Inside, the three roles of XEP-0357 are wired together: XMPP Server → (in-process value, or a
  * stanza for a remote App Server) → App Server → Push Service → APNS over HTTP/2.
  */
+import { createRequire } from 'node:module';
 import type { Element } from '@xmpp/xml';
 import { startActorRuntime, type ActorRuntime } from '../actors/index.js';
 import { AppServerRole } from '../app-server/index.js';
@@ -18,6 +19,7 @@ import { HeraldError } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/log.js';
 import { ApnsPushService, ensureDevApnsKey, type ApnsServiceStats, type PushDispatcher } from '../push-service/index.js';
 import { ThreadedApnsPushService } from '../push-service/threaded/threaded-apns-service.js';
+import { apnsOpsSource } from '../push-service/ops/ops-source.js';
 import { startRestServer, type RestServer } from '../push-service/rest/server.js';
 import { restStartupWarnings } from '../push-service/rest/startup-warnings.js';
 import { startApnsSimulator, type ApnsSimulator } from '../simulators/apns/index.js';
@@ -28,6 +30,9 @@ import { IqTracker } from '../xmpp/iq-tracker.js';
 import { parseStanza } from '../xmpp/parse.js';
 import { StanzaError } from '../xmpp/stanza-error.js';
 import { PublisherRouter } from './publisher-router.js';
+
+/** `releaseID` of /healthcheck: Herald's package version. */
+const RELEASE_ID: string = (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
 
 export interface HeraldHost {
   /** Delivers a stanza Herald produced (IQ replies, publishes to remote App Servers). */
@@ -97,7 +102,7 @@ export class Herald {
         log: (event, fields) => log.info(event, fields),
       });
       const rest = config.rest.enabled
-        ? await startRestServer({ config: config.rest, dispatcher, log })
+        ? await startRestServer({ config: config.rest, dispatcher, log, ops: apnsOpsSource(() => pushService.stats(), RELEASE_ID) })
         : undefined;
       if (rest) for (const warning of restStartupWarnings(config.rest)) log.warn('rest.unprotected', { warning });
       return new Herald(config, host, log, store, actors, tracker, xmppServer, appServer, pushService, simulator, rest);
@@ -220,8 +225,11 @@ async function startPushService(
 async function apnsService(
   config: HeraldConfig,
   actors: ActorRuntime,
-  options: { endpoint?: string; ca?: string; privateKeyPem?: string },
+  connection: { endpoint?: string; ca?: string; privateKeyPem?: string },
 ): Promise<PushService> {
+  // The engine keeps its APNS connections open (Apple: persistent connections), so /healthcheck
+  // reports the pool connected before the first push.
+  const options = { ...connection, warmUp: true };
   if (config.apns.sender_threads > 0) {
     return ThreadedApnsPushService.start(config.apns, config.actors.sender_mailbox_capacity, options);
   }

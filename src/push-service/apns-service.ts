@@ -16,6 +16,7 @@ import { isRejection, LOCAL_REJECTIONS } from './apns/outcome.js';
 import { prepareApnsRequest, type ApnsRequestDefaults } from './apns/request.js';
 import { ApnsSender, type ApnsSenderStats } from './apns/sender-actor.js';
 import type { PushDispatcher, PushNotification, PushOutcome } from './notification.js';
+import { SendCounters, type SendCountersSnapshot } from './ops/send-counters.js';
 
 export type ActorsConfig = HeraldConfig['actors'];
 
@@ -32,6 +33,11 @@ export interface ApnsServiceOptions {
   clock?: () => number;
   /** Reconnect jitter source in [0, 1); default Math.random. */
   random?: () => number;
+  /**
+   * Open every connection at start and keep it open while idle (ApnsConnection `keepWarm`), so
+   * that `/healthcheck` sees connected connections before the first send. Herald's engine sets it.
+   */
+  warmUp?: boolean;
 }
 
 export interface ApnsServiceStats {
@@ -44,6 +50,8 @@ export interface ApnsServiceStats {
   /** JWTs signed so far by the token provider. */
   tokensMinted: number;
   senders: ApnsSenderStats[];
+  /** Outcomes, retries, timeouts and send latencies so far (metrics). */
+  counters: SendCountersSnapshot;
 }
 
 /** Makes nact names unique when several services share one actor runtime. */
@@ -54,6 +62,7 @@ export class ApnsPushService implements PushDispatcher {
   private readonly senders: ApnsSender[];
   private readonly defaults: ApnsRequestDefaults;
   private readonly clock: () => number;
+  private readonly counters = new SendCounters();
   /**
    * Default close() grace, ms: long enough for every request in flight to be answered or time
    * out on each of its attempts (request_timeout_ms × (transport_retries + 1)).
@@ -91,7 +100,9 @@ export class ApnsPushService implements PushDispatcher {
         requestTimeoutMs: config.request_timeout_ms,
         reconnectBackoffMs: config.reconnect_backoff_ms,
         random: options.random,
+        keepWarm: options.warmUp,
       });
+      if (options.warmUp === true) connection.warmUp();
       this.senders.push(
         new ApnsSender({
           parent: runtime.system,
@@ -100,6 +111,7 @@ export class ApnsPushService implements PushDispatcher {
           transportRetries: config.transport_retries,
           connection,
           tokens: this.tokens,
+          counters: this.counters,
         }),
       );
     }
@@ -141,7 +153,7 @@ export class ApnsPushService implements PushDispatcher {
       queued += s.mailboxDepth;
       outstanding += s.outstanding;
     }
-    return { inFlight, queued, outstanding, tokensMinted: this.tokens.minted, senders };
+    return { inFlight, queued, outstanding, tokensMinted: this.tokens.minted, senders, counters: this.counters.snapshot() };
   }
 
   /**

@@ -47,6 +47,12 @@ export interface ApnsConnectionOptions {
   reconnectBackoffMs: number;
   /** Jitter source in [0, 1); default Math.random. */
   random?: () => number;
+  /**
+   * Keep a session open even while idle: reopen it after the backoff that follows an eviction
+   * (Apple: "keep your connections with APNs open across multiple notifications"), so that
+   * health reports a pool as connected before and between sends. Off by default: lazily opened.
+   */
+  keepWarm?: boolean;
 }
 
 export type ApnsConnectionState = 'idle' | 'connecting' | 'connected' | 'backoff' | 'closed';
@@ -79,6 +85,7 @@ export class ApnsConnection implements SessionOwner {
   private closed = false;
   private waiter: { resolve: () => void; reject: (e: unknown) => void } | undefined = undefined;
   private backoffTimer: NodeJS.Timeout | undefined = undefined;
+  private warmTimer: NodeJS.Timeout | undefined = undefined;
   private allClosed: (() => void) | undefined = undefined;
   private readonly maxSessionMemory: number;
   private readonly random: () => number;
@@ -104,6 +111,15 @@ export class ApnsConnection implements SessionOwner {
       slot = this.open();
     }
     return slot.inFlight < this.limitOf(slot);
+  }
+
+  /**
+   * Opens the session now unless one is open or the backoff is running (then, with `keepWarm`,
+   * it is reopened when the backoff ends). Idle sessions are unref'd: this keeps no process alive.
+   */
+  warmUp(): void {
+    if (this.closed || this.current !== undefined || Date.now() < this.nextConnectAt) return;
+    this.open();
   }
 
   /**
@@ -280,6 +296,7 @@ export class ApnsConnection implements SessionOwner {
       if (!slot.answered) this.failures++;
       this.nextConnectAt = Date.now() + reconnectDelayMs(this.options.reconnectBackoffMs, this.failures, this.random);
       this.armBackoffTimer();
+      if (this.options.keepWarm === true) this.armWarmTimer();
     }
     // Graceful: streams the peer still processes may end normally; Node itself destroys the
     // session after an error or a GOAWAY with an error code.
@@ -308,8 +325,23 @@ export class ApnsConnection implements SessionOwner {
     );
   }
 
+  /** keepWarm: reopens the evicted session once its backoff ends (unref'd timer). */
+  private armWarmTimer(): void {
+    if (this.warmTimer !== undefined) return;
+    this.warmTimer = setTimeout(
+      () => {
+        this.warmTimer = undefined;
+        this.warmUp();
+      },
+      Math.max(0, this.nextConnectAt - Date.now()),
+    );
+    this.warmTimer.unref();
+  }
+
   private shutDown(): void {
     this.closed = true;
+    if (this.warmTimer !== undefined) clearTimeout(this.warmTimer);
+    this.warmTimer = undefined;
     this.current = undefined;
     if (this.backoffTimer !== undefined) clearTimeout(this.backoffTimer);
     this.backoffTimer = undefined;

@@ -8,10 +8,12 @@
  * Transport failures are sent again, on a fresh connection when the old one was evicted, up to
  * `transportRetries` times; provider rejections and timeouts are final here.
  */
+import { performance } from 'node:perf_hooks';
 import type { Ref } from 'nact';
 import { ActorCell } from '../../actors/index.js';
 import { isHeraldError } from '../../core/errors.js';
 import type { PushOutcome } from '../notification.js';
+import type { SendCounters } from '../ops/send-counters.js';
 import type { ApnsConnection, ApnsConnectionStats } from './connection.js';
 import type { ApnsExchangeListener } from './exchange.js';
 import type { ApnsRequest } from './headers.js';
@@ -31,6 +33,8 @@ export interface ApnsSenderOptions {
   connection: ApnsConnection;
   /** The process-wide token provider, shared by every sender. */
   tokens: TokenSource;
+  /** Where outcomes, retries and latencies are counted (metrics); shared by a service's senders. */
+  counters?: SendCounters;
 }
 
 export interface ApnsSenderStats {
@@ -48,6 +52,8 @@ class ApnsJob implements ApnsExchangeListener {
   /** Transport retries spent. */
   retries = 0;
   settled = false;
+  /** performance.now() when the first attempt went on the wire; 0 = never sent. */
+  startedAt = 0;
   constructor(
     readonly request: ApnsRequest,
     private readonly sender: ApnsSender,
@@ -77,6 +83,7 @@ export class ApnsSender {
   private readonly connection: ApnsConnection;
   private readonly tokens: TokenSource;
   private readonly transportRetries: number;
+  private readonly counters: SendCounters | undefined;
   private readonly retryQueue: ApnsJob[] = [];
   private wakePending = false;
   private outstandingCount = 0;
@@ -87,6 +94,7 @@ export class ApnsSender {
     this.connection = options.connection;
     this.tokens = options.tokens;
     this.transportRetries = options.transportRetries;
+    this.counters = options.counters;
     // The behaviour keeps no state of its own: if nact ever rebuilt it, nothing would be lost.
     this.cell = new ActorCell<SenderMessage, void>(
       options.parent,
@@ -161,6 +169,12 @@ export class ApnsSender {
     if (job.settled) return;
     job.settled = true;
     this.outstandingCount--;
+    const counters = this.counters;
+    if (counters !== undefined) {
+      if (outcome.ok) counters.sent++;
+      else counters.reject(outcome.reason);
+      if (job.startedAt !== 0) counters.observeSeconds((performance.now() - job.startedAt) / 1_000);
+    }
     job.resolve(outcome);
     if (this.outstandingCount === 0) this.onDrained?.();
   }
@@ -171,6 +185,7 @@ export class ApnsSender {
       return;
     }
     job.retries++;
+    if (this.counters !== undefined) this.counters.retries++;
     this.retryQueue.push(job);
     this.wake();
   }
@@ -212,6 +227,7 @@ export class ApnsSender {
       this.settle(job, SERVICE_INTERNAL); // the key was checked at start; signing cannot fail later
       return;
     }
+    if (job.startedAt === 0) job.startedAt = performance.now();
     try {
       this.connection.request(job.request, authorization, job);
     } catch {

@@ -21,6 +21,8 @@ import {
   jsonResponse,
   type RestResponse,
 } from './rest-response.js';
+import type { OpsSource } from '../ops/ops-source.js';
+import { matchOpsPath, opsResponse } from './ops-routes.js';
 import { NOTIFICATION_ROUTES, type NotificationRoute } from './routes.js';
 import { isExpectedRefusal, reasonForThrown } from './thrown-errors.js';
 import {
@@ -40,6 +42,9 @@ export interface EndpointState extends AnswerContext {
   readonly bodyLimit: number;
   /** rest.body_timeout_ms */
   readonly bodyTimeoutMs: number;
+  /** Serves GET /healthcheck and GET /metrics when set. */
+  readonly ops: OpsSource | undefined;
+  readonly statusCounts: Map<number, number>;
   /** Exchanges accepted and not yet answered or abandoned. */
   inFlight: number;
   closing: boolean;
@@ -55,6 +60,10 @@ export function handleRequest(state: EndpointState, req: HttpRequest, res: HttpR
   // costs no body read.
   if (state.authorize && !state.authorize(req.headers.authorization)) {
     return answerWithoutBody(state, req, res, UNAUTHORIZED);
+  }
+  if (state.ops !== undefined) {
+    const opsPath = matchOpsPath(req.url ?? '');
+    if (opsPath !== undefined) return answerWithoutBody(state, req, res, opsResponse(state.ops, opsPath, req.method, state.statusCounts));
   }
   const match = matchNotificationPath(req.url ?? '');
   const route = match && NOTIFICATION_ROUTES.get(match.version);

@@ -10,6 +10,7 @@ import type { HeraldConfig } from '../../core/config/schema.js';
 import { HeraldError } from '../../core/errors.js';
 import { loadOrGenerateLocalhostPair, loadPair, type TlsPair } from '../../core/tls.js';
 import type { PushDispatcher } from '../notification.js';
+import type { OpsSource } from '../ops/ops-source.js';
 import { bearerCheck } from './bearer-auth.js';
 import { handleRequest, type EndpointState } from './notification-exchange.js';
 import type { RestLog } from './rest-log.js';
@@ -26,6 +27,8 @@ export interface RestServerOptions {
   /** Serve this pair instead of cert_file/key_file or the generated one (tests). */
   tls?: TlsPair;
   log?: RestLog;
+  /** Serves GET /healthcheck and GET /metrics from this source (off when absent: 404). */
+  ops?: OpsSource;
 }
 
 export interface RestServer {
@@ -63,6 +66,8 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
     authorize: bearerCheck(config.auth_tokens),
     bodyLimit: config.body_limit_bytes,
     bodyTimeoutMs: config.body_timeout_ms,
+    ops: options.ops,
+    statusCounts: new Map(),
     log: options.log,
     inFlight: 0,
     closing: false,

@@ -14,6 +14,8 @@ export interface AnswerContext {
   /** The server is closing: HTTP/1.1 answers carry `Connection: close`. */
   readonly closing: boolean;
   readonly log: RestLog | undefined;
+  /** Answers written, by HTTP status (`herald_rest_requests_total`); not counted when absent. */
+  readonly statusCounts?: Map<number, number>;
 }
 
 const JSON_TYPE = 'application/json';
@@ -48,13 +50,15 @@ export function writeAnswer(
   dropRest: boolean,
 ): void {
   if (res.headersSent || res.writableEnded || clientGone(res)) return;
+  const counts = ctx.statusCounts;
+  if (counts !== undefined) counts.set(response.status, (counts.get(response.status) ?? 0) + 1);
   const headers: OutgoingHttpHeaders = {
     'content-type': JSON_TYPE,
     'content-length': Buffer.byteLength(response.body),
   };
   if (response.headers) Object.assign(headers, response.headers);
   // RFC 9110 §15.5.6: a 405 MUST list the allowed methods.
-  if (response.status === 405) headers.allow = 'POST';
+  if (response.status === 405 && headers.allow === undefined) headers.allow = 'POST';
   const http1 = !('stream' in res);
   // RFC 9113 §8.2.2: connection-specific headers are forbidden in HTTP/2.
   if (http1 && (dropRest || ctx.closing)) headers.connection = 'close';

@@ -17,6 +17,8 @@ export interface SenderThreadInit {
   ca?: string;
   /** How often the thread reports its stats, ms. */
   statsIntervalMs: number;
+  /** Open the connections at start and keep them open (ApnsServiceOptions `warmUp`). */
+  warmUp?: boolean;
 }
 
 export type ToSenderThread =

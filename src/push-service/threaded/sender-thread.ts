@@ -24,6 +24,7 @@ try {
     endpoint: init.endpoint,
     ca: init.ca,
     tokenProvider: relayedToken,
+    warmUp: init.warmUp,
   });
 
   // Outcomes settled during one turn leave together.

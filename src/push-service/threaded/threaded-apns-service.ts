@@ -16,6 +16,7 @@ import { ApnsTokenProvider } from '../apns/jwt.js';
 import { isRejection, LOCAL_REJECTIONS } from '../apns/outcome.js';
 import { prepareApnsRequest, type ApnsRequestDefaults } from '../apns/request.js';
 import type { PushDispatcher, PushNotification, PushOutcome } from '../notification.js';
+import { emptySendCounters, mergeSendCounters, type SendCountersSnapshot } from '../ops/send-counters.js';
 import { SenderThreadHandle } from './sender-thread-handle.js';
 
 export { RESTART_DELAY_MS } from './sender-thread-handle.js';
@@ -28,6 +29,8 @@ export interface ThreadedApnsOptions {
   ca?: string;
   /** The .p8 key (PKCS#8 PEM) instead of reading `apns.key_file`. */
   privateKeyPem?: string;
+  /** Open the connections at start and keep them open (ApnsServiceOptions `warmUp`). */
+  warmUp?: boolean;
 }
 
 export class ThreadedApnsPushService implements PushDispatcher {
@@ -56,6 +59,7 @@ export class ThreadedApnsPushService implements PushDispatcher {
           endpoint: options.endpoint,
           ca: options.ca,
           statsIntervalMs: STATS_INTERVAL_MS,
+          warmUp: options.warmUp,
         },
         connections * senderMailboxCapacity,
         authorization,
@@ -117,16 +121,26 @@ export class ThreadedApnsPushService implements PushDispatcher {
 
   /** The threads' last reported stats, merged (at most STATS_INTERVAL_MS old). */
   stats(): ApnsServiceStats {
-    const merged: ApnsServiceStats = { inFlight: 0, queued: 0, outstanding: 0, tokensMinted: this.tokens.minted, senders: [] };
+    const merged: ApnsServiceStats = {
+      inFlight: 0,
+      queued: 0,
+      outstanding: 0,
+      tokensMinted: this.tokens.minted,
+      senders: [],
+      counters: emptySendCounters(),
+    };
+    const counters: SendCountersSnapshot[] = [];
     for (const t of this.threads) {
       const s = t.lastStats;
       if (s) {
         merged.inFlight += s.inFlight;
         merged.queued += s.queued;
         merged.senders.push(...s.senders);
+        counters.push(s.counters);
       }
       merged.outstanding += t.outstanding;
     }
+    merged.counters = mergeSendCounters(counters);
     return merged;
   }
 

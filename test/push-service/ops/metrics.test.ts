@@ -1,0 +1,119 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { renderMetrics, escapeLabelValue, escapeHelp, type PushServiceMetrics } from '../../../src/push-service/ops/metrics.js';
+import { SendCounters, mergeSendCounters, SEND_SECONDS_BUCKETS } from '../../../src/push-service/ops/send-counters.js';
+
+function apns(counters: SendCounters): PushServiceMetrics {
+  return {
+    service: 'apns',
+    counters: counters.snapshot(),
+    inFlight: 3,
+    mailboxDepth: 7,
+    connections: { idle: 0, connecting: 1, connected: 2, backoff: 0, closed: 0 },
+  };
+}
+
+function lines(text: string): string[] {
+  return text.split('\n');
+}
+
+test('every family has one HELP and one TYPE line before its samples, and the text ends with a newline', () => {
+  const text = renderMetrics([apns(new SendCounters())], new Map([[200, 4]]));
+  assert.ok(text.endsWith('\n'));
+  const names = new Set<string>();
+  let current = '';
+  for (const line of lines(text).filter((l) => l !== '')) {
+    const help = /^# HELP (\S+) .+$/.exec(line);
+    const type = /^# TYPE (\S+) (counter|gauge|histogram)$/.exec(line);
+    if (help) {
+      assert.ok(!names.has(help[1]!), `${help[1]} described once`);
+      names.add(help[1]!);
+      current = help[1]!;
+    } else if (type) {
+      assert.equal(type[1], current, 'TYPE follows its HELP');
+    } else {
+      assert.match(line, /^[a-z_]+(\{[^}]*\})? \S+$/, line);
+      assert.ok(line.startsWith(current), `${line} belongs to ${current}`);
+    }
+  }
+  for (const name of ['herald_push_sent_total', 'herald_push_rejected_total', 'herald_push_retries_total', 'herald_push_timeouts_total',
+    'herald_push_in_flight', 'herald_push_mailbox_depth', 'herald_push_connections', 'herald_push_send_seconds', 'herald_rest_requests_total']) {
+    assert.ok(names.has(name), name);
+  }
+});
+
+test('counters and gauges carry the service label and their values', () => {
+  const c = new SendCounters();
+  c.sent += 5;
+  c.retries += 2;
+  c.reject('unregistered');
+  c.reject('request_timeout');
+  c.reject('unregistered');
+  const text = lines(renderMetrics([apns(c)], new Map([[200, 5], [410, 2]])));
+  for (const expected of [
+    'herald_push_sent_total{service="apns"} 5',
+    'herald_push_rejected_total{service="apns",reason="request_timeout"} 1',
+    'herald_push_rejected_total{service="apns",reason="unregistered"} 2',
+    'herald_push_retries_total{service="apns"} 2',
+    'herald_push_timeouts_total{service="apns"} 1',
+    'herald_push_in_flight{service="apns"} 3',
+    'herald_push_mailbox_depth{service="apns"} 7',
+    'herald_push_connections{service="apns",state="connected"} 2',
+    'herald_push_connections{service="apns",state="idle"} 0',
+    'herald_rest_requests_total{status="200"} 5',
+    'herald_rest_requests_total{status="410"} 2',
+  ]) {
+    assert.ok(text.includes(expected), expected);
+  }
+});
+
+test('histogram buckets are cumulative and the +Inf bucket equals the count', () => {
+  const c = new SendCounters();
+  c.observeSeconds(0.001); // ≤ 0.005
+  c.observeSeconds(0.005); // le is inclusive
+  c.observeSeconds(0.2); // ≤ 0.25
+  c.observeSeconds(60); // only +Inf
+  const text = lines(renderMetrics([apns(c)]));
+  const bucket = (le: string) => text.find((l) => l.startsWith(`herald_push_send_seconds_bucket{service="apns",le="${le}"} `))?.split(' ')[1];
+  assert.equal(bucket('0.005'), '2');
+  assert.equal(bucket('0.1'), '2');
+  assert.equal(bucket('0.25'), '3');
+  assert.equal(bucket('10'), '3');
+  assert.equal(bucket('+Inf'), '4');
+  assert.ok(text.includes('herald_push_send_seconds_count{service="apns"} 4'));
+  const sum = Number(text.find((l) => l.startsWith('herald_push_send_seconds_sum'))!.split(' ')[1]);
+  assert.ok(Math.abs(sum - 60.206) < 1e-9, String(sum));
+  const les = text.filter((l) => l.startsWith('herald_push_send_seconds_bucket')).length;
+  assert.equal(les, SEND_SECONDS_BUCKETS.length + 1);
+});
+
+test('label values escape backslash, double quote and newline; HELP escapes backslash and newline', () => {
+  assert.equal(escapeLabelValue('a\\b"c\nd'), 'a\\\\b\\"c\\nd');
+  assert.equal(escapeHelp('a\\b"c\nd'), 'a\\\\b"c\\nd');
+  const text = renderMetrics([{ ...apns(new SendCounters()), service: 'we"ird\n' }]);
+  assert.ok(text.includes('herald_push_sent_total{service="we\\"ird\\n"} 0'));
+  assert.ok(!/\{[^}]*\n[^}]*\}/.test(text), 'no raw newline inside a label set');
+});
+
+test('the REST family is absent when the server counts nothing', () => {
+  assert.ok(!renderMetrics([apns(new SendCounters())]).includes('herald_rest_requests_total'));
+});
+
+test('counter snapshots from several sender threads merge by sum', () => {
+  const a = new SendCounters();
+  const b = new SendCounters();
+  a.sent = 2;
+  b.sent = 3;
+  a.reject('unregistered');
+  b.reject('unregistered');
+  b.reject('request_timeout');
+  a.observeSeconds(0.001);
+  b.observeSeconds(3);
+  const merged = mergeSendCounters([a.snapshot(), b.snapshot()]);
+  assert.equal(merged.sent, 5);
+  assert.deepEqual(merged.rejected, { unregistered: 2, request_timeout: 1 });
+  assert.equal(merged.timeouts, 1);
+  assert.equal(merged.latency.count, 2);
+  assert.equal(merged.latency.counts[0], 1);
+  assert.equal(merged.latency.counts.reduce((x, y) => x + y, 0), 2);
+});

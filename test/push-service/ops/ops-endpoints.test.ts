@@ -1,0 +1,128 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import http2 from 'node:http2';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { TOKEN, TOKEN2, cleanup, configIn, startHerald, tempDir } from '../../e2e/harness.js';
+
+const BEARER = 'ops-test-token';
+/** Stats cross from the sender threads every 500 ms (STATS_INTERVAL_MS); allow several rounds. */
+const SCRAPE_DEADLINE_MS = 5_000;
+
+interface Answer {
+  status: number;
+  headers: http2.IncomingHttpHeaders;
+  body: string;
+}
+
+function request(url: string, ca: string, method: string, path: string, auth: string | undefined, body?: unknown): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const session = http2.connect(url, { ca });
+    session.on('error', reject);
+    const headers: http2.OutgoingHttpHeaders = { ':method': method, ':path': path };
+    if (auth !== undefined) headers.authorization = `Bearer ${auth}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const req = session.request(headers);
+    let data = '';
+    let head: http2.IncomingHttpHeaders = {};
+    req.setEncoding('utf8');
+    req.on('response', (h) => (head = h));
+    req.on('data', (c: string) => (data += c));
+    req.on('end', () => {
+      session.close();
+      resolve({ status: Number(head[':status']), headers: head, body: data });
+    });
+    req.on('error', reject);
+    req.end(body === undefined ? undefined : JSON.stringify(body));
+  });
+}
+
+/** The value of one exposition sample, e.g. `herald_push_sent_total{service="apns"}`. */
+function sampleValue(text: string, series: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+/** Re-scrapes until `check` holds or the deadline passes; returns the last answer. */
+async function scrapeUntil(scrape: () => Promise<Answer>, check: (a: Answer) => boolean, what: string): Promise<Answer> {
+  const deadline = Date.now() + SCRAPE_DEADLINE_MS;
+  for (;;) {
+    const answer = await scrape();
+    if (check(answer)) return answer;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last answer ${answer.status}: ${answer.body}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Pushes through the REST API, scrapes both ops routes, then takes APNS away. */
+async function opsScenario(senderThreads: number): Promise<void> {
+  const dir = tempDir();
+  const { herald } = await startHerald(
+    configIn(dir, {
+      apns: { key_file: join(dir, 'apns.p8'), sender_threads: senderThreads },
+      rest: { enabled: true, port: 0, generated_cert_dir: join(dir, 'tls'), auth_tokens: [BEARER] },
+    }),
+  );
+  try {
+    const rest = herald.rest!;
+    const ca = readFileSync(join(dir, 'tls', 'cert.pem'), 'utf8');
+    const get = (path: string) => request(rest.url, ca, 'GET', path, BEARER);
+
+    // Bearer auth guards the ops routes as it guards everything else.
+    assert.equal((await request(rest.url, ca, 'GET', '/metrics', undefined)).status, 401);
+    assert.equal((await request(rest.url, ca, 'GET', '/healthcheck', 'wrong')).status, 401);
+    const wrongMethod = await request(rest.url, ca, 'POST', '/healthcheck', BEARER, {});
+    assert.equal(wrongMethod.status, 405);
+    assert.equal(wrongMethod.headers.allow, 'GET');
+
+    // The connections are opened at start: healthy before the first push.
+    const health = await scrapeUntil(() => get('/healthcheck'), (a) => a.status === 200, 'a healthy pool');
+    const report = JSON.parse(health.body) as { status: string; releaseID: string; details: Record<string, Array<{ output: { connected: number; disconnected: number }; status: string }>> };
+    assert.equal(report.status, 'pass');
+    assert.equal(report.details['pool:apns-prod']![0]!.status, 'pass');
+    assert.equal(report.details['pool:apns-prod']![0]!.output.connected, herald.config.apns.connections);
+    assert.equal(health.headers['content-type'], 'application/json');
+
+    const SENT = 5;
+    const body = { service: 'apns', alert: { body: 'b', title: 't' } };
+    for (let i = 0; i < SENT; i++) {
+      assert.equal((await request(rest.url, ca, 'POST', `/v3/notification/${TOKEN}`, BEARER, body)).status, 200);
+    }
+    herald.apnsSimulator!.program(TOKEN2, { status: 410, reason: 'Unregistered' });
+    assert.equal((await request(rest.url, ca, 'POST', `/v3/notification/${TOKEN2}`, BEARER, body)).status, 410);
+
+    const metrics = await scrapeUntil(
+      () => get('/metrics'),
+      (a) => sampleValue(a.body, 'herald_push_send_seconds_count{service="apns"}') === SENT + 1,
+      'all pushes counted',
+    );
+    assert.equal(metrics.status, 200);
+    assert.equal(metrics.headers['content-type'], 'text/plain; version=0.0.4; charset=utf-8');
+    const m = metrics.body;
+    assert.equal(sampleValue(m, 'herald_push_sent_total{service="apns"}'), SENT);
+    assert.equal(sampleValue(m, 'herald_push_rejected_total{service="apns",reason="unregistered"}'), 1);
+    assert.equal(sampleValue(m, 'herald_push_send_seconds_bucket{service="apns",le="+Inf"}'), SENT + 1);
+    assert.equal(sampleValue(m, 'herald_push_timeouts_total{service="apns"}'), 0);
+    assert.equal(sampleValue(m, 'herald_push_in_flight{service="apns"}'), 0);
+    assert.equal(sampleValue(m, 'herald_push_connections{service="apns",state="connected"}'), herald.config.apns.connections);
+    assert.equal(sampleValue(m, 'herald_rest_requests_total{status="200"}')! >= SENT, true);
+    assert.equal(sampleValue(m, 'herald_rest_requests_total{status="410"}'), 1);
+    assert.equal(sampleValue(m, 'herald_rest_requests_total{status="401"}'), 2);
+
+    // APNS unreachable: every connection drops, so every pool is down.
+    await herald.apnsSimulator!.close();
+    const down = await scrapeUntil(() => get('/healthcheck'), (a) => a.status === 503, 'an unhealthy pool');
+    const downReport = JSON.parse(down.body) as typeof report;
+    assert.equal(downReport.status, 'fail');
+    assert.equal(downReport.details['pool:apns-prod']![0]!.output.connected, 0);
+    assert.equal(downReport.details['pool:apns-prod']![0]!.output.disconnected, herald.config.apns.connections);
+  } finally {
+    await herald.close();
+    cleanup(dir);
+  }
+}
+
+test('healthcheck and metrics report the APNS pool and the pushes sent through the REST API, and health turns 503 when APNS goes away (sender threads)', () =>
+  opsScenario(2));
+
+test('healthcheck and metrics report the same with the senders on the main thread', () => opsScenario(0));
