@@ -20,6 +20,8 @@ import { silentLogger, type Logger } from '../core/log.js';
 import { ApnsPushService, ensureDevApnsKey, type ApnsServiceStats, type PushDispatcher } from '../push-service/index.js';
 import { ThreadedApnsPushService } from '../push-service/threaded/threaded-apns-service.js';
 import { apnsOpsSource } from '../push-service/ops/ops-source.js';
+import { PushRouter } from '../push-service/router.js';
+import { startFcmSide, type FcmSide } from './fcm-wiring.js';
 import { startRestServer, type RestServer } from '../push-service/rest/server.js';
 import { restStartupWarnings } from '../push-service/rest/startup-warnings.js';
 import { startApnsSimulator, type ApnsSimulator } from '../simulators/apns/index.js';
@@ -68,6 +70,8 @@ export class Herald {
     readonly apnsSimulator: ApnsSimulator | undefined,
     /** The MongoosePush-compatible REST API, when `rest.enabled`. */
     readonly rest: RestServer | undefined,
+    /** The FCM side: its sender service (when configured) and in-process simulator. */
+    readonly fcm: FcmSide,
   ) {}
 
   static async start(options: HeraldOptions): Promise<Herald> {
@@ -81,7 +85,10 @@ export class Herald {
       const { pushService, simulator } = await startPushService(config, actors, log);
       if (simulator) started.push(() => simulator.close());
       started.push(() => pushService.close());
-      const dispatcher: PushDispatcher = pushService;
+      const fcm = await startFcmSide(config, actors, log);
+      if (fcm.simulator) started.push(() => fcm.simulator!.close());
+      if (fcm.service) started.push(() => fcm.service!.close());
+      const dispatcher: PushDispatcher = new PushRouter({ apns: pushService, fcm: fcm.service });
       const appServer = new AppServerRole({
         config,
         store,
@@ -105,7 +112,7 @@ export class Herald {
         ? await startRestServer({ config: config.rest, dispatcher, log, ops: apnsOpsSource(() => pushService.stats(), RELEASE_ID) })
         : undefined;
       if (rest) for (const warning of restStartupWarnings(config.rest)) log.warn('rest.unprotected', { warning });
-      return new Herald(config, host, log, store, actors, tracker, xmppServer, appServer, pushService, simulator, rest);
+      return new Herald(config, host, log, store, actors, tracker, xmppServer, appServer, pushService, simulator, rest, fcm);
     } catch (e) {
       for (const stop of started.reverse()) await stop();
       throw e;
@@ -162,7 +169,9 @@ export class Herald {
     this.tracker.close();
     await this.appServer.close();
     await this.pushService.close();
+    await this.fcm.service?.close();
     await this.apnsSimulator?.close();
+    await this.fcm.simulator?.close();
     this.actors.stop();
     await this.store.close();
   }

@@ -178,6 +178,20 @@ const apnsSimulator = z
   })
   .strict();
 
+const fcmSimulator = z
+  .object({
+    /** Run the bundled FCM simulator in-process and send every FCM request (and token request) to it. */
+    enabled: z.boolean().default(true),
+    bind: z.string().min(1).default('127.0.0.1'),
+    /** 0 = any free port. */
+    port: port.default(0),
+    /** Accept every well-formed request without OAuth checks (benchmarks). */
+    accept_all: z.boolean().default(false),
+    /** Added answer latency in ms, for load tests. */
+    latency_ms: ms.default(0),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     xmpp: xmpp.default(() => xmpp.parse({})),
@@ -189,9 +203,12 @@ export const configSchema = z
     fcm: fcm.default(() => fcm.parse({})),
     rest: rest.default(() => rest.parse({})),
     simulators: z
-      .object({ apns: apnsSimulator.default(() => apnsSimulator.parse({})) })
+      .object({
+        apns: apnsSimulator.default(() => apnsSimulator.parse({})),
+        fcm: fcmSimulator.default(() => fcmSimulator.parse({})),
+      })
       .strict()
-      .default(() => ({ apns: apnsSimulator.parse({}) })),
+      .default(() => ({ apns: apnsSimulator.parse({}), fcm: fcmSimulator.parse({}) })),
   })
   .strict();
 
@@ -199,3 +216,4 @@ export type HeraldConfig = z.infer<typeof configSchema>;
 export type ApnsConfig = HeraldConfig['apns'];
 export type FcmConfig = HeraldConfig['fcm'];
 export type ApnsSimulatorConfig = HeraldConfig['simulators']['apns'];
+export type FcmSimulatorConfig = HeraldConfig['simulators']['fcm'];
