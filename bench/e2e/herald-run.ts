@@ -52,7 +52,7 @@ export async function startBenchHerald(
       ...(o.senderThreads === undefined ? {} : { sender_threads: o.senderThreads }),
     },
     rest: { enabled: false },
-    simulators: { apns: { enabled: false } },
+    simulators: { apns: { enabled: false }, fcm: { enabled: false } },
     ...extra,
   });
   let onReply: (type: string, condition: string | undefined) => void = () => {};
