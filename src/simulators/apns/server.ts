@@ -7,7 +7,8 @@ import { createSecureServer, type Http2Session, type IncomingHttpHeaders, type S
 import type { AddressInfo } from 'node:net';
 import { generateLocalhostPair } from '../../core/tls.js';
 import { breakTransport, respond } from './answer.js';
-import { Connections } from './connections.js';
+import { Connections } from '../shared/connections.js';
+import { AuthenticatedSessions } from './connections.js';
 import { JwtVerifier } from './jwt-verifier.js';
 import { resolveOptions, type ApnsSimulatorOptions, type ResolvedOptions } from './options.js';
 import { TokenPrograms, type TokenBehaviour, type TransportFault } from './programs.js';
@@ -61,12 +62,13 @@ class Simulator implements ApnsSimulator {
   port = 0;
   private readonly server;
   private readonly connections = new Connections();
+  private readonly authenticated = new AuthenticatedSessions();
   private readonly recorder: Recorder;
   private readonly programs = new TokenPrograms();
   private readonly verifier: JwtVerifier;
   private readonly rules: HeaderRules;
   private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly drop = (session: Http2Session): void => this.connections.drop(session);
+  private readonly drop = (session: Http2Session): void => this.connections.dropSession(session);
   private latencyMs: number;
   private jitterMs: number;
   private closing: Promise<void> | undefined;
@@ -254,7 +256,7 @@ class Simulator implements ApnsSimulator {
     const denied = validateTopicForPushType(request) ?? this.verifier.check(authorization);
     if (denied !== undefined) return { ok: false, rejection: denied };
     const session = stream.session;
-    if (session !== undefined && !session.destroyed && this.connections.authenticate(session)) {
+    if (session !== undefined && !session.destroyed && this.authenticated.add(session)) {
       session.settings({ maxConcurrentStreams: this.o.maxConcurrentStreams });
     }
     return validatePayload(body, size, request.pushType);
@@ -272,7 +274,7 @@ class Simulator implements ApnsSimulator {
     this.recorder.reject({ token, apnsId, status: rejection.status, reason: rejection.reason, receivedAt: now });
     const session = stream.session;
     if (this.o.oneStreamAfterRejection && session !== undefined && !session.destroyed) {
-      if (this.connections.unauthenticate(session)) session.settings({ maxConcurrentStreams: STREAMS_BEFORE_AUTH });
+      if (this.authenticated.delete(session)) session.settings({ maxConcurrentStreams: STREAMS_BEFORE_AUTH });
     }
     this.after(extraDelay, () => respond(stream, apnsId, rejection, now, retryAfterSeconds));
   }

@@ -9,7 +9,7 @@ import { generateLocalhostPair } from '../../core/tls.js';
 import { AccessTokens } from './access-tokens.js';
 import { breakTransport, respondJson } from './answer.js';
 import { checkGrant, toPublicKey } from './assertion.js';
-import { Connections } from './connections.js';
+import { Connections } from '../shared/connections.js';
 import { fcmRejection, statusBody, unauthenticated, type FcmErrorCode, type FcmRejection } from './fcm-errors.js';
 import { FCM_MAX_CONCURRENT_STREAMS, resolveOptions, type FcmSimulatorOptions, type ResolvedOptions } from './options.js';
 import { TokenPrograms, type TokenBehaviour, type TransportFault } from './programs.js';

@@ -1,6 +1,6 @@
 /**
- * Every TCP socket and HTTP/2 session of the simulator, so close() and 'drop-connection'
- * can end them without an HTTP/2 frame.
+ * Every TCP socket and HTTP/2 session of a simulator (APNS and FCM alike), so close() and
+ * 'drop-connection' can end them without an HTTP/2 frame.
  */
 import type { Http2Session } from 'node:http2';
 import type { Socket } from 'node:net';
@@ -30,6 +30,12 @@ export class Connections {
     const socket = this.sockets.get(addressKey(remoteAddress, remotePort));
     socket?.destroy();
     return socket !== undefined;
+  }
+
+  /** Destroys the TCP socket under `session`, or the session itself if the socket is gone. */
+  dropSession(session: Http2Session): void {
+    const proxy = session.socket;
+    if (!this.drop(proxy.remoteAddress, proxy.remotePort)) session.destroy();
   }
 
   destroyAll(): void {
