@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import http2 from 'node:http2';
 import xml, { type Element } from '@xmpp/xml';
 import { validateConfig } from '../../src/core/config/load.js';
 import type { HeraldConfig } from '../../src/core/config/schema.js';
@@ -103,4 +104,24 @@ export async function eventually(check: () => boolean, timeoutMs = 5_000, what =
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/** POSTs JSON over HTTP/2 to the REST API and returns the status and the body text. */
+export function postJson(url: string, ca: string, path: string, body: unknown): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const session = http2.connect(url, { ca });
+    session.on('error', reject);
+    const req = session.request({ ':method': 'POST', ':path': path, 'content-type': 'application/json' });
+    let data = '';
+    let status = 0;
+    req.setEncoding('utf8');
+    req.on('response', (h) => (status = Number(h[':status'])));
+    req.on('data', (c: string) => (data += c));
+    req.on('end', () => {
+      session.close();
+      resolve({ status, body: data });
+    });
+    req.on('error', reject);
+    req.end(JSON.stringify(body));
+  });
 }

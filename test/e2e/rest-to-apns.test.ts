@@ -1,28 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import http2 from 'node:http2';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { TOKEN, TOKEN2, cleanup, configIn, startHerald, tempDir } from './harness.js';
+import { TOKEN, TOKEN2, cleanup, configIn, startHerald, tempDir, postJson } from './harness.js';
 
-function post(url: string, ca: string, path: string, body: unknown): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const session = http2.connect(url, { ca });
-    session.on('error', reject);
-    const req = session.request({ ':method': 'POST', ':path': path, 'content-type': 'application/json' });
-    let data = '';
-    let status = 0;
-    req.setEncoding('utf8');
-    req.on('response', (h) => (status = Number(h[':status'])));
-    req.on('data', (c: string) => (data += c));
-    req.on('end', () => {
-      session.close();
-      resolve({ status, body: data });
-    });
-    req.on('error', reject);
-    req.end(JSON.stringify(body));
-  });
-}
 
 test('REST v3 requests end as APNS requests, and APNS answers come back as MongoosePush statuses', async () => {
   const dir = tempDir();
@@ -33,7 +14,7 @@ test('REST v3 requests end as APNS requests, and APNS answers come back as Mongo
     const sim = herald.apnsSimulator!;
 
     // MongooseIM's request, with its string-typed fields.
-    const ok = await post(rest.url, ca, `/v3/notification/${TOKEN}`, {
+    const ok = await postJson(rest.url, ca, `/v3/notification/${TOKEN}`, {
       service: 'apns',
       mode: 'prod',
       priority: 'high',
@@ -52,15 +33,15 @@ test('REST v3 requests end as APNS requests, and APNS answers come back as Mongo
     assert.equal(aps.sound, 'default');
 
     sim.program(TOKEN2, { status: 410, reason: 'Unregistered' });
-    assert.deepEqual(await post(rest.url, ca, `/v3/notification/${TOKEN2}`, { service: 'apns', alert: { body: 'b', title: 't' } }), {
+    assert.deepEqual(await postJson(rest.url, ca, `/v3/notification/${TOKEN2}`, { service: 'apns', alert: { body: 'b', title: 't' } }), {
       status: 410,
       body: '{"reason":"unregistered"}',
     });
     // v2 keeps MongoosePush's mapping: an unregistered device is a 500 with the provider's reason.
-    const v2 = await post(rest.url, ca, `/v2/notification/${TOKEN2}`, { service: 'apns', alert: { body: 'b', title: 't' } });
+    const v2 = await postJson(rest.url, ca, `/v2/notification/${TOKEN2}`, { service: 'apns', alert: { body: 'b', title: 't' } });
     assert.equal(v2.status, 500);
 
-    const big = await post(rest.url, ca, `/v3/notification/${TOKEN}`, { service: 'apns', data: { blob: 'x'.repeat(5_000) } });
+    const big = await postJson(rest.url, ca, `/v3/notification/${TOKEN}`, { service: 'apns', data: { blob: 'x'.repeat(5_000) } });
     assert.deepEqual(big, { status: 413, body: '{"reason":"payload_too_large"}' });
     assert.equal(sim.received.length, 1, 'the oversize payload never reached APNS');
   } finally {

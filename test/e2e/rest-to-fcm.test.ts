@@ -1,28 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import http2 from 'node:http2';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cleanup, configIn, startHerald, tempDir } from './harness.js';
+import { cleanup, configIn, startHerald, tempDir, postJson } from './harness.js';
 
-function post(url: string, ca: string, path: string, body: unknown): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const session = http2.connect(url, { ca });
-    session.on('error', reject);
-    const req = session.request({ ':method': 'POST', ':path': path, 'content-type': 'application/json' });
-    let data = '';
-    let status = 0;
-    req.setEncoding('utf8');
-    req.on('response', (h) => (status = Number(h[':status'])));
-    req.on('data', (c: string) => (data += c));
-    req.on('end', () => {
-      session.close();
-      resolve({ status, body: data });
-    });
-    req.on('error', reject);
-    req.end(JSON.stringify(body));
-  });
-}
 
 test('out of the box, FCM requests on the REST API reach the bundled FCM simulator', async () => {
   const dir = tempDir();
@@ -33,7 +14,7 @@ test('out of the box, FCM requests on the REST API reach the bundled FCM simulat
     const sim = herald.fcm.simulator!;
 
     // MongooseIM's silent request: the summary in data, message-count as an integer.
-    const silent = await post(rest.url, ca, '/v3/notification/fcm-device-1', {
+    const silent = await postJson(rest.url, ca, '/v3/notification/fcm-device-1', {
       service: 'fcm',
       priority: 'high',
       data: { 'message-count': 1, 'last-message-sender': 'alice@localhost', 'last-message-body': 'OH, HAI!' },
@@ -46,7 +27,7 @@ test('out of the box, FCM requests on the REST API reach the bundled FCM simulat
     assert.equal(message.android.priority, 'high');
 
     sim.program('fcm-gone', 'UNREGISTERED');
-    assert.deepEqual(await post(rest.url, ca, '/v3/notification/fcm-gone', { service: 'fcm', alert: { title: 't', body: 'b' } }), {
+    assert.deepEqual(await postJson(rest.url, ca, '/v3/notification/fcm-gone', { service: 'fcm', alert: { title: 't', body: 'b' } }), {
       status: 410,
       body: '{"reason":"unregistered"}',
     });
