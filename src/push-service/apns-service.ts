@@ -15,6 +15,7 @@ import { ApnsTokenProvider, type TokenSource } from './apns/jwt.js';
 import { isRejection, LOCAL_REJECTIONS } from './apns/outcome.js';
 import { prepareApnsRequest, type ApnsRequestDefaults } from './apns/request.js';
 import { ApnsSender, type ApnsSenderStats } from './apns/sender-actor.js';
+import { leastLoadedWithRoom, senderTotals } from './sender-pool.js';
 import type { PushDispatcher, PushNotification, PushOutcome } from './notification.js';
 import { SendCounters, type SendCountersSnapshot } from './ops/send-counters.js';
 
@@ -136,7 +137,7 @@ export class ApnsPushService implements PushDispatcher {
    */
   submitPrepared(prepared: ApnsRequest): Promise<PushOutcome> {
     if (this.closing !== undefined) throw new HeraldError('HERALD_SHUTTING_DOWN', 'the APNS push service is closed');
-    const sender = this.leastLoadedWithRoom();
+    const sender = leastLoadedWithRoom(this.senders);
     if (sender === undefined) {
       throw new HeraldError('HERALD_MAILBOX_FULL', `all ${this.senders.length} APNS sender mailboxes are full`);
     }
@@ -145,15 +146,7 @@ export class ApnsPushService implements PushDispatcher {
 
   stats(): ApnsServiceStats {
     const senders = this.senders.map((s) => s.stats());
-    let inFlight = 0;
-    let queued = 0;
-    let outstanding = 0;
-    for (const s of senders) {
-      inFlight += s.connection.inFlight;
-      queued += s.mailboxDepth;
-      outstanding += s.outstanding;
-    }
-    return { inFlight, queued, outstanding, tokensMinted: this.tokens.minted, senders, counters: this.counters.snapshot() };
+    return { ...senderTotals(senders), tokensMinted: this.tokens.minted, senders, counters: this.counters.snapshot() };
   }
 
   /**
@@ -165,19 +158,7 @@ export class ApnsPushService implements PushDispatcher {
     return this.closing;
   }
 
-  private leastLoadedWithRoom(): ApnsSender | undefined {
-    let best: ApnsSender | undefined;
-    let bestLoad = Number.POSITIVE_INFINITY;
-    for (const sender of this.senders) {
-      if (!sender.hasRoom) continue;
-      const load = sender.load;
-      if (load < bestLoad) {
-        best = sender;
-        bestLoad = load;
-      }
-    }
-    return best;
-  }
+
 }
 
 function readKeyFile(path: string): string {

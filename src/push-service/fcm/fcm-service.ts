@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import type { ActorRuntime } from '../../actors/index.js';
 import type { FcmConfig, HeraldConfig } from '../../core/config/schema.js';
+import { leastLoadedWithRoom, senderTotals } from '../sender-pool.js';
 import { HeraldError } from '../../core/errors.js';
 import { isRejection, LOCAL_REJECTIONS } from '../apns/outcome.js';
 import type { PushDispatcher, PushNotification, PushOutcome } from '../notification.js';
@@ -107,8 +108,7 @@ export class FcmPushService implements PushDispatcher {
   /** Sends a request already prepared by `prepareFcmRequest`. Same refusals as `send`. */
   submitPrepared(prepared: FcmRequest): Promise<PushOutcome> {
     if (this.closing !== undefined) throw new HeraldError('HERALD_SHUTTING_DOWN', 'the FCM push service is closed');
-    let best: FcmSender | undefined;
-    for (const s of this.senders) if (s.hasRoom && (best === undefined || s.load < best.load)) best = s;
+    const best = leastLoadedWithRoom(this.senders);
     if (best === undefined) {
       throw new HeraldError('HERALD_MAILBOX_FULL', `all ${this.senders.length} FCM sender mailboxes are full`);
     }
@@ -117,15 +117,7 @@ export class FcmPushService implements PushDispatcher {
 
   stats(): FcmServiceStats {
     const senders = this.senders.map((s) => s.stats());
-    let inFlight = 0;
-    let queued = 0;
-    let outstanding = 0;
-    for (const s of senders) {
-      inFlight += s.connection.inFlight;
-      queued += s.mailboxDepth;
-      outstanding += s.outstanding;
-    }
-    return { inFlight, queued, outstanding, tokensFetched: this.tokens.fetched, senders };
+    return { ...senderTotals(senders), tokensFetched: this.tokens.fetched, senders };
   }
 
   /** Refuses new sends, lets accepted ones finish (≤ graceMs), then closes everything. */
