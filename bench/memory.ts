@@ -66,8 +66,10 @@ async function main(): Promise<void> {
       (globalThis as { gc?: () => void }).gc?.();
       const m = process.memoryUsage();
       const refusedTotal = Object.values(refused).reduce((a, b) => a + b, 0);
-      const ps = bench.herald.pushService as { threadHeapUsed?: number };
-      const threadHeap = ps.threadHeapUsed ?? 0;
+      let threadHeap = 0;
+      for (const pool of bench.herald.pushService.pools) {
+        threadHeap += (pool as { senders?: { threadHeapUsed?: number } }).senders?.threadHeapUsed ?? 0;
+      }
       heaps.push(m.heapUsed + threadHeap);
       rows.push([
         String(s),

@@ -16,15 +16,14 @@ import { startActorRuntime, type ActorRuntime } from '../actors/index.js';
 import { AppServerRole } from '../app-server/index.js';
 import type { HeraldConfig } from '../core/config/schema.js';
 import { HeraldError } from '../core/errors.js';
-import { silentLogger, type Logger } from '../core/log.js';
-import { ApnsPushService, ensureDevApnsKey, type ApnsServiceStats, type PushDispatcher } from '../push-service/index.js';
-import { ThreadedApnsPushService } from '../push-service/threaded/threaded-apns-service.js';
-import { apnsOpsSource } from '../push-service/ops/ops-source.js';
-import { PushRouter } from '../push-service/router.js';
-import { startFcmSide, type FcmSide } from './fcm-wiring.js';
+import { redacting, silentLogger, type Logger } from '../core/log.js';
+import { poolsOpsSource } from '../push-service/ops/ops-source.js';
+import type { PushPools } from '../push-service/pools/push-pools.js';
+import { startPushSide } from './push-wiring.js';
 import { startRestServer, type RestServer } from '../push-service/rest/server.js';
 import { restStartupWarnings } from '../push-service/rest/startup-warnings.js';
-import { startApnsSimulator, type ApnsSimulator } from '../simulators/apns/index.js';
+import type { ApnsSimulator } from '../simulators/apns/index.js';
+import type { FcmSimulator } from '../simulators/fcm/index.js';
 import { openStore, type HeraldStore } from '../store/lmdb-store.js';
 import { accountDiscoInfoReply, isAccountDiscoInfo, StanzaPublisher, XmppServerRole } from '../xmpp-server/index.js';
 import { errorReply, headOf } from '../xmpp/iq.js';
@@ -39,12 +38,6 @@ const RELEASE_ID: string = (createRequire(import.meta.url)('../../../package.jso
 export interface HeraldHost {
   /** Delivers a stanza Herald produced (IQ replies, publishes to remote App Servers). */
   route(stanza: Element): void;
-}
-
-/** The APNS push service, on the main thread or on a sender thread (`apns.sender_threads`). */
-export interface PushService extends PushDispatcher {
-  stats(): ApnsServiceStats;
-  close(graceMs?: number): Promise<void>;
 }
 
 export interface HeraldOptions {
@@ -65,30 +58,30 @@ export class Herald {
     private readonly tracker: IqTracker,
     readonly xmppServer: XmppServerRole,
     readonly appServer: AppServerRole,
-    readonly pushService: PushService,
+    /** Every APNS and FCM pool; `send` picks the pool by service, mode and tags. */
+    readonly pushService: PushPools,
     /** The in-process APNS simulator, when `simulators.apns.enabled`. */
     readonly apnsSimulator: ApnsSimulator | undefined,
+    /** The in-process FCM simulator, when `simulators.fcm.enabled`. */
+    readonly fcmSimulator: FcmSimulator | undefined,
     /** The MongoosePush-compatible REST API, when `rest.enabled`. */
     readonly rest: RestServer | undefined,
-    /** The FCM side: its sender service (when configured) and in-process simulator. */
-    readonly fcm: FcmSide,
   ) {}
 
   static async start(options: HeraldOptions): Promise<Herald> {
     const { config } = options;
-    const log = options.logger ?? silentLogger;
+    // A host's logger gets the same redaction as Herald's own (core/log.ts).
+    const log = redacting(options.logger ?? silentLogger);
     const host = options.host ?? { route: () => {} };
     const store = openStore(config.store);
     const actors = startActorRuntime();
     const started: Array<() => Promise<void> | void> = [() => store.close(), () => actors.stop()];
     try {
-      const { pushService, simulator } = await startPushService(config, actors, log);
-      if (simulator) started.push(() => simulator.close());
-      started.push(() => pushService.close());
-      const fcm = await startFcmSide(config, actors, log);
-      if (fcm.simulator) started.push(() => fcm.simulator!.close());
-      if (fcm.service) started.push(() => fcm.service!.close());
-      const dispatcher: PushDispatcher = new PushRouter({ apns: pushService, fcm: fcm.service });
+      const push = await startPushSide(config, actors, log);
+      if (push.apnsSimulator) started.push(() => push.apnsSimulator!.close());
+      if (push.fcmSimulator) started.push(() => push.fcmSimulator!.close());
+      started.push(() => push.pools.close(0));
+      const dispatcher = push.pools;
       const appServer = new AppServerRole({
         config,
         store,
@@ -109,10 +102,10 @@ export class Herald {
         log: (event, fields) => log.info(event, fields),
       });
       const rest = config.rest.enabled
-        ? await startRestServer({ config: config.rest, dispatcher, log, ops: apnsOpsSource(() => pushService.stats(), RELEASE_ID) })
+        ? await startRestServer({ config: config.rest, dispatcher, log, ops: poolsOpsSource(push.pools.pools, RELEASE_ID) })
         : undefined;
       if (rest) for (const warning of restStartupWarnings(config.rest)) log.warn('rest.unprotected', { warning });
-      return new Herald(config, host, log, store, actors, tracker, xmppServer, appServer, pushService, simulator, rest, fcm);
+      return new Herald(config, host, log, store, actors, tracker, xmppServer, appServer, push.pools, push.apnsSimulator, push.fcmSimulator, rest);
     } catch (e) {
       for (const stop of started.reverse()) await stop();
       throw e;
@@ -169,9 +162,8 @@ export class Herald {
     this.tracker.close();
     await this.appServer.close();
     await this.pushService.close();
-    await this.fcm.service?.close();
     await this.apnsSimulator?.close();
-    await this.fcm.simulator?.close();
+    await this.fcmSimulator?.close();
     this.actors.stop();
     await this.store.close();
   }
@@ -194,53 +186,4 @@ export class Herald {
       return Promise.resolve(unexpected(e));
     }
   }
-}
-
-/**
- * The APNS side: with the simulator enabled, a dev .p8 key is ensured, the simulator is started
- * trusting its public key, and the senders are pointed at it.
- */
-async function startPushService(
-  config: HeraldConfig,
-  actors: ActorRuntime,
-  log: Logger,
-): Promise<{ pushService: PushService; simulator: ApnsSimulator | undefined }> {
-  const sim = config.simulators.apns;
-  if (!sim.enabled) {
-    return { pushService: await apnsService(config, actors, {}), simulator: undefined };
-  }
-  const key = ensureDevApnsKey(config.apns.key_file);
-  const simulator = await startApnsSimulator({
-    host: sim.bind,
-    port: sim.port,
-    teamId: config.apns.team_id,
-    keys: { [config.apns.key_id]: key.publicKeyPem },
-    maxConcurrentStreams: sim.max_concurrent_streams,
-    acceptAll: sim.accept_all,
-    latencyMs: sim.latency_ms,
-  });
-  log.info('apns_simulator.started', { url: simulator.url });
-  const pushService = await apnsService(config, actors, {
-    endpoint: simulator.url,
-    ca: simulator.ca,
-    privateKeyPem: key.privateKeyPem,
-  }).catch(async (e: unknown) => {
-    await simulator.close();
-    throw e;
-  });
-  return { pushService, simulator };
-}
-
-async function apnsService(
-  config: HeraldConfig,
-  actors: ActorRuntime,
-  connection: { endpoint?: string; ca?: string; privateKeyPem?: string },
-): Promise<PushService> {
-  // The engine keeps its APNS connections open (Apple: persistent connections), so /healthcheck
-  // reports the pool connected before the first push.
-  const options = { ...connection, warmUp: true };
-  if (config.apns.sender_threads > 0) {
-    return ThreadedApnsPushService.start(config.apns, config.actors.sender_mailbox_capacity, options);
-  }
-  return new ApnsPushService(config.apns, config.actors, actors, options);
 }

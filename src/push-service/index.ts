@@ -3,7 +3,12 @@ export * from './notification.js';
 export { ApnsPushService, type ApnsServiceOptions, type ApnsServiceStats } from './apns-service.js';
 export { ApnsTokenProvider, type ApnsTokenProviderOptions } from './apns/jwt.js';
 export { ensureDevApnsKey, type ApnsKeyPair } from './apns/dev-key.js';
-export { APNS_REASONS, apnsOutcome, type ApnsReason, type PushRejection } from './apns/outcome.js';
+export { APNS_REASONS, apnsOutcome, type ApnsReason } from './apns/outcome.js';
+export type { PushRejection } from './http2/rejections.js';
 export { APNS_PAYLOAD_LIMIT_BYTES, APNS_VOIP_PAYLOAD_LIMIT_BYTES, buildApnsPayload } from './apns/payload.js';
-export type { ApnsConnectionState, ApnsConnectionStats } from './apns/connection.js';
-export type { ApnsSenderStats } from './apns/sender-actor.js';
+export type {
+  ConnectionState as ApnsConnectionState,
+  ConnectionStats as ApnsConnectionStats,
+  ClientCertificate,
+} from './http2/connection.js';
+export type { SenderStats as ApnsSenderStats } from './http2/sender-actor.js';

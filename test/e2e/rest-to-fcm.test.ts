@@ -11,7 +11,7 @@ test('out of the box, FCM requests on the REST API reach the bundled FCM simulat
   try {
     const rest = herald.rest!;
     const ca = readFileSync(join(dir, 'tls', 'cert.pem'), 'utf8');
-    const sim = herald.fcm.simulator!;
+    const sim = herald.fcmSimulator!;
 
     // MongooseIM's silent request: the summary in data, message-count as an integer.
     const silent = await postJson(rest.url, ca, '/v3/notification/fcm-device-1', {

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseToml } from 'smol-toml';
 import { HeraldError } from '../errors.js';
+import { applyMongoosePushEnv, setPath } from './mongoosepush-env.js';
 import { configSchema, type HeraldConfig } from './schema.js';
 
 /** `HERALD__REST__PORT=9443` sets `rest.port`; values are read as TOML values when they parse. */
@@ -54,8 +55,12 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.en
 
 /** Validates an already-parsed object (used by embedders who build their config in code). */
 export function validateConfig(raw: unknown, source = '(inline)', env: NodeJS.ProcessEnv = {}): HeraldConfig {
-  const withEnv = applyEnvOverrides(structuredClone(raw ?? {}) as Record<string, unknown>, env);
+  const copy = structuredClone(raw ?? {}) as Record<string, unknown>;
+  // MongoosePush's PUSH_* first, so Herald's own HERALD__* overrides win over them.
+  const envProblems = applyMongoosePushEnv(copy, env);
+  const withEnv = applyEnvOverrides(copy, env);
   const result = configSchema.safeParse(withEnv);
+  if (envProblems.length > 0 && result.success) throw new ConfigError(source, envProblems);
   if (!result.success) {
     const problems = result.error.issues.flatMap((issue): ConfigProblem[] => {
       const at = issue.path.join('.');
@@ -64,7 +69,7 @@ export function validateConfig(raw: unknown, source = '(inline)', env: NodeJS.Pr
       }
       return [{ key: at || '(root)', problem: issue.message }];
     });
-    throw new ConfigError(source, problems);
+    throw new ConfigError(source, [...envProblems, ...problems]);
   }
   return deepFreeze(result.data);
 }
@@ -87,16 +92,6 @@ function parseEnvValue(value: string): unknown {
   } catch {
     return value;
   }
-}
-
-function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
-  let node = target;
-  for (const part of path.slice(0, -1)) {
-    const next = node[part];
-    if (typeof next !== 'object' || next === null) node[part] = {};
-    node = node[part] as Record<string, unknown>;
-  }
-  node[path[path.length - 1]!] = value;
 }
 
 function deepFreeze<T>(value: T): T {

@@ -4,6 +4,7 @@
  * not silently fall back to a default).
  */
 import { z } from 'zod';
+import { duplicateNameIndexes, poolNames } from './pool-names.js';
 
 const port = z.number().int().min(0).max(65535);
 const positiveInt = z.number().int().positive();
@@ -74,10 +75,84 @@ const appServer = z
   })
   .strict();
 
+/** Pool names appear in /healthcheck (`pool:<name>`) and as Prometheus label values. */
+const poolName = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (at most 64)');
+const poolTags = z.array(z.string().min(1)).default([]);
+
+/**
+ * One APNS pool (MongoosePush `[[service.apns]]`): its own connections to Apple's production or
+ * sandbox host, its own auth and default topic. A notification's `mode` and `tags` choose the pool.
+ * Unset keys take the `[apns]` value of the same name.
+ */
+const apnsPool = z
+  .object({
+    /** Default `apns-<mode>`, numbered (`apns-prod-2`) when several pools share a mode. */
+    name: poolName.optional(),
+    mode: z.enum(['prod', 'dev']).default('prod'),
+    /** Default: Apple's production host for prod, the sandbox host for dev. */
+    endpoint: z.string().url().optional(),
+    default_topic: z.string().min(1).optional(),
+    /** A notification's tags must all be among these for the pool to take it. */
+    tags: poolTags,
+    connections: positiveInt.max(64).optional(),
+    sender_threads: z.number().int().min(0).max(16).optional(),
+    /** `token`: ES256 JWT from a .p8 key (team_id, key_id, key_file); `certificate`: TLS client certificate. */
+    auth: z.enum(['token', 'certificate']).default('token'),
+    team_id: z.string().min(1).optional(),
+    key_id: z.string().min(1).optional(),
+    key_file: z.string().min(1).optional(),
+    /** Certificate auth: the client certificate (PEM) Apple issued for the app. */
+    cert_file: z.string().min(1).optional(),
+    /** Certificate auth: its private key (PEM). */
+    cert_key_file: z.string().min(1).optional(),
+  })
+  .strict()
+  .superRefine((pool, ctx) => {
+    if (pool.auth !== 'certificate') return;
+    for (const key of ['cert_file', 'cert_key_file'] as const) {
+      if (pool[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'required when auth = "certificate"' });
+    }
+  });
+
+/**
+ * One FCM pool (MongoosePush `[[service.fcm]]`). FCM has no sandbox, so by default a pool takes
+ * both modes (MongoosePush answered `mode: dev` with no_matching_pool).
+ */
+const fcmPool = z
+  .object({
+    /** Default `fcm`, numbered (`fcm-2`) when there are several. */
+    name: poolName.optional(),
+    mode: z.enum(['prod', 'dev', 'any']).default('any'),
+    tags: poolTags,
+    /** Default `[fcm] service_account_file`. */
+    service_account_file: z.string().min(1).optional(),
+    connections: positiveInt.max(64).optional(),
+  })
+  .strict();
+
+/** Two pools of one service may not share a name: /healthcheck and /metrics tell pools apart by it. */
+function uniquePoolNames<P extends { name?: string | undefined }>(defaultName: (pool: P) => string) {
+  return (pools: P[], ctx: z.RefinementCtx): void => {
+    const names = poolNames(pools, (i) => defaultName(pools[i]!));
+    for (const i of duplicateNameIndexes(names)) {
+      ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `pool name "${names[i]}" is used by an earlier pool` });
+    }
+  };
+}
+
 const apns = z
   .object({
-    /** Provider endpoint: https://api.push.apple.com (prod) or the sandbox; ignored while the simulator is used. */
+    /** Serve APNS at all (MongoosePush PUSH_APNS_ENABLED); off → APNS requests get no_matching_pool. */
+    enabled: z.boolean().default(true),
+    /**
+     * The pools; unset = one prod pool (Apple's production host) and one dev pool (the sandbox)
+     * sharing the token key below: a .p8 key works in both environments.
+     */
+    pools: z.array(apnsPool).min(1).superRefine(uniquePoolNames((p) => `apns-${p.mode}`)).optional(),
+    /** Endpoint of prod pools that name none (Apple: api.push.apple.com, port 443 or 2197); ignored while the simulator is used. */
     endpoint: z.string().url().default('https://api.push.apple.com'),
+    /** Endpoint of dev pools that name none: Apple's sandbox. */
+    dev_endpoint: z.string().url().default('https://api.sandbox.push.apple.com'),
     /** Extra CA to trust for the endpoint (PEM file), e.g. a simulator's certificate. */
     ca_file: z.string().optional(),
     /** Token auth (.p8, ES256): Apple team id (10 characters). */
@@ -100,8 +175,26 @@ const apns = z
     max_in_flight: positiveInt.max(1_000).default(100),
     /** A request unanswered this long is reported as a timeout (never retried blindly). */
     request_timeout_ms: positiveInt.default(5_000),
-    /** Transport failures (connection lost, REFUSED_STREAM, GOAWAY) retried per notification. */
-    transport_retries: z.number().int().min(0).max(10).default(2),
+    /**
+     * Resends per notification after its first attempt: transport failures (connection lost,
+     * REFUSED_STREAM, GOAWAY), 429 and 5xx answers only; never a permanent rejection or a timeout.
+     */
+    retry_attempts: z.number().int().min(0).max(10).default(2),
+    /** ms: backoff ceiling of the first retry, doubled per retry; the wait is uniform below it (full jitter). */
+    retry_base_delay_ms: positiveInt.default(100),
+    /** ms: the backoff ceiling stops growing here, so a retry never waits longer on our own account. */
+    retry_max_delay_ms: positiveInt.default(5_000),
+    /**
+     * ms a notification may be held in total between its attempts, Retry-After included: a 429/503
+     * asking for a longer wait is reported at once (its caller is waiting for the outcome).
+     */
+    retry_after_max_ms: z.number().int().min(0).default(10_000),
+    /** Retries earned per first attempt (a per-service token bucket): a failing provider gets no retry storm. */
+    retry_budget_ratio: z.number().min(0).max(1).default(0.1),
+    /** Retries a second allowed whatever the traffic, so light traffic stays retryable. */
+    retry_budget_min_per_s: z.number().min(0).max(10_000).default(10),
+    /** ms between PINGs on a connected session with nothing in flight (providers drop idle connections); 0 = never. */
+    ping_interval_ms: z.number().int().min(0).default(30_000),
     /** JWT refresh age in seconds: Apple wants 20 < age < 60 minutes. */
     jwt_refresh_s: z.number().int().min(1_201).max(3_599).default(3_000),
     /** Seconds a notification stays valid at Apple (apns-expiration = now + this); 0 = deliver once. */
@@ -113,6 +206,10 @@ const apns = z
 
 const fcm = z
   .object({
+    /** Serve FCM at all (MongoosePush PUSH_FCM_ENABLED); off → FCM requests get no_matching_pool. */
+    enabled: z.boolean().default(true),
+    /** The pools; unset = one pool `fcm` for both modes with the keys below. */
+    pools: z.array(fcmPool).min(1).superRefine(uniquePoolNames(() => 'fcm')).optional(),
     /** Service-account JSON (Firebase console → Service accounts); its token_uri is where access tokens come from. */
     service_account_file: z.string().min(1).default('./data/fcm-service-account.json'),
     /** FCM HTTP v1 endpoint (https://host[:port]); ignored while the simulator is used. */
@@ -125,8 +222,26 @@ const fcm = z
     max_in_flight: positiveInt.max(100).default(100),
     /** ms before an unanswered send is reported as a timeout (never retried: it may have been delivered). */
     request_timeout_ms: positiveInt.default(5_000),
-    /** Transport failures (connection lost, REFUSED_STREAM, GOAWAY) retried per notification. */
-    transport_retries: z.number().int().min(0).max(10).default(2),
+    /**
+     * Resends per notification after its first attempt: transport failures (connection lost,
+     * REFUSED_STREAM, GOAWAY), 429 and 5xx answers only; never a permanent rejection or a timeout.
+     */
+    retry_attempts: z.number().int().min(0).max(10).default(2),
+    /** ms: backoff ceiling of the first retry, doubled per retry; the wait is uniform below it (full jitter). */
+    retry_base_delay_ms: positiveInt.default(100),
+    /** ms: the backoff ceiling stops growing here, so a retry never waits longer on our own account. */
+    retry_max_delay_ms: positiveInt.default(5_000),
+    /**
+     * ms a notification may be held in total between its attempts, Retry-After included: a 429/503
+     * asking for a longer wait is reported at once (its caller is waiting for the outcome).
+     */
+    retry_after_max_ms: z.number().int().min(0).default(10_000),
+    /** Retries earned per first attempt (a per-service token bucket): a failing provider gets no retry storm. */
+    retry_budget_ratio: z.number().min(0).max(1).default(0.1),
+    /** Retries a second allowed whatever the traffic, so light traffic stays retryable. */
+    retry_budget_min_per_s: z.number().min(0).max(10_000).default(10),
+    /** ms between PINGs on a connected session with nothing in flight (providers drop idle connections); 0 = never. */
+    ping_interval_ms: z.number().int().min(0).default(30_000),
     /** Seconds before the access token expires at which it is refreshed (tokens live ~1 h). */
     token_refresh_margin_s: z.number().int().min(0).max(1_800).default(300),
     /** Seconds FCM keeps a notification (android.ttl) when the notification names none; FCM allows 0..2419200. */
@@ -214,6 +329,8 @@ export const configSchema = z
 
 export type HeraldConfig = z.infer<typeof configSchema>;
 export type ApnsConfig = HeraldConfig['apns'];
+export type ApnsPoolConfig = z.infer<typeof apnsPool>;
+export type FcmPoolConfig = z.infer<typeof fcmPool>;
 export type FcmConfig = HeraldConfig['fcm'];
 export type ApnsSimulatorConfig = HeraldConfig['simulators']['apns'];
 export type FcmSimulatorConfig = HeraldConfig['simulators']['fcm'];

@@ -14,7 +14,7 @@ export type ApnsPriority = 5 | 10;
 /** Apple requires the `.voip` topic suffix for voip pushes, so that suffix is what selects them. */
 const VOIP_TOPIC_SUFFIX = '.voip';
 
-/** What one APNS request carries; built once per notification, reused by transport retries. */
+/** What one APNS request carries; built once per notification, reused by every retry. */
 export interface ApnsRequest {
   /** `/3/device/<token>` */
   readonly path: string;
@@ -57,7 +57,10 @@ export function apnsExpiration(n: PushNotification, defaultLifetimeS: number, no
   return lifetime === 0 ? 0 : Math.floor(nowMs / 1000) + Math.floor(lifetime);
 }
 
-/** The header block of one attempt; `authorization` is `bearer <jwt>`. */
+/**
+ * The header block of one attempt; `authorization` is `bearer <jwt>`, or '' for certificate-based
+ * auth, which sends no `authorization` header (Apple: the TLS client certificate authenticates).
+ */
 export function apnsRequestHeaders(req: ApnsRequest, authorization: string): OutgoingHttpHeaders {
   const headers: OutgoingHttpHeaders = {
     ':method': 'POST',
@@ -70,6 +73,7 @@ export function apnsRequestHeaders(req: ApnsRequest, authorization: string): Out
     'apns-id': req.apnsId,
     [http2.sensitiveHeaders]: NEVER_INDEXED,
   };
+  if (authorization === '') delete headers.authorization;
   if (req.collapseId !== undefined) headers['apns-collapse-id'] = req.collapseId;
   return headers;
 }

@@ -5,8 +5,9 @@
  * outcome"). Reasons MongoosePush leaves unmapped are mapped by what they say about the request.
  */
 import type { PushFailureReason, PushOutcome } from '../notification.js';
+import type { PushRejection } from '../http2/rejections.js';
 
-export type PushRejection = Extract<PushOutcome, { ok: false }>;
+export { isRejection, LOCAL_REJECTIONS, type PushRejection } from '../http2/rejections.js';
 
 export interface ApnsReasonEntry {
   /** The HTTP status Apple answers this reason with. */
@@ -93,17 +94,4 @@ export function parseErrorBody(body: string): { reason?: string; timestamp?: num
     reason: typeof reason === 'string' ? reason : undefined,
     timestamp: typeof ts === 'number' && Number.isFinite(ts) ? ts : undefined,
   };
-}
-
-/** Refusals decided before any request is made; shared, frozen: they carry no per-request data. */
-export const LOCAL_REJECTIONS = Object.freeze({
-  payloadTooLarge: Object.freeze({ ok: false, reason: 'payload_too_large' }) as PushRejection,
-  invalidRequest: Object.freeze({ ok: false, reason: 'invalid_request' }) as PushRejection,
-  invalidNotification: Object.freeze({ ok: false, reason: 'invalid_notification' }) as PushRejection,
-  noMatchingPool: Object.freeze({ ok: false, reason: 'no_matching_pool' }) as PushRejection,
-  requestTimeout: Object.freeze({ ok: false, reason: 'request_timeout' }) as PushRejection,
-});
-
-export function isRejection(x: PushRejection | object): x is PushRejection {
-  return (x as PushRejection).ok === false;
 }

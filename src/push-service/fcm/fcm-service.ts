@@ -1,20 +1,22 @@
 /**
  * The Push Service's FCM dispatcher: `connections` sender actors, each with one HTTP/2
- * connection, sharing one access-token provider. `send` refuses what can be refused without
- * Google (other service, oversize message), then hands the send to the least-loaded sender with
- * mailbox room; when every mailbox is full it throws HERALD_MAILBOX_FULL at once.
+ * connection, sharing one access-token provider and one retry budget. `send` refuses what can be
+ * refused without Google (other service, oversize message), then hands the send to the
+ * least-loaded sender with mailbox room; when every mailbox is full it throws HERALD_MAILBOX_FULL
+ * at once.
  */
 import { readFileSync } from 'node:fs';
 import type { ActorRuntime } from '../../actors/index.js';
 import type { FcmConfig, HeraldConfig } from '../../core/config/schema.js';
-import { leastLoadedWithRoom, senderTotals } from '../sender-pool.js';
 import { HeraldError } from '../../core/errors.js';
-import { isRejection, LOCAL_REJECTIONS } from '../apns/outcome.js';
+import { isRejection, LOCAL_REJECTIONS } from '../http2/rejections.js';
+import { CREDENTIAL_RETRIES } from '../http2/sender-actor.js';
+import { SenderGroup, type SenderGroupStats } from '../http2/sender-group.js';
 import type { PushDispatcher, PushNotification, PushOutcome } from '../notification.js';
-import { FcmConnection } from './connection.js';
+import { FCM_ANSWERS } from './answer-reader.js';
 import { prepareFcmRequest, type FcmDefaults, type FcmRequest } from './message.js';
 import { FcmAccessTokens, type AccessTokenSource, type FcmServiceAccount } from './oauth.js';
-import { FcmSender, type FcmSenderStats } from './sender-actor.js';
+import { FcmSenderProvider } from './sender-provider.js';
 
 export interface FcmServiceOptions {
   /** Endpoint instead of `fcm.endpoint`, e.g. the simulator's URL. */
@@ -27,28 +29,21 @@ export interface FcmServiceOptions {
   tokens?: AccessTokenSource;
   /** Epoch-ms time source for token expiry and assertions; default Date.now. */
   clock?: () => number;
-  /** Reconnect jitter source in [0, 1). */
+  /** Jitter source in [0, 1) for reconnect and retry delays; default Math.random. */
   random?: () => number;
+  /** Open every connection at start and keep it open while idle (Http2Connection `keepWarm`). */
+  warmUp?: boolean;
 }
 
-export interface FcmServiceStats {
-  inFlight: number;
-  queued: number;
-  outstanding: number;
+export interface FcmServiceStats extends SenderGroupStats {
   /** Access tokens fetched so far. */
   tokensFetched: number;
-  senders: FcmSenderStats[];
 }
-
-let serviceSequence = 0;
 
 export class FcmPushService implements PushDispatcher {
   readonly tokens: AccessTokenSource;
-  private readonly senders: FcmSender[] = [];
+  private readonly group: SenderGroup<FcmRequest>;
   private readonly defaults: FcmDefaults;
-  /** close() grace: every attempt of a send in flight may still be answered or time out. */
-  private readonly closeGraceMs: number;
-  private closing: Promise<void> | undefined = undefined;
 
   constructor(
     config: FcmConfig,
@@ -57,7 +52,6 @@ export class FcmPushService implements PushDispatcher {
     options: FcmServiceOptions = {},
   ) {
     this.defaults = { ttlS: config.default_ttl_s };
-    this.closeGraceMs = config.request_timeout_ms * (config.transport_retries + 1 + 1);
     const ca = options.ca ?? (config.ca_file === undefined ? undefined : readFile(config.ca_file, 'fcm.ca_file'));
     const account = options.serviceAccount ?? readServiceAccount(config.service_account_file);
     this.tokens =
@@ -69,28 +63,19 @@ export class FcmPushService implements PushDispatcher {
         timeoutMs: config.request_timeout_ms,
         clock: options.clock,
       });
-    const path = `/v1/projects/${encodeURIComponent(account.project_id)}/messages:send`;
-    const sequence = serviceSequence++;
-    for (let i = 0; i < config.connections; i++) {
-      this.senders.push(
-        new FcmSender({
-          parent: runtime.system,
-          name: `fcm-sender-${sequence}-${i}`,
-          mailboxCapacity: actors.sender_mailbox_capacity,
-          transportRetries: config.transport_retries,
-          path,
-          tokens: this.tokens,
-          connection: new FcmConnection({
-            endpoint: options.endpoint ?? config.endpoint,
-            ca,
-            maxInFlight: config.max_in_flight,
-            requestTimeoutMs: config.request_timeout_ms,
-            reconnectBackoffMs: config.reconnect_backoff_ms,
-            random: options.random,
-          }),
-        }),
-      );
-    }
+    this.group = new SenderGroup({
+      label: 'FCM',
+      config,
+      parent: runtime.system,
+      mailboxCapacity: actors.sender_mailbox_capacity,
+      endpoint: options.endpoint ?? config.endpoint,
+      ca,
+      answers: FCM_ANSWERS,
+      provider: new FcmSenderProvider(this.tokens, `/v1/projects/${encodeURIComponent(account.project_id)}/messages:send`),
+      random: options.random,
+      warmUp: options.warmUp,
+      extraAttempts: CREDENTIAL_RETRIES,
+    });
   }
 
   /**
@@ -98,32 +83,25 @@ export class FcmPushService implements PushDispatcher {
    * when every sender's mailbox is full, HERALD_SHUTTING_DOWN after close().
    */
   send(notification: PushNotification): Promise<PushOutcome> {
-    if (this.closing !== undefined) throw new HeraldError('HERALD_SHUTTING_DOWN', 'the FCM push service is closed');
+    if (this.group.closed) throw new HeraldError('HERALD_SHUTTING_DOWN', 'the FCM push service is closed');
     if (notification.service !== 'fcm') return Promise.resolve(LOCAL_REJECTIONS.noMatchingPool);
     const prepared = prepareFcmRequest(notification, this.defaults);
     if (isRejection(prepared)) return Promise.resolve(prepared);
-    return this.submitPrepared(prepared);
+    return this.group.submit(prepared);
   }
 
   /** Sends a request already prepared by `prepareFcmRequest`. Same refusals as `send`. */
   submitPrepared(prepared: FcmRequest): Promise<PushOutcome> {
-    if (this.closing !== undefined) throw new HeraldError('HERALD_SHUTTING_DOWN', 'the FCM push service is closed');
-    const best = leastLoadedWithRoom(this.senders);
-    if (best === undefined) {
-      throw new HeraldError('HERALD_MAILBOX_FULL', `all ${this.senders.length} FCM sender mailboxes are full`);
-    }
-    return best.submit(prepared);
+    return this.group.submit(prepared);
   }
 
   stats(): FcmServiceStats {
-    const senders = this.senders.map((s) => s.stats());
-    return { ...senderTotals(senders), tokensFetched: this.tokens.fetched, senders };
+    return { ...this.group.stats(), tokensFetched: this.tokens.fetched };
   }
 
-  /** Refuses new sends, lets accepted ones finish (≤ graceMs), then closes everything. */
-  close(graceMs: number = this.closeGraceMs): Promise<void> {
-    this.closing ??= Promise.all(this.senders.map((s) => s.close(graceMs))).then(() => undefined);
-    return this.closing;
+  /** Refuses new sends, lets accepted ones finish (≤ graceMs; default: every attempt and wait), then closes. */
+  close(graceMs?: number): Promise<void> {
+    return this.group.close(graceMs);
   }
 }
 

@@ -4,7 +4,7 @@
  * android.priority, android.ttl "Ns", data values as strings. Pure.
  */
 import type { PushNotification } from '../notification.js';
-import { LOCAL_REJECTIONS, type PushRejection } from '../apns/outcome.js';
+import { LOCAL_REJECTIONS, type PushRejection } from '../http2/rejections.js';
 
 /** FCM: a message over 4096 bytes is INVALID_ARGUMENT; refusing here spends no stream. */
 export const MAX_FCM_MESSAGE_BYTES = 4_096;

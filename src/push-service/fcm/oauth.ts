@@ -32,6 +32,8 @@ export interface FcmServiceAccount {
 export interface AccessTokenSource {
   /** A valid access token: the cached one, or one fetched (single-flight). */
   accessToken(): Promise<string>;
+  /** The cached token while it is still valid, without a promise (the send path); else undefined. */
+  current?(): string | undefined;
   /** Drops `token` (FCM answered 401 with it) unless a newer one already replaced it. */
   invalidate(token: string): void;
   /** Tokens fetched so far. */

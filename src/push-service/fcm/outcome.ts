@@ -6,7 +6,7 @@
  * service_internal. Pure.
  */
 import type { PushFailureReason, PushOutcome } from '../notification.js';
-import type { PushRejection } from '../apns/outcome.js';
+import type { PushRejection } from '../http2/rejections.js';
 
 export const FCM_ERROR_DETAIL_TYPE = 'type.googleapis.com/google.firebase.fcm.v1.FcmError';
 

@@ -4,7 +4,7 @@
  * `\`, `"` and newline, HELP text escapes `\` and newline; histograms expose cumulative
  * `_bucket{le=…}` series ending with `le="+Inf"`, then `_sum` and `_count`. Pure.
  */
-import type { ApnsConnectionState } from '../apns/connection.js';
+import type { ConnectionState as ApnsConnectionState } from '../http2/connection.js';
 import { SEND_SECONDS_BUCKETS, type SendCountersSnapshot } from './send-counters.js';
 
 /** The Content-Type of the exposition format this file writes. */
@@ -12,9 +12,11 @@ export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
 export const CONNECTION_STATES: readonly ApnsConnectionState[] = ['idle', 'connecting', 'connected', 'backoff', 'closed'];
 
-/** What one push service (`apns`, later `fcm`) exposes. */
+/** What one pool of a push service (`apns`, `fcm`) exposes. */
 export interface PushServiceMetrics {
   service: string;
+  /** The pool's configured name (`apns-prod`, `fcm`, …). */
+  pool: string;
   counters: SendCountersSnapshot;
   /** Requests on the wire now. */
   inFlight: number;
@@ -53,7 +55,7 @@ function family(name: string, type: 'counter' | 'gauge' | 'histogram', help: str
 /** Renders the push services' families; `rest` (HTTP status → answers) adds the REST family. */
 export function renderMetrics(services: readonly PushServiceMetrics[], rest?: ReadonlyMap<number, number>): string {
   const per = <T>(f: (s: PushServiceMetrics, labels: Labels) => T[]): T[] =>
-    services.flatMap((s) => f(s, [['service', s.service]]));
+    services.flatMap((s) => f(s, [['service', s.service], ['pool', s.pool]]));
   const parts = [
     family('herald_push_sent_total', 'counter', 'Notifications the provider accepted.', per((s, l) => [sample('herald_push_sent_total', l, s.counters.sent)])),
     family(

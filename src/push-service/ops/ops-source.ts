@@ -1,10 +1,9 @@
 /**
- * What `GET /healthcheck` and `GET /metrics` read: built from the APNS service's `stats()` (the
- * state its senders already keep, at most STATS_INTERVAL_MS old with sender threads), never by
- * sending work through the senders.
+ * What `GET /healthcheck` and `GET /metrics` read: every pool's `stats()` (the state its senders
+ * already keep, at most STATS_INTERVAL_MS old with sender threads), never work sent through them.
  */
-import type { ApnsServiceStats } from '../apns-service.js';
-import type { ApnsConnectionState } from '../apns/connection.js';
+import type { ConnectionState as ApnsConnectionState } from '../http2/connection.js';
+import type { PoolStats, RunningPool } from '../pools/push-pools.js';
 import { healthReport, type HealthReport, type PoolHealth } from './healthcheck.js';
 import { CONNECTION_STATES, renderMetrics, type PushServiceMetrics } from './metrics.js';
 
@@ -14,24 +13,22 @@ export interface OpsSource {
   metrics(rest?: ReadonlyMap<number, number>): string;
 }
 
-/** The single APNS pool until pools are configurable (MongoosePush names pools `<service>-<mode>`). */
-export const APNS_POOL = 'apns-prod';
-
-export function apnsPoolHealth(stats: ApnsServiceStats): PoolHealth {
+export function poolHealth(name: string, stats: PoolStats): PoolHealth {
   let connected = 0;
-  for (const s of stats.senders) if (s.connection.state === 'connected') connected++;
-  return { name: APNS_POOL, connected, disconnected: stats.senders.length - connected };
+  for (const state of stats.connectionStates) if (state === 'connected') connected++;
+  return { name, connected, disconnected: stats.connectionStates.length - connected };
 }
 
-export function apnsMetrics(stats: ApnsServiceStats): PushServiceMetrics {
+export function poolMetrics(pool: Pick<RunningPool, 'service' | 'name'>, stats: PoolStats): PushServiceMetrics {
   const connections = Object.fromEntries(CONNECTION_STATES.map((s) => [s, 0])) as Record<ApnsConnectionState, number>;
-  for (const s of stats.senders) connections[s.connection.state]++;
-  return { service: 'apns', counters: stats.counters, inFlight: stats.inFlight, mailboxDepth: stats.queued, connections };
+  for (const state of stats.connectionStates) connections[state]++;
+  return { service: pool.service, pool: pool.name, counters: stats.counters, inFlight: stats.inFlight, mailboxDepth: stats.queued, connections };
 }
 
-export function apnsOpsSource(stats: () => ApnsServiceStats, releaseId: string): OpsSource {
+export function poolsOpsSource(pools: readonly RunningPool[], releaseId: string): OpsSource {
+  const snapshot = () => pools.map((pool) => ({ pool, stats: pool.stats() }));
   return {
-    health: () => healthReport([apnsPoolHealth(stats())], releaseId),
-    metrics: (rest) => renderMetrics([apnsMetrics(stats())], rest),
+    health: () => healthReport(snapshot().map(({ pool, stats }) => poolHealth(pool.name, stats)), releaseId),
+    metrics: (rest) => renderMetrics(snapshot().map(({ pool, stats }) => poolMetrics(pool, stats)), rest),
   };
 }

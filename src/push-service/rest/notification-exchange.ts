@@ -10,9 +10,9 @@
  * traffic. Nothing a client sends, or fails to send, throws out of here.
  */
 import type { Readable } from 'node:stream';
-import type { PushDispatcher, PushNotification } from '../notification.js';
+import type { PushDispatcher, PushNotification, PushOutcome } from '../notification.js';
 import { UNAUTHORIZED, type BearerCheck } from './bearer-auth.js';
-import { NOT_JSON_BODY } from './invalid-value.js';
+import { NOT_JSON_BODY, type InvalidValue } from './invalid-value.js';
 import { matchNotificationPath } from './notification-path.js';
 import {
   BODY_TIMEOUT,
@@ -59,12 +59,14 @@ export function handleRequest(state: EndpointState, req: HttpRequest, res: HttpR
   // Before anything else, the path included: an unauthenticated client learns nothing and
   // costs no body read.
   if (state.authorize && !state.authorize(req.headers.authorization)) {
+    state.log?.warn?.('rest.unauthorized', {
+      remote: req.socket?.remoteAddress,
+      credentials: req.headers.authorization === undefined ? 'absent' : 'rejected',
+    });
     return answerWithoutBody(state, req, res, UNAUTHORIZED);
   }
-  if (state.ops !== undefined) {
-    const opsPath = matchOpsPath(req.url ?? '');
-    if (opsPath !== undefined) return answerWithoutBody(state, req, res, opsResponse(state.ops, opsPath, req.method, state.statusCounts));
-  }
+  const opsPath = matchOpsPath(req.url ?? '');
+  if (opsPath !== undefined) return answerWithoutBody(state, req, res, opsResponse(state.ops, opsPath, req.method, state.statusCounts));
   const match = matchNotificationPath(req.url ?? '');
   const route = match && NOTIFICATION_ROUTES.get(match.version);
   if (!match || !route) return answerWithoutBody(state, req, res, NOT_FOUND);
@@ -72,7 +74,7 @@ export function handleRequest(state: EndpointState, req: HttpRequest, res: HttpR
   // A declared length over the limit is refused before a byte of the body is read.
   const declared = Number(req.headers['content-length']);
   if (declared > state.bodyLimit) return answerWithoutBody(state, req, res, route.bodyTooLarge);
-  new Exchange(state, req, res, route, match.deviceId).start();
+  new Exchange(state, req, res, route, match.version, match.deviceId).start();
 }
 
 const EXCHANGE = Symbol('herald.rest.exchange');
@@ -94,6 +96,7 @@ class Exchange {
     private readonly req: HttpRequest,
     private readonly res: HttpResponse,
     private readonly route: NotificationRoute,
+    private readonly version: string,
     private readonly deviceId: string,
   ) {}
 
@@ -130,10 +133,14 @@ class Exchange {
       const text = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, this.received);
       json = JSON.parse(text.toString('utf8'));
     } catch {
-      return this.answer(UNPROCESSABLE_NOT_JSON, false);
+      this.answer(UNPROCESSABLE_NOT_JSON, false);
+      return this.logInvalid(NOT_JSON_BODY.errors);
     }
     const parsed = this.route.parse(json, this.deviceId);
-    if (!parsed.ok) return this.answer(jsonResponse(422, { errors: parsed.errors }), false);
+    if (!parsed.ok) {
+      this.answer(jsonResponse(422, { errors: parsed.errors }), false);
+      return this.logInvalid(parsed.errors);
+    }
     void this.dispatch(parsed.notification);
   }
 
@@ -152,14 +159,45 @@ class Exchange {
 
   private async dispatch(notification: PushNotification): Promise<void> {
     let response: RestResponse;
+    let failure: Extract<PushOutcome, { ok: false }> | undefined;
     try {
-      response = this.route.respond(await this.state.dispatcher.send(notification));
+      const outcome = await this.state.dispatcher.send(notification);
+      response = this.route.respond(outcome);
+      if (!outcome.ok) failure = outcome;
     } catch (error) {
+      const reason = reasonForThrown(error);
       // HERALD_MAILBOX_FULL and friends are answers (429, 503, …); anything else is a bug worth a line.
-      if (!isExpectedRefusal(error)) this.state.log?.error('rest.dispatcher_failed', { error });
-      response = this.route.respond({ ok: false, reason: reasonForThrown(error) });
+      if (isExpectedRefusal(error)) this.state.log?.debug?.('rest.push_refused', { ...this.about(notification), reason, error });
+      else this.state.log?.error('rest.dispatcher_failed', { ...this.about(notification), error });
+      response = this.route.respond({ ok: false, reason });
     }
     this.answer(response, false);
+    // After the answer: a log line never delays one.
+    if (failure) {
+      this.state.log?.info?.('rest.push_failed', {
+        ...this.about(notification),
+        reason: failure.reason,
+        provider_reason: failure.providerReason,
+        provider_status: failure.status,
+      });
+    }
+  }
+
+  /** What a log line says about the notification; the logger shows `device_id` as a hint only. */
+  private about(n: PushNotification): Record<string, unknown> {
+    return { api: this.version, service: n.service, mode: n.mode, device_id: this.deviceId };
+  }
+
+  /**
+   * The validator's messages name fields (as sent, cut to 40 characters) and JSON types, never
+   * values, so they may be logged; the pointers (uncut keys) are not.
+   */
+  private logInvalid(errors: readonly InvalidValue[]): void {
+    this.state.log?.info?.('rest.invalid_notification', {
+      api: this.version,
+      device_id: this.deviceId,
+      problems: errors.map((e) => e.message),
+    });
   }
 
   private answer(response: RestResponse, dropRest: boolean): void {

@@ -1,15 +1,22 @@
 /**
- * `GET /healthcheck` and `GET /metrics` (MongoosePush's operational endpoints, reference:
- * mongoosepush-api.md). They sit behind the same bearer check as the notification routes.
+ * `GET /healthcheck`, `GET /metrics` and `GET /swagger.json` (MongoosePush's operational
+ * endpoints, reference: mongoosepush-api.md). They sit behind the same bearer check as the
+ * notification routes: with `rest.auth_tokens` set, nothing about the service (its health, its
+ * traffic, its API) is told to an unauthenticated client. MongooseIM never reads them; whoever
+ * scrapes or browses them sends the token like any other client.
  */
 import type { OpsSource } from '../ops/ops-source.js';
 import { METRICS_CONTENT_TYPE } from '../ops/metrics.js';
-import { jsonResponse, type RestResponse } from './rest-response.js';
+import { OPENAPI_DOCUMENT } from './openapi.js';
+import { NOT_FOUND, jsonResponse, type RestResponse } from './rest-response.js';
 
 /** RFC 9110 §15.5.6: the Allow header of a 405 on these paths. */
 const GET_ONLY = jsonResponse(405, { reason: 'method_not_allowed' }, { allow: 'GET' });
 
-const OPS_PATHS: ReadonlySet<string> = new Set(['/healthcheck', '/metrics']);
+/** The OpenAPI document never changes while the process runs: encoded once. */
+const SWAGGER = jsonResponse(200, OPENAPI_DOCUMENT);
+
+const OPS_PATHS: ReadonlySet<string> = new Set(['/healthcheck', '/metrics', '/swagger.json']);
 
 /** The path without its query, when it names an ops route; undefined otherwise. */
 export function matchOpsPath(url: string): string | undefined {
@@ -18,8 +25,18 @@ export function matchOpsPath(url: string): string | undefined {
   return OPS_PATHS.has(path) ? path : undefined;
 }
 
-/** The answer for an ops route; `rest` = the REST answers counted so far, by status. */
-export function opsResponse(ops: OpsSource, path: string, method: string | undefined, rest: ReadonlyMap<number, number>): RestResponse {
+/**
+ * The answer for an ops route; `rest` = the REST answers counted so far, by status. Without an
+ * ops source, `/healthcheck` and `/metrics` are 404 (the document is always served).
+ */
+export function opsResponse(
+  ops: OpsSource | undefined,
+  path: string,
+  method: string | undefined,
+  rest: ReadonlyMap<number, number>,
+): RestResponse {
+  if (path === '/swagger.json') return method === 'GET' ? SWAGGER : GET_ONLY;
+  if (ops === undefined) return NOT_FOUND;
   if (method !== 'GET') return GET_ONLY;
   if (path === '/healthcheck') {
     const report = ops.health();

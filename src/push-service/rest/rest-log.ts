@@ -1,7 +1,17 @@
 /**
- * The part of Herald's Logger the REST endpoint uses (any core/log.ts Logger fits). It logs only
- * failures of its own, never per request, and never device tokens or bodies.
+ * The part of Herald's Logger the REST endpoint uses (any core/log.ts Logger fits; the server
+ * wraps it with `redacting`, so a test's or a host's logger sees redacted fields too).
+ *
+ * Nothing is logged for a request answered 200. What is logged, one line per request:
+ * - warn  `rest.unauthorized`          a missing or wrong bearer token (401)
+ * - info  `rest.invalid_notification`  a 422: the validator's messages, never the body
+ * - info  `rest.push_failed`           the provider (or the sender) answered a failure
+ * - debug `rest.push_refused`          Herald's own refusal (backpressure, shutting down):
+ *                                      debug, as it comes in floods when it comes
+ * - error `rest.dispatcher_failed`, `rest.request_failed`: a bug of ours
+ * Lines about a notification carry its `device_id`, which the logger shows as a hint only and
+ * scrubs from the line's other strings (error messages included).
  */
 import type { Logger } from '../../core/log.js';
 
-export type RestLog = Pick<Logger, 'error'> & Partial<Pick<Logger, 'debug'>>;
+export type RestLog = Pick<Logger, 'error'> & Partial<Pick<Logger, 'debug' | 'info' | 'warn'>>;

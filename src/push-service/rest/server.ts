@@ -8,11 +8,13 @@ import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { HeraldConfig } from '../../core/config/schema.js';
 import { HeraldError } from '../../core/errors.js';
+import { redacting } from '../../core/log.js';
 import { loadOrGenerateLocalhostPair, loadPair, type TlsPair } from '../../core/tls.js';
 import type { PushDispatcher } from '../notification.js';
 import type { OpsSource } from '../ops/ops-source.js';
 import { bearerCheck } from './bearer-auth.js';
 import { handleRequest, type EndpointState } from './notification-exchange.js';
+import { matchNotificationPath } from './notification-path.js';
 import type { RestLog } from './rest-log.js';
 import { V3_FAILURES } from './v3-responses.js';
 import { writeAnswer, type HttpRequest, type HttpResponse } from './write-answer.js';
@@ -68,7 +70,7 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
     bodyTimeoutMs: config.body_timeout_ms,
     ops: options.ops,
     statusCounts: new Map(),
-    log: options.log,
+    log: options.log && redacting(options.log),
     inFlight: 0,
     closing: false,
     onIdle: undefined,
@@ -85,7 +87,8 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
       handleRequest(state, req, res);
     } catch (error) {
       // A bug here must cost one request, not the process (a throw would escape into node:http2).
-      state.log?.error('rest.request_failed', { error });
+      // The device id rides along so that the logger scrubs it from the error's message.
+      state.log?.error('rest.request_failed', { error, device_id: matchNotificationPath(req.url ?? '')?.deviceId });
       writeAnswer(state, req, res, V3_FAILURES.request_timeout, true);
     }
   });

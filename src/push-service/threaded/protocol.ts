@@ -7,6 +7,7 @@ import type { ApnsConfig } from '../../core/config/schema.js';
 import type { ErrorCode } from '../../core/errors.js';
 import type { ApnsServiceStats } from '../apns-service.js';
 import type { ApnsRequest } from '../apns/headers.js';
+import type { ClientCertificate } from '../http2/connection.js';
 import type { PushOutcome } from '../notification.js';
 
 export interface SenderThreadInit {
@@ -19,13 +20,16 @@ export interface SenderThreadInit {
   statsIntervalMs: number;
   /** Open the connections at start and keep them open (ApnsServiceOptions `warmUp`). */
   warmUp?: boolean;
+  /** Certificate-based auth (ApnsServiceOptions `clientCertificate`): the relayed token is then ''. */
+  clientCertificate?: ClientCertificate;
 }
 
 export type ToSenderThread =
   /**
    * Requests prepared on the main thread (payload encoded and size-checked there), with the
    * `authorization` value to send them with: the provider token is minted once per process, on
-   * the main thread, and relayed (Apple: one token shared by all connections).
+   * the main thread, and relayed (Apple: one token shared by all connections); '' with
+   * certificate-based auth (no `authorization` header).
    */
   | { type: 'send'; ids: number[]; requests: ApnsRequest[]; authorization: string }
   | { type: 'close'; graceMs?: number };

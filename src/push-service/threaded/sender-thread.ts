@@ -24,6 +24,7 @@ try {
     endpoint: init.endpoint,
     ca: init.ca,
     tokenProvider: relayedToken,
+    clientCertificate: init.clientCertificate,
     warmUp: init.warmUp,
   });
 

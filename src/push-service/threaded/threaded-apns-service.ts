@@ -2,9 +2,10 @@
  * The APNS push service with its senders on worker threads (config `apns.sender_threads`).
  *
  * The main thread keeps the XMPP roles, prepares each request (payload encoded and size-checked,
- * so local refusals never cross a thread) and mints the one provider token of the process; the
- * sender actors and their HTTP/2 connections live in the threads (sender-thread.ts), the pool's
- * connections split among them. Backpressure stays synchronous: each thread's handle counts what
+ * so local refusals never cross a thread) and asks the process's provider token (its own, or
+ * one shared with other pools of the same key; none with a client certificate), relayed to the
+ * threads; the sender actors and their HTTP/2 connections live in the threads (sender-thread.ts),
+ * the pool's connections split among them. Backpressure stays synchronous: each thread's handle counts what
  * it was handed and not yet settled, and when no thread has room `send` throws
  * HERALD_MAILBOX_FULL at once — so a thread's own mailboxes can never be full.
  */
@@ -12,9 +13,11 @@ import { readFileSync } from 'node:fs';
 import type { ApnsConfig } from '../../core/config/schema.js';
 import { HeraldError } from '../../core/errors.js';
 import type { ApnsServiceStats } from '../apns-service.js';
-import { ApnsTokenProvider } from '../apns/jwt.js';
-import { isRejection, LOCAL_REJECTIONS } from '../apns/outcome.js';
+import { ApnsTokenProvider, type TokenSource } from '../apns/jwt.js';
 import { prepareApnsRequest, type ApnsRequestDefaults } from '../apns/request.js';
+import { CERTIFICATE_AUTH } from '../apns/sender-provider.js';
+import type { ClientCertificate } from '../http2/connection.js';
+import { isRejection, LOCAL_REJECTIONS } from '../http2/rejections.js';
 import type { PushDispatcher, PushNotification, PushOutcome } from '../notification.js';
 import { emptySendCounters, mergeSendCounters, type SendCountersSnapshot } from '../ops/send-counters.js';
 import { SenderThreadHandle } from './sender-thread-handle.js';
@@ -29,24 +32,39 @@ export interface ThreadedApnsOptions {
   ca?: string;
   /** The .p8 key (PKCS#8 PEM) instead of reading `apns.key_file`. */
   privateKeyPem?: string;
+  /**
+   * Share a token provider with other services of the same team+key (one JWT per key and
+   * process); it is asked on the main thread and its token relayed to the threads.
+   */
+  tokenProvider?: TokenSource;
+  /**
+   * Certificate-based auth: every thread presents this TLS client certificate on its
+   * connections; no JWT provider is created and no `authorization` header is sent.
+   */
+  clientCertificate?: ClientCertificate;
   /** Open the connections at start and keep them open (ApnsServiceOptions `warmUp`). */
   warmUp?: boolean;
 }
 
 export class ThreadedApnsPushService implements PushDispatcher {
-  readonly tokens: ApnsTokenProvider;
+  /** The provider token source (asked on the main thread); CERTIFICATE_AUTH with a client certificate. */
+  readonly tokens: TokenSource;
   private readonly threads: SenderThreadHandle[];
   private readonly defaults: ApnsRequestDefaults;
   private closing: Promise<void> | undefined;
 
   private constructor(apns: ApnsConfig, senderMailboxCapacity: number, options: ThreadedApnsOptions) {
     this.defaults = { defaultTopic: apns.default_topic, expirationS: apns.expiration_s };
-    this.tokens = new ApnsTokenProvider({
-      teamId: apns.team_id,
-      keyId: apns.key_id,
-      privateKey: options.privateKeyPem ?? readFileSync(apns.key_file, 'utf8'),
-      refreshAfterS: apns.jwt_refresh_s,
-    });
+    this.tokens =
+      options.clientCertificate !== undefined
+        ? CERTIFICATE_AUTH
+        : (options.tokenProvider ??
+          new ApnsTokenProvider({
+            teamId: apns.team_id,
+            keyId: apns.key_id,
+            privateKey: options.privateKeyPem ?? readFileSync(apns.key_file, 'utf8'),
+            refreshAfterS: apns.jwt_refresh_s,
+          }));
     const count = Math.min(apns.sender_threads, apns.connections);
     const authorization = () => this.tokens.authorization();
     this.threads = Array.from({ length: count }, (_, i) => {
@@ -60,6 +78,7 @@ export class ThreadedApnsPushService implements PushDispatcher {
           ca: options.ca,
           statsIntervalMs: STATS_INTERVAL_MS,
           warmUp: options.warmUp,
+          clientCertificate: options.clientCertificate,
         },
         connections * senderMailboxCapacity,
         authorization,
@@ -128,6 +147,7 @@ export class ThreadedApnsPushService implements PushDispatcher {
       tokensMinted: this.tokens.minted,
       senders: [],
       counters: emptySendCounters(),
+      retryBudgetExhausted: 0,
     };
     const counters: SendCountersSnapshot[] = [];
     for (const t of this.threads) {
@@ -136,6 +156,7 @@ export class ThreadedApnsPushService implements PushDispatcher {
         merged.inFlight += s.inFlight;
         merged.queued += s.queued;
         merged.senders.push(...s.senders);
+        merged.retryBudgetExhausted += s.retryBudgetExhausted;
         counters.push(s.counters);
       }
       merged.outstanding += t.outstanding;

@@ -32,17 +32,6 @@ describe('APNS provider rejections', { timeout: 30_000 }, () => {
     assert.deepEqual(h.sim.rejected.map((r) => r.token), [token]);
   });
 
-  it('does not resend a 503 either: a provider answer is final in the sender', async () => {
-    h.sim.reset();
-    const token = deviceToken();
-    h.sim.program(token, { status: 503, reason: 'ServiceUnavailable', times: 1 });
-    const outcome = await h.service.send(alertTo(token));
-    assert.deepEqual(outcome, { ok: false, reason: 'service_internal', status: 503, providerReason: 'ServiceUnavailable' });
-    assert.equal((await h.service.send(alertTo(deviceToken()))).ok, true);
-    assert.equal(h.sim.stats.rejected, 1);
-    assert.equal(h.sim.stats.accepted, 1);
-  });
-
   it("reports the simulator's own validation (a token of the wrong length) as invalid_request", async () => {
     h.sim.reset();
     const outcome = await h.service.send(alertTo('abcd'));

@@ -7,7 +7,7 @@ const REQUEST_TIMEOUT_MS = 150;
 describe('APNS request timeout', { timeout: 30_000 }, () => {
   let h: Harness;
   before(async () => {
-    h = await startHarness({ apns: { connections: 1, request_timeout_ms: REQUEST_TIMEOUT_MS, transport_retries: 2 } });
+    h = await startHarness({ apns: { connections: 1, request_timeout_ms: REQUEST_TIMEOUT_MS, retry_attempts: 2 } });
   });
   after(() => h.close());
 

@@ -5,7 +5,7 @@ import { alertTo, deviceToken, startHarness, type Harness } from './harness.js';
 describe('APNS transport failures', { timeout: 30_000 }, () => {
   let h: Harness;
   before(async () => {
-    h = await startHarness({ apns: { connections: 1, transport_retries: 2 } });
+    h = await startHarness({ apns: { connections: 1, retry_attempts: 2 } });
   });
   after(() => h.close());
 
@@ -45,20 +45,20 @@ describe('APNS transport failures', { timeout: 30_000 }, () => {
     assert.equal(h.service.stats().senders[0]!.connection.sessionsOpened, opened + 1);
   });
 
-  it('gives up with connection_lost once transport_retries resends are spent', async () => {
+  it('gives up with connection_lost once retry_attempts resends are spent', async () => {
     h.sim.reset();
     const token = deviceToken();
     h.sim.program(token, 'refuse-stream');
     const outcome = await h.service.send(alertTo(token));
     assert.deepEqual(outcome, { ok: false, reason: 'connection_lost' });
-    assert.equal(h.sim.stats.faults, 1 + h.config.transport_retries);
+    assert.equal(h.sim.stats.faults, 1 + h.config.retry_attempts);
     h.sim.clearPrograms();
   });
 });
 
 describe('APNS endpoint that cannot be reached', { timeout: 30_000 }, () => {
   it('ends as unable_to_connect after the retries, waiting a backoff between attempts', async () => {
-    const h = await startHarness({ apns: { connections: 1, transport_retries: 2, reconnect_backoff_ms: 20 } });
+    const h = await startHarness({ apns: { connections: 1, retry_attempts: 2, reconnect_backoff_ms: 20 } });
     const url = h.sim.url;
     await h.sim.close(); // nothing listens there any more
     try {

@@ -28,13 +28,14 @@ describe('FCM rejections', { timeout: 30_000 }, () => {
     }
   });
 
-  it('reports QUOTA_EXCEEDED as too_many_requests', async () => {
+  it('reports QUOTA_EXCEEDED as too_many_requests at once when its Retry-After is beyond retry_after_max_ms', async () => {
     const h = await startHarness();
     try {
       const token = deviceToken();
       h.sim.program(token, { errorCode: 'QUOTA_EXCEEDED', retryAfterSeconds: 30 });
       const outcome = await h.service.send(alertTo(token));
       assert.deepEqual(outcome, { ok: false, reason: 'too_many_requests', status: 429, providerReason: 'QUOTA_EXCEEDED' });
+      assert.equal(h.sim.stats.rejected, 1, 'not held for 30 s');
     } finally {
       await h.close();
     }

@@ -35,8 +35,8 @@ describe('FCM transport faults', { timeout: 30_000 }, () => {
     }
   });
 
-  it('gives up as connection_lost once the transport retries are spent', async () => {
-    const h = await startHarness({ fcm: { transport_retries: 1 } });
+  it('gives up as connection_lost once retry_attempts resends are spent', async () => {
+    const h = await startHarness({ fcm: { retry_attempts: 1 } });
     try {
       const token = deviceToken();
       h.sim.program(token, 'drop-connection');

@@ -6,6 +6,7 @@ import { SendCounters, mergeSendCounters, SEND_SECONDS_BUCKETS } from '../../../
 function apns(counters: SendCounters): PushServiceMetrics {
   return {
     service: 'apns',
+    pool: 'apns-prod',
     counters: counters.snapshot(),
     inFlight: 3,
     mailboxDepth: 7,
@@ -51,15 +52,15 @@ test('counters and gauges carry the service label and their values', () => {
   c.reject('unregistered');
   const text = lines(renderMetrics([apns(c)], new Map([[200, 5], [410, 2]])));
   for (const expected of [
-    'herald_push_sent_total{service="apns"} 5',
-    'herald_push_rejected_total{service="apns",reason="request_timeout"} 1',
-    'herald_push_rejected_total{service="apns",reason="unregistered"} 2',
-    'herald_push_retries_total{service="apns"} 2',
-    'herald_push_timeouts_total{service="apns"} 1',
-    'herald_push_in_flight{service="apns"} 3',
-    'herald_push_mailbox_depth{service="apns"} 7',
-    'herald_push_connections{service="apns",state="connected"} 2',
-    'herald_push_connections{service="apns",state="idle"} 0',
+    'herald_push_sent_total{service="apns",pool="apns-prod"} 5',
+    'herald_push_rejected_total{service="apns",pool="apns-prod",reason="request_timeout"} 1',
+    'herald_push_rejected_total{service="apns",pool="apns-prod",reason="unregistered"} 2',
+    'herald_push_retries_total{service="apns",pool="apns-prod"} 2',
+    'herald_push_timeouts_total{service="apns",pool="apns-prod"} 1',
+    'herald_push_in_flight{service="apns",pool="apns-prod"} 3',
+    'herald_push_mailbox_depth{service="apns",pool="apns-prod"} 7',
+    'herald_push_connections{service="apns",pool="apns-prod",state="connected"} 2',
+    'herald_push_connections{service="apns",pool="apns-prod",state="idle"} 0',
     'herald_rest_requests_total{status="200"} 5',
     'herald_rest_requests_total{status="410"} 2',
   ]) {
@@ -74,13 +75,13 @@ test('histogram buckets are cumulative and the +Inf bucket equals the count', ()
   c.observeSeconds(0.2); // ≤ 0.25
   c.observeSeconds(60); // only +Inf
   const text = lines(renderMetrics([apns(c)]));
-  const bucket = (le: string) => text.find((l) => l.startsWith(`herald_push_send_seconds_bucket{service="apns",le="${le}"} `))?.split(' ')[1];
+  const bucket = (le: string) => text.find((l) => l.startsWith(`herald_push_send_seconds_bucket{service="apns",pool="apns-prod",le="${le}"} `))?.split(' ')[1];
   assert.equal(bucket('0.005'), '2');
   assert.equal(bucket('0.1'), '2');
   assert.equal(bucket('0.25'), '3');
   assert.equal(bucket('10'), '3');
   assert.equal(bucket('+Inf'), '4');
-  assert.ok(text.includes('herald_push_send_seconds_count{service="apns"} 4'));
+  assert.ok(text.includes('herald_push_send_seconds_count{service="apns",pool="apns-prod"} 4'));
   const sum = Number(text.find((l) => l.startsWith('herald_push_send_seconds_sum'))!.split(' ')[1]);
   assert.ok(Math.abs(sum - 60.206) < 1e-9, String(sum));
   const les = text.filter((l) => l.startsWith('herald_push_send_seconds_bucket')).length;
@@ -91,7 +92,7 @@ test('label values escape backslash, double quote and newline; HELP escapes back
   assert.equal(escapeLabelValue('a\\b"c\nd'), 'a\\\\b\\"c\\nd');
   assert.equal(escapeHelp('a\\b"c\nd'), 'a\\\\b"c\\nd');
   const text = renderMetrics([{ ...apns(new SendCounters()), service: 'we"ird\n' }]);
-  assert.ok(text.includes('herald_push_sent_total{service="we\\"ird\\n"} 0'));
+  assert.ok(text.includes('herald_push_sent_total{service="we\\"ird\\n",pool="apns-prod"} 0'));
   assert.ok(!/\{[^}]*\n[^}]*\}/.test(text), 'no raw newline inside a label set');
 });
 

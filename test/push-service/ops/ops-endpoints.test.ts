@@ -37,7 +37,7 @@ function request(url: string, ca: string, method: string, path: string, auth: st
   });
 }
 
-/** The value of one exposition sample, e.g. `herald_push_sent_total{service="apns"}`. */
+/** The value of one exposition sample, e.g. `herald_push_sent_total{service="apns",pool="apns-prod"}`. */
 function sampleValue(text: string, series: string): number | undefined {
   const line = text.split('\n').find((l) => l.startsWith(`${series} `));
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
@@ -60,6 +60,9 @@ async function opsScenario(senderThreads: number): Promise<void> {
   const { herald } = await startHerald(
     configIn(dir, {
       apns: { key_file: join(dir, 'apns.p8'), sender_threads: senderThreads },
+      // APNS pools only (prod, dev): FCM has no simulator and no service account here.
+      fcm: { service_account_file: join(dir, 'absent.json') },
+      simulators: { fcm: { enabled: false } },
       rest: { enabled: true, port: 0, generated_cert_dir: join(dir, 'tls'), auth_tokens: [BEARER] },
     }),
   );
@@ -76,11 +79,13 @@ async function opsScenario(senderThreads: number): Promise<void> {
     assert.equal(wrongMethod.headers.allow, 'GET');
 
     // The connections are opened at start: healthy before the first push.
-    const health = await scrapeUntil(() => get('/healthcheck'), (a) => a.status === 200, 'a healthy pool');
+    const health = await scrapeUntil(() => get('/healthcheck'), (a) => a.status === 200 && !a.body.includes('"fail"') && !/"disconnected":[1-9]/.test(a.body), 'every connection up');
     const report = JSON.parse(health.body) as { status: string; releaseID: string; details: Record<string, Array<{ output: { connected: number; disconnected: number }; status: string }>> };
     assert.equal(report.status, 'pass');
     assert.equal(report.details['pool:apns-prod']![0]!.status, 'pass');
     assert.equal(report.details['pool:apns-prod']![0]!.output.connected, herald.config.apns.connections);
+    assert.equal(report.details['pool:apns-dev']![0]!.output.connected, 1);
+    assert.deepEqual(Object.keys(report.details).sort(), ['pool:apns-dev', 'pool:apns-prod']);
     assert.equal(health.headers['content-type'], 'application/json');
 
     const SENT = 5;
@@ -93,18 +98,18 @@ async function opsScenario(senderThreads: number): Promise<void> {
 
     const metrics = await scrapeUntil(
       () => get('/metrics'),
-      (a) => sampleValue(a.body, 'herald_push_send_seconds_count{service="apns"}') === SENT + 1,
+      (a) => sampleValue(a.body, 'herald_push_send_seconds_count{service="apns",pool="apns-prod"}') === SENT + 1,
       'all pushes counted',
     );
     assert.equal(metrics.status, 200);
     assert.equal(metrics.headers['content-type'], 'text/plain; version=0.0.4; charset=utf-8');
     const m = metrics.body;
-    assert.equal(sampleValue(m, 'herald_push_sent_total{service="apns"}'), SENT);
-    assert.equal(sampleValue(m, 'herald_push_rejected_total{service="apns",reason="unregistered"}'), 1);
-    assert.equal(sampleValue(m, 'herald_push_send_seconds_bucket{service="apns",le="+Inf"}'), SENT + 1);
-    assert.equal(sampleValue(m, 'herald_push_timeouts_total{service="apns"}'), 0);
-    assert.equal(sampleValue(m, 'herald_push_in_flight{service="apns"}'), 0);
-    assert.equal(sampleValue(m, 'herald_push_connections{service="apns",state="connected"}'), herald.config.apns.connections);
+    assert.equal(sampleValue(m, 'herald_push_sent_total{service="apns",pool="apns-prod"}'), SENT);
+    assert.equal(sampleValue(m, 'herald_push_rejected_total{service="apns",pool="apns-prod",reason="unregistered"}'), 1);
+    assert.equal(sampleValue(m, 'herald_push_send_seconds_bucket{service="apns",pool="apns-prod",le="+Inf"}'), SENT + 1);
+    assert.equal(sampleValue(m, 'herald_push_timeouts_total{service="apns",pool="apns-prod"}'), 0);
+    assert.equal(sampleValue(m, 'herald_push_in_flight{service="apns",pool="apns-prod"}'), 0);
+    assert.equal(sampleValue(m, 'herald_push_connections{service="apns",pool="apns-prod",state="connected"}'), herald.config.apns.connections);
     assert.equal(sampleValue(m, 'herald_rest_requests_total{status="200"}')! >= SENT, true);
     assert.equal(sampleValue(m, 'herald_rest_requests_total{status="410"}'), 1);
     assert.equal(sampleValue(m, 'herald_rest_requests_total{status="401"}'), 2);

@@ -1,7 +1,11 @@
-/** One HTTP/2 session of an ApnsConnection and what is known of it. */
+/** One HTTP/2 session of an Http2Connection and what is known of it. */
 import type { ClientHttp2Session } from 'node:http2';
 
-/** Apple: "only 1 stream until the first request with a valid token"; assumed until SETTINGS say more. */
+/**
+ * Streams assumed until the peer's SETTINGS say more. Apple: "only 1 stream until the first
+ * request with a valid token"; FCM advertises 100 in its SETTINGS. Starting low means Node never
+ * queues streams the peer would refuse.
+ */
 export const INITIAL_PEER_STREAMS = 1;
 
 /** What the stream listeners tell the connection that owns the session. */
@@ -19,9 +23,10 @@ export class SessionSlot {
   /** The peer's current SETTINGS_MAX_CONCURRENT_STREAMS. */
   peerStreams = INITIAL_PEER_STREAMS;
   connected = false;
-  /** At least one answer came back: the session (endpoint, TLS, token) works. */
+  /** At least one answer came back: the session (endpoint, TLS, credential) works. */
   answered = false;
   evicted = false;
+  /** A PING is out and its PONG not yet back. */
   probing = false;
   /** GOAWAY's last-stream-id; streams above it were not processed (RFC 9113 §6.8). */
   goawayLastStreamId = Number.POSITIVE_INFINITY;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MAX_RECONNECT_BACKOFF_MS, reconnectDelayMs } from '../../../src/push-service/apns/backoff.js';
+import { MAX_RECONNECT_BACKOFF_MS, reconnectDelayMs } from '../../../src/push-service/http2/backoff.js';
 
 describe('reconnect backoff', () => {
   it('doubles per failed session, between half and all of the ceiling', () => {

@@ -1,70 +1,73 @@
 /**
- * One request/answer exchange on an APNS stream. The listeners are shared module functions and
- * the per-request state hangs on the stream, so a request allocates one small object, not a
- * closure per event.
+ * One request/answer exchange on a stream. The listeners are shared module functions and the
+ * per-request state hangs on the stream, so a request allocates one small object, not a closure
+ * per event.
  *
- * An answer (or the request timeout) becomes a PushOutcome; a stream that closes unanswered
- * becomes an ApnsTransportError, classified by why it closed.
+ * An answer (or the request timeout) becomes a PushOutcome through the provider's AnswerReader;
+ * a stream that closes unanswered becomes a TransportError, classified by why it closed
+ * (RFC 9113 §6.8 GOAWAY last-stream-id, §8.7 REFUSED_STREAM).
  */
 import http2, { type ClientHttp2Stream, type IncomingHttpHeaders, type IncomingHttpStatusHeader } from 'node:http2';
 import type { PushOutcome } from '../notification.js';
-import { apnsOutcome, LOCAL_REJECTIONS } from './outcome.js';
+import type { AnswerReader } from './answer-reader.js';
+import { LOCAL_REJECTIONS } from './rejections.js';
 import type { SessionSlot } from './session-slot.js';
-import { ApnsTransportError, type TransportFailureKind } from './transport-error.js';
+import { TransportError, type TransportFailureKind } from './transport-error.js';
 
 const { NGHTTP2_CANCEL, NGHTTP2_REFUSED_STREAM } = http2.constants;
 
-/** Apple's error bodies are ~50 bytes; a peer streaming more is not read beyond this. */
-export const MAX_ERROR_BODY_CHARS = 2_048;
-
 /** Where one request's result goes: an answer (or timeout) as an outcome, or a transport failure. */
-export interface ApnsExchangeListener {
-  onOutcome(outcome: PushOutcome): void;
-  onTransportFailure(error: ApnsTransportError): void;
+export interface ExchangeListener {
+  /** `retryAfter`: the answer's Retry-After header (RFC 9110 §10.2.3), when a rejection carried one. */
+  onOutcome(outcome: PushOutcome, retryAfter?: string): void;
+  onTransportFailure(error: TransportError): void;
 }
 
 /** Per-request state, hung on the stream so that the stream listeners are shared functions. */
 class Exchange {
   status = 0;
   body = '';
+  retryAfter: string | undefined = undefined;
   settled = false;
   /** Runs until the stream closes, so that even an answered stream never holds its slot forever. */
   timer: NodeJS.Timeout | undefined = undefined;
   constructor(
     readonly slot: SessionSlot,
-    readonly listener: ApnsExchangeListener,
-    readonly apnsId: string,
+    readonly listener: ExchangeListener,
+    readonly reader: AnswerReader,
+    readonly requestId: string,
   ) {}
 
   settle(outcome: PushOutcome): void {
     if (this.settled) return;
     this.settled = true;
-    this.listener.onOutcome(outcome);
+    this.listener.onOutcome(outcome, this.retryAfter);
   }
 
-  fail(error: ApnsTransportError): void {
+  fail(error: TransportError): void {
     if (this.settled) return;
     this.settled = true;
     this.listener.onTransportFailure(error);
   }
 }
 
-const kExchange = Symbol('apns.exchange');
-type ApnsStream = ClientHttp2Stream & { [kExchange]: Exchange };
+const kExchange = Symbol('http2.exchange');
+type WatchedStream = ClientHttp2Stream & { [kExchange]: Exchange };
 
 /**
- * Watches `stream` until it closes: the answer or a timeout after `timeoutMs` goes to
- * `listener` exactly once; the slot's owner is told when the stream frees its slot.
+ * Watches `stream` until it closes: the answer or a timeout after `timeoutMs` goes to `listener`
+ * exactly once; the slot's owner is told when the stream frees its slot.
  */
 export function watchExchange(
   stream: ClientHttp2Stream,
   slot: SessionSlot,
-  listener: ApnsExchangeListener,
-  apnsId: string,
+  listener: ExchangeListener,
+  reader: AnswerReader,
+  requestId: string,
   timeoutMs: number,
 ): void {
-  const exchange = new Exchange(slot, listener, apnsId);
-  (stream as ApnsStream)[kExchange] = exchange;
+  const exchange = new Exchange(slot, listener, reader, requestId);
+  (stream as WatchedStream)[kExchange] = exchange;
   stream.on('response', onStreamResponse);
   stream.on('close', onStreamClose);
   stream.on('error', ignoreStreamError); // classified on 'close' from rstCode and session state
@@ -73,48 +76,50 @@ export function watchExchange(
 }
 
 function onStreamResponse(this: ClientHttp2Stream, headers: IncomingHttpHeaders & IncomingHttpStatusHeader): void {
-  const exchange = (this as ApnsStream)[kExchange];
+  const exchange = (this as WatchedStream)[kExchange];
   const status = headers[':status'] ?? 0;
   exchange.status = status;
   exchange.slot.owner.answered(exchange.slot);
-  if (status === 200) {
-    const id = headers['apns-id'];
-    exchange.settle({ ok: true, id: typeof id === 'string' ? id : exchange.apnsId });
-    this.resume(); // Apple sends no body on success; drain so the stream can close
+  const decided = exchange.reader.onHeaders(status, headers, exchange.requestId);
+  if (decided !== undefined) {
+    exchange.settle(decided);
+    this.resume(); // drain whatever body there is so the stream can close
     return;
   }
-  // Only rejections carry a body worth reading: {"reason": …, "timestamp": …}.
+  const retryAfter = headers['retry-after'];
+  if (typeof retryAfter === 'string') exchange.retryAfter = retryAfter;
   this.setEncoding('utf8');
   this.on('data', onStreamData);
   this.on('end', onStreamEnd);
 }
 
 function onStreamData(this: ClientHttp2Stream, chunk: string): void {
-  const exchange = (this as ApnsStream)[kExchange];
-  if (exchange.body.length < MAX_ERROR_BODY_CHARS) exchange.body += chunk;
+  const exchange = (this as WatchedStream)[kExchange];
+  if (exchange.body.length < exchange.reader.maxBodyChars) exchange.body += chunk;
 }
 
 function onStreamEnd(this: ClientHttp2Stream): void {
-  const exchange = (this as ApnsStream)[kExchange];
-  exchange.settle(apnsOutcome(exchange.status, exchange.body, exchange.apnsId));
+  const exchange = (this as WatchedStream)[kExchange];
+  exchange.settle(exchange.reader.onBody(exchange.status, exchange.body, exchange.requestId));
 }
 
 function onStreamClose(this: ClientHttp2Stream): void {
-  const exchange = (this as ApnsStream)[kExchange];
+  const exchange = (this as WatchedStream)[kExchange];
   const slot = exchange.slot;
   clearTimeout(exchange.timer);
   slot.owner.release(slot);
   if (exchange.settled) return;
-  // Answered but the body was cut short: the status alone still says what Apple decided.
-  if (exchange.status !== 0) exchange.settle(apnsOutcome(exchange.status, exchange.body, exchange.apnsId));
-  else exchange.fail(new ApnsTransportError(failureKind(this, slot), describeFailure(this, slot)));
+  // Answered but the body was cut short: the status alone still says what the provider decided.
+  if (exchange.status !== 0) exchange.settle(exchange.reader.onBody(exchange.status, exchange.body, exchange.requestId));
+  else exchange.fail(new TransportError(failureKind(this, slot), describeFailure(this, slot)));
 }
 
 function onRequestTimeout(stream: ClientHttp2Stream): void {
-  const exchange = (stream as ApnsStream)[kExchange];
+  const exchange = (stream as WatchedStream)[kExchange];
   exchange.timer = undefined;
   if (!stream.closed) stream.close(NGHTTP2_CANCEL); // frees the stream; 'close' releases the slot
   if (exchange.settled) return; // answered, but the stream never ended
+  exchange.retryAfter = undefined;
   exchange.settle(LOCAL_REJECTIONS.requestTimeout);
   exchange.slot.owner.probe(exchange.slot);
 }

@@ -1,6 +1,7 @@
 /**
- * Reconnect delays: Apple treats rapid reconnects as abuse, so a replaced session waits at least
- * the base delay, doubling for every session in a row that ended without a single answer.
+ * Reconnect delays: Apple treats rapid reconnects as abuse and both providers ask for backoff, so
+ * a replaced session waits at least half the base delay, doubling for every session in a row
+ * that ended without a single answer.
  */
 
 /** The longest wait between connection attempts: a long outage is still probed twice a minute. */

@@ -1,24 +1,30 @@
 /**
- * One persistent HTTP/2 connection to APNS, with its own in-flight limit.
+ * One persistent HTTP/2 connection to a push provider (APNS or FCM), with its own in-flight limit.
+ * The provider's knowledge comes in as an AnswerReader (answers → outcomes) and as the header
+ * blocks the sender hands to `request`; everything else here is the same for both.
  *
  * - In flight ≤ min(our cap, the peer's CURRENT SETTINGS_MAX_CONCURRENT_STREAMS). Apple allows 1
- *   stream until a request carries a valid token and may drop back to 1 later; Node would queue
- *   streams above the peer's limit without bound, so nothing is started beyond it.
+ *   stream until a request carries a valid token and may drop back to 1 later; FCM allows 100 and
+ *   answers more with GOAWAY. Node would queue streams above the peer's limit without bound, so
+ *   nothing is started beyond it.
  * - The session is evicted on 'goaway', 'error', 'frameError' and 'close', and replaced on the
  *   next use after a backoff (never a reconnect storm). An evicted session finishes the streams
  *   it may still finish (graceful close).
- * - A stream that ends without an answer is a transport failure (ApnsTransportError), reported
- *   apart from provider answers; a request unanswered after the timeout is the outcome
- *   `request_timeout` and is never resent here (Apple may have delivered it).
+ * - A session with nothing in flight is PINGed every `pingIntervalMs` (Apple drops idle
+ *   connections; peers ping every 5–60 s), and so is one whose request timed out; no PONG within
+ *   the request timeout → it is destroyed and replaced after the same backoff.
+ * - A stream that ends without an answer is a transport failure (TransportError), reported apart
+ *   from provider answers; a request unanswered after the timeout is the outcome
+ *   `request_timeout` and is never resent (the provider may have delivered it).
  */
-import http2, { type ClientHttp2Stream, type Settings } from 'node:http2';
+import http2, { type ClientHttp2Stream, type OutgoingHttpHeaders, type Settings } from 'node:http2';
 import { HeraldError } from '../../core/errors.js';
+import type { AnswerReader } from './answer-reader.js';
 import { reconnectDelayMs } from './backoff.js';
-import { MAX_ERROR_BODY_CHARS, watchExchange, type ApnsExchangeListener } from './exchange.js';
-import { apnsRequestHeaders, type ApnsRequest } from './headers.js';
-import { LOCAL_REJECTIONS } from './outcome.js';
+import { watchExchange, type ExchangeListener } from './exchange.js';
+import { LOCAL_REJECTIONS } from './rejections.js';
 import { INITIAL_PEER_STREAMS, SessionSlot, type SessionOwner } from './session-slot.js';
-import { ApnsTransportError } from './transport-error.js';
+import { TransportError } from './transport-error.js';
 
 /**
  * Session memory budget per allowed stream (MiB): about one 64 KiB flow-control window each.
@@ -27,6 +33,8 @@ import { ApnsTransportError } from './transport-error.js';
 const SESSION_MEMORY_PER_STREAM_MIB = 1 / 16;
 /** Node's own default; never go below it. */
 const MIN_SESSION_MEMORY_MIB = 10;
+/** APNS puts `{"reason": …}` in GOAWAY's opaque data; more than this is not worth logging. */
+const MAX_GOAWAY_DATA_CHARS = 2_048;
 /** What `session.request` throws when the session, not the request, is the problem. */
 const UNUSABLE_SESSION_CODES: ReadonlySet<string> = new Set([
   'ERR_HTTP2_INVALID_SESSION',
@@ -34,17 +42,31 @@ const UNUSABLE_SESSION_CODES: ReadonlySet<string> = new Set([
   'ERR_HTTP2_OUT_OF_STREAMS',
 ]);
 
-export interface ApnsConnectionOptions {
+/** A TLS client certificate and its key (PEM), e.g. APNS certificate-based authentication. */
+export interface ClientCertificate {
+  cert: string;
+  key: string;
+}
+
+export interface Http2ConnectionOptions {
   /** https://host[:port] */
   endpoint: string;
-  /** Extra trusted CA (PEM), e.g. the simulator's self-signed certificate. */
+  /** Names the provider in errors ("APNS", "FCM"). */
+  label: string;
+  /** How the provider's answers become outcomes. */
+  answers: AnswerReader;
+  /** Extra trusted CA (PEM), e.g. a simulator's self-signed certificate. */
   ca?: string | Buffer;
-  /** Our own in-flight cap (config `apns.max_in_flight`). */
+  /** Presented in every TLS handshake (APNS certificate auth). */
+  clientCertificate?: ClientCertificate;
+  /** Our own in-flight cap (config `max_in_flight`). */
   maxInFlight: number;
-  /** Unanswered this long (ms) → `request_timeout` (config `apns.request_timeout_ms`). */
+  /** Unanswered this long (ms) → `request_timeout`; also the PONG deadline (config `request_timeout_ms`). */
   requestTimeoutMs: number;
-  /** First reconnect delay (ms), doubled per failed session up to 30 s (config `apns.reconnect_backoff_ms`). */
+  /** First reconnect delay (ms), doubled per failed session up to 30 s (config `reconnect_backoff_ms`). */
   reconnectBackoffMs: number;
+  /** PING a connected session with nothing in flight this often (ms); 0 or unset = never (config `ping_interval_ms`). */
+  pingIntervalMs?: number;
   /** Jitter source in [0, 1); default Math.random. */
   random?: () => number;
   /**
@@ -55,10 +77,10 @@ export interface ApnsConnectionOptions {
   keepWarm?: boolean;
 }
 
-export type ApnsConnectionState = 'idle' | 'connecting' | 'connected' | 'backoff' | 'closed';
+export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'backoff' | 'closed';
 
-export interface ApnsConnectionStats {
-  state: ApnsConnectionState;
+export interface ConnectionStats {
+  state: ConnectionState;
   /** Requests started and not yet closed, over the current and any draining session. */
   inFlight: number;
   /** How many may be in flight on the current session now: min(maxInFlight, peer streams). */
@@ -69,11 +91,13 @@ export interface ApnsConnectionStats {
   sessionsOpened: number;
   /** Sessions in a row that ended without a single answer (drives the backoff). */
   consecutiveFailures: number;
-  /** Why the last session was evicted (GOAWAY reason, socket error, …). */
+  /** Why the last session was evicted (GOAWAY reason, socket error, unanswered PING, …). */
   lastEviction: string | undefined;
+  /** PINGs sent so far: idle keep-alives and checks after a timeout. */
+  pingsSent: number;
 }
 
-export class ApnsConnection implements SessionOwner {
+export class Http2Connection implements SessionOwner {
   private current: SessionSlot | undefined = undefined;
   /** Every open session: the current one and evicted ones still finishing their streams. */
   private readonly sessions = new Set<SessionSlot>();
@@ -81,18 +105,25 @@ export class ApnsConnection implements SessionOwner {
   private failures = 0;
   private nextConnectAt = 0;
   private opened = 0;
+  private pings = 0;
   private lastEviction: string | undefined = undefined;
   private closed = false;
   private waiter: { resolve: () => void; reject: (e: unknown) => void } | undefined = undefined;
   private backoffTimer: NodeJS.Timeout | undefined = undefined;
   private warmTimer: NodeJS.Timeout | undefined = undefined;
+  private pingTimer: NodeJS.Timeout | undefined = undefined;
   private allClosed: (() => void) | undefined = undefined;
   private readonly maxSessionMemory: number;
   private readonly random: () => number;
 
-  constructor(private readonly options: ApnsConnectionOptions) {
+  constructor(private readonly options: Http2ConnectionOptions) {
     this.maxSessionMemory = Math.max(MIN_SESSION_MEMORY_MIB, Math.ceil(options.maxInFlight * SESSION_MEMORY_PER_STREAM_MIB));
     this.random = options.random ?? Math.random;
+    const interval = options.pingIntervalMs ?? 0;
+    if (interval > 0) {
+      this.pingTimer = setInterval(this.pingIfIdle, interval);
+      this.pingTimer.unref(); // keeps no process alive
+    }
   }
 
   get inFlight(): number {
@@ -129,9 +160,9 @@ export class ApnsConnection implements SessionOwner {
    */
   whenReady(): Promise<void> {
     if (this.ready()) return Promise.resolve();
-    if (this.closed) return Promise.reject(new HeraldError('HERALD_SHUTTING_DOWN', 'APNS connection closed'));
+    if (this.closed) return Promise.reject(this.closedError());
     if (this.waiter !== undefined) {
-      return Promise.reject(new Error('ApnsConnection.whenReady: only its owning actor may wait'));
+      return Promise.reject(new Error('Http2Connection.whenReady: only its owning actor may wait'));
     }
     return new Promise<void>((resolve, reject) => {
       this.waiter = { resolve, reject };
@@ -142,33 +173,34 @@ export class ApnsConnection implements SessionOwner {
   /**
    * Starts one request on the current session; call only right after `ready()` returned true
    * (or `whenReady()` resolved, in the same tick). The result goes to `listener`, exactly once.
+   * `requestId` is handed back to the AnswerReader (APNS apns-id).
    */
-  request(req: ApnsRequest, authorization: string, listener: ApnsExchangeListener): void {
+  request(headers: OutgoingHttpHeaders, body: string, requestId: string, listener: ExchangeListener): void {
     const slot = this.current;
     if (slot === undefined || this.closed) {
-      listener.onTransportFailure(new ApnsTransportError('lost', 'no open session'));
+      listener.onTransportFailure(new TransportError('lost', 'no open session'));
       return;
     }
     let stream: ClientHttp2Stream;
     try {
-      stream = slot.session.request(apnsRequestHeaders(req, authorization));
+      stream = slot.session.request(headers);
     } catch (e) {
       const code = (e as { code?: unknown }).code;
       if (typeof code === 'string' && UNUSABLE_SESSION_CODES.has(code)) {
         this.evict(slot, `request refused by the session: ${code}`);
-        listener.onTransportFailure(new ApnsTransportError(slot.connected ? 'lost' : 'connect', code));
+        listener.onTransportFailure(new TransportError(slot.connected ? 'lost' : 'connect', code));
       } else {
         listener.onOutcome(LOCAL_REJECTIONS.invalidNotification); // a header value Node refuses
       }
       return;
     }
-    watchExchange(stream, slot, listener, req.apnsId, this.options.requestTimeoutMs);
+    watchExchange(stream, slot, listener, this.options.answers, requestId, this.options.requestTimeoutMs);
     if (slot.inFlight++ === 0) slot.session.ref();
     this.inFlightTotal++;
-    stream.end(req.body);
+    stream.end(body);
   }
 
-  stats(): ApnsConnectionStats {
+  stats(): ConnectionStats {
     const slot = this.current;
     return {
       state: this.state(),
@@ -178,6 +210,7 @@ export class ApnsConnection implements SessionOwner {
       sessionsOpened: this.opened,
       consecutiveFailures: this.failures,
       lastEviction: this.lastEviction,
+      pingsSent: this.pings,
     };
   }
 
@@ -204,7 +237,7 @@ export class ApnsConnection implements SessionOwner {
     this.notify();
   }
 
-  /** An answer arrived: the endpoint, TLS and token work, so the backoff starts over. */
+  /** An answer arrived: the endpoint, TLS and credential work, so the backoff starts over. */
   answered(slot: SessionSlot): void {
     if (slot.answered) return;
     slot.answered = true;
@@ -219,6 +252,7 @@ export class ApnsConnection implements SessionOwner {
   probe(slot: SessionSlot): void {
     if (slot.probing || slot.evicted || slot.session.destroyed) return;
     slot.probing = true;
+    this.pings++;
     const deadline = setTimeout(() => {
       this.evict(slot, 'PING unanswered');
       slot.session.destroy();
@@ -236,11 +270,19 @@ export class ApnsConnection implements SessionOwner {
     }
   }
 
+  // ---- internals ----
+
+  /** The idle keep-alive: only a connected session with nothing in flight needs one. */
+  private readonly pingIfIdle = (): void => {
+    const slot = this.current;
+    if (slot !== undefined && slot.connected && slot.inFlight === 0) this.probe(slot);
+  };
+
   private limitOf(slot: SessionSlot): number {
     return Math.min(this.options.maxInFlight, slot.peerStreams);
   }
 
-  private state(): ApnsConnectionState {
+  private state(): ConnectionState {
     if (this.closed) return 'closed';
     const slot = this.current;
     if (slot !== undefined) return slot.connected ? 'connected' : 'connecting';
@@ -248,8 +290,11 @@ export class ApnsConnection implements SessionOwner {
   }
 
   private open(): SessionSlot {
+    const certificate = this.options.clientCertificate;
     const session = http2.connect(this.options.endpoint, {
       ca: this.options.ca,
+      cert: certificate?.cert,
+      key: certificate?.key,
       // Start as Apple starts us: 1 stream; the peer's SETTINGS then replace this value.
       peerMaxConcurrentStreams: INITIAL_PEER_STREAMS,
       maxSessionMemory: this.maxSessionMemory,
@@ -268,7 +313,7 @@ export class ApnsConnection implements SessionOwner {
     });
     session.on('goaway', (code: number, lastStreamId: number, data?: Buffer) => {
       slot.goawayLastStreamId = lastStreamId;
-      this.evict(slot, `GOAWAY code ${code}${goawayReason(data)}`);
+      this.evict(slot, `GOAWAY code ${code}${goawayData(data)}`);
     });
     session.on('frameError', (type: number, code: number) => {
       this.evict(slot, `frame error type ${type} code ${code}`);
@@ -314,14 +359,13 @@ export class ApnsConnection implements SessionOwner {
   /** While the actor waits out a backoff, wake it when the backoff ends (ref'd: work is pending). */
   private armBackoffTimer(): void {
     if (this.waiter === undefined || this.backoffTimer !== undefined || this.current !== undefined) return;
-    const delay = this.nextConnectAt - Date.now();
     this.backoffTimer = setTimeout(
       () => {
         this.backoffTimer = undefined;
         this.notify();
         this.armBackoffTimer(); // still waiting (a slot not yet free): keep watching
       },
-      Math.max(0, delay),
+      Math.max(0, this.nextConnectAt - Date.now()),
     );
   }
 
@@ -340,14 +384,18 @@ export class ApnsConnection implements SessionOwner {
 
   private shutDown(): void {
     this.closed = true;
-    if (this.warmTimer !== undefined) clearTimeout(this.warmTimer);
+    for (const timer of [this.warmTimer, this.backoffTimer, this.pingTimer]) if (timer !== undefined) clearTimeout(timer);
     this.warmTimer = undefined;
-    this.current = undefined;
-    if (this.backoffTimer !== undefined) clearTimeout(this.backoffTimer);
     this.backoffTimer = undefined;
+    this.pingTimer = undefined;
+    this.current = undefined;
     const waiter = this.waiter;
     this.waiter = undefined;
-    waiter?.reject(new HeraldError('HERALD_SHUTTING_DOWN', 'APNS connection closed'));
+    waiter?.reject(this.closedError());
+  }
+
+  private closedError(): HeraldError {
+    return new HeraldError('HERALD_SHUTTING_DOWN', `${this.options.label} connection closed`);
   }
 
   private whenAllClosed(): Promise<void> {
@@ -358,8 +406,7 @@ export class ApnsConnection implements SessionOwner {
   }
 }
 
-/** APNS may put `{"reason": …}` in GOAWAY's opaque data. */
-function goawayReason(data: Buffer | undefined): string {
+function goawayData(data: Buffer | undefined): string {
   if (data === undefined || data.length === 0) return '';
-  return `: ${data.toString('utf8', 0, Math.min(data.length, MAX_ERROR_BODY_CHARS))}`;
+  return `: ${data.toString('utf8', 0, Math.min(data.length, MAX_GOAWAY_DATA_CHARS))}`;
 }

@@ -1,0 +1,80 @@
+/**
+ * The Push Service side of the engine: the configured APNS and FCM pools, and — when
+ * `simulators.apns` / `simulators.fcm` are enabled — the bundled simulators every pool of that
+ * provider is pointed at. With the APNS simulator a dev .p8 key is ensured per token key and the
+ * simulator trusts its public half; with the FCM simulator every pool uses the service account
+ * the simulator trusts.
+ */
+import type { ActorRuntime } from '../actors/index.js';
+import type { HeraldConfig } from '../core/config/schema.js';
+import type { Logger } from '../core/log.js';
+import { ensureDevApnsKey } from '../push-service/apns/dev-key.js';
+import type { FcmServiceAccount } from '../push-service/fcm/oauth.js';
+import { startApnsPools, type ApnsPoolsOptions } from '../push-service/pools/apns-pool.js';
+import { startFcmPools, type FcmPoolsOptions } from '../push-service/pools/fcm-pool.js';
+import { apnsPoolSpecs, fcmPoolSpecs, type ApnsPoolSpec } from '../push-service/pools/pool-specs.js';
+import { PushPools, type RunningPool } from '../push-service/pools/push-pools.js';
+import { startApnsSimulator, type ApnsSimulator } from '../simulators/apns/index.js';
+import { startFcmSimulator, type FcmSimulator } from '../simulators/fcm/index.js';
+
+export interface PushSide {
+  pools: PushPools;
+  apnsSimulator: ApnsSimulator | undefined;
+  fcmSimulator: FcmSimulator | undefined;
+}
+
+export async function startPushSide(config: HeraldConfig, actors: ActorRuntime, log: Logger): Promise<PushSide> {
+  const cleanup: Array<() => Promise<void>> = [];
+  try {
+    const apnsSpecs = apnsPoolSpecs(config.apns);
+    const apnsOptions: ApnsPoolsOptions = { warmUp: true };
+    let apnsSimulator: ApnsSimulator | undefined;
+    if (config.simulators.apns.enabled && apnsSpecs.length > 0) {
+      apnsSimulator = await startApnsSimulatorFor(config, apnsSpecs);
+      cleanup.push(() => apnsSimulator!.close());
+      log.info('apns_simulator.started', { url: apnsSimulator.url });
+      Object.assign(apnsOptions, { endpoint: apnsSimulator.url, ca: apnsSimulator.ca, readKey: (path: string) => ensureDevApnsKey(path).privateKeyPem });
+    }
+    const apnsPools = await startApnsPools(apnsSpecs, config, actors, apnsOptions);
+    cleanup.push(() => Promise.all(apnsPools.map((p) => p.close(0))).then(() => undefined));
+
+    const fcmSpecs = fcmPoolSpecs(config.fcm);
+    const fcmOptions: FcmPoolsOptions = { warmUp: true };
+    let fcmSimulator: FcmSimulator | undefined;
+    if (config.simulators.fcm.enabled && fcmSpecs.length > 0) {
+      const sim = config.simulators.fcm;
+      fcmSimulator = await startFcmSimulator({ host: sim.bind, port: sim.port, acceptAll: sim.accept_all, latencyMs: sim.latency_ms });
+      cleanup.push(() => fcmSimulator!.close());
+      log.info('fcm_simulator.started', { url: fcmSimulator.url });
+      Object.assign(fcmOptions, { endpoint: fcmSimulator.url, ca: fcmSimulator.ca, serviceAccount: fcmSimulator.serviceAccount as FcmServiceAccount });
+    }
+    const fcmPools = startFcmPools(fcmSpecs, config, actors, log, fcmOptions);
+    const pools: RunningPool[] = [...apnsPools, ...fcmPools];
+    log.info('push.pools', { pools: pools.map((p) => ({ name: p.name, service: p.service, mode: p.mode, tags: p.tags })) });
+    return { pools: new PushPools(pools), apnsSimulator, fcmSimulator };
+  } catch (e) {
+    for (const stop of cleanup.reverse()) await stop();
+    throw e;
+  }
+}
+
+/** The APNS simulator trusting every token key the pools use (dev keys generated if missing). */
+function startApnsSimulatorFor(config: HeraldConfig, specs: readonly ApnsPoolSpec[]): Promise<ApnsSimulator> {
+  const sim = config.simulators.apns;
+  const keys: Record<string, string> = {};
+  let teamId = config.apns.team_id;
+  for (const spec of specs) {
+    if (spec.auth.kind !== 'token') continue;
+    keys[spec.auth.keyId] = ensureDevApnsKey(spec.auth.keyFile).publicKeyPem;
+    teamId = spec.auth.teamId;
+  }
+  return startApnsSimulator({
+    host: sim.bind,
+    port: sim.port,
+    teamId,
+    keys,
+    maxConcurrentStreams: sim.max_concurrent_streams,
+    acceptAll: sim.accept_all,
+    latencyMs: sim.latency_ms,
+  });
+}

@@ -1,0 +1,140 @@
+/**
+ * A service's sender actors, each owning one HTTP/2 connection, as the APNS and FCM services
+ * both run them: one retry budget and one set of counters for the whole group; a notification
+ * goes to the least-loaded sender with room, and when every sender is full HERALD_MAILBOX_FULL is
+ * thrown at once (backpressure: REST answers 429, XMPP wait/resource-constraint).
+ */
+import type { Ref } from 'nact';
+import { HeraldError } from '../../core/errors.js';
+import type { PushOutcome } from '../notification.js';
+import { SendCounters, type SendCountersSnapshot } from '../ops/send-counters.js';
+import { leastLoadedWithRoom, senderTotals, type SenderTotals } from '../sender-pool.js';
+import type { AnswerReader } from './answer-reader.js';
+import { Http2Connection, type ClientCertificate } from './connection.js';
+import { closeGraceMs, retryPolicyFor, type RetryConfig } from './retry-config.js';
+import type { RetryPolicy } from './retry-policy.js';
+import { Http2Sender, type SenderProvider, type SenderStats } from './sender-actor.js';
+
+/** The connection keys both `[apns]` and `[fcm]` have. */
+export interface SenderGroupConfig extends RetryConfig {
+  connections: number;
+  max_in_flight: number;
+  reconnect_backoff_ms: number;
+  ping_interval_ms: number;
+}
+
+export interface SenderGroupOptions<R> {
+  /** Names the provider in errors and actor names ("APNS", "FCM"). */
+  label: string;
+  config: SenderGroupConfig;
+  /** nact parent of the sender actors (the runtime's system). */
+  parent: Ref<unknown>;
+  /** Per sender (config `actors.sender_mailbox_capacity`). */
+  mailboxCapacity: number;
+  endpoint: string;
+  ca?: string | Buffer;
+  clientCertificate?: ClientCertificate;
+  answers: AnswerReader;
+  provider: SenderProvider<R>;
+  /** Jitter source in [0, 1) for reconnect and retry delays; default Math.random. */
+  random?: () => number;
+  /** Open every connection now and keep it open while idle (Http2Connection `keepWarm`). */
+  warmUp?: boolean;
+  /** Attempts outside the retry policy that close() should wait for (FCM's fresh-token resend). */
+  extraAttempts?: number;
+}
+
+export interface SenderGroupStats extends SenderTotals {
+  senders: SenderStats[];
+  /** Outcomes, retries, timeouts and send latencies so far (metrics). */
+  counters: SendCountersSnapshot;
+  /** Retries refused because the group's retry budget was empty (the failure was reported at once). */
+  retryBudgetExhausted: number;
+}
+
+/** Makes nact names unique when several groups share one actor runtime. */
+let groupSequence = 0;
+
+export class SenderGroup<R> {
+  private readonly senders: Http2Sender<R>[] = [];
+  private readonly counters = new SendCounters();
+  private readonly retryPolicy: RetryPolicy;
+  private readonly label: string;
+  /** Default close() grace, ms: every attempt of a notification and every wait between them. */
+  private readonly closeGraceMs: number;
+  private closing: Promise<void> | undefined = undefined;
+
+  constructor(options: SenderGroupOptions<R>) {
+    const config = options.config;
+    this.label = options.label;
+    this.closeGraceMs = closeGraceMs(config, options.extraAttempts);
+    this.retryPolicy = retryPolicyFor(config, options.random);
+    const prefix = `${options.label.toLowerCase()}-sender-${groupSequence++}`;
+    for (let i = 0; i < config.connections; i++) {
+      const connection = new Http2Connection({
+        endpoint: options.endpoint,
+        label: options.label,
+        answers: options.answers,
+        ca: options.ca,
+        clientCertificate: options.clientCertificate,
+        maxInFlight: config.max_in_flight,
+        requestTimeoutMs: config.request_timeout_ms,
+        reconnectBackoffMs: config.reconnect_backoff_ms,
+        pingIntervalMs: config.ping_interval_ms,
+        random: options.random,
+        keepWarm: options.warmUp,
+      });
+      if (options.warmUp === true) connection.warmUp();
+      this.senders.push(
+        new Http2Sender({
+          parent: options.parent,
+          name: `${prefix}-${i}`,
+          mailboxCapacity: options.mailboxCapacity,
+          connection,
+          provider: options.provider,
+          retryPolicy: this.retryPolicy,
+          counters: this.counters,
+        }),
+      );
+    }
+  }
+
+  /** True once close() was called: nothing more is accepted. */
+  get closed(): boolean {
+    return this.closing !== undefined;
+  }
+
+  /**
+   * Hands a prepared request to the least-loaded sender with room and resolves with its outcome.
+   * Throws at once (not a rejected promise) HERALD_MAILBOX_FULL when every sender is full, and
+   * HERALD_SHUTTING_DOWN after close().
+   */
+  submit(prepared: R): Promise<PushOutcome> {
+    if (this.closing !== undefined) throw new HeraldError('HERALD_SHUTTING_DOWN', `the ${this.label} push service is closed`);
+    const sender = leastLoadedWithRoom(this.senders);
+    if (sender === undefined) {
+      throw new HeraldError('HERALD_MAILBOX_FULL', `all ${this.senders.length} ${this.label} sender mailboxes are full`);
+    }
+    return sender.submit(prepared);
+  }
+
+  stats(): SenderGroupStats {
+    const senders = this.senders.map((s) => s.stats());
+    return {
+      ...senderTotals(senders),
+      senders,
+      counters: this.counters.snapshot(),
+      retryBudgetExhausted: this.retryPolicy.budget.exhausted,
+    };
+  }
+
+  /**
+   * Refuses new notifications, lets accepted ones finish (up to `graceMs`; what is left then ends
+   * as `connection_lost`, or as the answer a waiting retry was waiting on), closes the
+   * connections and stops the sender actors.
+   */
+  close(graceMs: number = this.closeGraceMs): Promise<void> {
+    this.closing ??= Promise.all(this.senders.map((s) => s.close(graceMs))).then(() => undefined);
+    return this.closing;
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * APNS pools started from their specs. Token-auth pools with the same team, key id and key file
+ * share ONE token provider (Apple counts token updates per key: a token per pool or per
+ * connection multiplies them into TooManyProviderTokenUpdates). Certificate-auth pools present
+ * their client certificate on every connection and send no `authorization` header.
+ */
+import { readFileSync } from 'node:fs';
+import type { ActorRuntime } from '../../actors/index.js';
+import type { HeraldConfig } from '../../core/config/schema.js';
+import { HeraldError } from '../../core/errors.js';
+import { ApnsPushService, type ApnsServiceOptions } from '../apns-service.js';
+import { ApnsTokenProvider, type TokenSource } from '../apns/jwt.js';
+import type { PushNotification, PushOutcome } from '../notification.js';
+import { ThreadedApnsPushService, type ThreadedApnsOptions } from '../threaded/threaded-apns-service.js';
+import type { ApnsPoolSpec } from './pool-specs.js';
+import type { PoolStats, RunningPool } from './push-pools.js';
+
+export interface ApnsPoolsOptions {
+  /** Every pool's endpoint instead of its own, e.g. the in-process simulator's URL. */
+  endpoint?: string;
+  /** Extra trusted CA (PEM) for every pool instead of `apns.ca_file`. */
+  ca?: string;
+  /** Reads a .p8 key; default: the file. The simulator's wiring generates dev keys. */
+  readKey?: (path: string) => string;
+  /** Open every connection at start and keep it open (health reports pools connected). */
+  warmUp?: boolean;
+  /** Epoch-ms clock for the token providers; default Date.now. */
+  clock?: () => number;
+}
+
+type ApnsSenders = ApnsPushService | ThreadedApnsPushService;
+
+export class ApnsPool implements RunningPool {
+  readonly service = 'apns';
+  readonly name: string;
+  readonly mode: ApnsPoolSpec['mode'];
+  readonly tags: readonly string[];
+
+  constructor(
+    spec: ApnsPoolSpec,
+    /** The pool's sender actors (on the main thread or on sender threads). */
+    readonly senders: ApnsSenders,
+  ) {
+    this.name = spec.name;
+    this.mode = spec.mode;
+    this.tags = spec.tags;
+  }
+
+  send(notification: PushNotification): Promise<PushOutcome> {
+    return this.senders.send(notification);
+  }
+
+  stats(): PoolStats {
+    const s = this.senders.stats();
+    return { inFlight: s.inFlight, queued: s.queued, connectionStates: s.senders.map((x) => x.connection.state), counters: s.counters };
+  }
+
+  close(graceMs?: number): Promise<void> {
+    return this.senders.close(graceMs);
+  }
+}
+
+export async function startApnsPools(
+  specs: readonly ApnsPoolSpec[],
+  config: Pick<HeraldConfig, 'actors'>,
+  runtime: Pick<ActorRuntime, 'system'>,
+  options: ApnsPoolsOptions = {},
+): Promise<ApnsPool[]> {
+  const tokenProviders = new Map<string, ApnsTokenProvider>();
+  const readKey = options.readKey ?? ((path: string) => readPem(path, 'apns key_file'));
+  const ca = options.ca ?? caOf(specs[0]?.config.ca_file);
+  const started: ApnsPool[] = [];
+  try {
+    for (const spec of specs) {
+      const auth = spec.auth;
+      let tokenProvider: TokenSource | undefined;
+      let clientCertificate: { cert: string; key: string } | undefined;
+      if (auth.kind === 'token') {
+        const id = `${auth.teamId}\u0000${auth.keyId}\u0000${auth.keyFile}`;
+        let provider = tokenProviders.get(id);
+        if (provider === undefined) {
+          provider = new ApnsTokenProvider({
+            teamId: auth.teamId,
+            keyId: auth.keyId,
+            privateKey: readKey(auth.keyFile),
+            refreshAfterS: spec.config.jwt_refresh_s,
+            clock: options.clock,
+          });
+          tokenProviders.set(id, provider);
+        }
+        tokenProvider = provider;
+      } else {
+        clientCertificate = { cert: readPem(auth.certFile, `${spec.name} cert_file`), key: readPem(auth.keyFile, `${spec.name} cert_key_file`) };
+      }
+      const serviceOptions: ThreadedApnsOptions & ApnsServiceOptions = {
+        endpoint: options.endpoint ?? spec.config.endpoint,
+        ca,
+        tokenProvider,
+        clientCertificate,
+        warmUp: options.warmUp,
+      };
+      const senders =
+        spec.config.sender_threads > 0
+          ? await ThreadedApnsPushService.start(spec.config, config.actors.sender_mailbox_capacity, serviceOptions)
+          : new ApnsPushService(spec.config, config.actors, runtime, { ...serviceOptions, clock: options.clock });
+      started.push(new ApnsPool(spec, senders));
+    }
+  } catch (e) {
+    await Promise.all(started.map((p) => p.close(0)));
+    throw e;
+  }
+  return started;
+}
+
+function caOf(file: string | undefined): string | undefined {
+  return file === undefined ? undefined : readPem(file, 'apns.ca_file');
+}
+
+function readPem(path: string, key: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new HeraldError('HERALD_CONFIG_UNREADABLE', `${key} ${path}: ${(e as Error).message}`, { cause: e });
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * The push service's front door: every configured pool of APNS and FCM senders, and the choice
+ * of one per notification (select-pool.ts). A notification no pool takes is answered
+ * `no_matching_pool`, as MongoosePush answers it; a chosen pool with every mailbox full throws
+ * HERALD_MAILBOX_FULL at once (backpressure).
+ */
+import type { ConnectionState as ApnsConnectionState } from '../http2/connection.js';
+import type { PushDispatcher, PushNotification, PushOutcome } from '../notification.js';
+import type { SendCountersSnapshot } from '../ops/send-counters.js';
+import type { PoolSelector } from './pool-specs.js';
+import { selectPool } from './select-pool.js';
+
+const NO_MATCHING_POOL: PushOutcome = Object.freeze({ ok: false, reason: 'no_matching_pool' });
+
+/** What health and metrics read from a pool: state its senders already keep. */
+export interface PoolStats {
+  /** Requests on the wire now. */
+  inFlight: number;
+  /** Notifications waiting in sender mailboxes now. */
+  queued: number;
+  /** One entry per connection of the pool. */
+  connectionStates: ApnsConnectionState[];
+  counters: SendCountersSnapshot;
+}
+
+/** A started pool: its selector (name, service, mode, tags) and its senders. */
+export interface RunningPool extends PoolSelector, PushDispatcher {
+  stats(): PoolStats;
+  close(graceMs?: number): Promise<void>;
+}
+
+export class PushPools implements PushDispatcher {
+  constructor(readonly pools: readonly RunningPool[]) {}
+
+  send(notification: PushNotification): Promise<PushOutcome> {
+    const pool = selectPool(this.pools, notification);
+    return pool ? pool.send(notification) : Promise.resolve(NO_MATCHING_POOL);
+  }
+
+  /** The pool of that name, if configured. */
+  pool(name: string): RunningPool | undefined {
+    return this.pools.find((p) => p.name === name);
+  }
+
+  /** Refuses new sends in every pool, lets accepted ones finish (≤ graceMs each), closes them. */
+  async close(graceMs?: number): Promise<void> {
+    await Promise.all(this.pools.map((p) => p.close(graceMs)));
+  }
+}

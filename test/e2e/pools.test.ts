@@ -1,0 +1,104 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { TOKEN, cleanup, configIn, startHerald, tempDir, postJson } from './harness.js';
+
+const ALERT = { body: 'b', title: 't' };
+
+test('mode and tags choose the APNS pool, and each pool sends its own default topic and voip push type', async () => {
+  const dir = tempDir();
+  const { herald } = await startHerald(
+    configIn(dir, {
+      apns: {
+        key_file: join(dir, 'apns.p8'),
+        pools: [
+          { mode: 'prod', default_topic: 'com.example.prod', sender_threads: 0, connections: 1 },
+          { name: 'voip', mode: 'prod', tags: ['voip'], default_topic: 'com.example.prod.voip', sender_threads: 0, connections: 1 },
+          { mode: 'dev', default_topic: 'com.example.dev', sender_threads: 0, connections: 1 },
+        ],
+      },
+      rest: { enabled: true, port: 0, generated_cert_dir: join(dir, 'tls') },
+    }),
+  );
+  try {
+    const rest = herald.rest!;
+    const ca = readFileSync(join(dir, 'tls', 'cert.pem'), 'utf8');
+    const sim = herald.apnsSimulator!;
+    const send = (body: Record<string, unknown>) => postJson(rest.url, ca, `/v3/notification/${TOKEN}`, { service: 'apns', ...body });
+
+    assert.deepEqual(await send({ alert: ALERT }), { status: 200, body: 'null' });
+    assert.deepEqual(await send({ mode: 'dev', alert: ALERT }), { status: 200, body: 'null' });
+    assert.deepEqual(await send({ tags: ['voip'], data: { call: 'x' } }), { status: 200, body: 'null' });
+    const received = await sim.waitForReceived(3, 5_000);
+    assert.deepEqual(
+      received.map((r) => [r.headers['apns-topic'], r.headers['apns-push-type']]),
+      [
+        ['com.example.prod', 'alert'],
+        ['com.example.dev', 'alert'],
+        ['com.example.prod.voip', 'voip'],
+      ],
+    );
+    // A topic named in the request wins over the pool's default.
+    assert.deepEqual(await send({ mode: 'dev', topic: 'com.example.other', alert: ALERT }), { status: 200, body: 'null' });
+    assert.equal((await sim.waitForReceived(4, 5_000))[3]!.headers['apns-topic'], 'com.example.other');
+
+    // Tags no pool has: MongoosePush's no_matching_pool.
+    assert.deepEqual(await send({ tags: ['voip', 'beta'], alert: ALERT }), { status: 400, body: '{"reason":"no_matching_pool"}' });
+    assert.deepEqual(await send({ mode: 'dev', tags: ['voip'], alert: ALERT }), { status: 400, body: '{"reason":"no_matching_pool"}' });
+
+    // One provider token for the three pools: they share the team, key id and key file.
+    const apnsPools = herald.pushService.pools.filter((p) => p.service === 'apns') as unknown as Array<{ senders: { tokens: { minted: number } } }>;
+    assert.equal(apnsPools.length, 3);
+    assert.equal(new Set(apnsPools.map((p) => p.senders.tokens)).size, 1);
+    assert.equal(apnsPools[0]!.senders.tokens.minted, 1);
+    assert.equal(sim.stats.jwtsSeen, 1);
+  } finally {
+    await herald.close();
+    cleanup(dir);
+  }
+});
+
+test('the default pools serve APNS prod and dev and FCM in both modes', async () => {
+  const dir = tempDir();
+  const { herald } = await startHerald(configIn(dir, { rest: { enabled: true, port: 0, generated_cert_dir: join(dir, 'tls') } }));
+  try {
+    assert.deepEqual(
+      herald.pushService.pools.map((p) => [p.name, p.service, p.mode]),
+      [
+        ['apns-prod', 'apns', 'prod'],
+        ['apns-dev', 'apns', 'dev'],
+        ['fcm', 'fcm', 'any'],
+      ],
+    );
+    const rest = herald.rest!;
+    const ca = readFileSync(join(dir, 'tls', 'cert.pem'), 'utf8');
+    for (const body of [
+      { service: 'apns', mode: 'dev', alert: ALERT },
+      { service: 'fcm', mode: 'dev', alert: ALERT },
+      { service: 'fcm', mode: 'prod', alert: ALERT },
+    ]) {
+      assert.deepEqual(await postJson(rest.url, ca, `/v3/notification/${TOKEN}`, body), { status: 200, body: 'null' }, JSON.stringify(body));
+    }
+    assert.equal(herald.fcmSimulator!.received.length, 2);
+  } finally {
+    await herald.close();
+    cleanup(dir);
+  }
+});
+
+test('with APNS disabled, APNS requests find no pool', async () => {
+  const dir = tempDir();
+  const { herald } = await startHerald(configIn(dir, { apns: { enabled: false }, rest: { enabled: true, port: 0, generated_cert_dir: join(dir, 'tls') } }));
+  try {
+    const ca = readFileSync(join(dir, 'tls', 'cert.pem'), 'utf8');
+    assert.equal(herald.apnsSimulator, undefined);
+    assert.deepEqual(await postJson(herald.rest!.url, ca, `/v3/notification/${TOKEN}`, { service: 'apns', alert: ALERT }), {
+      status: 400,
+      body: '{"reason":"no_matching_pool"}',
+    });
+  } finally {
+    await herald.close();
+    cleanup(dir);
+  }
+});

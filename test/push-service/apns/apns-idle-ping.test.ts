@@ -1,0 +1,20 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { alertTo, deviceToken, eventually, startHarness } from './harness.js';
+
+describe('APNS idle connections', { timeout: 30_000 }, () => {
+  it('are PINGed every ping_interval_ms and kept open', async () => {
+    const h = await startHarness({ apns: { connections: 1, ping_interval_ms: 20 } });
+    try {
+      assert.equal((await h.service.send(alertTo(deviceToken()))).ok, true);
+      const conn = () => h.service.stats().senders[0]!.connection;
+      await eventually(() => conn().pingsSent >= 3, 10_000, 'three idle PINGs');
+      assert.equal(conn().state, 'connected');
+      assert.equal(conn().sessionsOpened, 1);
+      assert.equal((await h.service.send(alertTo(deviceToken()))).ok, true, 'and still used afterwards');
+      assert.equal(conn().sessionsOpened, 1);
+    } finally {
+      await h.close();
+    }
+  });
+});

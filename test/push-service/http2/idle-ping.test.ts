@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import type { AddressInfo } from 'node:net';
+import { describe, it } from 'node:test';
+import tls from 'node:tls';
+import { generateLocalhostPair } from '../../../src/core/tls.js';
+import { Http2Connection, type Http2ConnectionOptions } from '../../../src/push-service/http2/connection.js';
+import { eventually, PLAIN_ANSWERS, startTestServer } from './test-server.js';
+
+function connection(endpoint: string, ca: string, o: Partial<Http2ConnectionOptions> = {}): Http2Connection {
+  return new Http2Connection({
+    endpoint,
+    ca,
+    label: 'test',
+    answers: PLAIN_ANSWERS,
+    maxInFlight: 10,
+    requestTimeoutMs: 2_000,
+    reconnectBackoffMs: 10,
+    keepWarm: true,
+    ...o,
+  });
+}
+
+/** An empty SETTINGS frame (RFC 9113 §6.5): length 0, type 0x4, no flags, stream 0. */
+const EMPTY_SETTINGS = Buffer.from([0, 0, 0, 4, 0, 0, 0, 0, 0]);
+
+describe('idle PING', { timeout: 30_000 }, () => {
+  it('PINGs a connected connection with nothing in flight every ping_interval_ms, and keeps it', async () => {
+    const server = await startTestServer();
+    let pingsSeen = 0;
+    server.server.on('session', (session) => session.on('ping', () => pingsSeen++));
+    const conn = connection(server.url, server.ca, { pingIntervalMs: 20 });
+    try {
+      conn.warmUp();
+      await eventually(() => pingsSeen >= 3, 10_000, 'three PINGs at the server');
+      const stats = conn.stats();
+      assert.ok(stats.pingsSent >= 3, `pingsSent ${stats.pingsSent}`);
+      assert.equal(stats.state, 'connected');
+      assert.equal(stats.sessionsOpened, 1, 'answered PINGs never replace the connection');
+    } finally {
+      await conn.close();
+      await server.close();
+    }
+  });
+
+  it('sends no PING when ping_interval_ms is 0', async () => {
+    const server = await startTestServer();
+    let pingsSeen = 0;
+    server.server.on('session', (session) => session.on('ping', () => pingsSeen++));
+    const pinging = connection(server.url, server.ca, { pingIntervalMs: 10 });
+    const quiet = connection(server.url, server.ca, { pingIntervalMs: 0 });
+    try {
+      quiet.warmUp();
+      pinging.warmUp();
+      // The pinging connection's PINGs show time passed; the quiet one sent none meanwhile.
+      await eventually(() => pinging.stats().pingsSent >= 3 && pingsSeen >= 3, 10_000, 'PINGs from the other connection');
+      assert.equal(quiet.stats().pingsSent, 0);
+      assert.equal(quiet.stats().state, 'connected');
+    } finally {
+      await Promise.all([pinging.close(), quiet.close()]);
+      await server.close();
+    }
+  });
+
+  it('replaces a connection whose PING is never answered, after the reconnect backoff', async () => {
+    // A peer that speaks just enough HTTP/2 to be connected to, then never answers anything.
+    const pair = await generateLocalhostPair();
+    let accepted = 0;
+    const mute = tls.createServer({ key: pair.key, cert: pair.cert, ALPNProtocols: ['h2'] }, (socket) => {
+      accepted++;
+      socket.write(EMPTY_SETTINGS);
+      socket.on('data', () => {});
+      socket.on('error', () => {});
+    });
+    await new Promise<void>((resolve) => mute.listen(0, '127.0.0.1', resolve));
+    const url = `https://127.0.0.1:${(mute.address() as AddressInfo).port}`;
+    const conn = connection(url, pair.cert, { pingIntervalMs: 20, requestTimeoutMs: 100 });
+    try {
+      conn.warmUp();
+      await eventually(() => conn.stats().sessionsOpened >= 2 && accepted >= 2, 10_000, 'a second connection');
+      assert.equal(conn.stats().lastEviction, 'PING unanswered');
+    } finally {
+      await conn.destroy();
+      mute.close();
+    }
+  });
+});

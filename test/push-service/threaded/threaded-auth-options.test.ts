@@ -1,0 +1,68 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
+import type { TLSSocket } from 'node:tls';
+import { validateConfig } from '../../../src/core/config/load.js';
+import { ApnsTokenProvider } from '../../../src/push-service/apns/jwt.js';
+import type { PushNotification } from '../../../src/push-service/notification.js';
+import { ThreadedApnsPushService } from '../../../src/push-service/threaded/threaded-apns-service.js';
+import { startApnsSimulator } from '../../../src/simulators/apns/index.js';
+import { clientCertificate, startTestServer } from '../http2/test-server.js';
+
+const TEAM = 'TEAM123456';
+const KEY_ID = 'KEY1234567';
+const TOKEN = 'ab'.repeat(32);
+
+const alert = (device_id: string): PushNotification => ({
+  service: 'apns',
+  device_id,
+  mode: 'prod',
+  topic: 'com.example.app',
+  alert: { title: 'romeo', body: 'hello' },
+});
+
+test('two threaded services given one token provider send one JWT between them', async () => {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const sim = await startApnsSimulator({ teamId: TEAM, keys: { [KEY_ID]: publicKey.export({ type: 'spki', format: 'pem' }).toString() } });
+  const provider = new ApnsTokenProvider({ teamId: TEAM, keyId: KEY_ID, privateKey, refreshAfterS: 3_000 });
+  const config = validateConfig({ apns: { team_id: TEAM, key_id: KEY_ID, connections: 1, sender_threads: 1, key_file: '/nonexistent/never-read.p8' } });
+  const options = { endpoint: sim.url, ca: sim.ca, tokenProvider: provider };
+  const services = await Promise.all([ThreadedApnsPushService.start(config.apns, 64, options), ThreadedApnsPushService.start(config.apns, 64, options)]);
+  try {
+    for (const service of services) {
+      const outcomes = await Promise.all([1, 2, 3].map(() => service.send(alert(TOKEN))));
+      assert.ok(outcomes.every((o) => o.ok));
+    }
+    assert.equal(provider.minted, 1);
+    assert.equal(sim.stats.jwtsSeen, 1, 'APNS saw one token for both services');
+    assert.ok(sim.stats.sessionsOpened >= 2, 'each service has its own connection');
+  } finally {
+    await Promise.all(services.map((s) => s.close()));
+    await sim.close();
+  }
+});
+
+test('a threaded service with a client certificate presents it from its threads and sends no authorization header', async () => {
+  const server = await startTestServer({ requestCert: true, rejectUnauthorized: false });
+  const seen: Array<{ cn: unknown; authorization: unknown }> = [];
+  server.server.on('stream', (stream, headers) => {
+    const peer = (stream.session!.socket as TLSSocket).getPeerCertificate();
+    seen.push({ cn: peer.subject?.CN, authorization: headers.authorization });
+    stream.respond({ ':status': 200, 'apns-id': String(headers['apns-id']) });
+    stream.end();
+  });
+  const config = validateConfig({ apns: { connections: 1, sender_threads: 1, key_file: '/nonexistent/never-read.p8' } });
+  const service = await ThreadedApnsPushService.start(config.apns, 64, {
+    endpoint: server.url,
+    ca: server.ca,
+    clientCertificate: await clientCertificate('Apple Push Services: com.example.app'),
+  });
+  try {
+    assert.equal((await service.send(alert(TOKEN))).ok, true);
+    assert.deepEqual(seen, [{ cn: 'Apple Push Services: com.example.app', authorization: undefined }]);
+    assert.equal(service.tokens.minted, 0);
+  } finally {
+    await service.close();
+    await server.close();
+  }
+});
