@@ -1,0 +1,181 @@
+/**
+ * REST throughput (issue 3): autocannon against Herald's `POST /v3/notification/{token}` (HTTPS,
+ * self-signed; APNS behind it, served by the simulator in its own process, accept-all), then
+ * against a bare node:http JSON endpoint and a bare node:https one, with the same request,
+ * connections and duration, in the same run. Reports req/s, p50, p99, non-2xx (429s apart) and
+ * Herald's ratio to each bare endpoint (median of the per-round ratios).
+ *
+ *   npm run build && node dist/bench/rest.js [--duration 10] [--connections 50] [--rounds 3]
+ *       [--warmup 3] [--sender-threads 2]
+ *
+ * Each server runs in its own process and autocannon in this one, so no two share an event loop.
+ */
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { validateConfig } from '../src/core/config/load.js';
+import { spawnApnsSimulatorProcess } from '../src/simulators/apns/process.js';
+import { median, table } from './e2e/report.js';
+import { runLoad, type LoadSummary } from './rest/load.js';
+import { processCpuMs } from './sender/process-cpu.js';
+import { BODY, PATH } from './rest/notification-request.js';
+import { startReadyChild, type ReadyChild } from './rest/ready-child.js';
+
+/** For the header line when --sender-threads is not given: what Herald then uses. */
+const DEFAULT_SENDER_THREADS = validateConfig({}).apns.sender_threads;
+
+type Target = 'herald' | 'http' | 'https';
+const LABELS: Record<Target, string> = { herald: 'Herald REST v3 (https)', http: 'bare node:http', https: 'bare node:https' };
+/** Orders taken in turn, one per round: each target runs first, second and last. */
+const ORDERS: Target[][] = [
+  ['herald', 'http', 'https'],
+  ['https', 'herald', 'http'],
+  ['http', 'https', 'herald'],
+];
+const TARGETS: Target[] = ['herald', 'http', 'https'];
+
+const { values } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '50' },
+    rounds: { type: 'string', default: '3' },
+    warmup: { type: 'string', default: '3' },
+    'sender-threads': { type: 'string', default: '' },
+  },
+});
+const durationS = count('--duration', values.duration, 1);
+const connections = count('--connections', values.connections, 1);
+const rounds = count('--rounds', values.rounds, 1);
+const warmupS = count('--warmup', values.warmup, 0);
+
+function count(flag: string, value: string | undefined, min: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new Error(`${flag} needs an integer ≥ ${min}, got ${value}`);
+  return n;
+}
+
+async function main(): Promise<void> {
+  const cpu = os.cpus()[0]?.model ?? 'unknown cpu';
+  console.log(`# REST throughput: autocannon vs Herald REST v3 (APNS behind it) and bare node:http(s) — ${new Date().toISOString()}`);
+  console.log(`# machine: ${cpu}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
+  console.log(`# command: node dist/bench/rest.js ${process.argv.slice(2).join(' ')}`);
+  console.log(
+    `# --duration ${durationS} --connections ${connections} --rounds ${rounds} --warmup ${warmupS} ` +
+      `--sender-threads ${values['sender-threads'] || `${DEFAULT_SENDER_THREADS} (Herald's default)`}; HTTP/1.1, pipelining off`,
+  );
+  console.log(`# POST ${PATH} ${BODY}`);
+  console.log('# APNS simulator: own process, accept-all; Herald, node:http and node:https servers: one process each; autocannon: this process');
+
+  const sim = await spawnApnsSimulatorProcess(['--accept-all']);
+  const children: ReadyChild[] = [];
+  try {
+    const threads = values['sender-threads'] ? ['--sender-threads', values['sender-threads']] : [];
+    // Each child is kept as soon as it is up, so that one failing to start stops the others too.
+    const started = (c: ReadyChild) => (children.push(c), c);
+    const [herald, http, https] = await Promise.all([
+      startReadyChild('./herald-rest-main.js', ['--apns-url', sim.url, '--ca-file', sim.caFile, ...threads]).then(started),
+      startReadyChild('./bare-server-main.js', ['http']).then(started),
+      startReadyChild('./bare-server-main.js', ['https']).then(started),
+    ]);
+    const servers: Record<Target, ReadyChild> = { herald, http, https };
+    const urls: Record<Target, string> = { herald: herald.url, http: http.url, https: https.url };
+
+    if (warmupS > 0) {
+      // JIT, TLS sessions, Herald's APNS connections; checked like a measured run, not reported.
+      for (const t of TARGETS) check(t, 'warm-up', await runLoad({ url: urls[t], connections, durationS: warmupS }));
+    }
+
+    const runs: Array<Record<Target, Measured>> = [];
+    const rows: string[][] = [];
+    for (let round = 1; round <= rounds; round++) {
+      const order = ORDERS[(round - 1) % ORDERS.length]!;
+      const got = {} as Record<Target, Measured>;
+      for (const t of order) {
+        const pids = [servers[t].child.pid, sim.child.pid];
+        const before = pids.map(processCpuMs);
+        const own = process.cpuUsage();
+        const load = await runLoad({ url: urls[t], connections, durationS });
+        const ownUs = process.cpuUsage(own);
+        const after = pids.map(processCpuMs);
+        const answered = Object.values(load.statuses).reduce((a, b) => a + b, 0);
+        const perRequest = (i: number) => ((after[i]! - before[i]!) * 1000) / answered;
+        got[t] = { ...load, serverCpuUs: perRequest(0), simCpuUs: perRequest(1), loaderCpuUs: (ownUs.user + ownUs.system) / answered };
+        check(t, `round ${round}`, got[t]);
+        process.stderr.write(`  round ${round} ${LABELS[t]}: ${got[t].reqPerSec.toFixed(0)} req/s\n`);
+      }
+      runs.push(got);
+      for (const t of TARGETS) rows.push(row(String(round), t, got[t]));
+    }
+
+    const vsHttp = median(runs.map((r) => r.herald.reqPerSec / r.http.reqPerSec));
+    const vsHttps = median(runs.map((r) => r.herald.reqPerSec / r.https.reqPerSec));
+    for (const t of TARGETS) {
+      const m = (f: (s: Measured) => number) => median(runs.map((r) => f(r[t])));
+      rows.push(
+        row('median', t, {
+          reqPerSec: m((s) => s.reqPerSec),
+          p50Ms: m((s) => s.p50Ms),
+          p99Ms: m((s) => s.p99Ms),
+          non2xx: m((s) => s.non2xx),
+          tooMany: m((s) => s.tooMany),
+          errors: m((s) => s.errors),
+          statuses: {},
+          serverCpuUs: m((s) => s.serverCpuUs),
+          simCpuUs: m((s) => s.simCpuUs),
+          loaderCpuUs: m((s) => s.loaderCpuUs),
+        }),
+      );
+    }
+    console.log(
+      table(
+        ['round', 'target', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'of which 429', 'errors', 'server CPU µs/req', 'APNS sim CPU µs/req', 'autocannon CPU µs/req'],
+        rows,
+      ),
+    );
+    console.log(`Herald / bare node:http: median of the per-round req/s ratios ${vsHttp.toFixed(2)}`);
+    console.log(`Herald / bare node:https: median of the per-round req/s ratios ${vsHttps.toFixed(2)}`);
+  } finally {
+    await Promise.all(children.map((c) => c.stop()));
+    await sim.stop();
+  }
+}
+
+/** One run: autocannon's figures and the CPU each process spent per answered request (NaN without /proc). */
+interface Measured extends LoadSummary {
+  serverCpuUs: number;
+  simCpuUs: number;
+  loaderCpuUs: number;
+}
+
+function row(round: string, t: Target, s: Measured): string[] {
+  return [
+    round,
+    LABELS[t],
+    s.reqPerSec.toFixed(0),
+    s.p50Ms.toFixed(1),
+    s.p99Ms.toFixed(1),
+    String(s.non2xx),
+    String(s.tooMany),
+    String(s.errors),
+    s.serverCpuUs.toFixed(0),
+    t === 'herald' ? s.simCpuUs.toFixed(0) : '–',
+    s.loaderCpuUs.toFixed(0),
+  ];
+}
+
+/**
+ * A run that measured failures measured the wrong thing. Herald may answer 429 when its senders
+ * are full (backpressure, reported apart); any other non-2xx, or any connection error, stops the
+ * benchmark, and so does a run with no answer at all.
+ */
+function check(t: Target, when: string, s: LoadSummary): void {
+  const total = Object.values(s.statuses).reduce((a, b) => a + b, 0);
+  const allowed = t === 'herald' ? s.tooMany : 0;
+  if (total === 0 || s.non2xx > allowed || s.errors > 0) {
+    throw new Error(`${when}: ${LABELS[t]} answered ${JSON.stringify(s.statuses)} with ${s.errors} connection errors`);
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});

@@ -1,0 +1,50 @@
+/**
+ * Runs issue 3's two load benchmarks at toy sizes, so that a change to the APNS sender, the
+ * simulator, the REST API or the library API that breaks them fails `npm test` instead of the
+ * next benchmark run. Checks that each finishes and prints its result lines; never the figures.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+/** A hung benchmark fails the test instead of the suite; normal runs take a few seconds each. */
+const BENCH_TIMEOUT_MS = 60_000;
+
+function bench(script: string, args: string[]) {
+  const path = fileURLToPath(new URL(`../../bench/${script}`, import.meta.url));
+  return run(process.execPath, [path, ...args], { timeout: BENCH_TIMEOUT_MS, maxBuffer: 16 * 2 ** 20 });
+}
+
+describe('issue 3 benchmarks (smoke, tiny sizes)', () => {
+  it('the sender benchmark runs Herald, node-apn and the bare loop on one simulator, every push answered 200', async () => {
+    const { stdout } = await bench('sender.js', ['--pushes', '500', '--rounds', '1']);
+    assert.match(stdout, /^# command: node dist\/bench\/sender\.js --pushes 500 --rounds 1$/m);
+    assert.match(stdout, /^# --pushes 500 --rounds 1 --connections 2 --in-flight 100 --window 250 --sender-threads /m);
+    assert.match(
+      stdout,
+      /^round 1 \(.+\): Herald \d+\/s, @parse\/node-apn \d+\/s, bare node:http2 \d+\/s; all 1500 answered 200/m,
+    );
+    assert.match(stdout, /^\| +median \| +\d+ \| +\d+ \| +\d+ \| +\d+\.\d\d \| +\d+\.\d\d \|$/m);
+    assert.match(stdout, /^\| +Herald \| +\d+ \| +\d+ \| +\d+ \|$/m, 'CPU per push, Herald');
+    assert.match(stdout, /^Herald \/ node-apn: median of the paired per-round ratios \d+\.\d{3}; target ≥ 1\.5: (met|NOT met)$/m);
+    assert.match(stdout, /^Herald \/ bare: median of the paired per-round ratios \d+\.\d{3}; target ≥ 0\.9: (met|NOT met)$/m);
+  });
+
+  it('the REST benchmark loads Herald, bare node:http and bare node:https and reports req/s, p50, p99 and the ratios', async () => {
+    const { stdout } = await bench('rest.js', ['--duration', '1', '--rounds', '1', '--warmup', '0', '--connections', '10']);
+    assert.match(stdout, /^# command: node dist\/bench\/rest\.js --duration 1 --rounds 1 --warmup 0 --connections 10$/m);
+    for (const target of ['Herald REST v3 \\(https\\)', 'bare node:http', 'bare node:https']) {
+      // round, target, req/s, p50, p99, non-2xx, of which 429, errors, then the CPU columns.
+      const row = new RegExp(`^\\| +1 \\| +${target} \\| +(\\d+) \\| +\\d+\\.\\d \\| +\\d+\\.\\d \\| +(\\d+) \\| +(\\d+) \\| +0 \\| .+ \\|$`, 'm');
+      const m = row.exec(stdout);
+      assert.ok(m, `a result row for ${target} in\n${stdout}`);
+      assert.ok(Number(m[1]) > 0, `${target} answered requests`);
+      assert.equal(m[2], m[3], `${target}: every non-2xx is a 429`);
+    }
+    assert.match(stdout, /^Herald \/ bare node:http: median of the per-round req\/s ratios \d+\.\d\d$/m);
+    assert.match(stdout, /^Herald \/ bare node:https: median of the per-round req\/s ratios \d+\.\d\d$/m);
+  });
+});
