@@ -47,8 +47,8 @@ describe('APNS simulator: provider tokens and stream limits', () => {
     assert.equal(c.remoteSettings.maxConcurrentStreams, 1);
   });
 
-  test('with oneStreamAfterRejection a rejection drops the connection back to one stream', async () => {
-    const [, c] = await setUp({ maxConcurrentStreams: 7, oneStreamAfterRejection: true });
+  test('with dropToOneStreamAfterRejection a rejection drops the connection back to one stream', async () => {
+    const [, c] = await setUp({ maxConcurrentStreams: 7, dropToOneStreamAfterRejection: true });
     const jwt = signJwt(key, start);
     const raised = once(c, 'remoteSettings');
     await send(c, { jwt });

@@ -1,21 +1,25 @@
 /**
  * The APNS simulator: an HTTP/2 TLS server that answers provider requests like
- * api.push.apple.com (reference: apns-fcm.md), for tests, the demo and benchmarks.
+ * api.push.apple.com (reference: apns-fcm.md), for tests, the demo and benchmarks. The server,
+ * latency and fault modes are ../shared/simulator-server.ts; this file is Apple's protocol:
+ * the order of checks, token and certificate auth, and Apple's answers.
  */
 import { randomUUID } from 'node:crypto';
-import { createSecureServer, type Http2Session, type IncomingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
-import type { AddressInfo } from 'node:net';
-import { generateLocalhostPair } from '../../core/tls.js';
-import { breakTransport, respond } from './answer.js';
-import { Connections } from '../shared/connections.js';
-import { AuthenticatedSessions } from './connections.js';
+import type { Http2Session, IncomingHttpHeaders, ServerHttp2Stream } from 'node:http2';
+import { generateLocalhostPair, type TlsPair } from '../../core/tls.js';
+import { pickFaultSettings } from '../shared/fault-settings.js';
+import { BaseSimulator } from '../shared/base-simulator.js';
+import { SimulatorServer } from '../shared/simulator-server.js';
+import { burstRejection, goawayData, respond } from './answer.js';
+import { AuthenticatedSessions } from './authenticated-sessions.js';
+import { CertificateAuthority, type SessionCertificate } from './certificates.js';
 import { JwtVerifier } from './jwt-verifier.js';
 import { resolveOptions, type ApnsSimulatorOptions, type ResolvedOptions } from './options.js';
-import { TokenPrograms, type TokenBehaviour, type TransportFault } from './programs.js';
+import { apnsPrograms, toBehaviour, type TokenBehaviour, type TransportFault } from './programs.js';
 import type { Rejection } from './reasons.js';
 import {
-  Recorder,
   apnsHeaders,
+  apnsRecorder,
   looseBody,
   type ApnsSimulatorStats,
   type ReceivedNotification,
@@ -34,8 +38,6 @@ import {
   type PayloadCheck,
 } from './validate-request.js';
 
-/** With token auth Apple allows one stream until the first request with a valid token. */
-export const STREAMS_BEFORE_AUTH = 1;
 /**
  * Per-session memory cap, MB. Node's 10 MB default resets streams (ENHANCE_YOUR_CALM) at
  * 500+ in flight (baseline-measurements.md); Apple-sized stream limits need headroom.
@@ -43,136 +45,93 @@ export const STREAMS_BEFORE_AUTH = 1;
 export const SESSION_MEMORY_MB = 64;
 /** Body bytes buffered: one more than the largest payload Apple accepts; beyond it only the size matters. */
 export const BODY_BUFFER_LIMIT = MAX_VOIP_PAYLOAD_BYTES + 1;
-/** waitForReceived's default: long enough for a loaded 2-core CI machine, short enough to fail fast. */
-export const DEFAULT_WAIT_MS = 5_000;
 const EMPTY = Buffer.alloc(0);
 const ignore = (): void => {};
-
 
 export async function startApnsSimulator(options: ApnsSimulatorOptions = {}): Promise<ApnsSimulator> {
   const resolved = resolveOptions(options);
   const tls = resolved.tls ?? (await generateLocalhostPair());
-  const simulator = new Simulator(resolved, tls.cert, tls.key);
-  await simulator.listen();
+  const simulator = new Simulator(resolved, tls, options);
+  await simulator.core.listen();
   return simulator;
 }
 
-class Simulator implements ApnsSimulator {
-  readonly ca: string;
-  port = 0;
-  private readonly server;
-  private readonly connections = new Connections();
-  private readonly authenticated = new AuthenticatedSessions();
-  private readonly recorder: Recorder;
-  private readonly programs = new TokenPrograms();
+class Simulator
+  extends BaseSimulator<ReceivedNotification, RejectedNotification, TokenBehaviour>
+  implements ApnsSimulator
+{
+  readonly core: SimulatorServer;
   private readonly verifier: JwtVerifier;
+  private readonly certificates: CertificateAuthority;
+  private readonly authenticated = new AuthenticatedSessions();
   private readonly rules: HeaderRules;
-  private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly drop = (session: Http2Session): void => this.connections.dropSession(session);
-  private latencyMs: number;
-  private jitterMs: number;
-  private closing: Promise<void> | undefined;
 
   constructor(
     private readonly o: ResolvedOptions,
-    cert: string,
-    key: string,
+    tls: TlsPair,
+    options: ApnsSimulatorOptions,
   ) {
-    this.ca = cert;
-    this.latencyMs = o.latencyMs;
-    this.jitterMs = o.jitterMs;
-    this.recorder = new Recorder(o.record, o.recordLimit);
+    super(tls.cert, apnsRecorder(o.record, o.recordLimit), apnsPrograms());
     this.verifier = new JwtVerifier(o.keys, o.teamId, o.clock);
+    this.certificates = new CertificateAuthority(o.certificates, o.environment, o.clock);
     this.rules = { topics: o.topics };
-    this.server = createSecureServer({
-      cert,
-      key,
+    this.core = new SimulatorServer({
+      ...o, // host, port, clock, maxConcurrentStreams
+      tls,
+      name: 'APNS simulator',
+      faults: pickFaultSettings(options),
+      goawayData,
+      recorder: this.recorder,
+      // Token auth: one stream until the first valid token (accept-all: the full limit at once).
+      gate: o.acceptAll ? undefined : (session) => this.authenticated.has(session),
+      requestCert: this.certificates.enabled,
       maxSessionMemory: SESSION_MEMORY_MB,
-      settings: { maxConcurrentStreams: o.acceptAll ? o.maxConcurrentStreams : STREAMS_BEFORE_AUTH },
+      onSession: (session) => this.onSession(session),
     });
-    this.server.on('connection', (socket) => this.connections.addSocket(socket));
-    this.server.on('session', (session) => {
-      this.recorder.sessionsOpened++;
-      this.connections.addSession(session);
-    });
-    this.server.on('sessionError', ignore);
-    this.server.on('tlsClientError', ignore);
     // Node passes the raw header list as a 4th argument (@types/node leaves it out).
     const onStream = (stream: ServerHttp2Stream, headers: IncomingHttpHeaders, _flags: number, raw: string[]): void =>
       this.onStream(stream, headers, raw ?? []);
-    this.server.on('stream', onStream as (...args: unknown[]) => void);
+    this.core.server.on('stream', onStream as (...args: unknown[]) => void);
   }
 
-  get url(): string {
-    const host = this.o.host.includes(':') ? `[${this.o.host}]` : this.o.host;
-    return `https://${host}:${this.port}`;
-  }
-  get received(): readonly ReceivedNotification[] {
-    return this.recorder.received;
-  }
-  get rejected(): readonly RejectedNotification[] {
-    return this.recorder.rejected;
-  }
   get stats(): ApnsSimulatorStats {
     const r = this.recorder;
     return {
       accepted: r.accepted,
       rejected: r.rejectedCount,
-      rejectedByReason: { ...r.rejectedByReason },
+      rejectedByReason: { ...r.rejectedBy },
       faults: r.faults,
       sessionsOpened: r.sessionsOpened,
       jwtsSeen: this.verifier.jwtsSeen,
     };
   }
 
-  listen(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(this.o.port, this.o.host, () => {
-        this.server.off('error', reject);
-        this.server.on('error', ignore);
-        this.port = (this.server.address() as AddressInfo).port;
-        resolve();
-      });
-    });
-  }
-
-  waitForReceived(count: number, timeoutMs = DEFAULT_WAIT_MS): Promise<ReceivedNotification[]> {
-    return this.recorder.waitFor(count, timeoutMs);
-  }
   program(token: string, behaviour: TokenBehaviour | TransportFault): void {
-    this.programs.set(token, behaviour);
-  }
-  clearPrograms(): void {
-    this.programs.clear();
+    this.programs.set(token, toBehaviour(behaviour));
   }
   setLatency(latencyMs: number, jitterMs = 0): void {
-    resolveOptions({ latencyMs, jitterMs }); // validates both
-    this.latencyMs = latencyMs;
-    this.jitterMs = jitterMs;
+    this.core.faults.set({ latencyMs, jitterMs });
   }
-  reset(): void {
-    this.recorder.reset();
-    this.programs.clear();
+  override reset(): void {
+    super.reset();
     this.verifier.reset();
   }
 
-  close(): Promise<void> {
-    this.closing ??= new Promise((resolve) => {
-      for (const timer of this.timers) clearTimeout(timer);
-      this.timers.clear();
-      this.recorder.abandonWaits();
-      this.server.close(() => resolve());
-      this.connections.destroyAll();
-    });
-    return this.closing;
+  /** A trusted client certificate authenticates the connection: the full stream limit at once. */
+  private onSession(session: Http2Session): void {
+    if (this.certificates.identify(session)?.trusted !== true) return;
+    this.authenticated.add(session);
+    this.core.limits.advertise(session);
   }
 
   /** Reads the whole body first: Apple answers after the request's end, and so must we. */
   private onStream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, rawHeaders: string[]): void {
     stream.on('error', ignore);
+    const path = headers[':path'] ?? '';
+    const token = path.startsWith(DEVICE_PATH_PREFIX) ? path.slice(DEVICE_PATH_PREFIX.length) : '';
+    this.core.track(stream, token);
     if (this.o.acceptAll && !this.o.record) {
-      stream.once('end', () => this.process(stream, headers, rawHeaders, EMPTY, 0));
+      stream.once('end', () => this.process(stream, token, headers, rawHeaders, EMPTY, 0));
       stream.resume();
       return;
     }
@@ -184,19 +143,20 @@ class Simulator implements ApnsSimulator {
     });
     stream.once('end', () => {
       const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-      this.process(stream, headers, rawHeaders, body, size);
+      this.process(stream, token, headers, rawHeaders, body, size);
     });
   }
 
   private process(
     stream: ServerHttp2Stream,
+    token: string,
     headers: IncomingHttpHeaders,
     rawHeaders: string[],
     body: Buffer,
     size: number,
   ): void {
     try {
-      this.decide(stream, headers, rawHeaders, body, size);
+      this.decide(stream, token, headers, rawHeaders, body, size);
     } catch {
       // A bug of ours, never the client's: answer like Apple's own failure.
       respond(stream, randomUUID(), { status: 500, reason: 'InternalServerError' }, 0);
@@ -205,29 +165,33 @@ class Simulator implements ApnsSimulator {
 
   private decide(
     stream: ServerHttp2Stream,
+    token: string,
     headers: IncomingHttpHeaders,
     rawHeaders: string[],
     body: Buffer,
     size: number,
   ): void {
     const now = this.o.clock();
-    const path = headers[':path'] ?? '';
-    const token = path.startsWith(DEVICE_PATH_PREFIX) ? path.slice(DEVICE_PATH_PREFIX.length) : '';
+    const fault = this.core.intercept(stream, token, now);
+    if (fault === 'handled') return;
     const sentId = headers['apns-id'];
     const apnsId = typeof sentId === 'string' && (this.o.acceptAll || isCanonicalUuid(sentId)) ? sentId : randomUUID();
+    // An overloaded server answers before looking at the request.
+    if (fault !== undefined) {
+      return this.reject(stream, token, apnsId, burstRejection(fault.status), now, 0, fault.retryAfterSeconds);
+    }
 
-    const check = this.o.acceptAll
-      ? undefined
-      : validateHeaders(headers[':method'] ?? '', path, headers, rawHeaders, this.rules);
+    const certificate = this.certificates.of(stream.session);
+    const rules = certificate?.trusted ? { ...this.rules, certificateTopics: certificate.topics } : this.rules;
+    const path = headers[':path'] ?? '';
+    const check = this.o.acceptAll ? undefined : validateHeaders(headers[':method'] ?? '', path, headers, rawHeaders, rules);
     if (check !== undefined && !check.ok) return this.reject(stream, token, apnsId, check.rejection, now, 0);
 
     // Programmed outcomes take the place of Apple's per-device answers (e.g. Unregistered).
     const behaviour = this.programs.size > 0 && token !== '' ? this.programs.take(token) : undefined;
     const extraDelay = behaviour?.delayMs ?? 0;
     if (behaviour?.fault !== undefined) {
-      const { fault, goawayReason } = behaviour;
-      this.recorder.faults++;
-      return this.after(extraDelay, () => breakTransport(stream, fault, goawayReason, this.drop));
+      return this.core.breakTransport(stream, behaviour.fault, token, now, extraDelay, behaviour.goawayReason);
     }
     if (behaviour?.status !== undefined) {
       const programmed = { status: behaviour.status, reason: behaviour.reason ?? '' };
@@ -237,29 +201,49 @@ class Simulator implements ApnsSimulator {
     const verdict =
       check === undefined
         ? looseBody(body, this.o.record)
-        : this.checkAuthAndPayload(stream, check.request, headers.authorization, body, size);
+        : this.checkAuthAndPayload(stream, check.request, headers.authorization, certificate, body, size);
     if (!verdict.ok) return this.reject(stream, token, apnsId, verdict.rejection, now, extraDelay);
-    const record = this.o.record
-      ? { token, headers: apnsHeaders(headers), apnsId, payload: verdict.payload, receivedAt: now }
-      : undefined;
-    this.recorder.accept(record);
-    this.after(extraDelay, () => respond(stream, apnsId, undefined, now));
+    this.recorder.accept(this.o.record ? this.record(token, headers, check?.request, apnsId, verdict.payload, now) : undefined);
+    this.core.acceptedOn(stream);
+    this.core.answer(stream, extraDelay, () => respond(stream, apnsId, undefined, now));
+  }
+
+  private record(
+    token: string,
+    headers: IncomingHttpHeaders,
+    request: ParsedRequest | undefined,
+    apnsId: string,
+    payload: unknown,
+    receivedAt: number,
+  ): ReceivedNotification {
+    const sent = apnsHeaders(headers);
+    return { token, headers: sent, topic: request?.topic ?? sent['apns-topic'] ?? '', apnsId, payload, receivedAt };
   }
 
   private checkAuthAndPayload(
     stream: ServerHttp2Stream,
     request: ParsedRequest,
     authorization: string | undefined,
+    certificate: SessionCertificate | undefined,
     body: Buffer,
     size: number,
   ): PayloadCheck {
-    const denied = validateTopicForPushType(request) ?? this.verifier.check(authorization);
+    const denied = validateTopicForPushType(request) ?? this.authenticate(authorization, certificate);
     if (denied !== undefined) return { ok: false, rejection: denied };
     const session = stream.session;
     if (session !== undefined && !session.destroyed && this.authenticated.add(session)) {
-      session.settings({ maxConcurrentStreams: this.o.maxConcurrentStreams });
+      this.core.limits.advertise(session);
     }
     return validatePayload(body, size, request.pushType);
+  }
+
+  /**
+   * A connection with a client certificate is judged by it (a trusted one authenticates every
+   * request, `authorization` or not); one without uses provider tokens.
+   */
+  private authenticate(authorization: string | undefined, certificate: SessionCertificate | undefined): Rejection | undefined {
+    if (certificate === undefined) return this.verifier.check(authorization);
+    return certificate.trusted ? undefined : certificate.rejection;
   }
 
   private reject(
@@ -272,22 +256,7 @@ class Simulator implements ApnsSimulator {
     retryAfterSeconds?: number,
   ): void {
     this.recorder.reject({ token, apnsId, status: rejection.status, reason: rejection.reason, receivedAt: now });
-    const session = stream.session;
-    if (this.o.oneStreamAfterRejection && session !== undefined && !session.destroyed) {
-      if (this.authenticated.delete(session)) session.settings({ maxConcurrentStreams: STREAMS_BEFORE_AUTH });
-    }
-    this.after(extraDelay, () => respond(stream, apnsId, rejection, now, retryAfterSeconds));
-  }
-
-  /** Runs `fn` after the configured latency, jitter and `extraDelay`; at once when all are 0. */
-  private after(extraDelay: number, fn: () => void): void {
-    const jitter = this.jitterMs > 0 ? Math.random() * this.jitterMs : 0;
-    const delay = this.latencyMs + jitter + extraDelay;
-    if (delay <= 0) return fn();
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      fn();
-    }, delay);
-    this.timers.add(timer);
+    this.core.rejectedOn(stream);
+    this.core.answer(stream, extraDelay, () => respond(stream, apnsId, rejection, now, retryAfterSeconds));
   }
 }

@@ -49,6 +49,8 @@ export type RequestHeaders = Readonly<Record<string, HeaderValue>>;
 export interface HeaderRules {
   /** Allowed apns-topic values; undefined allows any topic. */
   topics?: ReadonlySet<string>;
+  /** The topics of the connection's trusted client certificate (certificate auth). */
+  certificateTopics?: readonly string[];
 }
 
 /** The fields of a request that passed the header checks (raw header strings kept as sent). */
@@ -82,7 +84,7 @@ export function validateHeaders(
 ): HeaderCheck {
   if (hasRepeatedField(rawHeaders)) return fail('DuplicateHeaders');
   const apnsId = headers['apns-id'] as string | undefined;
-  const topic = headers['apns-topic'] as string | undefined;
+  let topic = headers['apns-topic'] as string | undefined;
   const collapseId = headers['apns-collapse-id'] as string | undefined;
   const priority = headers['apns-priority'] as string | undefined;
   const expiration = headers['apns-expiration'] as string | undefined;
@@ -90,9 +92,16 @@ export function validateHeaders(
 
   if (apnsId !== undefined && !isCanonicalUuid(apnsId)) return fail('BadMessageId');
   if (method !== 'POST') return fail('MethodNotAllowed');
-  // With token auth the topic is always required (Apple: apns-topic).
-  if (topic === undefined || topic === '') return fail('MissingTopic');
+  // Apple (apns-topic): required with token auth; "If you omit this header and your APNs
+  // certificate does not specify multiple topics, the APNs server uses the certificate's Subject
+  // as the default topic" — here, the certificate's only configured topic.
+  if (topic === undefined || topic === '') {
+    if (rules.certificateTopics?.length !== 1) return fail('MissingTopic');
+    topic = rules.certificateTopics[0]!;
+  }
   if (rules.topics !== undefined && !rules.topics.has(topic)) return fail('TopicDisallowed');
+  // A topic the certificate does not cover: "pushing to this topic is not allowed".
+  if (rules.certificateTopics !== undefined && !rules.certificateTopics.includes(topic)) return fail('TopicDisallowed');
   if (collapseId !== undefined && Buffer.byteLength(collapseId) > MAX_COLLAPSE_ID_BYTES) {
     return fail('BadCollapseId');
   }

@@ -80,6 +80,14 @@ describe('FCM simulator: programmed outcomes and the quota', () => {
     await closed;
   });
 
+  test('a refuse-stream program resets the stream with REFUSED_STREAM, and every attempt for the token is recorded', async () => {
+    sim.program(DEVICE, { fault: 'refuse-stream', times: 1 });
+    await assert.rejects(send(client, sim, token, message()), /NGHTTP2_REFUSED_STREAM/);
+    assert.equal((await send(client, sim, token, message())).status, 200, 'the session stays usable');
+    assert.deepEqual(sim.faulted.map((f) => [f.token, f.fault]), [[DEVICE, 'refuse-stream']]);
+    assert.equal(sim.attempts(DEVICE), 2);
+  });
+
   test('a hang program never answers, while other streams on the connection still do', async () => {
     sim.program(DEVICE, 'hang');
     const stream = client.request({

@@ -1,0 +1,64 @@
+/**
+ * The part of a running simulator object that is the same for APNS and FCM: where it listens,
+ * its records and fault modes, waits and closing. Each simulator extends it with its protocol.
+ */
+import type { FaultedRequest, Recorder } from './recorder.js';
+import type { SimulatorFaults, SimulatorServer } from './simulator-server.js';
+import type { ProgramBase, TokenPrograms } from './token-programs.js';
+
+/** waitForReceived's default: long enough for a loaded 2-core CI machine, short enough to fail fast. */
+export const DEFAULT_WAIT_MS = 5_000;
+
+export abstract class BaseSimulator<
+  Received extends { token: string },
+  Rejected extends { token: string },
+  Behaviour extends ProgramBase,
+> {
+  /** The server; set by the subclass's constructor (its options need the subclass's state). */
+  abstract readonly core: SimulatorServer;
+
+  constructor(
+    /** The server certificate (PEM) clients must trust. */
+    readonly ca: string,
+    protected readonly recorder: Recorder<Received, Rejected>,
+    protected readonly programs: TokenPrograms<Behaviour>,
+  ) {}
+
+  get url(): string {
+    return this.core.url;
+  }
+  get port(): number {
+    return this.core.port;
+  }
+  get faults(): SimulatorFaults {
+    return this.core.faults;
+  }
+  get received(): readonly Received[] {
+    return this.recorder.received;
+  }
+  get rejected(): readonly Rejected[] {
+    return this.recorder.rejected;
+  }
+  get faulted(): readonly FaultedRequest[] {
+    return this.recorder.faulted;
+  }
+
+  attempts(token: string): number {
+    return this.recorder.attempts(token);
+  }
+  waitForReceived(count: number, timeoutMs = DEFAULT_WAIT_MS): Promise<Received[]> {
+    return this.recorder.waitFor(count, timeoutMs);
+  }
+  clearPrograms(): void {
+    this.programs.clear();
+  }
+  /** Clears records, counters (except sessions opened) and programs; the fault modes stay. */
+  reset(): void {
+    this.recorder.reset();
+    this.programs.clear();
+  }
+  close(): Promise<void> {
+    this.recorder.abandonWaits();
+    return this.core.close();
+  }
+}

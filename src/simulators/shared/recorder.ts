@@ -1,0 +1,130 @@
+/**
+ * What a simulator saw: accepted, rejected and faulted requests (when recording), counters
+ * (always), and waiters for "n requests accepted". Every request answered or refused is in one
+ * of the three lists, so tests can count the attempts made for a device token.
+ */
+import { HeraldError } from '../../core/errors.js';
+import type { TransportFault } from './transport-faults.js';
+
+/** A request that got no HTTP answer: refused, cut off by a GOAWAY or drop, or left hanging. */
+export interface FaultedRequest {
+  /** The device token, '' when unknown (e.g. an FCM stream refused before its body arrived). */
+  token: string;
+  /** 'goaway' also covers a stream refused because it came above a GOAWAY's last stream id. */
+  fault: TransportFault;
+  /** Simulator clock, ms. */
+  receivedAt: number;
+}
+
+export interface RecorderOptions<Rejected> {
+  /** Keep records at all (benchmarks turn it off and keep only the counters). */
+  record: boolean;
+  /** Most records kept of each kind: a long-running simulator must not grow without bound. */
+  limit: number;
+  /** For messages: the simulator's name ('APNS simulator') and what it receives ('notifications'). */
+  name: string;
+  noun: string;
+  /** The key counted in `rejectedBy` (APNS reason, FCM error code). */
+  reasonOf: (rejected: Rejected) => string;
+  /** Device tokens as compared by attempts() (APNS hex tokens are case-insensitive). */
+  normalise: (token: string) => string;
+}
+
+interface Waiter<Received> {
+  count: number;
+  resolve: (received: Received[]) => void;
+  reject: (e: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+export class Recorder<Received extends { token: string }, Rejected extends { token: string }> {
+  readonly received: Received[] = [];
+  readonly rejected: Rejected[] = [];
+  readonly faulted: FaultedRequest[] = [];
+  accepted = 0;
+  rejectedCount = 0;
+  faults = 0;
+  sessionsOpened = 0;
+  rejectedBy: Record<string, number> = {};
+  private waiters: Waiter<Received>[] = [];
+
+  constructor(private readonly o: RecorderOptions<Rejected>) {}
+
+  get recording(): boolean {
+    return this.o.record;
+  }
+
+  /** `record` may be undefined when not recording (the caller saves building it). */
+  accept(record: Received | undefined): void {
+    this.accepted++;
+    if (record !== undefined && this.o.record && this.received.length < this.o.limit) this.received.push(record);
+    if (this.waiters.length > 0) this.wake();
+  }
+
+  reject(record: Rejected): void {
+    this.rejectedCount++;
+    const reason = this.o.reasonOf(record);
+    this.rejectedBy[reason] = (this.rejectedBy[reason] ?? 0) + 1;
+    if (this.o.record && this.rejected.length < this.o.limit) this.rejected.push(record);
+  }
+
+  fault(record: FaultedRequest): void {
+    this.faults++;
+    if (this.o.record && this.faulted.length < this.o.limit) this.faulted.push(record);
+  }
+
+  /** Requests recorded for `token`: accepted, rejected and faulted (within the record limit). */
+  attempts(token: string): number {
+    const key = this.o.normalise(token);
+    const same = (r: { token: string }): boolean => this.o.normalise(r.token) === key;
+    return this.received.filter(same).length + this.rejected.filter(same).length + this.faulted.filter(same).length;
+  }
+
+  /** Resolves once `count` requests were accepted (since the last reset). */
+  waitFor(count: number, timeoutMs: number): Promise<Received[]> {
+    if (this.accepted >= count) return Promise.resolve(this.received.slice(0, count));
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter<Received> = {
+        count,
+        resolve,
+        reject,
+        timer: setTimeout(() => {
+          this.waiters = this.waiters.filter((w) => w !== waiter);
+          const detail = `${this.o.name}: ${this.accepted} of ${count} ${this.o.noun} in ${timeoutMs} ms`;
+          reject(new HeraldError('HERALD_TIMEOUT', detail));
+        }, timeoutMs),
+      };
+      this.waiters.push(waiter);
+    });
+  }
+
+  /** Clears records and counters, except sessions opened. */
+  reset(): void {
+    this.received.length = 0;
+    this.rejected.length = 0;
+    this.faulted.length = 0;
+    this.accepted = 0;
+    this.rejectedCount = 0;
+    this.faults = 0;
+    this.rejectedBy = {};
+  }
+
+  /** Fails every pending wait (the simulator is closing). */
+  abandonWaits(): void {
+    for (const w of this.waiters) {
+      clearTimeout(w.timer);
+      w.reject(new HeraldError('HERALD_SHUTTING_DOWN', `${this.o.name} closed while waiting`));
+    }
+    this.waiters = [];
+  }
+
+  private wake(): void {
+    const ready = this.waiters.filter((w) => this.accepted >= w.count);
+    if (ready.length === 0) return;
+    this.waiters = this.waiters.filter((w) => this.accepted < w.count);
+    for (const w of ready) {
+      clearTimeout(w.timer);
+      w.resolve(this.received.slice(0, w.count));
+    }
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * What every running simulator offers its users (tests, the demo, benchmarks); each adds its own
+ * (../apns/simulator.ts, ../fcm/simulator.ts).
+ */
+import type { FaultedRequest } from './recorder.js';
+import type { SimulatorFaults } from './simulator-server.js';
+
+export interface Simulator<Received, Rejected> {
+  /** https://HOST:PORT */
+  readonly url: string;
+  readonly port: number;
+  /** The server certificate (PEM) clients must trust. */
+  readonly ca: string;
+  readonly received: readonly Received[];
+  readonly rejected: readonly Rejected[];
+  /** Requests refused, cut off by a GOAWAY or a drop, or left hanging, instead of answered. */
+  readonly faulted: readonly FaultedRequest[];
+  /** Fault modes at run time: latency, GOAWAY, drops, 5xx/429 bursts, refused streams, stream limit. */
+  readonly faults: SimulatorFaults;
+  /** Requests recorded for a device token: accepted, rejected and faulted. */
+  attempts(token: string): number;
+  /** Resolves with the first `count` accepted requests (empty records when not recording). */
+  waitForReceived(count: number, timeoutMs?: number): Promise<Received[]>;
+  clearPrograms(): void;
+  /** Clears records, counters (except sessions opened) and programs; the fault modes stay. */
+  reset(): void;
+  /** Destroys every connection; resolves once the server is closed. */
+  close(): Promise<void>;
+}
