@@ -178,7 +178,7 @@ export class Http2Connection implements SessionOwner {
   request(headers: OutgoingHttpHeaders, body: string, requestId: string, listener: ExchangeListener): void {
     const slot = this.current;
     if (slot === undefined || this.closed) {
-      listener.onTransportFailure(new TransportError('lost', 'no open session'));
+      listener.onTransportFailure(new TransportError('unsent', 'no open session'));
       return;
     }
     let stream: ClientHttp2Stream;
@@ -188,7 +188,7 @@ export class Http2Connection implements SessionOwner {
       const code = (e as { code?: unknown }).code;
       if (typeof code === 'string' && UNUSABLE_SESSION_CODES.has(code)) {
         this.evict(slot, `request refused by the session: ${code}`);
-        listener.onTransportFailure(new TransportError(slot.connected ? 'lost' : 'connect', code));
+        listener.onTransportFailure(new TransportError(slot.connected ? 'unsent' : 'connect', code));
       } else {
         listener.onOutcome(LOCAL_REJECTIONS.invalidNotification); // a header value Node refuses
       }

@@ -128,7 +128,9 @@ function ignoreStreamError(): void {}
 
 function failureKind(stream: ClientHttp2Stream, slot: SessionSlot): TransportFailureKind {
   if (!slot.connected) return 'connect';
-  if (stream.id !== undefined && stream.id > slot.goawayLastStreamId) return 'goaway';
+  // No stream id yet: HEADERS never went out (Node assigns the id when it sends them).
+  if (stream.id === undefined) return 'unsent';
+  if (stream.id > slot.goawayLastStreamId) return 'goaway';
   if (stream.rstCode === NGHTTP2_REFUSED_STREAM) return 'refused';
   return 'lost';
 }

@@ -72,11 +72,16 @@ export class RetryPolicy {
   /**
    * After a transport failure: ms to wait before the next attempt, or GIVE_UP.
    * `retries`: retries already spent on this notification; `heldMs`: total waited so far.
+   * `budgeted` false for resends the budget need not guard: streams cut off by a GOAWAY (the
+   * provider closing a connection, RFC 9113 §6.8: not processed) or never sent. Their number is
+   * bounded by the connections' own reconnect backoff, and a routine GOAWAY mid-burst must not
+   * fail every stream above its last-stream-id.
    */
-  afterTransportFailure(retries: number, heldMs: number): number {
+  afterTransportFailure(retries: number, heldMs: number, budgeted = true): number {
     if (retries >= this.options.attempts) return GIVE_UP;
     const delay = Math.min(this.backoffMs(retries), this.options.holdMaxMs - heldMs);
-    return this.options.budget.tryWithdraw() ? Math.max(0, delay) : GIVE_UP;
+    if (budgeted && !this.options.budget.tryWithdraw()) return GIVE_UP;
+    return Math.max(0, delay);
   }
 
   /**

@@ -22,7 +22,7 @@ import type { ConnectionStats, Http2Connection } from './connection.js';
 import type { ExchangeListener } from './exchange.js';
 import { TRANSPORT_OUTCOMES, type PushRejection } from './rejections.js';
 import { GIVE_UP, type RetryPolicy } from './retry-policy.js';
-import { transportOutcome, type TransportError } from './transport-error.js';
+import { SAFE_TO_RESEND, transportOutcome, UNBUDGETED_RESENDS, type TransportError } from './transport-error.js';
 
 /**
  * Resends of one notification after its credential was refused and dropped: one fresh credential
@@ -244,7 +244,10 @@ export class Http2Sender<R> {
 
   transportFailed(job: SendJob<R>, error: TransportError): void {
     const outcome = transportOutcome(error.kind);
-    const delay = this.aborted ? GIVE_UP : this.policy.afterTransportFailure(job.retries, job.heldMs);
+    const delay =
+      this.aborted || !SAFE_TO_RESEND.has(error.kind)
+        ? GIVE_UP
+        : this.policy.afterTransportFailure(job.retries, job.heldMs, !UNBUDGETED_RESENDS.has(error.kind));
     if (delay === GIVE_UP) {
       this.settle(job, outcome);
       return;

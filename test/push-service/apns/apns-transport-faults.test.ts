@@ -34,14 +34,16 @@ describe('APNS transport failures', { timeout: 30_000 }, () => {
     assert.equal(conn.state, 'connected');
   });
 
-  it('reconnects after the connection drops and delivers the notification', async () => {
+  it('does not resend a request whose connection dropped after it went out (it may have been delivered), and reconnects', async () => {
     h.sim.reset();
     const opened = h.service.stats().senders[0]!.connection.sessionsOpened;
     const token = deviceToken();
     h.sim.program(token, { fault: 'drop-connection', times: 1 });
-    const outcome = await h.service.send(alertTo(token));
-    assert.equal(outcome.ok, true);
-    assert.deepEqual(h.sim.received.map((r) => r.token), [token]);
+    assert.deepEqual(await h.service.send(alertTo(token)), { ok: false, reason: 'connection_lost' });
+    assert.equal(h.sim.stats.faults, 1, 'sent once');
+    const next = deviceToken();
+    assert.equal((await h.service.send(alertTo(next))).ok, true);
+    assert.deepEqual(h.sim.received.map((r) => r.token), [next]);
     assert.equal(h.service.stats().senders[0]!.connection.sessionsOpened, opened + 1);
   });
 
