@@ -2,9 +2,11 @@
  * The Push Service side of the engine: the configured APNS and FCM pools, and — when
  * `simulators.apns` / `simulators.fcm` are enabled — the bundled simulators every pool of that
  * provider is pointed at. With the APNS simulator a dev .p8 key is ensured per token key and the
- * simulator trusts its public half; with the FCM simulator every pool uses the service account
+ * simulator trusts its public half (likewise a dev client certificate per certificate pool); with the FCM simulator every pool uses the service account
  * the simulator trusts.
  */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { ActorRuntime } from '../actors/index.js';
 import type { HeraldConfig } from '../core/config/schema.js';
 import type { Logger } from '../core/log.js';
@@ -14,7 +16,7 @@ import { startApnsPools, type ApnsPoolsOptions } from '../push-service/pools/apn
 import { startFcmPools, type FcmPoolsOptions } from '../push-service/pools/fcm-pool.js';
 import { apnsPoolSpecs, fcmPoolSpecs, type ApnsPoolSpec } from '../push-service/pools/pool-specs.js';
 import { PushPools, type RunningPool } from '../push-service/pools/push-pools.js';
-import { startApnsSimulator, type ApnsSimulator } from '../simulators/apns/index.js';
+import { generateApnsClientCertificate, startApnsSimulator, type ApnsSimulator, type TrustedCertificate } from '../simulators/apns/index.js';
 import { startFcmSimulator, type FcmSimulator } from '../simulators/fcm/index.js';
 
 export interface PushSide {
@@ -58,23 +60,44 @@ export async function startPushSide(config: HeraldConfig, actors: ActorRuntime, 
   }
 }
 
-/** The APNS simulator trusting every token key the pools use (dev keys generated if missing). */
-function startApnsSimulatorFor(config: HeraldConfig, specs: readonly ApnsPoolSpec[]): Promise<ApnsSimulator> {
+/**
+ * The APNS simulator trusting every key and certificate the pools use. Dev keys and dev client
+ * certificates (for the pool's default topic and its `.voip` twin) are generated where the
+ * configured files do not exist yet: the simulator never sees an Apple-issued credential.
+ */
+async function startApnsSimulatorFor(config: HeraldConfig, specs: readonly ApnsPoolSpec[]): Promise<ApnsSimulator> {
   const sim = config.simulators.apns;
   const keys: Record<string, string> = {};
+  const certificates: TrustedCertificate[] = [];
   let teamId = config.apns.team_id;
   for (const spec of specs) {
-    if (spec.auth.kind !== 'token') continue;
-    keys[spec.auth.keyId] = ensureDevApnsKey(spec.auth.keyFile).publicKeyPem;
-    teamId = spec.auth.teamId;
+    if (spec.auth.kind === 'token') {
+      keys[spec.auth.keyId] = ensureDevApnsKey(spec.auth.keyFile).publicKeyPem;
+      teamId = spec.auth.teamId;
+    } else {
+      const topic = spec.config.default_topic;
+      const certPem = await ensureDevClientCertificate(spec.auth.certFile, spec.auth.keyFile, topic);
+      certificates.push({ certPem, topics: [topic, `${topic}.voip`] });
+    }
   }
   return startApnsSimulator({
     host: sim.bind,
     port: sim.port,
     teamId,
     keys,
+    certificates,
     maxConcurrentStreams: sim.max_concurrent_streams,
     acceptAll: sim.accept_all,
     latencyMs: sim.latency_ms,
   });
+}
+
+/** The certificate at `certFile` (PEM), generated with its key for `topic` when either file is missing. */
+async function ensureDevClientCertificate(certFile: string, keyFile: string, topic: string): Promise<string> {
+  if (existsSync(certFile) && existsSync(keyFile)) return readFileSync(certFile, 'utf8');
+  const pair = await generateApnsClientCertificate({ topic });
+  for (const file of [certFile, keyFile]) mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(keyFile, pair.key, { mode: 0o600 });
+  writeFileSync(certFile, pair.cert);
+  return pair.cert;
 }

@@ -1,0 +1,75 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { generateApnsClientCertificate } from '../../src/simulators/apns/index.js';
+import { TOKEN, cleanup, configIn, postJson, startHerald, tempDir } from './harness.js';
+
+const ALERT = { title: 't', body: 'b' };
+
+test('a certificate-auth pool sends without a JWT, beside a token-auth pool, and voip goes to its .voip topic', async () => {
+  const dir = tempDir();
+  const cert = join(dir, 'cert.pem');
+  const key = join(dir, 'cert-key.pem');
+  const { herald } = await startHerald(
+    configIn(dir, {
+      apns: {
+        key_file: join(dir, 'apns.p8'),
+        pools: [
+          { mode: 'prod', auth: 'certificate', cert_file: cert, cert_key_file: key, default_topic: 'com.example.cert', sender_threads: 0 },
+          { mode: 'dev', default_topic: 'com.example.token', sender_threads: 0 },
+        ],
+      },
+      rest: { enabled: true, port: 0, generated_cert_dir: join(dir, 'tls') },
+    }),
+  );
+  try {
+    const ca = readFileSync(join(dir, 'tls', 'cert.pem'), 'utf8');
+    const send = (body: Record<string, unknown>) => postJson(herald.rest!.url, ca, `/v3/notification/${TOKEN}`, { service: 'apns', ...body });
+    // The dev client certificate was generated for the simulator on first start.
+    assert.match(readFileSync(cert, 'utf8'), /BEGIN CERTIFICATE/);
+
+    assert.deepEqual(await send({ alert: ALERT }), { status: 200, body: 'null' });
+    assert.deepEqual(await send({ mode: 'dev', alert: ALERT }), { status: 200, body: 'null' });
+    assert.deepEqual(await send({ topic: 'com.example.cert.voip', data: { call: 'c1' } }), { status: 200, body: 'null' });
+    const [byCert, byToken, voip] = await herald.apnsSimulator!.waitForReceived(3, 5_000);
+    assert.equal(byCert!.headers['apns-topic'], 'com.example.cert');
+    assert.equal(byToken!.headers['apns-topic'], 'com.example.token');
+    assert.equal(voip!.headers['apns-push-type'], 'voip');
+    // A topic the certificate does not cover is Apple's TopicDisallowed: invalid_request.
+    assert.deepEqual(await send({ topic: 'com.example.other', alert: ALERT }), { status: 400, body: '{"reason":"invalid_request"}' });
+    // Only the token pool ever signed a JWT.
+    const [certPool, tokenPool] = herald.pushService.pools as unknown as Array<{ senders: { tokens: { minted: number } } }>;
+    assert.equal(certPool!.senders.tokens.minted, 0);
+    assert.equal(tokenPool!.senders.tokens.minted, 1);
+    assert.equal(herald.apnsSimulator!.stats.jwtsSeen, 1);
+  } finally {
+    await herald.close();
+    cleanup(dir);
+  }
+});
+
+test('an expired client certificate is refused by APNS and answered 503 service_internal, as an auth failure', async () => {
+  const dir = tempDir();
+  const cert = join(dir, 'cert.pem');
+  const key = join(dir, 'cert-key.pem');
+  const DAY_MS = 86_400_000;
+  const expired = await generateApnsClientCertificate({ topic: 'com.example.cert', notBefore: new Date(Date.now() - 400 * DAY_MS), days: 365 });
+  writeFileSync(cert, expired.cert);
+  writeFileSync(key, expired.key);
+  const { herald } = await startHerald(
+    configIn(dir, {
+      apns: { pools: [{ mode: 'prod', auth: 'certificate', cert_file: cert, cert_key_file: key, default_topic: 'com.example.cert', sender_threads: 0 }] },
+      rest: { enabled: true, port: 0, generated_cert_dir: join(dir, 'tls') },
+    }),
+  );
+  try {
+    const ca = readFileSync(join(dir, 'tls', 'cert.pem'), 'utf8');
+    const answer = await postJson(herald.rest!.url, ca, `/v3/notification/${TOKEN}`, { service: 'apns', alert: ALERT });
+    assert.deepEqual(answer, { status: 503, body: '{"reason":"service_internal"}' });
+    assert.equal(herald.apnsSimulator!.rejected[0]!.reason, 'BadCertificate');
+  } finally {
+    await herald.close();
+    cleanup(dir);
+  }
+});
