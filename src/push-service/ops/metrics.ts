@@ -18,6 +18,8 @@ export interface PushServiceMetrics {
   /** The pool's configured name (`apns-prod`, `fcm`, …). */
   pool: string;
   counters: SendCountersSnapshot;
+  /** Retries refused by an empty retry budget so far. */
+  retryBudgetExhausted: number;
   /** Requests on the wire now. */
   inFlight: number;
   /** Notifications waiting in sender mailboxes now. */
@@ -69,6 +71,12 @@ export function renderMetrics(services: readonly PushServiceMetrics[], rest?: Re
       ),
     ),
     family('herald_push_retries_total', 'counter', 'Notifications resent after a transport failure.', per((s, l) => [sample('herald_push_retries_total', l, s.counters.retries)])),
+    family(
+      'herald_push_retry_budget_exhausted_total',
+      'counter',
+      'Retries not made because the retry budget was empty (the failure was reported at once).',
+      per((s, l) => [sample('herald_push_retry_budget_exhausted_total', l, s.retryBudgetExhausted)]),
+    ),
     family('herald_push_timeouts_total', 'counter', 'Requests left unanswered by the provider within the request timeout.', per((s, l) => [sample('herald_push_timeouts_total', l, s.counters.timeouts)])),
     family('herald_push_in_flight', 'gauge', 'Requests on the wire.', per((s, l) => [sample('herald_push_in_flight', l, s.inFlight)])),
     family('herald_push_mailbox_depth', 'gauge', 'Notifications waiting in sender mailboxes.', per((s, l) => [sample('herald_push_mailbox_depth', l, s.mailboxDepth)])),

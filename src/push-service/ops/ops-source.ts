@@ -22,7 +22,7 @@ export function poolHealth(name: string, stats: PoolStats): PoolHealth {
 export function poolMetrics(pool: Pick<RunningPool, 'service' | 'name'>, stats: PoolStats): PushServiceMetrics {
   const connections = Object.fromEntries(CONNECTION_STATES.map((s) => [s, 0])) as Record<ApnsConnectionState, number>;
   for (const state of stats.connectionStates) connections[state]++;
-  return { service: pool.service, pool: pool.name, counters: stats.counters, inFlight: stats.inFlight, mailboxDepth: stats.queued, connections };
+  return { service: pool.service, pool: pool.name, counters: stats.counters, retryBudgetExhausted: stats.retryBudgetExhausted, inFlight: stats.inFlight, mailboxDepth: stats.queued, connections };
 }
 
 export function poolsOpsSource(pools: readonly RunningPool[], releaseId: string): OpsSource {

@@ -52,7 +52,7 @@ export class ApnsPool implements RunningPool {
 
   stats(): PoolStats {
     const s = this.senders.stats();
-    return { inFlight: s.inFlight, queued: s.queued, connectionStates: s.senders.map((x) => x.connection.state), counters: s.counters };
+    return { inFlight: s.inFlight, queued: s.queued, connectionStates: s.senders.map((x) => x.connection.state), counters: s.counters, retryBudgetExhausted: s.retryBudgetExhausted };
   }
 
   close(graceMs?: number): Promise<void> {

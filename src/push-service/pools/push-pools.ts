@@ -21,6 +21,8 @@ export interface PoolStats {
   /** One entry per connection of the pool. */
   connectionStates: ApnsConnectionState[];
   counters: SendCountersSnapshot;
+  /** Retries refused because the retry budget was empty (the failure was reported at once). */
+  retryBudgetExhausted: number;
 }
 
 /** A started pool: its selector (name, service, mode, tags) and its senders. */
