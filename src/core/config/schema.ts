@@ -130,6 +130,30 @@ const fcmPool = z
   })
   .strict();
 
+/** The retry policy and idle PINGs: the same keys, with the same meaning, for APNS and FCM. */
+const retryAndPingKeys = {
+    /**
+     * Resends per notification after its first attempt: transport failures (connection lost,
+     * REFUSED_STREAM, GOAWAY), 429 and 5xx answers only; never a permanent rejection or a timeout.
+     */
+    retry_attempts: z.number().int().min(0).max(10).default(2),
+    /** ms: backoff ceiling of the first retry, doubled per retry; the wait is uniform below it (full jitter). */
+    retry_base_delay_ms: positiveInt.default(100),
+    /** ms: the backoff ceiling stops growing here, so a retry never waits longer on our own account. */
+    retry_max_delay_ms: positiveInt.default(5_000),
+    /**
+     * ms a notification may be held in total between its attempts, Retry-After included: a 429/503
+     * asking for a longer wait is reported at once (its caller is waiting for the outcome).
+     */
+    retry_after_max_ms: z.number().int().min(0).default(10_000),
+    /** Retries earned per first attempt (a per-service token bucket): a failing provider gets no retry storm. */
+    retry_budget_ratio: z.number().min(0).max(1).default(0.1),
+    /** Retries a second allowed whatever the traffic, so light traffic stays retryable. */
+    retry_budget_min_per_s: z.number().min(0).max(10_000).default(10),
+    /** ms between PINGs on a connected session with nothing in flight (providers drop idle connections); 0 = never. */
+    ping_interval_ms: z.number().int().min(0).default(30_000),
+};
+
 /** Two pools of one service may not share a name: /healthcheck and /metrics tell pools apart by it. */
 function uniquePoolNames<P extends { name?: string | undefined }>(defaultName: (pool: P) => string) {
   return (pools: P[], ctx: z.RefinementCtx): void => {
@@ -175,26 +199,7 @@ const apns = z
     max_in_flight: positiveInt.max(1_000).default(100),
     /** A request unanswered this long is reported as a timeout (never retried blindly). */
     request_timeout_ms: positiveInt.default(5_000),
-    /**
-     * Resends per notification after its first attempt: transport failures (connection lost,
-     * REFUSED_STREAM, GOAWAY), 429 and 5xx answers only; never a permanent rejection or a timeout.
-     */
-    retry_attempts: z.number().int().min(0).max(10).default(2),
-    /** ms: backoff ceiling of the first retry, doubled per retry; the wait is uniform below it (full jitter). */
-    retry_base_delay_ms: positiveInt.default(100),
-    /** ms: the backoff ceiling stops growing here, so a retry never waits longer on our own account. */
-    retry_max_delay_ms: positiveInt.default(5_000),
-    /**
-     * ms a notification may be held in total between its attempts, Retry-After included: a 429/503
-     * asking for a longer wait is reported at once (its caller is waiting for the outcome).
-     */
-    retry_after_max_ms: z.number().int().min(0).default(10_000),
-    /** Retries earned per first attempt (a per-service token bucket): a failing provider gets no retry storm. */
-    retry_budget_ratio: z.number().min(0).max(1).default(0.1),
-    /** Retries a second allowed whatever the traffic, so light traffic stays retryable. */
-    retry_budget_min_per_s: z.number().min(0).max(10_000).default(10),
-    /** ms between PINGs on a connected session with nothing in flight (providers drop idle connections); 0 = never. */
-    ping_interval_ms: z.number().int().min(0).default(30_000),
+    ...retryAndPingKeys,
     /** JWT refresh age in seconds: Apple wants 20 < age < 60 minutes. */
     jwt_refresh_s: z.number().int().min(1_201).max(3_599).default(3_000),
     /** Seconds a notification stays valid at Apple (apns-expiration = now + this); 0 = deliver once. */
@@ -222,26 +227,7 @@ const fcm = z
     max_in_flight: positiveInt.max(100).default(100),
     /** ms before an unanswered send is reported as a timeout (never retried: it may have been delivered). */
     request_timeout_ms: positiveInt.default(5_000),
-    /**
-     * Resends per notification after its first attempt: transport failures (connection lost,
-     * REFUSED_STREAM, GOAWAY), 429 and 5xx answers only; never a permanent rejection or a timeout.
-     */
-    retry_attempts: z.number().int().min(0).max(10).default(2),
-    /** ms: backoff ceiling of the first retry, doubled per retry; the wait is uniform below it (full jitter). */
-    retry_base_delay_ms: positiveInt.default(100),
-    /** ms: the backoff ceiling stops growing here, so a retry never waits longer on our own account. */
-    retry_max_delay_ms: positiveInt.default(5_000),
-    /**
-     * ms a notification may be held in total between its attempts, Retry-After included: a 429/503
-     * asking for a longer wait is reported at once (its caller is waiting for the outcome).
-     */
-    retry_after_max_ms: z.number().int().min(0).default(10_000),
-    /** Retries earned per first attempt (a per-service token bucket): a failing provider gets no retry storm. */
-    retry_budget_ratio: z.number().min(0).max(1).default(0.1),
-    /** Retries a second allowed whatever the traffic, so light traffic stays retryable. */
-    retry_budget_min_per_s: z.number().min(0).max(10_000).default(10),
-    /** ms between PINGs on a connected session with nothing in flight (providers drop idle connections); 0 = never. */
-    ping_interval_ms: z.number().int().min(0).default(30_000),
+    ...retryAndPingKeys,
     /** Seconds before the access token expires at which it is refreshed (tokens live ~1 h). */
     token_refresh_margin_s: z.number().int().min(0).max(1_800).default(300),
     /** Seconds FCM keeps a notification (android.ttl) when the notification names none; FCM allows 0..2419200. */

@@ -10,10 +10,9 @@ import type { HeraldConfig } from '../../core/config/schema.js';
 import { HeraldError } from '../../core/errors.js';
 import { ApnsPushService, type ApnsServiceOptions } from '../apns-service.js';
 import { ApnsTokenProvider, type TokenSource } from '../apns/jwt.js';
-import type { PushNotification, PushOutcome } from '../notification.js';
 import { ThreadedApnsPushService, type ThreadedApnsOptions } from '../threaded/threaded-apns-service.js';
 import type { ApnsPoolSpec } from './pool-specs.js';
-import type { PoolStats, RunningPool } from './push-pools.js';
+import { SenderPool } from './push-pools.js';
 
 export interface ApnsPoolsOptions {
   /** Every pool's endpoint instead of its own, e.g. the in-process simulator's URL. */
@@ -30,35 +29,8 @@ export interface ApnsPoolsOptions {
 
 type ApnsSenders = ApnsPushService | ThreadedApnsPushService;
 
-export class ApnsPool implements RunningPool {
-  readonly service = 'apns';
-  readonly name: string;
-  readonly mode: ApnsPoolSpec['mode'];
-  readonly tags: readonly string[];
-
-  constructor(
-    spec: ApnsPoolSpec,
-    /** The pool's sender actors (on the main thread or on sender threads). */
-    readonly senders: ApnsSenders,
-  ) {
-    this.name = spec.name;
-    this.mode = spec.mode;
-    this.tags = spec.tags;
-  }
-
-  send(notification: PushNotification): Promise<PushOutcome> {
-    return this.senders.send(notification);
-  }
-
-  stats(): PoolStats {
-    const s = this.senders.stats();
-    return { inFlight: s.inFlight, queued: s.queued, connectionStates: s.senders.map((x) => x.connection.state), counters: s.counters, retryBudgetExhausted: s.retryBudgetExhausted };
-  }
-
-  close(graceMs?: number): Promise<void> {
-    return this.senders.close(graceMs);
-  }
-}
+/** An APNS pool: its senders on the main thread or on sender threads. */
+export class ApnsPool extends SenderPool<ApnsSenders, ApnsPoolSpec> {}
 
 export async function startApnsPools(
   specs: readonly ApnsPoolSpec[],

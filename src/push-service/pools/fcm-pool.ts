@@ -8,9 +8,8 @@ import type { HeraldConfig } from '../../core/config/schema.js';
 import type { Logger } from '../../core/log.js';
 import { FcmPushService, type FcmServiceOptions } from '../fcm/fcm-service.js';
 import type { AccessTokenSource, FcmServiceAccount } from '../fcm/oauth.js';
-import type { PushNotification, PushOutcome } from '../notification.js';
 import type { FcmPoolSpec } from './pool-specs.js';
-import type { PoolStats, RunningPool } from './push-pools.js';
+import { SenderPool } from './push-pools.js';
 
 export interface FcmPoolsOptions {
   /** Every pool's endpoint instead of `fcm.endpoint`, e.g. the simulator's URL. */
@@ -23,34 +22,7 @@ export interface FcmPoolsOptions {
   warmUp?: boolean;
 }
 
-export class FcmPool implements RunningPool {
-  readonly service = 'fcm';
-  readonly name: string;
-  readonly mode: FcmPoolSpec['mode'];
-  readonly tags: readonly string[];
-
-  constructor(
-    spec: FcmPoolSpec,
-    readonly senders: FcmPushService,
-  ) {
-    this.name = spec.name;
-    this.mode = spec.mode;
-    this.tags = spec.tags;
-  }
-
-  send(notification: PushNotification): Promise<PushOutcome> {
-    return this.senders.send(notification);
-  }
-
-  stats(): PoolStats {
-    const s = this.senders.stats();
-    return { inFlight: s.inFlight, queued: s.queued, connectionStates: s.senders.map((x) => x.connection.state), counters: s.counters, retryBudgetExhausted: s.retryBudgetExhausted };
-  }
-
-  close(graceMs?: number): Promise<void> {
-    return this.senders.close(graceMs);
-  }
-}
+export class FcmPool extends SenderPool<FcmPushService, FcmPoolSpec> {}
 
 /**
  * Starts the pools. Without a simulator, a pool whose service-account file does not exist is

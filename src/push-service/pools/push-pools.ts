@@ -4,7 +4,7 @@
  * `no_matching_pool`, as MongoosePush answers it; a chosen pool with every mailbox full throws
  * HERALD_MAILBOX_FULL at once (backpressure).
  */
-import type { ConnectionState as ApnsConnectionState } from '../http2/connection.js';
+import type { ConnectionState } from '../http2/connection.js';
 import type { PushDispatcher, PushNotification, PushOutcome } from '../notification.js';
 import type { SendCountersSnapshot } from '../ops/send-counters.js';
 import type { PoolSelector } from './pool-specs.js';
@@ -19,7 +19,7 @@ export interface PoolStats {
   /** Notifications waiting in sender mailboxes now. */
   queued: number;
   /** One entry per connection of the pool. */
-  connectionStates: ApnsConnectionState[];
+  connectionStates: ConnectionState[];
   counters: SendCountersSnapshot;
   /** Retries refused because the retry budget was empty (the failure was reported at once). */
   retryBudgetExhausted: number;
@@ -29,6 +29,56 @@ export interface PoolStats {
 export interface RunningPool extends PoolSelector, PushDispatcher {
   stats(): PoolStats;
   close(graceMs?: number): Promise<void>;
+}
+
+/** What a pool needs of the sender service behind it (APNS on the main thread or threads, FCM). */
+export interface PoolSenders extends PushDispatcher {
+  stats(): {
+    inFlight: number;
+    queued: number;
+    senders: ReadonlyArray<{ connection: { state: ConnectionState } }>;
+    counters: SendCountersSnapshot;
+    retryBudgetExhausted: number;
+  };
+  close(graceMs?: number): Promise<void>;
+}
+
+/** A configured pool over its senders: the selector from the config, the work to the senders. */
+export class SenderPool<S extends PoolSenders, Spec extends PoolSelector = PoolSelector> implements RunningPool {
+  readonly service: Spec['service'];
+  readonly name: string;
+  readonly mode: Spec['mode'];
+  readonly tags: readonly string[];
+
+  constructor(
+    spec: Spec,
+    /** The pool's sender actors. */
+    readonly senders: S,
+  ) {
+    this.service = spec.service;
+    this.name = spec.name;
+    this.mode = spec.mode;
+    this.tags = spec.tags;
+  }
+
+  send(notification: PushNotification): Promise<PushOutcome> {
+    return this.senders.send(notification);
+  }
+
+  stats(): PoolStats {
+    const s = this.senders.stats();
+    return {
+      inFlight: s.inFlight,
+      queued: s.queued,
+      connectionStates: s.senders.map((x) => x.connection.state),
+      counters: s.counters,
+      retryBudgetExhausted: s.retryBudgetExhausted,
+    };
+  }
+
+  close(graceMs?: number): Promise<void> {
+    return this.senders.close(graceMs);
+  }
 }
 
 export class PushPools implements PushDispatcher {
