@@ -50,7 +50,10 @@ export async function startBenchHerald(
       connections: o.connections,
       max_in_flight: o.inFlightPerConnection,
       ...(o.senderThreads === undefined ? {} : { sender_threads: o.senderThreads }),
+      // One prod pool: the bench's simulator is the only APNS endpoint (no sandbox pool).
+      pools: [{ mode: 'prod' }],
     },
+    fcm: { enabled: false },
     rest: { enabled: false },
     simulators: { apns: { enabled: false }, fcm: { enabled: false } },
     ...extra,
