@@ -14,10 +14,17 @@ export class ContestantProcess {
   private readonly exited: Promise<void>;
   private pending: { resolve: (m: FromContestant) => void; reject: (e: Error) => void } | undefined;
 
-  constructor(readonly kind: ContestantKind) {
+  /** `extraExecArgv`: Node flags for this child only, e.g. --cpu-prof for one contestant. */
+  constructor(
+    readonly kind: ContestantKind,
+    extraExecArgv: readonly string[] = [],
+  ) {
     const script = fileURLToPath(new URL('./contestant-main.js', import.meta.url));
     // stdout stays ours (the result table); the child's progress lines go to stderr.
-    this.child = fork(script, [kind], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: process.execArgv });
+    this.child = fork(script, [kind], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      execArgv: [...process.execArgv, ...extraExecArgv],
+    });
     this.exited = new Promise((resolve) => this.child.once('exit', () => resolve()));
     this.child.on('message', (m: FromContestant) => {
       const p = this.pending;

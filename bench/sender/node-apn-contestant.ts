@@ -1,8 +1,8 @@
 /**
  * @parse/node-apn as its README shows it, with token auth: a Provider (one HTTP/2 connection), or
  * its MultiProvider round-robin pool of `clientCount` Providers when the benchmark asks for more
- * connections. `address`/`port` point it at the simulator (lib/config.js); `ca` trusts the
- * simulator's self-signed certificate (lib/credentials/ca). node-apn has no in-flight cap of its
+ * connections. `address`/`port` point it at the APNS server (lib/config.js); `ca` trusts the
+ * server's self-signed certificate (lib/credentials/ca). node-apn has no in-flight cap of its
  * own: it opens a stream per send, so the shared window driver bounds what is outstanding.
  */
 import { readFileSync } from 'node:fs';

@@ -1,5 +1,5 @@
 /**
- * CPU time of another process (the simulator), from Linux's /proc/<pid>/stat: utime + stime,
+ * CPU time of another process (the APNS server), from Linux's /proc/<pid>/stat: utime + stime,
  * fields 14 and 15 (proc(5)), in clock ticks. Undefined where /proc is not there.
  */
 import { readFileSync } from 'node:fs';

@@ -12,13 +12,13 @@ export const CONTESTANT_LABELS: Record<ContestantKind, string> = {
   bare: 'bare node:http2',
 };
 
-/** Everything a contestant needs to reach the simulator and send the benchmark's notifications. */
+/** Everything a contestant needs to reach the APNS server and send the benchmark's notifications. */
 export interface ContestantSettings {
-  /** https://127.0.0.1:PORT of the simulator process. */
+  /** https://127.0.0.1:PORT of the APNS server process (bench/sender/server.ts). */
   url: string;
-  /** The simulator's self-signed certificate (PEM file) to trust. */
+  /** The server's self-signed certificate (PEM file) to trust. */
   caFile: string;
-  /** The .p8 key (PKCS#8 PEM) the simulator verifies provider tokens with. */
+  /** The .p8 key (PKCS#8 PEM) every contestant signs its provider token with. */
   keyFile: string;
   keyId: string;
   /** JWT `iss`. */

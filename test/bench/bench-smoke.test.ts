@@ -1,7 +1,8 @@
 /**
- * Runs issue 3's two load benchmarks at toy sizes, so that a change to the APNS sender, the
- * simulator, the REST API or the library API that breaks them fails `npm test` instead of the
- * next benchmark run. Checks that each finishes and prints its result lines; never the figures.
+ * Runs issue 3's two load benchmarks at toy sizes, so that a change to the APNS sender, the APNS
+ * benchmark server or simulator, the REST API or the library API that breaks them fails
+ * `npm test` instead of the next benchmark run. Checks that each finishes and prints its result
+ * lines; never the figures.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -19,18 +20,30 @@ function bench(script: string, args: string[]) {
 }
 
 describe('issue 3 benchmarks (smoke, tiny sizes)', () => {
-  it('the sender benchmark runs Herald, node-apn and the bare loop on one simulator, every push answered 200', async () => {
+  it('the sender benchmark runs Herald, node-apn and the bare loop on the APNS benchmark server, every push answered 200', async () => {
     const { stdout } = await bench('sender.js', ['--pushes', '500', '--rounds', '1']);
+    assert.match(stdout, /^# APNS sender throughput: .+, on the APNS benchmark server — /m);
     assert.match(stdout, /^# command: node dist\/bench\/sender\.js --pushes 500 --rounds 1$/m);
-    assert.match(stdout, /^# --pushes 500 --rounds 1 --connections 2 --in-flight 100 --window 250 --sender-threads /m);
+    assert.match(stdout, /^# --pushes 500 --rounds 1 --connections 2 --in-flight 100 --window 250 --sender-threads .+ --server benchmark$/m);
+    assert.match(stdout, /^# server: APNS benchmark server \(src\/simulators\/apns-benchmark/m);
     assert.match(
       stdout,
       /^round 1 \(.+\): Herald \d+\/s, @parse\/node-apn \d+\/s, bare node:http2 \d+\/s; all 1500 answered 200/m,
     );
     assert.match(stdout, /^\| +median \| +\d+ \| +\d+ \| +\d+ \| +\d+\.\d\d \| +\d+\.\d\d \|$/m);
-    assert.match(stdout, /^\| +Herald \| +\d+ \| +\d+ \| +\d+ \|$/m, 'CPU per push, Herald');
+    // 3 × (500 warm-up + 500): the server's own count matches what the contestants sent.
+    assert.match(stdout, /^CPU per notification .+; the server answered 3000 requests, as many as were sent:$/m);
+    assert.match(stdout, /^\| +Herald \| +\d+ \| +\d+ \| +\d+\.\d \|$/m, 'CPU per push, Herald and the server');
     assert.match(stdout, /^Herald \/ node-apn: median of the paired per-round ratios \d+\.\d{3}; target ≥ 1\.5: (met|NOT met)$/m);
     assert.match(stdout, /^Herald \/ bare: median of the paired per-round ratios \d+\.\d{3}; target ≥ 0\.9: (met|NOT met)$/m);
+  });
+
+  it('with --server simulator the sender benchmark runs on the accept-all APNS simulator instead', async () => {
+    const { stdout } = await bench('sender.js', ['--pushes', '500', '--rounds', '1', '--server', 'simulator']);
+    assert.match(stdout, /^# APNS sender throughput: .+, on the APNS simulator \(accept-all\) — /m);
+    assert.match(stdout, /^# server: APNS simulator \(src\/simulators\/apns on node:http2\), accept-all/m);
+    assert.match(stdout, /^round 1 \(.+\): .+; all 1500 answered 200/m);
+    assert.match(stdout, /^\| +Herald \| +\d+ \| +\d+ \| +\d+\.\d \|$/m, 'CPU per push, Herald and the simulator');
   });
 
   it('the REST benchmark loads Herald, bare node:http and bare node:https and reports req/s, p50, p99 and the ratios', async () => {

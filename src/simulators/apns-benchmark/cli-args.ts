@@ -1,0 +1,49 @@
+/**
+ * Command-line flags of the stand-alone benchmark server (main.ts). Pure.
+ */
+import { parseArgs } from 'node:util';
+import { HeraldError } from '../../core/errors.js';
+import type { ApnsBenchmarkServerOptions } from './server.js';
+
+export const USAGE = `usage: node dist/src/simulators/apns-benchmark/main.js [--host 127.0.0.1] [--port 0]
+  [--max-streams 1000] [--latency-ms 0] [--stop-on-stdin-end]`;
+
+export interface BenchmarkCliSettings {
+  server: Omit<ApnsBenchmarkServerOptions, 'tls'>;
+  /** Stop when stdin ends: a parent that dies (even by SIGKILL) takes the server with it. */
+  stopOnStdinEnd: boolean;
+}
+
+export function parseBenchmarkCliArgs(args: readonly string[]): BenchmarkCliSettings {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...args],
+      strict: true,
+      options: {
+        host: { type: 'string' },
+        port: { type: 'string' },
+        'max-streams': { type: 'string' },
+        'latency-ms': { type: 'string' },
+        'stop-on-stdin-end': { type: 'boolean' },
+      },
+    }));
+  } catch (cause) {
+    throw new HeraldError('HERALD_CONFIG_INVALID', `${(cause as Error).message}\n${USAGE}`, { cause });
+  }
+  const server: BenchmarkCliSettings['server'] = {};
+  if (values.host !== undefined) server.host = values.host;
+  const port = integer('--port', values.port);
+  if (port !== undefined) server.port = port;
+  const maxStreams = integer('--max-streams', values['max-streams']);
+  if (maxStreams !== undefined) server.maxConcurrentStreams = maxStreams;
+  const latencyMs = integer('--latency-ms', values['latency-ms']);
+  if (latencyMs !== undefined) server.latencyMs = latencyMs;
+  return { server, stopOnStdinEnd: values['stop-on-stdin-end'] ?? false };
+}
+
+function integer(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw new HeraldError('HERALD_CONFIG_INVALID', `${flag} needs a non-negative integer, got ${value}\n${USAGE}`);
+  return Number(value);
+}
