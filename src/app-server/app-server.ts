@@ -1,12 +1,14 @@
 /**
- * The App Server role (XEP-0357 §8; MongooseIM's mod_pubsub `push` node type bridged to the push
+ * The App Server role (XEP-0357 §3; MongooseIM's mod_pubsub `push` node type bridged to the push
  * service like mod_push_service_mongoosepush): a pubsub service whose `push` nodes turn each
  * notification publish into one PushNotification for the PushDispatcher.
  *
- * Two ways in: `handleIq` for stanzas (a remote XMPP server, clients managing their nodes), and
- * `publishLocal` for the XMPP Server role in the same engine (a PushPublish value, never
- * serialised). Every refusal is a thrown StanzaError; `handleIq` turns any throw into
- * `<iq type='error'>`, unexpected ones into internal-server-error, and never rejects.
+ * Two ways in: `handleIq` for stanzas (a remote XMPP server, clients managing their nodes or
+ * running the registration commands), and `publishLocal` for the XMPP Server role in the same
+ * engine (a PushPublish value, never serialised). Every refusal is a thrown StanzaError;
+ * `handleIq` turns any throw into `<iq type='error'>`, unexpected ones into
+ * internal-server-error, and never rejects. One way out besides the replies: the XEP-0357 §8
+ * affiliation notice after a dead device, handed to `route`.
  */
 import { randomBytes } from 'node:crypto';
 import type { Element } from '@xmpp/xml';
@@ -19,8 +21,12 @@ import { bareJid } from '../xmpp/jid.js';
 import { NS } from '../xmpp/namespaces.js';
 import type { PushPublish } from '../xmpp/push-publish.js';
 import { badRequest, StanzaError } from '../xmpp/stanza-error.js';
-import { nodeInfo, serviceInfo } from './disco.js';
+import { NS_COMMANDS } from './ad-hoc.js';
+import { CommandHandler } from './command-handler.js';
+import { CommandSessions } from './command-sessions.js';
+import { commandInfo, commandItems, commandListInfo, noItems, nodeInfo, NS_DISCO_ITEMS, serviceInfo } from './disco.js';
 import { nodeBehaviours, type NodeMessage, type NodeReply, type SendSettlement } from './node-actor.js';
+import { configureReply, readConfigSubmission } from './node-config.js';
 import {
   affiliationsReply,
   checkNodeName,
@@ -33,6 +39,14 @@ import { PushNodeStore, type PushNodeRecord } from './node-store.js';
 import { dispatchFailureError, outcomeError } from './outcome-errors.js';
 import { parsePublishRequest } from './publish-request.js';
 import { nodeIdRequired, nodeNotFound, unsupported, wrongIqType } from './pubsub-errors.js';
+import {
+  newSecret,
+  REGISTRATION_COMMANDS,
+  registrationNodeName,
+  type DeviceRegistration,
+  type Unregistration,
+} from './registration-commands.js';
+import { affiliationNoneNotice } from './remote-disable.js';
 
 /** 96 random bits per instant node name (XEP-0060 §8.1.2): collisions are negligible. */
 const INSTANT_NODE_ID_BYTES = 12;
@@ -49,7 +63,6 @@ const UNSUPPORTED_PUBSUB: Readonly<Record<string, string>> = {
   default: 'retrieve-default',
 };
 const UNSUPPORTED_OWNER: Readonly<Record<string, string>> = {
-  configure: 'config-node',
   default: 'retrieve-default',
   purge: 'purge-nodes',
   subscriptions: 'manage-subscriptions',
@@ -61,8 +74,14 @@ export interface AppServerOptions {
   /** One AppServerRole per runtime: its actors use the names `node-*`. */
   actors: ActorRuntime;
   dispatcher: PushDispatcher;
+  /** Delivers a stanza the service sends on its own (the XEP-0357 §8 affiliation notice). */
+  route?: (stanza: Element) => void;
   /** Called when a node actor fails unexpectedly (before it is rebuilt from the store). */
   onCrash?: (error: unknown, node: string) => void;
+  /** Failures that answer no request (the follow-up of a dead device). */
+  onWarning?: (event: string, fields: Record<string, unknown>) => void;
+  /** Clock of rate limits, node creation times and command sessions (tests move it). */
+  now?: () => number;
 }
 
 export class AppServerRole {
@@ -70,25 +89,43 @@ export class AppServerRole {
   readonly jid: string;
   private readonly nodes: PushNodeStore;
   private readonly registry: ActorRegistry<NodeMessage, NodeReply>;
+  private readonly commands: CommandHandler | undefined;
+  private readonly route: (stanza: Element) => void;
+  private readonly warn: (event: string, fields: Record<string, unknown>) => void;
   private readonly inFlight = new Set<Promise<NodeReply>>();
+  private registrationKey: Promise<Buffer> | undefined;
   private closed = false;
 
   constructor(options: AppServerOptions) {
-    const { config } = options;
-    this.jid = config.app_server.jid;
+    const settings = options.config.app_server;
+    this.jid = settings.jid;
     this.nodes = new PushNodeStore(options.store);
+    this.route = options.route ?? (() => {});
+    this.warn = options.onWarning ?? (() => {});
     const behaviours = nodeBehaviours({
       nodes: this.nodes,
       dispatcher: options.dispatcher,
-      mapping: { defaultAlertTitle: config.app_server.default_alert_title },
+      mapping: {
+        defaultAlertTitle: settings.default_alert_title,
+        defaultAlertBody: settings.default_alert_body,
+        forwardSender: settings.forward_sender,
+        forwardBody: settings.forward_body,
+      },
+      authorization: { methods: settings.publish_authorization, match: settings.publish_authorization_match },
+      rateLimit: { perNode: settings.rate_limit_per_node, intervalMs: settings.rate_limit_interval_ms },
+      now: options.now,
     });
     this.registry = new ActorRegistry(options.actors.system, behaviours, {
       kind: 'node',
-      mailboxCapacity: config.actors.mailbox_capacity,
-      shardSize: config.actors.shard_size,
-      passivateAfterMs: config.actors.passivate_after_ms,
+      mailboxCapacity: options.config.actors.mailbox_capacity,
+      shardSize: options.config.actors.shard_size,
+      passivateAfterMs: options.config.actors.passivate_after_ms,
       onCrash: options.onCrash,
     });
+    if (settings.registration_commands) {
+      const sessions = new CommandSessions(settings.command_session_timeout_ms, settings.max_command_sessions, options.now);
+      this.commands = new CommandHandler(this.jid, { register: (o, r) => this.register(o, r), unregister: (o, w) => this.unregister(o, w) }, sessions);
+    }
   }
 
   /**
@@ -104,15 +141,16 @@ export class AppServerRole {
     const answer = (e: unknown): Element => errorReply(head, dispatchFailureError(e));
     try {
       if (this.closed) throw shuttingDown();
-      return this.route(iq, type).catch(answer);
+      return this.routeIq(iq, type).catch(answer);
     } catch (e) {
       return Promise.resolve(answer(e));
     }
   }
 
   /**
-   * The notification publish of XEP-0357 §5 without XML. Resolves when the push service accepted
-   * the notification; throws the StanzaError `handleIq` would answer otherwise.
+   * The notification publish of XEP-0357 §7 without XML. Resolves when the push service accepted
+   * the notification; throws the StanzaError `handleIq` would answer otherwise. A dead device
+   * first ends the publisher's affiliation and notifies the node owner (XEP-0357 §8).
    */
   async publishLocal(publish: PushPublish): Promise<void> {
     let settled: SendSettlement;
@@ -125,7 +163,9 @@ export class AppServerRole {
     }
     if ('thrown' in settled) throw dispatchFailureError(settled.thrown);
     const error = outcomeError(settled.outcome);
-    if (error) throw error;
+    if (!error) return;
+    if (!settled.outcome.ok && settled.outcome.reason === 'unregistered') await this.deviceGone(publish);
+    throw error;
   }
 
   /** Node actors alive right now (diagnostics; idle ones are passivated). */
@@ -145,12 +185,20 @@ export class AppServerRole {
     this.registry.stopAll();
   }
 
-  private async route(iq: Element, type: 'get' | 'set'): Promise<Element> {
+  private async routeIq(iq: Element, type: 'get' | 'set'): Promise<Element> {
     const payload = iqPayload(iq);
     const ns = payload.getNS();
     if (ns === NS.DISCO_INFO) {
       if (type !== 'get') throw wrongIqType('get', 'disco#info');
       return resultReply(iq, this.discoInfo(payload));
+    }
+    if (ns === NS_DISCO_ITEMS) {
+      if (type !== 'get') throw wrongIqType('get', 'disco#items');
+      return resultReply(iq, this.discoItems(payload));
+    }
+    if (ns === NS_COMMANDS && this.commands) {
+      if (type !== 'set') throw wrongIqType('set', 'a command');
+      return this.commands.handle(iq, payload);
     }
     if (ns !== NS.PUBSUB && ns !== NS.PUBSUB_OWNER) {
       // RFC 6120 §8.4: a namespace the entity does not understand.
@@ -158,28 +206,41 @@ export class AppServerRole {
     }
     const op = payload.getChildElements()[0];
     if (!op) throw badRequest('an empty <pubsub/> request');
-    if (ns === NS.PUBSUB) return this.pubsubRequest(iq, type, op);
+    if (ns === NS.PUBSUB) return this.pubsubRequest(iq, type, payload, op);
     return this.ownerRequest(iq, type, op);
   }
 
   private discoInfo(query: Element): Element {
     const node = query.attrs.node as string | undefined;
-    if (node === undefined) return serviceInfo();
+    if (node === undefined) return serviceInfo(this.commands !== undefined);
+    if (this.commands) {
+      if (node === NS_COMMANDS) return commandListInfo();
+      const command = REGISTRATION_COMMANDS.find((c) => c.node === node);
+      if (command) return commandInfo(command.node, command.name);
+    }
     if (!this.nodes.get(node)) throw nodeNotFound(node);
     return nodeInfo(node);
   }
 
-  private async pubsubRequest(iq: Element, type: string, op: Element): Promise<Element> {
+  private discoItems(query: Element): Element {
+    const node = query.attrs.node as string | undefined;
+    if (node === undefined) return noItems();
+    if (node === NS_COMMANDS && this.commands) return commandItems(this.jid, REGISTRATION_COMMANDS);
+    if (!this.nodes.get(node)) throw nodeNotFound(node);
+    return noItems(node);
+  }
+
+  private async pubsubRequest(iq: Element, type: string, pubsub: Element, op: Element): Promise<Element> {
     if (op.name === 'create') {
       if (type !== 'set') throw wrongIqType('set', 'create');
       const owner = requester(iq);
-      const { node } = parseCreate(op);
+      const { node, config } = parseCreate(op, pubsub);
       if (node !== undefined) {
-        unwrap(await this.ask(node, { kind: 'create', owner }), 'done');
+        unwrap(await this.ask(node, { kind: 'create', owner, config }), 'done');
         return resultReply(iq);
       }
       const instant = randomBytes(INSTANT_NODE_ID_BYTES).toString('base64url');
-      unwrap(await this.ask(instant, { kind: 'create', owner }), 'done');
+      unwrap(await this.ask(instant, { kind: 'create', owner, config }), 'done');
       return resultReply(iq, instantNodeReply(instant));
     }
     if (op.name === 'publish') {
@@ -209,7 +270,68 @@ export class AppServerRole {
       unwrap(await this.askExisting(node, { kind: 'set-affiliations', requester: requester(iq), changes }), 'done');
       return resultReply(iq);
     }
+    if (op.name === 'configure') {
+      // XEP-0060 §8.2: get → the form; set → the submitted form applied (cancel: nothing changes).
+      const node = requireNodeName(op);
+      if (type === 'get') {
+        const reply = unwrap(await this.askExisting(node, { kind: 'get-config', requester: requester(iq) }), 'config');
+        return resultReply(iq, configureReply(node, reply.record));
+      }
+      const submitted = readConfigSubmission(op);
+      const change = submitted === 'cancel' ? {} : submitted;
+      unwrap(await this.askExisting(node, { kind: 'set-config', requester: requester(iq), change }), 'done');
+      return resultReply(iq);
+    }
     throw unsupported(UNSUPPORTED_OWNER[op.name] ?? op.name, `push nodes do not support <${op.name}/>`);
+  }
+
+  /**
+   * XEP-0357 §8 after a dead device: the publisher's publish-enabling affiliation ends and the
+   * node owner's server is told, so that a server honouring the notice drops the registration
+   * at once. Never throws: the publish is answered device-not-registered either way.
+   */
+  private async deviceGone(publish: PushPublish): Promise<void> {
+    try {
+      const publisher = bareJid(publish.from);
+      const reply = unwrap(await this.ask(publish.node, { kind: 'device-gone', publisher }), 'publisher-removed');
+      if (reply.owner === undefined) return; // the node was deleted meanwhile
+      // After the publish's error reply (routed in this turn's promise chain): the server sees
+      // the IQ's answer first, as for any publish.
+      const notice = affiliationNoneNotice(this.jid, reply.owner, publish.node, publisher);
+      setImmediate(() => this.route(notice));
+    } catch (e) {
+      this.warn('app_server.device_gone_not_handled', { node: publish.node, reason: (e as Error)?.message });
+    }
+  }
+
+  /** register-push-apns / -fcm (command-handler.ts). */
+  private async register(owner: string, registration: DeviceRegistration): Promise<{ node: string; secret: string }> {
+    const node = registrationNodeName(await this.nodeNameKey(), owner, registration.deviceKey);
+    const reply = unwrap(await this.ask(node, { kind: 'register', owner, device: registration.device, secret: newSecret() }), 'registered');
+    return { node, secret: reply.secret };
+  }
+
+  /** unregister-push: only nodes the requester registered by command are removed. */
+  private async unregister(owner: string, which: Unregistration): Promise<number> {
+    let candidates: string[];
+    if ('node' in which) candidates = [checkNodeName(which.node)];
+    else if ('deviceKey' in which) candidates = [registrationNodeName(await this.nodeNameKey(), owner, which.deviceKey)];
+    else candidates = this.nodes.nodesOf(owner);
+    let removed = 0;
+    for (const node of candidates) {
+      if (!this.registry.has(node) && !this.nodes.get(node)) continue;
+      if (unwrap(await this.ask(node, { kind: 'unregister', requester: owner }), 'unregistered').removed) removed++;
+    }
+    return removed;
+  }
+
+  /** One key per store, made once (node-store.ts); memoised so two first uses cannot race. */
+  private nodeNameKey(): Promise<Buffer> {
+    this.registrationKey ??= this.nodes.registrationKey().catch((e: unknown) => {
+      this.registrationKey = undefined;
+      throw e;
+    });
+    return this.registrationKey;
   }
 
   /**

@@ -1,8 +1,21 @@
-/** The App Server role (XEP-0357 §8): pubsub `push` nodes bridged to the push service. */
+/** The App Server role (XEP-0357): pubsub `push` nodes bridged to the push service. */
 export { AppServerRole, type AppServerOptions } from './app-server.js';
-export { toPushNotification, type MappingOptions } from './notification-mapping.js';
+export { toPushNotification, pushKindOf, CALL_ID_DATA_KEY, type MappingOptions, type PushKind } from './notification-mapping.js';
 export { parsePublishRequest, isPublishRequest } from './publish-request.js';
 export { readPublishOptions, type PushTarget } from './publish-options.js';
 export { outcomeError, dispatchFailureError } from './outcome-errors.js';
-export { PushNodeStore, NODE_DATABASE, MAX_NODE_NAME_BYTES, type PushNodeRecord, type NodeAffiliation } from './node-store.js';
+export {
+  PushNodeStore,
+  NODE_DATABASE,
+  MAX_NODE_NAME_BYTES,
+  type PushNodeRecord,
+  type NodeAffiliation,
+  type PublishModel,
+  type RegisteredDevice,
+} from './node-store.js';
 export { APP_SERVER_FEATURES } from './disco.js';
+export { mayPublish, secretsEqual, type AuthorizationPolicy, type AuthorizationMethod } from './publish-authorization.js';
+export { PushRateLimiter } from './rate-limiter.js';
+export { affiliationNoneNotice } from './remote-disable.js';
+export { NS_COMMANDS } from './ad-hoc.js';
+export { REGISTER_APNS, REGISTER_FCM, UNREGISTER } from './registration-commands.js';

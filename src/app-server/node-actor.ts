@@ -7,33 +7,45 @@
  * Refusals (StanzaErrors) are reply *values*: a forbidden publish must not count as a crash and
  * rebuild the behaviour. Only unexpected failures (the store) throw and so reset the actor.
  *
- * A publish is validated and handed to the PushDispatcher inside the actor, but the provider
- * round-trip is not awaited there: the reply carries the settlement, which the caller awaits,
- * so one slow APNS answer does not hold up the next publish to the same node.
+ * A publish is validated, authorised, rate limited and handed to the PushDispatcher inside the
+ * actor, but the provider round-trip is not awaited there: the reply carries the settlement,
+ * which the caller awaits, so one slow APNS answer does not hold up the next publish to the same
+ * node. When the answer is a dead device, the caller comes back with `device-gone`.
  */
 import type { Behaviour, BehaviourFactory } from '../actors/index.js';
 import type { PushDispatcher, PushOutcome } from '../push-service/notification.js';
 import { parseJid } from '../xmpp/jid.js';
 import type { PushPublish } from '../xmpp/push-publish.js';
 import { StanzaError } from '../xmpp/stanza-error.js';
-import { toPushNotification, type MappingOptions } from './notification-mapping.js';
-import type { NodeAffiliation, PushNodeRecord, PushNodeStore } from './node-store.js';
-import { forbidden, nodeExists, nodeNotFound } from './pubsub-errors.js';
+import type { NodeConfigChange } from './node-config.js';
+import type { NodeAffiliation, PushNodeRecord, PushNodeStore, RegisteredDevice } from './node-store.js';
+import { pushKindOf, toPushNotification, type MappingOptions } from './notification-mapping.js';
+import { mayPublish, type AuthorizationPolicy } from './publish-authorization.js';
+import { forbidden, nodeExists, nodeNotFound, rateLimited } from './pubsub-errors.js';
+import { PushRateLimiter } from './rate-limiter.js';
 
 /** An owner's change of one entity's affiliation (XEP-0060 §8.9.2); `none` removes it. */
 export interface AffiliationChange {
   /** Bare JID. */
   jid: string;
-  affiliation: 'publish-only' | 'none';
+  affiliation: 'publisher' | 'publish-only' | 'none';
 }
 
 /** Requesters are bare JIDs (the facade normalises them). */
 export type NodeMessage =
-  | { kind: 'create'; owner: string }
+  | { kind: 'create'; owner: string; config: NodeConfigChange }
   | { kind: 'delete'; requester: string }
   | { kind: 'get-affiliations'; requester: string }
   | { kind: 'set-affiliations'; requester: string; changes: readonly AffiliationChange[] }
-  | { kind: 'publish'; publish: PushPublish };
+  | { kind: 'get-config'; requester: string }
+  | { kind: 'set-config'; requester: string; change: NodeConfigChange }
+  | { kind: 'publish'; publish: PushPublish }
+  /** The push service answered a publish by `publisher` (bare JID) with a dead device. */
+  | { kind: 'device-gone'; publisher: string }
+  /** A register command: create the node for `owner`, or update its device. */
+  | { kind: 'register'; owner: string; device: RegisteredDevice; secret: string }
+  /** unregister-push: delete the node if `requester` registered it by command. */
+  | { kind: 'unregister'; requester: string };
 
 /** How a dispatch ended: the push service's outcome, or what it threw (e.g. HERALD_MAILBOX_FULL). */
 export type SendSettlement = { outcome: PushOutcome } | { thrown: unknown };
@@ -41,14 +53,22 @@ export type SendSettlement = { outcome: PushOutcome } | { thrown: unknown };
 export type NodeReply =
   | { kind: 'done' }
   | { kind: 'affiliations'; affiliations: Readonly<Record<string, NodeAffiliation>> }
+  | { kind: 'config'; record: PushNodeRecord }
   /** Never rejects. */
   | { kind: 'sending'; settled: Promise<SendSettlement> }
+  /** `owner` is undefined when the node no longer exists. */
+  | { kind: 'publisher-removed'; owner: string | undefined; removed: boolean }
+  | { kind: 'registered'; secret: string }
+  | { kind: 'unregistered'; removed: boolean }
   | { kind: 'refused'; error: StanzaError };
 
 export interface NodeActorDeps {
   nodes: PushNodeStore;
   dispatcher: PushDispatcher;
   mapping: MappingOptions;
+  authorization: AuthorizationPolicy;
+  /** Pushes per kind per interval (0 = unlimited), see rate-limiter.ts. */
+  rateLimit: { perNode: number; intervalMs: number };
   now?: () => number;
 }
 
@@ -56,6 +76,9 @@ export interface NodeActorDeps {
 export function nodeBehaviours(deps: NodeActorDeps): (node: string) => BehaviourFactory<NodeMessage, NodeReply> {
   return (node) => () => new PushNodeBehaviour(node, deps);
 }
+
+/** XEP-0060 §4.1: the affiliations whose publishing right a dead device ends (never the owner's). */
+const REVOCABLE: ReadonlySet<NodeAffiliation> = new Set(['publisher', 'publish-only']);
 
 function refusedOrThrow(e: unknown): NodeReply {
   if (e instanceof StanzaError) return { kind: 'refused', error: e };
@@ -65,12 +88,16 @@ function refusedOrThrow(e: unknown): NodeReply {
 class PushNodeBehaviour implements Behaviour<NodeMessage, NodeReply> {
   /** The persisted record, or undefined while the node does not exist. */
   private record: PushNodeRecord | undefined;
+  private readonly limiter: PushRateLimiter;
+  private readonly now: () => number;
 
   constructor(
     private readonly node: string,
     private readonly deps: NodeActorDeps,
   ) {
     this.record = deps.nodes.get(node);
+    this.now = deps.now ?? Date.now;
+    this.limiter = new PushRateLimiter(deps.rateLimit.perNode, deps.rateLimit.intervalMs, this.now);
   }
 
   handle(msg: NodeMessage): NodeReply | Promise<NodeReply> {
@@ -88,47 +115,55 @@ class PushNodeBehaviour implements Behaviour<NodeMessage, NodeReply> {
   private async dispatch(msg: NodeMessage): Promise<NodeReply> {
     switch (msg.kind) {
       case 'create':
-        return this.create(msg.owner);
+        return this.create(msg.owner, msg.config);
       case 'publish':
         return this.publish(msg.publish); // normally taken synchronously by handle()
       case 'delete':
         this.requireOwner(msg.requester);
-        await this.deps.nodes.remove(this.node);
-        this.record = undefined;
+        await this.remove();
         return { kind: 'done' };
       case 'get-affiliations':
         return { kind: 'affiliations', affiliations: { ...this.requireOwner(msg.requester).affiliations } };
       case 'set-affiliations':
         return this.setAffiliations(msg.requester, msg.changes);
+      case 'get-config':
+        return { kind: 'config', record: this.requireOwner(msg.requester) };
+      case 'set-config': {
+        const record = this.requireOwner(msg.requester);
+        if (msg.change.publishModel !== undefined) await this.save({ ...record, ...configFields(msg.change) });
+        return { kind: 'done' };
+      }
+      case 'device-gone':
+        return this.removePublisher(msg.publisher);
+      case 'register':
+        return this.register(msg.owner, msg.device, msg.secret);
+      case 'unregister':
+        return this.unregister(msg.requester);
     }
   }
 
   /** XEP-0060 §8.1.3.4: a node that exists cannot be created again. */
-  private async create(owner: string): Promise<NodeReply> {
+  private async create(owner: string, config: NodeConfigChange): Promise<NodeReply> {
     if (this.record) throw nodeExists(this.node);
-    const record: PushNodeRecord = {
-      owner,
-      type: 'push',
-      createdAt: (this.deps.now ?? Date.now)(),
-      affiliations: { [owner]: 'owner' },
-    };
-    await this.deps.nodes.put(this.node, record);
-    this.record = record;
+    await this.save({ owner, type: 'push', createdAt: this.now(), affiliations: { [owner]: 'owner' }, ...configFields(config) });
     return { kind: 'done' };
   }
 
   /**
-   * XEP-0357 §8 / XEP-0060 §7.1.3.1: the publisher must be the owner, a publish-only affiliate,
-   * or the owner's own server (its domain JID: the XMPP server role publishes from there).
+   * Authorisation (publish-authorization.ts), then the mapping (which refuses unusable
+   * publish-options), then the rate limit: a refused publish does not use up the window.
    */
   private publish(publish: PushPublish): NodeReply {
     const record = this.requireNode();
     const publisher = parseJid(publish.from).bare().toString();
-    const ownerDomain = parseJid(record.owner).domain;
-    if (!record.affiliations[publisher] && publisher !== ownerDomain) {
+    if (!mayPublish(record, publisher, publish.publishOptions.secret, this.deps.authorization)) {
       throw forbidden(`${publisher.slice(0, 64)} may not publish to this node`);
     }
-    const notification = toPushNotification(publish, this.deps.mapping);
+    const notification = toPushNotification(publish, this.deps.mapping, record.device);
+    const kind = pushKindOf(publish, notification);
+    if (!this.limiter.tryTake(kind)) {
+      throw rateLimited(kind, this.deps.rateLimit.perNode, this.deps.rateLimit.intervalMs, this.limiter.waitMs(kind));
+    }
     let sending: Promise<PushOutcome>;
     try {
       sending = Promise.resolve(this.deps.dispatcher.send(notification));
@@ -136,6 +171,45 @@ class PushNodeBehaviour implements Behaviour<NodeMessage, NodeReply> {
       sending = Promise.reject(e);
     }
     return { kind: 'sending', settled: sending.then((outcome) => ({ outcome }), (thrown: unknown) => ({ thrown })) };
+  }
+
+  /**
+   * XEP-0357 §8: the device is gone, so the publisher loses its publish-enabling affiliation
+   * (publisher / publish-only). The owner's own affiliation stays: the owner may still manage,
+   * re-register or delete the node.
+   */
+  private async removePublisher(publisher: string): Promise<NodeReply> {
+    const record = this.record;
+    if (!record) return { kind: 'publisher-removed', owner: undefined, removed: false };
+    const affiliation = record.affiliations[publisher];
+    if (affiliation === undefined || !REVOCABLE.has(affiliation)) return { kind: 'publisher-removed', owner: record.owner, removed: false };
+    const affiliations = { ...record.affiliations };
+    delete affiliations[publisher];
+    await this.save({ ...record, affiliations });
+    return { kind: 'publisher-removed', owner: record.owner, removed: true };
+  }
+
+  /**
+   * A register command (registration-commands.ts): the node belongs to the requester, its server
+   * may publish (publish-only, as MongooseIM's client guide grants it by hand), and a publish may
+   * authenticate with the secret. Registering the same device again updates the token and keeps
+   * node and secret, so the client's `<enable/>` stays valid.
+   */
+  private async register(owner: string, device: RegisteredDevice, secret: string): Promise<NodeReply> {
+    const domain = parseJid(owner).domain;
+    const existing = this.record;
+    if (existing && existing.owner !== owner) throw nodeExists(this.node);
+    const base: PushNodeRecord = existing ?? { owner, type: 'push', createdAt: this.now(), affiliations: { [owner]: 'owner' } };
+    const kept = base.secret ?? secret;
+    await this.save({ ...base, affiliations: { ...base.affiliations, [domain]: 'publish-only' }, secret: kept, device });
+    return { kind: 'registered', secret: kept };
+  }
+
+  private async unregister(requester: string): Promise<NodeReply> {
+    const record = this.record;
+    if (!record || record.owner !== requester || record.device === undefined) return { kind: 'unregistered', removed: false };
+    await this.remove();
+    return { kind: 'unregistered', removed: true };
   }
 
   /**
@@ -152,10 +226,19 @@ class PushNodeBehaviour implements Behaviour<NodeMessage, NodeReply> {
       if (change.affiliation === 'none') delete affiliations[change.jid];
       else affiliations[change.jid] = change.affiliation;
     }
-    const next: PushNodeRecord = { ...record, affiliations };
-    await this.deps.nodes.put(this.node, next);
-    this.record = next;
+    await this.save({ ...record, affiliations });
     return { kind: 'done' };
+  }
+
+  /** Durable first, then visible. */
+  private async save(record: PushNodeRecord): Promise<void> {
+    await this.deps.nodes.put(this.node, record);
+    this.record = record;
+  }
+
+  private async remove(): Promise<void> {
+    await this.deps.nodes.remove(this.node, this.requireNode().owner);
+    this.record = undefined;
   }
 
   private requireNode(): PushNodeRecord {
@@ -169,4 +252,9 @@ class PushNodeBehaviour implements Behaviour<NodeMessage, NodeReply> {
     if (record.owner !== requester) throw forbidden('only the node owner may do this');
     return record;
   }
+}
+
+/** The record fields a configuration change sets. */
+function configFields(change: NodeConfigChange): Partial<PushNodeRecord> {
+  return change.publishModel === undefined ? {} : { publishModel: change.publishModel };
 }

@@ -1,12 +1,15 @@
 /**
  * XEP-0060 node management requests a push node needs, parsed and answered as pure wire code:
- * create (§8.1), delete (§8.4), and the owner's affiliations (§8.9).
+ * create (§8.1), delete (§8.4), and the owner's affiliations (§8.9); configuration (§8.2) is
+ * in node-config.ts.
  */
 import xml, { type Element } from '@xmpp/xml';
+import { parseDataForm, type DataForm } from '../xmpp/data-form.js';
 import { bareJid } from '../xmpp/jid.js';
 import { NS } from '../xmpp/namespaces.js';
 import { badRequest, StanzaError } from '../xmpp/stanza-error.js';
 import type { AffiliationChange } from './node-actor.js';
+import { readConfigForm, type NodeConfigChange } from './node-config.js';
 import type { NodeAffiliation } from './node-store.js';
 import { MAX_NODE_NAME_BYTES } from './node-store.js';
 import { nodeIdRequired, unsupported } from './pubsub-errors.js';
@@ -17,22 +20,33 @@ export const PUSH_NODE_TYPE = 'push';
 export interface CreateRequest {
   /** Undefined for an instant node (XEP-0060 §8.1.2): the service picks the name. */
   node?: string;
+  /** From a `<configure/>` sibling (XEP-0060 §8.1.3, create-and-configure); empty when none. */
+  config: NodeConfigChange;
 }
 
 /**
  * `<create node='…' type='push'/>`: `type` is MongooseIM's attribute choosing the node plugin;
- * absent means the default type, push. A `<configure/>` sibling is ignored: push nodes have
- * fixed options (whitelist access, publish-only publishers, no persisted items).
+ * absent means the default type, push. A `<configure/>` sibling with a form is applied at creation
+ * (MongooseIM's client guide sends access_model=whitelist, publish_model=publishers); an empty
+ * `<configure/>` asks for the defaults (XEP-0060 §8.1.3).
  */
-export function parseCreate(create: Element): CreateRequest {
+export function parseCreate(create: Element, pubsub: Element): CreateRequest {
   const type = create.attrs.type as string | undefined;
   if (type !== undefined && type !== PUSH_NODE_TYPE) {
     // XEP-0060 §8.1.3.1 answers an unsupported creation with <unsupported feature='create-nodes'/>.
     throw unsupported('create-nodes', `only nodes of type ${PUSH_NODE_TYPE} are hosted here`);
   }
+  const x = pubsub.getChild('configure')?.getChild('x', NS.DATA);
+  const config = x ? createConfig(parseDataForm(x)) : {};
   const node = create.attrs.node as string | undefined;
-  if (node === undefined || node === '') return {};
-  return { node: checkNodeName(node) };
+  if (node === undefined || node === '') return { config };
+  return { node: checkNodeName(node), config };
+}
+
+/** XEP-0060 §8.1.3: the form of a create-and-configure is a `submit` node_config form. */
+function createConfig(form: DataForm): NodeConfigChange {
+  if (form.type !== 'submit') throw badRequest(`a node configuration form of type ${form.type.slice(0, 16)} (submit)`);
+  return readConfigForm(form);
 }
 
 /** The node named by a request element (publish, delete, affiliations); XEP-0060 nodeid-required. */
@@ -49,20 +63,24 @@ export function checkNodeName(node: string): string {
   return node;
 }
 
-/** XEP-0060 §4.1 affiliations a push node does not offer, with their disco feature names. */
-const UNSUPPORTED_AFFILIATIONS: ReadonlySet<string> = new Set(['member', 'outcast', 'publisher']);
+/**
+ * XEP-0060 §4.1 affiliations a push node does not offer (their disco feature names are
+ * `<name>-affiliation`): member and outcast concern subscribers, which push nodes do not have.
+ */
+const UNSUPPORTED_AFFILIATIONS: ReadonlySet<string> = new Set(['member', 'outcast']);
 
 /**
  * XEP-0060 §8.9.2.1: `<affiliations node><affiliation jid affiliation/>…</affiliations>`.
- * Push nodes know `publish-only` (XEP-0357 §8 requires it) and `none` (removal).
+ * Push nodes know `publish-only` (XEP-0357 §3.1 requires it), `publisher` (it may publish, too)
+ * and `none` (removal).
  */
 export function parseAffiliationChanges(affiliations: Element): AffiliationChange[] {
   return affiliations.getChildren('affiliation').map((entry) => {
     const jid = bareJid(entry.attrs.jid as string | undefined);
     const value = entry.attrs.affiliation as string | undefined;
-    if (value === 'publish-only' || value === 'none') return { jid, affiliation: value };
+    if (value === 'publish-only' || value === 'publisher' || value === 'none') return { jid, affiliation: value };
     if (value !== undefined && UNSUPPORTED_AFFILIATIONS.has(value)) {
-      throw unsupported(`${value}-affiliation`, `push nodes support only publish-only and none, not ${value}`);
+      throw unsupported(`${value}-affiliation`, `push nodes support publisher, publish-only and none, not ${value}`);
     }
     if (value === 'owner') throw new StanzaError('not-acceptable', 'cancel', 'a push node has exactly one owner');
     throw badRequest(`unknown affiliation ${String(value).slice(0, 32)}`);

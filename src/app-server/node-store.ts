@@ -1,17 +1,33 @@
 /**
- * Push nodes in LMDB (named database `app-server-nodes`): node name → PushNodeRecord.
+ * Push nodes in LMDB (named database `app-server-nodes`): node name → PushNodeRecord, and an
+ * index of each owner's nodes (`app-server-owner-nodes`: `owner \0 node` → 1) for
+ * `unregister-push` without a node.
  *
  * Reads are synchronous (LMDB reads are memory-mapped lookups). Writes resolve once their
  * transaction is synced (lmdb-js batches the writes of one event-loop turn into one commit,
- * see store/lmdb-store.ts), so an IQ result is sent only after the node is on disk.
+ * see store/lmdb-store.ts), so an IQ result is sent only after the node is on disk; a record and
+ * its index entry are written in the same turn, so they commit together.
  * Only the node's own actor writes its record, so no write races another for the same key.
  */
+import { randomBytes } from 'node:crypto';
 import type { Database } from 'lmdb';
 import { HeraldError } from '../core/errors.js';
+import type { PushMode, PushServiceName } from '../push-service/notification.js';
 import type { HeraldStore } from '../store/lmdb-store.js';
 
 /** XEP-0060 §4.1 affiliations a push node knows; `none` is the absence of an entry. */
-export type NodeAffiliation = 'owner' | 'publish-only';
+export type NodeAffiliation = 'owner' | 'publisher' | 'publish-only';
+
+/** XEP-0060 §16.4.3 `pubsub#publish_model` values a push node takes (it has no subscribers). */
+export type PublishModel = 'publishers' | 'open';
+
+/** The device a node was registered for by an ad-hoc command; its publishes need no device_id. */
+export interface RegisteredDevice {
+  service: PushServiceName;
+  token: string;
+  mode?: PushMode;
+  topic?: string;
+}
 
 export interface PushNodeRecord {
   /** Bare JID of the creator (XEP-0060 §8.1: the creator is the owner). */
@@ -21,21 +37,58 @@ export interface PushNodeRecord {
   createdAt: number;
   /** Bare JID → affiliation; always holds the owner. */
   affiliations: Record<string, NodeAffiliation>;
+  /** Absent in records written before node configuration existed: `publishers`. */
+  publishModel?: PublishModel;
+  /** XEP-0357 §8 credential a publish may carry in its publish-options (register commands set it). */
+  secret?: string;
+  /** Set by the register commands (XEP-0050). */
+  device?: RegisteredDevice;
 }
 
 export const NODE_DATABASE = 'app-server-nodes';
+export const OWNER_INDEX_DATABASE = 'app-server-owner-nodes';
+/** Service-wide values: the key registration node names are derived with. */
+export const META_DATABASE = 'app-server-meta';
+const REGISTRATION_KEY = 'registration-node-key';
+/** RFC 2104 §3: an HMAC key shorter than the hash output (32 bytes for SHA-256) weakens it. */
+const REGISTRATION_KEY_BYTES = 32;
 
 /**
  * LMDB refuses keys above 1978 bytes (its default maximum key size); node names are chosen by
- * clients, so a much smaller bound keeps keys valid and error texts short.
+ * clients, so a much smaller bound keeps keys valid and error texts short. An index key is a
+ * bare JID (≤ 2 × 1023 bytes, RFC 7622 §3) plus a node name, so the index skips owners whose
+ * key would not fit (such JIDs do not occur in practice).
  */
 export const MAX_NODE_NAME_BYTES = 1_024;
+/** lmdb-js's default maxKeySize (1978) less one byte: a prefix-range end is the prefix plus one character. */
+const LMDB_MAX_KEY_BYTES = 1_978 - 1;
 
 export class PushNodeStore {
   private readonly db: Database<PushNodeRecord, string>;
+  private readonly byOwner: Database<1, string>;
+  private readonly meta: Database<Uint8Array, string>;
 
   constructor(store: HeraldStore) {
     this.db = store.database<PushNodeRecord>(NODE_DATABASE);
+    this.byOwner = store.database<1>(OWNER_INDEX_DATABASE);
+    this.meta = store.database<Uint8Array>(META_DATABASE);
+  }
+
+  /**
+   * The key registration node names are derived with (registration-commands.ts), made on first
+   * use and kept: the same device must map to the same node after a restart. Callers must not
+   * race two first uses (the App Server memoises the promise).
+   */
+  async registrationKey(): Promise<Buffer> {
+    try {
+      const stored = this.meta.get(REGISTRATION_KEY);
+      if (stored) return Buffer.from(stored);
+      const key = randomBytes(REGISTRATION_KEY_BYTES);
+      await this.meta.put(REGISTRATION_KEY, key);
+      return key;
+    } catch (e) {
+      throw new HeraldError('HERALD_STORE', `registration key: ${(e as Error).message}`, { cause: e });
+    }
   }
 
   get(node: string): PushNodeRecord | undefined {
@@ -46,21 +99,47 @@ export class PushNodeStore {
     }
   }
 
-  /** Resolves once the record is durable. */
+  /** The names of every node `owner` owns (synchronous read). */
+  nodesOf(owner: string): string[] {
+    const prefix = `${owner}\u0000`;
+    if (!indexKeyFits(prefix)) return [];
+    try {
+      return [...this.byOwner.getKeys({ start: prefix, end: `${owner}\u0001` })].map((key) => key.slice(prefix.length));
+    } catch (e) {
+      throw new HeraldError('HERALD_STORE', `reading owner index: ${(e as Error).message}`, { cause: e });
+    }
+  }
+
+  /** Resolves once the record (and its owner index entry) is durable. */
   async put(node: string, record: PushNodeRecord): Promise<void> {
     try {
-      await this.db.put(node, record);
+      const key = indexKey(record.owner, node);
+      await Promise.all([this.db.put(node, record), indexKeyFits(key) ? this.byOwner.put(key, 1) : undefined]);
     } catch (e) {
       throw new HeraldError('HERALD_STORE', `writing push node: ${(e as Error).message}`, { cause: e });
     }
   }
 
   /** Resolves once the removal is durable. */
-  async remove(node: string): Promise<void> {
+  async remove(node: string, owner: string): Promise<void> {
     try {
-      await this.db.remove(node);
+      const key = indexKey(owner, node);
+      await Promise.all([this.db.remove(node), indexKeyFits(key) ? this.byOwner.remove(key) : undefined]);
     } catch (e) {
       throw new HeraldError('HERALD_STORE', `removing push node: ${(e as Error).message}`, { cause: e });
     }
   }
+}
+
+function indexKey(owner: string, node: string): string {
+  return `${owner}\u0000${node}`;
+}
+
+function indexKeyFits(key: string): boolean {
+  return Buffer.byteLength(key) <= LMDB_MAX_KEY_BYTES;
+}
+
+/** The publish model of a record; records from before node configuration are `publishers`. */
+export function publishModelOf(record: PushNodeRecord): PublishModel {
+  return record.publishModel ?? 'publishers';
 }

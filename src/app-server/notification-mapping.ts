@@ -1,24 +1,58 @@
 /**
  * PushPublish → PushNotification, as MongooseIM's mod_push_service_mongoosepush builds its
- * MongoosePush request (see the reference "mongoosepush-api.md"):
- * - `silent=true` in publish-options, or a summary without a body → a silent push whose `data`
- *   is the whole summary (`message-count` as an integer);
- * - otherwise an alert: title = last-message-sender, body = last-message-body, badge =
- *   message-count, tag = sender, click_action and sound from publish-options.
+ * MongoosePush request (see the reference "mongoosepush-api.md"), plus the payloads users need:
+ * - a call (the summary carries a Jingle Message Initiation id, see push-publish.ts) → a VoIP
+ *   push: no alert, `data` = the summary + `call-id`, priority high; for APNS the topic gets
+ *   Apple's `.voip` suffix (which makes the push service send `apns-push-type: voip`); without
+ *   a topic the notification is marked `voip` and the pool's default topic gets the suffix;
+ * - `silent=true` in publish-options, or a summary without a body → a silent (background) push
+ *   whose `data` is the summary (`message-count` as an integer); the push service sends it as
+ *   `apns-push-type: background` at priority 5;
+ * - otherwise an alert (priority 10 unless the publish-options say `normal`): title =
+ *   last-message-sender, body = last-message-body, badge = message-count, tag = sender,
+ *   click_action and sound from publish-options.
+ * Sender and body reach Apple/Google only when `forward_sender` / `forward_body` say so
+ * (XEP-0357 §9); otherwise the alert shows the configured default title / body.
  * Pure: no I/O, no clock.
  */
 import type { PushAlert, PushNotification } from '../push-service/notification.js';
 import type { PushPublish, PushSummary } from '../xmpp/push-publish.js';
-import { readPublishOptions } from './publish-options.js';
+import type { RegisteredDevice } from './node-store.js';
+import { readPublishOptions, type PushTarget } from './publish-options.js';
 
 export interface MappingOptions {
-  /** Alert title when the summary names no sender (config `app_server.default_alert_title`). */
+  /** Alert title when the summary names no sender, or it is not forwarded (`app_server.default_alert_title`). */
   defaultAlertTitle: string;
+  /** Alert body when the body is not forwarded (`app_server.default_alert_body`); default DEFAULT_ALERT_BODY. */
+  defaultAlertBody?: string;
+  /** `app_server.forward_sender`; default true (MongooseIM forwards it). */
+  forwardSender?: boolean;
+  /** `app_server.forward_body`; default true (MongooseIM forwards it). */
+  forwardBody?: boolean;
 }
 
-/** @throws StanzaError when the publish-options are missing or unusable (see publish-options.ts). */
-export function toPushNotification(publish: PushPublish, options: MappingOptions): PushNotification {
-  const target = readPublishOptions(publish.publishOptions);
+export const DEFAULT_ALERT_BODY = 'You have a new message';
+
+/** What a push is, for the rate limit: a call must never wait behind a message push. */
+export type PushKind = 'alert' | 'background' | 'voip';
+
+/** Apple: "the topic … with the .voip suffix" is what VoIP (PushKit) pushes go to. */
+const VOIP_TOPIC_SUFFIX = '.voip';
+/** `data` key carrying the call's JMI id in a VoIP push. */
+export const CALL_ID_DATA_KEY = 'call-id';
+
+export function pushKindOf(publish: PushPublish, notification: PushNotification): PushKind {
+  if (publish.summary.call !== undefined) return 'voip';
+  return notification.alert === undefined ? 'background' : 'alert';
+}
+
+/**
+ * @param device the device a register command stored on the node, if any (it wins over the
+ *   publish-options' service, device_id, mode and topic)
+ * @throws StanzaError when the publish-options are missing or unusable (see publish-options.ts).
+ */
+export function toPushNotification(publish: PushPublish, options: MappingOptions, device?: RegisteredDevice): PushNotification {
+  const target = readPublishOptions(publish.publishOptions, device);
   const notification: PushNotification = { service: target.service, device_id: target.device_id, mode: target.mode };
   if (target.topic !== undefined) notification.topic = target.topic;
   if (target.priority !== undefined) notification.priority = target.priority;
@@ -26,13 +60,15 @@ export function toPushNotification(publish: PushPublish, options: MappingOptions
   if (target.time_to_live !== undefined) notification.time_to_live = target.time_to_live;
 
   const summary = publish.summary;
+  if (summary.call !== undefined) return voip(notification, target, summaryData(summary, options), summary.call);
   const body = summary['last-message-body'];
   if (target.silent || body === undefined) {
-    notification.data = summaryData(summary);
+    notification.data = summaryData(summary, options);
     return notification;
   }
-  const sender = summary['last-message-sender'];
-  const alert: PushAlert = { title: sender ?? options.defaultAlertTitle, body };
+  const sender = options.forwardSender !== false ? summary['last-message-sender'] : undefined;
+  const shownBody = options.forwardBody !== false ? body : (options.defaultAlertBody ?? DEFAULT_ALERT_BODY);
+  const alert: PushAlert = { title: sender ?? options.defaultAlertTitle, body: shownBody };
   if (summary['message-count'] !== undefined) alert.badge = summary['message-count'];
   if (sender !== undefined) alert.tag = sender;
   if (target.click_action !== undefined) alert.click_action = target.click_action;
@@ -41,9 +77,29 @@ export function toPushNotification(publish: PushPublish, options: MappingOptions
   return notification;
 }
 
-/** The summary fields that were sent, as MongooseIM puts them in a silent push's `data`. */
-function summaryData(summary: PushSummary): Record<string, unknown> {
+/** A call: shown by the app itself (PushKit / a high-priority FCM data message), so no alert. */
+function voip(n: PushNotification, target: PushTarget, data: Record<string, unknown>, callId: string): PushNotification {
+  n.priority = 'high'; // a ringing phone cannot wait for the device's power budget
+  delete n.mutable_content; // alerts only
+  n.data = { ...data, [CALL_ID_DATA_KEY]: callId };
+  if (n.service === 'apns') {
+    n.voip = true; // without a topic: the pool's default topic + .voip (push-service/apns/request.ts)
+    if (target.topic !== undefined && !target.topic.endsWith(VOIP_TOPIC_SUFFIX)) n.topic = `${target.topic}${VOIP_TOPIC_SUFFIX}`;
+  }
+  return n;
+}
+
+/**
+ * The summary fields that were sent, as MongooseIM puts them in a silent push's `data`, less
+ * what must not be forwarded (sender, body) and the call marker (a push kind, not data).
+ */
+function summaryData(summary: PushSummary, options: MappingOptions): Record<string, unknown> {
   const data: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(summary)) if (value !== undefined) data[name] = value;
+  for (const [name, value] of Object.entries(summary)) {
+    if (value === undefined || name === 'call') continue;
+    if (name === 'last-message-sender' && options.forwardSender === false) continue;
+    if (name === 'last-message-body' && options.forwardBody === false) continue;
+    data[name] = value;
+  }
   return data;
 }

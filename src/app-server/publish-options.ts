@@ -5,6 +5,7 @@
  */
 import type { PushMode, PushServiceName } from '../push-service/notification.js';
 import { StanzaError } from '../xmpp/stanza-error.js';
+import type { RegisteredDevice } from './node-store.js';
 import { preconditionNotMet } from './pubsub-errors.js';
 
 /** The publish-options that decide where and how a push goes. */
@@ -31,19 +32,22 @@ const PRIORITIES: ReadonlySet<string> = new Set(['normal', 'high']);
 const MAX_TIME_TO_LIVE_S = 2 ** 31 - 1;
 
 /**
- * Validates publish-options. Missing `device_id`/`service` is XEP-0357 §6's
+ * Validates publish-options (`secret` is read by the authorisation, never forwarded). Missing
+ * `device_id`/`service` — and no device registered on the node — is XEP-0060 §7.1.5's
  * `cancel/conflict` + precondition-not-met. A value the push service could never accept (a
  * service other than apns|fcm, a bad mode, priority, boolean or ttl) is `cancel/not-acceptable`:
  * this registration can never succeed, so the XMPP server is right to disable it.
  */
-export function readPublishOptions(options: Readonly<Record<string, string>>): PushTarget {
-  const device_id = present(options.device_id);
-  const service = present(options.service);
+export function readPublishOptions(options: Readonly<Record<string, string>>, device?: RegisteredDevice): PushTarget {
+  // A node made by a register command knows its device: the App Server's record wins over
+  // whatever the XMPP server copied (Conversations enables such nodes with only `secret`).
+  const device_id = device?.token ?? present(options.device_id);
+  const service = device?.service ?? present(options.service);
   if (device_id === undefined) throw preconditionNotMet('publish-options lack device_id');
   if (service === undefined) throw preconditionNotMet('publish-options lack service');
   if (!SERVICES.has(service)) throw notAcceptable('service', 'apns or fcm');
 
-  const mode = present(options.mode) ?? 'prod';
+  const mode = device?.mode ?? present(options.mode) ?? 'prod';
   if (!MODES.has(mode)) throw notAcceptable('mode', 'prod or dev');
   const priority = present(options.priority);
   if (priority !== undefined && !PRIORITIES.has(priority)) throw notAcceptable('priority', 'normal or high');
@@ -54,7 +58,7 @@ export function readPublishOptions(options: Readonly<Record<string, string>>): P
     mode: mode as PushMode,
     silent: readBoolean(options, 'silent') ?? false,
   };
-  const topic = present(options.topic);
+  const topic = device?.topic ?? present(options.topic);
   if (topic !== undefined) target.topic = topic;
   if (priority !== undefined) target.priority = priority as 'normal' | 'high';
   const clickAction = present(options.click_action);

@@ -1,5 +1,5 @@
 /**
- * Parses the XEP-0357 §5 notification publish (XMPP server → App Server) into a PushPublish:
+ * Parses the XEP-0357 §7 notification publish (XMPP server → App Server) into a PushPublish:
  *
  *   <iq type='set'><pubsub xmlns='http://jabber.org/protocol/pubsub'>
  *     <publish node='…'><item><notification xmlns='urn:xmpp:push:0'><x …summary…/></notification></item></publish>
@@ -14,8 +14,7 @@ import { iqPayload } from '../xmpp/iq.js';
 import { NS } from '../xmpp/namespaces.js';
 import type { PushPublish } from '../xmpp/push-publish.js';
 import { badRequest } from '../xmpp/stanza-error.js';
-import { readPublishOptions } from './publish-options.js';
-import { nodeIdRequired, preconditionNotMet, wrongIqType } from './pubsub-errors.js';
+import { nodeIdRequired, wrongIqType } from './pubsub-errors.js';
 import { parseSummary } from './summary-form.js';
 
 /** Form types accepted for publish-options: XEP-0060 §7.1.5 says `submit`; `form` is tolerated. */
@@ -29,7 +28,7 @@ export function isPublishRequest(iq: Element): boolean {
 
 /**
  * @param serviceJid the App Server's JID, used when the IQ carries no `to` (in-process routing).
- * @throws StanzaError for every refusal XEP-0357 §6 / XEP-0060 §7.1.3 lists.
+ * @throws StanzaError for the malformed requests XEP-0357 §7 / XEP-0060 §7.1.3 list.
  */
 export function parsePublishRequest(iq: Element, serviceJid: string): PushPublish {
   if (iq.attrs.type !== 'set') throw wrongIqType('set', 'a publish');
@@ -56,17 +55,19 @@ export function parsePublishRequest(iq: Element, serviceJid: string): PushPublis
   return { from, to: (iq.attrs.to as string | undefined) ?? serviceJid, node, summary, publishOptions: readOptions(pubsub) };
 }
 
-/** XEP-0357 §6: publish-options are required and must hold at least device_id and service. */
+/**
+ * The publish-options as single values; none = empty. Whether they suffice (device_id and
+ * service, XEP-0060 §7.1.5 precondition-not-met otherwise) depends on the node — one made by a
+ * register command knows its device — so the node's actor decides.
+ */
 function readOptions(pubsub: Element): Record<string, string> {
   const x = pubsub.getChild('publish-options')?.getChild('x', NS.DATA);
-  if (!x) throw preconditionNotMet('the publish carries no publish-options');
+  if (!x) return {};
   const form = parseDataForm(x);
   if (!OPTIONS_FORM_TYPES.has(form.type)) throw badRequest(`publish-options form of type ${form.type.slice(0, 16)}`);
   // XEP-0060 §7.1.5: the form's FORM_TYPE is pubsub#publish-options (absence is tolerated).
   if (form.formType !== undefined && form.formType !== NS.PUBSUB_PUBLISH_OPTIONS) {
     throw badRequest('publish-options must have FORM_TYPE http://jabber.org/protocol/pubsub#publish-options');
   }
-  const options = singleValues(form);
-  readPublishOptions(options); // refuse early; the node's actor reads them again for publishLocal callers
-  return options;
+  return singleValues(form);
 }

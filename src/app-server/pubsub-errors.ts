@@ -11,7 +11,7 @@ const pubsubCondition = (name: string, attrs?: Record<string, string>): AppCondi
   ...(attrs ? { attrs } : {}),
 });
 
-/** XEP-0357 §6 / XEP-0060 §7.1.5: publish-options absent or missing a required field. */
+/** XEP-0060 §7.1.5: publish-options absent or missing a required field. */
 export const preconditionNotMet = (text: string) =>
   new StanzaError('conflict', 'cancel', text, pubsubCondition('precondition-not-met'));
 
@@ -48,3 +48,14 @@ function truncate(text: string): string {
 /** An IQ of the wrong type for its payload (a `get` carrying `<publish/>`, a `set` carrying disco). */
 export const wrongIqType = (expected: 'get' | 'set', what: string) =>
   new StanzaError('bad-request', 'cancel', `${what} must be sent in an IQ of type ${expected}`);
+
+/**
+ * The node's push rate limit is reached (rate-limiter.ts). `wait`: the XMPP server keeps the
+ * registration; RFC 6120 §8.3.3.18 resource-constraint, as mod_push_appserver answers.
+ */
+export const rateLimited = (kind: string, limit: number, intervalMs: number, waitMs: number) =>
+  new StanzaError(
+    'resource-constraint',
+    'wait',
+    `at most ${limit} ${kind} push${limit === 1 ? '' : 'es'} per ${intervalMs} ms to one node; retry in ${Math.ceil(waitMs)} ms`,
+  );

@@ -1,21 +1,24 @@
 /**
- * XEP-0357 §5 summary form (FORM_TYPE `urn:xmpp:push:summary`) inside `<notification/>`.
+ * XEP-0357 §7 summary form (FORM_TYPE `urn:xmpp:push:summary`) inside `<notification/>`.
  *
  * Servers differ (see the reference's "What it actually publishes"): MongooseIM and ejabberd
  * send `type='submit'`, Prosody `type='form'` with empty fields (`<field var='…'/>`) and a
  * placeholder body; ejabberd sends only a body. An empty field is an absent field.
+ * Herald's own XMPP Server role marks a call with CALL_SUMMARY_FIELD (see push-publish.ts).
  */
 import type { Element } from '@xmpp/xml';
 import { parseDataForm, singleValue, type DataForm } from '../xmpp/data-form.js';
 import { NS } from '../xmpp/namespaces.js';
-import type { PushSummary } from '../xmpp/push-publish.js';
+import { CALL_SUMMARY_FIELD, type PushSummary } from '../xmpp/push-publish.js';
 import { badRequest } from '../xmpp/stanza-error.js';
 
-/** Form types a summary may carry: XEP-0357 §5 shows `submit`, Prosody sends `form`. */
+/** Form types a summary may carry: XEP-0357 §7 shows `submit`, Prosody sends `form`. */
 const SUMMARY_FORM_TYPES: ReadonlySet<string> = new Set(['submit', 'form']);
 /** Counts beyond this are nonsense for a badge; nine digits also keeps the cast exact. */
 const MAX_COUNT_DIGITS = 9;
 const COUNT = new RegExp(`^\\d{1,${MAX_COUNT_DIGITS}}$`);
+/** A JMI session id is a short random string (XEP-0353); a longer one is cut, not refused. */
+const MAX_CALL_ID_CHARS = 128;
 
 /** The summary of a `<notification xmlns='urn:xmpp:push:0'/>`; no summary form = empty summary. */
 export function parseSummary(notification: Element): PushSummary {
@@ -31,6 +34,8 @@ export function parseSummary(notification: Element): PushSummary {
   if (sender !== undefined) summary['last-message-sender'] = sender;
   const body = nonEmpty(singleValue(form, 'last-message-body'));
   if (body !== undefined) summary['last-message-body'] = body;
+  const call = nonEmpty(singleValue(form, CALL_SUMMARY_FIELD));
+  if (call !== undefined) summary.call = call.slice(0, MAX_CALL_ID_CHARS);
   return summary;
 }
 

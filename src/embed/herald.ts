@@ -18,6 +18,7 @@ import type { HeraldConfig } from '../core/config/schema.js';
 import { HeraldError } from '../core/errors.js';
 import { redacting, silentLogger, type Logger } from '../core/log.js';
 import { poolsOpsSource } from '../push-service/ops/ops-source.js';
+import { startRemotePush, type RemotePushDispatcher } from '../push-service/remote/index.js';
 import type { PushPools } from '../push-service/pools/push-pools.js';
 import { startPushSide } from './push-wiring.js';
 import { startRestServer, type RestServer } from '../push-service/rest/server.js';
@@ -66,6 +67,8 @@ export class Herald {
     readonly fcmSimulator: FcmSimulator | undefined,
     /** The MongoosePush-compatible REST API, when `rest.enabled`. */
     readonly rest: RestServer | undefined,
+    /** The App Server's bridge to a remote push service, when `remote_push.enabled`. */
+    readonly remotePush: RemotePushDispatcher | undefined = undefined,
   ) {}
 
   static async start(options: HeraldOptions): Promise<Herald> {
@@ -81,13 +84,19 @@ export class Herald {
       if (push.apnsSimulator) started.push(() => push.apnsSimulator!.close());
       if (push.fcmSimulator) started.push(() => push.fcmSimulator!.close());
       started.push(() => push.pools.close(0));
-      const dispatcher = push.pools;
+      // [remote_push]: the App Server hands notifications over HTTP instead of to the local pools.
+      const remotePush = config.remote_push.enabled ? startRemotePush(config.remote_push, log) : undefined;
+      if (remotePush) started.push(() => remotePush.close());
+      const dispatcher = remotePush ?? push.pools;
       const appServer = new AppServerRole({
         config,
         store,
         actors,
         dispatcher,
+        // XEP-0357 §8 affiliation notices after a dead device go to the user's server via the host.
+        route: (stanza) => host.route(stanza),
         onCrash: (error, node) => log.error('app_server.node_crashed', { node, error }),
+        onWarning: (event, fields) => log.warn(event, fields),
       });
       const tracker = new IqTracker({
         timeoutMs: config.xmpp_server.publish_timeout_ms,
@@ -102,10 +111,10 @@ export class Herald {
         log: (event, fields) => log.info(event, fields),
       });
       const rest = config.rest.enabled
-        ? await startRestServer({ config: config.rest, dispatcher, log, ops: poolsOpsSource(push.pools.pools, RELEASE_ID) })
+        ? await startRestServer({ config: config.rest, dispatcher: push.pools, log, ops: poolsOpsSource(push.pools.pools, RELEASE_ID) })
         : undefined;
       if (rest) for (const warning of restStartupWarnings(config.rest)) log.warn('rest.unprotected', { warning });
-      return new Herald(config, host, log, store, actors, tracker, xmppServer, appServer, push.pools, push.apnsSimulator, push.fcmSimulator, rest);
+      return new Herald(config, host, log, store, actors, tracker, xmppServer, appServer, push.pools, push.apnsSimulator, push.fcmSimulator, rest, remotePush);
     } catch (e) {
       for (const stop of started.reverse()) await stop();
       throw e;
@@ -161,6 +170,7 @@ export class Herald {
     await this.xmppServer.close();
     this.tracker.close();
     await this.appServer.close();
+    await this.remotePush?.close();
     await this.pushService.close();
     await this.apnsSimulator?.close();
     await this.fcmSimulator?.close();

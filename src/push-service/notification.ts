@@ -37,8 +37,13 @@ export interface PushNotification {
   data?: Record<string, unknown>;
   /** APNS apns-collapse-id (≤ 64 bytes). */
   collapse_id?: string;
-  /** Pool selection by tags (later issue). */
+  /** Pool selection: the pool's tags must include all of these (MongoosePush). */
   tags?: string[];
+  /**
+   * A VoIP (PushKit) push, e.g. a call: APNS sends it to the topic with Apple's `.voip` suffix
+   * (the pool's default topic + `.voip` when the notification names none), so `apns-push-type: voip`.
+   */
+  voip?: boolean;
 }
 
 /**

@@ -11,14 +11,15 @@
  *   </iq>
  *
  * The summary form is `submit` with only the fields that have a value (Prosody sends a `form`
- * with empty fields; XEP-0004 §3.1 makes `submit` the form a sender of data uses).
+ * with empty fields; XEP-0004 §3.1 makes `submit` the form a sender of data uses). A call adds
+ * Herald's CALL_SUMMARY_FIELD (see push-publish.ts).
  * `<publish-options/>` is left out when the enable carried no options (XEP-0060 §7.1.5 makes it
  * optional); the App Server then decides what a bare publish is worth.
  */
 import xml, { type Element } from '@xmpp/xml';
 import { buildDataForm } from '../xmpp/data-form.js';
 import { NS } from '../xmpp/namespaces.js';
-import type { PushPublish, PushSummary } from '../xmpp/push-publish.js';
+import { CALL_SUMMARY_FIELD, type PushPublish, type PushSummary } from '../xmpp/push-publish.js';
 
 /** XEP-0357 §11.3.1 registers these summary fields; they are written in this order. */
 const SUMMARY_FIELDS = [
@@ -29,14 +30,13 @@ const SUMMARY_FIELDS = [
 ] as const satisfies ReadonlyArray<keyof PushSummary>;
 
 export function buildPublishStanza(publish: PushPublish, id: string): Element {
-  const summary = buildDataForm(
-    'submit',
-    NS.PUSH_SUMMARY,
-    SUMMARY_FIELDS.map((name) => {
+  const summary = buildDataForm('submit', NS.PUSH_SUMMARY, [
+    ...SUMMARY_FIELDS.map((name) => {
       const value = publish.summary[name];
       return [name, value === undefined ? undefined : String(value)] as const;
     }),
-  );
+    [CALL_SUMMARY_FIELD, publish.summary.call] as const,
+  ]);
   const pubsub = xml(
     'pubsub',
     { xmlns: NS.PUBSUB },

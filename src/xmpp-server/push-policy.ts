@@ -3,7 +3,8 @@
  * (sessions.ts); this looks only at the stanza.
  *
  * Push: a message of type chat, normal or groupchat with a non-empty body (MongooseIM's default;
- * RFC 6121 §5.2.2: a missing or unknown type counts as `normal`).
+ * RFC 6121 §5.2.2: a missing or unknown type counts as `normal`), or carrying a Jingle Message
+ * Initiation `<propose/>` (XEP-0353: a call; the reference's "urgent" trigger).
  * Never: headlines and errors (RFC 6121 §5.2.2), `<no-store/>` (XEP-0334 §4), message carbons
  * (XEP-0280: a copy for the user's own other devices, the original already triggered its push),
  * MUC subject changes (XEP-0045 §8.1: a `<subject/>` without `<body/>`), bodiless stanzas
@@ -17,7 +18,11 @@ const NS_CARBONS = 'urn:xmpp:carbons:2';
 
 export type NoPushReason = 'not-a-message' | 'headline' | 'error' | 'no-store' | 'carbon' | 'muc-subject' | 'no-body';
 
-export type PushDecision = { push: true; body: string } | { push: false; reason: NoPushReason };
+/** XEP-0353 Jingle Message Initiation: a `<propose/>` is an incoming call. */
+const NS_JMI = 'urn:xmpp:jingle-message:0';
+
+/** `call`: the JMI propose id when the message is a call (pushed at once, even without a body). */
+export type PushDecision = { push: true; body?: string; call?: string } | { push: false; reason: NoPushReason };
 
 export function pushDecision(stanza: Element): PushDecision {
   if (stanza.name !== 'message') return { push: false, reason: 'not-a-message' };
@@ -29,6 +34,9 @@ export function pushDecision(stanza: Element): PushDecision {
     return { push: false, reason: 'carbon' };
   }
   const body = firstBody(stanza);
+  // XEP-0353 §3: a call is proposed in a bodiless message; the callee must ring now.
+  const call = stanza.getChild('propose', NS_JMI)?.attrs.id as string | undefined;
+  if (call) return body === undefined ? { push: true, call } : { push: true, body, call };
   if (body === undefined) {
     return { push: false, reason: stanza.getChild('subject') ? 'muc-subject' : 'no-body' };
   }

@@ -16,13 +16,17 @@ export interface SummaryOptions {
 export interface PushedMessage {
   /** Full JID of the sender (`from`), if it had a valid one. */
   sender?: string;
-  body: string;
+  /** Absent for a call proposed without a body. */
+  body?: string;
+  /** XEP-0353 propose id of a call; carried as the summary's CALL_SUMMARY_FIELD. */
+  call?: string;
 }
 
 export function buildSummary(messageCount: number, message: PushedMessage, options: SummaryOptions): PushSummary {
   const summary: PushSummary = { 'message-count': messageCount };
   if (options.includeSender && message.sender) summary['last-message-sender'] = message.sender;
-  if (options.includeBody) summary['last-message-body'] = truncate(message.body, options.bodyMaxChars);
+  if (options.includeBody && message.body !== undefined) summary['last-message-body'] = truncate(message.body, options.bodyMaxChars);
+  if (message.call !== undefined) summary.call = message.call;
   return summary;
 }
 

@@ -163,7 +163,7 @@ export class XmppServerRole {
       const sender = validJid(message.attrs.from as string | undefined);
       this.users.tell(user, {
         kind: 'message',
-        message: { sender, body: decision.body },
+        message: { sender, body: decision.body, call: decision.call },
         identity: messageIdentity(message, user),
       });
       this.stats.messagesQueued++;

@@ -10,7 +10,20 @@ export interface PushSummary {
   'pending-subscription-count'?: number;
   'last-message-sender'?: string;
   'last-message-body'?: string;
+  /**
+   * Not a XEP-0357 field: the id of the Jingle Message Initiation `<propose/>` (XEP-0353) the
+   * message carried, i.e. an incoming call. On the wire it is the summary field named
+   * CALL_SUMMARY_FIELD; App Servers that do not know it ignore it.
+   */
+  call?: string;
 }
+
+/**
+ * The summary field that marks a call. XEP-0068 ("Field Names" and its example of a custom
+ * field) lets a field outside a registered FORM_TYPE's list be named in Clark notation; the
+ * namespace is XEP-0353's, whose `<propose/>` the field stands for.
+ */
+export const CALL_SUMMARY_FIELD = '{urn:xmpp:jingle-message:0}propose';
 
 export interface PushPublish {
   /** Publisher JID: the user's server domain (XEP-0357 §5). */

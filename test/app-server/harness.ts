@@ -43,21 +43,30 @@ export interface Harness {
   dispatcher: ProgrammedDispatcher;
   config: HeraldConfig;
   dir: string;
+  /** The LMDB store the role runs on (replaced by `restart`). */
+  store: HeraldStore;
+  /** Stanzas the role sent on its own (XEP-0357 §8 notices), in order. */
+  routed: Element[];
+  /** Moves the role's clock (rate limits, command sessions); it starts at the real time. */
+  advance(ms: number): void;
   /** Closes role, runtime and store, then opens them again on the same folder. */
   restart(): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function startHarness(overrides: Record<string, unknown> = {}): Promise<Harness> {
+  validateConfig(overrides); // a bad config throws before any folder is made
   const dir = mkdtempSync(join(tmpdir(), 'herald-app-server-'));
   const config = validateConfig({ store: { path: dir, map_size_mib: 64 }, ...overrides });
   const dispatcher = new ProgrammedDispatcher();
   let store: HeraldStore;
   let runtime: ActorRuntime;
+  let clock = Date.now();
   const open = () => {
     store = openStore(config.store);
+    h.store = store;
     runtime = startActorRuntime();
-    h.role = new AppServerRole({ config, store, actors: runtime, dispatcher });
+    h.role = new AppServerRole({ config, store, actors: runtime, dispatcher, route: (s) => h.routed.push(s), now: () => clock });
   };
   const shut = async () => {
     await h.role.close();
@@ -66,9 +75,14 @@ export async function startHarness(overrides: Record<string, unknown> = {}): Pro
   };
   const h: Harness = {
     role: undefined as unknown as AppServerRole,
+    store: undefined as unknown as HeraldStore,
     dispatcher,
     config,
     dir,
+    routed: [],
+    advance(ms) {
+      clock += ms;
+    },
     async restart() {
       await shut();
       open();
@@ -138,3 +152,41 @@ export function publishIq(
     `${publishOptions}</pubsub></iq>`
   );
 }
+
+export const NS_COMMANDS = 'http://jabber.org/protocol/commands';
+
+/** An XEP-0050 command request; `fields` become a submitted form (undefined = no form). */
+export function commandIq(
+  node: string,
+  o: { from?: string; action?: string; sessionid?: string; fields?: Record<string, string>; formType?: string; id?: string } = {},
+): string {
+  const attrs = [`node='${node}'`, o.action ? `action='${o.action}'` : '', o.sessionid ? `sessionid='${o.sessionid}'` : ''].join(' ');
+  const form = o.fields
+    ? `<x xmlns='jabber:x:data' type='${o.formType ?? 'submit'}'>` +
+      Object.entries(o.fields)
+        .map(([k, v]) => `<field var='${k}'><value>${v}</value></field>`)
+        .join('') +
+      '</x>'
+    : '';
+  return `<iq type='set' id='${o.id ?? 'x1'}' from='${o.from ?? `${OWNER}/phone`}' to='${SERVICE}'><command xmlns='${NS_COMMANDS}' ${attrs}>${form}</command></iq>`;
+}
+
+/** The value of a field of the form inside a command reply. */
+export function commandField(reply: Element, name: string): string | undefined {
+  const x = reply.getChild('command', NS_COMMANDS)?.getChild('x', 'jabber:x:data');
+  return x?.getChildren('field').find((f) => f.attrs.var === name)?.getChildText('value') ?? undefined;
+}
+
+/** Registers a device by the one-request form of register-push-apns/-fcm; returns node and secret. */
+export async function registerDevice(
+  role: AppServerRole,
+  fields: Record<string, string>,
+  o: { from?: string; command?: string } = {},
+): Promise<{ node: string; secret: string; jid: string }> {
+  const reply = await ask(role, commandIq(o.command ?? 'register-push-apns', { from: o.from, action: 'execute', fields }));
+  if (reply.attrs.type !== 'result') throw new Error(`registration refused: ${reply.toString()}`);
+  return { node: commandField(reply, 'node')!, secret: commandField(reply, 'secret')!, jid: commandField(reply, 'jid')! };
+}
+
+export const ownerIq = (body: string, o: { from?: string; type?: string; id?: string } = {}): string =>
+  `<iq type='${o.type ?? 'set'}' id='${o.id ?? 'o1'}' from='${o.from ?? OWNER}' to='${SERVICE}'><pubsub xmlns='http://jabber.org/protocol/pubsub#owner'>${body}</pubsub></iq>`;

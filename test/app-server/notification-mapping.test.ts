@@ -100,4 +100,50 @@ describe('mapping a publish to a push notification', () => {
       (e: unknown) => e instanceof StanzaError && e.condition === 'conflict' && e.appCondition?.name === 'precondition-not-met',
     );
   });
+
+  it('turns a call into a VoIP push: .voip topic, high priority, no alert, the summary and call-id as data', () => {
+    const call = { ...SUMMARY, call: 'jmi-42' };
+    const n = toPushNotification(publish({ service: 'apns', device_id: 'tok', topic: 'com.example.app', mutable_content: 'true' }, call), MAPPING);
+    assert.deepEqual(n, {
+      service: 'apns',
+      device_id: 'tok',
+      mode: 'prod',
+      topic: 'com.example.app.voip',
+      voip: true,
+      priority: 'high',
+      data: { ...SUMMARY, 'call-id': 'jmi-42' },
+    });
+  });
+
+  it("keeps a topic that already is the .voip one, and marks a call without a topic voip (the pool's default topic gets the suffix)", () => {
+    const call = { call: 'jmi-1' };
+    assert.equal(toPushNotification(publish({ service: 'apns', device_id: 't', topic: 'com.example.app.voip' }, call), MAPPING).topic, 'com.example.app.voip');
+    const untopical = toPushNotification(publish({ service: 'apns', device_id: 't' }, call), MAPPING);
+    assert.equal(untopical.topic, undefined);
+    assert.equal(untopical.voip, true);
+    assert.equal(untopical.tags, undefined);
+  });
+
+  it('sends a call to FCM as a high-priority data message', () => {
+    const n = toPushNotification(publish({ service: 'fcm', device_id: 't', priority: 'normal' }, { call: 'jmi-2' }), MAPPING);
+    assert.deepEqual(n, { service: 'fcm', device_id: 't', mode: 'prod', priority: 'high', data: { 'call-id': 'jmi-2' } });
+  });
+
+  it('keeps sender and body from Apple and Google when they are not to be forwarded', () => {
+    const quiet = { ...MAPPING, defaultAlertBody: 'Something new', forwardSender: false, forwardBody: false };
+    assert.deepEqual(toPushNotification(publish({ service: 'apns', device_id: 't' }), quiet).alert, { title: 'New message', body: 'Something new', badge: 3 });
+    assert.deepEqual(toPushNotification(publish({ service: 'apns', device_id: 't', silent: 'true' }), quiet).data, { 'message-count': 3 });
+    const noSender = toPushNotification(publish({ service: 'apns', device_id: 't' }), { ...MAPPING, forwardSender: false });
+    assert.deepEqual(noSender.alert, { title: 'New message', body: 'OH, HAI!', badge: 3 });
+  });
+
+  it('takes service, token, mode and topic from the device a register command stored, over the publish-options', () => {
+    const device = { service: 'fcm' as const, token: 'stored', mode: 'dev' as const };
+    const n = toPushNotification(publish({ service: 'apns', device_id: 'copied', mode: 'prod', topic: 'com.x', secret: 's' }), MAPPING, device);
+    assert.equal(n.service, 'fcm');
+    assert.equal(n.device_id, 'stored');
+    assert.equal(n.mode, 'dev');
+    assert.equal(n.topic, 'com.x', 'a topic the device does not name comes from the options');
+    assert.ok(!JSON.stringify(n).includes('"s"'), 'the secret is never forwarded');
+  });
 });

@@ -59,4 +59,32 @@ describe('answering the XMPP server for a push outcome', () => {
     const e = dispatchFailureError(new TypeError('boom'));
     assert.equal(`${e.type}/${e.condition}`, 'wait/internal-server-error');
   });
+
+  it('answers each push failure reason with its exact type, condition and application condition', () => {
+    const answers = Object.fromEntries(
+      ALL_REASONS.map((reason) => {
+        const e = errorFor(reason);
+        return [reason, `${e.type}/${e.condition}${e.appCondition ? `+${e.appCondition.name}` : ''}`];
+      }),
+    );
+    assert.deepEqual(answers, {
+      invalid_request: 'cancel/not-acceptable',
+      invalid_notification: 'modify/bad-request',
+      no_matching_pool: 'wait/service-unavailable',
+      unregistered: 'cancel/not-acceptable+device-not-registered',
+      payload_too_large: 'modify/not-acceptable',
+      too_many_requests: 'wait/resource-constraint',
+      service_internal: 'wait/internal-server-error',
+      internal_config: 'wait/internal-server-error',
+      unable_to_connect: 'wait/internal-server-error',
+      connection_lost: 'wait/internal-server-error',
+      unspecified: 'wait/internal-server-error',
+      request_timeout: 'wait/internal-server-error',
+    });
+  });
+
+  it('answers a stopping engine with wait/service-unavailable', () => {
+    const e = dispatchFailureError(new HeraldError('HERALD_SHUTTING_DOWN'));
+    assert.equal(`${e.type}/${e.condition}`, 'wait/service-unavailable');
+  });
 });

@@ -68,18 +68,22 @@ describe('parsing a notification publish', () => {
     assert.equal(p.to, 'pubsub.other');
   });
 
-  it('refuses a publish without publish-options with cancel/conflict and precondition-not-met', () => {
-    assert.equal(refusal(publishIq('n1', undefined)), 'cancel/conflict+precondition-not-met');
+  it('reads a publish without publish-options as empty options (the node decides whether it knows the device)', () => {
+    assert.deepEqual(parsePublishRequest(stanza(publishIq('n1', undefined)), SERVICE).publishOptions, {});
   });
 
-  it('refuses publish-options without device_id, or without service, the same way', () => {
-    assert.equal(refusal(publishIq('n1', { service: 'apns' })), 'cancel/conflict+precondition-not-met');
-    assert.equal(refusal(publishIq('n1', { device_id: 'TOKEN' })), 'cancel/conflict+precondition-not-met');
-    assert.equal(refusal(publishIq('n1', { service: 'apns', device_id: '' })), 'cancel/conflict+precondition-not-met');
+  it('leaves device_id and service to the node: a registered node needs only the secret', () => {
+    assert.deepEqual(parsePublishRequest(stanza(publishIq('n1', { secret: 's3cr3t' })), SERVICE).publishOptions, { secret: 's3cr3t' });
   });
 
-  it('refuses a service other than apns or fcm with cancel/not-acceptable', () => {
-    assert.equal(refusal(publishIq('n1', { service: 'wns', device_id: 'TOKEN' })), 'cancel/not-acceptable');
+  it('refuses publish-options with a repeated field with modify/bad-request', () => {
+    const text = publishIq('n1', OPTIONS).replace('</x></publish-options>', "<field var='service'><value>fcm</value></field></x></publish-options>");
+    assert.equal(refusal(text), 'modify/bad-request');
+  });
+
+  it('refuses publish-options whose form is neither submit nor form with modify/bad-request', () => {
+    const text = publishIq('n1', OPTIONS).replace("<publish-options><x xmlns='jabber:x:data' type='submit'>", "<publish-options><x xmlns='jabber:x:data' type='result'>");
+    assert.equal(refusal(text), 'modify/bad-request');
   });
 
   it('refuses publish-options of another FORM_TYPE with modify/bad-request', () => {

@@ -82,6 +82,12 @@ describe('publishing a notification to a push node', () => {
     assert.deepEqual(h.dispatcher.sent, []);
   });
 
+  it('refuses publish-options the push service could never take with cancel/not-acceptable, sending nothing', async () => {
+    assert.equal(errorOf(await ask(h.role, publishIq('n1', { service: 'wns', device_id: 'TOKEN' }))), 'cancel/not-acceptable');
+    assert.equal(errorOf(await ask(h.role, publishIq('n1', { ...OPTIONS, mode: 'staging' }))), 'cancel/not-acceptable');
+    assert.deepEqual(h.dispatcher.sent, []);
+  });
+
   it('refuses an item whose first payload child is not a notification with modify/bad-request', async () => {
     const text = publishIq('n1', OPTIONS).replace('<item>', "<item><foo xmlns='urn:example'/>");
     assert.equal(errorOf(await ask(h.role, text)), 'modify/bad-request');

@@ -43,6 +43,11 @@ test('mode and tags choose the APNS pool, and each pool sends its own default to
     assert.deepEqual(await send({ mode: 'dev', topic: 'com.example.other', alert: ALERT }), { status: 200, body: 'null' });
     assert.equal((await sim.waitForReceived(4, 5_000))[3]!.headers['apns-topic'], 'com.example.other');
 
+    // A VoIP push naming no topic (a call): the pool's default topic with Apple's .voip suffix.
+    assert.equal((await herald.pushService.send({ service: 'apns', mode: 'dev', device_id: TOKEN, voip: true, data: { 'call-id': 'c' } })).ok, true);
+    const call = (await sim.waitForReceived(5, 5_000))[4]!;
+    assert.deepEqual([call.headers['apns-topic'], call.headers['apns-push-type']], ['com.example.dev.voip', 'voip']);
+
     // Tags no pool has: MongoosePush's no_matching_pool.
     assert.deepEqual(await send({ tags: ['voip', 'beta'], alert: ALERT }), { status: 400, body: '{"reason":"no_matching_pool"}' });
     assert.deepEqual(await send({ mode: 'dev', tags: ['voip'], alert: ALERT }), { status: 400, body: '{"reason":"no_matching_pool"}' });

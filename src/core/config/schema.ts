@@ -72,8 +72,84 @@ const appServer = z
      * by default); MongooseIM uses the sender as the title and APNS/FCM alerts need one.
      */
     default_alert_title: z.string().min(1).default('New message'),
+    /** Alert body when a message had a body but `forward_body` is off (APNS/FCM alerts need one). */
+    default_alert_body: z.string().min(1).default('You have a new message'),
+    /**
+     * Forward `last-message-sender` to Apple/Google (alert title, thread, data). XEP-0357 §9: push
+     * routes private data through third parties, so servers should let it be limited.
+     */
+    forward_sender: z.boolean().default(true),
+    /** Forward `last-message-body` to Apple/Google; off sends `default_alert_body` instead. */
+    forward_body: z.boolean().default(true),
+    /**
+     * What authorises a publish to a node whose publish_model is `publishers` (XEP-0357 §3.2):
+     * `server` = the publisher is the node owner's own server (its domain JID), `affiliation` =
+     * the publisher is owner, publisher or publish-only (XEP-0060 §4.1), `secret` = the
+     * publish-options carry the node's `secret`.
+     */
+    publish_authorization: z
+      .array(z.enum(['server', 'affiliation', 'secret']))
+      .min(1)
+      .refine((list) => new Set(list).size === list.length, 'each method at most once')
+      .default(['server', 'affiliation', 'secret']),
+    /** `any`: one listed method suffices; `all`: every listed method must hold. */
+    publish_authorization_match: z.enum(['any', 'all']).default('any'),
+    /**
+     * Pushes per node and kind (alert, background, voip) within `rate_limit_interval_ms`; the
+     * excess is answered wait/resource-constraint. 0 = no limit. mod_push_appserver: 1 per 5 s.
+     */
+    rate_limit_per_node: z.number().int().min(0).max(1_000).default(0),
+    rate_limit_interval_ms: positiveInt.default(5_000),
+    /** Serve the XEP-0050 registration commands (register-push-apns/-fcm, unregister-push). */
+    registration_commands: z.boolean().default(true),
+    /** A multi-stage command session left this long without its next stage expires (XEP-0050). */
+    command_session_timeout_ms: positiveInt.default(300_000),
+    /** Command sessions open at once; beyond it the oldest is dropped, so memory stays bounded. */
+    max_command_sessions: positiveInt.default(10_000),
   })
   .strict();
+
+/**
+ * XEP-0114: Herald joins an XMPP server (Prosody, ejabberd, MongooseIM…) as an external component,
+ * so that server's users reach the App Server at `domain`. The size limit is `xmpp.max_stanza_bytes`.
+ */
+const component = z
+  .object({
+    /** Join the server at all; off = Herald serves only its REST API (and embedders' hosts). */
+    enabled: z.boolean().default(false),
+    /** The server's component listener, `xmpp://host:port` (Prosody and ejabberd: 5347 by convention). */
+    service: z
+      .string()
+      .default('xmpp://127.0.0.1:5347')
+      .refine(isComponentService, 'must be xmpp://host:port (the server\'s XEP-0114 listener)'),
+    /** The component's JID, as the server names it (Prosody `Component "…"`); must equal `app_server.jid`. */
+    domain: z.string().min(1).default('push.localhost'),
+    /** The shared secret of the XEP-0114 handshake (Prosody `component_secret`). */
+    password: z.string().default(''),
+    /** ms before the first reconnect after the link is lost; doubled per failed attempt, with jitter. */
+    reconnect_backoff_ms: positiveInt.default(1_000),
+    /** ms: the reconnect delay stops growing here, so a server back from a long outage is rejoined soon. */
+    reconnect_max_ms: positiveInt.default(30_000),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    if (c.enabled && c.password === '') {
+      ctx.addIssue({ code: 'custom', path: ['password'], message: 'required when component.enabled = true (the server\'s component secret)' });
+    }
+    if (c.reconnect_max_ms < c.reconnect_backoff_ms) {
+      ctx.addIssue({ code: 'custom', path: ['reconnect_max_ms'], message: 'must not be below component.reconnect_backoff_ms' });
+    }
+  });
+
+/** `xmpp://host:port`, as @xmpp/component connects to it. */
+function isComponentService(service: string): boolean {
+  try {
+    const url = new URL(service);
+    return url.protocol === 'xmpp:' && url.hostname !== '' && url.port !== '' && url.pathname === '';
+  } catch {
+    return false;
+  }
+}
 
 /** Pool names appear in /healthcheck (`pool:<name>`) and as Prometheus label values. */
 const poolName = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (at most 64)');
@@ -263,6 +339,48 @@ const rest = z
   })
   .strict();
 
+/** The URL, or undefined when `.url()` already reports it as invalid. */
+function parsedUrl(text: string): URL | undefined {
+  try {
+    return new URL(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The App Server's bridge to a remote MongoosePush-compatible push service (MongooseIM's
+ * mod_push_service_mongoosepush): when enabled, the App Server hands its notifications over
+ * HTTP to `url` instead of to this engine's own APNS/FCM pools.
+ */
+const remotePush = z
+  .object({
+    enabled: z.boolean().default(false),
+    /** Base URL (http: or https:, optionally with a path prefix); required when enabled. */
+    url: z
+      .string()
+      .url()
+      .refine((u) => /^https?:$/.test(parsedUrl(u)?.protocol ?? 'http:'), 'must be an http: or https: URL')
+      .refine((u) => !parsedUrl(u)?.search && !parsedUrl(u)?.hash, 'must have no query or fragment')
+      .optional(),
+    /** MongoosePush API: v1 flat bodies, v2/v3 deep bodies (v3 is MongooseIM's default and answers 410 for a dead device). */
+    api_version: z.enum(['v1', 'v2', 'v3']).default('v3'),
+    /** Keep-alive HTTP/1.1 connections, one request each at a time (MongooseIM max_http_connections: 100). */
+    connections: positiveInt.max(1_000).default(100),
+    /** Notifications waiting for a free connection; one more is refused at once (wait/resource-constraint). */
+    max_pending: z.number().int().min(0).max(100_000).default(1_000),
+    /** ms from a request going out to its whole answer; then `wait` (MongooseIM's HTTP pool: 2 s). */
+    request_timeout_ms: positiveInt.default(2_000),
+    /** Sent as `Authorization: Bearer <token>` (a Herald service's rest.auth_tokens). */
+    auth_token: z.string().regex(/^[A-Za-z0-9\-._~+/]+=*$/, 'must be an RFC 6750 b64token').optional(),
+    /** PEM CA trusted besides the public roots, e.g. a self-signed service's certificate. */
+    ca_file: z.string().min(1).optional(),
+  })
+  .strict()
+  .superRefine((remote, ctx) => {
+    if (remote.enabled && remote.url === undefined) ctx.addIssue({ code: 'custom', path: ['url'], message: 'required when enabled = true' });
+  });
+
 const apnsSimulator = z
   .object({
     /** Start the bundled APNS simulator in-process and send every APNS request to it. */
@@ -300,9 +418,11 @@ export const configSchema = z
     store: store.default(() => store.parse({})),
     xmpp_server: xmppServer.default(() => xmppServer.parse({})),
     app_server: appServer.default(() => appServer.parse({})),
+    component: component.default(() => component.parse({})),
     apns: apns.default(() => apns.parse({})),
     fcm: fcm.default(() => fcm.parse({})),
     rest: rest.default(() => rest.parse({})),
+    remote_push: remotePush.default(() => remotePush.parse({})),
     simulators: z
       .object({
         apns: apnsSimulator.default(() => apnsSimulator.parse({})),
@@ -311,10 +431,22 @@ export const configSchema = z
       .strict()
       .default(() => ({ apns: apnsSimulator.parse({}), fcm: fcmSimulator.parse({}) })),
   })
-  .strict();
+  .strict()
+  .superRefine((c, ctx) => {
+    // The server hands the component every stanza addressed to `component.domain`; the App
+    // Server answers only those addressed to `app_server.jid` (others: service-unavailable).
+    if (c.component.enabled && c.component.domain.toLowerCase() !== c.app_server.jid.toLowerCase()) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['component', 'domain'],
+        message: `"${c.component.domain}" must equal app_server.jid ("${c.app_server.jid}"): the server routes component.domain to Herald, whose App Server answers at app_server.jid`,
+      });
+    }
+  });
 
 export type HeraldConfig = z.infer<typeof configSchema>;
 export type ApnsConfig = HeraldConfig['apns'];
+export type ComponentConfig = HeraldConfig['component'];
 export type ApnsPoolConfig = z.infer<typeof apnsPool>;
 export type FcmPoolConfig = z.infer<typeof fcmPool>;
 export type FcmConfig = HeraldConfig['fcm'];

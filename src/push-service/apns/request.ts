@@ -32,7 +32,7 @@ export function prepareApnsRequest(
   nowMs: number,
 ): ApnsRequest | PushRejection {
   if (typeof n.device_id !== 'string' || !DEVICE_TOKEN.test(n.device_id)) return LOCAL_REJECTIONS.invalidRequest;
-  const topic = n.topic ?? defaults.defaultTopic;
+  const topic = voipTopic(n.topic ?? defaults.defaultTopic, n.voip === true);
   if (typeof topic !== 'string' || topic.length === 0 || !HEADER_SAFE.test(topic)) {
     return LOCAL_REJECTIONS.invalidNotification;
   }
@@ -64,4 +64,11 @@ export function prepareApnsRequest(
     collapseId,
     body,
   };
+}
+
+/** Apple: VoIP pushes go to "your app's bundle ID with `.voip` appended". */
+const VOIP_TOPIC_SUFFIX = '.voip';
+
+function voipTopic(topic: string, voip: boolean): string {
+  return voip && typeof topic === 'string' && !topic.endsWith(VOIP_TOPIC_SUFFIX) ? topic + VOIP_TOPIC_SUFFIX : topic;
 }
