@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfigFile } from '../core/config/load.js';
 import { isHeraldError } from '../core/errors.js';
 import { runDemo } from './demo.js';
+import { printableConfig } from './printable-config.js';
 import { runStart } from './start.js';
 
 export const DEFAULT_CONFIG = 'config/default.toml';
@@ -34,7 +35,7 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'check-config': {
       const config = loadConfigFile(file);
-      process.stdout.write(`${file}: valid\n${JSON.stringify(config, null, 2)}\n`);
+      process.stdout.write(`${file}: valid\n${JSON.stringify(printableConfig(config), null, 2)}\n`);
       return 0;
     }
     case 'start':

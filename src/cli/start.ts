@@ -1,30 +1,43 @@
 /**
- * `herald start`: the engine on a config, until SIGINT/SIGTERM. Stanzas Herald would route go
- * to the log (no XMPP server is attached in this mode yet; the XEP-0114 component comes later).
+ * `herald start`: the engine on a config, until SIGINT/SIGTERM. With `[component] enabled` Herald
+ * joins the configured XMPP server as an XEP-0114 component (and keeps rejoining it) while it
+ * serves the REST API; without it, stanzas Herald would route go to the log.
  */
 import type { HeraldConfig } from '../core/config/schema.js';
-import { createLogger } from '../core/log.js';
-import { Herald } from '../embed/herald.js';
+import { createLogger, type Logger } from '../core/log.js';
+import { ComponentLink } from '../component/index.js';
+import { Herald, type HeraldHost } from '../embed/herald.js';
 
 export async function runStart(config: HeraldConfig): Promise<void> {
   const log = createLogger('info');
-  const herald = await Herald.start({
-    config,
-    logger: log,
-    host: { route: (stanza) => log.info('stanza.routed', { name: stanza.name, to: stanza.attrs.to, type: stanza.attrs.type }) },
-  });
+  const link = config.component.enabled
+    ? new ComponentLink({ config: config.component, maxStanzaBytes: config.xmpp.max_stanza_bytes, log })
+    : undefined;
+  const herald = await Herald.start({ config, logger: log, host: link ?? loggingHost(log) });
+  link?.start(herald);
   log.info('herald.started', {
     rest: herald.rest?.url,
     apns: herald.apnsSimulator ? `simulator ${herald.apnsSimulator.url}` : config.apns.endpoint,
     store: config.store.path,
+    component: link ? `${config.component.domain} at ${config.component.service}` : 'disabled',
   });
   if (herald.rest) {
     process.stdout.write(`Herald is running. REST API: ${herald.rest.url}/v3/notification/{device_id}\n`);
+  }
+  if (link) {
+    process.stdout.write(`Joining ${config.component.service} as component ${config.component.domain}\n`);
   }
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
   log.info('herald.stopping', {});
+  // Herald first: requests in flight still get their answers out on the stream.
   await herald.close();
+  await link?.stop();
+}
+
+/** No XMPP server attached: what Herald would route is only logged. */
+function loggingHost(log: Logger): HeraldHost {
+  return { route: (stanza) => log.info('stanza.routed', { name: stanza.name, to: stanza.attrs.to, type: stanza.attrs.type }) };
 }

@@ -1,0 +1,342 @@
+/**
+ * Herald joined to an XMPP server as an XEP-0114 external component: the server hands it every
+ * stanza addressed to `component.domain` (its users' node management, its own notification
+ * publishes), and Herald's answers go back on the same stream. This is a `HeraldHost`: pass it
+ * to `Herald.start({ host })`, then `start(herald)`.
+ *
+ * The connection is @xmpp/component's (TCP, the XEP-0114 §3 handshake) and so is the reconnect
+ * loop (@xmpp/reconnect: after every disconnect it waits `reconnect.delay` and tries again);
+ * this file sets that delay from an exponential backoff with jitter (reconnect-delay.ts), adds
+ * what the library leaves out (a deadline for the handshake, TCP keepalive, the answer to a
+ * server that closes its stream, a size limit) and logs every change of state.
+ */
+import { EventEmitter } from 'node:events';
+import { component as xmppComponent, type Component, type ComponentStatus } from '@xmpp/component';
+import type { Element } from '@xmpp/xml';
+import type { ComponentConfig } from '../core/config/schema.js';
+import { HeraldError, isHeraldError } from '../core/errors.js';
+import { silentLogger, type Logger } from '../core/log.js';
+import type { HeraldHost } from '../embed/herald.js';
+import { reconnectDelayMs } from './reconnect-delay.js';
+import { streamErrorCondition, streamErrorElement } from './stream-errors.js';
+
+/**
+ * ms from TCP connect to an accepted handshake. @xmpp/connection gives up waiting for the stream
+ * header or the handshake answer after `timeout` but leaves the socket open and never reconnects;
+ * past this deadline the socket is destroyed, which starts the reconnect loop again.
+ */
+export const HANDSHAKE_DEADLINE_MS = 15_000;
+/** ms @xmpp/connection waits for each step (stream header, handshake answer, stream close); its 2 s default is short for a loaded server. */
+const STEP_TIMEOUT_MS = 5_000;
+/**
+ * ms of silence before TCP keepalive probes start: the component stream carries nothing while
+ * no one pushes, and a server host that vanished (no FIN, no RST) must not go unnoticed for hours.
+ */
+export const TCP_KEEPALIVE_MS = 30_000;
+
+/** The end of the component's stream (XEP-0114 uses the jabber:component:accept stream of RFC 6120). */
+const STREAM_CLOSING_TAG = '</stream:stream>';
+
+/** idle → connecting → online → waiting (for the reconnect delay) → connecting … → stopped. */
+export type LinkState = 'idle' | 'connecting' | 'online' | 'waiting' | 'stopped';
+
+/** Where received stanzas go: `Herald.handleStanza`. */
+export interface StanzaSink {
+  handleStanza(stanza: Element): Promise<void>;
+}
+
+export interface LinkStats {
+  /** TCP connections attempted. */
+  connects: number;
+  /** Handshakes accepted. */
+  onlines: number;
+  /** Stanzas received while online. */
+  received: number;
+  /** Stanzas written to the stream. */
+  sent: number;
+  /** Stanzas Herald routed while the link was down (not queued: the server bounces or times out the requests). */
+  dropped: number;
+  /** Streams closed by Herald with a stream error (a stanza it could not take). */
+  streamErrors: number;
+}
+
+export interface ComponentLinkOptions {
+  config: ComponentConfig;
+  /** `xmpp.max_stanza_bytes`: larger stanzas close the stream (RFC 6120 §4.9.3.18). */
+  maxStanzaBytes: number;
+  log?: Logger;
+  /** For the reconnect jitter (tests pin it). */
+  random?: () => number;
+  /** Default HANDSHAKE_DEADLINE_MS (tests shorten it). */
+  handshakeDeadlineMs?: number;
+}
+
+export interface LinkEvents {
+  state: [LinkState];
+  /** The link went down and the next attempt comes after `delayMs`; `failures` attempts in a row did not get online. */
+  backoff: [{ delayMs: number; failures: number }];
+}
+
+export class ComponentLink extends EventEmitter<LinkEvents> implements HeraldHost {
+  readonly stats: LinkStats = { connects: 0, onlines: 0, received: 0, sent: 0, dropped: 0, streamErrors: 0 };
+  private readonly entity: Component;
+  private readonly log: Logger;
+  private readonly random: () => number;
+  private sink: StanzaSink | undefined;
+  private linkState: LinkState = 'idle';
+  /** Attempts in a row that did not reach `online` (drives the backoff). */
+  private failures = 0;
+  private droppedWhileDown = 0;
+  private handshakeTimer: NodeJS.Timeout | undefined;
+  private closingWithError = false;
+  /** The server's stream error of this attempt was logged (@xmpp/component reports it twice). */
+  private refusalLogged = false;
+
+  constructor(private readonly options: ComponentLinkOptions) {
+    super();
+    const { config } = options;
+    this.log = options.log ?? silentLogger;
+    this.random = options.random ?? Math.random;
+    this.entity = xmppComponent({ service: config.service, domain: config.domain, password: config.password });
+    this.entity.timeout = STEP_TIMEOUT_MS;
+    // @xmpp/component's IQ middleware answers every IQ get/set that no handler registered with
+    // it claims (service-unavailable). Herald answers every IQ itself, exactly once (RFC 6120
+    // §8.2.3), so the middleware, the only 'element' listener at this point, must not see them.
+    for (const listener of this.entity.listeners('element')) {
+      this.entity.removeListener('element', listener as (...args: unknown[]) => void);
+    }
+    ignoreDataAfterStreamEnd(this.entity);
+    this.entity.reconnect.delay = this.nextDelay();
+    this.entity.reconnect.on('reconnecting', () => {
+      this.failures++;
+      // Read by @xmpp/reconnect when this attempt, too, ends in a disconnect.
+      this.entity.reconnect.delay = this.nextDelay();
+    });
+    this.entity.on('status', (status: ComponentStatus) => this.onStatus(status));
+    this.entity.on('error', (error: unknown) => this.onError(error));
+    this.entity.on('stanza', (stanza: Element) => this.onStanza(stanza));
+  }
+
+  get state(): LinkState {
+    return this.linkState;
+  }
+
+  /** Starts joining the server; from now on the link reconnects by itself until `stop()`. */
+  start(sink: StanzaSink): void {
+    if (this.sink || this.linkState === 'stopped') throw new Error('ComponentLink.start: already started or stopped');
+    this.sink = sink;
+    this.log.info('component.starting', { service: this.options.config.service, domain: this.options.config.domain });
+    // A failed first attempt ends in 'disconnect' like any other: the reconnect loop takes over.
+    this.entity.start().catch(() => {});
+  }
+
+  /** HeraldHost: sends what Herald routes (IQ replies, notifications) on the component stream. */
+  route(stanza: Element): void {
+    if (this.entity.status !== 'online' || this.closingWithError) {
+      this.drop(stanza);
+      return;
+    }
+    this.entity.send(stanza).then(
+      () => void this.stats.sent++,
+      () => this.drop(stanza),
+    );
+  }
+
+  /** Resolves once the link is online; rejects after `timeoutMs`. */
+  waitOnline(timeoutMs: number): Promise<void> {
+    if (this.linkState === 'online') return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const onState = (state: LinkState): void => {
+        if (state !== 'online' && state !== 'stopped') return;
+        clearTimeout(timer);
+        this.off('state', onState);
+        if (state === 'online') resolve();
+        else reject(new Error('the component link was stopped'));
+      };
+      const timer = setTimeout(() => {
+        this.off('state', onState);
+        reject(new Error(`the component link was not online within ${timeoutMs} ms (state ${this.linkState})`));
+      }, timeoutMs);
+      this.on('state', onState);
+    });
+  }
+
+  /** Closes the stream (RFC 6120 §4.4) and stops reconnecting. */
+  async stop(): Promise<void> {
+    if (this.linkState === 'stopped') return;
+    this.setState('stopped');
+    this.entity.reconnect.stop();
+    clearTimeout(this.handshakeTimer);
+    if (this.entity.status === 'online') {
+      try {
+        await this.entity.stop();
+      } catch {
+        // the socket is destroyed below whatever happened
+      }
+    }
+    this.entity.socket?.destroy();
+    this.log.info('component.stopped', { stats: { ...this.stats } });
+  }
+
+  private onStatus(status: ComponentStatus): void {
+    if (this.linkState === 'stopped') {
+      // An attempt that was under way when stop() came: end it.
+      if (status === 'connect' || status === 'online') this.entity.socket?.destroy();
+      return;
+    }
+    switch (status) {
+      case 'connecting':
+        this.stats.connects++;
+        this.refusalLogged = false;
+        this.setState('connecting');
+        return;
+      case 'connect':
+        this.entity.socket?.setKeepAlive(true, TCP_KEEPALIVE_MS);
+        clearTimeout(this.handshakeTimer);
+        this.handshakeTimer = setTimeout(() => this.handshakeOverdue(), this.options.handshakeDeadlineMs ?? HANDSHAKE_DEADLINE_MS);
+        return;
+      case 'online':
+        clearTimeout(this.handshakeTimer);
+        this.stats.onlines++;
+        this.failures = 0;
+        this.closingWithError = false;
+        this.entity.reconnect.delay = this.nextDelay();
+        this.log.info('component.online', { domain: this.options.config.domain, dropped_while_down: this.droppedWhileDown });
+        this.droppedWhileDown = 0;
+        this.setState('online');
+        return;
+      case 'close':
+        // RFC 6120 §4.4: the server closed its stream; close ours and the connection (unless
+        // this is the server's answer to our own close, which closeWithStreamError completes).
+        if (!this.closingWithError) void this.answerClose();
+        return;
+      case 'disconnect': {
+        clearTimeout(this.handshakeTimer);
+        this.closingWithError = false;
+        // @xmpp/reconnect has just scheduled the next attempt with this delay.
+        const delayMs = this.entity.reconnect.delay;
+        this.log.warn('component.offline', { service: this.options.config.service, retry_in_ms: delayMs, failed_attempts: this.failures });
+        this.setState('waiting');
+        this.emit('backoff', { delayMs, failures: this.failures });
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  private onError(error: unknown): void {
+    if (this.linkState === 'stopped') return;
+    const { condition, text, code, message } = error as { condition?: string; text?: string; code?: string; message?: string };
+    if (condition) {
+      // A stream error from the server (RFC 6120 §4.9.3): say what usually causes it.
+      if (!this.refusalLogged) this.log.error('component.refused', { condition, text, hint: STREAM_ERROR_HINTS[condition] });
+      this.refusalLogged = true;
+      return;
+    }
+    this.log.warn('component.error', { code, error: message ?? String(error) });
+  }
+
+  private onStanza(stanza: Element): void {
+    // XEP-0114 §3: before the handshake is accepted the server sends no stanzas.
+    if (this.entity.status !== 'online' || this.closingWithError || !this.sink) return;
+    this.stats.received++;
+    // RFC 6120 §13.12: the same limit as Herald's own parser (xmpp/parse.ts), on the serialised stanza.
+    const bytes = Buffer.byteLength(stanza.toString(), 'utf8');
+    if (bytes > this.options.maxStanzaBytes) {
+      this.refuse(new HeraldError('HERALD_STANZA_TOO_LARGE', `${bytes} bytes, more than xmpp.max_stanza_bytes (${this.options.maxStanzaBytes})`));
+      return;
+    }
+    this.sink.handleStanza(stanza).catch((e: unknown) => this.refuse(e));
+  }
+
+  /** Herald could not take a stanza: a stream error when the refusal is about the stream, else a log line. */
+  private refuse(error: unknown): void {
+    const condition = streamErrorCondition(error);
+    if (condition === undefined) {
+      if (isHeraldError(error, 'HERALD_SHUTTING_DOWN')) return;
+      this.log.error('component.stanza_failed', { error });
+      return;
+    }
+    if (this.closingWithError || this.entity.status !== 'online') return;
+    this.closingWithError = true;
+    this.stats.streamErrors++;
+    const text = error instanceof Error ? error.message : String(error);
+    this.log.warn('component.stream_error_sent', { condition, text });
+    void this.closeWithStreamError(streamErrorElement(condition, text));
+  }
+
+  /** RFC 6120 §4.9.1.1: the stream error, then the closing tag, then the TCP connection. */
+  private async closeWithStreamError(streamError: Element): Promise<void> {
+    try {
+      await this.entity.send(streamError);
+      await this.entity.close();
+    } catch {
+      // the connection is ended below whatever happened
+    }
+    try {
+      await this.entity.disconnect();
+    } catch {
+      this.entity.socket?.destroy();
+    }
+  }
+
+  /** RFC 6120 §4.4: "the other party MUST also close the stream by sending a closing tag", then TCP. */
+  private async answerClose(): Promise<void> {
+    try {
+      await this.entity.write(STREAM_CLOSING_TAG);
+      await this.entity.disconnect();
+    } catch {
+      this.entity.socket?.destroy();
+    }
+  }
+
+  private handshakeOverdue(): void {
+    if (this.entity.status === 'online' || this.linkState === 'stopped') return;
+    this.log.warn('component.handshake_timeout', { service: this.options.config.service, after_ms: this.options.handshakeDeadlineMs ?? HANDSHAKE_DEADLINE_MS });
+    this.entity.socket?.destroy(); // → 'disconnect' → the reconnect loop
+  }
+
+  private drop(stanza: Element): void {
+    this.stats.dropped++;
+    // One line per outage, the count when the link is back (component.online).
+    if (this.droppedWhileDown++ === 0) {
+      this.log.warn('component.dropping', { reason: 'the component link is down', name: stanza.name, type: stanza.attrs.type });
+    }
+  }
+
+  private nextDelay(): number {
+    const { reconnect_backoff_ms: base, reconnect_max_ms: max } = this.options.config;
+    return reconnectDelayMs(base, max, this.failures, this.random);
+  }
+
+  private setState(state: LinkState): void {
+    if (state === this.linkState) return;
+    this.linkState = state;
+    this.emit('state', state);
+  }
+}
+
+/**
+ * @xmpp/connection 0.13 detaches its parser when the server's stream ends or its XML breaks, but
+ * not its socket 'data' listener: bytes that still arrive (the server's answer to our closing
+ * tag, the rest of a broken stanza) would throw a TypeError out of a socket event and crash the
+ * process. After the end of a stream (RFC 6120 §4.4) nothing more belongs to it, so they are
+ * dropped. `_onData` is bound anew for each socket, so patching the instance covers every connection.
+ */
+function ignoreDataAfterStreamEnd(entity: Component): void {
+  const connection = entity as unknown as { parser: unknown; _onData(data: Buffer): void };
+  const onData = connection._onData;
+  connection._onData = function (this: typeof connection, data: Buffer): void {
+    if (this.parser) onData.call(this, data);
+  };
+}
+
+/** What an operator should check for the stream errors a server answers a component with (RFC 6120 §4.9.3). */
+const STREAM_ERROR_HINTS: Readonly<Record<string, string>> = {
+  'not-authorized': 'the server refused the handshake: component.password must equal the server\'s component secret',
+  'host-unknown': 'the server serves no component at component.domain (Prosody: Component "…" block)',
+  'improper-addressing': 'the server serves no component at component.domain',
+  conflict: 'another component is connected at component.domain',
+  'system-shutdown': 'the server is shutting down',
+};

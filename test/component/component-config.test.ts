@@ -1,0 +1,78 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { ConfigError, loadConfigFile, validateConfig } from '../../src/core/config/load.js';
+
+const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+
+function problemsOf(raw: unknown, env: NodeJS.ProcessEnv = {}): Array<{ key: string; problem: string }> {
+  try {
+    validateConfig(raw, '(test)', env);
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems;
+    throw e;
+  }
+  return [];
+}
+
+test('the component is off by default and the shipped config keeps it off', () => {
+  const config = loadConfigFile('config/default.toml', {});
+  assert.equal(config.component.enabled, false);
+  assert.equal(config.component.service, 'xmpp://127.0.0.1:5347');
+  assert.equal(config.component.domain, config.app_server.jid);
+});
+
+test('an enabled component whose domain is not app_server.jid is refused, naming both keys', () => {
+  const problems = problemsOf({ app_server: { jid: 'push.example.com' }, component: { enabled: true, domain: 'pubsub.example.com', password: 's' } });
+  assert.equal(problems.length, 1);
+  assert.equal(problems[0]!.key, 'component.domain');
+  assert.match(problems[0]!.problem, /app_server\.jid/);
+  assert.match(problems[0]!.problem, /push\.example\.com/);
+});
+
+test('domains are compared without case', () => {
+  assert.deepEqual(problemsOf({ app_server: { jid: 'push.example.com' }, component: { enabled: true, domain: 'Push.Example.com', password: 's' } }), []);
+});
+
+test('an enabled component needs the server secret', () => {
+  const problems = problemsOf({ component: { enabled: true } });
+  assert.deepEqual(problems.map((p) => p.key), ['component.password']);
+});
+
+test('the secret may come from the environment', () => {
+  assert.deepEqual(problemsOf({ component: { enabled: true } }, { HERALD__COMPONENT__PASSWORD: 'from-env' }), []);
+});
+
+test('the service must be xmpp://host:port', () => {
+  for (const service of ['127.0.0.1:5347', 'xmpp://127.0.0.1', 'https://127.0.0.1:5347', 'xmpp://127.0.0.1:5347/x']) {
+    assert.deepEqual(problemsOf({ component: { service } }).map((p) => p.key), ['component.service'], service);
+  }
+  assert.deepEqual(problemsOf({ component: { service: 'xmpp://[::1]:5347' } }), []);
+});
+
+test('the reconnect ceiling may not be below the first delay', () => {
+  const problems = problemsOf({ component: { reconnect_backoff_ms: 5_000, reconnect_max_ms: 1_000 } });
+  assert.deepEqual(problems.map((p) => p.key), ['component.reconnect_max_ms']);
+});
+
+test('check-config hides the component secret, and shows an unset one as empty', async () => {
+  const secret = 'very-secret-component-password';
+  const set = await checkConfig({ HERALD__COMPONENT__PASSWORD: secret });
+  assert.equal(set.effective.component.password, '[redacted]');
+  assert.equal(set.effective.component.service, 'xmpp://127.0.0.1:5347');
+  assert.ok(!set.stdout.includes(secret));
+  assert.equal((await checkConfig({})).effective.component.password, '');
+});
+
+async function checkConfig(env: NodeJS.ProcessEnv): Promise<{ stdout: string; effective: { component: { password: string; service: string } } }> {
+  const stdout = await new Promise<string>((resolve, reject) => {
+    execFile(
+      process.execPath,
+      [CLI, 'check-config', '--config', 'config/default.toml'],
+      { env: { ...process.env, ...env } },
+      (error, out) => (error ? reject(error) : resolve(out)),
+    );
+  });
+  return { stdout, effective: JSON.parse(stdout.slice(stdout.indexOf('{'))) };
+}

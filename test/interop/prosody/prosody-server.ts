@@ -1,0 +1,277 @@
+/**
+ * A private Prosody for one test file: Debian's `prosody` binary on a rendered copy of
+ * prosody.cfg.lua, with its own data folder and free loopback ports, not the system service.
+ * Run as the `prosody` user when the suite runs as root (CI does): Prosody refuses to run as
+ * root. Its console log is kept (the last lines) so tests can wait for what it says.
+ *
+ * Prosody missing is a failure, never a skip: `.ci/run` installs it.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The template in the source tree (tests run from dist/test/interop/prosody). */
+export const CONFIG_TEMPLATE = fileURLToPath(new URL('../../../../test/interop/prosody/prosody.cfg.lua', import.meta.url));
+/** The Herald config `herald start` runs with in herald-start.test.ts. */
+export const HERALD_TOML_TEMPLATE = fileURLToPath(new URL('../../../../test/interop/prosody/herald.toml', import.meta.url));
+/** Where Debian's prosody-modules puts mod_cloud_notify (the template's plugin_paths). */
+export const CLOUD_NOTIFY = '/usr/lib/prosody/modules/mod_cloud_notify/mod_cloud_notify.lua';
+export const COMPONENT_DOMAIN = 'push.localhost';
+export const USER_DOMAIN = 'localhost';
+
+/** ms for Prosody to open its ports: it starts in well under a second, a loaded CI machine is slower. */
+const START_TIMEOUT_MS = 20_000;
+/** ms for Prosody to exit after SIGTERM before it is killed. */
+const STOP_TIMEOUT_MS = 10_000;
+/** ms for one `prosodyctl register`. */
+const PROSODYCTL_TIMEOUT_MS = 20_000;
+/** Console lines kept: the suite's whole run at debug level fits, memory stays bounded. */
+const MAX_LOG_LINES = 20_000;
+
+const INSTALL_HINT =
+  '.ci/run installs it (apt-get install -y --no-install-recommends prosody prosody-modules); run that once on this machine';
+
+const running = new Set<ChildProcess>();
+// A test process that dies must not leave a Prosody behind.
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+interface LogWaiter {
+  pattern: RegExp;
+  resolve: (line: string) => void;
+}
+
+export class ProsodyServer {
+  private child: ChildProcess | undefined;
+  private readonly lines: string[] = [];
+  /** Lines dropped from the front of `lines` (so marks stay valid). */
+  private dropped = 0;
+  private waiters: LogWaiter[] = [];
+
+  private constructor(
+    readonly dir: string,
+    readonly configFile: string,
+    readonly c2sPort: number,
+    readonly componentPort: number,
+    readonly componentSecret: string,
+    private readonly user: { uid: number; gid: number } | undefined,
+  ) {}
+
+  /** Renders the config into a fresh folder and starts Prosody on free ports. */
+  static async start(componentSecret: string): Promise<ProsodyServer> {
+    requireProsody();
+    const dir = mkdtempSync(join(tmpdir(), 'herald-prosody-'));
+    try {
+      const [c2sPort, componentPort] = (await freePorts(2)) as [number, number];
+      mkdirSync(join(dir, 'data', 'certs'), { recursive: true });
+      const configFile = join(dir, 'prosody.cfg.lua');
+      writeFileSync(
+        configFile,
+        renderTemplate(readFileSync(CONFIG_TEMPLATE, 'utf8'), {
+          DATA_DIR: join(dir, 'data'),
+          C2S_PORT: String(c2sPort),
+          COMPONENT_PORT: String(componentPort),
+          COMPONENT_SECRET: componentSecret,
+        }),
+      );
+      const user = prosodyUser();
+      if (user) chownTree(dir, user);
+      const server = new ProsodyServer(dir, configFile, c2sPort, componentPort, componentSecret, user);
+      await server.run();
+      return server;
+    } catch (e) {
+      rmSync(dir, { recursive: true, force: true });
+      throw e;
+    }
+  }
+
+  get c2sService(): string {
+    return `xmpp://127.0.0.1:${this.c2sPort}`;
+  }
+
+  get componentService(): string {
+    return `xmpp://127.0.0.1:${this.componentPort}`;
+  }
+
+  /** `prosodyctl register`: an account on the VirtualHost. */
+  register(username: string, password: string): void {
+    execFileSync('prosodyctl', ['--config', this.configFile, 'register', username, USER_DOMAIN, password], {
+      ...this.user,
+      stdio: 'pipe',
+      timeout: PROSODYCTL_TIMEOUT_MS,
+    });
+  }
+
+  /** A position in the log: `waitForLog` looks at lines after it. */
+  mark(): number {
+    return this.dropped + this.lines.length;
+  }
+
+  /** Resolves with the first line after `since` matching `pattern`; rejects after `timeoutMs`. */
+  waitForLog(pattern: RegExp, since: number, timeoutMs = 10_000): Promise<string> {
+    const seen = this.lines.slice(Math.max(0, since - this.dropped)).find((l) => pattern.test(l));
+    if (seen !== undefined) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const waiter: LogWaiter = {
+        pattern,
+        resolve: (line) => {
+          clearTimeout(timer);
+          resolve(line);
+        },
+      };
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        reject(new Error(`Prosody did not log ${pattern} within ${timeoutMs} ms; last lines:\n${this.tail(30)}`));
+      }, timeoutMs);
+      this.waiters.push(waiter);
+    });
+  }
+
+  tail(count: number): string {
+    return this.lines.slice(-count).join('\n');
+  }
+
+  /** The server restarts: the process ends (SIGTERM) and starts again on the same config, ports and data. */
+  async restart(): Promise<void> {
+    await this.stopProcess();
+    await this.run();
+  }
+
+  /** Stops Prosody and removes its folder. */
+  async dispose(): Promise<void> {
+    try {
+      await this.stopProcess();
+    } finally {
+      rmSync(this.dir, { recursive: true, force: true });
+    }
+  }
+
+  private async run(): Promise<void> {
+    const child = spawn('prosody', ['-F', '--config', this.configFile], { ...this.user, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = child;
+    running.add(child);
+    child.once('exit', () => running.delete(child));
+    let pending = '';
+    const onData = (chunk: Buffer): void => {
+      pending += chunk.toString('utf8');
+      const parts = pending.split('\n');
+      pending = parts.pop() ?? '';
+      for (const line of parts) this.onLine(line);
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    try {
+      await waitForPorts([this.c2sPort, this.componentPort], child, START_TIMEOUT_MS);
+    } catch (e) {
+      await this.stopProcess();
+      throw new Error(`${(e as Error).message}; Prosody said:\n${this.tail(30)}`);
+    }
+  }
+
+  private onLine(line: string): void {
+    this.lines.push(line);
+    if (this.lines.length > MAX_LOG_LINES) {
+      this.lines.shift();
+      this.dropped++;
+    }
+    const matched = this.waiters.filter((w) => w.pattern.test(line));
+    if (matched.length === 0) return;
+    this.waiters = this.waiters.filter((w) => !matched.includes(w));
+    for (const w of matched) w.resolve(line);
+  }
+
+  private async stopProcess(): Promise<void> {
+    const child = this.child;
+    this.child = undefined;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = once(child, 'exit');
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+    try {
+      await exited;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+/** Fails, with the way to fix it, when Debian's prosody or prosody-modules is missing. */
+export function requireProsody(): void {
+  if (!onPath('prosody') || !onPath('prosodyctl')) throw new Error(`prosody is not installed: ${INSTALL_HINT}`);
+  if (!existsSync(CLOUD_NOTIFY)) throw new Error(`mod_cloud_notify is not at ${CLOUD_NOTIFY} (package prosody-modules): ${INSTALL_HINT}`);
+}
+
+export function renderTemplate(template: string, values: Record<string, string>): string {
+  const text = template.replace(/\{\{([A-Z0-9_]+)\}\}/g, (whole, name: string) => {
+    const value = values[name];
+    if (value === undefined) throw new Error(`no value for ${whole}`);
+    return value;
+  });
+  const left = /\{\{[A-Z0-9_]+\}\}/.exec(text);
+  if (left) throw new Error(`placeholder left in the template: ${left[0]}`);
+  return text;
+}
+
+function onPath(command: string): boolean {
+  return (process.env.PATH ?? '').split(delimiter).some((dir) => dir !== '' && existsSync(join(dir, command)));
+}
+
+/** Root runs Prosody as the `prosody` user (Debian's package creates it); anyone else as themselves. */
+function prosodyUser(): { uid: number; gid: number } | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  const id = (flag: string) => Number(execFileSync('id', [flag, 'prosody'], { encoding: 'utf8' }).trim());
+  return { uid: id('-u'), gid: id('-g') };
+}
+
+function chownTree(path: string, user: { uid: number; gid: number }): void {
+  chownSync(path, user.uid, user.gid);
+  for (const entry of readdirSync(path, { withFileTypes: true })) {
+    const child = join(path, entry.name);
+    if (entry.isDirectory()) chownTree(child, user);
+    else chownSync(child, user.uid, user.gid);
+  }
+}
+
+/** Ports the kernel hands out now; Prosody binds them a moment later (a race only another process on loopback could lose). */
+async function freePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from({ length: count }, async () => {
+      const server = net.createServer();
+      server.listen(0, '127.0.0.1');
+      await once(server, 'listening');
+      return server;
+    }),
+  );
+  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
+  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+  return ports;
+}
+
+/** Prosody opens its listeners after loading every host and module: an accepted connection means it is ready. */
+async function waitForPorts(ports: number[], child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (const port of ports) {
+    for (;;) {
+      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`Prosody exited (${child.exitCode ?? child.signalCode})`);
+      if (await accepts(port)) break;
+      if (Date.now() > deadline) throw new Error(`Prosody did not open port ${port} within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}

@@ -1,0 +1,94 @@
+/**
+ * Sits between the component stream and Herald and keeps what passed: the notification
+ * publishes the XMPP server sent, and Herald's answers to them. With it a test can tell what
+ * Herald answered a given publish, and whether the server published at all — without sleeping.
+ */
+import type { Element } from '@xmpp/xml';
+import type { StanzaSink } from '../../src/component/index.js';
+import type { HeraldHost } from '../../src/embed/herald.js';
+
+export interface TappedPublish {
+  id: string;
+  from: string;
+  node: string;
+  /** The summary's last-message-body (XEP-0357 §7), when there is one. */
+  body?: string;
+  /** Herald's answer, once routed. */
+  answer?: Element;
+}
+
+export class StanzaTap {
+  readonly publishes: TappedPublish[] = [];
+  private readonly byId = new Map<string, TappedPublish>();
+  private waiters: Array<() => void> = [];
+
+  /** Wraps the sink the component link delivers to (Herald). */
+  incoming(sink: StanzaSink): StanzaSink {
+    return {
+      handleStanza: (stanza) => {
+        const publishEl = stanza.getChild('pubsub', 'http://jabber.org/protocol/pubsub')?.getChild('publish');
+        const node = publishEl?.attrs.node as string | undefined;
+        if (stanza.name === 'iq' && stanza.attrs.type === 'set' && node !== undefined) {
+          const publish: TappedPublish = { id: String(stanza.attrs.id), from: String(stanza.attrs.from), node };
+          const summary = publishEl?.getChild('item')?.getChild('notification', 'urn:xmpp:push:0')?.getChild('x', 'jabber:x:data');
+          const body = summary?.getChildren('field').find((f) => f.attrs.var === 'last-message-body')?.getChildText('value');
+          if (body) publish.body = body;
+          this.publishes.push(publish);
+          this.byId.set(publish.id, publish);
+          this.changed();
+        }
+        return sink.handleStanza(stanza);
+      },
+    };
+  }
+
+  /** Wraps the host Herald routes to (the component link). */
+  outgoing(host: HeraldHost): HeraldHost {
+    return {
+      route: (stanza) => {
+        const publish = this.byId.get(String(stanza.attrs.id));
+        if (publish && stanza.name === 'iq' && (stanza.attrs.type === 'result' || stanza.attrs.type === 'error')) {
+          publish.answer = stanza;
+          this.changed();
+        }
+        host.route(stanza);
+      },
+    };
+  }
+
+  publishesTo(node: string): TappedPublish[] {
+    return this.publishes.filter((p) => p.node === node);
+  }
+
+  /** Resolves with the `index`-th publish to `node` (0-based) once Herald has answered it. */
+  async answered(node: string, index: number, timeoutMs = 15_000): Promise<TappedPublish> {
+    await this.until(() => this.publishesTo(node)[index]?.answer !== undefined, timeoutMs, `Herald's answer to publish #${index} on ${node}`);
+    return this.publishesTo(node)[index]!;
+  }
+
+  /** Resolves once every publish received so far has its answer (Herald is done with them). */
+  settled(timeoutMs = 15_000): Promise<void> {
+    return this.until(() => this.publishes.every((p) => p.answer !== undefined), timeoutMs, 'answers to every publish');
+  }
+
+  private until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+    if (check()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const waiter = (): void => {
+        if (!check()) return;
+        clearTimeout(timer);
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        reject(new Error(`no ${what} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.waiters.push(waiter);
+    });
+  }
+
+  private changed(): void {
+    for (const waiter of [...this.waiters]) waiter();
+  }
+}

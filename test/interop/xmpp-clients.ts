@@ -1,0 +1,117 @@
+/**
+ * Real XMPP clients (@xmpp/client over plain TCP on loopback) doing what a phone app does with
+ * push — create a node on the App Server, enable push on its own server, go away — and what its
+ * correspondent does: send it a message. Every wait is bounded.
+ */
+import { client, type Client } from '@xmpp/client';
+import xml, { type Element } from '@xmpp/xml';
+
+/** ms for one connection or IQ round trip through a local server (and Herald behind it) on a loaded CI machine. */
+export const ROUND_TRIP_TIMEOUT_MS = 10_000;
+
+const NS_PUBSUB = 'http://jabber.org/protocol/pubsub';
+const NS_PUSH = 'urn:xmpp:push:0';
+const NS_DATA = 'jabber:x:data';
+const NS_DISCO_INFO = 'http://jabber.org/protocol/disco#info';
+const PUBLISH_OPTIONS = 'http://jabber.org/protocol/pubsub#publish-options';
+
+export interface Account {
+  /** xmpp://127.0.0.1:PORT of the server's c2s listener. */
+  service: string;
+  domain: string;
+  username: string;
+  password: string;
+  resource: string;
+}
+
+/**
+ * Logs in with XEP-0198 stream management (both interop servers offer it), then sends initial
+ * presence, so the session is available and messages to the bare JID reach it.
+ */
+export async function connectUser(account: Account): Promise<Client> {
+  const c = client(account);
+  c.on('error', () => {}); // failures surface through start() and the requests
+  await withTimeout(c.start(), ROUND_TRIP_TIMEOUT_MS, `${account.username} logs in`);
+  // @xmpp/client 0.14 is online as soon as the resource is bound, before the server's <enabled/>;
+  // on <enabled/> it resets its count of received stanzas, so a stanza received before that
+  // (our presence's echo) would be left out of its acks and the server would end the stream
+  // ("Client acknowledged less stanzas than already acknowledged"). Nothing is sent before it.
+  await until(() => c.streamManagement.enabled, ROUND_TRIP_TIMEOUT_MS, `${account.username}: stream management enabled`);
+  await c.send(xml('presence'));
+  return c;
+}
+
+/** Ends the session cleanly (closing tag), so the server counts the user offline. */
+export async function disconnect(c: Client): Promise<void> {
+  c.reconnect.stop();
+  try {
+    await withTimeout(c.stop(), ROUND_TRIP_TIMEOUT_MS, 'client stops');
+  } catch {
+    c.socket?.destroy();
+  }
+}
+
+/**
+ * The phone loses its network: the socket is destroyed without closing the stream, so a server
+ * with XEP-0198 resumption keeps the session hibernated, waiting for the client to resume it.
+ */
+export function loseConnection(c: Client): void {
+  c.reconnect.stop();
+  c.socket?.destroy();
+}
+
+export function iq(c: Client, stanza: Element): Promise<Element> {
+  return withTimeout(c.iqCaller.request(stanza, ROUND_TRIP_TIMEOUT_MS), ROUND_TRIP_TIMEOUT_MS, `IQ to ${String(stanza.attrs.to)}`);
+}
+
+/** XEP-0357 §5 (via XEP-0060 §8.1): a node of type push on the App Server. */
+export function createPushNode(c: Client, appServer: string, node: string): Promise<Element> {
+  return iq(c, xml('iq', { type: 'set', to: appServer }, xml('pubsub', { xmlns: NS_PUBSUB }, xml('create', { node, type: 'push' }))));
+}
+
+/** XEP-0357 §5: enable push on the user's own server for an APNS device. */
+export function enablePush(c: Client, appServer: string, node: string, deviceToken: string): Promise<Element> {
+  const field = (name: string, value: string) => xml('field', { var: name }, xml('value', {}, value));
+  return iq(
+    c,
+    xml(
+      'iq',
+      { type: 'set' },
+      xml(
+        'enable',
+        { xmlns: NS_PUSH, jid: appServer, node },
+        xml('x', { xmlns: NS_DATA, type: 'submit' }, field('FORM_TYPE', PUBLISH_OPTIONS), field('service', 'apns'), field('device_id', deviceToken)),
+      ),
+    ),
+  );
+}
+
+export function discoInfo(c: Client, jid: string): Promise<Element> {
+  return iq(c, xml('iq', { type: 'get', to: jid }, xml('query', { xmlns: NS_DISCO_INFO })));
+}
+
+let messages = 0;
+
+export function sendChat(c: Client, to: string, body: string): Promise<void> {
+  return c.send(xml('message', { type: 'chat', to, id: `chat-${++messages}` }, xml('body', {}, body)));
+}
+
+async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+export async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
