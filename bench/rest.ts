@@ -1,6 +1,6 @@
 /**
  * REST throughput (issue 3): autocannon against Herald's `POST /v3/notification/{token}` (HTTPS,
- * self-signed; APNS behind it, served by the simulator in its own process, accept-all), then
+ * self-signed; APNS behind it, served in its own process by the APNS benchmark server (or, --server simulator, the accept-all simulator)), then
  * against a bare node:http JSON endpoint and a bare node:https one, with the same request,
  * connections and duration, in the same run. Reports req/s, p50, p99, non-2xx (429s apart) and
  * Herald's ratio to each bare endpoint (median of the per-round ratios).
@@ -13,6 +13,7 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { validateConfig } from '../src/core/config/load.js';
+import { spawnApnsBenchmarkServerProcess } from '../src/simulators/apns-benchmark/process.js';
 import { spawnApnsSimulatorProcess } from '../src/simulators/apns/process.js';
 import { median, table } from './e2e/report.js';
 import { runLoad, type LoadSummary } from './rest/load.js';
@@ -40,8 +41,13 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     warmup: { type: 'string', default: '3' },
     'sender-threads': { type: 'string', default: '' },
+    /** APNS behind Herald: `benchmark` (the lean benchmark server) or `simulator` (accept-all). */
+    server: { type: 'string', default: 'benchmark' },
   },
 });
+if (values.server !== 'benchmark' && values.server !== 'simulator') {
+  throw new Error(`--server must be benchmark or simulator, not ${values.server}`);
+}
 const durationS = count('--duration', values.duration, 1);
 const connections = count('--connections', values.connections, 1);
 const rounds = count('--rounds', values.rounds, 1);
@@ -63,9 +69,12 @@ async function main(): Promise<void> {
       `--sender-threads ${values['sender-threads'] || `${DEFAULT_SENDER_THREADS} (Herald's default)`}; HTTP/1.1, pipelining off`,
   );
   console.log(`# POST ${PATH} ${BODY}`);
-  console.log('# APNS simulator: own process, accept-all; Herald, node:http and node:https servers: one process each; autocannon: this process');
+  console.log(
+    `# APNS behind Herald: ${values.server === 'benchmark' ? 'the APNS benchmark server (src/simulators/apns-benchmark)' : 'the APNS simulator, accept-all'}, own process; ` +
+      'Herald, node:http and node:https servers: one process each; autocannon: this process',
+  );
 
-  const sim = await spawnApnsSimulatorProcess(['--accept-all']);
+  const sim = values.server === 'benchmark' ? await spawnApnsBenchmarkServerProcess() : await spawnApnsSimulatorProcess(['--accept-all']);
   const children: ReadyChild[] = [];
   try {
     const threads = values['sender-threads'] ? ['--sender-threads', values['sender-threads']] : [];
@@ -127,7 +136,7 @@ async function main(): Promise<void> {
     }
     console.log(
       table(
-        ['round', 'target', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'of which 429', 'errors', 'server CPU µs/req', 'APNS sim CPU µs/req', 'autocannon CPU µs/req'],
+        ['round', 'target', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'of which 429', 'errors', 'server CPU µs/req', 'APNS server CPU µs/req', 'autocannon CPU µs/req'],
         rows,
       ),
     );
