@@ -2,21 +2,15 @@
  * Starts the simulator as a child process (benchmarks keep it off the sender's core), waits for
  * its ready line, and drives its fault modes at run time over stdin (commands.ts).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
+import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { HeraldError } from '../../core/errors.js';
+import { spawnServerProcess } from '../shared/server-process.js';
 import { pickFaultSettings, type DropFault, type FaultSettings, type GoawayFault } from '../shared/fault-settings.js';
 import type { ApnsEnvironment } from './certificates.js';
 import type { CommandReply, FaultCommand, FaultOperation } from './commands.js';
 
-/** Node start-up plus certificate generation on a busy 2-core machine stays well under this. */
-export const READY_TIMEOUT_MS = 15_000;
-/** Closing destroys every session at once; past this the child is killed. */
-export const STOP_TIMEOUT_MS = 5_000;
-/** stderr kept for the error message when the child dies before it is ready. */
-const STDERR_TAIL_CHARS = 2_000;
+export { READY_TIMEOUT_MS, STOP_TIMEOUT_MS } from '../shared/server-process.js';
 
 /** What the child is started with; fault modes given here are in force from its start. */
 export interface ApnsProcessOptions extends FaultSettings {
@@ -75,57 +69,16 @@ export function processArgs(o: ApnsProcessOptions): string[] {
 }
 
 /** `options`: settings, or main.ts flags as they are, e.g. ['--accept-all', '--max-streams', '1000']. */
-export function spawnApnsSimulatorProcess(
+export async function spawnApnsSimulatorProcess(
   options: ApnsProcessOptions | readonly string[] = [],
 ): Promise<ApnsSimulatorProcess> {
   const args = isArgs(options) ? options : processArgs(options);
-  const script = fileURLToPath(new URL('./main.js', import.meta.url));
-  // stdin stays open while we live: if this process dies, the simulator sees it end and stops.
-  const child = spawn(process.execPath, [script, '--stop-on-stdin-end', ...args], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  // A child that dies with a command unwritten must not crash us (EPIPE): `exit` reports it.
-  child.stdin.on('error', () => {});
-  let stderr = '';
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (chunk: string) => {
-    stderr = (stderr + chunk).slice(-STDERR_TAIL_CHARS);
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const control = new CommandChannel(child);
-
-  return new Promise((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout });
-    let settled = false;
-    const fail = (detail: string): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      lines.close();
-      child.kill('SIGKILL');
-      reject(new HeraldError('HERALD_TRANSPORT', `APNS simulator process ${detail}: ${stderr.trim()}`));
-    };
-    const timer = setTimeout(() => fail(`not ready within ${READY_TIMEOUT_MS} ms`), READY_TIMEOUT_MS);
-    child.once('exit', (code, signal) => {
-      fail(`exited (${signal ?? code}) before it was ready`);
-      control.abandon(`exited (${signal ?? code})`);
-    });
-    lines.once('line', (line) => {
-      const ready = parseReadyLine(line);
-      if (ready === undefined) return fail(`printed ${JSON.stringify(line)} instead of a ready line`);
-      settled = true;
-      clearTimeout(timer);
-      lines.on('line', (reply) => control.answer(reply));
-      const stop = async (): Promise<void> => {
-        if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-        const kill = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-        await exited;
-        clearTimeout(kill);
-      };
-      const ca = readFileSync(ready.caFile, 'utf8');
-      resolve({ url: ready.url, port: ready.port, ca, caFile: ready.caFile, child, faults: control.faults, stop });
-    });
-  });
+  const server = await spawnServerProcess('APNS simulator process', fileURLToPath(new URL('./main.js', import.meta.url)), args);
+  const control = new CommandChannel(server.child);
+  server.lines.on('line', (reply) => control.answer(reply));
+  server.child.once('exit', (code, signal) => control.abandon(`exited (${signal ?? code})`));
+  const { url, port, ca, caFile, child, stop } = server;
+  return { url, port, ca, caFile, child, faults: control.faults, stop };
 }
 
 /** Commands to the child's stdin and their replies from its stdout, matched by id. */
@@ -176,19 +129,4 @@ function isArgs(options: ApnsProcessOptions | readonly string[]): options is rea
   return Array.isArray(options);
 }
 
-interface ReadyLine {
-  url: string;
-  port: number;
-  caFile: string;
-}
 
-function parseReadyLine(line: string): ReadyLine | undefined {
-  try {
-    const r = JSON.parse(line) as Record<string, unknown>;
-    const ok =
-      r.event === 'ready' && typeof r.url === 'string' && typeof r.port === 'number' && typeof r.caFile === 'string';
-    return ok ? (r as unknown as ReadyLine) : undefined;
-  } catch {
-    return undefined;
-  }
-}
