@@ -31,14 +31,20 @@ export interface Account {
 export async function connectUser(account: Account): Promise<Client> {
   const c = client(account);
   c.on('error', () => {}); // failures surface through start() and the requests
-  await withTimeout(c.start(), ROUND_TRIP_TIMEOUT_MS, `${account.username} logs in`);
-  // @xmpp/client 0.14 is online as soon as the resource is bound, before the server's <enabled/>;
-  // on <enabled/> it resets its count of received stanzas, so a stanza received before that
-  // (our presence's echo) would be left out of its acks and the server would end the stream
-  // ("Client acknowledged less stanzas than already acknowledged"). Nothing is sent before it.
-  await until(() => c.streamManagement.enabled, ROUND_TRIP_TIMEOUT_MS, `${account.username}: stream management enabled`);
-  await c.send(xml('presence'));
-  return c;
+  try {
+    await withTimeout(c.start(), ROUND_TRIP_TIMEOUT_MS, `${account.username} logs in`);
+    // @xmpp/client 0.14 is online as soon as the resource is bound, before the server's <enabled/>;
+    // on <enabled/> it resets its count of received stanzas, so a stanza received before that
+    // (our presence's echo) would be left out of its acks and the server would end the stream
+    // ("Client acknowledged less stanzas than already acknowledged"). Nothing is sent before it.
+    await until(() => c.streamManagement.enabled, ROUND_TRIP_TIMEOUT_MS, `${account.username}: stream management enabled`);
+    await c.send(xml('presence'));
+    return c;
+  } catch (e) {
+    // The caller never gets this client: stop it, or its reconnects would keep the test process alive.
+    await disconnect(c);
+    throw e;
+  }
 }
 
 /** Ends the session cleanly (closing tag), so the server counts the user offline. */
