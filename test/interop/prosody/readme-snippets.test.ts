@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CONFIG_TEMPLATE as EJABBERD_CONFIG_TEMPLATE } from '../ejabberd/ejabberd-server.js';
+import { MONGOOSEIM_CONFIG } from '../mongooseim/config-file.js';
 import { CONFIG_TEMPLATE, HERALD_TOML_TEMPLATE, renderTemplate } from './prosody-server.js';
 
 const README = fileURLToPath(new URL('../../../../README.md', import.meta.url));
@@ -51,4 +52,11 @@ test("the README's Herald snippet is the config the interop suite runs herald st
 
 test("the README's ejabberd snippet is the config the interop suite runs ejabberd with", () => {
   assert.ok(readmeSection('ejabberd').includes('```yaml\n' + ejabberdOperatorPart() + '\n```'));
+});
+
+test("the README's MongooseIM snippet is the config the MongooseIM suite sends its requests with", () => {
+  const text = readFileSync(MONGOOSEIM_CONFIG, 'utf8');
+  const marker = /^# -{10} Pointing MongooseIM at Herald -{10}\n/m.exec(text);
+  assert.ok(marker, 'mongooseim.toml has its marker');
+  assert.ok(readmeSection('MongooseIM').includes('```toml\n' + text.slice(marker.index + marker[0].length).trim() + '\n```'));
 });
