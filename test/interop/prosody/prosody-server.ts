@@ -62,8 +62,11 @@ export class ProsodyServer {
     private readonly user: { uid: number; gid: number } | undefined,
   ) {}
 
-  /** Renders the config into a fresh folder and starts Prosody on free ports. */
-  static async start(componentSecret: string): Promise<ProsodyServer> {
+  /**
+   * Renders the config into a fresh folder and starts Prosody on free ports. `template` is
+   * another config with the same placeholders (bench/prosody/prosody.cfg.lua).
+   */
+  static async start(componentSecret: string, template = CONFIG_TEMPLATE): Promise<ProsodyServer> {
     requireProsody();
     const dir = mkdtempSync(join(tmpdir(), 'herald-prosody-'));
     try {
@@ -72,7 +75,7 @@ export class ProsodyServer {
       const configFile = join(dir, 'prosody.cfg.lua');
       writeFileSync(
         configFile,
-        renderTemplate(readFileSync(CONFIG_TEMPLATE, 'utf8'), {
+        renderTemplate(readFileSync(template, 'utf8'), {
           DATA_DIR: join(dir, 'data'),
           C2S_PORT: String(c2sPort),
           COMPONENT_PORT: String(componentPort),

@@ -1,0 +1,34 @@
+/**
+ * Runs the Prosody bench (bench/prosody.ts, issue 4) at a toy size, so that a change to the
+ * component link, the App Server, the APNS sender or the Prosody harness that breaks it fails
+ * `npm test` instead of the next benchmark run. Checks that it finishes, prints its header and
+ * result lines, and found every message pushed exactly once; never the figures.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+/** A hung bench fails the test instead of the suite; this run takes well under 30 s. */
+const BENCH_TIMEOUT_MS = 60_000;
+const SCRIPT = fileURLToPath(new URL('../../bench/prosody.js', import.meta.url));
+const ARGS = ['--users', '3', '--senders', '2', '--seconds', '2', '--window', '20'];
+
+test('the Prosody bench pushes messages from real clients through Prosody and Herald to APNS, each exactly once, and reports the rates', async () => {
+  const { stdout } = await run(process.execPath, [SCRIPT, ...ARGS], { timeout: BENCH_TIMEOUT_MS, maxBuffer: 16 * 2 ** 20 });
+  assert.match(stdout, /^# Prosody → Herald push throughput — /m);
+  assert.match(stdout, /^# machine: .+, Prosody \S+/m);
+  assert.match(stdout, /^# command: node dist\/bench\/prosody\.js --users 3 --senders 2 --seconds 2 --window 20$/m);
+  assert.match(stdout, /^# --users 3 --senders 2 --seconds 2 --messages 0 --window 20 \(sends for 2 s\)$/m);
+  // users, senders, window, seconds, sent, acked/s, pushes/s, p50, p99, exactly once, lost, duplicates.
+  const row = /^\| +3 \| +2 \| +20 \| +\d+\.\d \| +(\d+) \| +\d+ \| +(\d+) \| +\d+\.\d \| +\d+\.\d \| +(\d+) \| +0 \| +0 \|$/m.exec(stdout);
+  assert.ok(row, `a result row in\n${stdout}`);
+  assert.ok(Number(row[1]) > 0 && Number(row[2]) > 0, 'messages were sent and pushed');
+  assert.equal(row[3], row[1], 'every message sent was pushed exactly once');
+  assert.match(stdout, new RegExp(`^all ${row[1]} messages pushed exactly once, each to its receiver's device token$`, 'm'));
+  for (const process of ['Prosody', 'Herald \\(herald start\\)', 'bench: clients \\+ APNS simulator']) {
+    assert.match(stdout, new RegExp(`^\\| +${process} \\| +\\d+\\.\\d\\d \\| +\\d+ \\| +\\d+ \\|$`, 'm'), `a CPU row for ${process}`);
+  }
+});
