@@ -11,12 +11,11 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
-import { chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chownTree, freePorts, waitForPorts } from '../server-ports.js';
 import { renderTemplate } from '../prosody/prosody-server.js';
 
 /** The template in the source tree (tests run from dist/test/interop/ejabberd). */
@@ -193,7 +192,7 @@ export class EjabberdServer {
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
     try {
-      await waitForPorts([this.c2sPort, this.componentPort], child, START_TIMEOUT_MS);
+      await waitForPorts('ejabberd', [this.c2sPort, this.componentPort], child, START_TIMEOUT_MS);
     } catch (e) {
       await this.stopProcess();
       throw new Error(`${(e as Error).message}; ejabberd said:\n${this.tail(30)}`);
@@ -259,52 +258,4 @@ function groupAlive(pgid: number): boolean {
   } catch {
     return false;
   }
-}
-
-function chownTree(path: string, user: { uid: number; gid: number }): void {
-  chownSync(path, user.uid, user.gid);
-  for (const entry of readdirSync(path, { withFileTypes: true })) {
-    const child = join(path, entry.name);
-    if (entry.isDirectory()) chownTree(child, user);
-    else chownSync(child, user.uid, user.gid);
-  }
-}
-
-/** Ports the kernel hands out now; ejabberd binds them a moment later (a race only another process on loopback could lose). */
-async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from({ length: count }, async () => {
-      const server = net.createServer();
-      server.listen(0, '127.0.0.1');
-      await once(server, 'listening');
-      return server;
-    }),
-  );
-  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
-  return ports;
-}
-
-/** ejabberd opens its listeners once every module of every host has started: an accepted connection means it is ready. */
-async function waitForPorts(ports: number[], child: ChildProcess, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (const port of ports) {
-    for (;;) {
-      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`ejabberd exited (${child.exitCode ?? child.signalCode})`);
-      if (await accepts(port)) break;
-      if (Date.now() > deadline) throw new Error(`ejabberd did not open port ${port} within ${timeoutMs} ms`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-}
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
