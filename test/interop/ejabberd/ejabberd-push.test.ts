@@ -16,18 +16,9 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Client } from '@xmpp/client';
-import { ComponentLink } from '../../../src/component/index.js';
-import { validateConfig } from '../../../src/core/config/load.js';
-import type { ComponentConfig } from '../../../src/core/config/schema.js';
-import { createLogger, type Logger } from '../../../src/core/log.js';
-import { Herald } from '../../../src/embed/herald.js';
-import type { ApnsSimulator } from '../../../src/simulators/apns/index.js';
-import { StanzaTap } from '../stanza-tap.js';
-import { connectUser, createPushNode, disconnect, discoInfo, enablePush, loseConnection, sendChat, type Account } from '../xmpp-clients.js';
+import { JoinedHerald } from '../joined-herald.js';
+import { createPushNode, discoInfo, enablePush, loseConnection, sendChat } from '../xmpp-clients.js';
 import { COMPONENT_DOMAIN, EjabberdServer, USER_DOMAIN } from './ejabberd-server.js';
 
 const SECRET = 'interop-component-secret';
@@ -46,122 +37,62 @@ const NS_STANZAS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
 const NS_PUBSUB_ERRORS = 'http://jabber.org/protocol/pubsub#errors';
 
 let ejabberd: EjabberdServer;
-let herald: Herald;
-let link: ComponentLink;
-let sim: ApnsSimulator;
-let dir: string;
-let componentConfig: ComponentConfig;
-let maxStanzaBytes: number;
-const tap = new StanzaTap();
-const clients = new Set<Client>();
-
-const account = (username: string, resource: string): Account => ({
-  service: ejabberd.c2sService,
-  domain: USER_DOMAIN,
-  username,
-  password: `${username}-pw`,
-  resource,
-});
-
-async function login(username: string, resource: string): Promise<Client> {
-  const c = await connectUser(account(username, resource));
-  clients.add(c);
-  return c;
-}
-
-async function logout(c: Client): Promise<void> {
-  clients.delete(c);
-  await disconnect(c);
-}
+let fx: JoinedHerald;
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'herald-interop-'));
   ejabberd = await EjabberdServer.start(SECRET);
   ejabberd.register('alice', 'alice-pw');
   ejabberd.register('bob', 'bob-pw');
-  const config = validateConfig({
-    store: { path: join(dir, 'lmdb') },
-    apns: { key_file: join(dir, 'apns.p8') },
-    rest: { enabled: false },
-    app_server: { jid: COMPONENT_DOMAIN },
-    component: {
-      enabled: true,
-      service: ejabberd.componentService,
-      domain: COMPONENT_DOMAIN,
-      password: SECRET,
-      reconnect_backoff_ms: 100,
-      reconnect_max_ms: 1_000,
-    },
-  });
-  componentConfig = config.component;
-  maxStanzaBytes = config.xmpp.max_stanza_bytes;
-  // The host follows `link`: one test replaces the link while Herald keeps running.
-  herald = await Herald.start({ config, host: tap.outgoing({ route: (stanza) => link.route(stanza) }), logger: debugLog() });
-  sim = herald.apnsSimulator!;
-  await joinEjabberd();
+  fx = await JoinedHerald.start({ name: 'ejabberd', c2sService: ejabberd.c2sService, componentService: ejabberd.componentService, tail: (n) => ejabberd.tail(n) }, COMPONENT_DOMAIN, SECRET);
 });
-
-/** A new component link for the running Herald, online. */
-async function joinEjabberd(): Promise<void> {
-  link = new ComponentLink({ config: componentConfig, maxStanzaBytes, log: debugLog() });
-  link.start(tap.incoming(herald));
-  await link.waitOnline(10_000);
-}
-
-/** HERALD_INTEROP_LOG=1 shows Herald's log and, at the end, ejabberd's last lines. */
-function debugLog(): Logger | undefined {
-  return process.env.HERALD_INTEROP_LOG ? createLogger('debug') : undefined;
-}
 
 after(async () => {
-  if (process.env.HERALD_INTEROP_LOG) process.stderr.write(`ejabberd's last lines:\n${ejabberd?.tail(400)}\n`);
   try {
-    for (const c of clients) await disconnect(c);
-    await herald?.close();
-    await link?.stop();
+    await fx?.close();
   } finally {
     await ejabberd?.dispose();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   }
 });
+
+const login = (username: string, resource: string): Promise<Client> => fx.login(USER_DOMAIN, username, resource);
 
 test('Herald answers disco#info through ejabberd as a pubsub service of type push', async () => {
   const bob = await login('bob', 'laptop');
   const info = await discoInfo(bob, COMPONENT_DOMAIN);
   const identity = info.getChild('query')?.getChild('identity');
   assert.deepEqual([identity?.attrs.category, identity?.attrs.type], ['pubsub', 'push']);
-  await logout(bob);
+  await fx.logout(bob);
 });
 
 test('a message to an offline user is published by ejabberd to Herald and reaches the APNS simulator', async () => {
   const alice = await login('alice', 'phone');
   assert.equal((await createPushNode(alice, COMPONENT_DOMAIN, NODE_A)).attrs.type, 'result');
   assert.equal((await enablePush(alice, COMPONENT_DOMAIN, NODE_A, TOKEN_A)).attrs.type, 'result');
-  await logout(alice);
+  await fx.logout(alice);
 
   const bob = await login('bob', 'laptop');
-  const before = sim.received.length;
+  const before = fx.sim.received.length;
   await sendChat(bob, ALICE, 'Wherefore art thou?');
-  const received = await sim.waitForReceived(before + 1, 15_000);
+  const received = await fx.sim.waitForReceived(before + 1, 15_000);
   const push = received.slice(before).find((p) => p.token === TOKEN_A);
   assert.ok(push, 'an APNS request for the device');
   // The placeholder body makes it a visible alert (XEP-0357 summary with last-message-body).
   assert.equal(push.headers['apns-push-type'], 'alert');
-  const publish = await tap.answered(NODE_A, 0);
+  const publish = await fx.tap.answered(NODE_A, 0);
   assert.equal(publish.from, USER_DOMAIN, 'ejabberd publishes from its own domain');
   assert.equal(publish.body, PLACEHOLDER_BODY);
   assert.equal(publish.answer?.attrs.type, 'result');
-  await logout(bob);
+  await fx.logout(bob);
 });
 
 test('once APNS answers Unregistered, Herald answers device-not-registered and ejabberd stops pushing to that device', async () => {
-  sim.program(TOKEN_A, { status: 410, reason: 'Unregistered' });
+  fx.sim.program(TOKEN_A, { status: 410, reason: 'Unregistered' });
   const bob = await login('bob', 'laptop');
   const mark = ejabberd.mark();
-  const index = tap.publishesTo(NODE_A).length;
+  const index = fx.tap.publishesTo(NODE_A).length;
   await sendChat(bob, ALICE, 'are you there?');
 
-  const { answer } = await tap.answered(NODE_A, index);
+  const { answer } = await fx.tap.answered(NODE_A, index);
   assert.equal(answer?.attrs.type, 'error');
   const error = answer!.getChild('error')!;
   assert.equal(error.attrs.type, 'cancel');
@@ -173,15 +104,15 @@ test('once APNS answers Unregistered, Herald answers device-not-registered and e
   // Barriers: an IQ through ejabberd to Herald comes after everything ejabberd sent Herald before
   // it on the component stream; settled() waits until Herald answered all of it.
   await discoInfo(bob, COMPONENT_DOMAIN);
-  await tap.settled();
-  const publishes = tap.publishesTo(NODE_A).length;
-  const attempts = sim.attempts(TOKEN_A);
+  await fx.tap.settled();
+  const publishes = fx.tap.publishesTo(NODE_A).length;
+  const attempts = fx.sim.attempts(TOKEN_A);
   await sendChat(bob, ALICE, 'hello?');
   await discoInfo(bob, COMPONENT_DOMAIN);
-  await tap.settled();
-  assert.equal(tap.publishesTo(NODE_A).length, publishes, 'ejabberd published nothing more for the dead device');
-  assert.equal(sim.attempts(TOKEN_A), attempts, 'no APNS request for the dead device');
-  await logout(bob);
+  await fx.tap.settled();
+  assert.equal(fx.tap.publishesTo(NODE_A).length, publishes, 'ejabberd published nothing more for the dead device');
+  assert.equal(fx.sim.attempts(TOKEN_A), attempts, 'no APNS request for the dead device');
+  await fx.logout(bob);
 });
 
 test("a message while the user's XEP-0198 session is hibernated is pushed", async () => {
@@ -191,47 +122,47 @@ test("a message while the user's XEP-0198 session is hibernated is pushed", asyn
   assert.equal((await enablePush(alice, COMPONENT_DOMAIN, NODE_B, TOKEN_B)).attrs.type, 'result');
   const bob = await login('bob', 'laptop');
   const hibernating = ejabberd.mark();
-  clients.delete(alice);
+  fx.forget(alice);
   loseConnection(alice);
   // mod_stream_mgmt keeps the session for resumption (resume_timeout, 300 s by default).
   await ejabberd.waitForLog(new RegExp(`Closing c2s connection for ${ALICE}/phone: .*waiting \\d+ seconds for stream resumption`), hibernating);
   // Stanzas left unacknowledged when the session went to sleep may be pushed at once; the
   // barrier lets those pass before Bob writes.
   await discoInfo(bob, COMPONENT_DOMAIN);
-  await tap.settled();
+  await fx.tap.settled();
 
-  const index = tap.publishesTo(NODE_B).length;
-  const before = sim.received.length;
+  const index = fx.tap.publishesTo(NODE_B).length;
+  const before = fx.sim.received.length;
   await sendChat(bob, ALICE, 'still there?');
-  const publish = await tap.answered(NODE_B, index);
+  const publish = await fx.tap.answered(NODE_B, index);
   assert.equal(publish.answer?.attrs.type, 'result');
   assert.equal(publish.body, PLACEHOLDER_BODY, 'the push for the chat message');
-  const received = await sim.waitForReceived(before + 1, 15_000);
+  const received = await fx.sim.waitForReceived(before + 1, 15_000);
   assert.ok(received.slice(before).some((p) => p.token === TOKEN_B));
   // From the hibernated session (mod_stream_mgmt → mod_push), not as an offline message.
   assert.equal(ejabberd.logged(new RegExp(`Closing c2s session for ${ALICE}/phone`), hibernating), false, 'the session was still hibernated');
-  await logout(bob);
+  await fx.logout(bob);
 });
 
 test('after ejabberd restarts, the component joins again by itself and pushes flow again', async () => {
-  const onlines = link.stats.onlines;
+  const onlines = fx.link.stats.onlines;
   await ejabberd.restart();
-  await until(() => link.stats.onlines > onlines && link.state === 'online', REJOIN_TIMEOUT_MS, 'the component back online');
+  await until(() => fx.link.stats.onlines > onlines && fx.link.state === 'online', REJOIN_TIMEOUT_MS, 'the component back online');
 
   const bob = await login('bob', 'laptop');
-  const index = tap.publishesTo(NODE_B).length;
-  const attempts = sim.attempts(TOKEN_B);
+  const index = fx.tap.publishesTo(NODE_B).length;
+  const attempts = fx.sim.attempts(TOKEN_B);
   await sendChat(bob, ALICE, 'after the restart');
-  const publish = await tap.answered(NODE_B, index);
+  const publish = await fx.tap.answered(NODE_B, index);
   assert.equal(publish.answer?.attrs.type, 'result', 'the registration survived the restart (Mnesia on disk)');
   assert.equal(publish.body, PLACEHOLDER_BODY, 'the push for the chat message');
-  assert.ok(sim.attempts(TOKEN_B) > attempts, 'APNS request for the registered device');
-  await logout(bob);
+  assert.ok(fx.sim.attempts(TOKEN_B) > attempts, 'APNS request for the registered device');
+  await fx.logout(bob);
 });
 
 test('while Herald is away, ejabberd answers its own publishes with an error and drops the registration', async () => {
   const bob = await login('bob', 'laptop');
-  await link.stop();
+  await fx.link.stop();
   const mark = ejabberd.mark();
   await sendChat(bob, ALICE, 'anyone home?');
   // Unlike Prosody's wait/remote-server-timeout: no component serves the domain, and with
@@ -239,15 +170,15 @@ test('while Herald is away, ejabberd answers its own publishes with an error and
   // refusing the device.
   await ejabberd.waitForLog(new RegExp(`${COMPONENT_DOMAIN} rejected notification for ${ALICE} \\(${NODE_B}\\), disabling push: .*\\(forbidden\\) \\(auth\\)`), mark);
 
-  await joinEjabberd();
+  await fx.rejoin();
   await discoInfo(bob, COMPONENT_DOMAIN);
-  await tap.settled();
-  const publishes = tap.publishesTo(NODE_B).length;
+  await fx.tap.settled();
+  const publishes = fx.tap.publishesTo(NODE_B).length;
   await sendChat(bob, ALICE, 'back again?');
   await discoInfo(bob, COMPONENT_DOMAIN);
-  await tap.settled();
-  assert.equal(tap.publishesTo(NODE_B).length, publishes, 'the registration is gone: the client must enable push again');
-  await logout(bob);
+  await fx.tap.settled();
+  assert.equal(fx.tap.publishesTo(NODE_B).length, publishes, 'the registration is gone: the client must enable push again');
+  await fx.logout(bob);
 });
 
 async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
