@@ -130,6 +130,20 @@ const component = z
     reconnect_backoff_ms: positiveInt.default(1_000),
     /** ms: the reconnect delay stops growing here, so a server back from a long outage is rejoined soon. */
     reconnect_max_ms: positiveInt.default(30_000),
+    /**
+     * Further XMPP servers to join under the same `domain` (several deployments sharing one App
+     * Server); answers go back on the link of their addressee's server.
+     */
+    servers: z
+      .array(
+        z
+          .object({
+            service: z.string().refine(isComponentService, 'must be xmpp://host:port (the server\'s XEP-0114 listener)'),
+            password: z.string().min(1),
+          })
+          .strict(),
+      )
+      .default([]),
   })
   .strict()
   .superRefine((c, ctx) => {
