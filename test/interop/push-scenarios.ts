@@ -1,0 +1,192 @@
+/**
+ * The push scenarios every real XMPP server must pass with Herald as its App Server, in order, on
+ * one server and one Herald (each starts from what the previous left). What differs between
+ * servers — their log lines, their placeholder body — comes from a `ServerBehaviour`.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Client } from '@xmpp/client';
+import { JoinedHerald } from './joined-herald.js';
+import { createPushNode, discoInfo, enablePush, loseConnection, sendChat } from './xmpp-clients.js';
+
+export const SECRET = 'interop-component-secret';
+/** Two devices of Alice's, one per push node. */
+export const NODE_A = 'alice-phone-a';
+export const TOKEN_A = 'a1'.repeat(32);
+export const NODE_B = 'alice-phone-b';
+export const TOKEN_B = 'b2'.repeat(32);
+/** ms for the component to rejoin a restarted server (it reconnects after 100 ms, then at most every second). */
+const REJOIN_TIMEOUT_MS = 20_000;
+
+const NS_STANZAS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
+const NS_PUBSUB_ERRORS = 'http://jabber.org/protocol/pubsub#errors';
+
+/** A started server harness (ProsodyServer, EjabberdServer). */
+export interface RealServer {
+  readonly c2sService: string;
+  readonly componentService: string;
+  register(username: string, password: string): void;
+  mark(): number;
+  waitForLog(pattern: RegExp, since: number): Promise<string>;
+  tail(lines: number): string;
+  restart(): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+export interface ServerBehaviour<S extends RealServer> {
+  name: string;
+  start(secret: string): Promise<S>;
+  componentDomain: string;
+  userDomain: string;
+  /** The body the server publishes instead of the message's. */
+  placeholderBody: string;
+  /** Logged when the server drops a registration after Herald's device-not-registered. */
+  disabledLog(node: string): RegExp;
+  /** Logged when a session goes into XEP-0198 hibernation. */
+  hibernationLog: RegExp;
+  /** Checks that the push after `sending` came from the hibernated session, not from offline storage. */
+  pushedFromHibernation(server: S, marks: { hibernating: number; sending: number }): Promise<void>;
+}
+
+export interface Suite<S extends RealServer> {
+  server(): S;
+  fx(): JoinedHerald;
+  login(username: string, resource: string): Promise<Client>;
+  alice: string;
+}
+
+/** Registers the shared scenarios; the server's own tests may follow. */
+export function pushScenarios<S extends RealServer>(b: ServerBehaviour<S>): Suite<S> {
+  let server: S;
+  let fx: JoinedHerald;
+  const alice = `alice@${b.userDomain}`;
+  const login = (username: string, resource: string): Promise<Client> => fx.login(b.userDomain, username, resource);
+
+  before(async () => {
+    server = await b.start(SECRET);
+    server.register('alice', 'alice-pw');
+    server.register('bob', 'bob-pw');
+    const tail = (n: number) => server.tail(n);
+    fx = await JoinedHerald.start({ name: b.name, c2sService: server.c2sService, componentService: server.componentService, tail }, b.componentDomain, SECRET);
+  });
+
+  after(async () => {
+    try {
+      await fx?.close();
+    } finally {
+      await server?.dispose();
+    }
+  });
+
+  test(`Herald answers disco#info through ${b.name} as a pubsub service of type push`, async () => {
+    const bob = await login('bob', 'laptop');
+    const info = await discoInfo(bob, b.componentDomain);
+    const identity = info.getChild('query')?.getChild('identity');
+    assert.deepEqual([identity?.attrs.category, identity?.attrs.type], ['pubsub', 'push']);
+    await fx.logout(bob);
+  });
+
+  test(`a message to an offline user is published by ${b.name} to Herald and reaches the APNS simulator`, async () => {
+    const user = await login('alice', 'phone');
+    assert.equal((await createPushNode(user, b.componentDomain, NODE_A)).attrs.type, 'result');
+    assert.equal((await enablePush(user, b.componentDomain, NODE_A, TOKEN_A)).attrs.type, 'result');
+    await fx.logout(user);
+
+    const bob = await login('bob', 'laptop');
+    const before = fx.sim.received.length;
+    await sendChat(bob, alice, 'Wherefore art thou?');
+    const received = await fx.sim.waitForReceived(before + 1, 15_000);
+    const push = received.slice(before).find((p) => p.token === TOKEN_A);
+    assert.ok(push, 'an APNS request for the device');
+    // The placeholder body makes it a visible alert (XEP-0357 summary with last-message-body).
+    assert.equal(push.headers['apns-push-type'], 'alert');
+    const publish = await fx.tap.answered(NODE_A, 0);
+    assert.equal(publish.from, b.userDomain, `${b.name} publishes from its own domain`);
+    assert.equal(publish.body, b.placeholderBody);
+    assert.equal(publish.answer?.attrs.type, 'result');
+    await fx.logout(bob);
+  });
+
+  test(`once APNS answers Unregistered, Herald answers device-not-registered and ${b.name} stops pushing to that device`, async () => {
+    fx.sim.program(TOKEN_A, { status: 410, reason: 'Unregistered' });
+    const bob = await login('bob', 'laptop');
+    const mark = server.mark();
+    const index = fx.tap.publishesTo(NODE_A).length;
+    await sendChat(bob, alice, 'are you there?');
+
+    const { answer } = await fx.tap.answered(NODE_A, index);
+    assert.equal(answer?.attrs.type, 'error');
+    const error = answer!.getChild('error')!;
+    assert.equal(error.attrs.type, 'cancel');
+    assert.ok(error.getChild('not-acceptable', NS_STANZAS), answer!.toString());
+    assert.ok(error.getChild('device-not-registered', NS_PUBSUB_ERRORS), answer!.toString());
+    await server.waitForLog(b.disabledLog(NODE_A), mark);
+
+    // Barriers: an IQ through the server to Herald comes after everything the server sent Herald
+    // before it on the component stream; settled() waits until Herald answered all of it.
+    await discoInfo(bob, b.componentDomain);
+    await fx.tap.settled();
+    const publishes = fx.tap.publishesTo(NODE_A).length;
+    const attempts = fx.sim.attempts(TOKEN_A);
+    await sendChat(bob, alice, 'hello?');
+    await discoInfo(bob, b.componentDomain);
+    await fx.tap.settled();
+    assert.equal(fx.tap.publishesTo(NODE_A).length, publishes, `${b.name} published nothing more for the dead device`);
+    assert.equal(fx.sim.attempts(TOKEN_A), attempts, 'no APNS request for the dead device');
+    await fx.logout(bob);
+  });
+
+  test("a message while the user's XEP-0198 session is hibernated is pushed", async () => {
+    const user = await login('alice', 'phone');
+    assert.ok(user.streamManagement.enabled && user.streamManagement.id !== '', 'stream management enabled with resumption');
+    assert.equal((await createPushNode(user, b.componentDomain, NODE_B)).attrs.type, 'result');
+    assert.equal((await enablePush(user, b.componentDomain, NODE_B, TOKEN_B)).attrs.type, 'result');
+    const bob = await login('bob', 'laptop');
+    const hibernating = server.mark();
+    fx.forget(user);
+    loseConnection(user);
+    await server.waitForLog(b.hibernationLog, hibernating);
+    // Stanzas left unacknowledged when the session went to sleep may be pushed at once; the
+    // barrier lets those pass before Bob writes.
+    await discoInfo(bob, b.componentDomain);
+    await fx.tap.settled();
+
+    const sending = server.mark();
+    const index = fx.tap.publishesTo(NODE_B).length;
+    const before = fx.sim.received.length;
+    await sendChat(bob, alice, 'still there?');
+    const publish = await fx.tap.answered(NODE_B, index);
+    assert.equal(publish.answer?.attrs.type, 'result');
+    assert.equal(publish.body, b.placeholderBody, 'the push for the chat message');
+    const received = await fx.sim.waitForReceived(before + 1, 15_000);
+    assert.ok(received.slice(before).some((p) => p.token === TOKEN_B));
+    await b.pushedFromHibernation(server, { hibernating, sending });
+    await fx.logout(bob);
+  });
+
+  test(`after ${b.name} restarts, the component joins again by itself and pushes flow again`, async () => {
+    const onlines = fx.link.stats.onlines;
+    await server.restart();
+    await until(() => fx.link.stats.onlines > onlines && fx.link.state === 'online', REJOIN_TIMEOUT_MS, 'the component back online');
+
+    const bob = await login('bob', 'laptop');
+    const index = fx.tap.publishesTo(NODE_B).length;
+    const attempts = fx.sim.attempts(TOKEN_B);
+    await sendChat(bob, alice, 'after the restart');
+    const publish = await fx.tap.answered(NODE_B, index);
+    assert.equal(publish.answer?.attrs.type, 'result', 'the registration survived the restart (kept on disk)');
+    assert.equal(publish.body, b.placeholderBody, 'the push for the chat message');
+    assert.ok(fx.sim.attempts(TOKEN_B) > attempts, 'APNS request for the registered device');
+    await fx.logout(bob);
+  });
+
+  return { server: () => server, fx: () => fx, login, alice };
+}
+
+async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`no ${what} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
