@@ -36,7 +36,7 @@ export class ResponseFrames {
   private readonly next: Buffer;
   private counter = 0;
 
-  /** `prefix`: the first 24 characters of the ids ("xxxxxxxx-xxxx-xxxx-xxxx-"). */
+  /** `prefix`: the first 24 characters of the ids: 8, 4, 4 and 4 hex digits, each followed by a hyphen. */
   constructor(prefix = randomUUID().slice(0, UUID_CHARS - COUNTER_DIGITS)) {
     this.first = template(prefix, true);
     this.next = template(prefix, false);

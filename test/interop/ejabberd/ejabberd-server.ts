@@ -15,6 +15,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ServerLog } from '../server-log.js';
 import { chownTree, freePorts, waitForPorts } from '../server-ports.js';
 import { renderTemplate } from '../prosody/prosody-server.js';
 
@@ -32,8 +33,6 @@ const START_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 15_000;
 /** ms for one `ejabberdctl register` (it boots a second, hidden Erlang node: ~1.5 s). */
 const EJABBERDCTL_TIMEOUT_MS = 30_000;
-/** Console lines kept: the suite's whole run at info level fits, memory stays bounded. */
-const MAX_LOG_LINES = 20_000;
 
 const INSTALL_HINT = '.ci/run installs it (apt-get install -y --no-install-recommends ejabberd); run that once on this machine';
 
@@ -43,17 +42,9 @@ process.once('exit', () => {
   for (const pgid of running) killGroup(pgid, 'SIGKILL');
 });
 
-interface LogWaiter {
-  pattern: RegExp;
-  resolve: (line: string) => void;
-}
-
 export class EjabberdServer {
   private child: ChildProcess | undefined;
-  private readonly lines: string[] = [];
-  /** Lines dropped from the front of `lines` (so marks stay valid). */
-  private dropped = 0;
-  private waiters: LogWaiter[] = [];
+  private readonly log = new ServerLog('ejabberd');
 
   private constructor(
     readonly dir: string,
@@ -120,37 +111,23 @@ export class EjabberdServer {
 
   /** A position in the log: `waitForLog` looks at lines after it. */
   mark(): number {
-    return this.dropped + this.lines.length;
+    return this.log.mark();
   }
 
   /** Resolves with the first line after `since` matching `pattern`; rejects after `timeoutMs`. */
-  waitForLog(pattern: RegExp, since: number, timeoutMs = 10_000): Promise<string> {
-    const seen = this.lines.slice(Math.max(0, since - this.dropped)).find((l) => pattern.test(l));
-    if (seen !== undefined) return Promise.resolve(seen);
-    return new Promise((resolve, reject) => {
-      const waiter: LogWaiter = {
-        pattern,
-        resolve: (line) => {
-          clearTimeout(timer);
-          resolve(line);
-        },
-      };
-      const timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((w) => w !== waiter);
-        reject(new Error(`ejabberd did not log ${pattern} within ${timeoutMs} ms; last lines:\n${this.tail(30)}`));
-      }, timeoutMs);
-      this.waiters.push(waiter);
-    });
+  waitForLog(pattern: RegExp, since: number, timeoutMs?: number): Promise<string> {
+    return this.log.waitForLog(pattern, since, timeoutMs);
   }
 
   /** Whether a line after `since` matches `pattern`. */
   logged(pattern: RegExp, since: number): boolean {
-    return this.lines.slice(Math.max(0, since - this.dropped)).some((l) => pattern.test(l));
+    return this.log.logged(pattern, since);
   }
 
   tail(count: number): string {
-    return this.lines.slice(-count).join('\n');
+    return this.log.tail(count);
   }
+
 
   /** The server restarts: the VM stops (SIGTERM) and starts again on the same config, ports and spool. */
   async restart(): Promise<void> {
@@ -182,33 +159,13 @@ export class EjabberdServer {
     this.child = child;
     const pgid = child.pid!;
     running.add(pgid);
-    let pending = '';
-    const onData = (chunk: Buffer): void => {
-      pending += chunk.toString('utf8');
-      const parts = pending.split('\n');
-      pending = parts.pop() ?? '';
-      for (const line of parts) this.onLine(line);
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    this.log.follow(child);
     try {
       await waitForPorts('ejabberd', [this.c2sPort, this.componentPort], child, START_TIMEOUT_MS);
     } catch (e) {
       await this.stopProcess();
       throw new Error(`${(e as Error).message}; ejabberd said:\n${this.tail(30)}`);
     }
-  }
-
-  private onLine(line: string): void {
-    this.lines.push(line);
-    if (this.lines.length > MAX_LOG_LINES) {
-      this.lines.shift();
-      this.dropped++;
-    }
-    const matched = this.waiters.filter((w) => w.pattern.test(line));
-    if (matched.length === 0) return;
-    this.waiters = this.waiters.filter((w) => !matched.includes(w));
-    for (const w of matched) w.resolve(line);
   }
 
   /** SIGTERM to the group (the VM stops cleanly: init:stop), SIGKILL if it is still there after STOP_TIMEOUT_MS. */
