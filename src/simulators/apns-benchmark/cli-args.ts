@@ -3,6 +3,7 @@
  */
 import { parseArgs } from 'node:util';
 import { HeraldError } from '../../core/errors.js';
+import { integerFlag } from '../shared/cli-flags.js';
 import type { ApnsBenchmarkServerOptions } from './server.js';
 
 export const USAGE = `usage: node dist/src/simulators/apns-benchmark/main.js [--host 127.0.0.1] [--port 0]
@@ -33,17 +34,11 @@ export function parseBenchmarkCliArgs(args: readonly string[]): BenchmarkCliSett
   }
   const server: BenchmarkCliSettings['server'] = {};
   if (values.host !== undefined) server.host = values.host;
-  const port = integer('--port', values.port);
+  const port = integerFlag('--port', values.port, USAGE);
   if (port !== undefined) server.port = port;
-  const maxStreams = integer('--max-streams', values['max-streams']);
+  const maxStreams = integerFlag('--max-streams', values['max-streams'], USAGE);
   if (maxStreams !== undefined) server.maxConcurrentStreams = maxStreams;
-  const latencyMs = integer('--latency-ms', values['latency-ms']);
+  const latencyMs = integerFlag('--latency-ms', values['latency-ms'], USAGE);
   if (latencyMs !== undefined) server.latencyMs = latencyMs;
   return { server, stopOnStdinEnd: values['stop-on-stdin-end'] ?? false };
-}
-
-function integer(flag: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value)) throw new HeraldError('HERALD_CONFIG_INVALID', `${flag} needs a non-negative integer, got ${value}\n${USAGE}`);
-  return Number(value);
 }

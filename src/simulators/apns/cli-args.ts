@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { HeraldError } from '../../core/errors.js';
+import { integerFlag } from '../shared/cli-flags.js';
 import { unknownFaultKeys, type FaultSettings } from '../shared/fault-settings.js';
 import type { ApnsEnvironment } from './certificates.js';
 
@@ -77,14 +78,14 @@ export function parseCliArgs(args: readonly string[]): CliSettings {
   const certFile = values['client-cert'];
   return {
     host: values.host,
-    port: integer('--port', values.port),
+    port: integerFlag('--port', values.port, USAGE),
     acceptAll: values['accept-all'] ?? false,
     faults: {
       ...(values.faults === undefined ? {} : json('--faults', values.faults)),
       ...defined({
-        latencyMs: integer('--latency-ms', values['latency-ms']),
-        jitterMs: integer('--jitter-ms', values['jitter-ms']),
-        maxConcurrentStreams: integer('--max-streams', values['max-streams']),
+        latencyMs: integerFlag('--latency-ms', values['latency-ms'], USAGE),
+        jitterMs: integerFlag('--jitter-ms', values['jitter-ms'], USAGE),
+        maxConcurrentStreams: integerFlag('--max-streams', values['max-streams'], USAGE),
         dropToOneStreamAfterRejection: values['drop-to-one-stream-after-rejection'],
       }),
     },
@@ -107,14 +108,6 @@ export function parseCliArgs(args: readonly string[]): CliSettings {
 /** `o` without its undefined fields (so that they do not override --faults). */
 function defined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-function integer(flag: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value)) {
-    throw new HeraldError('HERALD_CONFIG_INVALID', `${flag} needs a non-negative integer, got ${value}`);
-  }
-  return Number(value);
 }
 
 function oneOf<T extends string>(
