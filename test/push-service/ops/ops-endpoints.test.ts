@@ -4,6 +4,7 @@ import http2 from 'node:http2';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TOKEN, TOKEN2, cleanup, configIn, startHerald, tempDir } from '../../e2e/harness.js';
+import { sampleValue } from '../../e2e/rest-session.js';
 
 const BEARER = 'ops-test-token';
 /** Stats cross from the sender threads every 500 ms (STATS_INTERVAL_MS); allow several rounds. */
@@ -35,12 +36,6 @@ function request(url: string, ca: string, method: string, path: string, auth: st
     req.on('error', reject);
     req.end(body === undefined ? undefined : JSON.stringify(body));
   });
-}
-
-/** The value of one exposition sample, e.g. `herald_push_sent_total{service="apns",pool="apns-prod"}`. */
-function sampleValue(text: string, series: string): number | undefined {
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
 }
 
 /** Re-scrapes until `check` holds or the deadline passes; returns the last answer. */
