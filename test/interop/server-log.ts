@@ -83,3 +83,31 @@ export class ServerLog {
     for (const w of matched) w.resolve(line);
   }
 }
+
+/** A server harness whose tests wait on its log: the log's queries, on the server itself. */
+export abstract class LoggingServer {
+  protected readonly log: ServerLog;
+
+  constructor(name: string) {
+    this.log = new ServerLog(name);
+  }
+
+  /** A position in the log: `waitForLog` looks at lines after it. */
+  mark(): number {
+    return this.log.mark();
+  }
+
+  /** Resolves with the first line after `since` matching `pattern`; rejects after `timeoutMs`. */
+  waitForLog(pattern: RegExp, since: number, timeoutMs?: number): Promise<string> {
+    return this.log.waitForLog(pattern, since, timeoutMs);
+  }
+
+  /** Whether a line after `since` matches `pattern`. */
+  logged(pattern: RegExp, since: number): boolean {
+    return this.log.logged(pattern, since);
+  }
+
+  tail(count: number): string {
+    return this.log.tail(count);
+  }
+}

@@ -15,7 +15,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ServerLog } from '../server-log.js';
+import { LoggingServer } from '../server-log.js';
 import { chownTree, freePorts, waitForPorts } from '../server-ports.js';
 import { renderTemplate } from '../prosody/prosody-server.js';
 
@@ -42,16 +42,17 @@ process.once('exit', () => {
   for (const pgid of running) killGroup(pgid, 'SIGKILL');
 });
 
-export class EjabberdServer {
+export class EjabberdServer extends LoggingServer {
   private child: ChildProcess | undefined;
-  private readonly log = new ServerLog('ejabberd');
 
   private constructor(
     readonly dir: string,
     readonly c2sPort: number,
     readonly componentPort: number,
     private readonly user: { uid: number; gid: number } | undefined,
-  ) {}
+  ) {
+    super('ejabberd');
+  }
 
   /** Renders the config into a fresh folder and starts ejabberd on free ports. */
   static async start(componentSecret: string): Promise<EjabberdServer> {
@@ -108,26 +109,6 @@ export class EjabberdServer {
       timeout: EJABBERDCTL_TIMEOUT_MS,
     });
   }
-
-  /** A position in the log: `waitForLog` looks at lines after it. */
-  mark(): number {
-    return this.log.mark();
-  }
-
-  /** Resolves with the first line after `since` matching `pattern`; rejects after `timeoutMs`. */
-  waitForLog(pattern: RegExp, since: number, timeoutMs?: number): Promise<string> {
-    return this.log.waitForLog(pattern, since, timeoutMs);
-  }
-
-  /** Whether a line after `since` matches `pattern`. */
-  logged(pattern: RegExp, since: number): boolean {
-    return this.log.logged(pattern, since);
-  }
-
-  tail(count: number): string {
-    return this.log.tail(count);
-  }
-
 
   /** The server restarts: the VM stops (SIGTERM) and starts again on the same config, ports and spool. */
   async restart(): Promise<void> {

@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ServerLog } from '../server-log.js';
+import { LoggingServer } from '../server-log.js';
 import { chownTree, freePorts, waitForPorts } from '../server-ports.js';
 
 /** The template in the source tree (tests run from dist/test/interop/prosody). */
@@ -40,9 +40,8 @@ process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
-export class ProsodyServer {
+export class ProsodyServer extends LoggingServer {
   private child: ChildProcess | undefined;
-  private readonly log = new ServerLog('Prosody');
 
   private constructor(
     readonly dir: string,
@@ -51,7 +50,9 @@ export class ProsodyServer {
     readonly componentPort: number,
     readonly componentSecret: string,
     private readonly user: { uid: number; gid: number } | undefined,
-  ) {}
+  ) {
+    super('Prosody');
+  }
 
   /**
    * Renders the config into a fresh folder and starts Prosody on free ports. `template` is
@@ -100,26 +101,6 @@ export class ProsodyServer {
       timeout: PROSODYCTL_TIMEOUT_MS,
     });
   }
-
-  /** A position in the log: `waitForLog` looks at lines after it. */
-  mark(): number {
-    return this.log.mark();
-  }
-
-  /** Resolves with the first line after `since` matching `pattern`; rejects after `timeoutMs`. */
-  waitForLog(pattern: RegExp, since: number, timeoutMs?: number): Promise<string> {
-    return this.log.waitForLog(pattern, since, timeoutMs);
-  }
-
-  /** Whether a line after `since` matches `pattern`. */
-  logged(pattern: RegExp, since: number): boolean {
-    return this.log.logged(pattern, since);
-  }
-
-  tail(count: number): string {
-    return this.log.tail(count);
-  }
-
 
   /** The server restarts: the process ends (SIGTERM) and starts again on the same config, ports and data. */
   async restart(): Promise<void> {
