@@ -5,7 +5,7 @@
  * output. Here each component is created once, from the first existing ancestor down, so the
  * number of system calls is bounded by the path's depth and the first failure is the answer.
  */
-import { mkdirSync, statSync } from 'node:fs';
+import { lstatSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
 /** Makes `path` and its missing parents; throws a DirectoryError saying why it cannot. */
@@ -18,6 +18,7 @@ export function makeDirectory(path: string): void {
     const kind = kindOrThrow(current, target);
     if (kind === 'directory') break;
     if (kind === 'other') throw notADirectory(current, target);
+    if (kind === 'dangling') throw new DirectoryError(current, target, 'ENOENT', DANGLING);
     missing.push(current);
     const parent = dirname(current);
     if (parent === current) break;
@@ -51,7 +52,7 @@ function notADirectory(at: string, target: string): DirectoryError {
   return new DirectoryError(at, target, 'ENOTDIR', at === target ? 'exists and is not a directory' : 'is not a directory');
 }
 
-function kindOrThrow(path: string, target: string): 'directory' | 'other' | 'missing' {
+function kindOrThrow(path: string, target: string): ReturnType<typeof kindOf> {
   try {
     return kindOf(path);
   } catch (e) {
@@ -60,17 +61,25 @@ function kindOrThrow(path: string, target: string): 'directory' | 'other' | 'mis
   }
 }
 
-/** What is at `path`, following symlinks; a dangling symlink counts as missing. */
-export function kindOf(path: string): 'directory' | 'other' | 'missing' {
+/** What is at `path`, following symlinks: a symlink whose target does not exist is `dangling`. */
+export function kindOf(path: string): 'directory' | 'other' | 'missing' | 'dangling' {
   try {
     return statSync(path).isDirectory() ? 'directory' : 'other';
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     // ENOTDIR: a component above is a file; walking up finds it and names it.
-    if (code === 'ENOENT' || code === 'ENOTDIR') return 'missing';
-    throw e;
+    if (code === 'ENOTDIR') return 'missing';
+    if (code !== 'ENOENT') throw e;
+    try {
+      return lstatSync(path).isSymbolicLink() ? 'dangling' : 'missing';
+    } catch {
+      return 'missing';
+    }
   }
 }
+
+/** The words for a symlink whose target does not exist (mkdir there fails with EEXIST). */
+export const DANGLING = 'is a symbolic link to a target that does not exist';
 
 /** errno → the words an operator reads (POSIX meanings, as mkdir(2) and open(2) list them). */
 export function describeErrno(code: string | undefined, e?: Error): string {
