@@ -12,7 +12,10 @@ export interface FailureContext {
 }
 
 export function describeFailure(e: unknown, context: FailureContext): string {
-  const after = context.command === 'start' ? '\nherald start: nothing was started.' : '';
+  let after = context.command === 'start' ? '\nherald start: nothing was started.' : '';
+  if (context.command === 'check-config' && isHeraldError(e, 'HERALD_CONFIG_INVALID')) {
+    after = '\nherald check-config: the files, folders and addresses the configuration names are checked once these are fixed.';
+  }
   if (isHeraldError(e)) {
     const where =
       e.code === 'HERALD_CONFIG_FILE' && context.file !== undefined ? ` (configuration ${context.file})` : '';
