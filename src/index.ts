@@ -3,7 +3,10 @@
  * See README.md ("Embedding") for a runnable example.
  */
 export { Herald, type HeraldHost, type HeraldOptions } from './embed/herald.js';
-export { validateConfig, loadConfigFile, ConfigError } from './core/config/load.js';
+export { validateConfig, loadConfigFile, loadConfig, ConfigError } from './core/config/load.js';
+export { ConfigFileError, type FileProblem } from './core/config/config-file-error.js';
+export { preflight, assertPreflight, type PreflightReport } from './preflight/preflight.js';
+export type { StoreUsage } from './store/lmdb-store.js';
 export type { HeraldConfig } from './core/config/schema.js';
 export { HeraldError, ERRORS, type ErrorCode } from './core/errors.js';
 export { createLogger, type Logger } from './core/log.js';

@@ -58,7 +58,7 @@ function lookupOrder(users: number): string[] {
 
 export async function storeCases(scale: MicroScale): Promise<MicroSuite> {
   const dir = mkdtempSync(join(tmpdir(), 'herald-bench-micro-'));
-  const lmdb = openStore({ path: dir, map_size_mib: MAP_SIZE_MIB });
+  const lmdb = openStore({ path: dir, max_size_mib: MAP_SIZE_MIB });
   const close = async () => {
     await lmdb.close();
     rmSync(dir, { recursive: true, force: true });

@@ -16,7 +16,8 @@ import type { Behaviour, BehaviourFactory } from '../actors/index.js';
 import type { PushDispatcher, PushOutcome } from '../push-service/notification.js';
 import { parseJid } from '../xmpp/jid.js';
 import type { PushPublish } from '../xmpp/push-publish.js';
-import { StanzaError } from '../xmpp/stanza-error.js';
+import { isHeraldError } from '../core/errors.js';
+import { StanzaError, toStanzaError } from '../xmpp/stanza-error.js';
 import type { NodeConfigChange } from './node-config.js';
 import type { NodeAffiliation, PushNodeRecord, PushNodeStore, RegisteredDevice } from './node-store.js';
 import { pushKindOf, toPushNotification, type MappingOptions } from './notification-mapping.js';
@@ -82,6 +83,8 @@ const REVOCABLE: ReadonlySet<NodeAffiliation> = new Set(['publisher', 'publish-o
 
 function refusedOrThrow(e: unknown): NodeReply {
   if (e instanceof StanzaError) return { kind: 'refused', error: e };
+  // A full store refuses the write; the node's state is intact, so no rebuild (and no crash log).
+  if (isHeraldError(e, 'HERALD_STORE_FULL')) return { kind: 'refused', error: toStanzaError(e) };
   throw e;
 }
 

@@ -11,7 +11,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Database } from 'lmdb';
-import { HeraldError } from '../core/errors.js';
+import { HeraldError, isHeraldError } from '../core/errors.js';
 import type { PushMode, PushServiceName } from '../push-service/notification.js';
 import type { HeraldStore } from '../store/lmdb-store.js';
 
@@ -87,6 +87,7 @@ export class PushNodeStore {
       await this.meta.put(REGISTRATION_KEY, key);
       return key;
     } catch (e) {
+      if (isHeraldError(e, 'HERALD_STORE_FULL')) throw e;
       throw new HeraldError('HERALD_STORE', `registration key: ${(e as Error).message}`, { cause: e });
     }
   }
@@ -116,6 +117,7 @@ export class PushNodeStore {
       const key = indexKey(record.owner, node);
       await Promise.all([this.db.put(node, record), indexKeyFits(key) ? this.byOwner.put(key, 1) : undefined]);
     } catch (e) {
+      if (isHeraldError(e, 'HERALD_STORE_FULL')) throw e; // a refusal the roles answer, not a failure
       throw new HeraldError('HERALD_STORE', `writing push node: ${(e as Error).message}`, { cause: e });
     }
   }

@@ -7,7 +7,7 @@
  */
 import { isHeraldError } from '../core/errors.js';
 import { TRANSIENT_REASONS, type PushFailureReason, type PushOutcome } from '../push-service/notification.js';
-import { StanzaError } from '../xmpp/stanza-error.js';
+import { StanzaError, toStanzaError } from '../xmpp/stanza-error.js';
 import { deviceNotRegistered } from './pubsub-errors.js';
 
 /** The stanza error for a failed outcome; undefined when the push was accepted. */
@@ -66,5 +66,5 @@ export function dispatchFailureError(error: unknown): StanzaError {
   if (isHeraldError(error, 'HERALD_ACTOR_STOPPED') || isHeraldError(error, 'HERALD_SHUTTING_DOWN')) {
     return new StanzaError('service-unavailable', 'wait', 'the push service is shutting down');
   }
-  return new StanzaError('internal-server-error', 'wait');
+  return toStanzaError(error); // a full store: wait/resource-constraint
 }

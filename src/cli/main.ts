@@ -2,13 +2,19 @@
 /**
  * The `herald` command.
  *   herald start [--config FILE]          run the engine (REST API, APNS simulator per config)
- *   herald check-config [--config FILE]   validate a config file; print problems or the effective config
+ *   herald check-config [--config FILE]   validate a config file and every file, folder and address
+ *                                         it names; print every problem, or the effective config
  *   herald demo                           walk the whole push path with the embedding API
+ *
+ * An operator's mistake ends the command with exit code 1 and one message naming each bad key,
+ * where its value came from (the file or an environment variable) and the cause; no stack trace.
  */
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfigFile } from '../core/config/load.js';
-import { isHeraldError } from '../core/errors.js';
+import { ConfigFileError } from '../core/config/config-file-error.js';
+import { loadConfig } from '../core/config/load.js';
+import { assertPreflight, preflight } from '../preflight/preflight.js';
 import { runDemo } from './demo.js';
+import { describeFailure } from './describe-failure.js';
 import { printableConfig } from './printable-config.js';
 import { runStart } from './start.js';
 
@@ -16,7 +22,8 @@ export const DEFAULT_CONFIG = 'config/default.toml';
 
 const USAGE = `usage: herald <start|check-config|demo> [--config FILE]
   start         run Herald on the config (default ${DEFAULT_CONFIG})
-  check-config  validate the config; print every problem, or the effective config
+  check-config  validate the config and the files, folders and addresses it names;
+                print every problem, or the effective config
   demo          walk the whole push path (enable -> message -> APNS request) and print each step`;
 
 async function main(argv: string[]): Promise<number> {
@@ -32,22 +39,37 @@ async function main(argv: string[]): Promise<number> {
     return command || values.help ? 0 : 2;
   }
   const file = values.config ?? process.env.HERALD_CONFIG ?? DEFAULT_CONFIG;
-  switch (command) {
-    case 'check-config': {
-      const config = loadConfigFile(file);
-      process.stdout.write(`${file}: valid\n${JSON.stringify(printableConfig(config), null, 2)}\n`);
-      return 0;
+  try {
+    switch (command) {
+      case 'check-config':
+        return await checkConfig(file);
+      case 'start': {
+        const loaded = loadConfig(file);
+        // Before anything starts: no simulator, listener or thread is up when this fails.
+        const warnings = await assertPreflight(loaded, { probePorts: true });
+        await runStart(loaded.config, warnings);
+        return 0;
+      }
+      case 'demo':
+        await runDemo();
+        return 0;
+      default:
+        process.stderr.write(`unknown command: ${command}\n${USAGE}\n`);
+        return 2;
     }
-    case 'start':
-      await runStart(loadConfigFile(file));
-      return 0;
-    case 'demo':
-      await runDemo();
-      return 0;
-    default:
-      process.stderr.write(`unknown command: ${command}\n${USAGE}\n`);
-      return 2;
+  } catch (e) {
+    process.stderr.write(`${describeFailure(e, { command, file })}\n`);
+    return 1;
   }
+}
+
+async function checkConfig(file: string): Promise<number> {
+  const loaded = loadConfig(file);
+  const report = await preflight(loaded);
+  for (const warning of report.warnings) process.stderr.write(`herald: warning: ${warning}\n`);
+  if (report.problems.length > 0) throw new ConfigFileError(report.problems);
+  process.stdout.write(`${file}: valid\n${JSON.stringify(printableConfig(loaded.config), null, 2)}\n`);
+  return 0;
 }
 
 main(process.argv.slice(2)).then(
@@ -55,13 +77,8 @@ main(process.argv.slice(2)).then(
     if (code !== 0) process.exitCode = code;
   },
   (e: unknown) => {
-    if (e instanceof ConfigError) {
-      process.stderr.write(`invalid configuration in ${e.file}:\n${e.problems.map((p) => `  - ${p.key}: ${p.problem}`).join('\n')}\n`);
-    } else if (isHeraldError(e)) {
-      process.stderr.write(`herald: ${e.code}: ${e.message}\n`);
-    } else {
-      process.stderr.write(`herald: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
-    }
+    // parseArgs refusing an option, or a bug: the message, and the stack only for the latter.
+    process.stderr.write(`${describeFailure(e, {})}\n`);
     process.exitCode = 1;
   },
 );

@@ -3,15 +3,30 @@
  * joins the configured XMPP server as an XEP-0114 component (and keeps rejoining it) while it
  * serves the REST API; without it, stanzas Herald would route go to the log.
  */
+import { ConfigFileError } from '../core/config/config-file-error.js';
 import type { HeraldConfig } from '../core/config/schema.js';
+import { describeListenError } from '../preflight/port-probe.js';
 import { createLogger, type Logger } from '../core/log.js';
 import { ComponentLink, ComponentLinks } from '../component/index.js';
 import { Herald, type HeraldHost } from '../embed/herald.js';
 
-export async function runStart(config: HeraldConfig): Promise<void> {
+export async function runStart(config: HeraldConfig, warnings: readonly string[] = []): Promise<void> {
   const log = createLogger('info');
+  // Listening for the signals before anything starts (and before "running" is printed): a
+  // supervisor that signals as soon as it reads that line must get a clean stop, not a kill.
+  const stopRequested = new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  for (const warning of warnings) log.warn('config.warning', { warning });
   const link = config.component.enabled ? componentLinks(config, log) : undefined;
-  const herald = await Herald.start({ config, logger: log, host: link ?? loggingHost(log) });
+  let herald: Herald;
+  try {
+    herald = await Herald.start({ config, logger: log, host: link ?? loggingHost(log) });
+  } catch (e) {
+    // Herald.start stopped what it had started; a port taken since the pre-flight is named here.
+    throw listenFailure(e, config) ?? e;
+  }
   link?.start(herald);
   log.info('herald.started', {
     rest: herald.rest?.url,
@@ -25,14 +40,24 @@ export async function runStart(config: HeraldConfig): Promise<void> {
   if (link) {
     process.stdout.write(`Joining ${servicesOf(config).join(', ')} as component ${config.component.domain}\n`);
   }
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await stopRequested;
   log.info('herald.stopping', {});
   // Herald first: requests in flight still get their answers out on the stream.
   await herald.close();
   await link?.stop();
+}
+
+/** A listen(2) failure (port taken, no privileges) as a HERALD_CONFIG_FILE naming the port's key. */
+function listenFailure(e: unknown, config: HeraldConfig): ConfigFileError | undefined {
+  const error = e as NodeJS.ErrnoException & { address?: string; port?: number };
+  if (error?.syscall !== 'listen' || error.port === undefined) return undefined;
+  const candidates: Array<[string, number]> = [
+    ['rest.port', config.rest.port],
+    ['simulators.apns.port', config.simulators.apns.port],
+    ['simulators.fcm.port', config.simulators.fcm.port],
+  ];
+  const key = candidates.find(([, port]) => port === error.port)?.[0] ?? 'rest.port';
+  return ConfigFileError.of(key, `${error.address ?? ''}:${error.port}`, describeListenError(error));
 }
 
 /** No XMPP server attached: what Herald would route is only logged. */

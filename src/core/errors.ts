@@ -5,8 +5,9 @@
  * (see xmpp/stanza-error.ts and push-service/outcome.ts); these are failures of Herald itself.
  */
 export const ERRORS = {
-  HERALD_CONFIG_INVALID: 'the configuration file is invalid',
-  HERALD_CONFIG_UNREADABLE: 'the configuration file cannot be read or parsed',
+  HERALD_CONFIG_INVALID: 'the configuration is invalid (in the file or the environment)',
+  HERALD_CONFIG_UNREADABLE: 'the configuration file cannot be read',
+  HERALD_CONFIG_FILE: 'a file, folder or address the configuration names cannot be used',
   HERALD_MAILBOX_FULL: "the actor's mailbox is full; the message was refused, not queued",
   HERALD_ACTOR_STOPPED: 'the actor system is stopped',
   HERALD_STANZA_TOO_LARGE: 'the stanza exceeds the configured size limit',
@@ -18,6 +19,7 @@ export const ERRORS = {
   HERALD_RETRY_BUDGET_EXHAUSTED: 'transport retries for this notification are used up',
   HERALD_AUTH_KEY_INVALID: 'the provider signing key cannot be used',
   HERALD_STORE: 'the LMDB store failed',
+  HERALD_STORE_FULL: 'the store is full (store.max_size_mib); writes that would grow it are refused',
   HERALD_SHUTTING_DOWN: 'Herald is shutting down',
 } as const;
 
@@ -27,7 +29,8 @@ export class HeraldError extends Error {
   override readonly name = 'HeraldError';
   constructor(
     readonly code: ErrorCode,
-    detail?: string,
+    /** What went wrong in this instance, without the code's description (for messages that add their own context). */
+    readonly detail?: string,
     options?: { cause?: unknown },
   ) {
     super(detail ? `${ERRORS[code]}: ${detail}` : ERRORS[code], options);

@@ -2,9 +2,13 @@
  * TLS material: load a configured PEM pair, or generate (once) a self-signed pair for
  * localhost so that `npm start` and the simulators serve HTTPS out of the box.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generate } from 'selfsigned';
+import { ConfigFileError } from './config/config-file-error.js';
+import { readConfiguredFileOrThrow } from './config/configured-file.js';
+import { describeErrno, DirectoryError, makeDirectory } from './make-directory.js';
+import { checkTlsPair } from './pem.js';
 
 export interface TlsPair {
   cert: string;
@@ -37,20 +41,36 @@ export async function generateLocalhostPair(): Promise<TlsPair> {
   return { cert: pems.cert, key: pems.private };
 }
 
-/** Reads `cert.pem`/`key.pem` from `dir`, generating and saving them on first use. */
-export async function loadOrGenerateLocalhostPair(dir: string): Promise<TlsPair> {
+/**
+ * Reads `cert.pem`/`key.pem` from `dir`, generating and saving them on first use. `key` is the
+ * config key naming `dir`: a folder that cannot be made, or a saved pair that is no longer
+ * usable, is a HERALD_CONFIG_FILE naming it.
+ */
+export async function loadOrGenerateLocalhostPair(dir: string, key = 'rest.generated_cert_dir'): Promise<TlsPair> {
   const certPath = join(dir, 'cert.pem');
   const keyPath = join(dir, 'key.pem');
-  if (existsSync(certPath) && existsSync(keyPath)) {
-    return { cert: readFileSync(certPath, 'utf8'), key: readFileSync(keyPath, 'utf8') };
-  }
+  if (existsSync(certPath) && existsSync(keyPath)) return loadPair(certPath, keyPath, { cert: key, key });
   const pair = await generateLocalhostPair();
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(keyPath, pair.key, { mode: 0o600 });
-  writeFileSync(certPath, pair.cert);
+  try {
+    makeDirectory(dir);
+    writeFileSync(keyPath, pair.key, { mode: 0o600 });
+    writeFileSync(certPath, pair.cert);
+  } catch (e) {
+    const reason = e instanceof DirectoryError ? e.message : describeErrno((e as NodeJS.ErrnoException).code, e as Error);
+    throw ConfigFileError.of(key, dir, `the generated certificate cannot be saved there: ${reason}`);
+  }
   return pair;
 }
 
-export function loadPair(certFile: string, keyFile: string): TlsPair {
-  return { cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8') };
+/** The configured PEM pair, checked as a pair (pem.ts); problems name the config keys in `keys`. */
+export function loadPair(certFile: string, keyFile: string, keys = { cert: 'rest.cert_file', key: 'rest.key_file' }): TlsPair {
+  const cert = readConfiguredFileOrThrow(keys.cert, certFile);
+  const key = readConfiguredFileOrThrow(keys.key, keyFile);
+  const problems = checkTlsPair(cert, key);
+  const found = [
+    ...(problems.cert ? [{ key: keys.cert, path: certFile, cause: problems.cert }] : []),
+    ...(problems.key ? [{ key: keys.key, path: keyFile, cause: problems.key }] : []),
+  ];
+  if (found.length > 0) throw new ConfigFileError(found);
+  return { cert, key };
 }

@@ -25,7 +25,7 @@ import { startRestServer, type RestServer } from '../push-service/rest/server.js
 import { restStartupWarnings } from '../push-service/rest/startup-warnings.js';
 import type { ApnsSimulator } from '../simulators/apns/index.js';
 import type { FcmSimulator } from '../simulators/fcm/index.js';
-import { openStore, type HeraldStore } from '../store/lmdb-store.js';
+import { openStore, type HeraldStore, type StoreUsage } from '../store/lmdb-store.js';
 import { accountDiscoInfoReply, isAccountDiscoInfo, StanzaPublisher, XmppServerRole } from '../xmpp-server/index.js';
 import { errorReply, headOf } from '../xmpp/iq.js';
 import { IqTracker } from '../xmpp/iq-tracker.js';
@@ -76,7 +76,7 @@ export class Herald {
     // A host's logger gets the same redaction as Herald's own (core/log.ts).
     const log = redacting(options.logger ?? silentLogger);
     const host = options.host ?? { route: () => {} };
-    const store = openStore(config.store);
+    const store = openStore(config.store, log);
     const actors = startActorRuntime();
     const started: Array<() => Promise<void> | void> = [() => store.close(), () => actors.stop()];
     try {
@@ -111,7 +111,7 @@ export class Herald {
         log: (event, fields) => log.info(event, fields),
       });
       const rest = config.rest.enabled
-        ? await startRestServer({ config: config.rest, dispatcher: push.pools, log, ops: poolsOpsSource(push.pools.pools, RELEASE_ID) })
+        ? await startRestServer({ config: config.rest, dispatcher: push.pools, log, ops: poolsOpsSource(push.pools.pools, RELEASE_ID, () => store.usage()) })
         : undefined;
       if (rest) for (const warning of restStartupWarnings(config.rest)) log.warn('rest.unprotected', { warning });
       return new Herald(config, host, log, store, actors, tracker, xmppServer, appServer, push.pools, push.apnsSimulator, push.fcmSimulator, rest, remotePush);
@@ -161,6 +161,11 @@ export class Herald {
 
   sessionUnavailable(fullJid: string): void {
     this.xmppServer.sessionUnavailable(fullJid);
+  }
+
+  /** The store's use against `store.max_size_mib`; `full` while new registrations and nodes are refused. */
+  storeUsage(): StoreUsage {
+    return this.store.usage();
   }
 
   async close(): Promise<void> {

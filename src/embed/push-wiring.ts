@@ -5,11 +5,12 @@
  * simulator trusts its public half (likewise a dev client certificate per certificate pool); with the FCM simulator every pool uses the service account
  * the simulator trusts.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ActorRuntime } from '../actors/index.js';
 import type { HeraldConfig } from '../core/config/schema.js';
 import type { Logger } from '../core/log.js';
+import { makeDirectory } from '../core/make-directory.js';
 import { ensureDevApnsKey } from '../push-service/apns/dev-key.js';
 import type { FcmServiceAccount } from '../push-service/fcm/oauth.js';
 import { startApnsPools, type ApnsPoolsOptions } from '../push-service/pools/apns-pool.js';
@@ -96,7 +97,7 @@ async function startApnsSimulatorFor(config: HeraldConfig, specs: readonly ApnsP
 async function ensureDevClientCertificate(certFile: string, keyFile: string, topic: string): Promise<string> {
   if (existsSync(certFile) && existsSync(keyFile)) return readFileSync(certFile, 'utf8');
   const pair = await generateApnsClientCertificate({ topic });
-  for (const file of [certFile, keyFile]) mkdirSync(dirname(file), { recursive: true });
+  for (const file of [certFile, keyFile]) makeDirectory(dirname(file)); // not mkdirSync's recursive walk: it can loop forever
   writeFileSync(keyFile, pair.key, { mode: 0o600 });
   writeFileSync(certFile, pair.cert);
   return pair.cert;

@@ -6,9 +6,9 @@
  * mailbox is full it throws HERALD_MAILBOX_FULL at once (backpressure: REST answers 429, XMPP
  * wait/resource-constraint).
  */
-import { readFileSync } from 'node:fs';
 import type { ActorRuntime } from '../actors/index.js';
 import type { ApnsConfig, HeraldConfig } from '../core/config/schema.js';
+import { readConfiguredFileOrThrow } from '../core/config/configured-file.js';
 import { HeraldError } from '../core/errors.js';
 import { APNS_ANSWERS } from './apns/answer-reader.js';
 import type { ApnsRequest } from './apns/headers.js';
@@ -74,7 +74,7 @@ export class ApnsPushService implements PushDispatcher {
           new ApnsTokenProvider({
             teamId: config.team_id,
             keyId: config.key_id,
-            privateKey: options.privateKeyPem ?? readKeyFile(config.key_file),
+            privateKey: options.privateKeyPem ?? readConfiguredFileOrThrow('apns.key_file', config.key_file),
             refreshAfterS: config.jwt_refresh_s,
             clock: this.clock,
           }));
@@ -84,7 +84,7 @@ export class ApnsPushService implements PushDispatcher {
       parent: runtime.system,
       mailboxCapacity: actors.sender_mailbox_capacity,
       endpoint: options.endpoint ?? config.endpoint,
-      ca: options.ca ?? (config.ca_file === undefined ? undefined : readCaFile(config.ca_file)),
+      ca: options.ca ?? (config.ca_file === undefined ? undefined : readConfiguredFileOrThrow('apns.ca_file', config.ca_file)),
       clientCertificate: options.clientCertificate,
       answers: APNS_ANSWERS,
       provider: apnsSenderProvider(this.tokens),
@@ -127,18 +127,3 @@ export class ApnsPushService implements PushDispatcher {
   }
 }
 
-function readKeyFile(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new HeraldError('HERALD_AUTH_KEY_INVALID', `apns.key_file ${path}: ${(e as Error).message}`, { cause: e });
-  }
-}
-
-function readCaFile(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new HeraldError('HERALD_CONFIG_UNREADABLE', `apns.ca_file ${path}: ${(e as Error).message}`, { cause: e });
-  }
-}

@@ -5,38 +5,105 @@
  * turn into one transaction and resolves their promises only after that transaction is synced
  * to disk. Awaiting `db.put()` therefore means "durable", while the commit cost is shared by
  * the whole batch (430k+ writes/s here, against 4k/s with one synced transaction per write).
+ *
+ * Size: `store.max_size_mib` is enforced by the size guard on every `put` (size-guard.ts);
+ * a refused put rejects with HERALD_STORE_FULL and writes nothing.
  */
-import { mkdirSync } from 'node:fs';
 import { open, type Database, type RootDatabase } from 'lmdb';
-import type { HeraldConfig } from '../core/config/schema.js';
+import { ConfigFileError } from '../core/config/config-file-error.js';
+import { MIB, type HeraldConfig } from '../core/config/schema.js';
+import type { Logger } from '../core/log.js';
+import { DirectoryError, makeDirectory } from '../core/make-directory.js';
+import { StoreSizeGuard, type StoreUsage } from './size-guard.js';
+import { highWaterBytes, usedBytes } from './store-usage.js';
+
+export type { StoreUsage } from './size-guard.js';
 
 export interface HeraldStore {
   /** A named database of JSON-like values (msgpack-encoded by lmdb-js). */
   database<V>(name: string): Database<V, string>;
+  /** Bytes in use against `store.max_size_mib`, and whether new entries are being refused. */
+  usage(): StoreUsage;
   close(): Promise<void>;
 }
 
-export function openStore(config: HeraldConfig['store']): HeraldStore {
-  mkdirSync(config.path, { recursive: true });
-  const root: RootDatabase = open({
-    path: config.path,
-    mapSize: config.map_size_mib * 1024 * 1024,
-    maxDbs: 16,
-    // Keep fsync on: an IQ result is only sent once its registration is on disk.
-    noSync: false,
-  });
+/** The `[store]` keys the store reads; the log interval has its schema default when omitted. */
+export type StoreOptions = Pick<HeraldConfig['store'], 'path' | 'max_size_mib'> & Partial<Pick<HeraldConfig['store'], 'refused_log_interval_ms'>>;
+
+/** `store.refused_log_interval_ms`'s default, for callers that build the options in code. */
+const DEFAULT_REFUSED_LOG_INTERVAL_MS = 60_000;
+
+export function openStore(config: StoreOptions, log?: Logger): HeraldStore {
+  const root = openRoot(config);
   const opened = new Map<string, Database<unknown, string>>();
+  const guard = new StoreSizeGuard({
+    maxBytes: config.max_size_mib * MIB,
+    measure: () => usedBytes(root, opened.values()),
+    upperBound: () => highWaterBytes(root),
+    path: config.path,
+    log,
+    logIntervalMs: config.refused_log_interval_ms ?? DEFAULT_REFUSED_LOG_INTERVAL_MS,
+  });
   return {
     database<V>(name: string): Database<V, string> {
       let db = opened.get(name);
       if (!db) {
-        db = root.openDB<unknown, string>({ name, keyEncoding: 'ordered-binary' });
+        db = guarded(root.openDB<unknown, string>({ name, keyEncoding: 'ordered-binary' }), guard);
         opened.set(name, db);
       }
       return db as Database<V, string>;
     },
+    usage: () => guard.usage(),
     async close() {
+      guard.flush();
       await root.close();
     },
   };
+}
+
+/** The environment folder, made as `mkdir -p` would (make-directory.ts), and LMDB opened in it. */
+function openRoot(config: StoreOptions): RootDatabase {
+  try {
+    makeDirectory(config.path);
+  } catch (e) {
+    if (e instanceof DirectoryError) throw ConfigFileError.of('store.path', config.path, e.message);
+    throw e;
+  }
+  try {
+    return open({
+      path: config.path,
+      // Always a folder: lmdb-js treats a path with an extension ("herald.lmdb") as a file otherwise.
+      noSubdir: false,
+      // The starting map; lmdb-js grows it when a transaction needs more, the guard bounds the use.
+      mapSize: config.max_size_mib * MIB,
+      maxDbs: 16,
+      // Keep fsync on: an IQ result is only sent once its registration is on disk.
+      noSync: false,
+    });
+  } catch (e) {
+    throw ConfigFileError.of('store.path', config.path, `LMDB cannot open it: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * The database with `put` and `putSync` going through the guard first. A refused `put` returns a
+ * rejected promise, as lmdb-js does for a failed write; removals are not guarded.
+ */
+function guarded<V>(db: Database<V, string>, guard: StoreSizeGuard): Database<V, string> {
+  const put = db.put.bind(db);
+  const putSync = db.putSync.bind(db);
+  const isNew = (key: string) => () => !db.doesExist(key);
+  db.put = ((key: string, ...rest: unknown[]) => {
+    try {
+      guard.admit(isNew(key));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return (put as (...args: unknown[]) => Promise<boolean>)(key, ...rest);
+  }) as typeof db.put;
+  db.putSync = ((key: string, ...rest: unknown[]) => {
+    guard.admit(isNew(key));
+    return (putSync as (...args: unknown[]) => unknown)(key, ...rest);
+  }) as typeof db.putSync;
+  return db;
 }

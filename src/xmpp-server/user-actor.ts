@@ -14,8 +14,9 @@
  * A refusal comes back as a `publishRefused` message, so registration changes stay serial.
  */
 import type { BehaviourFactory, Behaviour } from '../actors/index.js';
+import { isHeraldError } from '../core/errors.js';
 import type { PushPublish } from '../xmpp/push-publish.js';
-import { StanzaError } from '../xmpp/stanza-error.js';
+import { StanzaError, toStanzaError } from '../xmpp/stanza-error.js';
 import type { DisableRequest } from './disable-request.js';
 import type { EnableRequest } from './enable-request.js';
 import { publishWithin, type Publisher, type PublishResult } from './publisher.js';
@@ -112,7 +113,13 @@ class UserBehaviour implements Behaviour<UserMessage, UserReply> {
       createdAt: Date.now(),
     };
     // Durable first, then visible: the IQ result goes out only after this resolves.
-    await this.deps.store.put(this.user, registration);
+    try {
+      await this.deps.store.put(this.user, registration);
+    } catch (e) {
+      // A full store refuses the write: a reply (wait/resource-constraint), not an actor crash.
+      if (isHeraldError(e, 'HERALD_STORE_FULL')) return toStanzaError(e);
+      throw e;
+    }
     this.registrations.set(key, registration);
     return undefined;
   }
@@ -233,6 +240,8 @@ class UserBehaviour implements Behaviour<UserMessage, UserReply> {
   private saveUnread(count: number): void {
     this.unread = count;
     const write = this.deps.store.setUnreadCount(this.user, count).catch((e: unknown) => {
+      // A full store logs its refusals itself (folded per interval); a line per push would flood.
+      if (isHeraldError(e, 'HERALD_STORE_FULL')) return;
       this.deps.log('unread counter not saved', { user: this.user, reason: (e as Error).message });
     });
     this.deps.track(write); // the store must not close under a pending write

@@ -3,6 +3,7 @@
  * turns the throw into `<iq type='error'>`. Anything else thrown becomes internal-server-error.
  */
 import xml, { type Element } from '@xmpp/xml';
+import { isHeraldError } from '../core/errors.js';
 import { NS } from './namespaces.js';
 
 /** RFC 6120 §8.3.2 error types. */
@@ -83,9 +84,15 @@ export class StanzaError extends Error {
 
 const TYPES = new Set<StanzaErrorType>(['auth', 'cancel', 'continue', 'modify', 'wait']);
 
-/** Any thrown value as a StanzaError: unexpected failures become internal-server-error. */
+/**
+ * Any thrown value as a StanzaError: a full store is RFC 6120 §8.3.3.18 resource-constraint
+ * (`wait`: the client may retry later, and XEP-0357 servers keep the registration); other
+ * unexpected failures become internal-server-error.
+ */
 export function toStanzaError(e: unknown): StanzaError {
-  return e instanceof StanzaError ? e : new StanzaError('internal-server-error', 'wait');
+  if (e instanceof StanzaError) return e;
+  if (isHeraldError(e, 'HERALD_STORE_FULL')) return new StanzaError('resource-constraint', 'wait', 'the push store is full; try again later');
+  return new StanzaError('internal-server-error', 'wait');
 }
 
 export const badRequest = (text: string, app?: AppCondition) => new StanzaError('bad-request', 'modify', text, app);

@@ -57,7 +57,7 @@ export interface Harness {
 export async function startHarness(overrides: Record<string, unknown> = {}): Promise<Harness> {
   validateConfig(overrides); // a bad config throws before any folder is made
   const dir = mkdtempSync(join(tmpdir(), 'herald-app-server-'));
-  const config = validateConfig({ store: { path: dir, map_size_mib: 64 }, ...overrides });
+  const config = validateConfig({ store: { path: dir, max_size_mib: 64 }, ...overrides });
   const dispatcher = new ProgrammedDispatcher();
   let store: HeraldStore;
   let runtime: ActorRuntime;

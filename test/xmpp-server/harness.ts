@@ -63,7 +63,7 @@ export class Harness {
 
   constructor(private readonly options: HarnessOptions = {}) {
     this.config = validateConfig({
-      store: { path: this.dir, map_size_mib: 64 },
+      store: { path: this.dir, max_size_mib: 64 },
       xmpp_server: { domain: 'example.com', ...options.xmppServer },
       actors: options.actors ?? {},
     });

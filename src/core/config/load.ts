@@ -1,48 +1,64 @@
 /**
  * Loads a TOML config file, applies environment overrides, validates once against the schema
- * and returns a deeply frozen object. Every problem is reported at once, each naming its key.
+ * and returns a deeply frozen object. Every problem is reported at once, each naming its key and
+ * where its value came from: the file, or the environment variable that set it.
  */
 import { readFileSync } from 'node:fs';
 import { parse as parseToml } from 'smol-toml';
 import { HeraldError } from '../errors.js';
-import { applyMongoosePushEnv, setPath } from './mongoosepush-env.js';
+import { describeErrno } from '../make-directory.js';
+import { applyEnvOverrides, keepEnvTextWhereStringsAreExpected, originOf, type EnvOrigins } from './env-overrides.js';
+import { applyMongoosePushEnv } from './mongoosepush-env.js';
 import { configSchema, type HeraldConfig } from './schema.js';
 
-/** `HERALD__REST__PORT=9443` sets `rest.port`; values are read as TOML values when they parse. */
-export const ENV_PREFIX = 'HERALD__';
-
-/** Well-known names for secrets and ports, beside the generic `HERALD__…` form. */
-export const ENV_ALIASES: Readonly<Record<string, string>> = {
-  HERALD_REST_PORT: 'rest.port',
-  HERALD_APNS_KEY_FILE: 'apns.key_file',
-  HERALD_APNS_TEAM_ID: 'apns.team_id',
-  HERALD_APNS_KEY_ID: 'apns.key_id',
-  HERALD_STORE_PATH: 'store.path',
-};
+export { ENV_ALIASES, ENV_PREFIX, type EnvOrigins } from './env-overrides.js';
 
 export interface ConfigProblem {
+  /** Dotted config key (`rest.port`), or the variable's name when no key could be read from it. */
   key: string;
   problem: string;
+  /** The environment variable whose value is at fault, when one set the key. */
+  env?: string;
+  /** Its text, when showing it gives nothing away (not a password, token or secret). */
+  envValue?: string;
 }
 
+/** A config whose values break the schema: every problem, each with its key and source. */
 export class ConfigError extends HeraldError {
   constructor(
+    /** The config file (or `(inline)` for a config built in code). */
     readonly file: string,
     readonly problems: ConfigProblem[],
   ) {
-    super(
-      'HERALD_CONFIG_INVALID',
-      `${file}:\n` + problems.map((p) => `  - ${p.key}: ${p.problem}`).join('\n'),
-    );
+    super('HERALD_CONFIG_INVALID', `${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  - ${formatProblem(p, file)}`).join('\n')}`);
   }
 }
 
+/** `rest.port: expected number… (set by environment variable HERALD__REST__PORT="abc")`, or `(in herald.toml)`. */
+export function formatProblem(p: ConfigProblem, file: string): string {
+  if (p.env !== undefined && p.env === p.key) return `environment variable ${p.env} ${p.problem}`;
+  const value = p.envValue === undefined ? '' : `=${JSON.stringify(p.envValue)}`;
+  return `${p.key}: ${p.problem} (${p.env !== undefined ? `set by environment variable ${p.env}${value}` : `in ${file}`})`;
+}
+
+/** A validated config, and which of its keys environment variables set. */
+export interface LoadedConfig {
+  config: HeraldConfig;
+  file: string;
+  origins: EnvOrigins;
+}
+
 export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): HeraldConfig {
+  return loadConfig(file, env).config;
+}
+
+export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new HeraldError('HERALD_CONFIG_UNREADABLE', `${file}: ${(e as Error).message}`, { cause: e });
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new HeraldError('HERALD_CONFIG_UNREADABLE', `${file}: ${describeErrno(code, e as Error)}`, { cause: e });
   }
   let raw: unknown;
   try {
@@ -50,48 +66,46 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.en
   } catch (e) {
     throw new ConfigError(file, [{ key: '(file)', problem: `not valid TOML: ${(e as Error).message}` }]);
   }
-  return validateConfig(raw, file, env);
+  return validateWithOrigins(raw, file, env);
 }
 
 /** Validates an already-parsed object (used by embedders who build their config in code). */
 export function validateConfig(raw: unknown, source = '(inline)', env: NodeJS.ProcessEnv = {}): HeraldConfig {
+  return validateWithOrigins(raw, source, env).config;
+}
+
+function validateWithOrigins(raw: unknown, source: string, env: NodeJS.ProcessEnv): LoadedConfig {
   const copy = structuredClone(raw ?? {}) as Record<string, unknown>;
+  const origins: EnvOrigins = new Map();
   // MongoosePush's PUSH_* first, so Herald's own HERALD__* overrides win over them.
-  const envProblems = applyMongoosePushEnv(copy, env);
-  const withEnv = applyEnvOverrides(copy, env);
-  const result = configSchema.safeParse(withEnv);
-  if (envProblems.length > 0 && result.success) throw new ConfigError(source, envProblems);
+  const envProblems = applyMongoosePushEnv(copy, env, origins);
+  envProblems.push(...applyEnvOverrides(copy, env, origins));
+  let result = configSchema.safeParse(copy);
   if (!result.success) {
-    const problems = result.error.issues.flatMap((issue): ConfigProblem[] => {
+    const expectsText = result.error.issues
+      .filter((i) => i.code === 'invalid_type' && i.expected === 'string')
+      .map((i) => i.path);
+    if (keepEnvTextWhereStringsAreExpected(copy, expectsText, origins)) result = configSchema.safeParse(copy);
+  }
+  const problems = [...envProblems];
+  if (!result.success) {
+    for (const issue of result.error.issues) {
       const at = issue.path.join('.');
-      if (issue.code === 'unrecognized_keys') {
-        return issue.keys.map((k) => ({ key: at ? `${at}.${k}` : k, problem: 'unknown key' }));
-      }
-      return [{ key: at || '(root)', problem: issue.message }];
-    });
-    throw new ConfigError(source, [...envProblems, ...problems]);
+      const keys = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => (at ? `${at}.${k}` : k)) : [at || '(root)'];
+      const problem = issue.code === 'unrecognized_keys' ? 'unknown key' : issue.message;
+      for (const key of keys) problems.push(withOrigin({ key, problem }, origins));
+    }
   }
-  return deepFreeze(result.data);
+  if (problems.length > 0 || !result.success) throw new ConfigError(source, problems);
+  return { config: deepFreeze(result.data), file: source, origins };
 }
 
-function applyEnvOverrides(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): Record<string, unknown> {
-  for (const [name, value] of Object.entries(env)) {
-    if (value === undefined) continue;
-    let path: string[] | undefined;
-    if (name.startsWith(ENV_PREFIX)) path = name.slice(ENV_PREFIX.length).toLowerCase().split('__');
-    else if (ENV_ALIASES[name]) path = ENV_ALIASES[name].split('.');
-    if (!path || path.some((p) => p === '')) continue;
-    setPath(raw, path, parseEnvValue(value));
-  }
-  return raw;
-}
-
-function parseEnvValue(value: string): unknown {
-  try {
-    return (parseToml(`v = ${value}`) as { v: unknown }).v;
-  } catch {
-    return value;
-  }
+/** Names the variable that set the key, with its text unless the key holds a secret. */
+function withOrigin(p: ConfigProblem, origins: EnvOrigins): ConfigProblem {
+  const origin = originOf(p.key, origins);
+  if (!origin) return p;
+  if (/password|token|secret/.test(p.key)) return { ...p, env: origin.name };
+  return { ...p, env: origin.name, envValue: origin.value.length > 80 ? `${origin.value.slice(0, 80)}…` : origin.value };
 }
 
 function deepFreeze<T>(value: T): T {

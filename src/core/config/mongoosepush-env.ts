@@ -6,10 +6,12 @@
  * `PUSH_APNS_{PROD,DEV}_*` set keys of the first APNS pool of that mode; when the file names no
  * pools, the default prod and dev pools are written out first so the other one is kept.
  */
+import type { EnvOrigins } from './env-overrides.js';
 import type { ConfigProblem } from './load.js';
 
 type Raw = Record<string, unknown>;
-type Setter = (raw: Raw, value: string) => ConfigProblem | undefined;
+/** Sets its key from the variable's text; returns the dotted key it set. */
+type Setter = (raw: Raw, value: string) => string;
 
 /** Apple's hosts for MongoosePush's `_ENDPOINT`-less defaults (HTTP/2 on 443, or 2197 with `_USE_2197`). */
 const APPLE_HOST = { prod: 'api.push.apple.com', dev: 'api.sandbox.push.apple.com' } as const;
@@ -20,7 +22,7 @@ const set =
   (path: string, cast: (v: string) => unknown = (v) => v): Setter =>
   (raw, value) => {
     setPath(raw, path.split('.'), cast(value));
-    return undefined;
+    return path;
   };
 
 const TOP_LEVEL: Readonly<Record<string, Setter>> = {
@@ -51,38 +53,53 @@ export const MONGOOSEPUSH_ENV_NAMES: readonly string[] = [
   ...(['PROD', 'DEV'] as const).flatMap((m) => [...Object.keys(POOL_KEYS), 'USE_2197', 'ENDPOINT'].map((s) => `PUSH_APNS_${m}_${s}`)),
 ];
 
-/** Applies the PUSH_* variables present in `env` to `raw`; returns what could not be applied. */
-export function applyMongoosePushEnv(raw: Raw, env: NodeJS.ProcessEnv): ConfigProblem[] {
+/**
+ * Applies the PUSH_* variables present in `env` to `raw`, noting in `origins` which key each set;
+ * returns what could not be applied (an empty variable, certificate and token auth at once).
+ */
+export function applyMongoosePushEnv(raw: Raw, env: NodeJS.ProcessEnv, origins: EnvOrigins = new Map()): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  for (const [name, setter] of Object.entries(TOP_LEVEL)) {
+  const present = (name: string): string | undefined => {
     const value = env[name];
-    if (value !== undefined) {
-      const problem = setter(raw, value);
-      if (problem) problems.push(problem);
+    if (value === undefined) return undefined;
+    if (value.trim() === '') {
+      problems.push({ key: name, env: name, problem: 'is set but empty; give it a value, or unset it to keep the file\'s value' });
+      return undefined;
     }
+    return value;
+  };
+  for (const [name, setter] of Object.entries(TOP_LEVEL)) {
+    const value = present(name);
+    if (value !== undefined) origins.set(setter(raw, value), { name, value });
   }
   for (const mode of ['prod', 'dev'] as const) {
     const prefix = `PUSH_APNS_${mode.toUpperCase()}_`;
-    const present = Object.keys(env).filter((n) => n.startsWith(prefix) && env[n] !== undefined);
-    if (present.length === 0) continue;
+    const named = Object.keys(env).filter((n) => n.startsWith(prefix) && env[n] !== undefined);
+    if (named.length === 0) continue;
     const pool = poolOfMode(raw, mode);
+    const at = `apns.pools.${(((raw.apns as Raw).pools as Raw[]).indexOf(pool))}`;
     for (const [suffix, key] of Object.entries(POOL_KEYS)) {
-      const value = env[prefix + suffix];
-      if (value !== undefined) pool[key] = key === 'connections' ? toNumber(value) : value;
+      const value = present(prefix + suffix);
+      if (value === undefined) continue;
+      pool[key] = key === 'connections' ? toNumber(value) : value;
+      origins.set(`${at}.${key}`, { name: prefix + suffix, value });
     }
     const cert = env[`${prefix}CERT`] !== undefined;
     const token = env[`${prefix}P8_TOKEN`] !== undefined;
     if (cert && token) {
-      problems.push({ key: `${prefix}CERT / ${prefix}P8_TOKEN`, problem: 'set one: certificate or token auth' });
+      problems.push({ key: `${prefix}CERT / ${prefix}P8_TOKEN`, env: `${prefix}CERT`, problem: 'set one: certificate or token auth' });
     } else if (cert || token) {
       pool.auth = cert ? 'certificate' : 'token';
+      origins.set(`${at}.auth`, { name: cert ? `${prefix}CERT` : `${prefix}P8_TOKEN`, value: String(env[cert ? `${prefix}CERT` : `${prefix}P8_TOKEN`]) });
     }
-    const endpoint = env[`${prefix}ENDPOINT`];
-    const use2197 = env[`${prefix}USE_2197`];
+    const endpoint = present(`${prefix}ENDPOINT`);
+    const use2197 = present(`${prefix}USE_2197`);
     if (endpoint !== undefined || use2197 !== undefined) {
       const host = endpoint ?? APPLE_HOST[mode];
       const port = toBoolean(use2197 ?? 'false') === true ? `:${APPLE_ALT_PORT}` : '';
       pool.endpoint = /^https?:\/\//.test(host) ? host : `https://${host}${port}`;
+      const name = endpoint !== undefined ? `${prefix}ENDPOINT` : `${prefix}USE_2197`;
+      origins.set(`${at}.endpoint`, { name, value: String(env[name]) });
     }
   }
   return problems;

@@ -33,12 +33,25 @@ const actors = z
   })
   .strict();
 
+/** MiB in bytes. */
+export const MIB = 1_048_576;
+
 const store = z
   .object({
-    /** LMDB environment folder, created on first start. */
+    /** LMDB environment folder, created (with its parents) on first start. */
     path: z.string().min(1).default('./data/herald-lmdb'),
-    /** LMDB map size in MiB: the upper bound of the database file. */
-    map_size_mib: positiveInt.default(1_024),
+    /**
+     * MiB the store may use (LMDB's own count of pages in use × page size). At the bound, writes
+     * of new entries (enables, new nodes) are refused with HERALD_STORE_FULL (XMPP:
+     * wait/resource-constraint); reads, removals and rewrites of existing entries go on.
+     */
+    max_size_mib: positiveInt.max(1_048_576).default(1_024),
+    /** ms over which refused writes are folded into one log line (they repeat as fast as clients ask). */
+    refused_log_interval_ms: positiveInt.default(60_000),
+    /** Renamed: lmdb-js grows its map on demand, so this bounded nothing. */
+    map_size_mib: z
+      .never({ error: 'renamed to store.max_size_mib (lmdb-js grows the LMDB map on demand, so map_size_mib bounded nothing; max_size_mib is enforced)' })
+      .optional(),
   })
   .strict();
 

@@ -4,9 +4,10 @@
  * accepts keys it issued).
  */
 import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { HeraldError } from '../../core/errors.js';
+import { makeDirectory } from '../../core/make-directory.js';
 
 export interface ApnsKeyPair {
   /** PKCS#8 PEM, the .p8 format Apple issues. */
@@ -21,7 +22,11 @@ export function ensureDevApnsKey(path: string): ApnsKeyPair {
   if (privateKeyPem === undefined) {
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const fresh = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-    mkdirSync(dirname(path), { recursive: true });
+    try {
+      makeDirectory(dirname(path));
+    } catch (e) {
+      throw keyError(path, e);
+    }
     try {
       // 'wx': never overwrite a key another process wrote meanwhile; use theirs instead.
       writeFileSync(path, fresh, { mode: 0o600, flag: 'wx' });

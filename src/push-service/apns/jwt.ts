@@ -7,8 +7,9 @@
  * than every 20 min (429 TooManyProviderTokenUpdates), so ONE provider per team+key is shared by
  * every connection of the process: refreshing per connection multiplies the updates Apple counts.
  */
-import { createPrivateKey, sign, type KeyObject } from 'node:crypto';
+import { sign, type KeyObject } from 'node:crypto';
 import { HeraldError } from '../../core/errors.js';
+import { parsePrivateKey } from '../../core/pem.js';
 
 export interface ApnsTokenProviderOptions {
   /** JWT `iss`: the 10-character Apple team id. */
@@ -92,19 +93,30 @@ export class ApnsTokenProvider implements TokenSource {
   }
 }
 
-/** Parses and checks the key once: APNS token keys are EC P-256 (ES256). */
-function loadSigningKey(privateKey: string | KeyObject): KeyObject {
+/**
+ * Parses and checks the key once: APNS token keys are EC P-256 private keys (ES256, RFC 7518
+ * §3.4), which Apple issues as a PKCS#8 PEM `.p8`. The message says what was found instead.
+ */
+export function loadSigningKey(privateKey: string | KeyObject): KeyObject {
   let key: KeyObject;
-  try {
-    key = typeof privateKey === 'string' ? createPrivateKey(privateKey) : privateKey;
-  } catch (e) {
-    throw new HeraldError('HERALD_AUTH_KEY_INVALID', 'not a PEM private key', { cause: e });
+  if (typeof privateKey === 'string') {
+    const parsed = parsePrivateKey(privateKey);
+    if (!parsed.ok) throw new HeraldError('HERALD_AUTH_KEY_INVALID', `${parsed.problem}; expected ${P8}`);
+    key = parsed.value;
+  } else {
+    key = privateKey;
   }
-  if (key.type !== 'private' || key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
-    throw new HeraldError('HERALD_AUTH_KEY_INVALID', 'APNS token keys are EC P-256 private keys (.p8)');
+  if (key.type !== 'private') throw new HeraldError('HERALD_AUTH_KEY_INVALID', `holds a key of kind ${key.type}; expected ${P8}`);
+  if (key.asymmetricKeyType !== 'ec') {
+    throw new HeraldError('HERALD_AUTH_KEY_INVALID', `holds a private key of type ${String(key.asymmetricKeyType).toUpperCase()}; expected ${P8}`);
   }
+  const curve = key.asymmetricKeyDetails?.namedCurve;
+  if (curve !== 'prime256v1') throw new HeraldError('HERALD_AUTH_KEY_INVALID', `holds an EC key on curve ${curve}; expected ${P8}`);
   return key;
 }
+
+/** What Apple issues for token auth. */
+const P8 = 'an EC P-256 private key (ES256), as Apple issues it in a PKCS#8 PEM .p8 file';
 
 function base64url(text: string): string {
   return Buffer.from(text).toString('base64url');

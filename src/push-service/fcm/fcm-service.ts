@@ -5,8 +5,9 @@
  * least-loaded sender with mailbox room; when every mailbox is full it throws HERALD_MAILBOX_FULL
  * at once.
  */
-import { readFileSync } from 'node:fs';
 import type { ActorRuntime } from '../../actors/index.js';
+import { ConfigFileError } from '../../core/config/config-file-error.js';
+import { readConfiguredFileOrThrow } from '../../core/config/configured-file.js';
 import type { FcmConfig, HeraldConfig } from '../../core/config/schema.js';
 import { HeraldError } from '../../core/errors.js';
 import { isRejection, LOCAL_REJECTIONS } from '../http2/rejections.js';
@@ -15,7 +16,7 @@ import { SenderGroup, type SenderGroupStats } from '../http2/sender-group.js';
 import type { PushDispatcher, PushNotification, PushOutcome } from '../notification.js';
 import { FCM_ANSWERS } from './answer-reader.js';
 import { prepareFcmRequest, type FcmDefaults, type FcmRequest } from './message.js';
-import { FcmAccessTokens, type AccessTokenSource, type FcmServiceAccount } from './oauth.js';
+import { FcmAccessTokens, parseServiceAccount, type AccessTokenSource, type FcmServiceAccount } from './oauth.js';
 import { FcmSenderProvider } from './sender-provider.js';
 
 export interface FcmServiceOptions {
@@ -25,6 +26,8 @@ export interface FcmServiceOptions {
   ca?: string | Buffer;
   /** The service-account object instead of reading `fcm.service_account_file`. */
   serviceAccount?: FcmServiceAccount;
+  /** The config key naming the service-account file, for errors (default `fcm.service_account_file`). */
+  serviceAccountKey?: string;
   /** Share an access-token provider (one per account and process). */
   tokens?: AccessTokenSource;
   /** Epoch-ms time source for token expiry and assertions; default Date.now. */
@@ -52,8 +55,8 @@ export class FcmPushService implements PushDispatcher {
     options: FcmServiceOptions = {},
   ) {
     this.defaults = { ttlS: config.default_ttl_s };
-    const ca = options.ca ?? (config.ca_file === undefined ? undefined : readFile(config.ca_file, 'fcm.ca_file'));
-    const account = options.serviceAccount ?? readServiceAccount(config.service_account_file);
+    const ca = options.ca ?? (config.ca_file === undefined ? undefined : readConfiguredFileOrThrow('fcm.ca_file', config.ca_file));
+    const account = options.serviceAccount ?? readServiceAccount(options.serviceAccountKey ?? 'fcm.service_account_file', config.service_account_file);
     this.tokens =
       options.tokens ??
       new FcmAccessTokens({
@@ -105,19 +108,9 @@ export class FcmPushService implements PushDispatcher {
   }
 }
 
-function readFile(path: string, key: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new HeraldError('HERALD_CONFIG_UNREADABLE', `${key} ${path}: ${(e as Error).message}`, { cause: e });
-  }
-}
-
-function readServiceAccount(path: string): FcmServiceAccount {
-  const text = readFile(path, 'fcm.service_account_file');
-  try {
-    return JSON.parse(text) as FcmServiceAccount; // fields checked by FcmAccessTokens
-  } catch (e) {
-    throw new HeraldError('HERALD_AUTH_KEY_INVALID', `fcm.service_account_file ${path} is not JSON`, { cause: e });
-  }
+/** The service-account file, checked as parseServiceAccount does; a HERALD_CONFIG_FILE naming `key` otherwise. */
+function readServiceAccount(key: string, path: string): FcmServiceAccount {
+  const parsed = parseServiceAccount(readConfiguredFileOrThrow(key, path));
+  if (!parsed.ok) throw ConfigFileError.of(key, path, parsed.problem);
+  return parsed.value;
 }

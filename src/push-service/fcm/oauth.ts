@@ -10,6 +10,7 @@
 import { createSign } from 'node:crypto';
 import https from 'node:https';
 import { HeraldError } from '../../core/errors.js';
+import { parsePrivateKey, type Parsed } from '../../core/pem.js';
 
 /** Google: "https://www.googleapis.com/auth/firebase.messaging" is the scope FCM v1 needs. */
 export const FCM_SCOPE = 'https://www.googleapis.com/auth/firebase.messaging';
@@ -136,12 +137,54 @@ function b64url(text: string): string {
 }
 
 function assertAccount(a: FcmServiceAccount): void {
-  const missing = (['project_id', 'client_email', 'private_key', 'token_uri'] as const).filter(
-    (k) => typeof a[k] !== 'string' || a[k] === '',
-  );
-  if (missing.length > 0) {
-    throw new HeraldError('HERALD_AUTH_KEY_INVALID', `FCM service account lacks ${missing.join(', ')}`);
+  const problem = serviceAccountProblem(a);
+  if (problem !== undefined) throw new HeraldError('HERALD_AUTH_KEY_INVALID', `FCM service account ${problem}`);
+}
+
+/**
+ * A service-account JSON file's text (Firebase console → Project settings → Service accounts →
+ * "Generate new private key"), checked as far as it can be without Google: the fields the
+ * RFC 7523 assertion needs, an RSA private key (RS256) and an https token URI.
+ */
+export function parseServiceAccount(text: string): Parsed<FcmServiceAccount> {
+  if (text.trim() === '') return { ok: false, problem: 'is empty' };
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    return { ok: false, problem: `is not JSON (${(e as Error).message})` };
   }
+  const problem = serviceAccountProblem(json);
+  return problem === undefined ? { ok: true, value: json as FcmServiceAccount } : { ok: false, problem };
+}
+
+const ACCOUNT_FIELDS = ['project_id', 'client_email', 'private_key', 'token_uri'] as const;
+
+function serviceAccountProblem(json: unknown): string | undefined {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return 'is not a JSON object';
+  const a = json as Record<string, unknown>;
+  if (a.type !== undefined && a.type !== 'service_account') {
+    return `is a "${String(a.type)}" credential, not a service account ("type": "service_account")`;
+  }
+  const missing = ACCOUNT_FIELDS.filter((k) => typeof a[k] !== 'string' || a[k] === '');
+  if (missing.length > 0) {
+    // google-services.json (the Android app's client config) is the usual mix-up.
+    const hint = 'project_info' in a ? ' (this looks like google-services.json, the app\'s config, not a service account key)' : '';
+    return `lacks ${missing.join(', ')}${hint}`;
+  }
+  const key = parsePrivateKey(a.private_key as string);
+  if (!key.ok) return `private_key ${key.problem}`;
+  if (key.value.asymmetricKeyType !== 'rsa') {
+    return `private_key is of type ${String(key.value.asymmetricKeyType).toUpperCase()}; the assertion is RS256, which needs an RSA key`;
+  }
+  let uri: URL | undefined;
+  try {
+    uri = new URL(a.token_uri as string);
+  } catch {
+    uri = undefined;
+  }
+  if (uri?.protocol !== 'https:') return `token_uri "${String(a.token_uri).slice(0, 100)}" is not an https URL`;
+  return undefined;
 }
 
 /** node:https, not fetch: Node 20's fetch cannot be given an extra CA. */

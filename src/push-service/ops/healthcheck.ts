@@ -12,18 +12,34 @@ export interface PoolHealth {
   disconnected: number;
 }
 
+/** The store's check: `fail` while it is full (new registrations and nodes are refused). */
+export interface StoreHealth {
+  usedBytes: number;
+  maxBytes: number;
+  full: boolean;
+}
+
+type Check =
+  | { output: { connected: number; disconnected: number }; status: 'pass' | 'fail'; time: string }
+  | { output: { used_bytes: number; max_bytes: number }; status: 'pass' | 'fail'; time: string };
+
 export interface HealthReport {
   status: 200 | 503;
   body: {
     description: string;
-    details: Record<string, Array<{ output: { connected: number; disconnected: number }; status: 'pass' | 'fail'; time: string }>>;
+    details: Record<string, Check[]>;
     releaseID: string;
-    status: 'pass' | 'fail';
+    /** `warn` (draft-inadarei-api-health-check §3.1): pushes flow, but the store is full. */
+    status: 'pass' | 'fail' | 'warn';
     version: string;
   };
 }
 
-export function healthReport(pools: readonly PoolHealth[], releaseId: string, now: Date = new Date()): HealthReport {
+/**
+ * With `store`, a `store` check is added; a full store makes the overall status `warn` but not
+ * the HTTP status 503: pushes still flow, and restarting the process would not empty the store.
+ */
+export function healthReport(pools: readonly PoolHealth[], releaseId: string, now: Date = new Date(), store?: StoreHealth): HealthReport {
   const time = now.toISOString();
   const details: HealthReport['body']['details'] = {};
   let anyUp = false;
@@ -34,13 +50,16 @@ export function healthReport(pools: readonly PoolHealth[], releaseId: string, no
       { output: { connected: pool.connected, disconnected: pool.disconnected }, status: up ? 'pass' : 'fail', time },
     ];
   }
+  if (store) {
+    details.store = [{ output: { used_bytes: store.usedBytes, max_bytes: store.maxBytes }, status: store.full ? 'fail' : 'pass', time }];
+  }
   return {
     status: anyUp ? 200 : 503,
     body: {
       description: 'Health of Herald connections to FCM and APNS services',
       details,
       releaseID: releaseId,
-      status: anyUp ? 'pass' : 'fail',
+      status: !anyUp ? 'fail' : store?.full ? 'warn' : 'pass',
       version: releaseId.split('.')[0] ?? releaseId,
     },
   };

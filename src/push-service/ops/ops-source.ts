@@ -6,6 +6,8 @@ import type { ConnectionState as ApnsConnectionState } from '../http2/connection
 import type { PoolStats, RunningPool } from '../pools/push-pools.js';
 import { healthReport, type HealthReport, type PoolHealth } from './healthcheck.js';
 import { CONNECTION_STATES, renderMetrics, type PushServiceMetrics } from './metrics.js';
+import { renderStoreMetrics } from './store-metrics.js';
+import type { StoreUsage } from '../../store/size-guard.js';
 
 export interface OpsSource {
   health(): HealthReport;
@@ -25,10 +27,14 @@ export function poolMetrics(pool: Pick<RunningPool, 'service' | 'name'>, stats: 
   return { service: pool.service, pool: pool.name, counters: stats.counters, retryBudgetExhausted: stats.retryBudgetExhausted, inFlight: stats.inFlight, mailboxDepth: stats.queued, connections };
 }
 
-export function poolsOpsSource(pools: readonly RunningPool[], releaseId: string): OpsSource {
+/** `store`: the LMDB store's usage, reported as the `store` check and the herald_store_* families. */
+export function poolsOpsSource(pools: readonly RunningPool[], releaseId: string, store?: () => StoreUsage): OpsSource {
   const snapshot = () => pools.map((pool) => ({ pool, stats: pool.stats() }));
   return {
-    health: () => healthReport(snapshot().map(({ pool, stats }) => poolHealth(pool.name, stats)), releaseId),
-    metrics: (rest) => renderMetrics(snapshot().map(({ pool, stats }) => poolMetrics(pool, stats)), rest),
+    health: () => healthReport(snapshot().map(({ pool, stats }) => poolHealth(pool.name, stats)), releaseId, new Date(), store?.()),
+    metrics: (rest) => {
+      const text = renderMetrics(snapshot().map(({ pool, stats }) => poolMetrics(pool, stats)), rest);
+      return store ? text + renderStoreMetrics(store()) : text;
+    },
   };
 }

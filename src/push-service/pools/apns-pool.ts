@@ -4,12 +4,13 @@
  * connection multiplies them into TooManyProviderTokenUpdates). Certificate-auth pools present
  * their client certificate on every connection and send no `authorization` header.
  */
-import { readFileSync } from 'node:fs';
 import type { ActorRuntime } from '../../actors/index.js';
+import { ConfigFileError } from '../../core/config/config-file-error.js';
+import { readConfiguredFileOrThrow } from '../../core/config/configured-file.js';
 import type { HeraldConfig } from '../../core/config/schema.js';
-import { HeraldError } from '../../core/errors.js';
+import { isHeraldError } from '../../core/errors.js';
 import { ApnsPushService, type ApnsServiceOptions } from '../apns-service.js';
-import { ApnsTokenProvider, type TokenSource } from '../apns/jwt.js';
+import { ApnsTokenProvider, type ApnsTokenProviderOptions, type TokenSource } from '../apns/jwt.js';
 import { ThreadedApnsPushService, type ThreadedApnsOptions } from '../threaded/threaded-apns-service.js';
 import type { ApnsPoolSpec } from './pool-specs.js';
 import { SenderPool } from './push-pools.js';
@@ -19,8 +20,8 @@ export interface ApnsPoolsOptions {
   endpoint?: string;
   /** Extra trusted CA (PEM) for every pool instead of `apns.ca_file`. */
   ca?: string;
-  /** Reads a .p8 key; default: the file. The simulator's wiring generates dev keys. */
-  readKey?: (path: string) => string;
+  /** Reads a .p8 key (`key`: the config key naming it); default: the file. The simulator's wiring generates dev keys. */
+  readKey?: (path: string, key: string) => string;
   /** Open every connection at start and keep it open (health reports pools connected). */
   warmUp?: boolean;
   /** Epoch-ms clock for the token providers; default Date.now. */
@@ -39,7 +40,7 @@ export async function startApnsPools(
   options: ApnsPoolsOptions = {},
 ): Promise<ApnsPool[]> {
   const tokenProviders = new Map<string, ApnsTokenProvider>();
-  const readKey = options.readKey ?? ((path: string) => readPem(path, 'apns key_file'));
+  const readKey = options.readKey ?? ((path: string, key: string) => readConfiguredFileOrThrow(key, path));
   const ca = options.ca ?? caOf(specs[0]?.config.ca_file);
   const started: ApnsPool[] = [];
   try {
@@ -51,18 +52,21 @@ export async function startApnsPools(
         const id = `${auth.teamId}\u0000${auth.keyId}\u0000${auth.keyFile}`;
         let provider = tokenProviders.get(id);
         if (provider === undefined) {
-          provider = new ApnsTokenProvider({
+          provider = newTokenProvider(spec.fileKeys.keyFile, auth.keyFile, () => ({
             teamId: auth.teamId,
             keyId: auth.keyId,
-            privateKey: readKey(auth.keyFile),
+            privateKey: readKey(auth.keyFile, spec.fileKeys.keyFile),
             refreshAfterS: spec.config.jwt_refresh_s,
             clock: options.clock,
-          });
+          }));
           tokenProviders.set(id, provider);
         }
         tokenProvider = provider;
       } else {
-        clientCertificate = { cert: readPem(auth.certFile, `${spec.name} cert_file`), key: readPem(auth.keyFile, `${spec.name} cert_key_file`) };
+        clientCertificate = {
+          cert: readConfiguredFileOrThrow(spec.fileKeys.certFile ?? `${spec.name} cert_file`, auth.certFile),
+          key: readConfiguredFileOrThrow(spec.fileKeys.keyFile, auth.keyFile),
+        };
       }
       const serviceOptions: ThreadedApnsOptions & ApnsServiceOptions = {
         endpoint: options.endpoint ?? spec.config.endpoint,
@@ -85,13 +89,15 @@ export async function startApnsPools(
 }
 
 function caOf(file: string | undefined): string | undefined {
-  return file === undefined ? undefined : readPem(file, 'apns.ca_file');
+  return file === undefined ? undefined : readConfiguredFileOrThrow('apns.ca_file', file);
 }
 
-function readPem(path: string, key: string): string {
+/** The provider for a key file; a key that is no EC P-256 private key is a HERALD_CONFIG_FILE naming `key` and the file. */
+function newTokenProvider(key: string, path: string, options: () => ApnsTokenProviderOptions): ApnsTokenProvider {
   try {
-    return readFileSync(path, 'utf8');
+    return new ApnsTokenProvider(options());
   } catch (e) {
-    throw new HeraldError('HERALD_CONFIG_UNREADABLE', `${key} ${path}: ${(e as Error).message}`, { cause: e });
+    if (isHeraldError(e, 'HERALD_AUTH_KEY_INVALID')) throw ConfigFileError.of(key, path, e.detail ?? e.message);
+    throw e;
   }
 }

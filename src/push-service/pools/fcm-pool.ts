@@ -49,6 +49,7 @@ export function startFcmPools(
       endpoint: options.endpoint,
       ca: options.ca,
       serviceAccount: options.serviceAccount,
+      serviceAccountKey: spec.fileKeys.serviceAccountFile,
       tokens: shared,
       warmUp: options.warmUp,
     };

@@ -30,11 +30,15 @@ export interface ApnsPoolSpec extends PoolSelector {
   /** The `[apns]` settings with this pool's endpoint, topic, connections and threads. */
   readonly config: ApnsConfig;
   readonly auth: ApnsAuthSpec;
+  /** The config key each of the auth's files comes from (the pool's own, or the `[apns]` one it inherits), for errors. */
+  readonly fileKeys: { readonly keyFile: string; readonly certFile?: string };
 }
 
 export interface FcmPoolSpec extends PoolSelector {
   readonly service: 'fcm';
   readonly config: FcmConfig;
+  /** The config key `config.service_account_file` comes from, for errors. */
+  readonly fileKeys: { readonly serviceAccountFile: string };
 }
 
 export function apnsPoolSpecs(apns: ApnsConfig): ApnsPoolSpec[] {
@@ -56,7 +60,12 @@ export function apnsPoolSpecs(apns: ApnsConfig): ApnsPoolSpec[] {
       pool.auth === 'certificate'
         ? { kind: 'certificate', certFile: pool.cert_file!, keyFile: pool.cert_key_file! } // required by the schema
         : { kind: 'token', teamId: config.team_id, keyId: config.key_id, keyFile: config.key_file };
-    return { service: 'apns', name: names[i]!, mode: pool.mode, tags: pool.tags, config, auth };
+    const own = apns.pools === undefined ? undefined : `apns.pools.${i}`;
+    const fileKeys =
+      pool.auth === 'certificate'
+        ? { certFile: `${own}.cert_file`, keyFile: `${own}.cert_key_file` }
+        : { keyFile: own !== undefined && pool.key_file !== undefined ? `${own}.key_file` : 'apns.key_file' };
+    return { service: 'apns', name: names[i]!, mode: pool.mode, tags: pool.tags, config, auth, fileKeys };
   });
 }
 
@@ -73,6 +82,9 @@ export function fcmPoolSpecs(fcm: FcmConfig): FcmPoolSpec[] {
       ...fcm,
       service_account_file: pool.service_account_file ?? fcm.service_account_file,
       connections: pool.connections ?? fcm.connections,
+    },
+    fileKeys: {
+      serviceAccountFile: fcm.pools !== undefined && pool.service_account_file !== undefined ? `fcm.pools.${i}.service_account_file` : 'fcm.service_account_file',
     },
   }));
 }

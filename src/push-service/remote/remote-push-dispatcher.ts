@@ -17,7 +17,7 @@
  * §9.3.1.1), so a timeout or a broken connection is reported (a `wait` error) and the XMPP
  * server decides.
  */
-import { readFileSync } from 'node:fs';
+import { readConfiguredFileOrThrow } from '../../core/config/configured-file.js';
 import http, { type ClientRequest, type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { rootCertificates } from 'node:tls';
@@ -69,18 +69,11 @@ export function startRemotePush(config: RemotePushConfig, log?: Logger): RemoteP
     requestTimeoutMs: config.request_timeout_ms,
   };
   if (config.auth_token !== undefined) options.authToken = config.auth_token;
-  if (config.ca_file !== undefined) options.ca = readCaFile(config.ca_file);
+  if (config.ca_file !== undefined) options.ca = readConfiguredFileOrThrow('remote_push.ca_file', config.ca_file);
   if (log) options.log = log;
   return new RemotePushDispatcher(options);
 }
 
-function readCaFile(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new HeraldError('HERALD_CONFIG_UNREADABLE', `remote_push.ca_file ${path}: ${(e as Error).message}`, { cause: e });
-  }
-}
 
 /** One notification on its way: what the gate runs. */
 interface Exchange {

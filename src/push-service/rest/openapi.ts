@@ -330,7 +330,7 @@ export const OPENAPI_DOCUMENT = {
           description: { type: 'string' },
           details: {
             type: 'object',
-            description: 'One entry per pool, keyed "pool:<name>".',
+            description: 'One entry per pool, keyed "pool:<name>", and "store": the LMDB store against store.max_size_mib (fail while full: new registrations and nodes are refused).',
             additionalProperties: {
               type: 'array',
               items: {
@@ -338,7 +338,12 @@ export const OPENAPI_DOCUMENT = {
                 properties: {
                   output: {
                     type: 'object',
-                    properties: { connected: { type: 'integer' }, disconnected: { type: 'integer' } },
+                    properties: {
+                      connected: { type: 'integer' },
+                      disconnected: { type: 'integer' },
+                      used_bytes: { type: 'integer', description: 'store: bytes in use' },
+                      max_bytes: { type: 'integer', description: 'store: store.max_size_mib in bytes' },
+                    },
                   },
                   status: { type: 'string', enum: ['pass', 'fail'] },
                   time: { type: 'string', format: 'date-time' },
@@ -347,7 +352,7 @@ export const OPENAPI_DOCUMENT = {
             },
           },
           releaseID: { type: 'string', description: "Herald's version." },
-          status: { type: 'string', enum: ['pass', 'fail'] },
+          status: { type: 'string', enum: ['pass', 'fail', 'warn'], description: 'warn: pools up, but the store is full.' },
           version: { type: 'string', description: 'The major version.' },
         },
       },

@@ -9,8 +9,8 @@
  * it was handed and not yet settled, and when no thread has room `send` throws
  * HERALD_MAILBOX_FULL at once — so a thread's own mailboxes can never be full.
  */
-import { readFileSync } from 'node:fs';
 import type { ApnsConfig } from '../../core/config/schema.js';
+import { readConfiguredFileOrThrow } from '../../core/config/configured-file.js';
 import { HeraldError } from '../../core/errors.js';
 import type { ApnsServiceStats } from '../apns-service.js';
 import { ApnsTokenProvider, type TokenSource } from '../apns/jwt.js';
@@ -62,7 +62,7 @@ export class ThreadedApnsPushService implements PushDispatcher {
           new ApnsTokenProvider({
             teamId: apns.team_id,
             keyId: apns.key_id,
-            privateKey: options.privateKeyPem ?? readFileSync(apns.key_file, 'utf8'),
+            privateKey: options.privateKeyPem ?? readConfiguredFileOrThrow('apns.key_file', apns.key_file),
             refreshAfterS: apns.jwt_refresh_s,
           }));
     const count = Math.min(apns.sender_threads, apns.connections);

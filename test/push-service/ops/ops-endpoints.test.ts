@@ -80,7 +80,7 @@ async function opsScenario(senderThreads: number): Promise<void> {
     assert.equal(report.details['pool:apns-prod']![0]!.status, 'pass');
     assert.equal(report.details['pool:apns-prod']![0]!.output.connected, herald.config.apns.connections);
     assert.equal(report.details['pool:apns-dev']![0]!.output.connected, 1);
-    assert.deepEqual(Object.keys(report.details).sort(), ['pool:apns-dev', 'pool:apns-prod']);
+    assert.deepEqual(Object.keys(report.details).sort(), ['pool:apns-dev', 'pool:apns-prod', 'store']);
     assert.equal(health.headers['content-type'], 'application/json');
 
     const SENT = 5;

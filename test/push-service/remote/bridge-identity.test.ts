@@ -72,7 +72,7 @@ before(async () => {
   dirB = tempDir();
   b = await startHerald(
     validateConfig({
-      store: { path: join(dirB, 'lmdb'), map_size_mib: 64 },
+      store: { path: join(dirB, 'lmdb'), max_size_mib: 64 },
       apns: { key_file: join(dirB, 'apns.p8'), default_topic: TOPIC, sender_threads: 0 },
       fcm: { enabled: false },
       rest: { enabled: true, port: 0, generated_cert_dir: join(dirB, 'tls') },

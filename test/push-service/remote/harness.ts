@@ -125,7 +125,7 @@ export function removeDir(dir: string): void {
 /** A Herald without pools of its own whose App Server bridges to `remotePush.url`. */
 export function bridgeConfig(dir: string, remotePush: Record<string, unknown>): HeraldConfig {
   return validateConfig({
-    store: { path: join(dir, 'lmdb'), map_size_mib: 64 },
+    store: { path: join(dir, 'lmdb'), max_size_mib: 64 },
     apns: { enabled: false },
     fcm: { enabled: false },
     rest: { enabled: false },

@@ -133,6 +133,6 @@ describe('over HTTPS with a self-signed certificate', () => {
 
   test('an unreadable ca_file is named at start', () => {
     const config = validateConfig({ remote_push: { enabled: true, url: server.url, ca_file: join(dir, 'missing.pem') } });
-    assert.throws(() => startRemotePush(config.remote_push), (e: unknown) => isHeraldError(e, 'HERALD_CONFIG_UNREADABLE') && /remote_push\.ca_file/.test(e.message));
+    assert.throws(() => startRemotePush(config.remote_push), (e: unknown) => isHeraldError(e, 'HERALD_CONFIG_FILE') && /remote_push\.ca_file/.test(e.message));
   });
 });
