@@ -120,6 +120,7 @@ export class AppServerRole {
       mailboxCapacity: options.config.actors.mailbox_capacity,
       shardSize: options.config.actors.shard_size,
       passivateAfterMs: options.config.actors.passivate_after_ms,
+      stopBatchSize: options.config.actors.stop_batch_size,
       onCrash: options.onCrash,
     });
     if (settings.registration_commands) {
@@ -178,11 +179,14 @@ export class AppServerRole {
     return this.nodes.get(name);
   }
 
-  /** Refuses new requests, lets node operations in flight finish, then stops the node actors. */
+  /**
+   * Refuses new requests, lets node operations in flight finish, then stops the node actors in
+   * slices of `actors.stop_batch_size` (their state is already in LMDB).
+   */
   async close(): Promise<void> {
     this.closed = true;
     await Promise.allSettled([...this.inFlight]);
-    this.registry.stopAll();
+    await this.registry.stopAll();
   }
 
   private async routeIq(iq: Element, type: 'get' | 'set'): Promise<Element> {

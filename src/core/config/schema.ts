@@ -30,6 +30,11 @@ const actors = z
     passivate_after_ms: ms.default(300_000),
     /** Children per shard parent: nact copies a parent's children map on every message it handles. */
     shard_size: positiveInt.max(10_000).default(1_000),
+    /**
+     * Actors stopped per event-loop turn (passivation, shutdown): each stop holds ~1 KB until its
+     * turn ends, so memory for stopping is this many stops, not one per live actor.
+     */
+    stop_batch_size: positiveInt.max(100_000).default(1_000),
   })
   .strict();
 
