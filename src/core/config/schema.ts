@@ -111,6 +111,11 @@ const appServer = z
     command_session_timeout_ms: positiveInt.default(300_000),
     /** Command sessions open at once; beyond it the oldest is dropped, so memory stays bounded. */
     max_command_sessions: positiveInt.default(10_000),
+    /**
+     * Push nodes one account (bare JID) may own, created by pubsub or by the register commands;
+     * one more is refused not-allowed + max-nodes-exceeded. A node is one device's registration.
+     */
+    max_nodes_per_owner: positiveInt.max(100_000).default(64),
   })
   .strict();
 
