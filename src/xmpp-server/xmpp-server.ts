@@ -73,6 +73,7 @@ export class XmppServerRole {
       publishTimeoutMs: server.publish_timeout_ms,
       maxRegistrations: server.max_registrations_per_user,
       maxInFlight: server.max_publishes_in_flight_per_user,
+      dedupWindow: server.dedup_window,
       tellUser: (user, msg) => {
         // After close() no actor may be spawned on the stopped runtime.
         if (this.stopped) throw new HeraldError('HERALD_SHUTTING_DOWN', user);

@@ -65,6 +65,11 @@ const xmppServer = z
     max_pending_publishes: positiveInt.default(10_000),
     /** Longest `last-message-body` sent, in characters (code points); longer bodies are cut. */
     body_max_chars: positiveInt.default(512),
+    /**
+     * Message identities each live user actor remembers, so that several triggers for one message
+     * push it once; each is at most 128 characters (longer ones are kept hashed).
+     */
+    dedup_window: positiveInt.max(10_000).default(256),
   })
   .strict();
 
