@@ -120,7 +120,10 @@ export class PushNodeStore {
     const prefix = `${owner}\u0000`;
     if (!indexKeyFits(prefix)) return 0;
     try {
-      return this.byOwner.getCount({ start: prefix, end: `${owner}\u0001`, limit });
+      // Keys, not getCount: lmdb-js's getCount ignores `limit` and would walk the whole range.
+      let count = 0;
+      for (const _key of this.byOwner.getKeys({ start: prefix, end: `${owner}\u0001`, limit })) count++;
+      return count;
     } catch (e) {
       throw new HeraldError('HERALD_STORE', `reading owner index: ${(e as Error).message}`, { cause: e });
     }
