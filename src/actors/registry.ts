@@ -31,12 +31,16 @@ export interface RegistryOptions {
 interface Shard {
   ref: Ref<unknown>;
   children: number;
+  /** Position in `shards`. */
+  index: number;
 }
 
 export class ActorRegistry<M, R = void> {
   private readonly cells = new Map<string, ActorCell<M, R>>();
   private readonly shardOf = new Map<ActorCell<M, R>, Shard>();
   private readonly shards: Shard[] = [];
+  /** Every shard below this index is full: a spawn looks from here, not from the first shard. */
+  private firstWithRoom = 0;
   private sequence = 0;
   private readonly sweepTimer: NodeJS.Timeout | undefined;
   /** The passivation sweep under way, if any: sweeps never overlap. */
@@ -139,18 +143,25 @@ export class ActorRegistry<M, R = void> {
     this.cells.delete(key);
     const shard = this.shardOf.get(cell);
     this.shardOf.delete(cell);
-    if (shard) shard.children--;
+    if (shard) {
+      shard.children--;
+      this.firstWithRoom = Math.min(this.firstWithRoom, shard.index);
+    }
     cell.stop();
   }
 
+  /** O(1) amortised: a million live actors fill a thousand shards, which spawns must not walk each time. */
   private shardWithRoom(): Shard {
-    for (const shard of this.shards) if (shard.children < this.options.shardSize) return shard;
+    for (; this.firstWithRoom < this.shards.length; this.firstWithRoom++) {
+      const shard = this.shards[this.firstWithRoom]!;
+      if (shard.children < this.options.shardSize) return shard;
+    }
     const ref = spawnStateless(
       this.system as Ref<never>,
       () => undefined, // shard parents never receive messages
       `${this.options.kind}-shard-${this.shards.length}`,
     ) as Ref<unknown>;
-    const shard = { ref, children: 0 };
+    const shard = { ref, children: 0, index: this.shards.length };
     this.shards.push(shard);
     return shard;
   }

@@ -141,3 +141,17 @@ test('actors are spread over shard parents of bounded size', async () => {
     await s.close();
   }
 });
+
+test('room freed in any shard by passivation is used before a new shard is spawned', async () => {
+  const s = setup({ shardSize: 10, passivateAfterMs: 1_000_000 });
+  try {
+    await Promise.all(Array.from({ length: 30 }, (_, i) => s.registry.ask(`u${i}@x`, { op: 'add', n: 1 })));
+    assert.equal(s.registry.shardCount, 3);
+    assert.equal(await s.registry.passivateIdle(Date.now() + 2_000_000), 30);
+    await Promise.all(Array.from({ length: 30 }, (_, i) => s.registry.ask(`v${i}@x`, { op: 'add', n: 1 })));
+    assert.equal(s.registry.size, 30);
+    assert.equal(s.registry.shardCount, 3);
+  } finally {
+    await s.close();
+  }
+});
