@@ -8,9 +8,10 @@ import assert from 'node:assert/strict';
 import { ActorRegistry, startActorRuntime, type Behaviour } from '../../src/actors/index.js';
 import type { MicroCase, MicroScale, MicroSuite } from './case.js';
 
-/** Config defaults: actors.mailbox_capacity and actors.shard_size. */
+/** Config defaults: actors.mailbox_capacity, actors.shard_size and actors.stop_batch_size. */
 const MAILBOX_CAPACITY = 256;
 const SHARD_SIZE = 1_000;
+const STOP_BATCH_SIZE = 1_000;
 
 /** Answers with its own key, so a check can see the message reached the right actor. */
 function echo(key: string): () => Behaviour<number, string> {
@@ -24,6 +25,7 @@ export function actorCases(scale: MicroScale): MicroSuite {
     mailboxCapacity: MAILBOX_CAPACITY,
     shardSize: SHARD_SIZE,
     passivateAfterMs: 0, // no sweep: every actor stays live while timed
+    stopBatchSize: STOP_BATCH_SIZE,
   });
   const keys = Array.from({ length: scale.actors }, (_, i) => `user${i}@example.com`);
   for (const key of keys) registry.get(key); // spawned up front: the hop is timed, not the spawn
@@ -58,7 +60,7 @@ export function actorCases(scale: MicroScale): MicroSuite {
   return {
     cases: [one, spread],
     async close() {
-      registry.stopAll();
+      await registry.stopAll();
       runtime.stop();
     },
   };

@@ -12,6 +12,11 @@
  * The actor's state is a Behaviour object made by a factory. When a handler throws, the asker
  * gets the error and nact's supervisor (`reset`) builds a fresh Behaviour from the factory,
  * i.e. from the persisted state: a crash never leaves half-updated state in memory.
+ *
+ * Every ask settles: handled, refused at once (full mailbox, stopped actor), or rejected with
+ * HERALD_ACTOR_STOPPED by `stop()` (nact drops a stopped actor's pending drain signal, so what
+ * is still queued would otherwise wait forever). Callers therefore need no per-call listener on
+ * a long-lived "stopped" promise, which would keep every settled request reachable.
  */
 import { dispatch, spawn, stop as stopActor, type Ref } from 'nact';
 import { HeraldError } from '../core/errors.js';
@@ -36,6 +41,8 @@ export interface CellOptions {
   capacity: number;
   /** Called with the error when a handler throws, before the behaviour is rebuilt. */
   onCrash?: (error: unknown, key: string) => void;
+  /** Called once nact has finished stopping the actor (its afterStop turn), after `stopped()`. */
+  onStopped?: (key: string) => void;
 }
 
 /** Messages handled per drain signal: fairness between actors sharing the event loop. */
@@ -48,6 +55,8 @@ export class ActorCell<M, R = void> {
   private readonly ref: Ref<typeof DRAIN>;
   private signalled = false;
   private handling = false;
+  /** The ask being handled, rejected by `stop()` if its handler has not settled by then. */
+  private current: Envelope<M, R> | undefined;
   private stoppedFlag = false;
   /** Epoch ms of the last message taken, for passivation. */
   lastActive = Date.now();
@@ -66,7 +75,10 @@ export class ActorCell<M, R = void> {
       name,
       {
         initialStateFunc: () => factory(),
-        afterStop: (behaviour: Behaviour<M, R> | undefined) => behaviour?.stopped?.(),
+        afterStop: (behaviour: Behaviour<M, R> | undefined) => {
+          behaviour?.stopped?.();
+          options.onStopped?.(key);
+        },
         onCrash: (_msg: unknown, _err: unknown, ctx: { reset: symbol }) => ctx.reset,
       } as never,
     ) as Ref<typeof DRAIN>;
@@ -95,11 +107,20 @@ export class ActorCell<M, R = void> {
     return new Promise<R>((resolve, reject) => this.admit({ body: msg, resolve, reject }));
   }
 
-  /** Stops the nact actor. Callers remove the cell from their registry first. */
+  /**
+   * Stops the nact actor and rejects, with HERALD_ACTOR_STOPPED, the ask being handled (if its
+   * handler has not settled yet; a later result is ignored) and every message still queued.
+   * Callers remove the cell from their registry first.
+   */
   stop(): void {
     if (this.stoppedFlag) return;
     this.stoppedFlag = true;
     stopActor(this.ref);
+    if (!this.current && this.mailbox.length === 0) return;
+    const stopped = new HeraldError('HERALD_ACTOR_STOPPED', this.key);
+    this.current?.reject?.(stopped);
+    this.current = undefined;
+    for (let envelope = this.mailbox.shift(); envelope; envelope = this.mailbox.shift()) envelope.reject?.(stopped);
   }
 
   private admit(envelope: Envelope<M, R>): void {
@@ -121,9 +142,10 @@ export class ActorCell<M, R = void> {
     this.lastActive = Date.now();
     this.handling = true;
     try {
-      for (let n = 0; n < DRAIN_BATCH; n++) {
+      for (let n = 0; n < DRAIN_BATCH && !this.stoppedFlag; n++) {
         const envelope = this.mailbox.shift();
         if (!envelope) break;
+        this.current = envelope;
         let result: R | Promise<R>;
         try {
           result = behaviour.handle(envelope.body);
@@ -136,6 +158,7 @@ export class ActorCell<M, R = void> {
         envelope.resolve?.(result as R);
       }
     } finally {
+      this.current = undefined;
       this.handling = false;
       // Whatever is left (batch limit reached, or a crash) is taken on the next turn.
       if (this.mailbox.length > 0) this.signal();

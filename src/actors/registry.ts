@@ -7,6 +7,12 @@
  * Passivation: a sweep stops actors idle for `passivateAfterMs`. The cell is removed from the
  * map before it is stopped and only when its mailbox is empty, so no message is ever dispatched
  * to a stopped actor; the next message for that key spawns a fresh actor that reloads from LMDB.
+ *
+ * Stopping is done in slices of `stopBatchSize` actors per event-loop turn, by the passivation
+ * sweep and by `stopAll()` alike: nact finishes each stop in a setImmediate that holds a context
+ * (~1 KB) until it runs, so stopping a million actors in one synchronous loop needs a million of
+ * those at once (an out-of-memory crash at shutdown). In slices, a wave of stops holds at most
+ * `stopBatchSize` of them, whatever the number of actors.
  */
 import { spawnStateless, type Ref } from 'nact';
 import { ActorCell, type BehaviourFactory } from './actor-cell.js';
@@ -17,20 +23,28 @@ export interface RegistryOptions {
   mailboxCapacity: number;
   shardSize: number;
   passivateAfterMs: number;
+  /** Actors stopped per event-loop turn (passivation sweeps, `stopAll`). */
+  stopBatchSize: number;
   onCrash?: (error: unknown, key: string) => void;
 }
 
 interface Shard {
   ref: Ref<unknown>;
   children: number;
+  /** Position in `shards`. */
+  index: number;
 }
 
 export class ActorRegistry<M, R = void> {
   private readonly cells = new Map<string, ActorCell<M, R>>();
   private readonly shardOf = new Map<ActorCell<M, R>, Shard>();
   private readonly shards: Shard[] = [];
+  /** Every shard below this index is full: a spawn looks from here, not from the first shard. */
+  private firstWithRoom = 0;
   private sequence = 0;
   private readonly sweepTimer: NodeJS.Timeout | undefined;
+  /** The passivation sweep under way, if any: sweeps never overlap. */
+  private sweeping: Promise<number> | undefined;
 
   constructor(
     private readonly system: Ref<unknown>,
@@ -39,7 +53,7 @@ export class ActorRegistry<M, R = void> {
   ) {
     if (options.passivateAfterMs > 0) {
       const every = Math.max(10, Math.floor(options.passivateAfterMs / 2));
-      this.sweepTimer = setInterval(() => this.passivateIdle(), every);
+      this.sweepTimer = setInterval(() => void this.passivateIdle(), every);
       this.sweepTimer.unref();
     }
   }
@@ -83,40 +97,80 @@ export class ActorRegistry<M, R = void> {
     return this.get(key).ask(msg);
   }
 
-  /** Stops every actor idle for longer than the passivation delay; returns how many. */
-  passivateIdle(now = Date.now()): number {
-    let stopped = 0;
-    for (const [key, cell] of this.cells) {
-      if (cell.idle && now - cell.lastActive >= this.options.passivateAfterMs) {
-        this.remove(key, cell);
-        stopped++;
-      }
-    }
-    return stopped;
+  /**
+   * Stops every actor idle for longer than the passivation delay (as of `now`), `stopBatchSize`
+   * per event-loop turn; resolves with how many once the sweep is done. A sweep asked for while
+   * one runs is that sweep.
+   */
+  passivateIdle(now = Date.now()): Promise<number> {
+    this.sweeping ??= this.stopWhere((cell) => cell.idle && now - cell.lastActive >= this.options.passivateAfterMs).finally(() => {
+      this.sweeping = undefined;
+    });
+    return this.sweeping;
   }
 
-  stopAll(): void {
+  /**
+   * Stops every actor, `stopBatchSize` per event-loop turn; messages still queued are rejected
+   * with HERALD_ACTOR_STOPPED. The registry takes no more sweeps; resolves once all are stopped.
+   */
+  async stopAll(): Promise<void> {
     if (this.sweepTimer) clearInterval(this.sweepTimer);
-    for (const [key, cell] of this.cells) this.remove(key, cell);
+    await this.sweeping;
+    while (this.cells.size > 0) await this.stopWhere(() => true);
+  }
+
+  /**
+   * Stops the cells that satisfy `condition` when reached; after each `stopBatchSize` stops it
+   * yields one turn, in which nact's afterStop callbacks of that slice run and free their context.
+   */
+  private async stopWhere(condition: (cell: ActorCell<M, R>) => boolean): Promise<number> {
+    let stopped = 0;
+    let inSlice = 0;
+    for (const [key, cell] of this.cells) {
+      if (!condition(cell)) continue;
+      this.remove(key, cell);
+      stopped++;
+      if (++inSlice >= this.options.stopBatchSize) {
+        inSlice = 0;
+        await nextTurn();
+      }
+    }
+    if (inSlice > 0) await nextTurn();
+    return stopped;
   }
 
   private remove(key: string, cell: ActorCell<M, R>): void {
     this.cells.delete(key);
     const shard = this.shardOf.get(cell);
     this.shardOf.delete(cell);
-    if (shard) shard.children--;
+    if (shard) {
+      shard.children--;
+      this.firstWithRoom = Math.min(this.firstWithRoom, shard.index);
+    }
     cell.stop();
   }
 
+  /** O(1) amortised: a million live actors fill a thousand shards, which spawns must not walk each time. */
   private shardWithRoom(): Shard {
-    for (const shard of this.shards) if (shard.children < this.options.shardSize) return shard;
+    for (; this.firstWithRoom < this.shards.length; this.firstWithRoom++) {
+      const shard = this.shards[this.firstWithRoom]!;
+      if (shard.children < this.options.shardSize) return shard;
+    }
     const ref = spawnStateless(
       this.system as Ref<never>,
       () => undefined, // shard parents never receive messages
       `${this.options.kind}-shard-${this.shards.length}`,
     ) as Ref<unknown>;
-    const shard = { ref, children: 0 };
+    const shard = { ref, children: 0, index: this.shards.length };
     this.shards.push(shard);
     return shard;
   }
+}
+
+/**
+ * Resolves after the immediates queued so far have run (Node runs setImmediate callbacks in the
+ * order they were queued): nact's afterStop of every actor stopped before this call.
+ */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }

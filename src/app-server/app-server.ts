@@ -35,10 +35,10 @@ import {
   parseCreate,
   requireNodeName,
 } from './node-requests.js';
-import { PushNodeStore, type PushNodeRecord } from './node-store.js';
+import { ownerIndexFits, PushNodeStore, type PushNodeRecord } from './node-store.js';
 import { dispatchFailureError, outcomeError } from './outcome-errors.js';
 import { parsePublishRequest } from './publish-request.js';
-import { nodeIdRequired, nodeNotFound, unsupported, wrongIqType } from './pubsub-errors.js';
+import { maxNodesExceeded, nodeIdRequired, nodeNotFound, ownerTooLong, unsupported, wrongIqType } from './pubsub-errors.js';
 import {
   newSecret,
   REGISTRATION_COMMANDS,
@@ -93,6 +93,7 @@ export class AppServerRole {
   private readonly route: (stanza: Element) => void;
   private readonly warn: (event: string, fields: Record<string, unknown>) => void;
   private readonly inFlight = new Set<Promise<NodeReply>>();
+  private readonly maxNodesPerOwner: number;
   private registrationKey: Promise<Buffer> | undefined;
   private closed = false;
 
@@ -100,6 +101,7 @@ export class AppServerRole {
     const settings = options.config.app_server;
     this.jid = settings.jid;
     this.nodes = new PushNodeStore(options.store);
+    this.maxNodesPerOwner = settings.max_nodes_per_owner;
     this.route = options.route ?? (() => {});
     this.warn = options.onWarning ?? (() => {});
     const behaviours = nodeBehaviours({
@@ -113,6 +115,7 @@ export class AppServerRole {
       },
       authorization: { methods: settings.publish_authorization, match: settings.publish_authorization_match },
       rateLimit: { perNode: settings.rate_limit_per_node, intervalMs: settings.rate_limit_interval_ms },
+      maxNodesPerOwner: settings.max_nodes_per_owner,
       now: options.now,
     });
     this.registry = new ActorRegistry(options.actors.system, behaviours, {
@@ -120,6 +123,7 @@ export class AppServerRole {
       mailboxCapacity: options.config.actors.mailbox_capacity,
       shardSize: options.config.actors.shard_size,
       passivateAfterMs: options.config.actors.passivate_after_ms,
+      stopBatchSize: options.config.actors.stop_batch_size,
       onCrash: options.onCrash,
     });
     if (settings.registration_commands) {
@@ -178,11 +182,14 @@ export class AppServerRole {
     return this.nodes.get(name);
   }
 
-  /** Refuses new requests, lets node operations in flight finish, then stops the node actors. */
+  /**
+   * Refuses new requests, lets node operations in flight finish, then stops the node actors in
+   * slices of `actors.stop_batch_size` (their state is already in LMDB).
+   */
   async close(): Promise<void> {
     this.closed = true;
     await Promise.allSettled([...this.inFlight]);
-    this.registry.stopAll();
+    await this.registry.stopAll();
   }
 
   private async routeIq(iq: Element, type: 'get' | 'set'): Promise<Element> {
@@ -236,10 +243,12 @@ export class AppServerRole {
       const owner = requester(iq);
       const { node, config } = parseCreate(op, pubsub);
       if (node !== undefined) {
+        this.refuseBeyondNodeCap(owner, node);
         unwrap(await this.ask(node, { kind: 'create', owner, config }), 'done');
         return resultReply(iq);
       }
       const instant = randomBytes(INSTANT_NODE_ID_BYTES).toString('base64url');
+      this.refuseBeyondNodeCap(owner, instant);
       unwrap(await this.ask(instant, { kind: 'create', owner, config }), 'done');
       return resultReply(iq, instantNodeReply(instant));
     }
@@ -307,6 +316,7 @@ export class AppServerRole {
   /** register-push-apns / -fcm (command-handler.ts). */
   private async register(owner: string, registration: DeviceRegistration): Promise<{ node: string; secret: string }> {
     const node = registrationNodeName(await this.nodeNameKey(), owner, registration.deviceKey);
+    this.refuseBeyondNodeCap(owner, node);
     const reply = unwrap(await this.ask(node, { kind: 'register', owner, device: registration.device, secret: newSecret() }), 'registered');
     return { node, secret: reply.secret };
   }
@@ -332,6 +342,19 @@ export class AppServerRole {
       throw e;
     });
     return this.registrationKey;
+  }
+
+  /**
+   * Refuses a new node of an owner at `max_nodes_per_owner` before any actor is spawned for it,
+   * so a flood of refused creates with fresh names holds no actor. The node actor checks again,
+   * atomically with the write (node-store.ts `createCapped`); this is the cheap early answer.
+   * A node that exists passes: its actor answers conflict, or updates a registered device.
+   */
+  private refuseBeyondNodeCap(owner: string, node: string): void {
+    if (this.registry.has(node) || this.nodes.get(node)) return;
+    if (!ownerIndexFits(owner, node)) throw ownerTooLong();
+    const max = this.maxNodesPerOwner;
+    if (this.nodes.countOf(owner, max) >= max) throw maxNodesExceeded(max);
   }
 
   /**

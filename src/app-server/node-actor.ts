@@ -19,10 +19,10 @@ import type { PushPublish } from '../xmpp/push-publish.js';
 import { isHeraldError } from '../core/errors.js';
 import { StanzaError, toStanzaError } from '../xmpp/stanza-error.js';
 import type { NodeConfigChange } from './node-config.js';
-import type { NodeAffiliation, PushNodeRecord, PushNodeStore, RegisteredDevice } from './node-store.js';
+import { ownerIndexFits, type NodeAffiliation, type PushNodeRecord, type PushNodeStore, type RegisteredDevice } from './node-store.js';
 import { pushKindOf, toPushNotification, type MappingOptions } from './notification-mapping.js';
 import { mayPublish, type AuthorizationPolicy } from './publish-authorization.js';
-import { forbidden, nodeExists, nodeNotFound, rateLimited } from './pubsub-errors.js';
+import { forbidden, maxNodesExceeded, nodeExists, nodeNotFound, ownerTooLong, rateLimited } from './pubsub-errors.js';
 import { PushRateLimiter } from './rate-limiter.js';
 
 /** An owner's change of one entity's affiliation (XEP-0060 §8.9.2); `none` removes it. */
@@ -70,6 +70,8 @@ export interface NodeActorDeps {
   authorization: AuthorizationPolicy;
   /** Pushes per kind per interval (0 = unlimited), see rate-limiter.ts. */
   rateLimit: { perNode: number; intervalMs: number };
+  /** `app_server.max_nodes_per_owner`: a create or register of one more node is refused. */
+  maxNodesPerOwner: number;
   now?: () => number;
 }
 
@@ -148,8 +150,16 @@ class PushNodeBehaviour implements Behaviour<NodeMessage, NodeReply> {
   /** XEP-0060 §8.1.3.4: a node that exists cannot be created again. */
   private async create(owner: string, config: NodeConfigChange): Promise<NodeReply> {
     if (this.record) throw nodeExists(this.node);
-    await this.save({ owner, type: 'push', createdAt: this.now(), affiliations: { [owner]: 'owner' }, ...configFields(config) });
+    await this.createNew({ owner, type: 'push', createdAt: this.now(), affiliations: { [owner]: 'owner' }, ...configFields(config) });
     return { kind: 'done' };
+  }
+
+  /** A node that did not exist, within its owner's node cap (checked atomically in LMDB). */
+  private async createNew(record: PushNodeRecord): Promise<void> {
+    if (!ownerIndexFits(record.owner, this.node)) throw ownerTooLong();
+    const max = this.deps.maxNodesPerOwner;
+    if (!(await this.deps.nodes.createCapped(this.node, record, max))) throw maxNodesExceeded(max);
+    this.record = record;
   }
 
   /**
@@ -204,7 +214,10 @@ class PushNodeBehaviour implements Behaviour<NodeMessage, NodeReply> {
     if (existing && existing.owner !== owner) throw nodeExists(this.node);
     const base: PushNodeRecord = existing ?? { owner, type: 'push', createdAt: this.now(), affiliations: { [owner]: 'owner' } };
     const kept = base.secret ?? secret;
-    await this.save({ ...base, affiliations: { ...base.affiliations, [domain]: 'publish-only' }, secret: kept, device });
+    const record: PushNodeRecord = { ...base, affiliations: { ...base.affiliations, [domain]: 'publish-only' }, secret: kept, device };
+    // Registering a device again updates its node; a new device is a new node, within the cap.
+    if (existing) await this.save(record);
+    else await this.createNew(record);
     return { kind: 'registered', secret: kept };
   }
 

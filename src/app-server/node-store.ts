@@ -1,7 +1,9 @@
 /**
  * Push nodes in LMDB (named database `app-server-nodes`): node name → PushNodeRecord, and an
  * index of each owner's nodes (`app-server-owner-nodes`: `owner \0 node` → 1) for
- * `unregister-push` without a node.
+ * `unregister-push` without a node and for `app_server.max_nodes_per_owner`: an owner's nodes
+ * are counted in that index (a range of at most the cap), never by scanning all nodes, and the
+ * count survives restarts and follows deletions because record and index entry change together.
  *
  * Reads are synchronous (LMDB reads are memory-mapped lookups). Writes resolve once their
  * transaction is synced (lmdb-js batches the writes of one event-loop turn into one commit,
@@ -111,6 +113,47 @@ export class PushNodeStore {
     }
   }
 
+  /**
+   * How many nodes `owner` has, counted up to `limit` (a range read of at most `limit` index
+   * keys: an owner left with more by an older version costs no more than one at the cap).
+   */
+  countOf(owner: string, limit: number): number {
+    const prefix = `${owner}\u0000`;
+    if (!indexKeyFits(prefix)) return 0;
+    try {
+      // Keys, not getCount: lmdb-js's getCount ignores `limit` and would walk the whole range.
+      let count = 0;
+      for (const _key of this.byOwner.getKeys({ start: prefix, end: `${owner}\u0001`, limit })) count++;
+      return count;
+    } catch (e) {
+      throw new HeraldError('HERALD_STORE', `reading owner index: ${(e as Error).message}`, { cause: e });
+    }
+  }
+
+  /**
+   * Creates a node unless its owner has `maxPerOwner` nodes already; resolves true once record
+   * and index entry are durable, false (nothing written) when the owner is at the cap. The count
+   * and the writes are one LMDB transaction, and lmdb-js runs transaction callbacks one after the
+   * other in its write transaction, so creates of one owner racing in different node actors
+   * cannot overshoot the cap. The caller checks `ownerIndexFits` first: an unindexed node would
+   * not be counted.
+   */
+  async createCapped(node: string, record: PushNodeRecord, maxPerOwner: number): Promise<boolean> {
+    const key = indexKey(record.owner, node);
+    if (!indexKeyFits(key)) throw new HeraldError('HERALD_STORE', 'owner index key longer than LMDB allows');
+    try {
+      return await this.db.transaction(() => {
+        if (this.countOf(record.owner, maxPerOwner) >= maxPerOwner) return false;
+        void this.db.put(node, record);
+        void this.byOwner.put(key, 1);
+        return true;
+      });
+    } catch (e) {
+      if (e instanceof HeraldError) throw e;
+      throw new HeraldError('HERALD_STORE', `creating push node: ${(e as Error).message}`, { cause: e });
+    }
+  }
+
   /** Resolves once the record (and its owner index entry) is durable. */
   async put(node: string, record: PushNodeRecord): Promise<void> {
     try {
@@ -139,6 +182,15 @@ function indexKey(owner: string, node: string): string {
 
 function indexKeyFits(key: string): boolean {
   return Buffer.byteLength(key) <= LMDB_MAX_KEY_BYTES;
+}
+
+/**
+ * Whether a node of `owner` named `node` gets an owner index entry, and so counts towards
+ * `max_nodes_per_owner`. False only for owners whose bare JID alone is over ~950 bytes with the
+ * longest node names (RFC 7622 allows 2 047): new nodes of such owners are refused.
+ */
+export function ownerIndexFits(owner: string, node: string): boolean {
+  return indexKeyFits(indexKey(owner, node));
 }
 
 /** The publish model of a record; records from before node configuration are `publishers`. */

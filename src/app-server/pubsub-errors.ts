@@ -26,6 +26,20 @@ export const nodeNotFound = (node: string) =>
 /** XEP-0060 §7.1.3.1 / §8.4.3.1: the requester lacks the needed affiliation. */
 export const forbidden = (text: string) => new StanzaError('forbidden', 'auth', text);
 
+/**
+ * The owner has `app_server.max_nodes_per_owner` nodes already. XEP-0060 §8.1.3 lists no
+ * create-node error for a quota; its Error Conditions table gives not-allowed for an action the
+ * service implements but its administrator disabled (here: beyond the cap), and its
+ * pubsub#errors schema defines `<max-nodes-exceeded/>` for this case. `cancel`: retrying cannot
+ * help until one of the owner's nodes is deleted.
+ */
+export const maxNodesExceeded = (max: number) =>
+  new StanzaError('not-allowed', 'cancel', `at most ${max} push nodes per account`, pubsubCondition('max-nodes-exceeded'));
+
+/** A node whose owner JID and name are too long together to be counted against the cap. */
+export const ownerTooLong = () =>
+  new StanzaError('not-acceptable', 'modify', 'the owner JID and node name are too long together; use a shorter node name');
+
 /** XEP-0060 §8.1.3.4: node already exists. */
 export const nodeExists = (node: string) => new StanzaError('conflict', 'cancel', `push node ${truncate(node)} exists`);
 

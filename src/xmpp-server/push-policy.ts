@@ -10,6 +10,7 @@
  * MUC subject changes (XEP-0045 §8.1: a `<subject/>` without `<body/>`), bodiless stanzas
  * (chat states, receipts, markers).
  */
+import { createHash } from 'node:crypto';
 import type { Element } from '@xmpp/xml';
 import { NS } from '../xmpp/namespaces.js';
 
@@ -57,6 +58,14 @@ function firstBody(stanza: Element): string | undefined {
 const NS_SID = 'urn:xmpp:sid:0';
 
 /**
+ * Longest identity kept as it is. Ids and JIDs are chosen by the sender and may be tens of KB
+ * (only the stanza size limit bounds them); each user actor remembers `xmpp_server.dedup_window`
+ * identities, so longer ones are kept as their SHA-256 (43 characters), and one remembered
+ * message costs at most this much whatever the sender writes. Real ids (UUIDs) stay readable.
+ */
+export const IDENTITY_MAX_CHARS = 128;
+
+/**
  * The identity of a message for de-duplication (one push per message even when several
  * triggers fire, e.g. offline delivery then a hibernated stream's replay):
  * the `<stanza-id/>` the user's own server stamped (XEP-0359 §3, `by` = the user's bare JID),
@@ -65,9 +74,14 @@ const NS_SID = 'urn:xmpp:sid:0';
 export function messageIdentity(stanza: Element, user: string): string | undefined {
   for (const sid of stanza.getChildren('stanza-id', NS_SID)) {
     const id = sid.attrs.id as string | undefined;
-    if (id && sid.attrs.by === user) return `sid\u0000${id}`;
+    if (id && sid.attrs.by === user) return bounded(`sid\u0000${id}`);
   }
   const id = stanza.attrs.id as string | undefined;
   if (!id) return undefined;
-  return `id\u0000${(stanza.attrs.from as string | undefined) ?? ''}\u0000${id}`;
+  return bounded(`id\u0000${(stanza.attrs.from as string | undefined) ?? ''}\u0000${id}`);
+}
+
+function bounded(identity: string): string {
+  if (identity.length <= IDENTITY_MAX_CHARS) return identity;
+  return `sha256\u0000${createHash('sha256').update(identity).digest('base64url')}`;
 }

@@ -40,13 +40,6 @@ export type UserMessage =
 /** A refusal to send back to the client (enable over the quota), or nothing. */
 export type UserReply = StanzaError | undefined;
 
-/**
- * Several triggers for one message (offline delivery, a hibernated stream's replay, MAM)
- * arrive moments apart; remembering the last 256 message identities per live actor covers
- * such bursts at ~256 short strings per offline user with push.
- */
-export const DEDUP_WINDOW = 256;
-
 export interface UserActorDeps {
   store: RegistrationStore;
   publisher: Publisher;
@@ -56,6 +49,8 @@ export interface UserActorDeps {
   publishTimeoutMs: number;
   maxRegistrations: number;
   maxInFlight: number;
+  /** `xmpp_server.dedup_window`: message identities remembered per live actor. */
+  dedupWindow: number;
   /** Delivers a message to this user's live actor (respawning it if it was passivated). */
   tellUser(user: string, msg: UserMessage): void;
   /** Registers work that `close()` must wait for. */
@@ -143,7 +138,7 @@ class UserBehaviour implements Behaviour<UserMessage, UserReply> {
         return undefined;
       }
       this.seen.add(identity);
-      if (this.seen.size > DEDUP_WINDOW) this.seen.delete(this.seen.values().next().value!);
+      if (this.seen.size > this.deps.dedupWindow) this.seen.delete(this.seen.values().next().value!);
     }
     this.saveUnread(this.unread + 1);
     const summary = buildSummary(this.unread, message, this.deps.summary);

@@ -54,9 +54,6 @@ export class XmppServerRole {
   private readonly closeGraceMs: number;
   private closing: Promise<void> | undefined;
   private stopped = false;
-  /** Rejects when the actors are stopped, so that no ask still queued then waits forever. */
-  private readonly whenStopped: Promise<never>;
-  private markStopped!: () => void;
 
   constructor(options: XmppServerRoleOptions) {
     const { config } = options;
@@ -64,10 +61,6 @@ export class XmppServerRole {
     this.log = options.log ?? (() => {});
     this.store = options.registrationStore ?? new RegistrationStore(options.store);
     this.closeGraceMs = server.publish_timeout_ms + CLOSE_MARGIN_MS;
-    this.whenStopped = new Promise<never>((_, reject) => {
-      this.markStopped = () => reject(new HeraldError('HERALD_SHUTTING_DOWN', 'user actors stopped'));
-    });
-    this.whenStopped.catch(() => {}); // observed by the races below; never unhandled
     const factory = userBehaviourFactory({
       store: this.store,
       publisher: options.publisher,
@@ -80,6 +73,7 @@ export class XmppServerRole {
       publishTimeoutMs: server.publish_timeout_ms,
       maxRegistrations: server.max_registrations_per_user,
       maxInFlight: server.max_publishes_in_flight_per_user,
+      dedupWindow: server.dedup_window,
       tellUser: (user, msg) => {
         // After close() no actor may be spawned on the stopped runtime.
         if (this.stopped) throw new HeraldError('HERALD_SHUTTING_DOWN', user);
@@ -94,6 +88,7 @@ export class XmppServerRole {
       mailboxCapacity: config.actors.mailbox_capacity,
       shardSize: config.actors.shard_size,
       passivateAfterMs: config.actors.passivate_after_ms,
+      stopBatchSize: config.actors.stop_batch_size,
       onCrash: (error, user) => {
         this.stats.actorCrashes++;
         this.log('user actor crashed; rebuilt from LMDB', { user, reason: (error as Error)?.message });
@@ -124,7 +119,9 @@ export class XmppServerRole {
         command === 'enable'
           ? { kind: 'enable', request: parseEnableRequest(iq) }
           : { kind: 'disable', request: parseDisableRequest(iq) };
-      const refusal = await Promise.race([this.track(this.users.ask(msg.request.user, msg)), this.whenStopped]);
+      // No race against a "stopped" promise: an ask still queued when its actor stops is
+      // rejected by the actor layer (HERALD_ACTOR_STOPPED), so nothing outlives the request.
+      const refusal = await this.track(this.users.ask(msg.request.user, msg));
       if (refusal) throw refusal;
       return resultReply(iq);
     } catch (e) {
@@ -218,7 +215,9 @@ export class XmppServerRole {
 
   /**
    * Refuses new work, waits (at most publish_timeout_ms + 1 s) for enables, disables, pushes and
-   * refusals in flight, then stops the user actors. The store stays open: its owner closes it.
+   * refusals in flight, then stops the user actors, `actors.stop_batch_size` per event-loop turn
+   * (their state is already durable; an ask still queued is answered service-unavailable). The
+   * store stays open: its owner closes it.
    */
   close(): Promise<void> {
     this.closing ??= this.drain();
@@ -228,14 +227,13 @@ export class XmppServerRole {
   private async drain(): Promise<void> {
     const deadline = Date.now() + this.closeGraceMs;
     while (Date.now() < deadline) {
-      this.users.passivateIdle(Number.POSITIVE_INFINITY);
+      await this.users.passivateIdle(Number.POSITIVE_INFINITY);
       if (this.users.size === 0 && this.work.size === 0) break;
       if (this.work.size > 0) await settledOrDeadline([...this.work], deadline);
       else await delay(1); // an actor is still taking its mailbox
     }
     this.stopped = true;
-    this.users.stopAll();
-    this.markStopped();
+    await this.users.stopAll();
   }
 
   private track<T>(work: Promise<T>): Promise<T> {

@@ -41,6 +41,7 @@ function setup(options: Partial<{ capacity: number; shardSize: number; passivate
     mailboxCapacity: options.capacity ?? 16,
     shardSize: options.shardSize ?? 1000,
     passivateAfterMs: options.passivateAfterMs ?? 0,
+    stopBatchSize: 100,
     onCrash: (e) => crashes.push(e),
   });
   return {
@@ -48,8 +49,8 @@ function setup(options: Partial<{ capacity: number; shardSize: number; passivate
     persisted,
     built,
     crashes,
-    close: () => {
-      registry.stopAll();
+    close: async () => {
+      await registry.stopAll();
       runtime.stop();
     },
   };
@@ -62,7 +63,7 @@ test('messages to one key are handled in order by one actor', async () => {
     assert.deepEqual(results, [1, 3, 6, 10]);
     assert.deepEqual(s.built, ['a@x']);
   } finally {
-    s.close();
+    await s.close();
   }
 });
 
@@ -82,7 +83,7 @@ test('a send to a full mailbox is refused at once with HERALD_MAILBOX_FULL', asy
     // room again once drained
     assert.equal(await s.registry.ask('a@x', { op: 'add', n: 1 }), 3);
   } finally {
-    s.close();
+    await s.close();
   }
 });
 
@@ -95,7 +96,7 @@ test('a crashed actor restarts from its persisted state and keeps serving', asyn
     assert.equal(s.crashes.length, 1);
     assert.deepEqual(s.built, ['a@x', 'a@x']);
   } finally {
-    s.close();
+    await s.close();
   }
 });
 
@@ -104,12 +105,12 @@ test('idle actors are passivated and come back with their persisted state', asyn
   try {
     await s.registry.ask('a@x', { op: 'add', n: 7 });
     assert.equal(s.registry.size, 1);
-    assert.equal(s.registry.passivateIdle(Date.now() + 2_000_000), 1);
+    assert.equal(await s.registry.passivateIdle(Date.now() + 2_000_000), 1);
     assert.equal(s.registry.size, 0);
     assert.equal(await s.registry.ask('a@x', { op: 'get' }), 7);
     assert.deepEqual(s.built, ['a@x', 'a@x']);
   } finally {
-    s.close();
+    await s.close();
   }
 });
 
@@ -120,11 +121,11 @@ test('an actor with messages waiting is never passivated', async () => {
     const until = new Promise<void>((r) => (release = r));
     const pending = s.registry.ask('a@x', { op: 'block', until });
     await new Promise((r) => setImmediate(r));
-    assert.equal(s.registry.passivateIdle(Date.now() + 10_000), 0);
+    assert.equal(await s.registry.passivateIdle(Date.now() + 10_000), 0);
     release();
     await pending;
   } finally {
-    s.close();
+    await s.close();
   }
 });
 
@@ -137,6 +138,20 @@ test('actors are spread over shard parents of bounded size', async () => {
     assert.equal(s.registry.size, 35);
     assert.equal(s.registry.shardCount, 4);
   } finally {
-    s.close();
+    await s.close();
+  }
+});
+
+test('room freed in any shard by passivation is used before a new shard is spawned', async () => {
+  const s = setup({ shardSize: 10, passivateAfterMs: 1_000_000 });
+  try {
+    await Promise.all(Array.from({ length: 30 }, (_, i) => s.registry.ask(`u${i}@x`, { op: 'add', n: 1 })));
+    assert.equal(s.registry.shardCount, 3);
+    assert.equal(await s.registry.passivateIdle(Date.now() + 2_000_000), 30);
+    await Promise.all(Array.from({ length: 30 }, (_, i) => s.registry.ask(`v${i}@x`, { op: 'add', n: 1 })));
+    assert.equal(s.registry.size, 30);
+    assert.equal(s.registry.shardCount, 3);
+  } finally {
+    await s.close();
   }
 });

@@ -30,6 +30,11 @@ const actors = z
     passivate_after_ms: ms.default(300_000),
     /** Children per shard parent: nact copies a parent's children map on every message it handles. */
     shard_size: positiveInt.max(10_000).default(1_000),
+    /**
+     * Actors stopped per event-loop turn (passivation, shutdown): each stop holds ~1 KB until its
+     * turn ends, so memory for stopping is this many stops, not one per live actor.
+     */
+    stop_batch_size: positiveInt.max(100_000).default(1_000),
   })
   .strict();
 
@@ -73,6 +78,11 @@ const xmppServer = z
     max_pending_publishes: positiveInt.default(10_000),
     /** Longest `last-message-body` sent, in characters (code points); longer bodies are cut. */
     body_max_chars: positiveInt.default(512),
+    /**
+     * Message identities each live user actor remembers, so that several triggers for one message
+     * push it once; each is at most 128 characters (longer ones are kept hashed).
+     */
+    dedup_window: positiveInt.max(10_000).default(256),
   })
   .strict();
 
@@ -119,6 +129,11 @@ const appServer = z
     command_session_timeout_ms: positiveInt.default(300_000),
     /** Command sessions open at once; beyond it the oldest is dropped, so memory stays bounded. */
     max_command_sessions: positiveInt.default(10_000),
+    /**
+     * Push nodes one account (bare JID) may own, created by pubsub or by the register commands;
+     * one more is refused not-allowed + max-nodes-exceeded. A node is one device's registration.
+     */
+    max_nodes_per_owner: positiveInt.max(100_000).default(64),
   })
   .strict();
 

@@ -1,0 +1,42 @@
+/**
+ * Child process of shutdown-memory.test.ts: Herald (embedding API, LMDB in `dir`) with `users`
+ * live user actors (one enable each), then `herald.close()`. Prints one JSON line per stage on
+ * stdout; a fatal out-of-memory ends the process before the `closed` line.
+ *
+ *   node --max-old-space-size=<MiB> close-child.js <dir> <users>
+ */
+import v8 from 'node:v8';
+import { enableText, REMOTE_PUBSUB, rolesConfig, startRoles } from './harness.js';
+
+const MiB = 2 ** 20;
+/** Enables in flight at once: one LMDB commit per window. */
+const WINDOW = 1_000;
+
+async function main(): Promise<void> {
+  const [dir, usersArg] = process.argv.slice(2);
+  const users = Number(usersArg);
+  if (!dir || !Number.isInteger(users) || users < 1) throw new Error('usage: close-child.js <dir> <users>');
+  const running = await startRoles(rolesConfig(dir));
+  for (let i = 0; i < users; i += WINDOW) {
+    const replies = await Promise.all(
+      Array.from({ length: Math.min(WINDOW, users - i) }, (_, j) => running.ask(enableText(`user${i + j}@localhost`, REMOTE_PUBSUB, 'phone'))),
+    );
+    const failed = replies.find((r) => r.attrs.type !== 'result');
+    if (failed) throw new Error(`enable refused: ${failed.toString()}`);
+  }
+  const live = running.herald.xmppServer.liveUsers;
+  console.log(JSON.stringify({ stage: 'enabled', users, live, heapMiB: Math.round(v8.getHeapStatistics().used_heap_size / MiB) }));
+  let peak = 0;
+  const sample = setInterval(() => (peak = Math.max(peak, v8.getHeapStatistics().used_heap_size)), 1);
+  const started = process.hrtime.bigint();
+  await running.close();
+  clearInterval(sample);
+  peak = Math.max(peak, v8.getHeapStatistics().used_heap_size);
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  console.log(JSON.stringify({ stage: 'closed', ms: Math.round(ms), peakHeapMiB: Math.round(peak / MiB) }));
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
