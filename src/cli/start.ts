@@ -1,15 +1,19 @@
 /**
  * `herald start`: the engine on a config, until SIGINT/SIGTERM. With `[component] enabled` Herald
  * joins the configured XMPP server as an XEP-0114 component (and keeps rejoining it) while it
- * serves the REST API; without it, stanzas Herald would route go to the log.
+ * serves the REST API; without it, stanzas Herald would route go to the log. It owns its process,
+ * so it installs the process failure policy (core/process-failures.ts): an uncaught exception is
+ * logged and exits 70 for the supervisor to restart Herald; an unhandled rejection is logged and counted.
  */
 import type { HeraldConfig } from '../core/config/schema.js';
 import { createLogger, type Logger } from '../core/log.js';
+import { installProcessFailureHandlers } from '../core/process-failures.js';
 import { ComponentLink, ComponentLinks } from '../component/index.js';
 import { Herald, type HeraldHost } from '../embed/herald.js';
 
 export async function runStart(config: HeraldConfig): Promise<void> {
   const log = createLogger('info');
+  installProcessFailureHandlers(log);
   const link = config.component.enabled ? componentLinks(config, log) : undefined;
   const herald = await Herald.start({ config, logger: log, host: link ?? loggingHost(log) });
   link?.start(herald);

@@ -29,7 +29,7 @@ export async function startPushSide(config: HeraldConfig, actors: ActorRuntime, 
   const cleanup: Array<() => Promise<void>> = [];
   try {
     const apnsSpecs = apnsPoolSpecs(config.apns);
-    const apnsOptions: ApnsPoolsOptions = { warmUp: true };
+    const apnsOptions: ApnsPoolsOptions = { warmUp: true, log };
     let apnsSimulator: ApnsSimulator | undefined;
     if (config.simulators.apns.enabled && apnsSpecs.length > 0) {
       apnsSimulator = await startApnsSimulatorFor(config, apnsSpecs);

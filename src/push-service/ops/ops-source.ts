@@ -2,10 +2,11 @@
  * What `GET /healthcheck` and `GET /metrics` read: every pool's `stats()` (the state its senders
  * already keep, at most STATS_INTERVAL_MS old with sender threads), never work sent through them.
  */
+import { processFailureCounts } from '../../core/process-failures.js';
 import type { ConnectionState as ApnsConnectionState } from '../http2/connection.js';
 import type { PoolStats, RunningPool } from '../pools/push-pools.js';
 import { healthReport, type HealthReport, type PoolHealth } from './healthcheck.js';
-import { CONNECTION_STATES, renderMetrics, type PushServiceMetrics } from './metrics.js';
+import { CONNECTION_STATES, renderMetrics, renderProcessMetrics, type PushServiceMetrics } from './metrics.js';
 
 export interface OpsSource {
   health(): HealthReport;
@@ -16,19 +17,27 @@ export interface OpsSource {
 export function poolHealth(name: string, stats: PoolStats): PoolHealth {
   let connected = 0;
   for (const state of stats.connectionStates) if (state === 'connected') connected++;
-  return { name, connected, disconnected: stats.connectionStates.length - connected };
+  const health: PoolHealth = { name, connected, disconnected: stats.connectionStates.length - connected };
+  if (stats.threads !== undefined) health.threadsDown = stats.threads.filter((t) => t.state !== 'up').length;
+  return health;
 }
 
 export function poolMetrics(pool: Pick<RunningPool, 'service' | 'name'>, stats: PoolStats): PushServiceMetrics {
   const connections = Object.fromEntries(CONNECTION_STATES.map((s) => [s, 0])) as Record<ApnsConnectionState, number>;
   for (const state of stats.connectionStates) connections[state]++;
-  return { service: pool.service, pool: pool.name, counters: stats.counters, retryBudgetExhausted: stats.retryBudgetExhausted, inFlight: stats.inFlight, mailboxDepth: stats.queued, connections };
+  const metrics: PushServiceMetrics = { service: pool.service, pool: pool.name, counters: stats.counters, retryBudgetExhausted: stats.retryBudgetExhausted, inFlight: stats.inFlight, mailboxDepth: stats.queued, connections };
+  if (stats.threads !== undefined) metrics.threads = stats.threads;
+  return metrics;
 }
 
 export function poolsOpsSource(pools: readonly RunningPool[], releaseId: string): OpsSource {
   const snapshot = () => pools.map((pool) => ({ pool, stats: pool.stats() }));
   return {
     health: () => healthReport(snapshot().map(({ pool, stats }) => poolHealth(pool.name, stats)), releaseId),
-    metrics: (rest) => renderMetrics(snapshot().map(({ pool, stats }) => poolMetrics(pool, stats)), rest),
+    metrics: (rest) => {
+      const text = renderMetrics(snapshot().map(({ pool, stats }) => poolMetrics(pool, stats)), rest);
+      const counts = processFailureCounts();
+      return counts === undefined ? text : text + renderProcessMetrics(counts);
+    },
   };
 }

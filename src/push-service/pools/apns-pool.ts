@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { ActorRuntime } from '../../actors/index.js';
 import type { HeraldConfig } from '../../core/config/schema.js';
 import { HeraldError } from '../../core/errors.js';
+import type { Logger } from '../../core/log.js';
 import { ApnsPushService, type ApnsServiceOptions } from '../apns-service.js';
 import { ApnsTokenProvider, type TokenSource } from '../apns/jwt.js';
 import { ThreadedApnsPushService, type ThreadedApnsOptions } from '../threaded/threaded-apns-service.js';
@@ -25,6 +26,8 @@ export interface ApnsPoolsOptions {
   warmUp?: boolean;
   /** Epoch-ms clock for the token providers; default Date.now. */
   clock?: () => number;
+  /** Where sender-thread deaths, failed starts and restarts are logged; default: nowhere. */
+  log?: Logger;
 }
 
 type ApnsSenders = ApnsPushService | ThreadedApnsPushService;
@@ -70,6 +73,8 @@ export async function startApnsPools(
         tokenProvider,
         clientCertificate,
         warmUp: options.warmUp,
+        log: options.log,
+        pool: spec.name,
       };
       const senders =
         spec.config.sender_threads > 0

@@ -7,6 +7,7 @@
 import type { ConnectionState } from '../http2/connection.js';
 import type { PushDispatcher, PushNotification, PushOutcome } from '../notification.js';
 import type { SendCountersSnapshot } from '../ops/send-counters.js';
+import type { SenderThreadStats } from '../threaded/sender-thread-handle.js';
 import type { PoolSelector } from './pool-specs.js';
 import { selectPool } from './select-pool.js';
 
@@ -23,6 +24,8 @@ export interface PoolStats {
   counters: SendCountersSnapshot;
   /** Retries refused because the retry budget was empty (the failure was reported at once). */
   retryBudgetExhausted: number;
+  /** One entry per sender thread; absent when the pool's senders run on the main thread. */
+  threads?: readonly SenderThreadStats[];
 }
 
 /** A started pool: its selector (name, service, mode, tags) and its senders. */
@@ -39,6 +42,7 @@ export interface PoolSenders extends PushDispatcher {
     senders: ReadonlyArray<{ connection: { state: ConnectionState } }>;
     counters: SendCountersSnapshot;
     retryBudgetExhausted: number;
+    threads?: readonly SenderThreadStats[];
   };
   close(graceMs?: number): Promise<void>;
 }
@@ -73,6 +77,7 @@ export class SenderPool<S extends PoolSenders, Spec extends PoolSelector = PoolS
       connectionStates: s.senders.map((x) => x.connection.state),
       counters: s.counters,
       retryBudgetExhausted: s.retryBudgetExhausted,
+      ...(s.threads !== undefined && { threads: s.threads }),
     };
   }
 
