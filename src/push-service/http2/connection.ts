@@ -103,6 +103,8 @@ export class Http2Connection implements SessionOwner {
   private readonly sessions = new Set<SessionSlot>();
   private inFlightTotal = 0;
   private failures = 0;
+  /** The current session's predecessor ended before it connected. */
+  private lastConnectFailed = false;
   private nextConnectAt = 0;
   private opened = 0;
   private pings = 0;
@@ -128,6 +130,16 @@ export class Http2Connection implements SessionOwner {
 
   get inFlight(): number {
     return this.inFlightTotal;
+  }
+
+  /**
+   * The last session never connected (refused, unreachable, TLS failure, EMFILE on connect) and
+   * the backoff before the next attempt is running: nothing can go out before it ends, which
+   * after failures in a row may be up to MAX_RECONNECT_BACKOFF_MS. (A session that connected and
+   * then broke is only waited out: its backoff is short and the endpoint is there.)
+   */
+  get unreachable(): boolean {
+    return !this.closed && this.current === undefined && this.lastConnectFailed && Date.now() < this.nextConnectAt;
   }
 
   /**
@@ -339,6 +351,7 @@ export class Http2Connection implements SessionOwner {
     if (slot === this.current) {
       this.current = undefined;
       if (!slot.answered) this.failures++;
+      this.lastConnectFailed = !slot.connected;
       this.nextConnectAt = Date.now() + reconnectDelayMs(this.options.reconnectBackoffMs, this.failures, this.random);
       this.armBackoffTimer();
       if (this.options.keepWarm === true) this.armWarmTimer();

@@ -152,6 +152,11 @@ export class Http2Sender<R> {
     return this.outstandingCount;
   }
 
+  /** Its connection cannot send before a reconnect backoff ends (Http2Connection `unreachable`). */
+  get unreachable(): boolean {
+    return this.connection.unreachable;
+  }
+
   /** Queues one notification; throws HERALD_MAILBOX_FULL at once when the mailbox is full. */
   submit(request: R): Promise<PushOutcome> {
     let resolve!: (outcome: PushOutcome) => void;
