@@ -138,6 +138,12 @@ export class Http2Connection implements SessionOwner {
    * after failures in a row may be up to MAX_RECONNECT_BACKOFF_MS. (A session that connected and
    * then broke is only waited out: its backoff is short and the endpoint is there.)
    */
+  /** ms until the running reconnect backoff ends; 0 when none runs. */
+  get backoffLeftMs(): number {
+    if (this.closed || this.current !== undefined) return 0;
+    return Math.max(0, this.nextConnectAt - Date.now());
+  }
+
   get unreachable(): boolean {
     return !this.closed && this.current === undefined && this.lastConnectFailed && Date.now() < this.nextConnectAt;
   }
@@ -166,9 +172,11 @@ export class Http2Connection implements SessionOwner {
   }
 
   /**
-   * Resolves once `ready()` holds. One waiter at a time: the owning sender actor, which handles
-   * one message at a time; the notifications behind it wait in its bounded mailbox.
-   * Rejects with HERALD_SHUTTING_DOWN once the connection is closed.
+   * Resolves once `ready()` holds, or when a reconnect backoff ended without a usable session
+   * (the next attempt failed too): the caller checks `ready()` again and decides whether the
+   * new backoff is worth waiting (`backoffLeftMs`). One waiter at a time: the owning sender
+   * actor, which handles one message at a time; the notifications behind it wait in its bounded
+   * mailbox. Rejects with HERALD_SHUTTING_DOWN once the connection is closed.
    */
   whenReady(): Promise<void> {
     if (this.ready()) return Promise.resolve();
@@ -369,14 +377,21 @@ export class Http2Connection implements SessionOwner {
     waiter.resolve();
   }
 
-  /** While the actor waits out a backoff, wake it when the backoff ends (ref'd: work is pending). */
+  /**
+   * While the actor waits out a backoff, wake it when the backoff ends (ref'd: work is pending):
+   * ready by then, or not (another backoff started), it decides again.
+   */
   private armBackoffTimer(): void {
     if (this.waiter === undefined || this.backoffTimer !== undefined || this.current !== undefined) return;
     this.backoffTimer = setTimeout(
       () => {
         this.backoffTimer = undefined;
-        this.notify();
-        this.armBackoffTimer(); // still waiting (a slot not yet free): keep watching
+        const waiter = this.waiter;
+        if (waiter === undefined) return;
+        // A session open with every stream busy: a stream's release wakes the actor (notify).
+        if (!this.ready() && this.current !== undefined) return;
+        this.waiter = undefined;
+        waiter.resolve();
       },
       Math.max(0, this.nextConnectAt - Date.now()),
     );
