@@ -27,6 +27,11 @@ export class RestartStreak {
 
   constructor(private readonly settings: RestartSettings) {}
 
+  /** Failures in a row so far (0 once a run was stable). */
+  get inARow(): number {
+    return this.failures;
+  }
+
   /** Counts one failure and returns the wait before the next start, ms. */
   failed(): number {
     clearTimeout(this.stableTimer);
