@@ -115,6 +115,15 @@ export class SenderThreadHandle {
     return this.state === 'up' && this.pending.size < this.capacity;
   }
 
+  /**
+   * As last reported, at least one of its connections is not waiting out a reconnect backoff
+   * (true before the first report).
+   */
+  get connectable(): boolean {
+    const senders = this.lastStats?.senders;
+    return senders === undefined || senders.some((s) => s.connection.state !== 'backoff');
+  }
+
   /** The connections this thread owns (its share of the pool). */
   get connections(): number {
     return this.init.apns.connections;

@@ -232,7 +232,10 @@ export class ThreadedApnsPushService implements PushDispatcher {
     this.rotation = (this.rotation + 1) % n;
     for (let k = 0; k < n; k++) {
       const t = this.threads[(this.rotation + k) % n]!;
-      if (t.hasRoom && (!best || t.outstanding < best.outstanding)) best = t;
+      if (!t.hasRoom) continue;
+      // A thread with a connection that can send beats one whose connections all wait out a
+      // reconnect backoff (that one would answer unable_to_connect while another could deliver).
+      if (!best || (best.connectable !== t.connectable ? t.connectable : t.outstanding < best.outstanding)) best = t;
     }
     return best;
   }
