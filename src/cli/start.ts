@@ -1,12 +1,15 @@
 /**
  * `herald start`: the engine on a config, until SIGINT/SIGTERM. With `[component] enabled` Herald
  * joins the configured XMPP server as an XEP-0114 component (and keeps rejoining it) while it
- * serves the REST API; without it, stanzas Herald would route go to the log.
+ * serves the REST API; without it, stanzas Herald would route go to the log. It owns its process,
+ * so it installs the process failure policy (core/process-failures.ts): an uncaught exception is
+ * logged and exits 70 for the supervisor to restart Herald; an unhandled rejection is logged and counted.
  */
 import { ConfigFileError } from '../core/config/config-file-error.js';
 import type { HeraldConfig } from '../core/config/schema.js';
 import { describeListenError } from '../preflight/port-probe.js';
 import { createLogger, type Logger } from '../core/log.js';
+import { installProcessFailureHandlers } from '../core/process-failures.js';
 import { ComponentLink, ComponentLinks } from '../component/index.js';
 import { Herald, type HeraldHost } from '../embed/herald.js';
 
@@ -19,6 +22,7 @@ export async function runStart(config: HeraldConfig, warnings: readonly string[]
     process.once('SIGTERM', resolve);
   });
   for (const warning of warnings) log.warn('config.warning', { warning });
+  installProcessFailureHandlers(log);
   const link = config.component.enabled ? componentLinks(config, log) : undefined;
   let herald: Herald;
   try {

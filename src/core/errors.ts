@@ -21,6 +21,10 @@ export const ERRORS = {
   HERALD_STORE: 'the LMDB store failed',
   HERALD_STORE_FULL: 'the store is full (store.max_size_mib); writes that would grow it are refused',
   HERALD_SHUTTING_DOWN: 'Herald is shutting down',
+  HERALD_SENDER_THREAD: 'a sender thread died or could not be started; it is started again after a backoff',
+  HERALD_ACCEPT_FAILED: 'a listening socket could not accept a connection (EMFILE/ENFILE: out of file descriptors); it keeps listening',
+  HERALD_UNCAUGHT_EXCEPTION: 'an exception escaped every handler; the process exits so that its supervisor restarts it',
+  HERALD_UNHANDLED_REJECTION: 'a rejected promise had no handler; it is logged and counted, the process keeps running',
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -9,6 +9,11 @@
  *
  * Inside, the three roles of XEP-0357 are wired together: XMPP Server → (in-process value, or a
  * stanza for a remote App Server) → App Server → Push Service → APNS over HTTP/2.
+ *
+ * The process belongs to the host: Herald installs no 'uncaughtException' or
+ * 'unhandledRejection' handler and never exits it (`herald start` does, core/process-failures.ts).
+ * Failures of its own parts it recovers from itself (sender threads are restarted, connections
+ * reconnect) and reports through the logger, /healthcheck and /metrics.
  */
 import { createRequire } from 'node:module';
 import type { Element } from '@xmpp/xml';

@@ -30,7 +30,7 @@ export async function startPushSide(config: HeraldConfig, actors: ActorRuntime, 
   const cleanup: Array<() => Promise<void>> = [];
   try {
     const apnsSpecs = apnsPoolSpecs(config.apns);
-    const apnsOptions: ApnsPoolsOptions = { warmUp: true };
+    const apnsOptions: ApnsPoolsOptions = { warmUp: true, log };
     let apnsSimulator: ApnsSimulator | undefined;
     if (config.simulators.apns.enabled && apnsSpecs.length > 0) {
       apnsSimulator = await startApnsSimulatorFor(config, apnsSpecs);
@@ -54,7 +54,7 @@ export async function startPushSide(config: HeraldConfig, actors: ActorRuntime, 
     const fcmPools = startFcmPools(fcmSpecs, config, actors, log, fcmOptions);
     const pools: RunningPool[] = [...apnsPools, ...fcmPools];
     log.info('push.pools', { pools: pools.map((p) => ({ name: p.name, service: p.service, mode: p.mode, tags: p.tags })) });
-    return { pools: new PushPools(pools), apnsSimulator, fcmSimulator };
+    return { pools: new PushPools(pools, log), apnsSimulator, fcmSimulator };
   } catch (e) {
     for (const stop of cleanup.reverse()) await stop();
     throw e;

@@ -8,14 +8,19 @@ export interface Balanced {
   readonly hasRoom: boolean;
   /** Waiting + in flight + retrying. */
   readonly load: number;
+  /** Its connection cannot send before a reconnect backoff ends: not given new work. */
+  readonly unreachable?: boolean;
 }
 
-/** The least-loaded sender that has mailbox room, or undefined when every mailbox is full. */
+/**
+ * The least-loaded sender that has mailbox room and a connection that can send, or undefined
+ * when there is none (every mailbox full, or every other connection unreachable).
+ */
 export function leastLoadedWithRoom<S extends Balanced>(senders: readonly S[]): S | undefined {
   let best: S | undefined;
   let bestLoad = Number.POSITIVE_INFINITY;
   for (const sender of senders) {
-    if (!sender.hasRoom) continue;
+    if (!sender.hasRoom || sender.unreachable === true) continue;
     const load = sender.load;
     if (load < bestLoad) {
       best = sender;

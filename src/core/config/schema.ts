@@ -311,6 +311,17 @@ const apns = z
      * the main thread. The provider token is still minted once, on the main thread.
      */
     sender_threads: z.number().int().min(0).max(16).default(2),
+    /**
+     * ms before a sender thread that died (uncaught error, EMFILE, terminated) or failed to start
+     * (ERR_WORKER_INIT_FAILED) is started again; doubled per failure in a row, with jitter, so a
+     * thread that cannot start is retried forever without a restart storm.
+     */
+    sender_thread_restart_base_ms: positiveInt.default(1_000),
+    /**
+     * ms: the restart delay stops growing here (a pool back from fd exhaustion is serving again
+     * within this long); a restarted thread must also stay up this long before the delay starts over.
+     */
+    sender_thread_restart_max_ms: positiveInt.default(30_000),
     /** Persistent HTTP/2 connections, one sender actor each. */
     connections: positiveInt.max(64).default(2),
     /** Our own in-flight cap per connection; the peer's MAX_CONCURRENT_STREAMS lowers it further. */
@@ -325,7 +336,12 @@ const apns = z
     /** Wait before reconnecting a lost connection (doubles up to 30 s, with jitter). */
     reconnect_backoff_ms: positiveInt.default(250),
   })
-  .strict();
+  .strict()
+  .superRefine((c, ctx) => {
+    if (c.sender_thread_restart_max_ms < c.sender_thread_restart_base_ms) {
+      ctx.addIssue({ code: 'custom', path: ['sender_thread_restart_max_ms'], message: 'must not be below apns.sender_thread_restart_base_ms' });
+    }
+  });
 
 const fcm = z
   .object({

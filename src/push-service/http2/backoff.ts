@@ -11,9 +11,15 @@ const MAX_DOUBLINGS = 16;
 
 /**
  * "Equal jitter": a uniform delay in [ceiling/2, ceiling], ceiling = min(base × 2^failures, cap),
- * so connections that broke together do not all come back in the same millisecond.
+ * so connections that broke together do not all come back in the same millisecond. `capMs`
+ * defaults to MAX_RECONNECT_BACKOFF_MS (sender-thread restarts pass their configured ceiling).
  */
-export function reconnectDelayMs(baseMs: number, failures: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(baseMs * 2 ** Math.min(failures, MAX_DOUBLINGS), MAX_RECONNECT_BACKOFF_MS);
+export function reconnectDelayMs(
+  baseMs: number,
+  failures: number,
+  random: () => number = Math.random,
+  capMs: number = MAX_RECONNECT_BACKOFF_MS,
+): number {
+  const ceiling = Math.min(baseMs * 2 ** Math.min(failures, MAX_DOUBLINGS), capMs);
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }

@@ -103,6 +103,8 @@ export class Http2Connection implements SessionOwner {
   private readonly sessions = new Set<SessionSlot>();
   private inFlightTotal = 0;
   private failures = 0;
+  /** The current session's predecessor ended before it connected. */
+  private lastConnectFailed = false;
   private nextConnectAt = 0;
   private opened = 0;
   private pings = 0;
@@ -131,6 +133,22 @@ export class Http2Connection implements SessionOwner {
   }
 
   /**
+   * The last session never connected (refused, unreachable, TLS failure, EMFILE on connect) and
+   * the backoff before the next attempt is running: nothing can go out before it ends, which
+   * after failures in a row may be up to MAX_RECONNECT_BACKOFF_MS. (A session that connected and
+   * then broke is only waited out: its backoff is short and the endpoint is there.)
+   */
+  /** ms until the running reconnect backoff ends; 0 when none runs. */
+  get backoffLeftMs(): number {
+    if (this.closed || this.current !== undefined) return 0;
+    return Math.max(0, this.nextConnectAt - Date.now());
+  }
+
+  get unreachable(): boolean {
+    return !this.closed && this.current === undefined && this.lastConnectFailed && Date.now() < this.nextConnectAt;
+  }
+
+  /**
    * True when a request may start now. Opens the session lazily (first use, or the first use
    * after the backoff that follows an eviction).
    */
@@ -154,9 +172,11 @@ export class Http2Connection implements SessionOwner {
   }
 
   /**
-   * Resolves once `ready()` holds. One waiter at a time: the owning sender actor, which handles
-   * one message at a time; the notifications behind it wait in its bounded mailbox.
-   * Rejects with HERALD_SHUTTING_DOWN once the connection is closed.
+   * Resolves once `ready()` holds, or when a reconnect backoff ended without a usable session
+   * (the next attempt failed too): the caller checks `ready()` again and decides whether the
+   * new backoff is worth waiting (`backoffLeftMs`). One waiter at a time: the owning sender
+   * actor, which handles one message at a time; the notifications behind it wait in its bounded
+   * mailbox. Rejects with HERALD_SHUTTING_DOWN once the connection is closed.
    */
   whenReady(): Promise<void> {
     if (this.ready()) return Promise.resolve();
@@ -339,6 +359,7 @@ export class Http2Connection implements SessionOwner {
     if (slot === this.current) {
       this.current = undefined;
       if (!slot.answered) this.failures++;
+      this.lastConnectFailed = !slot.connected;
       this.nextConnectAt = Date.now() + reconnectDelayMs(this.options.reconnectBackoffMs, this.failures, this.random);
       this.armBackoffTimer();
       if (this.options.keepWarm === true) this.armWarmTimer();
@@ -356,14 +377,21 @@ export class Http2Connection implements SessionOwner {
     waiter.resolve();
   }
 
-  /** While the actor waits out a backoff, wake it when the backoff ends (ref'd: work is pending). */
+  /**
+   * While the actor waits out a backoff, wake it when the backoff ends (ref'd: work is pending):
+   * ready by then, or not (another backoff started), it decides again.
+   */
   private armBackoffTimer(): void {
     if (this.waiter === undefined || this.backoffTimer !== undefined || this.current !== undefined) return;
     this.backoffTimer = setTimeout(
       () => {
         this.backoffTimer = undefined;
-        this.notify();
-        this.armBackoffTimer(); // still waiting (a slot not yet free): keep watching
+        const waiter = this.waiter;
+        if (waiter === undefined) return;
+        // A session open with every stream busy: a stream's release wakes the actor (notify).
+        if (!this.ready() && this.current !== undefined) return;
+        this.waiter = undefined;
+        waiter.resolve();
       },
       Math.max(0, this.nextConnectAt - Date.now()),
     );

@@ -102,6 +102,15 @@ export class RetryPolicy {
     return this.options.budget.tryWithdraw() ? Math.max(0, delay) : GIVE_UP;
   }
 
+  /**
+   * Whether a notification held `heldMs` so far may also wait `waitMs` for its connection's
+   * reconnect backoff: that wait holds it between attempts like a retry delay does, so the same
+   * `holdMaxMs` bounds it (after failed connects the backoff grows to 30 s; the caller waits).
+   */
+  mayHold(heldMs: number, waitMs: number): boolean {
+    return heldMs + waitMs <= this.options.holdMaxMs;
+  }
+
   /** Full jitter: uniform in [0, min(max, base × 2^retries)]. */
   backoffMs(retries: number): number {
     const ceiling = Math.min(this.options.baseDelayMs * 2 ** Math.min(retries, MAX_DOUBLINGS), this.options.maxDelayMs);

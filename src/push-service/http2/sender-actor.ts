@@ -152,6 +152,11 @@ export class Http2Sender<R> {
     return this.outstandingCount;
   }
 
+  /** Its connection cannot send before a reconnect backoff ends (Http2Connection `unreachable`). */
+  get unreachable(): boolean {
+    return this.connection.unreachable;
+  }
+
   /** Queues one notification; throws HERALD_MAILBOX_FULL at once when the mailbox is full. */
   submit(request: R): Promise<PushOutcome> {
     let resolve!: (outcome: PushOutcome) => void;
@@ -329,13 +334,13 @@ export class Http2Sender<R> {
   private async sendWhenReady(job: SendJob<R>, fetching: Promise<string> | undefined): Promise<void> {
     let authorization: string;
     try {
-      while (!this.connection.ready()) await this.connection.whenReady();
+      if (!(await this.waitForConnection(job))) return;
       const current = fetching ?? this.provider.authorization();
       if (typeof current === 'string') {
         authorization = current;
       } else {
         authorization = await current; // a credential being fetched (FCM access token)
-        while (!this.connection.ready()) await this.connection.whenReady();
+        if (!(await this.waitForConnection(job))) return;
       }
     } catch (e) {
       // Closed meanwhile, or no credential to be had (token endpoint down, key refused).
@@ -344,6 +349,27 @@ export class Http2Sender<R> {
       return;
     }
     this.send(job, authorization);
+  }
+
+  /**
+   * Waits for a free stream on a usable session. A reconnect backoff is waited out only while
+   * the notification's hold budget (`retry_after_max_ms`) allows; past it the notification ends
+   * at once as its last failure (`unable_to_connect` if it never got out): after failed connects
+   * the backoff grows to 30 s, longer than any caller waits. False when it ended so.
+   */
+  private async waitForConnection(job: SendJob<R>): Promise<boolean> {
+    while (!this.connection.ready()) {
+      const backoff = this.connection.backoffLeftMs;
+      if (backoff > 0) {
+        if (!this.policy.mayHold(job.heldMs, backoff)) {
+          this.settle(job, job.lastFailure ?? TRANSPORT_OUTCOMES.unableToConnect);
+          return false;
+        }
+        job.heldMs += backoff;
+      }
+      await this.connection.whenReady();
+    }
+    return true;
   }
 
   private send(job: SendJob<R>, authorization: string): void {

@@ -2,11 +2,15 @@
  * A service's sender actors, each owning one HTTP/2 connection, as the APNS and FCM services
  * both run them: one retry budget and one set of counters for the whole group; a notification
  * goes to the least-loaded sender with room, and when every sender is full HERALD_MAILBOX_FULL is
- * thrown at once (backpressure: REST answers 429, XMPP wait/resource-constraint).
+ * thrown at once (backpressure: REST answers 429, XMPP wait/resource-constraint). While every
+ * connection is unreachable (waiting out a reconnect backoff after failing to connect, e.g. the
+ * provider is down or the process is out of file descriptors) a notification is answered
+ * `unable_to_connect` at once (REST 503, XMPP wait) instead of waiting up to the backoff.
  */
 import type { Ref } from 'nact';
 import { HeraldError } from '../../core/errors.js';
 import type { PushOutcome } from '../notification.js';
+import { TRANSPORT_OUTCOMES } from './rejections.js';
 import { SendCounters, type SendCountersSnapshot } from '../ops/send-counters.js';
 import { leastLoadedWithRoom, senderTotals, type SenderTotals } from '../sender-pool.js';
 import type { AnswerReader } from './answer-reader.js';
@@ -111,6 +115,10 @@ export class SenderGroup<R> {
    */
   submit(prepared: R): Promise<PushOutcome> {
     if (this.closing !== undefined) throw new HeraldError('HERALD_SHUTTING_DOWN', `the ${this.label} push service is closed`);
+    if (this.senders.every((s) => s.unreachable)) {
+      this.counters.reject('unable_to_connect');
+      return Promise.resolve(TRANSPORT_OUTCOMES.unableToConnect);
+    }
     const sender = leastLoadedWithRoom(this.senders);
     if (sender === undefined) {
       throw new HeraldError('HERALD_MAILBOX_FULL', `all ${this.senders.length} ${this.label} sender mailboxes are full`);

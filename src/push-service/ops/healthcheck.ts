@@ -3,6 +3,11 @@
  * counted per pool, `pass` for a pool with at least one connected connection. The answer is 503
  * only when every pool is down, 200 otherwise. Pure: it reads the state the senders already keep
  * (their stats), it never sends work through them.
+ *
+ * A pool with sender threads is `pass` only while every thread runs: with one down (dead, or
+ * restarting after a failed start) but a connection still up, it is `warn` (draft §3: "healthy,
+ * with some concerns"; it serves on fewer connections), and with none connected `fail`. The
+ * connections of a thread that is not running count as disconnected.
  */
 
 export interface PoolHealth {
@@ -10,6 +15,8 @@ export interface PoolHealth {
   name: string;
   connected: number;
   disconnected: number;
+  /** Sender threads not running now (dead, or waiting to be restarted); 0 or absent without threads. */
+  threadsDown?: number;
 }
 
 /** The store's check: `fail` while it is full (new registrations and nodes are refused). */
@@ -19,8 +26,10 @@ export interface StoreHealth {
   full: boolean;
 }
 
+export type PoolStatus = 'pass' | 'warn' | 'fail';
+
 type Check =
-  | { output: { connected: number; disconnected: number }; status: 'pass' | 'fail'; time: string }
+  | { output: { connected: number; disconnected: number }; status: PoolStatus; time: string }
   | { output: { used_bytes: number; max_bytes: number }; status: 'pass' | 'fail'; time: string };
 
 export interface HealthReport {
@@ -47,7 +56,7 @@ export function healthReport(pools: readonly PoolHealth[], releaseId: string, no
     const up = pool.connected > 0;
     anyUp ||= up;
     details[`pool:${pool.name}`] = [
-      { output: { connected: pool.connected, disconnected: pool.disconnected }, status: up ? 'pass' : 'fail', time },
+      { output: { connected: pool.connected, disconnected: pool.disconnected }, status: poolStatus(pool), time },
     ];
   }
   if (store) {
@@ -63,4 +72,9 @@ export function healthReport(pools: readonly PoolHealth[], releaseId: string, no
       version: releaseId.split('.')[0] ?? releaseId,
     },
   };
+}
+
+export function poolStatus(pool: PoolHealth): PoolStatus {
+  if (pool.connected === 0) return 'fail';
+  return (pool.threadsDown ?? 0) > 0 ? 'warn' : 'pass';
 }

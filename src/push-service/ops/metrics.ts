@@ -4,7 +4,9 @@
  * `\`, `"` and newline, HELP text escapes `\` and newline; histograms expose cumulative
  * `_bucket{le=…}` series ending with `le="+Inf"`, then `_sum` and `_count`. Pure.
  */
+import type { ProcessFailureCounts } from '../../core/process-failures.js';
 import type { ConnectionState as ApnsConnectionState } from '../http2/connection.js';
+import type { SenderThreadStats } from '../threaded/sender-thread-handle.js';
 import { SEND_SECONDS_BUCKETS, type SendCountersSnapshot } from './send-counters.js';
 
 /** The Content-Type of the exposition format this file writes. */
@@ -26,6 +28,8 @@ export interface PushServiceMetrics {
   mailboxDepth: number;
   /** Connections per state now. */
   connections: Readonly<Record<ApnsConnectionState, number>>;
+  /** One entry per sender thread; absent when the senders run on the main thread. */
+  threads?: readonly SenderThreadStats[];
 }
 
 export type Labels = ReadonlyArray<readonly [string, string]>;
@@ -87,6 +91,7 @@ export function renderMetrics(services: readonly PushServiceMetrics[], rest?: Re
       per((s, l) => CONNECTION_STATES.map((state) => sample('herald_push_connections', [...l, ['state', state]], s.connections[state]))),
     ),
     family('herald_push_send_seconds', 'histogram', 'Time from a notification\'s first request on the wire to its outcome.', per(histogramSamples)),
+    ...threadFamilies(services),
   ];
   if (rest !== undefined) {
     const statuses = [...rest.keys()].sort((a, b) => a - b);
@@ -95,6 +100,41 @@ export function renderMetrics(services: readonly PushServiceMetrics[], rest?: Re
     );
   }
   return parts.join('');
+}
+
+/** Sender-thread families: only pools whose senders run on threads have samples. */
+function threadFamilies(services: readonly PushServiceMetrics[]): string[] {
+  const threaded = services.filter((s) => s.threads !== undefined);
+  if (threaded.length === 0) return [];
+  const labels = (s: PushServiceMetrics): Labels => [['service', s.service], ['pool', s.pool]];
+  const total = (s: PushServiceMetrics, key: 'exits' | 'startFailures' | 'restarts'): number =>
+    s.threads!.reduce((sum, t) => sum + t[key], 0);
+  return [
+    family(
+      'herald_sender_thread_up',
+      'gauge',
+      'Sender threads running (1) or dead or restarting (0), per thread.',
+      threaded.flatMap((s) => s.threads!.map((t, i) => sample('herald_sender_thread_up', [...labels(s), ['thread', String(i)]], t.state === 'up' ? 1 : 0))),
+    ),
+    family('herald_sender_thread_exits_total', 'counter', 'Sender threads that died after they were up.', threaded.map((s) => sample('herald_sender_thread_exits_total', labels(s), total(s, 'exits')))),
+    family(
+      'herald_sender_thread_start_failures_total',
+      'counter',
+      'Sender thread starts that failed (e.g. ERR_WORKER_INIT_FAILED when out of file descriptors); each is retried after a backoff.',
+      threaded.map((s) => sample('herald_sender_thread_start_failures_total', labels(s), total(s, 'startFailures'))),
+    ),
+    family('herald_sender_thread_restarts_total', 'counter', 'Sender threads running again after they died or failed to start.', threaded.map((s) => sample('herald_sender_thread_restarts_total', labels(s), total(s, 'restarts')))),
+  ];
+}
+
+/** Process-level families, rendered only where `herald start` installed its process handlers. */
+export function renderProcessMetrics(counts: Readonly<ProcessFailureCounts>): string {
+  return family(
+    'herald_process_unhandled_rejections_total',
+    'counter',
+    'Rejected promises nothing handled (logged as HERALD_UNHANDLED_REJECTION; the process keeps running).',
+    [sample('herald_process_unhandled_rejections_total', [], counts.unhandledRejections)],
+  );
 }
 
 function histogramSamples(s: PushServiceMetrics, labels: Labels): string[] {

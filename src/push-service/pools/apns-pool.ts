@@ -9,6 +9,7 @@ import { ConfigFileError } from '../../core/config/config-file-error.js';
 import { readConfiguredFileOrThrow } from '../../core/config/configured-file.js';
 import type { HeraldConfig } from '../../core/config/schema.js';
 import { isHeraldError } from '../../core/errors.js';
+import type { Logger } from '../../core/log.js';
 import { ApnsPushService, type ApnsServiceOptions } from '../apns-service.js';
 import { ApnsTokenProvider, type ApnsTokenProviderOptions, type TokenSource } from '../apns/jwt.js';
 import { ThreadedApnsPushService, type ThreadedApnsOptions } from '../threaded/threaded-apns-service.js';
@@ -26,6 +27,8 @@ export interface ApnsPoolsOptions {
   warmUp?: boolean;
   /** Epoch-ms clock for the token providers; default Date.now. */
   clock?: () => number;
+  /** Where sender-thread deaths, failed starts and restarts are logged; default: nowhere. */
+  log?: Logger;
 }
 
 type ApnsSenders = ApnsPushService | ThreadedApnsPushService;
@@ -74,6 +77,8 @@ export async function startApnsPools(
         tokenProvider,
         clientCertificate,
         warmUp: options.warmUp,
+        log: options.log,
+        pool: spec.name,
       };
       const senders =
         spec.config.sender_threads > 0

@@ -7,8 +7,11 @@
 import type { ConnectionState } from '../http2/connection.js';
 import type { PushDispatcher, PushNotification, PushOutcome } from '../notification.js';
 import type { SendCountersSnapshot } from '../ops/send-counters.js';
+import type { SenderThreadStats } from '../threaded/sender-thread-handle.js';
 import type { PoolSelector } from './pool-specs.js';
 import { selectPool } from './select-pool.js';
+import type { Logger } from '../../core/log.js';
+import { watchPoolHealth, type PoolHealthLog } from '../ops/pool-health-log.js';
 
 const NO_MATCHING_POOL: PushOutcome = Object.freeze({ ok: false, reason: 'no_matching_pool' });
 
@@ -23,6 +26,10 @@ export interface PoolStats {
   counters: SendCountersSnapshot;
   /** Retries refused because the retry budget was empty (the failure was reported at once). */
   retryBudgetExhausted: number;
+  /** One entry per sender thread; absent when the pool's senders run on the main thread. */
+  threads?: readonly SenderThreadStats[];
+  /** Why a connection that is not connected now lost its last session (GOAWAY, socket error, …). */
+  lastEviction?: string;
 }
 
 /** A started pool: its selector (name, service, mode, tags) and its senders. */
@@ -36,9 +43,10 @@ export interface PoolSenders extends PushDispatcher {
   stats(): {
     inFlight: number;
     queued: number;
-    senders: ReadonlyArray<{ connection: { state: ConnectionState } }>;
+    senders: SenderConnections;
     counters: SendCountersSnapshot;
     retryBudgetExhausted: number;
+    threads?: readonly SenderThreadStats[];
   };
   close(graceMs?: number): Promise<void>;
 }
@@ -73,6 +81,8 @@ export class SenderPool<S extends PoolSenders, Spec extends PoolSelector = PoolS
       connectionStates: s.senders.map((x) => x.connection.state),
       counters: s.counters,
       retryBudgetExhausted: s.retryBudgetExhausted,
+      ...(s.threads !== undefined && { threads: s.threads }),
+      ...lastEvictionOf(s.senders),
     };
   }
 
@@ -81,8 +91,27 @@ export class SenderPool<S extends PoolSenders, Spec extends PoolSelector = PoolS
   }
 }
 
+type SenderConnections = ReadonlyArray<{ connection: { state: ConnectionState; lastEviction?: string | undefined } }>;
+
+/** Why the first connection that is down lost its session, as a spreadable field. */
+function lastEvictionOf(senders: SenderConnections): { lastEviction?: string } {
+  for (const s of senders) {
+    const why = s.connection.lastEviction;
+    if (s.connection.state !== 'connected' && why !== undefined) return { lastEviction: why };
+  }
+  return {};
+}
+
 export class PushPools implements PushDispatcher {
-  constructor(readonly pools: readonly RunningPool[]) {}
+  private readonly healthLog: PoolHealthLog | undefined;
+
+  /** With `log`, every change of a pool's health is logged (ops/pool-health-log.ts). */
+  constructor(
+    readonly pools: readonly RunningPool[],
+    log?: Logger,
+  ) {
+    this.healthLog = log === undefined ? undefined : watchPoolHealth(pools, log);
+  }
 
   send(notification: PushNotification): Promise<PushOutcome> {
     const pool = selectPool(this.pools, notification);
@@ -96,6 +125,7 @@ export class PushPools implements PushDispatcher {
 
   /** Refuses new sends in every pool, lets accepted ones finish (≤ graceMs each), closes them. */
   async close(graceMs?: number): Promise<void> {
+    this.healthLog?.stop();
     await Promise.all(this.pools.map((p) => p.close(graceMs)));
   }
 }

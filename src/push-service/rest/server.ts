@@ -6,9 +6,10 @@
 import http2, { type Http2Session } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
+import { guardAccept } from '../../core/accept-failures.js';
 import type { HeraldConfig } from '../../core/config/schema.js';
 import { HeraldError } from '../../core/errors.js';
-import { redacting } from '../../core/log.js';
+import { redacting, silentLogger } from '../../core/log.js';
 import { loadOrGenerateLocalhostPair, loadPair, type TlsPair } from '../../core/tls.js';
 import type { PushDispatcher } from '../notification.js';
 import type { OpsSource } from '../ops/ops-source.js';
@@ -49,6 +50,14 @@ export interface RestServer {
  * after 2 s, so an answer later than that is read by no one.
  */
 export const CLOSE_GRACE_MS = 2_000;
+/**
+ * Out of file descriptors on accept (core/accept-failures.ts): the listener pauses this long,
+ * then listens again. Descriptors come back as clients leave; a second is soon enough to serve
+ * again and ends libuv's accept-error loop at once.
+ */
+export const ACCEPT_PAUSE_MS = 1_000;
+/** Accept failures are one log line per this interval, with the count. */
+export const ACCEPT_FAILURE_LOG_INTERVAL_MS = 60_000;
 
 /** Resolves the TLS pair: explicit override, then configured PEM files, then the generated pair. */
 export async function resolveRestTls(config: RestConfig, override?: TlsPair): Promise<TlsPair> {
@@ -115,7 +124,13 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
       resolve();
     });
   });
-  server.on('error', (error: Error) => state.log?.error('rest.server_error', { error }));
+  const acceptGuard = guardAccept(server, {
+    log: { ...silentLogger, error: (event, fields) => state.log?.error(event, fields) },
+    event: 'rest.accept_failed',
+    pauseMs: ACCEPT_PAUSE_MS,
+    logIntervalMs: ACCEPT_FAILURE_LOG_INTERVAL_MS,
+    onOtherError: (error) => state.log?.error('rest.server_error', { error }),
+  });
 
   const port = (server.address() as AddressInfo).port;
   const host = config.bind.includes(':') ? `[${config.bind}]` : config.bind;
@@ -130,6 +145,7 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
     close() {
       closed ??= new Promise<void>((resolve) => {
         state.closing = true;
+        acceptGuard.stop();
         // Last resort: whatever is still open when the grace period ends is cut.
         const deadline = setTimeout(() => {
           for (const socket of sockets) socket.destroy();

@@ -4,6 +4,7 @@
  * of machine, as much as all of Herald's XMPP work for a push, so the two halves run in parallel.
  */
 import { performance } from 'node:perf_hooks';
+import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { startActorRuntime } from '../../actors/index.js';
 import { isHeraldError } from '../../core/errors.js';
@@ -59,12 +60,7 @@ try {
   let elu = performance.eventLoopUtilization();
   const statsTimer = setInterval(() => {
     const now = performance.eventLoopUtilization();
-    post({
-      type: 'stats',
-      stats: service.stats(),
-      utilization: performance.eventLoopUtilization(now, elu).utilization,
-      heapUsed: process.memoryUsage().heapUsed,
-    });
+    post({ type: 'stats', stats: service.stats(), utilization: performance.eventLoopUtilization(now, elu).utilization, heapUsed: heapUsed() });
     elu = now;
   }, init.statsIntervalMs);
   statsTimer.unref();
@@ -98,4 +94,18 @@ try {
   post({ type: 'ready' });
 } catch (e) {
   post({ type: 'failed', message: e instanceof Error ? e.message : String(e) });
+}
+
+/**
+ * The thread's V8 heap in bytes, or undefined (unavailable) if it cannot be read: a number for
+ * metrics is never worth the thread. (process.memoryUsage() opens /proc/self/stat and throws
+ * EMFILE when the process is out of file descriptors, which used to kill this thread; V8's own
+ * counter opens nothing.)
+ */
+function heapUsed(): number | undefined {
+  try {
+    return getHeapStatistics().used_heap_size;
+  } catch {
+    return undefined;
+  }
 }

@@ -8,21 +8,26 @@
  * the pool's connections split among them. Backpressure stays synchronous: each thread's handle counts what
  * it was handed and not yet settled, and when no thread has room `send` throws
  * HERALD_MAILBOX_FULL at once — so a thread's own mailboxes can never be full.
+ *
+ * A thread that dies or cannot start is restarted by its handle, with backoff, for as long as the
+ * service exists. While no thread is up, `send` answers `unable_to_connect` at once (REST 503,
+ * XMPP wait): nothing is queued for a thread that may be down for long.
  */
 import type { ApnsConfig } from '../../core/config/schema.js';
 import { readConfiguredFileOrThrow } from '../../core/config/configured-file.js';
 import { HeraldError } from '../../core/errors.js';
+import type { Logger } from '../../core/log.js';
 import type { ApnsServiceStats } from '../apns-service.js';
 import { ApnsTokenProvider, type TokenSource } from '../apns/jwt.js';
 import { prepareApnsRequest, type ApnsRequestDefaults } from '../apns/request.js';
 import { CERTIFICATE_AUTH } from '../apns/sender-provider.js';
 import type { ClientCertificate } from '../http2/connection.js';
-import { isRejection, LOCAL_REJECTIONS } from '../http2/rejections.js';
+import type { ConnectionStats } from '../http2/connection.js';
+import { isRejection, LOCAL_REJECTIONS, TRANSPORT_OUTCOMES } from '../http2/rejections.js';
+import type { SenderStats } from '../http2/sender-actor.js';
 import type { PushDispatcher, PushNotification, PushOutcome } from '../notification.js';
-import { emptySendCounters, mergeSendCounters, type SendCountersSnapshot } from '../ops/send-counters.js';
-import { SenderThreadHandle } from './sender-thread-handle.js';
-
-export { RESTART_DELAY_MS } from './sender-thread-handle.js';
+import { emptySendCounters, mergeSendCounters, SendCounters, type SendCountersSnapshot } from '../ops/send-counters.js';
+import { SenderThreadHandle, type SenderThreadStats, type SenderWorkerFactory } from './sender-thread-handle.js';
 
 /** How often each thread reports its stats (for stats(), health and metrics). */
 export const STATS_INTERVAL_MS = 500;
@@ -44,13 +49,40 @@ export interface ThreadedApnsOptions {
   clientCertificate?: ClientCertificate;
   /** Open the connections at start and keep them open (ApnsServiceOptions `warmUp`). */
   warmUp?: boolean;
+  /** Where thread deaths, failed starts and restarts are logged; default: nowhere. */
+  log?: Logger;
+  /** Names the pool in those log lines; default `apns`. */
+  pool?: string;
+  /** Creates each thread's Worker (default: sender-thread.js); lets a test make threads fail. */
+  createWorker?: SenderWorkerFactory;
+  /** Jitter source in [0, 1) for restart delays; default Math.random. */
+  random?: () => number;
 }
+
+/** The stats of the threaded service: the threads' merged stats and each thread's own state. */
+export interface ThreadedApnsStats extends ApnsServiceStats {
+  threads: SenderThreadStats[];
+}
+
+/** What a connection of a thread that is not up reports: it does not exist now. */
+const DOWN_CONNECTION: Readonly<ConnectionStats> = Object.freeze({
+  state: 'closed',
+  inFlight: 0,
+  limit: 0,
+  peerMaxConcurrentStreams: 0,
+  sessionsOpened: 0,
+  consecutiveFailures: 0,
+  lastEviction: 'its sender thread is not running',
+  pingsSent: 0,
+});
 
 export class ThreadedApnsPushService implements PushDispatcher {
   /** The provider token source (asked on the main thread); CERTIFICATE_AUTH with a client certificate. */
   readonly tokens: TokenSource;
   private readonly threads: SenderThreadHandle[];
   private readonly defaults: ApnsRequestDefaults;
+  /** Outcomes decided on the main thread (no thread up, a thread died): merged into stats(). */
+  private readonly localCounters = new SendCounters();
   private closing: Promise<void> | undefined;
 
   private constructor(apns: ApnsConfig, senderMailboxCapacity: number, options: ThreadedApnsOptions) {
@@ -82,6 +114,14 @@ export class ThreadedApnsPushService implements PushDispatcher {
         },
         connections * senderMailboxCapacity,
         authorization,
+        {
+          restart: { baseMs: apns.sender_thread_restart_base_ms, maxMs: apns.sender_thread_restart_max_ms, random: options.random },
+          createWorker: options.createWorker,
+          log: options.log,
+          counters: this.localCounters,
+          pool: options.pool ?? 'apns',
+          index: i,
+        },
       );
     });
   }
@@ -125,6 +165,11 @@ export class ThreadedApnsPushService implements PushDispatcher {
     if (!thread || !thread.hasRoom) {
       thread = this.leastLoadedWithRoom();
       if (!thread) {
+        if (!this.threads.some((t) => t.up)) {
+          // No thread to take it, maybe for long (restarts back off): a transient failure now.
+          this.localCounters.reject('unable_to_connect');
+          return Promise.resolve(TRANSPORT_OUTCOMES.unableToConnect);
+        }
         throw new HeraldError('HERALD_MAILBOX_FULL', `${this.outstanding} notifications wait for the APNS sender threads`);
       }
       if (!this.turnThread) setImmediate(this.endTurn);
@@ -138,9 +183,13 @@ export class ThreadedApnsPushService implements PushDispatcher {
     this.turnThread = undefined;
   };
 
-  /** The threads' last reported stats, merged (at most STATS_INTERVAL_MS old). */
-  stats(): ApnsServiceStats {
-    const merged: ApnsServiceStats = {
+  /**
+   * The running threads' last reported stats, merged (at most STATS_INTERVAL_MS old); a thread
+   * that is not up reports its connections `closed`. Counters of earlier runs of a thread are
+   * kept (what it counted after its last report before dying is lost with it).
+   */
+  stats(): ThreadedApnsStats {
+    const merged: ThreadedApnsStats = {
       inFlight: 0,
       queued: 0,
       outstanding: 0,
@@ -148,18 +197,24 @@ export class ThreadedApnsPushService implements PushDispatcher {
       senders: [],
       counters: emptySendCounters(),
       retryBudgetExhausted: 0,
+      threads: [],
     };
-    const counters: SendCountersSnapshot[] = [];
+    const counters: SendCountersSnapshot[] = [this.localCounters.snapshot()];
     for (const t of this.threads) {
-      const s = t.lastStats;
+      const s = t.up ? t.lastStats : undefined;
       if (s) {
         merged.inFlight += s.inFlight;
         merged.queued += s.queued;
         merged.senders.push(...s.senders);
         merged.retryBudgetExhausted += s.retryBudgetExhausted;
         counters.push(s.counters);
+      } else {
+        for (let i = 0; i < t.connections; i++) merged.senders.push(downSender());
       }
+      counters.push(t.earlierCounters);
+      merged.retryBudgetExhausted += t.earlierRetryBudgetExhausted;
       merged.outstanding += t.outstanding;
+      merged.threads.push(t.threadStats());
     }
     merged.counters = mergeSendCounters(counters);
     return merged;
@@ -177,10 +232,17 @@ export class ThreadedApnsPushService implements PushDispatcher {
     this.rotation = (this.rotation + 1) % n;
     for (let k = 0; k < n; k++) {
       const t = this.threads[(this.rotation + k) % n]!;
-      if (t.hasRoom && (!best || t.outstanding < best.outstanding)) best = t;
+      if (!t.hasRoom) continue;
+      // A thread with a connection that can send beats one whose connections all wait out a
+      // reconnect backoff (that one would answer unable_to_connect while another could deliver).
+      if (!best || (best.connectable !== t.connectable ? t.connectable : t.outstanding < best.outstanding)) best = t;
     }
     return best;
   }
 
   private rotation = 0;
+}
+
+function downSender(): SenderStats {
+  return { mailboxDepth: 0, mailboxCapacity: 0, retriesPending: 0, outstanding: 0, connection: DOWN_CONNECTION };
 }

@@ -1,0 +1,158 @@
+/**
+ * `herald start` under a low open-file limit, its descriptors taken by idle connections to its
+ * REST port while its APNS connections break: meanwhile it answers (REST: a clear 503; XMPP: a
+ * `wait` error; never a hang), /healthcheck does not call the broken pool healthy and the log
+ * says it is down; once the connections are released it recovers by itself — health passes, a
+ * REST push and an XMPP publish are delivered again — without a restart.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import type { Element } from '@xmpp/xml';
+import { createIq, publishIq } from '../../app-server/harness.js';
+import { AcceptServer } from '../../component/accept-server.js';
+import { sampleValue } from '../../e2e/rest-session.js';
+import { ANSWER_DEADLINE_MS, launchHerald, type HeraldProcess } from './cli-process.js';
+import { deviceToken, waitUntil } from './harness.js';
+
+/** Open files allowed to Herald: its own need (~40) plus room for the flood to take. */
+const NOFILE = 160;
+/** Idle connections opened at most over the whole test (bounded flood on loopback). */
+const MAX_FLOOD = 5_000;
+/** ms between checks of Herald's descriptors (well below its reconnect backoff, 250 ms and up). */
+const TOP_UP_EVERY_MS = 10;
+
+const PUSH = { service: 'apns', mode: 'prod', alert: { title: 'romeo', body: 'hello' } };
+const SECRET = 'component-secret';
+
+/** Sends an IQ on the component stream and resolves with Herald's answer (or undefined: none in time). */
+async function ask(server: AcceptServer, iq: string): Promise<Element | undefined> {
+  const id = /id='([^']+)'/.exec(iq)![1]!;
+  const answer = server.next('stanza', (el) => el.attrs.id === id).then(([el]) => el);
+  server.write(iq);
+  return Promise.race([answer, new Promise<undefined>((r) => setTimeout(r, ANSWER_DEADLINE_MS))]);
+}
+
+let publishes = 0;
+/** An XMPP publish from alice's server to her push node, for the APNS device `token`. */
+function publish(token: string): string {
+  return publishIq('n1', { service: 'apns', device_id: token, topic: 'com.example.app' }).replace("id='p1'", `id='p${++publishes}'`);
+}
+
+interface Health {
+  status: string;
+  details: Record<string, Array<{ status: string; output: { connected: number; disconnected: number } }>>;
+}
+
+async function health(h: HeraldProcess): Promise<Health | undefined> {
+  const answer = await h.request('GET', '/healthcheck');
+  return typeof answer.status === 'number' ? (JSON.parse(answer.body) as Health) : undefined;
+}
+
+async function prodPool(h: HeraldProcess): Promise<string | undefined> {
+  return (await health(h))?.details['pool:apns-prod']?.[0]?.status;
+}
+
+/**
+ * Idle TCP connections to the REST port (never a TLS ClientHello), opened until Herald holds as
+ * many descriptors as it may, and topped up whenever it holds fewer (a descriptor it frees, e.g.
+ * of a broken APNS connection, is taken before its reconnect backoff ends).
+ */
+class Flood {
+  readonly sockets = new Set<net.Socket>();
+  opened = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly port: number,
+    private readonly full: () => boolean,
+  ) {}
+
+  /** Resolves once Herald is out of descriptors; keeps it so until release(). */
+  async hold(): Promise<void> {
+    this.timer = setInterval(() => {
+      if (!this.full()) this.top(10);
+    }, TOP_UP_EVERY_MS);
+    await waitUntil(() => this.full(), 'Herald out of descriptors', 20_000);
+  }
+
+  release(): void {
+    clearInterval(this.timer);
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
+  }
+
+  private top(n: number): void {
+    for (let i = 0; i < n && this.opened < MAX_FLOOD; i++) {
+      const socket = net.connect(this.port, '127.0.0.1');
+      this.opened++;
+      this.sockets.add(socket);
+      socket.on('error', () => {});
+      socket.on('close', () => this.sockets.delete(socket));
+    }
+  }
+}
+
+test('out of file descriptors with its APNS connections broken, Herald answers 503 or wait at once, health does not pass, and it recovers by itself once the connections go', { timeout: 120_000 }, async () => {
+  const xmpp = await AcceptServer.start('push.localhost', SECRET);
+  const h = await launchHerald({
+    component: { service: xmpp.service, password: SECRET },
+    nofile: NOFILE,
+    // A reconnect backoff the flood outpaces; a push waits at most 2 s for a reconnect (MongooseIM's own timeout).
+    apns: { reconnect_backoff_ms: 500, retry_after_max_ms: 2_000 },
+  });
+  const flood = new Flood(Number(new URL(h.url).port), () => h.openFds() >= NOFILE);
+  try {
+    await waitUntil(async () => (await prodPool(h)) === 'pass', 'apns-prod connected at start');
+    assert.equal((await h.request('POST', `/v3/notification/${deviceToken()}`, PUSH)).status, 200);
+    await waitUntil(() => xmpp.handshakesAccepted > 0, 'the component link up');
+    assert.equal((await ask(xmpp, createIq('n1')))?.attrs.type, 'result', 'alice has a push node');
+    assert.equal((await ask(xmpp, publish(deviceToken())))?.attrs.type, 'result');
+
+    await flood.hold();
+    // Every APNS connection breaks; a new one needs a descriptor Herald does not have.
+    h.sim.faults.dropConnections();
+    await waitUntil(async () => (await prodPool(h)) !== 'pass', 'health to stop passing apns-prod', 15_000);
+
+    // While it cannot reach APNS, every push is answered, promptly and clearly.
+    const during: Array<{ status: number | string; body: string }> = [];
+    for (let i = 0; i < 5; i++) during.push(await h.request('POST', `/v3/notification/${deviceToken()}`, PUSH));
+    for (const answer of during) {
+      assert.notEqual(answer.status, 'no answer', 'a push is never left hanging');
+      if (answer.status !== 200) {
+        assert.equal(answer.status, 503, JSON.stringify(answer));
+        assert.match(answer.body, /"reason":"(unable_to_connect|connection_lost)"/);
+      }
+    }
+    assert.ok(during.some((a) => a.status === 503), `refused while down: ${JSON.stringify(during)}`);
+    // XMPP: answered with an error of type wait, so the user's server keeps the registration.
+    const refused = await ask(xmpp, publish(deviceToken()));
+    assert.ok(refused !== undefined, 'the publish is answered');
+    assert.equal(refused.attrs.type, 'error', refused.toString());
+    assert.equal(refused.getChild('error')?.attrs.type, 'wait', refused.toString());
+    // The log said so too, naming the pool.
+    await waitUntil(() => h.log.some((l) => l.event === 'push.pool_down' && l.pool === 'apns-prod'), 'push.pool_down logged');
+
+    flood.release();
+    await waitUntil(async () => (await prodPool(h)) === 'pass', 'apns-prod healthy again', 40_000, 200);
+    const delivered = deviceToken();
+    await waitUntil(async () => (await h.request('POST', `/v3/notification/${delivered}`, PUSH)).status === 200, 'a push delivered again', 20_000, 200);
+    assert.equal(h.sim.attempts(delivered), 1);
+    const published = deviceToken();
+    const answer = await ask(xmpp, publish(published));
+    assert.equal(answer?.attrs.type, 'result', `an XMPP publish is delivered again: ${answer?.toString()}`);
+    assert.equal(h.sim.attempts(published), 1);
+
+    const metrics = (await h.request('GET', '/metrics')).body;
+    for (const thread of ['0', '1']) {
+      assert.equal(sampleValue(metrics, `herald_sender_thread_up{service="apns",pool="apns-prod",thread="${thread}"}`), 1, `thread ${thread} up`);
+    }
+    assert.equal(h.child.exitCode, null, 'the same process, never restarted');
+    await waitUntil(() => h.log.some((l) => l.event === 'push.pool_up' && l.pool === 'apns-prod'), 'push.pool_up logged');
+    assert.equal(h.log.filter((l) => l.event === 'process.uncaught_exception').length, 0);
+  } finally {
+    flood.release();
+    await h.stop();
+    await xmpp.close();
+  }
+});
