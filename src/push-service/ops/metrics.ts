@@ -28,7 +28,7 @@ export interface PushServiceMetrics {
   connections: Readonly<Record<ApnsConnectionState, number>>;
 }
 
-type Labels = ReadonlyArray<readonly [string, string]>;
+export type Labels = ReadonlyArray<readonly [string, string]>;
 
 export function escapeLabelValue(value: string): string {
   return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
@@ -45,12 +45,12 @@ function formatValue(value: number): string {
   return String(value);
 }
 
-function sample(name: string, labels: Labels, value: number): string {
+export function sample(name: string, labels: Labels, value: number): string {
   const body = labels.map(([k, v]) => `${k}="${escapeLabelValue(v)}"`).join(',');
   return `${name}${body === '' ? '' : `{${body}}`} ${formatValue(value)}\n`;
 }
 
-function family(name: string, type: 'counter' | 'gauge' | 'histogram', help: string, samples: string[]): string {
+export function family(name: string, type: 'counter' | 'gauge' | 'histogram', help: string, samples: string[]): string {
   return `# HELP ${name} ${escapeHelp(help)}\n# TYPE ${name} ${type}\n${samples.join('')}`;
 }
 
