@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 
 /**
  * The soft open-file limit, from Linux's /proc/self/limits ("Max open files  <soft>  <hard>  files");
- * undefined when it is unlimited or cannot be read (another OS).
+ * undefined when it is unlimited or cannot be read (another OS). Node raises its soft limit to the
+ * hard one as it starts, so this is the limit the process really has.
  */
 export function softOpenFileLimit(limitsFile = '/proc/self/limits'): number | undefined {
   let text: string;
