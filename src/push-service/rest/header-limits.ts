@@ -13,6 +13,8 @@ import type { HttpRequest } from './write-answer.js';
 
 /** RFC 9113 §6.5.2: per-field overhead of a header list's size. */
 export const FIELD_OVERHEAD_OCTETS = 32;
+/** An HTTP/1.1 request line sized as the `:method` and `:path` fields it becomes in HTTP/2. */
+const REQUEST_LINE_FIELDS = ':method'.length + ':path'.length + 2 * FIELD_OVERHEAD_OCTETS;
 
 export interface HeaderLimits {
   readonly maxUrlBytes: number;
@@ -27,6 +29,6 @@ export function headerLimitExceeded(req: HttpRequest, limits: HeaderLimits): Ext
   let size = (raw.length / 2) * FIELD_OVERHEAD_OCTETS;
   for (let i = 0; i < raw.length; i++) size += raw[i]!.length;
   // HTTP/2's raw headers already hold :method and :path.
-  if (!('stream' in req)) size += (req.method ?? '').length + url.length + 2 * FIELD_OVERHEAD_OCTETS;
+  if (!('stream' in req)) size += REQUEST_LINE_FIELDS + (req.method ?? '').length + url.length;
   return size > limits.maxHeaderBytes ? 'header_bytes' : undefined;
 }
