@@ -6,12 +6,19 @@ import assert from 'node:assert/strict';
 import http2 from 'node:http2';
 import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { NORMAL_BODY, NORMAL_PATH, metric, normalH1, normalH2, startTarget, waitUntil, type Target } from './harness.js';
+import { NORMAL_BODY, NORMAL_PATH, assertKnownKeys, metric, normalH1, normalH2, startTarget, waitUntil, type Target } from './harness.js';
 import { RawH2 } from './h2-frames.js';
 import { h1Raw, tcpRaw, tlsConnect } from './raw-clients.js';
 
 const PER_CLIENT = 8;
 const TOTAL = 20;
+const COUNTS = { max_connections: TOTAL, max_connections_per_client: PER_CLIENT, idle_timeout_ms: 60_000 };
+const TIMES = { tls_handshake_timeout_ms: 200, headers_timeout_ms: 200, idle_timeout_ms: 300, connections_check_interval_ms: 50 };
+
+test('the servers below are configured with keys of the schema only', () => {
+  assertKnownKeys(COUNTS);
+  assertKnownKeys(TIMES);
+});
 
 async function openMany(t: Target, localAddress: string, n: number): Promise<Array<net.Socket | undefined>> {
   return Promise.all(
@@ -27,7 +34,7 @@ async function openMany(t: Target, localAddress: string, n: number): Promise<Arr
 describe('connections in total and per client', () => {
   let t: Target;
   before(async () => {
-    t = await startTarget({ max_connections: TOTAL, max_connections_per_client: PER_CLIENT, idle_timeout_ms: 60_000 });
+    t = await startTarget(COUNTS);
   });
   after(() => t.close());
 
@@ -83,12 +90,7 @@ describe('connections in total and per client', () => {
 describe('connections bounded in time', () => {
   let t: Target;
   before(async () => {
-    t = await startTarget({
-      tls_handshake_timeout_ms: 200,
-      headers_timeout_ms: 200,
-      idle_timeout_ms: 300,
-      connections_check_interval_ms: 50,
-    });
+    t = await startTarget(TIMES);
   });
   after(() => t.close());
 

@@ -63,11 +63,26 @@ const OPS: OpsSource = {
   metrics: (rest) => renderMetrics([], rest),
 };
 
+/** The [rest] keys this build's schema knows. */
+export const KNOWN_REST_KEYS: ReadonlySet<string> = new Set(Object.keys(configSchema.parse({}).rest));
+
+/** Fails on a key the schema does not know (a typo in a test's configuration). */
+export function assertKnownKeys(overrides: Partial<RestConfig>): void {
+  const unknown = Object.keys(overrides).filter((key) => !KNOWN_REST_KEYS.has(key));
+  if (unknown.length > 0) throw new Error(`[rest] keys this build does not know: ${unknown.join(', ')}`);
+}
+
+/**
+ * A server with `overrides` applied. Keys the schema does not know are left out rather than
+ * refused, so that the same suite runs against an older build (to show what it gets wrong there);
+ * each test file checks that its own keys are all known.
+ */
 export async function startTarget(overrides: Partial<RestConfig> = {}): Promise<Target> {
   const tls = await testTlsPair();
   const dispatcher = new ProgrammedDispatcher();
   const log = new KeptLog();
-  const config = configSchema.parse({ rest: { ...overrides, bind: '127.0.0.1', port: 0 } }).rest;
+  const known = Object.fromEntries(Object.entries(overrides).filter(([key]) => KNOWN_REST_KEYS.has(key)));
+  const config = configSchema.parse({ rest: { ...known, bind: '127.0.0.1', port: 0 } }).rest;
   const server = await startRestServer({ config, dispatcher, tls, log, ops: OPS });
   const token = config.auth_tokens[0];
   return {

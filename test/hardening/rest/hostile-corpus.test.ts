@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { CORPUS, CORPUS_CONFIG, assertExpected } from './corpus.js';
-import { normalH1, normalH2, startTarget, waitUntil, type Target } from './harness.js';
+import { assertKnownKeys, normalH1, normalH2, startTarget, waitUntil, type Target } from './harness.js';
 
 describe('hostile inputs to the REST port', () => {
   let t: Target;
@@ -16,6 +16,10 @@ describe('hostile inputs to the REST port', () => {
   beforeEach(() => {
     t.dispatcher.received.length = 0;
     t.dispatcher.gate = undefined;
+  });
+
+  test('the corpus server is configured with keys of the schema only', () => {
+    assertKnownKeys(CORPUS_CONFIG);
   });
 
   test('the corpus has at least 80 cases with unique names', () => {

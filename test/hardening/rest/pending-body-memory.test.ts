@@ -12,7 +12,7 @@ import { createInterface, type Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { NORMAL_BODY, NORMAL_PATH, startTarget, waitUntil, type Target } from './harness.js';
+import { NORMAL_BODY, NORMAL_PATH, assertKnownKeys, startTarget, waitUntil, type Target } from './harness.js';
 
 const CHILD = fileURLToPath(new URL('./memory-child.js', import.meta.url));
 const CONNECTIONS = 30;
@@ -123,11 +123,15 @@ describe('bytes held for unfinished bodies', () => {
   });
 });
 
+const BUDGETS = { body_limit_bytes: 16_384, max_pending_body_bytes_per_connection: 40_000, max_pending_body_bytes: 100_000, body_timeout_ms: 10_000 };
+
 describe('the budgets answer 503 and free the bytes', () => {
   let t: Target;
   before(async () => {
-    t = await startTarget({ body_limit_bytes: 16_384, max_pending_body_bytes_per_connection: 40_000, max_pending_body_bytes: 100_000, body_timeout_ms: 10_000 });
+    t = await startTarget(BUDGETS);
   });
+
+  test('the server is configured with keys of the schema only', () => assertKnownKeys(BUDGETS));
   after(() => t.close());
 
   function openStream(session: http2.ClientHttp2Session, bytes: number): Promise<number> {
