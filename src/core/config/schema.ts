@@ -385,8 +385,48 @@ const rest = z
     body_limit_bytes: positiveInt.default(16_384),
     /** ms from a request's headers to the end of its body; a trickling client is answered 408. */
     body_timeout_ms: positiveInt.default(10_000),
-    /** HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS per client connection: bounds buffered bodies. */
-    max_streams_per_connection: positiveInt.max(10_000).default(1_000),
+    /**
+     * Requests one connection may have in progress: HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS, and
+     * pipelined HTTP/1.1 requests read ahead of their answers. RFC 9113 §6.5.2 suggests no less
+     * than 100; more only multiplies what one connection can hold.
+     */
+    max_streams_per_connection: positiveInt.max(10_000).default(100),
+    /**
+     * Client connections open at once; more are closed at accept, before TLS. Clamped at start to
+     * the soft open-file limit less `reserved_file_descriptors`.
+     */
+    max_connections: positiveInt.max(1_000_000).default(512),
+    /** Connections from one client address (an IPv6 client: its /64); more are closed at accept. */
+    max_connections_per_client: positiveInt.max(1_000_000).default(128),
+    /**
+     * File descriptors kept for all but REST clients (provider connections, LMDB, worker threads,
+     * the component link, logs): `max_connections` never takes them.
+     */
+    reserved_file_descriptors: positiveInt.max(1_000_000).default(256),
+    /** ms from accept to the end of the TLS handshake; then the connection is closed. */
+    tls_handshake_timeout_ms: positiveInt.default(5_000),
+    /** ms an HTTP/1.1 request may take to send its request line and headers (408, then closed). */
+    headers_timeout_ms: positiveInt.default(5_000),
+    /** ms between the sweeps that enforce headers_timeout_ms and idle_timeout_ms. */
+    connections_check_interval_ms: positiveInt.max(60_000).default(1_000),
+    /**
+     * ms a connection may stay open with no request in progress (HTTP/1.1 keep-alive, or an HTTP/2
+     * session with no open stream: closed with GOAWAY).
+     */
+    idle_timeout_ms: positiveInt.default(30_000),
+    /** Longest request target (path and query) in bytes; longer is answered 414. */
+    max_url_bytes: positiveInt.min(256).max(1_048_576).default(8_192),
+    /**
+     * Largest header section in bytes, sized as RFC 9113 §6.5.2 sizes an HTTP/2 header list (name
+     * + value + 32 per field, request line included); larger is answered 431.
+     */
+    max_header_bytes: positiveInt.min(1_024).max(1_048_576).default(16_384),
+    /** Bytes held for request bodies still arriving, per connection; the request beyond it is answered 503. */
+    max_pending_body_bytes_per_connection: positiveInt.default(262_144),
+    /** Bytes held for request bodies still arriving, all connections together; beyond it: 503. */
+    max_pending_body_bytes: positiveInt.default(16_777_216),
+    /** ms over which repeated refusals (connections, unauthenticated or shed requests) make one log line. */
+    refusal_log_interval_ms: positiveInt.default(10_000),
     /**
      * Bearer tokens accepted in `Authorization` (RFC 6750 §2.1 b64token syntax, so each can be
      * sent); empty = no authentication, as MongoosePush (safe only on a loopback bind).
@@ -395,7 +435,16 @@ const rest = z
       .array(z.string().regex(/^[A-Za-z0-9\-._~+/]+=*$/, 'must be an RFC 6750 b64token'))
       .default([]),
   })
-  .strict();
+  .strict()
+  .superRefine((r, ctx) => {
+    const atLeast = (key: keyof typeof r, other: keyof typeof r, why: string): void => {
+      if ((r[key] as number) < (r[other] as number)) ctx.addIssue({ code: 'custom', path: [key], message: `must not be below rest.${other} (${why})` });
+    };
+    atLeast('max_pending_body_bytes_per_connection', 'body_limit_bytes', 'one whole body must fit');
+    atLeast('max_pending_body_bytes', 'max_pending_body_bytes_per_connection', 'one connection\'s bodies must fit');
+    atLeast('max_connections', 'max_connections_per_client', 'one client cannot hold more than all of them');
+    atLeast('max_header_bytes', 'max_url_bytes', 'the URL is part of the header section');
+  });
 
 /** The URL, or undefined when `.url()` already reports it as invalid. */
 function parsedUrl(text: string): URL | undefined {

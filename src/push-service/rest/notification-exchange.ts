@@ -3,7 +3,12 @@
  *
  *   path → route (per API version) → body (byte limit, deadline) → JSON → cast → dispatch → answer
  *
- *   (bearer token first, when `rest.auth_tokens` is set)
+ *   (first the URL and header sizes, then the bearer token when `rest.auth_tokens` is set)
+ *
+ * A body being read is copied into one buffer of the request's own, charged to the connection's
+ * and the server's pending-body budgets before it is allocated (body-budget.ts). It is never kept
+ * as the chunks the socket delivered: an HTTP/2 DATA chunk is a view into the whole socket read
+ * it came in (up to 64 KiB), so keeping a 1-byte chunk would keep that read alive.
  *
  * Hot path: the request's listeners are module functions that find their Exchange through a
  * symbol (no closures per request); fixed answers are prebuilt; nothing is logged for normal
@@ -12,16 +17,24 @@
 import type { Readable } from 'node:stream';
 import type { PushDispatcher, PushNotification, PushOutcome } from '../notification.js';
 import { UNAUTHORIZED, type BearerCheck } from './bearer-auth.js';
+import type { BodyBudget } from './body-budget.js';
+import { CONNECTION, type Connection, type WithConnection } from './connection-gate.js';
+import { headerLimitExceeded, type HeaderLimits } from './header-limits.js';
 import { NOT_JSON_BODY, type InvalidValue } from './invalid-value.js';
 import { matchNotificationPath } from './notification-path.js';
+import type { Refusals } from './refusals.js';
 import {
+  BAD_REQUEST,
   BODY_TIMEOUT,
+  HEADER_FIELDS_TOO_LARGE,
   METHOD_NOT_ALLOWED,
   NOT_FOUND,
+  URI_TOO_LONG,
   jsonResponse,
   type RestResponse,
 } from './rest-response.js';
 import type { OpsSource } from '../ops/ops-source.js';
+import type { RestGauges } from '../ops/rest-counters.js';
 import { matchOpsPath, opsResponse } from './ops-routes.js';
 import { NOTIFICATION_ROUTES, type NotificationRoute } from './routes.js';
 import { isExpectedRefusal, reasonForThrown } from './thrown-errors.js';
@@ -42,8 +55,18 @@ export interface EndpointState extends AnswerContext {
   readonly bodyLimit: number;
   /** rest.body_timeout_ms */
   readonly bodyTimeoutMs: number;
+  /** rest.max_url_bytes, rest.max_header_bytes */
+  readonly headerLimits: HeaderLimits;
+  /** rest.max_streams_per_connection: notification requests in progress per connection. */
+  readonly maxExchangesPerConnection: number;
+  /** rest.max_pending_body_bytes(_per_connection) */
+  readonly bodyBudget: BodyBudget;
+  /** Counts and logs (aggregated) what is refused. */
+  readonly refusals: Refusals;
   /** Serves GET /healthcheck and GET /metrics when set. */
   readonly ops: OpsSource | undefined;
+  /** Connections open, bytes held for bodies still arriving: read when /metrics is scraped. */
+  readonly gauges: () => RestGauges;
   readonly statusCounts: Map<number, number>;
   /** Exchanges accepted and not yet answered or abandoned. */
   inFlight: number;
@@ -53,20 +76,27 @@ export interface EndpointState extends AnswerContext {
 }
 
 const UNPROCESSABLE_NOT_JSON = jsonResponse(422, NOT_JSON_BODY);
-const EMPTY: Buffer[] = [];
 
 export function handleRequest(state: EndpointState, req: HttpRequest, res: HttpResponse): void {
+  // Sizes first: the cheapest check, and one that needs no secret.
+  const tooLarge = headerLimitExceeded(req, state.headerLimits);
+  if (tooLarge !== undefined) {
+    state.refusals.requestShed(tooLarge, req.socket?.remoteAddress);
+    return answerWithoutBody(state, req, res, tooLarge === 'url_bytes' ? URI_TOO_LONG : HEADER_FIELDS_TOO_LARGE);
+  }
+  // RFC 9112 §3.2: "A server MUST respond with a 400 (Bad Request) status code to any HTTP/1.1
+  // request message that lacks a Host header field".
+  if (req.httpVersion === '1.1' && req.headers.host === undefined && !('stream' in req)) {
+    return answerWithoutBody(state, req, res, BAD_REQUEST);
+  }
   // Before anything else, the path included: an unauthenticated client learns nothing and
-  // costs no body read.
+  // costs no body read (nor a log line of its own: refusals.ts folds them).
   if (state.authorize && !state.authorize(req.headers.authorization)) {
-    state.log?.warn?.('rest.unauthorized', {
-      remote: req.socket?.remoteAddress,
-      credentials: req.headers.authorization === undefined ? 'absent' : 'rejected',
-    });
+    state.refusals.unauthorized(req.socket?.remoteAddress, req.headers.authorization === undefined ? 'absent' : 'rejected');
     return answerWithoutBody(state, req, res, UNAUTHORIZED);
   }
   const opsPath = matchOpsPath(req.url ?? '');
-  if (opsPath !== undefined) return answerWithoutBody(state, req, res, opsResponse(state.ops, opsPath, req.method, state.statusCounts));
+  if (opsPath !== undefined) return answerWithoutBody(state, req, res, opsResponse(state.ops, opsPath, req.method, state));
   const match = matchNotificationPath(req.url ?? '');
   const route = match && NOTIFICATION_ROUTES.get(match.version);
   if (!match || !route) return answerWithoutBody(state, req, res, NOT_FOUND);
@@ -74,7 +104,20 @@ export function handleRequest(state: EndpointState, req: HttpRequest, res: HttpR
   // A declared length over the limit is refused before a byte of the body is read.
   const declared = Number(req.headers['content-length']);
   if (declared > state.bodyLimit) return answerWithoutBody(state, req, res, route.bodyTooLarge);
-  new Exchange(state, req, res, route, match.version, match.deviceId).start();
+  const connection = connectionOf(req);
+  // HTTP/2 streams are bounded by SETTINGS_MAX_CONCURRENT_STREAMS already; this bounds pipelined
+  // HTTP/1.1 requests read ahead of their answers.
+  if (connection.exchanges >= state.maxExchangesPerConnection) {
+    state.refusals.requestShed('streams_per_connection', connection.remote);
+    return answerWithoutBody(state, req, res, route.overloaded);
+  }
+  new Exchange(state, connection, req, res, route, match.version, match.deviceId, declared).start();
+}
+
+function connectionOf(req: HttpRequest): Connection {
+  const holder = ('stream' in req ? req.stream.session : req.socket) as unknown as WithConnection;
+  // Every socket reaches the HTTP servers through the gate, which tags it (server.ts).
+  return holder[CONNECTION]!;
 }
 
 const EXCHANGE = Symbol('herald.rest.exchange');
@@ -86,22 +129,27 @@ const DONE = 2;
 
 /** One notification request from headers to answer. */
 class Exchange {
-  private chunks: Buffer[] = [];
+  /** The body so far, in a buffer of our own (bytes 0..received); its length is what is charged. */
+  private body: Buffer | undefined;
   private received = 0;
   private phase: typeof READING | typeof DISPATCHING | typeof DONE = READING;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly state: EndpointState,
+    private readonly connection: Connection,
     private readonly req: HttpRequest,
     private readonly res: HttpResponse,
     private readonly route: NotificationRoute,
     private readonly version: string,
     private readonly deviceId: string,
+    /** content-length as sent (NaN when absent): the size to allocate once the body starts. */
+    private readonly declared: number,
   ) {}
 
   start(): void {
     this.state.inFlight++;
+    this.connection.exchanges++;
     const body = this.req as Tagged;
     body[EXCHANGE] = this;
     body.on('data', onBodyData);
@@ -113,25 +161,57 @@ class Exchange {
 
   onData(chunk: Buffer): void {
     if (this.phase !== READING) return;
-    this.received += chunk.length;
-    if (this.received > this.state.bodyLimit) {
-      this.chunks = EMPTY;
+    const needed = this.received + chunk.length;
+    if (needed > this.state.bodyLimit) {
+      this.release();
       this.answer(this.route.bodyTooLarge, true);
       return;
     }
-    this.chunks.push(chunk);
+    if (this.body === undefined || needed > this.body.length) {
+      const shed = this.grow(needed);
+      if (shed !== undefined) {
+        this.release();
+        this.state.refusals.requestShed(shed, this.connection.remote);
+        this.answer(this.route.overloaded, true);
+        return;
+      }
+    }
+    chunk.copy(this.body!, this.received);
+    this.received = needed;
+  }
+
+  /**
+   * A buffer for at least `needed` bytes: the declared length when it holds them, else twice the
+   * current size (at most bodyLimit), so a trickled body is copied O(log n) times. Charged first.
+   */
+  private grow(needed: number): ReturnType<BodyBudget['charge']> {
+    const current = this.body?.length ?? 0;
+    const wanted = this.declared >= needed ? this.declared : Math.min(this.state.bodyLimit, Math.max(needed, current * 2));
+    const shed = this.state.bodyBudget.charge(this.connection, wanted - current);
+    if (shed !== undefined) return shed;
+    // Unpooled: a pooled slice would keep its whole 8 KiB pool slab alive with it.
+    const grown = Buffer.allocUnsafeSlow(wanted);
+    if (this.body !== undefined) this.body.copy(grown, 0, 0, this.received);
+    this.body = grown;
+    return undefined;
+  }
+
+  /** Frees the body and its charge. */
+  private release(): void {
+    if (this.body === undefined) return;
+    this.state.bodyBudget.release(this.connection, this.body.length);
+    this.body = undefined;
   }
 
   onEnd(): void {
     if (this.phase !== READING) return;
     this.phase = DISPATCHING;
     clearTimeout(this.timer);
-    const chunks = this.chunks;
-    this.chunks = EMPTY;
+    const text = this.body === undefined ? '' : this.body.toString('utf8', 0, this.received);
+    this.release();
     let json: unknown;
     try {
-      const text = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, this.received);
-      json = JSON.parse(text.toString('utf8'));
+      json = JSON.parse(text);
     } catch {
       this.answer(UNPROCESSABLE_NOT_JSON, false);
       return this.logInvalid(NOT_JSON_BODY.errors);
@@ -147,13 +227,13 @@ class Exchange {
   /** Request body gave up (client reset, socket error) before it was complete. */
   onGone(): void {
     if (this.phase !== READING) return;
-    this.chunks = EMPTY;
+    this.release();
     this.finish();
   }
 
   onTimeout(): void {
     if (this.phase !== READING) return;
-    this.chunks = EMPTY;
+    this.release();
     this.answer(BODY_TIMEOUT, true);
   }
 
@@ -209,6 +289,7 @@ class Exchange {
   private finish(): void {
     this.phase = DONE;
     clearTimeout(this.timer);
+    this.connection.exchanges--;
     const state = this.state;
     // Deferred: the answer just written is still being flushed by this tick's writes.
     if (--state.inFlight === 0 && state.onIdle) setImmediate(state.onIdle);

@@ -110,10 +110,12 @@ const SOUND = { type: 'string', description: 'APNS aps.sound, FCM android.notifi
 /** Statuses and reasons of v3, one row per PushFailureReason (v3-responses.ts). */
 const V3_ANSWERS = {
   '400': reasonBody(
-    ['invalid_request', 'no_matching_pool', 'invalid_notification'],
+    ['invalid_request', 'no_matching_pool', 'invalid_notification', 'bad_request'],
     'invalid_request: the provider refused the device token or request (APNS BadDeviceToken, DeviceTokenNotForTopic, ' +
       'TopicDisallowed, Forbidden, PayloadEmpty; FCM INVALID_ARGUMENT). no_matching_pool: no pool serves this ' +
-      'service, mode and tags. invalid_notification: the notification cannot be sent as given.',
+      'service, mode and tags. invalid_notification: the notification cannot be sent as given. bad_request: not ' +
+      'HTTP/1.1 as RFC 9112 defines it (bad framing, Content-Length with Transfer-Encoding, no Host, …); the ' +
+      'connection is closed.',
   ),
   '410': reasonBody(
     ['unregistered'],
@@ -124,10 +126,12 @@ const V3_ANSWERS = {
   '429': reasonBody(['too_many_requests'], "The provider's rate limit, or Herald's own backpressure (every sender mailbox full)."),
   '500': reasonBody(['request_timeout'], 'No answer in time, or any other failure of Herald ("anything else" in MongoosePush).'),
   '503': reasonBody(
-    ['service_internal', 'internal_config', 'unable_to_connect', 'connection_lost'],
+    ['service_internal', 'internal_config', 'unable_to_connect', 'connection_lost', 'overloaded'],
     'service_internal: the provider is down or failed internally, or refused our credentials (masked). ' +
       'internal_config: the provider refused our configuration (bad or missing topic). unable_to_connect / ' +
-      'connection_lost: no connection to the provider, or it was lost before the answer.',
+      'connection_lost: no connection to the provider, or it was lost before the answer. overloaded: Herald shed ' +
+      'the request (rest.max_pending_body_bytes, rest.max_pending_body_bytes_per_connection, or more pipelined ' +
+      'HTTP/1.1 requests than rest.max_streams_per_connection); a later attempt may succeed.',
   ),
   '520': reasonBody(['unspecified'], 'The provider answered an error of no known kind (FCM UNSPECIFIED_ERROR).'),
 };
@@ -141,7 +145,11 @@ const V2_ANSWERS = {
     { type: 'string' },
     'Unregistered',
   ),
-  '503': detailsBody('No connection to the provider could be made.', { type: 'string', enum: ['Please try again later'] }, 'Please try again later'),
+  '503': detailsBody(
+    'No connection to the provider could be made, or Herald shed the request under load (see the v3 503 overloaded).',
+    { type: 'string', enum: ['Please try again later'] },
+    'Please try again later',
+  ),
 };
 
 function notificationPath(version: 'v1' | 'v2' | 'v3'): Record<string, unknown> {
@@ -162,8 +170,11 @@ function notificationPath(version: 'v1' | 'v2' | 'v3'): Record<string, unknown> 
       responses: {
         '200': ref('responses', 'Sent'),
         '401': ref('responses', 'Unauthorized'),
+        '400': ref('responses', 'BadRequest'),
         '408': ref('responses', 'BodyTimeout'),
+        '414': ref('responses', 'UriTooLong'),
         '422': ref('responses', 'Unprocessable'),
+        '431': ref('responses', 'HeaderFieldsTooLarge'),
         ...(version === 'v3' ? V3_ANSWERS : V2_ANSWERS),
       },
     },
@@ -379,7 +390,16 @@ export const OPENAPI_DOCUMENT = {
         ...reasonBody(['unauthorized'], 'rest.auth_tokens is set and the request has no Authorization: Bearer with one of them.'),
         headers: { 'WWW-Authenticate': { description: 'RFC 6750 §3', schema: { type: 'string', enum: ['Bearer'] } } },
       },
-      BodyTimeout: reasonBody(['request_timeout'], 'The body did not arrive within rest.body_timeout_ms.'),
+      BodyTimeout: reasonBody(
+        ['request_timeout'],
+        'The body did not arrive within rest.body_timeout_ms (or, on HTTP/1.1, the request line and headers within rest.headers_timeout_ms).',
+      ),
+      BadRequest: reasonBody(['bad_request'], 'Not HTTP/1.1 as RFC 9112 defines it (bad framing, Content-Length with Transfer-Encoding, no Host, …); the connection is closed.'),
+      UriTooLong: reasonBody(['uri_too_long'], 'The request target is longer than rest.max_url_bytes.'),
+      HeaderFieldsTooLarge: reasonBody(
+        ['header_fields_too_large'],
+        'The header section is larger than rest.max_header_bytes, sized as RFC 9113 §6.5.2 sizes an HTTP/2 header list (name + value + 32 per field).',
+      ),
     },
   },
 } as const;

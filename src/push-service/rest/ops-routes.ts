@@ -7,6 +7,8 @@
  */
 import type { OpsSource } from '../ops/ops-source.js';
 import { METRICS_CONTENT_TYPE } from '../ops/metrics.js';
+import type { RestCounters, RestGauges } from '../ops/rest-counters.js';
+import { renderRestMetrics } from '../ops/rest-metrics.js';
 import { OPENAPI_DOCUMENT } from './openapi.js';
 import { NOT_FOUND, jsonResponse, type RestResponse } from './rest-response.js';
 
@@ -25,15 +27,23 @@ export function matchOpsPath(url: string): string | undefined {
   return OPS_PATHS.has(path) ? path : undefined;
 }
 
+/** What the REST port adds to /metrics. */
+export interface RestMetricsSource {
+  /** REST answers counted so far, by status. */
+  readonly statusCounts: ReadonlyMap<number, number>;
+  readonly refusals: { readonly counters: RestCounters };
+  readonly gauges: () => RestGauges;
+}
+
 /**
- * The answer for an ops route; `rest` = the REST answers counted so far, by status. Without an
- * ops source, `/healthcheck` and `/metrics` are 404 (the document is always served).
+ * The answer for an ops route. Without an ops source, `/healthcheck` and `/metrics` are 404 (the
+ * document is always served).
  */
 export function opsResponse(
   ops: OpsSource | undefined,
   path: string,
   method: string | undefined,
-  rest: ReadonlyMap<number, number>,
+  rest: RestMetricsSource,
 ): RestResponse {
   if (path === '/swagger.json') return method === 'GET' ? SWAGGER : GET_ONLY;
   if (ops === undefined) return NOT_FOUND;
@@ -42,5 +52,6 @@ export function opsResponse(
     const report = ops.health();
     return jsonResponse(report.status, report.body);
   }
-  return { status: 200, body: ops.metrics(rest), headers: { 'content-type': METRICS_CONTENT_TYPE } };
+  const body = ops.metrics(rest.statusCounts) + renderRestMetrics(rest.refusals.counters, rest.gauges());
+  return { status: 200, body, headers: { 'content-type': METRICS_CONTENT_TYPE } };
 }

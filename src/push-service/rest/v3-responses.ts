@@ -37,3 +37,9 @@ export function v3Response(outcome: PushOutcome): RestResponse {
 
 /** Body over `rest.body_limit_bytes`: the same answer as a provider's payload_too_large. */
 export const V3_BODY_TOO_LARGE = V3_FAILURES.payload_too_large;
+
+/**
+ * RFC 9110 §15.6.4: Herald sheds this request to protect itself (rest.max_pending_body_bytes,
+ * rest.max_streams_per_connection); a later attempt may succeed.
+ */
+export const V3_OVERLOADED = jsonResponse(503, { reason: 'overloaded' });

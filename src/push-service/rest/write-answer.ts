@@ -49,6 +49,19 @@ export function writeAnswer(
   response: RestResponse,
   dropRest: boolean,
 ): void {
+  // A pipelined HTTP/1.1 request whose answer must wait for earlier ones has no socket yet.
+  // node:http over TLS (Node 20.20, plain TCP unaffected) stops flushing such a pipeline for
+  // good when queued answers are written while its parser still runs through the pipelined
+  // input and pauses the socket for backpressure: the connection then hangs with every answer
+  // unsent. Written on the next turn instead, they flush in order.
+  if (!('stream' in res) && res.socket === null && !res.writableEnded) {
+    setImmediate(writeNow, ctx, req, res, response, dropRest);
+    return;
+  }
+  writeNow(ctx, req, res, response, dropRest);
+}
+
+function writeNow(ctx: AnswerContext, req: HttpRequest, res: HttpResponse, response: RestResponse, dropRest: boolean): void {
   if (res.headersSent || res.writableEnded || clientGone(res)) return;
   const counts = ctx.statusCounts;
   if (counts !== undefined) counts.set(response.status, (counts.get(response.status) ?? 0) + 1);
@@ -72,7 +85,11 @@ export function writeAnswer(
     // The stream or socket died between the check and the write: nobody is left to answer.
     ctx.log?.debug?.('rest.answer_not_written', { error });
   }
-  if (dropRest) req.pause();
+  // HTTP/1.1: stop reading a body nobody will read; the connection closes after the answer.
+  // Never on HTTP/2: a paused stream stops its session reading the socket, so the session would
+  // not even see its client leave and would hold the connection forever; nghttp2 discards the
+  // DATA of a closed stream by itself.
+  if (dropRest && http1) req.pause();
 }
 
 function clientGone(res: HttpResponse): boolean {

@@ -11,10 +11,10 @@ import type { PushFailureReason } from '../../../src/push-service/notification.j
 import { parseDeepNotification } from '../../../src/push-service/rest/deep-schema.js';
 import { parseFlatNotification } from '../../../src/push-service/rest/flat-schema.js';
 import { OPENAPI_DOCUMENT } from '../../../src/push-service/rest/openapi.js';
-import { BODY_TIMEOUT } from '../../../src/push-service/rest/rest-response.js';
+import { BAD_REQUEST, BODY_TIMEOUT, HEADER_FIELDS_TOO_LARGE, URI_TOO_LONG } from '../../../src/push-service/rest/rest-response.js';
 import { UNAUTHORIZED } from '../../../src/push-service/rest/bearer-auth.js';
-import { V2_BODY_TOO_LARGE, v2Response } from '../../../src/push-service/rest/v2-responses.js';
-import { V3_BODY_TOO_LARGE, V3_FAILURES, V3_SUCCESS } from '../../../src/push-service/rest/v3-responses.js';
+import { V2_BODY_TOO_LARGE, V2_TRY_LATER, v2Response } from '../../../src/push-service/rest/v2-responses.js';
+import { V3_BODY_TOO_LARGE, V3_FAILURES, V3_OVERLOADED, V3_SUCCESS } from '../../../src/push-service/rest/v3-responses.js';
 import type { NotificationParseResult } from '../../../src/push-service/rest/cast.js';
 import type { RestResponse } from '../../../src/push-service/rest/rest-response.js';
 import { CLIENTS, startTestServer, type TestServer } from './rest-test-kit.js';
@@ -187,9 +187,13 @@ describe('the OpenAPI document against the answers', () => {
     assertDocumented(V3_PATH, V3_BODY_TOO_LARGE, 'body over the limit');
   });
 
-  test('each v3 failure status documents exactly the reasons the mapper gives it', () => {
+  test('each v3 failure status documents exactly the reasons the mapper, the load shedding and the HTTP/1.1 parser give it', () => {
     const byStatus = new Map<number, string[]>();
     for (const [reason, response] of Object.entries(V3_FAILURES)) byStatus.set(response.status, [...(byStatus.get(response.status) ?? []), reason]);
+    for (const answer of [V3_OVERLOADED, BAD_REQUEST]) {
+      const { reason } = JSON.parse(answer.body) as { reason: string };
+      byStatus.set(answer.status, [...(byStatus.get(answer.status) ?? []), reason]);
+    }
     for (const [status, reasons] of byStatus) {
       assert.deepEqual([...(documentedAnswer(V3_PATH, status)!.schema.properties.reason.enum as string[])].sort(), reasons.sort(), `status ${status}`);
     }
@@ -206,13 +210,21 @@ describe('the OpenAPI document against the answers', () => {
     }
   });
 
-  test('the answers every version shares are documented on every notification path: 401, 408 and 422', () => {
+  test('the answers every version shares are documented on every notification path: 400, 401, 408, 414, 422 and 431', () => {
     const unprocessable = { status: 422, body: JSON.stringify({ errors: [{ title: 'Invalid value', source: { pointer: '/service' }, message: 'Missing field: service' }] }) };
     for (const path of [V3_PATH, ...V2_PATHS]) {
       assertDocumented(path, UNAUTHORIZED, 'no bearer token');
       assertDocumented(path, BODY_TIMEOUT, 'body too slow');
       assertDocumented(path, unprocessable, 'invalid body');
+      assertDocumented(path, BAD_REQUEST, 'not HTTP/1.1');
+      assertDocumented(path, URI_TOO_LONG, 'URL too long');
+      assertDocumented(path, HEADER_FIELDS_TOO_LARGE, 'header section too large');
     }
+  });
+
+  test('the answer of a request shed under load is documented for every version', () => {
+    assertDocumented(V3_PATH, V3_OVERLOADED, 'shed');
+    for (const path of V2_PATHS) assertDocumented(path, V2_TRY_LATER, 'shed');
   });
 
   test('every $ref in the document resolves', () => {
