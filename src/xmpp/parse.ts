@@ -21,6 +21,9 @@ export function parseStanza(text: string, limits: StanzaLimits | number): Elemen
   if (text.length * 3 > maxBytes && Buffer.byteLength(text, 'utf8') > maxBytes) {
     throw new StanzaOverLimit('bytes', maxBytes, readHead(text, maxBytes));
   }
+  // A lone surrogate is the text form of bytes that are not UTF-8; saxes would pair it with
+  // whatever follows (XML 1.0 §2.2: surrogates are not characters).
+  if (!(text as WellFormedCheck).isWellFormed()) throw new XmlViolation('not-well-formed', 'a lone surrogate (not Unicode text)');
   const builder = new StanzaBuilder(maxDepth);
   const scope = new PrefixScope();
   let level = 0;
@@ -46,6 +49,9 @@ export function parseStanza(text: string, limits: StanzaLimits | number): Elemen
   return builder.top;
 }
 
+/** ES2024 `String.prototype.isWellFormed` (Node 20), beyond the ES2022 library this compiles with. */
+type WellFormedCheck = string & { isWellFormed(): boolean };
+
 /** Thrown from the start-tag handler to stop reading once the head is known. */
 const HEAD_READ = Symbol('head read');
 
@@ -64,8 +70,10 @@ function readHead(text: string, maxBytes: number): Element | undefined {
     close() {},
     text() {},
   });
+  const start = text.slice(0, maxBytes);
+  if (!(start as WellFormedCheck).isWellFormed()) return undefined;
   try {
-    parser.write(text.slice(0, maxBytes));
+    parser.write(start);
     return undefined;
   } catch (e) {
     if (e !== HEAD_READ) return undefined;

@@ -11,8 +11,11 @@
  *   are kept (when its start tag itself fits in `maxBytes`), the rest is read to its end tag and
  *   reported as 'over-limit', and the stream goes on;
  * - what is held is bounded: once `cutoffBytes` arrive without completing a stanza (one that
- *   never ends, an endless attribute or comment, whitespace without end) the stream is refused
- *   with policy-violation, so memory and work per stream stay within that many bytes;
+ *   never ends, an endless attribute, whitespace without end) the stream is refused with
+ *   policy-violation, so memory and work per stream stay within that many bytes;
+ * - nothing stalls it silently: a comment, a processing instruction, CDATA between stanzas or a
+ *   reference that cannot be one is refused at the end of the chunk it starts in, not when (if
+ *   ever) it ends;
  * - each refusal is one 'error' (an XmlViolation with its §4.9.3 condition), after which nothing
  *   more is read or emitted; events are emitted after the parser is done with a chunk, so a
  *   listener never runs inside the parser.
@@ -22,7 +25,7 @@ import type { Element } from '@xmpp/xml';
 import { PrefixScope } from './prefix-scope.js';
 import { elementOf, StanzaBuilder } from './stanza-builder.js';
 import { StanzaOverLimit, type StanzaLimits } from './stanza-limits.js';
-import { strictParser, type StrictParser } from './strict-saxes.js';
+import { openConstruct, strictParser, type StrictParser } from './strict-saxes.js';
 import { XmlViolation } from './xml-violation.js';
 
 /** RFC 6120 §4.8.1: the namespace of the stream header. */
@@ -43,8 +46,6 @@ export interface StreamParserEvents {
 
 type Emission = { [K in keyof StreamParserEvents]: [K, ...StreamParserEvents[K]] }[keyof StreamParserEvents];
 
-/** Thrown from the end tag of the stream to stop reading: nothing after it belongs to the stream. */
-const STREAM_ENDED = Symbol('stream ended');
 
 export class StreamParser extends EventEmitter<StreamParserEvents> {
   private readonly parser: StrictParser;
@@ -56,6 +57,14 @@ export class StreamParser extends EventEmitter<StreamParserEvents> {
   private level = 0;
   /** The stream ended or was refused: nothing more is read. */
   private done = false;
+  /**
+   * Position of the end tag saxes last reported, until saxes moves on. saxes reports the element
+   * an end tag closes before checking that the names match (and then fails), so an end tag takes
+   * effect only once saxes has gone past it without failing.
+   */
+  private closeAt: number | undefined;
+  /** Position of the stream's own end tag, once taken. */
+  private endedAt: number | undefined;
   private emissions: Emission[] = [];
 
   // Byte accounting. saxes counts UTF-16 units (`position`, from the stream's start); limits are
@@ -93,12 +102,14 @@ export class StreamParser extends EventEmitter<StreamParserEvents> {
     try {
       this.read(typeof data === 'string' ? data : this.decode(data));
     } catch (e) {
-      if (e !== STREAM_ENDED) {
-        if (!(e instanceof XmlViolation)) throw e;
-        this.emissions.push(['error', e]);
-      }
+      if (!(e instanceof XmlViolation)) throw e;
+      // An error further on than the last end tag is not about that end tag.
+      if (this.closeAt !== undefined && this.parser.position > this.closeAt) this.takeClose();
+      // RFC 6120 §4.4: after the stream's end tag nothing belongs to the stream.
+      if (this.endedAt === undefined) this.emissions.push(['error', e]);
       this.done = true;
     }
+    if (this.endedAt !== undefined) this.done = true;
     this.flush();
   }
 
@@ -117,9 +128,12 @@ export class StreamParser extends EventEmitter<StreamParserEvents> {
     this.ascii = bytes === text.length;
     this.convertedUnits = this.convertedBytes = 0;
     this.parser.write(text);
+    this.takeClose();
     this.chunkStart += text.length;
     this.chunkByteStart += bytes;
     this.chunk = '';
+    if (this.endedAt !== undefined) return;
+    if (this.level > 0) this.refuseOpenConstruct();
     // A stanza still open after the whole chunk holds every byte since its start.
     if (this.level >= 2 && this.builder.overLimit === undefined && this.chunkByteStart - this.stanzaStartByte > this.limits.maxBytes) {
       this.builder.stop('bytes');
@@ -132,7 +146,26 @@ export class StreamParser extends EventEmitter<StreamParserEvents> {
     }
   }
 
+  /** See `openConstruct`: what the chunk left open, refused now if it cannot end well. */
+  private refuseOpenConstruct(): void {
+    const open = openConstruct(this.parser);
+    if (open === undefined) return;
+    switch (open.kind) {
+      case 'comment':
+        throw new XmlViolation('restricted-xml', 'a comment (RFC 6120 §11.1)');
+      case 'processing-instruction':
+        throw new XmlViolation('restricted-xml', 'a processing instruction (RFC 6120 §11.1)');
+      case 'cdata':
+        if (this.level === 1) throw new XmlViolation('bad-format', 'a CDATA section between stanzas');
+        return;
+      case 'reference':
+        if (!maybeReference(open.reference)) throw new XmlViolation('not-well-formed', `'&' does not start a reference`);
+        return;
+    }
+  }
+
   private onOpen(name: string, attrs: Record<string, string>, prefixedAttrs: boolean): void {
+    this.takeClose();
     const level = this.level++;
     this.scope.enter(level, name, attrs, prefixedAttrs);
     if (level === 0) return this.openStream(name, attrs);
@@ -161,14 +194,24 @@ export class StreamParser extends EventEmitter<StreamParserEvents> {
   }
 
   private onClose(): void {
+    this.takeClose();
+    this.closeAt = this.parser.position;
+  }
+
+  /** The end tag at `closeAt` was right: the element it closes ends there. */
+  private takeClose(): void {
+    const position = this.closeAt;
+    if (position === undefined) return;
+    this.closeAt = undefined;
     this.scope.leave(--this.level);
     if (this.level === 0) {
       // RFC 6120 §4.4: the peer closed its stream.
+      this.endedAt = position;
       this.emissions.push(['end', this.root!]);
-      throw STREAM_ENDED;
+      return;
     }
     if (!this.builder.close()) return;
-    const end = this.byteAt(this.parser.position);
+    const end = this.byteAt(position);
     const { builder, limits } = this;
     if (builder.overLimit === undefined && end - this.stanzaStartByte > limits.maxBytes) builder.stop('bytes');
     if (builder.overLimit === undefined) {
@@ -182,6 +225,7 @@ export class StreamParser extends EventEmitter<StreamParserEvents> {
   }
 
   private onText(text: string): void {
+    this.takeClose();
     if (this.level >= 2) {
       this.builder.text(text);
       return;
@@ -214,6 +258,21 @@ export class StreamParser extends EventEmitter<StreamParserEvents> {
       (this.emit as (event: string, value: unknown) => boolean)(event, value);
     }
   }
+}
+
+/**
+ * Longest text after '&' a reference can have before its ';' (XML 1.0 §4.1): the predefined entity
+ * names have 4 characters at most, `#x10FFFF` 8; more leading zeros than this are not written by
+ * any XMPP implementation, and an entity name this long cannot be predefined.
+ */
+const MAX_REFERENCE_CHARS = 16;
+
+/**
+ * Can `text`, read after a '&', still become a well-formed reference? Names are checked in ASCII:
+ * a longer or non-ASCII name cannot be a predefined entity, and no other is accepted (§11.1).
+ */
+function maybeReference(text: string): boolean {
+  return text.length <= MAX_REFERENCE_CHARS && /^(?:#x?[0-9a-fA-F]*|[A-Za-z_:][\w.:-]*)?$/.test(text);
 }
 
 function isWhitespace(text: string): boolean {

@@ -108,3 +108,48 @@ export function strictParser(handlers: StrictXmlHandlers): StrictParser {
   };
   return parser;
 }
+
+/**
+ * A construct saxes reports only once it ends, and which a peer may never end: the stream would
+ * be swallowed, silently, until the end came (or the cut-off). Read from saxes's state at the end
+ * of each chunk, so that it is refused as soon as it starts:
+ * - a comment or processing instruction (RFC 6120 §11.1, whatever comes next);
+ * - a CDATA section (legal in a stanza, not between stanzas);
+ * - a character or entity reference: `reference` is what follows the '&' so far.
+ */
+export type OpenConstruct = { kind: 'comment' | 'processing-instruction' | 'cdata' } | { kind: 'reference'; reference: string };
+
+/** saxes 6's private parse state, as `OPEN_STATES` probed it. */
+interface ParseState {
+  state: number;
+  entity: string;
+}
+
+const OPEN_STATES = probeOpenStates();
+
+/** The state numbers saxes is in inside each construct, found by parsing the start of one. */
+function probeOpenStates(): { comment: Set<number>; pi: Set<number>; cdata: Set<number>; reference: number } {
+  const after = (text: string): ParseState => new SaxesParser(OPTIONS).write(text) as unknown as ParseState;
+  const states = {
+    comment: new Set(['<a><!--x', '<a><!--x-', '<a><!--x--'].map((t) => after(t).state)),
+    pi: new Set(['<a><?', '<a><?x', '<a><?x ', '<a><?x ?'].map((t) => after(t).state)),
+    cdata: new Set(['<a><![CDATA[x', '<a><![CDATA[x]', '<a><![CDATA[x]]'].map((t) => after(t).state)),
+    reference: after('<a>&x').state,
+  };
+  const outside = new Set(['<a>', "<a b='x", '<a><b'].map((t) => after(t).state));
+  const inside = [...states.comment, ...states.pi, ...states.cdata, states.reference];
+  const reference = after("<a b='&#x1");
+  if (inside.some((s) => typeof s !== 'number' || outside.has(s)) || reference.state !== states.reference || reference.entity !== '#x1') {
+    throw new Error('saxes no longer keeps its parse state in `state` and `entity`: update strict-saxes.ts');
+  }
+  return states;
+}
+
+export function openConstruct(parser: StrictParser): OpenConstruct | undefined {
+  const { state, entity } = parser as unknown as ParseState;
+  if (state === OPEN_STATES.reference) return { kind: 'reference', reference: entity };
+  if (OPEN_STATES.comment.has(state)) return { kind: 'comment' };
+  if (OPEN_STATES.pi.has(state)) return { kind: 'processing-instruction' };
+  if (OPEN_STATES.cdata.has(state)) return { kind: 'cdata' };
+  return undefined;
+}
