@@ -11,5 +11,7 @@ export type { HeraldConfig } from './core/config/schema.js';
 export { HeraldError, ERRORS, type ErrorCode } from './core/errors.js';
 export { createLogger, type Logger } from './core/log.js';
 export { StanzaError } from './xmpp/stanza-error.js';
+export { XmlViolation, type XmlViolationCondition } from './xmpp/xml-violation.js';
+export { streamErrorCondition } from './component/stream-errors.js';
 export type { PushNotification, PushOutcome, PushDispatcher } from './push-service/notification.js';
 export { startApnsSimulator, type ApnsSimulator } from './simulators/apns/index.js';

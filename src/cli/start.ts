@@ -73,7 +73,7 @@ function loggingHost(log: Logger): HeraldHost {
 function componentLinks(config: HeraldConfig, log: Logger): ComponentLinks {
   const { servers, ...first } = config.component;
   const links = [first, ...servers.map((server) => ({ ...first, ...server }))].map(
-    (server) => new ComponentLink({ config: { ...server, servers: [] }, maxStanzaBytes: config.xmpp.max_stanza_bytes, log }),
+    (server) => new ComponentLink({ config: { ...server, servers: [] }, xmpp: config.xmpp, log }),
   );
   return new ComponentLinks(links);
 }

@@ -8,17 +8,22 @@
  * loop (@xmpp/reconnect: after every disconnect it waits `reconnect.delay` and tries again);
  * this file sets that delay from an exponential backoff with jitter (reconnect-delay.ts), adds
  * what the library leaves out (a deadline for the handshake, TCP keepalive, the answer to a
- * server that closes its stream, a size limit) and logs every change of state.
+ * server that closes its stream), has the stream read by Herald's strict, bounded parser under
+ * the [xmpp] limits (strict-stream.ts) and logs every change of state.
  */
 import { EventEmitter } from 'node:events';
 import { component as xmppComponent, type Component, type ComponentStatus } from '@xmpp/component';
 import type { Element } from '@xmpp/xml';
-import type { ComponentConfig } from '../core/config/schema.js';
-import { HeraldError, isHeraldError } from '../core/errors.js';
+import { AggregatedLog } from '../core/aggregated-log.js';
+import type { ComponentConfig, HeraldConfig } from '../core/config/schema.js';
+import { isHeraldError } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/log.js';
 import type { HeraldHost } from '../embed/herald.js';
+import { overLimitReply, type StanzaOverLimit } from '../xmpp/stanza-limits.js';
+import type { XmlViolation } from '../xmpp/xml-violation.js';
 import { reconnectDelayMs } from './reconnect-delay.js';
-import { streamErrorCondition, streamErrorElement } from './stream-errors.js';
+import { streamErrorElement } from './stream-errors.js';
+import { readStreamStrictly } from './strict-stream.js';
 
 /**
  * ms from TCP connect to an accepted handshake. @xmpp/connection gives up waiting for the stream
@@ -36,6 +41,11 @@ export const TCP_KEEPALIVE_MS = 30_000;
 
 /** The end of the component's stream (XEP-0114 uses the jabber:component:accept stream of RFC 6120). */
 const STREAM_CLOSING_TAG = '</stream:stream>';
+/**
+ * ms over which refused stanzas are folded into one log line: any user of the server can send
+ * them at will, and one line a minute with the count tells the operator as much as one per stanza.
+ */
+export const REFUSED_STANZAS_LOG_INTERVAL_MS = 60_000;
 
 /** idle → connecting → online → waiting (for the reconnect delay) → connecting … → stopped. */
 export type LinkState = 'idle' | 'connecting' | 'online' | 'waiting' | 'stopped';
@@ -56,14 +66,16 @@ export interface LinkStats {
   sent: number;
   /** Stanzas Herald routed while the link was down (not queued: the server bounces or times out the requests). */
   dropped: number;
-  /** Streams closed by Herald with a stream error (a stanza it could not take). */
+  /** Stanzas over an [xmpp] limit, not built: IQ get/set answered policy-violation, others dropped. */
+  refused: number;
+  /** Streams closed by Herald with a stream error (XML it could not read on). */
   streamErrors: number;
 }
 
 export interface ComponentLinkOptions {
   config: ComponentConfig;
-  /** `xmpp.max_stanza_bytes`: larger stanzas close the stream (RFC 6120 §4.9.3.18). */
-  maxStanzaBytes: number;
+  /** The limits the stream is read under: max_stanza_bytes, max_stanza_depth, stream_cutoff_bytes. */
+  xmpp: HeraldConfig['xmpp'];
   log?: Logger;
   /** For the reconnect jitter (tests pin it). */
   random?: () => number;
@@ -78,9 +90,10 @@ export interface LinkEvents {
 }
 
 export class ComponentLink extends EventEmitter<LinkEvents> implements HeraldHost {
-  readonly stats: LinkStats = { connects: 0, onlines: 0, received: 0, sent: 0, dropped: 0, streamErrors: 0 };
+  readonly stats: LinkStats = { connects: 0, onlines: 0, received: 0, sent: 0, dropped: 0, refused: 0, streamErrors: 0 };
   private readonly entity: Component;
   private readonly log: Logger;
+  private readonly refusals: AggregatedLog;
   private readonly random: () => number;
   private sink: StanzaSink | undefined;
   private linkState: LinkState = 'idle';
@@ -96,6 +109,7 @@ export class ComponentLink extends EventEmitter<LinkEvents> implements HeraldHos
     super();
     const { config } = options;
     this.log = options.log ?? silentLogger;
+    this.refusals = new AggregatedLog({ log: this.log, event: 'component.stanza_refused', intervalMs: REFUSED_STANZAS_LOG_INTERVAL_MS });
     this.random = options.random ?? Math.random;
     this.entity = xmppComponent({ service: config.service, domain: config.domain, password: config.password });
     this.entity.timeout = STEP_TIMEOUT_MS;
@@ -105,7 +119,16 @@ export class ComponentLink extends EventEmitter<LinkEvents> implements HeraldHos
     for (const listener of this.entity.listeners('element')) {
       this.entity.removeListener('element', listener as (...args: unknown[]) => void);
     }
-    ignoreDataAfterStreamEnd(this.entity);
+    const { xmpp } = options;
+    readStreamStrictly(
+      this.entity,
+      { maxBytes: xmpp.max_stanza_bytes, maxDepth: xmpp.max_stanza_depth, cutoffBytes: xmpp.stream_cutoff_bytes },
+      {
+        overLimit: (refusal) => this.onOverLimit(refusal),
+        violation: (error) => this.onXmlViolation(error),
+        failure: (error) => this.onReadFailure(error),
+      },
+    );
     this.entity.reconnect.delay = this.nextDelay();
     this.entity.reconnect.on('reconnecting', () => {
       this.failures++;
@@ -175,6 +198,7 @@ export class ComponentLink extends EventEmitter<LinkEvents> implements HeraldHos
       }
     }
     this.entity.socket?.destroy();
+    this.refusals.flush();
     this.log.info('component.stopped', { stats: { ...this.stats } });
   }
 
@@ -241,36 +265,55 @@ export class ComponentLink extends EventEmitter<LinkEvents> implements HeraldHos
     // XEP-0114 §3: before the handshake is accepted the server sends no stanzas.
     if (this.entity.status !== 'online' || this.closingWithError || !this.sink) return;
     this.stats.received++;
-    // RFC 6120 §13.12: the same limit as Herald's own parser (xmpp/parse.ts), on the serialised stanza.
-    const bytes = Buffer.byteLength(stanza.toString(), 'utf8');
-    if (bytes > this.options.maxStanzaBytes) {
-      this.refuse(new HeraldError('HERALD_STANZA_TOO_LARGE', `${bytes} bytes, more than xmpp.max_stanza_bytes (${this.options.maxStanzaBytes})`));
-      return;
-    }
-    this.sink.handleStanza(stanza).catch((e: unknown) => this.refuse(e));
+    this.sink.handleStanza(stanza).catch((e: unknown) => {
+      if (!isHeraldError(e, 'HERALD_SHUTTING_DOWN')) this.log.error('component.stanza_failed', { error: e });
+    });
   }
 
-  /** Herald could not take a stanza: a stream error when the refusal is about the stream, else a log line. */
-  private refuse(error: unknown): void {
-    const condition = streamErrorCondition(error);
-    if (condition === undefined) {
-      if (isHeraldError(error, 'HERALD_SHUTTING_DOWN')) return;
-      this.log.error('component.stanza_failed', { error });
-      return;
-    }
-    if (this.closingWithError || this.entity.status !== 'online') return;
+  /**
+   * A stanza over max_stanza_bytes or max_stanza_depth, read to its end but not built. RFC 6120
+   * §13.12 would close the stream with policy-violation; a component stream carries the traffic
+   * of every user of the server, and the server enforces its own limits on what its users send,
+   * so closing it would let any one user cut everyone's pushes at will (and ejabberd answers the
+   * publishes sent meanwhile with errors that make mod_push drop registrations). The stanza is
+   * refused instead: an IQ get/set gets its error (RFC 6120 §8.2.3: every request is answered),
+   * anything else is dropped, and one line a minute says how many.
+   */
+  private onOverLimit(refusal: StanzaOverLimit): void {
+    if (this.entity.status !== 'online' || this.closingWithError || !this.sink) return;
+    this.stats.received++;
+    this.stats.refused++;
+    const reply = overLimitReply(refusal);
+    if (reply) this.route(reply);
+    const { head } = refusal;
+    this.refusals.record({ code: refusal.code, name: head?.name, type: head?.attrs.type, from: head?.attrs.from, answered: reply !== undefined });
+  }
+
+  /**
+   * XML the stream cannot be read on (RFC 6120 §4.9.3: not well-formed, restricted, a bad prefix,
+   * not UTF-8, the cut-off reached): the stream error with that condition, then the closing tag
+   * and the TCP connection (§4.9.1.1); the reconnect loop joins again. The parser is detached
+   * already, so whatever the server sends meanwhile is not read.
+   */
+  private onXmlViolation(error: XmlViolation): void {
+    if (this.linkState === 'stopped' || this.closingWithError) return;
     this.closingWithError = true;
     this.stats.streamErrors++;
-    const text = error instanceof Error ? error.message : String(error);
-    this.log.warn('component.stream_error_sent', { condition, text });
-    void this.closeWithStreamError(streamErrorElement(condition, text));
+    this.log.warn('component.stream_error_sent', { condition: error.condition, text: error.detail });
+    void this.closeWithStreamError(streamErrorElement(error.condition, error.detail));
+  }
+
+  /** A throw while a chunk was read is a bug of Herald's: the connection is dropped and joined again. */
+  private onReadFailure(error: unknown): void {
+    this.log.error('component.read_failed', { error });
+    this.entity.socket?.destroy(); // → 'disconnect' → the reconnect loop
   }
 
   /** RFC 6120 §4.9.1.1: the stream error, then the closing tag, then the TCP connection. */
   private async closeWithStreamError(streamError: Element): Promise<void> {
     try {
       await this.entity.send(streamError);
-      await this.entity.close();
+      await this.entity.write(STREAM_CLOSING_TAG);
     } catch {
       // the connection is ended below whatever happened
     }
@@ -315,21 +358,6 @@ export class ComponentLink extends EventEmitter<LinkEvents> implements HeraldHos
     this.linkState = state;
     this.emit('state', state);
   }
-}
-
-/**
- * @xmpp/connection 0.13 detaches its parser when the server's stream ends or its XML breaks, but
- * not its socket 'data' listener: bytes that still arrive (the server's answer to our closing
- * tag, the rest of a broken stanza) would throw a TypeError out of a socket event and crash the
- * process. After the end of a stream (RFC 6120 §4.4) nothing more belongs to it, so they are
- * dropped. `_onData` is bound anew for each socket, so patching the instance covers every connection.
- */
-function ignoreDataAfterStreamEnd(entity: Component): void {
-  const connection = entity as unknown as { parser: unknown; _onData(data: Buffer): void };
-  const onData = connection._onData;
-  connection._onData = function (this: typeof connection, data: Buffer): void {
-    if (this.parser) onData.call(this, data);
-  };
 }
 
 /** What an operator should check for the stream errors a server answers a component with (RFC 6120 §4.9.3). */

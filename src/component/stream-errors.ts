@@ -1,24 +1,29 @@
 /**
- * RFC 6120 §4.9 stream errors the component sends when the server hands it a stanza it cannot
- * take. A stream error is unrecoverable (§4.9.1.1): the stream and the TCP connection close after
- * it, and the component joins again after its reconnect delay.
+ * RFC 6120 §4.9 stream errors the component sends when the server's stream cannot be read on. A
+ * stream error is unrecoverable (§4.9.1.1): the stream and the TCP connection close after it,
+ * and the component joins again after its reconnect delay.
  */
 import xml, { type Element } from '@xmpp/xml';
 import { isHeraldError } from '../core/errors.js';
+import { XmlViolation, type XmlViolationCondition } from '../xmpp/xml-violation.js';
 
 /** RFC 6120 §4.9.2: the namespace of stream error conditions and their `<text/>`. */
 export const NS_STREAMS = 'urn:ietf:params:xml:ns:xmpp-streams';
 
-export type StreamErrorCondition = 'policy-violation' | 'not-well-formed';
+/** The §4.9.3 conditions Herald sends: those of XML it refuses (xmpp/xml-violation.ts). */
+export type StreamErrorCondition = XmlViolationCondition;
 
 /**
- * The condition for a refusal of Herald's, or undefined when the refusal is not about the stream:
- * - §4.9.3.18 policy-violation: "a stanza exceeds a configured size limit" (xmpp.max_stanza_bytes);
- * - §4.9.3.13 not-well-formed: "the initiating entity has sent XML that violates the
- *   well-formedness rules".
+ * The stream error a host of the embedding API closes its stream with, for a refusal of
+ * `Herald.handleStanza`, or undefined when the refusal is not about the stream:
+ * - an XmlViolation carries its own condition;
+ * - §4.9.3.14 policy-violation: a stanza over xmpp.max_stanza_bytes or max_stanza_depth that
+ *   Herald could not answer (it answers IQ get/set itself);
+ * - §4.9.3.13 not-well-formed: any other HERALD_XML_MALFORMED.
  */
 export function streamErrorCondition(error: unknown): StreamErrorCondition | undefined {
-  if (isHeraldError(error, 'HERALD_STANZA_TOO_LARGE')) return 'policy-violation';
+  if (error instanceof XmlViolation) return error.condition;
+  if (isHeraldError(error, 'HERALD_STANZA_TOO_LARGE') || isHeraldError(error, 'HERALD_STANZA_TOO_DEEP')) return 'policy-violation';
   if (isHeraldError(error, 'HERALD_XML_MALFORMED')) return 'not-well-formed';
   return undefined;
 }

@@ -11,6 +11,7 @@ export const ERRORS = {
   HERALD_MAILBOX_FULL: "the actor's mailbox is full; the message was refused, not queued",
   HERALD_ACTOR_STOPPED: 'the actor system is stopped',
   HERALD_STANZA_TOO_LARGE: 'the stanza exceeds the configured size limit',
+  HERALD_STANZA_TOO_DEEP: 'the stanza nests elements deeper than the configured limit',
   HERALD_XML_MALFORMED: 'the XML is not well-formed',
   HERALD_PAYLOAD_TOO_LARGE: 'the provider payload exceeds its size limit',
   HERALD_NO_MATCHING_POOL: 'no sender pool matches the service, mode and tags',

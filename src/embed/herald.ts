@@ -19,6 +19,7 @@ import { createRequire } from 'node:module';
 import type { Element } from '@xmpp/xml';
 import { startActorRuntime, type ActorRuntime } from '../actors/index.js';
 import { AppServerRole } from '../app-server/index.js';
+import { AggregatedLog } from '../core/aggregated-log.js';
 import type { HeraldConfig } from '../core/config/schema.js';
 import { HeraldError } from '../core/errors.js';
 import { redacting, silentLogger, type Logger } from '../core/log.js';
@@ -32,11 +33,19 @@ import type { ApnsSimulator } from '../simulators/apns/index.js';
 import type { FcmSimulator } from '../simulators/fcm/index.js';
 import { openStore, type HeraldStore, type StoreUsage } from '../store/lmdb-store.js';
 import { accountDiscoInfoReply, isAccountDiscoInfo, StanzaPublisher, XmppServerRole } from '../xmpp-server/index.js';
+import { checkElementLimits } from '../xmpp/element-limits.js';
 import { errorReply, headOf } from '../xmpp/iq.js';
 import { IqTracker } from '../xmpp/iq-tracker.js';
 import { parseStanza } from '../xmpp/parse.js';
 import { StanzaError } from '../xmpp/stanza-error.js';
+import { overLimitReply, StanzaOverLimit, stanzaLimitsOf, type StanzaLimits } from '../xmpp/stanza-limits.js';
 import { PublisherRouter } from './publisher-router.js';
+
+/**
+ * ms over which IQs refused for a stanza limit are folded into one log line: a host's users can
+ * send them at will, and one line a minute with the count tells the operator as much.
+ */
+export const OVER_LIMIT_LOG_INTERVAL_MS = 60_000;
 
 /** `releaseID` of /healthcheck: Herald's package version. */
 const RELEASE_ID: string = (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
@@ -54,6 +63,8 @@ export interface HeraldOptions {
 
 export class Herald {
   private closed = false;
+  private readonly limits: StanzaLimits;
+  private readonly overLimit: AggregatedLog;
 
   private constructor(
     readonly config: HeraldConfig,
@@ -74,7 +85,10 @@ export class Herald {
     readonly rest: RestServer | undefined,
     /** The App Server's bridge to a remote push service, when `remote_push.enabled`. */
     readonly remotePush: RemotePushDispatcher | undefined = undefined,
-  ) {}
+  ) {
+    this.limits = stanzaLimitsOf(config.xmpp);
+    this.overLimit = new AggregatedLog({ log, event: 'xmpp.stanza_refused', intervalMs: OVER_LIMIT_LOG_INTERVAL_MS });
+  }
 
   static async start(options: HeraldOptions): Promise<Herald> {
     const { config } = options;
@@ -128,14 +142,30 @@ export class Herald {
 
   /**
    * Handles one stanza addressed to Herald (text or parsed). IQ get/set always produce exactly
-   * one reply through `host.route` (RFC 6120 §8.2.3). Text over `xmpp.max_stanza_bytes` or not
-   * well-formed rejects with HERALD_STANZA_TOO_LARGE / HERALD_XML_MALFORMED: there is no id to
-   * answer, so the host closes the stream as RFC 6120 §4.9.3 says (policy-violation / not-well-formed).
+   * one reply through `host.route` (RFC 6120 §8.2.3), also when over a limit: an IQ get/set over
+   * `xmpp.max_stanza_bytes` or `xmpp.max_stanza_depth` (text, or an Element built by the host)
+   * is answered modify/policy-violation. Otherwise this rejects with
+   * - HERALD_STANZA_TOO_LARGE / HERALD_STANZA_TOO_DEEP: another stanza over a limit, or an IQ
+   *   whose start tag alone is over the size limit (nothing to answer);
+   * - HERALD_XML_MALFORMED: text that is not well-formed XML or that RFC 6120 §11 restricts. No
+   *   reply is attempted even when an IQ's start tag could be read: the host's stream is broken.
+   * `streamErrorCondition()` (component/stream-errors.ts) gives the stream error a host closes
+   * its stream with for these (RFC 6120 §4.9.3).
    */
   async handleStanza(input: Element | string): Promise<void> {
     if (this.closed) throw new HeraldError('HERALD_SHUTTING_DOWN');
-    const stanza = typeof input === 'string' ? parseStanza(input, this.config.xmpp.max_stanza_bytes) : input;
-    if (stanza.name === 'message') return this.messageToUser(stanza);
+    let stanza: Element;
+    try {
+      stanza = this.read(input);
+    } catch (e) {
+      const reply = e instanceof StanzaOverLimit ? overLimitReply(e) : undefined;
+      if (!reply) throw e;
+      const { code, head } = e as StanzaOverLimit;
+      this.overLimit.record({ code, name: head?.name, type: head?.attrs.type, from: head?.attrs.from });
+      this.host.route(reply);
+      return;
+    }
+    if (stanza.name === 'message') return this.deliverMessage(stanza);
     if (stanza.name !== 'iq') return; // presence: sessions are reported by explicit events
     const type = stanza.attrs.type as string | undefined;
     if (type === 'result' || type === 'error') {
@@ -149,10 +179,23 @@ export class Herald {
     if (reply) this.host.route(reply);
   };
 
-  /** A message the host delivers to a local user; pushed when the user has no available session. */
+  /**
+   * A message the host delivers to a local user; pushed when the user has no available session.
+   * Throws as `handleStanza` rejects (a message has no answer).
+   */
   messageToUser(message: Element | string): void {
-    const stanza = typeof message === 'string' ? parseStanza(message, this.config.xmpp.max_stanza_bytes) : message;
+    this.deliverMessage(this.read(message));
+  }
+
+  private deliverMessage(stanza: Element): void {
     this.xmppServer.onMessage(stanza);
+  }
+
+  /** Text parsed, or a host's Element checked, under the [xmpp] limits. */
+  private read(input: Element | string): Element {
+    if (typeof input === 'string') return parseStanza(input, this.limits);
+    checkElementLimits(input, this.limits);
+    return input;
   }
 
   sessionAvailable(fullJid: string): void {
@@ -176,6 +219,7 @@ export class Herald {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.overLimit.flush();
     await this.rest?.close();
     await this.xmppServer.close();
     this.tracker.close();

@@ -1,45 +1,82 @@
 /**
- * Parses one stanza from text under a size limit. RFC 6120 §13.12 lets a server set a maximum
- * stanza size (at least 10 000 bytes); the limit is checked on the bytes before any parsing.
+ * Parses one stanza from text (the embedding API's `handleStanza` / `messageToUser`) with the
+ * strict parser (strict-saxes.ts) under the stanza limits (stanza-limits.ts):
+ * - text over `maxBytes` (RFC 6120 §13.12) is not parsed beyond its start tag: StanzaOverLimit
+ *   carries that head when the start tag fits in the limit, so an IQ can still be answered;
+ * - an element nested deeper than `maxDepth` stops the parse at once: StanzaOverLimit with the head;
+ * - XML that is not well-formed or that RFC 6120 §11 restricts: XmlViolation (HERALD_XML_MALFORMED,
+ *   with the stream error condition a host would close its stream with).
  */
-import { Parser, type Element } from '@xmpp/xml';
-import { HeraldError } from '../core/errors.js';
+import type { Element } from '@xmpp/xml';
+import { PrefixScope } from './prefix-scope.js';
+import { StanzaBuilder } from './stanza-builder.js';
+import { DEFAULT_MAX_STANZA_DEPTH, StanzaOverLimit, type StanzaLimits } from './stanza-limits.js';
+import { strictParser } from './strict-saxes.js';
+import { XmlViolation } from './xml-violation.js';
 
-export function parseStanza(text: string, maxBytes: number): Element {
+/** `limits` as a bare number is `maxBytes`, with the default depth (tests and benchmarks). */
+export function parseStanza(text: string, limits: StanzaLimits | number): Element {
+  const { maxBytes, maxDepth } = typeof limits === 'number' ? { maxBytes: limits, maxDepth: DEFAULT_MAX_STANZA_DEPTH } : limits;
   // Cheap upper bound first: a UTF-8 byte count is at most 3 per UTF-16 unit.
   if (text.length * 3 > maxBytes && Buffer.byteLength(text, 'utf8') > maxBytes) {
-    throw new HeraldError('HERALD_STANZA_TOO_LARGE', `more than ${maxBytes} bytes`);
+    throw new StanzaOverLimit('bytes', maxBytes, readHead(text, maxBytes));
   }
-  const parser = new Parser();
-  let root: Element | null = null;
-  let failure: unknown;
+  // A lone surrogate is the text form of bytes that are not UTF-8; saxes would pair it with
+  // whatever follows (XML 1.0 §2.2: surrogates are not characters).
+  if (!(text as WellFormedCheck).isWellFormed()) throw new XmlViolation('not-well-formed', 'a lone surrogate (not Unicode text)');
+  const builder = new StanzaBuilder(maxDepth);
+  const scope = new PrefixScope();
+  let level = 0;
   let closed = false;
-  parser.on('start', (el: Element) => {
-    if (root) failure ??= new Error('more than one top-level element');
-    root = el;
+  const parser = strictParser({
+    open(name, attrs, prefixedAttrs) {
+      scope.enter(level++, name, attrs, prefixedAttrs);
+      builder.open(name, attrs);
+      if (builder.overLimit) throw new StanzaOverLimit('depth', maxDepth, builder.top);
+    },
+    close() {
+      scope.leave(--level);
+      if (builder.close()) closed = true;
+    },
+    text(data) {
+      // Outside the element saxes lets through only whitespace, which belongs to no element.
+      if (level > 0) builder.text(data);
+    },
   });
-  parser.on('element', (el: Element) => {
-    // After the root closed, the stream parser would file a second element under it.
-    if (closed) failure ??= new Error('more than one top-level element');
-    root?.append(el);
+  parser.write(text).close();
+  // saxes reports a missing or unclosed element on close(); this only guards the contract.
+  if (!builder.top || !closed) throw new XmlViolation('not-well-formed', 'no complete element');
+  return builder.top;
+}
+
+/** ES2024 `String.prototype.isWellFormed` (Node 20), beyond the ES2022 library this compiles with. */
+type WellFormedCheck = string & { isWellFormed(): boolean };
+
+/** Thrown from the start-tag handler to stop reading once the head is known. */
+const HEAD_READ = Symbol('head read');
+
+/**
+ * The top element's name and attributes, if its start tag is well-formed and ends within
+ * `maxBytes`. Only the first `maxBytes` characters are read: they hold at least `maxBytes` bytes.
+ */
+function readHead(text: string, maxBytes: number): Element | undefined {
+  const builder = new StanzaBuilder(0);
+  const parser = strictParser({
+    open(name, attrs, prefixedAttrs) {
+      new PrefixScope().enter(0, name, attrs, prefixedAttrs);
+      builder.open(name, attrs);
+      throw HEAD_READ;
+    },
+    close() {},
+    text() {},
   });
-  parser.on('end', () => {
-    closed = true;
-  });
-  parser.on('error', (e: unknown) => {
-    failure = e;
-  });
+  const start = text.slice(0, maxBytes);
+  if (!(start as WellFormedCheck).isWellFormed()) return undefined;
   try {
-    parser.write(text);
-    parser.end('');
+    parser.write(start);
+    return undefined;
   } catch (e) {
-    failure = e;
+    if (e !== HEAD_READ) return undefined;
   }
-  if (failure || !root || !closed) {
-    const why = failure instanceof Error ? failure.message : root ? 'the element is not closed' : 'no element';
-    throw new HeraldError('HERALD_XML_MALFORMED', why, {
-      cause: failure,
-    });
-  }
-  return root;
+  return Buffer.byteLength(text.slice(0, parser.position), 'utf8') <= maxBytes ? builder.top : undefined;
 }

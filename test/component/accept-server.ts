@@ -31,6 +31,11 @@ export class AcceptServer extends EventEmitter<AcceptServerEvents> {
   secret: string;
   /** While true, connections are accepted but stream headers never answered (a hung server). */
   mute = false;
+  /**
+   * The server's stream header for a stream id and the component's `to` (set it to send a broken
+   * one; undefined restores Prosody's).
+   */
+  header: ((streamId: string, to: string) => string) | undefined;
   /** Stream headers the component opened. */
   streamsOpened = 0;
   handshakesAccepted = 0;
@@ -59,10 +64,36 @@ export class AcceptServer extends EventEmitter<AcceptServerEvents> {
     return `xmpp://127.0.0.1:${(this.server.address() as net.AddressInfo).port}`;
   }
 
-  /** Writes raw text on the accepted stream (stanzas, broken XML, a closing tag). */
-  write(text: string): void {
+  /** Writes raw text or bytes on the accepted stream (stanzas, broken XML, a closing tag). */
+  write(data: string | Buffer): void {
     if (!this.online) throw new Error('no component is online');
-    this.online.write(text);
+    this.online.write(data);
+  }
+
+  /**
+   * Writes each chunk on the accepted stream, waiting for the socket to drain between them, until
+   * the chunks run out or the component closes the connection. Resolves with the bytes written.
+   */
+  async writeAll(chunks: Iterable<string | Buffer>): Promise<number> {
+    const socket = this.online;
+    if (!socket) throw new Error('no component is online');
+    let written = 0;
+    for (const chunk of chunks) {
+      if (socket.destroyed || socket.writableEnded) break;
+      written += Buffer.byteLength(chunk);
+      if (!socket.write(chunk)) {
+        await new Promise<void>((resolve) => {
+          const done = (): void => {
+            socket.off('drain', done);
+            socket.off('close', done);
+            resolve();
+          };
+          socket.on('drain', done);
+          socket.on('close', done);
+        });
+      }
+    }
+    return written;
   }
 
   /** Resolves with the next event of that name whose value passes `accept`. */
@@ -104,9 +135,11 @@ export class AcceptServer extends EventEmitter<AcceptServerEvents> {
     parser.on('start', (header: Element) => {
       this.streamsOpened++;
       if (this.mute) return;
+      const to = String(header.attrs.to);
       socket.write(
-        `<?xml version='1.0'?><stream:stream xmlns:stream='http://etherx.jabber.org/streams' ` +
-          `xmlns='jabber:component:accept' id='${streamId}' from='${String(header.attrs.to)}'>`,
+        this.header?.(streamId, to) ??
+          `<?xml version='1.0'?><stream:stream xmlns:stream='http://etherx.jabber.org/streams' ` +
+            `xmlns='jabber:component:accept' id='${streamId}' from='${to}'>`,
       );
     });
     parser.on('element', (el: Element) => {

@@ -47,7 +47,7 @@ async function startRig(options: RigOptions = {}): Promise<Rig> {
   // Jitter pinned to its top: every delay is exactly its ceiling.
   const link = new ComponentLink({
     config: config.component,
-    maxStanzaBytes: config.xmpp.max_stanza_bytes,
+    xmpp: config.xmpp,
     log,
     random: () => 1,
     handshakeDeadlineMs: options.handshakeDeadlineMs,
@@ -101,20 +101,23 @@ test('an IQ the server forwards is answered exactly once, by Herald, on the comp
   }
 });
 
-test('a stanza above xmpp.max_stanza_bytes ends the stream with policy-violation, and the component joins again', async () => {
+test('a stanza above xmpp.max_stanza_bytes is refused on a stream that stays up: an IQ is answered policy-violation, a message dropped', async () => {
   const rig = await startRig({ maxStanzaBytes: 10_000 });
   try {
     rig.link.start(rig.herald);
     await rig.link.waitOnline(5_000);
-    const streamError = rig.server.next('stream-error');
-    const rejoined = rig.server.next('handshake', (ok) => ok);
     rig.server.write(`<message from='localhost' to='${DOMAIN}'><body>${'x'.repeat(12_000)}</body></message>`);
-    const [error] = await streamError;
-    assert.ok(error.getChild('policy-violation', 'urn:ietf:params:xml:ns:xmpp-streams'), error.toString());
-    await rejoined;
-    await rig.link.waitOnline(5_000);
+    const answer = await rig.ask(
+      `<iq type='get' id='big' from='localhost' to='${DOMAIN}'><query xmlns='http://jabber.org/protocol/disco#info'>${'x'.repeat(12_000)}</query></iq>`,
+      'big',
+    );
+    assert.equal(answer.attrs.type, 'error');
+    const error = answer.getChild('error');
+    assert.equal(error?.attrs.type, 'modify');
+    assert.ok(error?.getChild('policy-violation', 'urn:ietf:params:xml:ns:xmpp-stanzas'), answer.toString());
+    assert.match(error?.getChildText('text', 'urn:ietf:params:xml:ns:xmpp-stanzas') ?? '', /10000 bytes/);
     assert.equal((await rig.ask(discoInfo('after'), 'after')).attrs.type, 'result');
-    assert.equal(rig.link.stats.streamErrors, 1);
+    assert.deepEqual([rig.link.stats.refused, rig.link.stats.streamErrors, rig.link.stats.onlines], [2, 0, 1]);
   } finally {
     await rig.close();
   }
@@ -129,8 +132,8 @@ test('XML that is not well-formed ends the stream with a stream error, and the c
     const rejoined = rig.server.next('handshake', (ok) => ok);
     rig.server.write(`<iq type='get' id='bad' to='${DOMAIN}'><query></iq>`);
     const [error] = await streamError;
-    // @xmpp/connection's parser answers with bad-format (RFC 6120 §4.9.3.1, the general condition).
-    assert.ok(error.getChild('bad-format', 'urn:ietf:params:xml:ns:xmpp-streams'), error.toString());
+    // RFC 6120 §4.9.3.13, the specific condition (RECOMMENDED over bad-format, §4.9.3.1).
+    assert.ok(error.getChild('not-well-formed', 'urn:ietf:params:xml:ns:xmpp-streams'), error.toString());
     await rejoined;
     await rig.link.waitOnline(5_000);
     assert.equal((await rig.ask(discoInfo('after'), 'after')).attrs.type, 'result');

@@ -28,7 +28,7 @@ test('joined to two servers under one domain, Herald answers each on the link of
   });
   const { servers, ...first } = config.component;
   const links = new ComponentLinks(
-    [first, { ...first, ...servers[0]! }].map((c) => new ComponentLink({ config: { ...c, servers: [] }, maxStanzaBytes: 65_536 })),
+    [first, { ...first, ...servers[0]! }].map((c) => new ComponentLink({ config: { ...c, servers: [] }, xmpp: config.xmpp })),
   );
   const herald = await Herald.start({ config, host: links });
   try {

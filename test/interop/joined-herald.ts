@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Client } from '@xmpp/client';
 import { ComponentLink } from '../../src/component/index.js';
 import { validateConfig } from '../../src/core/config/load.js';
-import type { ComponentConfig } from '../../src/core/config/schema.js';
+import type { ComponentConfig, HeraldConfig } from '../../src/core/config/schema.js';
 import { createLogger, type Logger } from '../../src/core/log.js';
 import { Herald } from '../../src/embed/herald.js';
 import type { ApnsSimulator } from '../../src/simulators/apns/index.js';
@@ -35,7 +35,7 @@ export class JoinedHerald {
     /** Every stanza between Herald and the server. */
     readonly tap: StanzaTap,
     private readonly componentConfig: ComponentConfig,
-    private readonly maxStanzaBytes: number,
+    private readonly xmppConfig: HeraldConfig['xmpp'],
     private readonly dir: string,
   ) {}
 
@@ -64,14 +64,14 @@ export class JoinedHerald {
     // The host follows `link`: one test replaces the link while Herald keeps running.
     const tap = new StanzaTap();
     const herald = await Herald.start({ config, host: tap.outgoing({ route: (stanza) => fixture!.link.route(stanza) }), logger: debugLog() });
-    fixture = new JoinedHerald(server, herald, tap, config.component, config.xmpp.max_stanza_bytes, dir);
+    fixture = new JoinedHerald(server, herald, tap, config.component, config.xmpp, dir);
     await fixture.rejoin();
     return fixture;
   }
 
   /** A new component link for the running Herald, online. */
   async rejoin(): Promise<void> {
-    this.link = new ComponentLink({ config: this.componentConfig, maxStanzaBytes: this.maxStanzaBytes, log: debugLog() });
+    this.link = new ComponentLink({ config: this.componentConfig, xmpp: this.xmppConfig, log: debugLog() });
     this.link.start(this.tap.incoming(this.herald));
     await this.link.waitOnline(10_000);
   }

@@ -10,12 +10,36 @@ const port = z.number().int().min(0).max(65535);
 const positiveInt = z.number().int().positive();
 const ms = z.number().int().nonnegative();
 
+/** Limits every received stanza is parsed under (xmpp/parse.ts, xmpp/stream-parser.ts). */
 const xmpp = z
   .object({
-    /** RFC 6120 §13.12: servers must accept at least 10 000 bytes; we refuse above this. */
+    /**
+     * UTF-8 bytes of one stanza, `<` to `>`. RFC 6120 §13.12: servers must accept at least 10 000.
+     * Over it an IQ get/set is answered modify/policy-violation and anything else is dropped.
+     */
     max_stanza_bytes: positiveInt.default(65_536),
+    /**
+     * Levels of elements below the stanza element. A XEP-0357 publish needs 7; past this the
+     * stanza is refused like an oversized one, and no walk over a received tree goes deeper.
+     */
+    max_stanza_depth: positiveInt.default(32),
+    /**
+     * Bytes on the component stream without a complete stanza (a stanza that never ends, or
+     * anything between stanzas) at which Herald closes the stream with policy-violation
+     * (RFC 6120 §4.9.3.14): what one stream makes Herald hold stays below this.
+     */
+    stream_cutoff_bytes: positiveInt.default(1_048_576),
   })
-  .strict();
+  .strict()
+  .superRefine((x, ctx) => {
+    if (x.stream_cutoff_bytes < x.max_stanza_bytes) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['stream_cutoff_bytes'],
+        message: 'must not be below xmpp.max_stanza_bytes (an oversized stanza is skipped and answered, not cut off)',
+      });
+    }
+  });
 
 const actors = z
   .object({
@@ -139,7 +163,7 @@ const appServer = z
 
 /**
  * XEP-0114: Herald joins an XMPP server (Prosody, ejabberd, MongooseIM…) as an external component,
- * so that server's users reach the App Server at `domain`. The size limit is `xmpp.max_stanza_bytes`.
+ * so that server's users reach the App Server at `domain`. Its stanzas are read under the [xmpp] limits.
  */
 const component = z
   .object({
