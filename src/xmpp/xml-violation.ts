@@ -28,7 +28,7 @@ export class XmlViolation extends HeraldError {
   constructor(
     readonly condition: XmlViolationCondition,
     /** What was refused, for the stream error's `<text/>` and the log. */
-    readonly detail: string,
+    override readonly detail: string,
   ) {
     super(condition === 'policy-violation' ? 'HERALD_STANZA_TOO_LARGE' : 'HERALD_XML_MALFORMED', `${condition}: ${detail}`);
   }
