@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   console.log(`# command: node ${process.execArgv.join(' ')} dist/bench/shutdown.js --users ${users}`);
   const dir = mkdtempSync(join(os.tmpdir(), 'herald-shutdown-'));
   const config = validateConfig({
-    store: { path: join(dir, 'lmdb'), map_size_mib: 4_096 },
+    store: { path: join(dir, 'lmdb'), max_size_mib: 4_096 },
     apns: { enabled: false },
     fcm: { enabled: false },
     rest: { enabled: false },

@@ -144,8 +144,10 @@ export class PushNodeStore {
     try {
       return await this.db.transaction(() => {
         if (this.countOf(record.owner, maxPerOwner) >= maxPerOwner) return false;
-        void this.db.put(node, record);
-        void this.byOwner.put(key, 1);
+        // Synchronous writes in the transaction: a refusal of the size guard (HERALD_STORE_FULL)
+        // throws here and aborts the whole create, instead of rejecting a promise no one awaits.
+        this.db.putSync(node, record);
+        this.byOwner.putSync(key, 1);
         return true;
       });
     } catch (e) {

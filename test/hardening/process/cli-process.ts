@@ -20,6 +20,8 @@ export const ANSWER_DEADLINE_MS = 5_000;
 export interface LaunchOptions {
   /** `[apns]` keys over the defaults below (numbers). */
   apns?: Record<string, number>;
+  /** `[rest]` keys over the defaults (numbers). */
+  rest?: Record<string, number>;
   /** Join this XEP-0114 server (`xmpp://host:port`) as component `push.localhost`. */
   component?: { service: string; password: string };
   /** Runs node under this open-file limit (soft and hard), via prlimit(1). */
@@ -65,6 +67,9 @@ path = "${join(dir, 'lmdb')}"
 [rest]
 port = 0
 generated_cert_dir = "${join(dir, 'tls')}"
+${Object.entries(options.rest ?? {})
+  .map(([k, v]) => `${k} = ${v}`)
+  .join('\n')}
 [apns]
 endpoint = "${sim.url}"
 dev_endpoint = "${sim.url}"

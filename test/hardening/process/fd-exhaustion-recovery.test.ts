@@ -100,6 +100,9 @@ test('out of file descriptors with its APNS connections broken, Herald answers 5
     nofile: NOFILE,
     // A reconnect backoff the flood outpaces; a push waits at most 2 s for a reconnect (MongooseIM's own timeout).
     apns: { reconnect_backoff_ms: 500, retry_after_max_ms: 2_000 },
+    // The REST port's own caps keep a flood below the descriptor limit (test/hardening/rest);
+    // lifted here so that the process does run out, to show that it recovers whatever the cause.
+    rest: { max_connections: 100_000, max_connections_per_client: 100_000, reserved_file_descriptors: 1, tls_handshake_timeout_ms: 600_000 },
   });
   const flood = new Flood(Number(new URL(h.url).port), () => h.openFds() >= NOFILE);
   try {

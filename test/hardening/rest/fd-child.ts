@@ -10,6 +10,10 @@ import type { Logger } from '../../../src/core/log.js';
 import { Herald } from '../../../src/embed/herald.js';
 import { cleanup, configIn, tempDir } from '../../e2e/harness.js';
 
+// `node --test dist/test/` runs every .js file under it: started that way (not by its test), this
+// child has nothing to serve and ends at once.
+if (process.env.HERALD_TEST_CHILD !== '1') process.exit(0);
+
 const wanted: Record<string, number> = JSON.parse(process.argv[2] ?? '{}') as Record<string, number>;
 const known = new Set(Object.keys(configSchema.parse({}).rest));
 const rest = Object.fromEntries(Object.entries(wanted).filter(([key]) => known.has(key)));

@@ -9,6 +9,10 @@ import { configSchema } from '../../../src/core/config/schema.js';
 import { startRestServer } from '../../../src/push-service/rest/server.js';
 import { ProgrammedDispatcher, testTlsPair } from '../../push-service/rest/rest-test-kit.js';
 
+// `node --test dist/test/` runs every .js file under it: started that way (not by its test), this
+// child has nothing to serve and ends at once.
+if (process.env.HERALD_TEST_CHILD !== '1') process.exit(0);
+
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined) throw new Error('run with --expose-gc');
 

@@ -49,7 +49,7 @@ function push(url: string, ca: string): Promise<number> {
 
 test(`under ulimit -n ${SOFT_LIMIT}, a flood of 300 connections leaves descriptors for Herald and pushes go through`, async () => {
   const child = spawn('bash', ['-c', `ulimit -n ${SOFT_LIMIT} && exec "${process.execPath}" "${CHILD}" '${JSON.stringify(REST)}'`], {
-    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...process.env, HERALD_TEST_CHILD: '1' }, stdio: ['pipe', 'pipe', 'pipe'],
   });
   const log: string[] = [];
   createInterface({ input: child.stderr }).on('line', (l) => log.push(l));

@@ -88,7 +88,7 @@ describe('bytes held for unfinished bodies', () => {
   let ca: string;
   let rest: Record<string, number>;
   before(async () => {
-    const child = spawn(process.execPath, ['--expose-gc', CHILD], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--expose-gc', CHILD], { env: { ...process.env, HERALD_TEST_CHILD: '1' }, stdio: ['pipe', 'pipe', 'inherit'] });
     server = new ChildServer(child);
     const ready = JSON.parse(await server.next()) as { port: number; ca: string; rest: Record<string, number> };
     url = `https://127.0.0.1:${ready.port}`;

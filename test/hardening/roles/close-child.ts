@@ -8,6 +8,10 @@
 import v8 from 'node:v8';
 import { enableText, REMOTE_PUBSUB, rolesConfig, startRoles } from './harness.js';
 
+// `node --test dist/test/` runs every .js file under it: started that way (not by its test), this
+// child has nothing to serve and ends at once.
+if (process.env.HERALD_TEST_CHILD !== '1') process.exit(0);
+
 const MiB = 2 ** 20;
 /** Enables in flight at once: one LMDB commit per window. */
 const WINDOW = 1_000;

@@ -10,6 +10,10 @@
 import { Herald } from '../../../src/embed/herald.js';
 import { enableText, REMOTE_PUBSUB, rolesConfig } from './harness.js';
 
+// `node --test dist/test/` runs every .js file under it: started that way (not by its test), this
+// child has nothing to serve and ends at once.
+if (process.env.HERALD_TEST_CHILD !== '1') process.exit(0);
+
 /** Enables in flight at once, so that many share each LMDB commit. */
 const WINDOW = 500;
 

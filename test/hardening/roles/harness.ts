@@ -27,7 +27,7 @@ export function tempDir(): string {
 
 export function rolesConfig(dir: string, extra: Record<string, unknown> = {}): HeraldConfig {
   return validateConfig({
-    store: { path: join(dir, 'lmdb'), map_size_mib: 256 },
+    store: { path: join(dir, 'lmdb'), max_size_mib: 256 },
     apns: { enabled: false },
     fcm: { enabled: false },
     rest: { enabled: false },

@@ -22,7 +22,7 @@ const ROUND_TIMEOUT_MS = 15_000;
 
 /** Runs one child until `acks` enables are acknowledged, kills it with SIGKILL; returns the acknowledged ids. */
 async function stormAndKill(dir: string, prefix: string, acks: number): Promise<number[]> {
-  const child = spawn(process.execPath, [CHILD, dir, prefix], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [CHILD, dir, prefix], { env: { ...process.env, HERALD_TEST_CHILD: '1' }, stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = once(child, 'exit');
   const acknowledged: number[] = [];
   const timer = setTimeout(() => child.kill('SIGKILL'), ROUND_TIMEOUT_MS);

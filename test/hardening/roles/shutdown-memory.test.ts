@@ -24,7 +24,7 @@ test('closing Herald with 50 000 live user actors fits in the heap those users a
   const dir = tempDir();
   try {
     const child = spawn(process.execPath, [`--max-old-space-size=${HEAP_MIB}`, CHILD, dir, String(USERS)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, HERALD_TEST_CHILD: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
