@@ -15,6 +15,7 @@ import { randomBytes } from 'node:crypto';
 import type { Database } from 'lmdb';
 import { HeraldError, isHeraldError } from '../core/errors.js';
 import type { PushMode, PushServiceName } from '../push-service/notification.js';
+import { compositeKey, KEY_FORMATS_DB, migrateKeyFormat, prefixRange } from '../store/composite-key.js';
 import type { HeraldStore } from '../store/lmdb-store.js';
 
 /** XEP-0060 §4.1 affiliations a push node knows; `none` is the absence of an entry. */
@@ -74,6 +75,7 @@ export class PushNodeStore {
     this.db = store.database<PushNodeRecord>(NODE_DATABASE);
     this.byOwner = store.database<1>(OWNER_INDEX_DATABASE);
     this.meta = store.database<Uint8Array>(META_DATABASE);
+    migrateKeyFormat(OWNER_INDEX_DATABASE, this.byOwner, store.database<number>(KEY_FORMATS_DB));
   }
 
   /**
@@ -104,10 +106,10 @@ export class PushNodeStore {
 
   /** The names of every node `owner` owns (synchronous read). */
   nodesOf(owner: string): string[] {
-    const prefix = `${owner}\u0000`;
-    if (!indexKeyFits(prefix)) return [];
+    const range = prefixRange(owner);
+    if (!indexKeyFits(range.start)) return [];
     try {
-      return [...this.byOwner.getKeys({ start: prefix, end: `${owner}\u0001` })].map((key) => key.slice(prefix.length));
+      return [...this.byOwner.getKeys(range)].map((key) => key.slice(range.start.length));
     } catch (e) {
       throw new HeraldError('HERALD_STORE', `reading owner index: ${(e as Error).message}`, { cause: e });
     }
@@ -118,12 +120,12 @@ export class PushNodeStore {
    * keys: an owner left with more by an older version costs no more than one at the cap).
    */
   countOf(owner: string, limit: number): number {
-    const prefix = `${owner}\u0000`;
-    if (!indexKeyFits(prefix)) return 0;
+    const range = prefixRange(owner);
+    if (!indexKeyFits(range.start)) return 0;
     try {
       // Keys, not getCount: lmdb-js's getCount ignores `limit` and would walk the whole range.
       let count = 0;
-      for (const _key of this.byOwner.getKeys({ start: prefix, end: `${owner}\u0001`, limit })) count++;
+      for (const _key of this.byOwner.getKeys({ ...range, limit })) count++;
       return count;
     } catch (e) {
       throw new HeraldError('HERALD_STORE', `reading owner index: ${(e as Error).message}`, { cause: e });
@@ -179,7 +181,7 @@ export class PushNodeStore {
 }
 
 function indexKey(owner: string, node: string): string {
-  return `${owner}\u0000${node}`;
+  return compositeKey(owner, node);
 }
 
 function indexKeyFits(key: string): boolean {

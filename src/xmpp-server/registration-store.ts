@@ -8,6 +8,7 @@
  */
 import type { Database } from 'lmdb';
 import { HeraldError } from '../core/errors.js';
+import { KEY_FORMATS_DB, migrateKeyFormat } from '../store/composite-key.js';
 import type { HeraldStore } from '../store/lmdb-store.js';
 import {
   keyFits,
@@ -29,6 +30,7 @@ export class RegistrationStore {
   constructor(store: HeraldStore) {
     this.registrations = store.database<Registration>(REGISTRATIONS_DB);
     this.counters = store.database<number>(COUNTERS_DB);
+    migrateKeyFormat(REGISTRATIONS_DB, this.registrations, store.database<number>(KEY_FORMATS_DB));
   }
 
   /** Stores (or replaces) one registration; resolves once it is durable. */

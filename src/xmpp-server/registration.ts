@@ -3,6 +3,8 @@
  * (user bare JID, pubsub JID, node). Re-enabling the same key replaces its publish-options.
  */
 
+import { compositeKey, prefixRange } from '../store/composite-key.js';
+
 export interface Registration {
   /** The App Server's pubsub service JID (normalised). */
   pubsubJid: string;
@@ -15,14 +17,9 @@ export interface Registration {
 }
 
 /**
- * NUL separates the key parts: it cannot occur in a JID (RFC 7622 forbids control characters)
- * nor anywhere in XML 1.0 text, so `user\0pubsub\0node` is unambiguous and sorts all of one
- * user's registrations together (then by pubsub JID), which is what the range reads rely on.
+ * Keys are `user, pubsub JID, node` as one composite key (store/composite-key.ts): all of one
+ * user's registrations sort together (then by pubsub JID), which is what the range reads rely on.
  */
-const SEP = '\u0000';
-/** The code point after SEP: the exclusive end of a prefix range. */
-const AFTER_SEP = '\u0001';
-
 /**
  * lmdb-js refuses keys longer than 1978 bytes (its default `maxKeySize` for 4 KiB pages); one
  * byte is kept back because a prefix-range end key is the prefix plus one character.
@@ -30,17 +27,17 @@ const AFTER_SEP = '\u0001';
 export const MAX_KEY_BYTES = 1978 - 1;
 
 export function registrationKey(user: string, pubsubJid: string, node: string): string {
-  return user + SEP + pubsubJid + SEP + node;
+  return compositeKey(user, pubsubJid, node);
 }
 
 /** Range covering every registration of `user`. */
 export function userRange(user: string): { start: string; end: string } {
-  return { start: user + SEP, end: user + AFTER_SEP };
+  return prefixRange(user);
 }
 
 /** Range covering every registration of `user` on one pubsub service. */
 export function serviceRange(user: string, pubsubJid: string): { start: string; end: string } {
-  return { start: user + SEP + pubsubJid + SEP, end: user + SEP + pubsubJid + AFTER_SEP };
+  return prefixRange(user, pubsubJid);
 }
 
 /** Whether a key (or range bound) is short enough for LMDB. */
@@ -51,5 +48,5 @@ export function keyFits(key: string): boolean {
 
 /** In-actor key of a registration (the user is implied). */
 export function localKey(pubsubJid: string, node: string): string {
-  return pubsubJid + SEP + node;
+  return compositeKey(pubsubJid, node);
 }
