@@ -172,6 +172,12 @@ export class Herald {
       this.tracker.handleResponse(stanza);
       return;
     }
+    if (type !== 'get' && type !== 'set') {
+      // RFC 6120 §8.2.3: an IQ's type is get, set, result or error; a request of any other (or
+      // no) type is malformed, and a requester waiting on it still gets an answer (§8.3.3.1).
+      this.host.route(errorReply(headOf(stanza), new StanzaError('bad-request', 'modify', 'an IQ type is get, set, result or error')));
+      return;
+    }
     return this.answerIq(stanza).then(this.routeReply);
   }
 
