@@ -403,7 +403,10 @@ export class Http2Connection implements SessionOwner {
     this.warmTimer = setTimeout(
       () => {
         this.warmTimer = undefined;
-        this.warmUp();
+        // Node's timers run on a monotonic clock and may fire a millisecond before Date.now()
+        // reaches nextConnectAt: still inside the backoff, watch again rather than stay cold.
+        if (!this.closed && this.current === undefined && Date.now() < this.nextConnectAt) this.armWarmTimer();
+        else this.warmUp();
       },
       Math.max(0, this.nextConnectAt - Date.now()),
     );
