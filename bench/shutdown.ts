@@ -37,6 +37,8 @@ async function main(): Promise<void> {
     apns: { enabled: false },
     fcm: { enabled: false },
     rest: { enabled: false },
+    // Every user stays live (no cap, no idle passivation): close() must stop them all.
+    actors: { max_live_actors: users, passivate_after_ms: 3_600_000 },
   });
   const waiting = new Map<string, (reply: Element) => void>();
   const herald = await Herald.start({

@@ -25,6 +25,7 @@ export function actorCases(scale: MicroScale): MicroSuite {
     mailboxCapacity: MAILBOX_CAPACITY,
     shardSize: SHARD_SIZE,
     passivateAfterMs: 0, // no sweep: every actor stays live while timed
+    maxLive: Number.MAX_SAFE_INTEGER, // nor eviction
     stopBatchSize: STOP_BATCH_SIZE,
   });
   const keys = Array.from({ length: scale.actors }, (_, i) => `user${i}@example.com`);

@@ -4,9 +4,13 @@
  * copies a parent's children map on every message it handles (O(children) per message), so the
  * lookup lives in a plain Map here, outside the actors.
  *
- * Passivation: a sweep stops actors idle for `passivateAfterMs`. The cell is removed from the
- * map before it is stopped and only when its mailbox is empty, so no message is ever dispatched
- * to a stopped actor; the next message for that key spawns a fresh actor that reloads from LMDB.
+ * Passivation: a sweep stops actors idle for `passivateAfterMs`, and the live actors are capped:
+ * when a spawn takes them past `maxLive`, the least recently used idle ones are stopped at once,
+ * whatever their age (the map's insertion order is the recency order: a `get` moves its key to
+ * the end). A cell is removed from the map before it is stopped and only when its mailbox is
+ * empty, so no message is ever dispatched to a stopped actor; the next message for that key
+ * spawns a fresh actor that reloads from LMDB. Actors with work in their mailbox are never
+ * evicted, so the cap is exceeded only by actors that are working.
  *
  * Stopping is done in slices of `stopBatchSize` actors per event-loop turn, by the passivation
  * sweep and by `stopAll()` alike: nact finishes each stop in a setImmediate that holds a context
@@ -23,10 +27,15 @@ export interface RegistryOptions {
   mailboxCapacity: number;
   shardSize: number;
   passivateAfterMs: number;
+  /** Live actors kept at most (idle ones beyond it are evicted, least recently used first). */
+  maxLive: number;
   /** Actors stopped per event-loop turn (passivation sweeps, `stopAll`). */
   stopBatchSize: number;
   onCrash?: (error: unknown, key: string) => void;
 }
+
+/** Cells looked at per spawn when the live cap is reached (working actors are skipped). */
+const EVICTION_SCAN = 64;
 
 interface Shard {
   ref: Ref<unknown>;
@@ -45,6 +54,8 @@ export class ActorRegistry<M, R = void> {
   private readonly sweepTimer: NodeJS.Timeout | undefined;
   /** The passivation sweep under way, if any: sweeps never overlap. */
   private sweeping: Promise<number> | undefined;
+  /** Actors stopped because the live cap was reached (diagnostics, metrics). */
+  evicted = 0;
 
   constructor(
     private readonly system: Ref<unknown>,
@@ -74,7 +85,11 @@ export class ActorRegistry<M, R = void> {
   /** The live actor for `key`, spawned (and so loaded from its store) on first use. */
   get(key: string): ActorCell<M, R> {
     let cell = this.cells.get(key);
-    if (!cell) {
+    if (cell) {
+      // Most recently used goes last: eviction takes from the front.
+      this.cells.delete(key);
+      this.cells.set(key, cell);
+    } else {
       const shard = this.shardWithRoom();
       // nact names must match /^[a-z0-9-$_.+!*'(),]+$/i; keys are JIDs, so use a sequence number.
       const name = `${this.options.kind}-${(this.sequence++).toString(36)}`;
@@ -85,8 +100,24 @@ export class ActorRegistry<M, R = void> {
       shard.children++;
       this.cells.set(key, cell);
       this.shardOf.set(cell, shard);
+      if (this.cells.size > this.options.maxLive) this.evictLeastRecentlyUsed(cell);
     }
     return cell;
+  }
+
+  /**
+   * Stops idle actors from the least recently used end until the cap holds again. Looks at most
+   * EVICTION_SCAN cells per spawn, so that a front full of working actors costs a bounded scan;
+   * what it cannot evict now goes on a later spawn or sweep.
+   */
+  private evictLeastRecentlyUsed(spawned: ActorCell<M, R>): void {
+    let scanned = 0;
+    for (const [key, cell] of this.cells) {
+      if (this.cells.size <= this.options.maxLive || ++scanned > EVICTION_SCAN) return;
+      if (cell === spawned || !cell.idle) continue;
+      this.remove(key, cell);
+      this.evicted++;
+    }
   }
 
   tell(key: string, msg: M): void {

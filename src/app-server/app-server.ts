@@ -123,6 +123,7 @@ export class AppServerRole {
       mailboxCapacity: options.config.actors.mailbox_capacity,
       shardSize: options.config.actors.shard_size,
       passivateAfterMs: options.config.actors.passivate_after_ms,
+      maxLive: options.config.actors.max_live_actors,
       stopBatchSize: options.config.actors.stop_batch_size,
       onCrash: options.onCrash,
     });

@@ -88,6 +88,7 @@ export class XmppServerRole {
       mailboxCapacity: config.actors.mailbox_capacity,
       shardSize: config.actors.shard_size,
       passivateAfterMs: config.actors.passivate_after_ms,
+      maxLive: config.actors.max_live_actors,
       stopBatchSize: config.actors.stop_batch_size,
       onCrash: (error, user) => {
         this.stats.actorCrashes++;

@@ -31,7 +31,7 @@ function counterFactory(persisted: Map<string, number>, built: string[]) {
   };
 }
 
-function setup(options: Partial<{ capacity: number; shardSize: number; passivateAfterMs: number }> = {}) {
+function setup(options: Partial<{ capacity: number; shardSize: number; passivateAfterMs: number; maxLive: number }> = {}) {
   const runtime = startActorRuntime();
   const persisted = new Map<string, number>();
   const built: string[] = [];
@@ -41,6 +41,7 @@ function setup(options: Partial<{ capacity: number; shardSize: number; passivate
     mailboxCapacity: options.capacity ?? 16,
     shardSize: options.shardSize ?? 1000,
     passivateAfterMs: options.passivateAfterMs ?? 0,
+    maxLive: options.maxLive ?? 1_000_000,
     stopBatchSize: 100,
     onCrash: (e) => crashes.push(e),
   });
@@ -151,6 +152,64 @@ test('room freed in any shard by passivation is used before a new shard is spawn
     await Promise.all(Array.from({ length: 30 }, (_, i) => s.registry.ask(`v${i}@x`, { op: 'add', n: 1 })));
     assert.equal(s.registry.size, 30);
     assert.equal(s.registry.shardCount, 3);
+  } finally {
+    await s.close();
+  }
+});
+
+test('past the live cap the least recently used idle actor is stopped, whatever its age', async () => {
+  const s = setup({ maxLive: 3 });
+  try {
+    for (const k of ['a', 'b', 'c']) await s.registry.ask(k, { op: 'add', n: 1 });
+    await s.registry.ask('a', { op: 'add', n: 1 }); // a is now the most recently used: b goes first
+    await s.registry.ask('d', { op: 'add', n: 5 });
+    assert.equal(s.registry.size, 3);
+    assert.equal(s.registry.evicted, 1);
+    assert.equal(s.registry.has('b'), false);
+    assert.ok(s.registry.has('a') && s.registry.has('c') && s.registry.has('d'));
+    // The evicted actor comes back with its persisted state.
+    assert.equal(await s.registry.ask('b', { op: 'get' }), 1);
+    assert.equal(s.registry.has('c'), false, 'c was then the least recently used');
+    assert.equal(s.registry.size, 3);
+  } finally {
+    await s.close();
+  }
+});
+
+test('an actor at work is never evicted by the live cap; the idle ones behind it are', async () => {
+  const s = setup({ maxLive: 2 });
+  try {
+    let release!: () => void;
+    const until = new Promise<void>((r) => (release = r));
+    const blocked = s.registry.ask('busy', { op: 'block', until });
+    await s.registry.ask('idle', { op: 'add', n: 1 });
+    await s.registry.ask('new', { op: 'add', n: 1 });
+    assert.equal(s.registry.has('busy'), true, 'busy is the least recently used, but working');
+    assert.equal(s.registry.has('idle'), false);
+    // Working actors may take the registry past its cap; it comes back once they are idle.
+    await s.registry.ask('newer', { op: 'add', n: 1 });
+    assert.equal(s.registry.size, 2);
+    release();
+    assert.equal(await blocked, 0);
+    await s.registry.ask('newest', { op: 'add', n: 1 });
+    assert.equal(s.registry.has('busy'), false);
+    assert.equal(s.registry.size, 2);
+  } finally {
+    await s.close();
+  }
+});
+
+test('2 000 keys through a cap of 100 keep the live actors bounded and every value', async () => {
+  const s = setup({ maxLive: 100 });
+  try {
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 2_000; i += 200) {
+        await Promise.all(Array.from({ length: 200 }, (_, j) => s.registry.ask(`k${i + j}`, { op: 'add', n: 1 })));
+        assert.ok(s.registry.size <= 200, `live ${s.registry.size}`);
+      }
+    }
+    const values = await Promise.all(Array.from({ length: 2_000 }, (_, i) => s.registry.ask(`k${i}`, { op: 'get' })));
+    assert.ok(values.every((v) => v === 2));
   } finally {
     await s.close();
   }

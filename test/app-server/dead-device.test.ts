@@ -112,3 +112,31 @@ describe('a publish to a dead device', () => {
     assert.equal(h.routed.length, 0);
   });
 });
+
+describe('a node actor evicted by the live cap while its push is in flight', () => {
+  it('still ends the publisher affiliation and tells the owner when the device turns out dead', async () => {
+    const h = await startHarness({ actors: { max_live_actors: 1 } });
+    try {
+      await ask(h.role, createIq('evicted'));
+      await ask(h.role, affiliate('evicted', 'example.com', 'publish-only'));
+      let answer!: (outcome: PushOutcome) => void;
+      h.dispatcher.answer(new Promise<PushOutcome>((resolve) => (answer = resolve)));
+      const pending = ask(h.role, publishIq('evicted', OPTIONS, undefined, 'example.com'));
+      await new Promise<void>((resolve) => {
+        const check = (): void => (h.dispatcher.sent.length === 1 ? resolve() : void setImmediate(check));
+        check();
+      });
+      // Another node takes the only live slot; the first node's actor is idle (its push is not
+      // awaited inside it) and is stopped.
+      await ask(h.role, createIq('other'));
+      assert.equal(h.role.liveNodeActors, 1);
+      answer(DEAD);
+      assert.equal(errorOf(await pending), 'cancel/not-acceptable+device-not-registered');
+      assert.deepEqual(h.role.node('evicted')?.affiliations, { [OWNER]: 'owner' });
+      await afterTurn(); // the notice follows the error reply
+      assert.equal(h.routed.at(-1)?.getChild('pubsub', NS.PUBSUB)?.attrs.node, 'evicted');
+    } finally {
+      await h.close();
+    }
+  });
+});

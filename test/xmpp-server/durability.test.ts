@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { PublishResult } from '../../src/xmpp-server/publisher.js';
+import { StanzaError } from '../../src/xmpp/stanza-error.js';
 import { RegistrationStore } from '../../src/xmpp-server/registration-store.js';
 import type { Registration } from '../../src/xmpp-server/registration.js';
 import { Harness, assertStanzaError, chat, enableIq, waitUntil } from './harness.js';
@@ -114,5 +115,29 @@ test('a full user mailbox answers wait/resource-constraint and drops pushes with
     const drained = h.dispose();
     // Publishes started while draining answer through the double's new answer.
     await drained;
+  }
+});
+
+test('a user actor evicted by the live cap while its publish is in flight still acts on the answer', async () => {
+  const h = new Harness({ actors: { max_live_actors: 1 } });
+  try {
+    await h.enable(ROMEO, 'push.example.net', 'a', { device_id: 'A' });
+    let refuse!: (result: PublishResult) => void;
+    h.publisher.answer = () => new Promise<PublishResult>((resolve) => (refuse = resolve));
+    h.role.onMessage(chat(ROMEO, 'one', 'm1'));
+    await h.publisher.waitForPublishes(1);
+    // Another user's enable takes the only live slot: Romeo's actor is idle (its publish is
+    // pipelined, not awaited) and is stopped.
+    h.publisher.answer = () => ({ ok: true });
+    await h.enable('juliet@example.com', 'push.example.net', 'j', { device_id: 'J' });
+    await waitUntil(() => h.role.liveUsers === 1, 'eviction');
+    // The App Server refuses Romeo's publish for good: the refusal reaches a fresh actor,
+    // which disables the registration it loaded from LMDB.
+    refuse({ ok: false, error: new StanzaError('item-not-found', 'cancel') });
+    await waitUntil(() => h.role.registrations(ROMEO).length === 0, 'the registration disabled');
+    assert.equal(h.role.stats.registrationsDisabled, 1);
+    assert.equal(h.role.registrations('juliet@example.com').length, 1);
+  } finally {
+    await h.dispose();
   }
 });

@@ -50,8 +50,16 @@ const actors = z
      * longer than a few seconds of sending only makes pushes late, so excess is refused instead.
      */
     sender_mailbox_capacity: positiveInt.default(2_048),
-    /** An actor idle this long is stopped; it reloads its state from LMDB on the next message. */
-    passivate_after_ms: ms.default(300_000),
+    /**
+     * An actor idle this long is stopped; it reloads its state from LMDB on the next message.
+     * Short, because a live user actor holds ~3.5 KB of heap and a restart brings every user by.
+     */
+    passivate_after_ms: ms.default(30_000),
+    /**
+     * Live actors per kind (users, push nodes) beyond which the least recently used idle one is
+     * stopped at once, whatever its age: bounds the heap whatever the traffic (~3.5 KB each).
+     */
+    max_live_actors: positiveInt.default(20_000),
     /** Children per shard parent: nact copies a parent's children map on every message it handles. */
     shard_size: positiveInt.max(10_000).default(1_000),
     /**

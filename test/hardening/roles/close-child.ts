@@ -20,7 +20,8 @@ async function main(): Promise<void> {
   const [dir, usersArg] = process.argv.slice(2);
   const users = Number(usersArg);
   if (!dir || !Number.isInteger(users) || users < 1) throw new Error('usage: close-child.js <dir> <users>');
-  const running = await startRoles(rolesConfig(dir));
+  // Every user stays live (no cap, no idle passivation): close() must stop them all.
+  const running = await startRoles(rolesConfig(dir, { actors: { max_live_actors: users, passivate_after_ms: 600_000 } }));
   for (let i = 0; i < users; i += WINDOW) {
     const replies = await Promise.all(
       Array.from({ length: Math.min(WINDOW, users - i) }, (_, j) => running.ask(enableText(`user${i + j}@localhost`, REMOTE_PUBSUB, 'phone'))),

@@ -62,7 +62,7 @@ test('stopping many actors keeps at most stop_batch_size stops in flight, at shu
           worst = Math.max(worst, COUNT - registry.size - stopsFinished + 1);
         },
       }),
-      { kind: 'probe', mailboxCapacity: 4, shardSize: 1_000, passivateAfterMs: 60_000, stopBatchSize: BATCH },
+      { kind: 'probe', mailboxCapacity: 4, shardSize: 1_000, passivateAfterMs: 60_000, maxLive: COUNT, stopBatchSize: BATCH },
     );
     try {
       await Promise.all(Array.from({ length: COUNT }, (_, i) => registry.ask(`user${i}`, i)));
@@ -87,7 +87,7 @@ test('an ask queued behind a busy actor is answered when the actor is stopped', 
   const registry = new ActorRegistry<string, string>(
     runtime.system,
     () => (): Behaviour<string, string> => ({ handle: async (m) => (m === 'block' ? blocked.then(() => m) : m) }),
-    { kind: 'probe', mailboxCapacity: 8, shardSize: 1_000, passivateAfterMs: 0, stopBatchSize: 100 },
+    { kind: 'probe', mailboxCapacity: 8, shardSize: 1_000, passivateAfterMs: 0, maxLive: 1_000, stopBatchSize: 100 },
   );
   try {
     const first = assert.rejects(registry.ask('a', 'block'), { code: 'HERALD_ACTOR_STOPPED' });
