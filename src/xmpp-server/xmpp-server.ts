@@ -209,6 +209,11 @@ export class XmppServerRole {
     return this.users.size;
   }
 
+  /** Whether `user` (a bare JID) has a live actor now (diagnostics, benchmarks). */
+  isLive(user: string): boolean {
+    return this.users.has(user);
+  }
+
   /** Features the account's disco#info lists for this role (XEP-0357 §4.1). */
   discoFeatures(): readonly string[] {
     return PUSH_DISCO_FEATURES;

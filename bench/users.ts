@@ -1,0 +1,185 @@
+/**
+ * Users at scale (issue 9): `--users` accounts enable push through the embedding API (half of
+ * them with two devices), then messages go to random offline users, most of them passivated.
+ * Prints, with progress on stderr:
+ * - acknowledged enables/s (an IQ result is routed only once its registration is durable);
+ * - heap and RSS per user after GC, once every user actor is passivated, against the heap
+ *   before the first enable (so what an idle user costs in memory, not in LMDB);
+ * - LMDB bytes per user (pages in use, store/store-usage.ts);
+ * - pushes/s to random users while ≥ 90 % of them are cold (their actor passivated: each push
+ *   loads the user from LMDB), with the remote App Server answering every publish at once;
+ * - start-up time on the full store: `Herald.start` until its first stanza is answered.
+ *
+ *   npm run build && node dist/bench/users.js [--users 1000000] [--pushes 200000] [--window 2000]
+ *
+ * Runs under Node's default heap settings (no --max-old-space-size); `--expose-gc` makes the
+ * heap figures exact (without it they include garbage not yet collected).
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import v8 from 'node:v8';
+import type { Element } from '@xmpp/xml';
+import { validateConfig } from '../src/core/config/load.js';
+import type { HeraldConfig } from '../src/core/config/schema.js';
+import { Herald } from '../src/embed/herald.js';
+import { progress, table } from './e2e/report.js';
+
+const { values } = parseArgs({
+  options: {
+    users: { type: 'string', default: '1000000' },
+    pushes: { type: 'string', default: '200000' },
+    window: { type: 'string', default: '2000' },
+  },
+});
+const users = positive('--users', values.users);
+const pushes = positive('--pushes', values.pushes);
+/** Requests in flight at once: enables in one window share an LMDB commit. */
+const windowSize = positive('--window', values.window);
+const PUBSUB = 'push.example.net';
+const MiB = 2 ** 20;
+/** Idle user actors are passivated this fast here, so that "after passivation" comes soon. */
+const PASSIVATE_AFTER_MS = 1_000;
+
+function positive(flag: string, text: string | undefined): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} needs a positive integer, got ${text}`);
+  return n;
+}
+
+/** A Herald whose host routes IQ replies to waiting requests and answers every publish at once. */
+async function startHerald(config: HeraldConfig) {
+  const waiting = new Map<string, (reply: Element) => void>();
+  let published = 0;
+  let herald!: Herald;
+  herald = await Herald.start({
+    config,
+    host: {
+      route(stanza) {
+        const id = stanza.attrs.id as string;
+        if (stanza.name === 'iq' && stanza.attrs.type === 'set') {
+          // A publish to the remote App Server: answer it as a healthy one would.
+          published++;
+          void herald.handleStanza(`<iq type='result' id='${id}' from='${PUBSUB}' to='${stanza.attrs.from as string}'/>`);
+          return;
+        }
+        const resolve = waiting.get(id);
+        waiting.delete(id);
+        resolve?.(stanza);
+      },
+    },
+  });
+  const ask = (id: string, text: string): Promise<Element> => {
+    const reply = new Promise<Element>((resolve) => waiting.set(id, resolve));
+    void herald.handleStanza(text);
+    return reply;
+  };
+  return { herald, ask, published: () => published };
+}
+
+const enableText = (n: number, device: string, id: string) =>
+  `<iq type='set' id='${id}' from='user${n}@localhost/phone' to='user${n}@localhost'>` +
+  `<enable xmlns='urn:xmpp:push:0' jid='${PUBSUB}' node='${device}-${n}'/></iq>`;
+
+function heapUsed(): number {
+  (globalThis as { gc?: () => void }).gc?.();
+  return v8.getHeapStatistics().used_heap_size;
+}
+
+async function waitFor(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 1));
+}
+
+async function main(): Promise<void> {
+  console.log(`# Herald users at scale — ${new Date().toISOString()}`);
+  console.log(`# machine: ${os.cpus()[0]?.model}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
+  console.log(`# command: node ${process.execArgv.join(' ')} dist/bench/users.js ${process.argv.slice(2).join(' ')}`);
+  console.log(`# heap limit ${Math.round(v8.getHeapStatistics().heap_size_limit / MiB)} MiB; gc exposed: ${typeof (globalThis as { gc?: unknown }).gc === 'function'}`);
+  const dir = mkdtempSync(join(os.tmpdir(), 'herald-users-'));
+  const config = validateConfig({
+    store: { path: join(dir, 'lmdb'), max_size_mib: 8_192 },
+    apns: { enabled: false },
+    fcm: { enabled: false },
+    rest: { enabled: false },
+    actors: { passivate_after_ms: PASSIVATE_AFTER_MS },
+  });
+  const rows: string[][] = [];
+  try {
+    const baseHeap = heapUsed();
+    const baseRss = process.memoryUsage().rss;
+    let running = await startHerald(config);
+
+    // 1. Enables: every user one device, every even user a second one.
+    const enables = users + Math.ceil(users / 2);
+    const report = progress('enables', enables);
+    let done = 0;
+    const t0 = performance.now();
+    for (let i = 0; i < users; i += windowSize) {
+      const batch: Array<Promise<Element>> = [];
+      for (let n = i; n < Math.min(users, i + windowSize); n++) {
+        batch.push(running.ask(`a${n}`, enableText(n, 'phone', `a${n}`)));
+        if (n % 2 === 0) batch.push(running.ask(`b${n}`, enableText(n, 'tablet', `b${n}`)));
+      }
+      for (const reply of await Promise.all(batch)) assert.equal(reply.attrs.type, 'result', reply.toString());
+      done += batch.length;
+      report(done);
+    }
+    const enableS = (performance.now() - t0) / 1000;
+    rows.push(['acknowledged enables/s', (enables / enableS).toFixed(0), `${enables} enables of ${users} users in ${enableS.toFixed(1)} s`]);
+
+    // 2. Memory once every user actor is passivated.
+    const liveAfterEnables = running.herald.xmppServer.liveUsers;
+    await waitFor(() => running.herald.xmppServer.liveUsers === 0);
+    const heap = heapUsed() - baseHeap;
+    const rss = process.memoryUsage().rss - baseRss;
+    const lmdb = running.herald.storeUsage().usedBytes;
+    rows.push(['live user actors after the enables', String(liveAfterEnables), `cap actors.max_live_actors = ${config.actors.max_live_actors}`]);
+    rows.push(['heap per idle user (B, after GC)', (heap / users).toFixed(0), `${(heap / MiB).toFixed(1)} MiB above the heap before the first enable`]);
+    rows.push(['RSS per idle user (B)', (rss / users).toFixed(0), `${(rss / MiB).toFixed(0)} MiB above start (includes the LMDB pages mapped in)`]);
+    rows.push(['LMDB bytes per user', (lmdb / users).toFixed(0), `${(lmdb / MiB).toFixed(0)} MiB in use`]);
+
+    // 3. Pushes to random users, most of them cold.
+    const pushReport = progress('pushes', pushes);
+    const before = running.published();
+    let cold = 0;
+    let expected = 0;
+    const stats = running.herald.xmppServer.stats;
+    const settled = () => stats.publishesOk + stats.publishesFailed;
+    const t1 = performance.now();
+    for (let sent = 0; sent < pushes; ) {
+      const count = Math.min(windowSize, pushes - sent);
+      for (let k = 0; k < count; k++) {
+        const n = Math.floor(Math.random() * users);
+        if (!running.herald.xmppServer.isLive(`user${n}@localhost`)) cold++;
+        expected += n % 2 === 0 ? 2 : 1; // one publish per device
+        running.herald.messageToUser(`<message type='chat' id='m${sent + k}' from='friend@localhost/x' to='user${n}@localhost'><body>hello</body></message>`);
+      }
+      sent += count;
+      await waitFor(() => settled() >= expected);
+      pushReport(sent);
+    }
+    assert.equal(stats.publishesFailed, 0, 'every publish answered ok');
+    const pushS = (performance.now() - t1) / 1000;
+    const publishes = running.published() - before;
+    rows.push(['messages pushed/s (random users)', (pushes / pushS).toFixed(0), `${publishes} publishes (${(publishes / pushS).toFixed(0)}/s); ${((100 * cold) / pushes).toFixed(1)} % of the users cold`]);
+
+    // 4. Restart on the full store.
+    await running.herald.close();
+    const t2 = performance.now();
+    running = await startHerald(config);
+    const reply = await running.ask('first', `<iq type='set' id='first' from='user1@localhost/phone' to='user1@localhost'><disable xmlns='urn:xmpp:push:0' jid='${PUBSUB}' node='phone-1'/></iq>`);
+    assert.equal(reply.attrs.type, 'result', reply.toString());
+    rows.push(['start on the full store → first answer (ms)', (performance.now() - t2).toFixed(0), 'Herald.start() until its first IQ result']);
+    await running.herald.close();
+  } finally {
+    console.log(table(['measure', 'value', 'detail'], rows));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});
