@@ -1,11 +1,15 @@
 /**
- * REST throughput (issue 3): autocannon against Herald's `POST /v3/notification/{token}` (HTTPS,
- * self-signed; APNS behind it, served in its own process by the APNS benchmark server (or, --server simulator, the accept-all simulator)), then
- * against a bare node:http JSON endpoint and a bare node:https one, with the same request,
- * connections and duration, in the same run. Reports req/s, p50, p99, non-2xx (429s apart) and
- * Herald's ratio to each bare endpoint (median of the per-round ratios).
+ * REST throughput (issues 3 and 9): autocannon against Herald's `POST /v3/notification/{token}`
+ * (HTTPS, self-signed; APNS behind it, served in its own process by the APNS benchmark server (or,
+ * --server simulator, the accept-all simulator)); against the bare relay, the fair ceiling (the
+ * same TLS, HTTP/1.1 and HTTP/2 exchange with the same APNS server, none of the checks:
+ * rest/bare-relay-main.ts); and against a bare node:http JSON endpoint and a bare node:https one
+ * (no APNS behind them). Same request, connections and duration for all, in paired rounds of one
+ * run: each round runs every target once, in an order rotated from round to round. Reports req/s,
+ * p50, p99, non-2xx (429s apart), CPU per request of each server and of the APNS server, and
+ * Herald's ratio to each reference (median of the per-round ratios).
  *
- *   npm run build && node dist/bench/rest.js [--duration 10] [--connections 50] [--rounds 3]
+ *   npm run build && node dist/bench/rest.js [--duration 10] [--connections 50] [--rounds 4]
  *       [--warmup 3] [--sender-threads 2]
  *
  * Each server runs in its own process and autocannon in this one, so no two share an event loop.
@@ -24,21 +28,25 @@ import { startReadyChild, type ReadyChild } from './rest/ready-child.js';
 /** For the header line when --sender-threads is not given: what Herald then uses. */
 const DEFAULT_SENDER_THREADS = validateConfig({}).apns.sender_threads;
 
-type Target = 'herald' | 'http' | 'https';
-const LABELS: Record<Target, string> = { herald: 'Herald REST v3 (https)', http: 'bare node:http', https: 'bare node:https' };
-/** Orders taken in turn, one per round: each target runs first, second and last. */
-const ORDERS: Target[][] = [
-  ['herald', 'http', 'https'],
-  ['https', 'herald', 'http'],
-  ['http', 'https', 'herald'],
-];
-const TARGETS: Target[] = ['herald', 'http', 'https'];
+/** Herald's APNS pool in the benchmark (config defaults): the relay opens as many sessions and streams. */
+const APNS_DEFAULTS = validateConfig({}).apns;
+
+type Target = 'herald' | 'relay' | 'http' | 'https';
+const LABELS: Record<Target, string> = {
+  herald: 'Herald REST v3 (https)',
+  relay: 'bare relay (https → http2)',
+  http: 'bare node:http',
+  https: 'bare node:https',
+};
+const TARGETS: Target[] = ['herald', 'relay', 'http', 'https'];
+/** Round r runs the targets rotated by r - 1: over four rounds each target runs in each position once. */
+const orderOf = (round: number): Target[] => TARGETS.map((_, i) => TARGETS[(i + round - 1) % TARGETS.length]!);
 
 const { values } = parseArgs({
   options: {
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '50' },
-    rounds: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '4' },
     warmup: { type: 'string', default: '3' },
     'sender-threads': { type: 'string', default: '' },
     /** APNS behind Herald: `benchmark` (the lean benchmark server) or `simulator` (accept-all). */
@@ -61,7 +69,7 @@ function count(flag: string, value: string | undefined, min: number): number {
 
 async function main(): Promise<void> {
   const cpu = os.cpus()[0]?.model ?? 'unknown cpu';
-  console.log(`# REST throughput: autocannon vs Herald REST v3 (APNS behind it) and bare node:http(s) — ${new Date().toISOString()}`);
+  console.log(`# REST throughput: autocannon vs Herald REST v3 and the bare relay (APNS behind both), and bare node:http(s) — ${new Date().toISOString()}`);
   console.log(`# machine: ${cpu}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
   console.log(`# command: node dist/bench/rest.js ${process.argv.slice(2).join(' ')}`);
   console.log(
@@ -70,8 +78,9 @@ async function main(): Promise<void> {
   );
   console.log(`# POST ${PATH} ${BODY}`);
   console.log(
-    `# APNS behind Herald: ${values.server === 'benchmark' ? 'the APNS benchmark server (src/simulators/apns-benchmark)' : 'the APNS simulator, accept-all'}, own process; ` +
-      'Herald, node:http and node:https servers: one process each; autocannon: this process',
+    `# APNS behind Herald and the relay: ${values.server === 'benchmark' ? 'the APNS benchmark server (src/simulators/apns-benchmark)' : 'the APNS simulator, accept-all'}, own process; ` +
+      `the relay: ${APNS_DEFAULTS.connections} HTTP/2 connections × ${APNS_DEFAULTS.max_in_flight} streams, as Herald's pool; ` +
+      'Herald, relay, node:http and node:https servers: one process each; autocannon: this process',
   );
 
   const sim = values.server === 'benchmark' ? await spawnApnsBenchmarkServerProcess() : await spawnApnsSimulatorProcess(['--accept-all']);
@@ -80,13 +89,16 @@ async function main(): Promise<void> {
     const threads = values['sender-threads'] ? ['--sender-threads', values['sender-threads']] : [];
     // Each child is kept as soon as it is up, so that one failing to start stops the others too.
     const started = (c: ReadyChild) => (children.push(c), c);
-    const [herald, http, https] = await Promise.all([
-      startReadyChild('./herald-rest-main.js', ['--apns-url', sim.url, '--ca-file', sim.caFile, ...threads]).then(started),
+    const apns = ['--apns-url', sim.url, '--ca-file', sim.caFile];
+    const pool = ['--connections', String(APNS_DEFAULTS.connections), '--streams', String(APNS_DEFAULTS.max_in_flight)];
+    const [herald, relay, http, https] = await Promise.all([
+      startReadyChild('./herald-rest-main.js', [...apns, ...threads]).then(started),
+      startReadyChild('./bare-relay-main.js', [...apns, ...pool]).then(started),
       startReadyChild('./bare-server-main.js', ['http']).then(started),
       startReadyChild('./bare-server-main.js', ['https']).then(started),
     ]);
-    const servers: Record<Target, ReadyChild> = { herald, http, https };
-    const urls: Record<Target, string> = { herald: herald.url, http: http.url, https: https.url };
+    const servers: Record<Target, ReadyChild> = { herald, relay, http, https };
+    const urls: Record<Target, string> = { herald: herald.url, relay: relay.url, http: http.url, https: https.url };
 
     if (warmupS > 0) {
       // JIT, TLS sessions, Herald's APNS connections; checked like a measured run, not reported.
@@ -96,7 +108,7 @@ async function main(): Promise<void> {
     const runs: Array<Record<Target, Measured>> = [];
     const rows: string[][] = [];
     for (let round = 1; round <= rounds; round++) {
-      const order = ORDERS[(round - 1) % ORDERS.length]!;
+      const order = orderOf(round);
       const got = {} as Record<Target, Measured>;
       for (const t of order) {
         const pids = [servers[t].child.pid, sim.child.pid];
@@ -115,6 +127,7 @@ async function main(): Promise<void> {
       for (const t of TARGETS) rows.push(row(String(round), t, got[t]));
     }
 
+    const vsRelay = median(runs.map((r) => r.herald.reqPerSec / r.relay.reqPerSec));
     const vsHttp = median(runs.map((r) => r.herald.reqPerSec / r.http.reqPerSec));
     const vsHttps = median(runs.map((r) => r.herald.reqPerSec / r.https.reqPerSec));
     for (const t of TARGETS) {
@@ -139,6 +152,11 @@ async function main(): Promise<void> {
         ['round', 'target', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'of which 429', 'errors', 'server CPU µs/req', 'APNS server CPU µs/req', 'autocannon CPU µs/req'],
         rows,
       ),
+    );
+    const cpu = (t: Target) => median(runs.map((r) => r[t].serverCpuUs)).toFixed(0);
+    console.log(
+      `Herald / bare relay: median of the per-round req/s ratios ${vsRelay.toFixed(2)} (target ≥ 0.9: ${vsRelay >= 0.9 ? 'met' : 'not met'}); ` +
+        `server CPU µs/req ${cpu('herald')} / ${cpu('relay')}`,
     );
     console.log(`Herald / bare node:http: median of the per-round req/s ratios ${vsHttp.toFixed(2)}`);
     console.log(`Herald / bare node:https: median of the per-round req/s ratios ${vsHttps.toFixed(2)}`);
@@ -166,7 +184,7 @@ function row(round: string, t: Target, s: Measured): string[] {
     String(s.tooMany),
     String(s.errors),
     s.serverCpuUs.toFixed(0),
-    t === 'herald' ? s.simCpuUs.toFixed(0) : '–',
+    t === 'herald' || t === 'relay' ? s.simCpuUs.toFixed(0) : '–',
     s.loaderCpuUs.toFixed(0),
   ];
 }
