@@ -114,6 +114,11 @@ export class ApnsPushService implements PushDispatcher {
     return this.group.submit(prepared);
   }
 
+  /** `submitPrepared` with a callback instead of a promise (SenderGroup `enqueue`). */
+  enqueuePrepared(prepared: ApnsRequest, done: (outcome: PushOutcome) => void): void {
+    this.group.enqueue(prepared, done);
+  }
+
   stats(): ApnsServiceStats {
     return { ...this.group.stats(), tokensMinted: this.tokens.minted };
   }
