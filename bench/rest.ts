@@ -24,6 +24,8 @@ import { runLoad, type LoadSummary } from './rest/load.js';
 import { processCpuMs } from './sender/process-cpu.js';
 import { BODY, PATH } from './rest/notification-request.js';
 import { startReadyChild, type ReadyChild } from './rest/ready-child.js';
+import { profileTargets } from './rest/profile-run.js';
+import { breakdownTable, readProfileFolder } from './rest/profile-breakdown.js';
 
 /** For the header line when --sender-threads is not given: what Herald then uses. */
 const DEFAULT_SENDER_THREADS = validateConfig({}).apns.sender_threads;
@@ -51,6 +53,8 @@ const { values } = parseArgs({
     'sender-threads': { type: 'string', default: '' },
     /** APNS behind Herald: `benchmark` (the lean benchmark server) or `simulator` (accept-all). */
     server: { type: 'string', default: 'benchmark' },
+    /** Profile Herald and the relay instead (rest/profile-run.ts): profiles and breakdowns go to this folder. */
+    profile: { type: 'string' },
   },
 });
 if (values.server !== 'benchmark' && values.server !== 'simulator') {
@@ -91,6 +95,15 @@ async function main(): Promise<void> {
     const started = (c: ReadyChild) => (children.push(c), c);
     const apns = ['--apns-url', sim.url, '--ca-file', sim.caFile];
     const pool = ['--connections', String(APNS_DEFAULTS.connections), '--streams', String(APNS_DEFAULTS.max_in_flight)];
+    if (values.profile !== undefined) {
+      const targets = [
+        { name: 'herald', script: './herald-rest-main.js', args: [...apns, ...threads] },
+        { name: 'relay', script: './bare-relay-main.js', args: [...apns, ...pool] },
+      ];
+      const folders = await profileTargets(targets, { dir: values.profile, connections, durationS, warmupS, apnsPid: sim.child.pid });
+      console.log(breakdownTable(folders.map((f) => readProfileFolder(f))));
+      return;
+    }
     const [herald, relay, http, https] = await Promise.all([
       startReadyChild('./herald-rest-main.js', [...apns, ...threads]).then(started),
       startReadyChild('./bare-relay-main.js', [...apns, ...pool]).then(started),
