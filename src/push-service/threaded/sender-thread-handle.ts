@@ -117,6 +117,16 @@ export class SenderThreadHandle {
   }
 
   /**
+   * Room for one more (`hasRoom`), fewer notifications outstanding than its connections have
+   * streams (`apns.max_in_flight` each), and a connection not waiting out a backoff: one more
+   * can go on the wire at once.
+   */
+  get canSendAtOnce(): boolean {
+    const apns = this.init.apns;
+    return this.hasRoom && this.pending.size < apns.connections * apns.max_in_flight && this.connectable;
+  }
+
+  /**
    * As last reported, at least one of its connections is not waiting out a reconnect backoff
    * (true before the first report).
    */
