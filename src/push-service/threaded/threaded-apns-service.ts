@@ -9,15 +9,16 @@
  * it was handed and not yet settled, and when no thread has room `send` throws
  * HERALD_MAILBOX_FULL at once — so a thread's own mailboxes can never be full.
  *
- * Which thread: the one that took the last notification keeps taking them while it can put them
- * on the wire at once (fewer outstanding than its connections have streams, `apns.max_in_flight`
- * each); then the least loaded thread with room takes over. Waking a sleeping thread costs both
- * threads a system call and a context switch, and a thread that is kept busy takes each batch as
- * it comes instead of waking for it, so light load stays on one thread (measured on the REST
- * benchmark, 2 cores: about 10 % less CPU per request than alternating threads turn by turn).
- * Heavier load spreads: a thread whose CPU cannot keep up holds its requests longer, so its
- * outstanding count reaches its streams and the next thread is taken. The threads that are not
- * used keep their connections open and PINGed (`warmUp`, `ping_interval_ms`).
+ * Which thread: everything sent during one event-loop turn goes to one thread (a turn costs one
+ * postMessage), and the thread of the last turn keeps taking the next turns while it can put
+ * their notifications on the wire at once (fewer outstanding than its connections have streams,
+ * `apns.max_in_flight` each); otherwise the least loaded thread with room takes the turn.
+ * Waking a sleeping thread costs both threads a system call and a context switch, and a thread
+ * kept busy takes each batch as it comes instead of waking for it, so light load stays on one
+ * thread (REST benchmark, 2 cores: about 10 % less CPU per request than alternating threads turn
+ * by turn). Heavier load spreads as before: a thread whose CPU cannot keep up holds its requests
+ * longer, its outstanding count reaches its streams, and the next turn goes elsewhere. Threads
+ * left idle keep their connections open and PINGed (`warmUp`, `ping_interval_ms`).
  *
  * A thread that dies or cannot start is restarted by its handle, with backoff, for as long as the
  * service exists. While no thread is up, `send` answers `unable_to_connect` at once (REST 503,
@@ -170,7 +171,7 @@ export class ThreadedApnsPushService implements PushDispatcher {
     const prepared = prepareApnsRequest(notification, this.defaults, Date.now());
     if (isRejection(prepared)) return Promise.resolve(prepared);
     let thread = this.current;
-    if (!thread || !thread.canSendAtOnce) {
+    if (!thread || !(this.inTurn ? thread.hasRoom : thread.canSendAtOnce)) {
       thread = this.leastLoadedWithRoom();
       if (!thread) {
         if (!this.threads.some((t) => t.up)) {
@@ -182,11 +183,20 @@ export class ThreadedApnsPushService implements PushDispatcher {
       }
       this.current = thread;
     }
+    if (!this.inTurn) {
+      this.inTurn = true;
+      setImmediate(this.endTurn);
+    }
     return thread.submit(prepared);
   }
 
-  /** The thread that takes notifications while it can send them at once. */
+  /** The thread of this turn, kept for the next turns while it can send at once. */
   private current: SenderThreadHandle | undefined;
+  /** A notification was sent during this event-loop turn: `current` takes the rest of it. */
+  private inTurn = false;
+  private readonly endTurn = (): void => {
+    this.inTurn = false;
+  };
 
   /**
    * The running threads' last reported stats, merged (at most STATS_INTERVAL_MS old); a thread
