@@ -10,7 +10,12 @@
  * Herald's ratio to each reference (median of the per-round ratios).
  *
  *   npm run build && node dist/bench/rest.js [--duration 10] [--connections 50] [--rounds 4]
- *       [--warmup 3] [--sender-threads 2]
+ *       [--warmup 3] [--sender-threads 2] [--baseline OTHER/dist/bench/rest/herald-rest-main.js]
+ *   node dist/bench/rest.js --profile DIR [--duration 10] [--warmup 3] [--baseline …]
+ *
+ * --baseline runs another build of Herald as one more target (before/after in the same rounds);
+ * --profile profiles Herald (and the baseline) and the relay instead, one at a time, and prints
+ * where a request's CPU goes (rest/profile-run.ts; bench/rest-profile.js reprints it).
  *
  * Each server runs in its own process and autocannon in this one, so no two share an event loop.
  */
@@ -33,16 +38,16 @@ const DEFAULT_SENDER_THREADS = validateConfig({}).apns.sender_threads;
 /** Herald's APNS pool in the benchmark (config defaults): the relay opens as many sessions and streams. */
 const APNS_DEFAULTS = validateConfig({}).apns;
 
-type Target = 'herald' | 'relay' | 'http' | 'https';
+type Target = 'herald' | 'baseline' | 'relay' | 'http' | 'https';
 const LABELS: Record<Target, string> = {
   herald: 'Herald REST v3 (https)',
+  baseline: 'Herald, --baseline build',
   relay: 'bare relay (https → http2)',
   http: 'bare node:http',
   https: 'bare node:https',
 };
-const TARGETS: Target[] = ['herald', 'relay', 'http', 'https'];
-/** Round r runs the targets rotated by r - 1: over four rounds each target runs in each position once. */
-const orderOf = (round: number): Target[] => TARGETS.map((_, i) => TARGETS[(i + round - 1) % TARGETS.length]!);
+/** Targets whose requests go on to the APNS server. */
+const RELAYING: ReadonlySet<Target> = new Set(['herald', 'baseline', 'relay']);
 
 const { values } = parseArgs({
   options: {
@@ -55,6 +60,11 @@ const { values } = parseArgs({
     server: { type: 'string', default: 'benchmark' },
     /** Profile Herald and the relay instead (rest/profile-run.ts): profiles and breakdowns go to this folder. */
     profile: { type: 'string' },
+    /**
+     * Another build's dist/bench/rest/herald-rest-main.js (e.g. before a change), run as one more
+     * target in the same rounds (or profiled beside Herald): before/after in one run.
+     */
+    baseline: { type: 'string' },
   },
 });
 if (values.server !== 'benchmark' && values.server !== 'simulator') {
@@ -64,6 +74,9 @@ const durationS = count('--duration', values.duration, 1);
 const connections = count('--connections', values.connections, 1);
 const rounds = count('--rounds', values.rounds, 1);
 const warmupS = count('--warmup', values.warmup, 0);
+const TARGETS: Target[] = values.baseline === undefined ? ['herald', 'relay', 'http', 'https'] : ['herald', 'baseline', 'relay', 'http', 'https'];
+/** Round r runs the targets rotated by r - 1: each target runs in each position once per TARGETS.length rounds. */
+const orderOf = (round: number): Target[] => TARGETS.map((_, i) => TARGETS[(i + round - 1) % TARGETS.length]!);
 
 function count(flag: string, value: string | undefined, min: number): number {
   const n = Number(value);
@@ -98,20 +111,24 @@ async function main(): Promise<void> {
     if (values.profile !== undefined) {
       const targets = [
         { name: 'herald', script: './herald-rest-main.js', args: [...apns, ...threads] },
+        ...(values.baseline === undefined ? [] : [{ name: 'baseline', script: values.baseline, args: [...apns, ...threads] }]),
         { name: 'relay', script: './bare-relay-main.js', args: [...apns, ...pool] },
       ];
       const folders = await profileTargets(targets, { dir: values.profile, connections, durationS, warmupS, apnsPid: sim.child.pid });
       console.log(breakdownTable(folders.map((f) => readProfileFolder(f))));
       return;
     }
-    const [herald, relay, http, https] = await Promise.all([
-      startReadyChild('./herald-rest-main.js', [...apns, ...threads]).then(started),
-      startReadyChild('./bare-relay-main.js', [...apns, ...pool]).then(started),
-      startReadyChild('./bare-server-main.js', ['http']).then(started),
-      startReadyChild('./bare-server-main.js', ['https']).then(started),
-    ]);
-    const servers: Record<Target, ReadyChild> = { herald, relay, http, https };
-    const urls: Record<Target, string> = { herald: herald.url, relay: relay.url, http: http.url, https: https.url };
+    const scripts: Record<Target, [string, string[]]> = {
+      herald: ['./herald-rest-main.js', [...apns, ...threads]],
+      baseline: [values.baseline ?? '', [...apns, ...threads]],
+      relay: ['./bare-relay-main.js', [...apns, ...pool]],
+      http: ['./bare-server-main.js', ['http']],
+      https: ['./bare-server-main.js', ['https']],
+    };
+    const servers = {} as Record<Target, ReadyChild>;
+    await Promise.all(TARGETS.map((t) => startReadyChild(...scripts[t]).then((c) => (servers[t] = started(c)))));
+    const urls = {} as Record<Target, string>;
+    for (const t of TARGETS) urls[t] = servers[t].url;
 
     if (warmupS > 0) {
       // JIT, TLS sessions, Herald's APNS connections; checked like a measured run, not reported.
@@ -167,6 +184,14 @@ async function main(): Promise<void> {
       ),
     );
     const cpu = (t: Target) => median(runs.map((r) => r[t].serverCpuUs)).toFixed(0);
+    if (values.baseline !== undefined) {
+      const vsBaseline = median(runs.map((r) => r.herald.reqPerSec / r.baseline.reqPerSec));
+      const cpuVsBaseline = median(runs.map((r) => r.herald.serverCpuUs / r.baseline.serverCpuUs));
+      console.log(
+        `Herald / --baseline build: median of the per-round req/s ratios ${vsBaseline.toFixed(2)}, ` +
+          `of the server CPU per request ${cpuVsBaseline.toFixed(2)}; --baseline build / bare relay ${median(runs.map((r) => r.baseline.reqPerSec / r.relay.reqPerSec)).toFixed(2)}`,
+      );
+    }
     console.log(
       `Herald / bare relay: median of the per-round req/s ratios ${vsRelay.toFixed(2)} (target ≥ 0.9: ${vsRelay >= 0.9 ? 'met' : 'not met'}); ` +
         `server CPU µs/req ${cpu('herald')} / ${cpu('relay')}`,
@@ -197,7 +222,7 @@ function row(round: string, t: Target, s: Measured): string[] {
     String(s.tooMany),
     String(s.errors),
     s.serverCpuUs.toFixed(0),
-    t === 'herald' || t === 'relay' ? s.simCpuUs.toFixed(0) : '–',
+    RELAYING.has(t) ? s.simCpuUs.toFixed(0) : '–',
     s.loaderCpuUs.toFixed(0),
   ];
 }
