@@ -34,7 +34,7 @@ const runs: ProfileBreakdown[] = positionals.map((folder, i) => {
   const from = values.from === undefined ? Number.NEGATIVE_INFINITY : Number(values.from);
   const to = values.to === undefined ? Number.POSITIVE_INFINITY : Number(values.to);
   if (!(requests > 0)) throw new Error(`${folder} has no window.json: give --requests N (and --from/--to to cut the window)`);
-  return readProfileFiles(folder, { requests, fromUs: from, toUs: to }, label);
+  return readProfileFiles(folder, { requests, windows: [{ fromUs: from, toUs: to }] }, label);
 });
 console.log(`# CPU per REST request by category, from ${positionals.join(', ')}`);
 console.log(breakdownTable(runs));

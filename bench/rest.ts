@@ -114,7 +114,7 @@ async function main(): Promise<void> {
         ...(values.baseline === undefined ? [] : [{ name: 'baseline', script: values.baseline, args: [...apns, ...threads] }]),
         { name: 'relay', script: './bare-relay-main.js', args: [...apns, ...pool] },
       ];
-      const folders = await profileTargets(targets, { dir: values.profile, connections, durationS, warmupS, apnsPid: sim.child.pid });
+      const folders = await profileTargets(targets, { dir: values.profile, connections, durationS, rounds, warmupS, apnsPid: sim.child.pid });
       console.log(breakdownTable(folders.map((f) => readProfileFolder(f))));
       return;
     }

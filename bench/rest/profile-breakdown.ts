@@ -1,11 +1,14 @@
 /**
  * The per-request breakdown of a profiled REST run: the samples of every thread's .cpuprofile
  * (V8's format: a call tree, sample node ids and the µs between samples) that fall in the
- * measured window, attributed by profile-categories.ts, in µs of CPU per answered request.
+ * measured windows, attributed by profile-categories.ts, in µs per answered request.
  *
- * A sample's time is the interval until the next one (as Chrome DevTools counts it). Time V8
- * cannot sample — its GC helper threads, the profiler itself — is what separates the sampled
- * total from the process CPU that /proc measured in the same window; both are printed.
+ * A sample's time is the interval until the next one (as Chrome DevTools counts it). V8 samples
+ * on a wall-clock tick, so a thread that waits for a core (preempted, on a machine with more
+ * busy threads than cores) is charged for the wait to whatever it was doing; that shows most
+ * right after it woke another thread (postMessage, a socket write waking the client). Time V8
+ * does not sample at all — its GC helper threads, the profiler — is outside the sum. The process
+ * CPU that /proc measured over the same windows is printed beside the sampled total.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -14,15 +17,14 @@ import { table } from '../e2e/report.js';
 
 /** What profile-run.ts records about the measured window (window.json). */
 export interface ProfileWindow {
-  /** Window bounds on the clock V8 stamps samples with (CLOCK_MONOTONIC, µs). */
-  fromUs: number;
-  toUs: number;
-  /** Requests answered in the window. */
+  /** The measured windows' bounds on the clock V8 stamps samples with (CLOCK_MONOTONIC, µs). */
+  windows: ReadonlyArray<{ fromUs: number; toUs: number }>;
+  /** Requests answered in the windows. */
   requests: number;
   /** What the run measured besides (absent for a profile taken some other way). */
   target?: string;
   reqPerSec?: number;
-  /** The server process's CPU in the window (/proc), per request. */
+  /** The server process's CPU in the windows (/proc), per request. */
   processCpuUsPerRequest?: number;
   apnsServerCpuUsPerRequest?: number;
 }
@@ -49,8 +51,8 @@ export interface ProfileBreakdown {
   threads: ThreadBreakdown[];
 }
 
-/** Sums one profile's samples inside [fromUs, toUs] by category. */
-export function breakdownOf(profile: CpuProfile, fromUs: number, toUs: number): Map<Category, number> {
+/** Sums one profile's samples inside the windows (each [fromUs, toUs]) by category. */
+export function breakdownOf(profile: CpuProfile, windows: ProfileWindow['windows']): Map<Category, number> {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -71,7 +73,7 @@ export function breakdownOf(profile: CpuProfile, fromUs: number, toUs: number): 
   for (let i = 0; i < samples.length; i++) {
     t += timeDeltas[i]!;
     const duration = i + 1 < samples.length ? timeDeltas[i + 1]! : profile.endTime - t;
-    if (t < fromUs || t > toUs) continue;
+    if (!windows.some((w) => t >= w.fromUs && t <= w.toUs)) continue;
     const c = category(samples[i]!);
     us.set(c, (us.get(c) ?? 0) + duration);
   }
@@ -90,7 +92,7 @@ export function readProfileFiles(folder: string, window: ProfileWindow, label = 
   if (files.length === 0) throw new Error(`${folder} holds no .cpuprofile`);
   const threads = files.map((f) => {
     const profile = JSON.parse(readFileSync(join(folder, f), 'utf8')) as CpuProfile;
-    return { threadId: Number(f.split('.').at(-3)), us: breakdownOf(profile, window.fromUs, window.toUs) };
+    return { threadId: Number(f.split('.').at(-3)), us: breakdownOf(profile, window.windows) };
   });
   threads.sort((a, b) => a.threadId - b.threadId);
   return { label, window, threads };
