@@ -76,14 +76,18 @@ function connect(): Promise<Session> {
   });
 }
 
-function leastLoaded(): Session | undefined {
-  let best: Session | undefined;
-  for (const s of sessions) if (s.inFlight < streams && (best === undefined || s.inFlight < best.inFlight)) best = s;
-  return best;
+/**
+ * The first session with a free stream: load below one session's streams rides one connection,
+ * so the frames of a turn's requests leave in fewer socket writes (Herald's sender threads
+ * likewise keep light load on one thread and connection).
+ */
+function firstFree(): Session | undefined {
+  for (const s of sessions) if (s.inFlight < streams) return s;
+  return undefined;
 }
 
 function forward(f: Forward): void {
-  const s = leastLoaded();
+  const s = firstFree();
   if (s === undefined) return void waiting.push(f);
   s.inFlight++;
   const stream = s.session.request({
