@@ -4,12 +4,13 @@
  * MongooseIM's default api_version, with the string-typed fields it copies from publish-options.
  */
 export const DEVICE_TOKEN = 'a1b2c3d4'.repeat(8);
+export const TOPIC = 'com.example.herald';
 export const PATH = `/v3/notification/${DEVICE_TOKEN}`;
 export const BODY = JSON.stringify({
   service: 'apns',
   mode: 'prod',
   priority: 'high',
-  topic: 'com.example.herald',
+  topic: TOPIC,
   mutable_content: 'true',
   time_to_live: '3600',
   alert: {

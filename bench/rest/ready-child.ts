@@ -18,10 +18,13 @@ export interface ReadyChild {
   stop(): Promise<void>;
 }
 
-/** `script` is relative to this file's folder in dist (e.g. './herald-rest-main.js'). */
-export function startReadyChild(script: string, args: readonly string[] = []): Promise<ReadyChild> {
+/**
+ * `script` is relative to this file's folder in dist (e.g. './herald-rest-main.js'); `nodeArgs`
+ * go to node before it (e.g. `--cpu-prof`).
+ */
+export function startReadyChild(script: string, args: readonly string[] = [], nodeArgs: readonly string[] = []): Promise<ReadyChild> {
   const path = fileURLToPath(new URL(script, import.meta.url));
-  const child = spawn(process.execPath, [...process.execArgv, path, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...process.execArgv, ...nodeArgs, path, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async (): Promise<void> => {
     child.stdin?.end();

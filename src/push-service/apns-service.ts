@@ -108,10 +108,11 @@ export class ApnsPushService implements PushDispatcher {
 
   /**
    * Sends a request already prepared (and size-checked) by `prepareApnsRequest`, e.g. on the
-   * main thread before it crossed to the sender thread. Same refusals as `send`.
+   * main thread before it crossed to the sender thread: `done` is called once with the outcome
+   * (SenderGroup `enqueue`). Same refusals as `send`, thrown.
    */
-  submitPrepared(prepared: ApnsRequest): Promise<PushOutcome> {
-    return this.group.submit(prepared);
+  enqueuePrepared(prepared: ApnsRequest, done: (outcome: PushOutcome) => void): void {
+    this.group.enqueue(prepared, done);
   }
 
   stats(): ApnsServiceStats {

@@ -6,6 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -46,10 +49,10 @@ describe('issue 3 benchmarks (smoke, tiny sizes)', () => {
     assert.match(stdout, /^\| +Herald \| +\d+ \| +\d+ \| +\d+\.\d \|$/m, 'CPU per push, Herald and the simulator');
   });
 
-  it('the REST benchmark loads Herald, bare node:http and bare node:https and reports req/s, p50, p99 and the ratios', async () => {
+  it('the REST benchmark loads Herald, the bare relay, bare node:http and bare node:https and reports req/s, p50, p99 and the ratios', async () => {
     const { stdout } = await bench('rest.js', ['--duration', '1', '--rounds', '1', '--warmup', '0', '--connections', '10']);
     assert.match(stdout, /^# command: node dist\/bench\/rest\.js --duration 1 --rounds 1 --warmup 0 --connections 10$/m);
-    for (const target of ['Herald REST v3 \\(https\\)', 'bare node:http', 'bare node:https']) {
+    for (const target of ['Herald REST v3 \\(https\\)', 'bare relay \\(https → http2\\)', 'bare node:http', 'bare node:https']) {
       // round, target, req/s, p50, p99, non-2xx, of which 429, errors, then the CPU columns.
       const row = new RegExp(`^\\| +1 \\| +${target} \\| +(\\d+) \\| +\\d+\\.\\d \\| +\\d+\\.\\d \\| +(\\d+) \\| +(\\d+) \\| +0 \\| .+ \\|$`, 'm');
       const m = row.exec(stdout);
@@ -57,7 +60,25 @@ describe('issue 3 benchmarks (smoke, tiny sizes)', () => {
       assert.ok(Number(m[1]) > 0, `${target} answered requests`);
       assert.equal(m[2], m[3], `${target}: every non-2xx is a 429`);
     }
+    assert.match(stdout, /^Herald \/ bare relay: median of the per-round req\/s ratios \d+\.\d\d \(target ≥ 0\.9: (met|not met)\); server CPU µs\/req \d+ \/ \d+$/m);
     assert.match(stdout, /^Herald \/ bare node:http: median of the per-round req\/s ratios \d+\.\d\d$/m);
     assert.match(stdout, /^Herald \/ bare node:https: median of the per-round req\/s ratios \d+\.\d\d$/m);
+  });
+
+  it('with --profile the REST benchmark profiles Herald and the relay, and rest-profile.js reprints the breakdown', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'herald-rest-profile-'));
+    try {
+      const { stdout } = await bench('rest.js', ['--profile', dir, '--duration', '1', '--rounds', '1', '--warmup', '0', '--connections', '10']);
+      // One column group per target; HTTP/2 runs on Herald's sender threads and on the relay's main thread.
+      assert.match(stdout, /^\| +µs of CPU per request \| herald main \| herald threads \| herald all \| relay main \| relay threads \| relay all \|$/m);
+      assert.match(stdout, /^\| +HTTP\/2 client \(node:http2 \+ connection\) \| +[–\d.]+ \| +\d+\.\d \| +\d+\.\d \| +\d+\.\d \| +– \| +\d+\.\d \|$/m);
+      assert.match(stdout, /^\| +REST JSON\.parse \+ validation \| +\d+\.\d \| .+ \| +– \| +– \| +– \|$/m, 'validation is Herald’s alone');
+      assert.match(stdout, /^\| +requests in the window \| +\| +\| +[1-9]\d* \| +\| +\| +[1-9]\d* \|$/m);
+      const again = await bench('rest-profile.js', [join(dir, 'relay'), '--label', 'ceiling']);
+      assert.match(again.stdout, /^\| +µs of CPU per request \| ceiling main \| ceiling threads \| ceiling all \|$/m);
+      assert.match(again.stdout, /^\| +bare relay code \| +\d+\.\d \| +– \| +\d+\.\d \|$/m);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

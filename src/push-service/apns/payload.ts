@@ -39,16 +39,17 @@ export function buildAps(n: PushNotification): ApsDictionary {
 
 /**
  * The whole payload: `aps` first, then every `data` key beside it. A `data.aps` never replaces
- * the one built here. The object has no prototype, so a `__proto__` key from client JSON is kept
- * as a plain key instead of changing the object's prototype.
+ * the one built here. With `data`, the object has no prototype, so a `__proto__` key from client
+ * JSON is kept as a plain key instead of changing the object's prototype. Without it (every
+ * alert MongooseIM sends) it is a plain literal: V8 keeps a prototype-less object in dictionary
+ * mode, which JSON.stringify walks at about half the speed.
  */
 export function buildApnsPayload(n: PushNotification): Record<string, unknown> {
+  const data = n.data;
+  if (data === undefined) return { aps: buildAps(n) };
   const payload: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   payload.aps = buildAps(n);
-  const data = n.data;
-  if (data !== undefined) {
-    for (const key of Object.keys(data)) if (key !== 'aps') payload[key] = data[key];
-  }
+  for (const key of Object.keys(data)) if (key !== 'aps') payload[key] = data[key];
   return payload;
 }
 

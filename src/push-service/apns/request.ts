@@ -16,6 +16,8 @@ import { buildApnsPayload, payloadLimitBytes } from './payload.js';
 const DEVICE_TOKEN = /^[0-9a-fA-F]{1,512}$/;
 /** apns-topic and apns-collapse-id must be visible ASCII to be valid header values at all. */
 const HEADER_SAFE = /^[\x20-\x7e]*$/;
+/** UTF-8 encodes one UTF-16 code unit (a BMP character, or half of a surrogate pair's 4 bytes) in ≤ 3 bytes. */
+const MAX_UTF8_BYTES_PER_CODE_UNIT = 3;
 /** Apple: apns-collapse-id "must not exceed 64 bytes" (400 BadCollapseId otherwise). */
 export const APNS_COLLAPSE_ID_MAX_BYTES = 64;
 
@@ -51,8 +53,12 @@ export function prepareApnsRequest(
   } catch {
     return LOCAL_REJECTIONS.invalidNotification; // data that JSON cannot encode (cycles, BigInt)
   }
-  // Apple answers 413 PayloadTooLarge; refusing here spends no stream and no round trip.
-  if (Buffer.byteLength(body, 'utf8') > payloadLimitBytes(pushType)) return LOCAL_REJECTIONS.payloadTooLarge;
+  // Apple answers 413 PayloadTooLarge; refusing here spends no stream and no round trip. A UTF-16
+  // code unit is at most 3 bytes of UTF-8, so a short body needs no byte count.
+  const limit = payloadLimitBytes(pushType);
+  if (body.length * MAX_UTF8_BYTES_PER_CODE_UNIT > limit && Buffer.byteLength(body, 'utf8') > limit) {
+    return LOCAL_REJECTIONS.payloadTooLarge;
+  }
 
   return {
     path: '/3/device/' + n.device_id,

@@ -21,7 +21,8 @@ import http2, { type ClientHttp2Stream, type OutgoingHttpHeaders, type Settings 
 import { HeraldError } from '../../core/errors.js';
 import type { AnswerReader } from './answer-reader.js';
 import { reconnectDelayMs } from './backoff.js';
-import { watchExchange, type ExchangeListener } from './exchange.js';
+import { DeadlineList } from '../deadline-list.js';
+import { expireExchange, watchExchange, type Exchange, type ExchangeListener } from './exchange.js';
 import { LOCAL_REJECTIONS } from './rejections.js';
 import { INITIAL_PEER_STREAMS, SessionSlot, type SessionOwner } from './session-slot.js';
 import { TransportError } from './transport-error.js';
@@ -117,10 +118,13 @@ export class Http2Connection implements SessionOwner {
   private allClosed: (() => void) | undefined = undefined;
   private readonly maxSessionMemory: number;
   private readonly random: () => number;
+  /** requestTimeoutMs of every stream, on one unref'd timer (a session socket is ref'd while streams are in flight). */
+  private readonly deadlines: DeadlineList<Exchange>;
 
   constructor(private readonly options: Http2ConnectionOptions) {
     this.maxSessionMemory = Math.max(MIN_SESSION_MEMORY_MIB, Math.ceil(options.maxInFlight * SESSION_MEMORY_PER_STREAM_MIB));
     this.random = options.random ?? Math.random;
+    this.deadlines = new DeadlineList<Exchange>(options.requestTimeoutMs, expireExchange, false);
     const interval = options.pingIntervalMs ?? 0;
     if (interval > 0) {
       this.pingTimer = setInterval(this.pingIfIdle, interval);
@@ -214,7 +218,7 @@ export class Http2Connection implements SessionOwner {
       }
       return;
     }
-    watchExchange(stream, slot, listener, this.options.answers, requestId, this.options.requestTimeoutMs);
+    watchExchange(stream, slot, listener, this.options.answers, requestId, this.deadlines);
     if (slot.inFlight++ === 0) slot.session.ref();
     this.inFlightTotal++;
     stream.end(body);

@@ -1,13 +1,14 @@
 /**
  * One request/answer exchange on a stream. The listeners are shared module functions and the
  * per-request state hangs on the stream, so a request allocates one small object, not a closure
- * per event.
+ * per event; the request timeouts of a connection's exchanges share one timer (deadline-list.ts).
  *
  * An answer (or the request timeout) becomes a PushOutcome through the provider's AnswerReader;
  * a stream that closes unanswered becomes a TransportError, classified by why it closed
  * (RFC 9113 §6.8 GOAWAY last-stream-id, §8.7 REFUSED_STREAM).
  */
 import http2, { type ClientHttp2Stream, type IncomingHttpHeaders, type IncomingHttpStatusHeader } from 'node:http2';
+import type { DeadlineEntry, DeadlineList } from '../deadline-list.js';
 import type { PushOutcome } from '../notification.js';
 import type { AnswerReader } from './answer-reader.js';
 import { LOCAL_REJECTIONS } from './rejections.js';
@@ -23,15 +24,22 @@ export interface ExchangeListener {
   onTransportFailure(error: TransportError): void;
 }
 
-/** Per-request state, hung on the stream so that the stream listeners are shared functions. */
-class Exchange {
+/**
+ * Per-request state, hung on the stream so that the stream listeners are shared functions. Its
+ * request timeout runs until the stream closes, so that even an answered stream never holds its
+ * slot forever.
+ */
+export class Exchange implements DeadlineEntry {
   status = 0;
   body = '';
   retryAfter: string | undefined = undefined;
   settled = false;
-  /** Runs until the stream closes, so that even an answered stream never holds its slot forever. */
-  timer: NodeJS.Timeout | undefined = undefined;
+  deadlineAt = Number.NaN;
+  previousDeadline: DeadlineEntry | undefined = undefined;
+  nextDeadline: DeadlineEntry | undefined = undefined;
   constructor(
+    readonly stream: ClientHttp2Stream,
+    readonly deadlines: DeadlineList<Exchange>,
     readonly slot: SessionSlot,
     readonly listener: ExchangeListener,
     readonly reader: AnswerReader,
@@ -55,8 +63,10 @@ const kExchange = Symbol('http2.exchange');
 type WatchedStream = ClientHttp2Stream & { [kExchange]: Exchange };
 
 /**
- * Watches `stream` until it closes: the answer or a timeout after `timeoutMs` goes to `listener`
- * exactly once; the slot's owner is told when the stream frees its slot.
+ * Watches `stream` until it closes: the answer, or a timeout when its entry in `deadlines`
+ * expires, goes to `listener` exactly once; the slot's owner is told when the stream frees its
+ * slot. `deadlines` calls `expireExchange` (and need not keep the process alive: the session
+ * socket is ref'd while streams are in flight).
  */
 export function watchExchange(
   stream: ClientHttp2Stream,
@@ -64,15 +74,14 @@ export function watchExchange(
   listener: ExchangeListener,
   reader: AnswerReader,
   requestId: string,
-  timeoutMs: number,
+  deadlines: DeadlineList<Exchange>,
 ): void {
-  const exchange = new Exchange(slot, listener, reader, requestId);
+  const exchange = new Exchange(stream, deadlines, slot, listener, reader, requestId);
   (stream as WatchedStream)[kExchange] = exchange;
   stream.on('response', onStreamResponse);
   stream.on('close', onStreamClose);
   stream.on('error', ignoreStreamError); // classified on 'close' from rstCode and session state
-  exchange.timer = setTimeout(onRequestTimeout, timeoutMs, stream);
-  exchange.timer.unref(); // the session socket is ref'd while streams are in flight
+  deadlines.add(exchange);
 }
 
 function onStreamResponse(this: ClientHttp2Stream, headers: IncomingHttpHeaders & IncomingHttpStatusHeader): void {
@@ -106,7 +115,7 @@ function onStreamEnd(this: ClientHttp2Stream): void {
 function onStreamClose(this: ClientHttp2Stream): void {
   const exchange = (this as WatchedStream)[kExchange];
   const slot = exchange.slot;
-  clearTimeout(exchange.timer);
+  exchange.deadlines.remove(exchange);
   slot.owner.release(slot);
   if (exchange.settled) return;
   // Answered but the body was cut short: the status alone still says what the provider decided.
@@ -114,9 +123,9 @@ function onStreamClose(this: ClientHttp2Stream): void {
   else exchange.fail(new TransportError(failureKind(this, slot), describeFailure(this, slot)));
 }
 
-function onRequestTimeout(stream: ClientHttp2Stream): void {
-  const exchange = (stream as WatchedStream)[kExchange];
-  exchange.timer = undefined;
+/** The request timeout of `exchange` (the DeadlineList's expiry callback). */
+export function expireExchange(exchange: Exchange): void {
+  const stream = exchange.stream;
   if (!stream.closed) stream.close(NGHTTP2_CANCEL); // frees the stream; 'close' releases the slot
   if (exchange.settled) return; // answered, but the stream never ended
   exchange.retryAfter = undefined;

@@ -163,9 +163,18 @@ export class Http2Sender<R> {
     const promise = new Promise<PushOutcome>((r) => {
       resolve = r;
     });
-    this.cell.tell(new SendJob(request, this, resolve));
-    this.outstandingCount++;
+    this.enqueue(request, resolve);
     return promise;
+  }
+
+  /**
+   * `submit` without a promise: `done` is called once with the outcome (a sender thread relays
+   * it at once, so a promise and its reaction job per request would be pure overhead). Throws as
+   * `submit` does, and then never calls `done`.
+   */
+  enqueue(request: R, done: (outcome: PushOutcome) => void): void {
+    this.cell.tell(new SendJob(request, this, done));
+    this.outstandingCount++;
   }
 
   stats(): SenderStats {

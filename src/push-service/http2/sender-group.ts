@@ -114,16 +114,30 @@ export class SenderGroup<R> {
    * HERALD_SHUTTING_DOWN after close().
    */
   submit(prepared: R): Promise<PushOutcome> {
+    const sender = this.senderFor();
+    if (sender === undefined) return Promise.resolve(TRANSPORT_OUTCOMES.unableToConnect);
+    return sender.submit(prepared);
+  }
+
+  /** `submit` with a callback instead of a promise (Http2Sender `enqueue`); `done` may be called at once. */
+  enqueue(prepared: R, done: (outcome: PushOutcome) => void): void {
+    const sender = this.senderFor();
+    if (sender === undefined) done(TRANSPORT_OUTCOMES.unableToConnect);
+    else sender.enqueue(prepared, done);
+  }
+
+  /** The sender to take one more notification; undefined (counted) when none can connect now. */
+  private senderFor(): Http2Sender<R> | undefined {
     if (this.closing !== undefined) throw new HeraldError('HERALD_SHUTTING_DOWN', `the ${this.label} push service is closed`);
     if (this.senders.every((s) => s.unreachable)) {
       this.counters.reject('unable_to_connect');
-      return Promise.resolve(TRANSPORT_OUTCOMES.unableToConnect);
+      return undefined;
     }
     const sender = leastLoadedWithRoom(this.senders);
     if (sender === undefined) {
       throw new HeraldError('HERALD_MAILBOX_FULL', `all ${this.senders.length} ${this.label} sender mailboxes are full`);
     }
-    return sender.submit(prepared);
+    return sender;
   }
 
   stats(): SenderGroupStats {

@@ -11,10 +11,12 @@
  * it came in (up to 64 KiB), so keeping a 1-byte chunk would keep that read alive.
  *
  * Hot path: the request's listeners are module functions that find their Exchange through a
- * symbol (no closures per request); fixed answers are prebuilt; nothing is logged for normal
- * traffic. Nothing a client sends, or fails to send, throws out of here.
+ * symbol (no closures per request); the body deadlines of all exchanges share one timer
+ * (deadline-list.ts); fixed answers are prebuilt; nothing is logged for normal traffic. Nothing a
+ * client sends, or fails to send, throws out of here.
  */
 import type { Readable } from 'node:stream';
+import type { DeadlineEntry, DeadlineList } from '../deadline-list.js';
 import type { PushDispatcher, PushNotification, PushOutcome } from '../notification.js';
 import { UNAUTHORIZED, type BearerCheck } from './bearer-auth.js';
 import type { BodyBudget } from './body-budget.js';
@@ -53,8 +55,8 @@ export interface EndpointState extends AnswerContext {
   readonly authorize: BearerCheck | undefined;
   /** rest.body_limit_bytes */
   readonly bodyLimit: number;
-  /** rest.body_timeout_ms */
-  readonly bodyTimeoutMs: number;
+  /** rest.body_timeout_ms, from the headers to the end of the body, for every exchange. */
+  readonly bodyDeadlines: DeadlineList<Exchange>;
   /** rest.max_url_bytes, rest.max_header_bytes */
   readonly headerLimits: HeaderLimits;
   /** rest.max_streams_per_connection: notification requests in progress per connection. */
@@ -128,12 +130,14 @@ const DISPATCHING = 1;
 const DONE = 2;
 
 /** One notification request from headers to answer. */
-class Exchange {
+export class Exchange implements DeadlineEntry {
+  deadlineAt = Number.NaN;
+  previousDeadline: DeadlineEntry | undefined = undefined;
+  nextDeadline: DeadlineEntry | undefined = undefined;
   /** The body so far, in a buffer of our own (bytes 0..received); its length is what is charged. */
   private body: Buffer | undefined;
   private received = 0;
   private phase: typeof READING | typeof DISPATCHING | typeof DONE = READING;
-  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly state: EndpointState,
@@ -156,7 +160,7 @@ class Exchange {
     body.on('end', onBodyEnd);
     body.on('error', onRequestGone);
     body.on('close', onRequestGone);
-    this.timer = setTimeout(onBodyTimeout, this.state.bodyTimeoutMs, this);
+    this.state.bodyDeadlines.add(this);
   }
 
   onData(chunk: Buffer): void {
@@ -206,7 +210,7 @@ class Exchange {
   onEnd(): void {
     if (this.phase !== READING) return;
     this.phase = DISPATCHING;
-    clearTimeout(this.timer);
+    this.state.bodyDeadlines.remove(this);
     const text = this.body === undefined ? '' : this.body.toString('utf8', 0, this.received);
     this.release();
     let json: unknown;
@@ -288,7 +292,7 @@ class Exchange {
 
   private finish(): void {
     this.phase = DONE;
-    clearTimeout(this.timer);
+    this.state.bodyDeadlines.remove(this);
     this.connection.exchanges--;
     const state = this.state;
     // Deferred: the answer just written is still being flushed by this tick's writes.
@@ -305,6 +309,7 @@ function onBodyEnd(this: Tagged): void {
 function onRequestGone(this: Tagged): void {
   this[EXCHANGE]?.onGone();
 }
-function onBodyTimeout(exchange: Exchange): void {
+/** The DeadlineList's expiry callback for `EndpointState.bodyDeadlines`. */
+export function onBodyTimeout(exchange: Exchange): void {
   exchange.onTimeout();
 }

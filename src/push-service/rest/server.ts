@@ -27,7 +27,8 @@ import { CONNECTION, ConnectionGate, type Connection, type WithConnection } from
 import { connectionCap, softOpenFileLimit } from './fd-limit.js';
 import { createHttp1Server } from './http1-server.js';
 import { createHttp2Server } from './http2-server.js';
-import { handleRequest, type EndpointState } from './notification-exchange.js';
+import { DeadlineList } from '../deadline-list.js';
+import { handleRequest, onBodyTimeout, type EndpointState } from './notification-exchange.js';
 import { matchNotificationPath } from './notification-path.js';
 import { Refusals } from './refusals.js';
 import type { RestLog } from './rest-log.js';
@@ -97,7 +98,7 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
     dispatcher: options.dispatcher,
     authorize: bearerCheck(config.auth_tokens),
     bodyLimit: config.body_limit_bytes,
-    bodyTimeoutMs: config.body_timeout_ms,
+    bodyDeadlines: new DeadlineList(config.body_timeout_ms, onBodyTimeout),
     headerLimits: { maxUrlBytes: config.max_url_bytes, maxHeaderBytes: config.max_header_bytes },
     maxExchangesPerConnection: config.max_streams_per_connection,
     bodyBudget: new BodyBudget(config.max_pending_body_bytes_per_connection, config.max_pending_body_bytes),

@@ -6,7 +6,6 @@
 import type { ApnsConfig } from '../../core/config/schema.js';
 import type { ErrorCode } from '../../core/errors.js';
 import type { ApnsServiceStats } from '../apns-service.js';
-import type { ApnsRequest } from '../apns/headers.js';
 import type { ClientCertificate } from '../http2/connection.js';
 import type { PushOutcome } from '../notification.js';
 
@@ -29,9 +28,10 @@ export type ToSenderThread =
    * Requests prepared on the main thread (payload encoded and size-checked there), with the
    * `authorization` value to send them with: the provider token is minted once per process, on
    * the main thread, and relayed (Apple: one token shared by all connections); '' with
-   * certificate-based auth (no `authorization` header).
+   * certificate-based auth (no `authorization` header). The requests are one string
+   * (request-batch.ts); their ids are `firstId`, `firstId + 1`, … in batch order.
    */
-  | { type: 'send'; ids: number[]; requests: ApnsRequest[]; authorization: string }
+  | { type: 'send'; firstId: number; requests: string; authorization: string }
   | { type: 'close'; graceMs?: number };
 
 export type FromSenderThread =

@@ -23,6 +23,7 @@ import type { PushOutcome } from '../notification.js';
 import { emptySendCounters, mergeSendCounters, type SendCounters, type SendCountersSnapshot } from '../ops/send-counters.js';
 import type { FromSenderThread, SenderThreadInit, ToSenderThread } from './protocol.js';
 import { RestartStreak, type RestartSettings } from './restart-streak.js';
+import { encodeRequestBatch } from './request-batch.js';
 
 const TOO_MANY_REQUESTS: PushOutcome = Object.freeze({ ok: false, reason: 'too_many_requests' });
 
@@ -64,7 +65,7 @@ export class SenderThreadHandle {
   private state: SenderThreadState = 'starting';
   private readonly pending = new Map<number, (outcome: PushOutcome) => void>();
   private nextId = 0;
-  private batchIds: number[] = [];
+  /** Requests not handed over yet: the last ids given out, `nextId - batch.length` … `nextId - 1`. */
   private batch: ApnsRequest[] = [];
   private flushScheduled = false;
   private closing: Promise<void> | undefined;
@@ -116,6 +117,16 @@ export class SenderThreadHandle {
   }
 
   /**
+   * Room for one more (`hasRoom`), fewer notifications outstanding than its connections have
+   * streams (`apns.max_in_flight` each), and a connection not waiting out a backoff: one more
+   * can go on the wire at once.
+   */
+  get canSendAtOnce(): boolean {
+    const apns = this.init.apns;
+    return this.hasRoom && this.pending.size < apns.connections * apns.max_in_flight && this.connectable;
+  }
+
+  /**
    * As last reported, at least one of its connections is not waiting out a reconnect backoff
    * (true before the first report).
    */
@@ -136,7 +147,6 @@ export class SenderThreadHandle {
   /** Queues a prepared request for the thread; the caller checked `hasRoom`. */
   submit(request: ApnsRequest): Promise<PushOutcome> {
     const id = this.nextId++;
-    this.batchIds.push(id);
     this.batch.push(request);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
@@ -273,7 +283,7 @@ export class SenderThreadHandle {
     this.utilization = 0;
     this.downSince = Date.now();
     // What the thread held may have reached APNS: lost, never resent. What it never got was never sent.
-    this.failPending(TRANSPORT_OUTCOMES.connectionLost, new Set(this.batchIds));
+    this.failPending(TRANSPORT_OUTCOMES.connectionLost, this.firstBatchId);
     this.failBatch();
     const retryInMs = this.scheduleRestart();
     this.log.error('sender_thread.exited', {
@@ -323,10 +333,15 @@ export class SenderThreadHandle {
     this.flushScheduled = false;
     const worker = this.worker;
     if (this.batch.length === 0 || this.state !== 'up' || worker === undefined) return;
-    this.post(worker, { type: 'send', ids: this.batchIds, requests: this.batch, authorization: this.authorization() });
-    this.batchIds = [];
+    const requests = encodeRequestBatch(this.batch);
+    this.post(worker, { type: 'send', firstId: this.firstBatchId, requests, authorization: this.authorization() });
     this.batch = [];
   };
+
+  /** The id of the first request in the batch (ids are given out in batch order). */
+  private get firstBatchId(): number {
+    return this.nextId - this.batch.length;
+  }
 
   private post(worker: Worker, msg: ToSenderThread): void {
     worker.postMessage(msg);
@@ -346,10 +361,9 @@ export class SenderThreadHandle {
 
   /** Requests queued for a thread that will never get them: never sent, so `unable_to_connect`. */
   private failBatch(): void {
-    const ids = this.batchIds;
-    this.batchIds = [];
+    const first = this.firstBatchId;
     this.batch = [];
-    for (const id of ids) this.settleHere(id, TRANSPORT_OUTCOMES.unableToConnect);
+    for (let id = first; id < this.nextId; id++) this.settleHere(id, TRANSPORT_OUTCOMES.unableToConnect);
   }
 
   /** Settles with an outcome decided on this side (the thread is gone), counted for metrics. */
@@ -361,7 +375,8 @@ export class SenderThreadHandle {
     resolve(outcome);
   }
 
-  private failPending(outcome: PushRejection, keep: ReadonlySet<number> = new Set()): void {
-    for (const id of [...this.pending.keys()]) if (!keep.has(id)) this.settleHere(id, outcome);
+  /** Settles every pending request below `keepFrom` (those from it on are left to failBatch). */
+  private failPending(outcome: PushRejection, keepFrom = Number.POSITIVE_INFINITY): void {
+    for (const id of [...this.pending.keys()]) if (id < keepFrom) this.settleHere(id, outcome);
   }
 }

@@ -11,6 +11,7 @@ import { isHeraldError } from '../../core/errors.js';
 import { ApnsPushService } from '../apns-service.js';
 import type { PushOutcome } from '../notification.js';
 import type { FromSenderThread, SenderThreadInit, ToSenderThread } from './protocol.js';
+import { decodeRequestBatch } from './request-batch.js';
 
 const port = parentPort!;
 const init = workerData as SenderThreadInit;
@@ -68,13 +69,11 @@ try {
   port.on('message', (msg: ToSenderThread) => {
     if (msg.type === 'send') {
       authorization = msg.authorization;
-      for (let i = 0; i < msg.ids.length; i++) {
-        const id = msg.ids[i]!;
+      const requests = decodeRequestBatch(msg.requests);
+      for (let i = 0; i < requests.length; i++) {
+        const id = msg.firstId + i;
         try {
-          service.submitPrepared(msg.requests[i]!).then(
-            (outcome) => settle(id, outcome),
-            (e: unknown) => settle(id, { thrown: 'unexpected', message: String(e) }),
-          );
+          service.enqueuePrepared(requests[i]!, (outcome) => settle(id, outcome));
         } catch (e) {
           settle(id, { thrown: isHeraldError(e) ? e.code : 'unexpected', message: e instanceof Error ? e.message : String(e) });
         }

@@ -103,10 +103,11 @@ test('when the sender thread dies its notifications end as connection_lost and a
 test('several sender threads share the one provider token minted on the main thread', async () => {
   const keys = keyPair();
   const sim = await startApnsSimulator({ teamId: TEAM, keys: { [KEY_ID]: keys.publicKeyPem } });
-  const config = validateConfig({ apns: { team_id: TEAM, key_id: KEY_ID, connections: 3, sender_threads: 3 } });
+  // Two streams per connection: a turn's ten sends fill one thread, so the next turn takes another.
+  const config = validateConfig({ apns: { team_id: TEAM, key_id: KEY_ID, connections: 3, sender_threads: 3, max_in_flight: 2 } });
   const service = await ThreadedApnsPushService.start(config.apns, 64, { endpoint: sim.url, ca: sim.ca, privateKeyPem: keys.privateKeyPem });
   try {
-    // Sent over several event-loop turns: each turn's sends go to one thread, turns rotate.
+    // Sent over several event-loop turns: each turn's sends go to one thread.
     const sent: Array<Promise<unknown>> = [];
     for (let turn = 0; turn < 6; turn++) {
       for (let i = 0; i < 10; i++) sent.push(service.send(alert(TOKEN)));
@@ -117,6 +118,30 @@ test('several sender threads share the one provider token minted on the main thr
     assert.equal(service.tokens.minted, 1);
     assert.equal(sim.stats.jwtsSeen, 1, 'APNS saw one token for all threads and connections');
     assert.ok(sim.stats.sessionsOpened >= 3, 'each thread opened its own connection');
+  } finally {
+    await service.close();
+    await sim.close();
+  }
+});
+
+test('light load stays on one sender thread; a turn that finds it with all its streams busy goes to the next', async () => {
+  const keys = keyPair();
+  const sim = await startApnsSimulator({ teamId: TEAM, keys: { [KEY_ID]: keys.publicKeyPem } });
+  const config = validateConfig({ apns: { team_id: TEAM, key_id: KEY_ID, connections: 2, sender_threads: 2, max_in_flight: 5 } });
+  const service = await ThreadedApnsPushService.start(config.apns, 64, { endpoint: sim.url, ca: sim.ca, privateKeyPem: keys.privateKeyPem });
+  try {
+    for (let turn = 0; turn < 4; turn++) {
+      const outcomes = await Promise.all([1, 2, 3].map(() => service.send(alert(TOKEN))));
+      assert.ok(outcomes.every((o) => o.ok));
+    }
+    assert.equal(sim.stats.sessionsOpened, 1, 'three at a time fit one thread’s five streams: one connection opened');
+    // Slow answers keep a turn's eight outstanding on the first thread (five streams) into the next turn.
+    sim.faults.set({ latencyMs: 300 });
+    const burst = Array.from({ length: 8 }, () => service.send(alert(TOKEN)));
+    await new Promise((r) => setImmediate(r));
+    const next = service.send(alert(TOKEN));
+    assert.ok((await Promise.all([...burst, next])).every((o) => o.ok));
+    assert.equal(sim.stats.sessionsOpened, 2, 'the next turn went to the other thread, which opened its connection');
   } finally {
     await service.close();
     await sim.close();
