@@ -41,7 +41,7 @@ export class Http1Pool implements Target {
 
   send(done: Done): void {
     const conn = this.idle.pop();
-    if (conn) return conn.request(this.bytes, (a) => this.answered(conn, a, done));
+    if (conn) return this.dispatch(conn, done);
     this.waiting.push(done);
     if (this.open + this.opening < this.maxConnections) this.openOne();
     else this.waitedForConnection++;
@@ -74,16 +74,24 @@ export class Http1Pool implements Target {
     );
   }
 
-  private answered(conn: Connection, a: Http1Answer | Error, done: Done): void {
-    done(a instanceof Error ? failed(a.message) : a.status >= 200 && a.status < 300 ? OK : failed(`HTTP ${a.status}`));
-    if (conn.usable) this.release(conn);
-    else if (this.waiting.length > 0 && this.open + this.opening < this.maxConnections) this.openOne();
+  private dispatch(conn: Connection, done: Done): void {
+    conn.request(this.bytes, (a) => {
+      // Idle again before `done` runs, so that a request it sends (a closed loop does) reuses it.
+      if (conn.usable) this.idle.push(conn);
+      done(a instanceof Error ? failed(a.message) : a.status >= 200 && a.status < 300 ? OK : failed(`HTTP ${a.status}`));
+      this.serveWaiting();
+    });
   }
 
   private release(conn: Connection): void {
-    const next = this.waiting.shift();
-    if (next) conn.request(this.bytes, (a) => this.answered(conn, a, next));
-    else this.idle.push(conn);
+    this.idle.push(conn);
+    this.serveWaiting();
+  }
+
+  /** Hands idle connections to waiting requests; opens one more if some still wait and the cap allows. */
+  private serveWaiting(): void {
+    while (this.waiting.length > 0 && this.idle.length > 0) this.dispatch(this.idle.pop()!, this.waiting.shift()!);
+    if (this.waiting.length > this.opening && this.open + this.opening < this.maxConnections) this.openOne();
   }
 }
 
