@@ -108,7 +108,7 @@ async function main(): Promise<void> {
     for (const name of paths) {
       const path = await startPath(name, { sim, ...settings } satisfies PathSettings);
       try {
-        await measurePath(name, path, bare, metronome, rows, verdicts);
+        await measurePath(name, path, bare, metronome, rows, verdicts, notes);
         notes.push(`${name}: ${path.describe()}`);
       } finally {
         await path.stop();
@@ -124,7 +124,15 @@ async function main(): Promise<void> {
   for (const v of verdicts) console.log(v);
 }
 
-async function measurePath(name: PathName, path: HeraldPath, bare: BareApnsTarget, metronome: Metronome, rows: string[][], verdicts: string[]): Promise<void> {
+async function measurePath(
+  name: PathName,
+  path: HeraldPath,
+  bare: BareApnsTarget,
+  metronome: Metronome,
+  rows: string[][],
+  verdicts: string[],
+  notes: string[],
+): Promise<void> {
   const outstanding = path.closedLoopOutstanding;
   const how = name === 'rest' ? `closed loop, ${outstanding} connections` : `closed loop, ${outstanding} in flight`;
   if (warmupS > 0) check(`${name} warm-up`, await closedLoop(path.target, outstanding, warmupS, `${name} warm-up`));
@@ -167,6 +175,10 @@ async function measurePath(name: PathName, path: HeraldPath, bare: BareApnsTarge
     }
     rows.push(rateRow(name, percent, path.label, ratePerS, tallies.herald, true));
     rows.push(rateRow(name, percent, 'APNS alone', ratePerS, tallies.bare, false));
+    for (const c of contestants) {
+      const t = tallies[c.key];
+      if (t.failed > 0) notes.push(`${name} ${percent} % ${c.label}: failed ${describeFailures(t.failures)}`);
+    }
     if (percent === TARGET_LOAD_PERCENT) verdicts.push(verdict(name, ratePerS, tallies.herald, tallies.bare));
   }
 }
