@@ -27,8 +27,8 @@ import { describeFailures, HEADER, maxRow, rateRow, TARGET_LOAD_PERCENT, verdict
 import { cpuMeter, Tally } from './latency/tally.js';
 import type { Target } from './latency/target.js';
 
-/** Herald's APNS connections at their default; the bare client opens as many. */
-const APNS_CONNECTIONS = validateConfig({}).apns.connections;
+/** Herald's APNS connections and streams per connection at their defaults; the bare client uses as many. */
+const { connections: APNS_CONNECTIONS, max_in_flight: APNS_MAX_IN_FLIGHT } = validateConfig({}).apns;
 /** Requests the bare client keeps in flight while warming up (JIT, TLS, stream windows). */
 const BARE_WARMUP_OUTSTANDING = 100;
 /**
@@ -93,7 +93,7 @@ async function main(): Promise<void> {
   console.log(
     '# latency = scheduled send time → answer (open loop: the i-th request is due at t0 + i/R whatever came back); ' +
       `max = closed loop, send → answer. Processes: Herald (one per path), the APNS benchmark server, this generator. ` +
-      `"client of APNS alone" = a bare node:http2 client, ${APNS_CONNECTIONS} connections (Herald's default), same rate.`,
+      `"client of APNS alone" = a bare node:http2 client, ${APNS_CONNECTIONS} connections × ${APNS_MAX_IN_FLIGHT} streams (Herald's defaults), same rate.`,
   );
 
   const metronome = await Metronome.start(base);
@@ -103,7 +103,7 @@ async function main(): Promise<void> {
   const verdicts: string[] = [];
   const notes: string[] = [];
   try {
-    bare = await BareApnsTarget.connect(sim.url, sim.ca, APNS_CONNECTIONS);
+    bare = await BareApnsTarget.connect(sim.url, sim.ca, APNS_CONNECTIONS, APNS_MAX_IN_FLIGHT);
     if (warmupS > 0) check('APNS alone, warm-up', await closedLoop(bare, BARE_WARMUP_OUTSTANDING, warmupS, 'APNS alone warm-up'));
     for (const name of paths) {
       const path = await startPath(name, { sim, ...settings } satisfies PathSettings);
@@ -120,6 +120,7 @@ async function main(): Promise<void> {
     await sim.stop();
   }
   console.log(table(HEADER, rows));
+  if (bare) notes.push(`APNS alone: ${bare.waitedForStream} requests waited for a stream (${APNS_CONNECTIONS} × ${APNS_MAX_IN_FLIGHT} in flight at most)`);
   for (const n of notes) console.log(n);
   for (const v of verdicts) console.log(v);
 }
