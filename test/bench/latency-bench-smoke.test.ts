@@ -1,0 +1,46 @@
+/**
+ * Runs the latency benchmark (bench/latency.ts) at a toy size, so that a change to Herald's REST
+ * API, its component link or `herald start` that breaks it fails the tests instead of the next
+ * benchmark run. Checks that it finishes with its table and verdicts; never the figures.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+/** A hung benchmark fails the test instead of the suite; the toy run takes ~12 s on 2 busy cores. */
+const BENCH_TIMEOUT_MS = 90_000;
+const NUMBER = '\\d+\\.\\d\\d';
+
+describe('the latency benchmark (smoke, toy size)', () => {
+  it('measures both paths: the maximum, then Herald and the APNS server alone at each rate, and says whether the target is met', async () => {
+    const path = fileURLToPath(new URL('../../bench/latency.js', import.meta.url));
+    const args = ['--seconds', '0.5', '--rounds', '1', '--warmup', '0', '--rates', '25,50'];
+    const { stdout } = await run(process.execPath, [path, ...args], { timeout: BENCH_TIMEOUT_MS, maxBuffer: 16 * 2 ** 20 });
+
+    assert.match(stdout, /^# command: node dist\/bench\/latency\.js --seconds 0\.5 --rounds 1 --warmup 0 --rates 25,50$/m);
+    for (const [path, how, label] of [
+      ['rest', 'closed loop, 50 connections', 'Herald REST v3'],
+      ['component', 'closed loop, 250 in flight', 'Herald component'],
+    ] as const) {
+      const max = new RegExp(`^\\| +${path} \\| +max \\(${how}\\) \\| +Herald \\| +– \\| +– \\| +(\\d+) \\| +${NUMBER} \\|.* \\| +0 / 0 \\|$`, 'm').exec(stdout);
+      assert.ok(max && Number(max[1]) > 0, `a maximum for ${path} in\n${stdout}`);
+      for (const percent of [25, 50]) {
+        for (const who of [label, 'APNS alone']) {
+          // scheduled, sent, answered /s, p50, p99, p99.9, max, lag p99 / max, CPU columns, failed / lost.
+          const row = new RegExp(
+            `^\\| +${path} \\| +${percent} % \\| +${who} \\| +\\d+ \\| +\\d+ \\| +\\d+ \\|( +${NUMBER} \\|){4} +${NUMBER} / ${NUMBER} \\| .+ \\| +\\d+ / \\d+ \\|$`,
+            'm',
+          );
+          assert.match(stdout, row, `${path} ${percent} % ${who}`);
+        }
+      }
+      assert.match(
+        stdout,
+        new RegExp(`^${path}: at 50 % of the maximum \\(\\d+/s\\) p99 from scheduled send to answer ${NUMBER} ms \\(APNS benchmark server alone at that rate: ${NUMBER} ms; difference -?${NUMBER} ms\\); target p99 ≤ 2 ms: (met|NOT met)`, 'm'),
+      );
+    }
+  });
+});
