@@ -3,6 +3,8 @@
  * See README.md ("Embedding") for a runnable example.
  */
 export { Herald, type HeraldHost, type HeraldOptions } from './embed/herald.js';
+export { ShardedHerald } from './shards/sharded-herald.js';
+export { startEngine, shardCountOf, type PushEngine } from './embed/start-engine.js';
 export { validateConfig, loadConfigFile, loadConfig, ConfigError } from './core/config/load.js';
 export { ConfigFileError, type FileProblem } from './core/config/config-file-error.js';
 export { preflight, assertPreflight, type PreflightReport } from './preflight/preflight.js';

@@ -82,6 +82,20 @@ export interface AppServerOptions {
   onWarning?: (event: string, fields: Record<string, unknown>) => void;
   /** Clock of rate limits, node creation times and command sessions (tests move it). */
   now?: () => number;
+  /**
+   * When push nodes are spread over shards (shards/): which nodes this role's actors serve, and
+   * the way to the owner of the others. Absent: every node is served here.
+   */
+  owners?: NodeOwners;
+}
+
+/** The push nodes of other shards, reached through their owners (shards/shard-peers.ts). */
+export interface NodeOwners {
+  owns(node: string): boolean;
+  /** The owner's node actor's reply; a refusal comes back as `refused` with its StanzaError. */
+  ask(node: string, message: Exclude<NodeMessage, { kind: 'publish' }>): Promise<NodeReply>;
+  /** The owner's `publishLocal`: resolves or throws its StanzaError. */
+  publish(publish: PushPublish): Promise<void>;
 }
 
 export class AppServerRole {
@@ -92,7 +106,8 @@ export class AppServerRole {
   private readonly commands: CommandHandler | undefined;
   private readonly route: (stanza: Element) => void;
   private readonly warn: (event: string, fields: Record<string, unknown>) => void;
-  private readonly inFlight = new Set<Promise<NodeReply>>();
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly owners: NodeOwners | undefined;
   private readonly maxNodesPerOwner: number;
   private registrationKey: Promise<Buffer> | undefined;
   private closed = false;
@@ -103,6 +118,7 @@ export class AppServerRole {
     this.nodes = new PushNodeStore(options.store);
     this.maxNodesPerOwner = settings.max_nodes_per_owner;
     this.route = options.route ?? (() => {});
+    this.owners = options.owners;
     this.warn = options.onWarning ?? (() => {});
     const behaviours = nodeBehaviours({
       nodes: this.nodes,
@@ -158,6 +174,7 @@ export class AppServerRole {
    * first ends the publisher's affiliation and notifies the node owner (XEP-0357 §8).
    */
   async publishLocal(publish: PushPublish): Promise<void> {
+    if (this.owners && publish.node && !this.owners.owns(publish.node)) return this.publishElsewhere(publish);
     let settled: SendSettlement;
     try {
       if (!publish.node) throw nodeIdRequired();
@@ -171,6 +188,23 @@ export class AppServerRole {
     if (!error) return;
     if (!settled.outcome.ok && settled.outcome.reason === 'unregistered') await this.deviceGone(publish);
     throw error;
+  }
+
+  /** A publish to a node another shard owns: that shard's `publishLocal`, counted as in flight here. */
+  private async publishElsewhere(publish: PushPublish): Promise<void> {
+    if (this.closed) throw shuttingDown();
+    const pending = this.owners!.publish(publish);
+    this.inFlight.add(pending);
+    try {
+      await pending;
+    } finally {
+      this.inFlight.delete(pending);
+    }
+  }
+
+  /** Another shard's request for a node this one owns (shards/shard-peers.ts). */
+  askOwned(node: string, message: Exclude<NodeMessage, { kind: 'publish' }>): Promise<NodeReply> {
+    return this.ask(node, message);
   }
 
   /** Node actors alive right now (diagnostics; idle ones are passivated). */
@@ -372,7 +406,7 @@ export class AppServerRole {
     if (this.closed) throw shuttingDown();
     let pending: Promise<NodeReply> | undefined;
     try {
-      pending = this.registry.ask(node, msg);
+      pending = this.owners && !this.owners.owns(node) && msg.kind !== 'publish' ? this.owners.ask(node, msg) : this.registry.ask(node, msg);
       this.inFlight.add(pending);
       return await pending;
     } catch (e) {

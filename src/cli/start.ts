@@ -11,7 +11,8 @@ import { describeListenError } from '../preflight/port-probe.js';
 import { createLogger, type Logger } from '../core/log.js';
 import { installProcessFailureHandlers } from '../core/process-failures.js';
 import { ComponentLink, ComponentLinks } from '../component/index.js';
-import { Herald, type HeraldHost } from '../embed/herald.js';
+import type { HeraldHost } from '../embed/herald.js';
+import { startEngine, type PushEngine } from '../embed/start-engine.js';
 
 export async function runStart(config: HeraldConfig, warnings: readonly string[] = []): Promise<void> {
   const log = createLogger('info');
@@ -24,9 +25,9 @@ export async function runStart(config: HeraldConfig, warnings: readonly string[]
   for (const warning of warnings) log.warn('config.warning', { warning });
   installProcessFailureHandlers(log);
   const link = config.component.enabled ? componentLinks(config, log) : undefined;
-  let herald: Herald;
+  let herald: PushEngine;
   try {
-    herald = await Herald.start({ config, logger: log, host: link ?? loggingHost(log) });
+    herald = await startEngine({ config, logger: log, host: link ?? loggingHost(log) });
   } catch (e) {
     // Herald.start stopped what it had started; a port taken since the pre-flight is named here.
     throw listenFailure(e, config) ?? e;

@@ -19,6 +19,7 @@ import type { ComponentConfig, HeraldConfig } from '../core/config/schema.js';
 import { isHeraldError } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/log.js';
 import type { HeraldHost } from '../embed/herald.js';
+import { readHead } from '../shards/routing-key.js';
 import { overLimitReply, type StanzaOverLimit } from '../xmpp/stanza-limits.js';
 import type { XmlViolation } from '../xmpp/xml-violation.js';
 import { reconnectDelayMs } from './reconnect-delay.js';
@@ -162,6 +163,18 @@ export class ComponentLink extends EventEmitter<LinkEvents> implements HeraldHos
     this.entity.send(stanza).then(
       () => void this.stats.sent++,
       () => this.drop(stanza),
+    );
+  }
+
+  /** HeraldHost: a stanza already written as text (by a shard), sent as it is. */
+  routeText(text: string): void {
+    if (this.entity.status !== 'online' || this.closingWithError) {
+      this.dropText(text);
+      return;
+    }
+    this.entity.write(text).then(
+      () => void this.stats.sent++,
+      () => this.dropText(text),
     );
   }
 
@@ -341,10 +354,19 @@ export class ComponentLink extends EventEmitter<LinkEvents> implements HeraldHos
   }
 
   private drop(stanza: Element): void {
+    this.dropped(stanza.name, stanza.attrs.type as string | undefined);
+  }
+
+  private dropText(text: string): void {
+    const head = readHead(text);
+    this.dropped(head?.name, head?.type);
+  }
+
+  private dropped(name: string | undefined, type: string | undefined): void {
     this.stats.dropped++;
     // One line per outage, the count when the link is back (component.online).
     if (this.droppedWhileDown++ === 0) {
-      this.log.warn('component.dropping', { reason: 'the component link is down', name: stanza.name, type: stanza.attrs.type });
+      this.log.warn('component.dropping', { reason: 'the component link is down', name, type });
     }
   }
 

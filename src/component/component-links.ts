@@ -8,6 +8,7 @@
  */
 import type { Element } from '@xmpp/xml';
 import type { HeraldHost } from '../embed/herald.js';
+import { readHead } from '../shards/routing-key.js';
 import type { ComponentLink, StanzaSink } from './component-link.js';
 
 /**
@@ -39,6 +40,12 @@ export class ComponentLinks implements HeraldHost {
   route(stanza: Element): void {
     const domain = domainOf(stanza.attrs.to as string | undefined);
     (this.byDomain.get(domain) ?? this.links[0]!).route(stanza);
+  }
+
+  /** HeraldHost: a stanza a shard wrote, on the link of its addressee's server. */
+  routeText(text: string): void {
+    const domain = domainOf(readHead(text)?.to);
+    (this.byDomain.get(domain) ?? this.links[0]!).routeText(text);
   }
 
   /** The link that last brought a stanza from `domain`, if any. */

@@ -15,10 +15,10 @@
  * Failures of its own parts it recovers from itself (sender threads are restarted, connections
  * reconnect) and reports through the logger, /healthcheck and /metrics.
  */
-import { createRequire } from 'node:module';
 import type { Element } from '@xmpp/xml';
 import { startActorRuntime, type ActorRuntime } from '../actors/index.js';
 import { AppServerRole } from '../app-server/index.js';
+import type { NodeOwners } from '../app-server/app-server.js';
 import { AggregatedLog } from '../core/aggregated-log.js';
 import type { HeraldConfig } from '../core/config/schema.js';
 import { HeraldError } from '../core/errors.js';
@@ -26,7 +26,8 @@ import { redacting, silentLogger, type Logger } from '../core/log.js';
 import { poolsOpsSource } from '../push-service/ops/ops-source.js';
 import { startRemotePush, type RemotePushDispatcher } from '../push-service/remote/index.js';
 import type { PushPools } from '../push-service/pools/push-pools.js';
-import { startPushSide } from './push-wiring.js';
+import { startPushSide, type SharedPushParts } from './push-wiring.js';
+import { RELEASE_ID } from './release-id.js';
 import { startRestServer, type RestServer } from '../push-service/rest/server.js';
 import { restStartupWarnings } from '../push-service/rest/startup-warnings.js';
 import type { ApnsSimulator } from '../simulators/apns/index.js';
@@ -47,18 +48,33 @@ import { PublisherRouter } from './publisher-router.js';
  */
 export const OVER_LIMIT_LOG_INTERVAL_MS = 60_000;
 
-/** `releaseID` of /healthcheck: Herald's package version. */
-const RELEASE_ID: string = (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
 
 export interface HeraldHost {
   /** Delivers a stanza Herald produced (IQ replies, publishes to remote App Servers). */
   route(stanza: Element): void;
+  /**
+   * The same as text, if the host can write it as it is: a ShardedHerald's stanzas are built on
+   * its shards and arrive as text, which then need not be parsed again on the main thread.
+   */
+  routeText?(text: string): void;
 }
 
 export interface HeraldOptions {
   config: HeraldConfig;
   host?: HeraldHost;
   logger?: Logger;
+  /** Set when this Herald is one shard of a ShardedHerald (shards/shard-worker.ts); not for embedders. */
+  shard?: ShardContext;
+}
+
+/** What a shard's Herald shares with the other shards of its process. */
+export interface ShardContext {
+  /** Prefix of the ids of its outgoing IQs, naming the shard their answers go back to. */
+  idPrefix: string;
+  /** The simulators the main thread started and its APNS tokens (relayed: Apple counts token updates per key). */
+  push: SharedPushParts;
+  /** The push nodes of the other shards; serves theirs requests for this shard's nodes. */
+  owners: NodeOwners & { serve(appServer: AppServerRole): void };
 }
 
 export class Herald {
@@ -99,7 +115,7 @@ export class Herald {
     const actors = startActorRuntime();
     const started: Array<() => Promise<void> | void> = [() => store.close(), () => actors.stop()];
     try {
-      const push = await startPushSide(config, actors, log);
+      const push = await startPushSide(config, actors, log, options.shard?.push);
       if (push.apnsSimulator) started.push(() => push.apnsSimulator!.close());
       if (push.fcmSimulator) started.push(() => push.fcmSimulator!.close());
       started.push(() => push.pools.close(0));
@@ -116,10 +132,13 @@ export class Herald {
         route: (stanza) => host.route(stanza),
         onCrash: (error, node) => log.error('app_server.node_crashed', { node, error }),
         onWarning: (event, fields) => log.warn(event, fields),
+        owners: options.shard?.owners,
       });
+      options.shard?.owners.serve(appServer);
       const tracker = new IqTracker({
         timeoutMs: config.xmpp_server.publish_timeout_ms,
         maxOutstanding: config.xmpp_server.max_pending_publishes,
+        idPrefix: options.shard?.idPrefix,
       });
       const remote = new StanzaPublisher(tracker, (stanza) => host.route(stanza));
       const xmppServer = new XmppServerRole({

@@ -13,6 +13,7 @@ import type { Logger } from '../core/log.js';
 import { makeDirectory } from '../core/make-directory.js';
 import { ensureDevApnsKey } from '../push-service/apns/dev-key.js';
 import type { FcmServiceAccount } from '../push-service/fcm/oauth.js';
+import type { TokenSource } from '../push-service/apns/jwt.js';
 import { startApnsPools, type ApnsPoolsOptions } from '../push-service/pools/apns-pool.js';
 import { startFcmPools, type FcmPoolsOptions } from '../push-service/pools/fcm-pool.js';
 import { apnsPoolSpecs, fcmPoolSpecs, type ApnsPoolSpec } from '../push-service/pools/pool-specs.js';
@@ -20,19 +21,39 @@ import { PushPools, type RunningPool } from '../push-service/pools/push-pools.js
 import { generateApnsClientCertificate, startApnsSimulator, type ApnsSimulator, type TrustedCertificate } from '../simulators/apns/index.js';
 import { startFcmSimulator, type FcmSimulator } from '../simulators/fcm/index.js';
 
+/**
+ * Simulators another thread of this process started (the main thread, for its shards): the
+ * pools point at them as they would at simulators of their own.
+ */
+export interface SimulatorEndpoints {
+  apns?: { url: string; ca: string };
+  fcm?: { url: string; ca: string; serviceAccount: FcmServiceAccount };
+}
+
+/** What the pools of this thread share with other threads of the process (shards/). */
+export interface SharedPushParts {
+  /** Simulators already running (the pools use them instead of starting their own). */
+  simulators?: SimulatorEndpoints;
+  /** APNS token sources by tokenSourceId (apns-pool.ts): used when found, filled when made. */
+  tokens?: Map<string, TokenSource>;
+}
+
 export interface PushSide {
   pools: PushPools;
   apnsSimulator: ApnsSimulator | undefined;
   fcmSimulator: FcmSimulator | undefined;
 }
 
-export async function startPushSide(config: HeraldConfig, actors: ActorRuntime, log: Logger): Promise<PushSide> {
+export async function startPushSide(config: HeraldConfig, actors: ActorRuntime, log: Logger, shared: SharedPushParts = {}): Promise<PushSide> {
+  const started = shared.simulators;
   const cleanup: Array<() => Promise<void>> = [];
   try {
     const apnsSpecs = apnsPoolSpecs(config.apns);
-    const apnsOptions: ApnsPoolsOptions = { warmUp: true, log };
+    const apnsOptions: ApnsPoolsOptions = { warmUp: true, log, tokens: shared.tokens };
     let apnsSimulator: ApnsSimulator | undefined;
-    if (config.simulators.apns.enabled && apnsSpecs.length > 0) {
+    if (started?.apns) {
+      Object.assign(apnsOptions, { endpoint: started.apns.url, ca: started.apns.ca, readKey: (path: string) => ensureDevApnsKey(path).privateKeyPem });
+    } else if (config.simulators.apns.enabled && apnsSpecs.length > 0) {
       apnsSimulator = await startApnsSimulatorFor(config, apnsSpecs);
       cleanup.push(() => apnsSimulator!.close());
       log.info('apns_simulator.started', { url: apnsSimulator.url });
@@ -44,7 +65,9 @@ export async function startPushSide(config: HeraldConfig, actors: ActorRuntime, 
     const fcmSpecs = fcmPoolSpecs(config.fcm);
     const fcmOptions: FcmPoolsOptions = { warmUp: true };
     let fcmSimulator: FcmSimulator | undefined;
-    if (config.simulators.fcm.enabled && fcmSpecs.length > 0) {
+    if (started?.fcm) {
+      Object.assign(fcmOptions, { endpoint: started.fcm.url, ca: started.fcm.ca, serviceAccount: started.fcm.serviceAccount });
+    } else if (config.simulators.fcm.enabled && fcmSpecs.length > 0) {
       const sim = config.simulators.fcm;
       fcmSimulator = await startFcmSimulator({ host: sim.bind, port: sim.port, acceptAll: sim.accept_all, latencyMs: sim.latency_ms });
       cleanup.push(() => fcmSimulator!.close());

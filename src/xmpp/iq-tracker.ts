@@ -20,6 +20,8 @@ export interface IqTrackerOptions {
   timeoutMs: number;
   /** Most requests awaiting an answer at once; beyond it `request` rejects with HERALD_MAILBOX_FULL. */
   maxOutstanding: number;
+  /** The ids' prefix (a shard's names its shard, so its answers find their way back); default random per tracker. */
+  idPrefix?: string;
 }
 
 interface Pending {
@@ -33,11 +35,12 @@ export type SendStanza = (stanza: Element) => void | Promise<void>;
 export class IqTracker {
   private readonly pending = new Map<string, Pending>();
   /** Ids are unique per tracker: a random prefix per process plus a counter. */
-  private readonly idPrefix = `herald-${randomBytes(4).toString('hex')}-`;
+  private readonly idPrefix: string;
   private sequence = 0;
   private closed = false;
 
   constructor(private readonly options: IqTrackerOptions) {
+    this.idPrefix = options.idPrefix ?? `herald-${randomBytes(4).toString('hex')}-`;
     for (const name of ['timeoutMs', 'maxOutstanding'] as const) {
       if (!Number.isInteger(options[name]) || options[name] <= 0) {
         throw new RangeError(`IqTracker option ${name} must be a positive integer, got ${options[name]}`);

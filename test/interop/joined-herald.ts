@@ -12,7 +12,7 @@ import { ComponentLink } from '../../src/component/index.js';
 import { validateConfig } from '../../src/core/config/load.js';
 import type { ComponentConfig, HeraldConfig } from '../../src/core/config/schema.js';
 import { createLogger, type Logger } from '../../src/core/log.js';
-import { Herald } from '../../src/embed/herald.js';
+import { startEngine, type PushEngine } from '../../src/embed/start-engine.js';
 import type { ApnsSimulator } from '../../src/simulators/apns/index.js';
 import { StanzaTap } from './stanza-tap.js';
 import { connectUser, disconnect } from './xmpp-clients.js';
@@ -31,7 +31,8 @@ export class JoinedHerald {
 
   private constructor(
     private readonly server: XmppServerUnderTest,
-    readonly herald: Herald,
+    /** Sharded as `herald start` runs it (shards.count "auto": one per core). */
+    readonly herald: PushEngine,
     /** Every stanza between Herald and the server. */
     readonly tap: StanzaTap,
     private readonly componentConfig: ComponentConfig,
@@ -63,7 +64,7 @@ export class JoinedHerald {
     let fixture: JoinedHerald | undefined;
     // The host follows `link`: one test replaces the link while Herald keeps running.
     const tap = new StanzaTap();
-    const herald = await Herald.start({ config, host: tap.outgoing({ route: (stanza) => fixture!.link.route(stanza) }), logger: debugLog() });
+    const herald = await startEngine({ config, host: tap.outgoing({ route: (stanza) => fixture!.link.route(stanza) }), logger: debugLog() });
     fixture = new JoinedHerald(server, herald, tap, config.component, config.xmpp, dir);
     await fixture.rejoin();
     return fixture;

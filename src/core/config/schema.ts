@@ -70,6 +70,19 @@ const actors = z
   })
   .strict();
 
+const shards = z
+  .object({
+    /**
+     * Worker threads the XMPP roles run on, each owning the user and push-node actors whose key
+     * (bare JID, node name) hashes to it, so that every core parses and pushes; the main thread
+     * only moves bytes. "auto" = the number of cores; 0 = the roles on the main thread.
+     */
+    count: z.union([z.literal('auto'), z.number().int().min(0).max(64)]).default('auto'),
+    /** ms a shard worker may take to open the store and connect its pools before start fails. */
+    start_timeout_ms: positiveInt.default(30_000),
+  })
+  .strict();
+
 /** MiB in bytes. */
 export const MIB = 1_048_576;
 
@@ -554,6 +567,7 @@ export const configSchema = z
   .object({
     xmpp: xmpp.default(() => xmpp.parse({})),
     actors: actors.default(() => actors.parse({})),
+    shards: shards.default(() => shards.parse({})),
     store: store.default(() => store.parse({})),
     xmpp_server: xmppServer.default(() => xmppServer.parse({})),
     app_server: appServer.default(() => appServer.parse({})),

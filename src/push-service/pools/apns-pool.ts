@@ -29,6 +29,17 @@ export interface ApnsPoolsOptions {
   clock?: () => number;
   /** Where sender-thread deaths, failed starts and restarts are logged; default: nowhere. */
   log?: Logger;
+  /**
+   * Token sources by tokenSourceId, shared with the caller: one found here is used (a shard's
+   * relay of the main thread's token), one made here is added (the main thread's providers,
+   * whose tokens it relays to its shards). Default: a map of this call's own.
+   */
+  tokens?: Map<string, TokenSource>;
+}
+
+/** The key of a token provider: pools with the same team, key id and key file share one. */
+export function tokenSourceId(auth: { teamId: string; keyId: string; keyFile: string }): string {
+  return `${auth.teamId}\u0000${auth.keyId}\u0000${auth.keyFile}`;
 }
 
 type ApnsSenders = ApnsPushService | ThreadedApnsPushService;
@@ -42,7 +53,7 @@ export async function startApnsPools(
   runtime: Pick<ActorRuntime, 'system'>,
   options: ApnsPoolsOptions = {},
 ): Promise<ApnsPool[]> {
-  const tokenProviders = new Map<string, ApnsTokenProvider>();
+  const tokenProviders = options.tokens ?? new Map<string, TokenSource>();
   const readKey = options.readKey ?? ((path: string, key: string) => readConfiguredFileOrThrow(key, path));
   const ca = options.ca ?? caOf(specs[0]?.config.ca_file);
   const started: ApnsPool[] = [];
@@ -52,7 +63,7 @@ export async function startApnsPools(
       let tokenProvider: TokenSource | undefined;
       let clientCertificate: { cert: string; key: string } | undefined;
       if (auth.kind === 'token') {
-        const id = `${auth.teamId}\u0000${auth.keyId}\u0000${auth.keyFile}`;
+        const id = tokenSourceId(auth);
         let provider = tokenProviders.get(id);
         if (provider === undefined) {
           provider = newTokenProvider(spec.fileKeys.keyFile, auth.keyFile, () => ({

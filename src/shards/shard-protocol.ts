@@ -1,0 +1,46 @@
+/**
+ * What the main thread and the shard workers say to each other. Tuples, not objects: a batch of
+ * them is structured-cloned per turn (batched-port.ts), and short arrays clone fastest.
+ */
+import type { NodeMessage, NodeReply } from '../app-server/node-actor.js';
+import type { PushPublish } from '../xmpp/push-publish.js';
+import type { SerializedStanzaError } from './stanza-error-transfer.js';
+
+/** Main → shard. `seq` answers a `handleStanza` call (its promise settles on `done`/`failed`). */
+export type ToShard =
+  | readonly ['stanza', seq: number, text: string]
+  | readonly ['message', text: string]
+  | readonly ['available' | 'hibernated' | 'unavailable', fullJid: string]
+  /** The main thread minted a new APNS provider token (token-relay.ts). */
+  | readonly ['token', id: string, authorization: string]
+  | readonly ['close'];
+
+/** Shard → main. */
+export type FromShard =
+  | readonly ['route', text: string]
+  | readonly ['done', seq: number]
+  | readonly ['failed', seq: number, failure: TransferredFailure]
+  | readonly ['log', level: 'debug' | 'info' | 'warn' | 'error', event: string, fields: Record<string, unknown> | undefined]
+  | readonly ['closed'];
+
+/** A rejection of `handleStanza` crossing threads: the HeraldError code stays what callers test. */
+export interface TransferredFailure {
+  /** The HeraldError code; undefined for anything else (a bug), re-thrown as a plain Error. */
+  code: string | undefined;
+  detail: string | undefined;
+  /** An XmlViolation's stream error condition (component/stream-errors.ts reads it). */
+  condition?: string;
+}
+
+/** Shard ↔ shard: node operations for push nodes the other shard owns. */
+export type PeerMessage =
+  | readonly ['ask', id: number, node: string, message: Exclude<NodeMessage, { kind: 'publish' }>]
+  | readonly ['publish', id: number, publish: PushPublish]
+  | readonly ['answer', id: number, reply: TransferredNodeReply | null]
+  | readonly ['refused', id: number, error: SerializedStanzaError];
+
+/** A NodeReply without the promise of `sending` (only publishes have one, and they cross as a whole). */
+export type TransferredNodeReply = Exclude<NodeReply, { kind: 'sending' | 'refused' }>;
+
+/** The first message of a shard worker: started, or why not. */
+export type ShardStarted = { ready: true } | { ready: false; error: string };

@@ -1,0 +1,101 @@
+/**
+ * One shard: a worker thread running a whole Herald (the XMPP Server and App Server roles, their
+ * actors, its own push pools and HTTP/2 connections) for the users and push nodes that hash to
+ * it. The main thread hands it stanza texts and session events in order (shard-protocol.ts); it
+ * parses them here, answers through the main thread, and reaches the other shards' push nodes
+ * through ShardPeers. Its log lines go to the main thread's logger.
+ */
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import type { HeraldConfig } from '../core/config/schema.js';
+import { redact, type Logger } from '../core/log.js';
+import { Herald } from '../embed/herald.js';
+import type { SimulatorEndpoints } from '../embed/push-wiring.js';
+import { BatchedPort } from './batched-port.js';
+import { ShardPeers } from './shard-peers.js';
+import type { FromShard, ShardStarted, ToShard } from './shard-protocol.js';
+import { serializeFailure } from './stanza-error-transfer.js';
+import { RelayedTokens } from './token-relay.js';
+
+export interface ShardWorkerData {
+  index: number;
+  config: HeraldConfig;
+  idPrefix: string;
+  simulators: SimulatorEndpoints;
+  /** The main thread's APNS tokens by tokenSourceId (token-relay.ts). */
+  tokens: Array<[string, string]>;
+  /** `peers[i]`: the port to shard i (undefined at this shard's index). */
+  peers: Array<MessagePort | undefined>;
+}
+
+const data = workerData as ShardWorkerData;
+const port = parentPort!;
+const out = new BatchedPort<FromShard>(port);
+
+function logAt(level: 'debug' | 'info' | 'warn' | 'error') {
+  // Through JSON: log fields may hold what structured cloning refuses (functions, class instances).
+  return (event: string, fields?: Record<string, unknown>): void =>
+    out.send(['log', level, event, fields && (JSON.parse(JSON.stringify(redact(fields))) as Record<string, unknown>)]);
+}
+const log: Logger = { debug: logAt('debug'), info: logAt('info'), warn: logAt('warn'), error: logAt('error') };
+
+const peers = new ShardPeers(data.index, data.peers);
+const tokens = new RelayedTokens(data.tokens);
+let herald: Herald;
+try {
+  herald = await Herald.start({
+    config: data.config,
+    logger: log,
+    host: { route: (stanza) => out.send(['route', stanza.toString()]) },
+    shard: { idPrefix: data.idPrefix, push: { simulators: data.simulators, tokens: tokens.sources }, owners: peers },
+  });
+  port.postMessage({ ready: true } satisfies ShardStarted);
+  port.on('message', (batch: ToShard[]) => {
+    for (const item of batch) handle(item);
+  });
+} catch (e) {
+  port.postMessage({ ready: false, error: (e as Error)?.message ?? String(e) } satisfies ShardStarted);
+  peers.close();
+}
+
+function handle(item: ToShard): void {
+  switch (item[0]) {
+    case 'stanza': {
+      const seq = item[1];
+      herald.handleStanza(item[2]).then(
+        () => out.send(['done', seq]),
+        (e: unknown) => out.send(['failed', seq, serializeFailure(e)]),
+      );
+      return;
+    }
+    case 'message':
+      try {
+        herald.messageToUser(item[1]);
+      } catch (e) {
+        log.warn('shard.message_refused', { error: e });
+      }
+      return;
+    case 'available':
+      return herald.sessionAvailable(item[1]);
+    case 'hibernated':
+      return herald.sessionHibernated(item[1]);
+    case 'unavailable':
+      return herald.sessionUnavailable(item[1]);
+    case 'token':
+      return tokens.update(item[1], item[2]);
+    case 'close':
+      void closeShard();
+      return;
+  }
+}
+
+/** Answers in flight finish (Herald.close waits for them), then the main thread hears `closed`. */
+async function closeShard(): Promise<void> {
+  try {
+    await herald.close();
+  } catch (e) {
+    log.error('shard.close_failed', { error: e });
+  }
+  peers.close();
+  out.send(['closed']);
+  out.flush();
+}
