@@ -5,8 +5,12 @@
  * APNS request and the simulator answered 200.
  */
 import { join } from 'node:path';
+import type { Element } from '@xmpp/xml';
 import { validateConfig } from '../../src/core/config/load.js';
 import { Herald } from '../../src/embed/herald.js';
+import type { PushEngine } from '../../src/embed/start-engine.js';
+import { readHead } from '../../src/shards/routing-key.js';
+import { ShardedHerald } from '../../src/shards/sharded-herald.js';
 import { ensureDevApnsKey } from '../../src/push-service/index.js';
 import { buildPublishStanza } from '../../src/xmpp-server/publish-stanza.js';
 
@@ -36,7 +40,11 @@ export interface HeraldRunResult {
 }
 
 export async function startBenchHerald(
-  o: Pick<HeraldRunOptions, 'dir' | 'url' | 'caFile' | 'connections' | 'inFlightPerConnection'> & { senderThreads?: number },
+  o: Pick<HeraldRunOptions, 'dir' | 'url' | 'caFile' | 'connections' | 'inFlightPerConnection'> & {
+    senderThreads?: number;
+    /** Worker-thread shards of the roles (ShardedHerald); 0 = Herald on this thread. */
+    shards?: number;
+  },
   extra: Record<string, unknown> = {},
 ) {
   const keyFile = join(o.dir, 'apns.p8');
@@ -59,21 +67,27 @@ export async function startBenchHerald(
     ...extra,
   });
   let onReply: (type: string, condition: string | undefined) => void = () => {};
-  const herald = await Herald.start({
-    config,
-    host: {
-      route(stanza) {
-        const type = stanza.attrs.type as string;
-        const condition = type === 'error' ? stanza.getChild('error')?.getChildElements()[0]?.name : undefined;
-        onReply(type, condition);
-      },
+  const host = {
+    route(stanza: Element) {
+      const type = stanza.attrs.type as string;
+      const condition = type === 'error' ? stanza.getChild('error')?.getChildElements()[0]?.name : undefined;
+      onReply(type, condition);
     },
-  });
+    // The shards' replies arrive as text: read as a component link would write them, unparsed.
+    routeText(text: string) {
+      const type = readHead(text)?.type ?? '';
+      onReply(type, type === 'error' ? ERROR_CONDITION.exec(text)?.[1] : undefined);
+    },
+  };
+  const herald: PushEngine = o.shards ? await ShardedHerald.start({ config, host }, o.shards) : await Herald.start({ config, host });
   return { herald, setReplyHandler: (f: typeof onReply) => (onReply = f) };
 }
 
 /** Creates the push nodes the publishes go to (owners on the publishing server's domain). */
-export async function createNodes(herald: Herald, count: number): Promise<void> {
+/** The first child of `<error>`: the defined condition (RFC 6120 §8.3.2). */
+const ERROR_CONDITION = /<error\b[^>]*>\s*<([a-z-]+)/;
+
+export async function createNodes(herald: PushEngine, count: number): Promise<void> {
   for (let i = 0; i < count; i++) {
     await herald.handleStanza(
       `<iq type='set' id='c${i}' from='owner${i}@localhost/b' to='push.localhost'><pubsub xmlns='http://jabber.org/protocol/pubsub'><create node='node-${i}' type='push'/></pubsub></iq>`,

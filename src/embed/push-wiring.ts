@@ -36,6 +36,8 @@ export interface SharedPushParts {
   simulators?: SimulatorEndpoints;
   /** APNS token sources by tokenSourceId (apns-pool.ts): used when found, filled when made. */
   tokens?: Map<string, TokenSource>;
+  /** Connect nothing at start (pools that only hold the token providers, or serve rarely); default: connect. */
+  lazy?: boolean;
 }
 
 export interface PushSide {
@@ -49,7 +51,7 @@ export async function startPushSide(config: HeraldConfig, actors: ActorRuntime, 
   const cleanup: Array<() => Promise<void>> = [];
   try {
     const apnsSpecs = apnsPoolSpecs(config.apns);
-    const apnsOptions: ApnsPoolsOptions = { warmUp: true, log, tokens: shared.tokens };
+    const apnsOptions: ApnsPoolsOptions = { warmUp: !shared.lazy, log, tokens: shared.tokens };
     let apnsSimulator: ApnsSimulator | undefined;
     if (started?.apns) {
       Object.assign(apnsOptions, { endpoint: started.apns.url, ca: started.apns.ca, readKey: (path: string) => ensureDevApnsKey(path).privateKeyPem });
@@ -63,7 +65,7 @@ export async function startPushSide(config: HeraldConfig, actors: ActorRuntime, 
     cleanup.push(() => Promise.all(apnsPools.map((p) => p.close(0))).then(() => undefined));
 
     const fcmSpecs = fcmPoolSpecs(config.fcm);
-    const fcmOptions: FcmPoolsOptions = { warmUp: true };
+    const fcmOptions: FcmPoolsOptions = { warmUp: !shared.lazy };
     let fcmSimulator: FcmSimulator | undefined;
     if (started?.fcm) {
       Object.assign(fcmOptions, { endpoint: started.fcm.url, ca: started.fcm.ca, serviceAccount: started.fcm.serviceAccount });

@@ -10,7 +10,7 @@ import type { AppServerRole, NodeOwners } from '../app-server/app-server.js';
 import type { NodeMessage, NodeReply } from '../app-server/node-actor.js';
 import { HeraldError } from '../core/errors.js';
 import type { PushPublish } from '../xmpp/push-publish.js';
-import { BatchedPort } from './batched-port.js';
+import { BatchedPort, itemsOf } from './batched-port.js';
 import { shardOf } from './shard-of.js';
 import type { PeerMessage, TransferredNodeReply } from './shard-protocol.js';
 import { rebuildStanzaError, serializeStanzaError } from './stanza-error-transfer.js';
@@ -35,7 +35,7 @@ export class ShardPeers implements NodeOwners {
   ) {
     this.peers = ports.map((port) => (port ? new BatchedPort<PeerMessage>(port) : undefined));
     ports.forEach((port, i) => {
-      port?.on('message', (batch: PeerMessage[]) => this.receive(i, batch));
+      port?.on('message', (batch: string) => this.receive(i, itemsOf<PeerMessage>(batch)));
       // The other shard closed its end (it stopped): what waits on it will not be answered.
       port?.on('close', () => this.refuseWaitingOn(i));
     });

@@ -10,7 +10,7 @@ import type { HeraldConfig } from '../core/config/schema.js';
 import { redact, type Logger } from '../core/log.js';
 import { Herald } from '../embed/herald.js';
 import type { SimulatorEndpoints } from '../embed/push-wiring.js';
-import { BatchedPort } from './batched-port.js';
+import { BatchedPort, itemsOf } from './batched-port.js';
 import { ShardPeers } from './shard-peers.js';
 import type { FromShard, ShardStarted, ToShard } from './shard-protocol.js';
 import { serializeFailure } from './stanza-error-transfer.js';
@@ -32,10 +32,22 @@ const port = parentPort!;
 const out = new BatchedPort<FromShard>(port);
 
 function logAt(level: 'debug' | 'info' | 'warn' | 'error') {
-  // Through JSON: log fields may hold what structured cloning refuses (functions, class instances).
+  // Batches cross as JSON (batched-port.ts): redact() has made errors plain; functions are dropped.
   return (event: string, fields?: Record<string, unknown>): void =>
-    out.send(['log', level, event, fields && (JSON.parse(JSON.stringify(redact(fields))) as Record<string, unknown>)]);
+    out.send(['log', level, event, fields && jsonSafe(redact(fields))]);
 }
+/** The fields as JSON can carry them: a cycle (an Element's parent) is cut, not thrown on. */
+function jsonSafe(fields: Record<string, unknown>): Record<string, unknown> {
+  const seen = new WeakSet<object>();
+  const text = JSON.stringify(fields, (_key, value: unknown) => {
+    if (typeof value !== 'object' || value === null) return value;
+    if (seen.has(value)) return '[cycle]';
+    seen.add(value);
+    return value;
+  });
+  return JSON.parse(text) as Record<string, unknown>;
+}
+
 const log: Logger = { debug: logAt('debug'), info: logAt('info'), warn: logAt('warn'), error: logAt('error') };
 
 const peers = new ShardPeers(data.index, data.peers);
@@ -49,8 +61,8 @@ try {
     shard: { idPrefix: data.idPrefix, push: { simulators: data.simulators, tokens: tokens.sources }, owners: peers },
   });
   port.postMessage({ ready: true } satisfies ShardStarted);
-  port.on('message', (batch: ToShard[]) => {
-    for (const item of batch) handle(item);
+  port.on('message', (batch: string) => {
+    for (const item of itemsOf<ToShard>(batch)) handle(item);
   });
 } catch (e) {
   port.postMessage({ ready: false, error: (e as Error)?.message ?? String(e) } satisfies ShardStarted);

@@ -31,7 +31,7 @@ import { parseStanza } from '../xmpp/parse.js';
 import { StanzaError } from '../xmpp/stanza-error.js';
 import { stanzaLimitsOf } from '../xmpp/stanza-limits.js';
 import type { TokenSource } from '../push-service/apns/jwt.js';
-import { BatchedPort } from './batched-port.js';
+import { BatchedPort, itemsOf } from './batched-port.js';
 import { TokenRelay } from './token-relay.js';
 import { readHead, shardOfElement, shardOfJid, shardOfText, type ShardRouting } from './routing-key.js';
 import type { FromShard, ShardStarted, ToShard } from './shard-protocol.js';
@@ -116,7 +116,11 @@ export class ShardedHerald {
     const cleanup: Array<() => Promise<void> | void> = [() => store.close(), () => actors.stop()];
     try {
       const tokenSources = new Map<string, TokenSource>();
-      const push = await startPushSide(config, actors, log, { tokens: tokenSources });
+      // Without REST the main thread's pools only hold the APNS token providers the shards'
+      // tokens come from: no sender thread, no connection.
+      const push = config.rest.enabled
+        ? await startPushSide(config, actors, log, { tokens: tokenSources })
+        : await startPushSide(withoutSenderThreads(config), actors, log, { tokens: tokenSources, lazy: true });
       cleanup.push(() => push.apnsSimulator?.close(), () => push.fcmSimulator?.close(), () => push.pools.close(0));
       const idBase = `herald-${randomBytes(4).toString('hex')}.`;
       let shards: Shard[] = [];
@@ -239,7 +243,7 @@ export class ShardedHerald {
         return waiting?.reject(rebuildFailure(item[2]));
       }
       case 'log':
-        return this.log[item[1]](item[2], item[3]);
+        return this.log[item[1]](item[2], item[3] ?? undefined);
       case 'closed':
         return shard.markClosed();
     }
@@ -275,14 +279,33 @@ function simulatorEndpoints(push: PushSide): SimulatorEndpoints {
   return endpoints;
 }
 
-/** A shard's config: no REST (the main thread serves it), no simulators of its own, senders on its own thread. */
-export function shardConfig(config: HeraldConfig): HeraldConfig {
+/**
+ * A shard's config: no REST (the main thread serves it), no simulators of its own, senders on
+ * its own thread, and its part of each pool's connections (`connections` is the process's
+ * count, split among the shards; at least one each).
+ */
+export function shardConfig(config: HeraldConfig, count: number): HeraldConfig {
+  const part = (connections: number) => Math.max(1, Math.round(connections / count));
+  const apns = withoutSenderThreads(config).apns;
   return {
     ...config,
     rest: { ...config.rest, enabled: false },
     simulators: { apns: { ...config.simulators.apns, enabled: false }, fcm: { ...config.simulators.fcm, enabled: false } },
-    apns: { ...config.apns, sender_threads: 0, pools: config.apns.pools?.map((pool) => ({ ...pool, sender_threads: 0 })) },
+    apns: {
+      ...apns,
+      connections: part(apns.connections),
+      pools: apns.pools?.map((pool) => (pool.connections === undefined ? pool : { ...pool, connections: part(pool.connections) })),
+    },
+    fcm: {
+      ...config.fcm,
+      connections: part(config.fcm.connections),
+      pools: config.fcm.pools?.map((pool) => (pool.connections === undefined ? pool : { ...pool, connections: part(pool.connections) })),
+    },
   };
+}
+
+function withoutSenderThreads(config: HeraldConfig): HeraldConfig {
+  return { ...config, apns: { ...config.apns, sender_threads: 0, pools: config.apns.pools?.map((pool) => ({ ...pool, sender_threads: 0 })) } };
 }
 
 /** The workers, one MessageChannel between each pair; each has opened the store and its pools when this resolves. */
@@ -302,7 +325,7 @@ async function startShards(
       peers[j]![i] = port2;
     }
   }
-  const perShard = shardConfig(config);
+  const perShard = shardConfig(config, count);
   const shards = peers.map((ports, index) => {
     const data: ShardWorkerData = { index, config: perShard, idPrefix: `${idBase}${index}-`, simulators, tokens, peers: ports };
     const worker = new Worker(new URL('./shard-worker.js', import.meta.url), {
@@ -315,8 +338,8 @@ async function startShards(
     const early: FromShard[][] = [];
     const shard: Shard = { worker, port: new BatchedPort<ToShard>(worker), alive: true, closed, markClosed, early, deliver: (batch) => early.push(batch) };
     // The first message is ShardStarted (whenReady); every later one a batch.
-    worker.on('message', (message: FromShard[] | ShardStarted) => {
-      if (Array.isArray(message)) shard.deliver(message);
+    worker.on('message', (message: string | ShardStarted) => {
+      if (typeof message === 'string') shard.deliver(itemsOf<FromShard>(message));
     });
     return shard;
   });
@@ -338,8 +361,8 @@ function whenReady(worker: Worker, index: number, timeoutMs: number): Promise<vo
       worker.off('exit', onExit);
       reject(new HeraldError('HERALD_SHARD_FAILED', `shard ${index}: ${why}`));
     };
-    const onMessage = (started: ShardStarted | FromShard[]): void => {
-      if (Array.isArray(started)) return void worker.once('message', onMessage); // log lines of its start
+    const onMessage = (started: ShardStarted | string): void => {
+      if (typeof started === 'string') return void worker.once('message', onMessage); // log lines of its start
       if (!started.ready) return fail(started.error);
       clearTimeout(timer);
       worker.off('exit', onExit);
