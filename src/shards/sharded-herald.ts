@@ -332,6 +332,7 @@ async function startShards(
       workerData: data,
       transferList: ports.filter((p): p is MessagePort => p !== undefined),
       name: `herald-shard-${index}`,
+      resourceLimits: { maxYoungGenerationSizeMb: config.shards.young_generation_mib },
     });
     let markClosed!: () => void;
     const closed = new Promise<void>((resolve) => (markClosed = resolve));
