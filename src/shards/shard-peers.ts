@@ -23,6 +23,7 @@ interface Pending {
 
 export class ShardPeers implements NodeOwners {
   private readonly peers: Array<BatchedPort<PeerMessage> | undefined>;
+  private readonly ports: Array<MessagePort | undefined>;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private server: AppServerRole | undefined;
@@ -31,13 +32,27 @@ export class ShardPeers implements NodeOwners {
   /** `ports[i]` leads to shard i (undefined at this shard's own index). */
   constructor(
     private readonly index: number,
-    private readonly ports: ReadonlyArray<MessagePort | undefined>,
+    ports: ReadonlyArray<MessagePort | undefined>,
   ) {
+    this.ports = [...ports];
     this.peers = ports.map((port) => (port ? new BatchedPort<PeerMessage>(port) : undefined));
-    ports.forEach((port, i) => {
-      port?.on('message', (batch: string) => this.receive(i, itemsOf<PeerMessage>(batch)));
-      // The other shard closed its end (it stopped): what waits on it will not be answered.
-      port?.on('close', () => this.refuseWaitingOn(i));
+    ports.forEach((port, i) => port && this.listen(i, port));
+  }
+
+  /** Shard `peer` was started anew: this is the port to it now. */
+  replace(peer: number, port: MessagePort): void {
+    this.ports[peer]?.close();
+    this.refuseWaitingOn(peer);
+    this.ports[peer] = port;
+    this.peers[peer] = new BatchedPort<PeerMessage>(port);
+    this.listen(peer, port);
+  }
+
+  private listen(peer: number, port: MessagePort): void {
+    port.on('message', (batch: string) => this.receive(peer, itemsOf<PeerMessage>(batch)));
+    // The other shard closed its end (it stopped): what waits on it will not be answered.
+    port.on('close', () => {
+      if (this.ports[peer] === port) this.refuseWaitingOn(peer);
     });
   }
 

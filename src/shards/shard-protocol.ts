@@ -42,5 +42,11 @@ export type PeerMessage =
 /** A NodeReply without the promise of `sending` (only publishes have one, and they cross as a whole). */
 export type TransferredNodeReply = Exclude<NodeReply, { kind: 'sending' | 'refused' }>;
 
+/** Main → a live shard, outside the batches: the port to a shard started anew in place of `peer`. */
+export interface NewPeer {
+  peer: number;
+  port: import('node:worker_threads').MessagePort;
+}
+
 /** The first message of a shard worker: started, or why not. */
 export type ShardStarted = { ready: true } | { ready: false; error: string };

@@ -12,7 +12,7 @@ import { Herald } from '../embed/herald.js';
 import type { SimulatorEndpoints } from '../embed/push-wiring.js';
 import { BatchedPort, itemsOf } from './batched-port.js';
 import { ShardPeers } from './shard-peers.js';
-import type { FromShard, ShardStarted, ToShard } from './shard-protocol.js';
+import type { FromShard, NewPeer, ShardStarted, ToShard } from './shard-protocol.js';
 import { serializeFailure } from './stanza-error-transfer.js';
 import { RelayedTokens } from './token-relay.js';
 
@@ -61,8 +61,9 @@ try {
     shard: { idPrefix: data.idPrefix, push: { simulators: data.simulators, tokens: tokens.sources }, owners: peers },
   });
   port.postMessage({ ready: true } satisfies ShardStarted);
-  port.on('message', (batch: string) => {
-    for (const item of itemsOf<ToShard>(batch)) handle(item);
+  port.on('message', (message: string | NewPeer) => {
+    if (typeof message !== 'string') return peers.replace(message.peer, message.port);
+    for (const item of itemsOf<ToShard>(message)) handle(item);
   });
 } catch (e) {
   port.postMessage({ ready: false, error: (e as Error)?.message ?? String(e) } satisfies ShardStarted);

@@ -12,7 +12,6 @@
  * the shards, out of reach.
  */
 import { randomBytes } from 'node:crypto';
-import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { Element } from '@xmpp/xml';
 import { startActorRuntime, type ActorRuntime } from '../actors/index.js';
 import type { HeraldConfig } from '../core/config/schema.js';
@@ -31,32 +30,32 @@ import { parseStanza } from '../xmpp/parse.js';
 import { StanzaError } from '../xmpp/stanza-error.js';
 import { stanzaLimitsOf } from '../xmpp/stanza-limits.js';
 import type { TokenSource } from '../push-service/apns/jwt.js';
-import { BatchedPort, itemsOf } from './batched-port.js';
+
 import { TokenRelay } from './token-relay.js';
 import { readHead, shardOfElement, shardOfJid, shardOfText, type ShardRouting } from './routing-key.js';
-import type { FromShard, ShardStarted, ToShard } from './shard-protocol.js';
-import type { ShardWorkerData } from './shard-worker.js';
+import type { FromShard, ToShard } from './shard-protocol.js';
+import { ShardSpawner, type Shard } from './shard-spawner.js';
 import { rebuildFailure } from './stanza-error-transfer.js';
+
+/**
+ * A shard that died is started again at once; a start that fails is tried again after this many
+ * ms, doubled per failure in a row up to SHARD_RESTART_MAX_MS: a shard that cannot start (store
+ * gone, pools refused) is retried forever without a restart storm.
+ */
+export const SHARD_RESTART_BASE_MS = 1_000;
+export const SHARD_RESTART_MAX_MS = 30_000;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Stanzas Herald itself wrote, read back on the main thread for a host without `routeText`. */
 const OWN_STANZA_LIMITS = { maxBytes: Number.MAX_SAFE_INTEGER, maxDepth: 1_000 };
 
 interface Waiting {
   shard: number;
+  /** Kept until answered: a request whose shard dies still gets its one reply (RFC 6120 §8.2.3). */
+  text: string;
   resolve(): void;
   reject(error: unknown): void;
-}
-
-interface Shard {
-  worker: Worker;
-  port: BatchedPort<ToShard>;
-  /** False once the worker died: its stanzas are refused (IQ requests answered). */
-  alive: boolean;
-  closed: Promise<void>;
-  markClosed: () => void;
-  /** Where the shard's batches go; until the engine is built they wait here (log lines of its start). */
-  deliver: (batch: FromShard[]) => void;
-  early: FromShard[][];
 }
 
 export class ShardedHerald {
@@ -73,6 +72,7 @@ export class ShardedHerald {
     private readonly actors: ActorRuntime,
     private readonly push: PushSide,
     private readonly tokenRelay: TokenRelay,
+    private readonly spawner: ShardSpawner,
     private readonly shards: Shard[],
     idBase: string,
     /** The MongoosePush-compatible REST API, when `rest.enabled`. */
@@ -87,7 +87,7 @@ export class ShardedHerald {
         return index >= 0 && index < shards.length ? index : undefined;
       },
     };
-    shards.forEach((shard, index) => this.listen(shard, index));
+    for (const shard of shards) this.listen(shard);
   }
 
   /** The REST API's pools (the shards hold their own). */
@@ -125,17 +125,18 @@ export class ShardedHerald {
       const idBase = `herald-${randomBytes(4).toString('hex')}.`;
       let shards: Shard[] = [];
       const relay = new TokenRelay(tokenSources, (id, authorization) => {
-        for (const shard of shards) shard.port.send(['token', id, authorization]);
+        for (const shard of shards) if (shard.alive) shard.port.send(['token', id, authorization]);
       });
       cleanup.push(() => relay.stop());
-      shards = await startShards(config, count, idBase, simulatorEndpoints(push), relay.current(), log);
+      const spawner = new ShardSpawner({ config: shardConfig(config, count), count, idBase, simulators: simulatorEndpoints(push), tokens: () => relay.current() });
+      shards = await spawner.startAll();
       cleanup.push(() => Promise.all(shards.map((s) => s.worker.terminate())).then(() => undefined));
       const rest = config.rest.enabled
         ? await startRestServer({ config: config.rest, dispatcher: push.pools, log, ops: poolsOpsSource(push.pools.pools, RELEASE_ID, () => store.usage()) })
         : undefined;
       if (rest) for (const warning of restStartupWarnings(config.rest)) log.warn('rest.unprotected', { warning });
       log.info('shards.started', { shards: count });
-      return new ShardedHerald(config, host, log, store, actors, push, relay, shards, idBase, rest);
+      return new ShardedHerald(config, host, log, store, actors, push, relay, spawner, shards, idBase, rest);
     } catch (e) {
       for (const stop of cleanup.reverse()) await stop();
       throw e;
@@ -155,7 +156,7 @@ export class ShardedHerald {
     if (!shard.alive) return this.refuseForDeadShard(text);
     const seq = ++this.seq;
     return new Promise<void>((resolve, reject) => {
-      this.waiting.set(seq, { shard: index, resolve, reject });
+      this.waiting.set(seq, { shard: index, text, resolve, reject });
       shard.port.send(['stanza', seq, text]);
     });
   }
@@ -194,6 +195,7 @@ export class ShardedHerald {
       shard.port.send(['close']);
       shard.port.flush();
     }
+    await Promise.all([...this.replacement.values()]);
     await Promise.all(this.shards.map((s) => s.closed));
     await Promise.all(this.shards.map((s) => s.worker.terminate()));
     this.tokenRelay.stop();
@@ -209,23 +211,66 @@ export class ShardedHerald {
     if (shard.alive) shard.port.send(item);
   }
 
-  private listen(shard: Shard, index: number): void {
+  /**
+   * Stops shard `index` and starts it again: what it held in flight is answered as for a shard
+   * that died (IQ requests with an error, handleStanza promises rejected HERALD_SHARD_FAILED);
+   * its users' and nodes' state is in LMDB. For an operator facing a stuck shard, and the path
+   * every crashed shard takes by itself.
+   */
+  async restartShard(index: number): Promise<void> {
+    const shard = this.shards[index];
+    if (!shard) throw new RangeError(`no shard ${index}`);
+    await shard.worker.terminate(); // → 'exit' → down() → a replacement
+    await this.replacement.get(index);
+  }
+
+  /** Shards being started again, by index (one at a time each). */
+  private readonly replacement = new Map<number, Promise<void>>();
+
+  private listen(shard: Shard): void {
     shard.deliver = (batch) => {
       for (const item of batch) this.fromShard(item, shard);
     };
     for (const batch of shard.early.splice(0)) shard.deliver(batch);
-    shard.worker.on('error', (error) => this.log.error('shard.failed', { shard: index, error }));
-    shard.worker.on('exit', (code) => {
-      shard.markClosed();
-      if (!shard.alive) return;
-      shard.alive = false;
-      if (!this.closing) this.log.error('shard.died', { shard: index, exit_code: code, code: 'HERALD_SHARD_FAILED' });
-      for (const [seq, waiting] of this.waiting) {
-        if (waiting.shard !== index) continue;
-        this.waiting.delete(seq);
-        waiting.reject(new HeraldError('HERALD_SHARD_FAILED', `shard ${index} stopped`));
+    shard.worker.on('error', (error) => this.log.error('shard.failed', { shard: shard.index, error }));
+    shard.worker.on('exit', (code) => this.down(shard, code));
+  }
+
+  /** The shard's worker exited: what waits on it is answered, and unless Herald is closing a new one takes its place. */
+  private down(shard: Shard, exitCode: number): void {
+    shard.markClosed();
+    if (!shard.alive) return;
+    shard.alive = false;
+    const { index } = shard;
+    for (const [seq, waiting] of this.waiting) {
+      if (waiting.shard !== index) continue;
+      this.waiting.delete(seq);
+      this.refuseForDeadShard(waiting.text).then(waiting.resolve, waiting.reject);
+    }
+    if (this.closing) return;
+    this.log.error('shard.died', { shard: index, exit_code: exitCode, code: 'HERALD_SHARD_FAILED' });
+    this.replacement.set(index, this.replace(index).finally(() => this.replacement.delete(index)));
+  }
+
+  /** Starts shard `index` again, after SHARD_RESTART_BASE_MS doubled per failure in a row (at most SHARD_RESTART_MAX_MS). */
+  private async replace(index: number): Promise<void> {
+    for (let failures = 0; !this.closing; failures++) {
+      if (failures > 0) await sleep(Math.min(SHARD_RESTART_MAX_MS, SHARD_RESTART_BASE_MS * 2 ** (failures - 1)));
+      if (this.closing) return;
+      try {
+        const shard = await this.spawner.replace(index, this.shards);
+        if (this.closing) {
+          await shard.worker.terminate();
+          return;
+        }
+        this.shards[index] = shard;
+        this.listen(shard);
+        this.log.warn('shard.restarted', { shard: index, after_failures: failures });
+        return;
+      } catch (e) {
+        this.log.error('shard.restart_failed', { shard: index, error: e, code: 'HERALD_SHARD_FAILED' });
       }
-    });
+    }
   }
 
   private fromShard(item: FromShard, shard: Shard): void {
@@ -306,72 +351,4 @@ export function shardConfig(config: HeraldConfig, count: number): HeraldConfig {
 
 function withoutSenderThreads(config: HeraldConfig): HeraldConfig {
   return { ...config, apns: { ...config.apns, sender_threads: 0, pools: config.apns.pools?.map((pool) => ({ ...pool, sender_threads: 0 })) } };
-}
-
-/** The workers, one MessageChannel between each pair; each has opened the store and its pools when this resolves. */
-async function startShards(
-  config: HeraldConfig,
-  count: number,
-  idBase: string,
-  simulators: SimulatorEndpoints,
-  tokens: Array<[string, string]>,
-  log: Logger,
-): Promise<Shard[]> {
-  const peers: Array<Array<MessagePort | undefined>> = Array.from({ length: count }, () => new Array<MessagePort | undefined>(count));
-  for (let i = 0; i < count; i++) {
-    for (let j = i + 1; j < count; j++) {
-      const { port1, port2 } = new MessageChannel();
-      peers[i]![j] = port1;
-      peers[j]![i] = port2;
-    }
-  }
-  const perShard = shardConfig(config, count);
-  const shards = peers.map((ports, index) => {
-    const data: ShardWorkerData = { index, config: perShard, idPrefix: `${idBase}${index}-`, simulators, tokens, peers: ports };
-    const worker = new Worker(new URL('./shard-worker.js', import.meta.url), {
-      workerData: data,
-      transferList: ports.filter((p): p is MessagePort => p !== undefined),
-      name: `herald-shard-${index}`,
-      resourceLimits: { maxYoungGenerationSizeMb: config.shards.young_generation_mib },
-    });
-    let markClosed!: () => void;
-    const closed = new Promise<void>((resolve) => (markClosed = resolve));
-    const early: FromShard[][] = [];
-    const shard: Shard = { worker, port: new BatchedPort<ToShard>(worker), alive: true, closed, markClosed, early, deliver: (batch) => early.push(batch) };
-    // The first message is ShardStarted (whenReady); every later one a batch.
-    worker.on('message', (message: string | ShardStarted) => {
-      if (typeof message === 'string') shard.deliver(itemsOf<FromShard>(message));
-    });
-    return shard;
-  });
-  try {
-    await Promise.all(shards.map((shard, index) => whenReady(shard.worker, index, config.shards.start_timeout_ms)));
-  } catch (e) {
-    await Promise.all(shards.map((s) => s.worker.terminate()));
-    throw e;
-  }
-  log.debug('shards.ready', { shards: count });
-  return shards;
-}
-
-function whenReady(worker: Worker, index: number, timeoutMs: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const fail = (why: string): void => {
-      clearTimeout(timer);
-      worker.off('message', onMessage);
-      worker.off('exit', onExit);
-      reject(new HeraldError('HERALD_SHARD_FAILED', `shard ${index}: ${why}`));
-    };
-    const onMessage = (started: ShardStarted | string): void => {
-      if (typeof started === 'string') return void worker.once('message', onMessage); // log lines of its start
-      if (!started.ready) return fail(started.error);
-      clearTimeout(timer);
-      worker.off('exit', onExit);
-      resolve();
-    };
-    const onExit = (code: number): void => fail(`exited with code ${code} before it was ready`);
-    const timer = setTimeout(() => fail(`not ready within shards.start_timeout_ms (${timeoutMs} ms)`), timeoutMs);
-    worker.once('message', onMessage);
-    worker.once('exit', onExit);
-  });
 }

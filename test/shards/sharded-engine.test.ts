@@ -161,3 +161,58 @@ test('failures keep their codes across threads: malformed XML, a stanza over the
   }
   await assert.rejects(herald.handleStanza(chat('a@localhost/r', 'b@localhost', 'late')), (e: unknown) => e instanceof HeraldError && e.code === 'HERALD_SHUTTING_DOWN');
 });
+
+test('a shard that stops is started again: its users and nodes are served again, across shards too', async () => {
+  const dir = tempDir();
+  const { herald, reply, log } = await startShards(configIn(dir), SHARDS);
+  try {
+    const [user] = namesOn(0, SHARDS, 1, (i) => `ursula${i}@localhost`);
+    const [node] = namesOn(1, SHARDS, 1, (i) => `restart-node-${i}`);
+    const create = createNodeIq(`${user}/phone`, node!);
+    await herald.handleStanza(create);
+    assert.equal((await reply(create.attrs.id as string)).attrs.type, 'result');
+    const enable = enableIq(`${user}/phone`, node!, { service: 'apns', device_id: token(7) });
+    await herald.handleStanza(enable);
+    assert.equal((await reply(enable.attrs.id as string)).attrs.type, 'result');
+
+    for (const index of [1, 0]) {
+      await herald.restartShard(index);
+      assert.ok(log.some((l) => l.event === 'shard.restarted' && l.fields?.shard === index), `shard ${index} restarted`);
+    }
+    // The node's shard (1) and the user's shard (0) are both new: the user's push crosses the new channel.
+    herald.messageToUser(chat('bob@localhost/x', user!, 'after the restarts'));
+    const [push] = await herald.apnsSimulator!.waitForReceived(1, 10_000);
+    assert.equal(push!.token, token(7));
+    const publish = publishIq('after-restart', node!, token(7), 2);
+    await herald.handleStanza(publish);
+    assert.equal((await reply('after-restart')).attrs.type, 'result');
+  } finally {
+    await herald.close();
+    cleanup(dir);
+  }
+});
+
+test('IQs in flight on a shard that dies are each answered exactly once', async () => {
+  const dir = tempDir();
+  const { herald, reply, repliesTo } = await startShards(configIn(dir), SHARDS);
+  try {
+    const nodes = namesOn(1, SHARDS, 20, (i) => `dying-${i}`);
+    for (const node of nodes) {
+      const create = createNodeIq(`owner@localhost/r`, node);
+      await herald.handleStanza(create);
+      assert.equal((await reply(create.attrs.id as string)).attrs.type, 'result');
+    }
+    const ids = Array.from({ length: 400 }, (_, i) => `inflight-${i}`);
+    const settled = ids.map((id, i) => herald.handleStanza(publishIq(id, nodes[i % nodes.length]!, token(i), 1)).then(() => 'ok', (e: unknown) => (e as Error).message));
+    await reply(ids[50]!); // the shard is at work on them when it dies
+    await herald.restartShard(1);
+    await Promise.all(settled);
+    for (const id of ids) {
+      await reply(id);
+      assert.equal(repliesTo(id).length, 1, `${id} answered once`);
+    }
+  } finally {
+    await herald.close();
+    cleanup(dir);
+  }
+});

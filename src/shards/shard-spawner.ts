@@ -1,0 +1,125 @@
+/**
+ * Starting shard workers: at engine start all of them with one MessageChannel between each pair,
+ * and later one again in place of one that died (its peers get a fresh port to it).
+ */
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import type { HeraldConfig } from '../core/config/schema.js';
+import { HeraldError } from '../core/errors.js';
+import type { SimulatorEndpoints } from '../embed/push-wiring.js';
+import { BatchedPort, itemsOf } from './batched-port.js';
+import type { FromShard, NewPeer, ShardStarted, ToShard } from './shard-protocol.js';
+import type { ShardWorkerData } from './shard-worker.js';
+
+export interface Shard {
+  index: number;
+  worker: Worker;
+  port: BatchedPort<ToShard>;
+  /** False once the worker exited: its stanzas are refused (IQ requests answered) until it is replaced. */
+  alive: boolean;
+  /** Resolves when the shard said `closed` or its worker exited. */
+  closed: Promise<void>;
+  markClosed: () => void;
+  /** Where the shard's batches go; until the engine listens they wait in `early` (log lines of its start). */
+  deliver: (batch: FromShard[]) => void;
+  early: FromShard[][];
+}
+
+export interface SpawnSettings {
+  /** The shards' config (shardConfig). */
+  config: HeraldConfig;
+  count: number;
+  idBase: string;
+  simulators: SimulatorEndpoints;
+  /** The APNS tokens a shard starts with (token-relay.ts). */
+  tokens: () => Array<[string, string]>;
+}
+
+export class ShardSpawner {
+  constructor(private readonly settings: SpawnSettings) {}
+
+  /** Every shard, started and ready; on any failure all are stopped and it throws HERALD_SHARD_FAILED. */
+  async startAll(): Promise<Shard[]> {
+    const { count } = this.settings;
+    const peers: Array<Array<MessagePort | undefined>> = Array.from({ length: count }, () => new Array<MessagePort | undefined>(count));
+    for (let i = 0; i < count; i++) {
+      for (let j = i + 1; j < count; j++) {
+        const { port1, port2 } = new MessageChannel();
+        peers[i]![j] = port1;
+        peers[j]![i] = port2;
+      }
+    }
+    const shards = peers.map((ports, index) => this.spawn(index, ports));
+    try {
+      await Promise.all(shards.map((shard) => this.ready(shard)));
+    } catch (e) {
+      await Promise.all(shards.map((s) => s.worker.terminate()));
+      throw e;
+    }
+    return shards;
+  }
+
+  /** Shard `index` again, connected to each live shard of `others` by a new channel; ready when it resolves. */
+  async replace(index: number, others: readonly Shard[]): Promise<Shard> {
+    const ports = new Array<MessagePort | undefined>(this.settings.count);
+    for (const other of others) {
+      if (other.index === index || !other.alive) continue;
+      const { port1, port2 } = new MessageChannel();
+      ports[other.index] = port1;
+      const peer: NewPeer = { peer: index, port: port2 };
+      other.worker.postMessage(peer, [port2]);
+    }
+    const shard = this.spawn(index, ports);
+    try {
+      await this.ready(shard);
+    } catch (e) {
+      await shard.worker.terminate();
+      throw e;
+    }
+    return shard;
+  }
+
+  private spawn(index: number, ports: Array<MessagePort | undefined>): Shard {
+    const { config, idBase, simulators } = this.settings;
+    const data: ShardWorkerData = { index, config, idPrefix: `${idBase}${index}-`, simulators, tokens: this.settings.tokens(), peers: ports };
+    const worker = new Worker(new URL('./shard-worker.js', import.meta.url), {
+      workerData: data,
+      transferList: ports.filter((p): p is MessagePort => p !== undefined),
+      name: `herald-shard-${index}`,
+      resourceLimits: { maxYoungGenerationSizeMb: config.shards.young_generation_mib },
+    });
+    let markClosed!: () => void;
+    const closed = new Promise<void>((resolve) => (markClosed = resolve));
+    const early: FromShard[][] = [];
+    const shard: Shard = { index, worker, port: new BatchedPort<ToShard>(worker), alive: true, closed, markClosed, early, deliver: (batch) => early.push(batch) };
+    // The first message is ShardStarted (ready); every later one a batch.
+    worker.on('message', (message: string | ShardStarted) => {
+      if (typeof message === 'string') shard.deliver(itemsOf<FromShard>(message));
+    });
+    worker.once('exit', () => markClosed());
+    return shard;
+  }
+
+  private ready(shard: Shard): Promise<void> {
+    const { worker, index } = shard;
+    const timeoutMs = this.settings.config.shards.start_timeout_ms;
+    return new Promise((resolve, reject) => {
+      const fail = (why: string): void => {
+        clearTimeout(timer);
+        worker.off('message', onMessage);
+        worker.off('exit', onExit);
+        reject(new HeraldError('HERALD_SHARD_FAILED', `shard ${index}: ${why}`));
+      };
+      const onMessage = (started: ShardStarted | string): void => {
+        if (typeof started === 'string') return void worker.once('message', onMessage); // log lines of its start
+        if (!started.ready) return fail(started.error);
+        clearTimeout(timer);
+        worker.off('exit', onExit);
+        resolve();
+      };
+      const onExit = (code: number): void => fail(`exited with code ${code} before it was ready`);
+      const timer = setTimeout(() => fail(`not ready within shards.start_timeout_ms (${timeoutMs} ms)`), timeoutMs);
+      worker.once('message', onMessage);
+      worker.once('exit', onExit);
+    });
+  }
+}
