@@ -326,14 +326,15 @@ function simulatorEndpoints(push: PushSide): SimulatorEndpoints {
 
 /**
  * A shard's config: no REST (the main thread serves it), no simulators of its own, senders on
- * its own thread, and its part of each pool's connections (`connections` is the process's
- * count, split among the shards; at least one each).
+ * its own thread, and its part of what is counted for the process: each pool's connections and
+ * the live-actor cap are split among the shards (at least one each).
  */
 export function shardConfig(config: HeraldConfig, count: number): HeraldConfig {
   const part = (connections: number) => Math.max(1, Math.round(connections / count));
   const apns = withoutSenderThreads(config).apns;
   return {
     ...config,
+    actors: { ...config.actors, max_live_actors: part(config.actors.max_live_actors) },
     rest: { ...config.rest, enabled: false },
     simulators: { apns: { ...config.simulators.apns, enabled: false }, fcm: { ...config.simulators.fcm, enabled: false } },
     apns: {

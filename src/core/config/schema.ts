@@ -58,6 +58,7 @@ const actors = z
     /**
      * Live actors per kind (users, push nodes) beyond which the least recently used idle one is
      * stopped at once, whatever its age: bounds the heap whatever the traffic (~3.5 KB each).
+     * For the process: split among the shards.
      */
     max_live_actors: positiveInt.default(20_000),
     /** Children per shard parent: nact copies a parent's children map on every message it handles. */
@@ -373,7 +374,7 @@ const apns = z
      * within this long); a restarted thread must also stay up this long before the delay starts over.
      */
     sender_thread_restart_max_ms: positiveInt.default(30_000),
-    /** Persistent HTTP/2 connections, one sender actor each. */
+    /** Persistent HTTP/2 connections, one sender actor each (for the process: split among the shards, at least one each). */
     connections: positiveInt.max(64).default(2),
     /** Our own in-flight cap per connection; the peer's MAX_CONCURRENT_STREAMS lowers it further. */
     max_in_flight: positiveInt.max(1_000).default(100),
@@ -406,7 +407,7 @@ const fcm = z
     endpoint: z.string().url().default('https://fcm.googleapis.com'),
     /** Extra CA to trust for the endpoint and token URI (PEM file), e.g. a simulator's certificate. */
     ca_file: z.string().optional(),
-    /** Persistent HTTP/2 connections, one sender actor each. */
+    /** Persistent HTTP/2 connections, one sender actor each (for the process: split among the shards, at least one each). */
     connections: positiveInt.max(64).default(2),
     /** In-flight cap per connection: FCM allows 100 concurrent streams and answers more with GOAWAY. */
     max_in_flight: positiveInt.max(100).default(100),
