@@ -1,14 +1,15 @@
 /**
  * Push registrations and unread counters in LMDB.
  *
- * Durability: every write returns lmdb-js's promise, which resolves once the batched
- * transaction holding it is synced to disk (see store/lmdb-store.ts). Writes issued in the same
- * event-loop turn share one commit; nothing here opens a synchronous durable transaction.
+ * Durability: every registration write resolves once the batched transaction holding it is
+ * committed and synced to disk (store/durable-write.ts). Writes issued in the same event-loop
+ * turn share one commit; nothing here opens a synchronous durable transaction.
  * Reads are synchronous (lmdb-js `get`/`getRange` read the memory map directly).
  */
 import type { Database } from 'lmdb';
 import { HeraldError } from '../core/errors.js';
 import { KEY_FORMATS_DB, migrateKeyFormat } from '../store/composite-key.js';
+import { durablePut, durableRemove } from '../store/durable-write.js';
 import type { HeraldStore } from '../store/lmdb-store.js';
 import {
   keyFits,
@@ -27,7 +28,7 @@ export class RegistrationStore {
   /** user bare JID → messages pushed since the user was last online (the badge). */
   private readonly counters: Database<number, string>;
 
-  constructor(store: HeraldStore) {
+  constructor(private readonly store: HeraldStore) {
     this.registrations = store.database<Registration>(REGISTRATIONS_DB);
     this.counters = store.database<number>(COUNTERS_DB);
     migrateKeyFormat(REGISTRATIONS_DB, this.registrations, store.database<number>(KEY_FORMATS_DB));
@@ -37,14 +38,14 @@ export class RegistrationStore {
   async put(user: string, registration: Registration): Promise<void> {
     const key = registrationKey(user, registration.pubsubJid, registration.node);
     if (!keyFits(key)) throw new HeraldError('HERALD_STORE', 'registration key longer than LMDB allows');
-    await this.registrations.put(key, registration);
+    await durablePut(this.store, this.registrations, key, registration);
   }
 
   /** Removes one registration; resolves (true if it existed) once the removal is durable. */
   async remove(user: string, pubsubJid: string, node: string): Promise<boolean> {
     const key = registrationKey(user, pubsubJid, node);
     if (!keyFits(key)) return false; // such a key can never have been stored
-    return this.registrations.remove(key);
+    return durableRemove(this.store, this.registrations, key);
   }
 
   /**
@@ -55,7 +56,7 @@ export class RegistrationStore {
     const range = serviceRange(user, pubsubJid);
     if (!keyFits(range.end)) return 0;
     const keys = [...this.registrations.getKeys(range)];
-    await Promise.all(keys.map((key) => this.registrations.remove(key)));
+    await Promise.all(keys.map((key) => durableRemove(this.store, this.registrations, key)));
     return keys.length;
   }
 
@@ -83,7 +84,7 @@ export class RegistrationStore {
   /** Saves the unread counter (0 removes it); resolves once durable. */
   async setUnreadCount(user: string, count: number): Promise<void> {
     if (!keyFits(user)) return;
-    if (count === 0) await this.counters.remove(user);
-    else await this.counters.put(user, count);
+    if (count === 0) await durableRemove(this.store, this.counters, user);
+    else await durablePut(this.store, this.counters, user, count);
   }
 }

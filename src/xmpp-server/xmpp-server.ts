@@ -20,6 +20,7 @@ import { PUSH_DISCO_FEATURES } from './disco.js';
 import { parseEnableRequest } from './enable-request.js';
 import type { Publisher } from './publisher.js';
 import { pushCommandOf } from './push-iq.js';
+import { PendingRegistrations } from './pending-registrations.js';
 import { messageIdentity, pushDecision } from './push-policy.js';
 import type { Registration } from './registration.js';
 import { RegistrationStore } from './registration-store.js';
@@ -47,6 +48,9 @@ export class XmppServerRole {
   readonly stats: XmppServerStats = newStats();
   private readonly store: RegistrationStore;
   private readonly users: ActorRegistry<UserMessage, UserReply>;
+  /** Enables and disables of users without a live actor, in flight. */
+  private readonly pending: PendingRegistrations;
+  private readonly storeCommits: () => number;
   private readonly log: LogFn;
   /** Asks and publishes in flight, awaited by `close()`. */
   private readonly work = new Set<Promise<unknown>>();
@@ -61,6 +65,12 @@ export class XmppServerRole {
     this.log = options.log ?? (() => {});
     this.store = options.registrationStore ?? new RegistrationStore(options.store);
     this.closeGraceMs = server.publish_timeout_ms + CLOSE_MARGIN_MS;
+    this.storeCommits = () => options.store.commits();
+    this.pending = new PendingRegistrations({
+      store: this.store,
+      maxRegistrations: server.max_registrations_per_user,
+      maxPendingPerUser: config.actors.mailbox_capacity,
+    });
     const factory = userBehaviourFactory({
       store: this.store,
       publisher: options.publisher,
@@ -74,6 +84,7 @@ export class XmppServerRole {
       maxRegistrations: server.max_registrations_per_user,
       maxInFlight: server.max_publishes_in_flight_per_user,
       dedupWindow: server.dedup_window,
+      pendingWrites: (user) => this.pending.settled(user),
       tellUser: (user, msg) => {
         // After close() no actor may be spawned on the stopped runtime.
         if (this.stopped) throw new HeraldError('HERALD_SHUTTING_DOWN', user);
@@ -105,6 +116,8 @@ export class XmppServerRole {
   /**
    * Answers an enable/disable IQ with its result, sent only once the change is durable, or with
    * an error reply (every throw becomes one; a full user mailbox is wait/resource-constraint).
+   * A user with a live actor gets the change through its mailbox; any other user's change is
+   * written without spawning one (pending-registrations.ts), in the same batched commits.
    * Any other get/set is answered cancel/service-unavailable (RFC 6120 §8.4). IQs of type
    * result/error must never be answered (RFC 6120 §8.2.3): they are refused with a TypeError.
    */
@@ -122,12 +135,18 @@ export class XmppServerRole {
           : { kind: 'disable', request: parseDisableRequest(iq) };
       // No race against a "stopped" promise: an ask still queued when its actor stops is
       // rejected by the actor layer (HERALD_ACTOR_STOPPED), so nothing outlives the request.
-      const refusal = await this.track(this.users.ask(msg.request.user, msg));
+      const refusal = await this.track(this.changeRegistrations(msg));
       if (refusal) throw refusal;
       return resultReply(iq);
     } catch (e) {
       return errorReply(iq, this.asIqError(e));
     }
+  }
+
+  private changeRegistrations(msg: Extract<UserMessage, { kind: 'enable' | 'disable' }>): Promise<UserReply> {
+    const { user } = msg.request;
+    if (this.users.has(user)) return this.users.ask(user, msg);
+    return msg.kind === 'enable' ? this.pending.enable(msg.request) : this.pending.disable(msg.request);
   }
 
   /**
@@ -156,8 +175,8 @@ export class XmppServerRole {
         this.stats.messagesNotPushed++;
         return;
       }
-      // Users without push spawn no actor: one synchronous LMDB read decides.
-      if (!this.users.has(user) && !this.store.hasAny(user)) return;
+      // Users without push spawn no actor: their changes in flight, or one LMDB read, decide.
+      if (!this.users.has(user) && !(this.pending.hasAny(user) ?? this.store.hasAny(user))) return;
       const sender = validJid(message.attrs.from as string | undefined);
       this.users.tell(user, {
         kind: 'message',
@@ -212,6 +231,11 @@ export class XmppServerRole {
   /** Whether `user` (a bare JID) has a live actor now (diagnostics, benchmarks). */
   isLive(user: string): boolean {
     return this.users.has(user);
+  }
+
+  /** Asynchronous write transactions LMDB committed since the store was opened, all roles (benchmarks). */
+  get storeCommitCount(): number {
+    return this.storeCommits();
   }
 
   /** Features the account's disco#info lists for this role (XEP-0357 §4.1). */
