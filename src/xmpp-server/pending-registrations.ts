@@ -45,6 +45,8 @@ interface PendingUser {
 
 export class PendingRegistrations {
   private readonly users = new Map<string, PendingUser>();
+  /** Called once no user has writes in flight (close()). */
+  private idleWaiters: Array<() => void> = [];
 
   constructor(private readonly options: PendingRegistrationsOptions) {}
 
@@ -118,6 +120,12 @@ export class PendingRegistrations {
     return new Promise((resolve) => (entry.waiters ??= []).push(resolve));
   }
 
+  /** Resolves once no write is in flight here. */
+  idle(): Promise<void> {
+    if (this.users.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
   private entryOf(user: string): PendingUser {
     const entry = this.users.get(user);
     if (!entry) return { registrations: this.options.store.listFor(user), writes: 0, waiters: undefined };
@@ -137,6 +145,11 @@ export class PendingRegistrations {
     const waiters = entry.waiters;
     entry.waiters = undefined;
     if (waiters) for (const resolve of waiters) resolve();
+    if (this.users.size === 0 && this.idleWaiters.length > 0) {
+      const idle = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const resolve of idle) resolve();
+    }
     return undefined;
   }
 }

@@ -9,7 +9,7 @@
 import type { Database } from 'lmdb';
 import { HeraldError } from '../core/errors.js';
 import { KEY_FORMATS_DB, migrateKeyFormat } from '../store/composite-key.js';
-import { durablePut, durableRemove } from '../store/durable-write.js';
+import { DurableWrites } from '../store/durable-write.js';
 import type { HeraldStore } from '../store/lmdb-store.js';
 import {
   keyFits,
@@ -28,24 +28,27 @@ export class RegistrationStore {
   /** user bare JID → messages pushed since the user was last online (the badge). */
   private readonly counters: Database<number, string>;
 
-  constructor(private readonly store: HeraldStore) {
+  private readonly writes: DurableWrites;
+
+  constructor(store: HeraldStore) {
+    this.writes = new DurableWrites(store);
     this.registrations = store.database<Registration>(REGISTRATIONS_DB);
     this.counters = store.database<number>(COUNTERS_DB);
     migrateKeyFormat(REGISTRATIONS_DB, this.registrations, store.database<number>(KEY_FORMATS_DB));
   }
 
   /** Stores (or replaces) one registration; resolves once it is durable. */
-  async put(user: string, registration: Registration): Promise<void> {
+  put(user: string, registration: Registration): Promise<void> {
     const key = registrationKey(user, registration.pubsubJid, registration.node);
-    if (!keyFits(key)) throw new HeraldError('HERALD_STORE', 'registration key longer than LMDB allows');
-    await durablePut(this.store, this.registrations, key, registration);
+    if (!keyFits(key)) return Promise.reject(new HeraldError('HERALD_STORE', 'registration key longer than LMDB allows'));
+    return this.writes.durable(this.registrations.put(key, registration));
   }
 
-  /** Removes one registration; resolves (true if it existed) once the removal is durable. */
-  async remove(user: string, pubsubJid: string, node: string): Promise<boolean> {
+  /** Removes one registration (if it exists); resolves once the removal is durable. */
+  remove(user: string, pubsubJid: string, node: string): Promise<void> {
     const key = registrationKey(user, pubsubJid, node);
-    if (!keyFits(key)) return false; // such a key can never have been stored
-    return durableRemove(this.store, this.registrations, key);
+    if (!keyFits(key)) return Promise.resolve(); // such a key can never have been stored
+    return this.writes.durable(this.registrations.remove(key));
   }
 
   /**
@@ -56,7 +59,7 @@ export class RegistrationStore {
     const range = serviceRange(user, pubsubJid);
     if (!keyFits(range.end)) return 0;
     const keys = [...this.registrations.getKeys(range)];
-    await Promise.all(keys.map((key) => durableRemove(this.store, this.registrations, key)));
+    await Promise.all(keys.map((key) => this.writes.durable(this.registrations.remove(key))));
     return keys.length;
   }
 
@@ -82,9 +85,8 @@ export class RegistrationStore {
   }
 
   /** Saves the unread counter (0 removes it); resolves once durable. */
-  async setUnreadCount(user: string, count: number): Promise<void> {
-    if (!keyFits(user)) return;
-    if (count === 0) await durableRemove(this.store, this.counters, user);
-    else await durablePut(this.store, this.counters, user, count);
+  setUnreadCount(user: string, count: number): Promise<void> {
+    if (!keyFits(user)) return Promise.resolve();
+    return this.writes.durable(count === 0 ? this.counters.remove(user) : this.counters.put(user, count));
   }
 }
