@@ -14,7 +14,8 @@ export type PushCommand = 'enable' | 'disable';
 /** The push command an IQ get/set carries, if any (the host routes only these to the role). */
 export function pushCommandOf(stanza: Element): PushCommand | undefined {
   if (!isIqRequest(stanza)) return undefined;
-  for (const child of stanza.getChildElements()) {
+  for (const child of stanza.children) {
+    if (typeof child === 'string') continue;
     if ((child.name === 'enable' || child.name === 'disable') && child.getNS() === NS.PUSH) {
       return child.name;
     }
