@@ -21,7 +21,7 @@ import { HeraldError, isHeraldError } from '../core/errors.js';
 import { toStanzaError } from '../xmpp/stanza-error.js';
 import type { DisableRequest } from './disable-request.js';
 import type { EnableRequest } from './enable-request.js';
-import type { Registration } from './registration.js';
+import { localKey, splitLocalKey } from './registration.js';
 import { quotaRefusal, registrationOf } from './registration-change.js';
 import type { RegistrationStore } from './registration-store.js';
 import type { UserReply } from './user-actor.js';
@@ -35,8 +35,11 @@ export interface PendingRegistrationsOptions {
 }
 
 interface PendingUser {
-  /** The user's registrations once every write in flight is durable. */
-  registrations: Registration[];
+  /**
+   * `localKey` (pubsub JID, node) of each registration the user will have once every write in
+   * flight is durable. Keys only: the quota, a disable and `hasAny` need no more.
+   */
+  keys: string[];
   /** Writes issued and not yet settled. */
   writes: number;
   /** Called once `writes` is back to 0 (an actor waiting to read LMDB). */
@@ -59,23 +62,17 @@ export class PendingRegistrations {
   enable(request: EnableRequest): Promise<UserReply> {
     const { user } = request;
     const entry = this.entryOf(user);
-    const index = indexOf(entry.registrations, request.pubsubJid, request.node);
-    const refusal = quotaRefusal(entry.registrations.length, index === -1, this.options.maxRegistrations);
+    const key = localKey(request.pubsubJid, request.node);
+    const isNew = !entry.keys.includes(key);
+    const refusal = quotaRefusal(entry.keys.length, isNew, this.options.maxRegistrations);
     if (refusal) return Promise.resolve(refusal);
-    const previous = index === -1 ? undefined : entry.registrations[index];
-    const registration = registrationOf(request);
-    if (index === -1) entry.registrations.push(registration);
-    else entry.registrations[index] = registration;
+    if (isNew) entry.keys.push(key);
     this.begin(user, entry);
-    return this.options.store.put(user, registration).then(
+    return this.options.store.put(user, registrationOf(request)).then(
       () => this.end(user, entry),
       (e: unknown) => {
-        // Nothing was written: the view goes back, unless a later change replaced it already.
-        const at = entry.registrations.indexOf(registration);
-        if (at !== -1) {
-          if (previous) entry.registrations[at] = previous;
-          else entry.registrations.splice(at, 1);
-        }
+        // Nothing was written: a new key goes from the view again (a replaced one is still stored).
+        if (isNew) remove(entry.keys, key);
         this.end(user, entry);
         // A full store refuses the write: a reply (wait/resource-constraint), as the actor gives.
         if (isHeraldError(e, 'HERALD_STORE_FULL')) return toStanzaError(e);
@@ -88,19 +85,22 @@ export class PendingRegistrations {
   disable(request: DisableRequest): Promise<UserReply> {
     const { user, pubsubJid, node } = request;
     const entry = this.entryOf(user);
-    const removed = entry.registrations.filter((r) => r.pubsubJid === pubsubJid && (node === undefined || r.node === node));
-    if (removed.length > 0) entry.registrations = entry.registrations.filter((r) => !removed.includes(r));
+    // Without node, every registration on that pubsub JID; with one, that key even if the view
+    // does not hold it (removing nothing is fine).
+    const removed = node === undefined ? entry.keys.filter((key) => splitLocalKey(key).pubsubJid === pubsubJid) : [localKey(pubsubJid, node)];
+    for (const key of removed) remove(entry.keys, key);
     this.begin(user, entry);
-    // With a node, that key goes even when the view does not hold it (removing nothing is fine).
-    const writes =
-      node === undefined
-        ? Promise.all(removed.map((r) => this.options.store.remove(user, r.pubsubJid, r.node)))
-        : this.options.store.remove(user, pubsubJid, node);
+    const writes = Promise.all(
+      removed.map((key) => {
+        const registration = splitLocalKey(key);
+        return this.options.store.remove(user, registration.pubsubJid, registration.node);
+      }),
+    );
     return writes.then(
       () => this.end(user, entry),
       (e: unknown) => {
         // Some removals may have failed: the view keeps them, as LMDB may.
-        for (const r of removed) if (!entry.registrations.includes(r)) entry.registrations.push(r);
+        for (const key of removed) if (!entry.keys.includes(key)) entry.keys.push(key);
         this.end(user, entry);
         throw e;
       },
@@ -110,7 +110,7 @@ export class PendingRegistrations {
   /** Whether `user` will have registrations once its writes here are durable; undefined when it has none in flight. */
   hasAny(user: string): boolean | undefined {
     const entry = this.users.get(user);
-    return entry && entry.registrations.length > 0;
+    return entry && entry.keys.length > 0;
   }
 
   /** Resolves once `user` has no write in flight here; undefined when it has none now. */
@@ -128,7 +128,7 @@ export class PendingRegistrations {
 
   private entryOf(user: string): PendingUser {
     const entry = this.users.get(user);
-    if (!entry) return { registrations: this.options.store.listFor(user), writes: 0, waiters: undefined };
+    if (!entry) return { keys: this.options.store.localKeysOf(user), writes: 0, waiters: undefined };
     if (entry.writes >= this.options.maxPendingPerUser) {
       throw new HeraldError('HERALD_MAILBOX_FULL', `${user} has ${entry.writes} push changes in flight`);
     }
@@ -154,10 +154,7 @@ export class PendingRegistrations {
   }
 }
 
-function indexOf(registrations: Registration[], pubsubJid: string, node: string): number {
-  for (let i = 0; i < registrations.length; i++) {
-    const r = registrations[i]!;
-    if (r.pubsubJid === pubsubJid && r.node === node) return i;
-  }
-  return -1;
+function remove(keys: string[], key: string): void {
+  const at = keys.indexOf(key);
+  if (at !== -1) keys.splice(at, 1);
 }
