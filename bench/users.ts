@@ -130,7 +130,7 @@ async function waitFor(condition: () => boolean): Promise<void> {
 async function main(): Promise<void> {
   console.log(`# Herald users at scale — ${new Date().toISOString()}`);
   console.log(`# machine: ${os.cpus()[0]?.model}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
-  console.log(`# command: node ${process.execArgv.join(' ')} dist/bench/users.js ${process.argv.slice(2).join(' ')}`);
+  console.log(`# command: ${['node', ...process.execArgv, 'dist/bench/users.js', ...process.argv.slice(2)].join(' ')}`);
   console.log(`# heap limit ${Math.round(v8.getHeapStatistics().heap_size_limit / MiB)} MiB; gc exposed: ${typeof (globalThis as { gc?: unknown }).gc === 'function'}`);
   const dir = mkdtempSync(join(os.tmpdir(), 'herald-users-'));
   const config = validateConfig({
