@@ -20,4 +20,9 @@ export class DurableWrites {
   durable(written: Promise<unknown>): Promise<void> {
     return written.then(this.flushed);
   }
+
+  /** As `durable`, resolving with what `written` resolved with (a removal: whether the key existed). */
+  durableValue<T>(written: Promise<T>): Promise<T> {
+    return written.then((value) => this.flushed().then(() => value));
+  }
 }

@@ -44,11 +44,11 @@ export class RegistrationStore {
     return this.writes.durable(this.registrations.put(key, registration));
   }
 
-  /** Removes one registration (if it exists); resolves once the removal is durable. */
-  remove(user: string, pubsubJid: string, node: string): Promise<void> {
+  /** Removes one registration; resolves (true if it existed) once the removal is durable. */
+  remove(user: string, pubsubJid: string, node: string): Promise<boolean> {
     const key = registrationKey(user, pubsubJid, node);
-    if (!keyFits(key)) return Promise.resolve(); // such a key can never have been stored
-    return this.writes.durable(this.registrations.remove(key));
+    if (!keyFits(key)) return Promise.resolve(false); // such a key can never have been stored
+    return this.writes.durableValue(this.registrations.remove(key));
   }
 
   /**
