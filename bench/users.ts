@@ -10,7 +10,7 @@
  *   loads the user from LMDB), with the remote App Server answering every publish at once;
  * - start-up time on the full store: `Herald.start` until its first stanza is answered.
  *
- *   npm run build && node dist/bench/users.js [--users 1000000] [--pushes 200000] [--window 2000]
+ *   npm run build && node dist/bench/users.js [--users 1000000] [--pushes 200000] [--window 500]
  *
  * Runs under Node's default heap settings (no --max-old-space-size); `--expose-gc` makes the
  * heap figures exact (without it they include garbage not yet collected).
@@ -31,12 +31,17 @@ const { values } = parseArgs({
   options: {
     users: { type: 'string', default: '1000000' },
     pushes: { type: 'string', default: '200000' },
-    window: { type: 'string', default: '2000' },
+    window: { type: 'string', default: '500' },
   },
 });
 const users = positive('--users', values.users);
 const pushes = positive('--pushes', values.pushes);
-/** Requests in flight at once (enables: a closed loop; pushes: rounds of this many). */
+/**
+ * Requests in flight at once (enables: a closed loop; pushes: rounds of this many). Enables in
+ * flight together share a commit; more of them at once only makes each wait longer, and what
+ * they hold meanwhile is copied by the young-generation GC (1 000 000 users on 2 cores: 500 in
+ * flight 18.5 µs of CPU per enable, 2000 in flight 44 µs).
+ */
 const windowSize = positive('--window', values.window);
 const PUBSUB = 'push.example.net';
 const MiB = 2 ** 20;
