@@ -2,9 +2,12 @@
  * One LMDB environment per Herald process; each role opens its own named database in it.
  *
  * Durability with batching: lmdb-js groups every `put`/`remove` issued in the same event-loop
- * turn into one transaction and resolves their promises only after that transaction is synced
- * to disk. Awaiting `db.put()` therefore means "durable", while the commit cost is shared by
- * the whole batch (430k+ writes/s here, against 4k/s with one synced transaction per write).
+ * turn into one transaction, so the commit cost is shared by the whole batch (430k+ writes/s
+ * here, against 4k/s with one synced transaction per write). A write's promise resolves when
+ * its transaction is committed (visible to reads); with `overlappingSync`, lmdb-js's default on
+ * Linux, the sync to disk comes after that. "Durable" is therefore `await db.put(…)` and then
+ * `await store.flushed()` (durable-write.ts does both): one flush promise per commit, shared by
+ * every write of that transaction.
  *
  * Size: `store.max_size_mib` is enforced by the size guard on every `put` (size-guard.ts);
  * a refused put rejects with HERALD_STORE_FULL and writes nothing.
@@ -24,6 +27,13 @@ export interface HeraldStore {
   database<V>(name: string): Database<V, string>;
   /** Bytes in use against `store.max_size_mib`, and whether new entries are being refused. */
   usage(): StoreUsage;
+  /**
+   * Resolves once every transaction committed so far is synced to disk (lmdb-js `flushed`).
+   * Memoised per commit: the writes of one batch, resuming after their commit, share one promise.
+   */
+  flushed(): PromiseLike<void>;
+  /** Asynchronous (batched) write transactions committed since the store was opened. */
+  commits(): number;
   close(): Promise<void>;
 }
 
@@ -44,6 +54,14 @@ export function openStore(config: StoreOptions, log?: Logger): HeraldStore {
     log,
     logIntervalMs: config.refused_log_interval_ms ?? DEFAULT_REFUSED_LOG_INTERVAL_MS,
   });
+  let commits = 0;
+  /** Flush of the last commit, made on demand; a later commit needs a later flush. */
+  let flushed: PromiseLike<void> | undefined;
+  // lmdb-js calls this for each committed transaction before it resolves that transaction's writes.
+  root.on('aftercommit', () => {
+    commits++;
+    flushed = undefined;
+  });
   return {
     database<V>(name: string): Database<V, string> {
       let db = opened.get(name);
@@ -54,12 +72,17 @@ export function openStore(config: StoreOptions, log?: Logger): HeraldStore {
       return db as Database<V, string>;
     },
     usage: () => guard.usage(),
+    // `then` is called now, not in a later microtask: the flush it waits for is the current one.
+    flushed: () => (flushed ??= root.flushed.then(noValue)),
+    commits: () => commits,
     async close() {
       guard.flush();
       await root.close();
     },
   };
 }
+
+function noValue(): void {}
 
 /** The environment folder, made as `mkdir -p` would (make-directory.ts), and LMDB opened in it. */
 function openRoot(config: StoreOptions): RootDatabase {

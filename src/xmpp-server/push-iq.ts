@@ -4,7 +4,7 @@
  */
 import type { Element } from '@xmpp/xml';
 import { isIqRequest, iqPayload } from '../xmpp/iq.js';
-import { parseJid } from '../xmpp/jid.js';
+import { bareJid, isBareJidOf, parseJid } from '../xmpp/jid.js';
 import { NS } from '../xmpp/namespaces.js';
 import { StanzaError, badRequest } from '../xmpp/stanza-error.js';
 import { keyFits, registrationKey } from './registration.js';
@@ -14,7 +14,8 @@ export type PushCommand = 'enable' | 'disable';
 /** The push command an IQ get/set carries, if any (the host routes only these to the role). */
 export function pushCommandOf(stanza: Element): PushCommand | undefined {
   if (!isIqRequest(stanza)) return undefined;
-  for (const child of stanza.getChildElements()) {
+  for (const child of stanza.children) {
+    if (typeof child === 'string') continue;
     if ((child.name === 'enable' || child.name === 'disable') && child.getNS() === NS.PUSH) {
       return child.name;
     }
@@ -52,14 +53,11 @@ export function checkPushIq(iq: Element, command: PushCommand): CheckedPushIq {
   }
   const from = iq.attrs.from as string | undefined;
   if (!from) throw badRequest('the IQ has no sender');
-  const user = parseJid(from).bare().toString();
+  const user = bareJid(from);
 
   const to = iq.attrs.to as string | undefined;
-  if (to !== undefined && to !== '') {
-    const target = parseJid(to);
-    if (target.resource || target.bare().toString() !== user) {
-      throw new StanzaError('not-allowed', 'cancel', `push is ${command}d on your own account only`);
-    }
+  if (to !== undefined && to !== '' && !isBareJidOf(to, user)) {
+    throw new StanzaError('not-allowed', 'cancel', `push is ${command}d on your own account only`);
   }
 
   const jid = payload.attrs.jid as string | undefined;

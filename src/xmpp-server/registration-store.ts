@@ -1,14 +1,15 @@
 /**
  * Push registrations and unread counters in LMDB.
  *
- * Durability: every write returns lmdb-js's promise, which resolves once the batched
- * transaction holding it is synced to disk (see store/lmdb-store.ts). Writes issued in the same
- * event-loop turn share one commit; nothing here opens a synchronous durable transaction.
+ * Durability: every registration write resolves once the batched transaction holding it is
+ * committed and synced to disk (store/durable-write.ts). Writes issued in the same event-loop
+ * turn share one commit; nothing here opens a synchronous durable transaction.
  * Reads are synchronous (lmdb-js `get`/`getRange` read the memory map directly).
  */
 import type { Database } from 'lmdb';
 import { HeraldError } from '../core/errors.js';
 import { KEY_FORMATS_DB, migrateKeyFormat } from '../store/composite-key.js';
+import { DurableWrites } from '../store/durable-write.js';
 import type { HeraldStore } from '../store/lmdb-store.js';
 import {
   keyFits,
@@ -27,24 +28,27 @@ export class RegistrationStore {
   /** user bare JID → messages pushed since the user was last online (the badge). */
   private readonly counters: Database<number, string>;
 
+  private readonly writes: DurableWrites;
+
   constructor(store: HeraldStore) {
+    this.writes = new DurableWrites(store);
     this.registrations = store.database<Registration>(REGISTRATIONS_DB);
     this.counters = store.database<number>(COUNTERS_DB);
     migrateKeyFormat(REGISTRATIONS_DB, this.registrations, store.database<number>(KEY_FORMATS_DB));
   }
 
   /** Stores (or replaces) one registration; resolves once it is durable. */
-  async put(user: string, registration: Registration): Promise<void> {
+  put(user: string, registration: Registration): Promise<void> {
     const key = registrationKey(user, registration.pubsubJid, registration.node);
-    if (!keyFits(key)) throw new HeraldError('HERALD_STORE', 'registration key longer than LMDB allows');
-    await this.registrations.put(key, registration);
+    if (!keyFits(key)) return Promise.reject(new HeraldError('HERALD_STORE', 'registration key longer than LMDB allows'));
+    return this.writes.durable(this.registrations.put(key, registration));
   }
 
   /** Removes one registration; resolves (true if it existed) once the removal is durable. */
-  async remove(user: string, pubsubJid: string, node: string): Promise<boolean> {
+  remove(user: string, pubsubJid: string, node: string): Promise<boolean> {
     const key = registrationKey(user, pubsubJid, node);
-    if (!keyFits(key)) return false; // such a key can never have been stored
-    return this.registrations.remove(key);
+    if (!keyFits(key)) return Promise.resolve(false); // such a key can never have been stored
+    return this.writes.durableValue(this.registrations.remove(key));
   }
 
   /**
@@ -55,7 +59,7 @@ export class RegistrationStore {
     const range = serviceRange(user, pubsubJid);
     if (!keyFits(range.end)) return 0;
     const keys = [...this.registrations.getKeys(range)];
-    await Promise.all(keys.map((key) => this.registrations.remove(key)));
+    await Promise.all(keys.map((key) => this.writes.durable(this.registrations.remove(key))));
     return keys.length;
   }
 
@@ -66,12 +70,35 @@ export class RegistrationStore {
     return [...this.registrations.getRange(range)].map((entry) => entry.value);
   }
 
-  /** Whether `user` has at least one registration (synchronous, reads one entry at most). */
-  hasAny(user: string): boolean {
+  /**
+   * How many registrations `user` has (synchronous; lmdb-js counts keys without reading or
+   * decoding them, ~2 µs, where a range read of the same user costs ~5 µs).
+   */
+  countFor(user: string): number {
     const range = userRange(user);
-    if (!keyFits(range.end)) return false;
-    for (const _key of this.registrations.getKeys({ ...range, limit: 1 })) return true;
-    return false;
+    if (!keyFits(range.end)) return 0;
+    return this.registrations.getKeysCount(range);
+  }
+
+  /** Whether `user` has a registration on (pubsub JID, node) (synchronous). */
+  has(user: string, pubsubJid: string, node: string): boolean {
+    const key = registrationKey(user, pubsubJid, node);
+    return keyFits(key) && this.registrations.doesExist(key);
+  }
+
+  /** The nodes of `user`'s registrations on `pubsubJid`, in key order (synchronous; keys only). */
+  nodesOn(user: string, pubsubJid: string): string[] {
+    const range = serviceRange(user, pubsubJid);
+    if (!keyFits(range.end)) return [];
+    const prefixLength = range.start.length;
+    const nodes: string[] = [];
+    for (const key of this.registrations.getKeys(range)) nodes.push((key as string).slice(prefixLength));
+    return nodes;
+  }
+
+  /** Whether `user` has at least one registration (synchronous; a key count, as `countFor`). */
+  hasAny(user: string): boolean {
+    return this.countFor(user) > 0;
   }
 
   /** Messages pushed to `user` since the user was last online. */
@@ -81,9 +108,8 @@ export class RegistrationStore {
   }
 
   /** Saves the unread counter (0 removes it); resolves once durable. */
-  async setUnreadCount(user: string, count: number): Promise<void> {
-    if (!keyFits(user)) return;
-    if (count === 0) await this.counters.remove(user);
-    else await this.counters.put(user, count);
+  setUnreadCount(user: string, count: number): Promise<void> {
+    if (!keyFits(user)) return Promise.resolve();
+    return this.writes.durable(count === 0 ? this.counters.remove(user) : this.counters.put(user, count));
   }
 }

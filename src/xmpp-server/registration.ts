@@ -3,7 +3,7 @@
  * (user bare JID, pubsub JID, node). Re-enabling the same key replaces its publish-options.
  */
 
-import { compositeKey, prefixRange } from '../store/composite-key.js';
+import { compositeKey, KEY_SEPARATOR, prefixRange } from '../store/composite-key.js';
 
 export interface Registration {
   /** The App Server's pubsub service JID (normalised). */
@@ -49,4 +49,10 @@ export function keyFits(key: string): boolean {
 /** In-actor key of a registration (the user is implied). */
 export function localKey(pubsubJid: string, node: string): string {
   return compositeKey(pubsubJid, node);
+}
+
+/** The pubsub JID and node of a `localKey` (a JID cannot hold the separator, so the first one splits). */
+export function splitLocalKey(key: string): { pubsubJid: string; node: string } {
+  const at = key.indexOf(KEY_SEPARATOR);
+  return { pubsubJid: key.slice(0, at), node: key.slice(at + 1) };
 }

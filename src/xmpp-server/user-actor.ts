@@ -3,7 +3,9 @@
  * window, and is the only writer of them, so enable/disable/push/refusal never race.
  *
  * State: built from LMDB when the behaviour is built (first message, after passivation, after
- * a crash), so an actor can be stopped or rebuilt at any time without losing anything.
+ * a crash), so an actor can be stopped or rebuilt at any time without losing anything. When the
+ * user has changes in flight that were written without an actor (pending-registrations.ts), the
+ * actor reads LMDB only once those are durable, and takes its mailbox after that.
  *
  * Publishing is pipelined, not awaited: a `message` starts one publish per registration (in
  * registration order, so the App Server sees each node's message-counts in order) and the
@@ -21,6 +23,7 @@ import type { DisableRequest } from './disable-request.js';
 import type { EnableRequest } from './enable-request.js';
 import { publishWithin, type Publisher, type PublishResult } from './publisher.js';
 import { localKey, type Registration } from './registration.js';
+import { quotaRefusal, registrationOf } from './registration-change.js';
 import type { RegistrationStore } from './registration-store.js';
 import type { LogFn, XmppServerStats } from './stats.js';
 import { buildSummary, type PushedMessage, type SummaryOptions } from './summary.js';
@@ -51,6 +54,8 @@ export interface UserActorDeps {
   maxInFlight: number;
   /** `xmpp_server.dedup_window`: message identities remembered per live actor. */
   dedupWindow: number;
+  /** Resolves once `user`'s changes written without an actor are durable; undefined when none are in flight. */
+  pendingWrites(user: string): Promise<void> | undefined;
   /** Delivers a message to this user's live actor (respawning it if it was passivated). */
   tellUser(user: string, msg: UserMessage): void;
   /** Registers work that `close()` must wait for. */
@@ -66,7 +71,9 @@ export function userBehaviourFactory(deps: UserActorDeps): (user: string) => Beh
 class UserBehaviour implements Behaviour<UserMessage, UserReply> {
   /** localKey(pubsubJid, node) → registration, mirroring LMDB. */
   private readonly registrations = new Map<string, Registration>();
-  private unread: number;
+  private unread = 0;
+  /** Until the user's pending writes are durable: LMDB is read after them. */
+  private loading: Promise<void> | undefined;
   private readonly seen = new Set<string>();
   private inFlight = 0;
   private readonly slotWaiters: Array<() => void> = [];
@@ -75,11 +82,25 @@ class UserBehaviour implements Behaviour<UserMessage, UserReply> {
     private readonly user: string,
     private readonly deps: UserActorDeps,
   ) {
-    for (const r of deps.store.listFor(user)) this.registrations.set(localKey(r.pubsubJid, r.node), r);
-    this.unread = deps.store.unreadCount(user);
+    const pending = deps.pendingWrites(user);
+    if (pending) this.loading = pending.then(() => this.load());
+    else this.load();
   }
 
-  async handle(msg: UserMessage): Promise<UserReply> {
+  private load(): void {
+    for (const r of this.deps.store.listFor(this.user)) this.registrations.set(localKey(r.pubsubJid, r.node), r);
+    this.unread = this.deps.store.unreadCount(this.user);
+  }
+
+  handle(msg: UserMessage): Promise<UserReply> {
+    if (!this.loading) return this.handleLoaded(msg);
+    return this.loading.then(() => {
+      this.loading = undefined;
+      return this.handleLoaded(msg);
+    });
+  }
+
+  private async handleLoaded(msg: UserMessage): Promise<UserReply> {
     switch (msg.kind) {
       case 'enable':
         return this.enable(msg.request);
@@ -97,16 +118,9 @@ class UserBehaviour implements Behaviour<UserMessage, UserReply> {
 
   private async enable(request: EnableRequest): Promise<UserReply> {
     const key = localKey(request.pubsubJid, request.node);
-    if (!this.registrations.has(key) && this.registrations.size >= this.deps.maxRegistrations) {
-      const limit = this.deps.maxRegistrations;
-      return new StanzaError('policy-violation', 'cancel', `at most ${limit} push registrations per account`);
-    }
-    const registration: Registration = {
-      pubsubJid: request.pubsubJid,
-      node: request.node,
-      publishOptions: request.publishOptions,
-      createdAt: Date.now(),
-    };
+    const refusal = quotaRefusal(this.registrations.size, !this.registrations.has(key), this.deps.maxRegistrations);
+    if (refusal) return refusal;
+    const registration = registrationOf(request);
     // Durable first, then visible: the IQ result goes out only after this resolves.
     try {
       await this.deps.store.put(this.user, registration);

@@ -12,7 +12,7 @@ import { ActorRegistry, type ActorRuntime } from '../actors/index.js';
 import type { HeraldConfig } from '../core/config/schema.js';
 import { HeraldError, isHeraldError } from '../core/errors.js';
 import type { HeraldStore } from '../store/lmdb-store.js';
-import { errorReply, resultReply } from '../xmpp/iq.js';
+import { errorReply, headOf, resultReply } from '../xmpp/iq.js';
 import { bareJid, parseJid } from '../xmpp/jid.js';
 import { StanzaError, toStanzaError } from '../xmpp/stanza-error.js';
 import { parseDisableRequest } from './disable-request.js';
@@ -20,12 +20,15 @@ import { PUSH_DISCO_FEATURES } from './disco.js';
 import { parseEnableRequest } from './enable-request.js';
 import type { Publisher } from './publisher.js';
 import { pushCommandOf } from './push-iq.js';
+import { PendingRegistrations } from './pending-registrations.js';
 import { messageIdentity, pushDecision } from './push-policy.js';
 import type { Registration } from './registration.js';
 import { RegistrationStore } from './registration-store.js';
 import { SessionTable } from './sessions.js';
 import { newStats, type LogFn, type XmppServerStats } from './stats.js';
 import { userBehaviourFactory, type UserMessage, type UserReply } from './user-actor.js';
+
+type RegistrationChange = Extract<UserMessage, { kind: 'enable' | 'disable' }>;
 
 /** Beyond publish_timeout_ms, time close() leaves the actors to take what is in their mailboxes. */
 const CLOSE_MARGIN_MS = 1_000;
@@ -47,8 +50,11 @@ export class XmppServerRole {
   readonly stats: XmppServerStats = newStats();
   private readonly store: RegistrationStore;
   private readonly users: ActorRegistry<UserMessage, UserReply>;
+  /** Enables and disables of users without a live actor, in flight. */
+  private readonly pending: PendingRegistrations;
+  private readonly storeCommits: () => number;
   private readonly log: LogFn;
-  /** Asks and publishes in flight, awaited by `close()`. */
+  /** Asks and publishes in flight, awaited by `close()` (with the changes in `pending`). */
   private readonly work = new Set<Promise<unknown>>();
   /** close() waits this long for work in flight; every publish settles within publish_timeout_ms. */
   private readonly closeGraceMs: number;
@@ -61,6 +67,12 @@ export class XmppServerRole {
     this.log = options.log ?? (() => {});
     this.store = options.registrationStore ?? new RegistrationStore(options.store);
     this.closeGraceMs = server.publish_timeout_ms + CLOSE_MARGIN_MS;
+    this.storeCommits = () => options.store.commits();
+    this.pending = new PendingRegistrations({
+      store: this.store,
+      maxRegistrations: server.max_registrations_per_user,
+      maxPendingPerUser: config.actors.mailbox_capacity,
+    });
     const factory = userBehaviourFactory({
       store: this.store,
       publisher: options.publisher,
@@ -74,6 +86,7 @@ export class XmppServerRole {
       maxRegistrations: server.max_registrations_per_user,
       maxInFlight: server.max_publishes_in_flight_per_user,
       dedupWindow: server.dedup_window,
+      pendingWrites: (user) => this.pending.settled(user),
       tellUser: (user, msg) => {
         // After close() no actor may be spawned on the stopped runtime.
         if (this.stopped) throw new HeraldError('HERALD_SHUTTING_DOWN', user);
@@ -105,29 +118,44 @@ export class XmppServerRole {
   /**
    * Answers an enable/disable IQ with its result, sent only once the change is durable, or with
    * an error reply (every throw becomes one; a full user mailbox is wait/resource-constraint).
+   * A user with a live actor gets the change through its mailbox; any other user's change is
+   * written without spawning one (pending-registrations.ts), in the same batched commits.
    * Any other get/set is answered cancel/service-unavailable (RFC 6120 §8.4). IQs of type
    * result/error must never be answered (RFC 6120 §8.2.3): they are refused with a TypeError.
    */
-  async handleIq(iq: Element): Promise<Element> {
+  handleIq(iq: Element): Promise<Element> {
     if (iq.name !== 'iq' || (iq.attrs.type !== 'get' && iq.attrs.type !== 'set')) {
-      throw new TypeError('handleIq takes an IQ of type get or set');
+      return Promise.reject(new TypeError('handleIq takes an IQ of type get or set'));
     }
+    // Only the head is kept while the change waits for its commit (a few ms, beside thousands
+    // of others): the parsed request dies young instead of being copied by the GC.
+    const head = headOf(iq);
+    let change: Promise<UserReply>;
     try {
       if (this.closing) throw new StanzaError('service-unavailable', 'wait', 'shutting down');
       const command = pushCommandOf(iq);
       if (!command) throw new StanzaError('service-unavailable', 'cancel');
-      const msg: UserMessage =
+      const msg: RegistrationChange =
         command === 'enable'
           ? { kind: 'enable', request: parseEnableRequest(iq) }
           : { kind: 'disable', request: parseDisableRequest(iq) };
-      // No race against a "stopped" promise: an ask still queued when its actor stops is
-      // rejected by the actor layer (HERALD_ACTOR_STOPPED), so nothing outlives the request.
-      const refusal = await this.track(this.users.ask(msg.request.user, msg));
-      if (refusal) throw refusal;
-      return resultReply(iq);
+      change = this.changeRegistrations(msg);
     } catch (e) {
-      return errorReply(iq, this.asIqError(e));
+      return Promise.resolve(errorReply(head, this.asIqError(e)));
     }
+    return change.then(
+      (refusal) => (refusal ? errorReply(head, refusal) : resultReply(head)),
+      (e: unknown) => errorReply(head, this.asIqError(e)),
+    );
+  }
+
+  private changeRegistrations(msg: RegistrationChange): Promise<UserReply> {
+    const { user } = msg.request;
+    // No race against a "stopped" promise: an ask still queued when its actor stops is
+    // rejected by the actor layer (HERALD_ACTOR_STOPPED), so nothing outlives the request.
+    if (this.users.has(user)) return this.track(this.users.ask(user, msg));
+    // Not tracked one by one: close() waits for `pending` to be idle.
+    return msg.kind === 'enable' ? this.pending.enable(msg.request) : this.pending.disable(msg.request);
   }
 
   /**
@@ -156,8 +184,8 @@ export class XmppServerRole {
         this.stats.messagesNotPushed++;
         return;
       }
-      // Users without push spawn no actor: one synchronous LMDB read decides.
-      if (!this.users.has(user) && !this.store.hasAny(user)) return;
+      // Users without push spawn no actor: their changes in flight, or one LMDB read, decide.
+      if (!this.users.has(user) && !(this.pending.hasAny(user) ?? this.store.hasAny(user))) return;
       const sender = validJid(message.attrs.from as string | undefined);
       this.users.tell(user, {
         kind: 'message',
@@ -214,6 +242,11 @@ export class XmppServerRole {
     return this.users.has(user);
   }
 
+  /** Asynchronous write transactions LMDB committed since the store was opened, all roles (benchmarks). */
+  get storeCommitCount(): number {
+    return this.storeCommits();
+  }
+
   /** Features the account's disco#info lists for this role (XEP-0357 §4.1). */
   discoFeatures(): readonly string[] {
     return PUSH_DISCO_FEATURES;
@@ -234,8 +267,10 @@ export class XmppServerRole {
     const deadline = Date.now() + this.closeGraceMs;
     while (Date.now() < deadline) {
       await this.users.passivateIdle(Number.POSITIVE_INFINITY);
-      if (this.users.size === 0 && this.work.size === 0) break;
-      if (this.work.size > 0) await settledOrDeadline([...this.work], deadline);
+      if (this.users.size === 0 && this.work.size === 0 && this.pending.size === 0) break;
+      const work = [...this.work];
+      if (this.pending.size > 0) work.push(this.pending.idle());
+      if (work.length > 0) await settledOrDeadline(work, deadline);
       else await delay(1); // an actor is still taking its mailbox
     }
     this.stopped = true;

@@ -40,9 +40,16 @@ export function errorReply(stanza: StanzaHead, error: unknown): Element {
 
 /** The single payload child of an IQ get/set; RFC 6120 §8.2.3 requires exactly one. */
 export function iqPayload(iq: Element): Element {
-  const children = iq.getChildElements();
-  if (children.length !== 1) {
+  // A loop rather than getChildElements(): no array for the one child.
+  let payload: Element | undefined;
+  let count = 0;
+  for (const child of iq.children) {
+    if (typeof child === 'string') continue;
+    if (++count > 1) break;
+    payload = child;
+  }
+  if (count !== 1) {
     throw new StanzaError('bad-request', 'modify', 'an IQ get/set carries exactly one child');
   }
-  return children[0]!;
+  return payload!;
 }

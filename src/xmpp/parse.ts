@@ -11,7 +11,7 @@ import type { Element } from '@xmpp/xml';
 import { PrefixScope } from './prefix-scope.js';
 import { StanzaBuilder } from './stanza-builder.js';
 import { DEFAULT_MAX_STANZA_DEPTH, StanzaOverLimit, type StanzaLimits } from './stanza-limits.js';
-import { strictParser } from './strict-saxes.js';
+import { strictParser, type StrictParser } from './strict-saxes.js';
 import { XmlViolation } from './xml-violation.js';
 
 /** `limits` as a bare number is `maxBytes`, with the default depth (tests and benchmarks). */
@@ -24,29 +24,62 @@ export function parseStanza(text: string, limits: StanzaLimits | number): Elemen
   // A lone surrogate is the text form of bytes that are not UTF-8; saxes would pair it with
   // whatever follows (XML 1.0 §2.2: surrogates are not characters).
   if (!(text as WellFormedCheck).isWellFormed()) throw new XmlViolation('not-well-formed', 'a lone surrogate (not Unicode text)');
-  const builder = new StanzaBuilder(maxDepth);
-  const scope = new PrefixScope();
-  let level = 0;
-  let closed = false;
-  const parser = strictParser({
+  const reader = idleReader ?? newReader();
+  // Taken while in use: a parse started from inside this one (none is) would get its own.
+  idleReader = undefined;
+  const parse: Parse = { builder: new StanzaBuilder(maxDepth), maxDepth, level: 0, closed: false };
+  reader.current = parse;
+  // A throw leaves saxes mid-document: that reader is dropped, the next call builds a new one.
+  reader.parser.write(text).close();
+  reader.current = undefined;
+  idleReader = reader; // saxes's close() has reset it for the next stanza
+  // saxes reports a missing or unclosed element on close(); this only guards the contract.
+  if (!parse.builder.top || !parse.closed) throw new XmlViolation('not-well-formed', 'no complete element');
+  return parse.builder.top;
+}
+
+/** One `parseStanza` call's state. */
+interface Parse {
+  builder: StanzaBuilder;
+  maxDepth: number;
+  level: number;
+  closed: boolean;
+}
+
+/**
+ * A strict parser and its prefix scope, kept from one stanza to the next: building saxes's parser
+ * costs ~1.4 KB of heap, as much as the rest of a small stanza's parse. After a well-formed stanza
+ * saxes is back at its start and every prefix declared in it has gone out of scope.
+ */
+interface Reader {
+  parser: StrictParser;
+  scope: PrefixScope;
+  current: Parse | undefined;
+}
+
+let idleReader: Reader | undefined;
+
+function newReader(): Reader {
+  const reader: Reader = { parser: undefined as unknown as StrictParser, scope: new PrefixScope(), current: undefined };
+  reader.parser = strictParser({
     open(name, attrs, prefixedAttrs) {
-      scope.enter(level++, name, attrs, prefixedAttrs);
-      builder.open(name, attrs);
-      if (builder.overLimit) throw new StanzaOverLimit('depth', maxDepth, builder.top);
+      const parse = reader.current!;
+      reader.scope.enter(parse.level++, name, attrs, prefixedAttrs);
+      parse.builder.open(name, attrs);
+      if (parse.builder.overLimit) throw new StanzaOverLimit('depth', parse.maxDepth, parse.builder.top);
     },
     close() {
-      scope.leave(--level);
-      if (builder.close()) closed = true;
+      const parse = reader.current!;
+      reader.scope.leave(--parse.level);
+      if (parse.builder.close()) parse.closed = true;
     },
     text(data) {
+      const parse = reader.current!;
       // Outside the element saxes lets through only whitespace, which belongs to no element.
-      if (level > 0) builder.text(data);
+      if (parse.level > 0) parse.builder.text(data);
     },
   });
-  parser.write(text).close();
-  // saxes reports a missing or unclosed element on close(); this only guards the contract.
-  if (!builder.top || !closed) throw new XmlViolation('not-well-formed', 'no complete element');
-  return builder.top;
+  return reader;
 }
 
 /** ES2024 `String.prototype.isWellFormed` (Node 20), beyond the ES2022 library this compiles with. */

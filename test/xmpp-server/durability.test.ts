@@ -74,18 +74,41 @@ test('a crash in the user actor loses no registration: the actor is rebuilt from
   try {
     await h.enable(ROMEO, 'push.example.net', 'a', { device_id: 'A' });
     await h.enable(ROMEO, 'push.example.net', 'b', { device_id: 'B' });
+    // A message makes the user's actor live: the next enable goes through its mailbox.
+    h.role.onMessage(chat(ROMEO, 'before the crash', 'm1'));
+    await h.publisher.waitForPublishes(2);
+    assert.equal(h.role.isLive(ROMEO), true);
     store.failNextPut = true;
     const reply = await h.role.handleIq(enableIq(ROMEO, 'push.example.net', 'c'));
     assertStanzaError(reply, 'wait', 'internal-server-error');
     assert.equal(h.role.stats.actorCrashes, 1);
 
-    h.role.onMessage(chat(ROMEO, 'after the crash'));
-    const publishes = await h.publisher.waitForPublishes(2);
-    assert.deepEqual(publishes.map((p) => p.node).sort(), ['a', 'b']);
+    h.role.onMessage(chat(ROMEO, 'after the crash', 'm2'));
+    const publishes = await h.publisher.waitForPublishes(4);
+    assert.deepEqual(publishes.slice(2).map((p) => p.node).sort(), ['a', 'b']);
     assert.deepEqual(
       h.role.registrations(ROMEO).map((r) => r.node),
       ['a', 'b'],
     );
+  } finally {
+    await h.dispose();
+  }
+});
+
+test('a failed write of a user without a live actor answers internal-server-error and loses nothing', async () => {
+  let store!: FaultyStore;
+  const h = new Harness({ registrationStore: (s) => (store = new FaultyStore(s)) });
+  try {
+    await h.enable(ROMEO, 'push.example.net', 'a', { device_id: 'A' });
+    assert.equal(h.role.isLive(ROMEO), false);
+    store.failNextPut = true;
+    const reply = await h.role.handleIq(enableIq(ROMEO, 'push.example.net', 'c'));
+    assertStanzaError(reply, 'wait', 'internal-server-error');
+
+    h.role.onMessage(chat(ROMEO, 'after the failure'));
+    const publishes = await h.publisher.waitForPublishes(1);
+    assert.deepEqual(publishes.map((p) => p.node), ['a']);
+    assert.deepEqual(h.role.registrations(ROMEO).map((r) => r.node), ['a']);
   } finally {
     await h.dispose();
   }

@@ -48,6 +48,8 @@ export async function waitUntil(condition: () => boolean, what: string, timeoutM
 export interface HarnessOptions {
   xmppServer?: Record<string, unknown>;
   actors?: Record<string, unknown>;
+  /** `store.max_size_mib` (64 unless given). */
+  storeMib?: number;
   /** Builds the role's registration store (to inject faults). */
   registrationStore?: (store: HeraldStore) => RegistrationStore;
 }
@@ -63,7 +65,7 @@ export class Harness {
 
   constructor(private readonly options: HarnessOptions = {}) {
     this.config = validateConfig({
-      store: { path: this.dir, max_size_mib: 64 },
+      store: { path: this.dir, max_size_mib: options.storeMib ?? 64 },
       xmpp_server: { domain: 'example.com', ...options.xmppServer },
       actors: options.actors ?? {},
     });

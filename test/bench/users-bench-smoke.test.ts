@@ -1,0 +1,38 @@
+/**
+ * Runs the users bench (bench/users.ts, issue 9) at a toy size, so that a change to the XMPP
+ * Server role or the store that breaks it fails `npm test` instead of the next benchmark run.
+ * Checks that it finishes and prints every row, and that enables were batched: fewer synced
+ * commits than enables. Never the rates.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+/** A hung bench fails the test instead of the suite; this run takes a few seconds. */
+const BENCH_TIMEOUT_MS = 60_000;
+const SCRIPT = fileURLToPath(new URL('../../bench/users.js', import.meta.url));
+const ARGS = ['--users', '600', '--pushes', '100', '--window', '100'];
+
+/** The value column of the row named `measure`. */
+function value(stdout: string, measure: string): number {
+  const row = new RegExp(`^\\| +${measure.replace(/[()]/g, '\\$&')} \\| +([\\d.]+) \\|`, 'm').exec(stdout);
+  assert.ok(row, `a row "${measure}" in\n${stdout}`);
+  return Number(row[1]);
+}
+
+test('the users bench enables 600 users (900 devices), pushes to them and restarts, printing every measure', async () => {
+  const { stdout } = await run(process.execPath, [SCRIPT, ...ARGS], { timeout: BENCH_TIMEOUT_MS, maxBuffer: 16 * 2 ** 20 });
+  assert.match(stdout, /^# command: node dist\/bench\/users\.js --users 600 --pushes 100 --window 100$/m);
+  assert.match(stdout, /^\| +acknowledged enables\/s \| +\d+ \| +900 enables of 600 users in [\d.]+ s, 100 in flight \|$/m);
+  assert.ok(value(stdout, 'CPU per acknowledged enable (µs)') > 0);
+  const perCommit = value(stdout, 'enables per synced commit');
+  const commits = Number(/(\d+) LMDB commits/.exec(stdout)?.[1]);
+  assert.ok(commits > 0 && commits < 900, `${commits} commits for 900 enables`);
+  assert.equal(perCommit, Math.round(900 / commits));
+  for (const measure of ['heap per idle user (B, after GC)', 'LMDB bytes per user', 'messages pushed/s (random users)', 'start on the full store → first answer (ms)']) {
+    value(stdout, measure);
+  }
+});
