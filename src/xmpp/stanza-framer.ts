@@ -58,6 +58,7 @@ const VALUE_END = { '"': /["<]/g, "'": /['<]/g } as const;
 /** §2.3 S: the only character data XMPP allows between stanzas (§4.7: whitespace keepalives). */
 const NOT_WHITESPACE = /[^ \t\r\n]/g;
 const CDATA_OPEN = '<![CDATA[';
+const XML_DECLARATION = /^<\?xml[\s?]/;
 
 /** A tag, CDATA section or attribute value cut by the end of the text read so far. */
 interface OpenToken {
@@ -210,6 +211,8 @@ export class StanzaFramer extends EventEmitter<StanzaFramerEvents> {
       case 0x21 /* ! */:
         return this.bang(at);
       case 0x3f /* ? */:
+        // XML 1.0 §2.8: a declaration only at the document's start; anything else `<?` begins is a PI.
+        if (XML_DECLARATION.test(buf.slice(at, at + 6))) throw new XmlViolation('not-well-formed', 'an XML declaration after the start of the stream');
         throw new XmlViolation('restricted-xml', 'a processing instruction (RFC 6120 §11.1)');
       default:
         return this.startTag(at);
