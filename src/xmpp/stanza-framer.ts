@@ -48,9 +48,11 @@ type Emission = { [K in keyof StanzaFramerEvents]: [K, ...StanzaFramerEvents[K]]
 
 /** XML 1.0 §2.3 Name, loosely: the characters that end one; which may start one is the parse's check. */
 const NAME = `[^\\s<>/="'!?&;]+`;
-/** A whole start tag, from `<` to `>`: a name, then `name="value"` pairs each after whitespace (§3.1). */
-const START_TAG = new RegExp(`<(${NAME})(?:\\s+${NAME}\\s*=\\s*(?:"[^"<]*"|'[^'<]*'))*\\s*(/?)>`, 'y');
-const END_TAG = new RegExp(`</(${NAME})\\s*>`, 'y');
+/**
+ * A whole tag, from `<` to `>` (XML 1.0 §3.1): an end tag (its name in group 1), or a start tag
+ * (its name in group 2): `name="value"` pairs each after whitespace, `/` (group 3) if empty.
+ */
+const TAG = new RegExp(`<(?:/(${NAME})\\s*|(${NAME})(?:\\s+${NAME}\\s*=\\s*(?:"[^"<]*"|'[^'<]*'))*\\s*(/?))>`, 'y');
 /** What ends a start tag or opens a quoted value in it. */
 const TAG_DELIMITER = /[>"'<]/g;
 /** What ends a quoted attribute value (a `<` inside one is not well-formed, §3.1 AttValue). */
@@ -201,32 +203,54 @@ export class StanzaFramer extends EventEmitter<StanzaFramerEvents> {
     if (other !== null && other.index < to) throw new XmlViolation('bad-format', 'character data between stanzas');
   }
 
-  /** The token at `at` (a `<`): the index past it, or -1 when it is not complete yet. */
+  /**
+   * The token at `at` (a `<`): the index past it, or -1 when it is not complete yet. A whole tag
+   * is read by one sticky match of TAG; the slower paths are for a tag cut by the end of the text
+   * read so far (its end is then searched for from where the last search stopped), one that is
+   * not well-formed, and `<!`, `<?`.
+   */
   private token(at: number): number {
     const buf = this.buf;
+    if (this.open?.at !== at) {
+      TAG.lastIndex = at;
+      if (TAG.test(buf)) return this.tag(at, TAG.lastIndex);
+    }
     if (at + 1 >= buf.length) return -1;
+    let end: number;
     switch (buf.charCodeAt(at + 1)) {
-      case 0x2f /* / */:
-        return this.endTag(at);
       case 0x21 /* ! */:
         return this.bang(at);
       case 0x3f /* ? */:
         // XML 1.0 §2.8: a declaration only at the document's start; anything else `<?` begins is a PI.
         if (XML_DECLARATION.test(buf.slice(at, at + 6))) throw new XmlViolation('not-well-formed', 'an XML declaration after the start of the stream');
         throw new XmlViolation('restricted-xml', 'a processing instruction (RFC 6120 §11.1)');
+      case 0x2f /* / */:
+        end = this.endTagEnd(at);
+        break;
       default:
-        return this.startTag(at);
+        end = this.startTagEnd(at);
     }
+    if (end === -1) return -1;
+    TAG.lastIndex = at;
+    if (!TAG.test(buf) || TAG.lastIndex !== end) throw new XmlViolation('not-well-formed', 'a tag that is not well-formed');
+    return this.tag(at, end);
   }
 
-  private startTag(at: number): number {
-    const end = this.tagEnd(at);
-    if (end === -1) return -1;
-    START_TAG.lastIndex = at;
-    const match = START_TAG.exec(this.buf);
-    if (match === null || START_TAG.lastIndex !== end) throw new XmlViolation('not-well-formed', 'a start tag that is not well-formed');
-    const name = match[1]!;
-    const selfClosing = match[2] === '/';
+  /**
+   * A whole tag TAG matched at `at`, ending at `end`. The match is tested, not captured (no
+   * array, no strings per tag): an end tag has `/` after its `<`, an empty-element tag before
+   * its `>` (a quoted value ends in a quote, a name holds no `/`), and a name ends at whitespace,
+   * `/` or `>`.
+   */
+  private tag(at: number, end: number): number {
+    this.open = undefined;
+    const buf = this.buf;
+    if (buf.charCodeAt(at + 1) === 0x2f /* / */) this.closeElement(at + 2, end);
+    else this.openElement(buf.slice(at + 1, nameEnd(buf, at + 1)), buf.charCodeAt(end - 2) === 0x2f, at, end);
+    return end;
+  }
+
+  private openElement(name: string, selfClosing: boolean, at: number, end: number): void {
     if (!this.inStanza) {
       this.inStanza = true;
       this.stanzaStart = at;
@@ -234,23 +258,31 @@ export class StanzaFramer extends EventEmitter<StanzaFramerEvents> {
     }
     if (this.names.length === 0) this.headEnd = end;
     else if (this.names.length > this.limits.maxDepth && this.overLimit === undefined) this.stop('depth');
-    if (selfClosing) {
-      if (this.names.length === 0) this.stanzaEnd(end);
-    } else {
-      this.names.push(name);
+    if (!selfClosing) this.names.push(name);
+    else if (this.names.length === 0) this.stanzaEnd(end);
+  }
+
+  /** The end tag whose name starts at `from` and which ends at `end`. */
+  private closeElement(from: number, end: number): void {
+    const buf = this.buf;
+    const expected = this.inStanza ? this.names.pop()! : this.root!.name;
+    if (!buf.startsWith(expected, from) || nameEnd(buf, from) !== from + expected.length) {
+      const name = buf.slice(from, Math.min(nameEnd(buf, from), from + 64));
+      throw new XmlViolation('not-well-formed', this.inStanza ? `the end tag </${name}> does not close <${expected.slice(0, 64)}>` : `the end tag </${name}> closes no open element`);
     }
-    return end;
+    if (!this.inStanza) return this.endStream();
+    if (this.names.length === 0) this.stanzaEnd(end);
   }
 
   /**
    * Past the `>` that ends the start tag at `at`, or -1 (the search stopped at the text's end and
    * goes on from there). Quoted values may hold `>` (XML 1.0 §3.1), never `<`.
    */
-  private tagEnd(at: number): number {
+  private startTagEnd(at: number): number {
     const buf = this.buf;
-    const open = this.open?.at === at ? this.open : { at, from: at + 1, quote: undefined };
-    this.open = undefined;
-    let { from, quote } = open;
+    let from = at + 1;
+    let quote: '"' | "'" | undefined;
+    if (this.open?.at === at) ({ from, quote } = this.open);
     for (;;) {
       const search = quote === undefined ? TAG_DELIMITER : VALUE_END[quote];
       search.lastIndex = from;
@@ -268,26 +300,12 @@ export class StanzaFramer extends EventEmitter<StanzaFramerEvents> {
     }
   }
 
-  private endTag(at: number): number {
+  /** Past the `>` that ends the end tag at `at`, or -1 (searched on from the text's end). */
+  private endTagEnd(at: number): number {
     const close = this.buf.indexOf('>', this.open?.at === at ? this.open.from : at + 2);
-    if (close === -1) {
-      this.open = { at, from: this.buf.length, quote: undefined };
-      return -1;
-    }
-    this.open = undefined;
-    END_TAG.lastIndex = at;
-    const match = END_TAG.exec(this.buf);
-    if (match === null || END_TAG.lastIndex !== close + 1) throw new XmlViolation('not-well-formed', 'an end tag that is not well-formed');
-    const name = match[1]!;
-    if (!this.inStanza) {
-      if (name !== this.root!.name) throw new XmlViolation('not-well-formed', `the end tag </${name.slice(0, 64)}> closes no open element`);
-      this.endStream();
-      return close + 1;
-    }
-    const openName = this.names.pop();
-    if (name !== openName) throw new XmlViolation('not-well-formed', `the end tag </${name.slice(0, 64)}> does not close <${openName?.slice(0, 64)}>`);
-    if (this.names.length === 0) this.stanzaEnd(close + 1);
-    return close + 1;
+    if (close !== -1) return close + 1;
+    this.open = { at, from: this.buf.length, quote: undefined };
+    return -1;
   }
 
   /**
@@ -354,7 +372,7 @@ export class StanzaFramer extends EventEmitter<StanzaFramerEvents> {
 
   /** The stanza's text, with the header's declarations of the prefixes it uses added to its start tag. */
   private withHeaderDeclarations(text: string): string {
-    if (this.headerPrefixUse === undefined || !this.headerPrefixUse.test(text)) return text;
+    if (this.headerPrefixUse === undefined || !this.mayUseHeaderPrefix(text) || !this.headerPrefixUse.test(text)) return text;
     const nameEnd = text.search(/[\s/>]/);
     const tag = text.slice(0, text.indexOf('>') + 1);
     let declarations = '';
@@ -362,6 +380,12 @@ export class StanzaFramer extends EventEmitter<StanzaFramerEvents> {
       if (!new RegExp(`\\sxmlns:${prefix.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')}\\s*=`).test(tag)) declarations += ` xmlns:${prefix}='${escapeAttribute(uri)}'`;
     }
     return text.slice(0, nameEnd) + declarations + text.slice(nameEnd);
+  }
+
+  /** A native search for `prefix:` first: the regular expression is for the rare text that has one. */
+  private mayUseHeaderPrefix(text: string): boolean {
+    for (const prefix of this.headerDeclarations.keys()) if (text.includes(`${prefix}:`)) return true;
+    return false;
   }
 
   /** Lets go of what is done with: all but the open stanza (none of it when over a limit) or token. */
@@ -400,6 +424,16 @@ export class StanzaFramer extends EventEmitter<StanzaFramerEvents> {
       if (event === 'error' && this.listenerCount('error') === 0) continue;
       (this.emit as (event: string, value: unknown) => boolean)(event, value);
     }
+  }
+}
+
+/** Where the name starting at `from` ends: at whitespace, `/` or `>` (TAG matched the tag). */
+function nameEnd(text: string, from: number): number {
+  let i = from;
+  for (;;) {
+    const c = text.charCodeAt(i);
+    if (c === 0x3e || c === 0x2f || c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d) return i;
+    i++;
   }
 }
 
