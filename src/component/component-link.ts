@@ -9,7 +9,9 @@
  * this file sets that delay from an exponential backoff with jitter (reconnect-delay.ts), adds
  * what the library leaves out (a deadline for the handshake, TCP keepalive, the answer to a
  * server that closes its stream), has the stream read by Herald's strict, bounded parser under
- * the [xmpp] limits (strict-stream.ts) and logs every change of state.
+ * the [xmpp] limits (strict-stream.ts) and logs every change of state. When the sink takes text
+ * (`handleText`: a sharded Herald, whose shards parse), the stream is framed instead of parsed
+ * (framed-stream.ts) and each stanza handed over as its text.
  */
 import { EventEmitter } from 'node:events';
 import { component as xmppComponent, type Component, type ComponentStatus } from '@xmpp/component';
@@ -21,10 +23,10 @@ import { silentLogger, type Logger } from '../core/log.js';
 import type { HeraldHost } from '../embed/herald.js';
 import { readHead } from '../shards/routing-key.js';
 import { overLimitReply, type StanzaOverLimit } from '../xmpp/stanza-limits.js';
-import type { XmlViolation } from '../xmpp/xml-violation.js';
+import { XmlViolation } from '../xmpp/xml-violation.js';
 import { reconnectDelayMs } from './reconnect-delay.js';
 import { streamErrorElement } from './stream-errors.js';
-import { readStreamStrictly } from './strict-stream.js';
+import { readStreamStrictly, stopReading } from './strict-stream.js';
 
 /**
  * ms from TCP connect to an accepted handshake. @xmpp/connection gives up waiting for the stream
@@ -54,6 +56,12 @@ export type LinkState = 'idle' | 'connecting' | 'online' | 'waiting' | 'stopped'
 /** Where received stanzas go: `Herald.handleStanza`. */
 export interface StanzaSink {
   handleStanza(stanza: Element): Promise<void>;
+  /**
+   * A stanza as the text it had on the stream, for a sink that parses it itself (a sharded
+   * Herald, on its shards): with it the link frames the stream instead of parsing it. Rejects
+   * with an XmlViolation for a stanza its strict parse refuses: the link then closes the stream.
+   */
+  handleText?(text: string): Promise<void>;
 }
 
 export interface LinkStats {
@@ -105,6 +113,8 @@ export class ComponentLink extends EventEmitter<LinkEvents> implements HeraldHos
   private closingWithError = false;
   /** The server's stream error of this attempt was logged (@xmpp/component reports it twice). */
   private refusalLogged = false;
+  /** Counts the TCP connections: a refusal of a stanza read on an earlier one is not about this stream. */
+  private connection = 0;
 
   constructor(private readonly options: ComponentLinkOptions) {
     super();
@@ -128,6 +138,8 @@ export class ComponentLink extends EventEmitter<LinkEvents> implements HeraldHos
         overLimit: (refusal) => this.onOverLimit(refusal),
         violation: (error) => this.onXmlViolation(error),
         failure: (error) => this.onReadFailure(error),
+        framesText: () => this.sink?.handleText !== undefined,
+        stanzaText: (text) => this.onStanzaText(text),
       },
     );
     this.entity.reconnect.delay = this.nextDelay();
@@ -224,6 +236,7 @@ export class ComponentLink extends EventEmitter<LinkEvents> implements HeraldHos
     switch (status) {
       case 'connecting':
         this.stats.connects++;
+        this.connection++;
         this.refusalLogged = false;
         this.setState('connecting');
         return;
@@ -281,6 +294,32 @@ export class ComponentLink extends EventEmitter<LinkEvents> implements HeraldHos
     this.sink.handleStanza(stanza).catch((e: unknown) => {
       if (!isHeraldError(e, 'HERALD_SHUTTING_DOWN')) this.log.error('component.stanza_failed', { error: e });
     });
+  }
+
+  /** A stanza framed as text, for a sink that parses it itself. */
+  private onStanzaText(text: string): void {
+    if (this.entity.status !== 'online' || this.closingWithError || !this.sink) return;
+    this.stats.received++;
+    const connection = this.connection;
+    this.sink.handleText!(text).catch((e: unknown) => this.onTextRefused(e, connection));
+  }
+
+  /**
+   * The sink's strict parse refused a framed stanza: the stream carried XML Herald cannot read,
+   * as if the stream parser had refused it (the framer leaves the characters inside text and
+   * attribute values, and namespace prefixes, to that parse). The stream is closed with the
+   * refusal's condition (RFC 6120 §4.9.3), as `onXmlViolation` closes it. Stanzas framed after
+   * this one before the refusal came back were handed over already (they are well-framed, and
+   * each gets its own strict parse).
+   */
+  private onTextRefused(e: unknown, connection: number): void {
+    if (isHeraldError(e, 'HERALD_SHUTTING_DOWN')) return;
+    if (!(e instanceof XmlViolation) || connection !== this.connection) {
+      this.log.error('component.stanza_failed', { error: e });
+      return;
+    }
+    stopReading(this.entity);
+    this.onXmlViolation(e);
   }
 
   /**

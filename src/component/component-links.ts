@@ -26,12 +26,20 @@ export class ComponentLinks implements HeraldHost {
 
   /** Starts every link; what each receives goes to `sink`, and teaches where its sender's domain lives. */
   start(sink: StanzaSink): void {
+    const handleText = sink.handleText?.bind(sink);
     for (const link of this.links) {
       link.start({
         handleStanza: (stanza) => {
           this.learn(stanza.attrs.from as string | undefined, link);
           return sink.handleStanza(stanza);
         },
+        // A framed stanza's `from` is read from its start tag (the sink parses the rest).
+        ...(handleText && {
+          handleText: (text: string) => {
+            this.learn(readHead(text)?.from, link);
+            return handleText(text);
+          },
+        }),
       });
     }
   }

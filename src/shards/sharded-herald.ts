@@ -161,6 +161,8 @@ export class ShardedHerald {
     });
   }
 
+  handleText = (text: string): Promise<void> => this.handleStanza(text);
+
   /** A message the host delivers to a local user; its shard pushes it when the user has no available session. */
   messageToUser(message: Element | string): void {
     if (this.closing) throw new HeraldError('HERALD_SHUTTING_DOWN');

@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import xml from '@xmpp/xml';
 import { ComponentLink, ComponentLinks } from '../../src/component/index.js';
 import { validateConfig } from '../../src/core/config/load.js';
-import { Herald } from '../../src/embed/herald.js';
+import type { HeraldConfig } from '../../src/core/config/schema.js';
+import { Herald, type HeraldHost } from '../../src/embed/herald.js';
+import { ShardedHerald } from '../../src/shards/sharded-herald.js';
 import { cleanup, configIn, tempDir } from '../e2e/harness.js';
 import { AcceptServer } from './accept-server.js';
 
@@ -12,7 +14,15 @@ const DOMAIN = 'push.localhost';
 const discoInfo = (from: string, id: string): string =>
   `<iq type='get' from='${from}' to='${DOMAIN}' id='${id}'><query xmlns='http://jabber.org/protocol/disco#info'/></iq>`;
 
-test('joined to two servers under one domain, Herald answers each on the link of the server that asked', async () => {
+type Engine = Herald | ShardedHerald;
+const inProcess = (config: HeraldConfig, host: HeraldHost): Promise<Engine> => Herald.start({ config, host });
+/** Sharded, the links frame the stream and learn each domain from the `from` of a stanza's text. */
+const sharded = (config: HeraldConfig, host: HeraldHost): Promise<Engine> => ShardedHerald.start({ config, host }, 2);
+
+test('joined to two servers under one domain, Herald answers each on the link of the server that asked', () => joinedToTwo(inProcess));
+test('joined to two servers under one domain, a sharded Herald answers each on the link of the server that asked', () => joinedToTwo(sharded));
+
+async function joinedToTwo(start: (config: HeraldConfig, host: HeraldHost) => Promise<Engine>): Promise<void> {
   const dir = tempDir();
   const [one, two] = await Promise.all([AcceptServer.start(DOMAIN, 'secret-one'), AcceptServer.start(DOMAIN, 'secret-two')]);
   const config = configIn(dir, {
@@ -30,7 +40,7 @@ test('joined to two servers under one domain, Herald answers each on the link of
   const links = new ComponentLinks(
     [first, { ...first, ...servers[0]! }].map((c) => new ComponentLink({ config: { ...c, servers: [] }, xmpp: config.xmpp })),
   );
-  const herald = await Herald.start({ config, host: links });
+  const herald = await start(config, links);
   try {
     const online = Promise.all([one.next('handshake', (ok) => ok), two.next('handshake', (ok) => ok)]);
     links.start(herald);
@@ -58,7 +68,7 @@ test('joined to two servers under one domain, Herald answers each on the link of
     await Promise.all([one.close(), two.close()]);
     cleanup(dir);
   }
-});
+}
 
 test('each extra server needs an xmpp:// service and a password, named in the config error', () => {
   assert.throws(

@@ -5,6 +5,7 @@
  */
 import type { Element } from '@xmpp/xml';
 import type { StanzaSink } from '../../src/component/index.js';
+import { parseStanza } from '../../src/xmpp/parse.js';
 import type { HeraldHost } from '../../src/embed/herald.js';
 
 export interface TappedPublish {
@@ -22,24 +23,42 @@ export class StanzaTap {
   private readonly byId = new Map<string, TappedPublish>();
   private waiters: Array<() => void> = [];
 
-  /** Wraps the sink the component link delivers to (Herald). */
+  /**
+   * Wraps the sink the component link delivers to (Herald). A sink that takes text (a sharded
+   * Herald) keeps taking it, so the link frames the stream as it does in production; the tap
+   * reads its own copy of each text.
+   */
   incoming(sink: StanzaSink): StanzaSink {
+    const handleText = sink.handleText?.bind(sink);
     return {
       handleStanza: (stanza) => {
-        const publishEl = stanza.getChild('pubsub', 'http://jabber.org/protocol/pubsub')?.getChild('publish');
-        const node = publishEl?.attrs.node as string | undefined;
-        if (stanza.name === 'iq' && stanza.attrs.type === 'set' && node !== undefined) {
-          const publish: TappedPublish = { id: String(stanza.attrs.id), from: String(stanza.attrs.from), node };
-          const summary = publishEl?.getChild('item')?.getChild('notification', 'urn:xmpp:push:0')?.getChild('x', 'jabber:x:data');
-          const body = summary?.getChildren('field').find((f) => f.attrs.var === 'last-message-body')?.getChildText('value');
-          if (body) publish.body = body;
-          this.publishes.push(publish);
-          this.byId.set(publish.id, publish);
-          this.changed();
-        }
+        this.seen(stanza);
         return sink.handleStanza(stanza);
       },
+      ...(handleText && {
+        handleText: (text: string) => {
+          try {
+            this.seen(parseStanza(text, { maxBytes: Number.MAX_SAFE_INTEGER, maxDepth: 1_000 }));
+          } catch {
+            // Herald's own parse refuses it (and the link closes the stream): nothing to record.
+          }
+          return handleText(text);
+        },
+      }),
     };
+  }
+
+  private seen(stanza: Element): void {
+    const publishEl = stanza.getChild('pubsub', 'http://jabber.org/protocol/pubsub')?.getChild('publish');
+    const node = publishEl?.attrs.node as string | undefined;
+    if (stanza.name !== 'iq' || stanza.attrs.type !== 'set' || node === undefined) return;
+    const publish: TappedPublish = { id: String(stanza.attrs.id), from: String(stanza.attrs.from), node };
+    const summary = publishEl?.getChild('item')?.getChild('notification', 'urn:xmpp:push:0')?.getChild('x', 'jabber:x:data');
+    const body = summary?.getChildren('field').find((f) => f.attrs.var === 'last-message-body')?.getChildText('value');
+    if (body) publish.body = body;
+    this.publishes.push(publish);
+    this.byId.set(publish.id, publish);
+    this.changed();
   }
 
   /** Wraps the host Herald routes to (the component link). */

@@ -82,7 +82,11 @@ export class StreamRig {
     private readonly dir: string,
   ) {}
 
-  static async start(extra: Record<string, unknown> = {}): Promise<StreamRig> {
+  /**
+   * `framed`: the link's sink takes text (as a sharded Herald does), so the stream is framed and
+   * each stanza read by Herald's own strict parse of its text.
+   */
+  static async start(extra: Record<string, unknown> = {}, framed = false): Promise<StreamRig> {
     const dir = tempDir();
     const server = await AcceptServer.start(DOMAIN, SECRET);
     const config = configIn(dir, {
@@ -93,7 +97,7 @@ export class StreamRig {
     const link = linkFor(config, capturingLogger(logs));
     const herald = await Herald.start({ config, host: link });
     const rig = new StreamRig(server, link, herald, logs, dir);
-    link.start(herald);
+    link.start(framed ? { handleStanza: (el) => herald.handleStanza(el), handleText: (text) => herald.handleStanza(text) } : herald);
     await link.waitOnline(5_000);
     const created = await rig.ask(createNodeText(freshId('create')));
     assert.equal(created.attrs.type, 'result', created.toString());
