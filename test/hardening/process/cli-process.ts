@@ -29,6 +29,8 @@ export interface LaunchOptions {
   /** Extra node arguments before the script (e.g. --import a fault injector). */
   nodeArgs?: string[];
   env?: NodeJS.ProcessEnv;
+  /** `[shards] count`; default: the config's default (one shard per core). */
+  shards?: number;
 }
 
 export interface RestAnswer {
@@ -81,6 +83,7 @@ default_topic = "com.example.app"
 ${Object.entries({ reconnect_backoff_ms: 50, ...options.apns })
   .map(([k, v]) => `${k} = ${v}`)
   .join('\n')}
+${options.shards === undefined ? '' : `[shards]\ncount = ${options.shards}`}
 [fcm]
 enabled = false
 [simulators.apns]
