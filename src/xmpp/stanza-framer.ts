@@ -33,6 +33,7 @@ import { parseStanza } from './parse.js';
 import { StanzaOverLimit, type StanzaLimit } from './stanza-limits.js';
 import { StreamHeaderReader } from './stream-header-reader.js';
 import type { StreamLimits } from './stream-parser.js';
+import { StreamDecoder } from './stream-decoder.js';
 import { XmlViolation } from './xml-violation.js';
 
 export interface StanzaFramerEvents {
@@ -73,7 +74,7 @@ interface OpenToken {
 }
 
 export class StanzaFramer extends EventEmitter<StanzaFramerEvents> {
-  private readonly decoder = new TextDecoder('utf-8', { fatal: true });
+  private readonly decoder = new StreamDecoder();
   private header: StreamHeaderReader | undefined = new StreamHeaderReader();
   private root: Element | undefined;
   /** Matches a use of a prefix the header declared (`stream:`), or undefined when it declared none. */
@@ -111,7 +112,7 @@ export class StanzaFramer extends EventEmitter<StanzaFramerEvents> {
   write(data: Buffer | string): void {
     if (this.done) return;
     try {
-      this.read(typeof data === 'string' ? data : this.decode(data));
+      this.read(typeof data === 'string' ? data : this.decoder.decode(data));
     } catch (e) {
       if (!(e instanceof XmlViolation)) throw e;
       // RFC 6120 §4.4: after the stream's end tag nothing belongs to the stream.
@@ -120,14 +121,6 @@ export class StanzaFramer extends EventEmitter<StanzaFramerEvents> {
     }
     if (this.ended) this.done = true;
     this.flush();
-  }
-
-  private decode(data: Buffer): string {
-    try {
-      return this.decoder.decode(data, { stream: true });
-    } catch {
-      throw new XmlViolation('unsupported-encoding', 'the stream is not valid UTF-8 (RFC 6120 §11.6)');
-    }
   }
 
   private read(text: string): void {

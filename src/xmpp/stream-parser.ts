@@ -26,6 +26,7 @@ import { PrefixScope } from './prefix-scope.js';
 import { elementOf, StanzaBuilder } from './stanza-builder.js';
 import { StanzaOverLimit, type StanzaLimits } from './stanza-limits.js';
 import { openConstruct, strictParser, type StrictParser } from './strict-saxes.js';
+import { StreamDecoder } from './stream-decoder.js';
 import { XmlViolation } from './xml-violation.js';
 
 /** RFC 6120 §4.8.1: the namespace of the stream header. */
@@ -49,7 +50,7 @@ type Emission = { [K in keyof StreamParserEvents]: [K, ...StreamParserEvents[K]]
 
 export class StreamParser extends EventEmitter<StreamParserEvents> {
   private readonly parser: StrictParser;
-  private readonly decoder = new TextDecoder('utf-8', { fatal: true });
+  private readonly decoder = new StreamDecoder();
   private readonly scope = new PrefixScope();
   private readonly builder: StanzaBuilder;
   private root: Element | undefined;
@@ -100,7 +101,7 @@ export class StreamParser extends EventEmitter<StreamParserEvents> {
   write(data: Buffer | string): void {
     if (this.done) return;
     try {
-      this.read(typeof data === 'string' ? data : this.decode(data));
+      this.read(typeof data === 'string' ? data : this.decoder.decode(data));
     } catch (e) {
       if (!(e instanceof XmlViolation)) throw e;
       // An error further on than the last end tag is not about that end tag.
@@ -111,14 +112,6 @@ export class StreamParser extends EventEmitter<StreamParserEvents> {
     }
     if (this.endedAt !== undefined) this.done = true;
     this.flush();
-  }
-
-  private decode(data: Buffer): string {
-    try {
-      return this.decoder.decode(data, { stream: true });
-    } catch {
-      throw new XmlViolation('unsupported-encoding', 'the stream is not valid UTF-8 (RFC 6120 §11.6)');
-    }
   }
 
   private read(text: string): void {
