@@ -1,6 +1,8 @@
 /**
- * Parses one stanza from text (the embedding API's `handleStanza` / `messageToUser`) with the
- * strict parser (strict-saxes.ts) under the stanza limits (stanza-limits.ts):
+ * Parses one stanza from text (the embedding API's `handleStanza` / `messageToUser`, a shard's
+ * framed stanzas) under the stanza limits (stanza-limits.ts). The stanzas peers send every day
+ * are read by common-stanza-reader.ts; whatever it leaves aside, by the strict parser
+ * (strict-saxes.ts), whose verdict stands:
  * - text over `maxBytes` (RFC 6120 §13.12) is not parsed beyond its start tag: StanzaOverLimit
  *   carries that head when the start tag fits in the limit, so an IQ can still be answered;
  * - an element nested deeper than `maxDepth` stops the parse at once: StanzaOverLimit with the head;
@@ -8,6 +10,7 @@
  *   with the stream error condition a host would close its stream with).
  */
 import type { Element } from '@xmpp/xml';
+import { readCommonStanza } from './common-stanza-reader.js';
 import { PrefixScope } from './prefix-scope.js';
 import { StanzaBuilder } from './stanza-builder.js';
 import { DEFAULT_MAX_STANZA_DEPTH, StanzaOverLimit, type StanzaLimits } from './stanza-limits.js';
@@ -24,6 +27,14 @@ export function parseStanza(text: string, limits: StanzaLimits | number): Elemen
   // A lone surrogate is the text form of bytes that are not UTF-8; saxes would pair it with
   // whatever follows (XML 1.0 §2.2: surrogates are not characters).
   if (!(text as WellFormedCheck).isWellFormed()) throw new XmlViolation('not-well-formed', 'a lone surrogate (not Unicode text)');
+  // The common case without the character-by-character parser; anything else is read below.
+  const common = readCommonStanza(text, maxDepth);
+  if (common !== undefined) return common;
+  return strictParse(text, maxDepth);
+}
+
+/** The strict parser's reading of `text`: the tree, or its refusal. Exported for tests. */
+export function strictParse(text: string, maxDepth: number): Element {
   const reader = idleReader ?? newReader();
   // Taken while in use: a parse started from inside this one (none is) would get its own.
   idleReader = undefined;
