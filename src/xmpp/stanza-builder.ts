@@ -32,7 +32,7 @@ export class StanzaBuilder {
     }
     const element = elementOf(name, attrs);
     element.parent = this.cursor!;
-    this.cursor!.children.push(element);
+    addChild(this.cursor!, element);
     this.cursor = element;
     return element;
   }
@@ -46,7 +46,7 @@ export class StanzaBuilder {
   }
 
   text(text: string): void {
-    if (this.overLimit === undefined) this.cursor!.children.push(text);
+    if (this.overLimit === undefined) addChild(this.cursor!, text);
   }
 
   stop(limit: StanzaLimit): void {
@@ -59,6 +59,16 @@ export class StanzaBuilder {
     this.top = this.cursor = this.overLimit = undefined;
     this.depth = 0;
   }
+}
+
+/**
+ * Most elements of a stanza have one child (a field its value, a value its text): a first child
+ * gets an array of exactly one, where a push into the empty array would reserve 17 slots — over
+ * half of what reading a publish IQ allocated (measured with V8's sampling heap profiler).
+ */
+function addChild(parent: Element, child: Element | string): void {
+  if (parent.children.length === 0) parent.children = [child];
+  else parent.children.push(child);
 }
 
 /** An ltx Element as `xml()` makes it, taking `attrs` as they are. */
