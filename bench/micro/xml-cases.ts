@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { parsePublishRequest } from '../../src/app-server/publish-request.js';
 import { NS } from '../../src/xmpp/namespaces.js';
-import { parseStanza } from '../../src/xmpp/parse.js';
+import { parseStanza, strictParse } from '../../src/xmpp/parse.js';
+import { DEFAULT_MAX_STANZA_DEPTH } from '../../src/xmpp/stanza-limits.js';
 import { buildPublishStanza } from '../../src/xmpp-server/publish-stanza.js';
 import { buildSummary, type SummaryOptions } from '../../src/xmpp-server/summary.js';
 import type { MicroCase, MicroSuite } from './case.js';
@@ -38,6 +39,15 @@ export function parseCases(): MicroSuite {
       assert.equal(iq.toString().replaceAll('"', "'"), PUBLISH_IQ_TEXT);
     },
   };
+  // What parseStanza costs for a stanza the common-stanza reader leaves aside (the fallback).
+  const strictXml: MicroCase = {
+    name: `parse XML, strict parser only (same IQ)`,
+    async: false,
+    run: () => strictParse(PUBLISH_IQ_TEXT, DEFAULT_MAX_STANZA_DEPTH),
+    check() {
+      assert.equal(strictParse(PUBLISH_IQ_TEXT, DEFAULT_MAX_STANZA_DEPTH).toString(), parseStanza(PUBLISH_IQ_TEXT, MAX_STANZA_BYTES).toString());
+    },
+  };
   const parseAndValidate: MicroCase = {
     name: 'parse + validate publish → PushPublish',
     async: false,
@@ -46,7 +56,7 @@ export function parseCases(): MicroSuite {
       assert.deepEqual(parseAndValidate.run(), EXPECTED_PUBLISH);
     },
   };
-  return { cases: [parseXml, parseAndValidate], close: async () => {} };
+  return { cases: [parseXml, strictXml, parseAndValidate], close: async () => {} };
 }
 
 export function buildCases(): MicroSuite {
