@@ -8,9 +8,13 @@
  * - LMDB bytes per user (pages in use, store/store-usage.ts);
  * - pushes/s to random users while ≥ 90 % of them are cold (their actor passivated: each push
  *   loads the user from LMDB), with the remote App Server answering every publish at once;
- * - start-up time on the full store: `Herald.start` until its first stanza is answered.
+ * - start-up time on the full store: `Herald.start` until its first stanza is answered;
+ * - then the thread-scaling table of the end-to-end run: publish IQs in, APNS 200s back from the
+ *   simulator in its own process, with 1, 2, … shards, each in paired rounds against a bare
+ *   node:http2 loop (e2e/paired-rounds.ts, as bench/e2e.js --scaling measures it).
  *
  *   npm run build && node dist/bench/users.js [--users 1000000] [--pushes 200000] [--window 500]
+ *       [--scaling auto|none|1,2] [--scaling-pushes 20000] [--scaling-rounds 3]
  *
  * Profiling the enables: `node --cpu-prof --cpu-prof-dir DIR --expose-gc dist/bench/users.js
  * --users 200000 --profile-window DIR/enables.json`, then `node dist/bench/profile-functions.js
@@ -29,6 +33,8 @@ import type { Element } from '@xmpp/xml';
 import { validateConfig } from '../src/core/config/load.js';
 import type { HeraldConfig } from '../src/core/config/schema.js';
 import { Herald } from '../src/embed/herald.js';
+import { spawnApnsSimulatorProcess } from '../src/simulators/apns/process.js';
+import { scalingTable, shardCounts, type PairedOptions } from './e2e/paired-rounds.js';
 import { progress, table } from './e2e/report.js';
 
 const { values } = parseArgs({
@@ -37,6 +43,9 @@ const { values } = parseArgs({
     pushes: { type: 'string', default: '200000' },
     window: { type: 'string', default: '500' },
     'profile-window': { type: 'string' },
+    scaling: { type: 'string', default: 'auto' },
+    'scaling-pushes': { type: 'string', default: '20000' },
+    'scaling-rounds': { type: 'string', default: '3' },
   },
 });
 const users = positive('--users', values.users);
@@ -48,6 +57,22 @@ const pushes = positive('--pushes', values.pushes);
  * flight 18.5 µs of CPU per enable, 2000 in flight 44 µs).
  */
 const windowSize = positive('--window', values.window);
+/** Shard counts of the thread-scaling table: 1, 2, … up to the core count by default; `none` skips it. */
+const scaling =
+  values.scaling === 'none' ? [] : values.scaling === 'auto' ? Array.from({ length: os.availableParallelism() }, (_, i) => i + 1) : shardCounts(values.scaling!);
+/**
+ * The end-to-end runs of the scaling table (e2e/paired-rounds.ts), as bench/e2e.js runs them:
+ * 2 HTTP/2 connections × 100 streams to the APNS simulator in its own process, 1000 push nodes,
+ * Herald offered 25 % more publishes at once than the bare loop keeps in flight.
+ */
+const paired: PairedOptions = {
+  pushes: positive('--scaling-pushes', values['scaling-pushes']),
+  connections: 2,
+  inFlight: 100,
+  nodes: 1_000,
+  window: 250,
+};
+const scalingRounds = positive('--scaling-rounds', values['scaling-rounds']);
 const PUBSUB = 'push.example.net';
 const MiB = 2 ** 20;
 /** Idle user actors are passivated this fast here, so that "after passivation" comes soon. */
@@ -241,6 +266,15 @@ async function main(): Promise<void> {
   } finally {
     console.log(table(['measure', 'value', 'detail'], rows));
     rmSync(dir, { recursive: true, force: true });
+  }
+  if (scaling.length > 0) {
+    // 5. The end-to-end pushes (publish IQs in, APNS 200s back) by shard count.
+    const sim = await spawnApnsSimulatorProcess(['--accept-all', '--max-streams', '1000']);
+    try {
+      console.log(`\n${await scalingTable(sim, scaling, scalingRounds, paired)}`);
+    } finally {
+      await sim.stop();
+    }
   }
 }
 
