@@ -283,7 +283,7 @@ export class Herald {
     try {
       const to = (iq.attrs.to as string | undefined)?.toLowerCase();
       if (to === this.appServer.jid) return this.appServer.handleIq(iq).then(this.routeReply, unexpected);
-      if (this.xmppServer.isPushIq(iq)) return this.xmppServer.handleIq(iq).then(this.routeReply, unexpected);
+      if (this.xmppServer.isPushIq(iq)) return this.xmppServer.handleIq(iq, head).then(this.routeReply, unexpected);
       // RFC 6120 §8.4: a request for a service the entity does not offer.
       reply = isAccountDiscoInfo(iq) ? accountDiscoInfoReply(iq) : errorReply(head, new StanzaError('service-unavailable', 'cancel'));
     } catch (e) {
