@@ -11,7 +11,9 @@
  * - start-up time on the full store: `Herald.start` until its first stanza is answered;
  * - then the thread-scaling table of the end-to-end run: publish IQs in, APNS 200s back from the
  *   simulator in its own process, with 1, 2, … shards, each in paired rounds against a bare
- *   node:http2 loop (e2e/paired-rounds.ts, as bench/e2e.js --scaling measures it).
+ *   node:http2 loop (e2e/paired-rounds.ts, as bench/e2e.js --scaling measures it);
+ * - and acknowledged enables/s through a ShardedHerald with as many shards (up to 300 000
+ *   enables each, on a new store).
  *
  *   npm run build && node dist/bench/users.js [--users 1000000] [--pushes 200000] [--window 1000]
  *       [--scaling auto|none|1,2] [--scaling-pushes 20000] [--scaling-rounds 3]
@@ -33,6 +35,8 @@ import type { Element } from '@xmpp/xml';
 import { validateConfig } from '../src/core/config/load.js';
 import type { HeraldConfig } from '../src/core/config/schema.js';
 import { Herald } from '../src/embed/herald.js';
+import { readHead } from '../src/shards/routing-key.js';
+import { ShardedHerald } from '../src/shards/sharded-herald.js';
 import { spawnApnsSimulatorProcess } from '../src/simulators/apns/process.js';
 import { scalingTable, shardCounts, type PairedOptions } from './e2e/paired-rounds.js';
 import { progress, table } from './e2e/report.js';
@@ -131,18 +135,18 @@ function heapUsed(): number {
  * Runs `count` requests with at most `window` in flight; `start(k, answered)` sends request k,
  * whose answer must pass `check`. Progress is reported every `window` answers.
  */
-function closedLoop(
+function closedLoop<R>(
   count: number,
   window: number,
-  start: (k: number, answered: (reply: Element) => void) => void,
-  check: (reply: Element) => void,
+  start: (k: number, answered: (reply: R) => void) => void,
+  check: (reply: R) => void,
   report: (done: number) => void,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
     let next = 0;
     let done = 0;
     let failed = false;
-    const answered = (reply: Element): void => {
+    const answered = (reply: R): void => {
       if (failed) return;
       try {
         check(reply);
@@ -195,7 +199,7 @@ async function main(): Promise<void> {
     const commitsBefore = running.herald.xmppServer.storeCommitCount;
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
-    await closedLoop(
+    await closedLoop<Element>(
       enables,
       windowSize,
       (k, answered) => {
@@ -277,8 +281,79 @@ async function main(): Promise<void> {
     } finally {
       await sim.stop();
     }
+    // 6. Acknowledged enables through a ShardedHerald, by shard count (each on a new store).
+    const shardRows: string[][] = [];
+    const count = Math.min(users + Math.ceil(users / 2), SHARDED_ENABLES);
+    for (const shards of scaling.filter((n) => n > 0)) shardRows.push(await shardedEnables(shards, count));
+    console.log(`\n# acknowledged enables through ShardedHerald: ${count} enables, ${windowSize} in flight, a new store per shard count`);
+    console.log(table(['shards', 'enables/s', 'µs CPU/enable'], shardRows));
   }
 }
+
+/**
+ * Enables per shard count in the sharded table: enough for a steady rate (the closed loop's
+ * first seconds are JIT warm-up) while the default run stays within minutes.
+ */
+const SHARDED_ENABLES = 300_000;
+
+/**
+ * `count` enables (every user's phone, every even user's tablet) through a ShardedHerald with
+ * `shards` shards: the replies come back as text from the shards. CPU is this process's, every
+ * thread (main, shards, LMDB's writers).
+ */
+async function shardedEnables(shards: number, count: number): Promise<string[]> {
+  const dir = mkdtempSync(join(os.tmpdir(), 'herald-users-sharded-'));
+  const config = validateConfig({
+    store: { path: join(dir, 'lmdb'), max_size_mib: 8_192 },
+    apns: { enabled: false },
+    fcm: { enabled: false },
+    rest: { enabled: false },
+  });
+  const waiting = new Map<string, (type: string) => void>();
+  const answer = (id: string | undefined, type: string): void => {
+    const resolve = waiting.get(id!);
+    waiting.delete(id!);
+    resolve?.(type);
+  };
+  const herald = await ShardedHerald.start(
+    {
+      config,
+      host: {
+        route: (stanza) => answer(stanza.attrs.id as string, stanza.attrs.type as string),
+        routeText: (text) => {
+          const head = readHead(text);
+          answer(head?.id, head?.type ?? '');
+        },
+      },
+    },
+    shards,
+  );
+  try {
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    await closedLoop<string>(
+      count,
+      windowSize,
+      (k, answered) => {
+        const n = Math.floor((2 * k) / 3);
+        const id = `s${k}`;
+        waiting.set(id, answered);
+        void herald.handleStanza(enableText(n, k % 3 === 1 ? 'tablet' : 'phone', id));
+      },
+      (type) => {
+        if (type !== 'result') assert.fail(`enable refused through ${shards} shards: ${type}`);
+      },
+      progress(`enables through ${shards} shards`, count),
+    );
+    const seconds = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    return [String(shards), (count / seconds).toFixed(0), ((cpu.user + cpu.system) / count).toFixed(1)];
+  } finally {
+    await herald.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 
 main().catch((e: unknown) => {
   console.error(e);

@@ -23,7 +23,7 @@ function value(stdout: string, measure: string): number {
   return Number(row[1]);
 }
 
-test('the users bench enables 600 users (900 devices), pushes to them, restarts and scales the end-to-end run over shards, printing every measure', async () => {
+test('the users bench enables 600 users (900 devices), pushes to them, restarts, scales the end-to-end run and the enables over shards, printing every measure', async () => {
   // --expose-gc as the bench is meant to run: without it the heap rows are noise (negative at this size).
   const { stdout } = await run(process.execPath, ['--expose-gc', SCRIPT, ...ARGS], { timeout: BENCH_TIMEOUT_MS, maxBuffer: 16 * 2 ** 20 });
   assert.match(stdout, /^# command: node --expose-gc dist\/bench\/users\.js --users 600 --pushes 100 --window 100 --scaling 1 --scaling-pushes 200 --scaling-rounds 1$/m);
@@ -39,4 +39,7 @@ test('the users bench enables 600 users (900 devices), pushes to them, restarts 
   // The thread-scaling table of the end-to-end run: one row per shard count asked for.
   assert.match(stdout, /^# thread scaling: 1 paired rounds of 200 pushes per shard count, medians$/m);
   assert.match(stdout, /^\| +1 \| +\d+ \| +\d+ \| +\d+\.\d\d \| +\d+\.\d \| +\d+\.\d \|$/m);
+  // Every enable (all 900) acknowledged through a ShardedHerald of one shard, its rate printed.
+  assert.match(stdout, /^# acknowledged enables through ShardedHerald: 900 enables, 100 in flight, a new store per shard count$/m);
+  assert.match(stdout, /^\| +1 \| +\d+ \| +\d+\.\d \|$/m);
 });
