@@ -8,15 +8,25 @@
  * - LMDB bytes per user (pages in use, store/store-usage.ts);
  * - pushes/s to random users while ≥ 90 % of them are cold (their actor passivated: each push
  *   loads the user from LMDB), with the remote App Server answering every publish at once;
- * - start-up time on the full store: `Herald.start` until its first stanza is answered.
+ * - start-up time on the full store: `Herald.start` until its first stanza is answered;
+ * - then the thread-scaling table of the end-to-end run: publish IQs in, APNS 200s back from the
+ *   simulator in its own process, with 1, 2, … shards, each in paired rounds against a bare
+ *   node:http2 loop (e2e/paired-rounds.ts, as bench/e2e.js --scaling measures it);
+ * - and acknowledged enables/s through a ShardedHerald with as many shards (up to 300 000
+ *   enables each, on a new store).
  *
- *   npm run build && node dist/bench/users.js [--users 1000000] [--pushes 200000] [--window 500]
+ *   npm run build && node dist/bench/users.js [--users 1000000] [--pushes 200000] [--window 1000]
+ *       [--scaling auto|none|1,2] [--scaling-pushes 20000] [--scaling-rounds 3]
+ *
+ * Profiling the enables: `node --cpu-prof --cpu-prof-dir DIR --expose-gc dist/bench/users.js
+ * --users 200000 --profile-window DIR/enables.json`, then `node dist/bench/profile-functions.js
+ * DIR/CPU…cpuprofile --window DIR/enables.json` (self and inclusive µs per enable by function).
  *
  * Runs under Node's default heap settings (no --max-old-space-size); `--expose-gc` makes the
  * heap figures exact (without it they include garbage not yet collected).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -25,24 +35,50 @@ import type { Element } from '@xmpp/xml';
 import { validateConfig } from '../src/core/config/load.js';
 import type { HeraldConfig } from '../src/core/config/schema.js';
 import { Herald } from '../src/embed/herald.js';
+import { readHead } from '../src/shards/routing-key.js';
+import { ShardedHerald } from '../src/shards/sharded-herald.js';
+import { spawnApnsSimulatorProcess } from '../src/simulators/apns/process.js';
+import { scalingTable, shardCounts, type PairedOptions } from './e2e/paired-rounds.js';
 import { progress, table } from './e2e/report.js';
 
 const { values } = parseArgs({
   options: {
     users: { type: 'string', default: '1000000' },
     pushes: { type: 'string', default: '200000' },
-    window: { type: 'string', default: '500' },
+    window: { type: 'string', default: '1000' },
+    'profile-window': { type: 'string' },
+    scaling: { type: 'string', default: 'auto' },
+    'scaling-pushes': { type: 'string', default: '20000' },
+    'scaling-rounds': { type: 'string', default: '3' },
   },
 });
 const users = positive('--users', values.users);
 const pushes = positive('--pushes', values.pushes);
 /**
  * Requests in flight at once (enables: a closed loop; pushes: rounds of this many). Enables in
- * flight together share a commit; more of them at once only makes each wait longer, and what
- * they hold meanwhile is copied by the young-generation GC (1 000 000 users on 2 cores: 500 in
- * flight 18.5 µs of CPU per enable, 2000 in flight 44 µs).
+ * flight together share a commit, whose sync is a fixed wait per batch; what they hold meanwhile
+ * is copied by the young-generation GC. Measured on 2 loaded cores (load 5–8), paired runs:
+ * 200 000 users, 250 / 500 / 1000 / 2000 in flight: 17–20k / 26–29k / 35–37k / 16–18k enables/s
+ * at 19.2 / 17.8 / 16.7 / 26.5 µs of CPU each; 1 000 000 users, 500 / 1000: 18.8k / 32.7k at
+ * 21.7 / 18.9 µs.
  */
 const windowSize = positive('--window', values.window);
+/** Shard counts of the thread-scaling table: 1, 2, … up to the core count by default; `none` skips it. */
+const scaling =
+  values.scaling === 'none' ? [] : values.scaling === 'auto' ? Array.from({ length: os.availableParallelism() }, (_, i) => i + 1) : shardCounts(values.scaling!);
+/**
+ * The end-to-end runs of the scaling table (e2e/paired-rounds.ts), as bench/e2e.js runs them:
+ * 2 HTTP/2 connections × 100 streams to the APNS simulator in its own process, 1000 push nodes,
+ * Herald offered 25 % more publishes at once than the bare loop keeps in flight.
+ */
+const paired: PairedOptions = {
+  pushes: positive('--scaling-pushes', values['scaling-pushes']),
+  connections: 2,
+  inFlight: 100,
+  nodes: 1_000,
+  window: 250,
+};
+const scalingRounds = positive('--scaling-rounds', values['scaling-rounds']);
 const PUBSUB = 'push.example.net';
 const MiB = 2 ** 20;
 /** Idle user actors are passivated this fast here, so that "after passivation" comes soon. */
@@ -99,18 +135,18 @@ function heapUsed(): number {
  * Runs `count` requests with at most `window` in flight; `start(k, answered)` sends request k,
  * whose answer must pass `check`. Progress is reported every `window` answers.
  */
-function closedLoop(
+function closedLoop<R>(
   count: number,
   window: number,
-  start: (k: number, answered: (reply: Element) => void) => void,
-  check: (reply: Element) => void,
+  start: (k: number, answered: (reply: R) => void) => void,
+  check: (reply: R) => void,
   report: (done: number) => void,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
     let next = 0;
     let done = 0;
     let failed = false;
-    const answered = (reply: Element): void => {
+    const answered = (reply: R): void => {
       if (failed) return;
       try {
         check(reply);
@@ -126,6 +162,11 @@ function closedLoop(
     };
     while (next < Math.min(count, window)) start(next++, answered);
   });
+}
+
+/** CLOCK_MONOTONIC in µs, the clock of V8's profile samples. */
+function monotonicUs(): number {
+  return Number(process.hrtime.bigint() / 1000n);
 }
 
 async function waitFor(condition: () => boolean): Promise<void> {
@@ -158,7 +199,7 @@ async function main(): Promise<void> {
     const commitsBefore = running.herald.xmppServer.storeCommitCount;
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
-    await closedLoop(
+    await closedLoop<Element>(
       enables,
       windowSize,
       (k, answered) => {
@@ -167,10 +208,18 @@ async function main(): Promise<void> {
         const id = `e${k}`;
         running.send(id, enableText(n, k % 3 === 1 ? 'tablet' : 'phone', id), answered);
       },
-      (reply) => assert.equal(reply.attrs.type, 'result', reply.toString()),
+      // The reply is written out only when it fails the check (escaping it costs ~1 µs).
+      (reply) => {
+        if (reply.attrs.type !== 'result') assert.fail(`enable refused: ${reply.toString()}`);
+      },
       report,
     );
     const enableS = (performance.now() - t0) / 1000;
+    if (values['profile-window']) {
+      // For profile-functions.js: the enable phase on the clock V8 stamps profile samples with.
+      const toUs = monotonicUs();
+      writeFileSync(values['profile-window'], JSON.stringify({ fromUs: toUs - enableS * 1e6, toUs, ops: enables }));
+    }
     const cpu = process.cpuUsage(cpu0);
     const commits = running.herald.xmppServer.storeCommitCount - commitsBefore;
     rows.push(['acknowledged enables/s', (enables / enableS).toFixed(0), `${enables} enables of ${users} users in ${enableS.toFixed(1)} s, ${windowSize} in flight`]);
@@ -224,7 +273,87 @@ async function main(): Promise<void> {
     console.log(table(['measure', 'value', 'detail'], rows));
     rmSync(dir, { recursive: true, force: true });
   }
+  if (scaling.length > 0) {
+    // 5. The end-to-end pushes (publish IQs in, APNS 200s back) by shard count.
+    const sim = await spawnApnsSimulatorProcess(['--accept-all', '--max-streams', '1000']);
+    try {
+      console.log(`\n${await scalingTable(sim, scaling, scalingRounds, paired)}`);
+    } finally {
+      await sim.stop();
+    }
+    // 6. Acknowledged enables through a ShardedHerald, by shard count (each on a new store).
+    const shardRows: string[][] = [];
+    const count = Math.min(users + Math.ceil(users / 2), SHARDED_ENABLES);
+    for (const shards of scaling.filter((n) => n > 0)) shardRows.push(await shardedEnables(shards, count));
+    console.log(`\n# acknowledged enables through ShardedHerald: ${count} enables, ${windowSize} in flight, a new store per shard count`);
+    console.log(table(['shards', 'enables/s', 'µs CPU/enable'], shardRows));
+  }
 }
+
+/**
+ * Enables per shard count in the sharded table: enough for a steady rate (the closed loop's
+ * first seconds are JIT warm-up) while the default run stays within minutes.
+ */
+const SHARDED_ENABLES = 300_000;
+
+/**
+ * `count` enables (every user's phone, every even user's tablet) through a ShardedHerald with
+ * `shards` shards: the replies come back as text from the shards. CPU is this process's, every
+ * thread (main, shards, LMDB's writers).
+ */
+async function shardedEnables(shards: number, count: number): Promise<string[]> {
+  const dir = mkdtempSync(join(os.tmpdir(), 'herald-users-sharded-'));
+  const config = validateConfig({
+    store: { path: join(dir, 'lmdb'), max_size_mib: 8_192 },
+    apns: { enabled: false },
+    fcm: { enabled: false },
+    rest: { enabled: false },
+  });
+  const waiting = new Map<string, (type: string) => void>();
+  const answer = (id: string | undefined, type: string): void => {
+    const resolve = waiting.get(id!);
+    waiting.delete(id!);
+    resolve?.(type);
+  };
+  const herald = await ShardedHerald.start(
+    {
+      config,
+      host: {
+        route: (stanza) => answer(stanza.attrs.id as string, stanza.attrs.type as string),
+        routeText: (text) => {
+          const head = readHead(text);
+          answer(head?.id, head?.type ?? '');
+        },
+      },
+    },
+    shards,
+  );
+  try {
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    await closedLoop<string>(
+      count,
+      windowSize,
+      (k, answered) => {
+        const n = Math.floor((2 * k) / 3);
+        const id = `s${k}`;
+        waiting.set(id, answered);
+        void herald.handleStanza(enableText(n, k % 3 === 1 ? 'tablet' : 'phone', id));
+      },
+      (type) => {
+        if (type !== 'result') assert.fail(`enable refused through ${shards} shards: ${type}`);
+      },
+      progress(`enables through ${shards} shards`, count),
+    );
+    const seconds = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    return [String(shards), (count / seconds).toFixed(0), ((cpu.user + cpu.system) / count).toFixed(1)];
+  } finally {
+    await herald.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 
 main().catch((e: unknown) => {
   console.error(e);

@@ -30,7 +30,7 @@ export interface ProfileWindow {
 }
 
 /** V8's .cpuprofile (the parts read here). */
-interface CpuProfile {
+export interface CpuProfile {
   nodes: Array<{ id: number; callFrame: Frame; children?: number[] }>;
   startTime: number;
   endTime: number;

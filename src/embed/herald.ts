@@ -77,6 +77,8 @@ export interface ShardContext {
   owners: NodeOwners & { serve(appServer: AppServerRole): void };
 }
 
+const RESOLVED: Promise<void> = Promise.resolve();
+
 export class Herald {
   private closed = false;
   private readonly limits: StanzaLimits;
@@ -171,7 +173,18 @@ export class Herald {
    * `streamErrorCondition()` (component/stream-errors.ts) gives the stream error a host closes
    * its stream with for these (RFC 6120 §4.9.3).
    */
-  async handleStanza(input: Element | string): Promise<void> {
+  handleStanza(input: Element | string): Promise<void> {
+    // Not async: an async function returning the answer's promise adds a thenable job and a
+    // promise per stanza. Every throw below still becomes a rejection.
+    try {
+      return this.handle(input) ?? RESOLVED;
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /** `handleStanza`'s work: the answer's promise for an IQ request, undefined when done at once. */
+  private handle(input: Element | string): Promise<void> | undefined {
     if (this.closed) throw new HeraldError('HERALD_SHUTTING_DOWN');
     let stanza: Element;
     try {
@@ -182,27 +195,26 @@ export class Herald {
       const { code, head } = e as StanzaOverLimit;
       this.overLimit.record({ code, name: head?.name, type: head?.attrs.type, from: head?.attrs.from });
       this.host.route(reply);
-      return;
+      return undefined;
     }
-    if (stanza.name === 'message') return this.deliverMessage(stanza);
-    if (stanza.name !== 'iq') return; // presence: sessions are reported by explicit events
+    if (stanza.name === 'message') {
+      this.deliverMessage(stanza);
+      return undefined;
+    }
+    if (stanza.name !== 'iq') return undefined; // presence: sessions are reported by explicit events
     const type = stanza.attrs.type as string | undefined;
     if (type === 'result' || type === 'error') {
       this.tracker.handleResponse(stanza);
-      return;
+      return undefined;
     }
     if (type !== 'get' && type !== 'set') {
       // RFC 6120 §8.2.3: an IQ's type is get, set, result or error; a request of any other (or
       // no) type is malformed, and a requester waiting on it still gets an answer (§8.3.3.1).
       this.host.route(errorReply(headOf(stanza), new StanzaError('bad-request', 'modify', 'an IQ type is get, set, result or error')));
-      return;
+      return undefined;
     }
-    return this.answerIq(stanza).then(this.routeReply);
+    return this.answerIq(stanza);
   }
-
-  private readonly routeReply = (reply: Element | undefined): void => {
-    if (reply) this.host.route(reply);
-  };
 
   /**
    * A message the host delivers to a local user; pushed when the user has no available session.
@@ -257,22 +269,33 @@ export class Herald {
     await this.store.close();
   }
 
-  /** Not async on purpose: no frame keeps the parsed request alive while the answer travels. */
-  private answerIq(iq: Element): Promise<Element | undefined> {
+  /**
+   * Routes the IQ request's one reply (RFC 6120 §8.2.3); settles once it is routed. Not async on
+   * purpose: no frame keeps the parsed request alive while the answer travels.
+   */
+  private answerIq(iq: Element): Promise<void> {
     const head = headOf(iq);
-    const unexpected = (e: unknown): Element => {
+    const unexpected = (e: unknown): void => {
       this.log.error('iq.unexpected_error', { error: e });
-      return errorReply(head, e);
+      this.host.route(errorReply(head, e));
     };
+    let reply: Element;
     try {
       const to = (iq.attrs.to as string | undefined)?.toLowerCase();
-      if (to === this.appServer.jid) return this.appServer.handleIq(iq).catch(unexpected);
-      if (this.xmppServer.isPushIq(iq)) return this.xmppServer.handleIq(iq).catch(unexpected);
-      if (isAccountDiscoInfo(iq)) return Promise.resolve(accountDiscoInfoReply(iq));
+      if (to === this.appServer.jid) return this.appServer.handleIq(iq).then(this.routeReply, unexpected);
+      if (this.xmppServer.isPushIq(iq)) return this.xmppServer.handleIq(iq, head).then(this.routeReply, unexpected);
       // RFC 6120 §8.4: a request for a service the entity does not offer.
-      return Promise.resolve(errorReply(head, new StanzaError('service-unavailable', 'cancel')));
+      reply = isAccountDiscoInfo(iq) ? accountDiscoInfoReply(iq) : errorReply(head, new StanzaError('service-unavailable', 'cancel'));
     } catch (e) {
-      return Promise.resolve(unexpected(e));
+      unexpected(e);
+      return RESOLVED;
     }
+    // Outside the try: a host whose route throws gets the throw, not a second reply.
+    this.host.route(reply);
+    return RESOLVED;
   }
+
+  private readonly routeReply = (reply: Element | undefined): void => {
+    if (reply) this.host.route(reply);
+  };
 }

@@ -48,6 +48,12 @@ interface PendingUser {
    * (lmdb-js counts keys for ~2 µs, where reading them costs ~5 µs) and each change one key.
    */
   keys: Map<string, KeyState>;
+  /**
+   * LMDB held no registration of the user when this entry was made: every key the user has is
+   * then in `keys`, and no existence check need read LMDB. (While the entry lives, only its own
+   * writes change the user's registrations: an actor spawned meanwhile waits for them to settle.)
+   */
+  storeEmpty: boolean;
   /** Writes issued and not yet settled. */
   writes: number;
   /** Called once `writes` is back to 0 (an actor waiting to read LMDB). */
@@ -136,7 +142,8 @@ export class PendingRegistrations {
 
   private exists(user: string, entry: PendingUser, key: string, pubsubJid: string, node: string): boolean {
     const state = entry.keys.get(key);
-    return state ? state.exists : this.options.store.has(user, pubsubJid, node);
+    if (state) return state.exists;
+    return !entry.storeEmpty && this.options.store.has(user, pubsubJid, node);
   }
 
   /** The nodes the user will have on `pubsubJid`: LMDB's, changed by the writes in flight. */
@@ -171,7 +178,10 @@ export class PendingRegistrations {
 
   private entryOf(user: string): PendingUser {
     const entry = this.users.get(user);
-    if (!entry) return { count: this.options.store.countFor(user), keys: new Map(), writes: 0, waiters: undefined };
+    if (!entry) {
+      const count = this.options.store.countFor(user);
+      return { count, keys: new Map(), storeEmpty: count === 0, writes: 0, waiters: undefined };
+    }
     if (entry.writes >= this.options.maxPendingPerUser) {
       throw new HeraldError('HERALD_MAILBOX_FULL', `${user} has ${entry.writes} push changes in flight`);
     }

@@ -12,7 +12,7 @@ import { ActorRegistry, type ActorRuntime } from '../actors/index.js';
 import type { HeraldConfig } from '../core/config/schema.js';
 import { HeraldError, isHeraldError } from '../core/errors.js';
 import type { HeraldStore } from '../store/lmdb-store.js';
-import { errorReply, headOf, resultReply } from '../xmpp/iq.js';
+import { errorReply, headOf, resultReply, type StanzaHead } from '../xmpp/iq.js';
 import { bareJid, parseJid } from '../xmpp/jid.js';
 import { StanzaError, toStanzaError } from '../xmpp/stanza-error.js';
 import { parseDisableRequest } from './disable-request.js';
@@ -123,13 +123,13 @@ export class XmppServerRole {
    * Any other get/set is answered cancel/service-unavailable (RFC 6120 §8.4). IQs of type
    * result/error must never be answered (RFC 6120 §8.2.3): they are refused with a TypeError.
    */
-  handleIq(iq: Element): Promise<Element> {
+  handleIq(iq: Element, head: StanzaHead = headOf(iq)): Promise<Element> {
     if (iq.name !== 'iq' || (iq.attrs.type !== 'get' && iq.attrs.type !== 'set')) {
       return Promise.reject(new TypeError('handleIq takes an IQ of type get or set'));
     }
-    // Only the head is kept while the change waits for its commit (a few ms, beside thousands
-    // of others): the parsed request dies young instead of being copied by the GC.
-    const head = headOf(iq);
+    // Only the head (the caller's, when it has one) is kept while the change waits for its
+    // commit (a few ms, beside thousands of others): the parsed request dies young instead of
+    // being copied by the GC.
     let change: Promise<UserReply>;
     try {
       if (this.closing) throw new StanzaError('service-unavailable', 'wait', 'shutting down');

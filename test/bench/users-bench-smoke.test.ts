@@ -14,7 +14,7 @@ const run = promisify(execFile);
 /** A hung bench fails the test instead of the suite; this run takes a few seconds. */
 const BENCH_TIMEOUT_MS = 60_000;
 const SCRIPT = fileURLToPath(new URL('../../bench/users.js', import.meta.url));
-const ARGS = ['--users', '600', '--pushes', '100', '--window', '100'];
+const ARGS = ['--users', '600', '--pushes', '100', '--window', '100', '--scaling', '1', '--scaling-pushes', '200', '--scaling-rounds', '1'];
 
 /** The value column of the row named `measure`. */
 function value(stdout: string, measure: string): number {
@@ -23,9 +23,10 @@ function value(stdout: string, measure: string): number {
   return Number(row[1]);
 }
 
-test('the users bench enables 600 users (900 devices), pushes to them and restarts, printing every measure', async () => {
-  const { stdout } = await run(process.execPath, [SCRIPT, ...ARGS], { timeout: BENCH_TIMEOUT_MS, maxBuffer: 16 * 2 ** 20 });
-  assert.match(stdout, /^# command: node dist\/bench\/users\.js --users 600 --pushes 100 --window 100$/m);
+test('the users bench enables 600 users (900 devices), pushes to them, restarts, scales the end-to-end run and the enables over shards, printing every measure', async () => {
+  // --expose-gc as the bench is meant to run: without it the heap rows are noise (negative at this size).
+  const { stdout } = await run(process.execPath, ['--expose-gc', SCRIPT, ...ARGS], { timeout: BENCH_TIMEOUT_MS, maxBuffer: 16 * 2 ** 20 });
+  assert.match(stdout, /^# command: node --expose-gc dist\/bench\/users\.js --users 600 --pushes 100 --window 100 --scaling 1 --scaling-pushes 200 --scaling-rounds 1$/m);
   assert.match(stdout, /^\| +acknowledged enables\/s \| +\d+ \| +900 enables of 600 users in [\d.]+ s, 100 in flight \|$/m);
   assert.ok(value(stdout, 'CPU per acknowledged enable (µs)') > 0);
   const perCommit = value(stdout, 'enables per synced commit');
@@ -35,4 +36,10 @@ test('the users bench enables 600 users (900 devices), pushes to them and restar
   for (const measure of ['heap per idle user (B, after GC)', 'LMDB bytes per user', 'messages pushed/s (random users)', 'start on the full store → first answer (ms)']) {
     value(stdout, measure);
   }
+  // The thread-scaling table of the end-to-end run: one row per shard count asked for.
+  assert.match(stdout, /^# thread scaling: 1 paired rounds of 200 pushes per shard count, medians$/m);
+  assert.match(stdout, /^\| +1 \| +\d+ \| +\d+ \| +\d+\.\d\d \| +\d+\.\d \| +\d+\.\d \|$/m);
+  // Every enable (all 900) acknowledged through a ShardedHerald of one shard, its rate printed.
+  assert.match(stdout, /^# acknowledged enables through ShardedHerald: 900 enables, 100 in flight, a new store per shard count$/m);
+  assert.match(stdout, /^\| +1 \| +\d+ \| +\d+\.\d \|$/m);
 });
