@@ -11,10 +11,15 @@
  *   npm run build && node dist/bench/latency.js [--seconds 10] [--paths rest,component]
  *       [--rates 25,50,75] [--rounds 2] [--warmup 2] [--connections 50] [--max-connections 100]
  *       [--window 250] [--nodes 1000]
+ *
+ * With HERALD_LATENCY_TRACE=<dir> set, the bench and Herald mark each publish's stages
+ * (src/core/latency-trace.ts); `node dist/bench/latency/trace-report.js <dir>` breaks the
+ * component path's latency down by stage.
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { validateConfig } from '../src/core/config/load.js';
+import { mark } from '../src/core/latency-trace.js';
 import { spawnApnsBenchmarkServerProcess } from '../src/simulators/apns-benchmark/process.js';
 import { table } from './e2e/report.js';
 import { BareApnsTarget } from './latency/apns-target.js';
@@ -158,6 +163,7 @@ async function measurePath(
       for (const c of order) {
         const what = `${name} ${percent} % (${ratePerS.toFixed(0)}/s) ${c.label}, round ${round}`;
         const meter = cpuMeter(c.pid);
+        mark('bench.phase.start', what); // with HERALD_LATENCY_TRACE: trace-report.ts's runs
         const r = await runOpenLoop({
           target: c.target,
           metronome,
@@ -169,6 +175,7 @@ async function measurePath(
               `  ${what}: ${p.elapsedS.toFixed(0)} s, ${p.sent}/${p.scheduled} sent, ${p.answered} answered, send lag p99 ${p.lagP99Ms.toFixed(2)} ms\n`,
             ),
         });
+        mark('bench.phase.end', what);
         tallies[c.key].add(r, meter());
         const failed = Object.keys(r.failures).length > 0 || r.lost > 0;
         process.stderr.write(`  ${what}: done, ${r.ok}/${r.scheduled} answered OK${failed ? `; failures: ${describeFailures(r.failures)}, lost ${r.lost}` : ''}\n`);
