@@ -247,6 +247,10 @@ export class ComponentLink extends EventEmitter<LinkEvents> implements HeraldHos
         return;
       case 'connect':
         this.entity.socket?.setKeepAlive(true, TCP_KEEPALIVE_MS);
+        // Nagle off: an IQ result is a small write, and with Nagle on it waits for the ACK of
+        // the previous one, which the server's delayed ACK holds until its next publish (traced:
+        // 1 ms p50 from write to the server's read at 464 publishes/s, against 0.15 ms the other way).
+        this.entity.socket?.setNoDelay(true);
         clearTimeout(this.handshakeTimer);
         this.handshakeTimer = setTimeout(() => this.handshakeOverdue(), this.options.handshakeDeadlineMs ?? HANDSHAKE_DEADLINE_MS);
         return;
