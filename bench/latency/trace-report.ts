@@ -3,7 +3,8 @@
  * (src/core/latency-trace.ts: one file per thread of the bench and of Herald, one monotonic
  * clock), joins them by IQ id, and for each open-loop run the bench named (bench.phase marks)
  * prints each stage's p50 / p99 / p99.9 / max and what each stage carried on average in the
- * slowest 1 % of requests (the requests that make the p99).
+ * slowest 1 % of requests (the requests that make the p99). Publishes lacking a mark are left
+ * out: a Herald with shards.count = 0 (no shard marks) shows none.
  *
  *   HERALD_LATENCY_TRACE=/tmp/trace node dist/bench/latency.js --paths component --rates 50
  *   node dist/bench/latency/trace-report.js /tmp/trace

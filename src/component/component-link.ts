@@ -248,8 +248,8 @@ export class ComponentLink extends EventEmitter<LinkEvents> implements HeraldHos
       case 'connect':
         this.entity.socket?.setKeepAlive(true, TCP_KEEPALIVE_MS);
         // Nagle off: an IQ result is a small write, and with Nagle on it waits for the ACK of
-        // the previous one, which the server's delayed ACK holds until its next publish (traced:
-        // 1 ms p50 from write to the server's read at 464 publishes/s, against 0.15 ms the other way).
+        // the previous one, which the server's delayed ACK holds until its next publish (traced
+        // at 500 publishes/s: write → server's read p50 0.8-1.0 ms with Nagle, 0.07-0.19 without).
         this.entity.socket?.setNoDelay(true);
         clearTimeout(this.handshakeTimer);
         this.handshakeTimer = setTimeout(() => this.handshakeOverdue(), this.options.handshakeDeadlineMs ?? HANDSHAKE_DEADLINE_MS);

@@ -5,10 +5,12 @@
  * too), the time `process.hrtime.bigint()` — one monotonic clock for every thread and process
  * of the machine, so the bench joins its own marks with Herald's main thread's and shards' by
  * key (bench/latency/trace-report.ts). Each thread appends its marks to its own file
- * (`<dir>/<pid>-<threadId>.tsv`), once per FLUSH_EVERY_MS and at exit, in one synchronous write
- * to the page cache (tens of µs): the hot path only pushes a line into an array. Each garbage
- * collection of a traced thread is marked too (stage `gc`, key = `<ms>/<kind>`, time = its start), so
- * that the report can tell a pause from a slow stage. Disabled, every call is one boolean test.
+ * (`<dir>/<pid>-<threadId>.tsv`), once per FLUSH_EVERY_MS and at a normal exit, in one
+ * synchronous write to the page cache (tens of µs): the hot path only pushes a line into an
+ * array. Each garbage collection of a traced thread is marked too (stage `gc`, key =
+ * `<ms>/<kind>`, time = its start), so that the report can tell a pause from a slow stage.
+ * Disabled, every call is one boolean test. The shard marks are a sharded Herald's (the
+ * default, shards.count ≥ 1); with the roles on the main thread a publish lacks them.
  */
 import { openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
