@@ -10,11 +10,19 @@
  *
  *   npm run build && node dist/bench/latency.js [--seconds 10] [--paths rest,component]
  *       [--rates 25,50,75] [--rounds 2] [--warmup 2] [--connections 50] [--max-connections 100]
- *       [--window 250] [--nodes 1000]
+ *       [--window 250] [--nodes 1000] [--max <requests/s>]
+ *
+ * `--max` takes the maximum as given instead of measuring it (the same rates for both sides of an
+ * A/B on a shared machine, where the measured maximum swings with the other users' load).
+ *
+ * With HERALD_LATENCY_TRACE=<dir> set, the bench and Herald mark each publish's stages
+ * (src/core/latency-trace.ts); `node dist/bench/latency/trace-report.js <dir>` breaks the
+ * component path's latency down by stage.
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { validateConfig } from '../src/core/config/load.js';
+import { mark } from '../src/core/latency-trace.js';
 import { spawnApnsBenchmarkServerProcess } from '../src/simulators/apns-benchmark/process.js';
 import { table } from './e2e/report.js';
 import { BareApnsTarget } from './latency/apns-target.js';
@@ -48,6 +56,7 @@ const { values } = parseArgs({
     'max-connections': { type: 'string', default: String(DEFAULT_MAX_CONNECTIONS) },
     window: { type: 'string', default: '250' },
     nodes: { type: 'string', default: '1000' },
+    max: { type: 'string' },
   },
 });
 const seconds = number('--seconds', values.seconds, 0.1);
@@ -57,6 +66,7 @@ const paths = values.paths!.split(',').map((p) => {
   if (p !== 'rest' && p !== 'component') throw new Error(`--paths takes rest and/or component, not ${p}`);
   return p as PathName;
 });
+const givenMax = values.max === undefined ? undefined : number('--max', values.max, 1);
 const rates = values.rates!.split(',').map((r) => number('--rates', r, 0.1, 100));
 if (!rates.includes(TARGET_LOAD_PERCENT)) process.stderr.write(`note: --rates leaves out ${TARGET_LOAD_PERCENT}, so no target verdict\n`);
 const settings = {
@@ -88,7 +98,7 @@ async function main(): Promise<void> {
   console.log(`# command: node dist/bench/latency.js ${process.argv.slice(2).join(' ')}`);
   console.log(
     `# --seconds ${seconds} --paths ${paths.join(',')} --rates ${rates.join(',')} --rounds ${rounds} --warmup ${warmupS} ` +
-      `--connections ${settings.connections} --max-connections ${settings.maxConnections} --window ${settings.window} --nodes ${settings.nodes}`,
+      `--connections ${settings.connections} --max-connections ${settings.maxConnections} --window ${settings.window} --nodes ${settings.nodes}${givenMax === undefined ? '' : ` --max ${givenMax}`}`,
   );
   console.log(
     '# latency = scheduled send time → answer (open loop: the i-th request is due at t0 + i/R whatever came back); ' +
@@ -137,16 +147,10 @@ async function measurePath(
   const outstanding = path.closedLoopOutstanding;
   const how = name === 'rest' ? `closed loop, ${outstanding} connections` : `closed loop, ${outstanding} in flight`;
   if (warmupS > 0) check(`${name} warm-up`, await closedLoop(path.target, outstanding, warmupS, `${name} warm-up`));
-  const cpu = cpuMeter(path.pid);
-  const max = await closedLoop(path.target, outstanding, seconds, `${name} max`);
-  const spent = cpu();
-  check(`${name} max`, max);
-  const answered = max.ok + Object.values(max.failures).reduce((a, b) => a + b, 0);
-  rows.push(maxRow(name, how, max.okPerS, max.latency, (spent.serverMs * 1000) / answered, (spent.generatorMs * 1000) / answered, `0 / ${max.lost}`));
-  process.stderr.write(`${name}: maximum ${max.okPerS.toFixed(0)}/s (${how})\n`);
+  const maxPerS = givenMax ?? (await measureMax(name, path.target, outstanding, how, path.pid, rows));
 
   for (const percent of rates) {
-    const ratePerS = (max.okPerS * percent) / 100;
+    const ratePerS = (maxPerS * percent) / 100;
     const tallies = { herald: new Tally(), bare: new Tally() };
     const contestants: Array<{ key: 'herald' | 'bare'; label: string; target: Target; pid: number | undefined }> = [
       { key: 'herald', label: path.label, target: path.target, pid: path.pid },
@@ -158,6 +162,7 @@ async function measurePath(
       for (const c of order) {
         const what = `${name} ${percent} % (${ratePerS.toFixed(0)}/s) ${c.label}, round ${round}`;
         const meter = cpuMeter(c.pid);
+        mark('bench.phase.start', what); // with HERALD_LATENCY_TRACE: trace-report.ts's runs
         const r = await runOpenLoop({
           target: c.target,
           metronome,
@@ -169,6 +174,7 @@ async function measurePath(
               `  ${what}: ${p.elapsedS.toFixed(0)} s, ${p.sent}/${p.scheduled} sent, ${p.answered} answered, send lag p99 ${p.lagP99Ms.toFixed(2)} ms\n`,
             ),
         });
+        mark('bench.phase.end', what);
         tallies[c.key].add(r, meter());
         const failed = Object.keys(r.failures).length > 0 || r.lost > 0;
         process.stderr.write(`  ${what}: done, ${r.ok}/${r.scheduled} answered OK${failed ? `; failures: ${describeFailures(r.failures)}, lost ${r.lost}` : ''}\n`);
@@ -182,6 +188,18 @@ async function measurePath(
     }
     if (percent === TARGET_LOAD_PERCENT) verdicts.push(verdict(name, ratePerS, tallies.herald, tallies.bare));
   }
+}
+
+/** The closed-loop maximum, with its row in the table. */
+async function measureMax(name: PathName, target: Target, outstanding: number, how: string, pid: number | undefined, rows: string[][]): Promise<number> {
+  const cpu = cpuMeter(pid);
+  const max = await closedLoop(target, outstanding, seconds, `${name} max`);
+  const spent = cpu();
+  check(`${name} max`, max);
+  const answered = max.ok + Object.values(max.failures).reduce((a, b) => a + b, 0);
+  rows.push(maxRow(name, how, max.okPerS, max.latency, (spent.serverMs * 1000) / answered, (spent.generatorMs * 1000) / answered, `0 / ${max.lost}`));
+  process.stderr.write(`${name}: maximum ${max.okPerS.toFixed(0)}/s (${how})\n`);
+  return max.okPerS;
 }
 
 function closedLoop(target: Target, outstanding: number, s: number, what: string): Promise<ClosedLoopResult> {

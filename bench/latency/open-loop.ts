@@ -52,6 +52,12 @@ export interface OpenLoopResult {
   lost: number;
   /** µs from each request's scheduled send time to its (successful) answer. */
   latency: Histogram;
+  /**
+   * µs from the moment each request was actually handed to the target to its (successful)
+   * answer: `latency` less the generator's own lateness, for telling the two apart (a late
+   * generator inflates `latency` for every contestant alike).
+   */
+  fromSend: Histogram;
   /** µs from each request's scheduled send time to the moment it was handed to the target. */
   lag: Histogram;
   /** Sends per second, first scheduled send to last actual one (= ratePerS when on time). */
@@ -67,6 +73,7 @@ export async function runOpenLoop(o: OpenLoopOptions): Promise<OpenLoopResult> {
     count: Math.max(1, Math.round(o.ratePerS * o.seconds)),
   };
   const latency = latencyHistogram();
+  const fromSend = latencyHistogram();
   const lag = latencyHistogram();
   const failures: Record<string, number> = {};
   let sent = 0;
@@ -93,6 +100,7 @@ export async function runOpenLoop(o: OpenLoopOptions): Promise<OpenLoopResult> {
         if (outcome.ok) {
           ok++;
           recordMs(latency, t - at);
+          recordMs(fromSend, t - now);
         } else {
           failures[outcome.reason] = (failures[outcome.reason] ?? 0) + 1;
         }
@@ -136,6 +144,7 @@ export async function runOpenLoop(o: OpenLoopOptions): Promise<OpenLoopResult> {
     failures,
     lost: sent - answered,
     latency,
+    fromSend,
     lag,
     sentPerS: sent / ((lastSentMs - schedule.startMs) / 1000 + 1 / o.ratePerS),
     answeredPerS: answered / Math.max((lastAnswerMs - schedule.startMs) / 1000, 1 / o.ratePerS),

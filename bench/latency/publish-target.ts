@@ -6,6 +6,7 @@
  * IQ ids are unique per request, so answers match whatever their order (RFC 6120 §8.2.3).
  */
 import type { Element } from '@xmpp/xml';
+import { mark, tracing } from '../../src/core/latency-trace.js';
 import { buildPublishStanza } from '../../src/xmpp-server/publish-stanza.js';
 import type { ComponentServer } from './component-server.js';
 import { failed, OK, type Outcome, type Target } from './target.js';
@@ -65,6 +66,7 @@ export class PublishTarget implements Target {
     const id = `p${n}`;
     const [before, after] = this.texts[n % this.nodes]!;
     this.pending.set(id, done);
+    if (tracing) mark('bench.sent', id);
     this.write(before + id + after, id);
   }
 
@@ -85,6 +87,7 @@ export class PublishTarget implements Target {
     const id = String(el.attrs.id);
     const done = this.pending.get(id);
     if (!done) return;
+    if (tracing) mark('bench.answered', id);
     if (el.attrs.type === 'result') {
       this.pending.delete(id);
       return done(OK);

@@ -8,6 +8,7 @@ import type { OpenLoopResult } from './open-loop.js';
 
 export class Tally {
   readonly latency: Histogram = latencyHistogram();
+  readonly fromSend: Histogram = latencyHistogram();
   readonly lag: Histogram = latencyHistogram();
   scheduled = 0;
   sent = 0;
@@ -21,6 +22,7 @@ export class Tally {
 
   add(r: OpenLoopResult, cpu: CpuSpent): void {
     this.latency.add(r.latency);
+    this.fromSend.add(r.fromSend);
     this.lag.add(r.lag);
     this.scheduled += r.scheduled;
     this.sent += r.sent;
@@ -39,6 +41,10 @@ export class Tally {
 
   get latencyMs(): Percentiles {
     return percentiles(this.latency);
+  }
+
+  get fromSendMs(): Percentiles {
+    return percentiles(this.fromSend);
   }
 
   get lagMs(): Percentiles {

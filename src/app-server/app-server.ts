@@ -14,6 +14,7 @@ import { randomBytes } from 'node:crypto';
 import type { Element } from '@xmpp/xml';
 import { ActorRegistry, type ActorRuntime } from '../actors/index.js';
 import type { HeraldConfig } from '../core/config/schema.js';
+import { mark, tagKey, tracing } from '../core/latency-trace.js';
 import type { PushDispatcher } from '../push-service/notification.js';
 import type { HeraldStore } from '../store/lmdb-store.js';
 import { errorReply, headOf, iqPayload, resultReply } from '../xmpp/iq.js';
@@ -291,6 +292,10 @@ export class AppServerRole {
       // parsePublishRequest checks the IQ type and the whole <pubsub/> (publish-options included).
       const head = headOf(iq);
       const publish = parsePublishRequest(iq, this.jid);
+      if (tracing) {
+        tagKey(publish, head.attrs.id);
+        mark('shard.parsed', head.attrs.id);
+      }
       // Returned, not awaited here: this frame (and `iq`) ends now, the wait holds only `head`.
       return this.publishLocal(publish).then(() => resultReply(head));
     }

@@ -17,6 +17,7 @@ import type { PushDispatcher, PushOutcome } from '../push-service/notification.j
 import { parseJid } from '../xmpp/jid.js';
 import type { PushPublish } from '../xmpp/push-publish.js';
 import { isHeraldError } from '../core/errors.js';
+import { carryKey, keyOf, mark, tracing } from '../core/latency-trace.js';
 import { StanzaError, toStanzaError } from '../xmpp/stanza-error.js';
 import type { NodeConfigChange } from './node-config.js';
 import { ownerIndexFits, type NodeAffiliation, type PushNodeRecord, type PushNodeStore, type RegisteredDevice } from './node-store.js';
@@ -167,6 +168,7 @@ class PushNodeBehaviour implements Behaviour<NodeMessage, NodeReply> {
    * publish-options), then the rate limit: a refused publish does not use up the window.
    */
   private publish(publish: PushPublish): NodeReply {
+    if (tracing) mark('node.publish', keyOf(publish));
     const record = this.requireNode();
     const publisher = parseJid(publish.from).bare().toString();
     if (!mayPublish(record, publisher, publish.publishOptions.secret, this.deps.authorization)) {
@@ -177,6 +179,7 @@ class PushNodeBehaviour implements Behaviour<NodeMessage, NodeReply> {
     if (!this.limiter.tryTake(kind)) {
       throw rateLimited(kind, this.deps.rateLimit.perNode, this.deps.rateLimit.intervalMs, this.limiter.waitMs(kind));
     }
+    carryKey(publish, notification);
     let sending: Promise<PushOutcome>;
     try {
       sending = Promise.resolve(this.deps.dispatcher.send(notification));

@@ -19,6 +19,7 @@ import type { Element } from '@xmpp/xml';
 import { AggregatedLog } from '../core/aggregated-log.js';
 import type { ComponentConfig, HeraldConfig } from '../core/config/schema.js';
 import { isHeraldError } from '../core/errors.js';
+import { mark, tracing } from '../core/latency-trace.js';
 import { silentLogger, type Logger } from '../core/log.js';
 import type { HeraldHost } from '../embed/herald.js';
 import { readHead } from '../shards/routing-key.js';
@@ -184,8 +185,12 @@ export class ComponentLink extends EventEmitter<LinkEvents> implements HeraldHos
       this.dropText(text);
       return;
     }
+    const id = tracing ? readHead(text)?.id : undefined;
     this.entity.write(text).then(
-      () => void this.stats.sent++,
+      () => {
+        this.stats.sent++;
+        if (tracing) mark('main.written', id);
+      },
       () => this.dropText(text),
     );
   }
@@ -242,6 +247,10 @@ export class ComponentLink extends EventEmitter<LinkEvents> implements HeraldHos
         return;
       case 'connect':
         this.entity.socket?.setKeepAlive(true, TCP_KEEPALIVE_MS);
+        // Nagle off: an IQ result is a small write, and with Nagle on it waits for the ACK of
+        // the previous one, which the server's delayed ACK holds until its next publish (traced
+        // at 500 publishes/s: write → server's read p50 0.8-1.0 ms with Nagle, 0.07-0.19 without).
+        this.entity.socket?.setNoDelay(true);
         clearTimeout(this.handshakeTimer);
         this.handshakeTimer = setTimeout(() => this.handshakeOverdue(), this.options.handshakeDeadlineMs ?? HANDSHAKE_DEADLINE_MS);
         return;
@@ -299,6 +308,7 @@ export class ComponentLink extends EventEmitter<LinkEvents> implements HeraldHos
   /** A stanza framed as text, for a sink that parses it itself. */
   private onStanzaText(text: string): void {
     if (this.entity.status !== 'online' || this.closingWithError || !this.sink) return;
+    if (tracing) mark('main.received', readHead(text)?.id);
     this.stats.received++;
     const connection = this.connection;
     this.sink.handleText!(text).catch((e: unknown) => this.onTextRefused(e, connection));

@@ -10,6 +10,7 @@ import type { ActorRuntime } from '../actors/index.js';
 import type { ApnsConfig, HeraldConfig } from '../core/config/schema.js';
 import { readConfiguredFileOrThrow } from '../core/config/configured-file.js';
 import { HeraldError } from '../core/errors.js';
+import { carryKey } from '../core/latency-trace.js';
 import { APNS_ANSWERS } from './apns/answer-reader.js';
 import type { ApnsRequest } from './apns/headers.js';
 import { ApnsTokenProvider, type TokenSource } from './apns/jwt.js';
@@ -103,6 +104,7 @@ export class ApnsPushService implements PushDispatcher {
     if (notification.service !== 'apns') return Promise.resolve(LOCAL_REJECTIONS.noMatchingPool);
     const prepared = prepareApnsRequest(notification, this.defaults, this.clock());
     if (isRejection(prepared)) return Promise.resolve(prepared);
+    carryKey(notification, prepared);
     return this.group.submit(prepared);
   }
 

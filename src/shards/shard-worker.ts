@@ -7,10 +7,12 @@
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { HeraldConfig } from '../core/config/schema.js';
+import { mark, tracing } from '../core/latency-trace.js';
 import { redact, type Logger } from '../core/log.js';
 import { Herald } from '../embed/herald.js';
 import type { SimulatorEndpoints } from '../embed/push-wiring.js';
 import { BatchedPort, itemsOf } from './batched-port.js';
+import { readHead } from './routing-key.js';
 import { ShardPeers } from './shard-peers.js';
 import type { FromShard, NewPeer, ShardStarted, ToShard } from './shard-protocol.js';
 import { serializeFailure } from './stanza-error-transfer.js';
@@ -57,7 +59,12 @@ try {
   herald = await Herald.start({
     config: data.config,
     logger: log,
-    host: { route: (stanza) => out.send(['route', stanza.toString()]) },
+    host: {
+      route: (stanza) => {
+        if (tracing) mark('shard.routed', stanza.attrs.id as string | undefined);
+        out.send(['route', stanza.toString()]);
+      },
+    },
     shard: { idPrefix: data.idPrefix, push: { simulators: data.simulators, tokens: tokens.sources }, owners: peers },
   });
   port.postMessage({ ready: true } satisfies ShardStarted);
@@ -74,6 +81,7 @@ function handle(item: ToShard): void {
   switch (item[0]) {
     case 'stanza': {
       const seq = item[1];
+      if (tracing) mark('shard.received', readHead(item[2])?.id);
       herald.handleStanza(item[2]).then(
         () => out.send(['done', seq]),
         (e: unknown) => out.send(['failed', seq, serializeFailure(e)]),

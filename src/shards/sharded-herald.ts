@@ -16,6 +16,7 @@ import type { Element } from '@xmpp/xml';
 import { startActorRuntime, type ActorRuntime } from '../actors/index.js';
 import type { HeraldConfig } from '../core/config/schema.js';
 import { HeraldError } from '../core/errors.js';
+import { mark, tracing } from '../core/latency-trace.js';
 import { redacting, silentLogger, type Logger } from '../core/log.js';
 import type { HeraldHost, HeraldOptions } from '../embed/herald.js';
 import { startPushSide, type PushSide, type SimulatorEndpoints } from '../embed/push-wiring.js';
@@ -278,6 +279,7 @@ export class ShardedHerald {
   private fromShard(item: FromShard, shard: Shard): void {
     switch (item[0]) {
       case 'route':
+        if (tracing) mark('main.from_shard', readHead(item[1])?.id);
         return this.route(item[1]);
       case 'done': {
         const waiting = this.waiting.get(item[1]);

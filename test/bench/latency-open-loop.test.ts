@@ -22,6 +22,9 @@ const BEFORE_STALL = 10;
 /** Requests the server holds; it answers them all when the last one arrives. */
 const HELD = 20;
 
+/** ms the generator's loop is blocked in the first send of the generator-lateness test. */
+const GENERATOR_BLOCK_MS = 100;
+
 /** Delay before the first request's answer in the injected-delay test (ms). */
 const FIRST_ANSWER_DELAY_MS = 200;
 
@@ -121,5 +124,28 @@ describe('the open-loop generator of the latency benchmark', () => {
       pool.close();
       server.close();
     }
+  });
+
+  it("tells the generator's own lateness apart: from the schedule = from the actual send + the send lag, request by request", async () => {
+    // The generator's loop is blocked once, in the first send: the requests due meanwhile leave
+    // late. Their lateness is in `latency` and in `lag`, not in `fromSend`.
+    let sends = 0;
+    const target = {
+      send(done: (outcome: { ok: true }) => void) {
+        if (sends++ === 0) {
+          const until = clock() + GENERATOR_BLOCK_MS;
+          while (clock() < until); // the generator busy elsewhere
+        }
+        setImmediate(() => done({ ok: true }));
+      },
+    };
+    const r = await runOpenLoop({ target, metronome, clock, ratePerS: RATE_PER_S, seconds: SECONDS });
+    const count = RATE_PER_S * SECONDS;
+    assert.deepEqual({ ok: r.ok, failures: r.failures, lost: r.lost }, { ok: count, failures: {}, lost: 0 });
+    assert.ok(r.lag.maxValue / 1000 >= GENERATOR_BLOCK_MS / 2, `send lag max ${r.lag.maxValue / 1000} ms`);
+    // Every request was answered OK, so the identity holds for the sums (to the histograms' precision).
+    const sumMs = (h: typeof r.latency) => (h.mean * h.totalCount) / 1000;
+    const expected = sumMs(r.fromSend) + sumMs(r.lag);
+    assert.ok(Math.abs(sumMs(r.latency) - expected) <= 0.01 * expected + 1, `${sumMs(r.latency)} ms vs ${expected} ms`);
   });
 });

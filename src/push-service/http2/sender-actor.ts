@@ -16,6 +16,7 @@ import { performance } from 'node:perf_hooks';
 import type { Ref } from 'nact';
 import { ActorCell } from '../../actors/index.js';
 import { isHeraldError } from '../../core/errors.js';
+import { keyOf, mark, tracing } from '../../core/latency-trace.js';
 import type { PushOutcome } from '../notification.js';
 import type { SendCounters } from '../ops/send-counters.js';
 import type { ConnectionStats, Http2Connection } from './connection.js';
@@ -228,6 +229,7 @@ export class Http2Sender<R> {
       else counters.reject(outcome.reason);
       if (job.startedAt !== 0) counters.observeSeconds((performance.now() - job.startedAt) / 1_000);
     }
+    if (tracing) mark('apns.answered', keyOf(job.request as object));
     job.resolve(outcome);
     if (this.outstandingCount === 0) this.onDrained?.();
   }
@@ -382,6 +384,7 @@ export class Http2Sender<R> {
   }
 
   private send(job: SendJob<R>, authorization: string): void {
+    if (tracing) mark('apns.sent', keyOf(job.request as object));
     if (job.startedAt === 0) {
       job.startedAt = performance.now();
       this.policy.budget.deposit();
