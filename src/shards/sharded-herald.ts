@@ -37,14 +37,6 @@ import type { FromShard, ToShard } from './shard-protocol.js';
 import { ShardSpawner, type Shard } from './shard-spawner.js';
 import { rebuildFailure } from './stanza-error-transfer.js';
 
-/**
- * A shard that died is started again at once; a start that fails is tried again after this many
- * ms, doubled per failure in a row up to SHARD_RESTART_MAX_MS: a shard that cannot start (store
- * gone, pools refused) is retried forever without a restart storm.
- */
-export const SHARD_RESTART_BASE_MS = 1_000;
-export const SHARD_RESTART_MAX_MS = 30_000;
-
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Stanzas Herald itself wrote, read back on the main thread for a host without `routeText`. */
@@ -250,14 +242,18 @@ export class ShardedHerald {
       this.refuseForDeadShard(waiting.text).then(waiting.resolve, waiting.reject);
     }
     if (this.closing) return;
-    this.log.error('shard.died', { shard: index, exit_code: exitCode, code: 'HERALD_SHARD_FAILED' });
+    this.log.error('shard.died', { shard: index, exit_code: exitCode, error: shard.failure, code: 'HERALD_SHARD_FAILED' });
     this.replacement.set(index, this.replace(index).finally(() => this.replacement.delete(index)));
   }
 
-  /** Starts shard `index` again, after SHARD_RESTART_BASE_MS doubled per failure in a row (at most SHARD_RESTART_MAX_MS). */
+  /**
+   * Starts shard `index` again: at once, then after shards.restart_base_ms doubled per failure in
+   * a row (at most shards.restart_max_ms), for as long as Herald runs.
+   */
   private async replace(index: number): Promise<void> {
+    const { restart_base_ms: baseMs, restart_max_ms: maxMs } = this.config.shards;
     for (let failures = 0; !this.closing; failures++) {
-      if (failures > 0) await sleep(Math.min(SHARD_RESTART_MAX_MS, SHARD_RESTART_BASE_MS * 2 ** (failures - 1)));
+      if (failures > 0) await sleep(Math.min(maxMs, baseMs * 2 ** (failures - 1)));
       if (this.closing) return;
       try {
         const shard = await this.spawner.replace(index, this.shards);
