@@ -23,7 +23,8 @@ import { AggregatedLog } from '../core/aggregated-log.js';
 import type { HeraldConfig } from '../core/config/schema.js';
 import { HeraldError } from '../core/errors.js';
 import { redacting, silentLogger, type Logger } from '../core/log.js';
-import { poolsOpsSource } from '../push-service/ops/ops-source.js';
+import type { EngineFigures } from '../push-service/ops/engine-figures.js';
+import { poolFigures, poolsOpsSource } from '../push-service/ops/ops-source.js';
 import { startRemotePush, type RemotePushDispatcher } from '../push-service/remote/index.js';
 import type { PushPools } from '../push-service/pools/push-pools.js';
 import { startPushSide, type SharedPushParts } from './push-wiring.js';
@@ -149,7 +150,12 @@ export class Herald {
         log: (event, fields) => log.info(event, fields),
       });
       const rest = config.rest.enabled
-        ? await startRestServer({ config: config.rest, dispatcher: push.pools, log, ops: poolsOpsSource(push.pools.pools, RELEASE_ID, () => store.usage()) })
+        ? await startRestServer({
+            config: config.rest,
+            dispatcher: push.pools,
+            log,
+            ops: poolsOpsSource(push.pools.pools, RELEASE_ID, () => store.usage(), () => ({ users: xmppServer.liveUsers, nodes: appServer.liveNodeActors })),
+          })
         : undefined;
       if (rest) for (const warning of restStartupWarnings(config.rest)) log.warn('rest.unprotected', { warning });
       return new Herald(config, host, log, store, actors, tracker, xmppServer, appServer, push.pools, push.apnsSimulator, push.fcmSimulator, rest, remotePush);
@@ -234,6 +240,11 @@ export class Herald {
 
   sessionUnavailable(fullJid: string): void {
     this.xmppServer.sessionUnavailable(fullJid);
+  }
+
+  /** Its pools' stats and live actors now: what /healthcheck and /metrics read (a shard's cross to the main thread). */
+  figures(): EngineFigures {
+    return { pools: poolFigures(this.pushService.pools), actors: { users: this.xmppServer.liveUsers, nodes: this.appServer.liveNodeActors } };
   }
 
   /** The store's use against `store.max_size_mib`; `full` while new registrations and nodes are refused. */

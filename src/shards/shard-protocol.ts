@@ -3,6 +3,7 @@
  * them is structured-cloned per turn (batched-port.ts), and short arrays clone fastest.
  */
 import type { NodeMessage, NodeReply } from '../app-server/node-actor.js';
+import type { EngineFigures } from '../push-service/ops/engine-figures.js';
 import type { PushPublish } from '../xmpp/push-publish.js';
 import type { SerializedStanzaError } from './stanza-error-transfer.js';
 
@@ -13,6 +14,8 @@ export type ToShard =
   | readonly ['available' | 'hibernated' | 'unavailable', fullJid: string]
   /** The main thread minted a new APNS provider token (token-relay.ts). */
   | readonly ['token', id: string, authorization: string]
+  /** /healthcheck or /metrics is being answered: the shard's figures, please (answered with `ops`, same id). */
+  | readonly ['ops', id: number]
   | readonly ['close'];
 
 /** Shard → main. */
@@ -21,6 +24,7 @@ export type FromShard =
   | readonly ['done', seq: number]
   | readonly ['failed', seq: number, failure: TransferredFailure]
   | readonly ['log', level: 'debug' | 'info' | 'warn' | 'error', event: string, fields: Record<string, unknown> | undefined]
+  | readonly ['ops', id: number, figures: EngineFigures]
   | readonly ['closed'];
 
 /** A rejection of `handleStanza` crossing threads: the HeraldError code stays what callers test. */

@@ -95,6 +95,8 @@ function handle(item: ToShard): void {
       return herald.sessionUnavailable(item[1]);
     case 'token':
       return tokens.update(item[1], item[2]);
+    case 'ops':
+      return out.send(['ops', item[1], herald.figures()]);
     case 'close':
       void closeShard();
       return;

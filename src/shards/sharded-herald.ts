@@ -20,7 +20,6 @@ import { redacting, silentLogger, type Logger } from '../core/log.js';
 import type { HeraldHost, HeraldOptions } from '../embed/herald.js';
 import { startPushSide, type PushSide, type SimulatorEndpoints } from '../embed/push-wiring.js';
 import { RELEASE_ID } from '../embed/release-id.js';
-import { poolsOpsSource } from '../push-service/ops/ops-source.js';
 import type { PushPools } from '../push-service/pools/push-pools.js';
 import { startRestServer, type RestServer } from '../push-service/rest/server.js';
 import { restStartupWarnings } from '../push-service/rest/startup-warnings.js';
@@ -34,6 +33,7 @@ import type { TokenSource } from '../push-service/apns/jwt.js';
 import { TokenRelay } from './token-relay.js';
 import { readHead, shardOfElement, shardOfJid, shardOfText, type ShardRouting } from './routing-key.js';
 import type { FromShard, ToShard } from './shard-protocol.js';
+import { ShardOps } from './shard-ops.js';
 import { ShardSpawner, type Shard } from './shard-spawner.js';
 import { rebuildFailure } from './stanza-error-transfer.js';
 
@@ -66,6 +66,7 @@ export class ShardedHerald {
     private readonly tokenRelay: TokenRelay,
     private readonly spawner: ShardSpawner,
     private readonly shards: Shard[],
+    private readonly ops: ShardOps,
     idBase: string,
     /** The MongoosePush-compatible REST API, when `rest.enabled`. */
     readonly rest: RestServer | undefined,
@@ -123,12 +124,18 @@ export class ShardedHerald {
       const spawner = new ShardSpawner({ config: shardConfig(config, count), count, idBase, simulators: simulatorEndpoints(push), tokens: () => relay.current() });
       shards = await spawner.startAll();
       cleanup.push(() => Promise.all(shards.map((s) => s.worker.terminate())).then(() => undefined));
-      const rest = config.rest.enabled
-        ? await startRestServer({ config: config.rest, dispatcher: push.pools, log, ops: poolsOpsSource(push.pools.pools, RELEASE_ID, () => store.usage()) })
-        : undefined;
+      const ops = new ShardOps({
+        shards: () => shards,
+        timeoutMs: config.shards.ops_timeout_ms,
+        mainPools: push.pools.pools,
+        releaseId: RELEASE_ID,
+        store: () => store.usage(),
+        connectionsPerShard: (pool) => connectionsPart(pool.stats().connectionStates.length, count),
+      });
+      const rest = config.rest.enabled ? await startRestServer({ config: config.rest, dispatcher: push.pools, log, ops: ops.source }) : undefined;
       if (rest) for (const warning of restStartupWarnings(config.rest)) log.warn('rest.unprotected', { warning });
       log.info('shards.started', { shards: count });
-      return new ShardedHerald(config, host, log, store, actors, push, relay, spawner, shards, idBase, rest);
+      return new ShardedHerald(config, host, log, store, actors, push, relay, spawner, shards, ops, idBase, rest);
     } catch (e) {
       for (const stop of cleanup.reverse()) await stop();
       throw e;
@@ -236,6 +243,7 @@ export class ShardedHerald {
     if (!shard.alive) return;
     shard.alive = false;
     const { index } = shard;
+    this.ops.shardExited(index, !this.closing);
     for (const [seq, waiting] of this.waiting) {
       if (waiting.shard !== index) continue;
       this.waiting.delete(seq);
@@ -287,6 +295,8 @@ export class ShardedHerald {
       }
       case 'log':
         return this.log[item[1]](item[2], item[3] ?? undefined);
+      case 'ops':
+        return this.ops.answered(item[1], item[2]);
       case 'closed':
         return shard.markClosed();
     }
@@ -328,7 +338,7 @@ function simulatorEndpoints(push: PushSide): SimulatorEndpoints {
  * the live-actor cap are split among the shards (at least one each).
  */
 export function shardConfig(config: HeraldConfig, count: number): HeraldConfig {
-  const part = (connections: number) => Math.max(1, Math.round(connections / count));
+  const part = (connections: number) => connectionsPart(connections, count);
   const apns = withoutSenderThreads(config).apns;
   return {
     ...config,
@@ -346,6 +356,11 @@ export function shardConfig(config: HeraldConfig, count: number): HeraldConfig {
       pools: config.fcm.pools?.map((pool) => (pool.connections === undefined ? pool : { ...pool, connections: part(pool.connections) })),
     },
   };
+}
+
+/** A shard's part of what is counted for the process (connections, live actors): at least one. */
+export function connectionsPart(total: number, count: number): number {
+  return Math.max(1, Math.round(total / count));
 }
 
 function withoutSenderThreads(config: HeraldConfig): HeraldConfig {

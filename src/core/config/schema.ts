@@ -95,6 +95,12 @@ const shards = z
      */
     restart_base_ms: positiveInt.default(1_000),
     restart_max_ms: positiveInt.default(30_000),
+    /**
+     * ms the REST /healthcheck and /metrics wait for each shard's figures (asked when scraped,
+     * answered between the shard's stanzas). A shard that does not answer in time is reported as
+     * not answering, not waited for: a stuck shard must not stall the operator's view of the rest.
+     */
+    ops_timeout_ms: positiveInt.default(2_000),
   })
   .strict()
   .superRefine((c, ctx) => {
