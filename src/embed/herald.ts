@@ -178,18 +178,34 @@ export class Herald {
    * its stream with for these (RFC 6120 §4.9.3).
    */
   async handleStanza(input: Element | string): Promise<void> {
+    const stanza = this.readStanza(input);
+    if (stanza) return this.handleRead(stanza);
+  }
+
+  /**
+   * The first half of `handleStanza`: the stanza read (text parsed, an Element checked) under the
+   * [xmpp] limits. Undefined when it was over a limit and so answered (an IQ get/set) already;
+   * throws as `handleStanza` rejects. A shard reads each stanza of a stream as it arrives but
+   * acts on it (`handleRead`) only once every earlier stanza of that stream was read without a
+   * stream error (shards/held-stanzas.ts).
+   */
+  readStanza(input: Element | string): Element | undefined {
     if (this.closed) throw new HeraldError('HERALD_SHUTTING_DOWN');
-    let stanza: Element;
     try {
-      stanza = this.read(input);
+      return this.read(input);
     } catch (e) {
       const reply = e instanceof StanzaOverLimit ? overLimitReply(e) : undefined;
       if (!reply) throw e;
       const { code, head } = e as StanzaOverLimit;
       this.overLimit.record({ code, name: head?.name, type: head?.attrs.type, from: head?.attrs.from });
       this.host.route(reply);
-      return;
+      return undefined;
     }
+  }
+
+  /** The second half of `handleStanza`: acts on a stanza `readStanza` returned. */
+  async handleRead(stanza: Element): Promise<void> {
+    if (this.closed) throw new HeraldError('HERALD_SHUTTING_DOWN');
     if (stanza.name === 'message') return this.deliverMessage(stanza);
     if (stanza.name !== 'iq') return; // presence: sessions are reported by explicit events
     const type = stanza.attrs.type as string | undefined;

@@ -33,8 +33,10 @@ import type { TokenSource } from '../push-service/apns/jwt.js';
 import { TokenRelay } from './token-relay.js';
 import { readHead, shardOfElement, shardOfJid, shardOfText, type ShardRouting } from './routing-key.js';
 import type { FromShard, ToShard } from './shard-protocol.js';
+import type { InboundStream } from '../xmpp/inbound-stream.js';
 import { ShardOps } from './shard-ops.js';
 import { ShardSpawner, type Shard } from './shard-spawner.js';
+import { StreamGates } from './stream-gates.js';
 import { rebuildFailure } from './stanza-error-transfer.js';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -55,6 +57,7 @@ export class ShardedHerald {
   private seq = 0;
   private readonly waiting = new Map<number, Waiting>();
   private readonly routing: ShardRouting;
+  private readonly gates: StreamGates;
 
   private constructor(
     readonly config: HeraldConfig,
@@ -80,6 +83,7 @@ export class ShardedHerald {
         return index >= 0 && index < shards.length ? index : undefined;
       },
     };
+    this.gates = new StreamGates(shards.length, (index, item) => this.toShard(index, item));
     for (const shard of shards) this.listen(shard);
   }
 
@@ -160,7 +164,26 @@ export class ShardedHerald {
     });
   }
 
-  handleText = (text: string): Promise<void> => this.handleStanza(text);
+  /**
+   * A stanza as the text it had on `stream` (a component link's: the link frames, the shards
+   * parse). RFC 6120 §4.9: once a stanza of the stream is refused for a stream error (rejected
+   * with the XmlViolation), no later stanza of it is acted on, though it was handed over already
+   * and lands on another shard (stream-gates.ts); those reject with HERALD_AFTER_STREAM_ERROR.
+   * Without `stream`, as `handleStanza`.
+   */
+  handleText = (text: string, stream?: InboundStream): Promise<void> => {
+    if (stream === undefined) return this.handleStanza(text);
+    if (this.closing) return Promise.reject(new HeraldError('HERALD_SHUTTING_DOWN'));
+    if (this.gates.refused(stream)) return Promise.reject(new HeraldError('HERALD_AFTER_STREAM_ERROR'));
+    const index = shardOfText(text, this.routing);
+    const shard = this.shards[index]!;
+    if (!shard.alive) return this.refuseForDeadShard(text);
+    const seq = ++this.seq;
+    return new Promise<void>((resolve, reject) => {
+      this.waiting.set(seq, { shard: index, text, resolve, reject });
+      shard.port.send(this.gates.handOver(stream, seq, index, text));
+    });
+  };
 
   /** A message the host delivers to a local user; its shard pushes it when the user has no available session. */
   messageToUser(message: Element | string): void {
@@ -247,6 +270,8 @@ export class ShardedHerald {
     for (const [seq, waiting] of this.waiting) {
       if (waiting.shard !== index) continue;
       this.waiting.delete(seq);
+      // Never to be read: it holds no later stanza of its stream back (it is answered as refused).
+      if (this.gates.has(seq)) this.gates.read(seq);
       this.refuseForDeadShard(waiting.text).then(waiting.resolve, waiting.reject);
     }
     if (this.closing) return;
@@ -283,15 +308,24 @@ export class ShardedHerald {
     switch (item[0]) {
       case 'route':
         return this.route(item[1]);
+      case 'read':
+        return this.gates.read(item[1]);
       case 'done': {
+        if (this.gates.has(item[1])) this.gates.read(item[1]); // over a limit and answered: read, no stream error
         const waiting = this.waiting.get(item[1]);
         this.waiting.delete(item[1]);
         return waiting?.resolve();
       }
       case 'failed': {
-        const waiting = this.waiting.get(item[1]);
-        this.waiting.delete(item[1]);
-        return waiting?.reject(rebuildFailure(item[2]));
+        const [, seq, failure] = item;
+        // A stanza of a stream that failed its read: a stream error (an XmlViolation's condition) refuses what follows it.
+        if (this.gates.has(seq)) {
+          if (failure.condition !== undefined) this.gates.refuse(seq);
+          else this.gates.read(seq);
+        }
+        const waiting = this.waiting.get(seq);
+        this.waiting.delete(seq);
+        return waiting?.reject(rebuildFailure(failure));
       }
       case 'log':
         return this.log[item[1]](item[2], item[3] ?? undefined);
