@@ -254,6 +254,7 @@ export class ShardedHerald {
   private listen(shard: Shard): void {
     shard.deliver = (batch) => {
       for (const item of batch) this.fromShard(item, shard);
+      this.gates.flush();
     };
     for (const batch of shard.early.splice(0)) shard.deliver(batch);
     shard.worker.on('error', (error) => this.log.error('shard.failed', { shard: shard.index, error }));
@@ -274,6 +275,7 @@ export class ShardedHerald {
       if (this.gates.has(seq)) this.gates.read(seq);
       this.refuseForDeadShard(waiting.text).then(waiting.resolve, waiting.reject);
     }
+    this.gates.flush();
     if (this.closing) return;
     this.log.error('shard.died', { shard: index, exit_code: exitCode, error: shard.failure, code: 'HERALD_SHARD_FAILED' });
     this.replacement.set(index, this.replace(index).finally(() => this.replacement.delete(index)));

@@ -32,6 +32,8 @@ export class StreamGates {
   private readonly gates = new WeakMap<InboundStream, Gate>();
   /** The gate of each seq handed over and not yet read. */
   private readonly bySeq = new Map<number, Gate>();
+  /** Gates with reads not yet turned into releases. */
+  private readonly dirty = new Set<Gate>();
 
   constructor(
     private readonly shardCount: number,
@@ -55,10 +57,20 @@ export class StreamGates {
     return ['streamed', seq, text, gate.stream, free];
   }
 
-  /** Stanza `seq` was read without a stream error (or will never be: its shard died). */
+  /**
+   * Stanza `seq` was read without a stream error (or will never be: its shard died). The
+   * release it allows is sent by `flush`, once per batch of a shard's answers: one `release`
+   * per stream and shard per batch, not one per stanza.
+   */
   read(seq: number): void {
     const gate = this.settle(seq);
-    if (gate) this.releaseReady(gate);
+    if (gate) this.dirty.add(gate);
+  }
+
+  /** Sends the releases the reads since the last flush allow. */
+  flush(): void {
+    for (const gate of this.dirty) this.releaseReady(gate);
+    this.dirty.clear();
   }
 
   /** Stanza `seq` was refused for a stream error: every shard drops it and what followed on its stream. */
