@@ -7,20 +7,16 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import type { Element } from '@xmpp/xml';
 import { createIq, publishIq } from '../../app-server/harness.js';
 import { AcceptServer } from '../../component/accept-server.js';
 import { sampleValue } from '../../e2e/rest-session.js';
 import { ANSWER_DEADLINE_MS, launchHerald, type HeraldProcess } from './cli-process.js';
+import { Flood } from './fd-flood.js';
 import { deviceToken, waitUntil } from './harness.js';
 
 /** Open files allowed to Herald: its own need (~40) plus room for the flood to take. */
 const NOFILE = 160;
-/** Idle connections opened at most over the whole test (bounded flood on loopback). */
-const MAX_FLOOD = 5_000;
-/** ms between checks of Herald's descriptors (well below its reconnect backoff, 250 ms and up). */
-const TOP_UP_EVERY_MS = 10;
 
 const PUSH = { service: 'apns', mode: 'prod', alert: { title: 'romeo', body: 'hello' } };
 const SECRET = 'component-secret';
@@ -51,46 +47,6 @@ async function health(h: HeraldProcess): Promise<Health | undefined> {
 
 async function prodPool(h: HeraldProcess): Promise<string | undefined> {
   return (await health(h))?.details['pool:apns-prod']?.[0]?.status;
-}
-
-/**
- * Idle TCP connections to the REST port (never a TLS ClientHello), opened until Herald holds as
- * many descriptors as it may, and topped up whenever it holds fewer (a descriptor it frees, e.g.
- * of a broken APNS connection, is taken before its reconnect backoff ends).
- */
-class Flood {
-  readonly sockets = new Set<net.Socket>();
-  opened = 0;
-  private timer: NodeJS.Timeout | undefined;
-
-  constructor(
-    private readonly port: number,
-    private readonly full: () => boolean,
-  ) {}
-
-  /** Resolves once Herald is out of descriptors; keeps it so until release(). */
-  async hold(): Promise<void> {
-    this.timer = setInterval(() => {
-      if (!this.full()) this.top(10);
-    }, TOP_UP_EVERY_MS);
-    await waitUntil(() => this.full(), 'Herald out of descriptors', 20_000);
-  }
-
-  release(): void {
-    clearInterval(this.timer);
-    for (const socket of this.sockets) socket.destroy();
-    this.sockets.clear();
-  }
-
-  private top(n: number): void {
-    for (let i = 0; i < n && this.opened < MAX_FLOOD; i++) {
-      const socket = net.connect(this.port, '127.0.0.1');
-      this.opened++;
-      this.sockets.add(socket);
-      socket.on('error', () => {});
-      socket.on('close', () => this.sockets.delete(socket));
-    }
-  }
 }
 
 // shards: 0, the roles on the main thread; shards: 2, on two worker threads whose modules load
