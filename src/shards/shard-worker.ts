@@ -57,6 +57,12 @@ const log: Logger = { debug: logAt('debug'), info: logAt('info'), warn: logAt('w
 const peers = new ShardPeers(data.index, data.peers);
 const tokens = new RelayedTokens(data.tokens);
 let herald: Herald;
+/** Stanzas of inbound streams, read and waiting to be acted on (before the port listens: no message finds it unset). */
+const held = new HeldStanzas(
+  (seq, stanza) => settle(seq, herald.handleRead(stanza)),
+  (seq) => out.send(['failed', seq, serializeFailure(new HeraldError('HERALD_AFTER_STREAM_ERROR'))]),
+);
+
 try {
   herald = await Herald.start({
     config: data.config,
@@ -73,11 +79,6 @@ try {
   port.postMessage({ ready: false, error: (e as Error)?.message ?? String(e) } satisfies ShardStarted);
   peers.close();
 }
-
-const held = new HeldStanzas(
-  (seq, stanza) => settle(seq, herald.handleRead(stanza)),
-  (seq) => out.send(['failed', seq, serializeFailure(new HeraldError('HERALD_AFTER_STREAM_ERROR'))]),
-);
 
 function settle(seq: number, handled: Promise<void>): void {
   handled.then(
