@@ -13,6 +13,7 @@ import { readHead } from '../../src/shards/routing-key.js';
 import { ShardedHerald } from '../../src/shards/sharded-herald.js';
 import { ensureDevApnsKey } from '../../src/push-service/index.js';
 import { buildPublishStanza } from '../../src/xmpp-server/publish-stanza.js';
+import type { InboundStream } from '../../src/xmpp/inbound-stream.js';
 
 export interface HeraldRunOptions {
   dir: string;
@@ -118,7 +119,10 @@ export function publishTexts(nodes: number, token: string, topic: string): strin
 export async function runHeraldLoad(
   bench: Awaited<ReturnType<typeof startBenchHerald>>,
   texts: string[],
-  o: Pick<HeraldRunOptions, 'publishes' | 'window' | 'onProgress' | 'onTick'>,
+  o: Pick<HeraldRunOptions, 'publishes' | 'window' | 'onProgress' | 'onTick'> & {
+    /** Hand the publishes over as the stanzas of this one stream (a component link's path: RFC 6120 §4.9 gating). */
+    stream?: InboundStream;
+  },
 ): Promise<HeraldRunResult> {
   const { herald } = bench;
   let started = 0;
@@ -132,7 +136,8 @@ export async function runHeraldLoad(
       if (started >= o.publishes) return;
       const text = texts[started % texts.length]!;
       started++;
-      herald.handleStanza(text).then(undefined, () => {
+      const handled = o.stream && herald instanceof ShardedHerald ? herald.handleText(text, o.stream) : herald.handleStanza(text);
+      handled.then(undefined, () => {
         failed++;
         finish();
       });

@@ -23,6 +23,7 @@ import { mark, tracing } from '../core/latency-trace.js';
 import { silentLogger, type Logger } from '../core/log.js';
 import type { HeraldHost } from '../embed/herald.js';
 import { readHead } from '../shards/routing-key.js';
+import { InboundStream } from '../xmpp/inbound-stream.js';
 import { overLimitReply, type StanzaOverLimit } from '../xmpp/stanza-limits.js';
 import { XmlViolation } from '../xmpp/xml-violation.js';
 import { reconnectDelayMs } from './reconnect-delay.js';
@@ -60,9 +61,11 @@ export interface StanzaSink {
   /**
    * A stanza as the text it had on the stream, for a sink that parses it itself (a sharded
    * Herald, on its shards): with it the link frames the stream instead of parsing it. Rejects
-   * with an XmlViolation for a stanza its strict parse refuses: the link then closes the stream.
+   * with an XmlViolation for a stanza its strict parse refuses: the link then closes the stream,
+   * and the sink acts on no later stanza of `stream` (RFC 6120 §4.9), rejecting them
+   * HERALD_AFTER_STREAM_ERROR.
    */
-  handleText?(text: string): Promise<void>;
+  handleText?(text: string, stream: InboundStream): Promise<void>;
 }
 
 export interface LinkStats {
@@ -116,6 +119,8 @@ export class ComponentLink extends EventEmitter<LinkEvents> implements HeraldHos
   private refusalLogged = false;
   /** Counts the TCP connections: a refusal of a stanza read on an earlier one is not about this stream. */
   private connection = 0;
+  /** The stream of this connection, named to a sink that takes text. */
+  private stream = new InboundStream();
 
   constructor(private readonly options: ComponentLinkOptions) {
     super();
@@ -242,6 +247,7 @@ export class ComponentLink extends EventEmitter<LinkEvents> implements HeraldHos
       case 'connecting':
         this.stats.connects++;
         this.connection++;
+        this.stream = new InboundStream();
         this.refusalLogged = false;
         this.setState('connecting');
         return;
@@ -311,7 +317,7 @@ export class ComponentLink extends EventEmitter<LinkEvents> implements HeraldHos
     if (tracing) mark('main.received', readHead(text)?.id);
     this.stats.received++;
     const connection = this.connection;
-    this.sink.handleText!(text).catch((e: unknown) => this.onTextRefused(e, connection));
+    this.sink.handleText!(text, this.stream).catch((e: unknown) => this.onTextRefused(e, connection));
   }
 
   /**
@@ -319,11 +325,12 @@ export class ComponentLink extends EventEmitter<LinkEvents> implements HeraldHos
    * as if the stream parser had refused it (the framer leaves the characters inside text and
    * attribute values, and namespace prefixes, to that parse). The stream is closed with the
    * refusal's condition (RFC 6120 §4.9.3), as `onXmlViolation` closes it. Stanzas framed after
-   * this one before the refusal came back were handed over already (they are well-framed, and
-   * each gets its own strict parse).
+   * this one before the refusal came back were handed over already; the sink acts on none of
+   * them (§4.9: nothing after the error is processed) and rejects each
+   * HERALD_AFTER_STREAM_ERROR, which needs no word here.
    */
   private onTextRefused(e: unknown, connection: number): void {
-    if (isHeraldError(e, 'HERALD_SHUTTING_DOWN')) return;
+    if (isHeraldError(e, 'HERALD_SHUTTING_DOWN') || isHeraldError(e, 'HERALD_AFTER_STREAM_ERROR')) return;
     if (!(e instanceof XmlViolation) || connection !== this.connection) {
       this.log.error('component.stanza_failed', { error: e });
       return;

@@ -6,6 +6,7 @@
  * server sends (the `from` of a publish is the server's domain or one of its users), so nothing
  * has to be configured per domain; an addressee of no known domain goes out on the first link.
  */
+import type { InboundStream } from '../xmpp/inbound-stream.js';
 import type { Element } from '@xmpp/xml';
 import type { HeraldHost } from '../embed/herald.js';
 import { readHead } from '../shards/routing-key.js';
@@ -35,9 +36,9 @@ export class ComponentLinks implements HeraldHost {
         },
         // A framed stanza's `from` is read from its start tag (the sink parses the rest).
         ...(handleText && {
-          handleText: (text: string) => {
+          handleText: (text: string, stream: InboundStream) => {
             this.learn(readHead(text)?.from, link);
-            return handleText(text);
+            return handleText(text, stream);
           },
         }),
       });

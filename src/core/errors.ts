@@ -24,6 +24,7 @@ export const ERRORS = {
   HERALD_SHUTTING_DOWN: 'Herald is shutting down',
   HERALD_SENDER_THREAD: 'a sender thread died or could not be started; it is started again after a backoff',
   HERALD_ACCEPT_FAILED: 'a listening socket could not accept a connection (EMFILE/ENFILE: out of file descriptors); it keeps listening',
+  HERALD_AFTER_STREAM_ERROR: 'the stanza came on its stream after one the stream was closed for (RFC 6120 §4.9: nothing more on it is processed); not acted on',
   HERALD_SHARD_FAILED: 'a shard worker (the XMPP roles of a part of the users and push nodes) could not start or died',
   HERALD_UNCAUGHT_EXCEPTION: 'an exception escaped every handler; the process exits so that its supervisor restarts it',
   HERALD_UNHANDLED_REJECTION: 'a rejected promise had no handler; it is logged and counted, the process keeps running',

@@ -23,7 +23,8 @@ import { AggregatedLog } from '../core/aggregated-log.js';
 import type { HeraldConfig } from '../core/config/schema.js';
 import { HeraldError } from '../core/errors.js';
 import { redacting, silentLogger, type Logger } from '../core/log.js';
-import { poolsOpsSource } from '../push-service/ops/ops-source.js';
+import type { EngineFigures } from '../push-service/ops/engine-figures.js';
+import { poolFigures, poolsOpsSource } from '../push-service/ops/ops-source.js';
 import { startRemotePush, type RemotePushDispatcher } from '../push-service/remote/index.js';
 import type { PushPools } from '../push-service/pools/push-pools.js';
 import { startPushSide, type SharedPushParts } from './push-wiring.js';
@@ -151,7 +152,12 @@ export class Herald {
         log: (event, fields) => log.info(event, fields),
       });
       const rest = config.rest.enabled
-        ? await startRestServer({ config: config.rest, dispatcher: push.pools, log, ops: poolsOpsSource(push.pools.pools, RELEASE_ID, () => store.usage()) })
+        ? await startRestServer({
+            config: config.rest,
+            dispatcher: push.pools,
+            log,
+            ops: poolsOpsSource(push.pools.pools, RELEASE_ID, () => store.usage(), () => ({ users: xmppServer.liveUsers, nodes: appServer.liveNodeActors })),
+          })
         : undefined;
       if (rest) for (const warning of restStartupWarnings(config.rest)) log.warn('rest.unprotected', { warning });
       return new Herald(config, host, log, store, actors, tracker, xmppServer, appServer, push.pools, push.apnsSimulator, push.fcmSimulator, rest, remotePush);
@@ -177,18 +183,24 @@ export class Herald {
     // Not async: an async function returning the answer's promise adds a thenable job and a
     // promise per stanza. Every throw below still becomes a rejection.
     try {
-      return this.handle(input) ?? RESOLVED;
+      const stanza = this.readStanza(input);
+      return (stanza && this.act(stanza)) ?? RESOLVED;
     } catch (e) {
       return Promise.reject(e);
     }
   }
 
-  /** `handleStanza`'s work: the answer's promise for an IQ request, undefined when done at once. */
-  private handle(input: Element | string): Promise<void> | undefined {
+  /**
+   * The first half of `handleStanza`: the stanza read (text parsed, an Element checked) under the
+   * [xmpp] limits. Undefined when it was over a limit and so answered (an IQ get/set) already;
+   * throws as `handleStanza` rejects. A shard reads each stanza of a stream as it arrives but
+   * acts on it (`handleRead`) only once every earlier stanza of that stream was read without a
+   * stream error (shards/held-stanzas.ts).
+   */
+  readStanza(input: Element | string): Element | undefined {
     if (this.closed) throw new HeraldError('HERALD_SHUTTING_DOWN');
-    let stanza: Element;
     try {
-      stanza = this.read(input);
+      return this.read(input);
     } catch (e) {
       const reply = e instanceof StanzaOverLimit ? overLimitReply(e) : undefined;
       if (!reply) throw e;
@@ -197,6 +209,20 @@ export class Herald {
       this.host.route(reply);
       return undefined;
     }
+  }
+
+  /** The second half of `handleStanza`: acts on a stanza `readStanza` returned. */
+  handleRead(stanza: Element): Promise<void> {
+    try {
+      return this.act(stanza) ?? RESOLVED;
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /** Acts on a read stanza: the answer's promise for an IQ request, undefined when done at once. */
+  private act(stanza: Element): Promise<void> | undefined {
+    if (this.closed) throw new HeraldError('HERALD_SHUTTING_DOWN');
     if (stanza.name === 'message') {
       this.deliverMessage(stanza);
       return undefined;
@@ -246,6 +272,11 @@ export class Herald {
 
   sessionUnavailable(fullJid: string): void {
     this.xmppServer.sessionUnavailable(fullJid);
+  }
+
+  /** Its pools' stats and live actors now: what /healthcheck and /metrics read (a shard's cross to the main thread). */
+  figures(): EngineFigures {
+    return { pools: poolFigures(this.pushService.pools), actors: { users: this.xmppServer.liveUsers, nodes: this.appServer.liveNodeActors } };
   }
 
   /** The store's use against `store.max_size_mib`; `full` while new registrations and nodes are refused. */

@@ -3,24 +3,39 @@
  * them is structured-cloned per turn (batched-port.ts), and short arrays clone fastest.
  */
 import type { NodeMessage, NodeReply } from '../app-server/node-actor.js';
+import type { EngineFigures } from '../push-service/ops/engine-figures.js';
 import type { PushPublish } from '../xmpp/push-publish.js';
 import type { SerializedStanzaError } from './stanza-error-transfer.js';
 
 /** Main → shard. `seq` answers a `handleStanza` call (its promise settles on `done`/`failed`). */
 export type ToShard =
   | readonly ['stanza', seq: number, text: string]
+  /**
+   * A stanza of an inbound stream (held-stanzas.ts): answered `read` once parsed without a stream
+   * error (or `failed` at once), acted on when `free` or released, then `done`/`failed`.
+   */
+  | readonly ['streamed', seq: number, text: string, stream: number, free: boolean]
+  /** Every stanza of `stream` up to `seq` was read without a stream error: act on them. */
+  | readonly ['release', stream: number, seq: number]
+  /** Stanza `seq` of `stream` was refused (RFC 6120 §4.9): drop it and every later one. */
+  | readonly ['drop', stream: number, seq: number]
   | readonly ['message', text: string]
   | readonly ['available' | 'hibernated' | 'unavailable', fullJid: string]
   /** The main thread minted a new APNS provider token (token-relay.ts). */
   | readonly ['token', id: string, authorization: string]
+  /** /healthcheck or /metrics is being answered: the shard's figures, please (answered with `ops`, same id). */
+  | readonly ['ops', id: number]
   | readonly ['close'];
 
 /** Shard → main. */
 export type FromShard =
   | readonly ['route', text: string]
   | readonly ['done', seq: number]
+  /** A `streamed` stanza was parsed without a stream error (it may still be held). */
+  | readonly ['read', seq: number]
   | readonly ['failed', seq: number, failure: TransferredFailure]
   | readonly ['log', level: 'debug' | 'info' | 'warn' | 'error', event: string, fields: Record<string, unknown> | undefined]
+  | readonly ['ops', id: number, figures: EngineFigures]
   | readonly ['closed'];
 
 /** A rejection of `handleStanza` crossing threads: the HeraldError code stays what callers test. */

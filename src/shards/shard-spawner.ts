@@ -16,6 +16,13 @@ export interface Shard {
   port: BatchedPort<ToShard>;
   /** False once the worker exited: its stanzas are refused (IQ requests answered) until it is replaced. */
   alive: boolean;
+  /**
+   * The first error the worker reported ('error' event): why it did not start (EMFILE while its
+   * modules load: ERR_WORKER_INIT_FAILED or the loader's own EMFILE) or why it died. Always
+   * listened for: an 'error' with no listener would be thrown on the main thread and end the
+   * process (HERALD_UNCAUGHT_EXCEPTION) instead of counting as this shard's death.
+   */
+  failure: unknown;
   /** Resolves when the shard said `closed` or its worker exited. */
   closed: Promise<void>;
   markClosed: () => void;
@@ -37,7 +44,12 @@ export interface SpawnSettings {
 export class ShardSpawner {
   constructor(private readonly settings: SpawnSettings) {}
 
-  /** Every shard, started and ready; on any failure all are stopped and it throws HERALD_SHARD_FAILED. */
+  /**
+   * Every shard, started and ready; on any failure all are stopped and it throws HERALD_SHARD_FAILED.
+   * One after another: a worker opens every file of its module graph at once while it loads
+   * (zod alone: some 80 locale files), so starting them together multiplies the process's peak of
+   * descriptors by the shard count (measured: 2 shards did not start under 160 descriptors).
+   */
   async startAll(): Promise<Shard[]> {
     const { count } = this.settings;
     const peers: Array<Array<MessagePort | undefined>> = Array.from({ length: count }, () => new Array<MessagePort | undefined>(count));
@@ -48,11 +60,16 @@ export class ShardSpawner {
         peers[j]![i] = port2;
       }
     }
-    const shards = peers.map((ports, index) => this.spawn(index, ports));
+    const shards: Shard[] = [];
     try {
-      await Promise.all(shards.map((shard) => this.ready(shard)));
+      for (const [index, ports] of peers.entries()) {
+        const shard = this.spawn(index, ports);
+        shards.push(shard);
+        await this.ready(shard);
+      }
     } catch (e) {
       await Promise.all(shards.map((s) => s.worker.terminate()));
+      for (const ports of peers.slice(shards.length)) for (const port of ports) port?.close();
       throw e;
     }
     return shards;
@@ -90,7 +107,8 @@ export class ShardSpawner {
     let markClosed!: () => void;
     const closed = new Promise<void>((resolve) => (markClosed = resolve));
     const early: FromShard[][] = [];
-    const shard: Shard = { index, worker, port: new BatchedPort<ToShard>(worker), alive: true, closed, markClosed, early, deliver: (batch) => early.push(batch) };
+    const shard: Shard = { index, worker, port: new BatchedPort<ToShard>(worker), alive: true, failure: undefined, closed, markClosed, early, deliver: (batch) => early.push(batch) };
+    worker.on('error', (error) => (shard.failure ??= error));
     // The first message is ShardStarted (ready); every later one a batch.
     worker.on('message', (message: string | ShardStarted) => {
       if (typeof message === 'string') shard.deliver(itemsOf<FromShard>(message));
@@ -116,10 +134,14 @@ export class ShardSpawner {
         worker.off('exit', onExit);
         resolve();
       };
-      const onExit = (code: number): void => fail(`exited with code ${code} before it was ready`);
+      const onExit = (code: number): void => fail(`exited with code ${code} before it was ready${shard.failure === undefined ? '' : `: ${describe(shard.failure)}`}`);
       const timer = setTimeout(() => fail(`not ready within shards.start_timeout_ms (${timeoutMs} ms)`), timeoutMs);
       worker.once('message', onMessage);
       worker.once('exit', onExit);
     });
   }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

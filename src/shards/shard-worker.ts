@@ -6,12 +6,16 @@
  * through ShardPeers. Its log lines go to the main thread's logger.
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import type { Element } from '@xmpp/xml';
+import { HeraldError } from '../core/errors.js';
 import type { HeraldConfig } from '../core/config/schema.js';
 import { mark, tracing } from '../core/latency-trace.js';
 import { redact, type Logger } from '../core/log.js';
 import { Herald } from '../embed/herald.js';
 import type { SimulatorEndpoints } from '../embed/push-wiring.js';
+import { XmlViolation } from '../xmpp/xml-violation.js';
 import { BatchedPort, itemsOf } from './batched-port.js';
+import { HeldStanzas } from './held-stanzas.js';
 import { readHead } from './routing-key.js';
 import { ShardPeers } from './shard-peers.js';
 import type { FromShard, NewPeer, ShardStarted, ToShard } from './shard-protocol.js';
@@ -55,6 +59,12 @@ const log: Logger = { debug: logAt('debug'), info: logAt('info'), warn: logAt('w
 const peers = new ShardPeers(data.index, data.peers);
 const tokens = new RelayedTokens(data.tokens);
 let herald: Herald;
+/** Stanzas of inbound streams, read and waiting to be acted on (before the port listens: no message finds it unset). */
+const held = new HeldStanzas(
+  (seq, stanza) => settle(seq, herald.handleRead(stanza)),
+  (seq) => out.send(['failed', seq, serializeFailure(new HeraldError('HERALD_AFTER_STREAM_ERROR'))]),
+);
+
 try {
   herald = await Herald.start({
     config: data.config,
@@ -77,17 +87,42 @@ try {
   peers.close();
 }
 
+function settle(seq: number, handled: Promise<void>): void {
+  handled.then(
+    () => out.send(['done', seq]),
+    (e: unknown) => out.send(['failed', seq, serializeFailure(e)]),
+  );
+}
+
+/** A stanza of an inbound stream: read now, acted on when no earlier stanza of its stream can still be refused. */
+function streamed(seq: number, text: string, stream: number, free: boolean): void {
+  let stanza: Element | undefined;
+  try {
+    stanza = herald.readStanza(text);
+  } catch (e) {
+    if (e instanceof XmlViolation) held.refused(stream, seq);
+    out.send(['failed', seq, serializeFailure(e)]);
+    return;
+  }
+  if (stanza === undefined) {
+    out.send(['done', seq]); // over a limit, answered: no stream error
+    return;
+  }
+  out.send(['read', seq]);
+  held.read(stream, seq, stanza, free);
+}
+
 function handle(item: ToShard): void {
   switch (item[0]) {
-    case 'stanza': {
-      const seq = item[1];
+    case 'stanza':
       if (tracing) mark('shard.received', readHead(item[2])?.id);
-      herald.handleStanza(item[2]).then(
-        () => out.send(['done', seq]),
-        (e: unknown) => out.send(['failed', seq, serializeFailure(e)]),
-      );
-      return;
-    }
+      return settle(item[1], herald.handleStanza(item[2]));
+    case 'streamed':
+      return streamed(item[1], item[2], item[3], item[4]);
+    case 'release':
+      return held.release(item[1], item[2]);
+    case 'drop':
+      return held.drop(item[1], item[2]);
     case 'message':
       try {
         herald.messageToUser(item[1]);
@@ -103,6 +138,8 @@ function handle(item: ToShard): void {
       return herald.sessionUnavailable(item[1]);
     case 'token':
       return tokens.update(item[1], item[2]);
+    case 'ops':
+      return out.send(['ops', item[1], herald.figures()]);
     case 'close':
       void closeShard();
       return;

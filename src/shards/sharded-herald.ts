@@ -21,7 +21,6 @@ import { redacting, silentLogger, type Logger } from '../core/log.js';
 import type { HeraldHost, HeraldOptions } from '../embed/herald.js';
 import { startPushSide, type PushSide, type SimulatorEndpoints } from '../embed/push-wiring.js';
 import { RELEASE_ID } from '../embed/release-id.js';
-import { poolsOpsSource } from '../push-service/ops/ops-source.js';
 import type { PushPools } from '../push-service/pools/push-pools.js';
 import { startRestServer, type RestServer } from '../push-service/rest/server.js';
 import { restStartupWarnings } from '../push-service/rest/startup-warnings.js';
@@ -35,16 +34,11 @@ import type { TokenSource } from '../push-service/apns/jwt.js';
 import { TokenRelay } from './token-relay.js';
 import { readHead, shardOfElement, shardOfJid, shardOfText, type ShardRouting } from './routing-key.js';
 import type { FromShard, ToShard } from './shard-protocol.js';
+import type { InboundStream } from '../xmpp/inbound-stream.js';
+import { ShardOps } from './shard-ops.js';
 import { ShardSpawner, type Shard } from './shard-spawner.js';
+import { StreamGates } from './stream-gates.js';
 import { rebuildFailure } from './stanza-error-transfer.js';
-
-/**
- * A shard that died is started again at once; a start that fails is tried again after this many
- * ms, doubled per failure in a row up to SHARD_RESTART_MAX_MS: a shard that cannot start (store
- * gone, pools refused) is retried forever without a restart storm.
- */
-export const SHARD_RESTART_BASE_MS = 1_000;
-export const SHARD_RESTART_MAX_MS = 30_000;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -64,6 +58,7 @@ export class ShardedHerald {
   private seq = 0;
   private readonly waiting = new Map<number, Waiting>();
   private readonly routing: ShardRouting;
+  private readonly gates: StreamGates;
 
   private constructor(
     readonly config: HeraldConfig,
@@ -75,6 +70,7 @@ export class ShardedHerald {
     private readonly tokenRelay: TokenRelay,
     private readonly spawner: ShardSpawner,
     private readonly shards: Shard[],
+    private readonly ops: ShardOps,
     idBase: string,
     /** The MongoosePush-compatible REST API, when `rest.enabled`. */
     readonly rest: RestServer | undefined,
@@ -88,6 +84,7 @@ export class ShardedHerald {
         return index >= 0 && index < shards.length ? index : undefined;
       },
     };
+    this.gates = new StreamGates(shards.length, (index, item) => this.toShard(index, item));
     for (const shard of shards) this.listen(shard);
   }
 
@@ -132,12 +129,18 @@ export class ShardedHerald {
       const spawner = new ShardSpawner({ config: shardConfig(config, count), count, idBase, simulators: simulatorEndpoints(push), tokens: () => relay.current() });
       shards = await spawner.startAll();
       cleanup.push(() => Promise.all(shards.map((s) => s.worker.terminate())).then(() => undefined));
-      const rest = config.rest.enabled
-        ? await startRestServer({ config: config.rest, dispatcher: push.pools, log, ops: poolsOpsSource(push.pools.pools, RELEASE_ID, () => store.usage()) })
-        : undefined;
+      const ops = new ShardOps({
+        shards: () => shards,
+        timeoutMs: config.shards.ops_timeout_ms,
+        mainPools: push.pools.pools,
+        releaseId: RELEASE_ID,
+        store: () => store.usage(),
+        connectionsPerShard: (pool) => connectionsPart(pool.stats().connectionStates.length, count),
+      });
+      const rest = config.rest.enabled ? await startRestServer({ config: config.rest, dispatcher: push.pools, log, ops: ops.source }) : undefined;
       if (rest) for (const warning of restStartupWarnings(config.rest)) log.warn('rest.unprotected', { warning });
       log.info('shards.started', { shards: count });
-      return new ShardedHerald(config, host, log, store, actors, push, relay, spawner, shards, idBase, rest);
+      return new ShardedHerald(config, host, log, store, actors, push, relay, spawner, shards, ops, idBase, rest);
     } catch (e) {
       for (const stop of cleanup.reverse()) await stop();
       throw e;
@@ -162,7 +165,26 @@ export class ShardedHerald {
     });
   }
 
-  handleText = (text: string): Promise<void> => this.handleStanza(text);
+  /**
+   * A stanza as the text it had on `stream` (a component link's: the link frames, the shards
+   * parse). RFC 6120 §4.9: once a stanza of the stream is refused for a stream error (rejected
+   * with the XmlViolation), no later stanza of it is acted on, though it was handed over already
+   * and lands on another shard (stream-gates.ts); those reject with HERALD_AFTER_STREAM_ERROR.
+   * Without `stream`, as `handleStanza`.
+   */
+  handleText = (text: string, stream?: InboundStream): Promise<void> => {
+    if (stream === undefined) return this.handleStanza(text);
+    if (this.closing) return Promise.reject(new HeraldError('HERALD_SHUTTING_DOWN'));
+    if (this.gates.refused(stream)) return Promise.reject(new HeraldError('HERALD_AFTER_STREAM_ERROR'));
+    const index = shardOfText(text, this.routing);
+    const shard = this.shards[index]!;
+    if (!shard.alive) return this.refuseForDeadShard(text);
+    const seq = ++this.seq;
+    return new Promise<void>((resolve, reject) => {
+      this.waiting.set(seq, { shard: index, text, resolve, reject });
+      shard.port.send(this.gates.handOver(stream, seq, index, text));
+    });
+  };
 
   /** A message the host delivers to a local user; its shard pushes it when the user has no available session. */
   messageToUser(message: Element | string): void {
@@ -233,6 +255,7 @@ export class ShardedHerald {
   private listen(shard: Shard): void {
     shard.deliver = (batch) => {
       for (const item of batch) this.fromShard(item, shard);
+      this.gates.flush();
     };
     for (const batch of shard.early.splice(0)) shard.deliver(batch);
     shard.worker.on('error', (error) => this.log.error('shard.failed', { shard: shard.index, error }));
@@ -245,20 +268,28 @@ export class ShardedHerald {
     if (!shard.alive) return;
     shard.alive = false;
     const { index } = shard;
+    this.ops.shardExited(index, !this.closing);
     for (const [seq, waiting] of this.waiting) {
       if (waiting.shard !== index) continue;
       this.waiting.delete(seq);
+      // Never to be read: it holds no later stanza of its stream back (it is answered as refused).
+      if (this.gates.has(seq)) this.gates.read(seq);
       this.refuseForDeadShard(waiting.text).then(waiting.resolve, waiting.reject);
     }
+    this.gates.flush();
     if (this.closing) return;
-    this.log.error('shard.died', { shard: index, exit_code: exitCode, code: 'HERALD_SHARD_FAILED' });
+    this.log.error('shard.died', { shard: index, exit_code: exitCode, error: shard.failure, code: 'HERALD_SHARD_FAILED' });
     this.replacement.set(index, this.replace(index).finally(() => this.replacement.delete(index)));
   }
 
-  /** Starts shard `index` again, after SHARD_RESTART_BASE_MS doubled per failure in a row (at most SHARD_RESTART_MAX_MS). */
+  /**
+   * Starts shard `index` again: at once, then after shards.restart_base_ms doubled per failure in
+   * a row (at most shards.restart_max_ms), for as long as Herald runs.
+   */
   private async replace(index: number): Promise<void> {
+    const { restart_base_ms: baseMs, restart_max_ms: maxMs } = this.config.shards;
     for (let failures = 0; !this.closing; failures++) {
-      if (failures > 0) await sleep(Math.min(SHARD_RESTART_MAX_MS, SHARD_RESTART_BASE_MS * 2 ** (failures - 1)));
+      if (failures > 0) await sleep(Math.min(maxMs, baseMs * 2 ** (failures - 1)));
       if (this.closing) return;
       try {
         const shard = await this.spawner.replace(index, this.shards);
@@ -281,18 +312,29 @@ export class ShardedHerald {
       case 'route':
         if (tracing) mark('main.from_shard', readHead(item[1])?.id);
         return this.route(item[1]);
+      case 'read':
+        return this.gates.read(item[1]);
       case 'done': {
+        if (this.gates.has(item[1])) this.gates.read(item[1]); // over a limit and answered: read, no stream error
         const waiting = this.waiting.get(item[1]);
         this.waiting.delete(item[1]);
         return waiting?.resolve();
       }
       case 'failed': {
-        const waiting = this.waiting.get(item[1]);
-        this.waiting.delete(item[1]);
-        return waiting?.reject(rebuildFailure(item[2]));
+        const [, seq, failure] = item;
+        // A stanza of a stream that failed its read: a stream error (an XmlViolation's condition) refuses what follows it.
+        if (this.gates.has(seq)) {
+          if (failure.condition !== undefined) this.gates.refuse(seq);
+          else this.gates.read(seq);
+        }
+        const waiting = this.waiting.get(seq);
+        this.waiting.delete(seq);
+        return waiting?.reject(rebuildFailure(failure));
       }
       case 'log':
         return this.log[item[1]](item[2], item[3] ?? undefined);
+      case 'ops':
+        return this.ops.answered(item[1], item[2]);
       case 'closed':
         return shard.markClosed();
     }
@@ -334,7 +376,7 @@ function simulatorEndpoints(push: PushSide): SimulatorEndpoints {
  * the live-actor cap are split among the shards (at least one each).
  */
 export function shardConfig(config: HeraldConfig, count: number): HeraldConfig {
-  const part = (connections: number) => Math.max(1, Math.round(connections / count));
+  const part = (connections: number) => connectionsPart(connections, count);
   const apns = withoutSenderThreads(config).apns;
   return {
     ...config,
@@ -352,6 +394,11 @@ export function shardConfig(config: HeraldConfig, count: number): HeraldConfig {
       pools: config.fcm.pools?.map((pool) => (pool.connections === undefined ? pool : { ...pool, connections: part(pool.connections) })),
     },
   };
+}
+
+/** A shard's part of what is counted for the process (connections, live actors): at least one. */
+export function connectionsPart(total: number, count: number): number {
+  return Math.max(1, Math.round(total / count));
 }
 
 function withoutSenderThreads(config: HeraldConfig): HeraldConfig {

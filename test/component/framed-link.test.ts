@@ -7,8 +7,11 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Element } from '@xmpp/xml';
 import { ComponentLink, type StanzaSink } from '../../src/component/index.js';
+import { isHeraldError } from '../../src/core/errors.js';
 import { ShardedHerald } from '../../src/shards/sharded-herald.js';
-import { cleanup, configIn, tempDir } from '../e2e/harness.js';
+import { cleanup, configIn, createNodeIq, tempDir } from '../e2e/harness.js';
+import { waitUntil } from '../hardening/process/harness.js';
+import { namesOn, publishIq } from '../shards/harness.js';
 import { AcceptServer } from './accept-server.js';
 
 const DOMAIN = 'push.localhost';
@@ -25,6 +28,8 @@ let herald: ShardedHerald;
 let dir: string;
 /** What the link handed over, each way. */
 const texts: string[] = [];
+/** How the sink settled each text it was handed: 'ok' or the error. */
+const outcomes = new Map<string, unknown>();
 let elements = 0;
 
 before(async () => {
@@ -41,9 +46,14 @@ before(async () => {
       elements++;
       return herald.handleStanza(stanza);
     },
-    handleText: (text) => {
+    handleText: (text, stream) => {
       texts.push(text);
-      return herald.handleText(text);
+      const handled = herald.handleText(text, stream);
+      handled.then(
+        () => outcomes.set(text, 'ok'),
+        (e: unknown) => outcomes.set(text, e),
+      );
+      return handled;
     },
   };
   link.start(sink);
@@ -108,4 +118,45 @@ test("the server's stream error is still read: the component joins again", async
   server.write(`<stream:error><conflict xmlns='${NS_STREAMS}'/></stream:error>`);
   await rejoined(before.onlines);
   assert.equal((await ask(discoInfo('after-conflict'), 'after-conflict')).attrs.type, 'result');
+});
+
+test('RFC 6120 §4.9: stanzas framed after one a shard refuses are not acted on, on its shard or the other, and the stream closes with its condition', async () => {
+  const shards = 2;
+  const [nodeA] = namesOn(0, shards, 1, (i) => `gate-a-${i}`);
+  const [nodeB] = namesOn(1, shards, 1, (i) => `gate-b-${i}`);
+  for (const node of [nodeA!, nodeB!]) {
+    const create = createNodeIq('owner@localhost/r', node);
+    assert.equal((await ask(create.toString(), create.attrs.id as string)).attrs.type, 'result');
+  }
+  const token = (n: number) => `${n}`.padStart(64, 'e');
+  const publish = (id: string, node: string, n: number) => publishIq(id, node, token(n), 1).toString();
+  // A publish whose text only the shard's strict parse refuses (an undefined entity), then one
+  // to each shard, framed from the same write: in flight before the refusal comes back.
+  const bad = publish('gate-bad', nodeA!, 1).replace('<value>1</value>', '<value>&foo;</value>');
+  assert.notEqual(bad, publish('gate-bad', nodeA!, 1));
+  const afterOnB = publish('gate-after-b', nodeB!, 2);
+  const afterOnA = publish('gate-after-a', nodeA!, 3);
+  const answered: string[] = [];
+  const onStanza = (el: Element): void => void answered.push(String(el.attrs.id));
+  server.on('stanza', onStanza);
+  const before = { ...link.stats };
+  const streamError = server.next('stream-error', () => true, 10_000);
+  server.write(bad + afterOnB + afterOnA);
+  const [error] = await streamError;
+  assert.ok(error.getChild('restricted-xml', NS_STREAMS), error.toString());
+  await rejoined(before.onlines);
+
+  // On the new stream both shards act again; each shard handles its stanzas in order, so once
+  // these are delivered anything of the old stream would have been too.
+  for (const [id, node, n] of [['gate-next-b', nodeB!, 4], ['gate-next-a', nodeA!, 5]] as const) {
+    assert.equal((await ask(publish(id, node, n), id)).attrs.type, 'result');
+    await waitUntil(() => herald.apnsSimulator!.attempts(token(n)) === 1, `the push of ${id}`);
+  }
+  for (const n of [2, 3]) assert.equal(herald.apnsSimulator!.attempts(token(n)), 0, `no push for publish ${n} of the closed stream`);
+  await waitUntil(() => outcomes.has(afterOnB) && outcomes.has(afterOnA), 'the later stanzas settled');
+  for (const text of [afterOnB, afterOnA]) {
+    assert.ok(isHeraldError(outcomes.get(text), 'HERALD_AFTER_STREAM_ERROR'), String(outcomes.get(text)));
+  }
+  server.off('stanza', onStanza);
+  assert.deepEqual(answered.filter((id) => id.startsWith('gate-after') || id === 'gate-bad'), [], 'no answer to them either');
 });

@@ -3,6 +3,7 @@
  * publishes the XMPP server sent, and Herald's answers to them. With it a test can tell what
  * Herald answered a given publish, and whether the server published at all — without sleeping.
  */
+import type { InboundStream } from '../../src/xmpp/inbound-stream.js';
 import type { Element } from '@xmpp/xml';
 import type { StanzaSink } from '../../src/component/index.js';
 import { parseStanza } from '../../src/xmpp/parse.js';
@@ -36,13 +37,13 @@ export class StanzaTap {
         return sink.handleStanza(stanza);
       },
       ...(handleText && {
-        handleText: (text: string) => {
+        handleText: (text: string, stream: InboundStream) => {
           try {
             this.seen(parseStanza(text, { maxBytes: Number.MAX_SAFE_INTEGER, maxDepth: 1_000 }));
           } catch {
             // Herald's own parse refuses it (and the link closes the stream): nothing to record.
           }
-          return handleText(text);
+          return handleText(text, stream);
         },
       }),
     };

@@ -87,8 +87,27 @@ const shards = z
      * instead of being copied: measured at 64 MiB, half the GC time per push of the default.
      */
     young_generation_mib: positiveInt.min(4).max(1_024).default(64),
+    /**
+     * ms before a shard that failed to start again (after it died) is tried once more, doubled per
+     * failure in a row up to restart_max_ms: a shard that cannot start (out of file descriptors
+     * while its modules load, the store gone) is retried for as long as the process runs, without
+     * a restart storm. A shard that dies is started again at once.
+     */
+    restart_base_ms: positiveInt.default(1_000),
+    restart_max_ms: positiveInt.default(30_000),
+    /**
+     * ms the REST /healthcheck and /metrics wait for each shard's figures (asked when scraped,
+     * answered between the shard's stanzas). A shard that does not answer in time is reported as
+     * not answering, not waited for: a stuck shard must not stall the operator's view of the rest.
+     */
+    ops_timeout_ms: positiveInt.default(2_000),
   })
-  .strict();
+  .strict()
+  .superRefine((c, ctx) => {
+    if (c.restart_max_ms < c.restart_base_ms) {
+      ctx.addIssue({ code: 'custom', path: ['restart_max_ms'], message: 'must not be below shards.restart_base_ms' });
+    }
+  });
 
 /** MiB in bytes. */
 export const MIB = 1_048_576;

@@ -8,6 +8,14 @@
  * restarting after a failed start) but a connection still up, it is `warn` (draft §3: "healthy,
  * with some concerns"; it serves on fewer connections), and with none connected `fail`. The
  * connections of a thread that is not running count as disconnected.
+ *
+ * A sharded Herald (shards/shard-ops.ts) has one set of pools per thread: the main thread's
+ * (REST) and each shard's (XMPP). A pool's check then has one entry per thread, told apart by
+ * `componentId` (draft §4: "a unique identifier of an instance of a specific sub-component"):
+ * none for the main thread's, `shard-<i>` for a shard's. A shard that is down (dead, restarting,
+ * not answering) has a `fail` entry for each of its pools, and a `shard` check with one entry
+ * per shard; while one is down the overall status is `warn`: the users and nodes it owns get no
+ * push, the others do.
  */
 
 export interface PoolHealth {
@@ -17,6 +25,18 @@ export interface PoolHealth {
   disconnected: number;
   /** Sender threads not running now (dead, or waiting to be restarted); 0 or absent without threads. */
   threadsDown?: number;
+  /** The thread whose pool this is, when there are several (`shard-0`, …); absent for the main thread's. */
+  componentId?: string;
+}
+
+/** One shard of a sharded Herald, as the `shard` check reports it. */
+export interface ShardHealth {
+  shard: number;
+  /** `up`: answered; `down`: dead or being started again; `not_answering`: alive, but silent past shards.ops_timeout_ms. */
+  state: 'up' | 'down' | 'not_answering';
+  /** Live actors of each kind on the shard (absent when it did not answer). */
+  liveUsers?: number;
+  liveNodes?: number;
 }
 
 /** The store's check: `fail` while it is full (new registrations and nodes are refused). */
@@ -29,8 +49,9 @@ export interface StoreHealth {
 export type PoolStatus = 'pass' | 'warn' | 'fail';
 
 type Check =
-  | { output: { connected: number; disconnected: number }; status: PoolStatus; time: string }
-  | { output: { used_bytes: number; max_bytes: number }; status: 'pass' | 'fail'; time: string };
+  | { componentId?: string; output: { connected: number; disconnected: number }; status: PoolStatus; time: string }
+  | { output: { used_bytes: number; max_bytes: number }; status: 'pass' | 'fail'; time: string }
+  | { componentId: string; output: { state: ShardHealth['state']; live_users?: number; live_nodes?: number }; status: 'pass' | 'fail'; time: string };
 
 export interface HealthReport {
   status: 200 | 503;
@@ -38,7 +59,7 @@ export interface HealthReport {
     description: string;
     details: Record<string, Check[]>;
     releaseID: string;
-    /** `warn` (draft-inadarei-api-health-check §3.1): pushes flow, but the store is full. */
+    /** `warn` (draft-inadarei-api-health-check §3.1): pushes flow, but the store is full or a shard is down. */
     status: 'pass' | 'fail' | 'warn';
     version: string;
   };
@@ -48,27 +69,29 @@ export interface HealthReport {
  * With `store`, a `store` check is added; a full store makes the overall status `warn` but not
  * the HTTP status 503: pushes still flow, and restarting the process would not empty the store.
  */
-export function healthReport(pools: readonly PoolHealth[], releaseId: string, now: Date = new Date(), store?: StoreHealth): HealthReport {
+export function healthReport(pools: readonly PoolHealth[], releaseId: string, now: Date = new Date(), store?: StoreHealth, shards?: readonly ShardHealth[]): HealthReport {
   const time = now.toISOString();
   const details: HealthReport['body']['details'] = {};
   let anyUp = false;
   for (const pool of pools) {
     const up = pool.connected > 0;
     anyUp ||= up;
-    details[`pool:${pool.name}`] = [
-      { output: { connected: pool.connected, disconnected: pool.disconnected }, status: poolStatus(pool), time },
-    ];
+    const check: Check = { output: { connected: pool.connected, disconnected: pool.disconnected }, status: poolStatus(pool), time };
+    if (pool.componentId !== undefined) check.componentId = pool.componentId;
+    (details[`pool:${pool.name}`] ??= []).push(check);
   }
   if (store) {
     details.store = [{ output: { used_bytes: store.usedBytes, max_bytes: store.maxBytes }, status: store.full ? 'fail' : 'pass', time }];
   }
+  if (shards) details.shard = shards.map((shard) => shardCheck(shard, time));
+  const shardDown = shards?.some((shard) => shard.state !== 'up') ?? false;
   return {
     status: anyUp ? 200 : 503,
     body: {
       description: 'Health of Herald connections to FCM and APNS services',
       details,
       releaseID: releaseId,
-      status: !anyUp ? 'fail' : store?.full ? 'warn' : 'pass',
+      status: !anyUp ? 'fail' : store?.full || shardDown ? 'warn' : 'pass',
       version: releaseId.split('.')[0] ?? releaseId,
     },
   };
@@ -77,4 +100,11 @@ export function healthReport(pools: readonly PoolHealth[], releaseId: string, no
 export function poolStatus(pool: PoolHealth): PoolStatus {
   if (pool.connected === 0) return 'fail';
   return (pool.threadsDown ?? 0) > 0 ? 'warn' : 'pass';
+}
+
+function shardCheck(shard: ShardHealth, time: string): Check {
+  const output: { state: ShardHealth['state']; live_users?: number; live_nodes?: number } = { state: shard.state };
+  if (shard.liveUsers !== undefined) output.live_users = shard.liveUsers;
+  if (shard.liveNodes !== undefined) output.live_nodes = shard.liveNodes;
+  return { componentId: `shard-${shard.shard}`, output, status: shard.state === 'up' ? 'pass' : 'fail', time };
 }

@@ -7,6 +7,7 @@
 import type { ProcessFailureCounts } from '../../core/process-failures.js';
 import type { ConnectionState as ApnsConnectionState } from '../http2/connection.js';
 import type { SenderThreadStats } from '../threaded/sender-thread-handle.js';
+import type { ActorFigures } from './engine-figures.js';
 import { SEND_SECONDS_BUCKETS, type SendCountersSnapshot } from './send-counters.js';
 
 /** The Content-Type of the exposition format this file writes. */
@@ -30,6 +31,12 @@ export interface PushServiceMetrics {
   connections: Readonly<Record<ApnsConnectionState, number>>;
   /** One entry per sender thread; absent when the senders run on the main thread. */
   threads?: readonly SenderThreadStats[];
+  /**
+   * The shard whose pool this is (a sharded Herald: the XMPP roles' pools live in the shards);
+   * absent for the main thread's own (REST). Its series carry a `shard` label; `sum by (pool)`
+   * gives the process's figure (an absent label and an empty one are the same series to Prometheus).
+   */
+  shard?: string;
 }
 
 export type Labels = ReadonlyArray<readonly [string, string]>;
@@ -60,8 +67,7 @@ export function family(name: string, type: 'counter' | 'gauge' | 'histogram', he
 
 /** Renders the push services' families; `rest` (HTTP status → answers) adds the REST family. */
 export function renderMetrics(services: readonly PushServiceMetrics[], rest?: ReadonlyMap<number, number>): string {
-  const per = <T>(f: (s: PushServiceMetrics, labels: Labels) => T[]): T[] =>
-    services.flatMap((s) => f(s, [['service', s.service], ['pool', s.pool]]));
+  const per = <T>(f: (s: PushServiceMetrics, labels: Labels) => T[]): T[] => services.flatMap((s) => f(s, poolLabels(s)));
   const parts = [
     family('herald_push_sent_total', 'counter', 'Notifications the provider accepted.', per((s, l) => [sample('herald_push_sent_total', l, s.counters.sent)])),
     family(
@@ -106,7 +112,7 @@ export function renderMetrics(services: readonly PushServiceMetrics[], rest?: Re
 function threadFamilies(services: readonly PushServiceMetrics[]): string[] {
   const threaded = services.filter((s) => s.threads !== undefined);
   if (threaded.length === 0) return [];
-  const labels = (s: PushServiceMetrics): Labels => [['service', s.service], ['pool', s.pool]];
+  const labels = poolLabels;
   const total = (s: PushServiceMetrics, key: 'exits' | 'startFailures' | 'restarts'): number =>
     s.threads!.reduce((sum, t) => sum + t[key], 0);
   return [
@@ -125,6 +131,25 @@ function threadFamilies(services: readonly PushServiceMetrics[]): string[] {
     ),
     family('herald_sender_thread_restarts_total', 'counter', 'Sender threads running again after they died or failed to start.', threaded.map((s) => sample('herald_sender_thread_restarts_total', labels(s), total(s, 'restarts')))),
   ];
+}
+
+function poolLabels(s: PushServiceMetrics): Labels {
+  return s.shard === undefined ? [['service', s.service], ['pool', s.pool]] : [['service', s.service], ['pool', s.pool], ['shard', s.shard]];
+}
+
+/** The live actors of one engine: the process's (no label) or a shard's (`shard` label). */
+export interface ActorMetrics {
+  shard?: string;
+  actors: ActorFigures;
+}
+
+/** herald_live_actors by kind (`user`, `node`), per shard when sharded. */
+export function renderActorMetrics(engines: readonly ActorMetrics[]): string {
+  const samples = engines.flatMap(({ shard, actors }) => {
+    const where: Labels = shard === undefined ? [] : [['shard', shard]];
+    return [sample('herald_live_actors', [['kind', 'user'], ...where], actors.users), sample('herald_live_actors', [['kind', 'node'], ...where], actors.nodes)];
+  });
+  return family('herald_live_actors', 'gauge', 'Actors alive now (idle ones are passivated, bounded by actors.max_live_actors), by kind: user (XMPP Server role), node (App Server role).', samples);
 }
 
 /** Process-level families, rendered only where `herald start` installed its process handlers. */

@@ -78,6 +78,8 @@ export interface EndpointState extends AnswerContext {
 }
 
 const UNPROCESSABLE_NOT_JSON = jsonResponse(422, NOT_JSON_BODY);
+/** RFC 9110 §15.6.1: /healthcheck or /metrics could not be built (a bug of Herald's, logged). */
+const OPS_FAILED = jsonResponse(500, { reason: 'internal_server_error' });
 
 export function handleRequest(state: EndpointState, req: HttpRequest, res: HttpResponse): void {
   // Sizes first: the cheapest check, and one that needs no secret.
@@ -98,7 +100,7 @@ export function handleRequest(state: EndpointState, req: HttpRequest, res: HttpR
     return answerWithoutBody(state, req, res, UNAUTHORIZED);
   }
   const opsPath = matchOpsPath(req.url ?? '');
-  if (opsPath !== undefined) return answerWithoutBody(state, req, res, opsResponse(state.ops, opsPath, req.method, state));
+  if (opsPath !== undefined) return answerOps(state, req, res, opsResponse(state.ops, opsPath, req.method, state));
   const match = matchNotificationPath(req.url ?? '');
   const route = match && NOTIFICATION_ROUTES.get(match.version);
   if (!match || !route) return answerWithoutBody(state, req, res, NOT_FOUND);
@@ -114,6 +116,18 @@ export function handleRequest(state: EndpointState, req: HttpRequest, res: HttpR
     return answerWithoutBody(state, req, res, route.overloaded);
   }
   new Exchange(state, connection, req, res, route, match.version, match.deviceId, declared).start();
+}
+
+/** An ops answer, now or once the source (a sharded Herald's shards) answered; one that failed is logged and answered 500. */
+function answerOps(state: EndpointState, req: HttpRequest, res: HttpResponse, response: RestResponse | Promise<RestResponse>): void {
+  if (!(response instanceof Promise)) return answerWithoutBody(state, req, res, response);
+  response.then(
+    (answer) => answerWithoutBody(state, req, res, answer),
+    (error: unknown) => {
+      state.log?.error('rest.ops_failed', { error, path: req.url });
+      answerWithoutBody(state, req, res, OPS_FAILED);
+    },
+  );
 }
 
 function connectionOf(req: HttpRequest): Connection {

@@ -5,6 +5,7 @@
  * traffic, its API) is told to an unauthenticated client. MongooseIM never reads them; whoever
  * scrapes or browses them sends the token like any other client.
  */
+import type { HealthReport } from '../ops/healthcheck.js';
 import type { OpsSource } from '../ops/ops-source.js';
 import { METRICS_CONTENT_TYPE } from '../ops/metrics.js';
 import type { RestCounters, RestGauges } from '../ops/rest-counters.js';
@@ -37,21 +38,32 @@ export interface RestMetricsSource {
 
 /**
  * The answer for an ops route. Without an ops source, `/healthcheck` and `/metrics` are 404 (the
- * document is always served).
+ * document is always served). A promise when the source answers later (a sharded Herald asks
+ * its shards; each answers within shards.ops_timeout_ms or is reported as not answering).
  */
 export function opsResponse(
   ops: OpsSource | undefined,
   path: string,
   method: string | undefined,
   rest: RestMetricsSource,
-): RestResponse {
+): RestResponse | Promise<RestResponse> {
   if (path === '/swagger.json') return method === 'GET' ? SWAGGER : GET_ONLY;
   if (ops === undefined) return NOT_FOUND;
   if (method !== 'GET') return GET_ONLY;
   if (path === '/healthcheck') {
     const report = ops.health();
-    return jsonResponse(report.status, report.body);
+    return report instanceof Promise ? report.then(healthResponse) : healthResponse(report);
   }
-  const body = ops.metrics(rest.statusCounts) + renderRestMetrics(rest.refusals.counters, rest.gauges());
+  const text = ops.metrics(rest.statusCounts);
+  return text instanceof Promise ? text.then((t) => metricsResponse(t, rest)) : metricsResponse(text, rest);
+}
+
+function healthResponse(report: HealthReport): RestResponse {
+  return jsonResponse(report.status, report.body);
+}
+
+/** The REST port's own families are read when the answer is written, after the shards answered. */
+function metricsResponse(text: string, rest: RestMetricsSource): RestResponse {
+  const body = text + renderRestMetrics(rest.refusals.counters, rest.gauges());
   return { status: 200, body, headers: { 'content-type': METRICS_CONTENT_TYPE } };
 }

@@ -31,6 +31,8 @@ export interface LaunchOptions {
   env?: NodeJS.ProcessEnv;
   /** `[shards] count`; default: the config's default (one shard per core). */
   shards?: number;
+  /** Other `[shards]` keys (numbers). */
+  shardKeys?: Record<string, number>;
 }
 
 export interface RestAnswer {
@@ -83,7 +85,10 @@ default_topic = "com.example.app"
 ${Object.entries({ reconnect_backoff_ms: 50, ...options.apns })
   .map(([k, v]) => `${k} = ${v}`)
   .join('\n')}
-${options.shards === undefined ? '' : `[shards]\ncount = ${options.shards}`}
+[shards]
+${Object.entries({ ...(options.shards === undefined ? {} : { count: options.shards }), ...options.shardKeys })
+  .map(([k, v]) => `${k} = ${v}`)
+  .join('\n')}
 [fcm]
 enabled = false
 [simulators.apns]

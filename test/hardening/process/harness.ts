@@ -8,7 +8,7 @@ import { validateConfig } from '../../../src/core/config/load.js';
 import type { ApnsConfig } from '../../../src/core/config/schema.js';
 import type { Logger } from '../../../src/core/log.js';
 import type { PushNotification } from '../../../src/push-service/notification.js';
-import { poolsOpsSource, type OpsSource } from '../../../src/push-service/ops/ops-source.js';
+import { poolsOpsSource, type ImmediateOpsSource } from '../../../src/push-service/ops/ops-source.js';
 import { SenderPool } from '../../../src/push-service/pools/push-pools.js';
 import { ThreadedApnsPushService, type ThreadedApnsOptions } from '../../../src/push-service/threaded/threaded-apns-service.js';
 import { startApnsSimulator, type ApnsSimulator } from '../../../src/simulators/apns/index.js';
@@ -67,7 +67,7 @@ export function alertTo(device_id: string): PushNotification {
 export interface ThreadedRig {
   sim: ApnsSimulator;
   service: ThreadedApnsPushService;
-  ops: OpsSource;
+  ops: ImmediateOpsSource;
   log: ReturnType<typeof recordingLogger>;
   close(): Promise<void>;
 }
