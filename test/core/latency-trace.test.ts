@@ -14,16 +14,9 @@ import { threadId } from 'node:worker_threads';
 const dir = mkdtempSync(join(os.tmpdir(), 'herald-trace-test-'));
 process.env.HERALD_LATENCY_TRACE = dir;
 const trace = await import('../../src/core/latency-trace.js');
+// Imported once the variable is set: the shared harness loads modules that load the trace module.
+const { waitUntil } = await import('../hardening/process/harness.js');
 const file = join(dir, `${process.pid}-${threadId}.tsv`);
-
-/** Waits (polling) until `check` holds; this file imports nothing that loads the trace module before the variable is set. */
-async function eventually(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 function lines(): string[][] {
   return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => l.split('\t')) : [];
@@ -44,7 +37,7 @@ describe('latency stage marks', () => {
     trace.mark('untagged', trace.keyOf({}));
     const after = process.hrtime.bigint();
 
-    await eventually(() => lines().some(([stage]) => stage === 'apns.sent'), 5_000, 'the mark in the trace file');
+    await waitUntil(() => lines().some(([stage]) => stage === 'apns.sent'), 'the mark in the trace file', 5_000);
     const marks = lines().filter(([stage]) => stage !== 'gc');
     assert.deepEqual(
       marks.map(([stage, key]) => [stage, key]),

@@ -81,9 +81,10 @@ test('a shard that dies while the process is out of descriptors is restarted wit
     const [node] = namesOn(0, 2, 1, (i) => `after-restart-${i}`);
     const create = createIq(node!);
     const id = /id='([^']+)'/.exec(create)![1]!;
-    const answer = xmpp.next('stanza', (el: Element) => el.attrs.id === id).then(([el]) => el);
+    let reply: Element | undefined;
+    void xmpp.next('stanza', (el: Element) => el.attrs.id === id).then(([el]) => (reply = el));
     xmpp.write(create);
-    const reply = await Promise.race([answer, new Promise<undefined>((r) => setTimeout(r, ANSWER_DEADLINE_MS))]);
+    await waitUntil(() => reply !== undefined, 'the create answered', ANSWER_DEADLINE_MS);
     assert.equal(reply?.attrs.type, 'result', reply?.toString());
     assert.equal(launched.child.exitCode, null, 'the same process, never restarted');
     assert.equal(launched.log.filter((l) => l.event === 'process.uncaught_exception').length, 0);
