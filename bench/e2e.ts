@@ -1,21 +1,27 @@
 /**
- * End-to-end throughput: publish IQs in → APNS 200s back from the simulator running in its own
- * process, against a bare node:http2 loop hitting the same simulator in the same run, in paired
+ * End-to-end throughput: publish IQs in → APNS 200s back from an APNS server running in its own
+ * process, against a bare node:http2 loop hitting the same server in the same run, in paired
  * rounds (e2e/paired-rounds.ts: the verdict is the median of the per-round ratios; CPU per push
  * is this process's, every thread). Targets (issue 9): Herald ≥ 0.9 × bare, CPU per push ≤ 1.3 × bare's.
+ *
+ * The server (`--server`, bench/shared/apns-server.ts) is by default the APNS benchmark server
+ * (a few µs of CPU per push, like Pushy's BenchmarkApnsServer), as for bench/sender.ts: the
+ * clients are measured, not the server. `--server simulator` runs the accept-all APNS simulator
+ * on node:http2 instead, which spends ≈ 50 µs per push on the same two cores and so caps both
+ * contestants by the CPU it leaves them.
  *
  * `--scaling 0,1,2` then measures Herald with each shard count (0 = the roles on the main
  * thread) in its own paired rounds against the bare loop: the thread-scaling table.
  *
  *   npm run build && node dist/bench/e2e.js [--pushes 60000] [--rounds 7] [--connections 2]
  *       [--in-flight 100] [--nodes 1000] [--window 250] [--shards auto] [--scaling 0,1,2]
- *       [--scaling-rounds 3]
+ *       [--scaling-rounds 3] [--server benchmark|simulator]
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { spawnApnsSimulatorProcess } from '../src/simulators/apns/process.js';
 import { measurePaired, scalingTable, shardCounts, type PairedOptions } from './e2e/paired-rounds.js';
 import { table } from './e2e/report.js';
+import { serverKindOf, startBenchServer } from './shared/apns-server.js';
 
 const TARGET_RATIO = 0.9;
 const TARGET_CPU_RATIO = 1.3;
@@ -33,6 +39,7 @@ const { values } = parseArgs({
     shards: { type: 'string', default: 'auto' },
     scaling: { type: 'string', default: '' },
     'scaling-rounds': { type: 'string', default: '3' },
+    server: { type: 'string', default: 'benchmark' },
   },
 });
 const pushes = Number(values.pushes);
@@ -42,6 +49,7 @@ const inFlight = Number(values['in-flight']);
 const nodes = Number(values.nodes);
 const shardsOf = (text: string): number => (text === 'auto' ? os.availableParallelism() : Number(text));
 const shards = shardsOf(values.shards!);
+const serverKind = serverKindOf(values.server);
 // Publishes outstanding at once: the bare loop keeps exactly connections × in-flight requests
 // open; Herald is offered the same plus a 25 % margin, so that its streams never wait for the
 // driver while its queues stay short (a deeper backlog only adds queueing, not throughput).
@@ -64,7 +72,8 @@ async function main(): Promise<void> {
     `# ${pushes} pushes per run, ${rounds} rounds, ${connections} HTTP/2 connections × ${inFlight} in flight (Herald: ${shards} shards, ` +
       `${values['sender-threads'] || 'default'} sender threads without shards), ${nodes} push nodes, window ${window}`,
   );
-  const sim = await spawnApnsSimulatorProcess(['--accept-all', '--max-streams', values['max-streams']!]);
+  const sim = await startBenchServer(serverKind, Number(values['max-streams']));
+  console.log(`# APNS server: ${sim.description}`);
   try {
     const main = await measurePaired(sim, shards, rounds, 'Herald', paired);
     console.log(

@@ -11,7 +11,7 @@
  * --cpu-prof-herald DIR: V8 CPU profiles of Herald's process (main thread and each sender
  * thread, one .cpuprofile each) are written to DIR when it exits (node --cpu-prof).
  *
- * The server (--server, bench/sender/server.ts):
+ * The server (--server, bench/shared/apns-server.ts):
  * - `benchmark` (default): the APNS benchmark server (src/simulators/apns-benchmark/), like
  *   Pushy's BenchmarkApnsServer. The machine has 2 cores for the server and the client under
  *   test; the APNS simulator on node:http2 spends ≈ 50 µs of CPU per push (HPACK decoding, stream
@@ -42,7 +42,7 @@ import { median, table } from './e2e/report.js';
 import { ContestantProcess } from './sender/contestant-process.js';
 import { processCpuMs } from './sender/process-cpu.js';
 import { CONTESTANT_LABELS, type ContestantKind, type RunResult } from './sender/protocol.js';
-import { SERVER_KINDS, startBenchServer, type ServerKind } from './sender/server.js';
+import { serverKindOf, startBenchServer, type ServerKind } from './shared/apns-server.js';
 
 /** For the header line when --sender-threads is not given: what Herald then uses. */
 const DEFAULT_SENDER_THREADS = validateConfig({}).apns.sender_threads;
@@ -94,8 +94,7 @@ const inFlight = positive('--in-flight', values['in-flight']);
 const window = values.window ? positive('--window', values.window) : Math.ceil(connections * inFlight * 1.25);
 const senderThreads = values['sender-threads'] ? Number(values['sender-threads']) : undefined;
 const maxStreams = positive('--max-streams', values['max-streams']);
-const serverKind = values.server as ServerKind;
-if (!SERVER_KINDS.includes(serverKind)) throw new Error(`--server is one of ${SERVER_KINDS.join(', ')}, got ${values.server}`);
+const serverKind = serverKindOf(values.server);
 const SERVER_LABELS: Record<ServerKind, string> = { benchmark: 'the APNS benchmark server', simulator: 'the APNS simulator (accept-all)' };
 /** The server's CPU column. */
 const SERVER_COLUMNS: Record<ServerKind, string> = { benchmark: 'benchmark server', simulator: 'simulator' };

@@ -3,19 +3,20 @@
  * Herald and publishes, handed over as independent stanzas (`handleStanza`) or as the stanzas
  * of one stream (`handleText(text, stream)`, the component link's path: each stanza read by its
  * shard, acted on once every earlier one of the stream was read), in paired rounds (order
- * alternating) against an APNS simulator in its own process. CPU per push is this process's
+ * alternating) against an APNS server in its own process (`--server`, bench/shared/apns-server.ts). CPU per push is this process's
  * (every thread).
  *
  *   npm run build && node dist/bench/stream-gate.js [--pushes 30000] [--rounds 5] [--shards 2]
+ *       [--server benchmark|simulator]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { spawnApnsSimulatorProcess } from '../src/simulators/apns/process.js';
 import { InboundStream } from '../src/xmpp/inbound-stream.js';
 import { createNodes, publishTexts, runHeraldLoad, startBenchHerald } from './e2e/herald-run.js';
 import { median, table } from './e2e/report.js';
+import { serverKindOf, startBenchServer } from './shared/apns-server.js';
 
 const { values } = parseArgs({
   options: {
@@ -23,6 +24,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '5' },
     shards: { type: 'string', default: '2' },
     nodes: { type: 'string', default: '1000' },
+    server: { type: 'string', default: 'benchmark' },
   },
 });
 const pushes = Number(values.pushes);
@@ -34,7 +36,7 @@ const WINDOW = Math.ceil(CONNECTIONS * IN_FLIGHT * 1.25);
 async function main(): Promise<void> {
   console.log(`# stream gating — ${new Date().toISOString()}, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   console.log(`# command: node dist/bench/stream-gate.js ${process.argv.slice(2).join(' ')}`);
-  const sim = await spawnApnsSimulatorProcess(['--accept-all', '--max-streams', '1000']);
+  const sim = await startBenchServer(serverKindOf(values.server), 1000);
   const dir = mkdtempSync(join(os.tmpdir(), 'herald-gate-'));
   const bench = await startBenchHerald({ dir, url: sim.url, caFile: sim.caFile, connections: CONNECTIONS, inFlightPerConnection: IN_FLIGHT, shards: Number(values.shards) });
   try {

@@ -10,13 +10,14 @@
  *   loads the user from LMDB), with the remote App Server answering every publish at once;
  * - start-up time on the full store: `Herald.start` until its first stanza is answered;
  * - then the thread-scaling table of the end-to-end run: publish IQs in, APNS 200s back from the
- *   simulator in its own process, with 1, 2, … shards, each in paired rounds against a bare
+ *   APNS server in its own process (`--server`, as for bench/e2e.js), with 1, 2, … shards, each in paired rounds against a bare
  *   node:http2 loop (e2e/paired-rounds.ts, as bench/e2e.js --scaling measures it);
  * - and acknowledged enables/s through a ShardedHerald with as many shards (up to 300 000
  *   enables each, on a new store).
  *
  *   npm run build && node dist/bench/users.js [--users 1000000] [--pushes 200000] [--window 1000]
  *       [--scaling auto|none|1,2] [--scaling-pushes 20000] [--scaling-rounds 3]
+ *       [--server benchmark|simulator]
  *
  * Profiling the enables: `node --cpu-prof --cpu-prof-dir DIR --expose-gc dist/bench/users.js
  * --users 200000 --profile-window DIR/enables.json`, then `node dist/bench/profile-functions.js
@@ -37,8 +38,8 @@ import type { HeraldConfig } from '../src/core/config/schema.js';
 import { Herald } from '../src/embed/herald.js';
 import { readHead } from '../src/shards/routing-key.js';
 import { ShardedHerald } from '../src/shards/sharded-herald.js';
-import { spawnApnsSimulatorProcess } from '../src/simulators/apns/process.js';
 import { scalingTable, shardCounts, type PairedOptions } from './e2e/paired-rounds.js';
+import { serverKindOf, startBenchServer } from './shared/apns-server.js';
 import { progress, table } from './e2e/report.js';
 
 const { values } = parseArgs({
@@ -50,6 +51,7 @@ const { values } = parseArgs({
     scaling: { type: 'string', default: 'auto' },
     'scaling-pushes': { type: 'string', default: '20000' },
     'scaling-rounds': { type: 'string', default: '3' },
+    server: { type: 'string', default: 'benchmark' },
   },
 });
 const users = positive('--users', values.users);
@@ -275,9 +277,10 @@ async function main(): Promise<void> {
   }
   if (scaling.length > 0) {
     // 5. The end-to-end pushes (publish IQs in, APNS 200s back) by shard count.
-    const sim = await spawnApnsSimulatorProcess(['--accept-all', '--max-streams', '1000']);
+    const sim = await startBenchServer(serverKindOf(values.server), 1000);
     try {
-      console.log(`\n${await scalingTable(sim, scaling, scalingRounds, paired)}`);
+      console.log(`\n# APNS server: ${sim.description}`);
+      console.log(`${await scalingTable(sim, scaling, scalingRounds, paired)}`);
     } finally {
       await sim.stop();
     }

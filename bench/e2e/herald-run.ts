@@ -2,7 +2,7 @@
  * Herald under load: XEP-0357 publish IQs (as text, the way a component connection hands them
  * over) go into `Herald.handleStanza`; each counts when its IQ result is routed back, i.e. after
  * the App Server parsed and validated it, its node actor accepted it, the push service built the
- * APNS request and the simulator answered 200.
+ * APNS request and the APNS server answered 200.
  */
 import { join } from 'node:path';
 import type { Element } from '@xmpp/xml';
@@ -59,7 +59,7 @@ export async function startBenchHerald(
       connections: o.connections,
       max_in_flight: o.inFlightPerConnection,
       ...(o.senderThreads === undefined ? {} : { sender_threads: o.senderThreads }),
-      // One prod pool: the bench's simulator is the only APNS endpoint (no sandbox pool).
+      // One prod pool: the bench's APNS server is the only APNS endpoint (no sandbox pool).
       pools: [{ mode: 'prod' }],
     },
     fcm: { enabled: false },

@@ -1,5 +1,5 @@
 /**
- * Herald against the bare node:http2 loop on the same APNS simulator, in paired rounds: each round
+ * Herald against the bare node:http2 loop on the same APNS server, in paired rounds: each round
  * runs both back to back (order alternating), so each round's ratio compares the two under the
  * same machine state, and the verdict is the median of those paired ratios. CPU per push is this
  * process's CPU time (every thread: driver, main thread, shards) over the pushes of the run, for
@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import type { ApnsSimulatorProcess } from '../../src/simulators/apns/process.js';
+import type { BenchServer } from '../shared/apns-server.js';
 import { runBareLoop } from './bare-loop.js';
 import { createNodes, publishTexts, runHeraldLoad, startBenchHerald } from './herald-run.js';
 import { median, progress, table } from './report.js';
@@ -51,7 +51,7 @@ export interface Measured {
 }
 
 /** Herald with `shardCount` shards (0 = the roles on the main thread) against the bare loop, in paired rounds. */
-export async function measurePaired(sim: ApnsSimulatorProcess, shardCount: number, roundCount: number, label: string, o: PairedOptions): Promise<Measured> {
+export async function measurePaired(sim: BenchServer, shardCount: number, roundCount: number, label: string, o: PairedOptions): Promise<Measured> {
   const { pushes, connections, inFlight } = o;
   const dir = mkdtempSync(join(os.tmpdir(), 'herald-bench-'));
   const bench = await startBenchHerald({ dir, url: sim.url, caFile: sim.caFile, connections, inFlightPerConnection: inFlight, senderThreads: o.senderThreads, shards: shardCount });
@@ -118,7 +118,7 @@ export async function measurePaired(sim: ApnsSimulatorProcess, shardCount: numbe
  * The thread-scaling table: Herald's throughput by shard count, each count in its own paired
  * rounds against the bare loop (medians), with its heading line.
  */
-export async function scalingTable(sim: ApnsSimulatorProcess, counts: readonly number[], rounds: number, o: PairedOptions): Promise<string> {
+export async function scalingTable(sim: BenchServer, counts: readonly number[], rounds: number, o: PairedOptions): Promise<string> {
   const rows: string[][] = [];
   for (const count of counts) {
     const m = await measurePaired(sim, count, rounds, `${count} shards:`, o);

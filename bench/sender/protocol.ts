@@ -14,7 +14,7 @@ export const CONTESTANT_LABELS: Record<ContestantKind, string> = {
 
 /** Everything a contestant needs to reach the APNS server and send the benchmark's notifications. */
 export interface ContestantSettings {
-  /** https://127.0.0.1:PORT of the APNS server process (bench/sender/server.ts). */
+  /** https://127.0.0.1:PORT of the APNS server process (bench/shared/apns-server.ts). */
   url: string;
   /** The server's self-signed certificate (PEM file) to trust. */
   caFile: string;
