@@ -28,6 +28,7 @@ import { openStore, type HeraldStore, type StoreUsage } from '../store/lmdb-stor
 import { errorReply, headOf } from '../xmpp/iq.js';
 import { parseStanza } from '../xmpp/parse.js';
 import { StanzaError } from '../xmpp/stanza-error.js';
+import { XmlViolation } from '../xmpp/xml-violation.js';
 import { stanzaLimitsOf } from '../xmpp/stanza-limits.js';
 import type { TokenSource } from '../push-service/apns/jwt.js';
 
@@ -157,8 +158,8 @@ export class ShardedHerald {
     const text = typeof input === 'string' ? input : input.toString();
     const index = typeof input === 'string' ? shardOfText(input, this.routing) : shardOfElement(input, this.routing);
     const shard = this.shards[index]!;
-    if (!shard.alive) return this.refuseForDeadShard(text);
     const seq = ++this.seq;
+    if (!shard.alive) return this.refuseForDeadShard(text, seq);
     return new Promise<void>((resolve, reject) => {
       this.waiting.set(seq, { shard: index, text, resolve, reject });
       shard.port.send(['stanza', seq, text]);
@@ -178,11 +179,12 @@ export class ShardedHerald {
     if (this.gates.refused(stream)) return Promise.reject(new HeraldError('HERALD_AFTER_STREAM_ERROR'));
     const index = shardOfText(text, this.routing);
     const shard = this.shards[index]!;
-    if (!shard.alive) return this.refuseForDeadShard(text);
     const seq = ++this.seq;
+    const handOver = this.gates.handOver(stream, seq, index, text);
+    if (!shard.alive) return this.refuseForDeadShard(text, seq);
     return new Promise<void>((resolve, reject) => {
       this.waiting.set(seq, { shard: index, text, resolve, reject });
-      shard.port.send(this.gates.handOver(stream, seq, index, text));
+      shard.port.send(handOver);
     });
   };
 
@@ -272,9 +274,7 @@ export class ShardedHerald {
     for (const [seq, waiting] of this.waiting) {
       if (waiting.shard !== index) continue;
       this.waiting.delete(seq);
-      // Never to be read: it holds no later stanza of its stream back (it is answered as refused).
-      if (this.gates.has(seq)) this.gates.read(seq);
-      this.refuseForDeadShard(waiting.text).then(waiting.resolve, waiting.reject);
+      this.refuseForDeadShard(waiting.text, seq).then(waiting.resolve, waiting.reject);
     }
     this.gates.flush();
     if (this.closing) return;
@@ -345,15 +345,32 @@ export class ShardedHerald {
     else this.host.route(parseStanza(text, OWN_STANZA_LIMITS));
   }
 
+  /** Stanza `seq` of a stream (if it is one) was read here, with or without a stream error; its releases go out now. */
+  private settleRead(seq: number, verdict: 'read' | 'refused'): void {
+    if (!this.gates.has(seq)) return;
+    if (verdict === 'refused') this.gates.refuse(seq);
+    else this.gates.read(seq);
+    this.gates.flush();
+  }
+
   /** RFC 6120 §8.2.3: an IQ request still gets its one answer when its shard is gone. */
-  private refuseForDeadShard(text: string): Promise<void> {
+  private refuseForDeadShard(text: string, seq: number): Promise<void> {
     const failure = new HeraldError('HERALD_SHARD_FAILED', 'the stanza\'s shard stopped');
     let stanza: Element;
     try {
       stanza = parseStanza(text, stanzaLimitsOf(this.config.xmpp));
-    } catch {
+    } catch (e) {
+      // RFC 6120 §4.9: its shard never read it, so it is read here. A stream error in it refuses
+      // what follows it on its stream, as the shard's refusal would have; anything else (over a
+      // limit) lets the stream go on.
+      if (e instanceof XmlViolation) {
+        this.settleRead(seq, 'refused');
+        return Promise.reject(e);
+      }
+      this.settleRead(seq, 'read');
       return Promise.reject(failure);
     }
+    this.settleRead(seq, 'read');
     const type = stanza.attrs.type;
     if (stanza.name === 'iq' && (type === 'get' || type === 'set')) {
       this.host.route(errorReply(headOf(stanza), new StanzaError('internal-server-error', 'wait', 'this part of the push service is down')));

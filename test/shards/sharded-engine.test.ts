@@ -6,8 +6,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { HeraldError } from '../../src/core/errors.js';
+import { HeraldError, isHeraldError } from '../../src/core/errors.js';
 import { shardOf } from '../../src/shards/shard-of.js';
+import { InboundStream } from '../../src/xmpp/inbound-stream.js';
 import { XmlViolation } from '../../src/xmpp/xml-violation.js';
 import { chat, cleanup, configIn, createNodeIq, enableIq, eventually, tempDir } from '../e2e/harness.js';
 import { deleteIq, disableIq, namesOn, publishIq, startShards, userShard } from './harness.js';
@@ -210,6 +211,40 @@ test('IQs in flight on a shard that dies are each answered exactly once', async 
     for (const id of ids) {
       await reply(id);
       assert.equal(repliesTo(id).length, 1, `${id} answered once`);
+    }
+  } finally {
+    await herald.close();
+    cleanup(dir);
+  }
+});
+
+test("a stream's stanza whose shard died before reading it is read on the main thread: its stream error still stops what followed (RFC 6120 §4.9)", async () => {
+  const dir = tempDir();
+  const { herald, reply } = await startShards(configIn(dir), SHARDS);
+  try {
+    const [dying] = namesOn(1, SHARDS, 1, (i) => `unread-${i}`);
+    const [living] = namesOn(0, SHARDS, 1, (i) => `after-${i}`);
+    for (const node of [dying!, living!]) {
+      const create = createNodeIq('owner@localhost/r', node);
+      await herald.handleStanza(create);
+      assert.equal((await reply(create.attrs.id as string)).attrs.type, 'result');
+    }
+    // Each round: an undefined entity on the dying shard, then a good publish on the other, then
+    // the first shard is stopped at once — most often before it read its stanza, so the main
+    // thread reads it (before the fix, the good publish was then acted on). Either way the
+    // refusal must stop the publish that followed it on the stream.
+    for (let round = 0; round < 5; round++) {
+      const stream = new InboundStream();
+      const malformed = publishIq(`bad-${round}`, dying!, token(round), 1).toString().replace('var="message-count"', 'var="message-count" label="&undefined;"');
+      assert.notEqual(malformed, publishIq(`bad-${round}`, dying!, token(round), 1).toString(), 'the entity went in');
+      const bad = herald.handleText(malformed, stream).then(() => 'handled', (e: unknown) => e);
+      const good = herald.handleText(publishIq(`good-${round}`, living!, token(round), 1).toString(), stream).then(() => 'handled', (e: unknown) => e);
+      const restarted = herald.restartShard(1);
+      const badOutcome = await bad;
+      assert.ok(badOutcome instanceof XmlViolation, `round ${round}: the malformed stanza ends the stream (${String(badOutcome)})`);
+      const goodOutcome = await good;
+      assert.ok(isHeraldError(goodOutcome, 'HERALD_AFTER_STREAM_ERROR'), `round ${round}: the publish after it is not acted on (${String(goodOutcome)})`);
+      await restarted;
     }
   } finally {
     await herald.close();
