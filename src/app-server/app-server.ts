@@ -21,7 +21,7 @@ import { errorReply, headOf, iqPayload, resultReply } from '../xmpp/iq.js';
 import { bareJid } from '../xmpp/jid.js';
 import { NS } from '../xmpp/namespaces.js';
 import type { PushPublish } from '../xmpp/push-publish.js';
-import { badRequest, StanzaError } from '../xmpp/stanza-error.js';
+import { badRequest, StanzaError, toStanzaError } from '../xmpp/stanza-error.js';
 import { NS_COMMANDS } from './ad-hoc.js';
 import { CommandHandler } from './command-handler.js';
 import { CommandSessions } from './command-sessions.js';
@@ -37,7 +37,7 @@ import {
   requireNodeName,
 } from './node-requests.js';
 import { ownerIndexFits, PushNodeStore, type PushNodeRecord } from './node-store.js';
-import { dispatchFailureError, outcomeError } from './outcome-errors.js';
+import { outcomeError } from './outcome-errors.js';
 import { parsePublishRequest } from './publish-request.js';
 import { maxNodesExceeded, nodeIdRequired, nodeNotFound, ownerTooLong, unsupported, wrongIqType } from './pubsub-errors.js';
 import {
@@ -160,7 +160,7 @@ export class AppServerRole {
     // Not an async function: an awaiting frame would keep `iq` (a parameter) alive until the
     // answer; only the head is kept, so the parsed request dies young (see StanzaHead).
     const head = headOf(iq);
-    const answer = (e: unknown): Element => errorReply(head, dispatchFailureError(e));
+    const answer = (e: unknown): Element => errorReply(head, toStanzaError(e));
     try {
       if (this.closed) throw shuttingDown();
       return this.routeIq(iq, type).catch(answer);
@@ -182,9 +182,9 @@ export class AppServerRole {
       const reply = await this.askExisting(checkNodeName(publish.node), { kind: 'publish', publish });
       settled = await unwrap(reply, 'sending').settled;
     } catch (e) {
-      throw dispatchFailureError(e); // a store failure, too, leaves here as a StanzaError
+      throw toStanzaError(e); // a store failure, too, leaves here as a StanzaError
     }
-    if ('thrown' in settled) throw dispatchFailureError(settled.thrown);
+    if ('thrown' in settled) throw toStanzaError(settled.thrown);
     const error = outcomeError(settled.outcome);
     if (!error) return;
     if (!settled.outcome.ok && settled.outcome.reason === 'unregistered') await this.deviceGone(publish);
@@ -415,7 +415,7 @@ export class AppServerRole {
       this.inFlight.add(pending);
       return await pending;
     } catch (e) {
-      throw dispatchFailureError(e);
+      throw toStanzaError(e);
     } finally {
       if (pending) this.inFlight.delete(pending);
     }

@@ -3,7 +3,7 @@ export { AppServerRole, type AppServerOptions } from './app-server.js';
 export { toPushNotification, pushKindOf, CALL_ID_DATA_KEY, type MappingOptions, type PushKind } from './notification-mapping.js';
 export { parsePublishRequest, isPublishRequest } from './publish-request.js';
 export { readPublishOptions, type PushTarget } from './publish-options.js';
-export { outcomeError, dispatchFailureError } from './outcome-errors.js';
+export { outcomeError } from './outcome-errors.js';
 export {
   PushNodeStore,
   NODE_DATABASE,

@@ -4,10 +4,11 @@
  * Server"): `wait` keeps it everywhere; MongooseIM disables on any `cancel`, ejabberd deletes on
  * the first non-`wait` error. So only a dead or unusable device token is `cancel`; every
  * failure that is ours or the provider's is `wait`, or a healthy device would be disabled.
+ * A failure to hand the notification over at all (a throw: full mailbox, stopping engine, full
+ * store) is answered as its code's row in core/errors.ts says (`toStanzaError`).
  */
-import { isHeraldError } from '../core/errors.js';
 import { TRANSIENT_REASONS, type PushFailureReason, type PushOutcome } from '../push-service/notification.js';
-import { StanzaError, toStanzaError } from '../xmpp/stanza-error.js';
+import { StanzaError } from '../xmpp/stanza-error.js';
 import { deviceNotRegistered } from './pubsub-errors.js';
 
 /** The stanza error for a failed outcome; undefined when the push was accepted. */
@@ -51,20 +52,4 @@ function reasonError(reason: PushFailureReason, said: string): StanzaError {
 function transientError(reason: PushFailureReason, said: string): StanzaError {
   const text = TRANSIENT_REASONS.has(reason) ? `push service temporarily failed: ${reason}` : `push service misconfigured: ${reason}`;
   return new StanzaError('internal-server-error', 'wait', `${text}${said}`);
-}
-
-/**
- * A failure to hand the notification over: a full mailbox is backpressure
- * (`wait/resource-constraint`), a stopping engine is `wait/service-unavailable`, anything
- * else `wait/internal-server-error`. A StanzaError passes through.
- */
-export function dispatchFailureError(error: unknown): StanzaError {
-  if (error instanceof StanzaError) return error;
-  if (isHeraldError(error, 'HERALD_MAILBOX_FULL')) {
-    return new StanzaError('resource-constraint', 'wait', 'the push service is busy; try again later');
-  }
-  if (isHeraldError(error, 'HERALD_ACTOR_STOPPED') || isHeraldError(error, 'HERALD_SHUTTING_DOWN')) {
-    return new StanzaError('service-unavailable', 'wait', 'the push service is shutting down');
-  }
-  return toStanzaError(error); // a full store: wait/resource-constraint
 }

@@ -1,34 +1,121 @@
 /**
- * The one error registry. Every error Herald raises on purpose carries a stable `code` from
- * this table; logs, metrics, REST bodies and tests key on the code, never on the message text.
- * Protocol-level refusals (XMPP stanza errors, provider rejections) are values of their own
- * (see xmpp/stanza-error.ts and push-service/outcome.ts); these are failures of Herald itself.
+ * The one error registry (as fastify's lib/errors.js). Every error Herald raises on purpose carries
+ * a stable `code` from this table; logs, metrics, REST bodies and tests key on the code, never on
+ * the message text. Each code also decides how it is answered where it can reach a client:
+ *
+ * - `rest`: the REST answer when `PushDispatcher.send` throws it — a MongoosePush reason and the
+ *   status v3 gives that reason (v1/v2 answer the reason in their own way). `null`: the code never
+ *   comes out of a dispatcher; were it to, it gets the contract's "anything else" row.
+ * - `xmpp`: the RFC 6120 §8.3 error type and defined condition an IQ is answered with when a
+ *   handler throws it. `null`: the code never reaches a stanza error (it fails the start, closes a
+ *   stream, or is only logged); were it to, it is `wait/internal-server-error`.
+ *
+ * Provider rejections are not codes: they are outcome values (`PushFailureReason` in
+ * push-service/notification.ts), answered by rest/v3-responses.ts and app-server/outcome-errors.ts.
+ * The README's "Error codes" table lists these rows; test/core/error-registry.test.ts keeps both,
+ * and the OpenAPI document, in step.
  */
+import type { PushFailureReason } from '../push-service/notification.js';
+import type { StanzaErrorCondition, StanzaErrorType } from '../xmpp/stanza-error.js';
+
+export interface RestAnswer {
+  readonly status: number;
+  readonly reason: PushFailureReason;
+}
+
+export interface XmppAnswer {
+  readonly type: StanzaErrorType;
+  readonly condition: StanzaErrorCondition;
+  /** The stanza error's `<text/>`, unless the thrower gives its own. */
+  readonly text?: string;
+}
+
+export interface ErrorSpec {
+  readonly meaning: string;
+  readonly rest: RestAnswer | null;
+  readonly xmpp: XmppAnswer | null;
+}
+
+/** RFC 6120 §8.3.3.18: resource-constraint, `wait`: retrying later may succeed, and XEP-0357 servers keep the registration. */
+const BUSY: XmppAnswer = { type: 'wait', condition: 'resource-constraint', text: 'too many requests in flight; try again later' };
+/** RFC 6120 §8.3.3.19: service-unavailable, `wait`: another instance or a restart will serve it. */
+const STOPPING: XmppAnswer = { type: 'wait', condition: 'service-unavailable', text: 'shutting down; try again later' };
+/** MongoosePush's reason for a transient failure of the service itself (503). */
+const SERVICE_INTERNAL: RestAnswer = { status: 503, reason: 'service_internal' };
+
 export const ERRORS = {
-  HERALD_CONFIG_INVALID: 'the configuration is invalid (in the file or the environment)',
-  HERALD_CONFIG_UNREADABLE: 'the configuration file cannot be read',
-  HERALD_CONFIG_FILE: 'a file, folder or address the configuration names cannot be used',
-  HERALD_MAILBOX_FULL: "the actor's mailbox is full; the message was refused, not queued",
-  HERALD_ACTOR_STOPPED: 'the actor system is stopped',
-  HERALD_STANZA_TOO_LARGE: 'the stanza exceeds the configured size limit',
-  HERALD_STANZA_TOO_DEEP: 'the stanza nests elements deeper than the configured limit',
-  HERALD_XML_MALFORMED: 'the XML is not well-formed',
-  HERALD_PAYLOAD_TOO_LARGE: 'the provider payload exceeds its size limit',
-  HERALD_NO_MATCHING_POOL: 'no sender pool matches the service, mode and tags',
-  HERALD_TRANSPORT: 'the connection to the provider failed before an answer arrived',
-  HERALD_TIMEOUT: 'the provider did not answer within the request timeout',
-  HERALD_RETRY_BUDGET_EXHAUSTED: 'transport retries for this notification are used up',
-  HERALD_AUTH_KEY_INVALID: 'the provider signing key cannot be used',
-  HERALD_STORE: 'the LMDB store failed',
-  HERALD_STORE_FULL: 'the store is full (store.max_size_mib); writes that would grow it are refused',
-  HERALD_SHUTTING_DOWN: 'Herald is shutting down',
-  HERALD_SENDER_THREAD: 'a sender thread died or could not be started; it is started again after a backoff',
-  HERALD_ACCEPT_FAILED: 'a listening socket could not accept a connection (EMFILE/ENFILE: out of file descriptors); it keeps listening',
-  HERALD_AFTER_STREAM_ERROR: 'the stanza came on its stream after one the stream was closed for (RFC 6120 §4.9: nothing more on it is processed); not acted on',
-  HERALD_SHARD_FAILED: 'a shard worker (the XMPP roles of a part of the users and push nodes) could not start or died',
-  HERALD_UNCAUGHT_EXCEPTION: 'an exception escaped every handler; the process exits so that its supervisor restarts it',
-  HERALD_UNHANDLED_REJECTION: 'a rejected promise had no handler; it is logged and counted, the process keeps running',
-} as const;
+  HERALD_CONFIG_INVALID: { meaning: 'the configuration is invalid (in the file or the environment)', rest: null, xmpp: null },
+  HERALD_CONFIG_UNREADABLE: { meaning: 'the configuration file cannot be read', rest: null, xmpp: null },
+  HERALD_CONFIG_FILE: { meaning: 'a file, folder or address the configuration names cannot be used', rest: null, xmpp: null },
+  HERALD_MAILBOX_FULL: {
+    meaning: "the actor's mailbox is full; the message was refused, not queued",
+    rest: { status: 429, reason: 'too_many_requests' }, // backpressure: answered at once
+    xmpp: BUSY,
+  },
+  HERALD_ACTOR_STOPPED: { meaning: 'the actor system is stopped', rest: SERVICE_INTERNAL, xmpp: STOPPING },
+  /** RFC 6120 §8.3.3.12 policy-violation, `modify`: §13.12 lets an entity limit stanza size. */
+  HERALD_STANZA_TOO_LARGE: {
+    meaning: 'the stanza exceeds the configured size limit',
+    rest: null,
+    xmpp: { type: 'modify', condition: 'policy-violation', text: 'the stanza exceeds the size limit' },
+  },
+  HERALD_STANZA_TOO_DEEP: {
+    meaning: 'the stanza nests elements deeper than the configured limit',
+    rest: null,
+    xmpp: { type: 'modify', condition: 'policy-violation', text: 'the stanza nests elements too deep' },
+  },
+  /** A stream error (RFC 6120 §4.9.3, the condition the XmlViolation carries), never a stanza error. */
+  HERALD_XML_MALFORMED: { meaning: 'the XML is not well-formed', rest: null, xmpp: null },
+  HERALD_TRANSPORT: {
+    meaning: 'the connection to the provider failed before an answer arrived',
+    rest: { status: 503, reason: 'connection_lost' },
+    xmpp: null,
+  },
+  /** RFC 6120 §8.3.3.17 remote-server-timeout: a publish to a remote App Server went unanswered. */
+  HERALD_TIMEOUT: {
+    meaning: 'the provider or the remote App Server did not answer within the request timeout',
+    rest: { status: 500, reason: 'request_timeout' },
+    xmpp: { type: 'wait', condition: 'remote-server-timeout', text: 'no answer in time' },
+  },
+  HERALD_AUTH_KEY_INVALID: { meaning: 'the provider signing key cannot be used', rest: null, xmpp: null },
+  HERALD_STORE: { meaning: 'the LMDB store failed', rest: null, xmpp: null },
+  HERALD_STORE_FULL: {
+    meaning: 'the store is full (store.max_size_mib); writes that would grow it are refused',
+    rest: null,
+    xmpp: { type: 'wait', condition: 'resource-constraint', text: 'the push store is full; try again later' },
+  },
+  HERALD_SHUTTING_DOWN: { meaning: 'Herald is shutting down', rest: SERVICE_INTERNAL, xmpp: STOPPING },
+  HERALD_SENDER_THREAD: {
+    meaning: 'a sender thread died or could not be started; it is started again after a backoff',
+    rest: null,
+    xmpp: null,
+  },
+  HERALD_ACCEPT_FAILED: {
+    meaning: 'a listening socket could not accept a connection (EMFILE/ENFILE: out of file descriptors); it keeps listening',
+    rest: null,
+    xmpp: null,
+  },
+  HERALD_AFTER_STREAM_ERROR: {
+    meaning: 'the stanza came on its stream after one the stream was closed for (RFC 6120 §4.9: nothing more on it is processed); not acted on',
+    rest: null,
+    xmpp: null,
+  },
+  HERALD_SHARD_FAILED: {
+    meaning: 'a shard worker (the XMPP roles of a part of the users and push nodes) could not start or died',
+    rest: null,
+    xmpp: null,
+  },
+  HERALD_UNCAUGHT_EXCEPTION: {
+    meaning: 'an exception escaped every handler; the process exits so that its supervisor restarts it',
+    rest: null,
+    xmpp: null,
+  },
+  HERALD_UNHANDLED_REJECTION: {
+    meaning: 'a rejected promise had no handler; it is logged and counted, the process keeps running',
+    rest: null,
+    xmpp: null,
+  },
+} as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;
 
@@ -40,10 +127,16 @@ export class HeraldError extends Error {
     readonly detail?: string,
     options?: { cause?: unknown },
   ) {
-    super(detail ? `${ERRORS[code]}: ${detail}` : ERRORS[code], options);
+    const { meaning } = ERRORS[code];
+    super(detail ? `${meaning}: ${detail}` : meaning, options);
   }
 }
 
 export function isHeraldError(e: unknown, code?: ErrorCode): e is HeraldError {
   return e instanceof HeraldError && (code === undefined || e.code === code);
+}
+
+/** The registry's row for a thrown value: its code's, or undefined for anything but a HeraldError. */
+export function errorSpecOf(e: unknown): ErrorSpec | undefined {
+  return isHeraldError(e) ? ERRORS[e.code] : undefined;
 }

@@ -4,9 +4,10 @@
  * no XML serialisation — or out as an IQ stanza through the host for any other App Server.
  */
 import type { AppServerRole } from '../app-server/index.js';
-import { asPublishError, type Publisher, type PublishResult } from '../xmpp-server/publisher.js';
+import { type Publisher, type PublishResult } from '../xmpp-server/publisher.js';
 import type { StanzaPublisher } from '../xmpp-server/stanza-publisher.js';
 import type { PushPublish } from '../xmpp/push-publish.js';
+import { toStanzaError } from '../xmpp/stanza-error.js';
 
 export class PublisherRouter implements Publisher {
   constructor(
@@ -20,7 +21,7 @@ export class PublisherRouter implements Publisher {
       await this.local.publishLocal(publish);
       return { ok: true };
     } catch (e) {
-      return { ok: false, error: asPublishError(e) };
+      return { ok: false, error: toStanzaError(e) };
     }
   }
 }

@@ -1,7 +1,7 @@
 /** The XMPP Server role of XEP-0357 (what MongooseIM's mod_push does). */
 export { XmppServerRole, type XmppServerRoleOptions } from './xmpp-server.js';
 export type { Publisher, PublishResult } from './publisher.js';
-export { asPublishError, publishWithin } from './publisher.js';
+export { publishWithin } from './publisher.js';
 export { StanzaPublisher } from './stanza-publisher.js';
 export { buildPublishStanza } from './publish-stanza.js';
 export { parseEnableRequest, type EnableRequest } from './enable-request.js';

@@ -6,9 +6,9 @@
  * An App Server *refusal* is a value (`ok: false` with the stanza error it answered); the role
  * acts on its type: `cancel` disables the registration, anything else keeps it.
  */
-import { isHeraldError } from '../core/errors.js';
+import { HeraldError } from '../core/errors.js';
 import type { PushPublish } from '../xmpp/push-publish.js';
-import { StanzaError } from '../xmpp/stanza-error.js';
+import { toStanzaError, type StanzaError } from '../xmpp/stanza-error.js';
 
 export type PublishResult = { ok: true } | { ok: false; error: StanzaError };
 
@@ -18,21 +18,10 @@ export interface Publisher {
 }
 
 /**
- * The App Server's own answer is kept as is. Failures on our side are `wait`, so that they never
- * disable a healthy registration: a timeout is remote-server-timeout (RFC 6120 §8.3.3.17), too
- * many publishes outstanding is resource-constraint, anything else internal-server-error.
- */
-export function asPublishError(e: unknown): StanzaError {
-  if (e instanceof StanzaError) return e;
-  if (isHeraldError(e, 'HERALD_TIMEOUT')) return new StanzaError('remote-server-timeout', 'wait');
-  if (isHeraldError(e, 'HERALD_MAILBOX_FULL')) return new StanzaError('resource-constraint', 'wait');
-  return new StanzaError('internal-server-error', 'wait');
-}
-
-/**
  * Calls `publisher.publish` at once (so calls keep the caller's order) and settles within
  * `timeoutMs` whatever the publisher does: no answer in time is wait/remote-server-timeout,
- * a rejection or a throw is mapped by `asPublishError`. Never rejects.
+ * a rejection or a throw is mapped by `toStanzaError` (core/errors.ts: the codes a publish
+ * can throw are all `wait`, so that our failure never disables a healthy registration). Never rejects.
  */
 export async function publishWithin(
   publisher: Publisher,
@@ -42,14 +31,14 @@ export async function publishWithin(
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<PublishResult>((resolve) => {
     timer = setTimeout(
-      () => resolve({ ok: false, error: new StanzaError('remote-server-timeout', 'wait', 'no answer in time') }),
+      () => resolve({ ok: false, error: toStanzaError(new HeraldError('HERALD_TIMEOUT')) }),
       timeoutMs,
     );
   });
   try {
     return await Promise.race([publisher.publish(publish), timeout]);
   } catch (e) {
-    return { ok: false, error: asPublishError(e) };
+    return { ok: false, error: toStanzaError(e) };
   } finally {
     clearTimeout(timer);
   }

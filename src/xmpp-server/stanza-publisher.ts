@@ -6,8 +6,9 @@
 import type { Element } from '@xmpp/xml';
 import type { IqTracker, SendStanza } from '../xmpp/iq-tracker.js';
 import type { PushPublish } from '../xmpp/push-publish.js';
+import { toStanzaError } from '../xmpp/stanza-error.js';
 import { buildPublishStanza } from './publish-stanza.js';
-import { asPublishError, type Publisher, type PublishResult } from './publisher.js';
+import { type Publisher, type PublishResult } from './publisher.js';
 
 export class StanzaPublisher implements Publisher {
   /**
@@ -26,7 +27,7 @@ export class StanzaPublisher implements Publisher {
       await this.tracker.request(iq, this.send);
       return { ok: true };
     } catch (e) {
-      return { ok: false, error: asPublishError(e) };
+      return { ok: false, error: toStanzaError(e) };
     }
   }
 }

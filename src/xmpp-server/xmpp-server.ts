@@ -14,7 +14,7 @@ import { HeraldError, isHeraldError } from '../core/errors.js';
 import type { HeraldStore } from '../store/lmdb-store.js';
 import { errorReply, headOf, resultReply, type StanzaHead } from '../xmpp/iq.js';
 import { bareJid, parseJid } from '../xmpp/jid.js';
-import { StanzaError, toStanzaError } from '../xmpp/stanza-error.js';
+import { isAnsweredRefusal, StanzaError, toStanzaError } from '../xmpp/stanza-error.js';
 import { parseDisableRequest } from './disable-request.js';
 import { PUSH_DISCO_FEATURES } from './disco.js';
 import { parseEnableRequest } from './enable-request.js';
@@ -285,16 +285,10 @@ export class XmppServerRole {
   }
 
   private asIqError(e: unknown): StanzaError {
-    if (e instanceof StanzaError) return e;
-    if (isHeraldError(e, 'HERALD_MAILBOX_FULL')) {
-      return new StanzaError('resource-constraint', 'wait', 'too many requests for this account; retry later');
-    }
-    if (isHeraldError(e, 'HERALD_ACTOR_STOPPED') || isHeraldError(e, 'HERALD_SHUTTING_DOWN')) {
-      return new StanzaError('service-unavailable', 'wait', 'shutting down');
-    }
-    this.log('push IQ failed', { reason: (e as Error)?.message });
+    if (!isAnsweredRefusal(e)) this.log('push IQ failed', { reason: (e as Error)?.message });
     return toStanzaError(e);
   }
+
 }
 
 function validJid(text: string | undefined): string | undefined {

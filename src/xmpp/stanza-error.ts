@@ -3,7 +3,7 @@
  * turns the throw into `<iq type='error'>`. Anything else thrown becomes internal-server-error.
  */
 import xml, { type Element } from '@xmpp/xml';
-import { isHeraldError } from '../core/errors.js';
+import { errorSpecOf, type XmppAnswer } from '../core/errors.js';
 import { NS } from './namespaces.js';
 
 /** RFC 6120 §8.3.2 error types. */
@@ -84,15 +84,23 @@ export class StanzaError extends Error {
 
 const TYPES = new Set<StanzaErrorType>(['auth', 'cancel', 'continue', 'modify', 'wait']);
 
+/** Anything else thrown: RFC 6120 §8.3.3.11, `wait` so that no XEP-0357 server drops a registration for our failure. */
+const UNEXPECTED: XmppAnswer = { type: 'wait', condition: 'internal-server-error' };
+
 /**
- * Any thrown value as a StanzaError: a full store is RFC 6120 §8.3.3.18 resource-constraint
- * (`wait`: the client may retry later, and XEP-0357 servers keep the registration); other
- * unexpected failures become internal-server-error.
+ * Any thrown value as a StanzaError: a StanzaError as it is, a HeraldError as its code's row of
+ * the registry (core/errors.ts) says, anything else internal-server-error. `text` replaces the
+ * row's own text (the thrower knows more, e.g. which limit was crossed).
  */
-export function toStanzaError(e: unknown): StanzaError {
+export function toStanzaError(e: unknown, text?: string): StanzaError {
   if (e instanceof StanzaError) return e;
-  if (isHeraldError(e, 'HERALD_STORE_FULL')) return new StanzaError('resource-constraint', 'wait', 'the push store is full; try again later');
-  return new StanzaError('internal-server-error', 'wait');
+  const answer = errorSpecOf(e)?.xmpp ?? UNEXPECTED;
+  return new StanzaError(answer.condition, answer.type, text ?? answer.text);
+}
+
+/** True when the throw is a refusal the registry answers, not a failure worth a log line. */
+export function isAnsweredRefusal(e: unknown): boolean {
+  return e instanceof StanzaError || Boolean(errorSpecOf(e)?.xmpp);
 }
 
 export const badRequest = (text: string, app?: AppCondition) => new StanzaError('bad-request', 'modify', text, app);

@@ -6,7 +6,7 @@
 import xml, { type Element } from '@xmpp/xml';
 import { HeraldError } from '../core/errors.js';
 import { errorReply, headOf, isIqRequest } from './iq.js';
-import { StanzaError } from './stanza-error.js';
+import { toStanzaError } from './stanza-error.js';
 
 export interface StanzaLimits {
   /** `xmpp.max_stanza_bytes`: UTF-8 bytes from a stanza's `<` to the `>` that ends it. */
@@ -48,12 +48,11 @@ export function headElement(element: Element): Element {
 }
 
 /**
- * The answer to a stanza over a limit: an IQ get/set gets modify/policy-violation naming the limit
- * (RFC 6120 §8.3.3.12, "the entity has violated some local service policy"; §8.2.3: every get/set
- * is answered); anything else (message, presence, IQ result/error) has no answer and is dropped.
+ * The answer to a stanza over a limit: an IQ get/set gets its code's stanza error (core/errors.ts:
+ * modify/policy-violation, RFC 6120 §8.3.3.12) naming the limit (§8.2.3: every get/set is answered); anything else (message, presence, IQ result/error) has no answer and is dropped.
  */
 export function overLimitReply(refusal: StanzaOverLimit): Element | undefined {
   const { head } = refusal;
   if (!head || !isIqRequest(head)) return undefined;
-  return errorReply(headOf(head), new StanzaError('policy-violation', 'modify', limitText(refusal.limit, refusal.limitValue)));
+  return errorReply(headOf(head), toStanzaError(refusal, limitText(refusal.limit, refusal.limitValue)));
 }

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { dispatchFailureError, outcomeError } from '../../src/app-server/outcome-errors.js';
+import { outcomeError } from '../../src/app-server/outcome-errors.js';
+import { toStanzaError } from '../../src/xmpp/stanza-error.js';
 import { HeraldError } from '../../src/core/errors.js';
 import { TRANSIENT_REASONS, type PushFailureReason } from '../../src/push-service/notification.js';
 import { NS } from '../../src/xmpp/namespaces.js';
@@ -51,12 +52,12 @@ describe('answering the XMPP server for a push outcome', () => {
   });
 
   it('answers a full push service mailbox with wait/resource-constraint', () => {
-    const e = dispatchFailureError(new HeraldError('HERALD_MAILBOX_FULL', 'sender-0'));
+    const e = toStanzaError(new HeraldError('HERALD_MAILBOX_FULL', 'sender-0'));
     assert.equal(`${e.type}/${e.condition}`, 'wait/resource-constraint');
   });
 
   it('answers an unexpected failure with wait/internal-server-error', () => {
-    const e = dispatchFailureError(new TypeError('boom'));
+    const e = toStanzaError(new TypeError('boom'));
     assert.equal(`${e.type}/${e.condition}`, 'wait/internal-server-error');
   });
 
@@ -84,7 +85,7 @@ describe('answering the XMPP server for a push outcome', () => {
   });
 
   it('answers a stopping engine with wait/service-unavailable', () => {
-    const e = dispatchFailureError(new HeraldError('HERALD_SHUTTING_DOWN'));
+    const e = toStanzaError(new HeraldError('HERALD_SHUTTING_DOWN'));
     assert.equal(`${e.type}/${e.condition}`, 'wait/service-unavailable');
   });
 });

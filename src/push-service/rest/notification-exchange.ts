@@ -16,6 +16,7 @@
  * client sends, or fails to send, throws out of here.
  */
 import type { Readable } from 'node:stream';
+import { errorSpecOf } from '../../core/errors.js';
 import type { DeadlineEntry, DeadlineList } from '../deadline-list.js';
 import type { PushDispatcher, PushNotification, PushOutcome } from '../notification.js';
 import { UNAUTHORIZED, type BearerCheck } from './bearer-auth.js';
@@ -39,7 +40,7 @@ import type { OpsSource } from '../ops/ops-source.js';
 import type { RestGauges } from '../ops/rest-counters.js';
 import { matchOpsPath, opsResponse } from './ops-routes.js';
 import { NOTIFICATION_ROUTES, type NotificationRoute } from './routes.js';
-import { isExpectedRefusal, reasonForThrown } from './thrown-errors.js';
+import { ANYTHING_ELSE_REASON } from './v3-responses.js';
 import {
   answerWithoutBody,
   writeAnswer,
@@ -263,9 +264,11 @@ export class Exchange implements DeadlineEntry {
       response = this.route.respond(outcome);
       if (!outcome.ok) failure = outcome;
     } catch (error) {
-      const reason = reasonForThrown(error);
-      // HERALD_MAILBOX_FULL and friends are answers (429, 503, …); anything else is a bug worth a line.
-      if (isExpectedRefusal(error)) this.state.log?.debug?.('rest.push_refused', { ...this.about(notification), reason, error });
+      // A code with a REST answer in core/errors.ts (HERALD_MAILBOX_FULL: 429, …) is an answer;
+      // anything else is a bug worth a line, answered with the contract's "anything else" row.
+      const answered = errorSpecOf(error)?.rest;
+      const reason = answered?.reason ?? ANYTHING_ELSE_REASON;
+      if (answered) this.state.log?.debug?.('rest.push_refused', { ...this.about(notification), reason, error });
       else this.state.log?.error('rest.dispatcher_failed', { ...this.about(notification), error });
       response = this.route.respond({ ok: false, reason });
     }

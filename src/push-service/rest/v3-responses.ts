@@ -29,10 +29,15 @@ export const V3_FAILURES: Readonly<Record<PushFailureReason, RestResponse>> = Ob
   ) as Record<PushFailureReason, RestResponse>,
 );
 
+/**
+ * The contract's "anything else" row: a reason outside the contract, and a dispatcher's throw
+ * whose code has no REST answer in core/errors.ts (a bug), are answered with it — never 410.
+ */
+export const ANYTHING_ELSE_REASON: PushFailureReason = 'request_timeout';
+
 export function v3Response(outcome: PushOutcome): RestResponse {
   if (outcome.ok) return V3_SUCCESS;
-  // A reason outside the contract falls into the "anything else" row.
-  return V3_FAILURES[outcome.reason] ?? V3_FAILURES.request_timeout;
+  return V3_FAILURES[outcome.reason] ?? V3_FAILURES[ANYTHING_ELSE_REASON];
 }
 
 /** Body over `rest.body_limit_bytes`: the same answer as a provider's payload_too_large. */

@@ -1,8 +1,6 @@
-/** The outcome → answer tables as pure data, and the throw → outcome mapping. */
+/** The outcome → answer tables as pure data (a throw's answer: test/core/error-registry.test.ts). */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { HeraldError } from '../../../src/core/errors.js';
-import { reasonForThrown } from '../../../src/push-service/rest/thrown-errors.js';
 import { v2Response } from '../../../src/push-service/rest/v2-responses.js';
 import { V3_FAILURES, v3Response } from '../../../src/push-service/rest/v3-responses.js';
 
@@ -24,12 +22,4 @@ test('v3: every failure body is {"reason": <the reason>}', () => {
 test('v2: unregistered is a 500 with the provider reason; unable_to_connect a 503', () => {
   assert.deepEqual({ ...v2Response({ ok: false, reason: 'unregistered', providerReason: 'Unregistered' }) }, { status: 500, body: '{"details":"Unregistered"}' });
   assert.deepEqual({ ...v2Response({ ok: false, reason: 'unable_to_connect' }) }, { status: 503, body: '{"details":"Please try again later"}' });
-});
-
-test('thrown errors map to the outcome they mean; anything unknown to request_timeout', () => {
-  assert.equal(reasonForThrown(new HeraldError('HERALD_MAILBOX_FULL')), 'too_many_requests');
-  assert.equal(reasonForThrown(new HeraldError('HERALD_NO_MATCHING_POOL')), 'no_matching_pool');
-  assert.equal(reasonForThrown(new HeraldError('HERALD_STORE')), 'request_timeout');
-  assert.equal(reasonForThrown(new Error('boom')), 'request_timeout');
-  assert.equal(reasonForThrown('a string'), 'request_timeout');
 });
