@@ -12,8 +12,8 @@
  *
  * Provider rejections are not codes: they are outcome values (`PushFailureReason` in
  * push-service/notification.ts), answered by rest/v3-responses.ts and app-server/outcome-errors.ts.
- * The README's "Error codes" table lists these rows; test/core/error-registry.test.ts keeps both,
- * and the OpenAPI document, in step.
+ * The README's "Error codes" table lists these rows: test/core/error-registry.test.ts keeps it and
+ * the registry in step, test/push-service/rest/openapi.test.ts the registry and /swagger.json.
  */
 import type { PushFailureReason } from '../push-service/notification.js';
 import type { StanzaErrorCondition, StanzaErrorType } from '../xmpp/stanza-error.js';
@@ -40,6 +40,11 @@ export interface ErrorSpec {
 const BUSY: XmppAnswer = { type: 'wait', condition: 'resource-constraint', text: 'too many requests in flight; try again later' };
 /** RFC 6120 §8.3.3.19: service-unavailable, `wait`: another instance or a restart will serve it. */
 const STOPPING: XmppAnswer = { type: 'wait', condition: 'service-unavailable', text: 'shutting down; try again later' };
+/**
+ * RFC 6120 §8.3.3.12 policy-violation, `modify`: §13.12 lets an entity limit stanza size (and depth,
+ * for the same concern); the thrower names the limit and its value in the text.
+ */
+const overLimit = (limit: 'size' | 'depth'): XmppAnswer => ({ type: 'modify', condition: 'policy-violation', text: `the stanza is over the ${limit} limit` });
 /** MongoosePush's reason for a transient failure of the service itself (503). */
 const SERVICE_INTERNAL: RestAnswer = { status: 503, reason: 'service_internal' };
 
@@ -53,17 +58,8 @@ export const ERRORS = {
     xmpp: BUSY,
   },
   HERALD_ACTOR_STOPPED: { meaning: 'the actor system is stopped', rest: SERVICE_INTERNAL, xmpp: STOPPING },
-  /** RFC 6120 §8.3.3.12 policy-violation, `modify`: §13.12 lets an entity limit stanza size. */
-  HERALD_STANZA_TOO_LARGE: {
-    meaning: 'the stanza exceeds the configured size limit',
-    rest: null,
-    xmpp: { type: 'modify', condition: 'policy-violation', text: 'the stanza exceeds the size limit' },
-  },
-  HERALD_STANZA_TOO_DEEP: {
-    meaning: 'the stanza nests elements deeper than the configured limit',
-    rest: null,
-    xmpp: { type: 'modify', condition: 'policy-violation', text: 'the stanza nests elements too deep' },
-  },
+  HERALD_STANZA_TOO_LARGE: { meaning: 'the stanza exceeds the configured size limit', rest: null, xmpp: overLimit('size') },
+  HERALD_STANZA_TOO_DEEP: { meaning: 'the stanza nests elements deeper than the configured limit', rest: null, xmpp: overLimit('depth') },
   /** A stream error (RFC 6120 §4.9.3, the condition the XmlViolation carries), never a stanza error. */
   HERALD_XML_MALFORMED: { meaning: 'the XML is not well-formed', rest: null, xmpp: null },
   HERALD_TRANSPORT: {
