@@ -127,7 +127,8 @@ const V3_ANSWERS = {
   '500': reasonBody(['request_timeout'], 'No answer in time, or any other failure of Herald ("anything else" in MongoosePush).'),
   '503': reasonBody(
     ['service_internal', 'internal_config', 'unable_to_connect', 'connection_lost', 'overloaded'],
-    'service_internal: the provider is down or failed internally, or refused our credentials (masked). ' +
+    'service_internal: the provider is down or failed internally, or refused our credentials (masked), or Herald ' +
+      'is shutting down. ' +
       'internal_config: the provider refused our configuration (bad or missing topic). unable_to_connect / ' +
       'connection_lost: no connection to the provider, or it was lost before the answer. overloaded: Herald shed ' +
       'the request (rest.max_pending_body_bytes, rest.max_pending_body_bytes_per_connection, or more pipelined ' +

@@ -1,17 +1,18 @@
 /**
  * The OpenAPI document at GET /swagger.json, held against the code it describes: every documented
  * property goes through the real validators, every answer the mappers can give is looked up in
- * the document. A field added to a validator or a reason added to a mapper without the document
- * (or the reverse) fails here.
+ * the document. A field added to a validator or a reason added to a mapper or to the error
+ * registry (core/errors.ts) without the document (or the reverse) fails here.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
+import { ERRORS, type ErrorSpec } from '../../../src/core/errors.js';
 import type { PushFailureReason } from '../../../src/push-service/notification.js';
 import { parseDeepNotification } from '../../../src/push-service/rest/deep-schema.js';
 import { parseFlatNotification } from '../../../src/push-service/rest/flat-schema.js';
 import { OPENAPI_DOCUMENT } from '../../../src/push-service/rest/openapi.js';
-import { BAD_REQUEST, BODY_TIMEOUT, HEADER_FIELDS_TOO_LARGE, URI_TOO_LONG } from '../../../src/push-service/rest/rest-response.js';
+import { BAD_REQUEST, BODY_TIMEOUT, HEADER_FIELDS_TOO_LARGE, jsonResponse, URI_TOO_LONG } from '../../../src/push-service/rest/rest-response.js';
 import { UNAUTHORIZED } from '../../../src/push-service/rest/bearer-auth.js';
 import { V2_BODY_TOO_LARGE, V2_TRY_LATER, v2Response } from '../../../src/push-service/rest/v2-responses.js';
 import { V3_BODY_TOO_LARGE, V3_FAILURES, V3_OVERLOADED, V3_SUCCESS } from '../../../src/push-service/rest/v3-responses.js';
@@ -219,6 +220,23 @@ describe('the OpenAPI document against the answers', () => {
       assertDocumented(path, BAD_REQUEST, 'not HTTP/1.1');
       assertDocumented(path, URI_TOO_LONG, 'URL too long');
       assertDocumented(path, HEADER_FIELDS_TOO_LARGE, 'header section too large');
+    }
+  });
+
+  test("each code's REST answer in the error registry is documented for /v3 under its status", () => {
+    for (const [code, { rest }] of Object.entries(ERRORS) as [string, ErrorSpec][]) {
+      if (rest) assertDocumented(V3_PATH, jsonResponse(rest.status, { reason: rest.reason }), code);
+    }
+  });
+
+  test('/v3 names no reason but those the error registry, the provider outcomes and the REST port itself can give', () => {
+    const given = new Set<string>([...REASONS, ...Object.values(ERRORS).flatMap((s: ErrorSpec) => (s.rest ? [s.rest.reason] : []))]);
+    for (const answer of [V3_OVERLOADED, BAD_REQUEST, UNAUTHORIZED, BODY_TIMEOUT, URI_TOO_LONG, HEADER_FIELDS_TOO_LARGE]) {
+      given.add((JSON.parse(answer.body) as { reason: string }).reason);
+    }
+    for (const [status, answer] of Object.entries(doc.paths[V3_PATH].post.responses as Json)) {
+      const reasons = (resolve(resolve(answer as Json).content?.['application/json']?.schema ?? {}).properties?.reason?.enum ?? []) as string[];
+      for (const reason of reasons) assert.ok(given.has(reason), `${status} ${reason} can be given`);
     }
   });
 
