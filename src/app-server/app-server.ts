@@ -14,6 +14,7 @@ import { randomBytes } from 'node:crypto';
 import type { Element } from '@xmpp/xml';
 import { ActorRegistry, type ActorRuntime } from '../actors/index.js';
 import type { HeraldConfig } from '../core/config/schema.js';
+import { HeraldError } from '../core/errors.js';
 import { mark, tagKey, tracing } from '../core/latency-trace.js';
 import type { PushDispatcher } from '../push-service/notification.js';
 import type { HeraldStore } from '../store/lmdb-store.js';
@@ -437,5 +438,5 @@ function requester(iq: Element): string {
 }
 
 function shuttingDown(): StanzaError {
-  return new StanzaError('service-unavailable', 'wait', 'the App Server is shutting down');
+  return toStanzaError(new HeraldError('HERALD_SHUTTING_DOWN'));
 }

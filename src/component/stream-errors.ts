@@ -4,7 +4,7 @@
  * and the component joins again after its reconnect delay.
  */
 import xml, { type Element } from '@xmpp/xml';
-import { isHeraldError } from '../core/errors.js';
+import { errorSpecOf } from '../core/errors.js';
 import { XmlViolation, type XmlViolationCondition } from '../xmpp/xml-violation.js';
 
 /** RFC 6120 §4.9.2: the namespace of stream error conditions and their `<text/>`. */
@@ -15,17 +15,14 @@ export type StreamErrorCondition = XmlViolationCondition;
 
 /**
  * The stream error a host of the embedding API closes its stream with, for a refusal of
- * `Herald.handleStanza`, or undefined when the refusal is not about the stream:
- * - an XmlViolation carries its own condition;
- * - §4.9.3.14 policy-violation: a stanza over xmpp.max_stanza_bytes or max_stanza_depth that
- *   Herald could not answer (it answers IQ get/set itself);
- * - §4.9.3.13 not-well-formed: any other HERALD_XML_MALFORMED.
+ * `Herald.handleStanza`, or undefined when the refusal is not about the stream: an XmlViolation
+ * carries its own condition; any other refusal its code's (core/errors.ts: §4.9.3.14
+ * policy-violation for a stanza over xmpp.max_stanza_bytes or max_stanza_depth that Herald could
+ * not answer — it answers IQ get/set itself —, §4.9.3.13 not-well-formed for HERALD_XML_MALFORMED).
  */
 export function streamErrorCondition(error: unknown): StreamErrorCondition | undefined {
   if (error instanceof XmlViolation) return error.condition;
-  if (isHeraldError(error, 'HERALD_STANZA_TOO_LARGE') || isHeraldError(error, 'HERALD_STANZA_TOO_DEEP')) return 'policy-violation';
-  if (isHeraldError(error, 'HERALD_XML_MALFORMED')) return 'not-well-formed';
-  return undefined;
+  return errorSpecOf(error)?.stream ?? undefined;
 }
 
 /** `<stream:error><condition/><text>…</text></stream:error>` (RFC 6120 §4.9.2). */

@@ -9,6 +9,9 @@
  * - `xmpp`: the RFC 6120 §8.3 error type and defined condition an IQ is answered with when a
  *   handler throws it. `null`: the code never reaches a stanza error (it fails the start, closes a
  *   stream, or is only logged); were it to, it is `wait/internal-server-error`.
+ * - `stream`: the RFC 6120 §4.9.3 stream error a host of the embedding API closes its stream with
+ *   when `handleStanza` refuses with it (`streamErrorCondition`; an XmlViolation names its own).
+ *   `null`: the refusal is not about the stream.
  *
  * Provider rejections are not codes: they are outcome values (`PushFailureReason` in
  * push-service/notification.ts), answered by rest/v3-responses.ts and app-server/outcome-errors.ts.
@@ -17,6 +20,7 @@
  */
 import type { PushFailureReason } from '../push-service/notification.js';
 import type { StanzaErrorCondition, StanzaErrorType } from '../xmpp/stanza-error.js';
+import type { XmlViolationCondition } from '../xmpp/xml-violation.js';
 
 export interface RestAnswer {
   readonly status: number;
@@ -34,6 +38,7 @@ export interface ErrorSpec {
   readonly meaning: string;
   readonly rest: RestAnswer | null;
   readonly xmpp: XmppAnswer | null;
+  readonly stream: XmlViolationCondition | null;
 }
 
 /** RFC 6120 §8.3.3.18: resource-constraint, `wait`: retrying later may succeed, and XEP-0357 servers keep the registration. */
@@ -45,72 +50,76 @@ const STOPPING: XmppAnswer = { type: 'wait', condition: 'service-unavailable', t
  * for the same concern); the thrower names the limit and its value in the text.
  */
 const overLimit = (limit: 'size' | 'depth'): XmppAnswer => ({ type: 'modify', condition: 'policy-violation', text: `the stanza is over the ${limit} limit` });
+/** A code no REST, stanza or stream error answers: it fails the start, is logged and counted, or rejects a host's call. */
+const unanswered = (meaning: string): ErrorSpec => ({ meaning, rest: null, xmpp: null, stream: null });
 /** MongoosePush's reason for a transient failure of the service itself (503). */
 const SERVICE_INTERNAL: RestAnswer = { status: 503, reason: 'service_internal' };
 
 export const ERRORS = {
-  HERALD_CONFIG_INVALID: { meaning: 'the configuration is invalid (in the file or the environment)', rest: null, xmpp: null },
-  HERALD_CONFIG_UNREADABLE: { meaning: 'the configuration file cannot be read', rest: null, xmpp: null },
-  HERALD_CONFIG_FILE: { meaning: 'a file, folder or address the configuration names cannot be used', rest: null, xmpp: null },
+  HERALD_CONFIG_INVALID: unanswered('the configuration is invalid (in the file or the environment)'),
+  HERALD_CONFIG_UNREADABLE: unanswered('the configuration file cannot be read'),
+  HERALD_CONFIG_FILE: unanswered('a file, folder or address the configuration names cannot be used'),
   HERALD_MAILBOX_FULL: {
     meaning: "the actor's mailbox is full; the message was refused, not queued",
     rest: { status: 429, reason: 'too_many_requests' }, // backpressure: answered at once
     xmpp: BUSY,
+    stream: null,
   },
-  HERALD_ACTOR_STOPPED: { meaning: 'the actor system is stopped', rest: SERVICE_INTERNAL, xmpp: STOPPING },
-  HERALD_STANZA_TOO_LARGE: { meaning: 'the stanza exceeds the configured size limit', rest: null, xmpp: overLimit('size') },
-  HERALD_STANZA_TOO_DEEP: { meaning: 'the stanza nests elements deeper than the configured limit', rest: null, xmpp: overLimit('depth') },
-  /** A stream error (RFC 6120 §4.9.3, the condition the XmlViolation carries), never a stanza error. */
-  HERALD_XML_MALFORMED: { meaning: 'the XML is not well-formed', rest: null, xmpp: null },
+  HERALD_ACTOR_STOPPED: { meaning: 'the actor system is stopped', rest: SERVICE_INTERNAL, xmpp: STOPPING, stream: null },
+  HERALD_STANZA_TOO_LARGE: {
+    meaning: 'the stanza exceeds the configured size limit',
+    rest: null,
+    xmpp: overLimit('size'),
+    stream: 'policy-violation', // RFC 6120 §4.9.3.14, when Herald could not answer the stanza itself
+  },
+  HERALD_STANZA_TOO_DEEP: {
+    meaning: 'the stanza nests elements deeper than the configured limit',
+    rest: null,
+    xmpp: overLimit('depth'),
+    stream: 'policy-violation', // RFC 6120 §4.9.3.14, when Herald could not answer the stanza itself
+  },
+  /** Never a stanza error: RFC 6120 §4.9.3.13 not-well-formed, or the condition its XmlViolation names. */
+  HERALD_XML_MALFORMED: { meaning: 'the XML is not well-formed', rest: null, xmpp: null, stream: 'not-well-formed' },
   HERALD_TRANSPORT: {
     meaning: 'the connection to the provider failed before an answer arrived',
     rest: { status: 503, reason: 'connection_lost' },
     xmpp: null,
+    stream: null,
   },
   /** RFC 6120 §8.3.3.17 remote-server-timeout: a publish to a remote App Server went unanswered. */
   HERALD_TIMEOUT: {
     meaning: 'the provider or the remote App Server did not answer within the request timeout',
     rest: { status: 500, reason: 'request_timeout' },
     xmpp: { type: 'wait', condition: 'remote-server-timeout', text: 'no answer in time' },
+    stream: null,
   },
-  HERALD_AUTH_KEY_INVALID: { meaning: 'the provider signing key cannot be used', rest: null, xmpp: null },
-  HERALD_STORE: { meaning: 'the LMDB store failed', rest: null, xmpp: null },
+  HERALD_AUTH_KEY_INVALID: unanswered('the provider signing key cannot be used'),
+  HERALD_STORE: unanswered('the LMDB store failed'),
   HERALD_STORE_FULL: {
     meaning: 'the store is full (store.max_size_mib); writes that would grow it are refused',
     rest: null,
     xmpp: { type: 'wait', condition: 'resource-constraint', text: 'the push store is full; try again later' },
+    stream: null,
   },
-  HERALD_SHUTTING_DOWN: { meaning: 'Herald is shutting down', rest: SERVICE_INTERNAL, xmpp: STOPPING },
-  HERALD_SENDER_THREAD: {
-    meaning: 'a sender thread died or could not be started; it is started again after a backoff',
-    rest: null,
-    xmpp: null,
-  },
-  HERALD_ACCEPT_FAILED: {
-    meaning: 'a listening socket could not accept a connection (EMFILE/ENFILE: out of file descriptors); it keeps listening',
-    rest: null,
-    xmpp: null,
-  },
-  HERALD_AFTER_STREAM_ERROR: {
-    meaning: 'the stanza came on its stream after one the stream was closed for (RFC 6120 §4.9: nothing more on it is processed); not acted on',
-    rest: null,
-    xmpp: null,
-  },
-  HERALD_SHARD_FAILED: {
-    meaning: 'a shard worker (the XMPP roles of a part of the users and push nodes) could not start or died',
-    rest: null,
-    xmpp: null,
-  },
-  HERALD_UNCAUGHT_EXCEPTION: {
-    meaning: 'an exception escaped every handler; the process exits so that its supervisor restarts it',
-    rest: null,
-    xmpp: null,
-  },
-  HERALD_UNHANDLED_REJECTION: {
-    meaning: 'a rejected promise had no handler; it is logged and counted, the process keeps running',
-    rest: null,
-    xmpp: null,
-  },
+  HERALD_SHUTTING_DOWN: { meaning: 'Herald is shutting down', rest: SERVICE_INTERNAL, xmpp: STOPPING, stream: null },
+  HERALD_SENDER_THREAD: unanswered(
+    'a sender thread died or could not be started; it is started again after a backoff',
+  ),
+  HERALD_ACCEPT_FAILED: unanswered(
+    'a listening socket could not accept a connection (EMFILE/ENFILE: out of file descriptors); it keeps listening',
+  ),
+  HERALD_AFTER_STREAM_ERROR: unanswered(
+    'the stanza came on its stream after one the stream was closed for (RFC 6120 §4.9: nothing more on it is processed); not acted on',
+  ),
+  HERALD_SHARD_FAILED: unanswered(
+    'a shard worker (the XMPP roles of a part of the users and push nodes) could not start or died',
+  ),
+  HERALD_UNCAUGHT_EXCEPTION: unanswered(
+    'an exception escaped every handler; the process exits so that its supervisor restarts it',
+  ),
+  HERALD_UNHANDLED_REJECTION: unanswered(
+    'a rejected promise had no handler; it is logged and counted, the process keeps running',
+  ),
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -132,7 +132,7 @@ export class XmppServerRole {
     // being copied by the GC.
     let change: Promise<UserReply>;
     try {
-      if (this.closing) throw new StanzaError('service-unavailable', 'wait', 'shutting down');
+      if (this.closing) throw new HeraldError('HERALD_SHUTTING_DOWN');
       const command = pushCommandOf(iq);
       if (!command) throw new StanzaError('service-unavailable', 'cancel');
       const msg: RegistrationChange =

@@ -1,14 +1,17 @@
 /**
  * The error registry (src/core/errors.ts) against what it decides and documents: every code says
- * how REST and XMPP answer it, those answers are what clients get, every code is thrown somewhere,
- * and the README's table of codes is the registry's. (The OpenAPI side: openapi.test.ts.)
+ * how REST, a stanza error and a stream error answer it, those answers are what clients get, every
+ * code is thrown somewhere, and the README's table of codes is the registry's. (The OpenAPI side:
+ * test/push-service/rest/openapi.test.ts.)
  */
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
+import { streamErrorCondition } from '../../src/component/stream-errors.js';
 import { ERRORS, HeraldError, type ErrorCode, type ErrorSpec } from '../../src/core/errors.js';
 import { V3_FAILURES } from '../../src/push-service/rest/v3-responses.js';
 import { toStanzaError } from '../../src/xmpp/stanza-error.js';
+import { XmlViolation } from '../../src/xmpp/xml-violation.js';
 import { CLIENTS, startTestServer, type TestServer } from '../push-service/rest/rest-test-kit.js';
 
 const ROOT = new URL('../../../', import.meta.url);
@@ -21,14 +24,16 @@ const XMPP_UNEXPECTED = 'wait/internal-server-error';
 
 const restCell = (s: ErrorSpec) => (s.rest ? `${s.rest.status} \`${s.rest.reason}\`` : '—');
 const xmppCell = (s: ErrorSpec) => (s.xmpp ? `\`${s.xmpp.type}/${s.xmpp.condition}\`` : '—');
+const streamCell = (s: ErrorSpec) => (s.stream ? `\`${s.stream}\`` : '—');
 
 describe('the error registry', () => {
-  test('every code states its meaning and decides its REST and its XMPP answer (null: never reached)', () => {
+  test('every code states its meaning and decides its REST, XMPP and stream answers (null: never reached)', () => {
     for (const code of CODES) {
       const s = spec(code) as Partial<ErrorSpec>;
       assert.ok(typeof s.meaning === 'string' && s.meaning.length > 10, `${code} says what it means`);
       assert.notEqual(s.rest, undefined, `${code} decides its REST answer`);
       assert.notEqual(s.xmpp, undefined, `${code} decides its XMPP answer`);
+      assert.notEqual(s.stream, undefined, `${code} decides its stream error`);
     }
   });
 
@@ -46,6 +51,11 @@ describe('the error registry', () => {
       assert.equal(`${e.type}/${e.condition}`, xmpp ? `${xmpp.type}/${xmpp.condition}` : XMPP_UNEXPECTED, code);
       assert.equal(e.text, xmpp?.text, `${code}: the registry's text, never the detail`);
     }
+  });
+
+  test("a host is told a refusal's stream error by its code; an XmlViolation names its own", () => {
+    for (const code of CODES) assert.equal(streamErrorCondition(new HeraldError(code)), spec(code).stream ?? undefined, code);
+    assert.equal(streamErrorCondition(new XmlViolation('restricted-xml', 'a comment')), 'restricted-xml');
   });
 
   test("every code's stanza error is wait but a stanza over a limit's: no failure of Herald's disables a registration", () => {
@@ -84,26 +94,32 @@ describe("the README's table of error codes", () => {
     assert.deepEqual([...rows.keys()].sort(), [...CODES].sort());
   });
 
-  test("gives each code the registry's REST and XMPP answers", () => {
+  test("gives each code the registry's REST, XMPP and stream answers", () => {
     for (const [code, cells] of rows) {
       const s = ERRORS[code as ErrorCode];
       if (!s) continue; // reported by the test above
-      assert.deepEqual(cells, { rest: restCell(s), xmpp: xmppCell(s) }, code);
+      assert.deepEqual(cells, { rest: restCell(s), xmpp: xmppCell(s), stream: streamCell(s) }, code);
     }
   });
 });
 
-/** The rows of the table under "## Error codes": code → its REST and XMPP cells. */
-function readmeRows(): Map<string, { rest: string; xmpp: string }> {
+interface Cells {
+  rest: string;
+  xmpp: string;
+  stream: string;
+}
+
+/** The rows of the table under "## Error codes": code → its answer cells. */
+function readmeRows(): Map<string, Cells> {
   const readme = readFileSync(new URL('README.md', ROOT), 'utf8');
   const start = readme.indexOf('\n## Error codes\n');
   assert.ok(start >= 0, 'the README has an "Error codes" section');
   const section = readme.slice(start + 1, readme.indexOf('\n## ', start + 1));
-  const rows = new Map<string, { rest: string; xmpp: string }>();
+  const rows = new Map<string, Cells>();
   for (const line of section.split('\n')) {
     const cells = line.split('|').map((c) => c.trim());
     const code = /^`(HERALD_[A-Z_]+)`$/.exec(cells[1] ?? '')?.[1];
-    if (code) rows.set(code, { rest: cells[2]!, xmpp: cells[3]! });
+    if (code) rows.set(code, { rest: cells[2]!, xmpp: cells[3]!, stream: cells[4]! });
   }
   return rows;
 }
