@@ -288,7 +288,6 @@ export class XmppServerRole {
     if (!isAnsweredRefusal(e)) this.log('push IQ failed', { reason: (e as Error)?.message });
     return toStanzaError(e);
   }
-
 }
 
 function validJid(text: string | undefined): string | undefined {

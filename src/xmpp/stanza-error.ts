@@ -84,7 +84,7 @@ export class StanzaError extends Error {
 
 const TYPES = new Set<StanzaErrorType>(['auth', 'cancel', 'continue', 'modify', 'wait']);
 
-/** Anything else thrown: RFC 6120 §8.3.3.11, `wait` so that no XEP-0357 server drops a registration for our failure. */
+/** Anything else thrown: RFC 6120 §8.3.3.6 internal-server-error, `wait` so that no XEP-0357 server drops a registration for our failure. */
 const UNEXPECTED: XmppAnswer = { type: 'wait', condition: 'internal-server-error' };
 
 /**

@@ -49,7 +49,8 @@ export function headElement(element: Element): Element {
 
 /**
  * The answer to a stanza over a limit: an IQ get/set gets its code's stanza error (core/errors.ts:
- * modify/policy-violation, RFC 6120 §8.3.3.12) naming the limit (§8.2.3: every get/set is answered); anything else (message, presence, IQ result/error) has no answer and is dropped.
+ * modify/policy-violation, RFC 6120 §8.3.3.12) naming the limit (§8.2.3: every get/set is
+ * answered); anything else (message, presence, IQ result/error) has no answer and is dropped.
  */
 export function overLimitReply(refusal: StanzaOverLimit): Element | undefined {
   const { head } = refusal;
