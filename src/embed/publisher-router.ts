@@ -4,7 +4,7 @@
  * no XML serialisation — or out as an IQ stanza through the host for any other App Server.
  */
 import type { AppServerRole } from '../app-server/index.js';
-import { type Publisher, type PublishResult } from '../xmpp-server/publisher.js';
+import type { Publisher, PublishResult } from '../xmpp-server/publisher.js';
 import type { StanzaPublisher } from '../xmpp-server/stanza-publisher.js';
 import type { PushPublish } from '../xmpp/push-publish.js';
 import { toStanzaError } from '../xmpp/stanza-error.js';
