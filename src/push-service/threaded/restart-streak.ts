@@ -9,7 +9,7 @@
  * `restartMaxMs`. A thread that dies right after each start is thus restarted at most once per
  * `restartMaxMs` once the delay has grown, never in a tight loop.
  */
-import { reconnectDelayMs } from '../http2/backoff.js';
+import { backoffDelayMs } from '../../core/backoff.js';
 
 export interface RestartSettings {
   /** First delay, ms (config `apns.sender_thread_restart_base_ms`). */
@@ -36,7 +36,7 @@ export class RestartStreak {
   failed(): number {
     clearTimeout(this.stableTimer);
     this.stableTimer = undefined;
-    const delay = reconnectDelayMs(this.settings.baseMs, this.failures, this.settings.random, this.settings.maxMs);
+    const delay = backoffDelayMs({ backoff_ms: this.settings.baseMs, max_ms: this.settings.maxMs }, this.failures, this.settings.random);
     this.failures++;
     return delay;
   }
