@@ -284,13 +284,12 @@ export class ShardedHerald {
   }
 
   /**
-   * Starts shard `index` again: at once, then after shards.restart_base_ms doubled per failure in
-   * a row (at most shards.restart_max_ms, with jitter: core/backoff.ts), for as long as Herald runs.
+   * Starts shard `index` again: at once, then after `shards.restart` (backoff_ms doubled per
+   * failure in a row up to max_ms, with jitter: core/backoff.ts), for as long as Herald runs.
    */
   private async replace(index: number): Promise<void> {
-    const restart = { backoff_ms: this.config.shards.restart_base_ms, max_ms: this.config.shards.restart_max_ms };
     for (let failures = 0; !this.closing; failures++) {
-      if (failures > 0) await sleep(backoffDelayMs(restart, failures - 1));
+      if (failures > 0) await sleep(backoffDelayMs(this.config.shards.restart, failures - 1));
       if (this.closing) return;
       try {
         const shard = await this.spawner.replace(index, this.shards);

@@ -39,10 +39,14 @@ test('the walk sees the schema: sections, nested reconnect tables, pools and rem
   assert.deepEqual(byKind('tables').map((k) => k.path), ['component.servers', 'apns.pools', 'fcm.pools']);
   assert.deepEqual(byKind('removed').map((k) => k.path).sort(), [
     'apns.reconnect_backoff_ms',
+    'apns.sender_thread_restart_base_ms',
+    'apns.sender_thread_restart_max_ms',
     'component.domain',
     'component.reconnect_backoff_ms',
     'component.reconnect_max_ms',
     'fcm.reconnect_backoff_ms',
+    'shards.restart_base_ms',
+    'shards.restart_max_ms',
     'store.map_size_mib',
   ]);
 });

@@ -16,11 +16,11 @@ function removedKey(error: z.core.$ZodErrorMap<z.core.$ZodIssueInvalidType> | st
 }
 
 /**
- * The reconnect backoff (core/backoff.ts), one shape wherever Herald reconnects (the component
- * link, APNS and FCM connections): ms before the first attempt after a lost or refused
- * connection, doubled per failure in a row with jitter, up to `max_ms`.
+ * A backoff (core/backoff.ts), one shape wherever Herald tries again: the component link and the
+ * APNS/FCM connections reconnecting, sender threads and shards restarting. ms before the first
+ * attempt after a failure, doubled per failure in a row with jitter, up to `max_ms`.
  */
-function reconnectBackoff(defaultBackoffMs: number) {
+function backoff(defaultBackoffMs: number) {
   const shape = z
     .object({
       /** ms: the first wait; it doubles per failed attempt in a row, with jitter. */
@@ -30,7 +30,7 @@ function reconnectBackoff(defaultBackoffMs: number) {
     })
     .strict()
     .superRefine((r, ctx) => {
-      if (r.max_ms < r.backoff_ms) ctx.addIssue({ code: 'custom', path: ['max_ms'], message: 'must not be below reconnect.backoff_ms' });
+      if (r.max_ms < r.backoff_ms) ctx.addIssue({ code: 'custom', path: ['max_ms'], message: 'must not be below backoff_ms' });
     });
   return shape.default(() => shape.parse({}));
 }
@@ -113,13 +113,13 @@ const shards = z
      */
     young_generation_mib: positiveInt.min(4).max(1_024).default(64),
     /**
-     * ms before a shard that failed to start again (after it died) is tried once more, doubled per
-     * failure in a row up to restart_max_ms: a shard that cannot start (out of file descriptors
-     * while its modules load, the store gone) is retried for as long as the process runs, without
-     * a restart storm. A shard that dies is started again at once.
+     * Starting again a shard whose restart failed (after it died): a shard that cannot start (out
+     * of file descriptors while its modules load, the store gone) is retried for as long as the
+     * process runs, without a restart storm. A shard that dies is started again at once.
      */
-    restart_base_ms: positiveInt.default(1_000),
-    restart_max_ms: positiveInt.default(30_000),
+    restart: backoff(1_000),
+    restart_base_ms: removedKey('renamed to shards.restart.backoff_ms (restart = { backoff_ms, max_ms })'),
+    restart_max_ms: removedKey('renamed to shards.restart.max_ms (restart = { backoff_ms, max_ms })'),
     /**
      * ms the REST /healthcheck and /metrics wait for each shard's figures (asked when scraped,
      * answered between the shard's stanzas). A shard that does not answer in time is reported as
@@ -127,12 +127,7 @@ const shards = z
      */
     ops_timeout_ms: positiveInt.default(2_000),
   })
-  .strict()
-  .superRefine((c, ctx) => {
-    if (c.restart_max_ms < c.restart_base_ms) {
-      ctx.addIssue({ code: 'custom', path: ['restart_max_ms'], message: 'must not be below shards.restart_base_ms' });
-    }
-  });
+  .strict();
 
 /** MiB in bytes. */
 export const MIB = 1_048_576;
@@ -254,7 +249,7 @@ const component = z
     /** The shared secret of the XEP-0114 handshake (Prosody `component_secret`). */
     password: z.string().default(''),
     /** Rejoining after the link is lost or the handshake refused: a restarting server is back within seconds. */
-    reconnect: reconnectBackoff(1_000),
+    reconnect: backoff(1_000),
     reconnect_backoff_ms: removedKey('renamed to component.reconnect.backoff_ms (reconnect = { backoff_ms, max_ms })'),
     reconnect_max_ms: removedKey('renamed to component.reconnect.max_ms (reconnect = { backoff_ms, max_ms })'),
     /**
@@ -333,7 +328,7 @@ function providerConnectionKeys(provider: { maxInFlight: number }) {
     /** ms between PINGs on a connected session with nothing in flight (providers drop idle connections); 0 = never. */
     ping_interval_ms: z.number().int().min(0).default(30_000),
     /** Reconnecting a lost connection: Apple treats rapid reconnects as abuse, and both providers ask for backoff. */
-    reconnect: reconnectBackoff(250),
+    reconnect: backoff(250),
     reconnect_backoff_ms: removedKey('renamed to reconnect.backoff_ms (reconnect = { backoff_ms, max_ms }; max_ms was fixed at 30000)'),
   };
 }
@@ -431,28 +426,20 @@ const apns = z
      */
     sender_threads: senderThreadCount.default(2),
     /**
-     * ms before a sender thread that died (uncaught error, EMFILE, terminated) or failed to start
-     * (ERR_WORKER_INIT_FAILED) is started again; doubled per failure in a row, with jitter, so a
-     * thread that cannot start is retried forever without a restart storm.
+     * Starting again a sender thread that died (uncaught error, EMFILE, terminated) or failed to
+     * start (ERR_WORKER_INIT_FAILED): retried forever without a restart storm. A restarted thread
+     * must also stay up `max_ms` before the delay starts over.
      */
-    sender_thread_restart_base_ms: positiveInt.default(1_000),
-    /**
-     * ms: the restart delay stops growing here (a pool back from fd exhaustion is serving again
-     * within this long); a restarted thread must also stay up this long before the delay starts over.
-     */
-    sender_thread_restart_max_ms: positiveInt.default(30_000),
+    sender_thread_restart: backoff(1_000),
+    sender_thread_restart_base_ms: removedKey('renamed to apns.sender_thread_restart.backoff_ms (sender_thread_restart = { backoff_ms, max_ms })'),
+    sender_thread_restart_max_ms: removedKey('renamed to apns.sender_thread_restart.max_ms (sender_thread_restart = { backoff_ms, max_ms })'),
     ...providerConnectionKeys({ maxInFlight: 1_000 }),
     /** JWT refresh age in seconds: Apple wants 20 < age < 60 minutes. */
     jwt_refresh_s: z.number().int().min(1_201).max(3_599).default(3_000),
     /** Seconds a notification stays valid at Apple (apns-expiration = now + this); 0 = deliver once. */
     expiration_s: z.number().int().nonnegative().default(86_400),
   })
-  .strict()
-  .superRefine((c, ctx) => {
-    if (c.sender_thread_restart_max_ms < c.sender_thread_restart_base_ms) {
-      ctx.addIssue({ code: 'custom', path: ['sender_thread_restart_max_ms'], message: 'must not be below apns.sender_thread_restart_base_ms' });
-    }
-  });
+  .strict();
 
 const fcm = z
   .object({

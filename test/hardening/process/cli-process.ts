@@ -31,8 +31,8 @@ export interface LaunchOptions {
   env?: NodeJS.ProcessEnv;
   /** `[shards] count`; default: the config's default (one shard per core). */
   shards?: number;
-  /** Other `[shards]` keys (numbers). */
-  shardKeys?: Record<string, number>;
+  /** Other `[shards]` keys (numbers, or TOML text such as an inline table). */
+  shardKeys?: Record<string, number | string>;
 }
 
 export interface RestAnswer {
