@@ -2,19 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, loadConfigFile, validateConfig, type ConfigProblem } from '../../src/core/config/load.js';
+import { loadConfigFile } from '../../src/core/config/load.js';
+import { configProblems as problemsOf } from '../core/config-problems.js';
 
 const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
-
-function problemsOf(raw: unknown, env: NodeJS.ProcessEnv = {}): ConfigProblem[] {
-  try {
-    validateConfig(raw, '(test)', env);
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems;
-    throw e;
-  }
-  return [];
-}
 
 test('the component is off by default and the shipped config keeps it off', () => {
   const config = loadConfigFile('config/default.toml', {});

@@ -1,16 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConfigError, validateConfig, type ConfigProblem } from '../../src/core/config/load.js';
-
-function problemsOf(raw: unknown, env: NodeJS.ProcessEnv = {}): ConfigProblem[] {
-  try {
-    validateConfig(raw, '(test)', env);
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems;
-    throw e;
-  }
-  return [];
-}
+import { validateConfig } from '../../src/core/config/load.js';
+import { configProblems as problemsOf } from './config-problems.js';
 
 /** Every `{ backoff_ms, max_ms }` of the schema, with its defaults. */
 const BACKOFFS = {
