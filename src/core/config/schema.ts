@@ -10,7 +10,7 @@ const port = z.number().int().min(0).max(65535);
 const positiveInt = z.number().int().positive();
 const ms = z.number().int().nonnegative();
 
-/** A key that is gone: set, it is refused with what to do instead (a typo-like silence would hide the change). */
+/** A key that is gone: set, it is refused saying what to do instead (more than "unrecognized key"). */
 function removedKey(error: z.core.$ZodErrorMap<z.core.$ZodIssueInvalidType> | string) {
   return z.never({ error }).optional();
 }
