@@ -38,8 +38,8 @@ test('max_ms is not capped: a provider connection may back off beyond 30 s', () 
 
 test('the flat keys the backoffs replaced are refused, naming their replacement', () => {
   const renamed = {
-    'apns.reconnect_backoff_ms': 'reconnect.backoff_ms',
-    'fcm.reconnect_backoff_ms': 'reconnect.backoff_ms',
+    'apns.reconnect_backoff_ms': 'apns.reconnect.backoff_ms',
+    'fcm.reconnect_backoff_ms': 'fcm.reconnect.backoff_ms',
     'apns.sender_thread_restart_base_ms': 'apns.sender_thread_restart.backoff_ms',
     'apns.sender_thread_restart_max_ms': 'apns.sender_thread_restart.max_ms',
     'shards.restart_base_ms': 'shards.restart.backoff_ms',

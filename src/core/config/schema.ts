@@ -297,7 +297,7 @@ const senderThreadCount = z.number().int().min(0).max(16);
  * timeouts, retries, idle PINGs and the reconnect backoff. Every pool of the provider uses its
  * section's values; a pool may set its own `connections` only (see the pools below).
  */
-function providerConnectionKeys(provider: { maxInFlight: number }) {
+function providerConnectionKeys(provider: { section: 'apns' | 'fcm'; maxInFlight: number }) {
   return {
     /** Extra CA to trust (PEM file) for the provider's endpoint (FCM: and its token URI), e.g. a simulator's certificate. */
     ca_file: z.string().min(1).optional(),
@@ -329,7 +329,7 @@ function providerConnectionKeys(provider: { maxInFlight: number }) {
     ping_interval_ms: z.number().int().min(0).default(30_000),
     /** Reconnecting a lost connection: Apple treats rapid reconnects as abuse, and both providers ask for backoff. */
     reconnect: backoff(250),
-    reconnect_backoff_ms: removedKey('renamed to reconnect.backoff_ms (reconnect = { backoff_ms, max_ms }; max_ms was fixed at 30000)'),
+    reconnect_backoff_ms: removedKey(`renamed to ${provider.section}.reconnect.backoff_ms (reconnect = { backoff_ms, max_ms }; max_ms was fixed at 30000)`),
   };
 }
 
@@ -433,7 +433,7 @@ const apns = z
     sender_thread_restart: backoff(1_000),
     sender_thread_restart_base_ms: removedKey('renamed to apns.sender_thread_restart.backoff_ms (sender_thread_restart = { backoff_ms, max_ms })'),
     sender_thread_restart_max_ms: removedKey('renamed to apns.sender_thread_restart.max_ms (sender_thread_restart = { backoff_ms, max_ms })'),
-    ...providerConnectionKeys({ maxInFlight: 1_000 }),
+    ...providerConnectionKeys({ section: 'apns', maxInFlight: 1_000 }),
     /** JWT refresh age in seconds: Apple wants 20 < age < 60 minutes. */
     jwt_refresh_s: z.number().int().min(1_201).max(3_599).default(3_000),
     /** Seconds a notification stays valid at Apple (apns-expiration = now + this); 0 = deliver once. */
@@ -452,7 +452,7 @@ const fcm = z
     /** FCM HTTP v1 endpoint (https://host[:port]); ignored while the simulator is used. */
     endpoint: z.string().url().default('https://fcm.googleapis.com'),
     // max_in_flight at most 100: FCM allows 100 concurrent streams per connection and answers more with GOAWAY.
-    ...providerConnectionKeys({ maxInFlight: 100 }),
+    ...providerConnectionKeys({ section: 'fcm', maxInFlight: 100 }),
     /** Seconds before the access token expires at which it is refreshed (tokens live ~1 h). */
     token_refresh_margin_s: z.number().int().min(0).max(1_800).default(300),
     /** Seconds FCM keeps a notification (android.ttl) when the notification names none; FCM allows 0..2419200. */
