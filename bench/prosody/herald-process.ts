@@ -68,7 +68,6 @@ jid = ${q(s.componentDomain)}
 [component]
 enabled = true
 service = ${q(s.componentService)}
-domain = ${q(s.componentDomain)}
 password = ${q(s.componentSecret)}
 `;
 }

@@ -37,13 +37,13 @@ export async function runStart(config: HeraldConfig, warnings: readonly string[]
     rest: herald.rest?.url,
     apns: herald.apnsSimulator ? `simulator ${herald.apnsSimulator.url}` : config.apns.endpoint,
     store: config.store.path,
-    component: link ? `${config.component.domain} at ${servicesOf(config).join(', ')}` : 'disabled',
+    component: link ? `${config.app_server.jid} at ${servicesOf(config).join(', ')}` : 'disabled',
   });
   if (herald.rest) {
     process.stdout.write(`Herald is running. REST API: ${herald.rest.url}/v3/notification/{device_id}\n`);
   }
   if (link) {
-    process.stdout.write(`Joining ${servicesOf(config).join(', ')} as component ${config.component.domain}\n`);
+    process.stdout.write(`Joining ${servicesOf(config).join(', ')} as component ${config.app_server.jid}\n`);
   }
   await stopRequested;
   log.info('herald.stopping', {});
@@ -74,7 +74,7 @@ function loggingHost(log: Logger): HeraldHost {
 function componentLinks(config: HeraldConfig, log: Logger): ComponentLinks {
   const { servers, ...first } = config.component;
   const links = [first, ...servers.map((server) => ({ ...first, ...server }))].map(
-    (server) => new ComponentLink({ config: { ...server, servers: [] }, xmpp: config.xmpp, log }),
+    (server) => new ComponentLink({ config: server, domain: config.app_server.jid, xmpp: config.xmpp, log }),
   );
   return new ComponentLinks(links);
 }

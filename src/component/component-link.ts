@@ -1,12 +1,12 @@
 /**
  * Herald joined to an XMPP server as an XEP-0114 external component: the server hands it every
- * stanza addressed to `component.domain` (its users' node management, its own notification
- * publishes), and Herald's answers go back on the same stream. This is a `HeraldHost`: pass it
+ * stanza addressed to its domain, `app_server.jid` (its users' node management, its own
+ * notification publishes), and Herald's answers go back on the same stream. This is a `HeraldHost`: pass it
  * to `Herald.start({ host })`, then `start(herald)`.
  *
  * The connection is @xmpp/component's (TCP, the XEP-0114 §3 handshake) and so is the reconnect
  * loop (@xmpp/reconnect: after every disconnect it waits `reconnect.delay` and tries again);
- * this file sets that delay from an exponential backoff with jitter (reconnect-delay.ts), adds
+ * this file sets that delay from an exponential backoff with jitter (core/backoff.ts), adds
  * what the library leaves out (a deadline for the handshake, TCP keepalive, the answer to a
  * server that closes its stream), has the stream read by Herald's strict, bounded parser under
  * the [xmpp] limits (strict-stream.ts) and logs every change of state. When the sink takes text
@@ -26,7 +26,7 @@ import { readHead } from '../shards/routing-key.js';
 import { InboundStream } from '../xmpp/inbound-stream.js';
 import { overLimitReply, type StanzaOverLimit } from '../xmpp/stanza-limits.js';
 import { XmlViolation } from '../xmpp/xml-violation.js';
-import { reconnectDelayMs } from './reconnect-delay.js';
+import { backoffDelayMs } from '../core/backoff.js';
 import { streamErrorElement } from './stream-errors.js';
 import { readStreamStrictly, stopReading } from './strict-stream.js';
 
@@ -86,7 +86,10 @@ export interface LinkStats {
 }
 
 export interface ComponentLinkOptions {
-  config: ComponentConfig;
+  /** The server to join: `service`, `password` and the `reconnect` backoff of `[component]`. */
+  config: Pick<ComponentConfig, 'service' | 'password' | 'reconnect'>;
+  /** The component's domain: `app_server.jid`, where the App Server answers. */
+  domain: string;
   /** The limits the stream is read under: max_stanza_bytes, max_stanza_depth, stream_cutoff_bytes. */
   xmpp: HeraldConfig['xmpp'];
   log?: Logger;
@@ -128,7 +131,7 @@ export class ComponentLink extends EventEmitter<LinkEvents> implements HeraldHos
     this.log = options.log ?? silentLogger;
     this.refusals = new AggregatedLog({ log: this.log, event: 'component.stanza_refused', intervalMs: REFUSED_STANZAS_LOG_INTERVAL_MS });
     this.random = options.random ?? Math.random;
-    this.entity = xmppComponent({ service: config.service, domain: config.domain, password: config.password });
+    this.entity = xmppComponent({ service: config.service, domain: options.domain, password: config.password });
     this.entity.timeout = STEP_TIMEOUT_MS;
     // @xmpp/component's IQ middleware answers every IQ get/set that no handler registered with
     // it claims (service-unavailable). Herald answers every IQ itself, exactly once (RFC 6120
@@ -167,7 +170,7 @@ export class ComponentLink extends EventEmitter<LinkEvents> implements HeraldHos
   start(sink: StanzaSink): void {
     if (this.sink || this.linkState === 'stopped') throw new Error('ComponentLink.start: already started or stopped');
     this.sink = sink;
-    this.log.info('component.starting', { service: this.options.config.service, domain: this.options.config.domain });
+    this.log.info('component.starting', { service: this.options.config.service, domain: this.options.domain });
     // A failed first attempt ends in 'disconnect' like any other: the reconnect loop takes over.
     this.entity.start().catch(() => {});
   }
@@ -266,7 +269,7 @@ export class ComponentLink extends EventEmitter<LinkEvents> implements HeraldHos
         this.failures = 0;
         this.closingWithError = false;
         this.entity.reconnect.delay = this.nextDelay();
-        this.log.info('component.online', { domain: this.options.config.domain, dropped_while_down: this.droppedWhileDown });
+        this.log.info('component.online', { domain: this.options.domain, dropped_while_down: this.droppedWhileDown });
         this.droppedWhileDown = 0;
         this.setState('online');
         return;
@@ -427,8 +430,7 @@ export class ComponentLink extends EventEmitter<LinkEvents> implements HeraldHos
   }
 
   private nextDelay(): number {
-    const { reconnect_backoff_ms: base, reconnect_max_ms: max } = this.options.config;
-    return reconnectDelayMs(base, max, this.failures, this.random);
+    return backoffDelayMs(this.options.config.reconnect, this.failures, this.random);
   }
 
   private setState(state: LinkState): void {
@@ -441,8 +443,8 @@ export class ComponentLink extends EventEmitter<LinkEvents> implements HeraldHos
 /** What an operator should check for the stream errors a server answers a component with (RFC 6120 §4.9.3). */
 const STREAM_ERROR_HINTS: Readonly<Record<string, string>> = {
   'not-authorized': 'the server refused the handshake: component.password must equal the server\'s component secret',
-  'host-unknown': 'the server serves no component at component.domain (Prosody: Component "…" block)',
-  'improper-addressing': 'the server serves no component at component.domain',
-  conflict: 'another component is connected at component.domain',
+  'host-unknown': 'the server serves no component at app_server.jid (Prosody: Component "…" block)',
+  'improper-addressing': 'the server serves no component at app_server.jid',
+  conflict: 'another component is connected at app_server.jid',
   'system-shutdown': 'the server is shutting down',
 };

@@ -1,5 +1,4 @@
 /** XEP-0114: Herald as an external component of an XMPP server (Prosody, ejabberd, MongooseIM…). */
 export { ComponentLink, HANDSHAKE_DEADLINE_MS, TCP_KEEPALIVE_MS, type ComponentLinkOptions, type LinkState, type LinkStats, type StanzaSink } from './component-link.js';
-export { reconnectDelayMs } from './reconnect-delay.js';
 export { NS_STREAMS, streamErrorCondition, streamErrorElement, type StreamErrorCondition } from './stream-errors.js';
 export { ComponentLinks, MAX_KNOWN_DOMAINS } from './component-links.js';

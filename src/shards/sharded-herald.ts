@@ -14,6 +14,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Element } from '@xmpp/xml';
 import { startActorRuntime, type ActorRuntime } from '../actors/index.js';
+import { backoffDelayMs } from '../core/backoff.js';
 import type { HeraldConfig } from '../core/config/schema.js';
 import { HeraldError } from '../core/errors.js';
 import { mark, tracing } from '../core/latency-trace.js';
@@ -283,13 +284,12 @@ export class ShardedHerald {
   }
 
   /**
-   * Starts shard `index` again: at once, then after shards.restart_base_ms doubled per failure in
-   * a row (at most shards.restart_max_ms), for as long as Herald runs.
+   * Starts shard `index` again: at once, then after `shards.restart` (backoff_ms doubled per
+   * failure in a row up to max_ms, with jitter: core/backoff.ts), for as long as Herald runs.
    */
   private async replace(index: number): Promise<void> {
-    const { restart_base_ms: baseMs, restart_max_ms: maxMs } = this.config.shards;
     for (let failures = 0; !this.closing; failures++) {
-      if (failures > 0) await sleep(Math.min(maxMs, baseMs * 2 ** (failures - 1)));
+      if (failures > 0) await sleep(backoffDelayMs(this.config.shards.restart, failures - 1));
       if (this.closing) return;
       try {
         const shard = await this.spawner.replace(index, this.shards);

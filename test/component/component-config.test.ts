@@ -2,37 +2,30 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, loadConfigFile, validateConfig } from '../../src/core/config/load.js';
+import { loadConfigFile } from '../../src/core/config/load.js';
+import { configProblems as problemsOf } from '../core/config-problems.js';
 
 const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
-
-function problemsOf(raw: unknown, env: NodeJS.ProcessEnv = {}): Array<{ key: string; problem: string }> {
-  try {
-    validateConfig(raw, '(test)', env);
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems;
-    throw e;
-  }
-  return [];
-}
 
 test('the component is off by default and the shipped config keeps it off', () => {
   const config = loadConfigFile('config/default.toml', {});
   assert.equal(config.component.enabled, false);
   assert.equal(config.component.service, 'xmpp://127.0.0.1:5347');
-  assert.equal(config.component.domain, config.app_server.jid);
 });
 
-test('an enabled component whose domain is not app_server.jid is refused, naming both keys', () => {
-  const problems = problemsOf({ app_server: { jid: 'push.example.com' }, component: { enabled: true, domain: 'pubsub.example.com', password: 's' } });
-  assert.equal(problems.length, 1);
-  assert.equal(problems[0]!.key, 'component.domain');
-  assert.match(problems[0]!.problem, /app_server\.jid/);
-  assert.match(problems[0]!.problem, /push\.example\.com/);
+test('a config that still sets component.domain is refused, naming the key and what to do instead', () => {
+  for (const enabled of [true, false]) {
+    const problems = problemsOf({ app_server: { jid: 'push.example.com' }, component: { enabled, domain: 'push.example.com', password: 's' } });
+    assert.deepEqual(problems.map((p) => p.key), ['component.domain']);
+    assert.match(problems[0]!.problem, /removed/);
+    assert.match(problems[0]!.problem, /app_server\.jid = "push\.example\.com"/);
+  }
 });
 
-test('domains are compared without case', () => {
-  assert.deepEqual(problemsOf({ app_server: { jid: 'push.example.com' }, component: { enabled: true, domain: 'Push.Example.com', password: 's' } }), []);
+test('component.domain set from the environment is refused against the variable', () => {
+  const problems = problemsOf({}, { HERALD__COMPONENT__DOMAIN: 'push.example.com' });
+  assert.deepEqual(problems.map((p) => p.key), ['component.domain']);
+  assert.equal(problems[0]!.env, 'HERALD__COMPONENT__DOMAIN');
 });
 
 test('an enabled component needs the server secret', () => {
@@ -52,8 +45,15 @@ test('the service must be xmpp://host:port', () => {
 });
 
 test('the reconnect ceiling may not be below the first delay', () => {
-  const problems = problemsOf({ component: { reconnect_backoff_ms: 5_000, reconnect_max_ms: 1_000 } });
-  assert.deepEqual(problems.map((p) => p.key), ['component.reconnect_max_ms']);
+  const problems = problemsOf({ component: { reconnect: { backoff_ms: 5_000, max_ms: 1_000 } } });
+  assert.deepEqual(problems.map((p) => p.key), ['component.reconnect.max_ms']);
+});
+
+test('the flat reconnect keys are refused, naming the reconnect table that replaced them', () => {
+  const problems = problemsOf({ component: { reconnect_backoff_ms: 1_000, reconnect_max_ms: 30_000 } });
+  assert.deepEqual(problems.map((p) => p.key), ['component.reconnect_backoff_ms', 'component.reconnect_max_ms']);
+  assert.match(problems[0]!.problem, /component\.reconnect\.backoff_ms/);
+  assert.match(problems[1]!.problem, /component\.reconnect\.max_ms/);
 });
 
 test('check-config hides the component secret, and shows an unset one as empty', async () => {

@@ -36,10 +36,8 @@ async function startRig(options: RigOptions = {}): Promise<Rig> {
     component: {
       enabled: true,
       service: server.service,
-      domain: DOMAIN,
       password: options.secret ?? SECRET,
-      reconnect_backoff_ms: options.backoffMs ?? 20,
-      reconnect_max_ms: options.maxMs ?? 80,
+      reconnect: { backoff_ms: options.backoffMs ?? 20, max_ms: options.maxMs ?? 80 },
     },
   });
   const logs: Rig['logs'] = [];
@@ -47,6 +45,7 @@ async function startRig(options: RigOptions = {}): Promise<Rig> {
   // Jitter pinned to its top: every delay is exactly its ceiling.
   const link = new ComponentLink({
     config: config.component,
+    domain: config.app_server.jid,
     xmpp: config.xmpp,
     log,
     random: () => 1,

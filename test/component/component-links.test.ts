@@ -29,16 +29,14 @@ async function joinedToTwo(start: (config: HeraldConfig, host: HeraldHost) => Pr
     component: {
       enabled: true,
       service: one.service,
-      domain: DOMAIN,
       password: 'secret-one',
-      reconnect_backoff_ms: 20,
-      reconnect_max_ms: 80,
+      reconnect: { backoff_ms: 20, max_ms: 80 },
       servers: [{ service: two.service, password: 'secret-two' }],
     },
   });
   const { servers, ...first } = config.component;
   const links = new ComponentLinks(
-    [first, { ...first, ...servers[0]! }].map((c) => new ComponentLink({ config: { ...c, servers: [] }, xmpp: config.xmpp })),
+    [first, { ...first, ...servers[0]! }].map((c) => new ComponentLink({ config: c, domain: config.app_server.jid, xmpp: config.xmpp })),
   );
   const herald = await start(config, links);
   try {

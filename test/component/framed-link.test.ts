@@ -37,9 +37,9 @@ before(async () => {
   server = await AcceptServer.start(DOMAIN, SECRET);
   const config = configIn(dir, {
     xmpp: { max_stanza_bytes: MAX_STANZA_BYTES },
-    component: { enabled: true, service: server.service, domain: DOMAIN, password: SECRET, reconnect_backoff_ms: 20, reconnect_max_ms: 80 },
+    component: { enabled: true, service: server.service, password: SECRET, reconnect: { backoff_ms: 20, max_ms: 80 } },
   });
-  link = new ComponentLink({ config: config.component, xmpp: config.xmpp, random: () => 1 });
+  link = new ComponentLink({ config: config.component, domain: config.app_server.jid, xmpp: config.xmpp, random: () => 1 });
   herald = await ShardedHerald.start({ config, host: link }, 2);
   const sink: StanzaSink = {
     handleStanza: (stanza) => {

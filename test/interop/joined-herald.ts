@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Client } from '@xmpp/client';
 import { ComponentLink } from '../../src/component/index.js';
 import { validateConfig } from '../../src/core/config/load.js';
-import type { ComponentConfig, HeraldConfig } from '../../src/core/config/schema.js';
+import type { HeraldConfig } from '../../src/core/config/schema.js';
 import { createLogger, type Logger } from '../../src/core/log.js';
 import { startEngine, type PushEngine } from '../../src/embed/start-engine.js';
 import type { ApnsSimulator } from '../../src/simulators/apns/index.js';
@@ -35,8 +35,7 @@ export class JoinedHerald {
     readonly herald: PushEngine,
     /** Every stanza between Herald and the server. */
     readonly tap: StanzaTap,
-    private readonly componentConfig: ComponentConfig,
-    private readonly xmppConfig: HeraldConfig['xmpp'],
+    private readonly config: HeraldConfig,
     private readonly dir: string,
   ) {}
 
@@ -55,24 +54,22 @@ export class JoinedHerald {
       component: {
         enabled: true,
         service: server.componentService,
-        domain: componentDomain,
         password: secret,
-        reconnect_backoff_ms: 100,
-        reconnect_max_ms: 1_000,
+        reconnect: { backoff_ms: 100, max_ms: 1_000 },
       },
     });
     let fixture: JoinedHerald | undefined;
     // The host follows `link`: one test replaces the link while Herald keeps running.
     const tap = new StanzaTap();
     const herald = await startEngine({ config, host: tap.outgoing({ route: (stanza) => fixture!.link.route(stanza) }), logger: debugLog() });
-    fixture = new JoinedHerald(server, herald, tap, config.component, config.xmpp, dir);
+    fixture = new JoinedHerald(server, herald, tap, config, dir);
     await fixture.rejoin();
     return fixture;
   }
 
   /** A new component link for the running Herald, online. */
   async rejoin(): Promise<void> {
-    this.link = new ComponentLink({ config: this.componentConfig, xmpp: this.xmppConfig, log: debugLog() });
+    this.link = new ComponentLink({ config: this.config.component, domain: this.config.app_server.jid, xmpp: this.config.xmpp, log: debugLog() });
     this.link.start(this.tap.incoming(this.herald));
     await this.link.waitOnline(10_000);
   }

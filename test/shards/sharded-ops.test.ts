@@ -82,7 +82,7 @@ test('every pool has one health entry per thread and every shard reports its act
 
 test('a shard that is down fails its entries and warns overall, with herald_shard_up 0, until it is back', async () => {
   const dir = tempDir();
-  const { herald, log } = await startShards(restConfig(dir, { shards: { restart_base_ms: 50, restart_max_ms: 200 } }), SHARDS);
+  const { herald, log } = await startShards(restConfig(dir, { shards: { restart: { backoff_ms: 50, max_ms: 200 } } }), SHARDS);
   const rest = openRestSession(herald.rest!.url, readFileSync(join(dir, 'tls', 'cert.pem'), 'utf8'));
   const store = join(dir, 'lmdb');
   try {

@@ -10,6 +10,31 @@ const port = z.number().int().min(0).max(65535);
 const positiveInt = z.number().int().positive();
 const ms = z.number().int().nonnegative();
 
+/** A key that is gone: set, it is refused saying what to do instead (more than "unrecognized key"). */
+function removedKey(error: z.core.$ZodErrorMap<z.core.$ZodIssueInvalidType> | string) {
+  return z.never({ error }).optional();
+}
+
+/**
+ * A backoff (core/backoff.ts), one shape wherever Herald tries again: the component link and the
+ * APNS/FCM connections reconnecting, sender threads and shards restarting. ms before the first
+ * attempt after a failure, doubled per failure in a row with jitter, up to `max_ms`.
+ */
+function backoff(defaultBackoffMs: number) {
+  const shape = z
+    .object({
+      /** ms: the first wait; it doubles per failed attempt in a row, with jitter. */
+      backoff_ms: positiveInt.default(defaultBackoffMs),
+      /** ms: the wait stops growing here, so a peer back from a long outage is tried again soon. */
+      max_ms: positiveInt.default(30_000),
+    })
+    .strict()
+    .superRefine((r, ctx) => {
+      if (r.max_ms < r.backoff_ms) ctx.addIssue({ code: 'custom', path: ['max_ms'], message: 'must not be below backoff_ms' });
+    });
+  return shape.default(() => shape.parse({}));
+}
+
 /** Limits every received stanza is parsed under (xmpp/parse.ts, xmpp/stream-parser.ts). */
 const xmpp = z
   .object({
@@ -88,13 +113,13 @@ const shards = z
      */
     young_generation_mib: positiveInt.min(4).max(1_024).default(64),
     /**
-     * ms before a shard that failed to start again (after it died) is tried once more, doubled per
-     * failure in a row up to restart_max_ms: a shard that cannot start (out of file descriptors
-     * while its modules load, the store gone) is retried for as long as the process runs, without
-     * a restart storm. A shard that dies is started again at once.
+     * Starting again a shard whose restart failed (after it died): a shard that cannot start (out
+     * of file descriptors while its modules load, the store gone) is retried for as long as the
+     * process runs, without a restart storm. A shard that dies is started again at once.
      */
-    restart_base_ms: positiveInt.default(1_000),
-    restart_max_ms: positiveInt.default(30_000),
+    restart: backoff(1_000),
+    restart_base_ms: removedKey('renamed to shards.restart.backoff_ms (restart = { backoff_ms, max_ms })'),
+    restart_max_ms: removedKey('renamed to shards.restart.max_ms (restart = { backoff_ms, max_ms })'),
     /**
      * ms the REST /healthcheck and /metrics wait for each shard's figures (asked when scraped,
      * answered between the shard's stanzas). A shard that does not answer in time is reported as
@@ -102,12 +127,7 @@ const shards = z
      */
     ops_timeout_ms: positiveInt.default(2_000),
   })
-  .strict()
-  .superRefine((c, ctx) => {
-    if (c.restart_max_ms < c.restart_base_ms) {
-      ctx.addIssue({ code: 'custom', path: ['restart_max_ms'], message: 'must not be below shards.restart_base_ms' });
-    }
-  });
+  .strict();
 
 /** MiB in bytes. */
 export const MIB = 1_048_576;
@@ -125,9 +145,7 @@ const store = z
     /** ms over which refused writes are folded into one log line (they repeat as fast as clients ask). */
     refused_log_interval_ms: positiveInt.default(60_000),
     /** Renamed: lmdb-js grows its map on demand, so this bounded nothing. */
-    map_size_mib: z
-      .never({ error: 'renamed to store.max_size_mib (lmdb-js grows the LMDB map on demand, so map_size_mib bounded nothing; max_size_mib is enforced)' })
-      .optional(),
+    map_size_mib: removedKey('renamed to store.max_size_mib (lmdb-js grows the LMDB map on demand, so map_size_mib bounded nothing; max_size_mib is enforced)'),
   })
   .strict();
 
@@ -210,7 +228,9 @@ const appServer = z
 
 /**
  * XEP-0114: Herald joins an XMPP server (Prosody, ejabberd, MongooseIM…) as an external component,
- * so that server's users reach the App Server at `domain`. Its stanzas are read under the [xmpp] limits.
+ * so that server's users reach the App Server. The component's domain is `app_server.jid`: the
+ * server routes that domain to Herald, whose App Server answers there. Its stanzas are read
+ * under the [xmpp] limits.
  */
 const component = z
   .object({
@@ -221,17 +241,20 @@ const component = z
       .string()
       .default('xmpp://127.0.0.1:5347')
       .refine(isComponentService, 'must be xmpp://host:port (the server\'s XEP-0114 listener)'),
-    /** The component's JID, as the server names it (Prosody `Component "…"`); must equal `app_server.jid`. */
-    domain: z.string().min(1).default('push.localhost'),
+    /** Removed: the component joins as `app_server.jid`, the only JID its App Server answers at. */
+    domain: removedKey((issue) => {
+      const domain = typeof issue.input === 'string' ? `"${issue.input}"` : 'the domain';
+      return `removed: the component joins as app_server.jid; delete component.domain and set app_server.jid = ${domain} if it is not already`;
+    }),
     /** The shared secret of the XEP-0114 handshake (Prosody `component_secret`). */
     password: z.string().default(''),
-    /** ms before the first reconnect after the link is lost; doubled per failed attempt, with jitter. */
-    reconnect_backoff_ms: positiveInt.default(1_000),
-    /** ms: the reconnect delay stops growing here, so a server back from a long outage is rejoined soon. */
-    reconnect_max_ms: positiveInt.default(30_000),
+    /** Rejoining after the link is lost or the handshake refused: a restarting server is back within seconds. */
+    reconnect: backoff(1_000),
+    reconnect_backoff_ms: removedKey('renamed to component.reconnect.backoff_ms (reconnect = { backoff_ms, max_ms })'),
+    reconnect_max_ms: removedKey('renamed to component.reconnect.max_ms (reconnect = { backoff_ms, max_ms })'),
     /**
-     * Further XMPP servers to join under the same `domain` (several deployments sharing one App
-     * Server); answers go back on the link of their addressee's server.
+     * Further XMPP servers to join under the same domain, `app_server.jid` (several deployments
+     * sharing one App Server); answers go back on the link of their addressee's server.
      */
     servers: z
       .array(
@@ -249,9 +272,6 @@ const component = z
     if (c.enabled && c.password === '') {
       ctx.addIssue({ code: 'custom', path: ['password'], message: 'required when component.enabled = true (the server\'s component secret)' });
     }
-    if (c.reconnect_max_ms < c.reconnect_backoff_ms) {
-      ctx.addIssue({ code: 'custom', path: ['reconnect_max_ms'], message: 'must not be below component.reconnect_backoff_ms' });
-    }
   });
 
 /** `xmpp://host:port`, as @xmpp/component connects to it. */
@@ -267,60 +287,26 @@ function isComponentService(service: string): boolean {
 /** Pool names appear in /healthcheck (`pool:<name>`) and as Prometheus label values. */
 const poolName = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (at most 64)');
 const poolTags = z.array(z.string().min(1)).default([]);
+/** Persistent HTTP/2 connections of a pool, one sender actor each. */
+const connectionCount = positiveInt.max(64);
+/** Worker threads of an APNS pool's senders; 0 = the main thread. */
+const senderThreadCount = z.number().int().min(0).max(16);
 
 /**
- * One APNS pool (MongoosePush `[[service.apns]]`): its own connections to Apple's production or
- * sandbox host, its own auth and default topic. A notification's `mode` and `tags` choose the pool.
- * Unset keys take the `[apns]` value of the same name.
+ * The connection keys APNS and FCM share, with one meaning: trust, connections, streams,
+ * timeouts, retries, idle PINGs and the reconnect backoff. Every pool of the provider uses its
+ * section's values; a pool may set its own `connections` only (see the pools below).
  */
-const apnsPool = z
-  .object({
-    /** Default `apns-<mode>`, numbered (`apns-prod-2`) when several pools share a mode. */
-    name: poolName.optional(),
-    mode: z.enum(['prod', 'dev']).default('prod'),
-    /** Default: Apple's production host for prod, the sandbox host for dev. */
-    endpoint: z.string().url().optional(),
-    default_topic: z.string().min(1).optional(),
-    /** A notification's tags must all be among these for the pool to take it. */
-    tags: poolTags,
-    connections: positiveInt.max(64).optional(),
-    sender_threads: z.number().int().min(0).max(16).optional(),
-    /** `token`: ES256 JWT from a .p8 key (team_id, key_id, key_file); `certificate`: TLS client certificate. */
-    auth: z.enum(['token', 'certificate']).default('token'),
-    team_id: z.string().min(1).optional(),
-    key_id: z.string().min(1).optional(),
-    key_file: z.string().min(1).optional(),
-    /** Certificate auth: the client certificate (PEM) Apple issued for the app. */
-    cert_file: z.string().min(1).optional(),
-    /** Certificate auth: its private key (PEM). */
-    cert_key_file: z.string().min(1).optional(),
-  })
-  .strict()
-  .superRefine((pool, ctx) => {
-    if (pool.auth !== 'certificate') return;
-    for (const key of ['cert_file', 'cert_key_file'] as const) {
-      if (pool[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'required when auth = "certificate"' });
-    }
-  });
-
-/**
- * One FCM pool (MongoosePush `[[service.fcm]]`). FCM has no sandbox, so by default a pool takes
- * both modes (MongoosePush answered `mode: dev` with no_matching_pool).
- */
-const fcmPool = z
-  .object({
-    /** Default `fcm`, numbered (`fcm-2`) when there are several. */
-    name: poolName.optional(),
-    mode: z.enum(['prod', 'dev', 'any']).default('any'),
-    tags: poolTags,
-    /** Default `[fcm] service_account_file`. */
-    service_account_file: z.string().min(1).optional(),
-    connections: positiveInt.max(64).optional(),
-  })
-  .strict();
-
-/** The retry policy and idle PINGs: the same keys, with the same meaning, for APNS and FCM. */
-const retryAndPingKeys = {
+function providerConnectionKeys(provider: { section: 'apns' | 'fcm'; maxInFlight: number }) {
+  return {
+    /** Extra CA to trust (PEM file) for the provider's endpoint (FCM: and its token URI), e.g. a simulator's certificate. */
+    ca_file: z.string().min(1).optional(),
+    /** Persistent HTTP/2 connections, one sender actor each (for the process: split among the shards, at least one each). */
+    connections: connectionCount.default(2),
+    /** Our own in-flight cap per connection; the peer's MAX_CONCURRENT_STREAMS lowers it further. */
+    max_in_flight: positiveInt.max(provider.maxInFlight).default(100),
+    /** ms before an unanswered request is reported as a timeout (never retried: it may have been delivered). */
+    request_timeout_ms: positiveInt.default(5_000),
     /**
      * Resends per notification after its first attempt: transport failures (connection lost,
      * REFUSED_STREAM, GOAWAY), 429 and 5xx answers only; never a permanent rejection or a timeout.
@@ -341,7 +327,66 @@ const retryAndPingKeys = {
     retry_budget_min_per_s: z.number().min(0).max(10_000).default(10),
     /** ms between PINGs on a connected session with nothing in flight (providers drop idle connections); 0 = never. */
     ping_interval_ms: z.number().int().min(0).default(30_000),
-};
+    /** Reconnecting a lost connection: Apple treats rapid reconnects as abuse, and both providers ask for backoff. */
+    reconnect: backoff(250),
+    reconnect_backoff_ms: removedKey(`renamed to ${provider.section}.reconnect.backoff_ms (reconnect = { backoff_ms, max_ms }; max_ms was fixed at 30000)`),
+  };
+}
+
+/**
+ * One APNS pool (MongoosePush `[[service.apns]]`): its own connections to Apple's production or
+ * sandbox host, its own auth and default topic. A notification's `mode` and `tags` choose the pool.
+ * What a pool inherits: each key it leaves unset takes the `[apns]` value of the same name
+ * (`endpoint`: `apns.dev_endpoint` for a dev pool); the other `[apns]` keys (trust, streams,
+ * timeouts, retries, PINGs, reconnect, JWT age, expiration, thread restarts) hold for every pool
+ * and cannot be set per pool.
+ */
+const apnsPool = z
+  .object({
+    /** Default `apns-<mode>`, numbered (`apns-prod-2`) when several pools share a mode. */
+    name: poolName.optional(),
+    mode: z.enum(['prod', 'dev']).default('prod'),
+    /** Default: Apple's production host for prod, the sandbox host for dev. */
+    endpoint: z.string().url().optional(),
+    default_topic: z.string().min(1).optional(),
+    /** A notification's tags must all be among these for the pool to take it. */
+    tags: poolTags,
+    connections: connectionCount.optional(),
+    sender_threads: senderThreadCount.optional(),
+    /** `token`: ES256 JWT from a .p8 key (team_id, key_id, key_file); `certificate`: TLS client certificate. */
+    auth: z.enum(['token', 'certificate']).default('token'),
+    team_id: z.string().min(1).optional(),
+    key_id: z.string().min(1).optional(),
+    key_file: z.string().min(1).optional(),
+    /** Certificate auth: the client certificate (PEM) Apple issued for the app. */
+    cert_file: z.string().min(1).optional(),
+    /** Certificate auth: its private key (PEM). */
+    cert_key_file: z.string().min(1).optional(),
+  })
+  .strict()
+  .superRefine((pool, ctx) => {
+    if (pool.auth !== 'certificate') return;
+    for (const key of ['cert_file', 'cert_key_file'] as const) {
+      if (pool[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'required when auth = "certificate"' });
+    }
+  });
+
+/**
+ * One FCM pool (MongoosePush `[[service.fcm]]`). FCM has no sandbox, so by default a pool takes
+ * both modes (MongoosePush answered `mode: dev` with no_matching_pool). What a pool inherits:
+ * `service_account_file` and `connections`, when unset, take the `[fcm]` value; every other
+ * `[fcm]` key holds for every pool and cannot be set per pool.
+ */
+const fcmPool = z
+  .object({
+    /** Default `fcm`, numbered (`fcm-2`) when there are several. */
+    name: poolName.optional(),
+    mode: z.enum(['prod', 'dev', 'any']).default('any'),
+    tags: poolTags,
+    service_account_file: z.string().min(1).optional(),
+    connections: connectionCount.optional(),
+  })
+  .strict();
 
 /** Two pools of one service may not share a name: /healthcheck and /metrics tell pools apart by it. */
 function uniquePoolNames<P extends { name?: string | undefined }>(defaultName: (pool: P) => string) {
@@ -366,8 +411,6 @@ const apns = z
     endpoint: z.string().url().default('https://api.push.apple.com'),
     /** Endpoint of dev pools that name none: Apple's sandbox. */
     dev_endpoint: z.string().url().default('https://api.sandbox.push.apple.com'),
-    /** Extra CA to trust for the endpoint (PEM file), e.g. a simulator's certificate. */
-    ca_file: z.string().optional(),
     /** Token auth (.p8, ES256): Apple team id (10 characters). */
     team_id: z.string().min(1).default('HERALDTEAM'),
     /** Token auth: key id shown by Apple for the .p8 key. */
@@ -381,38 +424,22 @@ const apns = z
      * costs as much CPU per push as all the XMPP work); the connections split among them. 0 = on
      * the main thread. The provider token is still minted once, on the main thread.
      */
-    sender_threads: z.number().int().min(0).max(16).default(2),
+    sender_threads: senderThreadCount.default(2),
     /**
-     * ms before a sender thread that died (uncaught error, EMFILE, terminated) or failed to start
-     * (ERR_WORKER_INIT_FAILED) is started again; doubled per failure in a row, with jitter, so a
-     * thread that cannot start is retried forever without a restart storm.
+     * Starting again a sender thread that died (uncaught error, EMFILE, terminated) or failed to
+     * start (ERR_WORKER_INIT_FAILED): retried forever without a restart storm. A restarted thread
+     * must also stay up `max_ms` before the delay starts over.
      */
-    sender_thread_restart_base_ms: positiveInt.default(1_000),
-    /**
-     * ms: the restart delay stops growing here (a pool back from fd exhaustion is serving again
-     * within this long); a restarted thread must also stay up this long before the delay starts over.
-     */
-    sender_thread_restart_max_ms: positiveInt.default(30_000),
-    /** Persistent HTTP/2 connections, one sender actor each (for the process: split among the shards, at least one each). */
-    connections: positiveInt.max(64).default(2),
-    /** Our own in-flight cap per connection; the peer's MAX_CONCURRENT_STREAMS lowers it further. */
-    max_in_flight: positiveInt.max(1_000).default(100),
-    /** A request unanswered this long is reported as a timeout (never retried blindly). */
-    request_timeout_ms: positiveInt.default(5_000),
-    ...retryAndPingKeys,
+    sender_thread_restart: backoff(1_000),
+    sender_thread_restart_base_ms: removedKey('renamed to apns.sender_thread_restart.backoff_ms (sender_thread_restart = { backoff_ms, max_ms })'),
+    sender_thread_restart_max_ms: removedKey('renamed to apns.sender_thread_restart.max_ms (sender_thread_restart = { backoff_ms, max_ms })'),
+    ...providerConnectionKeys({ section: 'apns', maxInFlight: 1_000 }),
     /** JWT refresh age in seconds: Apple wants 20 < age < 60 minutes. */
     jwt_refresh_s: z.number().int().min(1_201).max(3_599).default(3_000),
     /** Seconds a notification stays valid at Apple (apns-expiration = now + this); 0 = deliver once. */
     expiration_s: z.number().int().nonnegative().default(86_400),
-    /** Wait before reconnecting a lost connection (doubles up to 30 s, with jitter). */
-    reconnect_backoff_ms: positiveInt.default(250),
   })
-  .strict()
-  .superRefine((c, ctx) => {
-    if (c.sender_thread_restart_max_ms < c.sender_thread_restart_base_ms) {
-      ctx.addIssue({ code: 'custom', path: ['sender_thread_restart_max_ms'], message: 'must not be below apns.sender_thread_restart_base_ms' });
-    }
-  });
+  .strict();
 
 const fcm = z
   .object({
@@ -424,21 +451,12 @@ const fcm = z
     service_account_file: z.string().min(1).default('./data/fcm-service-account.json'),
     /** FCM HTTP v1 endpoint (https://host[:port]); ignored while the simulator is used. */
     endpoint: z.string().url().default('https://fcm.googleapis.com'),
-    /** Extra CA to trust for the endpoint and token URI (PEM file), e.g. a simulator's certificate. */
-    ca_file: z.string().optional(),
-    /** Persistent HTTP/2 connections, one sender actor each (for the process: split among the shards, at least one each). */
-    connections: positiveInt.max(64).default(2),
-    /** In-flight cap per connection: FCM allows 100 concurrent streams and answers more with GOAWAY. */
-    max_in_flight: positiveInt.max(100).default(100),
-    /** ms before an unanswered send is reported as a timeout (never retried: it may have been delivered). */
-    request_timeout_ms: positiveInt.default(5_000),
-    ...retryAndPingKeys,
+    // max_in_flight at most 100: FCM allows 100 concurrent streams per connection and answers more with GOAWAY.
+    ...providerConnectionKeys({ section: 'fcm', maxInFlight: 100 }),
     /** Seconds before the access token expires at which it is refreshed (tokens live ~1 h). */
     token_refresh_margin_s: z.number().int().min(0).max(1_800).default(300),
     /** Seconds FCM keeps a notification (android.ttl) when the notification names none; FCM allows 0..2419200. */
     default_ttl_s: z.number().int().min(0).max(2_419_200).default(3_600),
-    /** Wait before reconnecting a lost connection, ms (doubles up to 30 s, with jitter). */
-    reconnect_backoff_ms: positiveInt.default(250),
   })
   .strict();
 
@@ -610,18 +628,7 @@ export const configSchema = z
       .strict()
       .default(() => ({ apns: apnsSimulator.parse({}), fcm: fcmSimulator.parse({}) })),
   })
-  .strict()
-  .superRefine((c, ctx) => {
-    // The server hands the component every stanza addressed to `component.domain`; the App
-    // Server answers only those addressed to `app_server.jid` (others: service-unavailable).
-    if (c.component.enabled && c.component.domain.toLowerCase() !== c.app_server.jid.toLowerCase()) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['component', 'domain'],
-        message: `"${c.component.domain}" must equal app_server.jid ("${c.app_server.jid}"): the server routes component.domain to Herald, whose App Server answers at app_server.jid`,
-      });
-    }
-  });
+  .strict();
 
 export type HeraldConfig = z.infer<typeof configSchema>;
 export type ApnsConfig = HeraldConfig['apns'];

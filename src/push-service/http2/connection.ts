@@ -20,7 +20,7 @@
 import http2, { type ClientHttp2Stream, type OutgoingHttpHeaders, type Settings } from 'node:http2';
 import { HeraldError } from '../../core/errors.js';
 import type { AnswerReader } from './answer-reader.js';
-import { reconnectDelayMs } from './backoff.js';
+import { backoffDelayMs, type Backoff } from '../../core/backoff.js';
 import { DeadlineList } from '../deadline-list.js';
 import { expireExchange, watchExchange, type Exchange, type ExchangeListener } from './exchange.js';
 import { LOCAL_REJECTIONS } from './rejections.js';
@@ -64,8 +64,8 @@ export interface Http2ConnectionOptions {
   maxInFlight: number;
   /** Unanswered this long (ms) → `request_timeout`; also the PONG deadline (config `request_timeout_ms`). */
   requestTimeoutMs: number;
-  /** First reconnect delay (ms), doubled per failed session up to 30 s (config `reconnect_backoff_ms`). */
-  reconnectBackoffMs: number;
+  /** Reconnect delay, doubled per failed session, with jitter (config `reconnect`). */
+  reconnect: Backoff;
   /** PING a connected session with nothing in flight this often (ms); 0 or unset = never (config `ping_interval_ms`). */
   pingIntervalMs?: number;
   /** Jitter source in [0, 1); default Math.random. */
@@ -139,7 +139,7 @@ export class Http2Connection implements SessionOwner {
   /**
    * The last session never connected (refused, unreachable, TLS failure, EMFILE on connect) and
    * the backoff before the next attempt is running: nothing can go out before it ends, which
-   * after failures in a row may be up to MAX_RECONNECT_BACKOFF_MS. (A session that connected and
+   * after failures in a row may be up to `reconnect.max_ms`. (A session that connected and
    * then broke is only waited out: its backoff is short and the endpoint is there.)
    */
   /** ms until the running reconnect backoff ends; 0 when none runs. */
@@ -364,7 +364,7 @@ export class Http2Connection implements SessionOwner {
       this.current = undefined;
       if (!slot.answered) this.failures++;
       this.lastConnectFailed = !slot.connected;
-      this.nextConnectAt = Date.now() + reconnectDelayMs(this.options.reconnectBackoffMs, this.failures, this.random);
+      this.nextConnectAt = Date.now() + backoffDelayMs(this.options.reconnect, this.failures, this.random);
       this.armBackoffTimer();
       if (this.options.keepWarm === true) this.armWarmTimer();
     }

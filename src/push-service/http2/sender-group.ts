@@ -13,6 +13,7 @@ import type { PushOutcome } from '../notification.js';
 import { TRANSPORT_OUTCOMES } from './rejections.js';
 import { SendCounters, type SendCountersSnapshot } from '../ops/send-counters.js';
 import { leastLoadedWithRoom, senderTotals, type SenderTotals } from '../sender-pool.js';
+import type { Backoff } from '../../core/backoff.js';
 import type { AnswerReader } from './answer-reader.js';
 import { Http2Connection, type ClientCertificate } from './connection.js';
 import { closeGraceMs, retryPolicyFor, type RetryConfig } from './retry-config.js';
@@ -23,7 +24,7 @@ import { Http2Sender, type SenderProvider, type SenderStats } from './sender-act
 export interface SenderGroupConfig extends RetryConfig {
   connections: number;
   max_in_flight: number;
-  reconnect_backoff_ms: number;
+  reconnect: Backoff;
   ping_interval_ms: number;
 }
 
@@ -83,7 +84,7 @@ export class SenderGroup<R> {
         clientCertificate: options.clientCertificate,
         maxInFlight: config.max_in_flight,
         requestTimeoutMs: config.request_timeout_ms,
-        reconnectBackoffMs: config.reconnect_backoff_ms,
+        reconnect: config.reconnect,
         pingIntervalMs: config.ping_interval_ms,
         random: options.random,
         keepWarm: options.warmUp,

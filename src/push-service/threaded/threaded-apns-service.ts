@@ -126,7 +126,7 @@ export class ThreadedApnsPushService implements PushDispatcher {
         connections * senderMailboxCapacity,
         authorization,
         {
-          restart: { baseMs: apns.sender_thread_restart_base_ms, maxMs: apns.sender_thread_restart_max_ms, random: options.random },
+          restart: { backoff: apns.sender_thread_restart, random: options.random },
           createWorker: options.createWorker,
           log: options.log,
           counters: this.localCounters,

@@ -18,8 +18,8 @@ export const CLI = fileURLToPath(new URL('../../../src/cli/main.js', import.meta
 export const ANSWER_DEADLINE_MS = 5_000;
 
 export interface LaunchOptions {
-  /** `[apns]` keys over the defaults below (numbers). */
-  apns?: Record<string, number>;
+  /** `[apns]` keys over the defaults below (numbers, or TOML text such as an inline table). */
+  apns?: Record<string, number | string>;
   /** `[rest]` keys over the defaults (numbers). */
   rest?: Record<string, number>;
   /** Join this XEP-0114 server (`xmpp://host:port`) as component `push.localhost`. */
@@ -31,8 +31,8 @@ export interface LaunchOptions {
   env?: NodeJS.ProcessEnv;
   /** `[shards] count`; default: the config's default (one shard per core). */
   shards?: number;
-  /** Other `[shards]` keys (numbers). */
-  shardKeys?: Record<string, number>;
+  /** Other `[shards]` keys (numbers, or TOML text such as an inline table). */
+  shardKeys?: Record<string, number | string>;
 }
 
 export interface RestAnswer {
@@ -82,7 +82,7 @@ team_id = "${TEAM_ID}"
 key_id = "${KEY_ID}"
 key_file = "${join(dir, 'apns.p8')}"
 default_topic = "com.example.app"
-${Object.entries({ reconnect_backoff_ms: 50, ...options.apns })
+${Object.entries({ reconnect: '{ backoff_ms = 50, max_ms = 30000 }', ...options.apns })
   .map(([k, v]) => `${k} = ${v}`)
   .join('\n')}
 [shards]
@@ -101,9 +101,8 @@ ${
     : `[component]
 enabled = true
 service = "${options.component.service}"
-domain = "push.localhost"
 password = "${options.component.password}"
-reconnect_backoff_ms = 100
+reconnect = { backoff_ms = 100, max_ms = 30000 }
 `
 }`,
   );

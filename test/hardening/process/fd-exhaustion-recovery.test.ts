@@ -68,7 +68,7 @@ async function outOfDescriptors(xmpp: AcceptServer, shards: number): Promise<voi
     component: { service: xmpp.service, password: SECRET },
     nofile: NOFILE,
     // A reconnect backoff the flood outpaces; a push waits at most 2 s for a reconnect (MongooseIM's own timeout).
-    apns: { reconnect_backoff_ms: 500, retry_after_max_ms: 2_000 },
+    apns: { reconnect: '{ backoff_ms = 500, max_ms = 30000 }', retry_after_max_ms: 2_000 },
     // The REST port's own caps keep a flood below the descriptor limit (test/hardening/rest);
     // lifted here so that the process does run out, to show that it recovers whatever the cause.
     rest: { max_connections: 100_000, max_connections_per_client: 100_000, reserved_file_descriptors: 1, tls_handshake_timeout_ms: 600_000 },

@@ -76,7 +76,7 @@ export interface ThreadedRig {
 export async function startThreadedRig(apns: Partial<ApnsConfig>, options: ThreadedApnsOptions = {}): Promise<ThreadedRig> {
   const keys = apnsKeyPair();
   const sim = await startApnsSimulator({ teamId: TEAM_ID, keys: { [KEY_ID]: keys.publicKeyPem } });
-  const config = validateConfig({ apns: { team_id: TEAM_ID, key_id: KEY_ID, reconnect_backoff_ms: 20, ...apns } });
+  const config = validateConfig({ apns: { team_id: TEAM_ID, key_id: KEY_ID, reconnect: { backoff_ms: 20, max_ms: 30_000 }, ...apns } });
   const log = recordingLogger();
   const service = await ThreadedApnsPushService.start(config.apns, 64, {
     endpoint: sim.url,

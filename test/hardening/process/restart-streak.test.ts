@@ -5,16 +5,16 @@ import { RestartStreak } from '../../../src/push-service/threaded/restart-streak
 import { waitUntil } from './harness.js';
 
 test('restart delays double per failure in a row up to the configured ceiling, never giving up', () => {
-  const top = new RestartStreak({ baseMs: 100, maxMs: 1_000, random: () => 0.999_999 });
+  const top = new RestartStreak({ backoff: { backoff_ms: 100, max_ms: 1_000 }, random: () => 0.999_999 });
   assert.deepEqual(Array.from({ length: 8 }, () => top.failed()), [100, 200, 400, 800, 1_000, 1_000, 1_000, 1_000]);
-  const bottom = new RestartStreak({ baseMs: 100, maxMs: 1_000, random: () => 0 });
+  const bottom = new RestartStreak({ backoff: { backoff_ms: 100, max_ms: 1_000 }, random: () => 0 });
   assert.deepEqual(Array.from({ length: 5 }, () => bottom.failed()), [50, 100, 200, 400, 500], 'at least half the ceiling');
   top.stop();
   bottom.stop();
 });
 
 test('a thread that stays up for the ceiling ends the streak; one that dies sooner continues it', async () => {
-  const streak = new RestartStreak({ baseMs: 10, maxMs: 40, random: () => 0.999_999 });
+  const streak = new RestartStreak({ backoff: { backoff_ms: 10, max_ms: 40 }, random: () => 0.999_999 });
   try {
     streak.failed();
     streak.failed();

@@ -36,7 +36,7 @@ function controllableWorkers(): { factory: SenderWorkerFactory; workers: Worker[
 test('a terminated sender thread ends its in-flight push once as connection_lost, is restarted, and its pool delivers again', async () => {
   const control = controllableWorkers();
   const rig = await startThreadedRig(
-    { connections: 1, sender_threads: 1, sender_thread_restart_base_ms: 20, sender_thread_restart_max_ms: 200 },
+    { connections: 1, sender_threads: 1, sender_thread_restart: { backoff_ms: 20, max_ms: 200 } },
     { createWorker: control.factory },
   );
   try {
@@ -75,7 +75,7 @@ test('while no sender thread runs, a push is answered unable_to_connect at once 
   const control = controllableWorkers();
   const rig = await startThreadedRig(
     // A long first restart delay: the thread stays down while the test looks.
-    { connections: 1, sender_threads: 1, sender_thread_restart_base_ms: 60_000, sender_thread_restart_max_ms: 60_000 },
+    { connections: 1, sender_threads: 1, sender_thread_restart: { backoff_ms: 60_000, max_ms: 60_000 } },
     { createWorker: control.factory, random: () => 0.999 },
   );
   try {
@@ -105,7 +105,7 @@ test('while no sender thread runs, a push is answered unable_to_connect at once 
 test('with one of two threads down the pool keeps serving on the other and reports warn, not pass', async () => {
   const control = controllableWorkers();
   const rig = await startThreadedRig(
-    { connections: 2, sender_threads: 2, sender_thread_restart_base_ms: 60_000, sender_thread_restart_max_ms: 60_000 },
+    { connections: 2, sender_threads: 2, sender_thread_restart: { backoff_ms: 60_000, max_ms: 60_000 } },
     { createWorker: control.factory },
   );
   try {
@@ -126,7 +126,7 @@ test('with one of two threads down the pool keeps serving on the other and repor
 test('a thread whose restarts fail is retried with backoff until it starts, logged once for the streak with the count', async () => {
   const control = controllableWorkers();
   const rig = await startThreadedRig(
-    { connections: 1, sender_threads: 1, sender_thread_restart_base_ms: 10, sender_thread_restart_max_ms: 80 },
+    { connections: 1, sender_threads: 1, sender_thread_restart: { backoff_ms: 10, max_ms: 80 } },
     { createWorker: control.factory, random: () => 0.999 },
   );
   try {

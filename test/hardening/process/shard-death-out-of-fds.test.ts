@@ -47,7 +47,7 @@ test('a shard that dies while the process is out of descriptors is restarted wit
       component: { service: xmpp.service, password: SECRET },
       nofile: NOFILE,
       shards: 2,
-      shardKeys: { restart_base_ms: 200, restart_max_ms: 1_000 },
+      shardKeys: { restart: '{ backoff_ms = 200, max_ms = 1000 }' },
       rest: { max_connections: 100_000, max_connections_per_client: 100_000, reserved_file_descriptors: 1, tls_handshake_timeout_ms: 600_000 },
       nodeArgs: ['--import', INJECTOR],
       env: { HERALD_TEST_SHARD_FAULT: join(process.env.TMPDIR ?? '/tmp', `herald-shard-fault-${process.pid}`) },

@@ -26,7 +26,7 @@ test('while its only connection cannot connect, a push is answered unable_to_con
       connections: 1,
       sender_threads: 0,
       // A backoff longer than a push may be held (retry_after_max_ms): waiting it out is not an option.
-      reconnect_backoff_ms: 4_000,
+      reconnect: { backoff_ms: 4_000, max_ms: 30_000 },
       retry_after_max_ms: 1_000,
     },
   });

@@ -90,7 +90,7 @@ export class StreamRig {
     const dir = tempDir();
     const server = await AcceptServer.start(DOMAIN, SECRET);
     const config = configIn(dir, {
-      component: { enabled: true, service: server.service, domain: DOMAIN, password: SECRET, reconnect_backoff_ms: 20, reconnect_max_ms: 80 },
+      component: { enabled: true, service: server.service, password: SECRET, reconnect: { backoff_ms: 20, max_ms: 80 } },
       ...extra,
     });
     const logs: LogLine[] = [];
@@ -134,7 +134,7 @@ export class StreamRig {
 /** The link as `herald start` builds it for `[component]`, under the config's [xmpp] limits. */
 function linkFor(config: HeraldConfig, log: Logger): ComponentLink {
   // Jitter pinned to its top: every reconnect delay is its ceiling (80 ms).
-  return new ComponentLink({ config: config.component, xmpp: config.xmpp, log, random: () => 1 });
+  return new ComponentLink({ config: config.component, domain: config.app_server.jid, xmpp: config.xmpp, log, random: () => 1 });
 }
 
 /** Herald embedded, its host recording what it routes, with NODE created. */

@@ -41,6 +41,6 @@ push_notification_with_sender = false
 
 VirtualHost "localhost"
 
--- Herald's [component] domain (= its app_server.jid); Herald's [component] password = this secret.
+-- Herald's app_server.jid (its component domain); Herald's component.password = this secret.
 Component "push.localhost"
 	component_secret = "{{COMPONENT_SECRET}}"

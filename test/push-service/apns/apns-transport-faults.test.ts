@@ -60,7 +60,7 @@ describe('APNS transport failures', { timeout: 30_000 }, () => {
 
 describe('APNS endpoint that cannot be reached', { timeout: 30_000 }, () => {
   it('ends as unable_to_connect after the retries, waiting a backoff between attempts', async () => {
-    const h = await startHarness({ apns: { connections: 1, retry_attempts: 2, reconnect_backoff_ms: 20 } });
+    const h = await startHarness({ apns: { connections: 1, retry_attempts: 2, reconnect: { backoff_ms: 20, max_ms: 30_000 } } });
     const url = h.sim.url;
     await h.sim.close(); // nothing listens there any more
     try {

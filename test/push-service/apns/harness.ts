@@ -44,7 +44,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...options.simulator,
   });
   const config = validateConfig({
-    apns: { team_id: TEAM_ID, key_id: KEY_ID, default_topic: TOPIC, reconnect_backoff_ms: 10, ...options.apns },
+    apns: { team_id: TEAM_ID, key_id: KEY_ID, default_topic: TOPIC, reconnect: { backoff_ms: 10, max_ms: 30_000 }, ...options.apns },
     actors: { sender_mailbox_capacity: options.senderMailboxCapacity ?? 8_192 },
   });
   const runtime = startActorRuntime();

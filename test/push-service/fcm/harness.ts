@@ -27,7 +27,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const clock = options.clock ?? Date.now;
   const sim = await startFcmSimulator({ clock, ...options.simulator });
   const config = validateConfig({
-    fcm: { reconnect_backoff_ms: 10, ...options.fcm },
+    fcm: { reconnect: { backoff_ms: 10, max_ms: 30_000 }, ...options.fcm },
     actors: { sender_mailbox_capacity: options.senderMailboxCapacity ?? 8_192 },
   });
   const runtime = startActorRuntime();

@@ -23,7 +23,7 @@ describe('TLS client certificate', { timeout: 30_000 }, () => {
         answers: PLAIN_ANSWERS,
         maxInFlight: 1,
         requestTimeoutMs: 5_000,
-        reconnectBackoffMs: 10,
+        reconnect: { backoff_ms: 10, max_ms: 30_000 },
       });
       try {
         while (!conn.ready()) await conn.whenReady();

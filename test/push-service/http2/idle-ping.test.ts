@@ -14,7 +14,7 @@ function connection(endpoint: string, ca: string, o: Partial<Http2ConnectionOpti
     answers: PLAIN_ANSWERS,
     maxInFlight: 10,
     requestTimeoutMs: 2_000,
-    reconnectBackoffMs: 10,
+    reconnect: { backoff_ms: 10, max_ms: 30_000 },
     keepWarm: true,
     ...o,
   });
