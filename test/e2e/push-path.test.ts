@@ -1,16 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  TOKEN,
-  chat,
-  cleanup,
-  configIn,
-  createNodeIq,
-  enableIq,
-  eventually,
-  startHerald,
-  tempDir,
-} from './harness.js';
+import { TOKEN, chat, cleanup, configIn, createNodeIq, enableIq, startHerald, tempDir } from './harness.js';
+import { eventually } from '../support/eventually.js';
 
 const ALICE = 'alice@localhost/phone';
 const BOB = 'bob@localhost/laptop';
@@ -43,7 +34,7 @@ test('a message to an offline user travels the whole path and ends as one APNS r
     // The device is gone: APNS answers 410 Unregistered, the registration is disabled.
     sim.program(TOKEN, { status: 410, reason: 'Unregistered' });
     await herald.handleStanza(chat(BOB, 'alice@localhost', 'are you there?'));
-    await eventually(() => herald.xmppServer.registrations('alice@localhost').length === 0, 5_000, 'registration removed');
+    await eventually(() => herald.xmppServer.registrations('alice@localhost').length === 0, 'registration removed');
     const rejectedBefore = sim.rejected.length;
     assert.equal(rejectedBefore, 1);
 

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { StanzaError } from '../../src/xmpp/stanza-error.js';
 import type { PublishResult } from '../../src/xmpp-server/publisher.js';
-import { Harness, chat, enableIq, waitUntil } from './harness.js';
+import { Harness, chat, enableIq } from './harness.js';
+import { eventually } from '../support/eventually.js';
 
 const ROMEO = 'romeo@example.com';
 const refuse = (type: 'cancel' | 'wait', condition: 'item-not-found' | 'resource-constraint'): PublishResult => ({
@@ -22,7 +23,7 @@ describe('App Server answers', () => {
   test('a cancel error disables that registration and later messages are not published to it', async () => {
     h.publisher.answer = (p) => (p.node === 'dead' ? refuse('cancel', 'item-not-found') : { ok: true });
     h.role.onMessage(chat(ROMEO, 'one', 'm1'));
-    await waitUntil(() => h.role.stats.registrationsDisabled === 1, 'the registration to be disabled');
+    await eventually(() => h.role.stats.registrationsDisabled === 1, 'the registration to be disabled', 3_000);
     assert.deepEqual(
       h.role.registrations(ROMEO).map((r) => r.node),
       ['alive'],
@@ -40,7 +41,7 @@ describe('App Server answers', () => {
   test('a wait error keeps the registration', async () => {
     h.publisher.answer = () => refuse('wait', 'resource-constraint');
     h.role.onMessage(chat(ROMEO, 'one', 'm1'));
-    await waitUntil(() => h.role.stats.publishesFailed === 2, 'both publishes to fail');
+    await eventually(() => h.role.stats.publishesFailed === 2, 'both publishes to fail', 3_000);
     h.publisher.answer = () => ({ ok: true });
     h.role.onMessage(chat(ROMEO, 'two', 'm2'));
     await h.publisher.waitForPublishes(4);
@@ -51,7 +52,7 @@ describe('App Server answers', () => {
   test('an App Server that does not answer in time counts as wait and keeps the registration', async () => {
     h.publisher.answer = () => new Promise<PublishResult>(() => {}); // never answers
     h.role.onMessage(chat(ROMEO, 'one', 'm1'));
-    await waitUntil(() => h.role.stats.publishesFailed === 2, 'both publishes to time out');
+    await eventually(() => h.role.stats.publishesFailed === 2, 'both publishes to time out', 3_000);
     assert.equal(h.role.registrations(ROMEO).length, 2);
   });
 
@@ -60,7 +61,7 @@ describe('App Server answers', () => {
       throw new Error('boom');
     };
     h.role.onMessage(chat(ROMEO, 'one', 'm1'));
-    await waitUntil(() => h.role.stats.publishesFailed === 2, 'both publishes to fail');
+    await eventually(() => h.role.stats.publishesFailed === 2, 'both publishes to fail', 3_000);
     assert.equal(h.role.registrations(ROMEO).length, 2);
   });
 
@@ -72,7 +73,7 @@ describe('App Server answers', () => {
     await new Promise((resolve) => setTimeout(resolve, 2)); // Date.now() moves on: a new createdAt
     await h.enable(ROMEO, 'push.example.net', 'dead', { service: 'apns', device_id: 'NEW' });
     answer(refuse('cancel', 'item-not-found'));
-    await waitUntil(() => h.role.stats.publishesFailed === 1, 'the refusal');
+    await eventually(() => h.role.stats.publishesFailed === 1, 'the refusal', 3_000);
     // An ask queued after the refusal completes only once the refusal was handled.
     await h.enable(ROMEO, 'push.example.net', 'barrier');
     const dead = h.role.registrations(ROMEO).find((r) => r.node === 'dead');

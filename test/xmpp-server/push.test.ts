@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
-import { Harness, chat, stanza, waitUntil } from './harness.js';
+import { Harness, chat, stanza } from './harness.js';
+import { eventually } from '../support/eventually.js';
 
 const ROMEO = 'romeo@example.com';
 const APNS = { service: 'apns', device_id: 'TOKEN-A', topic: 'com.example.app' };
@@ -177,7 +178,7 @@ test('a slow App Server does not stall the pipeline beyond the in-flight window'
       release.shift()?.();
       await new Promise((resolve) => setTimeout(resolve, 2));
     }
-    await waitUntil(() => h.role.stats.publishesOk === 4, 'four answered publishes');
+    await eventually(() => h.role.stats.publishesOk === 4, 'four answered publishes', 3_000);
     assert.deepEqual(
       h.publisher.publishes.map((p) => p.summary['message-count']),
       [1, 2, 3, 4],

@@ -19,7 +19,8 @@ import http2 from 'node:http2';
 import type { TLSSocket } from 'node:tls';
 import type { RestConfig } from '../../../src/push-service/rest/server.js';
 import { E, F, RawH2, T, frame, headerBlock, requestFields, settings, u32 } from './h2-frames.js';
-import { NORMAL_BODY, NORMAL_PATH, metric, normalH2, waitUntil, type Target } from './harness.js';
+import { NORMAL_BODY, NORMAL_PATH, metric, normalH2, type Target } from './harness.js';
+import { eventually } from '../../support/eventually.js';
 import { h1Raw, h2Outcome, parseAnswers, tcpRaw, tlsConnect, tlsThenH1, type Outcome, type Part } from './raw-clients.js';
 
 export const TOKEN = 'corpus-token_0123456789';
@@ -220,7 +221,7 @@ export const CORPUS: readonly HostileCase[] = [
     name: 'HTTP/2 rapid reset: 2 000 streams opened and cancelled at once end that connection',
     expect: 'ended',
     run: raw(() => Array.from({ length: 2_000 }, (_, i) => [frame(T.HEADERS, F.END_HEADERS, 2 * i + 1, okHeaders()), frame(T.RST_STREAM, 0, 2 * i + 1, u32(E.CANCEL))]).flat()),
-    also: (t) => waitUntil(() => t.server.inFlight === 0, 'every cancelled exchange is released'),
+    also: (t) => eventually(() => t.server.inFlight === 0, 'every cancelled exchange is released'),
   },
   {
     name: 'HTTP/2: 1 000 streams with unfinished bodies: streams beyond max_streams_per_connection are refused, bytes stay within the budget',
@@ -237,7 +238,7 @@ export const CORPUS: readonly HostileCase[] = [
         c.close();
       }
     },
-    also: (t) => waitUntil(() => t.server.gauges.pendingBodyBytes === 0, 'the unfinished bodies are freed with their connection'),
+    also: (t) => eventually(() => t.server.gauges.pendingBodyBytes === 0, 'the unfinished bodies are freed with their connection'),
   },
   { name: 'HTTP/2: a SETTINGS flood (10 000 frames) ends that connection', expect: 'ended', run: raw(() => Array.from({ length: 10_000 }, () => settings([4, 65_535]))) },
   { name: 'HTTP/2: a PING flood (20 000 PINGs in one write) ends that connection', expect: 'ended', run: raw(() => Array.from({ length: 20_000 }, () => frame(T.PING, 0, 0, Buffer.alloc(8)))) },
@@ -281,7 +282,7 @@ export const CORPUS: readonly HostileCase[] = [
       let bytes = Buffer.alloc(0);
       socket.on('data', (c: Buffer) => (bytes = Buffer.concat([bytes, c])));
       socket.write(one.repeat(500));
-      await waitUntil(() => parseAnswers(bytes).length === 500, '500 answers');
+      await eventually(() => parseAnswers(bytes).length === 500, '500 answers');
       socket.destroy();
       const statuses = new Set(parseAnswers(bytes).map((a) => a.status));
       assert.deepEqual([...statuses], [200]);
@@ -303,10 +304,10 @@ export const CORPUS: readonly HostileCase[] = [
         socket.on('close', () => (closed = true));
         const before = t.dispatcher.received.length;
         socket.write(one.repeat(150));
-        await waitUntil(() => t.dispatcher.received.length === before + 100, '100 requests in flight');
+        await eventually(() => t.dispatcher.received.length === before + 100, '100 requests in flight');
         t.dispatcher.gate = undefined;
         open();
-        await waitUntil(() => closed, 'the connection closed after the 503');
+        await eventually(() => closed, 'the connection closed after the 503');
         const answers = parseAnswers(bytes);
         assert.deepEqual(answers.map((a) => a.status), [...new Array<number>(100).fill(200), 503]);
         assert.equal(answers[100]!.headers.connection, 'close');
@@ -354,7 +355,7 @@ export const CORPUS: readonly HostileCase[] = [
         return toOutcome(await normalH2(t));
       } finally {
         for (const s of held) s?.destroy();
-        await waitUntil(() => t.server.gauges.connections === 0, 'the flood is released');
+        await eventually(() => t.server.gauges.connections === 0, 'the flood is released');
       }
     },
     also: async (t) => assert.ok((await metric(t, 'herald_rest_connections_refused_total{reason="max_connections_per_client"}')) >= 24),
@@ -381,7 +382,7 @@ export const CORPUS: readonly HostileCase[] = [
       } finally {
         session.close();
         for (const s of held) s?.destroy();
-        await waitUntil(() => t.server.gauges.connections === 0, 'the floods are released');
+        await eventually(() => t.server.gauges.connections === 0, 'the floods are released');
       }
     },
   },

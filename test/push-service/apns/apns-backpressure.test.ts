@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isHeraldError } from '../../../src/core/errors.js';
 import type { PushOutcome } from '../../../src/push-service/notification.js';
-import { alertTo, deviceToken, eventually, startHarness } from './harness.js';
+import { alertTo, deviceToken, startHarness } from './harness.js';
+import { eventually } from '../../support/eventually.js';
 
 const CAPACITY = 3;
 
@@ -14,10 +15,10 @@ describe('APNS sender backpressure', { timeout: 30_000 }, () => {
       h.sim.program(stuck, 'hang');
       // The first request takes the only stream (no valid token seen yet: 1 stream) and hangs.
       const outcomes: Promise<PushOutcome>[] = [h.service.send(alertTo(stuck))];
-      await eventually(() => h.service.stats().inFlight === 1, 5_000, 'the first request in flight');
+      await eventually(() => h.service.stats().inFlight === 1, 'the first request in flight');
       // The next one is taken by the actor, which waits for a stream; CAPACITY more fill the mailbox.
       outcomes.push(h.service.send(alertTo(stuck)));
-      await eventually(() => h.service.stats().queued === 0, 5_000, 'the actor to take the second one');
+      await eventually(() => h.service.stats().queued === 0, 'the actor to take the second one');
       for (let i = 0; i < CAPACITY; i++) outcomes.push(h.service.send(alertTo(deviceToken())));
       assert.equal(h.service.stats().queued, CAPACITY);
 

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { PushOutcome } from '../../../src/push-service/notification.js';
-import { alertTo, deviceToken, eventually, startHarness } from './harness.js';
+import { alertTo, deviceToken, startHarness } from './harness.js';
+import { eventually } from '../../support/eventually.js';
 
 describe('APNS retries of 429 and 5xx answers', { timeout: 60_000 }, () => {
   it('resends a 429 TooManyRequests once its Retry-After has passed, and delivers it', async () => {
@@ -89,7 +90,7 @@ describe('APNS retries of 429 and 5xx answers', { timeout: 60_000 }, () => {
       const waiting = deviceToken();
       h.sim.program(waiting, { status: 503, reason: 'ServiceUnavailable', retryAfterSeconds: 2, times: 1 });
       const first = h.service.send(alertTo(waiting));
-      await eventually(() => h.service.stats().senders[0]!.retriesPending === 1, 5_000, 'the retry to wait');
+      await eventually(() => h.service.stats().senders[0]!.retriesPending === 1, 'the retry to wait');
       const other = deviceToken();
       assert.equal((await h.service.send(alertTo(other))).ok, true);
       assert.equal((await first).ok, true);
@@ -106,7 +107,7 @@ describe('APNS retries of 429 and 5xx answers', { timeout: 60_000 }, () => {
       h.sim.program(token, { status: 429, reason: 'TooManyRequests', retryAfterSeconds: 1, times: 1 });
       let outcome: PushOutcome | undefined;
       const sent = h.service.send(alertTo(token)).then((o) => (outcome = o));
-      await eventually(() => h.service.stats().senders[0]!.retriesPending === 1, 5_000, 'the retry to wait');
+      await eventually(() => h.service.stats().senders[0]!.retriesPending === 1, 'the retry to wait');
       assert.equal(h.service.stats().outstanding, 1);
       await h.service.close();
       await sent;
@@ -123,7 +124,7 @@ describe('APNS retries of 429 and 5xx answers', { timeout: 60_000 }, () => {
       const token = deviceToken();
       h.sim.program(token, { status: 503, reason: 'ServiceUnavailable', retryAfterSeconds: 5, times: 1 });
       const sent = h.service.send(alertTo(token));
-      await eventually(() => h.service.stats().senders[0]!.retriesPending === 1, 5_000, 'the retry to wait');
+      await eventually(() => h.service.stats().senders[0]!.retriesPending === 1, 'the retry to wait');
       await h.service.close(50);
       assert.deepEqual(await sent, { ok: false, reason: 'service_internal', status: 503, providerReason: 'ServiceUnavailable' });
       assert.equal(h.sim.stats.accepted, 0);

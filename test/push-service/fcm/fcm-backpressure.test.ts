@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isHeraldError } from '../../../src/core/errors.js';
 import type { PushOutcome } from '../../../src/push-service/notification.js';
-import { alertTo, deviceToken, eventually, startHarness } from './harness.js';
+import { alertTo, deviceToken, startHarness } from './harness.js';
+import { eventually } from '../../support/eventually.js';
 
 const CAPACITY = 3;
 
@@ -16,9 +17,9 @@ describe('FCM sender backpressure', { timeout: 30_000 }, () => {
       const stuck = deviceToken();
       h.sim.program(stuck, 'hang');
       const outcomes: Promise<PushOutcome>[] = [h.service.send(alertTo(stuck))];
-      await eventually(() => h.service.stats().inFlight === 1, 5_000, 'the first send in flight');
+      await eventually(() => h.service.stats().inFlight === 1, 'the first send in flight');
       outcomes.push(h.service.send(alertTo(stuck)));
-      await eventually(() => h.service.stats().queued === 0, 5_000, 'the actor to take the second one');
+      await eventually(() => h.service.stats().queued === 0, 'the actor to take the second one');
       for (let i = 0; i < CAPACITY; i++) outcomes.push(h.service.send(alertTo(deviceToken())));
       assert.equal(h.service.stats().queued, CAPACITY);
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { alertTo, deviceToken, eventually, startHarness } from './harness.js';
+import { alertTo, deviceToken, startHarness } from './harness.js';
+import { eventually } from '../../support/eventually.js';
 
 describe('FCM idle connections', { timeout: 30_000 }, () => {
   it('are PINGed every ping_interval_ms and kept open', async () => {
@@ -8,7 +9,7 @@ describe('FCM idle connections', { timeout: 30_000 }, () => {
     try {
       assert.equal((await h.service.send(alertTo(deviceToken()))).ok, true);
       const conn = () => h.service.stats().senders[0]!.connection;
-      await eventually(() => conn().pingsSent >= 3, 10_000, 'three idle PINGs');
+      await eventually(() => conn().pingsSent >= 3, 'three idle PINGs', 10_000);
       assert.equal(conn().state, 'connected');
       assert.equal((await h.service.send(alertTo(deviceToken()))).ok, true, 'and still used afterwards');
       assert.equal(conn().sessionsOpened, 1);

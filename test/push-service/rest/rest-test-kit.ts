@@ -133,15 +133,6 @@ export const CLIENTS = [
   { name: 'HTTP/2', request: h2Request },
 ] as const;
 
-/** Polls `check` until it holds or `ms` pass (no fixed sleeps). */
-export async function eventually(check: () => boolean, ms = 2_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not reached before the deadline');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 /** Records log lines so tests can check what is (and is not) logged. */
 export class RecordingLog implements RestLog {
   readonly lines: { level: 'error' | 'debug'; message: string; fields?: Record<string, unknown> }[] = [];
