@@ -23,12 +23,11 @@ describe('FCM sender backpressure', { timeout: 30_000 }, () => {
       for (let i = 0; i < CAPACITY; i++) outcomes.push(h.service.send(alertTo(deviceToken())));
       assert.equal(h.service.stats().queued, CAPACITY);
 
-      const start = Date.now();
+      // send() throws synchronously: the refusal comes at once, never after waiting for room.
       assert.throws(
         () => h.service.send(alertTo(deviceToken())),
         (e: unknown) => isHeraldError(e, 'HERALD_MAILBOX_FULL'),
       );
-      assert.ok(Date.now() - start < 50, 'refused at once');
 
       await h.service.close(50);
       for (const o of await Promise.all(outcomes)) assert.deepEqual(o, { ok: false, reason: 'connection_lost' });

@@ -135,9 +135,12 @@ export const CLIENTS = [
 
 /** Records log lines so tests can check what is (and is not) logged. */
 export class RecordingLog implements RestLog {
-  readonly lines: { level: 'error' | 'debug'; message: string; fields?: Record<string, unknown> }[] = [];
+  readonly lines: { level: 'error' | 'warn' | 'debug'; message: string; fields?: Record<string, unknown> }[] = [];
   error(message: string, fields?: Record<string, unknown>): void {
     this.lines.push({ level: 'error', message, ...(fields ? { fields } : {}) });
+  }
+  warn(message: string, fields?: Record<string, unknown>): void {
+    this.lines.push({ level: 'warn', message, ...(fields ? { fields } : {}) });
   }
   debug(message: string, fields?: Record<string, unknown>): void {
     this.lines.push({ level: 'debug', message, ...(fields ? { fields } : {}) });
