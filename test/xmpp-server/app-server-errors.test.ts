@@ -30,8 +30,7 @@ describe('App Server answers', () => {
     );
     h.publisher.publishes.length = 0;
     h.role.onMessage(chat(ROMEO, 'two', 'm2'));
-    await h.publisher.waitForPublishes(1);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await h.role.whenIdle();
     assert.deepEqual(
       h.publisher.publishes.map((p) => p.node),
       ['alive'],
@@ -70,7 +69,8 @@ describe('App Server answers', () => {
     h.publisher.answer = (p) => (p.node === 'dead' ? new Promise((resolve) => (answer = resolve)) : { ok: true });
     h.role.onMessage(chat(ROMEO, 'one', 'm1'));
     await h.publisher.waitForPublishes(2);
-    await new Promise((resolve) => setTimeout(resolve, 2)); // Date.now() moves on: a new createdAt
+    const before = Date.now();
+    await eventually(() => Date.now() > before, 'the clock to move on, for a new createdAt');
     await h.enable(ROMEO, 'push.example.net', 'dead', { service: 'apns', device_id: 'NEW' });
     answer(refuse('cancel', 'item-not-found'));
     await eventually(() => h.role.stats.publishesFailed === 1, 'the refusal', 3_000);
