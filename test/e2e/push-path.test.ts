@@ -28,7 +28,7 @@ test('a message to an offline user travels the whole path and ends as one APNS r
     assert.equal(aps.alert.body, 'Wherefore art thou?');
     assert.equal(aps.alert.title, BOB);
     assert.equal(aps.badge, 1);
-    await new Promise((r) => setTimeout(r, 100));
+    await herald.xmppServer.whenIdle(); // the publish is answered once APNS answered
     assert.equal(sim.received.length, 1, 'exactly one request');
 
     // The device is gone: APNS answers 410 Unregistered, the registration is disabled.
@@ -39,7 +39,7 @@ test('a message to an offline user travels the whole path and ends as one APNS r
     assert.equal(rejectedBefore, 1);
 
     await herald.handleStanza(chat(BOB, 'alice@localhost', 'hello?'));
-    await new Promise((r) => setTimeout(r, 200));
+    await herald.xmppServer.whenIdle();
     assert.equal(sim.received.length, 1, 'no further accepted request');
     assert.equal(sim.rejected.length, rejectedBefore, 'no further request at all');
   } finally {
@@ -56,7 +56,7 @@ test('no push is sent while the user has an available session', async () => {
     await iq(enableIq(ALICE, 'node-2', { service: 'apns', device_id: TOKEN }));
     herald.sessionAvailable(ALICE);
     await herald.handleStanza(chat(BOB, 'alice@localhost', 'hi'));
-    await new Promise((r) => setTimeout(r, 200));
+    await herald.xmppServer.whenIdle();
     assert.equal(herald.apnsSimulator!.received.length, 0);
     herald.sessionHibernated(ALICE);
     await herald.handleStanza(chat(BOB, 'alice@localhost', 'hi again'));

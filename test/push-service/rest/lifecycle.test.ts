@@ -45,8 +45,9 @@ describe('REST server lifecycle', () => {
       const pending = h2RequestOn(session, { path: PATH, body: BODY });
       while (t.dispatcher.received.length === 0) await new Promise((r) => setImmediate(r));
       let closed = false;
+      const goaway = new Promise((resolve) => session.once('goaway', resolve));
       const closing = t.close().then(() => (closed = true));
-      await new Promise((r) => setTimeout(r, 20));
+      await goaway; // close() has done all it can without the answer
       assert.equal(closed, false, 'close() waits for the answer in flight');
       open();
       const answer = await pending;

@@ -81,7 +81,7 @@ test('when the sender thread dies its notifications end as connection_lost and a
   try {
     sim.program(HANGING, { fault: 'hang' });
     const held = service.send(alert(HANGING));
-    await new Promise((r) => setTimeout(r, 200)); // handed over and in flight
+    await eventually(() => sim.attempts(HANGING) === 1, 'the notification handed over and in flight', 10_000);
     const [thread] = (service as unknown as { threads: Array<{ worker: Worker }> }).threads;
     await thread!.worker.terminate();
     const lost = await held;
