@@ -13,6 +13,7 @@ export interface Harness {
   sim: FcmSimulator;
   service: FcmPushService;
   runtime: ActorRuntime;
+  config: FcmConfig;
   close(): Promise<void>;
 }
 
@@ -41,6 +42,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     sim,
     service,
     runtime,
+    config: config.fcm,
     async close() {
       await service.close(100);
       runtime.stop();
