@@ -8,14 +8,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { PushOutcome } from '../../../src/push-service/notification.js';
 import { eventually } from '../../support/eventually.js';
-import { PROVIDERS, type ProviderAnswer } from './provider-rig.js';
+import { rejectionOf as failure } from '../provider-answers.js';
+import { PROVIDERS } from './provider-rig.js';
 
 for (const provider of PROVIDERS) {
   const { alertTo, deviceToken } = provider;
   const { throttled, transient, permanent } = provider.answers;
   const unavailable = transient[0]!;
-  /** The outcome Herald reports when `answer` is the last one. */
-  const failure = (answer: ProviderAnswer) => ({ ok: false, reason: answer.outcome, status: answer.status, providerReason: answer.name });
 
   describe(`${provider.name} retries of 429 and 5xx answers`, { timeout: 60_000 }, () => {
     it(`resends a 429 ${throttled.name} once its Retry-After has passed, and delivers it`, async () => {
