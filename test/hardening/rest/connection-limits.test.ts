@@ -108,7 +108,7 @@ describe('connections bounded in time', () => {
 
   test('an HTTP/2 session with no open stream gets GOAWAY NO_ERROR after idle_timeout_ms', async () => {
     const c = await RawH2.open(t.port, t.ca);
-    await c.until(() => c.goaway() !== undefined);
+    await c.until(() => c.goaway() !== undefined, 'a GOAWAY');
     assert.equal(c.goaway()!.payload.readUInt32BE(4), 0);
     c.close();
     assert.ok((await metric(t, 'herald_rest_connections_dropped_total{reason="idle"}')) >= 1);
@@ -132,7 +132,7 @@ describe('connections bounded in time', () => {
     // A session opened now with no stream shows when the idle timeout has passed and been swept.
     const dropped = await metric(t, 'herald_rest_connections_dropped_total{reason="idle"}');
     const probe = await RawH2.open(t.port, t.ca);
-    await probe.until(() => probe.goaway() !== undefined);
+    await probe.until(() => probe.goaway() !== undefined, 'a GOAWAY');
     probe.close();
     assert.equal(goaway, false, 'the busy session got no GOAWAY');
     t.dispatcher.gate = undefined;

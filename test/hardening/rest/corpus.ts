@@ -262,12 +262,12 @@ export const CORPUS: readonly HostileCase[] = [
     run: async (t) => {
       const c = await RawH2.open(t.port, t.ca);
       c.send(frame(T.HEADERS, 0, 1, okHeaders()), ...Array.from({ length: 200 }, () => frame(T.CONTINUATION, 0, 1, headerBlock([['x-c', 'c'.repeat(50)]]))));
-      await c.until(() => false, 10_000);
+      await c.until(() => false, 'the connection closed as idle', 10_000);
       return { kind: 'closed' };
     },
   },
   { name: 'HTTP/2: a bad connection preface: the connection is closed', expect: 'closed', run: async (t) => { const s = await tlsConnect(t, { alpn: ['h2'] }); return new Promise((resolve) => { s.on('data', () => undefined); s.on('error', () => undefined); s.on('close', () => resolve({ kind: 'closed' })); s.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n'); }); } },
-  { name: 'HTTP/2: a session that opens no stream is closed with GOAWAY NO_ERROR after idle_timeout_ms', expect: { goaway: E.NO_ERROR }, run: async (t) => { const c = await RawH2.open(t.port, t.ca); await c.until(() => c.goaway() !== undefined, 5_000); c.close(); return { kind: 'goaway', code: c.goaway()!.payload.readUInt32BE(4) }; } },
+  { name: 'HTTP/2: a session that opens no stream is closed with GOAWAY NO_ERROR after idle_timeout_ms', expect: { goaway: E.NO_ERROR }, run: async (t) => { const c = await RawH2.open(t.port, t.ca); await c.until(() => c.goaway() !== undefined, 'a GOAWAY', 5_000); c.close(); return { kind: 'goaway', code: c.goaway()!.payload.readUInt32BE(4) }; } },
 
   // ── HTTP/1.1 abuse ──────────────────────────────────────────────────────────────────────────
   { name: 'HTTP/1.1 slowloris: headers one byte every 20 ms are cut with 408 after headers_timeout_ms', expect: 408, run: h1([...`POST ${V3} HTTP/1.1\r\nHost: x\r\nX-Slow: ${'s'.repeat(100)}`].flatMap((ch) => [ch, { pauseMs: 20 }])) },
