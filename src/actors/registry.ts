@@ -78,6 +78,12 @@ export class ActorRegistry<M, R = void> {
     return this.shards.length;
   }
 
+  /** Whether no live actor has a message queued or in hand (a scan: diagnostics and tests). */
+  get idle(): boolean {
+    for (const cell of this.cells.values()) if (!cell.idle) return false;
+    return true;
+  }
+
   has(key: string): boolean {
     return this.cells.has(key);
   }

@@ -242,6 +242,24 @@ export class XmppServerRole {
     return this.users.has(user);
   }
 
+  /**
+   * Whether nothing is in flight: no user actor with a message queued or in hand, no ask,
+   * publish or badge write unsettled, no registration change of an actor-less user pending.
+   */
+  get idle(): boolean {
+    return this.users.idle && this.work.size === 0 && this.pending.size === 0;
+  }
+
+  /**
+   * Resolves once the role is idle, also waiting for what the work in flight starts (a refusal
+   * told to an actor, the next message in its mailbox). Tests check "nothing was pushed" after
+   * this, not after a fixed sleep; a publish the App Server never answers keeps it waiting for
+   * publish_timeout_ms.
+   */
+  async whenIdle(): Promise<void> {
+    while (!this.idle) await this.workSettled(Number.POSITIVE_INFINITY);
+  }
+
   /** Asynchronous write transactions LMDB committed since the store was opened, all roles (benchmarks). */
   get storeCommitCount(): number {
     return this.storeCommits();
@@ -268,13 +286,18 @@ export class XmppServerRole {
     while (Date.now() < deadline) {
       await this.users.passivateIdle(Number.POSITIVE_INFINITY);
       if (this.users.size === 0 && this.work.size === 0 && this.pending.size === 0) break;
-      const work = [...this.work];
-      if (this.pending.size > 0) work.push(this.pending.idle());
-      if (work.length > 0) await settledOrDeadline(work, deadline);
-      else await delay(1); // an actor is still taking its mailbox
+      await this.workSettled(deadline);
     }
     this.stopped = true;
     await this.users.stopAll();
+  }
+
+  /** Waits for the work and changes in flight to settle (by `deadline`), or 1 ms if there are none. */
+  private async workSettled(deadline: number): Promise<void> {
+    const work = [...this.work];
+    if (this.pending.size > 0) work.push(this.pending.idle());
+    if (work.length > 0) await settledOrDeadline(work, deadline);
+    else await delay(1); // an actor is still taking its mailbox
   }
 
   private track<T>(work: Promise<T>): Promise<T> {
@@ -300,6 +323,7 @@ function validJid(text: string | undefined): string | undefined {
 
 /** Waits for every promise to settle, or for the deadline, whichever comes first. */
 async function settledOrDeadline(work: Promise<unknown>[], deadline: number): Promise<void> {
+  if (deadline === Number.POSITIVE_INFINITY) return void (await Promise.allSettled(work));
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now()))));
   try {

@@ -1,17 +1,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ask, createIq, errorOf, OWNER, publishIq, SERVICE, startHarness, type Harness } from './harness.js';
+import { eventually } from '../support/eventually.js';
 
 const OPTIONS = { service: 'apns', device_id: 'TOKEN' };
-
-/** Polls `check` until it holds or the deadline passes. */
-async function eventually(check: () => boolean, deadlineMs = 2_000): Promise<void> {
-  const end = Date.now() + deadlineMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('condition not reached before the deadline');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 describe('push nodes across restarts', () => {
   let h: Harness;
@@ -61,7 +53,7 @@ describe('node actor passivation', () => {
   it('stops an idle node actor and serves the next request from the store', async () => {
     await ask(h.role, createIq('sleepy'));
     assert.equal(h.role.liveNodeActors, 1);
-    await eventually(() => h.role.liveNodeActors === 0);
+    await eventually(() => h.role.liveNodeActors === 0, 'every node actor stopped', 2_000);
     assert.equal((await ask(h.role, publishIq('sleepy', OPTIONS))).attrs.type, 'result');
     assert.equal(h.dispatcher.sent.length, 1);
     assert.equal(errorOf(await ask(h.role, createIq('sleepy'))), 'cancel/conflict');

@@ -6,6 +6,7 @@ import type { Logger } from '../../src/core/log.js';
 import { Herald } from '../../src/embed/herald.js';
 import { cleanup, configIn, tempDir } from '../e2e/harness.js';
 import { AcceptServer } from './accept-server.js';
+import { eventually } from '../support/eventually.js';
 
 const DOMAIN = 'push.localhost';
 const SECRET = 'component-secret';
@@ -147,10 +148,10 @@ test('a refused handshake is retried with doubling delays up to reconnect_max_ms
     const backoffs: Array<{ delayMs: number; failures: number }> = [];
     rig.link.on('backoff', (b) => backoffs.push(b));
     rig.link.start(rig.herald);
-    await waitUntil(() => rig.server.handshakesRefused >= 4);
+    await eventually(() => rig.server.handshakesRefused >= 4, 'four refused handshakes');
     assert.equal(rig.link.state === 'online', false);
     // Each refusal: the server's not-authorized stream error, then the delay before the next try.
-    await waitUntil(() => backoffs.length >= 4);
+    await eventually(() => backoffs.length >= 4, 'four backoffs');
     assert.deepEqual(backoffs.slice(0, 4), [
       { delayMs: 20, failures: 0 },
       { delayMs: 40, failures: 1 },
@@ -166,7 +167,7 @@ test('a refused handshake is retried with doubling delays up to reconnect_max_ms
     // The server goes away without a word: the next wait is the first one again.
     const count = backoffs.length;
     rig.server.dropAll();
-    await waitUntil(() => backoffs.length > count);
+    await eventually(() => backoffs.length > count, 'one more backoff');
     assert.deepEqual(backoffs[count], { delayMs: 20, failures: 0 });
     await rig.link.waitOnline(5_000);
     assert.equal((await rig.ask(discoInfo('back'), 'back')).attrs.type, 'result');
@@ -182,7 +183,7 @@ test('a server that accepts the connection but never answers is left after the h
   try {
     rig.server.mute = true;
     rig.link.start(rig.herald);
-    await waitUntil(() => rig.server.streamsOpened >= 2);
+    await eventually(() => rig.server.streamsOpened >= 2, 'a second stream');
     assert.ok(rig.logs.some((l) => l.event === 'component.handshake_timeout'));
     rig.server.mute = false;
     await rig.link.waitOnline(5_000);
@@ -238,11 +239,3 @@ test('stop() closes the stream before the connection', async () => {
     await rig.close();
   }
 });
-
-async function waitUntil(check: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}

@@ -10,7 +10,7 @@ import { ComponentLink, type StanzaSink } from '../../src/component/index.js';
 import { isHeraldError } from '../../src/core/errors.js';
 import { ShardedHerald } from '../../src/shards/sharded-herald.js';
 import { cleanup, configIn, createNodeIq, tempDir } from '../e2e/harness.js';
-import { waitUntil } from '../hardening/process/harness.js';
+import { eventually } from '../support/eventually.js';
 import { namesOn, publishIq } from '../shards/harness.js';
 import { AcceptServer } from './accept-server.js';
 
@@ -150,10 +150,10 @@ test('RFC 6120 §4.9: stanzas framed after one a shard refuses are not acted on,
   // these are delivered anything of the old stream would have been too.
   for (const [id, node, n] of [['gate-next-b', nodeB!, 4], ['gate-next-a', nodeA!, 5]] as const) {
     assert.equal((await ask(publish(id, node, n), id)).attrs.type, 'result');
-    await waitUntil(() => herald.apnsSimulator!.attempts(token(n)) === 1, `the push of ${id}`);
+    await eventually(() => herald.apnsSimulator!.attempts(token(n)) === 1, `the push of ${id}`, 10_000);
   }
   for (const n of [2, 3]) assert.equal(herald.apnsSimulator!.attempts(token(n)), 0, `no push for publish ${n} of the closed stream`);
-  await waitUntil(() => outcomes.has(afterOnB) && outcomes.has(afterOnA), 'the later stanzas settled');
+  await eventually(() => outcomes.has(afterOnB) && outcomes.has(afterOnA), 'the later stanzas settled', 10_000);
   for (const text of [afterOnB, afterOnA]) {
     assert.ok(isHeraldError(outcomes.get(text), 'HERALD_AFTER_STREAM_ERROR'), String(outcomes.get(text)));
   }

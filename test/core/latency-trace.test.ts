@@ -10,12 +10,11 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { threadId } from 'node:worker_threads';
+import { eventually } from '../support/eventually.js';
 
 const dir = mkdtempSync(join(os.tmpdir(), 'herald-trace-test-'));
 process.env.HERALD_LATENCY_TRACE = dir;
 const trace = await import('../../src/core/latency-trace.js');
-// Imported once the variable is set: the shared harness loads modules that load the trace module.
-const { waitUntil } = await import('../hardening/process/harness.js');
 const file = join(dir, `${process.pid}-${threadId}.tsv`);
 
 function lines(): string[][] {
@@ -37,7 +36,7 @@ describe('latency stage marks', () => {
     trace.mark('untagged', trace.keyOf({}));
     const after = process.hrtime.bigint();
 
-    await waitUntil(() => lines().some(([stage]) => stage === 'apns.sent'), 'the mark in the trace file', 5_000);
+    await eventually(() => lines().some(([stage]) => stage === 'apns.sent'), 'the mark in the trace file');
     const marks = lines().filter(([stage]) => stage !== 'gc');
     assert.deepEqual(
       marks.map(([stage, key]) => [stage, key]),

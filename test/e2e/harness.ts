@@ -97,15 +97,6 @@ export function chat(from: string, to: string, body: string): Element {
   return xml('message', { type: 'chat', from, to, id: nextId() }, xml('body', {}, body));
 }
 
-/** Polls `check` until it holds or the deadline passes. */
-export async function eventually(check: () => boolean, timeoutMs = 5_000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 /** POSTs JSON over HTTP/2 to the REST API and returns the status and the body text. */
 export function postJson(url: string, ca: string, path: string, body: unknown): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanup, configIn, startHerald, tempDir } from './harness.js';
+import { eventually } from '../support/eventually.js';
 import { openRestSession, sampleValue } from './rest-session.js';
 
 /** Requests in the run, and how many the client keeps in flight. */
@@ -100,11 +101,13 @@ test('/healthcheck and /metrics scraped during a load run report what happened, 
     // After the run: the counters add up to what the client saw, pool by pool. Sender threads
     // report their counters every STATS_INTERVAL_MS, so poll until the last report is in.
     const prodSent = 'herald_push_sent_total{service="apns",pool="apns-prod"}';
-    let text = (await scraper.request('GET', '/metrics')).body;
-    for (let i = 0; i < 50 && sampleValue(text, prodSent) !== expect.apnsProd; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      text = (await scraper.request('GET', '/metrics')).body;
-    }
+    let text = '';
+    await eventually(
+      async () => sampleValue((text = (await scraper.request('GET', '/metrics')).body), prodSent) === expect.apnsProd,
+      'the sender threads\' last counters',
+      5_000,
+      100,
+    );
     const at = (series: string) => sampleValue(text, series);
     assert.equal(at(prodSent), expect.apnsProd);
     assert.equal(at('herald_push_rejected_total{service="apns",pool="apns-prod",reason="unregistered"}'), expect.gone);

@@ -1,16 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  TOKEN,
-  chat,
-  cleanup,
-  configIn,
-  createNodeIq,
-  enableIq,
-  eventually,
-  startHerald,
-  tempDir,
-} from './harness.js';
+import { TOKEN, chat, cleanup, configIn, createNodeIq, enableIq, startHerald, tempDir } from './harness.js';
+import { eventually } from '../support/eventually.js';
 
 const ALICE = 'alice@localhost/phone';
 const BOB = 'bob@localhost/laptop';
@@ -37,18 +28,18 @@ test('a message to an offline user travels the whole path and ends as one APNS r
     assert.equal(aps.alert.body, 'Wherefore art thou?');
     assert.equal(aps.alert.title, BOB);
     assert.equal(aps.badge, 1);
-    await new Promise((r) => setTimeout(r, 100));
+    await herald.xmppServer.whenIdle(); // the publish is answered once APNS answered
     assert.equal(sim.received.length, 1, 'exactly one request');
 
     // The device is gone: APNS answers 410 Unregistered, the registration is disabled.
     sim.program(TOKEN, { status: 410, reason: 'Unregistered' });
     await herald.handleStanza(chat(BOB, 'alice@localhost', 'are you there?'));
-    await eventually(() => herald.xmppServer.registrations('alice@localhost').length === 0, 5_000, 'registration removed');
+    await eventually(() => herald.xmppServer.registrations('alice@localhost').length === 0, 'registration removed');
     const rejectedBefore = sim.rejected.length;
     assert.equal(rejectedBefore, 1);
 
     await herald.handleStanza(chat(BOB, 'alice@localhost', 'hello?'));
-    await new Promise((r) => setTimeout(r, 200));
+    await herald.xmppServer.whenIdle();
     assert.equal(sim.received.length, 1, 'no further accepted request');
     assert.equal(sim.rejected.length, rejectedBefore, 'no further request at all');
   } finally {
@@ -65,7 +56,7 @@ test('no push is sent while the user has an available session', async () => {
     await iq(enableIq(ALICE, 'node-2', { service: 'apns', device_id: TOKEN }));
     herald.sessionAvailable(ALICE);
     await herald.handleStanza(chat(BOB, 'alice@localhost', 'hi'));
-    await new Promise((r) => setTimeout(r, 200));
+    await herald.xmppServer.whenIdle();
     assert.equal(herald.apnsSimulator!.received.length, 0);
     herald.sessionHibernated(ALICE);
     await herald.handleStanza(chat(BOB, 'alice@localhost', 'hi again'));

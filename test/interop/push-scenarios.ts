@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import type { Client } from '@xmpp/client';
 import { JoinedHerald } from './joined-herald.js';
 import { createPushNode, discoInfo, enablePush, loseConnection, sendChat } from './xmpp-clients.js';
+import { eventually } from '../support/eventually.js';
 
 export const SECRET = 'interop-component-secret';
 /** Two devices of Alice's, one per push node. */
@@ -167,7 +168,7 @@ export function pushScenarios<S extends RealServer>(b: ServerBehaviour<S>): Suit
   test(`after ${b.name} restarts, the component joins again by itself and pushes flow again`, async () => {
     const onlines = fx.link.stats.onlines;
     await server.restart();
-    await until(() => fx.link.stats.onlines > onlines && fx.link.state === 'online', REJOIN_TIMEOUT_MS, 'the component back online');
+    await eventually(() => fx.link.stats.onlines > onlines && fx.link.state === 'online', 'the component back online', REJOIN_TIMEOUT_MS);
 
     const bob = await login('bob', 'laptop');
     const index = fx.tap.publishesTo(NODE_B).length;
@@ -181,12 +182,4 @@ export function pushScenarios<S extends RealServer>(b: ServerBehaviour<S>): Suit
   });
 
   return { server: () => server, fx: () => fx, login, alice };
-}
-
-async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`no ${what} within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }

@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import { chownSync, readdirSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
+import { eventually } from '../support/eventually.js';
 
 /** Hands `path` and everything below it to the server's system user (it drops root itself). */
 export function chownTree(path: string, user: { uid: number; gid: number }): void {
@@ -36,14 +37,11 @@ export async function freePorts(count: number): Promise<number[]> {
  */
 export async function waitForPorts(name: string, ports: number[], child: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  for (const port of ports) {
-    for (;;) {
-      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${name} exited (${child.exitCode ?? child.signalCode})`);
-      if (await accepts(port)) break;
-      if (Date.now() > deadline) throw new Error(`${name} did not open port ${port} within ${timeoutMs} ms`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
+  const opened = async (port: number): Promise<boolean> => {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${name} exited (${child.exitCode ?? child.signalCode})`);
+    return accepts(port);
+  };
+  for (const port of ports) await eventually(() => opened(port), `${name} to open port ${port}`, Math.max(0, deadline - Date.now()), 50);
 }
 
 function accepts(port: number): Promise<boolean> {

@@ -8,6 +8,7 @@ import type { Element } from '@xmpp/xml';
 import type { StanzaSink } from '../../src/component/index.js';
 import { parseStanza } from '../../src/xmpp/parse.js';
 import type { HeraldHost } from '../../src/embed/herald.js';
+import { eventually } from '../support/eventually.js';
 
 export interface TappedPublish {
   id: string;
@@ -22,7 +23,6 @@ export interface TappedPublish {
 export class StanzaTap {
   readonly publishes: TappedPublish[] = [];
   private readonly byId = new Map<string, TappedPublish>();
-  private waiters: Array<() => void> = [];
 
   /**
    * Wraps the sink the component link delivers to (Herald). A sink that takes text (a sharded
@@ -59,7 +59,6 @@ export class StanzaTap {
     if (body) publish.body = body;
     this.publishes.push(publish);
     this.byId.set(publish.id, publish);
-    this.changed();
   }
 
   /** Wraps the host Herald routes to (the component link). */
@@ -69,7 +68,6 @@ export class StanzaTap {
         const publish = this.byId.get(String(stanza.attrs.id));
         if (publish && stanza.name === 'iq' && (stanza.attrs.type === 'result' || stanza.attrs.type === 'error')) {
           publish.answer = stanza;
-          this.changed();
         }
         host.route(stanza);
       },
@@ -82,33 +80,12 @@ export class StanzaTap {
 
   /** Resolves with the `index`-th publish to `node` (0-based) once Herald has answered it. */
   async answered(node: string, index: number, timeoutMs = 15_000): Promise<TappedPublish> {
-    await this.until(() => this.publishesTo(node)[index]?.answer !== undefined, timeoutMs, `Herald's answer to publish #${index} on ${node}`);
+    await eventually(() => this.publishesTo(node)[index]?.answer !== undefined, `Herald's answer to publish #${index} on ${node}`, timeoutMs);
     return this.publishesTo(node)[index]!;
   }
 
   /** Resolves once every publish received so far has its answer (Herald is done with them). */
   settled(timeoutMs = 15_000): Promise<void> {
-    return this.until(() => this.publishes.every((p) => p.answer !== undefined), timeoutMs, 'answers to every publish');
-  }
-
-  private until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-    if (check()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const waiter = (): void => {
-        if (!check()) return;
-        clearTimeout(timer);
-        this.waiters = this.waiters.filter((w) => w !== waiter);
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((w) => w !== waiter);
-        reject(new Error(`no ${what} within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.waiters.push(waiter);
-    });
-  }
-
-  private changed(): void {
-    for (const waiter of [...this.waiters]) waiter();
+    return eventually(() => this.publishes.every((p) => p.answer !== undefined), 'answers to every publish', timeoutMs);
   }
 }

@@ -5,6 +5,7 @@
  */
 import { client, type Client } from '@xmpp/client';
 import xml, { type Element } from '@xmpp/xml';
+import { eventually } from '../support/eventually.js';
 
 /** ms for one connection or IQ round trip through a local server (and Herald behind it) on a loaded CI machine. */
 export const ROUND_TRIP_TIMEOUT_MS = 10_000;
@@ -37,7 +38,7 @@ export async function connectUser(account: Account): Promise<Client> {
     // on <enabled/> it resets its count of received stanzas, so a stanza received before that
     // (our presence's echo) would be left out of its acks and the server would end the stream
     // ("Client acknowledged less stanzas than already acknowledged"). Nothing is sent before it.
-    await until(() => c.streamManagement.enabled, ROUND_TRIP_TIMEOUT_MS, `${account.username}: stream management enabled`);
+    await eventually(() => c.streamManagement.enabled, `${account.username}: stream management enabled`, ROUND_TRIP_TIMEOUT_MS);
     await c.send(xml('presence'));
     return c;
   } catch (e) {
@@ -100,14 +101,6 @@ let messages = 0;
 
 export function sendChat(c: Client, to: string, body: string): Promise<void> {
   return c.send(xml('message', { type: 'chat', to, id: `chat-${++messages}` }, xml('body', {}, body)));
-}
-
-async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 export async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {

@@ -10,7 +10,8 @@ import { HeraldError, isHeraldError } from '../../src/core/errors.js';
 import { shardOf } from '../../src/shards/shard-of.js';
 import { InboundStream } from '../../src/xmpp/inbound-stream.js';
 import { XmlViolation } from '../../src/xmpp/xml-violation.js';
-import { chat, cleanup, configIn, createNodeIq, enableIq, eventually, tempDir } from '../e2e/harness.js';
+import { chat, cleanup, configIn, createNodeIq, enableIq, tempDir } from '../e2e/harness.js';
+import { eventually } from '../support/eventually.js';
 import { deleteIq, disableIq, namesOn, publishIq, startShards, userShard } from './harness.js';
 
 const SHARDS = 2;
@@ -126,7 +127,7 @@ test("the answer to a publish sent to a remote App Server reaches the user's sha
       await herald.handleStanza(enable);
       herald.messageToUser(chat('bob@localhost/x', user, 'hello'));
     }
-    await eventually(() => routed.filter((s) => s.attrs.to === 'push.remote.example').length === users.length, 10_000, 'both publishes routed');
+    await eventually(() => routed.filter((s) => s.attrs.to === 'push.remote.example').length === users.length, 'both publishes routed', 10_000);
     for (const publish of routed.filter((s) => s.attrs.to === 'push.remote.example')) {
       // A wait error keeps the registration and is logged with the condition it carried (a lost answer would time out instead).
       await herald.handleStanza(
@@ -134,7 +135,7 @@ test("the answer to a publish sent to a remote App Server reaches the user's sha
       );
     }
     const answered = () => log.filter((l) => l.event === 'push publish failed; registration kept' && l.fields?.error === 'wait/resource-constraint');
-    await eventually(() => answered().length === users.length, 10_000, 'each user actor got its answer');
+    await eventually(() => answered().length === users.length, 'each user actor got its answer', 10_000);
     assert.deepEqual(answered().map((l) => l.fields?.user).sort(), [...users].sort());
   } finally {
     await herald.close();

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { waitUntil } from '../hardening/process/harness.js';
+import { eventually } from '../support/eventually.js';
 import { cleanup, configIn, createNodeIq, tempDir } from '../e2e/harness.js';
 import { openRestSession, sampleValue, type RestSession } from '../e2e/rest-session.js';
 import { namesOn, publishIq, startShards } from './harness.js';
@@ -47,7 +47,7 @@ test('every pool has one health entry per thread and every shard reports its act
     await herald.handleStanza(publishIq('ops-publish', node!, TOKEN, 1));
     assert.equal((await reply('ops-publish')).attrs.type, 'result');
 
-    await waitUntil(async () => (await health(rest)).body.details['pool:apns-prod']!.every((c) => c.status === 'pass'), 'every thread connected');
+    await eventually(async () => (await health(rest)).body.details['pool:apns-prod']!.every((c) => c.status === 'pass'), 'every thread connected', 10_000);
     const { http, body } = await health(rest);
     assert.equal(http, 200);
     assert.equal(body.status, 'pass');
@@ -86,12 +86,12 @@ test('a shard that is down fails its entries and warns overall, with herald_shar
   const rest = openRestSession(herald.rest!.url, readFileSync(join(dir, 'tls', 'cert.pem'), 'utf8'));
   const store = join(dir, 'lmdb');
   try {
-    await waitUntil(async () => (await health(rest)).body.status === 'pass', 'healthy at start');
+    await eventually(async () => (await health(rest)).body.status === 'pass', 'healthy at start', 10_000);
     // The store folder gone (a file in its place): the shard's replacement cannot open it and is retried.
     renameSync(store, `${store}.away`);
     writeFileSync(store, 'not a folder');
     const restarted = herald.restartShard(0);
-    await waitUntil(() => log.some((l) => l.event === 'shard.restart_failed' && l.fields?.shard === 0), 'a failed restart');
+    await eventually(() => log.some((l) => l.event === 'shard.restart_failed' && l.fields?.shard === 0), 'a failed restart', 10_000);
 
     const { http, body } = await health(rest);
     assert.equal(http, 200, 'the other shard and the REST pools still serve');
@@ -112,7 +112,7 @@ test('a shard that is down fails its entries and warns overall, with herald_shar
     rmSync(store);
     renameSync(`${store}.away`, store);
     await restarted;
-    await waitUntil(async () => (await health(rest)).body.status === 'pass', 'healthy again');
+    await eventually(async () => (await health(rest)).body.status === 'pass', 'healthy again', 10_000);
   } finally {
     rest.close();
     await herald.close();

@@ -17,6 +17,7 @@ import {
 import { CONNECTION_WINDOW } from '../../src/simulators/apns-benchmark/connection.js';
 import { FrameReader } from '../../src/simulators/apns-benchmark/frame-reader.js';
 import { CLIENT_PREFACE, ErrorCode, Flag, FrameType } from '../../src/simulators/apns-benchmark/frames.js';
+import { eventually } from '../support/eventually.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const TOKEN = 'ab'.repeat(32);
@@ -133,7 +134,7 @@ describe('APNS benchmark server, through node:http2 clients', { timeout: SUITE_T
       assert.equal((await request(client)).status, 200);
       assert.equal(own.stats.open, 1);
       client.goaway();
-      await until(() => own.stats.open === 0, 'the server closed the connection');
+      await eventually(() => own.stats.open === 0, 'the server closed the connection', UNTIL_TIMEOUT_MS);
       assert.deepEqual(errors, []);
     } finally {
       client.destroy();
@@ -502,12 +503,3 @@ class RawClient {
 
 /** Far above the server's CLOSE_LINGER_MS, the longest wait any test has. */
 const UNTIL_TIMEOUT_MS = 10_000;
-
-/** Polls `check` every few ms until it holds. */
-async function until(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + UNTIL_TIMEOUT_MS;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}

@@ -3,19 +3,8 @@ import { once } from 'node:events';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import type { ClientHttp2Session } from 'node:http2';
 import { startApnsSimulator, type ApnsSimulator } from '../../src/simulators/apns/index.js';
-import {
-  ALERT_BODY,
-  KEY_ID,
-  TEAM,
-  TOPIC,
-  connectTo,
-  deviceToken,
-  eventually,
-  makeProviderKey,
-  pushHeaders,
-  send,
-  signJwt,
-} from './apns-test-client.js';
+import { ALERT_BODY, KEY_ID, TEAM, TOPIC, connectTo, deviceToken, makeProviderKey, pushHeaders, send, signJwt } from './apns-test-client.js';
+import { eventually } from '../support/eventually.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -139,7 +128,7 @@ describe('APNS simulator: accepted notifications', () => {
     const opened = sim.stats.sessionsOpened;
     const second = await connectTo(sim);
     await send(second, { jwt });
-    await eventually(() => sim.stats.sessionsOpened === opened + 1);
+    await eventually(() => sim.stats.sessionsOpened === opened + 1, 'a new session', 2_000);
     second.close();
   });
 });

@@ -107,12 +107,3 @@ export function answerOf(stream: ClientHttp2Stream): Promise<Answer> {
     });
   });
 }
-
-/** Polls `predicate` every few ms until it holds or `timeoutMs` passes. */
-export async function eventually(predicate: () => boolean, timeoutMs = 2_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error('condition not met before the deadline');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { StanzaError } from '../../src/xmpp/stanza-error.js';
 import type { PublishResult } from '../../src/xmpp-server/publisher.js';
-import { Harness, chat, enableIq, waitUntil } from './harness.js';
+import { Harness, chat, enableIq } from './harness.js';
+import { eventually } from '../support/eventually.js';
 
 const ROMEO = 'romeo@example.com';
 const refuse = (type: 'cancel' | 'wait', condition: 'item-not-found' | 'resource-constraint'): PublishResult => ({
@@ -22,15 +23,14 @@ describe('App Server answers', () => {
   test('a cancel error disables that registration and later messages are not published to it', async () => {
     h.publisher.answer = (p) => (p.node === 'dead' ? refuse('cancel', 'item-not-found') : { ok: true });
     h.role.onMessage(chat(ROMEO, 'one', 'm1'));
-    await waitUntil(() => h.role.stats.registrationsDisabled === 1, 'the registration to be disabled');
+    await eventually(() => h.role.stats.registrationsDisabled === 1, 'the registration to be disabled', 3_000);
     assert.deepEqual(
       h.role.registrations(ROMEO).map((r) => r.node),
       ['alive'],
     );
     h.publisher.publishes.length = 0;
     h.role.onMessage(chat(ROMEO, 'two', 'm2'));
-    await h.publisher.waitForPublishes(1);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await h.role.whenIdle();
     assert.deepEqual(
       h.publisher.publishes.map((p) => p.node),
       ['alive'],
@@ -40,7 +40,7 @@ describe('App Server answers', () => {
   test('a wait error keeps the registration', async () => {
     h.publisher.answer = () => refuse('wait', 'resource-constraint');
     h.role.onMessage(chat(ROMEO, 'one', 'm1'));
-    await waitUntil(() => h.role.stats.publishesFailed === 2, 'both publishes to fail');
+    await eventually(() => h.role.stats.publishesFailed === 2, 'both publishes to fail', 3_000);
     h.publisher.answer = () => ({ ok: true });
     h.role.onMessage(chat(ROMEO, 'two', 'm2'));
     await h.publisher.waitForPublishes(4);
@@ -51,7 +51,7 @@ describe('App Server answers', () => {
   test('an App Server that does not answer in time counts as wait and keeps the registration', async () => {
     h.publisher.answer = () => new Promise<PublishResult>(() => {}); // never answers
     h.role.onMessage(chat(ROMEO, 'one', 'm1'));
-    await waitUntil(() => h.role.stats.publishesFailed === 2, 'both publishes to time out');
+    await eventually(() => h.role.stats.publishesFailed === 2, 'both publishes to time out', 3_000);
     assert.equal(h.role.registrations(ROMEO).length, 2);
   });
 
@@ -60,7 +60,7 @@ describe('App Server answers', () => {
       throw new Error('boom');
     };
     h.role.onMessage(chat(ROMEO, 'one', 'm1'));
-    await waitUntil(() => h.role.stats.publishesFailed === 2, 'both publishes to fail');
+    await eventually(() => h.role.stats.publishesFailed === 2, 'both publishes to fail', 3_000);
     assert.equal(h.role.registrations(ROMEO).length, 2);
   });
 
@@ -69,10 +69,11 @@ describe('App Server answers', () => {
     h.publisher.answer = (p) => (p.node === 'dead' ? new Promise((resolve) => (answer = resolve)) : { ok: true });
     h.role.onMessage(chat(ROMEO, 'one', 'm1'));
     await h.publisher.waitForPublishes(2);
-    await new Promise((resolve) => setTimeout(resolve, 2)); // Date.now() moves on: a new createdAt
+    const before = Date.now();
+    await eventually(() => Date.now() > before, 'the clock to move on, for a new createdAt');
     await h.enable(ROMEO, 'push.example.net', 'dead', { service: 'apns', device_id: 'NEW' });
     answer(refuse('cancel', 'item-not-found'));
-    await waitUntil(() => h.role.stats.publishesFailed === 1, 'the refusal');
+    await eventually(() => h.role.stats.publishesFailed === 1, 'the refusal', 3_000);
     // An ask queued after the refusal completes only once the refusal was handled.
     await h.enable(ROMEO, 'push.example.net', 'barrier');
     const dead = h.role.registrations(ROMEO).find((r) => r.node === 'dead');

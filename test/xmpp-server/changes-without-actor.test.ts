@@ -8,7 +8,8 @@ import { test } from 'node:test';
 import type { Element } from '@xmpp/xml';
 import { RegistrationStore } from '../../src/xmpp-server/registration-store.js';
 import type { Registration } from '../../src/xmpp-server/registration.js';
-import { Harness, assertStanzaError, chat, disableIq, enableIq, waitUntil } from './harness.js';
+import { Harness, assertStanzaError, chat, disableIq, enableIq } from './harness.js';
+import { eventually } from '../support/eventually.js';
 
 const ROMEO = 'romeo@example.com';
 const PUBSUB = 'push.example.net';
@@ -210,14 +211,14 @@ test('an actor spawned while changes are in flight reads LMDB only once they are
     store.gate = new Promise((resolve) => (open = resolve));
     const disabled = h.role.handleIq(disableIq(ROMEO, PUBSUB, 'a'));
     h.role.onMessage(chat(ROMEO, 'while the disable is in flight'));
-    await waitUntil(() => h.role.isLive(ROMEO), 'the actor spawned');
+    await eventually(() => h.role.isLive(ROMEO), 'the actor spawned', 3_000);
     // A change arriving now queues in the live actor's mailbox, behind the message.
     const enabled = h.role.handleIq(enableIq(ROMEO, PUBSUB, 'c'));
     assert.equal(h.publisher.publishes.length, 0, 'no push before the disable is durable');
     open();
     assert.equal((await disabled).attrs.type, 'result');
     assert.equal((await enabled).attrs.type, 'result');
-    await waitUntil(() => h.role.stats.publishesOk === 1, 'the push');
+    await eventually(() => h.role.stats.publishesOk === 1, 'the push', 3_000);
     assert.deepEqual(h.publisher.publishes.map((p) => p.node), ['b']);
     assert.deepEqual(h.role.registrations(ROMEO).map((r) => r.node), ['b', 'c']);
   } finally {

@@ -4,7 +4,8 @@ import type { PublishResult } from '../../src/xmpp-server/publisher.js';
 import { StanzaError } from '../../src/xmpp/stanza-error.js';
 import { RegistrationStore } from '../../src/xmpp-server/registration-store.js';
 import type { Registration } from '../../src/xmpp-server/registration.js';
-import { Harness, assertStanzaError, chat, enableIq, waitUntil } from './harness.js';
+import { Harness, assertStanzaError, chat, enableIq } from './harness.js';
+import { eventually } from '../support/eventually.js';
 
 const ROMEO = 'romeo@example.com';
 
@@ -46,8 +47,8 @@ test('a passivated user actor reloads its registrations and unread count from LM
     await h.enable(ROMEO, 'push.example.net', 'a', { device_id: 'A' });
     h.role.onMessage(chat(ROMEO, 'one', 'm1'));
     await h.publisher.waitForPublishes(1);
-    await waitUntil(() => h.role.stats.publishesOk === 1, 'the publish answer');
-    await waitUntil(() => h.role.liveUsers === 0, 'passivation');
+    await eventually(() => h.role.stats.publishesOk === 1, 'the publish answer', 3_000);
+    await eventually(() => h.role.liveUsers === 0, 'passivation', 3_000);
     h.role.onMessage(chat(ROMEO, 'two', 'm2'));
     const publishes = await h.publisher.waitForPublishes(2);
     assert.equal(publishes[1]!.summary['message-count'], 2);
@@ -153,11 +154,11 @@ test('a user actor evicted by the live cap while its publish is in flight still 
     // pipelined, not awaited) and is stopped.
     h.publisher.answer = () => ({ ok: true });
     await h.enable('juliet@example.com', 'push.example.net', 'j', { device_id: 'J' });
-    await waitUntil(() => h.role.liveUsers === 1, 'eviction');
+    await eventually(() => h.role.liveUsers === 1, 'eviction', 3_000);
     // The App Server refuses Romeo's publish for good: the refusal reaches a fresh actor,
     // which disables the registration it loaded from LMDB.
     refuse({ ok: false, error: new StanzaError('item-not-found', 'cancel') });
-    await waitUntil(() => h.role.stats.registrationsDisabled === 1, 'the registration disabled');
+    await eventually(() => h.role.stats.registrationsDisabled === 1, 'the registration disabled', 3_000);
     assert.deepEqual(h.role.registrations(ROMEO), []);
     assert.equal(h.role.registrations('juliet@example.com').length, 1);
   } finally {

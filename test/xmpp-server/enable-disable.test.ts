@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { RegistrationStore } from '../../src/xmpp-server/registration-store.js';
 import type { Registration } from '../../src/xmpp-server/registration.js';
 import { Harness, assertStanzaError, disableIq, enableIq } from './harness.js';
+import { eventually } from '../support/eventually.js';
 
 const ROMEO = 'romeo@example.com';
 const OPTIONS = { service: 'apns', device_id: 'TOKEN1', topic: 'com.example.app' };
@@ -85,9 +86,12 @@ describe('enable and disable', () => {
 /** Holds each put's durability until the test opens the gate. */
 class GatedStore extends RegistrationStore {
   gate: Promise<void> = Promise.resolve();
+  /** Writes committed; each waits at the gate before it counts as durable. */
+  written = 0;
   durable = 0;
   override async put(user: string, registration: Registration): Promise<void> {
     await super.put(user, registration);
+    this.written++;
     await this.gate;
     this.durable++;
   }
@@ -104,8 +108,7 @@ test('the enable result is sent only after the registration is durable', async (
       replied = true;
       return r;
     });
-    // The write itself is committed by now; durability is still held back by the gate.
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await eventually(() => store.written === 1, 'the write committed, its durability held back by the gate');
     assert.equal(replied, false, 'no result while the write is not durable');
     open();
     assert.equal((await reply).attrs.type, 'result');

@@ -17,6 +17,7 @@ import { NS } from '../../src/xmpp/namespaces.js';
 import type { Publisher, PublishResult } from '../../src/xmpp-server/publisher.js';
 import { RegistrationStore } from '../../src/xmpp-server/registration-store.js';
 import { XmppServerRole } from '../../src/xmpp-server/xmpp-server.js';
+import { eventually } from '../support/eventually.js';
 
 export const stanza = (text: string): Element => parseStanza(text, 65_536);
 
@@ -31,17 +32,8 @@ export class RecordingPublisher implements Publisher {
   }
 
   async waitForPublishes(count: number): Promise<PushPublish[]> {
-    await waitUntil(() => this.publishes.length >= count, `${count} publishes (have ${this.publishes.length})`);
+    await eventually(() => this.publishes.length >= count, `${count} publishes (have ${this.publishes.length})`, 3_000);
     return this.publishes;
-  }
-}
-
-/** Polls `condition` until it holds or the deadline passes. */
-export async function waitUntil(condition: () => boolean, what: string, timeoutMs = 3_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 2));
   }
 }
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
-import { Harness, chat, stanza, waitUntil } from './harness.js';
+import { Harness, chat, stanza } from './harness.js';
+import { eventually } from '../support/eventually.js';
 
 const ROMEO = 'romeo@example.com';
 const APNS = { service: 'apns', device_id: 'TOKEN-A', topic: 'com.example.app' };
@@ -60,8 +61,7 @@ describe('pushing messages to an offline user', () => {
     h.role.onMessage(chat(ROMEO, 'seen live', 'm1'));
     h.role.sessionUnavailable(`${ROMEO}/laptop`);
     h.role.onMessage(chat(ROMEO, 'pushed', 'm2'));
-    await h.publisher.waitForPublishes(2);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await h.role.whenIdle();
     assert.equal(h.publisher.publishes.length, 2, 'only the message sent while offline was pushed');
     assert.ok(h.publisher.publishes.every((p) => p.summary['last-message-body'] === 'pushed'));
   });
@@ -89,8 +89,7 @@ describe('pushing messages to an offline user', () => {
       h.role.onMessage(stanza(text));
     }
     h.role.onMessage(chat(ROMEO, 'real', 'r1'));
-    await h.publisher.waitForPublishes(2);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await h.role.whenIdle();
     assert.equal(h.publisher.publishes.length, 2);
     assert.ok(h.publisher.publishes.every((p) => p.summary['last-message-body'] === 'real'));
     assert.equal(h.role.stats.messagesNotPushed, 7);
@@ -111,8 +110,7 @@ describe('pushing messages to an offline user', () => {
     h.role.onMessage(chat(ROMEO, 'once', 'same-id'));
     h.role.onMessage(chat(ROMEO, 'once', 'same-id'));
     h.role.onMessage(chat(ROMEO, 'next', 'other-id'));
-    await h.publisher.waitForPublishes(4);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await h.role.whenIdle();
     assert.equal(h.publisher.publishes.length, 4);
     assert.deepEqual(
       h.publisher.publishes.filter((p) => p.node === 'node-a').map((p) => p.summary['message-count']),
@@ -166,18 +164,16 @@ test('a slow App Server does not stall the pipeline beyond the in-flight window'
   try {
     await h.enable(ROMEO, 'push.example.net', 'node-a', APNS);
     const release: Array<() => void> = [];
-    h.publisher.answer = () => new Promise((resolve) => release.push(() => resolve({ ok: true })));
+    let open = 0;
+    let mostOpen = 0;
+    h.publisher.answer = () => {
+      mostOpen = Math.max(mostOpen, ++open);
+      return new Promise((resolve) => release.push(() => (open--, resolve({ ok: true }))));
+    };
     for (let i = 1; i <= 4; i++) h.role.onMessage(chat(ROMEO, `m${i}`, `id${i}`));
-    await h.publisher.waitForPublishes(2);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    assert.equal(h.publisher.publishes.length, 2, 'two in flight at most');
-    release.shift()!();
-    await h.publisher.waitForPublishes(3);
-    while (release.length > 0 || h.publisher.publishes.length < 4) {
-      release.shift()?.();
-      await new Promise((resolve) => setTimeout(resolve, 2));
-    }
-    await waitUntil(() => h.role.stats.publishesOk === 4, 'four answered publishes');
+    // Answered one at a time, as they come: each answer lets the next publish start.
+    await eventually(() => (release.shift()?.(), h.role.stats.publishesOk === 4), 'four answered publishes', 3_000);
+    assert.equal(mostOpen, 2, 'two in flight at most');
     assert.deepEqual(
       h.publisher.publishes.map((p) => p.summary['message-count']),
       [1, 2, 3, 4],

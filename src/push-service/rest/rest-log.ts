@@ -13,6 +13,8 @@
  * - info  `rest.push_failed`           the provider (or the sender) answered a failure
  * - debug `rest.push_refused`          Herald's own refusal (backpressure, shutting down):
  *                                      debug, as it comes in floods when it comes
+ * - warn  `rest.close_cut`             on close, connections still open when CLOSE_GRACE_MS
+ *                                      ended were cut (their answers lost), with the count
  * - error `rest.dispatcher_failed`, `rest.request_failed`: a bug of ours
  * Lines about a notification carry its `device_id`, which the logger shows as a hint only and
  * scrubs from the line's other strings (error messages included).

@@ -220,6 +220,7 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
         acceptGuard.stop();
         // Last resort: whatever is still open when the grace period ends is cut.
         const deadline = setTimeout(() => {
+          state.log?.warn?.('rest.close_cut', { connections: accepted.size });
           for (const socket of secured) socket.destroy();
           for (const socket of accepted) socket.destroy();
         }, CLOSE_GRACE_MS);

@@ -33,6 +33,8 @@ export interface SimulatorFaults {
   goaway(options?: GoawayFault): void;
   /** Destroys every current connection now, or after `afterRequests` more requests. */
   dropConnections(options?: DropFault): void;
+  /** Answers and faults waiting out their delay now (latency, jitter, a program's delayMs). */
+  held(): number;
 }
 
 /** A request as the scaffold sees it: its HTTP/2 stream, or (HTTP/1.1) its TLS socket. */
@@ -116,6 +118,7 @@ export class SimulatorServer {
       current: () => this.state.snapshot(),
       goaway: (options = {}) => this.setFaults({ goaway: options }),
       dropConnections: (options = {}) => this.setFaults({ dropConnections: options }),
+      held: () => this.timers.size,
     };
   }
 

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Element } from '@xmpp/xml';
 import { openRestSession, sampleValue } from '../../e2e/rest-session.js';
+import { eventually } from '../../support/eventually.js';
 import {
   bigEnable,
   createNodeIq,
@@ -140,10 +141,7 @@ test('/healthcheck and /metrics say the store is full', async () => {
   try {
     // The APNS connections open in the background: health is 200 once one is up.
     let health = await session.request('GET', '/healthcheck');
-    for (const deadline = Date.now() + HEALTH_DEADLINE_MS; health.status !== 200 && Date.now() < deadline; ) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      health = await session.request('GET', '/healthcheck');
-    }
+    await eventually(async () => (health = await session.request('GET', '/healthcheck')).status === 200, 'health 200 once APNS is connected', HEALTH_DEADLINE_MS, 50);
     const report = JSON.parse(health.body) as { status: string; details: Record<string, Array<{ status: string; output: Record<string, number> }>> };
     assert.equal(report.details.store![0]!.status, 'fail', health.body);
     assert.equal(report.details.store![0]!.output.max_bytes, MIB);

@@ -7,7 +7,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { guardAccept } from '../../../src/core/accept-failures.js';
-import { recordingLogger, waitUntil } from './harness.js';
+import { recordingLogger } from './harness.js';
+import { eventually } from '../../support/eventually.js';
 
 function acceptError(code: 'EMFILE' | 'ENFILE'): NodeJS.ErrnoException {
   return Object.assign(new Error(`accept ${code}`), { code, errno: code === 'EMFILE' ? -24 : -23, syscall: 'accept' });
@@ -46,7 +47,7 @@ test('a storm of EMFILE accept errors is one log line; the listener pauses and t
     assert.equal(lines[0]!.level, 'error');
     assert.equal(lines[0]!.fields.code, 'HERALD_ACCEPT_FAILED');
 
-    await waitUntil(() => server.listening, 'listening again');
+    await eventually(() => server.listening, 'listening again', 10_000);
     assert.equal((server.address() as net.AddressInfo).port, port, 'on the same port');
     assert.ok(await connects(port), 'a client is served again');
     assert.deepEqual(others, []);

@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startApnsSimulator, type ApnsSimulator } from '../../../src/simulators/apns/index.js';
-import { apnsKeyPair, KEY_ID, TEAM_ID, waitUntil } from './harness.js';
+import { apnsKeyPair, KEY_ID, TEAM_ID } from './harness.js';
+import { eventually } from '../../support/eventually.js';
 
 export const CLI = fileURLToPath(new URL('../../../src/cli/main.js', import.meta.url));
 /** A REST answer that did not come within this long counts as a hang. */
@@ -131,7 +132,7 @@ reconnect = { backoff_ms = 100, max_ms = 30000 }
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   let url = '';
   try {
-    await waitUntil(() => /REST API: (\S+)\/v3\//.test(stdout) || child.exitCode !== null, 'herald start to serve', 20_000);
+    await eventually(() => /REST API: (\S+)\/v3\//.test(stdout) || child.exitCode !== null, 'herald start to serve', 20_000);
     const match = /REST API: (\S+)\/v3\//.exec(stdout);
     if (!match) throw new Error(`herald start exited ${child.exitCode}: ${stderr}`);
     url = match[1]!;

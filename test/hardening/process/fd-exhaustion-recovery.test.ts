@@ -13,7 +13,8 @@ import { AcceptServer } from '../../component/accept-server.js';
 import { sampleValue } from '../../e2e/rest-session.js';
 import { ANSWER_DEADLINE_MS, launchHerald, type HeraldProcess } from './cli-process.js';
 import { Flood } from './fd-flood.js';
-import { deviceToken, waitUntil } from './harness.js';
+import { deviceToken } from './harness.js';
+import { eventually } from '../../support/eventually.js';
 
 /** Open files allowed to Herald: its own need (~40) plus room for the flood to take. */
 const NOFILE = 160;
@@ -76,16 +77,16 @@ async function outOfDescriptors(xmpp: AcceptServer, shards: number): Promise<voi
   });
   const flood = new Flood(Number(new URL(h.url).port), () => h.openFds() >= NOFILE);
   try {
-    await waitUntil(async () => (await prodPool(h)) === 'pass', 'apns-prod connected at start');
+    await eventually(async () => (await prodPool(h)) === 'pass', 'apns-prod connected at start', 10_000);
     assert.equal((await h.request('POST', `/v3/notification/${deviceToken()}`, PUSH)).status, 200);
-    await waitUntil(() => xmpp.handshakesAccepted > 0, 'the component link up');
+    await eventually(() => xmpp.handshakesAccepted > 0, 'the component link up', 10_000);
     assert.equal((await ask(xmpp, createIq('n1')))?.attrs.type, 'result', 'alice has a push node');
     assert.equal((await ask(xmpp, publish(deviceToken())))?.attrs.type, 'result');
 
     await flood.hold();
     // Every APNS connection breaks; a new one needs a descriptor Herald does not have.
     h.sim.faults.dropConnections();
-    await waitUntil(async () => (await prodPool(h)) !== 'pass', 'health to stop passing apns-prod', 15_000);
+    await eventually(async () => (await prodPool(h)) !== 'pass', 'health to stop passing apns-prod', 15_000);
 
     // While it cannot reach APNS, every push is answered, promptly and clearly.
     const during: Array<{ status: number | string; body: string }> = [];
@@ -104,27 +105,22 @@ async function outOfDescriptors(xmpp: AcceptServer, shards: number): Promise<voi
     assert.equal(refused.attrs.type, 'error', refused.toString());
     assert.equal(refused.getChild('error')?.attrs.type, 'wait', refused.toString());
     // The log said so too, naming the pool.
-    await waitUntil(() => h.log.some((l) => l.event === 'push.pool_down' && l.pool === 'apns-prod'), 'push.pool_down logged');
+    await eventually(() => h.log.some((l) => l.event === 'push.pool_down' && l.pool === 'apns-prod'), 'push.pool_down logged', 10_000);
 
     flood.release();
-    await waitUntil(async () => (await prodPool(h)) === 'pass', 'apns-prod healthy again', 40_000, 200);
+    await eventually(async () => (await prodPool(h)) === 'pass', 'apns-prod healthy again', 40_000, 200);
     const delivered = deviceToken();
-    await waitUntil(async () => (await h.request('POST', `/v3/notification/${delivered}`, PUSH)).status === 200, 'a push delivered again', 20_000, 200);
+    await eventually(async () => (await h.request('POST', `/v3/notification/${delivered}`, PUSH)).status === 200, 'a push delivered again', 20_000, 200);
     assert.equal(h.sim.attempts(delivered), 1);
     // A shard's APNS pool ends its own reconnect backoff, which may outlast the REST pool's: the
     // XMPP path recovers by itself too, each publish answered (wait while the pool reconnects).
     let published = deviceToken();
     let answer: Awaited<ReturnType<typeof ask>>;
-    await waitUntil(
-      async () => {
+    await eventually(async () => {
         published = deviceToken();
         answer = await ask(xmpp, publish(published));
         return answer?.attrs.type === 'result' || answer?.getChild('error')?.attrs.type !== 'wait';
-      },
-      'an XMPP publish answered result once the pools reconnect',
-      20_000,
-      200,
-    );
+      }, 'an XMPP publish answered result once the pools reconnect', 20_000, 200);
     assert.equal(answer!?.attrs.type, 'result', `an XMPP publish is delivered again: ${answer!?.toString()}`);
     assert.equal(h.sim.attempts(published), 1);
 
@@ -133,7 +129,7 @@ async function outOfDescriptors(xmpp: AcceptServer, shards: number): Promise<voi
       assert.equal(sampleValue(metrics, `herald_sender_thread_up{service="apns",pool="apns-prod",thread="${thread}"}`), 1, `thread ${thread} up`);
     }
     assert.equal(h.child.exitCode, null, 'the same process, never restarted');
-    await waitUntil(() => h.log.some((l) => l.event === 'push.pool_up' && l.pool === 'apns-prod'), 'push.pool_up logged');
+    await eventually(() => h.log.some((l) => l.event === 'push.pool_up' && l.pool === 'apns-prod'), 'push.pool_up logged', 10_000);
     assert.equal(h.log.filter((l) => l.event === 'process.uncaught_exception').length, 0);
   } finally {
     flood.release();

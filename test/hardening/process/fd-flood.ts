@@ -1,6 +1,6 @@
 /** Taking a `herald start` process's file descriptors from outside, with idle connections to its REST port. */
 import net from 'node:net';
-import { waitUntil } from './harness.js';
+import { eventually } from '../../support/eventually.js';
 
 /** Idle connections opened at most over the whole test (bounded flood on loopback). */
 const MAX_FLOOD = 5_000;
@@ -27,7 +27,7 @@ export class Flood {
     this.timer = setInterval(() => {
       if (!this.full()) this.top(10);
     }, TOP_UP_EVERY_MS);
-    await waitUntil(() => this.full(), 'Herald out of descriptors', 20_000);
+    await eventually(() => this.full(), 'Herald out of descriptors', 20_000);
   }
 
   release(): void {

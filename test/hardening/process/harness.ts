@@ -17,15 +17,6 @@ export const TEAM_ID = 'TEAM123456';
 export const KEY_ID = 'KEY1234567';
 export const TOPIC = 'com.example.app';
 
-/** Polls `condition` (sync or async) until it holds; fails after `timeoutMs`, naming `what`. */
-export async function waitUntil(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000, everyMs = 20): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
-
 export interface LogLine {
   level: string;
   event: string;

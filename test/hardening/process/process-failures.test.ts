@@ -9,7 +9,7 @@ import { sampleValue } from '../../e2e/rest-session.js';
 import { cleanup, configIn, startHerald, tempDir } from '../../e2e/harness.js';
 import { launchHerald } from './cli-process.js';
 import { SECRET_BEARER, SECRET_TOKEN } from './fault-injector.js';
-import { waitUntil } from './harness.js';
+import { eventually } from '../../support/eventually.js';
 
 const INJECTOR = new URL('./fault-injector.js', import.meta.url).href;
 
@@ -43,7 +43,7 @@ test('an unhandled rejection in herald start is logged with HERALD_UNHANDLED_REJ
   try {
     for (let i = 1; i <= 3; i++) {
       h.child.kill('SIGUSR2');
-      await waitUntil(async () => sampleValue((await h.request('GET', '/metrics')).body, 'herald_process_unhandled_rejections_total') === i, `rejection ${i} counted`);
+      await eventually(async () => sampleValue((await h.request('GET', '/metrics')).body, 'herald_process_unhandled_rejections_total') === i, `rejection ${i} counted`, 10_000);
     }
     assert.equal(h.child.exitCode, null, 'still running');
     assert.equal((await h.request('GET', '/healthcheck')).status, 200);

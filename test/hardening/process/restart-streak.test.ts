@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RestartStreak } from '../../../src/push-service/threaded/restart-streak.js';
-import { waitUntil } from './harness.js';
+import { eventually } from '../../support/eventually.js';
 
 test('restart delays double per failure in a row up to the configured ceiling, never giving up', () => {
   const top = new RestartStreak({ backoff: { backoff_ms: 100, max_ms: 1_000 }, random: () => 0.999_999 });
@@ -21,7 +21,7 @@ test('a thread that stays up for the ceiling ends the streak; one that dies soon
     streak.started();
     assert.equal(streak.failed(), 40, 'died right after starting: the delay keeps growing');
     streak.started();
-    await waitUntil(() => streak.inARow === 0, 'the stable run to end the streak', 2_000, 5);
+    await eventually(() => streak.inARow === 0, 'the stable run to end the streak', 2_000, 5);
     assert.equal(streak.failed(), 10, 'a new streak starts at the base delay');
   } finally {
     streak.stop();

@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { Worker } from 'node:worker_threads';
 import { sampleValue } from '../../e2e/rest-session.js';
 import { defaultSenderWorker, type SenderWorkerFactory } from '../../../src/push-service/threaded/sender-thread-handle.js';
-import { alertTo, deviceToken, poolStatus, startThreadedRig, waitUntil } from './harness.js';
+import { alertTo, deviceToken, poolStatus, startThreadedRig } from './harness.js';
+import { eventually } from '../../support/eventually.js';
 
 const POOL = '{service="apns",pool="apns-prod"}';
 
@@ -43,17 +44,17 @@ test('a terminated sender thread ends its in-flight push once as connection_lost
     const hanging = deviceToken();
     rig.sim.program(hanging, { fault: 'hang' });
     const held = rig.service.send(alertTo(hanging));
-    await waitUntil(() => rig.sim.attempts(hanging) === 1, 'the push to reach APNS');
+    await eventually(() => rig.sim.attempts(hanging) === 1, 'the push to reach APNS', 10_000);
 
     await control.workers[0]!.terminate();
     assert.deepEqual(await held, { ok: false, reason: 'connection_lost' });
 
     const delivered = deviceToken();
-    await waitUntil(async () => (await rig.service.send(alertTo(delivered))).ok, 'a push delivered by the restarted thread');
+    await eventually(async () => (await rig.service.send(alertTo(delivered))).ok, 'a push delivered by the restarted thread', 10_000);
     assert.equal(control.workers.length, 2, 'one new thread');
     assert.equal(rig.sim.attempts(hanging), 1, 'the lost push was never resent');
 
-    await waitUntil(() => rig.ops.health().status === 200 && poolStatus(rig.ops.health().body, 'apns-prod') === 'pass', 'the pool healthy again');
+    await eventually(() => rig.ops.health().status === 200 && poolStatus(rig.ops.health().body, 'apns-prod') === 'pass', 'the pool healthy again', 10_000);
     const metrics = rig.ops.metrics();
     assert.equal(sampleValue(metrics, `herald_sender_thread_exits_total${POOL}`), 1);
     assert.equal(sampleValue(metrics, `herald_sender_thread_restarts_total${POOL}`), 1);
@@ -79,9 +80,9 @@ test('while no sender thread runs, a push is answered unable_to_connect at once 
     { createWorker: control.factory, random: () => 0.999 },
   );
   try {
-    await waitUntil(() => poolStatus(rig.ops.health().body, 'apns-prod') === 'pass', 'the pool connected');
+    await eventually(() => poolStatus(rig.ops.health().body, 'apns-prod') === 'pass', 'the pool connected', 10_000);
     await control.workers[0]!.terminate();
-    await waitUntil(() => rig.service.stats().threads[0]!.state === 'down', 'the thread down');
+    await eventually(() => rig.service.stats().threads[0]!.state === 'down', 'the thread down', 10_000);
 
     // Not queued for a thread that may not come back soon: answered now.
     assert.deepEqual(await rig.service.send(alertTo(deviceToken())), { ok: false, reason: 'unable_to_connect' });
@@ -110,9 +111,9 @@ test('with one of two threads down the pool keeps serving on the other and repor
   );
   try {
     // Both threads have reported their connection connected (reports cross every 500 ms).
-    await waitUntil(() => (rig.ops.health().body.details['pool:apns-prod']![0]!.output as { connected: number }).connected === 2, 'both connections up');
+    await eventually(() => (rig.ops.health().body.details['pool:apns-prod']![0]!.output as { connected: number }).connected === 2, 'both connections up', 10_000);
     await control.workers[0]!.terminate();
-    await waitUntil(() => rig.service.stats().threads.some((t) => t.state === 'down'), 'one thread down');
+    await eventually(() => rig.service.stats().threads.some((t) => t.state === 'down'), 'one thread down', 10_000);
     for (let i = 0; i < 4; i++) assert.equal((await rig.service.send(alertTo(deviceToken()))).ok, true, 'the live thread delivers');
     const health = rig.ops.health();
     assert.equal(health.status, 200);
@@ -132,10 +133,10 @@ test('a thread whose restarts fail is retried with backoff until it starts, logg
   try {
     control.failNext = 5;
     await control.workers[0]!.terminate();
-    await waitUntil(() => control.workers.length === 2 && rig.service.stats().threads[0]!.state === 'up', 'the thread running again');
+    await eventually(() => control.workers.length === 2 && rig.service.stats().threads[0]!.state === 'up', 'the thread running again', 10_000);
     assert.equal(control.failNext, 0, 'every failing start was retried');
     const delivered = deviceToken();
-    await waitUntil(async () => (await rig.service.send(alertTo(delivered))).ok, 'a push delivered after the streak');
+    await eventually(async () => (await rig.service.send(alertTo(delivered))).ok, 'a push delivered after the streak', 10_000);
 
     const [thread] = rig.service.stats().threads;
     assert.deepEqual(thread, { state: 'up', exits: 1, startFailures: 5, restarts: 1 });

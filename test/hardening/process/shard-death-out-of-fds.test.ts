@@ -15,7 +15,7 @@ import { AcceptServer } from '../../component/accept-server.js';
 import { namesOn } from '../../shards/harness.js';
 import { ANSWER_DEADLINE_MS, launchHerald, type HeraldProcess } from './cli-process.js';
 import { Flood } from './fd-flood.js';
-import { waitUntil } from './harness.js';
+import { eventually } from '../../support/eventually.js';
 
 /** Open files allowed to Herald: its own need with two shards (~55) plus room for the flood. */
 const NOFILE = 160;
@@ -54,14 +54,14 @@ test('a shard that dies while the process is out of descriptors is restarted wit
     });
     h = launched;
     const trigger = join(process.env.TMPDIR ?? '/tmp', `herald-shard-fault-${process.pid}`);
-    await waitUntil(() => xmpp.handshakesAccepted > 0, 'the component link up');
-    await waitUntil(async () => (await shardChecks(launched))?.every((c) => c.status === 'pass') === true, 'both shards up');
+    await eventually(() => xmpp.handshakesAccepted > 0, 'the component link up', 10_000);
+    await eventually(async () => (await shardChecks(launched))?.every((c) => c.status === 'pass') === true, 'both shards up', 10_000);
 
     flood = new Flood(Number(new URL(launched.url).port), () => launched.openFds() >= NOFILE);
     await flood.hold();
     writeFileSync(trigger, 'die');
-    await waitUntil(() => logged(launched, 'shard.died', 0), 'shard 0 died', 15_000);
-    await waitUntil(() => logged(launched, 'shard.restart_failed', 0), 'its restart failed for want of descriptors', 15_000);
+    await eventually(() => logged(launched, 'shard.died', 0), 'shard 0 died', 15_000);
+    await eventually(() => logged(launched, 'shard.restart_failed', 0), 'its restart failed for want of descriptors', 15_000);
     const failed = launched.log.find((l) => l.event === 'shard.restart_failed' && l.shard === 0)!;
     assert.match(JSON.stringify(failed.error), /EMFILE|ERR_WORKER_INIT_FAILED|too many open files/i, JSON.stringify(failed));
     const down = await shardChecks(launched);
@@ -75,8 +75,8 @@ test('a shard that dies while the process is out of descriptors is restarted wit
     assert.equal(launched.child.exitCode, null, 'still running while the shard cannot start');
 
     flood.release();
-    await waitUntil(() => logged(launched, 'shard.restarted', 0), 'shard 0 restarted', 30_000, 100);
-    await waitUntil(async () => (await shardChecks(launched))?.every((c) => c.status === 'pass') === true, 'both shards up again');
+    await eventually(() => logged(launched, 'shard.restarted', 0), 'shard 0 restarted', 30_000, 100);
+    await eventually(async () => (await shardChecks(launched))?.every((c) => c.status === 'pass') === true, 'both shards up again', 10_000);
     // Shard 0 serves again: a node it owns is created.
     const [node] = namesOn(0, 2, 1, (i) => `after-restart-${i}`);
     const create = createIq(node!);
@@ -84,7 +84,7 @@ test('a shard that dies while the process is out of descriptors is restarted wit
     let reply: Element | undefined;
     void xmpp.next('stanza', (el: Element) => el.attrs.id === id).then(([el]) => (reply = el));
     xmpp.write(create);
-    await waitUntil(() => reply !== undefined, 'the create answered', ANSWER_DEADLINE_MS);
+    await eventually(() => reply !== undefined, 'the create answered', ANSWER_DEADLINE_MS);
     assert.equal(reply?.attrs.type, 'result', reply?.toString());
     assert.equal(launched.child.exitCode, null, 'the same process, never restarted');
     assert.equal(launched.log.filter((l) => l.event === 'process.uncaught_exception').length, 0);

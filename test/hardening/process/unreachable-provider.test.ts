@@ -11,7 +11,8 @@ import { startActorRuntime } from '../../../src/actors/index.js';
 import { validateConfig } from '../../../src/core/config/load.js';
 import { ApnsPushService } from '../../../src/push-service/apns-service.js';
 import { startApnsSimulator } from '../../../src/simulators/apns/index.js';
-import { alertTo, apnsKeyPair, deviceToken, KEY_ID, TEAM_ID, waitUntil } from './harness.js';
+import { alertTo, apnsKeyPair, deviceToken, KEY_ID, TEAM_ID } from './harness.js';
+import { eventually } from '../../support/eventually.js';
 
 test('while its only connection cannot connect, a push is answered unable_to_connect without waiting out the backoff, and delivered once the provider is back', { timeout: 60_000 }, async () => {
   const keys = apnsKeyPair();
@@ -49,7 +50,7 @@ test('while its only connection cannot connect, a push is answered unable_to_con
 
     back = await startApnsSimulator({ teamId: TEAM_ID, keys: { [KEY_ID]: keys.publicKeyPem }, port, tls });
     const token = deviceToken();
-    await waitUntil(async () => (await service.send(alertTo(token))).ok, 'a push delivered once APNS is back', 30_000, 100);
+    await eventually(async () => (await service.send(alertTo(token))).ok, 'a push delivered once APNS is back', 30_000, 100);
     assert.equal(back.attempts(token), 1);
   } finally {
     await service.close(0);

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import http2 from 'node:http2';
 import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { NORMAL_BODY, NORMAL_PATH, assertKnownKeys, metric, normalH1, normalH2, startTarget, waitUntil, type Target } from './harness.js';
+import { NORMAL_BODY, NORMAL_PATH, assertKnownKeys, metric, normalH1, normalH2, startTarget, type Target } from './harness.js';
+import { eventually } from '../../support/eventually.js';
 import { RawH2 } from './h2-frames.js';
 import { h1Raw, tcpRaw, tlsConnect } from './raw-clients.js';
 
@@ -47,11 +48,11 @@ describe('connections in total and per client', () => {
     } finally {
       for (const s of flood) s?.destroy();
     }
-    await waitUntil(() => t.server.gauges.connections === 0, 'the flood is released');
+    await eventually(() => t.server.gauges.connections === 0, 'the flood is released');
     const again = await openMany(t, '127.0.0.2', PER_CLIENT);
     assert.equal(again.filter((s) => s !== undefined).length, PER_CLIENT, 'released connections make room again');
     for (const s of again) s?.destroy();
-    await waitUntil(() => t.server.gauges.connections === 0, 'released');
+    await eventually(() => t.server.gauges.connections === 0, 'released');
   });
 
   test('max_connections holds across clients; a client already connected keeps being served', async () => {
@@ -76,7 +77,7 @@ describe('connections in total and per client', () => {
       session.close();
       for (const s of floods) s?.destroy();
     }
-    await waitUntil(() => t.server.gauges.connections === 0, 'the floods are released');
+    await eventually(() => t.server.gauges.connections === 0, 'the floods are released');
     assert.ok((await metric(t, 'herald_rest_connections_refused_total{reason="max_connections"}')) >= 1);
   });
 
@@ -107,7 +108,7 @@ describe('connections bounded in time', () => {
 
   test('an HTTP/2 session with no open stream gets GOAWAY NO_ERROR after idle_timeout_ms', async () => {
     const c = await RawH2.open(t.port, t.ca);
-    await c.until(() => c.goaway() !== undefined);
+    await c.until(() => c.goaway() !== undefined, 'a GOAWAY');
     assert.equal(c.goaway()!.payload.readUInt32BE(4), 0);
     c.close();
     assert.ok((await metric(t, 'herald_rest_connections_dropped_total{reason="idle"}')) >= 1);
@@ -127,11 +128,11 @@ describe('connections bounded in time', () => {
       stream.resume();
       stream.end(NORMAL_BODY);
     });
-    await waitUntil(() => t.dispatcher.received.length === 1, 'the request is dispatched');
+    await eventually(() => t.dispatcher.received.length === 1, 'the request is dispatched');
     // A session opened now with no stream shows when the idle timeout has passed and been swept.
     const dropped = await metric(t, 'herald_rest_connections_dropped_total{reason="idle"}');
     const probe = await RawH2.open(t.port, t.ca);
-    await probe.until(() => probe.goaway() !== undefined);
+    await probe.until(() => probe.goaway() !== undefined, 'a GOAWAY');
     probe.close();
     assert.equal(goaway, false, 'the busy session got no GOAWAY');
     t.dispatcher.gate = undefined;

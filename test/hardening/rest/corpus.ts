@@ -19,7 +19,8 @@ import http2 from 'node:http2';
 import type { TLSSocket } from 'node:tls';
 import type { RestConfig } from '../../../src/push-service/rest/server.js';
 import { E, F, RawH2, T, frame, headerBlock, requestFields, settings, u32 } from './h2-frames.js';
-import { NORMAL_BODY, NORMAL_PATH, metric, normalH2, waitUntil, type Target } from './harness.js';
+import { NORMAL_BODY, NORMAL_PATH, metric, normalH2, type Target } from './harness.js';
+import { eventually } from '../../support/eventually.js';
 import { h1Raw, h2Outcome, parseAnswers, tcpRaw, tlsConnect, tlsThenH1, type Outcome, type Part } from './raw-clients.js';
 
 export const TOKEN = 'corpus-token_0123456789';
@@ -220,7 +221,7 @@ export const CORPUS: readonly HostileCase[] = [
     name: 'HTTP/2 rapid reset: 2 000 streams opened and cancelled at once end that connection',
     expect: 'ended',
     run: raw(() => Array.from({ length: 2_000 }, (_, i) => [frame(T.HEADERS, F.END_HEADERS, 2 * i + 1, okHeaders()), frame(T.RST_STREAM, 0, 2 * i + 1, u32(E.CANCEL))]).flat()),
-    also: (t) => waitUntil(() => t.server.inFlight === 0, 'every cancelled exchange is released'),
+    also: (t) => eventually(() => t.server.inFlight === 0, 'every cancelled exchange is released'),
   },
   {
     name: 'HTTP/2: 1 000 streams with unfinished bodies: streams beyond max_streams_per_connection are refused, bytes stay within the budget',
@@ -237,7 +238,7 @@ export const CORPUS: readonly HostileCase[] = [
         c.close();
       }
     },
-    also: (t) => waitUntil(() => t.server.gauges.pendingBodyBytes === 0, 'the unfinished bodies are freed with their connection'),
+    also: (t) => eventually(() => t.server.gauges.pendingBodyBytes === 0, 'the unfinished bodies are freed with their connection'),
   },
   { name: 'HTTP/2: a SETTINGS flood (10 000 frames) ends that connection', expect: 'ended', run: raw(() => Array.from({ length: 10_000 }, () => settings([4, 65_535]))) },
   { name: 'HTTP/2: a PING flood (20 000 PINGs in one write) ends that connection', expect: 'ended', run: raw(() => Array.from({ length: 20_000 }, () => frame(T.PING, 0, 0, Buffer.alloc(8)))) },
@@ -261,12 +262,12 @@ export const CORPUS: readonly HostileCase[] = [
     run: async (t) => {
       const c = await RawH2.open(t.port, t.ca);
       c.send(frame(T.HEADERS, 0, 1, okHeaders()), ...Array.from({ length: 200 }, () => frame(T.CONTINUATION, 0, 1, headerBlock([['x-c', 'c'.repeat(50)]]))));
-      await c.until(() => false, 10_000);
+      await c.until(() => false, 'the connection closed as idle', 10_000);
       return { kind: 'closed' };
     },
   },
   { name: 'HTTP/2: a bad connection preface: the connection is closed', expect: 'closed', run: async (t) => { const s = await tlsConnect(t, { alpn: ['h2'] }); return new Promise((resolve) => { s.on('data', () => undefined); s.on('error', () => undefined); s.on('close', () => resolve({ kind: 'closed' })); s.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n'); }); } },
-  { name: 'HTTP/2: a session that opens no stream is closed with GOAWAY NO_ERROR after idle_timeout_ms', expect: { goaway: E.NO_ERROR }, run: async (t) => { const c = await RawH2.open(t.port, t.ca); await c.until(() => c.goaway() !== undefined, 5_000); c.close(); return { kind: 'goaway', code: c.goaway()!.payload.readUInt32BE(4) }; } },
+  { name: 'HTTP/2: a session that opens no stream is closed with GOAWAY NO_ERROR after idle_timeout_ms', expect: { goaway: E.NO_ERROR }, run: async (t) => { const c = await RawH2.open(t.port, t.ca); await c.until(() => c.goaway() !== undefined, 'a GOAWAY', 5_000); c.close(); return { kind: 'goaway', code: c.goaway()!.payload.readUInt32BE(4) }; } },
 
   // ── HTTP/1.1 abuse ──────────────────────────────────────────────────────────────────────────
   { name: 'HTTP/1.1 slowloris: headers one byte every 20 ms are cut with 408 after headers_timeout_ms', expect: 408, run: h1([...`POST ${V3} HTTP/1.1\r\nHost: x\r\nX-Slow: ${'s'.repeat(100)}`].flatMap((ch) => [ch, { pauseMs: 20 }])) },
@@ -281,7 +282,7 @@ export const CORPUS: readonly HostileCase[] = [
       let bytes = Buffer.alloc(0);
       socket.on('data', (c: Buffer) => (bytes = Buffer.concat([bytes, c])));
       socket.write(one.repeat(500));
-      await waitUntil(() => parseAnswers(bytes).length === 500, '500 answers');
+      await eventually(() => parseAnswers(bytes).length === 500, '500 answers');
       socket.destroy();
       const statuses = new Set(parseAnswers(bytes).map((a) => a.status));
       assert.deepEqual([...statuses], [200]);
@@ -303,10 +304,10 @@ export const CORPUS: readonly HostileCase[] = [
         socket.on('close', () => (closed = true));
         const before = t.dispatcher.received.length;
         socket.write(one.repeat(150));
-        await waitUntil(() => t.dispatcher.received.length === before + 100, '100 requests in flight');
+        await eventually(() => t.dispatcher.received.length === before + 100, '100 requests in flight');
         t.dispatcher.gate = undefined;
         open();
-        await waitUntil(() => closed, 'the connection closed after the 503');
+        await eventually(() => closed, 'the connection closed after the 503');
         const answers = parseAnswers(bytes);
         assert.deepEqual(answers.map((a) => a.status), [...new Array<number>(100).fill(200), 503]);
         assert.equal(answers[100]!.headers.connection, 'close');
@@ -354,7 +355,7 @@ export const CORPUS: readonly HostileCase[] = [
         return toOutcome(await normalH2(t));
       } finally {
         for (const s of held) s?.destroy();
-        await waitUntil(() => t.server.gauges.connections === 0, 'the flood is released');
+        await eventually(() => t.server.gauges.connections === 0, 'the flood is released');
       }
     },
     also: async (t) => assert.ok((await metric(t, 'herald_rest_connections_refused_total{reason="max_connections_per_client"}')) >= 24),
@@ -381,7 +382,7 @@ export const CORPUS: readonly HostileCase[] = [
       } finally {
         session.close();
         for (const s of held) s?.destroy();
-        await waitUntil(() => t.server.gauges.connections === 0, 'the floods are released');
+        await eventually(() => t.server.gauges.connections === 0, 'the floods are released');
       }
     },
   },

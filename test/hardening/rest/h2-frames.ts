@@ -5,6 +5,7 @@
  */
 import net from 'node:net';
 import tls, { type TLSSocket } from 'node:tls';
+import { eventually } from '../../support/eventually.js';
 
 export const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
 
@@ -98,15 +99,11 @@ export class RawH2 {
   readonly frames: ReceivedFrame[] = [];
   closed = false;
   private buffered = Buffer.alloc(0);
-  private waiters: Array<() => void> = [];
   private pingSeq = 0;
 
   private constructor(readonly socket: TLSSocket) {
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    socket.on('close', () => {
-      this.closed = true;
-      this.wake();
-    });
+    socket.on('close', () => (this.closed = true));
     socket.on('error', () => undefined);
   }
 
@@ -128,15 +125,8 @@ export class RawH2 {
   }
 
   /** Resolves once `check` holds on what was received, or the connection closed. */
-  async until(check: () => boolean, ms = 5_000): Promise<void> {
-    const deadline = Date.now() + ms;
-    while (!check() && !this.closed) {
-      if (Date.now() > deadline) throw new Error('raw HTTP/2: condition not reached');
-      await new Promise<void>((resolve) => {
-        this.waiters.push(resolve);
-        setTimeout(resolve, 50).unref();
-      });
-    }
+  until(check: () => boolean, what: string, ms?: number): Promise<void> {
+    return eventually(() => check() || this.closed, `raw HTTP/2: ${what}`, ms);
   }
 
   goaway(): ReceivedFrame | undefined {
@@ -157,7 +147,7 @@ export class RawH2 {
     opaque.writeUInt32BE(seq, 4);
     this.send(frame(T.PING, 0, 0, opaque));
     const acked = () => this.frames.some((f) => f.type === T.PING && (f.flags & F.ACK) !== 0 && f.payload.readUInt32BE(4) === seq);
-    await this.until(() => acked() || this.goaway() !== undefined || (streamId !== undefined && this.resets(streamId).length > 0));
+    await this.until(() => acked() || this.goaway() !== undefined || (streamId !== undefined && this.resets(streamId).length > 0), 'a PING ack, a GOAWAY or a reset');
     const goaway = this.goaway();
     if (goaway) return { kind: 'goaway', code: goaway.payload.readUInt32BE(4) };
     const reset = streamId === undefined ? undefined : this.resets(streamId)[0];
@@ -185,12 +175,5 @@ export class RawH2 {
       // RFC 9113 §6.5.3: acknowledge the server's SETTINGS, as any client must.
       if (received.type === T.SETTINGS && (received.flags & F.ACK) === 0) this.send(frame(T.SETTINGS, F.ACK, 0));
     }
-    this.wake();
-  }
-
-  private wake(): void {
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const w of waiters) w();
   }
 }

@@ -157,12 +157,3 @@ export async function scrape(t: Target): Promise<string> {
 export async function metric(t: Target, series: string): Promise<number> {
   return sampleValue(await scrape(t), series) ?? Number.NaN;
 }
-
-/** Polls `check` (sync or async) until it holds; fails after `ms` with `what`. No fixed sleeps. */
-export async function waitUntil(check: () => boolean | Promise<boolean>, what: string, ms = 5_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { CORPUS, CORPUS_CONFIG, assertExpected } from './corpus.js';
-import { assertKnownKeys, normalH1, normalH2, startTarget, waitUntil, type Target } from './harness.js';
+import { assertKnownKeys, normalH1, normalH2, startTarget, type Target } from './harness.js';
+import { eventually } from '../../support/eventually.js';
 
 describe('hostile inputs to the REST port', () => {
   let t: Target;
@@ -35,7 +36,7 @@ describe('hostile inputs to the REST port', () => {
       // Whatever it was, the next well-behaved client is served (alternating protocols).
       const normal = i % 2 === 0 ? await normalH2(t) : await normalH1(t);
       assert.equal(normal.status, 200, `normal request after "${hostile.name}": ${normal.status} ${normal.body}`);
-      await waitUntil(() => t.server.inFlight === 0, 'no exchange is left behind');
+      await eventually(() => t.server.inFlight === 0, 'no exchange is left behind');
     });
   });
 

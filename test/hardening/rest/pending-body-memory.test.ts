@@ -12,7 +12,8 @@ import { createInterface, type Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { NORMAL_BODY, NORMAL_PATH, assertKnownKeys, startTarget, waitUntil, type Target } from './harness.js';
+import { NORMAL_BODY, NORMAL_PATH, assertKnownKeys, startTarget, type Target } from './harness.js';
+import { eventually } from '../../support/eventually.js';
 
 const CHILD = fileURLToPath(new URL('./memory-child.js', import.meta.url));
 const CONNECTIONS = 30;
@@ -122,7 +123,7 @@ describe('bytes held for unfinished bodies', () => {
     } finally {
       for (const s of sessions) s.destroy();
     }
-    await waitUntil(async () => (await server.ask<{ connections: number }>('gauges')).connections === 0, 'the attack is gone');
+    await eventually(async () => (await server.ask<{ connections: number }>('gauges')).connections === 0, 'the attack is gone');
     const after = await server.measure();
     assert.ok(after - baseline < OVERHEAD, `after the attack memory is back near its baseline (+${((after - baseline) / 2 ** 20).toFixed(1)} MiB)`);
     assert.equal((await server.ask<{ pendingBodyBytes: number }>('gauges')).pendingBodyBytes, 0);
@@ -155,7 +156,7 @@ describe('the budgets answer 503 and free the bytes', () => {
     session.on('error', () => undefined);
     try {
       const first = [openStream(session, 15_000), openStream(session, 15_000)];
-      await waitUntil(() => t.server.gauges.pendingBodyBytes === 30_000, 'two bodies held');
+      await eventually(() => t.server.gauges.pendingBodyBytes === 30_000, 'two bodies held');
       assert.equal(await openStream(session, 15_000), 503);
       assert.equal(t.server.gauges.pendingBodyBytes, 30_000, 'the refused body holds nothing');
       const normal = await new Promise<number>((resolve, reject) => {
@@ -170,7 +171,7 @@ describe('the budgets answer 503 and free the bytes', () => {
     } finally {
       session.destroy();
     }
-    await waitUntil(() => t.server.gauges.pendingBodyBytes === 0, 'freed with the connection');
+    await eventually(() => t.server.gauges.pendingBodyBytes === 0, 'freed with the connection');
   });
 
   test('the total budget holds across connections; other connections are answered 503 until it frees', async () => {
@@ -182,17 +183,17 @@ describe('the budgets answer 503 and free the bytes', () => {
         void openStream(s, 15_000);
         void openStream(s, 15_000);
       }
-      await waitUntil(() => t.server.gauges.pendingBodyBytes === 90_000, '90 000 bytes held');
+      await eventually(() => t.server.gauges.pendingBodyBytes === 90_000, '90 000 bytes held');
       assert.equal(await openStream(sessions[3]!, 15_000), 503);
     } finally {
       for (const s of sessions) s.destroy();
     }
-    await waitUntil(() => t.server.gauges.pendingBodyBytes === 0, 'freed');
+    await eventually(() => t.server.gauges.pendingBodyBytes === 0, 'freed');
     const session = http2.connect(t.url, { ca: t.ca });
     session.on('error', () => undefined);
     try {
       void openStream(session, 15_000);
-      await waitUntil(() => t.server.gauges.pendingBodyBytes === 15_000, 'a body fits again once the budget is free');
+      await eventually(() => t.server.gauges.pendingBodyBytes === 15_000, 'a body fits again once the budget is free');
     } finally {
       session.destroy();
     }

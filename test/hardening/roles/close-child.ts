@@ -7,7 +7,8 @@
  *   node --max-old-space-size=<MiB> close-child.js <dir> <users>
  */
 import v8 from 'node:v8';
-import { chatText, enableText, REMOTE_PUBSUB, rolesConfig, startRoles, waitUntil } from './harness.js';
+import { chatText, enableText, REMOTE_PUBSUB, rolesConfig, startRoles } from './harness.js';
+import { eventually } from '../../support/eventually.js';
 
 // `node --test dist/test/` runs every .js file under it: started that way (not by its test), this
 // child has nothing to serve and ends at once.
@@ -34,7 +35,7 @@ async function main(): Promise<void> {
   for (let i = 0; i < users; i += WINDOW) {
     for (let j = i; j < Math.min(users, i + WINDOW); j++) running.herald.messageToUser(chatText('friend@localhost/x', `user${j}@localhost`, `m${j}`));
     const settled = Math.min(users, i + WINDOW);
-    await waitUntil(() => stats.publishesOk + stats.publishesFailed >= settled, `${settled} pushes answered`, 60_000);
+    await eventually(() => stats.publishesOk + stats.publishesFailed >= settled, `${settled} pushes answered`, 60_000);
   }
   const live = running.herald.xmppServer.liveUsers;
   console.log(JSON.stringify({ stage: 'enabled', users, live, heapMiB: Math.round(v8.getHeapStatistics().used_heap_size / MiB) }));

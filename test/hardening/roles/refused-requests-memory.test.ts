@@ -6,22 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  chatText,
-  cleanup,
-  createText,
-  deleteText,
-  disableText,
-  enableText,
-  flood,
-  heapAfterGc,
-  publishText,
-  REMOTE_PUBSUB,
-  rolesConfig,
-  startRoles,
-  tempDir,
-  waitUntil,
-} from './harness.js';
+import { chatText, cleanup, createText, deleteText, disableText, enableText, flood, heapAfterGc, publishText, REMOTE_PUBSUB, rolesConfig, startRoles, tempDir } from './harness.js';
+import { eventually } from '../../support/eventually.js';
 
 const ROMEO = 'romeo@localhost';
 const N = 20_000;
@@ -132,7 +118,7 @@ test("a sender's huge message ids cost an offline user's actor no more than its 
         const id = `${prefix}${i}-`.padEnd(idChars, 'x');
         await running.herald.handleStanza(chatText('tybalt@localhost/x', ROMEO, id));
         // One at a time through the user's bounded mailbox: each message is pushed once.
-        await waitUntil(() => running.publishes === already + i + 1, `push of message ${i}`);
+        await eventually(() => running.publishes === already + i + 1, `push of message ${i}`, 10_000);
       }
     };
     await send('short-', 36); // the window now holds `window` identities of UUID size

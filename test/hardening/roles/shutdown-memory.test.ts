@@ -9,7 +9,8 @@ import { once } from 'node:events';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { ActorRegistry, startActorRuntime, type Behaviour } from '../../../src/actors/index.js';
-import { cleanup, tempDir, waitUntil } from './harness.js';
+import { cleanup, tempDir } from './harness.js';
+import { eventually } from '../../support/eventually.js';
 
 const CHILD = fileURLToPath(new URL('./close-child.js', import.meta.url));
 const USERS = 50_000;
@@ -70,7 +71,7 @@ test('stopping many actors keeps at most stop_batch_size stops in flight, at shu
       if (how === 'stopAll') await registry.stopAll();
       else assert.equal(await registry.passivateIdle(Date.now() + 120_000), COUNT);
       assert.equal(registry.size, 0);
-      await waitUntil(() => stopsFinished === COUNT, `${how}: every stop finished`);
+      await eventually(() => stopsFinished === COUNT, `${how}: every stop finished`, 10_000);
       assert.ok(worst <= BATCH, `${how}: ${worst} stops in flight at once (batch ${BATCH})`);
     } finally {
       await registry.stopAll();

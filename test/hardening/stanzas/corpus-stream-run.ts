@@ -9,7 +9,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Element } from '@xmpp/xml';
 import { describeStream, HOSTILE_INPUTS, type HostileInput } from './corpus.js';
-import { errorOf, NS_STREAMS, StreamRig, waitUntil } from './harness.js';
+import { errorOf, NS_STREAMS, StreamRig } from './harness.js';
+import { eventually } from '../../support/eventually.js';
 
 export function runCorpusOnStream(framed: boolean): void {
   const how = framed ? 'on the framed component stream' : 'on the component stream';
@@ -29,7 +30,7 @@ export function runCorpusOnStream(framed: boolean): void {
 async function runOnStream(rig: StreamRig, input: HostileInput): Promise<void> {
   const stream = input.stream!;
   const { expect } = stream;
-  await waitUntil(() => rig.link.state === 'online', 'the component online before the input');
+  await eventually(() => rig.link.state === 'online', 'the component online before the input', 15_000);
   const before = { ...rig.link.stats };
   const answers: Element[] = [];
   const onStanza = (el: Element): void => void (el.attrs.id === input.id && answers.push(el));
@@ -46,7 +47,7 @@ async function runOnStream(rig: StreamRig, input: HostileInput): Promise<void> {
     }
     switch (expect.kind) {
       case 'answered': {
-        await waitUntil(() => answers.length > 0, `an answer to ${input.id}`);
+        await eventually(() => answers.length > 0, `an answer to ${input.id}`, 15_000);
         const [answer] = answers;
         assert.equal(answer!.attrs.type, expect.type, answer!.toString().slice(0, 500));
         if (expect.type === 'error') assert.equal(errorOf(answer!), expect.error);

@@ -22,7 +22,8 @@ import { StanzaOverLimit } from '../../../src/xmpp/stanza-limits.js';
 import { StreamParser } from '../../../src/xmpp/stream-parser.js';
 import { XmlViolation } from '../../../src/xmpp/xml-violation.js';
 import { CUTOFF_BYTES, MAX_BYTES, MAX_DEPTH } from './corpus.js';
-import { DOMAIN, EmbeddedRig, errorOf, freshId, NS_STREAMS, OWNER, StreamRig, waitUntil } from './harness.js';
+import { DOMAIN, EmbeddedRig, errorOf, freshId, NS_STREAMS, OWNER, StreamRig } from './harness.js';
+import { eventually } from '../../support/eventually.js';
 import { mutatedStanza, randomBytes, treeStanza, withId } from './stanza-arbitraries.js';
 
 const LIMITS = { maxBytes: MAX_BYTES, maxDepth: MAX_DEPTH };
@@ -148,7 +149,7 @@ function describeStream(): void {
   });
 
   const check = async (input: string | Buffer): Promise<void> => {
-    await waitUntil(() => rig.link.state === 'online', 'the component online');
+    await eventually(() => rig.link.state === 'online', 'the component online', 15_000);
     const built = withId(input, freshId('s'));
     const bytes = typeof built === 'string' ? Buffer.from(built) : built;
     const expected = expectedOnStream(bytes);
@@ -159,7 +160,7 @@ function describeStream(): void {
     const streamError = expected.streamErrors.size > 0 ? rig.server.next('stream-error') : undefined;
     try {
       rig.server.write(Buffer.concat([bytes, SYNC]));
-      await waitUntil(() => answers.size === expected.answers.size, `answers to ${[...expected.answers.keys()].join(', ')}`);
+      await eventually(() => answers.size === expected.answers.size, `answers to ${[...expected.answers.keys()].join(', ')}`, 15_000);
       for (const [id, how] of expected.answers) {
         const answer = answers.get(id)!;
         assert.ok(['result', 'error'].includes(answer.attrs.type as string));
@@ -196,7 +197,7 @@ function describeStream(): void {
   ] as const) {
     test(`on the component stream, ${name} are answered or refused as the reader says, and a publish is served after them`, async () => {
       await fc.assert(fc.asyncProperty(input as fc.Arbitrary<string | Buffer>, check), { numRuns: runs, interruptAfterTimeLimit: TIME_LIMIT_MS, includeErrorInReport: true });
-      await waitUntil(() => rig.link.state === 'online', 'the component online');
+      await eventually(() => rig.link.state === 'online', 'the component online', 15_000);
       await rig.publishServed();
     });
   }

@@ -14,6 +14,7 @@ import type { Logger } from '../../../src/core/log.js';
 import { Herald } from '../../../src/embed/herald.js';
 import { AcceptServer } from '../../component/accept-server.js';
 import { cleanup, configIn, tempDir } from '../../e2e/harness.js';
+import { eventually } from '../../support/eventually.js';
 
 export const DOMAIN = 'push.localhost';
 const SECRET = 'component-secret';
@@ -54,15 +55,6 @@ export interface LogLine {
 function capturingLogger(into: LogLine[]): Logger {
   const at = (level: string) => (event: string, fields: Record<string, unknown> = {}) => void into.push({ level, event, fields });
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-}
-
-/** Polls `condition` (every 5 ms) until it holds, or fails after `timeoutMs`. */
-export async function waitUntil(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) assert.fail(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 /** The `<error/>` of an error reply as `type/condition`. */
@@ -120,7 +112,7 @@ export class StreamRig {
 
   /** Resolves once the link is online on a later connection than the one counted in `onlinesBefore`. */
   async rejoined(onlinesBefore: number): Promise<void> {
-    await waitUntil(() => this.link.stats.onlines > onlinesBefore && this.link.state === 'online', 'the component to join again');
+    await eventually(() => this.link.stats.onlines > onlinesBefore && this.link.state === 'online', 'the component to join again', 15_000);
   }
 
   async close(): Promise<void> {
@@ -164,7 +156,7 @@ export class EmbeddedRig {
 
   /** Resolves with what Herald routed for `id` (waiting for it). */
   async routedFor(id: string): Promise<Element> {
-    await waitUntil(() => this.routed.some((el) => el.attrs.id === id), `an answer to ${id}`);
+    await eventually(() => this.routed.some((el) => el.attrs.id === id), `an answer to ${id}`, 15_000);
     return this.routed.find((el) => el.attrs.id === id)!;
   }
 

@@ -7,7 +7,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Element } from '@xmpp/xml';
-import { EmbeddedRig, errorOf, freshId, heapAfterGc, NS_STREAMS, OWNER, DOMAIN, StreamRig, waitUntil } from './harness.js';
+import { EmbeddedRig, errorOf, freshId, heapAfterGc, NS_STREAMS, OWNER, DOMAIN, StreamRig } from './harness.js';
+import { eventually } from '../../support/eventually.js';
 
 const MiB = 1024 * 1024;
 /** Heap a test may keep after collection: log lines, stats, JIT code; far below what it pushed through. */
@@ -59,7 +60,7 @@ test('1 000 oversized IQs on the component stream are each answered policy-viola
     const onStanza = (el: Element): void => void (wanted.has(el.attrs.id as string) && answers.set(el.attrs.id as string, el));
     rig.server.on('stanza', onStanza);
     await rig.server.writeAll(ids.map(oversizedIq));
-    await waitUntil(() => answers.size === ids.length, `1 000 answers (have ${answers.size})`, 30_000);
+    await eventually(() => answers.size === ids.length, `1 000 answers (have ${answers.size})`, 30_000);
     rig.server.off('stanza', onStanza);
     assert.ok([...answers.values()].every((a) => a.attrs.type === 'error' && errorOf(a) === 'modify/policy-violation'));
     assert.deepEqual([rig.link.stats.onlines, rig.link.stats.streamErrors], [1, 0]);

@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { LoggingServer } from '../server-log.js';
 import { chownTree, freePorts, waitForPorts } from '../server-ports.js';
 import { renderTemplate } from '../prosody/prosody-server.js';
+import { eventually } from '../../support/eventually.js';
 
 /** The template in the source tree (tests run from dist/test/interop/ejabberd). */
 export const CONFIG_TEMPLATE = fileURLToPath(new URL('../../../../test/interop/ejabberd/ejabberd.yml', import.meta.url));
@@ -156,14 +157,7 @@ export class EjabberdServer extends LoggingServer {
     if (!child?.pid) return;
     const pgid = child.pid;
     killGroup(pgid, 'SIGTERM');
-    const deadline = Date.now() + STOP_TIMEOUT_MS;
-    while (groupAlive(pgid)) {
-      if (Date.now() > deadline) {
-        killGroup(pgid, 'SIGKILL');
-        break;
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await eventually(() => !groupAlive(pgid), 'ejabberd to stop', STOP_TIMEOUT_MS, 50).catch(() => killGroup(pgid, 'SIGKILL'));
     running.delete(pgid);
   }
 }

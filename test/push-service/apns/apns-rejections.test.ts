@@ -4,6 +4,7 @@ import { alertTo, deviceToken, startHarness, type Harness } from './harness.js';
 
 const SIM_NOW = 1_700_000_123_456;
 
+// Every provider's permanent answers and their outcomes: ../providers/retries.test.ts.
 describe('APNS provider rejections', { timeout: 30_000 }, () => {
   let h: Harness;
   before(async () => {
@@ -18,18 +19,6 @@ describe('APNS provider rejections', { timeout: 30_000 }, () => {
     h.sim.program(token, { status: 410, reason: 'Unregistered' });
     const outcome = await h.service.send(alertTo(token));
     assert.deepEqual(outcome, { ok: false, reason: 'unregistered', status: 410, providerReason: 'Unregistered', timestamp: SIM_NOW });
-  });
-
-  it('reports BadDeviceToken as invalid_request and does not send it again', async () => {
-    h.sim.reset();
-    const token = deviceToken();
-    h.sim.program(token, { status: 400, reason: 'BadDeviceToken' });
-    const outcome = await h.service.send(alertTo(token));
-    assert.deepEqual(outcome, { ok: false, reason: 'invalid_request', status: 400, providerReason: 'BadDeviceToken' });
-    // A later notification on the same connection proves nothing else for that token is under way.
-    assert.equal((await h.service.send(alertTo(deviceToken()))).ok, true);
-    assert.equal(h.sim.stats.rejected, 1);
-    assert.deepEqual(h.sim.rejected.map((r) => r.token), [token]);
   });
 
   it("reports the simulator's own validation (a token of the wrong length) as invalid_request", async () => {

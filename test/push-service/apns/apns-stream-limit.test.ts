@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { alertTo, deviceToken, eventually, startHarness } from './harness.js';
+import { alertTo, deviceToken, startHarness } from './harness.js';
+import { eventually } from '../../support/eventually.js';
 
 describe('APNS in-flight limit', { timeout: 30_000 }, () => {
   it('starts at 1 stream and grows to min(max_in_flight, the peer streams) after the first valid token', async () => {
@@ -31,7 +32,7 @@ describe('APNS in-flight limit', { timeout: 30_000 }, () => {
           maxWhileOneStream = Math.max(maxWhileOneStream, c.inFlight);
         } else maxAfter = Math.max(maxAfter, c.inFlight);
         return h.service.stats().outstanding === 0;
-      });
+      }, 'every notification answered');
       assert.deepEqual(await first, { ok: false, reason: 'request_timeout' });
       for (const o of await Promise.all(rest)) assert.equal(o.ok, true);
       assert.equal(maxWhileOneStream, 1, 'one stream until a valid token was seen');
@@ -56,7 +57,7 @@ describe('APNS in-flight limit', { timeout: 30_000 }, () => {
       await eventually(() => {
         max = Math.max(max, h.service.stats().inFlight);
         return h.service.stats().outstanding === 0;
-      });
+      }, 'every notification answered');
       for (const o of await Promise.all(outcomes)) assert.equal(o.ok, true);
       assert.equal(max, 3);
     } finally {

@@ -76,12 +76,3 @@ export function deviceToken(): string {
 export function alertTo(device_id: string, extra: Partial<PushNotification> = {}): PushNotification {
   return { service: 'apns', device_id, mode: 'prod', alert: { title: 'alice@localhost', body: 'OH, HAI!' }, ...extra };
 }
-
-/** Polls `check` every few ms until it is true or `timeoutMs` passed. */
-export async function eventually(check: () => boolean, timeoutMs = 5_000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 2));
-  }
-}

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { alertTo, deviceToken, startHarness } from './harness.js';
 
+// Refusals both providers share (oversize, another service): ../providers/delivery.test.ts.
 describe('FCM delivery', { timeout: 30_000 }, () => {
   it('delivers an alert mapped as MongoosePush maps it, data values as strings', async () => {
     const h = await startHarness();
@@ -44,29 +45,6 @@ describe('FCM delivery', { timeout: 30_000 }, () => {
       assert.deepEqual(message.data, { 'message-count': '3' });
       assert.equal((message.android as Record<string, unknown>).notification, undefined);
       assert.equal(message.notification, undefined);
-    } finally {
-      await h.close();
-    }
-  });
-
-  it('answers no_matching_pool for an APNS notification without sending it', async () => {
-    const h = await startHarness();
-    try {
-      const outcome = await h.service.send({ ...alertTo(deviceToken()), service: 'apns' });
-      assert.deepEqual(outcome, { ok: false, reason: 'no_matching_pool' });
-      assert.equal(h.sim.stats.accepted + h.sim.stats.rejected, 0);
-    } finally {
-      await h.close();
-    }
-  });
-
-  it('refuses an oversize message as payload_too_large without any request', async () => {
-    const h = await startHarness();
-    try {
-      const outcome = await h.service.send(alertTo(deviceToken(), { data: { big: 'x'.repeat(5_000) } }));
-      assert.deepEqual(outcome, { ok: false, reason: 'payload_too_large' });
-      assert.equal(h.sim.stats.accepted + h.sim.stats.rejected, 0);
-      assert.equal(h.sim.stats.tokensIssued, 0);
     } finally {
       await h.close();
     }

@@ -13,6 +13,7 @@ export interface Harness {
   sim: FcmSimulator;
   service: FcmPushService;
   runtime: ActorRuntime;
+  config: FcmConfig;
   close(): Promise<void>;
 }
 
@@ -41,6 +42,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     sim,
     service,
     runtime,
+    config: config.fcm,
     async close() {
       await service.close(100);
       runtime.stop();
@@ -57,13 +59,4 @@ export function deviceToken(): string {
 
 export function alertTo(device_id: string, extra: Partial<PushNotification> = {}): PushNotification {
   return { service: 'fcm', device_id, mode: 'prod', alert: { title: 'alice@localhost', body: 'OH, HAI!' }, ...extra };
-}
-
-/** Polls `check` every few ms until it holds or `timeoutMs` passed. */
-export async function eventually(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }

@@ -4,7 +4,8 @@ import { describe, it } from 'node:test';
 import tls from 'node:tls';
 import { generateLocalhostPair } from '../../../src/core/tls.js';
 import { Http2Connection, type Http2ConnectionOptions } from '../../../src/push-service/http2/connection.js';
-import { eventually, PLAIN_ANSWERS, startTestServer } from './test-server.js';
+import { PLAIN_ANSWERS, startTestServer } from './test-server.js';
+import { eventually } from '../../support/eventually.js';
 
 function connection(endpoint: string, ca: string, o: Partial<Http2ConnectionOptions> = {}): Http2Connection {
   return new Http2Connection({
@@ -31,7 +32,7 @@ describe('idle PING', { timeout: 30_000 }, () => {
     const conn = connection(server.url, server.ca, { pingIntervalMs: 20 });
     try {
       conn.warmUp();
-      await eventually(() => pingsSeen >= 3, 10_000, 'three PINGs at the server');
+      await eventually(() => pingsSeen >= 3, 'three PINGs at the server', 10_000);
       const stats = conn.stats();
       assert.ok(stats.pingsSent >= 3, `pingsSent ${stats.pingsSent}`);
       assert.equal(stats.state, 'connected');
@@ -52,7 +53,7 @@ describe('idle PING', { timeout: 30_000 }, () => {
       quiet.warmUp();
       pinging.warmUp();
       // The pinging connection's PINGs show time passed; the quiet one sent none meanwhile.
-      await eventually(() => pinging.stats().pingsSent >= 3 && pingsSeen >= 3, 10_000, 'PINGs from the other connection');
+      await eventually(() => pinging.stats().pingsSent >= 3 && pingsSeen >= 3, 'PINGs from the other connection', 10_000);
       assert.equal(quiet.stats().pingsSent, 0);
       assert.equal(quiet.stats().state, 'connected');
     } finally {
@@ -76,7 +77,7 @@ describe('idle PING', { timeout: 30_000 }, () => {
     const conn = connection(url, pair.cert, { pingIntervalMs: 20, requestTimeoutMs: 100 });
     try {
       conn.warmUp();
-      await eventually(() => conn.stats().sessionsOpened >= 2 && accepted >= 2, 10_000, 'a second connection');
+      await eventually(() => conn.stats().sessionsOpened >= 2 && accepted >= 2, 'a second connection', 10_000);
       assert.equal(conn.stats().lastEviction, 'PING unanswered');
     } finally {
       await conn.destroy();

@@ -4,6 +4,7 @@ import { LOCAL_REJECTIONS, type PushRejection } from '../../../src/push-service/
 import { retryAfterMs } from '../../../src/push-service/http2/retry-after.js';
 import { RetryBudget } from '../../../src/push-service/http2/retry-budget.js';
 import { GIVE_UP, RetryPolicy, type RetryPolicyOptions } from '../../../src/push-service/http2/retry-policy.js';
+import { APNS_ANSWERS, FCM_ANSWERS, rejectionOf } from '../provider-answers.js';
 
 const NOW = Date.UTC(2025, 0, 1, 12, 0, 0);
 
@@ -30,16 +31,8 @@ const answer = (status: number, providerReason: string, reason: PushRejection['r
 describe('retry policy: what is resent', () => {
   it('never resends a permanent rejection, whatever the provider', () => {
     const permanent: PushRejection[] = [
-      answer(400, 'BadDeviceToken', 'invalid_request'),
-      answer(400, 'DeviceTokenNotForTopic', 'invalid_request'),
-      answer(403, 'Forbidden', 'invalid_request'),
+      ...[...APNS_ANSWERS.permanent, ...FCM_ANSWERS.permanent].map(rejectionOf),
       answer(403, 'ExpiredProviderToken', 'service_internal'),
-      answer(410, 'Unregistered', 'unregistered'),
-      answer(410, 'ExpiredToken', 'unregistered'),
-      answer(413, 'PayloadTooLarge', 'payload_too_large'),
-      answer(404, 'UNREGISTERED', 'unregistered'),
-      answer(400, 'INVALID_ARGUMENT', 'invalid_request'),
-      answer(403, 'SENDER_ID_MISMATCH', 'service_internal'),
       answer(401, 'UNAUTHENTICATED', 'service_internal'),
     ];
     for (const rejection of permanent) {

@@ -70,12 +70,3 @@ export function outcomeListener(): ExchangeListener & { result: Promise<PushOutc
   });
   return { result, onOutcome: (o) => resolve(o), onTransportFailure: (e) => reject(e) };
 }
-
-/** Polls `check` every few ms until it holds or `timeoutMs` passed. */
-export async function eventually(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}

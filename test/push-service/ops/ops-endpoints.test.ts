@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TOKEN, TOKEN2, cleanup, configIn, startHerald, tempDir } from '../../e2e/harness.js';
 import { sampleValue } from '../../e2e/rest-session.js';
+import { eventually } from '../../support/eventually.js';
 
 const BEARER = 'ops-test-token';
 /** Stats cross from the sender threads every 500 ms (STATS_INTERVAL_MS); allow several rounds. */
@@ -40,13 +41,13 @@ function request(url: string, ca: string, method: string, path: string, auth: st
 
 /** Re-scrapes until `check` holds or the deadline passes; returns the last answer. */
 async function scrapeUntil(scrape: () => Promise<Answer>, check: (a: Answer) => boolean, what: string): Promise<Answer> {
-  const deadline = Date.now() + SCRAPE_DEADLINE_MS;
-  for (;;) {
-    const answer = await scrape();
-    if (check(answer)) return answer;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last answer ${answer.status}: ${answer.body}`);
-    await new Promise((r) => setTimeout(r, 50));
+  let last: Answer | undefined;
+  try {
+    await eventually(async () => check((last = await scrape())), what, SCRAPE_DEADLINE_MS, 50);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}; last answer ${last?.status}: ${last?.body}`);
   }
+  return last!;
 }
 
 /** Pushes through the REST API, scrapes both ops routes, then takes APNS away. */

@@ -5,14 +5,15 @@ import https from 'node:https';
 import net from 'node:net';
 import tls from 'node:tls';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { CLIENTS, eventually, h2RequestOn, startTestServer, type TestServer } from './rest-test-kit.js';
+import { CLIENTS, h2RequestOn, startTestServer, type TestServer } from './rest-test-kit.js';
+import { eventually } from '../../support/eventually.js';
 
 const PATH = '/v3/notification/f53453455';
 const BODY = '{"service":"fcm","data":{"message-count":1}}';
 
 async function stillServes(t: TestServer): Promise<void> {
   // The abandoned exchange is released (its buffers and timer) without waiting for a timeout.
-  await eventually(() => t.server.inFlight === 0);
+  await eventually(() => t.server.inFlight === 0, 'no request in flight', 2_000);
   for (const client of CLIENTS) {
     const answer = await client.request(t, { path: PATH, body: BODY });
     assert.equal(answer.status, 200, `${client.name} request after the incident`);
@@ -63,7 +64,7 @@ describe('aborted and broken requests', () => {
       await new Promise<void>((resolve) => stream.write(BODY.slice(0, 20), () => resolve()));
       stream.close(http2.constants.NGHTTP2_CANCEL);
       await new Promise<void>((resolve) => stream.on('close', () => resolve()));
-      await eventually(() => t.server.inFlight === 0);
+      await eventually(() => t.server.inFlight === 0, 'no request in flight', 2_000);
       const answer = await h2RequestOn(session, { path: PATH, body: BODY });
       assert.equal(answer.status, 200);
       assert.equal(t.dispatcher.received.length, 1);
@@ -88,7 +89,7 @@ describe('aborted and broken requests', () => {
     const req = https.request(new URL(PATH, t.server.url), { method: 'POST', ca: t.ca, agent: false });
     req.on('error', () => undefined);
     req.end(BODY);
-    await eventually(() => t.dispatcher.received.length === 1);
+    await eventually(() => t.dispatcher.received.length === 1, 'the request dispatched', 2_000);
     req.destroy();
     await new Promise<void>((resolve) => (req.socket?.destroyed ? resolve() : req.on('close', () => resolve())));
     t.dispatcher.gate = undefined;
@@ -104,7 +105,7 @@ describe('aborted and broken requests', () => {
       const stream = session.request({ ':method': 'POST', ':path': PATH });
       stream.on('error', () => undefined);
       stream.end(BODY);
-      await eventually(() => t.dispatcher.received.length === 1);
+      await eventually(() => t.dispatcher.received.length === 1, 'the request dispatched', 2_000);
       stream.close(http2.constants.NGHTTP2_CANCEL);
       await new Promise<void>((resolve) => stream.on('close', () => resolve()));
       t.dispatcher.gate = undefined;

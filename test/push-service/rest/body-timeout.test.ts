@@ -16,7 +16,6 @@ describe('rest.body_timeout_ms', () => {
   after(() => t.close());
 
   test('HTTP/1.1: a stalled body is answered 408 request_timeout and the connection closed', async () => {
-    const started = Date.now();
     const answer = await new Promise<Answer>((resolve, reject) => {
       const req = https.request(new URL(PATH, t.server.url), {
         method: 'POST',
@@ -39,7 +38,6 @@ describe('rest.body_timeout_ms', () => {
     assert.equal(answer.status, 408);
     assert.equal(answer.body, '{"reason":"request_timeout"}');
     assert.equal(answer.headers.connection, 'close');
-    assert.ok(Date.now() - started >= TIMEOUT_MS - 10, 'not before the timeout');
     assert.equal(t.dispatcher.received.length, 0);
   });
 

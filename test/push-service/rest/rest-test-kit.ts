@@ -133,20 +133,14 @@ export const CLIENTS = [
   { name: 'HTTP/2', request: h2Request },
 ] as const;
 
-/** Polls `check` until it holds or `ms` pass (no fixed sleeps). */
-export async function eventually(check: () => boolean, ms = 2_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not reached before the deadline');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 /** Records log lines so tests can check what is (and is not) logged. */
 export class RecordingLog implements RestLog {
-  readonly lines: { level: 'error' | 'debug'; message: string; fields?: Record<string, unknown> }[] = [];
+  readonly lines: { level: 'error' | 'warn' | 'debug'; message: string; fields?: Record<string, unknown> }[] = [];
   error(message: string, fields?: Record<string, unknown>): void {
     this.lines.push({ level: 'error', message, ...(fields ? { fields } : {}) });
+  }
+  warn(message: string, fields?: Record<string, unknown>): void {
+    this.lines.push({ level: 'warn', message, ...(fields ? { fields } : {}) });
   }
   debug(message: string, fields?: Record<string, unknown>): void {
     this.lines.push({ level: 'debug', message, ...(fields ? { fields } : {}) });

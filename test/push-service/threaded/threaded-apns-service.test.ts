@@ -7,6 +7,7 @@ import { isHeraldError } from '../../../src/core/errors.js';
 import type { PushNotification } from '../../../src/push-service/notification.js';
 import { ThreadedApnsPushService } from '../../../src/push-service/threaded/threaded-apns-service.js';
 import { startApnsSimulator, type ApnsSimulator } from '../../../src/simulators/apns/index.js';
+import { eventually } from '../../support/eventually.js';
 
 const TEAM = 'TEAM123456';
 const KEY_ID = 'KEY1234567';
@@ -80,20 +81,13 @@ test('when the sender thread dies its notifications end as connection_lost and a
   try {
     sim.program(HANGING, { fault: 'hang' });
     const held = service.send(alert(HANGING));
-    await new Promise((r) => setTimeout(r, 200)); // handed over and in flight
+    await eventually(() => sim.attempts(HANGING) === 1, 'the notification handed over and in flight', 10_000);
     const [thread] = (service as unknown as { threads: Array<{ worker: Worker }> }).threads;
     await thread!.worker.terminate();
     const lost = await held;
     assert.equal(!lost.ok && lost.reason, 'connection_lost');
     // The restarted thread delivers (it starts after RESTART_DELAY_MS).
-    const deadline = Date.now() + 10_000;
-    let delivered = false;
-    while (!delivered && Date.now() < deadline) {
-      const outcome = await service.send(alert(TOKEN));
-      delivered = outcome.ok;
-      if (!delivered) await new Promise((r) => setTimeout(r, 100));
-    }
-    assert.ok(delivered, 'a notification is delivered by the new thread');
+    await eventually(async () => (await service.send(alert(TOKEN))).ok, 'a notification delivered by the new thread', 10_000, 100);
   } finally {
     await service.close();
     await sim.close();

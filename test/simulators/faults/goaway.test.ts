@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { constants } from 'node:http2';
 import { describe, test } from 'node:test';
-import { eventually } from '../apns-test-client.js';
+import { eventually } from '../../support/eventually.js';
 import { TARGETS, outcome, request, simulatorPerSuite, statusOf } from './fault-targets.js';
 
 type GoawayEvent = [code: number, lastStreamId: number, debugData: Buffer | undefined];
@@ -27,7 +27,7 @@ for (const target of TARGETS) {
       s.sim.faults.set({ latencyMs: 100 });
       const c = await s.client();
       const answer = request(target, c, s.sim);
-      await eventually(() => s.sim.stats.accepted === 1); // decided, its answer held by the latency
+      await eventually(() => s.sim.stats.accepted === 1, 'the simulator to accept the push', 2_000); // decided, its answer held by the latency
       const goaway = once(c, 'goaway') as Promise<GoawayEvent>;
       const closed = once(c, 'close');
       s.sim.faults.goaway();
