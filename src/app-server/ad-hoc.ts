@@ -7,6 +7,7 @@ import xml, { type Element } from '@xmpp/xml';
 import { parseDataForm, type DataForm } from '../xmpp/data-form.js';
 import { NS } from '../xmpp/namespaces.js';
 import { badRequest, StanzaError, type AppCondition } from '../xmpp/stanza-error.js';
+import { attr } from '../xmpp/attr.js';
 
 export const NS_COMMANDS = 'http://jabber.org/protocol/commands';
 
@@ -45,13 +46,13 @@ export const commandErrors = {
 
 /** Reads `<command xmlns='http://jabber.org/protocol/commands' node action sessionid>`. */
 export function parseCommand(command: Element): CommandRequest {
-  const node = command.attrs.node as string | undefined;
+  const node = attr(command, 'node');
   // XEP-0050 §4.1: "The 'node' attribute … MUST be present."
   if (!node) throw badRequest('a command names its node');
-  const action = (command.attrs.action as string | undefined) ?? 'execute';
+  const action = attr(command, 'action') ?? 'execute';
   if (!ACTIONS.has(action)) throw commandErrors.malformedAction();
   const request: CommandRequest = { node, action: action as CommandAction };
-  const sessionid = command.attrs.sessionid as string | undefined;
+  const sessionid = attr(command, 'sessionid');
   if (sessionid) request.sessionid = sessionid;
   const x = command.getChild('x', NS.DATA);
   if (x) {

@@ -49,6 +49,7 @@ import {
   type Unregistration,
 } from './registration-commands.js';
 import { affiliationNoneNotice } from './remote-disable.js';
+import { attr } from '../xmpp/attr.js';
 
 /** 96 random bits per instant node name (XEP-0060 §8.1.2): collisions are negligible. */
 const INSTANT_NODE_ID_BYTES = 12;
@@ -156,7 +157,7 @@ export class AppServerRole {
    * undefined for an IQ result/error (RFC 6120 §8.2.3: those are never answered). Never rejects.
    */
   handleIq(iq: Element): Promise<Element | undefined> {
-    const type = iq.attrs.type as string | undefined;
+    const type = attr(iq, 'type');
     if (type !== 'get' && type !== 'set') return Promise.resolve(undefined);
     // Not an async function: an awaiting frame would keep `iq` (a parameter) alive until the
     // answer; only the head is kept, so the parsed request dies young (see StanzaHead).
@@ -255,7 +256,7 @@ export class AppServerRole {
   }
 
   private discoInfo(query: Element): Element {
-    const node = query.attrs.node as string | undefined;
+    const node = attr(query, 'node');
     if (node === undefined) return serviceInfo(this.commands !== undefined);
     if (this.commands) {
       if (node === NS_COMMANDS) return commandListInfo();
@@ -267,7 +268,7 @@ export class AppServerRole {
   }
 
   private discoItems(query: Element): Element {
-    const node = query.attrs.node as string | undefined;
+    const node = attr(query, 'node');
     if (node === undefined) return noItems();
     if (node === NS_COMMANDS && this.commands) return commandItems(this.jid, REGISTRATION_COMMANDS);
     if (!this.nodes.get(node)) throw nodeNotFound(node);
@@ -432,7 +433,7 @@ function unwrap<K extends NodeReply['kind']>(reply: NodeReply, kind: K): Extract
 
 /** The requesting entity as a bare JID; RFC 6120 §8.1.2.1 has the server stamp `from`. */
 function requester(iq: Element): string {
-  const from = iq.attrs.from as string | undefined;
+  const from = attr(iq, 'from');
   if (!from) throw badRequest('the request says nothing about who sends it (no from)');
   return bareJid(from);
 }

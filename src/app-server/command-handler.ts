@@ -25,6 +25,7 @@ import {
   type DeviceRegistration,
   type Unregistration,
 } from './registration-commands.js';
+import { attr } from '../xmpp/attr.js';
 
 /** What the commands do to nodes (the App Server role implements it with its node actors). */
 export interface RegistrationBackend {
@@ -44,7 +45,7 @@ export class CommandHandler {
   /** Answers an IQ set carrying `<command/>`; throws StanzaErrors for the caller to answer. */
   async handle(iq: Element, command: Element): Promise<Element> {
     const request = parseCommand(command);
-    const from = iq.attrs.from as string | undefined;
+    const from = attr(iq, 'from');
     if (!from) throw badRequest('the request says nothing about who sends it (no from)');
     const requester = parseJid(from);
     const node = request.node;

@@ -13,6 +13,7 @@ import { readConfigForm, type NodeConfigChange } from './node-config.js';
 import type { NodeAffiliation } from './node-store.js';
 import { MAX_NODE_NAME_BYTES } from './node-store.js';
 import { nodeIdRequired, unsupported } from './pubsub-errors.js';
+import { attr } from '../xmpp/attr.js';
 
 /** The node type this service hosts (MongooseIM's `push` plugin; the only and so default type). */
 export const PUSH_NODE_TYPE = 'push';
@@ -31,14 +32,14 @@ export interface CreateRequest {
  * `<configure/>` asks for the defaults (XEP-0060 §8.1.3).
  */
 export function parseCreate(create: Element, pubsub: Element): CreateRequest {
-  const type = create.attrs.type as string | undefined;
+  const type = attr(create, 'type');
   if (type !== undefined && type !== PUSH_NODE_TYPE) {
     // XEP-0060 §8.1.3.1 answers an unsupported creation with <unsupported feature='create-nodes'/>.
     throw unsupported('create-nodes', `only nodes of type ${PUSH_NODE_TYPE} are hosted here`);
   }
   const x = pubsub.getChild('configure')?.getChild('x', NS.DATA);
   const config = x ? createConfig(parseDataForm(x)) : {};
-  const node = create.attrs.node as string | undefined;
+  const node = attr(create, 'node');
   if (node === undefined || node === '') return { config };
   return { node: checkNodeName(node), config };
 }
@@ -51,7 +52,7 @@ function createConfig(form: DataForm): NodeConfigChange {
 
 /** The node named by a request element (publish, delete, affiliations); XEP-0060 nodeid-required. */
 export function requireNodeName(el: Element): string {
-  const node = el.attrs.node as string | undefined;
+  const node = attr(el, 'node');
   if (!node) throw nodeIdRequired();
   return checkNodeName(node);
 }
@@ -76,8 +77,8 @@ const UNSUPPORTED_AFFILIATIONS: ReadonlySet<string> = new Set(['member', 'outcas
  */
 export function parseAffiliationChanges(affiliations: Element): AffiliationChange[] {
   return affiliations.getChildren('affiliation').map((entry) => {
-    const jid = bareJid(entry.attrs.jid as string | undefined);
-    const value = entry.attrs.affiliation as string | undefined;
+    const jid = bareJid(attr(entry, 'jid'));
+    const value = attr(entry, 'affiliation');
     if (value === 'publish-only' || value === 'publisher' || value === 'none') return { jid, affiliation: value };
     if (value !== undefined && UNSUPPORTED_AFFILIATIONS.has(value)) {
       throw unsupported(`${value}-affiliation`, `push nodes support publisher, publish-only and none, not ${value}`);

@@ -16,6 +16,7 @@ import type { PushPublish } from '../xmpp/push-publish.js';
 import { badRequest } from '../xmpp/stanza-error.js';
 import { nodeIdRequired, wrongIqType } from './pubsub-errors.js';
 import { parseSummary } from './summary-form.js';
+import { attr } from '../xmpp/attr.js';
 
 /** Form types accepted for publish-options: XEP-0060 §7.1.5 says `submit`; `form` is tolerated. */
 const OPTIONS_FORM_TYPES: ReadonlySet<string> = new Set(['submit', 'form']);
@@ -32,7 +33,7 @@ export function isPublishRequest(iq: Element): boolean {
  */
 export function parsePublishRequest(iq: Element, serviceJid: string): PushPublish {
   if (iq.attrs.type !== 'set') throw wrongIqType('set', 'a publish');
-  const from = iq.attrs.from as string | undefined;
+  const from = attr(iq, 'from');
   if (!from) throw badRequest('a publish must say who publishes (no from)');
   const pubsub = iqPayload(iq);
   if (!pubsub.is('pubsub', NS.PUBSUB)) throw badRequest('a publish is a <pubsub/> request');
@@ -40,7 +41,7 @@ export function parsePublishRequest(iq: Element, serviceJid: string): PushPublis
   if (!publish) throw badRequest('no <publish/> in the request');
 
   // XEP-0060 §7.1.3.3 / §7.2.3.3: the publish must name its node.
-  const node = publish.attrs.node as string | undefined;
+  const node = attr(publish, 'node');
   if (!node) throw nodeIdRequired();
 
   // XEP-0357 §6: "the first payload child of the item MUST be a <notification/>".
@@ -52,7 +53,7 @@ export function parsePublishRequest(iq: Element, serviceJid: string): PushPublis
   }
   const summary = parseSummary(payload);
 
-  return { from, to: (iq.attrs.to as string | undefined) ?? serviceJid, node, summary, publishOptions: readOptions(pubsub) };
+  return { from, to: attr(iq, 'to') ?? serviceJid, node, summary, publishOptions: readOptions(pubsub) };
 }
 
 /**

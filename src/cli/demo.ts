@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import xml, { type Element } from '@xmpp/xml';
 import { validateConfig } from '../core/config/load.js';
 import { Herald } from '../embed/herald.js';
+import { attr } from '../xmpp/attr.js';
 
 const DEVICE = 'c0ffee'.repeat(10) + 'c0ff';
 /** An App Server outside this engine: publishes to it leave as stanzas through the host. */
@@ -28,7 +29,7 @@ export async function runDemo(print: (line: string) => void = (l) => process.std
     host: {
       route(stanza) {
         print(`<- Herald routes:\n${stanza.toString()}\n`);
-        replies.get(stanza.attrs.id as string)?.(stanza);
+        replies.get(attr(stanza, 'id') ?? '')?.(stanza);
         if (stanza.name === 'iq' && stanza.attrs.to === REMOTE_APP_SERVER && stanza.attrs.type === 'set') {
           // Play the remote App Server: accept the publish (XEP-0357 §5) with an IQ result.
           const result = xml('iq', { type: 'result', id: stanza.attrs.id, from: REMOTE_APP_SERVER, to: stanza.attrs.from });
@@ -40,7 +41,7 @@ export async function runDemo(print: (line: string) => void = (l) => process.std
   });
   const send = async (label: string, stanza: Element): Promise<void> => {
     print(`-> ${label}:\n${stanza.toString()}\n`);
-    const answered = new Promise<Element>((resolve) => replies.set(stanza.attrs.id as string, resolve));
+    const answered = new Promise<Element>((resolve) => replies.set(attr(stanza, 'id') ?? '', resolve));
     await herald.handleStanza(stanza);
     await answered;
   };

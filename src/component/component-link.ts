@@ -29,6 +29,7 @@ import { XmlViolation } from '../xmpp/xml-violation.js';
 import { backoffDelayMs } from '../core/backoff.js';
 import { streamErrorElement } from './stream-errors.js';
 import { readStreamStrictly, stopReading } from './strict-stream.js';
+import { attr } from '../xmpp/attr.js';
 
 /**
  * ms from TCP connect to an accepted handshake. @xmpp/connection gives up waiting for the stream
@@ -413,7 +414,7 @@ export class ComponentLink extends EventEmitter<LinkEvents> implements HeraldHos
   }
 
   private drop(stanza: Element): void {
-    this.dropped(stanza.name, stanza.attrs.type as string | undefined);
+    this.dropped(stanza.name, attr(stanza, 'type'));
   }
 
   private dropText(text: string): void {

@@ -11,6 +11,7 @@ import type { Element } from '@xmpp/xml';
 import type { HeraldHost } from '../embed/herald.js';
 import { readHead } from '../shards/routing-key.js';
 import type { ComponentLink, StanzaSink } from './component-link.js';
+import { attr } from '../xmpp/attr.js';
 
 /**
  * Domains remembered. A server sends from its own domains only (it stamps `from`), so the map
@@ -31,7 +32,7 @@ export class ComponentLinks implements HeraldHost {
     for (const link of this.links) {
       link.start({
         handleStanza: (stanza) => {
-          this.learn(stanza.attrs.from as string | undefined, link);
+          this.learn(attr(stanza, 'from'), link);
           return sink.handleStanza(stanza);
         },
         // A framed stanza's `from` is read from its start tag (the sink parses the rest).
@@ -47,7 +48,7 @@ export class ComponentLinks implements HeraldHost {
 
   /** HeraldHost: on the link of the addressee's server. */
   route(stanza: Element): void {
-    const domain = domainOf(stanza.attrs.to as string | undefined);
+    const domain = domainOf(attr(stanza, 'to'));
     (this.byDomain.get(domain) ?? this.links[0]!).route(stanza);
   }
 

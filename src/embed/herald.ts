@@ -42,6 +42,7 @@ import { parseStanza } from '../xmpp/parse.js';
 import { StanzaError } from '../xmpp/stanza-error.js';
 import { overLimitReply, StanzaOverLimit, stanzaLimitsOf, type StanzaLimits } from '../xmpp/stanza-limits.js';
 import { PublisherRouter } from './publisher-router.js';
+import { attr } from '../xmpp/attr.js';
 
 /**
  * ms over which IQs refused for a stanza limit are folded into one log line: a host's users can
@@ -228,7 +229,7 @@ export class Herald {
       return undefined;
     }
     if (stanza.name !== 'iq') return undefined; // presence: sessions are reported by explicit events
-    const type = stanza.attrs.type as string | undefined;
+    const type = attr(stanza, 'type');
     if (type === 'result' || type === 'error') {
       this.tracker.handleResponse(stanza);
       return undefined;
@@ -312,7 +313,7 @@ export class Herald {
     };
     let reply: Element;
     try {
-      const to = (iq.attrs.to as string | undefined)?.toLowerCase();
+      const to = attr(iq, 'to')?.toLowerCase();
       if (to === this.appServer.jid) return this.appServer.handleIq(iq).then(this.routeReply, unexpected);
       if (this.xmppServer.isPushIq(iq)) return this.xmppServer.handleIq(iq, head).then(this.routeReply, unexpected);
       // RFC 6120 §8.4: a request for a service the entity does not offer.

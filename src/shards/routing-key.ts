@@ -13,6 +13,7 @@
 import type { Element } from '@xmpp/xml';
 import { bareJid } from '../xmpp/jid.js';
 import { shardOf } from './shard-of.js';
+import { attr } from '../xmpp/attr.js';
 
 /** The fields of a stanza's start tag routing needs. */
 export interface StanzaHead {
@@ -129,9 +130,9 @@ const NODE_ATTRIBUTE = /\snode\s*=\s*(["'])(.*?)\1/s;
 function firstNodeOf(stanza: Element): string | undefined {
   const payload = stanza.getChildElements()[0];
   if (!payload) return undefined;
-  const own = payload.attrs.node as string | undefined;
+  const own = attr(payload, 'node');
   if (own !== undefined) return own;
-  return payload.getChildElements()[0]?.attrs.node as string | undefined;
+  return attr(payload.getChildElements()[0], 'node');
 }
 
 function localName(name: string): string {

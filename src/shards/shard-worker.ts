@@ -21,6 +21,7 @@ import { ShardPeers } from './shard-peers.js';
 import type { FromShard, NewPeer, ShardStarted, ToShard } from './shard-protocol.js';
 import { serializeFailure } from './stanza-error-transfer.js';
 import { RelayedTokens } from './token-relay.js';
+import { attr } from '../xmpp/attr.js';
 
 export interface ShardWorkerData {
   index: number;
@@ -71,7 +72,7 @@ try {
     logger: log,
     host: {
       route: (stanza) => {
-        if (tracing) mark('shard.routed', stanza.attrs.id as string | undefined);
+        if (tracing) mark('shard.routed', attr(stanza, 'id'));
         out.send(['route', stanza.toString()]);
       },
     },

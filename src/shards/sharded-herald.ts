@@ -41,6 +41,7 @@ import { ShardOps } from './shard-ops.js';
 import { ShardSpawner, type Shard } from './shard-spawner.js';
 import { StreamGates } from './stream-gates.js';
 import { rebuildFailure } from './stanza-error-transfer.js';
+import { attr } from '../xmpp/attr.js';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -193,7 +194,7 @@ export class ShardedHerald {
   messageToUser(message: Element | string): void {
     if (this.closing) throw new HeraldError('HERALD_SHUTTING_DOWN');
     const text = typeof message === 'string' ? message : message.toString();
-    const to = typeof message === 'string' ? readHead(message)?.to : (message.attrs.to as string | undefined);
+    const to = typeof message === 'string' ? readHead(message)?.to : attr(message, 'to');
     this.toShard(shardOfJid(to ?? '', this.shards.length), ['message', text]);
   }
 

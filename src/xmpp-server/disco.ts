@@ -6,6 +6,7 @@
 import xml, { type Element } from '@xmpp/xml';
 import { resultReply } from '../xmpp/iq.js';
 import { NS } from '../xmpp/namespaces.js';
+import { attr } from '../xmpp/attr.js';
 
 export const PUSH_DISCO_FEATURES: readonly string[] = Object.freeze([NS.PUSH]);
 
@@ -18,7 +19,7 @@ export function pushFeatureElements(): Element[] {
 export function isAccountDiscoInfo(iq: Element): boolean {
   if (iq.name !== 'iq' || iq.attrs.type !== 'get') return false;
   const query = iq.getChild('query', NS.DISCO_INFO);
-  const to = iq.attrs.to as string | undefined;
+  const to = attr(iq, 'to');
   return query !== undefined && !query.attrs.node && (to === undefined || (to.includes('@') && !to.includes('/')));
 }
 

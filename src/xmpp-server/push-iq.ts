@@ -8,6 +8,7 @@ import { bareJid, isBareJidOf, parseJid } from '../xmpp/jid.js';
 import { NS } from '../xmpp/namespaces.js';
 import { StanzaError, badRequest } from '../xmpp/stanza-error.js';
 import { keyFits, registrationKey } from './registration.js';
+import { attr } from '../xmpp/attr.js';
 
 export type PushCommand = 'enable' | 'disable';
 
@@ -51,16 +52,16 @@ export function checkPushIq(iq: Element, command: PushCommand): CheckedPushIq {
   if (iq.attrs.type !== 'set') {
     throw new StanzaError('not-allowed', 'cancel', `<${command}/> is sent in an IQ of type set`);
   }
-  const from = iq.attrs.from as string | undefined;
+  const from = attr(iq, 'from');
   if (!from) throw badRequest('the IQ has no sender');
   const user = bareJid(from);
 
-  const to = iq.attrs.to as string | undefined;
+  const to = attr(iq, 'to');
   if (to !== undefined && to !== '' && !isBareJidOf(to, user)) {
     throw new StanzaError('not-allowed', 'cancel', `push is ${command}d on your own account only`);
   }
 
-  const jid = payload.attrs.jid as string | undefined;
+  const jid = attr(payload, 'jid');
   if (!jid) throw badRequest(`<${command}/> needs a jid attribute`);
   const pubsubJid = parseJid(jid).toString();
   return { user, payload, pubsubJid };
@@ -68,7 +69,7 @@ export function checkPushIq(iq: Element, command: PushCommand): CheckedPushIq {
 
 /** Node attribute as given; '' counts as present and is refused by the callers. */
 export function nodeAttr(payload: Element): string | undefined {
-  return payload.attrs.node as string | undefined;
+  return attr(payload, 'node');
 }
 
 /**

@@ -13,6 +13,7 @@
 import { createHash } from 'node:crypto';
 import type { Element } from '@xmpp/xml';
 import { NS } from '../xmpp/namespaces.js';
+import { attr } from '../xmpp/attr.js';
 
 /** XEP-0280 Message Carbons. */
 const NS_CARBONS = 'urn:xmpp:carbons:2';
@@ -27,7 +28,7 @@ export type PushDecision = { push: true; body?: string; call?: string } | { push
 
 export function pushDecision(stanza: Element): PushDecision {
   if (stanza.name !== 'message') return { push: false, reason: 'not-a-message' };
-  const type = stanza.attrs.type as string | undefined;
+  const type = attr(stanza, 'type');
   if (type === 'headline') return { push: false, reason: 'headline' };
   if (type === 'error') return { push: false, reason: 'error' };
   if (stanza.getChild('no-store', NS.HINTS)) return { push: false, reason: 'no-store' };
@@ -36,7 +37,7 @@ export function pushDecision(stanza: Element): PushDecision {
   }
   const body = firstBody(stanza);
   // XEP-0353 §3: a call is proposed in a bodiless message; the callee must ring now.
-  const call = stanza.getChild('propose', NS_JMI)?.attrs.id as string | undefined;
+  const call = attr(stanza.getChild('propose', NS_JMI), 'id');
   if (call) return body === undefined ? { push: true, call } : { push: true, body, call };
   if (body === undefined) {
     return { push: false, reason: stanza.getChild('subject') ? 'muc-subject' : 'no-body' };
@@ -73,12 +74,12 @@ export const IDENTITY_MAX_CHARS = 128;
  */
 export function messageIdentity(stanza: Element, user: string): string | undefined {
   for (const sid of stanza.getChildren('stanza-id', NS_SID)) {
-    const id = sid.attrs.id as string | undefined;
+    const id = attr(sid, 'id');
     if (id && sid.attrs.by === user) return bounded(`sid\u0000${id}`);
   }
-  const id = stanza.attrs.id as string | undefined;
+  const id = attr(stanza, 'id');
   if (!id) return undefined;
-  return bounded(`id\u0000${(stanza.attrs.from as string | undefined) ?? ''}\u0000${id}`);
+  return bounded(`id\u0000${attr(stanza, 'from') ?? ''}\u0000${id}`);
 }
 
 function bounded(identity: string): string {

@@ -27,6 +27,7 @@ import { RegistrationStore } from './registration-store.js';
 import { SessionTable } from './sessions.js';
 import { newStats, type LogFn, type XmppServerStats } from './stats.js';
 import { userBehaviourFactory, type UserMessage, type UserReply } from './user-actor.js';
+import { attr } from '../xmpp/attr.js';
 
 type RegistrationChange = Extract<UserMessage, { kind: 'enable' | 'disable' }>;
 
@@ -179,14 +180,14 @@ export class XmppServerRole {
         this.stats.messagesNotPushed++;
         return;
       }
-      user = bareJid(message.attrs.to as string | undefined);
+      user = bareJid(attr(message, 'to'));
       if (this.sessions.hasAvailableSession(user)) {
         this.stats.messagesNotPushed++;
         return;
       }
       // Users without push spawn no actor: their changes in flight, or one LMDB read, decide.
       if (!this.users.has(user) && !(this.pending.hasAny(user) ?? this.store.hasAny(user))) return;
-      const sender = validJid(message.attrs.from as string | undefined);
+      const sender = validJid(attr(message, 'from'));
       this.users.tell(user, {
         kind: 'message',
         message: { sender, body: decision.body, call: decision.call },

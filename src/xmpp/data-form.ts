@@ -4,6 +4,7 @@
 import xml, { type Element } from '@xmpp/xml';
 import { NS } from './namespaces.js';
 import { badRequest } from './stanza-error.js';
+import { attr } from './attr.js';
 
 export interface DataForm {
   /** XEP-0004 §3.1 form type: form, submit, cancel or result. */
@@ -19,14 +20,14 @@ export function parseDataForm(x: Element): DataForm {
   const fields = new Map<string, string[]>();
   let formType: string | undefined;
   for (const field of x.getChildren('field')) {
-    const name = field.attrs.var as string | undefined;
+    const name = attr(field, 'var');
     if (!name) throw badRequest('a data form field has no var');
     if (fields.has(name)) throw badRequest(`field ${name} appears twice`);
     const values = field.getChildren('value').map((v) => v.getText());
     if (name === 'FORM_TYPE') formType = values[0];
     else fields.set(name, values);
   }
-  return { type: (x.attrs.type as string | undefined) ?? 'form', formType, fields };
+  return { type: attr(x, 'type') ?? 'form', formType, fields };
 }
 
 /** The form's only value for `name`; XEP-0357 publish-options fields are single-valued. */

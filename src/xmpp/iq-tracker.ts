@@ -14,6 +14,7 @@ import type { Element } from '@xmpp/xml';
 import { randomBytes } from 'node:crypto';
 import { HeraldError } from '../core/errors.js';
 import { StanzaError } from './stanza-error.js';
+import { attr } from './attr.js';
 
 export interface IqTrackerOptions {
   /** How long a request waits for its answer, in ms; then it rejects with HERALD_TIMEOUT. */
@@ -73,8 +74,9 @@ export class IqTracker {
         new HeraldError('HERALD_MAILBOX_FULL', `${this.pending.size} IQs already await an answer`),
       );
     }
-    if (!iq.attrs.id) iq.attrs.id = this.nextId();
-    const key = matchKey(iq.attrs.id as string, iq.attrs.to as string | undefined);
+    let id = attr(iq, 'id');
+    if (!id) iq.attrs.id = id = this.nextId();
+    const key = matchKey(id, attr(iq, 'to'));
     if (this.pending.has(key)) {
       return Promise.reject(new Error(`IQ id ${iq.attrs.id} already awaits an answer from ${iq.attrs.to}`));
     }
@@ -105,9 +107,9 @@ export class IqTracker {
     if (stanza.name !== 'iq') return false;
     const type = stanza.attrs.type;
     if (type !== 'result' && type !== 'error') return false;
-    const id = stanza.attrs.id as string | undefined;
+    const id = attr(stanza, 'id');
     if (!id) return false;
-    const key = matchKey(id, stanza.attrs.from as string | undefined);
+    const key = matchKey(id, attr(stanza, 'from'));
     const waiting = this.pending.get(key);
     if (!waiting || !this.settle(key)) return false;
     if (type === 'result') waiting.resolve(stanza);

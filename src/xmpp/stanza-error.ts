@@ -5,6 +5,7 @@
 import xml, { type Element } from '@xmpp/xml';
 import { errorSpecOf, type XmppAnswer } from '../core/errors.js';
 import { NS } from './namespaces.js';
+import { attr } from './attr.js';
 
 /** RFC 6120 §8.3.2 error types. */
 export type StanzaErrorType = 'auth' | 'cancel' | 'continue' | 'modify' | 'wait';
@@ -70,7 +71,7 @@ export class StanzaError extends Error {
     let text: string | undefined;
     let app: AppCondition | undefined;
     for (const child of error?.getChildElements() ?? []) {
-      const ns = child.attrs.xmlns as string | undefined;
+      const ns = attr(child, 'xmlns');
       if (ns === NS.STANZAS) {
         if (child.name === 'text') text = child.getText();
         else condition = child.name as StanzaErrorCondition;

@@ -65,7 +65,7 @@ function checkSlots(): true {
   return true;
 }
 
-export const SLOTS_CHECKED = checkSlots();
+const SLOTS_CHECKED = checkSlots();
 
 export function strictParser(handlers: StrictXmlHandlers): StrictParser {
   const parser = new SaxesParser(OPTIONS);

@@ -47,11 +47,6 @@ const POOL_KEYS: Readonly<Record<string, string>> = {
   DEFAULT_TOPIC: 'default_topic',
 };
 
-/** The names this module reads (for `herald check-config` and the README table). */
-export const MONGOOSEPUSH_ENV_NAMES: readonly string[] = [
-  ...Object.keys(TOP_LEVEL),
-  ...(['PROD', 'DEV'] as const).flatMap((m) => [...Object.keys(POOL_KEYS), 'USE_2197', 'ENDPOINT'].map((s) => `PUSH_APNS_${m}_${s}`)),
-];
 
 /**
  * Applies the PUSH_* variables present in `env` to `raw`, noting in `origins` which key each set;

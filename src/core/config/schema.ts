@@ -636,5 +636,3 @@ export type ComponentConfig = HeraldConfig['component'];
 export type ApnsPoolConfig = z.infer<typeof apnsPool>;
 export type FcmPoolConfig = z.infer<typeof fcmPool>;
 export type FcmConfig = HeraldConfig['fcm'];
-export type ApnsSimulatorConfig = HeraldConfig['simulators']['apns'];
-export type FcmSimulatorConfig = HeraldConfig['simulators']['fcm'];

@@ -53,11 +53,6 @@ export function buildApnsPayload(n: PushNotification): Record<string, unknown> {
   return payload;
 }
 
-/** The request body, encoded once and reused by every transport retry. */
-export function encodeApnsPayload(n: PushNotification): Buffer {
-  return Buffer.from(JSON.stringify(buildApnsPayload(n)), 'utf8');
-}
-
 export function payloadLimitBytes(pushType: ApnsPushType): number {
   return pushType === 'voip' ? APNS_VOIP_PAYLOAD_LIMIT_BYTES : APNS_PAYLOAD_LIMIT_BYTES;
 }

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { PushNotification } from '../../../src/push-service/notification.js';
-import { buildApnsPayload, encodeApnsPayload } from '../../../src/push-service/apns/payload.js';
+import { buildApnsPayload } from '../../../src/push-service/apns/payload.js';
 
 const TOKEN = 'ab'.repeat(32);
 const base: PushNotification = { service: 'apns', device_id: TOKEN, mode: 'prod' };
 
 function json(n: PushNotification): unknown {
-  return JSON.parse(encodeApnsPayload(n).toString('utf8'));
+  return JSON.parse(JSON.stringify(buildApnsPayload(n)));
 }
 
 describe('APNS payload', () => {
@@ -40,7 +40,7 @@ describe('APNS payload', () => {
   it('merges data keys beside aps and never lets data replace aps', () => {
     const n: PushNotification = { ...base, alert: { title: 't', body: 'b' }, data: { aps: { evil: true }, a: 'x', nested: { b: [1, 2] } } };
     assert.deepEqual(json(n), { aps: { alert: { title: 't', body: 'b' } }, a: 'x', nested: { b: [1, 2] } });
-    const text = encodeApnsPayload(n).toString('utf8');
+    const text = JSON.stringify(buildApnsPayload(n));
     assert.ok(text.startsWith('{"aps":'), 'aps comes first');
   });
 
