@@ -12,6 +12,7 @@ import type { RestCounters, RestGauges } from '../ops/rest-counters.js';
 import { renderRestMetrics } from '../ops/rest-metrics.js';
 import { OPENAPI_DOCUMENT } from './openapi.js';
 import { NOT_FOUND, jsonResponse, type RestResponse } from './rest-response.js';
+import { renderRuntimeMetrics } from '../ops/runtime-metrics.js';
 
 /** RFC 9110 §15.5.6: the Allow header of a 405 on these paths. */
 const GET_ONLY = jsonResponse(405, { reason: 'method_not_allowed' }, { allow: 'GET' });
@@ -54,16 +55,15 @@ export function opsResponse(
     const report = ops.health();
     return report instanceof Promise ? report.then(healthResponse) : healthResponse(report);
   }
-  const text = ops.metrics(rest.statusCounts);
-  return text instanceof Promise ? text.then((t) => metricsResponse(t, rest)) : metricsResponse(text, rest);
+  return Promise.all([ops.metrics(rest.statusCounts), renderRuntimeMetrics()]).then(([text, runtime]) => metricsResponse(text, runtime, rest));
 }
 
 function healthResponse(report: HealthReport): RestResponse {
   return jsonResponse(report.status, report.body);
 }
 
-/** The REST port's own families are read when the answer is written, after the shards answered. */
-function metricsResponse(text: string, rest: RestMetricsSource): RestResponse {
-  const body = text + renderRestMetrics(rest.refusals.counters, rest.gauges());
+/** The REST port's own families are read when the answer is written, after the shards answered; the runtime's follow. */
+function metricsResponse(text: string, runtime: string, rest: RestMetricsSource): RestResponse {
+  const body = text + renderRestMetrics(rest.refusals.counters, rest.gauges()) + runtime;
   return { status: 200, body, headers: { 'content-type': METRICS_CONTENT_TYPE } };
 }

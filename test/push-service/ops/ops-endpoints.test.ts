@@ -109,6 +109,13 @@ async function opsScenario(senderThreads: number): Promise<void> {
     assert.equal(sampleValue(m, 'herald_rest_requests_total{status="200"}')! >= SENT, true);
     assert.equal(sampleValue(m, 'herald_rest_requests_total{status="410"}'), 1);
     assert.equal(sampleValue(m, 'herald_rest_requests_total{status="401"}'), 2);
+    // The process's and the runtime's families beside Herald's own, under their standard names.
+    assert.ok(sampleValue(m, 'process_cpu_seconds_total')! > 0, 'process CPU');
+    assert.ok(sampleValue(m, 'process_resident_memory_bytes')! > 0, 'resident memory');
+    assert.ok(sampleValue(m, 'nodejs_heap_size_used_bytes')! > 0, 'heap in use');
+    assert.ok(sampleValue(m, 'nodejs_eventloop_lag_seconds')! >= 0, 'event-loop lag');
+    const described = m.split('\n').filter((l) => l.startsWith('# HELP ')).map((l) => l.split(' ')[2]);
+    assert.equal(new Set(described).size, described.length, 'each family described once');
 
     // APNS unreachable: every connection drops, so every pool is down.
     await herald.apnsSimulator!.close();
