@@ -61,15 +61,15 @@ const EXCHANGE_FUNCTIONS: Readonly<Record<string, Category>> = {
 
 /** Herald's modules under dist/src/, by path prefix; the first match wins. */
 const HERALD_MODULES: ReadonlyArray<readonly [string, Category]> = [
-  ['push-service/rest/deep-schema', 'REST JSON.parse + validation'],
-  ['push-service/rest/flat-schema', 'REST JSON.parse + validation'],
-  ['push-service/rest/cast', 'REST JSON.parse + validation'],
-  ['push-service/rest/invalid-value', 'REST JSON.parse + validation'],
-  ['push-service/rest/notification-exchange', 'REST dispatch + answer'],
-  ['push-service/rest/write-answer', 'REST dispatch + answer'],
-  ['push-service/rest/v', 'REST dispatch + answer'],
-  ['push-service/rest/rest-log', 'logging, metrics'],
-  ['push-service/rest/', 'REST routing, limits, auth'],
+  ['rest/deep-schema', 'REST JSON.parse + validation'],
+  ['rest/flat-schema', 'REST JSON.parse + validation'],
+  ['rest/cast', 'REST JSON.parse + validation'],
+  ['rest/invalid-value', 'REST JSON.parse + validation'],
+  ['rest/notification-exchange', 'REST dispatch + answer'],
+  ['rest/write-answer', 'REST dispatch + answer'],
+  ['rest/v', 'REST dispatch + answer'],
+  ['rest/rest-log', 'logging, metrics'],
+  ['rest/', 'REST routing, limits, auth'],
   ['push-service/apns/request', 'APNS request (payload JSON, apns-id)'],
   ['push-service/apns/payload', 'APNS request (payload JSON, apns-id)'],
   ['push-service/apns/headers', 'HTTP/2 client (node:http2 + connection)'],
@@ -138,7 +138,7 @@ export function frameCategory(frame: Frame): Category | undefined {
     if (path.startsWith('bench/rest/bare-relay-main')) return 'bare relay code';
     if (!path.startsWith('src/')) return undefined;
     const module = path.slice('src/'.length);
-    if (module.startsWith('push-service/rest/notification-exchange')) {
+    if (module.startsWith('rest/notification-exchange')) {
       const category = EXCHANGE_FUNCTIONS[functionName];
       if (category !== undefined) return category;
     }

@@ -16,7 +16,7 @@
  * Provider rejections are not codes: they are outcome values (`PushFailureReason` in
  * push-service/notification.ts), answered by rest/v3-responses.ts and app-server/outcome-errors.ts.
  * The README's "Error codes" table lists these rows: test/core/error-registry.test.ts keeps it and
- * the registry in step, test/push-service/rest/openapi.test.ts the registry and /swagger.json.
+ * the registry in step, test/rest/openapi.test.ts the registry and /swagger.json.
  */
 import type { PushFailureReason } from '../push-service/notification.js';
 import type { StanzaErrorCondition, StanzaErrorType } from '../xmpp/stanza-error.js';

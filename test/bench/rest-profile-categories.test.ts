@@ -9,14 +9,14 @@ const native = (functionName: string): Frame => ({ functionName, url: '' });
 
 describe('REST profile categories', () => {
   it('counts shared machinery for its caller: a Buffer copy while reading a body is body read', () => {
-    const stack = [native('copy'), node('buffer'), herald('push-service/rest/notification-exchange', 'onData'), node('events', 'emit')];
+    const stack = [native('copy'), node('buffer'), herald('rest/notification-exchange', 'onData'), node('events', 'emit')];
     assert.equal(sampleCategory(stack), 'REST body read');
   });
 
   it('tells the exchange’s functions apart within one module', () => {
-    assert.equal(frameCategory(herald('push-service/rest/notification-exchange', 'onEnd')), 'REST JSON.parse + validation');
-    assert.equal(frameCategory(herald('push-service/rest/notification-exchange', 'handleRequest')), 'REST routing, limits, auth');
-    assert.equal(frameCategory(herald('push-service/rest/notification-exchange', 'dispatch')), 'REST dispatch + answer');
+    assert.equal(frameCategory(herald('rest/notification-exchange', 'onEnd')), 'REST JSON.parse + validation');
+    assert.equal(frameCategory(herald('rest/notification-exchange', 'handleRequest')), 'REST routing, limits, auth');
+    assert.equal(frameCategory(herald('rest/notification-exchange', 'dispatch')), 'REST dispatch + answer');
   });
 
   it('puts node:http2’s async-hooks and deprecation wrappers under the HTTP/2 client that called them', () => {

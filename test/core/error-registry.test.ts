@@ -2,17 +2,17 @@
  * The error registry (src/core/errors.ts) against what it decides and documents: every code says
  * how REST, a stanza error and a stream error answer it, those answers are what clients get, every
  * code is thrown somewhere, and the README's table of codes is the registry's. (The OpenAPI side:
- * test/push-service/rest/openapi.test.ts.)
+ * test/rest/openapi.test.ts.)
  */
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { streamErrorCondition } from '../../src/component/stream-errors.js';
 import { ERRORS, HeraldError, type ErrorCode, type ErrorSpec } from '../../src/core/errors.js';
-import { V3_FAILURES } from '../../src/push-service/rest/v3-responses.js';
+import { V3_FAILURES } from '../../src/rest/v3-responses.js';
 import { toStanzaError } from '../../src/xmpp/stanza-error.js';
 import { XmlViolation } from '../../src/xmpp/xml-violation.js';
-import { CLIENTS, startTestServer, type TestServer } from '../push-service/rest/rest-test-kit.js';
+import { CLIENTS, startTestServer, type TestServer } from '../rest/rest-test-kit.js';
 
 const ROOT = new URL('../../../', import.meta.url);
 const CODES = Object.keys(ERRORS) as ErrorCode[];

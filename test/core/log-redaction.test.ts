@@ -13,7 +13,7 @@ import { HeraldError } from '../../src/core/errors.js';
 import { createLogger, deviceTokenHint, redact, redacting, type Logger } from '../../src/core/log.js';
 import { Herald } from '../../src/embed/herald.js';
 import { cleanup, configIn, tempDir } from '../e2e/harness.js';
-import { startTestServer, h2Request, type TestServer } from '../push-service/rest/rest-test-kit.js';
+import { startTestServer, h2Request, type TestServer } from '../rest/rest-test-kit.js';
 
 /** A logger writing JSON lines into memory, as createLogger writes them to stderr. */
 function capturingLogger(): { log: Logger; lines: string[] } {

@@ -17,7 +17,7 @@
 import assert from 'node:assert/strict';
 import http2 from 'node:http2';
 import type { TLSSocket } from 'node:tls';
-import type { RestConfig } from '../../../src/push-service/rest/server.js';
+import type { RestConfig } from '../../../src/rest/server.js';
 import { E, F, RawH2, T, frame, headerBlock, requestFields, settings, u32 } from './h2-frames.js';
 import { NORMAL_BODY, NORMAL_PATH, metric, normalH2, type Target } from './harness.js';
 import { eventually } from '../../support/eventually.js';

@@ -10,9 +10,9 @@ import type { Logger } from '../../../src/core/log.js';
 import { renderMetrics } from '../../../src/push-service/ops/metrics.js';
 import { healthReport } from '../../../src/push-service/ops/healthcheck.js';
 import type { OpsSource } from '../../../src/push-service/ops/ops-source.js';
-import { startRestServer, type RestConfig, type RestServer } from '../../../src/push-service/rest/server.js';
+import { startRestServer, type RestConfig, type RestServer } from '../../../src/rest/server.js';
 import { sampleValue } from '../../e2e/rest-session.js';
-import { ProgrammedDispatcher, testTlsPair } from '../../push-service/rest/rest-test-kit.js';
+import { ProgrammedDispatcher, testTlsPair } from '../../rest/rest-test-kit.js';
 
 export const NORMAL_PATH = '/v3/notification/f53453455aa0';
 export const NORMAL_BODY = '{"service":"apns","alert":{"title":"t","body":"b"}}';

@@ -6,8 +6,8 @@
  */
 import { createInterface } from 'node:readline';
 import { configSchema } from '../../../src/core/config/schema.js';
-import { startRestServer } from '../../../src/push-service/rest/server.js';
-import { ProgrammedDispatcher, testTlsPair } from '../../push-service/rest/rest-test-kit.js';
+import { startRestServer } from '../../../src/rest/server.js';
+import { ProgrammedDispatcher, testTlsPair } from '../../rest/rest-test-kit.js';
 
 // `node --test dist/test/` runs every .js file under it: started that way (not by its test), this
 // child has nothing to serve and ends at once.
