@@ -18,9 +18,7 @@
  * The README's "Error codes" table lists these rows: test/core/error-registry.test.ts keeps it and
  * the registry in step, test/rest/openapi.test.ts the registry and /swagger.json.
  */
-import type { PushFailureReason } from '../push-service/notification.js';
-import type { StanzaErrorCondition, StanzaErrorType } from '../xmpp/stanza-error.js';
-import type { XmlViolationCondition } from '../xmpp/xml-violation.js';
+import type { PushFailureReason, StanzaErrorCondition, StanzaErrorType, XmlViolationCondition } from './answer-vocabulary.js';
 
 export interface RestAnswer {
   readonly status: number;

@@ -6,6 +6,8 @@
  * resent as is. A failure *to send* that survived the retry budget is also reported as a value,
  * with a reason that says whether it is transient (the App Server answers `wait`).
  */
+import type { PushFailureReason } from '../core/answer-vocabulary.js';
+
 export type PushServiceName = 'apns' | 'fcm';
 export type PushMode = 'prod' | 'dev';
 
@@ -46,23 +48,8 @@ export interface PushNotification {
   voip?: boolean;
 }
 
-/**
- * Why a push did not end in a delivery. These are MongoosePush's v3 reasons, so the REST API
- * maps them 1:1 and the App Server maps them to XMPP errors (unregistered → cancel, transient → wait).
- */
-export type PushFailureReason =
-  | 'invalid_request'
-  | 'invalid_notification'
-  | 'no_matching_pool'
-  | 'unregistered'
-  | 'payload_too_large'
-  | 'too_many_requests'
-  | 'service_internal'
-  | 'internal_config'
-  | 'unable_to_connect'
-  | 'connection_lost'
-  | 'unspecified'
-  | 'request_timeout';
+/** Why a push did not end in a delivery: MongoosePush's v3 reasons (core/answer-vocabulary.ts). */
+export type { PushFailureReason } from '../core/answer-vocabulary.js';
 
 export type PushOutcome =
   | { ok: true; /** apns-id (APNS) or message name (FCM). */ id: string }

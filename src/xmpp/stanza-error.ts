@@ -6,34 +6,9 @@ import xml, { type Element } from '@xmpp/xml';
 import { errorSpecOf, type XmppAnswer } from '../core/errors.js';
 import { NS } from './namespaces.js';
 import { attr } from './attr.js';
+import type { StanzaErrorCondition, StanzaErrorType } from '../core/answer-vocabulary.js';
 
-/** RFC 6120 §8.3.2 error types. */
-export type StanzaErrorType = 'auth' | 'cancel' | 'continue' | 'modify' | 'wait';
-
-/** RFC 6120 §8.3.3 defined conditions. */
-export type StanzaErrorCondition =
-  | 'bad-request'
-  | 'conflict'
-  | 'feature-not-implemented'
-  | 'forbidden'
-  | 'gone'
-  | 'internal-server-error'
-  | 'item-not-found'
-  | 'jid-malformed'
-  | 'not-acceptable'
-  | 'not-allowed'
-  | 'not-authorized'
-  | 'policy-violation'
-  | 'recipient-unavailable'
-  | 'redirect'
-  | 'registration-required'
-  | 'remote-server-not-found'
-  | 'remote-server-timeout'
-  | 'resource-constraint'
-  | 'service-unavailable'
-  | 'subscription-required'
-  | 'undefined-condition'
-  | 'unexpected-request';
+export type { StanzaErrorCondition, StanzaErrorType } from '../core/answer-vocabulary.js';
 
 /** An application-specific condition element (RFC 6120 §8.3.4), e.g. pubsub#errors ones. */
 export interface AppCondition {

@@ -3,26 +3,10 @@
  * stream the condition is sent as the stream error; on the embedding API it travels with the
  * HERALD_XML_MALFORMED refusal, so a host can close its own stream with it.
  */
+import type { XmlViolationCondition } from '../core/answer-vocabulary.js';
 import { HeraldError } from '../core/errors.js';
 
-/**
- * - §4.9.3.1 bad-format: XML that cannot be processed (here: text between stanzas, which XMPP
- *   does not define);
- * - §4.9.3.2 bad-namespace-prefix: a prefix that no `xmlns:prefix` in scope declares;
- * - §4.9.3.10 invalid-namespace: a stream header outside 'http://etherx.jabber.org/streams' (§4.8.1);
- * - §4.9.3.13 not-well-formed: XML 1.0 or Namespaces in XML well-formedness is violated;
- * - §4.9.3.14 policy-violation: the stream cut-off (`xmpp.stream_cutoff_bytes`) is reached;
- * - §4.9.3.18 restricted-xml: a comment, processing instruction, DTD or entity reference (§11.1);
- * - §4.9.3.22 unsupported-encoding: bytes that are not UTF-8 (§11.6), or another declared encoding.
- */
-export type XmlViolationCondition =
-  | 'bad-format'
-  | 'bad-namespace-prefix'
-  | 'invalid-namespace'
-  | 'not-well-formed'
-  | 'policy-violation'
-  | 'restricted-xml'
-  | 'unsupported-encoding';
+export type { XmlViolationCondition } from '../core/answer-vocabulary.js';
 
 export class XmlViolation extends HeraldError {
   constructor(
