@@ -41,17 +41,21 @@ describe('aborted and broken requests', () => {
   });
 
   test('HTTP/1.1: a client dropping the connection mid-body is forgotten', async () => {
-    await new Promise<void>((resolve) => {
-      const req = https.request(new URL(PATH, t.server.url), {
-        method: 'POST',
-        ca: t.ca,
-        agent: false,
-        headers: { 'content-type': 'application/json', 'content-length': '500' },
-      });
+    const req = https.request(new URL(PATH, t.server.url), {
+      method: 'POST',
+      ca: t.ca,
+      agent: false,
+      headers: { 'content-type': 'application/json', 'content-length': '500' },
+    });
+    const closed = new Promise<void>((resolve) => {
       req.on('error', () => resolve());
       req.on('close', () => resolve());
-      req.write(BODY.slice(0, 20), () => setImmediate(() => req.destroy()));
     });
+    req.write(BODY.slice(0, 20));
+    // Dropped once the server holds the request, its body still incomplete.
+    await eventually(() => t.server.inFlight === 1, 'the request in flight on the server, mid-body');
+    req.destroy();
+    await closed;
     await stillServes(t);
     assert.equal(t.dispatcher.received.length, 2, 'only the two follow-up requests were dispatched');
   });

@@ -10,6 +10,7 @@ import { configSchema } from '../../src/core/config/schema.js';
 import { isHeraldError } from '../../src/core/errors.js';
 import { CLOSE_GRACE_MS, startRestServer } from '../../src/rest/server.js';
 import { h2RequestOn, h1Request, ProgrammedDispatcher, RecordingLog, startTestServer, testTlsPair, type TestServer } from './rest-test-kit.js';
+import { eventually } from '../support/eventually.js';
 
 const PATH = '/v3/notification/f53453455';
 const BODY = '{"service":"fcm","data":{}}';
@@ -43,7 +44,7 @@ describe('REST server lifecycle', () => {
     const session = http2.connect(t.server.url, { ca: t.ca });
     try {
       const pending = h2RequestOn(session, { path: PATH, body: BODY });
-      while (t.dispatcher.received.length === 0) await new Promise((r) => setImmediate(r));
+      await eventually(() => t.dispatcher.received.length > 0, 'the request reached the dispatcher');
       let closed = false;
       const goaway = new Promise((resolve) => session.once('goaway', resolve));
       const closing = t.close().then(() => (closed = true));
@@ -103,7 +104,7 @@ describe('REST server lifecycle', () => {
       () => 'answered',
       () => 'dropped',
     );
-    while (t.dispatcher.received.length === 0) await new Promise((r) => setImmediate(r));
+    await eventually(() => t.dispatcher.received.length > 0, 'the request reached the dispatcher');
     await t.close();
     assert.deepEqual(
       cutAtClose(log).map((l) => l.fields),
