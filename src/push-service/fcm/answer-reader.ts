@@ -6,7 +6,11 @@ import type { AnswerReader } from '../http2/answer-reader.js';
 import type { PushOutcome } from '../notification.js';
 import { fcmOutcome } from './outcome.js';
 
-/** FCM's answers are well under 2 KiB; a peer streaming more is not read beyond this. */
+/**
+ * Characters of an answer read at most. FCM's answers are small (a `name`, or a google.rpc.Status
+ * whose details stay under 2 KiB); four times that leaves room for longer messages, and a peer
+ * streaming more is not read beyond it.
+ */
 export const MAX_ANSWER_CHARS = 8_192;
 
 export const FCM_ANSWERS: AnswerReader = Object.freeze({
