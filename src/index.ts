@@ -1,6 +1,7 @@
 /**
  * Herald's library API: embed the push engine in a host XMPP server.
- * See README.md ("Embedding") for a runnable example.
+ * See README.md ("Embedding") for a runnable example. The bundled simulators are not part of
+ * it: they have their own entry point, `herald/simulators` (src/simulators/index.ts).
  */
 export { Herald, type HeraldHost, type HeraldOptions } from './embed/herald.js';
 export { ShardedHerald } from './shards/sharded-herald.js';
@@ -16,4 +17,3 @@ export { StanzaError } from './xmpp/stanza-error.js';
 export { XmlViolation, type XmlViolationCondition } from './xmpp/xml-violation.js';
 export { streamErrorCondition } from './component/stream-errors.js';
 export type { PushNotification, PushOutcome, PushDispatcher } from './push-service/notification.js';
-export { startApnsSimulator, type ApnsSimulator } from './simulators/apns/index.js';

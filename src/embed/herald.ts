@@ -27,12 +27,10 @@ import type { EngineFigures } from '../push-service/ops/engine-figures.js';
 import { poolFigures, poolsOpsSource } from '../push-service/ops/ops-source.js';
 import { startRemotePush, type RemotePushDispatcher } from '../remote-push/index.js';
 import type { PushPools } from '../push-service/pools/push-pools.js';
-import { startPushSide, type SharedPushParts } from './push-wiring.js';
+import { startPushPools, type SharedPushParts } from './push-wiring.js';
 import { RELEASE_ID } from './release-id.js';
 import { startRestServer, type RestServer } from '../rest/server.js';
 import { restStartupWarnings } from '../rest/startup-warnings.js';
-import type { ApnsSimulator } from '../simulators/apns/index.js';
-import type { FcmSimulator } from '../simulators/fcm/index.js';
 import { openStore, type HeraldStore, type StoreUsage } from '../store/lmdb-store.js';
 import { accountDiscoInfoReply, isAccountDiscoInfo, StanzaPublisher, XmppServerRole } from '../xmpp-server/index.js';
 import { checkElementLimits } from '../xmpp/element-limits.js';
@@ -73,7 +71,7 @@ export interface HeraldOptions {
 export interface ShardContext {
   /** Prefix of the ids of its outgoing IQs, naming the shard their answers go back to. */
   idPrefix: string;
-  /** The simulators the main thread started and its APNS tokens (relayed: Apple counts token updates per key). */
+  /** The main thread's APNS tokens (relayed: Apple counts token updates per key). */
   push: SharedPushParts;
   /** The push nodes of the other shards; serves theirs requests for this shard's nodes. */
   owners: NodeOwners & { serve(appServer: AppServerRole): void };
@@ -97,10 +95,6 @@ export class Herald {
     readonly appServer: AppServerRole,
     /** Every APNS and FCM pool; `send` picks the pool by service, mode and tags. */
     readonly pushService: PushPools,
-    /** The in-process APNS simulator, when `simulators.apns.enabled`. */
-    readonly apnsSimulator: ApnsSimulator | undefined,
-    /** The in-process FCM simulator, when `simulators.fcm.enabled`. */
-    readonly fcmSimulator: FcmSimulator | undefined,
     /** The MongoosePush-compatible REST API, when `rest.enabled`. */
     readonly rest: RestServer | undefined,
     /** The App Server's bridge to a remote push service, when `remote_push.enabled`. */
@@ -119,14 +113,12 @@ export class Herald {
     const actors = startActorRuntime();
     const started: Array<() => Promise<void> | void> = [() => store.close(), () => actors.stop()];
     try {
-      const push = await startPushSide(config, actors, log, options.shard?.push);
-      if (push.apnsSimulator) started.push(() => push.apnsSimulator!.close());
-      if (push.fcmSimulator) started.push(() => push.fcmSimulator!.close());
-      started.push(() => push.pools.close(0));
+      const pools = await startPushPools(config, actors, log, options.shard?.push);
+      started.push(() => pools.close(0));
       // [remote_push]: the App Server hands notifications over HTTP instead of to the local pools.
       const remotePush = config.remote_push.enabled ? startRemotePush(config.remote_push, log) : undefined;
       if (remotePush) started.push(() => remotePush.close());
-      const dispatcher = remotePush ?? push.pools;
+      const dispatcher = remotePush ?? pools;
       const appServer = new AppServerRole({
         config,
         store,
@@ -155,13 +147,13 @@ export class Herald {
       const rest = config.rest.enabled
         ? await startRestServer({
             config: config.rest,
-            dispatcher: push.pools,
+            dispatcher: pools,
             log,
-            ops: poolsOpsSource(push.pools.pools, RELEASE_ID, () => store.usage(), () => ({ users: xmppServer.liveUsers, nodes: appServer.liveNodeActors })),
+            ops: poolsOpsSource(pools.pools, RELEASE_ID, () => store.usage(), () => ({ users: xmppServer.liveUsers, nodes: appServer.liveNodeActors })),
           })
         : undefined;
       if (rest) for (const warning of restStartupWarnings(config.rest)) log.warn('rest.unprotected', { warning });
-      return new Herald(config, host, log, store, actors, tracker, xmppServer, appServer, push.pools, push.apnsSimulator, push.fcmSimulator, rest, remotePush);
+      return new Herald(config, host, log, store, actors, tracker, xmppServer, appServer, pools, rest, remotePush);
     } catch (e) {
       for (const stop of started.reverse()) await stop();
       throw e;
@@ -295,8 +287,6 @@ export class Herald {
     await this.appServer.close();
     await this.remotePush?.close();
     await this.pushService.close();
-    await this.apnsSimulator?.close();
-    await this.fcmSimulator?.close();
     this.actors.stop();
     await this.store.close();
   }

@@ -4,7 +4,7 @@
  * actors, parser, LMDB handle (one environment, shared by the threads) and HTTP/2 connections.
  * The main thread moves bytes: it reads each stanza's routing key from its start tag, hands the
  * text to the shard in order, and routes what the shards send back; it also serves the REST API
- * (with its own sender threads) and runs the bundled simulators.
+ * (with its own sender threads).
  *
  * The embedding API is Herald's (embed/herald.ts) with two differences a host should know:
  * `messageToUser` and the session events return before the shard acted (a malformed message is
@@ -20,7 +20,7 @@ import { HeraldError } from '../core/errors.js';
 import { mark, tracing } from '../core/latency-trace.js';
 import { redacting, silentLogger, type Logger } from '../core/log.js';
 import type { HeraldHost, HeraldOptions } from '../embed/herald.js';
-import { startPushSide, type PushSide, type SimulatorEndpoints } from '../embed/push-wiring.js';
+import { startPushPools } from '../embed/push-wiring.js';
 import { RELEASE_ID } from '../embed/release-id.js';
 import type { PushPools } from '../push-service/pools/push-pools.js';
 import { startRestServer, type RestServer } from '../rest/server.js';
@@ -69,7 +69,8 @@ export class ShardedHerald {
     private readonly log: Logger,
     private readonly store: HeraldStore,
     private readonly actors: ActorRuntime,
-    private readonly push: PushSide,
+    /** The REST API's pools (the shards hold their own). */
+    readonly pushService: PushPools,
     private readonly tokenRelay: TokenRelay,
     private readonly spawner: ShardSpawner,
     private readonly shards: Shard[],
@@ -91,19 +92,6 @@ export class ShardedHerald {
     for (const shard of shards) this.listen(shard);
   }
 
-  /** The REST API's pools (the shards hold their own). */
-  get pushService(): PushPools {
-    return this.push.pools;
-  }
-
-  get apnsSimulator() {
-    return this.push.apnsSimulator;
-  }
-
-  get fcmSimulator() {
-    return this.push.fcmSimulator;
-  }
-
   get shardCount(): number {
     return this.shards.length;
   }
@@ -119,31 +107,31 @@ export class ShardedHerald {
       const tokenSources = new Map<string, TokenSource>();
       // Without REST the main thread's pools only hold the APNS token providers the shards'
       // tokens come from: no sender thread, no connection.
-      const push = config.rest.enabled
-        ? await startPushSide(config, actors, log, { tokens: tokenSources })
-        : await startPushSide(withoutSenderThreads(config), actors, log, { tokens: tokenSources, lazy: true });
-      cleanup.push(() => push.apnsSimulator?.close(), () => push.fcmSimulator?.close(), () => push.pools.close(0));
+      const pools = config.rest.enabled
+        ? await startPushPools(config, actors, log, { tokens: tokenSources })
+        : await startPushPools(withoutSenderThreads(config), actors, log, { tokens: tokenSources, lazy: true });
+      cleanup.push(() => pools.close(0));
       const idBase = `herald-${randomBytes(4).toString('hex')}.`;
       let shards: Shard[] = [];
       const relay = new TokenRelay(tokenSources, (id, authorization) => {
         for (const shard of shards) if (shard.alive) shard.port.send(['token', id, authorization]);
       });
       cleanup.push(() => relay.stop());
-      const spawner = new ShardSpawner({ config: shardConfig(config, count), count, idBase, simulators: simulatorEndpoints(push), tokens: () => relay.current() });
+      const spawner = new ShardSpawner({ config: shardConfig(config, count), count, idBase, tokens: () => relay.current() });
       shards = await spawner.startAll();
       cleanup.push(() => Promise.all(shards.map((s) => s.worker.terminate())).then(() => undefined));
       const ops = new ShardOps({
         shards: () => shards,
         timeoutMs: config.shards.ops_timeout_ms,
-        mainPools: push.pools.pools,
+        mainPools: pools.pools,
         releaseId: RELEASE_ID,
         store: () => store.usage(),
         connectionsPerShard: (pool) => connectionsPart(pool.stats().connectionStates.length, count),
       });
-      const rest = config.rest.enabled ? await startRestServer({ config: config.rest, dispatcher: push.pools, log, ops: ops.source }) : undefined;
+      const rest = config.rest.enabled ? await startRestServer({ config: config.rest, dispatcher: pools, log, ops: ops.source }) : undefined;
       if (rest) for (const warning of restStartupWarnings(config.rest)) log.warn('rest.unprotected', { warning });
       log.info('shards.started', { shards: count });
-      return new ShardedHerald(config, host, log, store, actors, push, relay, spawner, shards, ops, idBase, rest);
+      return new ShardedHerald(config, host, log, store, actors, pools, relay, spawner, shards, ops, idBase, rest);
     } catch (e) {
       for (const stop of cleanup.reverse()) await stop();
       throw e;
@@ -228,9 +216,7 @@ export class ShardedHerald {
     await Promise.all(this.shards.map((s) => s.closed));
     await Promise.all(this.shards.map((s) => s.worker.terminate()));
     this.tokenRelay.stop();
-    await this.push.pools.close(0);
-    await this.push.apnsSimulator?.close();
-    await this.push.fcmSimulator?.close();
+    await this.pushService.close(0);
     this.actors.stop();
     await this.store.close();
   }
@@ -381,15 +367,8 @@ export class ShardedHerald {
   }
 }
 
-function simulatorEndpoints(push: PushSide): SimulatorEndpoints {
-  const endpoints: SimulatorEndpoints = {};
-  if (push.apnsSimulator) endpoints.apns = { url: push.apnsSimulator.url, ca: push.apnsSimulator.ca };
-  if (push.fcmSimulator) endpoints.fcm = { url: push.fcmSimulator.url, ca: push.fcmSimulator.ca, serviceAccount: push.fcmSimulator.serviceAccount };
-  return endpoints;
-}
-
 /**
- * A shard's config: no REST (the main thread serves it), no simulators of its own, senders on
+ * A shard's config: no REST (the main thread serves it), senders on
  * its own thread, and its part of what is counted for the process: each pool's connections and
  * the live-actor cap are split among the shards (at least one each).
  */
@@ -400,7 +379,6 @@ export function shardConfig(config: HeraldConfig, count: number): HeraldConfig {
     ...config,
     actors: { ...config.actors, max_live_actors: part(config.actors.max_live_actors) },
     rest: { ...config.rest, enabled: false },
-    simulators: { apns: { ...config.simulators.apns, enabled: false }, fcm: { ...config.simulators.fcm, enabled: false } },
     apns: {
       ...apns,
       connections: part(apns.connections),

@@ -61,9 +61,9 @@ for (const service of ['apns', 'fcm'] as const) {
     FAULTS.forEach((fault, run) => {
       it(`after ${fault.name}`, async () => {
         const dir = tempDir();
-        const { herald } = await startHerald(configIn(dir, { apns: { key_file: join(dir, 'apns.p8'), pools: [{ mode: 'prod' }] } }));
+        const { herald, apns, fcm, close } = await startHerald(configIn(dir, { apns: { key_file: join(dir, 'apns.p8'), pools: [{ mode: 'prod' }] } }));
         try {
-          const sim = (service === 'apns' ? herald.apnsSimulator : herald.fcmSimulator)!;
+          const sim = (service === 'apns' ? apns : fcm)!;
           fault.arm(sim);
           const tokens = Array.from({ length: BURST }, (_, i) => tokenFor(service, run, i));
           const outcomes = await sendAll(herald, tokens.map((t) => notification(service, t)));
@@ -94,7 +94,7 @@ for (const service of ['apns', 'fcm'] as const) {
             [],
           );
         } finally {
-          await herald.close();
+          await close();
           cleanup(dir);
         }
       });
