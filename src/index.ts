@@ -3,7 +3,7 @@
  * See README.md ("Embedding") for a runnable example. The bundled simulators are not part of
  * it: they have their own entry point, `herald/simulators` (src/simulators/index.ts).
  */
-export { Herald, type HeraldHost, type HeraldOptions } from './embed/herald.js';
+export { Herald, type HeraldHost, type HeraldOptions } from './embed/engine.js';
 export { ShardedHerald } from './shards/sharded-herald.js';
 export { startEngine, shardCountOf, type PushEngine } from './embed/start-engine.js';
 export { validateConfig, loadConfigFile, loadConfig, ConfigError } from './core/config/load.js';

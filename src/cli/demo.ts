@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import xml, { type Element } from '@xmpp/xml';
 import { validateConfig } from '../core/config/load.js';
-import { Herald } from '../embed/herald.js';
+import { Herald } from '../embed/engine.js';
 import { startSimulatorsFor } from '../simulators/for-config.js';
 import { attr } from '../xmpp/attr.js';
 

@@ -11,7 +11,7 @@ import { describeListenError } from '../preflight/port-probe.js';
 import { createLogger, type Logger } from '../core/log.js';
 import { installProcessFailureHandlers } from '../core/process-failures.js';
 import { ComponentLink, ComponentLinks } from '../component/index.js';
-import type { HeraldHost } from '../embed/herald.js';
+import type { HeraldHost } from '../embed/engine.js';
 import { startEngine, type PushEngine } from '../embed/start-engine.js';
 import { startSimulatorsFor, type RunningSimulators } from '../simulators/for-config.js';
 

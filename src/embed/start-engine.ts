@@ -5,7 +5,7 @@
 import { availableParallelism } from 'node:os';
 import type { HeraldConfig } from '../core/config/schema.js';
 import { ShardedHerald } from '../shards/sharded-herald.js';
-import { Herald, type HeraldOptions } from './herald.js';
+import { Herald, type HeraldOptions } from './engine.js';
 
 export type PushEngine = Herald | ShardedHerald;
 

@@ -11,7 +11,7 @@ import { HeraldError } from '../core/errors.js';
 import type { HeraldConfig } from '../core/config/schema.js';
 import { mark, tracing } from '../core/latency-trace.js';
 import { redact, type Logger } from '../core/log.js';
-import { Herald } from '../embed/herald.js';
+import { Herald } from '../embed/engine.js';
 import { XmlViolation } from '../xmpp/xml-violation.js';
 import { BatchedPort, itemsOf } from './batched-port.js';
 import { HeldStanzas } from './held-stanzas.js';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import xml, { type Element } from '@xmpp/xml';
 import { ComponentLink, type LinkStats } from '../../src/component/index.js';
 import type { Logger } from '../../src/core/log.js';
-import type { Herald } from '../../src/embed/herald.js';
+import type { Herald } from '../../src/embed/engine.js';
 import { cleanup, configIn, tempDir } from '../e2e/harness.js';
 import { AcceptServer } from './accept-server.js';
 import { eventually } from '../support/eventually.js';

@@ -4,7 +4,7 @@ import xml from '@xmpp/xml';
 import { ComponentLink, ComponentLinks } from '../../src/component/index.js';
 import { validateConfig } from '../../src/core/config/load.js';
 import type { HeraldConfig } from '../../src/core/config/schema.js';
-import { Herald, type HeraldHost } from '../../src/embed/herald.js';
+import { Herald, type HeraldHost } from '../../src/embed/engine.js';
 import { ShardedHerald } from '../../src/shards/sharded-herald.js';
 import { cleanup, configIn, tempDir } from '../e2e/harness.js';
 import { AcceptServer } from './accept-server.js';

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { HeraldError } from '../../src/core/errors.js';
 import { createLogger, deviceTokenHint, redact, redacting, type Logger } from '../../src/core/log.js';
-import type { Herald } from '../../src/embed/herald.js';
+import type { Herald } from '../../src/embed/engine.js';
 import { cleanup, configIn, tempDir } from '../e2e/harness.js';
 import { startTestServer, h2Request, type TestServer } from '../rest/rest-test-kit.js';
 import { startHeraldOnSimulators, type OnSimulators } from '../support/on-simulators.js';

@@ -6,7 +6,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import type { Herald } from '../../src/embed/herald.js';
+import type { Herald } from '../../src/embed/engine.js';
 import type { PushNotification, PushOutcome, PushServiceName } from '../../src/push-service/notification.js';
 import type { FaultSettings } from '../../src/simulators/shared/public-types.js';
 import { cleanup, configIn, startHerald, tempDir } from './harness.js';

@@ -6,7 +6,7 @@ import http2 from 'node:http2';
 import xml, { type Element } from '@xmpp/xml';
 import { validateConfig } from '../../src/core/config/load.js';
 import type { HeraldConfig } from '../../src/core/config/schema.js';
-import type { Herald } from '../../src/embed/herald.js';
+import type { Herald } from '../../src/embed/engine.js';
 import type { ApnsSimulator } from '../../src/simulators/apns/index.js';
 import type { FcmSimulator } from '../../src/simulators/fcm/index.js';
 import { startHeraldOnSimulators } from '../support/on-simulators.js';

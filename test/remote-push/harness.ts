@@ -12,7 +12,7 @@ import type { Element } from '@xmpp/xml';
 import { validateConfig } from '../../src/core/config/load.js';
 import type { HeraldConfig } from '../../src/core/config/schema.js';
 import type { TlsPair } from '../../src/core/tls.js';
-import type { Herald } from '../../src/embed/herald.js';
+import type { Herald } from '../../src/embed/engine.js';
 import type { ApnsSimulator } from '../../src/simulators/apns/index.js';
 import { startHeraldOnSimulators } from '../support/on-simulators.js';
 import { parseStanza } from '../../src/xmpp/parse.js';

@@ -4,7 +4,7 @@
  * pointing at them, and `close()` stops the engine before the simulators.
  */
 import type { HeraldConfig } from '../../src/core/config/schema.js';
-import { Herald, type HeraldOptions } from '../../src/embed/herald.js';
+import { Herald, type HeraldOptions } from '../../src/embed/engine.js';
 import type { ApnsSimulator } from '../../src/simulators/apns/index.js';
 import type { FcmSimulator } from '../../src/simulators/fcm/index.js';
 import { startSimulatorsFor } from '../../src/simulators/for-config.js';

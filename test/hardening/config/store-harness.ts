@@ -8,7 +8,7 @@ import xml, { type Element } from '@xmpp/xml';
 import { join } from 'node:path';
 import { validateConfig } from '../../../src/core/config/load.js';
 import type { Logger } from '../../../src/core/log.js';
-import { Herald } from '../../../src/embed/herald.js';
+import { Herald } from '../../../src/embed/engine.js';
 import { createNodeIq, enableIq, nextId } from '../../e2e/harness.js';
 
 export interface LogLine {

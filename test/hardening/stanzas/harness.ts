@@ -11,7 +11,7 @@ import type { Element } from '@xmpp/xml';
 import { ComponentLink } from '../../../src/component/index.js';
 import type { HeraldConfig } from '../../../src/core/config/schema.js';
 import type { Logger } from '../../../src/core/log.js';
-import type { Herald } from '../../../src/embed/herald.js';
+import type { Herald } from '../../../src/embed/engine.js';
 import { AcceptServer } from '../../component/accept-server.js';
 import { cleanup, configIn, tempDir } from '../../e2e/harness.js';
 import { startHeraldOnSimulators, type OnSimulators } from '../../support/on-simulators.js';
