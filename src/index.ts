@@ -5,7 +5,7 @@
  */
 export { Herald, type HeraldHost, type HeraldOptions } from './embed/engine.js';
 export { ShardedHerald } from './shards/sharded-herald.js';
-export { startEngine, shardCountOf, type PushEngine } from './embed/start-engine.js';
+export { startEngine, shardCountOf, type PushEngine } from './shards/start-engine.js';
 export { validateConfig, loadConfigFile, loadConfig, ConfigError } from './core/config/load.js';
 export { ConfigFileError, type FileProblem } from './core/config/config-file-error.js';
 export { preflight, assertPreflight, type PreflightReport } from './preflight/preflight.js';

@@ -12,7 +12,7 @@ import { createLogger, type Logger } from '../core/log.js';
 import { installProcessFailureHandlers } from '../core/process-failures.js';
 import { ComponentLink, ComponentLinks } from '../component/index.js';
 import type { HeraldHost } from '../embed/engine.js';
-import { startEngine, type PushEngine } from '../embed/start-engine.js';
+import { startEngine, type PushEngine } from '../shards/start-engine.js';
 import { startSimulatorsFor, type RunningSimulators } from '../simulators/for-config.js';
 
 export async function runStart(config: HeraldConfig, warnings: readonly string[] = []): Promise<void> {

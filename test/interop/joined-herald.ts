@@ -12,7 +12,7 @@ import { ComponentLink } from '../../src/component/index.js';
 import { validateConfig } from '../../src/core/config/load.js';
 import type { HeraldConfig } from '../../src/core/config/schema.js';
 import { createLogger, type Logger } from '../../src/core/log.js';
-import { startEngine, type PushEngine } from '../../src/embed/start-engine.js';
+import { startEngine, type PushEngine } from '../../src/shards/start-engine.js';
 import type { ApnsSimulator } from '../../src/simulators/apns/index.js';
 import { onSimulators, type OnSimulators } from '../support/on-simulators.js';
 import { StanzaTap } from './stanza-tap.js';
