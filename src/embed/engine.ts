@@ -16,13 +16,12 @@
  * reconnect) and reports through the logger, /healthcheck and /metrics.
  */
 import type { Element } from '@xmpp/xml';
-import { startActorRuntime } from '../actors/index.js';
 import { AppServerRole } from '../app-server/index.js';
 import type { NodeOwners } from '../app-server/app-server.js';
 import { AggregatedLog } from '../core/aggregated-log.js';
 import type { HeraldConfig } from '../core/config/schema.js';
 import { HeraldError } from '../core/errors.js';
-import { redacting, silentLogger, type Logger } from '../core/log.js';
+import type { Logger } from '../core/log.js';
 import type { EngineFigures } from '../push-service/ops/engine-figures.js';
 import { poolFigures, poolsOpsSource } from '../push-service/ops/ops-source.js';
 import { startRemotePush, type RemotePushDispatcher } from '../remote-push/index.js';
@@ -31,7 +30,7 @@ import { startPushPools, type SharedPushParts } from './push-wiring.js';
 import { RELEASE_ID } from './release-id.js';
 import { startRestServer, type RestServer } from '../rest/server.js';
 import { restStartupWarnings } from '../rest/startup-warnings.js';
-import { openStore, type HeraldStore, type StoreUsage } from '../store/lmdb-store.js';
+import type { HeraldStore, StoreUsage } from '../store/lmdb-store.js';
 import { accountDiscoInfoReply, isAccountDiscoInfo, StanzaPublisher, XmppServerRole } from '../xmpp-server/index.js';
 import { checkElementLimits } from '../xmpp/element-limits.js';
 import { errorReply, headOf } from '../xmpp/iq.js';
@@ -40,7 +39,7 @@ import { parseStanza } from '../xmpp/parse.js';
 import { StanzaError } from '../xmpp/stanza-error.js';
 import { overLimitReply, StanzaOverLimit, stanzaLimitsOf, type StanzaLimits } from '../xmpp/stanza-limits.js';
 import { PublisherRouter } from './publisher-router.js';
-import { StartedParts } from './started-parts.js';
+import { StartedParts, startGround } from './started-parts.js';
 import { attr } from '../xmpp/attr.js';
 
 /**
@@ -139,16 +138,11 @@ export class Herald {
 
   static async start(options: HeraldOptions): Promise<Herald> {
     const { config } = options;
-    // A host's logger gets the same redaction as Herald's own (core/log.ts).
-    const log = redacting(options.logger ?? silentLogger);
     const host = options.host ?? { route: () => {} };
     // Each part is recorded as it starts: close() and a failed start stop them in reverse.
     const started = new StartedParts();
     try {
-      const store = openStore(config.store, log);
-      started.add(() => store.close());
-      const actors = startActorRuntime();
-      started.add(() => actors.stop());
+      const { log, store, actors } = startGround(config, options.logger, started);
       const pushService = await startPushPools(config, actors, log, options.shard?.push);
       started.add(() => pushService.close());
       // [remote_push]: the App Server hands notifications over HTTP instead of to the local pools.

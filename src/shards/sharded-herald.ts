@@ -13,20 +13,19 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Element } from '@xmpp/xml';
-import { startActorRuntime } from '../actors/index.js';
 import { backoffDelayMs } from '../core/backoff.js';
 import type { HeraldConfig } from '../core/config/schema.js';
 import { HeraldError } from '../core/errors.js';
 import { mark, tracing } from '../core/latency-trace.js';
-import { redacting, silentLogger, type Logger } from '../core/log.js';
+import type { Logger } from '../core/log.js';
 import type { HeraldHost, HeraldOptions } from '../embed/engine.js';
 import { startPushPools } from '../embed/push-wiring.js';
 import { RELEASE_ID } from '../embed/release-id.js';
-import { StartedParts } from '../embed/started-parts.js';
+import { StartedParts, startGround } from '../embed/started-parts.js';
 import type { PushPools } from '../push-service/pools/push-pools.js';
 import { startRestServer, type RestServer } from '../rest/server.js';
 import { restStartupWarnings } from '../rest/startup-warnings.js';
-import { openStore, type HeraldStore, type StoreUsage } from '../store/lmdb-store.js';
+import type { HeraldStore, StoreUsage } from '../store/lmdb-store.js';
 import { errorReply, headOf } from '../xmpp/iq.js';
 import { parseStanza } from '../xmpp/parse.js';
 import { StanzaError } from '../xmpp/stanza-error.js';
@@ -127,15 +126,11 @@ export class ShardedHerald {
 
   static async start(options: HeraldOptions, count: number): Promise<ShardedHerald> {
     const { config } = options;
-    const log = redacting(options.logger ?? silentLogger);
     const host = options.host ?? { route: () => {} };
     // Each part is recorded as it starts: close() and a failed start stop them in reverse.
     const started = new StartedParts();
     try {
-      const store = openStore(config.store, log);
-      started.add(() => store.close());
-      const actors = startActorRuntime();
-      started.add(() => actors.stop());
+      const { log, store, actors } = startGround(config, options.logger, started);
       const tokenSources = new Map<string, TokenSource>();
       // Without REST the main thread's pools only hold the APNS token providers the shards'
       // tokens come from: no sender thread, no connection.
