@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import v8 from 'node:v8';
 import type { Element } from '@xmpp/xml';
 import { validateConfig } from '../src/core/config/load.js';
-import { Herald } from '../src/embed/herald.js';
+import { Herald } from '../src/embed/engine.js';
 import { progress, table } from './e2e/report.js';
 
 const { values } = parseArgs({ options: { users: { type: 'string', default: '1000000' } } });

@@ -35,7 +35,7 @@ import v8 from 'node:v8';
 import type { Element } from '@xmpp/xml';
 import { validateConfig } from '../src/core/config/load.js';
 import type { HeraldConfig } from '../src/core/config/schema.js';
-import { Herald } from '../src/embed/herald.js';
+import { Herald } from '../src/embed/engine.js';
 import { readHead } from '../src/shards/routing-key.js';
 import { ShardedHerald } from '../src/shards/sharded-herald.js';
 import { scalingTable, shardCounts, type PairedOptions } from './e2e/paired-rounds.js';

@@ -1,7 +1,10 @@
 // Embedding Herald in a host XMPP server: the host hands Herald stanzas, session events and
 // messages to users, and routes the stanzas Herald hands back. Run: node dist/examples/embed.js
+// The pushes go to the bundled APNS simulator (the `herald/simulators` entry point), started
+// beside the engine; the engine itself runs on the config it is handed, as in production.
 import xml, { type Element } from '@xmpp/xml';
 import { Herald, validateConfig } from '../src/index.js';
+import { startSimulatorsFor } from '../src/simulators/index.js';
 
 export async function main(dataDir: string): Promise<Element[]> {
   const config = validateConfig({
@@ -10,7 +13,11 @@ export async function main(dataDir: string): Promise<Element[]> {
     rest: { enabled: false },
   });
   const routed: Element[] = [];
-  const herald = await Herald.start({ config, host: { route: (stanza) => routed.push(stanza) } });
+  const simulators = await startSimulatorsFor(config);
+  const herald = await Herald.start({ config: simulators.config, host: { route: (stanza) => routed.push(stanza) } }).catch(async (e: unknown) => {
+    await simulators.close();
+    throw e;
+  });
   try {
     // A client creates a push node on the App Server and enables push on its account.
     await herald.handleStanza(
@@ -30,11 +37,12 @@ export async function main(dataDir: string): Promise<Element[]> {
     herald.messageToUser(
       xml('message', { type: 'chat', from: 'romeo@localhost/garden', to: 'juliet@localhost' }, xml('body', {}, 'Hi')),
     );
-    const [push] = await herald.apnsSimulator!.waitForReceived(1, 5_000);
+    const [push] = await simulators.apns!.waitForReceived(1, 5_000);
     console.log('APNS request for', push!.token.slice(0, 8), JSON.stringify(push!.payload));
     return routed;
   } finally {
     await herald.close();
+    await simulators.close();
   }
 }
 

@@ -7,8 +7,8 @@
 import { join } from 'node:path';
 import type { Element } from '@xmpp/xml';
 import { validateConfig } from '../../src/core/config/load.js';
-import { Herald } from '../../src/embed/herald.js';
-import type { PushEngine } from '../../src/embed/start-engine.js';
+import { Herald } from '../../src/embed/engine.js';
+import type { PushEngine } from '../../src/shards/start-engine.js';
 import { readHead } from '../../src/shards/routing-key.js';
 import { ShardedHerald } from '../../src/shards/sharded-herald.js';
 import { ensureDevApnsKey } from '../../src/push-service/index.js';

@@ -11,7 +11,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { validateConfig } from '../../src/core/config/load.js';
-import { Herald } from '../../src/embed/herald.js';
+import { Herald } from '../../src/embed/engine.js';
 import { ensureDevApnsKey } from '../../src/push-service/apns/dev-key.js';
 import { renderRuntimeMetrics } from '../../src/push-service/ops/runtime-metrics.js';
 import { announceReady } from './ready-child.js';

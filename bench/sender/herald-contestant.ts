@@ -8,7 +8,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { validateConfig } from '../../src/core/config/load.js';
 import { isHeraldError } from '../../src/core/errors.js';
-import { Herald } from '../../src/embed/herald.js';
+import { Herald } from '../../src/embed/engine.js';
 import type { PushNotification } from '../../src/push-service/notification.js';
 import { BADGE, BODY, DEVICE_TOKEN, EXPIRATION_S, THREAD_ID, TITLE, TOPIC } from './notification.js';
 import type { Contestant, ContestantSettings } from './protocol.js';

@@ -1,13 +1,15 @@
 /**
  * `herald demo`: the whole XEP-0357 path through the embedding API, on a throw-away store and
- * the in-process APNS simulator, printing every stanza and the APNS request it produced.
+ * the bundled simulators (started beside the engine, which gets a config pointing at them),
+ * printing every stanza and the APNS request it produced.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import xml, { type Element } from '@xmpp/xml';
 import { validateConfig } from '../core/config/load.js';
-import { Herald } from '../embed/herald.js';
+import { Herald } from '../embed/engine.js';
+import { startSimulatorsFor } from '../simulators/for-config.js';
 import { attr } from '../xmpp/attr.js';
 
 const DEVICE = 'c0ffee'.repeat(10) + 'c0ff';
@@ -21,11 +23,13 @@ export async function runDemo(print: (line: string) => void = (l) => process.std
     apns: { key_file: join(dir, 'apns.p8') },
     rest: { enabled: false },
   });
+  // The APNS and FCM simulators the default [simulators] ask for; the engine gets a config pointing at them.
+  const simulators = await startSimulatorsFor(config);
   const replies = new Map<string, (el: Element) => void>();
   let remotePublished: () => void = () => {};
   const remoteDone = new Promise<void>((resolve) => (remotePublished = resolve));
   const herald: Herald = await Herald.start({
-    config,
+    config: simulators.config,
     host: {
       route(stanza) {
         print(`<- Herald routes:\n${stanza.toString()}\n`);
@@ -38,6 +42,9 @@ export async function runDemo(print: (line: string) => void = (l) => process.std
         }
       },
     },
+  }).catch(async (e: unknown) => {
+    await simulators.close();
+    throw e;
   });
   const send = async (label: string, stanza: Element): Promise<void> => {
     print(`-> ${label}:\n${stanza.toString()}\n`);
@@ -78,7 +85,7 @@ export async function runDemo(print: (line: string) => void = (l) => process.std
     herald.messageToUser(message);
     print('.. the publish for push.localhost stays in-process (a value handed to the node actor, no XML);');
     print(`.. the one for ${REMOTE_APP_SERVER} leaves through the host as the XEP-0357 publish IQ below.\n`);
-    const [request] = await herald.apnsSimulator!.waitForReceived(1, 10_000);
+    const [request] = await simulators.apns!.waitForReceived(1, 10_000);
     await remoteDone;
     print('== the APNS simulator received:');
     print(`POST /3/device/${request!.token}`);
@@ -86,6 +93,7 @@ export async function runDemo(print: (line: string) => void = (l) => process.std
     print(`\n${JSON.stringify(request!.payload, null, 2)}`);
   } finally {
     await herald.close();
+    await simulators.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -11,8 +11,9 @@ import { describeListenError } from '../preflight/port-probe.js';
 import { createLogger, type Logger } from '../core/log.js';
 import { installProcessFailureHandlers } from '../core/process-failures.js';
 import { ComponentLink, ComponentLinks } from '../component/index.js';
-import type { HeraldHost } from '../embed/herald.js';
-import { startEngine, type PushEngine } from '../embed/start-engine.js';
+import type { HeraldHost } from '../embed/engine.js';
+import { startEngine, type PushEngine } from '../shards/start-engine.js';
+import { startSimulatorsFor, type RunningSimulators } from '../simulators/for-config.js';
 
 export async function runStart(config: HeraldConfig, warnings: readonly string[] = []): Promise<void> {
   const log = createLogger('info');
@@ -25,17 +26,21 @@ export async function runStart(config: HeraldConfig, warnings: readonly string[]
   for (const warning of warnings) log.warn('config.warning', { warning });
   installProcessFailureHandlers(log);
   const link = config.component.enabled ? componentLinks(config, log) : undefined;
+  let simulators: RunningSimulators | undefined;
   let herald: PushEngine;
   try {
-    herald = await startEngine({ config, logger: log, host: link ?? loggingHost(log) });
+    // [simulators]: started here, outside the engine, which gets a config pointing at them.
+    simulators = await startSimulatorsFor(config, log);
+    herald = await startEngine({ config: simulators.config, logger: log, host: link ?? loggingHost(log) });
   } catch (e) {
     // Herald.start stopped what it had started; a port taken since the pre-flight is named here.
+    await simulators?.close();
     throw listenFailure(e, config) ?? e;
   }
   link?.start(herald);
   log.info('herald.started', {
     rest: herald.rest?.url,
-    apns: herald.apnsSimulator ? `simulator ${herald.apnsSimulator.url}` : config.apns.endpoint,
+    apns: simulators.apns ? `simulator ${simulators.apns.url}` : config.apns.endpoint,
     store: config.store.path,
     component: link ? `${config.app_server.jid} at ${servicesOf(config).join(', ')}` : 'disabled',
   });
@@ -50,6 +55,7 @@ export async function runStart(config: HeraldConfig, warnings: readonly string[]
   // Herald first: requests in flight still get their answers out on the stream.
   await herald.close();
   await link?.stop();
+  await simulators.close();
 }
 
 /** A listen(2) failure (port taken, no privileges) as a HERALD_CONFIG_FILE naming the port's key. */

@@ -21,7 +21,7 @@ import type { ComponentConfig, HeraldConfig } from '../core/config/schema.js';
 import { isHeraldError } from '../core/errors.js';
 import { mark, tracing } from '../core/latency-trace.js';
 import { silentLogger, type Logger } from '../core/log.js';
-import type { HeraldHost } from '../embed/herald.js';
+import type { HeraldHost } from '../embed/engine.js';
 import { readHead } from '../shards/routing-key.js';
 import { InboundStream } from '../xmpp/inbound-stream.js';
 import { overLimitReply, type StanzaOverLimit } from '../xmpp/stanza-limits.js';

@@ -8,7 +8,7 @@
  */
 import type { InboundStream } from '../xmpp/inbound-stream.js';
 import type { Element } from '@xmpp/xml';
-import type { HeraldHost } from '../embed/herald.js';
+import type { HeraldHost } from '../embed/engine.js';
 import { readHead } from '../shards/routing-key.js';
 import type { ComponentLink, StanzaSink } from './component-link.js';
 import { attr } from '../xmpp/attr.js';

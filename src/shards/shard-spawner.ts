@@ -5,7 +5,6 @@
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { HeraldConfig } from '../core/config/schema.js';
 import { HeraldError } from '../core/errors.js';
-import type { SimulatorEndpoints } from '../embed/push-wiring.js';
 import { BatchedPort, itemsOf } from './batched-port.js';
 import type { FromShard, NewPeer, ShardStarted, ToShard } from './shard-protocol.js';
 import type { ShardWorkerData } from './shard-worker.js';
@@ -36,7 +35,6 @@ export interface SpawnSettings {
   config: HeraldConfig;
   count: number;
   idBase: string;
-  simulators: SimulatorEndpoints;
   /** The APNS tokens a shard starts with (token-relay.ts). */
   tokens: () => Array<[string, string]>;
 }
@@ -96,8 +94,8 @@ export class ShardSpawner {
   }
 
   private spawn(index: number, ports: Array<MessagePort | undefined>): Shard {
-    const { config, idBase, simulators } = this.settings;
-    const data: ShardWorkerData = { index, config, idPrefix: `${idBase}${index}-`, simulators, tokens: this.settings.tokens(), peers: ports };
+    const { config, idBase } = this.settings;
+    const data: ShardWorkerData = { index, config, idPrefix: `${idBase}${index}-`, tokens: this.settings.tokens(), peers: ports };
     const worker = new Worker(new URL('./shard-worker.js', import.meta.url), {
       workerData: data,
       transferList: ports.filter((p): p is MessagePort => p !== undefined),

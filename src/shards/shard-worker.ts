@@ -11,8 +11,7 @@ import { HeraldError } from '../core/errors.js';
 import type { HeraldConfig } from '../core/config/schema.js';
 import { mark, tracing } from '../core/latency-trace.js';
 import { redact, type Logger } from '../core/log.js';
-import { Herald } from '../embed/herald.js';
-import type { SimulatorEndpoints } from '../embed/push-wiring.js';
+import { Herald } from '../embed/engine.js';
 import { XmlViolation } from '../xmpp/xml-violation.js';
 import { BatchedPort, itemsOf } from './batched-port.js';
 import { HeldStanzas } from './held-stanzas.js';
@@ -27,7 +26,6 @@ export interface ShardWorkerData {
   index: number;
   config: HeraldConfig;
   idPrefix: string;
-  simulators: SimulatorEndpoints;
   /** The main thread's APNS tokens by tokenSourceId (token-relay.ts). */
   tokens: Array<[string, string]>;
   /** `peers[i]`: the port to shard i (undefined at this shard's index). */
@@ -76,7 +74,7 @@ try {
         out.send(['route', stanza.toString()]);
       },
     },
-    shard: { idPrefix: data.idPrefix, push: { simulators: data.simulators, tokens: tokens.sources }, owners: peers },
+    shard: { idPrefix: data.idPrefix, push: { tokens: tokens.sources }, owners: peers },
   });
   port.postMessage({ ready: true } satisfies ShardStarted);
   port.on('message', (message: string | NewPeer) => {

@@ -4,28 +4,28 @@
  * actors, parser, LMDB handle (one environment, shared by the threads) and HTTP/2 connections.
  * The main thread moves bytes: it reads each stanza's routing key from its start tag, hands the
  * text to the shard in order, and routes what the shards send back; it also serves the REST API
- * (with its own sender threads) and runs the bundled simulators.
+ * (with its own sender threads).
  *
- * The embedding API is Herald's (embed/herald.ts) with two differences a host should know:
+ * The embedding API is Herald's (embed/engine.ts) with two differences a host should know:
  * `messageToUser` and the session events return before the shard acted (a malformed message is
  * logged by the shard, not thrown), and the roles' internals (`xmppServer`, `appServer`) live in
  * the shards, out of reach.
  */
 import { randomBytes } from 'node:crypto';
 import type { Element } from '@xmpp/xml';
-import { startActorRuntime, type ActorRuntime } from '../actors/index.js';
 import { backoffDelayMs } from '../core/backoff.js';
 import type { HeraldConfig } from '../core/config/schema.js';
 import { HeraldError } from '../core/errors.js';
 import { mark, tracing } from '../core/latency-trace.js';
-import { redacting, silentLogger, type Logger } from '../core/log.js';
-import type { HeraldHost, HeraldOptions } from '../embed/herald.js';
-import { startPushSide, type PushSide, type SimulatorEndpoints } from '../embed/push-wiring.js';
+import type { Logger } from '../core/log.js';
+import type { HeraldHost, HeraldOptions } from '../embed/engine.js';
+import { startPushPools } from '../embed/push-wiring.js';
 import { RELEASE_ID } from '../embed/release-id.js';
+import { StartedParts, startGround } from '../embed/started-parts.js';
 import type { PushPools } from '../push-service/pools/push-pools.js';
 import { startRestServer, type RestServer } from '../rest/server.js';
 import { restStartupWarnings } from '../rest/startup-warnings.js';
-import { openStore, type HeraldStore, type StoreUsage } from '../store/lmdb-store.js';
+import type { HeraldStore, StoreUsage } from '../store/lmdb-store.js';
 import { errorReply, headOf } from '../xmpp/iq.js';
 import { parseStanza } from '../xmpp/parse.js';
 import { StanzaError } from '../xmpp/stanza-error.js';
@@ -48,6 +48,23 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 /** Stanzas Herald itself wrote, read back on the main thread for a host without `routeText`. */
 const OWN_STANZA_LIMITS = { maxBytes: Number.MAX_SAFE_INTEGER, maxDepth: 1_000 };
 
+/** The running parts of a sharded engine, as `ShardedHerald.start` made them. */
+interface ShardedParts {
+  config: HeraldConfig;
+  host: HeraldHost;
+  log: Logger;
+  store: HeraldStore;
+  pushService: PushPools;
+  spawner: ShardSpawner;
+  shards: Shard[];
+  ops: ShardOps;
+  /** Prefix of the ids of the shards' outgoing IQs; the shard index follows it. */
+  idBase: string;
+  rest: RestServer | undefined;
+  /** Every part above that must be stopped, in start order. */
+  started: StartedParts;
+}
+
 interface Waiting {
   shard: number;
   /** Kept until answered: a request whose shard dies still gets its one reply (RFC 6120 §8.2.3). */
@@ -63,24 +80,36 @@ export class ShardedHerald {
   private readonly routing: ShardRouting;
   private readonly gates: StreamGates;
 
-  private constructor(
-    readonly config: HeraldConfig,
-    private readonly host: HeraldHost,
-    private readonly log: Logger,
-    private readonly store: HeraldStore,
-    private readonly actors: ActorRuntime,
-    private readonly push: PushSide,
-    private readonly tokenRelay: TokenRelay,
-    private readonly spawner: ShardSpawner,
-    private readonly shards: Shard[],
-    private readonly ops: ShardOps,
-    idBase: string,
-    /** The MongoosePush-compatible REST API, when `rest.enabled`. */
-    readonly rest: RestServer | undefined,
-  ) {
+  readonly config: HeraldConfig;
+  private readonly host: HeraldHost;
+  private readonly log: Logger;
+  private readonly store: HeraldStore;
+  /** The REST API's pools (the shards hold their own). */
+  readonly pushService: PushPools;
+  private readonly spawner: ShardSpawner;
+  private readonly shards: Shard[];
+  private readonly ops: ShardOps;
+  /** The MongoosePush-compatible REST API, when `rest.enabled`. */
+  readonly rest: RestServer | undefined;
+  private readonly started: StartedParts;
+
+  private constructor(parts: ShardedParts) {
+    ({
+      config: this.config,
+      host: this.host,
+      log: this.log,
+      store: this.store,
+      pushService: this.pushService,
+      spawner: this.spawner,
+      shards: this.shards,
+      ops: this.ops,
+      rest: this.rest,
+      started: this.started,
+    } = parts);
+    const { idBase, shards } = parts;
     this.routing = {
       shards: shards.length,
-      appServerJid: config.app_server.jid.toLowerCase(),
+      appServerJid: this.config.app_server.jid.toLowerCase(),
       shardOfRequestId: (id) => {
         if (!id.startsWith(idBase)) return undefined;
         const index = parseInt(id.slice(idBase.length), 10);
@@ -91,61 +120,51 @@ export class ShardedHerald {
     for (const shard of shards) this.listen(shard);
   }
 
-  /** The REST API's pools (the shards hold their own). */
-  get pushService(): PushPools {
-    return this.push.pools;
-  }
-
-  get apnsSimulator() {
-    return this.push.apnsSimulator;
-  }
-
-  get fcmSimulator() {
-    return this.push.fcmSimulator;
-  }
-
   get shardCount(): number {
     return this.shards.length;
   }
 
   static async start(options: HeraldOptions, count: number): Promise<ShardedHerald> {
     const { config } = options;
-    const log = redacting(options.logger ?? silentLogger);
     const host = options.host ?? { route: () => {} };
-    const store = openStore(config.store, log);
-    const actors = startActorRuntime();
-    const cleanup: Array<() => Promise<void> | void> = [() => store.close(), () => actors.stop()];
+    // Each part is recorded as it starts: close() and a failed start stop them in reverse.
+    const started = new StartedParts();
     try {
+      const { log, store, actors } = startGround(config, options.logger, started);
       const tokenSources = new Map<string, TokenSource>();
       // Without REST the main thread's pools only hold the APNS token providers the shards'
       // tokens come from: no sender thread, no connection.
-      const push = config.rest.enabled
-        ? await startPushSide(config, actors, log, { tokens: tokenSources })
-        : await startPushSide(withoutSenderThreads(config), actors, log, { tokens: tokenSources, lazy: true });
-      cleanup.push(() => push.apnsSimulator?.close(), () => push.fcmSimulator?.close(), () => push.pools.close(0));
+      const pushService = config.rest.enabled
+        ? await startPushPools(config, actors, log, { tokens: tokenSources })
+        : await startPushPools(withoutSenderThreads(config), actors, log, { tokens: tokenSources, lazy: true });
+      started.add(() => pushService.close(0));
       const idBase = `herald-${randomBytes(4).toString('hex')}.`;
       let shards: Shard[] = [];
       const relay = new TokenRelay(tokenSources, (id, authorization) => {
         for (const shard of shards) if (shard.alive) shard.port.send(['token', id, authorization]);
       });
-      cleanup.push(() => relay.stop());
-      const spawner = new ShardSpawner({ config: shardConfig(config, count), count, idBase, simulators: simulatorEndpoints(push), tokens: () => relay.current() });
+      started.add(() => relay.stop());
+      const spawner = new ShardSpawner({ config: shardConfig(config, count), count, idBase, tokens: () => relay.current() });
       shards = await spawner.startAll();
-      cleanup.push(() => Promise.all(shards.map((s) => s.worker.terminate())).then(() => undefined));
+      let engine: ShardedHerald | undefined;
+      // Once running, every shard answers what it holds before it stops; until then there is nothing to answer.
+      started.add(() => (engine ? engine.stopShards() : Promise.all(shards.map((s) => s.worker.terminate()))));
       const ops = new ShardOps({
         shards: () => shards,
         timeoutMs: config.shards.ops_timeout_ms,
-        mainPools: push.pools.pools,
+        mainPools: pushService.pools,
         releaseId: RELEASE_ID,
         store: () => store.usage(),
         connectionsPerShard: (pool) => connectionsPart(pool.stats().connectionStates.length, count),
       });
-      const rest = config.rest.enabled ? await startRestServer({ config: config.rest, dispatcher: push.pools, log, ops: ops.source }) : undefined;
+      const rest = config.rest.enabled ? await startRestServer({ config: config.rest, dispatcher: pushService, log, ops: ops.source }) : undefined;
+      if (rest) started.add(() => rest.close());
       if (rest) for (const warning of restStartupWarnings(config.rest)) log.warn('rest.unprotected', { warning });
       log.info('shards.started', { shards: count });
-      return new ShardedHerald(config, host, log, store, actors, push, relay, spawner, shards, ops, idBase, rest);
+      engine = new ShardedHerald({ config, host, log, store, pushService, spawner, shards, ops, idBase, rest, started });
+      return engine;
     } catch (e) {
-      for (const stop of cleanup.reverse()) await stop();
+      await started.stopAll();
       throw e;
     }
   }
@@ -214,11 +233,15 @@ export class ShardedHerald {
     return this.store.usage();
   }
 
-  /** Stops taking stanzas, lets every shard answer what it holds and stop, then the rest. */
+  /** Stops taking stanzas, then stops every part in the reverse of its start (embed/started-parts.ts). */
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
-    await this.rest?.close();
+    await this.started.stopAll();
+  }
+
+  /** Lets every shard answer what it holds and stop (one being started again included). */
+  private async stopShards(): Promise<void> {
     for (const shard of this.shards) {
       if (!shard.alive) continue;
       shard.port.send(['close']);
@@ -227,12 +250,6 @@ export class ShardedHerald {
     await Promise.all([...this.replacement.values()]);
     await Promise.all(this.shards.map((s) => s.closed));
     await Promise.all(this.shards.map((s) => s.worker.terminate()));
-    this.tokenRelay.stop();
-    await this.push.pools.close(0);
-    await this.push.apnsSimulator?.close();
-    await this.push.fcmSimulator?.close();
-    this.actors.stop();
-    await this.store.close();
   }
 
   private toShard(index: number, item: ToShard): void {
@@ -381,15 +398,8 @@ export class ShardedHerald {
   }
 }
 
-function simulatorEndpoints(push: PushSide): SimulatorEndpoints {
-  const endpoints: SimulatorEndpoints = {};
-  if (push.apnsSimulator) endpoints.apns = { url: push.apnsSimulator.url, ca: push.apnsSimulator.ca };
-  if (push.fcmSimulator) endpoints.fcm = { url: push.fcmSimulator.url, ca: push.fcmSimulator.ca, serviceAccount: push.fcmSimulator.serviceAccount };
-  return endpoints;
-}
-
 /**
- * A shard's config: no REST (the main thread serves it), no simulators of its own, senders on
+ * A shard's config: no REST (the main thread serves it), senders on
  * its own thread, and its part of what is counted for the process: each pool's connections and
  * the live-actor cap are split among the shards (at least one each).
  */
@@ -400,7 +410,6 @@ export function shardConfig(config: HeraldConfig, count: number): HeraldConfig {
     ...config,
     actors: { ...config.actors, max_live_actors: part(config.actors.max_live_actors) },
     rest: { ...config.rest, enabled: false },
-    simulators: { apns: { ...config.simulators.apns, enabled: false }, fcm: { ...config.simulators.fcm, enabled: false } },
     apns: {
       ...apns,
       connections: part(apns.connections),

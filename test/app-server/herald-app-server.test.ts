@@ -29,9 +29,9 @@ function withId(text: string): Element {
 
 test('a body becomes an alert at priority 10, no body a background push at priority 5, a call a VoIP push', async () => {
   const dir = tempDir();
-  const { herald, iq } = await startHerald(configIn(dir));
+  const { iq, apns, close } = await startHerald(configIn(dir));
   try {
-    const sim = herald.apnsSimulator!;
+    const sim = apns!;
     await iq(createNodeIq(ALICE, 'kinds'));
     const options = { service: 'apns', device_id: TOKEN, topic: TOPIC };
 
@@ -49,42 +49,42 @@ test('a body becomes an alert at priority 10, no body a background push at prior
     assert.deepEqual([call!.headers['apns-push-type'], call!.headers['apns-priority'], call!.topic], ['voip', '10', `${TOPIC}.voip`]);
     assert.equal((call!.payload as Record<string, unknown>)['call-id'], 'call-7');
   } finally {
-    await herald.close();
+    await close();
     cleanup(dir);
   }
 });
 
 test('a Jingle call to an offline user reaches the phone as a VoIP push through the XMPP Server role', async () => {
   const dir = tempDir();
-  const { herald, iq } = await startHerald(configIn(dir));
+  const { herald, iq, apns, close } = await startHerald(configIn(dir));
   try {
     await iq(createNodeIq(ALICE, 'phone'));
     assert.equal((await iq(enableIq(ALICE, 'phone', { service: 'apns', device_id: TOKEN, topic: TOPIC }))).attrs.type, 'result');
     await herald.handleStanza(
       `<message type='chat' id='jmi1' from='${BOB}' to='alice@localhost'><propose xmlns='urn:xmpp:jingle-message:0' id='sess-1'><description xmlns='urn:xmpp:jingle:apps:rtp:1' media='audio'/></propose><store xmlns='urn:xmpp:hints'/></message>`,
     );
-    const [push] = await herald.apnsSimulator!.waitForReceived(1, 5_000);
+    const [push] = await apns!.waitForReceived(1, 5_000);
     assert.equal(push!.headers['apns-push-type'], 'voip');
     assert.equal(push!.topic, `${TOPIC}.voip`);
     assert.equal((push!.payload as Record<string, unknown>)['call-id'], 'sess-1');
   } finally {
-    await herald.close();
+    await close();
     cleanup(dir);
   }
 });
 
 test('sender and body stay on the server when forward_sender and forward_body are off', async () => {
   const dir = tempDir();
-  const { herald, iq } = await startHerald(configIn(dir, { app_server: { forward_sender: false, forward_body: false, default_alert_body: 'Open the app' } }));
+  const { iq, apns, close } = await startHerald(configIn(dir, { app_server: { forward_sender: false, forward_body: false, default_alert_body: 'Open the app' } }));
   try {
     await iq(createNodeIq(ALICE, 'private'));
     await iq(publish('private', { service: 'apns', device_id: TOKEN }, { 'message-count': '4', 'last-message-sender': BOB, 'last-message-body': 'secret plans' }));
-    const [push] = await herald.apnsSimulator!.waitForReceived(1, 5_000);
+    const [push] = await apns!.waitForReceived(1, 5_000);
     assert.deepEqual((push!.payload as { aps: unknown }).aps, { alert: { title: 'New message', body: 'Open the app' }, badge: 4 });
     assert.ok(!JSON.stringify(push!.payload).includes('secret plans'));
     assert.ok(!JSON.stringify(push!.payload).includes('bob@'));
   } finally {
-    await herald.close();
+    await close();
     cleanup(dir);
   }
 });
@@ -93,7 +93,7 @@ test('a burst of publishes to one node becomes exactly the configured number of 
   const LIMIT = 2;
   const BURST = 25;
   const dir = tempDir();
-  const { herald, iq } = await startHerald(configIn(dir, { app_server: { rate_limit_per_node: LIMIT, rate_limit_interval_ms: 60_000 } }));
+  const { iq, apns, close } = await startHerald(configIn(dir, { app_server: { rate_limit_per_node: LIMIT, rate_limit_interval_ms: 60_000 } }));
   try {
     await iq(createNodeIq(ALICE, 'busy'));
     const summary = { 'message-count': '1', 'last-message-body': 'ping' };
@@ -102,19 +102,19 @@ test('a burst of publishes to one node becomes exactly the configured number of 
     assert.equal(answers.filter((a) => a === 'result').length, LIMIT);
     assert.equal(answers.filter((a) => a === 'wait/resource-constraint').length, BURST - LIMIT);
     // Every accepted publish was answered after the simulator answered it; refused ones never left.
-    assert.equal(herald.apnsSimulator!.received.length, LIMIT);
-    assert.equal(herald.apnsSimulator!.stats.rejected, 0);
+    assert.equal(apns!.received.length, LIMIT);
+    assert.equal(apns!.stats.rejected, 0);
   } finally {
-    await herald.close();
+    await close();
     cleanup(dir);
   }
 });
 
 test('a dead device is answered device-not-registered and the affiliation notice goes out through the host', async () => {
   const dir = tempDir();
-  const { herald, iq, routed } = await startHerald(configIn(dir));
+  const { herald, iq, routed, apns, close } = await startHerald(configIn(dir));
   try {
-    herald.apnsSimulator!.program(TOKEN2, { status: 410, reason: 'Unregistered' });
+    apns!.program(TOKEN2, { status: 410, reason: 'Unregistered' });
     await iq(createNodeIq(ALICE, 'dead'));
     await iq(
       withId(
@@ -135,7 +135,7 @@ test('a dead device is answered device-not-registered and the affiliation notice
     );
     assert.deepEqual(herald.appServer.node('dead')?.affiliations, { 'alice@localhost': 'owner' });
   } finally {
-    await herald.close();
+    await close();
     cleanup(dir);
   }
 });
@@ -161,7 +161,7 @@ test('closing Herald and starting it again on the same store keeps nodes, affili
     registered = { node: commandField(reply, 'node')!, secret: commandField(reply, 'secret')! };
     assert.ok(registered.node && registered.secret, reply.toString());
   } finally {
-    await first.herald.close();
+    await first.close();
   }
 
   const second = await startHerald(config);
@@ -174,30 +174,30 @@ test('closing Herald and starting it again on the same store keeps nodes, affili
     // The secret still opens the registered node, for a server that is not alice's.
     const viaSecret = await second.iq(publish(registered.node, { secret: registered.secret }, { 'last-message-body': 'after restart' }, 'elsewhere.example'));
     assert.equal(viaSecret.attrs.type, 'result');
-    const [push] = await second.herald.apnsSimulator!.waitForReceived(1, 5_000);
+    const [push] = await second.apns!.waitForReceived(1, 5_000);
     assert.equal(push!.token, TOKEN);
     assert.equal(push!.topic, TOPIC);
   } finally {
-    await second.herald.close();
+    await second.close();
     cleanup(dir);
   }
 });
 
 test('a device registered by command and enabled with only the secret gets the pushes of an offline user', async () => {
   const dir = tempDir();
-  const { herald, iq } = await startHerald(configIn(dir));
+  const { herald, iq, apns, close } = await startHerald(configIn(dir));
   try {
     const reply = await iq(withId(commandIq('register-push-apns', { from: ALICE, fields: { token: TOKEN, topic: TOPIC } })));
     const node = commandField(reply, 'node')!;
     const secret = commandField(reply, 'secret')!;
     assert.equal((await iq(enableIq(ALICE, node, { secret }))).attrs.type, 'result');
     await herald.handleStanza(chat(BOB, 'alice@localhost', 'Wherefore art thou?'));
-    const [push] = await herald.apnsSimulator!.waitForReceived(1, 5_000);
+    const [push] = await apns!.waitForReceived(1, 5_000);
     assert.equal(push!.token, TOKEN);
     assert.equal(push!.topic, TOPIC);
     assert.equal((push!.payload as { aps: { alert: { body: string } } }).aps.alert.body, 'Wherefore art thou?');
   } finally {
-    await herald.close();
+    await close();
     cleanup(dir);
   }
 });

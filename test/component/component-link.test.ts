@@ -3,10 +3,11 @@ import assert from 'node:assert/strict';
 import xml, { type Element } from '@xmpp/xml';
 import { ComponentLink, type LinkStats } from '../../src/component/index.js';
 import type { Logger } from '../../src/core/log.js';
-import { Herald } from '../../src/embed/herald.js';
+import type { Herald } from '../../src/embed/engine.js';
 import { cleanup, configIn, tempDir } from '../e2e/harness.js';
 import { AcceptServer } from './accept-server.js';
 import { eventually } from '../support/eventually.js';
+import { startHeraldOnSimulators } from '../support/on-simulators.js';
 
 const DOMAIN = 'push.localhost';
 const SECRET = 'component-secret';
@@ -52,7 +53,8 @@ async function startRig(options: RigOptions = {}): Promise<Rig> {
     random: () => 1,
     handshakeDeadlineMs: options.handshakeDeadlineMs,
   });
-  const herald = await Herald.start({ config, host: link });
+  const engine = await startHeraldOnSimulators({ config, host: link });
+  const { herald } = engine;
   return {
     server,
     link,
@@ -64,7 +66,7 @@ async function startRig(options: RigOptions = {}): Promise<Rig> {
       return (await answer)[0];
     },
     async close() {
-      await herald.close();
+      await engine.close();
       await link.stop();
       await server.close();
       cleanup(dir);

@@ -4,10 +4,11 @@ import xml from '@xmpp/xml';
 import { ComponentLink, ComponentLinks } from '../../src/component/index.js';
 import { validateConfig } from '../../src/core/config/load.js';
 import type { HeraldConfig } from '../../src/core/config/schema.js';
-import { Herald, type HeraldHost } from '../../src/embed/herald.js';
+import { Herald, type HeraldHost } from '../../src/embed/engine.js';
 import { ShardedHerald } from '../../src/shards/sharded-herald.js';
 import { cleanup, configIn, tempDir } from '../e2e/harness.js';
 import { AcceptServer } from './accept-server.js';
+import { onSimulators } from '../support/on-simulators.js';
 
 const DOMAIN = 'push.localhost';
 
@@ -38,7 +39,8 @@ async function joinedToTwo(start: (config: HeraldConfig, host: HeraldHost) => Pr
   const links = new ComponentLinks(
     [first, { ...first, ...servers[0]! }].map((c) => new ComponentLink({ config: c, domain: config.app_server.jid, xmpp: config.xmpp })),
   );
-  const herald = await start(config, links);
+  const engine = await onSimulators(config, (simulated) => start(simulated, links));
+  const { herald } = engine;
   try {
     const online = Promise.all([one.next('handshake', (ok) => ok), two.next('handshake', (ok) => ok)]);
     links.start(herald);
@@ -61,7 +63,7 @@ async function joinedToTwo(start: (config: HeraldConfig, host: HeraldHost) => Pr
     links.route(xml('message', { to: 'carol@three.example', from: DOMAIN, id: 'n1', type: 'headline' }));
     await stray;
   } finally {
-    await herald.close();
+    await engine.close();
     await links.stop();
     await Promise.all([one.close(), two.close()]);
     cleanup(dir);

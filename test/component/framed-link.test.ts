@@ -9,6 +9,7 @@ import type { Element } from '@xmpp/xml';
 import { ComponentLink, type StanzaSink } from '../../src/component/index.js';
 import { isHeraldError } from '../../src/core/errors.js';
 import { ShardedHerald } from '../../src/shards/sharded-herald.js';
+import { onSimulators, type OnSimulators } from '../support/on-simulators.js';
 import { cleanup, configIn, createNodeIq, tempDir } from '../e2e/harness.js';
 import { eventually } from '../support/eventually.js';
 import { namesOn, publishIq } from '../shards/harness.js';
@@ -24,6 +25,7 @@ const discoInfo = (id: string, inner = ''): string =>
 
 let server: AcceptServer;
 let link: ComponentLink;
+let engine: OnSimulators<ShardedHerald>;
 let herald: ShardedHerald;
 let dir: string;
 /** What the link handed over, each way. */
@@ -40,7 +42,8 @@ before(async () => {
     component: { enabled: true, service: server.service, password: SECRET, reconnect: { backoff_ms: 20, max_ms: 80 } },
   });
   link = new ComponentLink({ config: config.component, domain: config.app_server.jid, xmpp: config.xmpp, random: () => 1 });
-  herald = await ShardedHerald.start({ config, host: link }, 2);
+  engine = await onSimulators(config, (simulated) => ShardedHerald.start({ config: simulated, host: link }, 2));
+  herald = engine.herald;
   const sink: StanzaSink = {
     handleStanza: (stanza) => {
       elements++;
@@ -61,7 +64,7 @@ before(async () => {
 });
 
 after(async () => {
-  await herald.close();
+  await engine.close();
   await link.stop();
   await server.close();
   cleanup(dir);
@@ -150,9 +153,9 @@ test('RFC 6120 §4.9: stanzas framed after one a shard refuses are not acted on,
   // these are delivered anything of the old stream would have been too.
   for (const [id, node, n] of [['gate-next-b', nodeB!, 4], ['gate-next-a', nodeA!, 5]] as const) {
     assert.equal((await ask(publish(id, node, n), id)).attrs.type, 'result');
-    await eventually(() => herald.apnsSimulator!.attempts(token(n)) === 1, `the push of ${id}`, 10_000);
+    await eventually(() => engine.apns!.attempts(token(n)) === 1, `the push of ${id}`, 10_000);
   }
-  for (const n of [2, 3]) assert.equal(herald.apnsSimulator!.attempts(token(n)), 0, `no push for publish ${n} of the closed stream`);
+  for (const n of [2, 3]) assert.equal(engine.apns!.attempts(token(n)), 0, `no push for publish ${n} of the closed stream`);
   await eventually(() => outcomes.has(afterOnB) && outcomes.has(afterOnA), 'the later stanzas settled', 10_000);
   for (const text of [afterOnB, afterOnA]) {
     assert.ok(isHeraldError(outcomes.get(text), 'HERALD_AFTER_STREAM_ERROR'), String(outcomes.get(text)));

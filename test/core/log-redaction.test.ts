@@ -11,9 +11,10 @@ import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { HeraldError } from '../../src/core/errors.js';
 import { createLogger, deviceTokenHint, redact, redacting, type Logger } from '../../src/core/log.js';
-import { Herald } from '../../src/embed/herald.js';
+import type { Herald } from '../../src/embed/engine.js';
 import { cleanup, configIn, tempDir } from '../e2e/harness.js';
 import { startTestServer, h2Request, type TestServer } from '../rest/rest-test-kit.js';
+import { startHeraldOnSimulators, type OnSimulators } from '../support/on-simulators.js';
 
 /** A logger writing JSON lines into memory, as createLogger writes them to stderr. */
 function capturingLogger(): { log: Logger; lines: string[] } {
@@ -224,6 +225,7 @@ describe("a whole Herald, logging to a host's logger that does no redaction of i
   const FCM_TOKEN = fcmLikeToken();
   const ALERT_BODY = 'the eagle lands at dawn, 51b0';
   let dir: string;
+  let engine: OnSimulators<Herald>;
   let herald: Herald;
   let ca: string;
   /** Every call the host's logger received, as the host would print it. */
@@ -255,19 +257,20 @@ describe("a whole Herald, logging to a host's logger that does no redaction of i
   before(async () => {
     dir = tempDir();
     const config = configIn(dir, { rest: { enabled: true, port: 0, generated_cert_dir: join(dir, 'tls'), auth_tokens: [BEARER] } });
-    herald = await Herald.start({ config, logger: hostLogger });
+    engine = await startHeraldOnSimulators({ config, logger: hostLogger });
+    herald = engine.herald;
     ca = readFileSync(join(dir, 'tls', 'cert.pem'), 'utf8');
   });
   after(async () => {
-    await herald.close();
+    await engine.close();
     cleanup(dir);
   });
 
   test('APNS BadDeviceToken and Unregistered, an FCM UNREGISTERED, a bad body and a wrong bearer are logged, never with a token, a body or a bearer', async () => {
     const alert = { title: 'romeo@localhost', body: ALERT_BODY };
-    herald.apnsSimulator!.program(APNS_TOKEN, { status: 400, reason: 'BadDeviceToken' });
-    herald.apnsSimulator!.program(GONE_APNS_TOKEN, { status: 410, reason: 'Unregistered' });
-    herald.fcmSimulator!.program(FCM_TOKEN, 'UNREGISTERED');
+    engine.apns!.program(APNS_TOKEN, { status: 400, reason: 'BadDeviceToken' });
+    engine.apns!.program(GONE_APNS_TOKEN, { status: 410, reason: 'Unregistered' });
+    engine.fcm!.program(FCM_TOKEN, 'UNREGISTERED');
     received.length = 0;
 
     assert.equal(await post(`/v3/notification/${APNS_TOKEN}`, { service: 'apns', alert }, BEARER), 400);

@@ -13,7 +13,7 @@ const IN_FLIGHT = 2;
 for (const service of ['apns', 'fcm'] as const) {
   test(`with ${service.toUpperCase()}'s sender mailboxes full, REST answers 429 too_many_requests at once and loses nothing`, async () => {
     const dir = tempDir();
-    const { herald } = await startHerald(
+    const { herald, apns, fcm, close } = await startHerald(
       configIn(dir, {
         actors: { sender_mailbox_capacity: MAILBOX },
         apns: { key_file: join(dir, 'apns.p8'), max_in_flight: IN_FLIGHT, pools: [{ mode: 'prod', connections: 1, sender_threads: 0 }] },
@@ -38,11 +38,11 @@ for (const service of ['apns', 'fcm'] as const) {
       assert.ok(ok.length >= MAILBOX, `${ok.length} accepted`); // a sender holds MAILBOX notifications, in flight included
       for (const r of refused) assert.equal(r.body, '{"reason":"too_many_requests"}');
       // Every accepted notification reached the provider; none of the refused ones did.
-      const sim = (service === 'apns' ? herald.apnsSimulator : herald.fcmSimulator)!;
+      const sim = (service === 'apns' ? apns : fcm)!;
       assert.equal(sim.received.length, ok.length);
     } finally {
       client.close();
-      await herald.close();
+      await close();
       cleanup(dir);
     }
   });

@@ -11,7 +11,7 @@ test('a certificate-auth pool sends without a JWT, beside a token-auth pool, and
   const dir = tempDir();
   const cert = join(dir, 'cert.pem');
   const key = join(dir, 'cert-key.pem');
-  const { herald } = await startHerald(
+  const { herald, apns, close } = await startHerald(
     configIn(dir, {
       apns: {
         key_file: join(dir, 'apns.p8'),
@@ -32,7 +32,7 @@ test('a certificate-auth pool sends without a JWT, beside a token-auth pool, and
     assert.deepEqual(await send({ alert: ALERT }), { status: 200, body: 'null' });
     assert.deepEqual(await send({ mode: 'dev', alert: ALERT }), { status: 200, body: 'null' });
     assert.deepEqual(await send({ topic: 'com.example.cert.voip', data: { call: 'c1' } }), { status: 200, body: 'null' });
-    const [byCert, byToken, voip] = await herald.apnsSimulator!.waitForReceived(3, 5_000);
+    const [byCert, byToken, voip] = await apns!.waitForReceived(3, 5_000);
     assert.equal(byCert!.headers['apns-topic'], 'com.example.cert');
     assert.equal(byToken!.headers['apns-topic'], 'com.example.token');
     assert.equal(voip!.headers['apns-push-type'], 'voip');
@@ -42,9 +42,9 @@ test('a certificate-auth pool sends without a JWT, beside a token-auth pool, and
     const [certPool, tokenPool] = herald.pushService.pools as unknown as Array<{ senders: { tokens: { minted: number } } }>;
     assert.equal(certPool!.senders.tokens.minted, 0);
     assert.equal(tokenPool!.senders.tokens.minted, 1);
-    assert.equal(herald.apnsSimulator!.stats.jwtsSeen, 1);
+    assert.equal(apns!.stats.jwtsSeen, 1);
   } finally {
-    await herald.close();
+    await close();
     cleanup(dir);
   }
 });
@@ -57,7 +57,7 @@ test('an expired client certificate is refused by APNS and answered 503 service_
   const expired = await generateApnsClientCertificate({ topic: 'com.example.cert', notBefore: new Date(Date.now() - 400 * DAY_MS), days: 365 });
   writeFileSync(cert, expired.cert);
   writeFileSync(key, expired.key);
-  const { herald } = await startHerald(
+  const { herald, apns, close } = await startHerald(
     configIn(dir, {
       apns: { pools: [{ mode: 'prod', auth: 'certificate', cert_file: cert, cert_key_file: key, default_topic: 'com.example.cert', sender_threads: 0 }] },
       rest: { enabled: true, port: 0, generated_cert_dir: join(dir, 'tls') },
@@ -67,9 +67,9 @@ test('an expired client certificate is refused by APNS and answered 503 service_
     const ca = readFileSync(join(dir, 'tls', 'cert.pem'), 'utf8');
     const answer = await postJson(herald.rest!.url, ca, `/v3/notification/${TOKEN}`, { service: 'apns', alert: ALERT });
     assert.deepEqual(answer, { status: 503, body: '{"reason":"service_internal"}' });
-    assert.equal(herald.apnsSimulator!.rejected[0]!.reason, 'BadCertificate');
+    assert.equal(apns!.rejected[0]!.reason, 'BadCertificate');
   } finally {
-    await herald.close();
+    await close();
     cleanup(dir);
   }
 });

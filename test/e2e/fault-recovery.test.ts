@@ -6,7 +6,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import type { Herald } from '../../src/embed/herald.js';
+import type { Herald } from '../../src/embed/engine.js';
 import type { PushNotification, PushOutcome, PushServiceName } from '../../src/push-service/notification.js';
 import type { FaultSettings } from '../../src/simulators/shared/public-types.js';
 import { cleanup, configIn, startHerald, tempDir } from './harness.js';
@@ -61,9 +61,9 @@ for (const service of ['apns', 'fcm'] as const) {
     FAULTS.forEach((fault, run) => {
       it(`after ${fault.name}`, async () => {
         const dir = tempDir();
-        const { herald } = await startHerald(configIn(dir, { apns: { key_file: join(dir, 'apns.p8'), pools: [{ mode: 'prod' }] } }));
+        const { herald, apns, fcm, close } = await startHerald(configIn(dir, { apns: { key_file: join(dir, 'apns.p8'), pools: [{ mode: 'prod' }] } }));
         try {
-          const sim = (service === 'apns' ? herald.apnsSimulator : herald.fcmSimulator)!;
+          const sim = (service === 'apns' ? apns : fcm)!;
           fault.arm(sim);
           const tokens = Array.from({ length: BURST }, (_, i) => tokenFor(service, run, i));
           const outcomes = await sendAll(herald, tokens.map((t) => notification(service, t)));
@@ -94,7 +94,7 @@ for (const service of ['apns', 'fcm'] as const) {
             [],
           );
         } finally {
-          await herald.close();
+          await close();
           cleanup(dir);
         }
       });

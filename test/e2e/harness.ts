@@ -1,4 +1,4 @@
-/** Starts a whole Herald engine on temp storage, with the APNS simulator on port 0. */
+/** Starts a whole Herald engine on temp storage, on the APNS and FCM simulators (port 0). */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +6,10 @@ import http2 from 'node:http2';
 import xml, { type Element } from '@xmpp/xml';
 import { validateConfig } from '../../src/core/config/load.js';
 import type { HeraldConfig } from '../../src/core/config/schema.js';
-import { Herald } from '../../src/embed/herald.js';
+import type { Herald } from '../../src/embed/engine.js';
+import type { ApnsSimulator } from '../../src/simulators/apns/index.js';
+import type { FcmSimulator } from '../../src/simulators/fcm/index.js';
+import { startHeraldOnSimulators } from '../support/on-simulators.js';
 
 export const TOKEN = 'a'.repeat(64);
 export const TOKEN2 = 'b'.repeat(64);
@@ -27,6 +30,10 @@ export function configIn(dir: string, extra: Record<string, unknown> = {}): Hera
 
 export interface Running {
   herald: Herald;
+  apns: ApnsSimulator | undefined;
+  fcm: FcmSimulator | undefined;
+  /** Herald's close(), then the simulators'. */
+  close(): Promise<void>;
   routed: Element[];
   /** Sends a stanza and resolves with the reply routed for its id. */
   iq(stanza: Element): Promise<Element>;
@@ -35,7 +42,7 @@ export interface Running {
 export async function startHerald(config: HeraldConfig): Promise<Running> {
   const routed: Element[] = [];
   const waiters = new Map<string, (el: Element) => void>();
-  const herald = await Herald.start({
+  const { herald, apns, fcm, close } = await startHeraldOnSimulators({
     config,
     host: {
       route(stanza) {
@@ -50,6 +57,9 @@ export async function startHerald(config: HeraldConfig): Promise<Running> {
   });
   return {
     herald,
+    apns,
+    fcm,
+    close,
     routed,
     async iq(stanza) {
       const reply = new Promise<Element>((resolve) => waiters.set(stanza.attrs.id as string, resolve));

@@ -19,7 +19,7 @@ const hex = (i: number) => i.toString(16).padStart(64, '0');
 
 test('/healthcheck and /metrics scraped during a load run report what happened, per pool', async () => {
   const dir = tempDir();
-  const { herald } = await startHerald(
+  const { herald, apns, close } = await startHerald(
     configIn(dir, {
       rest: { enabled: true, port: 0, generated_cert_dir: join(dir, 'tls') },
       simulators: { apns: { latency_ms: LATENCY_MS }, fcm: { latency_ms: LATENCY_MS } },
@@ -30,7 +30,7 @@ test('/healthcheck and /metrics scraped during a load run report what happened, 
   const scraper = openRestSession(herald.rest!.url, ca);
   try {
     const unregistered = hex(0xdead);
-    herald.apnsSimulator!.program(unregistered, { status: 410, reason: 'Unregistered' });
+    apns!.program(unregistered, { status: 410, reason: 'Unregistered' });
 
     // The load: APNS prod, APNS dev and FCM requests, some to an unregistered device.
     const statuses = new Map<string, number>();
@@ -121,7 +121,7 @@ test('/healthcheck and /metrics scraped during a load run report what happened, 
   } finally {
     client.close();
     scraper.close();
-    await herald.close();
+    await close();
     cleanup(dir);
   }
 });

@@ -8,7 +8,7 @@ const ALERT = { body: 'b', title: 't' };
 
 test('mode and tags choose the APNS pool, and each pool sends its own default topic and voip push type', async () => {
   const dir = tempDir();
-  const { herald } = await startHerald(
+  const { herald, apns, close } = await startHerald(
     configIn(dir, {
       apns: {
         key_file: join(dir, 'apns.p8'),
@@ -24,7 +24,7 @@ test('mode and tags choose the APNS pool, and each pool sends its own default to
   try {
     const rest = herald.rest!;
     const ca = readFileSync(join(dir, 'tls', 'cert.pem'), 'utf8');
-    const sim = herald.apnsSimulator!;
+    const sim = apns!;
     const send = (body: Record<string, unknown>) => postJson(rest.url, ca, `/v3/notification/${TOKEN}`, { service: 'apns', ...body });
 
     assert.deepEqual(await send({ alert: ALERT }), { status: 200, body: 'null' });
@@ -59,14 +59,14 @@ test('mode and tags choose the APNS pool, and each pool sends its own default to
     assert.equal(apnsPools[0]!.senders.tokens.minted, 1);
     assert.equal(sim.stats.jwtsSeen, 1);
   } finally {
-    await herald.close();
+    await close();
     cleanup(dir);
   }
 });
 
 test('the default pools serve APNS prod and dev and FCM in both modes', async () => {
   const dir = tempDir();
-  const { herald } = await startHerald(configIn(dir, { rest: { enabled: true, port: 0, generated_cert_dir: join(dir, 'tls') } }));
+  const { herald, fcm, close } = await startHerald(configIn(dir, { rest: { enabled: true, port: 0, generated_cert_dir: join(dir, 'tls') } }));
   try {
     assert.deepEqual(
       herald.pushService.pools.map((p) => [p.name, p.service, p.mode]),
@@ -85,25 +85,25 @@ test('the default pools serve APNS prod and dev and FCM in both modes', async ()
     ]) {
       assert.deepEqual(await postJson(rest.url, ca, `/v3/notification/${TOKEN}`, body), { status: 200, body: 'null' }, JSON.stringify(body));
     }
-    assert.equal(herald.fcmSimulator!.received.length, 2);
+    assert.equal(fcm!.received.length, 2);
   } finally {
-    await herald.close();
+    await close();
     cleanup(dir);
   }
 });
 
 test('with APNS disabled, APNS requests find no pool', async () => {
   const dir = tempDir();
-  const { herald } = await startHerald(configIn(dir, { apns: { enabled: false }, rest: { enabled: true, port: 0, generated_cert_dir: join(dir, 'tls') } }));
+  const { herald, apns, close } = await startHerald(configIn(dir, { apns: { enabled: false }, rest: { enabled: true, port: 0, generated_cert_dir: join(dir, 'tls') } }));
   try {
     const ca = readFileSync(join(dir, 'tls', 'cert.pem'), 'utf8');
-    assert.equal(herald.apnsSimulator, undefined);
+    assert.equal(apns, undefined);
     assert.deepEqual(await postJson(herald.rest!.url, ca, `/v3/notification/${TOKEN}`, { service: 'apns', alert: ALERT }), {
       status: 400,
       body: '{"reason":"no_matching_pool"}',
     });
   } finally {
-    await herald.close();
+    await close();
     cleanup(dir);
   }
 });

@@ -8,9 +8,9 @@ const BOB = 'bob@localhost/laptop';
 
 test('a message to an offline user travels the whole path and ends as one APNS request', async () => {
   const dir = tempDir();
-  const { herald, iq } = await startHerald(configIn(dir));
+  const { herald, iq, apns, close } = await startHerald(configIn(dir));
   try {
-    const sim = herald.apnsSimulator!;
+    const sim = apns!;
     assert.equal((await iq(createNodeIq(ALICE, 'node-1'))).attrs.type, 'result');
     const enabled = await iq(enableIq(ALICE, 'node-1', { service: 'apns', device_id: TOKEN, topic: 'com.example.chat' }));
     assert.equal(enabled.attrs.type, 'result');
@@ -43,27 +43,27 @@ test('a message to an offline user travels the whole path and ends as one APNS r
     assert.equal(sim.received.length, 1, 'no further accepted request');
     assert.equal(sim.rejected.length, rejectedBefore, 'no further request at all');
   } finally {
-    await herald.close();
+    await close();
     cleanup(dir);
   }
 });
 
 test('no push is sent while the user has an available session', async () => {
   const dir = tempDir();
-  const { herald, iq } = await startHerald(configIn(dir));
+  const { herald, iq, apns, close } = await startHerald(configIn(dir));
   try {
     await iq(createNodeIq(ALICE, 'node-2'));
     await iq(enableIq(ALICE, 'node-2', { service: 'apns', device_id: TOKEN }));
     herald.sessionAvailable(ALICE);
     await herald.handleStanza(chat(BOB, 'alice@localhost', 'hi'));
     await herald.xmppServer.whenIdle();
-    assert.equal(herald.apnsSimulator!.received.length, 0);
+    assert.equal(apns!.received.length, 0);
     herald.sessionHibernated(ALICE);
     await herald.handleStanza(chat(BOB, 'alice@localhost', 'hi again'));
-    const [push] = await herald.apnsSimulator!.waitForReceived(1, 5_000);
+    const [push] = await apns!.waitForReceived(1, 5_000);
     assert.equal(push?.token, TOKEN);
   } finally {
-    await herald.close();
+    await close();
     cleanup(dir);
   }
 });
@@ -76,15 +76,15 @@ test('registrations and nodes survive a restart of Herald', async () => {
     await first.iq(createNodeIq(ALICE, 'node-3'));
     assert.equal((await first.iq(enableIq(ALICE, 'node-3', { service: 'apns', device_id: TOKEN }))).attrs.type, 'result');
   } finally {
-    await first.herald.close();
+    await first.close();
   }
   const second = await startHerald(config);
   try {
     await second.herald.handleStanza(chat(BOB, 'alice@localhost', 'after restart'));
-    const [push] = await second.herald.apnsSimulator!.waitForReceived(1, 5_000);
+    const [push] = await second.apns!.waitForReceived(1, 5_000);
     assert.equal(push?.token, TOKEN);
   } finally {
-    await second.herald.close();
+    await second.close();
     cleanup(dir);
   }
 });

@@ -7,11 +7,11 @@ import { TOKEN, TOKEN2, cleanup, configIn, startHerald, tempDir, postJson } from
 
 test('REST v3 requests end as APNS requests, and APNS answers come back as MongoosePush statuses', async () => {
   const dir = tempDir();
-  const { herald } = await startHerald(configIn(dir, { rest: { enabled: true, port: 0, generated_cert_dir: join(dir, 'tls') } }));
+  const { herald, apns, close } = await startHerald(configIn(dir, { rest: { enabled: true, port: 0, generated_cert_dir: join(dir, 'tls') } }));
   try {
     const rest = herald.rest!;
     const ca = readFileSync(join(dir, 'tls', 'cert.pem'), 'utf8');
-    const sim = herald.apnsSimulator!;
+    const sim = apns!;
 
     // MongooseIM's request, with its string-typed fields.
     const ok = await postJson(rest.url, ca, `/v3/notification/${TOKEN}`, {
@@ -45,7 +45,7 @@ test('REST v3 requests end as APNS requests, and APNS answers come back as Mongo
     assert.deepEqual(big, { status: 413, body: '{"reason":"payload_too_large"}' });
     assert.equal(sim.received.length, 1, 'the oversize payload never reached APNS');
   } finally {
-    await herald.close();
+    await close();
     cleanup(dir);
   }
 });

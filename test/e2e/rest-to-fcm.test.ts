@@ -7,11 +7,11 @@ import { cleanup, configIn, startHerald, tempDir, postJson } from './harness.js'
 
 test('out of the box, FCM requests on the REST API reach the bundled FCM simulator', async () => {
   const dir = tempDir();
-  const { herald } = await startHerald(configIn(dir, { rest: { enabled: true, port: 0, generated_cert_dir: join(dir, 'tls') } }));
+  const { herald, fcm, close } = await startHerald(configIn(dir, { rest: { enabled: true, port: 0, generated_cert_dir: join(dir, 'tls') } }));
   try {
     const rest = herald.rest!;
     const ca = readFileSync(join(dir, 'tls', 'cert.pem'), 'utf8');
-    const sim = herald.fcmSimulator!;
+    const sim = fcm!;
 
     // MongooseIM's silent request: the summary in data, message-count as an integer.
     const silent = await postJson(rest.url, ca, '/v3/notification/fcm-device-1', {
@@ -32,7 +32,7 @@ test('out of the box, FCM requests on the REST API reach the bundled FCM simulat
       body: '{"reason":"unregistered"}',
     });
   } finally {
-    await herald.close();
+    await close();
     cleanup(dir);
   }
 });

@@ -12,8 +12,9 @@ import { ComponentLink } from '../../src/component/index.js';
 import { validateConfig } from '../../src/core/config/load.js';
 import type { HeraldConfig } from '../../src/core/config/schema.js';
 import { createLogger, type Logger } from '../../src/core/log.js';
-import { startEngine, type PushEngine } from '../../src/embed/start-engine.js';
+import { startEngine, type PushEngine } from '../../src/shards/start-engine.js';
 import type { ApnsSimulator } from '../../src/simulators/apns/index.js';
+import { onSimulators, type OnSimulators } from '../support/on-simulators.js';
 import { StanzaTap } from './stanza-tap.js';
 import { connectUser, disconnect } from './xmpp-clients.js';
 
@@ -31,16 +32,20 @@ export class JoinedHerald {
 
   private constructor(
     private readonly server: XmppServerUnderTest,
-    /** Sharded as `herald start` runs it (shards.count "auto": one per core). */
-    readonly herald: PushEngine,
+    /** Sharded as `herald start` runs it (shards.count "auto": one per core), on the simulators. */
+    private readonly engine: OnSimulators<PushEngine>,
     /** Every stanza between Herald and the server. */
     readonly tap: StanzaTap,
     private readonly config: HeraldConfig,
     private readonly dir: string,
   ) {}
 
+  get herald(): PushEngine {
+    return this.engine.herald;
+  }
+
   get sim(): ApnsSimulator {
-    return this.herald.apnsSimulator!;
+    return this.engine.apns!;
   }
 
   /** Herald with its App Server at `componentDomain`, joined to `server` with `secret`. */
@@ -61,8 +66,9 @@ export class JoinedHerald {
     let fixture: JoinedHerald | undefined;
     // The host follows `link`: one test replaces the link while Herald keeps running.
     const tap = new StanzaTap();
-    const herald = await startEngine({ config, host: tap.outgoing({ route: (stanza) => fixture!.link.route(stanza) }), logger: debugLog() });
-    fixture = new JoinedHerald(server, herald, tap, config, dir);
+    const host = tap.outgoing({ route: (stanza) => fixture!.link.route(stanza) });
+    const engine = await onSimulators(config, (simulated) => startEngine({ config: simulated, host, logger: debugLog() }));
+    fixture = new JoinedHerald(server, engine, tap, config, dir);
     await fixture.rejoin();
     return fixture;
   }
@@ -95,7 +101,7 @@ export class JoinedHerald {
     if (process.env.HERALD_INTEROP_LOG) process.stderr.write(`${this.server.name}'s last lines:\n${this.server.tail(400)}\n`);
     try {
       for (const c of this.clients) await disconnect(c);
-      await this.herald.close();
+      await this.engine.close();
       await this.link?.stop();
     } finally {
       rmSync(this.dir, { recursive: true, force: true });

@@ -7,7 +7,7 @@ import type { InboundStream } from '../../src/xmpp/inbound-stream.js';
 import type { Element } from '@xmpp/xml';
 import type { StanzaSink } from '../../src/component/index.js';
 import { parseStanza } from '../../src/xmpp/parse.js';
-import type { HeraldHost } from '../../src/embed/herald.js';
+import type { HeraldHost } from '../../src/embed/engine.js';
 import { eventually } from '../support/eventually.js';
 
 export interface TappedPublish {

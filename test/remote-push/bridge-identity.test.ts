@@ -100,7 +100,7 @@ function comparable(r: ReceivedNotification): Record<string, unknown> {
 
 for (const c of CASES) {
   test(`the remote bridge and the in-process path produce the same APNS request: ${c.name}`, async () => {
-    const simulator = b.herald.apnsSimulator!;
+    const simulator = b.apns!;
     simulator.reset();
     assert.equal(outcomeOf(await b.iq(publishIq('phone-1', c.options, c.summary))), 'result', 'in-process publish');
     assert.equal(outcomeOf(await a.iq(publishIq('phone-1', c.options, c.summary))), 'result', 'bridged publish');
@@ -114,7 +114,7 @@ for (const c of CASES) {
 }
 
 test('a dead device reported by the remote Herald is a dead device for the bridging App Server', async () => {
-  const simulator = b.herald.apnsSimulator!;
+  const simulator = b.apns!;
   const dead = 'cd'.repeat(32);
   simulator.program(dead, { status: 410, reason: 'Unregistered' });
   const options = { service: 'apns', device_id: dead };

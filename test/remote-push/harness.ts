@@ -12,7 +12,9 @@ import type { Element } from '@xmpp/xml';
 import { validateConfig } from '../../src/core/config/load.js';
 import type { HeraldConfig } from '../../src/core/config/schema.js';
 import type { TlsPair } from '../../src/core/tls.js';
-import { Herald } from '../../src/embed/herald.js';
+import type { Herald } from '../../src/embed/engine.js';
+import type { ApnsSimulator } from '../../src/simulators/apns/index.js';
+import { startHeraldOnSimulators } from '../support/on-simulators.js';
 import { parseStanza } from '../../src/xmpp/parse.js';
 import { StanzaError } from '../../src/xmpp/stanza-error.js';
 
@@ -135,6 +137,8 @@ export function bridgeConfig(dir: string, remotePush: Record<string, unknown>): 
 
 export interface RunningHerald {
   herald: Herald;
+  /** The APNS simulator, when the config enables it and APNS (a bridge's config does not). */
+  apns: ApnsSimulator | undefined;
   /** Handles an IQ (text) and resolves with the reply Herald routed for its id. */
   iq(text: string): Promise<Element>;
   close(): Promise<void>;
@@ -142,7 +146,7 @@ export interface RunningHerald {
 
 export async function startHerald(config: HeraldConfig): Promise<RunningHerald> {
   const waiters = new Map<string, (el: Element) => void>();
-  const herald = await Herald.start({
+  const { herald, apns, close } = await startHeraldOnSimulators({
     config,
     host: {
       route(stanza) {
@@ -157,13 +161,14 @@ export async function startHerald(config: HeraldConfig): Promise<RunningHerald> 
   });
   return {
     herald,
+    apns,
     async iq(text) {
       const stanza = parseStanza(text, 65_536);
       const reply = new Promise<Element>((resolve) => waiters.set(stanza.attrs.id as string, resolve));
       await herald.handleStanza(stanza);
       return reply;
     },
-    close: () => herald.close(),
+    close,
   };
 }
 

@@ -1,10 +1,12 @@
-/** A ShardedHerald on temp storage with the in-process APNS simulator, its routed stanzas and log lines recorded. */
+/** A ShardedHerald on temp storage on the APNS and FCM simulators, its routed stanzas and log lines recorded. */
 import xml, { type Element } from '@xmpp/xml';
 import type { HeraldConfig } from '../../src/core/config/schema.js';
 import type { Logger } from '../../src/core/log.js';
 import { ShardedHerald } from '../../src/shards/sharded-herald.js';
 import { routingJid } from '../../src/shards/routing-key.js';
 import { shardOf } from '../../src/shards/shard-of.js';
+import type { ApnsSimulator } from '../../src/simulators/apns/index.js';
+import { onSimulators } from '../support/on-simulators.js';
 
 export interface LogLine {
   level: string;
@@ -14,6 +16,9 @@ export interface LogLine {
 
 export interface RunningShards {
   herald: ShardedHerald;
+  apns: ApnsSimulator | undefined;
+  /** Herald's close(), then the simulators'. */
+  close(): Promise<void>;
   routed: Element[];
   log: LogLine[];
   /** Resolves with the first stanza routed with this id (waits for it). */
@@ -29,9 +34,9 @@ export async function startShards(config: HeraldConfig, count: number): Promise<
   const logger: Logger = Object.fromEntries(
     (['debug', 'info', 'warn', 'error'] as const).map((level) => [level, (event: string, fields?: Record<string, unknown>) => log.push({ level, event, fields })]),
   ) as unknown as Logger;
-  const herald = await ShardedHerald.start(
+  const { herald, apns, close } = await onSimulators(config, (simulated) => ShardedHerald.start(
     {
-      config,
+      config: simulated,
       logger,
       host: {
         route(stanza) {
@@ -43,9 +48,11 @@ export async function startShards(config: HeraldConfig, count: number): Promise<
       },
     },
     count,
-  );
+  ));
   return {
     herald,
+    apns,
+    close,
     routed,
     log,
     reply(id) {

@@ -19,7 +19,7 @@ const token = (i: number, generation = 0) => `${generation}${i.toString(16).padS
 
 test('a user on one shard is pushed through a push node on the other, and each IQ is answered once', async () => {
   const dir = tempDir();
-  const { herald, reply, repliesTo } = await startShards(configIn(dir), SHARDS);
+  const { herald, reply, repliesTo, apns, close } = await startShards(configIn(dir), SHARDS);
   try {
     const [user] = namesOn(0, SHARDS, 1, (i) => `alice${i}@localhost`);
     const [node] = namesOn(1, SHARDS, 1, (i) => `node-${i}`);
@@ -32,20 +32,20 @@ test('a user on one shard is pushed through a push node on the other, and each I
     assert.equal((await reply(enable.attrs.id as string)).attrs.type, 'result');
 
     herald.messageToUser(chat('bob@localhost/x', user!, 'across shards'));
-    const [push] = await herald.apnsSimulator!.waitForReceived(1, 10_000);
+    const [push] = await apns!.waitForReceived(1, 10_000);
     assert.equal(push!.token, token(1));
     assert.equal((push!.payload as { aps: { alert: { body: string } } }).aps.alert.body, 'across shards');
     assert.equal(repliesTo(create.attrs.id as string).length, 1);
     assert.equal(repliesTo(enable.attrs.id as string).length, 1);
   } finally {
-    await herald.close();
+    await close();
     cleanup(dir);
   }
 });
 
 test("each user's stanzas keep their order across shards (enable, message, disable, message, enable, message)", async () => {
   const dir = tempDir();
-  const { herald, reply } = await startShards(configIn(dir), SHARDS);
+  const { herald, reply, apns, close } = await startShards(configIn(dir), SHARDS);
   try {
     const users = Array.from({ length: 40 }, (_, i) => `user${i}@localhost`);
     assert.ok(new Set(users.map((u) => userShard(u, SHARDS))).size === SHARDS, 'the users span every shard');
@@ -70,7 +70,7 @@ test("each user's stanzas keep their order across shards (enable, message, disab
       herald.messageToUser(chat('bob@localhost/x', user, 'two'));
     }
     for (const id of ids) assert.equal((await reply(id)).attrs.type, 'result', id);
-    const sim = herald.apnsSimulator!;
+    const sim = apns!;
     const pushes = await sim.waitForReceived(2 * users.length, 15_000);
     for (const [i] of users.entries()) {
       const mine = pushes.filter((p) => p.token === token(i, 0) || p.token === token(i, 1));
@@ -78,14 +78,14 @@ test("each user's stanzas keep their order across shards (enable, message, disab
       assert.deepEqual(bodies, ['0:one', '1:two'], `user ${i}: first device gets "one", second "two", nobody "none"`);
     }
   } finally {
-    await herald.close();
+    await close();
     cleanup(dir);
   }
 });
 
 test("a push node's requests keep their order across shards (create, publish, delete, publish, create, publish)", async () => {
   const dir = tempDir();
-  const { herald, reply } = await startShards(configIn(dir), SHARDS);
+  const { herald, reply, close } = await startShards(configIn(dir), SHARDS);
   try {
     const nodes = Array.from({ length: 20 }, (_, i) => `ordered-${i}`);
     assert.ok(new Set(nodes.map((n) => shardOf(n, SHARDS))).size === SHARDS, 'the nodes span every shard');
@@ -111,14 +111,14 @@ test("a push node's requests keep their order across shards (create, publish, de
       if (condition) assert.ok(answer.getChild('error')?.getChild(condition), `${id}: ${condition}`);
     }
   } finally {
-    await herald.close();
+    await close();
     cleanup(dir);
   }
 });
 
 test("the answer to a publish sent to a remote App Server reaches the user's shard", async () => {
   const dir = tempDir();
-  const { herald, routed, log } = await startShards(configIn(dir), SHARDS);
+  const { herald, routed, log, close } = await startShards(configIn(dir), SHARDS);
   try {
     const users = [...namesOn(0, SHARDS, 1, (i) => `r${i}@localhost`), ...namesOn(1, SHARDS, 1, (i) => `r${i}@localhost`)];
     for (const [i, user] of users.entries()) {
@@ -138,14 +138,14 @@ test("the answer to a publish sent to a remote App Server reaches the user's sha
     await eventually(() => answered().length === users.length, 'each user actor got its answer', 10_000);
     assert.deepEqual(answered().map((l) => l.fields?.user).sort(), [...users].sort());
   } finally {
-    await herald.close();
+    await close();
     cleanup(dir);
   }
 });
 
 test('failures keep their codes across threads: malformed XML, a stanza over the limit, a closed engine', async () => {
   const dir = tempDir();
-  const { herald, reply } = await startShards(configIn(dir, { xmpp: { max_stanza_bytes: 4_096 } }), SHARDS);
+  const { herald, reply, close } = await startShards(configIn(dir, { xmpp: { max_stanza_bytes: 4_096 } }), SHARDS);
   try {
     await assert.rejects(herald.handleStanza("<iq type='set' id='bad' from='a@localhost/r' to='a@localhost'><enable></iq>"), (e: unknown) => {
       assert.ok(e instanceof XmlViolation, 'an XmlViolation');
@@ -158,7 +158,7 @@ test('failures keep their codes across threads: malformed XML, a stanza over the
     assert.equal(refused.attrs.type, 'error');
     assert.ok(refused.getChild('error')?.getChild('policy-violation'), 'policy-violation');
   } finally {
-    await herald.close();
+    await close();
     cleanup(dir);
   }
   await assert.rejects(herald.handleStanza(chat('a@localhost/r', 'b@localhost', 'late')), (e: unknown) => e instanceof HeraldError && e.code === 'HERALD_SHUTTING_DOWN');
@@ -166,7 +166,7 @@ test('failures keep their codes across threads: malformed XML, a stanza over the
 
 test('a shard that stops is started again: its users and nodes are served again, across shards too', async () => {
   const dir = tempDir();
-  const { herald, reply, log } = await startShards(configIn(dir), SHARDS);
+  const { herald, reply, log, apns, close } = await startShards(configIn(dir), SHARDS);
   try {
     const [user] = namesOn(0, SHARDS, 1, (i) => `ursula${i}@localhost`);
     const [node] = namesOn(1, SHARDS, 1, (i) => `restart-node-${i}`);
@@ -183,20 +183,20 @@ test('a shard that stops is started again: its users and nodes are served again,
     }
     // The node's shard (1) and the user's shard (0) are both new: the user's push crosses the new channel.
     herald.messageToUser(chat('bob@localhost/x', user!, 'after the restarts'));
-    const [push] = await herald.apnsSimulator!.waitForReceived(1, 10_000);
+    const [push] = await apns!.waitForReceived(1, 10_000);
     assert.equal(push!.token, token(7));
     const publish = publishIq('after-restart', node!, token(7), 2);
     await herald.handleStanza(publish);
     assert.equal((await reply('after-restart')).attrs.type, 'result');
   } finally {
-    await herald.close();
+    await close();
     cleanup(dir);
   }
 });
 
 test('IQs in flight on a shard that dies are each answered exactly once', async () => {
   const dir = tempDir();
-  const { herald, reply, repliesTo } = await startShards(configIn(dir), SHARDS);
+  const { herald, reply, repliesTo, close } = await startShards(configIn(dir), SHARDS);
   try {
     const nodes = namesOn(1, SHARDS, 20, (i) => `dying-${i}`);
     for (const node of nodes) {
@@ -214,14 +214,14 @@ test('IQs in flight on a shard that dies are each answered exactly once', async 
       assert.equal(repliesTo(id).length, 1, `${id} answered once`);
     }
   } finally {
-    await herald.close();
+    await close();
     cleanup(dir);
   }
 });
 
 test("a stream's stanza whose shard died before reading it is read on the main thread: its stream error still stops what followed (RFC 6120 §4.9)", async () => {
   const dir = tempDir();
-  const { herald, reply } = await startShards(configIn(dir), SHARDS);
+  const { herald, reply, close } = await startShards(configIn(dir), SHARDS);
   try {
     const [dying] = namesOn(1, SHARDS, 1, (i) => `unread-${i}`);
     const [living] = namesOn(0, SHARDS, 1, (i) => `after-${i}`);
@@ -248,7 +248,7 @@ test("a stream's stanza whose shard died before reading it is read on the main t
       await restarted;
     }
   } finally {
-    await herald.close();
+    await close();
     cleanup(dir);
   }
 });

@@ -37,7 +37,7 @@ function restConfig(dir: string, extra: Record<string, unknown> = {}) {
 
 test('every pool has one health entry per thread and every shard reports its actors; a publish on shard 1 is counted on shard 1', async () => {
   const dir = tempDir();
-  const { herald, reply } = await startShards(restConfig(dir), SHARDS);
+  const { herald, reply, close } = await startShards(restConfig(dir), SHARDS);
   const rest = openRestSession(herald.rest!.url, readFileSync(join(dir, 'tls', 'cert.pem'), 'utf8'));
   try {
     const [node] = namesOn(1, SHARDS, 1, (i) => `ops-node-${i}`);
@@ -75,14 +75,14 @@ test('every pool has one health entry per thread and every shard reports its act
     assert.equal(sampleValue(metrics, 'herald_shard_exits_total{shard="0"}'), 0);
   } finally {
     rest.close();
-    await herald.close();
+    await close();
     cleanup(dir);
   }
 });
 
 test('a shard that is down fails its entries and warns overall, with herald_shard_up 0, until it is back', async () => {
   const dir = tempDir();
-  const { herald, log } = await startShards(restConfig(dir, { shards: { restart: { backoff_ms: 50, max_ms: 200 } } }), SHARDS);
+  const { herald, log, close } = await startShards(restConfig(dir, { shards: { restart: { backoff_ms: 50, max_ms: 200 } } }), SHARDS);
   const rest = openRestSession(herald.rest!.url, readFileSync(join(dir, 'tls', 'cert.pem'), 'utf8'));
   const store = join(dir, 'lmdb');
   try {
@@ -115,7 +115,7 @@ test('a shard that is down fails its entries and warns overall, with herald_shar
     await eventually(async () => (await health(rest)).body.status === 'pass', 'healthy again', 10_000);
   } finally {
     rest.close();
-    await herald.close();
+    await close();
     cleanup(dir);
   }
 });

@@ -579,7 +579,7 @@ const remotePush = z
 
 const apnsSimulator = z
   .object({
-    /** Start the bundled APNS simulator in-process and send every APNS request to it. */
+    /** `herald start` (simulators/for-config.ts) starts the bundled APNS simulator and points every APNS pool at it. */
     enabled: z.boolean().default(true),
     bind: z.string().min(1).default('127.0.0.1'),
     /** 0 = any free port. */
@@ -595,7 +595,7 @@ const apnsSimulator = z
 
 const fcmSimulator = z
   .object({
-    /** Run the bundled FCM simulator in-process and send every FCM request (and token request) to it. */
+    /** `herald start` (simulators/for-config.ts) starts the bundled FCM simulator and points every FCM pool (and its token requests) at it. */
     enabled: z.boolean().default(true),
     bind: z.string().min(1).default('127.0.0.1'),
     /** 0 = any free port. */

@@ -41,7 +41,7 @@ const newDir = () => {
 };
 
 afterEach(async () => {
-  await running?.herald.close();
+  await running?.close();
   running = undefined;
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
@@ -74,7 +74,7 @@ test('enables beyond store.max_size_mib are answered wait/resource-constraint, a
   assert.ok(size <= MIB * (1 + OVERSHOOT_ALLOWED), `data.mdb is ${size} bytes for a 1 MiB bound`);
 
   // At close the folded refusals are written as one line with their count.
-  await running.herald.close();
+  await running.close();
   const folded = running.lines.filter((l) => l.event === 'store.full');
   assert.equal(folded.length, 2);
   assert.equal(folded[1]!.fields.count, usage.refusedWrites - 1);
@@ -118,7 +118,7 @@ test('raising store.max_size_mib and restarting recovers, keeping every accepted
   running = await startStoreHerald(dir, { maxSizeMib: 1 });
   const filled = await fillUntilRefused(running);
   const lastAccepted = filled.next - FILL_BATCH - 1; // the batch before the refusal was all accepted
-  await running.herald.close();
+  await running.close();
   running = await startStoreHerald(dir, { maxSizeMib: 2 });
   assert.equal(running.herald.storeUsage().full, false);
   assert.ok(running.herald.xmppServer.registrations(userOf(0)).length > 0);

@@ -8,8 +8,9 @@ import xml, { type Element } from '@xmpp/xml';
 import { join } from 'node:path';
 import { validateConfig } from '../../../src/core/config/load.js';
 import type { Logger } from '../../../src/core/log.js';
-import { Herald } from '../../../src/embed/herald.js';
+import type { Herald } from '../../../src/embed/engine.js';
 import { createNodeIq, enableIq, nextId } from '../../e2e/harness.js';
+import { startHeraldOnSimulators } from '../../support/on-simulators.js';
 
 export interface LogLine {
   level: string;
@@ -21,6 +22,8 @@ export interface StoreHerald {
   herald: Herald;
   lines: LogLine[];
   iq(stanza: Element): Promise<Element>;
+  /** Herald's close(), then the APNS simulator's when `extra` enables APNS. */
+  close(): Promise<void>;
 }
 
 export interface StoreHeraldOptions {
@@ -41,7 +44,7 @@ export async function startStoreHerald(dir: string, options: StoreHeraldOptions)
     ...options.extra,
   });
   const waiters = new Map<string, (el: Element) => void>();
-  const herald = await Herald.start({
+  const { herald, close } = await startHeraldOnSimulators({
     config,
     logger,
     host: {
@@ -55,6 +58,7 @@ export async function startStoreHerald(dir: string, options: StoreHeraldOptions)
   return {
     herald,
     lines,
+    close,
     async iq(stanza) {
       const reply = new Promise<Element>((resolve) => waiters.set(stanza.attrs.id as string, resolve));
       await herald.handleStanza(stanza);

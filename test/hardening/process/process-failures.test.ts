@@ -62,12 +62,12 @@ test('an unhandled rejection in herald start is logged with HERALD_UNHANDLED_REJ
 test('the embedding API installs no process-level handler: the host owns the process', async () => {
   const before = { exception: process.listenerCount('uncaughtException'), rejection: process.listenerCount('unhandledRejection') };
   const dir = tempDir();
-  const { herald } = await startHerald(configIn(dir, { fcm: { enabled: false }, simulators: { fcm: { enabled: false } } }));
+  const { close } = await startHerald(configIn(dir, { fcm: { enabled: false }, simulators: { fcm: { enabled: false } } }));
   try {
     assert.equal(process.listenerCount('uncaughtException'), before.exception);
     assert.equal(process.listenerCount('unhandledRejection'), before.rejection);
   } finally {
-    await herald.close();
+    await close();
     cleanup(dir);
   }
 });

@@ -7,8 +7,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { configSchema } from '../../../src/core/config/schema.js';
 import type { Logger } from '../../../src/core/log.js';
-import { Herald } from '../../../src/embed/herald.js';
 import { cleanup, configIn, tempDir } from '../../e2e/harness.js';
+import { startHeraldOnSimulators } from '../../support/on-simulators.js';
 
 // `node --test dist/test/` runs every .js file under it: started that way (not by its test), this
 // child has nothing to serve and ends at once.
@@ -26,9 +26,9 @@ const logger: Logger = { debug: () => undefined, info: line('info'), warn: line(
 
 const dir = tempDir();
 const config = configIn(dir, { rest: { enabled: true, port: 0, generated_cert_dir: join(dir, 'tls'), ...rest } });
-const herald = await Herald.start({ config, host: { route: () => undefined }, logger });
+const { herald, close } = await startHeraldOnSimulators({ config, host: { route: () => undefined }, logger });
 process.stdout.write(`${JSON.stringify({ url: herald.rest!.url, ca: readFileSync(join(dir, 'tls', 'cert.pem'), 'utf8') })}\n`);
 process.stdin.resume();
 process.stdin.on('end', () => {
-  void herald.close().finally(() => cleanup(dir));
+  void close().finally(() => cleanup(dir));
 });

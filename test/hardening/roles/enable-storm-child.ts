@@ -7,7 +7,7 @@
  *
  *   node enable-storm-child.js <dir> <prefix>
  */
-import { Herald } from '../../../src/embed/herald.js';
+import { Herald } from '../../../src/embed/engine.js';
 import { enableText, REMOTE_PUBSUB, rolesConfig } from './harness.js';
 
 // `node --test dist/test/` runs every .js file under it: started that way (not by its test), this

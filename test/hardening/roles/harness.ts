@@ -12,7 +12,7 @@ import vm from 'node:vm';
 import type { Element } from '@xmpp/xml';
 import { validateConfig } from '../../../src/core/config/load.js';
 import type { HeraldConfig } from '../../../src/core/config/schema.js';
-import { Herald } from '../../../src/embed/herald.js';
+import { Herald } from '../../../src/embed/engine.js';
 import { NS } from '../../../src/xmpp/namespaces.js';
 import { StanzaError } from '../../../src/xmpp/stanza-error.js';
 

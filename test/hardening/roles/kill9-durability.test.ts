@@ -10,7 +10,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { test } from 'node:test';
-import { Herald } from '../../../src/embed/herald.js';
+import { Herald } from '../../../src/embed/engine.js';
 import { cleanup, REMOTE_PUBSUB, rolesConfig, tempDir } from './harness.js';
 
 const CHILD = fileURLToPath(new URL('./enable-storm-child.js', import.meta.url));

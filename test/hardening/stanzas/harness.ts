@@ -11,9 +11,10 @@ import type { Element } from '@xmpp/xml';
 import { ComponentLink } from '../../../src/component/index.js';
 import type { HeraldConfig } from '../../../src/core/config/schema.js';
 import type { Logger } from '../../../src/core/log.js';
-import { Herald } from '../../../src/embed/herald.js';
+import type { Herald } from '../../../src/embed/engine.js';
 import { AcceptServer } from '../../component/accept-server.js';
 import { cleanup, configIn, tempDir } from '../../e2e/harness.js';
+import { startHeraldOnSimulators, type OnSimulators } from '../../support/on-simulators.js';
 import { eventually } from '../../support/eventually.js';
 
 export const DOMAIN = 'push.localhost';
@@ -69,10 +70,14 @@ export class StreamRig {
   private constructor(
     readonly server: AcceptServer,
     readonly link: ComponentLink,
-    readonly herald: Herald,
+    private readonly engine: OnSimulators<Herald>,
     readonly logs: LogLine[],
     private readonly dir: string,
   ) {}
+
+  get herald(): Herald {
+    return this.engine.herald;
+  }
 
   /**
    * `framed`: the link's sink takes text (as a sharded Herald does), so the stream is framed and
@@ -87,8 +92,9 @@ export class StreamRig {
     });
     const logs: LogLine[] = [];
     const link = linkFor(config, capturingLogger(logs));
-    const herald = await Herald.start({ config, host: link });
-    const rig = new StreamRig(server, link, herald, logs, dir);
+    const engine = await startHeraldOnSimulators({ config, host: link });
+    const { herald } = engine;
+    const rig = new StreamRig(server, link, engine, logs, dir);
     link.start(framed ? { handleStanza: (el) => herald.handleStanza(el), handleText: (text) => herald.handleStanza(text) } : herald);
     await link.waitOnline(5_000);
     const created = await rig.ask(createNodeText(freshId('create')));
@@ -116,7 +122,7 @@ export class StreamRig {
   }
 
   async close(): Promise<void> {
-    await this.herald.close();
+    await this.engine.close();
     await this.link.stop();
     await this.server.close();
     cleanup(this.dir);
@@ -134,21 +140,25 @@ export class EmbeddedRig {
   readonly routed: Element[] = [];
 
   private constructor(
-    readonly herald: Herald,
+    private readonly engine: OnSimulators<Herald>,
     private readonly dir: string,
     readonly logs: LogLine[],
   ) {}
+
+  get herald(): Herald {
+    return this.engine.herald;
+  }
 
   static async start(extra: Record<string, unknown> = {}): Promise<EmbeddedRig> {
     const dir = tempDir();
     const logs: LogLine[] = [];
     let rig: EmbeddedRig | undefined;
-    const herald = await Herald.start({
+    const engine = await startHeraldOnSimulators({
       config: configIn(dir, extra),
       host: { route: (stanza) => rig!.routed.push(stanza) },
       logger: capturingLogger(logs),
     });
-    rig = new EmbeddedRig(herald, dir, logs);
+    rig = new EmbeddedRig(engine, dir, logs);
     const created = await rig.ask(createNodeText(freshId('create')));
     assert.equal(created.attrs.type, 'result', created.toString());
     return rig;
@@ -172,7 +182,7 @@ export class EmbeddedRig {
   }
 
   async close(): Promise<void> {
-    await this.herald.close();
+    await this.engine.close();
     cleanup(this.dir);
   }
 }

@@ -40,7 +40,7 @@ test("MongooseIM's requests through the README's pool config reach APNS and FCM,
   const module = mim.modules.mod_push_service_mongoosepush;
   const pool = mim.outgoing_pools.http[module.pool_name]!.connection;
   const dir = tempDir();
-  const { herald } = await startHerald(configIn(dir, { rest: { enabled: true, port: 0, generated_cert_dir: join(dir, 'tls') } }));
+  const { herald, apns, fcm, close } = await startHerald(configIn(dir, { rest: { enabled: true, port: 0, generated_cert_dir: join(dir, 'tls') } }));
   try {
     const ca = readFileSync(join(dir, 'tls', 'cert.pem'), 'utf8');
     // The pool's host, with the port this test's Herald got.
@@ -57,16 +57,16 @@ test("MongooseIM's requests through the README's pool config reach APNS and FCM,
     const silent = { service: 'fcm', priority: 'high', data: { 'message-count': 1, 'last-message-sender': 'alice@localhost', 'last-message-body': 'OH, HAI!' } };
     assert.deepEqual(await send(TOKEN, alert), { status: 200, body: 'null' });
     assert.deepEqual(await send('fcm-device-token', silent), { status: 200, body: 'null' });
-    const [push] = await herald.apnsSimulator!.waitForReceived(1, 5_000);
+    const [push] = await apns!.waitForReceived(1, 5_000);
     assert.equal(push!.headers['apns-topic'], 'com.example.app');
-    const [message] = await herald.fcmSimulator!.waitForReceived(1, 5_000);
+    const [message] = await fcm!.waitForReceived(1, 5_000);
     assert.equal(message!.token, 'fcm-device-token');
 
     // 410 is what makes MongooseIM disable the user's registration.
-    herald.apnsSimulator!.program(TOKEN2, { status: 410, reason: 'Unregistered' });
+    apns!.program(TOKEN2, { status: 410, reason: 'Unregistered' });
     assert.deepEqual(await send(TOKEN2, alert), { status: 410, body: '{"reason":"unregistered"}' });
   } finally {
-    await herald.close();
+    await close();
     cleanup(dir);
   }
 });

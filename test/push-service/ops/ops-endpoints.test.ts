@@ -53,7 +53,7 @@ async function scrapeUntil(scrape: () => Promise<Answer>, check: (a: Answer) => 
 /** Pushes through the REST API, scrapes both ops routes, then takes APNS away. */
 async function opsScenario(senderThreads: number): Promise<void> {
   const dir = tempDir();
-  const { herald } = await startHerald(
+  const { herald, apns, close } = await startHerald(
     configIn(dir, {
       apns: { key_file: join(dir, 'apns.p8'), sender_threads: senderThreads },
       // APNS pools only (prod, dev): FCM has no simulator and no service account here.
@@ -89,7 +89,7 @@ async function opsScenario(senderThreads: number): Promise<void> {
     for (let i = 0; i < SENT; i++) {
       assert.equal((await request(rest.url, ca, 'POST', `/v3/notification/${TOKEN}`, BEARER, body)).status, 200);
     }
-    herald.apnsSimulator!.program(TOKEN2, { status: 410, reason: 'Unregistered' });
+    apns!.program(TOKEN2, { status: 410, reason: 'Unregistered' });
     assert.equal((await request(rest.url, ca, 'POST', `/v3/notification/${TOKEN2}`, BEARER, body)).status, 410);
 
     const metrics = await scrapeUntil(
@@ -118,14 +118,14 @@ async function opsScenario(senderThreads: number): Promise<void> {
     assert.equal(new Set(described).size, described.length, 'each family described once');
 
     // APNS unreachable: every connection drops, so every pool is down.
-    await herald.apnsSimulator!.close();
+    await apns!.close();
     const down = await scrapeUntil(() => get('/healthcheck'), (a) => a.status === 503, 'an unhealthy pool');
     const downReport = JSON.parse(down.body) as typeof report;
     assert.equal(downReport.status, 'fail');
     assert.equal(downReport.details['pool:apns-prod']![0]!.output.connected, 0);
     assert.equal(downReport.details['pool:apns-prod']![0]!.output.disconnected, herald.config.apns.connections);
   } finally {
-    await herald.close();
+    await close();
     cleanup(dir);
   }
 }

@@ -16,24 +16,21 @@
  * reconnect) and reports through the logger, /healthcheck and /metrics.
  */
 import type { Element } from '@xmpp/xml';
-import { startActorRuntime, type ActorRuntime } from '../actors/index.js';
 import { AppServerRole } from '../app-server/index.js';
 import type { NodeOwners } from '../app-server/app-server.js';
 import { AggregatedLog } from '../core/aggregated-log.js';
 import type { HeraldConfig } from '../core/config/schema.js';
 import { HeraldError } from '../core/errors.js';
-import { redacting, silentLogger, type Logger } from '../core/log.js';
+import type { Logger } from '../core/log.js';
 import type { EngineFigures } from '../push-service/ops/engine-figures.js';
 import { poolFigures, poolsOpsSource } from '../push-service/ops/ops-source.js';
 import { startRemotePush, type RemotePushDispatcher } from '../remote-push/index.js';
 import type { PushPools } from '../push-service/pools/push-pools.js';
-import { startPushSide, type SharedPushParts } from './push-wiring.js';
+import { startPushPools, type SharedPushParts } from './push-wiring.js';
 import { RELEASE_ID } from './release-id.js';
 import { startRestServer, type RestServer } from '../rest/server.js';
 import { restStartupWarnings } from '../rest/startup-warnings.js';
-import type { ApnsSimulator } from '../simulators/apns/index.js';
-import type { FcmSimulator } from '../simulators/fcm/index.js';
-import { openStore, type HeraldStore, type StoreUsage } from '../store/lmdb-store.js';
+import type { HeraldStore, StoreUsage } from '../store/lmdb-store.js';
 import { accountDiscoInfoReply, isAccountDiscoInfo, StanzaPublisher, XmppServerRole } from '../xmpp-server/index.js';
 import { checkElementLimits } from '../xmpp/element-limits.js';
 import { errorReply, headOf } from '../xmpp/iq.js';
@@ -42,6 +39,7 @@ import { parseStanza } from '../xmpp/parse.js';
 import { StanzaError } from '../xmpp/stanza-error.js';
 import { overLimitReply, StanzaOverLimit, stanzaLimitsOf, type StanzaLimits } from '../xmpp/stanza-limits.js';
 import { PublisherRouter } from './publisher-router.js';
+import { StartedParts, startGround } from './started-parts.js';
 import { attr } from '../xmpp/attr.js';
 
 /**
@@ -73,7 +71,7 @@ export interface HeraldOptions {
 export interface ShardContext {
   /** Prefix of the ids of its outgoing IQs, naming the shard their answers go back to. */
   idPrefix: string;
-  /** The simulators the main thread started and its APNS tokens (relayed: Apple counts token updates per key). */
+  /** The main thread's APNS tokens (relayed: Apple counts token updates per key). */
   push: SharedPushParts;
   /** The push nodes of the other shards; serves theirs requests for this shard's nodes. */
   owners: NodeOwners & { serve(appServer: AppServerRole): void };
@@ -81,69 +79,94 @@ export interface ShardContext {
 
 const RESOLVED: Promise<void> = Promise.resolve();
 
+/** The running parts of one engine, as `Herald.start` made them. */
+interface EngineParts {
+  config: HeraldConfig;
+  host: HeraldHost;
+  log: Logger;
+  store: HeraldStore;
+  tracker: IqTracker;
+  xmppServer: XmppServerRole;
+  appServer: AppServerRole;
+  pushService: PushPools;
+  rest: RestServer | undefined;
+  remotePush: RemotePushDispatcher | undefined;
+  /** Every part above that must be stopped, in start order (started-parts.ts). */
+  started: StartedParts;
+}
+
+/**
+ * The push engine: the three roles of XEP-0357 on the calling thread. (The public name stays
+ * `Herald`, as embedders know it; the file is named for what it is.)
+ */
 export class Herald {
   private closed = false;
   private readonly limits: StanzaLimits;
   private readonly overLimit: AggregatedLog;
+  readonly config: HeraldConfig;
+  private readonly host: HeraldHost;
+  private readonly log: Logger;
+  private readonly store: HeraldStore;
+  private readonly tracker: IqTracker;
+  readonly xmppServer: XmppServerRole;
+  readonly appServer: AppServerRole;
+  /** Every APNS and FCM pool; `send` picks the pool by service, mode and tags. */
+  readonly pushService: PushPools;
+  /** The MongoosePush-compatible REST API, when `rest.enabled`. */
+  readonly rest: RestServer | undefined;
+  /** The App Server's bridge to a remote push service, when `remote_push.enabled`. */
+  readonly remotePush: RemotePushDispatcher | undefined;
+  private readonly started: StartedParts;
 
-  private constructor(
-    readonly config: HeraldConfig,
-    private readonly host: HeraldHost,
-    private readonly log: Logger,
-    private readonly store: HeraldStore,
-    private readonly actors: ActorRuntime,
-    private readonly tracker: IqTracker,
-    readonly xmppServer: XmppServerRole,
-    readonly appServer: AppServerRole,
-    /** Every APNS and FCM pool; `send` picks the pool by service, mode and tags. */
-    readonly pushService: PushPools,
-    /** The in-process APNS simulator, when `simulators.apns.enabled`. */
-    readonly apnsSimulator: ApnsSimulator | undefined,
-    /** The in-process FCM simulator, when `simulators.fcm.enabled`. */
-    readonly fcmSimulator: FcmSimulator | undefined,
-    /** The MongoosePush-compatible REST API, when `rest.enabled`. */
-    readonly rest: RestServer | undefined,
-    /** The App Server's bridge to a remote push service, when `remote_push.enabled`. */
-    readonly remotePush: RemotePushDispatcher | undefined = undefined,
-  ) {
-    this.limits = stanzaLimitsOf(config.xmpp);
-    this.overLimit = new AggregatedLog({ log, event: 'xmpp.stanza_refused', intervalMs: OVER_LIMIT_LOG_INTERVAL_MS });
+  private constructor(parts: EngineParts) {
+    ({
+      config: this.config,
+      host: this.host,
+      log: this.log,
+      store: this.store,
+      tracker: this.tracker,
+      xmppServer: this.xmppServer,
+      appServer: this.appServer,
+      pushService: this.pushService,
+      rest: this.rest,
+      remotePush: this.remotePush,
+      started: this.started,
+    } = parts);
+    this.limits = stanzaLimitsOf(this.config.xmpp);
+    this.overLimit = new AggregatedLog({ log: this.log, event: 'xmpp.stanza_refused', intervalMs: OVER_LIMIT_LOG_INTERVAL_MS });
   }
 
   static async start(options: HeraldOptions): Promise<Herald> {
     const { config } = options;
-    // A host's logger gets the same redaction as Herald's own (core/log.ts).
-    const log = redacting(options.logger ?? silentLogger);
     const host = options.host ?? { route: () => {} };
-    const store = openStore(config.store, log);
-    const actors = startActorRuntime();
-    const started: Array<() => Promise<void> | void> = [() => store.close(), () => actors.stop()];
+    // Each part is recorded as it starts: close() and a failed start stop them in reverse.
+    const started = new StartedParts();
     try {
-      const push = await startPushSide(config, actors, log, options.shard?.push);
-      if (push.apnsSimulator) started.push(() => push.apnsSimulator!.close());
-      if (push.fcmSimulator) started.push(() => push.fcmSimulator!.close());
-      started.push(() => push.pools.close(0));
+      const { log, store, actors } = startGround(config, options.logger, started);
+      const pushService = await startPushPools(config, actors, log, options.shard?.push);
+      started.add(() => pushService.close());
       // [remote_push]: the App Server hands notifications over HTTP instead of to the local pools.
       const remotePush = config.remote_push.enabled ? startRemotePush(config.remote_push, log) : undefined;
-      if (remotePush) started.push(() => remotePush.close());
-      const dispatcher = remotePush ?? push.pools;
+      if (remotePush) started.add(() => remotePush.close());
       const appServer = new AppServerRole({
         config,
         store,
         actors,
-        dispatcher,
+        dispatcher: remotePush ?? pushService,
         // XEP-0357 §8 affiliation notices after a dead device go to the user's server via the host.
         route: (stanza) => host.route(stanza),
         onCrash: (error, node) => log.error('app_server.node_crashed', { node, error }),
         onWarning: (event, fields) => log.warn(event, fields),
         owners: options.shard?.owners,
       });
+      started.add(() => appServer.close());
       options.shard?.owners.serve(appServer);
       const tracker = new IqTracker({
         timeoutMs: config.xmpp_server.publish_timeout_ms,
         maxOutstanding: config.xmpp_server.max_pending_publishes,
         idPrefix: options.shard?.idPrefix,
       });
+      started.add(() => tracker.close());
       const remote = new StanzaPublisher(tracker, (stanza) => host.route(stanza));
       const xmppServer = new XmppServerRole({
         config,
@@ -152,18 +175,20 @@ export class Herald {
         publisher: new PublisherRouter(appServer, remote),
         log: (event, fields) => log.info(event, fields),
       });
+      started.add(() => xmppServer.close());
       const rest = config.rest.enabled
         ? await startRestServer({
             config: config.rest,
-            dispatcher: push.pools,
+            dispatcher: pushService,
             log,
-            ops: poolsOpsSource(push.pools.pools, RELEASE_ID, () => store.usage(), () => ({ users: xmppServer.liveUsers, nodes: appServer.liveNodeActors })),
+            ops: poolsOpsSource(pushService.pools, RELEASE_ID, () => store.usage(), () => ({ users: xmppServer.liveUsers, nodes: appServer.liveNodeActors })),
           })
         : undefined;
+      if (rest) started.add(() => rest.close());
       if (rest) for (const warning of restStartupWarnings(config.rest)) log.warn('rest.unprotected', { warning });
-      return new Herald(config, host, log, store, actors, tracker, xmppServer, appServer, push.pools, push.apnsSimulator, push.fcmSimulator, rest, remotePush);
+      return new Herald({ config, host, log, store, tracker, xmppServer, appServer, pushService, rest, remotePush, started });
     } catch (e) {
-      for (const stop of started.reverse()) await stop();
+      await started.stopAll();
       throw e;
     }
   }
@@ -285,20 +310,12 @@ export class Herald {
     return this.store.usage();
   }
 
+  /** Stops taking stanzas, then stops every part in the reverse of its start (started-parts.ts). */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.overLimit.flush();
-    await this.rest?.close();
-    await this.xmppServer.close();
-    this.tracker.close();
-    await this.appServer.close();
-    await this.remotePush?.close();
-    await this.pushService.close();
-    await this.apnsSimulator?.close();
-    await this.fcmSimulator?.close();
-    this.actors.stop();
-    await this.store.close();
+    await this.started.stopAll();
   }
 
   /**

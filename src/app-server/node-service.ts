@@ -1,0 +1,302 @@
+/**
+ * The push nodes of the App Server role, behind its IQ routing (app-server.ts): their lifecycle
+ * (create, delete, affiliations, configuration, the registration commands' register and
+ * unregister) and the notification publish of XEP-0357 §7, each done by the node's actor.
+ * Every refusal is a thrown StanzaError; the caller turns it into the IQ error.
+ *
+ * A node is asked through its actor only when it exists (in memory or in LMDB) or is being
+ * created, so unknown node names cannot grow the actor registry. With shards (shards/), a node
+ * another shard owns is reached through its owner.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Element } from '@xmpp/xml';
+import { ActorRegistry, type ActorRuntime } from '../actors/index.js';
+import type { HeraldConfig } from '../core/config/schema.js';
+import { HeraldError } from '../core/errors.js';
+import type { PushDispatcher } from '../push-service/notification.js';
+import type { HeraldStore } from '../store/lmdb-store.js';
+import { bareJid } from '../xmpp/jid.js';
+import type { PushPublish } from '../xmpp/push-publish.js';
+import { StanzaError, toStanzaError } from '../xmpp/stanza-error.js';
+import { nodeBehaviours, type AffiliationChange, type NodeMessage, type NodeReply, type SendSettlement } from './node-actor.js';
+import type { NodeConfigChange } from './node-config.js';
+import { checkNodeName } from './node-requests.js';
+import { ownerIndexFits, PushNodeStore, type NodeAffiliation, type PushNodeRecord } from './node-store.js';
+import { outcomeError } from './outcome-errors.js';
+import { maxNodesExceeded, nodeIdRequired, nodeNotFound, ownerTooLong } from './pubsub-errors.js';
+import { newSecret, registrationNodeName, type DeviceRegistration, type Unregistration } from './registration-commands.js';
+import { affiliationNoneNotice } from './remote-disable.js';
+
+/** 96 random bits per instant node name (XEP-0060 §8.1.2): collisions are negligible. */
+const INSTANT_NODE_ID_BYTES = 12;
+
+export interface NodeServiceOptions {
+  /** The pubsub service JID, the `from` of the XEP-0357 §8 notice. */
+  jid: string;
+  config: Pick<HeraldConfig, 'app_server' | 'actors'>;
+  store: HeraldStore;
+  /** One node service per runtime: its actors use the names `node-*`. */
+  actors: ActorRuntime;
+  dispatcher: PushDispatcher;
+  /** Delivers the XEP-0357 §8 affiliation notice after a dead device. */
+  route: (stanza: Element) => void;
+  onCrash?: (error: unknown, node: string) => void;
+  onWarning: (event: string, fields: Record<string, unknown>) => void;
+  now?: () => number;
+  owners?: NodeOwners;
+}
+
+/** The push nodes of other shards, reached through their owners (shards/shard-peers.ts). */
+export interface NodeOwners {
+  owns(node: string): boolean;
+  /** The owner's node actor's reply; a refusal comes back as `refused` with its StanzaError. */
+  ask(node: string, message: Exclude<NodeMessage, { kind: 'publish' }>): Promise<NodeReply>;
+  /** The owner's `publishLocal`: resolves or throws its StanzaError. */
+  publish(publish: PushPublish): Promise<void>;
+}
+
+export class PushNodeService {
+  private readonly jid: string;
+  private readonly nodes: PushNodeStore;
+  private readonly registry: ActorRegistry<NodeMessage, NodeReply>;
+  private readonly route: (stanza: Element) => void;
+  private readonly warn: (event: string, fields: Record<string, unknown>) => void;
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly owners: NodeOwners | undefined;
+  private readonly maxNodesPerOwner: number;
+  private registrationKey: Promise<Buffer> | undefined;
+  private closed = false;
+
+  constructor(options: NodeServiceOptions) {
+    const settings = options.config.app_server;
+    this.jid = options.jid;
+    this.nodes = new PushNodeStore(options.store);
+    this.maxNodesPerOwner = settings.max_nodes_per_owner;
+    this.route = options.route;
+    this.owners = options.owners;
+    this.warn = options.onWarning;
+    const behaviours = nodeBehaviours({
+      nodes: this.nodes,
+      dispatcher: options.dispatcher,
+      mapping: {
+        defaultAlertTitle: settings.default_alert_title,
+        defaultAlertBody: settings.default_alert_body,
+        forwardSender: settings.forward_sender,
+        forwardBody: settings.forward_body,
+      },
+      authorization: { methods: settings.publish_authorization, match: settings.publish_authorization_match },
+      rateLimit: { perNode: settings.rate_limit_per_node, intervalMs: settings.rate_limit_interval_ms },
+      maxNodesPerOwner: settings.max_nodes_per_owner,
+      now: options.now,
+    });
+    this.registry = new ActorRegistry(options.actors.system, behaviours, {
+      kind: 'node',
+      mailboxCapacity: options.config.actors.mailbox_capacity,
+      shardSize: options.config.actors.shard_size,
+      passivateAfterMs: options.config.actors.passivate_after_ms,
+      maxLive: options.config.actors.max_live_actors,
+      stopBatchSize: options.config.actors.stop_batch_size,
+      onCrash: options.onCrash,
+    });
+  }
+
+  /** Whether requests are refused (close() was called): HERALD_SHUTTING_DOWN as a StanzaError. */
+  refuseWhenClosed(): void {
+    if (this.closed) throw shuttingDown();
+  }
+
+  /** Whether `node` is stored (diagnostics and disco). */
+  exists(node: string): boolean {
+    return this.nodes.get(node) !== undefined;
+  }
+
+  /** The stored node (diagnostics); undefined when it does not exist. */
+  node(name: string): PushNodeRecord | undefined {
+    return this.nodes.get(name);
+  }
+
+  /** Node actors alive right now (diagnostics; idle ones are passivated). */
+  get liveNodeActors(): number {
+    return this.registry.size;
+  }
+
+  /** XEP-0060 §8.1: creates `node` for `owner`, or an instant node (§8.1.2) when none is named; its name. */
+  async create(owner: string, node: string | undefined, config: NodeConfigChange): Promise<string> {
+    const name = node ?? randomBytes(INSTANT_NODE_ID_BYTES).toString('base64url');
+    this.refuseBeyondNodeCap(owner, name);
+    unwrap(await this.ask(name, { kind: 'create', owner, config }), 'done');
+    return name;
+  }
+
+  /** XEP-0060 §8.4. */
+  async delete(node: string, requester: string): Promise<void> {
+    unwrap(await this.askExisting(node, { kind: 'delete', requester }), 'done');
+  }
+
+  /** XEP-0060 §8.9.1. */
+  async affiliations(node: string, requester: string): Promise<Readonly<Record<string, NodeAffiliation>>> {
+    return unwrap(await this.askExisting(node, { kind: 'get-affiliations', requester }), 'affiliations').affiliations;
+  }
+
+  /** XEP-0060 §8.9.2. */
+  async setAffiliations(node: string, requester: string, changes: readonly AffiliationChange[]): Promise<void> {
+    unwrap(await this.askExisting(node, { kind: 'set-affiliations', requester, changes }), 'done');
+  }
+
+  /** XEP-0060 §8.2: the stored node, for its configuration form. */
+  async configuration(node: string, requester: string): Promise<PushNodeRecord> {
+    return unwrap(await this.askExisting(node, { kind: 'get-config', requester }), 'config').record;
+  }
+
+  /** XEP-0060 §8.2.5: the submitted configuration applied. */
+  async configure(node: string, requester: string, change: NodeConfigChange): Promise<void> {
+    unwrap(await this.askExisting(node, { kind: 'set-config', requester, change }), 'done');
+  }
+
+  /**
+   * The notification publish of XEP-0357 §7 without XML. Resolves when the push service accepted
+   * the notification; throws the StanzaError the IQ is answered with otherwise. A dead device
+   * first ends the publisher's affiliation and notifies the node owner (XEP-0357 §8).
+   */
+  async publishLocal(publish: PushPublish): Promise<void> {
+    if (this.owners && publish.node && !this.owners.owns(publish.node)) return this.publishElsewhere(publish);
+    let settled: SendSettlement;
+    try {
+      if (!publish.node) throw nodeIdRequired();
+      const reply = await this.askExisting(checkNodeName(publish.node), { kind: 'publish', publish });
+      settled = await unwrap(reply, 'sending').settled;
+    } catch (e) {
+      throw toStanzaError(e); // a store failure, too, leaves here as a StanzaError
+    }
+    if ('thrown' in settled) throw toStanzaError(settled.thrown);
+    const error = outcomeError(settled.outcome);
+    if (!error) return;
+    if (!settled.outcome.ok && settled.outcome.reason === 'unregistered') await this.deviceGone(publish);
+    throw error;
+  }
+
+  /** Another shard's request for a node this one owns (shards/shard-peers.ts). */
+  askOwned(node: string, message: Exclude<NodeMessage, { kind: 'publish' }>): Promise<NodeReply> {
+    return this.ask(node, message);
+  }
+
+  /** register-push-apns / -fcm (command-handler.ts). */
+  async register(owner: string, registration: DeviceRegistration): Promise<{ node: string; secret: string }> {
+    const node = registrationNodeName(await this.nodeNameKey(), owner, registration.deviceKey);
+    this.refuseBeyondNodeCap(owner, node);
+    const reply = unwrap(await this.ask(node, { kind: 'register', owner, device: registration.device, secret: newSecret() }), 'registered');
+    return { node, secret: reply.secret };
+  }
+
+  /** unregister-push: only nodes the requester registered by command are removed. */
+  async unregister(owner: string, which: Unregistration): Promise<number> {
+    let candidates: string[];
+    if ('node' in which) candidates = [checkNodeName(which.node)];
+    else if ('deviceKey' in which) candidates = [registrationNodeName(await this.nodeNameKey(), owner, which.deviceKey)];
+    else candidates = this.nodes.nodesOf(owner);
+    let removed = 0;
+    for (const node of candidates) {
+      if (!this.registry.has(node) && !this.nodes.get(node)) continue;
+      if (unwrap(await this.ask(node, { kind: 'unregister', requester: owner }), 'unregistered').removed) removed++;
+    }
+    return removed;
+  }
+
+  /**
+   * Refuses new requests, lets node operations in flight finish, then stops the node actors in
+   * slices of `actors.stop_batch_size` (their state is already in LMDB).
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.allSettled([...this.inFlight]);
+    await this.registry.stopAll();
+  }
+
+  /** A publish to a node another shard owns: that shard's `publishLocal`, counted as in flight here. */
+  private async publishElsewhere(publish: PushPublish): Promise<void> {
+    if (this.closed) throw shuttingDown();
+    const pending = this.owners!.publish(publish);
+    this.inFlight.add(pending);
+    try {
+      await pending;
+    } finally {
+      this.inFlight.delete(pending);
+    }
+  }
+
+  /**
+   * XEP-0357 §8 after a dead device: the publisher's publish-enabling affiliation ends and the
+   * node owner's server is told, so that a server honouring the notice drops the registration
+   * at once. Never throws: the publish is answered device-not-registered either way.
+   */
+  private async deviceGone(publish: PushPublish): Promise<void> {
+    try {
+      const publisher = bareJid(publish.from);
+      const reply = unwrap(await this.ask(publish.node, { kind: 'device-gone', publisher }), 'publisher-removed');
+      if (reply.owner === undefined) return; // the node was deleted meanwhile
+      // After the publish's error reply (routed in this turn's promise chain): the server sees
+      // the IQ's answer first, as for any publish.
+      const notice = affiliationNoneNotice(this.jid, reply.owner, publish.node, publisher);
+      setImmediate(() => this.route(notice));
+    } catch (e) {
+      this.warn('app_server.device_gone_not_handled', { node: publish.node, reason: (e as Error)?.message });
+    }
+  }
+
+  /** One key per store, made once (node-store.ts); memoised so two first uses cannot race. */
+  private nodeNameKey(): Promise<Buffer> {
+    this.registrationKey ??= this.nodes.registrationKey().catch((e: unknown) => {
+      this.registrationKey = undefined;
+      throw e;
+    });
+    return this.registrationKey;
+  }
+
+  /**
+   * Refuses a new node of an owner at `max_nodes_per_owner` before any actor is spawned for it,
+   * so a flood of refused creates with fresh names holds no actor. The node actor checks again,
+   * atomically with the write (node-store.ts `createCapped`); this is the cheap early answer.
+   * A node that exists passes: its actor answers conflict, or updates a registered device.
+   */
+  private refuseBeyondNodeCap(owner: string, node: string): void {
+    if (this.registry.has(node) || this.nodes.get(node)) return;
+    if (!ownerIndexFits(owner, node)) throw ownerTooLong();
+    const max = this.maxNodesPerOwner;
+    if (this.nodes.countOf(owner, max) >= max) throw maxNodesExceeded(max);
+  }
+
+  /**
+   * Asks the node's actor, but answers item-not-found without spawning an actor when the node
+   * exists neither in memory nor in the store: unknown node names cannot grow the registry.
+   */
+  private askExisting(node: string, msg: NodeMessage): Promise<NodeReply> {
+    if (!this.registry.has(node) && !this.nodes.get(node)) return Promise.reject(nodeNotFound(node));
+    return this.ask(node, msg);
+  }
+
+  /** A full node mailbox or a stopped engine becomes a `wait` error (outcome-errors.ts). */
+  private async ask(node: string, msg: NodeMessage): Promise<NodeReply> {
+    if (this.closed) throw shuttingDown();
+    let pending: Promise<NodeReply> | undefined;
+    try {
+      pending = this.owners && !this.owners.owns(node) && msg.kind !== 'publish' ? this.owners.ask(node, msg) : this.registry.ask(node, msg);
+      this.inFlight.add(pending);
+      return await pending;
+    } catch (e) {
+      throw toStanzaError(e);
+    } finally {
+      if (pending) this.inFlight.delete(pending);
+    }
+  }
+}
+
+/** Unwraps the expected reply; a refusal is thrown as the StanzaError it carries. */
+function unwrap<K extends NodeReply['kind']>(reply: NodeReply, kind: K): Extract<NodeReply, { kind: K }> {
+  if (reply.kind === 'refused') throw reply.error;
+  if (reply.kind !== kind) throw new StanzaError('internal-server-error', 'wait', `unexpected ${reply.kind}`);
+  return reply as Extract<NodeReply, { kind: K }>;
+}
+
+function shuttingDown(): StanzaError {
+  return toStanzaError(new HeraldError('HERALD_SHUTTING_DOWN'));
+}

@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { validateConfig } from '../../src/core/config/load.js';
+import { startSimulatorsFor } from '../../src/simulators/for-config.js';
+import { pointedAtSimulators } from '../../src/simulators/simulated-config.js';
+
+function configIn(dir: string, extra: Record<string, unknown> = {}) {
+  return validateConfig({ store: { path: join(dir, 'lmdb') }, apns: { key_file: join(dir, 'apns.p8') }, rest: { enabled: false }, ...extra });
+}
+
+test('every pool of a simulated provider points at its simulator, and [simulators] come back off', () => {
+  const config = configIn('/data', {
+    apns: { pools: [{ mode: 'prod', endpoint: 'https://apple.example' }, { mode: 'dev' }] },
+    fcm: { pools: [{ service_account_file: '/own.json' }] },
+  });
+  const pointed = pointedAtSimulators(config, {
+    apns: { url: 'https://127.0.0.1:1', caFile: '/sim/apns-ca.pem' },
+    fcm: { url: 'https://127.0.0.1:2', caFile: '/sim/fcm-ca.pem', serviceAccountFile: '/sim/account.json' },
+  });
+  assert.deepEqual(pointed.apns.pools?.map((p) => p.endpoint), ['https://127.0.0.1:1', 'https://127.0.0.1:1']);
+  assert.equal(pointed.apns.endpoint, 'https://127.0.0.1:1');
+  assert.equal(pointed.apns.dev_endpoint, 'https://127.0.0.1:1');
+  assert.equal(pointed.apns.ca_file, '/sim/apns-ca.pem');
+  assert.equal(pointed.fcm.endpoint, 'https://127.0.0.1:2');
+  assert.equal(pointed.fcm.ca_file, '/sim/fcm-ca.pem');
+  assert.deepEqual(pointed.fcm.pools?.map((p) => p.service_account_file), ['/sim/account.json']);
+  assert.equal(pointed.fcm.service_account_file, '/sim/account.json');
+  assert.equal(pointed.simulators.apns.enabled, false);
+  assert.equal(pointed.simulators.fcm.enabled, false);
+});
+
+test('a provider without a simulator keeps its endpoints, trust and credentials', () => {
+  const config = configIn('/data');
+  const pointed = pointedAtSimulators(config, { fcm: { url: 'https://127.0.0.1:2', caFile: '/sim/fcm-ca.pem', serviceAccountFile: '/sim/a.json' } });
+  assert.deepEqual(pointed.apns, config.apns);
+});
+
+test('the simulators a config enables are started, their CA and account written beside the store, and removed by close()', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'herald-for-config-'));
+  try {
+    const running = await startSimulatorsFor(configIn(dir));
+    try {
+      assert.ok(running.apns && running.fcm, 'both simulators run');
+      assert.ok(existsSync(join(dir, 'apns.p8')), 'the dev .p8 key the APNS simulator trusts is ensured');
+      assert.equal(readFileSync(running.config.apns.ca_file!, 'utf8'), running.apns.ca);
+      assert.equal(readFileSync(running.config.fcm.ca_file!, 'utf8'), running.fcm.ca);
+      assert.deepEqual(JSON.parse(readFileSync(running.config.fcm.service_account_file, 'utf8')), running.fcm.serviceAccount);
+      assert.equal(running.config.apns.endpoint, running.apns.url);
+      assert.equal(running.config.fcm.endpoint, running.fcm.url);
+    } finally {
+      await running.close();
+    }
+    assert.deepEqual(readdirSync(dir).filter((name) => name.startsWith('simulators-')), [], 'the simulator files are gone');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a config with [simulators] off is handed back as it is, and nothing is started', async () => {
+  const config = configIn('/nonexistent-data', { simulators: { apns: { enabled: false }, fcm: { enabled: false } } });
+  const running = await startSimulatorsFor(config);
+  assert.equal(running.apns, undefined);
+  assert.equal(running.fcm, undefined);
+  assert.deepEqual(running.config, config);
+  await running.close();
+});
