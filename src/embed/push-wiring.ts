@@ -14,9 +14,10 @@ import { makeDirectory } from '../core/make-directory.js';
 import { ensureDevApnsKey } from '../push-service/apns/dev-key.js';
 import type { FcmServiceAccount } from '../push-service/fcm/oauth.js';
 import type { TokenSource } from '../push-service/apns/jwt.js';
-import { startApnsPools, type ApnsPoolsOptions } from '../push-service/pools/apns-pool.js';
-import { startFcmPools, type FcmPoolsOptions } from '../push-service/pools/fcm-pool.js';
-import { apnsPoolSpecs, fcmPoolSpecs, type ApnsPoolSpec } from '../push-service/pools/pool-specs.js';
+import { startApnsPools } from '../push-service/pools/apns-pool.js';
+import { resolveApnsPools, resolveFcmPools, serviceAccountAuth, type ResolvedFcmPool } from '../push-service/pools/credentials.js';
+import { startFcmPools } from '../push-service/pools/fcm-pool.js';
+import { apnsPoolSpecs, fcmPoolSpecs, type ApnsPoolSpec, type FcmPoolSpec } from '../push-service/pools/pool-specs.js';
 import { PushPools, type RunningPool } from '../push-service/pools/push-pools.js';
 import { generateApnsClientCertificate, startApnsSimulator, type ApnsSimulator, type TrustedCertificate } from '../simulators/apns/index.js';
 import { startFcmSimulator, type FcmSimulator } from '../simulators/fcm/index.js';
@@ -50,33 +51,36 @@ export async function startPushSide(config: HeraldConfig, actors: ActorRuntime, 
   const started = shared.simulators;
   const cleanup: Array<() => Promise<void>> = [];
   try {
-    const apnsSpecs = apnsPoolSpecs(config.apns);
-    const apnsOptions: ApnsPoolsOptions = { warmUp: !shared.lazy, log, tokens: shared.tokens };
+    let apnsSpecs = apnsPoolSpecs(config.apns);
     let apnsSimulator: ApnsSimulator | undefined;
-    if (started?.apns) {
-      Object.assign(apnsOptions, { endpoint: started.apns.url, ca: started.apns.ca, readKey: (path: string) => ensureDevApnsKey(path).privateKeyPem });
-    } else if (config.simulators.apns.enabled && apnsSpecs.length > 0) {
-      apnsSimulator = await startApnsSimulatorFor(config, apnsSpecs);
+    let apnsAt: { url: string; ca: string } | undefined = started?.apns;
+    if (apnsAt === undefined && config.simulators.apns.enabled && apnsSpecs.length > 0) {
+      apnsSimulator = await startApnsSimulatorFor(config, apnsSpecs); // writes the dev keys the pools then read
       cleanup.push(() => apnsSimulator!.close());
       log.info('apns_simulator.started', { url: apnsSimulator.url });
-      Object.assign(apnsOptions, { endpoint: apnsSimulator.url, ca: apnsSimulator.ca, readKey: (path: string) => ensureDevApnsKey(path).privateKeyPem });
+      apnsAt = { url: apnsSimulator.url, ca: apnsSimulator.ca };
     }
-    const apnsPools = await startApnsPools(apnsSpecs, config, actors, apnsOptions);
+    if (apnsAt !== undefined) {
+      for (const spec of apnsSpecs) if (spec.auth.kind === 'token') ensureDevApnsKey(spec.auth.keyFile.path);
+      apnsSpecs = apnsSpecs.map((spec) => ({ ...spec, endpoint: apnsAt.url, ca: undefined }));
+    }
+    const apnsResolved = resolveApnsPools(apnsSpecs, { tokens: shared.tokens }).map((pool) => (apnsAt === undefined ? pool : { ...pool, ca: apnsAt.ca }));
+    const apnsPools = await startApnsPools(apnsResolved, config.actors.sender_mailbox_capacity, actors, { warmUp: !shared.lazy, log });
     cleanup.push(() => Promise.all(apnsPools.map((p) => p.close(0))).then(() => undefined));
 
     const fcmSpecs = fcmPoolSpecs(config.fcm);
-    const fcmOptions: FcmPoolsOptions = { warmUp: !shared.lazy };
     let fcmSimulator: FcmSimulator | undefined;
-    if (started?.fcm) {
-      Object.assign(fcmOptions, { endpoint: started.fcm.url, ca: started.fcm.ca, serviceAccount: started.fcm.serviceAccount });
-    } else if (config.simulators.fcm.enabled && fcmSpecs.length > 0) {
+    let fcmAt: SimulatorEndpoints['fcm'] = started?.fcm;
+    if (fcmAt === undefined && config.simulators.fcm.enabled && fcmSpecs.length > 0) {
       const sim = config.simulators.fcm;
       fcmSimulator = await startFcmSimulator({ host: sim.bind, port: sim.port, acceptAll: sim.accept_all, latencyMs: sim.latency_ms });
       cleanup.push(() => fcmSimulator!.close());
       log.info('fcm_simulator.started', { url: fcmSimulator.url });
-      Object.assign(fcmOptions, { endpoint: fcmSimulator.url, ca: fcmSimulator.ca, serviceAccount: fcmSimulator.serviceAccount as FcmServiceAccount });
+      fcmAt = { url: fcmSimulator.url, ca: fcmSimulator.ca, serviceAccount: fcmSimulator.serviceAccount as FcmServiceAccount };
     }
-    const fcmPools = startFcmPools(fcmSpecs, config, actors, log, fcmOptions);
+    const fcmResolved: ResolvedFcmPool[] =
+      fcmAt === undefined ? resolveFcmPools(fcmSpecs, log) : simulatedFcmPools(fcmSpecs, fcmAt);
+    const fcmPools = startFcmPools(fcmResolved, config.actors.sender_mailbox_capacity, actors, { warmUp: !shared.lazy });
     const pools: RunningPool[] = [...apnsPools, ...fcmPools];
     log.info('push.pools', { pools: pools.map((p) => ({ name: p.name, service: p.service, mode: p.mode, tags: p.tags })) });
     return { pools: new PushPools(pools, log), apnsSimulator, fcmSimulator };
@@ -98,11 +102,11 @@ async function startApnsSimulatorFor(config: HeraldConfig, specs: readonly ApnsP
   let teamId = config.apns.team_id;
   for (const spec of specs) {
     if (spec.auth.kind === 'token') {
-      keys[spec.auth.keyId] = ensureDevApnsKey(spec.auth.keyFile).publicKeyPem;
+      keys[spec.auth.keyId] = ensureDevApnsKey(spec.auth.keyFile.path).publicKeyPem;
       teamId = spec.auth.teamId;
     } else {
-      const topic = spec.config.default_topic;
-      const certPem = await ensureDevClientCertificate(spec.auth.certFile, spec.auth.keyFile, topic);
+      const topic = spec.topic;
+      const certPem = await ensureDevClientCertificate(spec.auth.certFile.path, spec.auth.keyFile.path, topic);
       certificates.push({ certPem, topics: [topic, `${topic}.voip`] });
     }
   }
@@ -116,6 +120,12 @@ async function startApnsSimulatorFor(config: HeraldConfig, specs: readonly ApnsP
     acceptAll: sim.accept_all,
     latencyMs: sim.latency_ms,
   });
+}
+
+/** Every FCM pool pointed at the simulator, with the service account it trusts (one token source for all). */
+function simulatedFcmPools(specs: readonly FcmPoolSpec[], sim: NonNullable<SimulatorEndpoints['fcm']>): ResolvedFcmPool[] {
+  const auth = specs.length === 0 ? undefined : serviceAccountAuth(sim.serviceAccount, specs[0]!, sim.ca);
+  return specs.map((spec) => ({ ...spec, endpoint: sim.url, ca: sim.ca, auth: auth! }));
 }
 
 /** The certificate at `certFile` (PEM), generated with its key for `topic` when either file is missing. */

@@ -12,7 +12,7 @@ import { HeraldError } from '../../core/errors.js';
 import type { PushOutcome } from '../notification.js';
 import { TRANSPORT_OUTCOMES } from './rejections.js';
 import { SendCounters, type SendCountersSnapshot } from '../ops/send-counters.js';
-import { leastLoadedWithRoom, senderTotals, type SenderTotals } from '../sender-pool.js';
+import { pickSender } from '../pools/balancer.js';
 import type { Backoff } from '../../core/backoff.js';
 import type { AnswerReader } from './answer-reader.js';
 import { Http2Connection, type ClientCertificate } from './connection.js';
@@ -20,9 +20,8 @@ import { closeGraceMs, retryPolicyFor, type RetryConfig } from './retry-config.j
 import type { RetryPolicy } from './retry-policy.js';
 import { Http2Sender, type SenderProvider, type SenderStats } from './sender-actor.js';
 
-/** The connection keys both `[apns]` and `[fcm]` have. */
-export interface SenderGroupConfig extends RetryConfig {
-  connections: number;
+/** The connection keys both `[apns]` and `[fcm]` have, shared by every pool of the section. */
+export interface TransportSettings extends RetryConfig {
   max_in_flight: number;
   reconnect: Backoff;
   ping_interval_ms: number;
@@ -31,7 +30,9 @@ export interface SenderGroupConfig extends RetryConfig {
 export interface SenderGroupOptions<R> {
   /** Names the provider in errors and actor names ("APNS", "FCM"). */
   label: string;
-  config: SenderGroupConfig;
+  /** One sender actor and HTTP/2 connection each. */
+  connections: number;
+  config: TransportSettings;
   /** nact parent of the sender actors (the runtime's system). */
   parent: Ref<unknown>;
   /** Per sender (config `actors.sender_mailbox_capacity`). */
@@ -47,6 +48,12 @@ export interface SenderGroupOptions<R> {
   warmUp?: boolean;
   /** Attempts outside the retry policy that close() should wait for (FCM's fresh-token resend). */
   extraAttempts?: number;
+}
+
+export interface SenderTotals {
+  inFlight: number;
+  queued: number;
+  outstanding: number;
 }
 
 export interface SenderGroupStats extends SenderTotals {
@@ -75,7 +82,7 @@ export class SenderGroup<R> {
     this.closeGraceMs = closeGraceMs(config, options.extraAttempts);
     this.retryPolicy = retryPolicyFor(config, options.random);
     const prefix = `${options.label.toLowerCase()}-sender-${groupSequence++}`;
-    for (let i = 0; i < config.connections; i++) {
+    for (let i = 0; i < options.connections; i++) {
       const connection = new Http2Connection({
         endpoint: options.endpoint,
         label: options.label,
@@ -134,7 +141,7 @@ export class SenderGroup<R> {
       this.counters.reject('unable_to_connect');
       return undefined;
     }
-    const sender = leastLoadedWithRoom(this.senders);
+    const sender = pickSender(this.senders);
     if (sender === undefined) {
       throw new HeraldError('HERALD_MAILBOX_FULL', `all ${this.senders.length} ${this.label} sender mailboxes are full`);
     }
@@ -143,8 +150,14 @@ export class SenderGroup<R> {
 
   stats(): SenderGroupStats {
     const senders = this.senders.map((s) => s.stats());
+    const totals: SenderTotals = { inFlight: 0, queued: 0, outstanding: 0 };
+    for (const s of senders) {
+      totals.inFlight += s.connection.inFlight;
+      totals.queued += s.mailboxDepth;
+      totals.outstanding += s.outstanding;
+    }
     return {
-      ...senderTotals(senders),
+      ...totals,
       senders,
       counters: this.counters.snapshot(),
       retryBudgetExhausted: this.retryPolicy.budget.exhausted,

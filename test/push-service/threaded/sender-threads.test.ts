@@ -5,7 +5,11 @@ import type { Worker } from 'node:worker_threads';
 import { validateConfig } from '../../../src/core/config/load.js';
 import { isHeraldError } from '../../../src/core/errors.js';
 import type { PushNotification } from '../../../src/push-service/notification.js';
-import { ThreadedApnsPushService } from '../../../src/push-service/threaded/threaded-apns-service.js';
+import { startActorRuntime } from '../../../src/actors/index.js';
+import type { ApnsConfig } from '../../../src/core/config/schema.js';
+import { startApnsPool, type ApnsPool } from '../../../src/push-service/pools/apns-pool.js';
+import type { SenderThreads } from '../../../src/push-service/threaded/sender-threads.js';
+import { apnsTestPool, tokenAuth } from '../pools/test-pools.js';
 import { startApnsSimulator, type ApnsSimulator } from '../../../src/simulators/apns/index.js';
 import { eventually } from '../../support/eventually.js';
 
@@ -30,15 +34,17 @@ const alert = (device_id: string): PushNotification => ({
   alert: { title: 'romeo', body: 'hello' },
 });
 
-async function setup(mailbox: number): Promise<{ sim: ApnsSimulator; service: ThreadedApnsPushService }> {
+/** An APNS pool on `apns.sender_threads` sender threads, pointed at `sim`. */
+function threadedPool(apns: ApnsConfig, sim: ApnsSimulator, privateKeyPem: string, mailbox = 64): Promise<ApnsPool> {
+  const pool = apnsTestPool(apns, { endpoint: sim.url, ca: sim.ca, auth: tokenAuth(apns, privateKeyPem), threads: apns.sender_threads });
+  return startApnsPool(pool, mailbox, startActorRuntime());
+}
+
+async function setup(mailbox: number): Promise<{ sim: ApnsSimulator; service: ApnsPool }> {
   const keys = keyPair();
   const sim = await startApnsSimulator({ teamId: TEAM, keys: { [KEY_ID]: keys.publicKeyPem } });
   const config = validateConfig({ apns: { team_id: TEAM, key_id: KEY_ID, connections: 1, request_timeout_ms: 2_000 } });
-  const service = await ThreadedApnsPushService.start(config.apns, mailbox, {
-    endpoint: sim.url,
-    ca: sim.ca,
-    privateKeyPem: keys.privateKeyPem,
-  });
+  const service = await threadedPool(config.apns, sim, keys.privateKeyPem, mailbox);
   return { sim, service };
 }
 
@@ -64,7 +70,7 @@ test('beyond the thread mailbox capacity a send is refused at once with HERALD_M
     sim.program(HANGING, { fault: 'hang' });
     const held = [1, 2, 3, 4].map(() => service.send(alert(HANGING)));
     assert.throws(() => service.send(alert(HANGING)), (e: unknown) => isHeraldError(e, 'HERALD_MAILBOX_FULL'));
-    assert.equal(service.outstanding, 4);
+    assert.equal((service.senders as SenderThreads).outstanding, 4);
     const outcomes = await Promise.all(held);
     assert.ok(outcomes.every((o) => !o.ok && o.reason === 'request_timeout'));
     // Room again once they settled.
@@ -82,7 +88,7 @@ test('when the sender thread dies its notifications end as connection_lost and a
     sim.program(HANGING, { fault: 'hang' });
     const held = service.send(alert(HANGING));
     await eventually(() => sim.attempts(HANGING) === 1, 'the notification handed over and in flight', 10_000);
-    const [thread] = (service as unknown as { threads: Array<{ worker: Worker }> }).threads;
+    const [thread] = (service.senders as unknown as { threads: Array<{ worker: Worker }> }).threads;
     await thread!.worker.terminate();
     const lost = await held;
     assert.equal(!lost.ok && lost.reason, 'connection_lost');
@@ -99,7 +105,7 @@ test('several sender threads share the one provider token minted on the main thr
   const sim = await startApnsSimulator({ teamId: TEAM, keys: { [KEY_ID]: keys.publicKeyPem } });
   // Two streams per connection: a turn's ten sends fill one thread, so the next turn takes another.
   const config = validateConfig({ apns: { team_id: TEAM, key_id: KEY_ID, connections: 3, sender_threads: 3, max_in_flight: 2 } });
-  const service = await ThreadedApnsPushService.start(config.apns, 64, { endpoint: sim.url, ca: sim.ca, privateKeyPem: keys.privateKeyPem });
+  const service = await threadedPool(config.apns, sim, keys.privateKeyPem);
   try {
     // Sent over several event-loop turns: each turn's sends go to one thread.
     const sent: Array<Promise<unknown>> = [];
@@ -109,7 +115,7 @@ test('several sender threads share the one provider token minted on the main thr
     }
     const outcomes = (await Promise.all(sent)) as Array<{ ok: boolean }>;
     assert.ok(outcomes.every((o) => o.ok));
-    assert.equal(service.tokens.minted, 1);
+    assert.equal(service.senderStats().tokensIssued, 1);
     assert.equal(sim.stats.jwtsSeen, 1, 'APNS saw one token for all threads and connections');
     assert.ok(sim.stats.sessionsOpened >= 3, 'each thread opened its own connection');
   } finally {
@@ -122,7 +128,7 @@ test('light load stays on one sender thread; a turn that finds it with all its s
   const keys = keyPair();
   const sim = await startApnsSimulator({ teamId: TEAM, keys: { [KEY_ID]: keys.publicKeyPem } });
   const config = validateConfig({ apns: { team_id: TEAM, key_id: KEY_ID, connections: 2, sender_threads: 2, max_in_flight: 5 } });
-  const service = await ThreadedApnsPushService.start(config.apns, 64, { endpoint: sim.url, ca: sim.ca, privateKeyPem: keys.privateKeyPem });
+  const service = await threadedPool(config.apns, sim, keys.privateKeyPem);
   try {
     for (let turn = 0; turn < 4; turn++) {
       const outcomes = await Promise.all([1, 2, 3].map(() => service.send(alert(TOKEN))));
