@@ -4,11 +4,8 @@
  * same config key, path and cause.
  */
 import assert from 'node:assert/strict';
-import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { ConfigFileError, type FileProblem } from '../../src/core/config/config-file-error.js';
 import { validateConfig } from '../../src/core/config/load.js';
 import type { HeraldConfig } from '../../src/core/config/schema.js';
@@ -16,17 +13,10 @@ import { silentLogger } from '../../src/core/log.js';
 import { preflight } from '../../src/preflight/preflight.js';
 import { resolveApnsPools, resolveFcmPools } from '../../src/push-service/pools/credentials.js';
 import { apnsPoolSpecs, fcmPoolSpecs } from '../../src/push-service/pools/pool-specs.js';
+import { pkcs8Key, tempFiles } from '../support/temp-files.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'herald-agree-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
-
-function file(name: string, text: string): string {
-  const path = join(dir, name);
-  writeFileSync(path, text);
-  return path;
-}
-
-const rsaKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+const { dir, file } = tempFiles('herald-agree-');
+const rsaKey = pkcs8Key('rsa');
 
 /** The problems start meets resolving the pools' credentials. */
 function atStart(config: HeraldConfig): FileProblem[] {
@@ -53,7 +43,7 @@ const cases: Array<[string, object]> = [
   ['an RSA key as the .p8', { apns: { key_file: file('rsa.p8', rsaKey) } }],
   ['text that is no PEM as a pool key', { apns: { pools: [{ mode: 'prod', key_file: file('text.p8', 'not a key') }] } }],
   ['a certificate pool with a key as its certificate', { apns: { pools: [{ mode: 'prod', auth: 'certificate', cert_file: file('key-as-cert.pem', rsaKey), cert_key_file: file('key.pem', rsaKey) }] } }],
-  ['a CA file that is no certificate', { apns: { key_file: file('ec.p8', generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()), ca_file: file('ca.pem', rsaKey) } }],
+  ['a CA file that is no certificate', { apns: { key_file: file('ec.p8', pkcs8Key('ec')), ca_file: file('ca.pem', rsaKey) } }],
   ['a service account that is not JSON', { fcm: { service_account_file: file('sa.json', '{ nope') } }],
   ['a named service account that is missing', { fcm: { service_account_file: join(dir, 'no-sa.json') } }],
 ];

@@ -1,7 +1,8 @@
 /**
- * A service's sender actors, each owning one HTTP/2 connection, as the APNS and FCM services
- * both run them: one retry budget and one set of counters for the whole group; a notification
- * goes to the least-loaded sender with room, and when every sender is full HERALD_MAILBOX_FULL is
+ * A pool's sender actors, each owning one HTTP/2 connection, as APNS and FCM pools both run them
+ * (on the main thread, or in each sender thread): one retry budget and one set of counters for the
+ * whole group; a notification goes to the sender the balancer picks (pools/balancer.ts: the
+ * least loaded with room), and when every sender is full HERALD_MAILBOX_FULL is
  * thrown at once (backpressure: REST answers 429, XMPP wait/resource-constraint). While every
  * connection is unreachable (waiting out a reconnect backoff after failing to connect, e.g. the
  * provider is down or the process is out of file descriptors) a notification is answered
@@ -27,18 +28,24 @@ export interface TransportSettings extends RetryConfig {
   ping_interval_ms: number;
 }
 
+/** Where a group connects and how: a pool's (pools/pool-specs.ts), or a sender thread's share of it. */
+export interface GroupConnections {
+  readonly endpoint: string;
+  /** Extra CA (PEM) to trust for the endpoint. */
+  readonly ca?: string;
+  /** One sender actor and HTTP/2 connection each. */
+  readonly connections: number;
+  readonly transport: TransportSettings;
+}
+
 export interface SenderGroupOptions<R> {
   /** Names the provider in errors and actor names ("APNS", "FCM"). */
   label: string;
-  /** One sender actor and HTTP/2 connection each. */
-  connections: number;
-  config: TransportSettings;
+  pool: GroupConnections;
   /** nact parent of the sender actors (the runtime's system). */
   parent: Ref<unknown>;
   /** Per sender (config `actors.sender_mailbox_capacity`). */
   mailboxCapacity: number;
-  endpoint: string;
-  ca?: string | Buffer;
   clientCertificate?: ClientCertificate;
   answers: AnswerReader;
   provider: SenderProvider<R>;
@@ -77,17 +84,18 @@ export class SenderGroup<R> {
   private closing: Promise<void> | undefined = undefined;
 
   constructor(options: SenderGroupOptions<R>) {
-    const config = options.config;
+    const { pool } = options;
+    const config = pool.transport;
     this.label = options.label;
     this.closeGraceMs = closeGraceMs(config, options.extraAttempts);
     this.retryPolicy = retryPolicyFor(config, options.random);
     const prefix = `${options.label.toLowerCase()}-sender-${groupSequence++}`;
-    for (let i = 0; i < options.connections; i++) {
+    for (let i = 0; i < pool.connections; i++) {
       const connection = new Http2Connection({
-        endpoint: options.endpoint,
+        endpoint: pool.endpoint,
         label: options.label,
         answers: options.answers,
-        ca: options.ca,
+        ca: pool.ca,
         clientCertificate: options.clientCertificate,
         maxInFlight: config.max_in_flight,
         requestTimeoutMs: config.request_timeout_ms,
@@ -136,7 +144,7 @@ export class SenderGroup<R> {
 
   /** The sender to take one more notification; undefined (counted) when none can connect now. */
   private senderFor(): Http2Sender<R> | undefined {
-    if (this.closing !== undefined) throw new HeraldError('HERALD_SHUTTING_DOWN', `the ${this.label} push service is closed`);
+    if (this.closing !== undefined) throw new HeraldError('HERALD_SHUTTING_DOWN', `the ${this.label} senders are closed`);
     if (this.senders.every((s) => s.unreachable)) {
       this.counters.reject('unable_to_connect');
       return undefined;

@@ -61,12 +61,9 @@ export async function startApnsPool(
       ? await SenderThreads.start(pool, senderMailboxCapacity, options)
       : new SenderGroup({
           label: 'APNS',
-          connections: pool.connections,
-          config: pool.transport,
+          pool,
           parent: runtime.system,
           mailboxCapacity: senderMailboxCapacity,
-          endpoint: pool.endpoint,
-          ca: pool.ca,
           clientCertificate: pool.auth.kind === 'certificate' ? pool.auth.certificate : undefined,
           answers: APNS_ANSWERS,
           provider: apnsSenderProvider(tokens),

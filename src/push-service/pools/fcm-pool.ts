@@ -33,12 +33,9 @@ export function startFcmPool(
   const tokens = pool.auth.tokens;
   const senders = new SenderGroup({
     label: 'FCM',
-    connections: pool.connections,
-    config: pool.transport,
+    pool,
     parent: runtime.system,
     mailboxCapacity: senderMailboxCapacity,
-    endpoint: pool.endpoint,
-    ca: pool.ca,
     answers: FCM_ANSWERS,
     provider: new FcmSenderProvider(tokens, `/v1/projects/${encodeURIComponent(pool.auth.projectId)}/messages:send`),
     random: options.random,

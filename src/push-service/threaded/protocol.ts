@@ -5,16 +5,11 @@
  */
 import type { ErrorCode } from '../../core/errors.js';
 import type { ClientCertificate } from '../http2/connection.js';
-import type { SenderGroupStats, TransportSettings } from '../http2/sender-group.js';
+import type { GroupConnections, SenderGroupStats } from '../http2/sender-group.js';
 import type { PushOutcome } from '../notification.js';
 
 /** The thread's share of its pool: `connections` is this thread's count. */
-export interface ThreadPoolShare {
-  endpoint: string;
-  /** Extra CA (PEM) to trust for the endpoint. */
-  ca?: string;
-  connections: number;
-  transport: TransportSettings;
+export interface ThreadPoolShare extends GroupConnections {
   /** Certificate-based auth: the relayed token is then '' (no `authorization` header). */
   certificate?: ClientCertificate;
 }

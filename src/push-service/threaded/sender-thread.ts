@@ -24,16 +24,12 @@ try {
   // The main thread mints the provider token and sends it with every batch.
   let authorization = '';
   const relayedToken = { authorization: () => authorization, minted: 0 };
-  const pool = init.pool;
   const senders = new SenderGroup({
     label: 'APNS',
-    connections: pool.connections,
-    config: pool.transport,
+    pool: init.pool,
     parent: runtime.system,
     mailboxCapacity: init.senderMailboxCapacity,
-    endpoint: pool.endpoint,
-    ca: pool.ca,
-    clientCertificate: pool.certificate,
+    clientCertificate: init.pool.certificate,
     answers: APNS_ANSWERS,
     provider: apnsSenderProvider(relayedToken),
     warmUp: init.warmUp,

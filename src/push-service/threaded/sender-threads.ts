@@ -6,8 +6,8 @@
  * so local refusals never cross a thread, pools/push-pool.ts) and asks the pool's provider token
  * (shared with other pools of the same key; none with a client certificate), relayed to the
  * threads; the sender actors and their HTTP/2 connections live in the threads (sender-thread.ts),
- * the pool's connections split among them. Backpressure stays synchronous: each thread's handle counts what
- * it was handed and not yet settled, and when no thread has room `send` throws
+ * the pool's connections split among them. Backpressure stays synchronous: each thread's handle
+ * counts what it was handed and not yet settled, and when no thread has room `submit` throws
  * HERALD_MAILBOX_FULL at once — so a thread's own mailboxes can never be full.
  *
  * Which thread: everything sent during one event-loop turn goes to one thread (a turn costs one
@@ -23,7 +23,7 @@
  * left idle keep their connections open and PINGed (`warmUp`, `ping_interval_ms`).
  *
  * A thread that dies or cannot start is restarted by its handle, with backoff, for as long as the
- * service exists. While no thread is up, `send` answers `unable_to_connect` at once (REST 503,
+ * pool exists. While no thread is up, `submit` answers `unable_to_connect` at once (REST 503,
  * XMPP wait): nothing is queued for a thread that may be down for long.
  */
 import { HeraldError } from '../../core/errors.js';

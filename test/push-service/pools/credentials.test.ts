@@ -4,30 +4,17 @@
  * or an OpenSSL message; every problem of every pool at once.
  */
 import assert from 'node:assert/strict';
-import { generateKeyPairSync } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { ConfigFileError, type FileProblem } from '../../../src/core/config/config-file-error.js';
 import { validateConfig } from '../../../src/core/config/load.js';
 import { silentLogger } from '../../../src/core/log.js';
 import { resolveApnsPools, resolveFcmPools } from '../../../src/push-service/pools/credentials.js';
 import { apnsPoolSpecs, fcmPoolSpecs } from '../../../src/push-service/pools/pool-specs.js';
+import { pkcs8Key as pkcs8, tempFiles } from '../../support/temp-files.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'herald-credentials-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
-
-function file(name: string, text: string): string {
-  const path = join(dir, name);
-  writeFileSync(path, text);
-  return path;
-}
-
-const pkcs8 = (type: 'ec' | 'rsa'): string => {
-  const { privateKey } = type === 'ec' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('rsa', { modulusLength: 2048 });
-  return privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-};
+const { dir, file } = tempFiles('herald-credentials-');
 
 /** The problems the APNS pools of `apns` are refused with at start. */
 function apnsProblems(apns: object): readonly FileProblem[] {

@@ -4,24 +4,12 @@ import { generateKeyPairSync } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
 import { validateConfig } from '../../../src/core/config/load.js';
 import { ApnsTokenProvider } from '../../../src/push-service/apns/jwt.js';
-import type { PushNotification } from '../../../src/push-service/notification.js';
 import { startActorRuntime } from '../../../src/actors/index.js';
 import { startApnsPool } from '../../../src/push-service/pools/apns-pool.js';
 import { apnsTestPool, certificateAuth } from '../pools/test-pools.js';
 import { startApnsSimulator } from '../../../src/simulators/apns/index.js';
 import { clientCertificate, startTestServer } from '../http2/test-server.js';
-
-const TEAM = 'TEAM123456';
-const KEY_ID = 'KEY1234567';
-const TOKEN = 'ab'.repeat(32);
-
-const alert = (device_id: string): PushNotification => ({
-  service: 'apns',
-  device_id,
-  mode: 'prod',
-  topic: 'com.example.app',
-  alert: { title: 'romeo', body: 'hello' },
-});
+import { alert, KEY_ID, TEAM, TOKEN } from './thread-rig.js';
 
 test('two threaded pools given one token provider send one JWT between them', async () => {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
