@@ -84,7 +84,6 @@ const HERALD_MODULES: ReadonlyArray<readonly [string, Category]> = [
   ['push-service/ops/send-counters', 'sender actor, retry policy, counters'],
   ['push-service/ops/', 'logging, metrics'],
   ['push-service/pools/', 'pool selection'],
-  ['push-service/sender-pool', 'pool selection'],
   ['push-service/threaded/', 'cross-thread messages'],
   ['actors/', 'sender actor, retry policy, counters'],
   ['core/log', 'logging, metrics'],

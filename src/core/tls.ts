@@ -6,9 +6,8 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generate } from 'selfsigned';
 import { ConfigFileError } from './config/config-file-error.js';
-import { readConfiguredFileOrThrow } from './config/configured-file.js';
+import { loadTlsPair } from './config/credential-files.js';
 import { describeErrno, DirectoryError, makeDirectory } from './make-directory.js';
-import { checkTlsPair } from './pem.js';
 
 export interface TlsPair {
   cert: string;
@@ -62,15 +61,9 @@ export async function loadOrGenerateLocalhostPair(dir: string, key = 'rest.gener
   return pair;
 }
 
-/** The configured PEM pair, checked as a pair (pem.ts); problems name the config keys in `keys`. */
+/** The configured PEM pair, checked as a pair (credential-files.ts); problems name the config keys in `keys`. */
 export function loadPair(certFile: string, keyFile: string, keys = { cert: 'rest.cert_file', key: 'rest.key_file' }): TlsPair {
-  const cert = readConfiguredFileOrThrow(keys.cert, certFile);
-  const key = readConfiguredFileOrThrow(keys.key, keyFile);
-  const problems = checkTlsPair(cert, key);
-  const found = [
-    ...(problems.cert ? [{ key: keys.cert, path: certFile, cause: problems.cert }] : []),
-    ...(problems.key ? [{ key: keys.key, path: keyFile, cause: problems.key }] : []),
-  ];
-  if (found.length > 0) throw new ConfigFileError(found);
-  return { cert, key };
+  const pair = loadTlsPair({ key: keys.cert, path: certFile }, { key: keys.key, path: keyFile });
+  if (!pair.ok) throw new ConfigFileError(pair.problems);
+  return pair.value;
 }

@@ -1,30 +1,35 @@
 /**
  * The Push Service side of the engine: the configured APNS and FCM pools, started as the config
- * says (endpoints, trust, credentials). Simulators are no special case here: whoever runs the
- * engine on them hands it a config pointing at them (simulators/for-config.ts).
+ * says (endpoints, trust, credentials). Credentials are read once, here, by the one loader
+ * (push-service/pools/credentials.ts). Simulators are no special case: whoever runs the engine on
+ * them hands it a config pointing at them (simulators/for-config.ts).
  */
 import type { ActorRuntime } from '../actors/index.js';
 import type { HeraldConfig } from '../core/config/schema.js';
 import type { Logger } from '../core/log.js';
 import type { TokenSource } from '../push-service/apns/jwt.js';
 import { startApnsPools } from '../push-service/pools/apns-pool.js';
+import { resolveApnsPools, resolveFcmPools } from '../push-service/pools/credentials.js';
 import { startFcmPools } from '../push-service/pools/fcm-pool.js';
 import { apnsPoolSpecs, fcmPoolSpecs } from '../push-service/pools/pool-specs.js';
 import { PushPools, type RunningPool } from '../push-service/pools/push-pools.js';
 
 /** What the pools of this thread share with other threads of the process (shards/). */
 export interface SharedPushParts {
-  /** APNS token sources by tokenSourceId (apns-pool.ts): used when found, filled when made. */
+  /** APNS token sources by tokenSourceId (pools/credentials.ts): used when found, filled when made. */
   tokens?: Map<string, TokenSource>;
   /** Connect nothing at start (pools that only hold the token providers, or serve rarely); default: connect. */
   lazy?: boolean;
 }
 
 export async function startPushPools(config: HeraldConfig, actors: ActorRuntime, log: Logger, shared: SharedPushParts = {}): Promise<PushPools> {
-  const apnsPools = await startApnsPools(apnsPoolSpecs(config.apns), config, actors, { warmUp: !shared.lazy, log, tokens: shared.tokens });
+  const apnsResolved = resolveApnsPools(apnsPoolSpecs(config.apns), { tokens: shared.tokens });
+  const fcmResolved = resolveFcmPools(fcmPoolSpecs(config.fcm), log);
+  const capacity = config.actors.sender_mailbox_capacity;
+  const apnsPools = await startApnsPools(apnsResolved, capacity, actors, { warmUp: !shared.lazy, log });
   let fcmPools: RunningPool[];
   try {
-    fcmPools = startFcmPools(fcmPoolSpecs(config.fcm), config, actors, log, { warmUp: !shared.lazy });
+    fcmPools = startFcmPools(fcmResolved, capacity, actors, { warmUp: !shared.lazy });
   } catch (e) {
     await Promise.all(apnsPools.map((p) => p.close(0)));
     throw e;

@@ -1,6 +1,8 @@
-/** The Push Service role: the provider-neutral contract and the APNS dispatcher. */
+/** The Push Service role: the provider-neutral contract, its pools and the APNS pieces. */
 export * from './notification.js';
-export { ApnsPushService, type ApnsServiceOptions, type ApnsServiceStats } from './apns-service.js';
+export { PushPool, type PoolSenders, type PoolProvider, type SendersStats } from './pools/push-pool.js';
+export { startApnsPool, startApnsPools, type ApnsPool, type PoolStartOptions } from './pools/apns-pool.js';
+export { resolveApnsPools, resolveFcmPools, type ResolvedApnsPool, type ResolvedFcmPool } from './pools/credentials.js';
 export { ApnsTokenProvider, type ApnsTokenProviderOptions } from './apns/jwt.js';
 export { ensureDevApnsKey, type ApnsKeyPair } from './apns/dev-key.js';
 export { APNS_REASONS, apnsOutcome, type ApnsReason } from './apns/outcome.js';

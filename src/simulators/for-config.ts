@@ -81,11 +81,11 @@ async function startApnsSimulatorFor(config: HeraldConfig): Promise<ApnsSimulato
   let teamId = config.apns.team_id;
   for (const spec of apnsPoolSpecs(config.apns)) {
     if (spec.auth.kind === 'token') {
-      keys[spec.auth.keyId] = ensureDevApnsKey(spec.auth.keyFile).publicKeyPem;
+      keys[spec.auth.keyId] = ensureDevApnsKey(spec.auth.keyFile.path).publicKeyPem;
       teamId = spec.auth.teamId;
     } else {
-      const topic = spec.config.default_topic;
-      const certPem = await ensureDevClientCertificate(spec.auth.certFile, spec.auth.keyFile, topic);
+      const topic = spec.topic;
+      const certPem = await ensureDevClientCertificate(spec.auth.certFile.path, spec.auth.keyFile.path, topic);
       certificates.push({ certPem, topics: [topic, `${topic}.voip`] });
     }
   }

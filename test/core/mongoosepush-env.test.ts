@@ -21,8 +21,8 @@ test("MongoosePush's PUSH_HTTPS_* and FCM variables set the REST and FCM keys", 
   assert.equal(config.fcm.enabled, true);
   assert.equal(config.apns.enabled, false);
   assert.deepEqual(apnsPoolSpecs(config.apns), []);
-  assert.equal(fcmPoolSpecs(config.fcm)[0]!.config.service_account_file, '/etc/push/fcm.json');
-  assert.equal(fcmPoolSpecs(config.fcm)[0]!.config.connections, 5);
+  assert.equal(fcmPoolSpecs(config.fcm)[0]!.auth.file.path, '/etc/push/fcm.json');
+  assert.equal(fcmPoolSpecs(config.fcm)[0]!.connections, 5);
 });
 
 test('PUSH_APNS_PROD_* and PUSH_APNS_DEV_* configure the pool of each mode and keep the other one', () => {
@@ -39,13 +39,23 @@ test('PUSH_APNS_PROD_* and PUSH_APNS_DEV_* configure the pool of each mode and k
   });
   const [prod, dev] = apnsPoolSpecs(config.apns);
   assert.equal(prod!.name, 'apns-prod');
-  assert.deepEqual(prod!.auth, { kind: 'certificate', certFile: '/etc/push/prod-cert.pem', keyFile: '/etc/push/prod-key.pem' });
-  assert.equal(prod!.config.connections, 4);
-  assert.equal(prod!.config.default_topic, 'com.example.app');
-  assert.equal(prod!.config.endpoint, 'https://api.push.apple.com:2197');
+  assert.deepEqual(prod!.auth, {
+    kind: 'certificate',
+    certFile: { key: 'apns.pools.0.cert_file', path: '/etc/push/prod-cert.pem' },
+    keyFile: { key: 'apns.pools.0.cert_key_file', path: '/etc/push/prod-key.pem' },
+  });
+  assert.equal(prod!.connections, 4);
+  assert.equal(prod!.topic, 'com.example.app');
+  assert.equal(prod!.endpoint, 'https://api.push.apple.com:2197');
   assert.equal(dev!.name, 'apns-dev');
-  assert.deepEqual(dev!.auth, { kind: 'token', teamId: 'TEAMID1234', keyId: 'KEYID12345', keyFile: '/etc/push/dev.p8' });
-  assert.equal(dev!.config.endpoint, 'https://localhost');
+  assert.deepEqual(dev!.auth, {
+    kind: 'token',
+    teamId: 'TEAMID1234',
+    keyId: 'KEYID12345',
+    keyFile: { key: 'apns.pools.1.key_file', path: '/etc/push/dev.p8' },
+    refreshAfterS: config.apns.jwt_refresh_s,
+  });
+  assert.equal(dev!.endpoint, 'https://localhost');
 });
 
 test("HERALD__ overrides win over MongoosePush's variables", () => {

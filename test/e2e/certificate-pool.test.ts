@@ -4,6 +4,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateApnsClientCertificate } from '../../src/simulators/apns/index.js';
 import { TOKEN, cleanup, configIn, postJson, startHerald, tempDir } from './harness.js';
+import { isHeraldError } from '../../src/core/errors.js';
+import type { ApnsPool } from '../../src/push-service/pools/apns-pool.js';
 
 const ALERT = { title: 't', body: 'b' };
 
@@ -39,9 +41,9 @@ test('a certificate-auth pool sends without a JWT, beside a token-auth pool, and
     // A topic the certificate does not cover is Apple's TopicDisallowed: invalid_request.
     assert.deepEqual(await send({ topic: 'com.example.other', alert: ALERT }), { status: 400, body: '{"reason":"invalid_request"}' });
     // Only the token pool ever signed a JWT.
-    const [certPool, tokenPool] = herald.pushService.pools as unknown as Array<{ senders: { tokens: { minted: number } } }>;
-    assert.equal(certPool!.senders.tokens.minted, 0);
-    assert.equal(tokenPool!.senders.tokens.minted, 1);
+    const [certPool, tokenPool] = herald.pushService.pools as ApnsPool[];
+    assert.equal(certPool!.senderStats().tokensIssued, 0);
+    assert.equal(tokenPool!.senderStats().tokensIssued, 1);
     assert.equal(apns!.stats.jwtsSeen, 1);
   } finally {
     await close();
@@ -49,7 +51,7 @@ test('a certificate-auth pool sends without a JWT, beside a token-auth pool, and
   }
 });
 
-test('an expired client certificate is refused by APNS and answered 503 service_internal, as an auth failure', async () => {
+test('an expired client certificate refuses the start with HERALD_CONFIG_FILE naming the pool key and the file, as the pre-flight does', async () => {
   const dir = tempDir();
   const cert = join(dir, 'cert.pem');
   const key = join(dir, 'cert-key.pem');
@@ -57,19 +59,16 @@ test('an expired client certificate is refused by APNS and answered 503 service_
   const expired = await generateApnsClientCertificate({ topic: 'com.example.cert', notBefore: new Date(Date.now() - 400 * DAY_MS), days: 365 });
   writeFileSync(cert, expired.cert);
   writeFileSync(key, expired.key);
-  const { herald, apns, close } = await startHerald(
-    configIn(dir, {
-      apns: { pools: [{ mode: 'prod', auth: 'certificate', cert_file: cert, cert_key_file: key, default_topic: 'com.example.cert', sender_threads: 0 }] },
-      rest: { enabled: true, port: 0, generated_cert_dir: join(dir, 'tls') },
-    }),
-  );
   try {
-    const ca = readFileSync(join(dir, 'tls', 'cert.pem'), 'utf8');
-    const answer = await postJson(herald.rest!.url, ca, `/v3/notification/${TOKEN}`, { service: 'apns', alert: ALERT });
-    assert.deepEqual(answer, { status: 503, body: '{"reason":"service_internal"}' });
-    assert.equal(apns!.rejected[0]!.reason, 'BadCertificate');
+    await assert.rejects(
+      startHerald(
+        configIn(dir, {
+          apns: { pools: [{ mode: 'prod', auth: 'certificate', cert_file: cert, cert_key_file: key, default_topic: 'com.example.cert', sender_threads: 0 }] },
+        }),
+      ),
+      (e: unknown) => isHeraldError(e, 'HERALD_CONFIG_FILE') && e.message.includes(`apns.pools.0.cert_file = ${cert}: the certificate expired on`),
+    );
   } finally {
-    await close();
     cleanup(dir);
   }
 });

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TOKEN, cleanup, configIn, startHerald, tempDir, postJson } from './harness.js';
+import type { ApnsPool } from '../../src/push-service/pools/apns-pool.js';
 
 const ALERT = { body: 'b', title: 't' };
 
@@ -53,10 +54,10 @@ test('mode and tags choose the APNS pool, and each pool sends its own default to
     assert.deepEqual(await send({ mode: 'dev', tags: ['voip'], alert: ALERT }), { status: 400, body: '{"reason":"no_matching_pool"}' });
 
     // One provider token for the three pools: they share the team, key id and key file.
-    const apnsPools = herald.pushService.pools.filter((p) => p.service === 'apns') as unknown as Array<{ senders: { tokens: { minted: number } } }>;
+    const apnsPools = herald.pushService.pools.filter((p) => p.service === 'apns') as ApnsPool[];
     assert.equal(apnsPools.length, 3);
-    assert.equal(new Set(apnsPools.map((p) => p.senders.tokens)).size, 1);
-    assert.equal(apnsPools[0]!.senders.tokens.minted, 1);
+    assert.equal(new Set(apnsPools.map((p) => p.auth.kind === 'token' && p.auth.tokens)).size, 1);
+    assert.equal(apnsPools[0]!.senderStats().tokensIssued, 1);
     assert.equal(sim.stats.jwtsSeen, 1);
   } finally {
     await close();

@@ -8,7 +8,8 @@ import { after, before, describe, test } from 'node:test';
 import apn from '@parse/node-apn';
 import { startActorRuntime } from '../../src/actors/index.js';
 import { validateConfig } from '../../src/core/config/load.js';
-import { ApnsPushService } from '../../src/push-service/apns-service.js';
+import { startApnsPool } from '../../src/push-service/pools/apns-pool.js';
+import { apnsTestPool, tokenAuth } from '../push-service/pools/test-pools.js';
 import {
   spawnApnsBenchmarkServerProcess,
   startApnsBenchmarkServer,
@@ -350,10 +351,11 @@ describe('real APNS clients against the benchmark server', { timeout: SUITE_TIME
   });
   after(() => server.close());
 
-  test("Herald's ApnsPushService delivers 300 notifications through it, each with an apns-id", async () => {
+  test("Herald's APNS pool delivers 300 notifications through it, each with an apns-id", async () => {
     const config = validateConfig({ apns: { team_id: TEAM_ID, key_id: KEY_ID, default_topic: TOPIC, connections: 2 } });
     const runtime = startActorRuntime();
-    const service = new ApnsPushService(config.apns, config.actors, runtime, { endpoint: server.url, ca: server.ca, privateKeyPem });
+    const pool = apnsTestPool(config.apns, { endpoint: server.url, ca: server.ca, auth: tokenAuth(config.apns, privateKeyPem) });
+    const service = await startApnsPool(pool, config.actors.sender_mailbox_capacity, runtime);
     const before = server.stats.answered;
     try {
       const outcomes = await Promise.all(

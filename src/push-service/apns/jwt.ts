@@ -9,7 +9,7 @@
  */
 import { sign, type KeyObject } from 'node:crypto';
 import { HeraldError } from '../../core/errors.js';
-import { parsePrivateKey } from '../../core/pem.js';
+import { parsePrivateKey, type Parsed } from '../../core/pem.js';
 
 export interface ApnsTokenProviderOptions {
   /** JWT `iss`: the 10-character Apple team id. */
@@ -44,7 +44,10 @@ export class ApnsTokenProvider implements TokenSource {
   private mintedCount = 0;
 
   constructor(options: ApnsTokenProviderOptions) {
-    this.key = loadSigningKey(options.privateKey);
+    const key = parseSigningKey(options.privateKey);
+    // A key read from a file was checked by credentials.ts, which names the file; this one was handed in.
+    if (!key.ok) throw new HeraldError('HERALD_AUTH_KEY_INVALID', key.problem);
+    this.key = key.value;
     this.teamId = options.teamId;
     this.headerPart = base64url(JSON.stringify({ alg: 'ES256', kid: options.keyId })) + '.';
     this.refreshAfterMs = options.refreshAfterS * 1000;
@@ -95,25 +98,25 @@ export class ApnsTokenProvider implements TokenSource {
 
 /**
  * Parses and checks the key once: APNS token keys are EC P-256 private keys (ES256, RFC 7518
- * §3.4), which Apple issues as a PKCS#8 PEM `.p8`. The message says what was found instead.
+ * §3.4), which Apple issues as a PKCS#8 PEM `.p8`. The problem says what was found instead.
  */
-export function loadSigningKey(privateKey: string | KeyObject): KeyObject {
+export function parseSigningKey(privateKey: string | KeyObject): Parsed<KeyObject> {
   let key: KeyObject;
   if (typeof privateKey === 'string') {
     const parsed = parsePrivateKey(privateKey);
-    if (!parsed.ok) throw new HeraldError('HERALD_AUTH_KEY_INVALID', `${parsed.problem}; expected ${P8}`);
+    if (!parsed.ok) return fail(`${parsed.problem}; expected ${P8}`);
     key = parsed.value;
   } else {
     key = privateKey;
   }
-  if (key.type !== 'private') throw new HeraldError('HERALD_AUTH_KEY_INVALID', `holds a key of kind ${key.type}; expected ${P8}`);
-  if (key.asymmetricKeyType !== 'ec') {
-    throw new HeraldError('HERALD_AUTH_KEY_INVALID', `holds a private key of type ${String(key.asymmetricKeyType).toUpperCase()}; expected ${P8}`);
-  }
+  if (key.type !== 'private') return fail(`holds a key of kind ${key.type}; expected ${P8}`);
+  if (key.asymmetricKeyType !== 'ec') return fail(`holds a private key of type ${String(key.asymmetricKeyType).toUpperCase()}; expected ${P8}`);
   const curve = key.asymmetricKeyDetails?.namedCurve;
-  if (curve !== 'prime256v1') throw new HeraldError('HERALD_AUTH_KEY_INVALID', `holds an EC key on curve ${curve}; expected ${P8}`);
-  return key;
+  if (curve !== 'prime256v1') return fail(`holds an EC key on curve ${curve}; expected ${P8}`);
+  return { ok: true, value: key };
 }
+
+const fail = (problem: string): Parsed<KeyObject> => ({ ok: false, problem });
 
 /** What Apple issues for token auth. */
 const P8 = 'an EC P-256 private key (ES256), as Apple issues it in a PKCS#8 PEM .p8 file';

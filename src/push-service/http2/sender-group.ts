@@ -1,7 +1,8 @@
 /**
- * A service's sender actors, each owning one HTTP/2 connection, as the APNS and FCM services
- * both run them: one retry budget and one set of counters for the whole group; a notification
- * goes to the least-loaded sender with room, and when every sender is full HERALD_MAILBOX_FULL is
+ * A pool's sender actors, each owning one HTTP/2 connection, as APNS and FCM pools both run them
+ * (on the main thread, or in each sender thread): one retry budget and one set of counters for the
+ * whole group; a notification goes to the sender the balancer picks (pools/balancer.ts: the
+ * least loaded with room), and when every sender is full HERALD_MAILBOX_FULL is
  * thrown at once (backpressure: REST answers 429, XMPP wait/resource-constraint). While every
  * connection is unreachable (waiting out a reconnect backoff after failing to connect, e.g. the
  * provider is down or the process is out of file descriptors) a notification is answered
@@ -12,7 +13,7 @@ import { HeraldError } from '../../core/errors.js';
 import type { PushOutcome } from '../notification.js';
 import { TRANSPORT_OUTCOMES } from './rejections.js';
 import { SendCounters, type SendCountersSnapshot } from '../ops/send-counters.js';
-import { leastLoadedWithRoom, senderTotals, type SenderTotals } from '../sender-pool.js';
+import { pickSender } from '../pools/balancer.js';
 import type { Backoff } from '../../core/backoff.js';
 import type { AnswerReader } from './answer-reader.js';
 import { Http2Connection, type ClientCertificate } from './connection.js';
@@ -20,24 +21,31 @@ import { closeGraceMs, retryPolicyFor, type RetryConfig } from './retry-config.j
 import type { RetryPolicy } from './retry-policy.js';
 import { Http2Sender, type SenderProvider, type SenderStats } from './sender-actor.js';
 
-/** The connection keys both `[apns]` and `[fcm]` have. */
-export interface SenderGroupConfig extends RetryConfig {
-  connections: number;
+/** The connection keys both `[apns]` and `[fcm]` have, shared by every pool of the section. */
+export interface TransportSettings extends RetryConfig {
   max_in_flight: number;
   reconnect: Backoff;
   ping_interval_ms: number;
 }
 
+/** Where a group connects and how: a pool's (pools/pool-specs.ts), or a sender thread's share of it. */
+export interface GroupConnections {
+  readonly endpoint: string;
+  /** Extra CA (PEM) to trust for the endpoint. */
+  readonly ca?: string;
+  /** One sender actor and HTTP/2 connection each. */
+  readonly connections: number;
+  readonly transport: TransportSettings;
+}
+
 export interface SenderGroupOptions<R> {
   /** Names the provider in errors and actor names ("APNS", "FCM"). */
   label: string;
-  config: SenderGroupConfig;
+  pool: GroupConnections;
   /** nact parent of the sender actors (the runtime's system). */
   parent: Ref<unknown>;
   /** Per sender (config `actors.sender_mailbox_capacity`). */
   mailboxCapacity: number;
-  endpoint: string;
-  ca?: string | Buffer;
   clientCertificate?: ClientCertificate;
   answers: AnswerReader;
   provider: SenderProvider<R>;
@@ -47,6 +55,12 @@ export interface SenderGroupOptions<R> {
   warmUp?: boolean;
   /** Attempts outside the retry policy that close() should wait for (FCM's fresh-token resend). */
   extraAttempts?: number;
+}
+
+export interface SenderTotals {
+  inFlight: number;
+  queued: number;
+  outstanding: number;
 }
 
 export interface SenderGroupStats extends SenderTotals {
@@ -70,17 +84,18 @@ export class SenderGroup<R> {
   private closing: Promise<void> | undefined = undefined;
 
   constructor(options: SenderGroupOptions<R>) {
-    const config = options.config;
+    const { pool } = options;
+    const config = pool.transport;
     this.label = options.label;
     this.closeGraceMs = closeGraceMs(config, options.extraAttempts);
     this.retryPolicy = retryPolicyFor(config, options.random);
     const prefix = `${options.label.toLowerCase()}-sender-${groupSequence++}`;
-    for (let i = 0; i < config.connections; i++) {
+    for (let i = 0; i < pool.connections; i++) {
       const connection = new Http2Connection({
-        endpoint: options.endpoint,
+        endpoint: pool.endpoint,
         label: options.label,
         answers: options.answers,
-        ca: options.ca,
+        ca: pool.ca,
         clientCertificate: options.clientCertificate,
         maxInFlight: config.max_in_flight,
         requestTimeoutMs: config.request_timeout_ms,
@@ -129,12 +144,12 @@ export class SenderGroup<R> {
 
   /** The sender to take one more notification; undefined (counted) when none can connect now. */
   private senderFor(): Http2Sender<R> | undefined {
-    if (this.closing !== undefined) throw new HeraldError('HERALD_SHUTTING_DOWN', `the ${this.label} push service is closed`);
+    if (this.closing !== undefined) throw new HeraldError('HERALD_SHUTTING_DOWN', `the ${this.label} senders are closed`);
     if (this.senders.every((s) => s.unreachable)) {
       this.counters.reject('unable_to_connect');
       return undefined;
     }
-    const sender = leastLoadedWithRoom(this.senders);
+    const sender = pickSender(this.senders);
     if (sender === undefined) {
       throw new HeraldError('HERALD_MAILBOX_FULL', `all ${this.senders.length} ${this.label} sender mailboxes are full`);
     }
@@ -143,8 +158,14 @@ export class SenderGroup<R> {
 
   stats(): SenderGroupStats {
     const senders = this.senders.map((s) => s.stats());
+    const totals: SenderTotals = { inFlight: 0, queued: 0, outstanding: 0 };
+    for (const s of senders) {
+      totals.inFlight += s.connection.inFlight;
+      totals.queued += s.mailboxDepth;
+      totals.outstanding += s.outstanding;
+    }
     return {
-      ...senderTotals(senders),
+      ...totals,
       senders,
       counters: this.counters.snapshot(),
       retryBudgetExhausted: this.retryPolicy.budget.exhausted,

@@ -1,102 +1,47 @@
 /**
- * APNS pools started from their specs. Token-auth pools with the same team, key id and key file
- * share ONE token provider (Apple counts token updates per key: a token per pool or per
- * connection multiplies them into TooManyProviderTokenUpdates). Certificate-auth pools present
- * their client certificate on every connection and send no `authorization` header.
+ * APNS pools started from their resolved specs (credentials.ts): each a PushPool whose senders are
+ * actors on the main thread or, with `threads` > 0, sender threads. A token-auth pool signs with
+ * its key's token provider (shared by every pool of the same key); a certificate-auth pool
+ * presents its client certificate on every connection and sends no `authorization` header.
  */
 import type { ActorRuntime } from '../../actors/index.js';
-import { ConfigFileError } from '../../core/config/config-file-error.js';
-import { readConfiguredFileOrThrow } from '../../core/config/configured-file.js';
-import type { HeraldConfig } from '../../core/config/schema.js';
-import { isHeraldError } from '../../core/errors.js';
 import type { Logger } from '../../core/log.js';
-import { ApnsPushService, type ApnsServiceOptions } from '../apns-service.js';
-import { ApnsTokenProvider, type ApnsTokenProviderOptions, type TokenSource } from '../apns/jwt.js';
-import { ThreadedApnsPushService, type ThreadedApnsOptions } from '../threaded/threaded-apns-service.js';
-import type { ApnsPoolSpec } from './pool-specs.js';
-import { SenderPool } from './push-pools.js';
+import { APNS_ANSWERS } from '../apns/answer-reader.js';
+import type { ApnsRequest } from '../apns/headers.js';
+import type { TokenSource } from '../apns/jwt.js';
+import { prepareApnsRequest } from '../apns/request.js';
+import { apnsSenderProvider, CERTIFICATE_AUTH } from '../apns/sender-provider.js';
+import { SenderGroup } from '../http2/sender-group.js';
+import { SenderThreads } from '../threaded/sender-threads.js';
+import type { SenderWorkerFactory } from '../threaded/sender-thread-handle.js';
+import type { ResolvedApnsAuth, ResolvedApnsPool } from './credentials.js';
+import { PushPool, type PoolProvider, type PoolSenders } from './push-pool.js';
 
-export interface ApnsPoolsOptions {
-  /** Every pool's endpoint instead of its own, e.g. the in-process simulator's URL. */
-  endpoint?: string;
-  /** Extra trusted CA (PEM) for every pool instead of `apns.ca_file`. */
-  ca?: string;
-  /** Reads a .p8 key (`key`: the config key naming it); default: the file. The simulator's wiring generates dev keys. */
-  readKey?: (path: string, key: string) => string;
+export type ApnsPool = PushPool<ApnsRequest, ResolvedApnsAuth>;
+
+export interface PoolStartOptions {
   /** Open every connection at start and keep it open (health reports pools connected). */
   warmUp?: boolean;
-  /** Epoch-ms clock for the token providers; default Date.now. */
-  clock?: () => number;
   /** Where sender-thread deaths, failed starts and restarts are logged; default: nowhere. */
   log?: Logger;
-  /**
-   * Token sources by tokenSourceId, shared with the caller: one found here is used (a shard's
-   * relay of the main thread's token), one made here is added (the main thread's providers,
-   * whose tokens it relays to its shards). Default: a map of this call's own.
-   */
-  tokens?: Map<string, TokenSource>;
+  /** Epoch-ms time source for apns-expiration; default Date.now. */
+  clock?: () => number;
+  /** Jitter source in [0, 1) for reconnect, retry and restart delays; default Math.random. */
+  random?: () => number;
+  /** Creates each sender thread's Worker; lets a test make threads fail. */
+  createWorker?: SenderWorkerFactory;
 }
 
-/** The key of a token provider: pools with the same team, key id and key file share one. */
-export function tokenSourceId(auth: { teamId: string; keyId: string; keyFile: string }): string {
-  return `${auth.teamId}\u0000${auth.keyId}\u0000${auth.keyFile}`;
-}
-
-type ApnsSenders = ApnsPushService | ThreadedApnsPushService;
-
-/** An APNS pool: its senders on the main thread or on sender threads. */
-export class ApnsPool extends SenderPool<ApnsSenders, ApnsPoolSpec> {}
-
+/** Starts the pools in order; if one cannot start, those started are closed and the error thrown. */
 export async function startApnsPools(
-  specs: readonly ApnsPoolSpec[],
-  config: Pick<HeraldConfig, 'actors'>,
+  pools: readonly ResolvedApnsPool[],
+  senderMailboxCapacity: number,
   runtime: Pick<ActorRuntime, 'system'>,
-  options: ApnsPoolsOptions = {},
+  options: PoolStartOptions = {},
 ): Promise<ApnsPool[]> {
-  const tokenProviders = options.tokens ?? new Map<string, TokenSource>();
-  const readKey = options.readKey ?? ((path: string, key: string) => readConfiguredFileOrThrow(key, path));
-  const ca = options.ca ?? caOf(specs[0]?.config.ca_file);
   const started: ApnsPool[] = [];
   try {
-    for (const spec of specs) {
-      const auth = spec.auth;
-      let tokenProvider: TokenSource | undefined;
-      let clientCertificate: { cert: string; key: string } | undefined;
-      if (auth.kind === 'token') {
-        const id = tokenSourceId(auth);
-        let provider = tokenProviders.get(id);
-        if (provider === undefined) {
-          provider = newTokenProvider(spec.fileKeys.keyFile, auth.keyFile, () => ({
-            teamId: auth.teamId,
-            keyId: auth.keyId,
-            privateKey: readKey(auth.keyFile, spec.fileKeys.keyFile),
-            refreshAfterS: spec.config.jwt_refresh_s,
-            clock: options.clock,
-          }));
-          tokenProviders.set(id, provider);
-        }
-        tokenProvider = provider;
-      } else {
-        clientCertificate = {
-          cert: readConfiguredFileOrThrow(spec.fileKeys.certFile ?? `${spec.name} cert_file`, auth.certFile),
-          key: readConfiguredFileOrThrow(spec.fileKeys.keyFile, auth.keyFile),
-        };
-      }
-      const serviceOptions: ThreadedApnsOptions & ApnsServiceOptions = {
-        endpoint: options.endpoint ?? spec.config.endpoint,
-        ca,
-        tokenProvider,
-        clientCertificate,
-        warmUp: options.warmUp,
-        log: options.log,
-        pool: spec.name,
-      };
-      const senders =
-        spec.config.sender_threads > 0
-          ? await ThreadedApnsPushService.start(spec.config, config.actors.sender_mailbox_capacity, serviceOptions)
-          : new ApnsPushService(spec.config, config.actors, runtime, { ...serviceOptions, clock: options.clock });
-      started.push(new ApnsPool(spec, senders));
-    }
+    for (const pool of pools) started.push(await startApnsPool(pool, senderMailboxCapacity, runtime, options));
   } catch (e) {
     await Promise.all(started.map((p) => p.close(0)));
     throw e;
@@ -104,16 +49,40 @@ export async function startApnsPools(
   return started;
 }
 
-function caOf(file: string | undefined): string | undefined {
-  return file === undefined ? undefined : readConfiguredFileOrThrow('apns.ca_file', file);
+export async function startApnsPool(
+  pool: ResolvedApnsPool,
+  senderMailboxCapacity: number,
+  runtime: Pick<ActorRuntime, 'system'>,
+  options: PoolStartOptions = {},
+): Promise<ApnsPool> {
+  const tokens = tokenSourceOf(pool.auth);
+  const senders: PoolSenders<ApnsRequest> =
+    pool.threads > 0
+      ? await SenderThreads.start(pool, senderMailboxCapacity, options)
+      : new SenderGroup({
+          label: 'APNS',
+          pool,
+          parent: runtime.system,
+          mailboxCapacity: senderMailboxCapacity,
+          clientCertificate: pool.auth.kind === 'certificate' ? pool.auth.certificate : undefined,
+          answers: APNS_ANSWERS,
+          provider: apnsSenderProvider(tokens),
+          random: options.random,
+          warmUp: options.warmUp,
+        });
+  return new PushPool(pool, pool.auth, apnsProvider(pool, tokens, options.clock ?? Date.now), senders);
 }
 
-/** The provider for a key file; a key that is no EC P-256 private key is a HERALD_CONFIG_FILE naming `key` and the file. */
-function newTokenProvider(key: string, path: string, options: () => ApnsTokenProviderOptions): ApnsTokenProvider {
-  try {
-    return new ApnsTokenProvider(options());
-  } catch (e) {
-    if (isHeraldError(e, 'HERALD_AUTH_KEY_INVALID')) throw ConfigFileError.of(key, path, e.detail ?? e.message);
-    throw e;
-  }
+/** The pool's provider token source; CERTIFICATE_AUTH (no token, nothing minted) with a client certificate. */
+function tokenSourceOf(auth: ResolvedApnsAuth): TokenSource {
+  return auth.kind === 'token' ? auth.tokens : CERTIFICATE_AUTH;
+}
+
+function apnsProvider(pool: ResolvedApnsPool, tokens: TokenSource, clock: () => number): PoolProvider<ApnsRequest> {
+  const defaults = { defaultTopic: pool.topic, expirationS: pool.expirationS };
+  return {
+    label: 'APNS',
+    prepare: (notification) => prepareApnsRequest(notification, defaults, clock()),
+    tokensIssued: () => tokens.minted,
+  };
 }

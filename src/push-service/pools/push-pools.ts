@@ -5,6 +5,7 @@
  * HERALD_MAILBOX_FULL at once (backpressure).
  */
 import type { ConnectionState } from '../http2/connection.js';
+import { LOCAL_REJECTIONS } from '../http2/rejections.js';
 import type { PushDispatcher, PushNotification, PushOutcome } from '../notification.js';
 import type { SendCountersSnapshot } from '../ops/send-counters.js';
 import type { SenderThreadStats } from '../threaded/sender-thread-handle.js';
@@ -12,8 +13,6 @@ import type { PoolSelector } from './pool-specs.js';
 import { selectPool } from './select-pool.js';
 import type { Logger } from '../../core/log.js';
 import { watchPoolHealth, type PoolHealthLog } from '../ops/pool-health-log.js';
-
-const NO_MATCHING_POOL: PushOutcome = Object.freeze({ ok: false, reason: 'no_matching_pool' });
 
 /** What health and metrics read from a pool: state its senders already keep. */
 export interface PoolStats {
@@ -32,74 +31,10 @@ export interface PoolStats {
   lastEviction?: string;
 }
 
-/** A started pool: its selector (name, service, mode, tags) and its senders. */
+/** A started pool (push-pool.ts) as health, metrics and the shards see it. */
 export interface RunningPool extends PoolSelector, PushDispatcher {
   stats(): PoolStats;
   close(graceMs?: number): Promise<void>;
-}
-
-/** What a pool needs of the sender service behind it (APNS on the main thread or threads, FCM). */
-export interface PoolSenders extends PushDispatcher {
-  stats(): {
-    inFlight: number;
-    queued: number;
-    senders: SenderConnections;
-    counters: SendCountersSnapshot;
-    retryBudgetExhausted: number;
-    threads?: readonly SenderThreadStats[];
-  };
-  close(graceMs?: number): Promise<void>;
-}
-
-/** A configured pool over its senders: the selector from the config, the work to the senders. */
-export class SenderPool<S extends PoolSenders, Spec extends PoolSelector = PoolSelector> implements RunningPool {
-  readonly service: Spec['service'];
-  readonly name: string;
-  readonly mode: Spec['mode'];
-  readonly tags: readonly string[];
-
-  constructor(
-    spec: Spec,
-    /** The pool's sender actors. */
-    readonly senders: S,
-  ) {
-    this.service = spec.service;
-    this.name = spec.name;
-    this.mode = spec.mode;
-    this.tags = spec.tags;
-  }
-
-  send(notification: PushNotification): Promise<PushOutcome> {
-    return this.senders.send(notification);
-  }
-
-  stats(): PoolStats {
-    const s = this.senders.stats();
-    return {
-      inFlight: s.inFlight,
-      queued: s.queued,
-      connectionStates: s.senders.map((x) => x.connection.state),
-      counters: s.counters,
-      retryBudgetExhausted: s.retryBudgetExhausted,
-      ...(s.threads !== undefined && { threads: s.threads }),
-      ...lastEvictionOf(s.senders),
-    };
-  }
-
-  close(graceMs?: number): Promise<void> {
-    return this.senders.close(graceMs);
-  }
-}
-
-type SenderConnections = ReadonlyArray<{ connection: { state: ConnectionState; lastEviction?: string | undefined } }>;
-
-/** Why the first connection that is down lost its session, as a spreadable field. */
-function lastEvictionOf(senders: SenderConnections): { lastEviction?: string } {
-  for (const s of senders) {
-    const why = s.connection.lastEviction;
-    if (s.connection.state !== 'connected' && why !== undefined) return { lastEviction: why };
-  }
-  return {};
 }
 
 export class PushPools implements PushDispatcher {
@@ -115,7 +50,7 @@ export class PushPools implements PushDispatcher {
 
   send(notification: PushNotification): Promise<PushOutcome> {
     const pool = selectPool(this.pools, notification);
-    return pool ? pool.send(notification) : Promise.resolve(NO_MATCHING_POOL);
+    return pool ? pool.send(notification) : Promise.resolve(LOCAL_REJECTIONS.noMatchingPool);
   }
 
   /** The pool of that name, if configured. */

@@ -3,24 +3,24 @@
  * batches (one postMessage per event-loop turn each way): a structured clone per message costs
  * about as much as a small batch, so batching keeps the crossing cheap.
  */
-import type { ApnsConfig } from '../../core/config/schema.js';
 import type { ErrorCode } from '../../core/errors.js';
-import type { ApnsServiceStats } from '../apns-service.js';
 import type { ClientCertificate } from '../http2/connection.js';
+import type { GroupConnections, SenderGroupStats } from '../http2/sender-group.js';
 import type { PushOutcome } from '../notification.js';
 
+/** The thread's share of its pool: `connections` is this thread's count. */
+export interface ThreadPoolShare extends GroupConnections {
+  /** Certificate-based auth: the relayed token is then '' (no `authorization` header). */
+  certificate?: ClientCertificate;
+}
+
 export interface SenderThreadInit {
-  /** The thread's share of the pool: `connections` is this thread's count. */
-  apns: ApnsConfig;
+  pool: ThreadPoolShare;
   senderMailboxCapacity: number;
-  endpoint?: string;
-  ca?: string;
   /** How often the thread reports its stats, ms. */
   statsIntervalMs: number;
-  /** Open the connections at start and keep them open (ApnsServiceOptions `warmUp`). */
+  /** Open the connections at start and keep them open (http2/sender-group.ts `warmUp`). */
   warmUp?: boolean;
-  /** Certificate-based auth (ApnsServiceOptions `clientCertificate`): the relayed token is then ''. */
-  clientCertificate?: ClientCertificate;
 }
 
 export type ToSenderThread =
@@ -52,6 +52,6 @@ export type FromSenderThread =
    * `utilization`: the thread's event-loop utilization since the previous report (0..1);
    * `heapUsed`: the thread's V8 heap in bytes (each thread has its own heap).
    */
-  | { type: 'stats'; stats: ApnsServiceStats; utilization?: number; heapUsed?: number }
+  | { type: 'stats'; stats: SenderGroupStats; utilization?: number; heapUsed?: number }
   | { type: 'closed' }
   | { type: 'failed'; message: string };

@@ -16,7 +16,7 @@
 import { Worker } from 'node:worker_threads';
 import { HeraldError } from '../../core/errors.js';
 import { silentLogger, type Logger } from '../../core/log.js';
-import type { ApnsServiceStats } from '../apns-service.js';
+import type { SenderGroupStats } from '../http2/sender-group.js';
 import type { ApnsRequest } from '../apns/headers.js';
 import { TRANSPORT_OUTCOMES, type PushRejection } from '../http2/rejections.js';
 import type { PushOutcome } from '../notification.js';
@@ -81,7 +81,7 @@ export class SenderThreadHandle {
   private startFailures = 0;
   private restarts = 0;
   /** The running thread's last stats; undefined while it is not up. */
-  lastStats: ApnsServiceStats | undefined;
+  lastStats: SenderGroupStats | undefined;
   /** What earlier runs of this thread counted (metrics counters must not go back at a restart). */
   earlierCounters: SendCountersSnapshot = emptySendCounters();
   earlierRetryBudgetExhausted = 0;
@@ -122,8 +122,18 @@ export class SenderThreadHandle {
    * can go on the wire at once.
    */
   get canSendAtOnce(): boolean {
-    const apns = this.init.apns;
-    return this.hasRoom && this.pending.size < apns.connections * apns.max_in_flight && this.connectable;
+    const pool = this.init.pool;
+    return this.hasRoom && this.pending.size < pool.connections * pool.transport.max_in_flight && this.connectable;
+  }
+
+  /** The balancer's view (pools/balancer.ts): what it holds. */
+  get load(): number {
+    return this.pending.size;
+  }
+
+  /** The balancer's view: as last reported, every connection waits out a reconnect backoff. */
+  get unreachable(): boolean {
+    return !this.connectable;
   }
 
   /**
@@ -137,7 +147,7 @@ export class SenderThreadHandle {
 
   /** The connections this thread owns (its share of the pool). */
   get connections(): number {
-    return this.init.apns.connections;
+    return this.init.pool.connections;
   }
 
   threadStats(): SenderThreadStats {

@@ -8,7 +8,9 @@ import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { startActorRuntime } from '../../actors/index.js';
 import { isHeraldError } from '../../core/errors.js';
-import { ApnsPushService } from '../apns-service.js';
+import { APNS_ANSWERS } from '../apns/answer-reader.js';
+import { apnsSenderProvider } from '../apns/sender-provider.js';
+import { SenderGroup } from '../http2/sender-group.js';
 import type { PushOutcome } from '../notification.js';
 import type { FromSenderThread, SenderThreadInit, ToSenderThread } from './protocol.js';
 import { decodeRequestBatch } from './request-batch.js';
@@ -22,11 +24,14 @@ try {
   // The main thread mints the provider token and sends it with every batch.
   let authorization = '';
   const relayedToken = { authorization: () => authorization, minted: 0 };
-  const service = new ApnsPushService(init.apns, { sender_mailbox_capacity: init.senderMailboxCapacity }, runtime, {
-    endpoint: init.endpoint,
-    ca: init.ca,
-    tokenProvider: relayedToken,
-    clientCertificate: init.clientCertificate,
+  const senders = new SenderGroup({
+    label: 'APNS',
+    pool: init.pool,
+    parent: runtime.system,
+    mailboxCapacity: init.senderMailboxCapacity,
+    clientCertificate: init.pool.certificate,
+    answers: APNS_ANSWERS,
+    provider: apnsSenderProvider(relayedToken),
     warmUp: init.warmUp,
   });
 
@@ -61,7 +66,7 @@ try {
   let elu = performance.eventLoopUtilization();
   const statsTimer = setInterval(() => {
     const now = performance.eventLoopUtilization();
-    post({ type: 'stats', stats: service.stats(), utilization: performance.eventLoopUtilization(now, elu).utilization, heapUsed: heapUsed() });
+    post({ type: 'stats', stats: senders.stats(), utilization: performance.eventLoopUtilization(now, elu).utilization, heapUsed: heapUsed() });
     elu = now;
   }, init.statsIntervalMs);
   statsTimer.unref();
@@ -73,23 +78,23 @@ try {
       for (let i = 0; i < requests.length; i++) {
         const id = msg.firstId + i;
         try {
-          service.enqueuePrepared(requests[i]!, (outcome) => settle(id, outcome));
+          senders.enqueue(requests[i]!, (outcome) => settle(id, outcome));
         } catch (e) {
           settle(id, { thrown: isHeraldError(e) ? e.code : 'unexpected', message: e instanceof Error ? e.message : String(e) });
         }
       }
     } else if (msg.type === 'close') {
       clearInterval(statsTimer);
-      void service.close(msg.graceMs).then(() => {
+      void senders.close(msg.graceMs).then(() => {
         if (flushScheduled) flush();
         runtime.stop();
-        post({ type: 'stats', stats: service.stats() });
+        post({ type: 'stats', stats: senders.stats() });
         post({ type: 'closed' });
         port.close();
       });
     }
   });
-  post({ type: 'stats', stats: service.stats() });
+  post({ type: 'stats', stats: senders.stats() });
   post({ type: 'ready' });
 } catch (e) {
   post({ type: 'failed', message: e instanceof Error ? e.message : String(e) });

@@ -9,8 +9,10 @@ import type { ApnsConfig } from '../../../src/core/config/schema.js';
 import type { Logger } from '../../../src/core/log.js';
 import type { PushNotification } from '../../../src/push-service/notification.js';
 import { poolsOpsSource, type ImmediateOpsSource } from '../../../src/push-service/ops/ops-source.js';
-import { SenderPool } from '../../../src/push-service/pools/push-pools.js';
-import { ThreadedApnsPushService, type ThreadedApnsOptions } from '../../../src/push-service/threaded/threaded-apns-service.js';
+import { startActorRuntime } from '../../../src/actors/index.js';
+import { startApnsPool, type ApnsPool, type PoolStartOptions } from '../../../src/push-service/pools/apns-pool.js';
+import type { SenderThreads } from '../../../src/push-service/threaded/sender-threads.js';
+import { apnsTestPool, tokenAuth } from '../../push-service/pools/test-pools.js';
 import { startApnsSimulator, type ApnsSimulator } from '../../../src/simulators/apns/index.js';
 
 export const TEAM_ID = 'TEAM123456';
@@ -57,32 +59,27 @@ export function alertTo(device_id: string): PushNotification {
 
 export interface ThreadedRig {
   sim: ApnsSimulator;
-  service: ThreadedApnsPushService;
+  service: ApnsPool;
+  /** The pool's sender threads. */
+  threads: SenderThreads;
   ops: ImmediateOpsSource;
   log: ReturnType<typeof recordingLogger>;
   close(): Promise<void>;
 }
 
 /** A simulator and a threaded pool `apns-prod` on it, with its ops source and a recording log. */
-export async function startThreadedRig(apns: Partial<ApnsConfig>, options: ThreadedApnsOptions = {}): Promise<ThreadedRig> {
+export async function startThreadedRig(apns: Partial<ApnsConfig>, options: PoolStartOptions = {}): Promise<ThreadedRig> {
   const keys = apnsKeyPair();
   const sim = await startApnsSimulator({ teamId: TEAM_ID, keys: { [KEY_ID]: keys.publicKeyPem } });
   const config = validateConfig({ apns: { team_id: TEAM_ID, key_id: KEY_ID, reconnect: { backoff_ms: 20, max_ms: 30_000 }, ...apns } });
   const log = recordingLogger();
-  const service = await ThreadedApnsPushService.start(config.apns, 64, {
-    endpoint: sim.url,
-    ca: sim.ca,
-    privateKeyPem: keys.privateKeyPem,
-    warmUp: true,
-    log,
-    pool: 'apns-prod',
-    ...options,
-  });
-  const pool = new SenderPool({ service: 'apns', name: 'apns-prod', mode: 'prod', tags: [] }, service);
+  const pool = apnsTestPool(config.apns, { endpoint: sim.url, ca: sim.ca, auth: tokenAuth(config.apns, keys.privateKeyPem), threads: config.apns.sender_threads });
+  const service = await startApnsPool(pool, 64, startActorRuntime(), { warmUp: true, log, ...options });
   return {
     sim,
     service,
-    ops: poolsOpsSource([pool], '0.0.0'),
+    threads: service.senders as SenderThreads,
+    ops: poolsOpsSource([service], '0.0.0'),
     log,
     async close() {
       await service.close(0);

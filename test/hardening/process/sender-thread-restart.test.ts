@@ -82,11 +82,11 @@ test('while no sender thread runs, a push is answered unable_to_connect at once 
   try {
     await eventually(() => poolStatus(rig.ops.health().body, 'apns-prod') === 'pass', 'the pool connected', 10_000);
     await control.workers[0]!.terminate();
-    await eventually(() => rig.service.stats().threads[0]!.state === 'down', 'the thread down', 10_000);
+    await eventually(() => rig.threads.stats().threads[0]!.state === 'down', 'the thread down', 10_000);
 
     // Not queued for a thread that may not come back soon: answered now.
     assert.deepEqual(await rig.service.send(alertTo(deviceToken())), { ok: false, reason: 'unable_to_connect' });
-    assert.equal(rig.service.outstanding, 0, 'nothing waits');
+    assert.equal(rig.threads.outstanding, 0, 'nothing waits');
 
     const health = rig.ops.health();
     assert.equal(health.status, 503, 'the only pool is down');
@@ -113,7 +113,7 @@ test('with one of two threads down the pool keeps serving on the other and repor
     // Both threads have reported their connection connected (reports cross every 500 ms).
     await eventually(() => (rig.ops.health().body.details['pool:apns-prod']![0]!.output as { connected: number }).connected === 2, 'both connections up', 10_000);
     await control.workers[0]!.terminate();
-    await eventually(() => rig.service.stats().threads.some((t) => t.state === 'down'), 'one thread down', 10_000);
+    await eventually(() => rig.threads.stats().threads.some((t) => t.state === 'down'), 'one thread down', 10_000);
     for (let i = 0; i < 4; i++) assert.equal((await rig.service.send(alertTo(deviceToken()))).ok, true, 'the live thread delivers');
     const health = rig.ops.health();
     assert.equal(health.status, 200);
@@ -133,12 +133,12 @@ test('a thread whose restarts fail is retried with backoff until it starts, logg
   try {
     control.failNext = 5;
     await control.workers[0]!.terminate();
-    await eventually(() => control.workers.length === 2 && rig.service.stats().threads[0]!.state === 'up', 'the thread running again', 10_000);
+    await eventually(() => control.workers.length === 2 && rig.threads.stats().threads[0]!.state === 'up', 'the thread running again', 10_000);
     assert.equal(control.failNext, 0, 'every failing start was retried');
     const delivered = deviceToken();
     await eventually(async () => (await rig.service.send(alertTo(delivered))).ok, 'a push delivered after the streak', 10_000);
 
-    const [thread] = rig.service.stats().threads;
+    const [thread] = rig.threads.stats().threads;
     assert.deepEqual(thread, { state: 'up', exits: 1, startFailures: 5, restarts: 1 });
     const failed = rig.log.events('sender_thread.start_failed');
     assert.equal(failed.length, 1, 'one line for five failed starts');

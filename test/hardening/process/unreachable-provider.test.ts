@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import { generateLocalhostPair } from '../../../src/core/tls.js';
 import { startActorRuntime } from '../../../src/actors/index.js';
 import { validateConfig } from '../../../src/core/config/load.js';
-import { ApnsPushService } from '../../../src/push-service/apns-service.js';
+import { startApnsPool } from '../../../src/push-service/pools/apns-pool.js';
+import { apnsTestPool, tokenAuth } from '../../push-service/pools/test-pools.js';
 import { startApnsSimulator } from '../../../src/simulators/apns/index.js';
 import { alertTo, apnsKeyPair, deviceToken, KEY_ID, TEAM_ID } from './harness.js';
 import { eventually } from '../../support/eventually.js';
@@ -32,8 +33,9 @@ test('while its only connection cannot connect, a push is answered unable_to_con
     },
   });
   const runtime = startActorRuntime();
-  const service = new ApnsPushService(config.apns, config.actors, runtime, { endpoint: url, ca, privateKeyPem: keys.privateKeyPem });
-  const connection = () => service.stats().senders[0]!.connection;
+  const pool = apnsTestPool(config.apns, { endpoint: url, ca, auth: tokenAuth(config.apns, keys.privateKeyPem) });
+  const service = await startApnsPool(pool, config.actors.sender_mailbox_capacity, runtime);
+  const connection = () => service.senderStats().senders[0]!.connection;
   let back: Awaited<ReturnType<typeof startApnsSimulator>> | undefined;
   try {
     // The first push tries (refused) and ends as soon as the next try is further away than it may be held.
@@ -45,8 +47,8 @@ test('while its only connection cannot connect, a push is answered unable_to_con
     for (let i = 0; i < 3; i++) assert.deepEqual(await service.send(alertTo(deviceToken())), { ok: false, reason: 'unable_to_connect' });
     assert.equal(connection().sessionsOpened, opened, 'no attempt made for them');
     assert.equal(connection().state, 'backoff');
-    assert.equal(service.stats().counters.rejected.unable_to_connect, 4);
-    assert.equal(service.stats().outstanding, 0);
+    assert.equal(service.senderStats().counters.rejected.unable_to_connect, 4);
+    assert.equal(service.senderStats().outstanding, 0);
 
     back = await startApnsSimulator({ teamId: TEAM_ID, keys: { [KEY_ID]: keys.publicKeyPem }, port, tls });
     const token = deviceToken();

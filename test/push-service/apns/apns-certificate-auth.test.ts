@@ -3,8 +3,9 @@ import type { TLSSocket } from 'node:tls';
 import { describe, it } from 'node:test';
 import { startActorRuntime } from '../../../src/actors/index.js';
 import { validateConfig } from '../../../src/core/config/load.js';
-import { ApnsPushService } from '../../../src/push-service/apns-service.js';
+import { startApnsPool } from '../../../src/push-service/pools/apns-pool.js';
 import { clientCertificate, startTestServer } from '../http2/test-server.js';
+import { apnsTestPool, certificateAuth } from '../pools/test-pools.js';
 import { alertTo, deviceToken } from './harness.js';
 
 describe('APNS certificate-based authentication', { timeout: 30_000 }, () => {
@@ -21,16 +22,13 @@ describe('APNS certificate-based authentication', { timeout: 30_000 }, () => {
     const config = validateConfig({ apns: { connections: 1, key_file: '/nonexistent/never-read.p8' } });
     const runtime = startActorRuntime();
     const certificate = await clientCertificate('Apple Push Services: com.example.herald');
-    const service = new ApnsPushService(config.apns, config.actors, runtime, {
-      endpoint: server.url,
-      ca: server.ca,
-      clientCertificate: certificate,
-    });
+    const pool = apnsTestPool(config.apns, { endpoint: server.url, ca: server.ca, auth: certificateAuth(certificate) });
+    const service = await startApnsPool(pool, config.actors.sender_mailbox_capacity, runtime);
     try {
       const outcome = await service.send(alertTo(deviceToken()));
       assert.equal(outcome.ok, true);
       assert.deepEqual(seen, [{ cn: 'Apple Push Services: com.example.herald', authorization: undefined, topic: 'com.example.herald' }]);
-      assert.equal(service.stats().tokensMinted, 0);
+      assert.equal(service.senderStats().tokensIssued, 0);
     } finally {
       await service.close(100);
       runtime.stop();

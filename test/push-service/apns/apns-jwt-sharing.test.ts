@@ -9,22 +9,22 @@ describe('APNS provider token sharing', { timeout: 30_000 }, () => {
     try {
       const first = await Promise.all(Array.from({ length: 20 }, () => h.service.send(alertTo(deviceToken()))));
       for (const o of first) assert.equal(o.ok, true);
-      const senders = h.service.stats().senders;
+      const senders = h.service.senderStats().senders;
       assert.deepEqual(senders.map((s) => s.connection.sessionsOpened), [1, 1, 1, 1], 'every connection was used');
-      assert.equal(h.service.stats().tokensMinted, 1);
+      assert.equal(h.service.senderStats().tokensIssued, 1);
       assert.equal(h.sim.stats.jwtsSeen, 1);
 
       now += 2_999_000; // still inside the window
       for (const o of await Promise.all(Array.from({ length: 8 }, () => h.service.send(alertTo(deviceToken()))))) {
         assert.equal(o.ok, true);
       }
-      assert.equal(h.service.stats().tokensMinted, 1);
+      assert.equal(h.service.senderStats().tokensIssued, 1);
 
       now += 1_000; // exactly jwt_refresh_s after the first token
       for (const o of await Promise.all(Array.from({ length: 20 }, () => h.service.send(alertTo(deviceToken()))))) {
         assert.equal(o.ok, true, 'Apple (the simulator) accepts the refreshed token');
       }
-      assert.equal(h.service.stats().tokensMinted, 2);
+      assert.equal(h.service.senderStats().tokensIssued, 2);
       assert.equal(h.sim.stats.jwtsSeen, 2);
       assert.equal(h.sim.stats.rejected, 0);
     } finally {

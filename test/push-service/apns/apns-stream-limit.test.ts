@@ -10,7 +10,7 @@ describe('APNS in-flight limit', { timeout: 30_000 }, () => {
       simulator: { maxConcurrentStreams: 50, latencyMs: 60 },
     });
     try {
-      const conn = () => h.service.stats().senders[0]!.connection;
+      const conn = () => h.service.senderStats().senders[0]!.connection;
       assert.equal(conn().limit, 1);
       assert.equal(conn().state, 'idle');
 
@@ -31,7 +31,7 @@ describe('APNS in-flight limit', { timeout: 30_000 }, () => {
           assert.equal(c.limit, 1);
           maxWhileOneStream = Math.max(maxWhileOneStream, c.inFlight);
         } else maxAfter = Math.max(maxAfter, c.inFlight);
-        return h.service.stats().outstanding === 0;
+        return h.service.senderStats().outstanding === 0;
       }, 'every notification answered');
       assert.deepEqual(await first, { ok: false, reason: 'request_timeout' });
       for (const o of await Promise.all(rest)) assert.equal(o.ok, true);
@@ -55,8 +55,8 @@ describe('APNS in-flight limit', { timeout: 30_000 }, () => {
       const outcomes = Array.from({ length: 30 }, () => h.service.send(alertTo(deviceToken())));
       let max = 0;
       await eventually(() => {
-        max = Math.max(max, h.service.stats().inFlight);
-        return h.service.stats().outstanding === 0;
+        max = Math.max(max, h.service.senderStats().inFlight);
+        return h.service.senderStats().outstanding === 0;
       }, 'every notification answered');
       for (const o of await Promise.all(outcomes)) assert.equal(o.ok, true);
       assert.equal(max, 3);

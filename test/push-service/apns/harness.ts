@@ -1,13 +1,14 @@
 /**
- * Test harness: a real APNS simulator on 127.0.0.1 port 0 and an ApnsPushService pointed at
+ * Test harness: a real APNS simulator on 127.0.0.1 port 0 and an APNS pool pointed at
  * it, sharing a freshly generated .p8 key; `close()` tears both down.
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { startActorRuntime, type ActorRuntime } from '../../../src/actors/index.js';
 import { validateConfig } from '../../../src/core/config/load.js';
 import type { ApnsConfig } from '../../../src/core/config/schema.js';
-import { ApnsPushService } from '../../../src/push-service/apns-service.js';
+import { startApnsPool, type ApnsPool } from '../../../src/push-service/pools/apns-pool.js';
 import type { PushNotification } from '../../../src/push-service/notification.js';
+import { apnsTestPool, tokenAuth } from '../pools/test-pools.js';
 import { startApnsSimulator, type ApnsSimulator, type ApnsSimulatorOptions } from '../../../src/simulators/apns/index.js';
 
 export const TEAM_ID = 'HERALDTEAM';
@@ -16,7 +17,7 @@ export const TOPIC = 'com.example.herald';
 
 export interface Harness {
   sim: ApnsSimulator;
-  service: ApnsPushService;
+  service: ApnsPool;
   runtime: ActorRuntime;
   config: ApnsConfig;
   close(): Promise<void>;
@@ -48,12 +49,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     actors: { sender_mailbox_capacity: options.senderMailboxCapacity ?? 8_192 },
   });
   const runtime = startActorRuntime();
-  const service = new ApnsPushService(config.apns, config.actors, runtime, {
-    endpoint: options.endpoint ?? sim.url,
-    ca: sim.ca,
-    privateKeyPem,
-    clock,
-  });
+  const pool = apnsTestPool(config.apns, { endpoint: options.endpoint ?? sim.url, ca: sim.ca, auth: tokenAuth(config.apns, privateKeyPem, clock) });
+  const service = await startApnsPool(pool, config.actors.sender_mailbox_capacity, runtime, { clock });
   return {
     sim,
     service,

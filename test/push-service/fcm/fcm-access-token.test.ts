@@ -13,7 +13,7 @@ describe('FCM access tokens', { timeout: 30_000 }, () => {
       const outcomes = await Promise.all(Array.from({ length: 50 }, () => h.service.send(alertTo(deviceToken()))));
       for (const o of outcomes) assert.equal(o.ok, true);
       assert.equal(h.sim.stats.tokensIssued, 1);
-      assert.equal(h.service.stats().tokensFetched, 1);
+      assert.equal(h.service.senderStats().tokensIssued, 1);
 
       now += (LIFETIME_S - MARGIN_S - 1) * 1_000; // still outside the margin
       assert.equal((await h.service.send(alertTo(deviceToken()))).ok, true);
@@ -23,7 +23,7 @@ describe('FCM access tokens', { timeout: 30_000 }, () => {
       const again = await Promise.all(Array.from({ length: 10 }, () => h.service.send(alertTo(deviceToken()))));
       for (const o of again) assert.equal(o.ok, true);
       assert.equal(h.sim.stats.tokensIssued, 2);
-      assert.equal(h.service.stats().tokensFetched, 2);
+      assert.equal(h.service.senderStats().tokensIssued, 2);
     } finally {
       await h.close();
     }
@@ -38,7 +38,7 @@ describe('FCM access tokens', { timeout: 30_000 }, () => {
       assert.equal(outcome.ok, true);
       assert.equal(h.sim.stats.rejectedByCode.UNAUTHENTICATED, 1);
       assert.equal(h.sim.stats.accepted, 1);
-      assert.equal(h.service.stats().tokensFetched, 2);
+      assert.equal(h.service.senderStats().tokensIssued, 2);
     } finally {
       await h.close();
     }

@@ -1,17 +1,18 @@
 /**
- * Test harness: a real FCM simulator on 127.0.0.1 port 0 and an FcmPushService pointed at it,
+ * Test harness: a real FCM simulator on 127.0.0.1 port 0 and an FCM pool pointed at it,
  * with the simulator's trusted service account; both share one clock. `close()` tears down all.
  */
 import { startActorRuntime, type ActorRuntime } from '../../../src/actors/index.js';
 import { validateConfig } from '../../../src/core/config/load.js';
 import type { FcmConfig } from '../../../src/core/config/schema.js';
-import { FcmPushService } from '../../../src/push-service/fcm/fcm-service.js';
+import { startFcmPool, type FcmPool } from '../../../src/push-service/pools/fcm-pool.js';
 import type { PushNotification } from '../../../src/push-service/notification.js';
+import { fcmTestPool } from '../pools/test-pools.js';
 import { startFcmSimulator, type FcmSimulator, type FcmSimulatorOptions } from '../../../src/simulators/fcm/index.js';
 
 export interface Harness {
   sim: FcmSimulator;
-  service: FcmPushService;
+  service: FcmPool;
   runtime: ActorRuntime;
   config: FcmConfig;
   close(): Promise<void>;
@@ -32,12 +33,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     actors: { sender_mailbox_capacity: options.senderMailboxCapacity ?? 8_192 },
   });
   const runtime = startActorRuntime();
-  const service = new FcmPushService(config.fcm, config.actors, runtime, {
-    endpoint: sim.url,
-    ca: sim.ca,
-    serviceAccount: sim.serviceAccount,
-    clock,
-  });
+  const pool = fcmTestPool(config.fcm, { endpoint: sim.url, ca: sim.ca, account: sim.serviceAccount, clock });
+  const service = startFcmPool(pool, config.actors.sender_mailbox_capacity, runtime);
   return {
     sim,
     service,

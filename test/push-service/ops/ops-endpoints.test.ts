@@ -56,8 +56,8 @@ async function opsScenario(senderThreads: number): Promise<void> {
   const { herald, apns, close } = await startHerald(
     configIn(dir, {
       apns: { key_file: join(dir, 'apns.p8'), sender_threads: senderThreads },
-      // APNS pools only (prod, dev): FCM has no simulator and no service account here.
-      fcm: { service_account_file: join(dir, 'absent.json') },
+      // APNS pools only (prod, dev): FCM is off (a named service account that is missing fails the start).
+      fcm: { enabled: false },
       simulators: { fcm: { enabled: false } },
       rest: { enabled: true, port: 0, generated_cert_dir: join(dir, 'tls'), auth_tokens: [BEARER] },
     }),

@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import { startActorRuntime } from '../../../src/actors/index.js';
 import { validateConfig } from '../../../src/core/config/load.js';
 import { startApnsPools } from '../../../src/push-service/pools/apns-pool.js';
+import { resolveApnsPools } from '../../../src/push-service/pools/credentials.js';
 import { apnsPoolSpecs } from '../../../src/push-service/pools/pool-specs.js';
 import { PushPools } from '../../../src/push-service/pools/push-pools.js';
 import { startApnsSimulator } from '../../../src/simulators/apns/index.js';
@@ -38,7 +39,9 @@ test('pools of one key mint one JWT per refresh window for all their connections
     },
   });
   const runtime = startActorRuntime();
-  const pools = new PushPools(await startApnsPools(apnsPoolSpecs(config.apns), config, runtime, { endpoint: sim.url, ca: sim.ca, clock }));
+  const specs = apnsPoolSpecs(config.apns).map((spec) => ({ ...spec, endpoint: sim.url }));
+  const resolved = resolveApnsPools(specs, { clock }).map((pool) => ({ ...pool, ca: sim.ca }));
+  const pools = new PushPools(await startApnsPools(resolved, config.actors.sender_mailbox_capacity, runtime, { clock }));
   let n = 0;
   const burst = async () => {
     const outcomes = await Promise.all(

@@ -23,17 +23,17 @@ test('an APNS pool takes the [apns] value of each overridable key it leaves unse
     {},
   );
   const [prod, dev] = apnsPoolSpecs(config.apns);
-  assert.deepEqual([prod!.config.connections, prod!.config.default_topic, prod!.config.endpoint], [3, 'com.example.app', 'https://api.push.apple.com']);
-  assert.deepEqual([dev!.config.connections, dev!.config.default_topic, dev!.config.endpoint], [1, 'com.example.dev', 'https://api.sandbox.push.apple.com']);
+  assert.deepEqual([prod!.connections, prod!.threads, prod!.topic, prod!.endpoint], [3, 1, 'com.example.app', 'https://api.push.apple.com']);
+  assert.deepEqual([dev!.connections, dev!.threads, dev!.topic, dev!.endpoint], [1, 1, 'com.example.dev', 'https://api.sandbox.push.apple.com']);
   // Keys no pool may set hold for every pool.
-  for (const pool of [prod!, dev!]) assert.deepEqual(pool.config.reconnect, { backoff_ms: 500, max_ms: 60_000 });
+  for (const pool of [prod!, dev!]) assert.deepEqual(pool.transport.reconnect, { backoff_ms: 500, max_ms: 60_000 });
 });
 
 test('an FCM pool takes [fcm] service_account_file and connections when unset', () => {
   const config = validateConfig({ fcm: { connections: 4, pools: [{ name: 'a' }, { name: 'b', connections: 1, service_account_file: 'b.json' }] } }, '(test)', {});
   const [a, b] = fcmPoolSpecs(config.fcm);
-  assert.deepEqual([a!.config.connections, a!.config.service_account_file], [4, './data/fcm-service-account.json']);
-  assert.deepEqual([b!.config.connections, b!.config.service_account_file], [1, 'b.json']);
+  assert.deepEqual([a!.connections, a!.auth.file], [4, { key: 'fcm.service_account_file', path: './data/fcm-service-account.json' }]);
+  assert.deepEqual([b!.connections, b!.auth.file], [1, { key: 'fcm.pools.1.service_account_file', path: 'b.json' }]);
 });
 
 test('a pool that sets a key of its section that holds for every pool is refused, naming it', () => {

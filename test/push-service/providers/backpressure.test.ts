@@ -21,12 +21,12 @@ for (const provider of PROVIDERS) {
         h.sim.program(stuck, 'hang');
         // The first request takes the only stream and hangs.
         const outcomes: Promise<PushOutcome>[] = [h.service.send(provider.alertTo(stuck))];
-        await eventually(() => h.service.stats().inFlight === 1, 'the first request in flight');
+        await eventually(() => h.service.senderStats().inFlight === 1, 'the first request in flight');
         // The next one is taken by the actor, which waits for a stream; CAPACITY more fill the mailbox.
         outcomes.push(h.service.send(provider.alertTo(stuck)));
-        await eventually(() => h.service.stats().queued === 0, 'the actor to take the second one');
+        await eventually(() => h.service.senderStats().queued === 0, 'the actor to take the second one');
         for (let i = 0; i < CAPACITY; i++) outcomes.push(h.service.send(alert()));
-        assert.equal(h.service.stats().queued, CAPACITY);
+        assert.equal(h.service.senderStats().queued, CAPACITY);
 
         // send() throws synchronously: the refusal comes at once, never after waiting for room.
         assert.throws(
@@ -52,7 +52,7 @@ for (const provider of PROVIDERS) {
       const h = await provider.start({ connection: { connections: 3 }, simulator: { latencyMs: 20 } });
       try {
         const outcomes = Array.from({ length: 9 }, () => h.service.send(alert()));
-        assert.deepEqual(h.service.stats().senders.map((s) => s.mailboxDepth), [3, 3, 3]);
+        assert.deepEqual(h.service.senderStats().senders.map((s) => s.mailboxDepth), [3, 3, 3]);
         for (const o of await Promise.all(outcomes)) assert.equal(o.ok, true);
       } finally {
         await h.close();
@@ -68,7 +68,7 @@ for (const provider of PROVIDERS) {
         await h.service.close(5_000);
         for (const o of await Promise.all(outcomes)) assert.equal(o.ok, true);
         assert.equal(h.sim.stats.accepted, 10);
-        for (const s of h.service.stats().senders) assert.equal(s.connection.state, 'closed');
+        for (const s of h.service.senderStats().senders) assert.equal(s.connection.state, 'closed');
       } finally {
         await h.close();
       }

@@ -1,10 +1,11 @@
 /**
- * What both push services refuse before anything is sent. Each provider's wire format (APNS
+ * What both providers' pools refuse before anything is sent. Each provider's wire format (APNS
  * headers and payload, FCM message) is checked in apns/apns-delivery.test.ts and
  * fcm/fcm-delivery.test.ts.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { PushPools } from '../../../src/push-service/pools/push-pools.js';
 import { PROVIDERS, type ProviderRig } from './provider-rig.js';
 
 for (const provider of PROVIDERS) {
@@ -28,9 +29,11 @@ for (const provider of PROVIDERS) {
     });
 
     it('answers no_matching_pool for a notification meant for the other service, without sending it', async () => {
+      // The pools choose by service (select-pool.ts); a pool is never handed another service's notification.
+      const pools = new PushPools([h.service]);
       const other = provider.name === 'APNS' ? 'fcm' : 'apns';
       const accepted = h.sim.stats.accepted;
-      const outcome = await h.service.send({ ...alertTo(deviceToken()), service: other });
+      const outcome = await pools.send({ ...alertTo(deviceToken()), service: other });
       assert.deepEqual(outcome, { ok: false, reason: 'no_matching_pool' });
       assert.equal(h.sim.stats.accepted, accepted);
       assert.equal(h.sim.stats.rejected + h.sim.stats.faults, 0);

@@ -9,7 +9,7 @@ for (const provider of PROVIDERS) {
       const h = await provider.start({ connection: { connections: 1, ping_interval_ms: 20 } });
       try {
         assert.equal((await h.service.send(provider.alertTo(provider.deviceToken()))).ok, true);
-        const conn = () => h.service.stats().senders[0]!.connection;
+        const conn = () => h.service.senderStats().senders[0]!.connection;
         await eventually(() => conn().pingsSent >= 3, 'three idle PINGs', 10_000);
         assert.equal(conn().state, 'connected');
         assert.equal(conn().sessionsOpened, 1);

@@ -6,7 +6,7 @@
  */
 import type { ApnsConfig, FcmConfig } from '../../../src/core/config/schema.js';
 import type { PushNotification, PushOutcome } from '../../../src/push-service/notification.js';
-import type { SenderGroupStats } from '../../../src/push-service/http2/sender-group.js';
+import type { PushPool } from '../../../src/push-service/pools/push-pool.js';
 import type { TransportFault } from '../../../src/simulators/shared/transport-faults.js';
 import * as apns from '../apns/harness.js';
 import * as fcm from '../fcm/harness.js';
@@ -35,11 +35,8 @@ export interface ProviderRig {
     clearPrograms(): void;
     close(): Promise<void>;
   };
-  service: {
-    send(notification: PushNotification): Promise<PushOutcome>;
-    stats(): SenderGroupStats;
-    close(graceMs?: number): Promise<void>;
-  };
+  /** The provider's pool (push-pool.ts) on the simulator. */
+  service: PushPool;
   /** The provider's config as validated (defaults filled in). */
   config: { readonly retry_attempts: number };
   close(): Promise<void>;

@@ -23,11 +23,11 @@ for (const provider of PROVIDERS) {
         const token = deviceToken();
         h.sim.program(token, { ...throttled.program, retryAfterSeconds: 1, times: 1 });
         const sent = h.service.send(alertTo(token));
-        await eventually(() => h.service.stats().senders[0]!.retriesPending === 1, 'the resend to wait for Retry-After');
+        await eventually(() => h.service.senderStats().senders[0]!.retriesPending === 1, 'the resend to wait for Retry-After');
         assert.equal((await sent).ok, true);
         assert.deepEqual(h.sim.rejected.map((r) => r.token), [token]);
         assert.deepEqual(h.sim.received.map((r) => r.token), [token]);
-        assert.equal(h.service.stats().counters.retries, 1);
+        assert.equal(h.service.senderStats().counters.retries, 1);
       } finally {
         await h.close();
       }
@@ -81,7 +81,7 @@ for (const provider of PROVIDERS) {
         assert.deepEqual(await h.service.send(alertTo(token)), failure(unavailable));
         assert.equal(h.sim.stats.rejected, 1);
         assert.equal(h.sim.stats.accepted, 0);
-        const stats = h.service.stats();
+        const stats = h.service.senderStats();
         assert.equal(stats.retryBudgetExhausted, 1);
         assert.equal(stats.counters.retries, 0);
       } finally {
@@ -95,7 +95,7 @@ for (const provider of PROVIDERS) {
         const waiting = deviceToken();
         h.sim.program(waiting, { ...unavailable.program, retryAfterSeconds: 2, times: 1 });
         const first = h.service.send(alertTo(waiting));
-        await eventually(() => h.service.stats().senders[0]!.retriesPending === 1, 'the retry to wait');
+        await eventually(() => h.service.senderStats().senders[0]!.retriesPending === 1, 'the retry to wait');
         const other = deviceToken();
         assert.equal((await h.service.send(alertTo(other))).ok, true);
         assert.equal((await first).ok, true);
@@ -112,8 +112,8 @@ for (const provider of PROVIDERS) {
         h.sim.program(token, { ...throttled.program, retryAfterSeconds: 1, times: 1 });
         let outcome: PushOutcome | undefined;
         const sent = h.service.send(alertTo(token)).then((o) => (outcome = o));
-        await eventually(() => h.service.stats().senders[0]!.retriesPending === 1, 'the retry to wait');
-        assert.equal(h.service.stats().outstanding, 1);
+        await eventually(() => h.service.senderStats().senders[0]!.retriesPending === 1, 'the retry to wait');
+        assert.equal(h.service.senderStats().outstanding, 1);
         await h.service.close();
         await sent;
         assert.equal(outcome?.ok, true);
@@ -129,7 +129,7 @@ for (const provider of PROVIDERS) {
         const token = deviceToken();
         h.sim.program(token, { ...unavailable.program, retryAfterSeconds: 5, times: 1 });
         const sent = h.service.send(alertTo(token));
-        await eventually(() => h.service.stats().senders[0]!.retriesPending === 1, 'the retry to wait');
+        await eventually(() => h.service.senderStats().senders[0]!.retriesPending === 1, 'the retry to wait');
         await h.service.close(50);
         assert.deepEqual(await sent, failure(unavailable));
         assert.equal(h.sim.stats.accepted, 0);
@@ -154,7 +154,7 @@ for (const provider of PROVIDERS) {
           assert.equal((await h.service.send(alertTo(deviceToken()))).ok, true);
           assert.equal(h.sim.rejected.filter((r) => r.token === token).length, 1, `${answer.name} sent once`);
         }
-        assert.equal(h.service.stats().counters.retries, 0);
+        assert.equal(h.service.senderStats().counters.retries, 0);
       } finally {
         await h.close();
       }

@@ -18,7 +18,7 @@ for (const provider of PROVIDERS) {
 
   describe(`${provider.name} transport failures`, { timeout: 30_000 }, () => {
     let h: ProviderRig;
-    const conn = () => h.service.stats().senders[0]!.connection;
+    const conn = () => h.service.senderStats().senders[0]!.connection;
     before(async () => {
       h = await provider.start({ connection: { connections: 1, retry_attempts: 2, request_timeout_ms: REQUEST_TIMEOUT_MS } });
     });
@@ -94,7 +94,7 @@ for (const provider of PROVIDERS) {
   describe(`${provider.name} endpoint that cannot be reached`, { timeout: 30_000 }, () => {
     it('ends as unable_to_connect after the retries, waiting out a backoff between attempts', async () => {
       const h = await provider.start({ connection: { connections: 1, retry_attempts: 2, reconnect: { backoff_ms: 100, max_ms: 30_000 } } });
-      const conn = () => h.service.stats().senders[0]!.connection;
+      const conn = () => h.service.senderStats().senders[0]!.connection;
       const url = h.sim.url;
       // Delivered once first, so that FCM holds its access token: only the push endpoint is gone.
       assert.equal((await h.service.send(alertTo(deviceToken()))).ok, true);
