@@ -15,7 +15,7 @@ import type { HeraldHost } from '../embed/herald.js';
 import { startEngine, type PushEngine } from '../embed/start-engine.js';
 
 export async function runStart(config: HeraldConfig, warnings: readonly string[] = []): Promise<void> {
-  const log = createLogger('info');
+  const log = createLogger(config.log.level);
   // Listening for the signals before anything starts (and before "running" is printed): a
   // supervisor that signals as soon as it reads that line must get a clean stop, not a kill.
   const stopRequested = new Promise<void>((resolve) => {

@@ -10,12 +10,12 @@
  *   starts a fresh process. Acknowledged registrations are safe: LMDB writes are awaited until durable.
  * - An unhandled rejection lost the work of one promise chain, but no frame was unwound half-way:
  *   the process state is what it was. Policy: keep running, log it (code
- *   HERALD_UNHANDLED_REJECTION; repeats folded by AggregatedLog, since a request path that leaks
+ *   HERALD_UNHANDLED_REJECTION; repeats folded (core/aggregated-log.ts), since a request path that leaks
  *   rejections can be driven at will) and count it for /metrics
  *   (`herald_process_unhandled_rejections_total`), so that an operator alerts on it. Exiting
  *   instead (Node's default) would let any peer who finds such a path stop push for everyone.
  */
-import { AggregatedLog } from './aggregated-log.js';
+import { foldRepeats } from './aggregated-log.js';
 import type { Logger } from './log.js';
 
 /** sysexits.h EX_SOFTWARE, "internal software error": apart from 1 (bad configuration, failed start). */
@@ -51,7 +51,7 @@ export function installProcessFailureHandlers(log: Logger, exit: (code: number) 
   if (installed) throw new Error('process failure handlers are installed already');
   const counts: ProcessFailureCounts = { unhandledRejections: 0 };
   installed = counts;
-  const rejections = new AggregatedLog({ log, event: 'process.unhandled_rejection', level: 'error', intervalMs: REJECTION_LOG_INTERVAL_MS });
+  const rejections = foldRepeats(log, REJECTION_LOG_INTERVAL_MS);
   let exiting = false;
 
   const onException = (error: unknown, origin: string): void => {
@@ -73,7 +73,7 @@ export function installProcessFailureHandlers(log: Logger, exit: (code: number) 
   };
   const onRejection = (reason: unknown): void => {
     counts.unhandledRejections++;
-    rejections.record({ code: 'HERALD_UNHANDLED_REJECTION', error: describe(reason), stack: frames(reason) });
+    rejections.error('process.unhandled_rejection', { code: 'HERALD_UNHANDLED_REJECTION', error: describe(reason), stack: frames(reason) });
   };
   process.on('uncaughtException', onException);
   process.on('unhandledRejection', onRejection);

@@ -19,7 +19,7 @@ import type { Element } from '@xmpp/xml';
 import { startActorRuntime, type ActorRuntime } from '../actors/index.js';
 import { AppServerRole } from '../app-server/index.js';
 import type { NodeOwners } from '../app-server/app-server.js';
-import { AggregatedLog } from '../core/aggregated-log.js';
+import { foldRepeats, type FoldingLogger } from '../core/aggregated-log.js';
 import type { HeraldConfig } from '../core/config/schema.js';
 import { HeraldError } from '../core/errors.js';
 import { redacting, silentLogger, type Logger } from '../core/log.js';
@@ -84,7 +84,7 @@ const RESOLVED: Promise<void> = Promise.resolve();
 export class Herald {
   private closed = false;
   private readonly limits: StanzaLimits;
-  private readonly overLimit: AggregatedLog;
+  private readonly overLimit: FoldingLogger;
 
   private constructor(
     readonly config: HeraldConfig,
@@ -107,7 +107,7 @@ export class Herald {
     readonly remotePush: RemotePushDispatcher | undefined = undefined,
   ) {
     this.limits = stanzaLimitsOf(config.xmpp);
-    this.overLimit = new AggregatedLog({ log, event: 'xmpp.stanza_refused', intervalMs: OVER_LIMIT_LOG_INTERVAL_MS });
+    this.overLimit = foldRepeats(log, OVER_LIMIT_LOG_INTERVAL_MS);
   }
 
   static async start(options: HeraldOptions): Promise<Herald> {
@@ -206,7 +206,7 @@ export class Herald {
       const reply = e instanceof StanzaOverLimit ? overLimitReply(e) : undefined;
       if (!reply) throw e;
       const { code, head } = e as StanzaOverLimit;
-      this.overLimit.record({ code, name: head?.name, type: head?.attrs.type, from: head?.attrs.from });
+      this.overLimit.warn('xmpp.stanza_refused', { code, name: head?.name, type: head?.attrs.type, from: head?.attrs.from });
       this.host.route(reply);
       return undefined;
     }
