@@ -50,6 +50,7 @@ import {
 } from './registration-commands.js';
 import { affiliationNoneNotice } from './remote-disable.js';
 import { attr } from '../xmpp/attr.js';
+import { silentLogger, type Logger } from '../core/log.js';
 
 /** 96 random bits per instant node name (XEP-0060 §8.1.2): collisions are negligible. */
 const INSTANT_NODE_ID_BYTES = 12;
@@ -82,7 +83,7 @@ export interface AppServerOptions {
   /** Called when a node actor fails unexpectedly (before it is rebuilt from the store). */
   onCrash?: (error: unknown, node: string) => void;
   /** Failures that answer no request (the follow-up of a dead device). */
-  onWarning?: (event: string, fields: Record<string, unknown>) => void;
+  log?: Logger;
   /** Clock of rate limits, node creation times and command sessions (tests move it). */
   now?: () => number;
   /**
@@ -108,7 +109,7 @@ export class AppServerRole {
   private readonly registry: ActorRegistry<NodeMessage, NodeReply>;
   private readonly commands: CommandHandler | undefined;
   private readonly route: (stanza: Element) => void;
-  private readonly warn: (event: string, fields: Record<string, unknown>) => void;
+  private readonly log: Logger;
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly owners: NodeOwners | undefined;
   private readonly maxNodesPerOwner: number;
@@ -122,7 +123,7 @@ export class AppServerRole {
     this.maxNodesPerOwner = settings.max_nodes_per_owner;
     this.route = options.route ?? (() => {});
     this.owners = options.owners;
-    this.warn = options.onWarning ?? (() => {});
+    this.log = options.log ?? silentLogger;
     const behaviours = nodeBehaviours({
       nodes: this.nodes,
       dispatcher: options.dispatcher,
@@ -351,7 +352,7 @@ export class AppServerRole {
       const notice = affiliationNoneNotice(this.jid, reply.owner, publish.node, publisher);
       setImmediate(() => this.route(notice));
     } catch (e) {
-      this.warn('app_server.device_gone_not_handled', { node: publish.node, reason: (e as Error)?.message });
+      this.log.warn('app_server.device_gone_not_handled', { node: publish.node, reason: (e as Error)?.message });
     }
   }
 

@@ -135,7 +135,7 @@ export class Herald {
         // XEP-0357 §8 affiliation notices after a dead device go to the user's server via the host.
         route: (stanza) => host.route(stanza),
         onCrash: (error, node) => log.error('app_server.node_crashed', { node, error }),
-        onWarning: (event, fields) => log.warn(event, fields),
+        log,
         owners: options.shard?.owners,
       });
       options.shard?.owners.serve(appServer);
@@ -150,7 +150,7 @@ export class Herald {
         store,
         actors,
         publisher: new PublisherRouter(appServer, remote),
-        log: (event, fields) => log.info(event, fields),
+        log,
       });
       const rest = config.rest.enabled
         ? await startRestServer({
