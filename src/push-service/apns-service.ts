@@ -20,6 +20,7 @@ import type { ClientCertificate } from './http2/connection.js';
 import { isRejection, LOCAL_REJECTIONS } from './http2/rejections.js';
 import { SenderGroup, type SenderGroupStats } from './http2/sender-group.js';
 import type { PushDispatcher, PushNotification, PushOutcome } from './notification.js';
+import type { Logger } from '../core/log.js';
 
 export type ActorsConfig = HeraldConfig['actors'];
 
@@ -46,6 +47,8 @@ export interface ApnsServiceOptions {
    * that `/healthcheck` sees connected connections before the first send. Herald's engine sets it.
    */
   warmUp?: boolean;
+  /** Where the HTTP/2 connections log their sessions (http2/connection-log.ts); default nowhere. */
+  log?: Logger;
 }
 
 export interface ApnsServiceStats extends SenderGroupStats {
@@ -91,6 +94,7 @@ export class ApnsPushService implements PushDispatcher {
       provider: apnsSenderProvider(this.tokens),
       random: options.random,
       warmUp: options.warmUp,
+      log: options.log,
     });
   }
 

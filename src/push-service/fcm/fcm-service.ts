@@ -18,6 +18,7 @@ import { FCM_ANSWERS } from './answer-reader.js';
 import { prepareFcmRequest, type FcmDefaults, type FcmRequest } from './message.js';
 import { FcmAccessTokens, parseServiceAccount, type AccessTokenSource, type FcmServiceAccount } from './oauth.js';
 import { FcmSenderProvider } from './sender-provider.js';
+import type { Logger } from '../../core/log.js';
 
 export interface FcmServiceOptions {
   /** Endpoint instead of `fcm.endpoint`, e.g. the simulator's URL. */
@@ -36,6 +37,8 @@ export interface FcmServiceOptions {
   random?: () => number;
   /** Open every connection at start and keep it open while idle (Http2Connection `keepWarm`). */
   warmUp?: boolean;
+  /** Where the HTTP/2 connections log their sessions (http2/connection-log.ts); default nowhere. */
+  log?: Logger;
 }
 
 export interface FcmServiceStats extends SenderGroupStats {
@@ -77,6 +80,7 @@ export class FcmPushService implements PushDispatcher {
       provider: new FcmSenderProvider(this.tokens, `/v1/projects/${encodeURIComponent(account.project_id)}/messages:send`),
       random: options.random,
       warmUp: options.warmUp,
+      log: options.log,
       extraAttempts: CREDENTIAL_RETRIES,
     });
   }

@@ -14,6 +14,7 @@ import { TRANSPORT_OUTCOMES } from './rejections.js';
 import { SendCounters, type SendCountersSnapshot } from '../ops/send-counters.js';
 import { leastLoadedWithRoom, senderTotals, type SenderTotals } from '../sender-pool.js';
 import type { Backoff } from '../../core/backoff.js';
+import { withFields, type Logger } from '../../core/log.js';
 import type { AnswerReader } from './answer-reader.js';
 import { Http2Connection, type ClientCertificate } from './connection.js';
 import { closeGraceMs, retryPolicyFor, type RetryConfig } from './retry-config.js';
@@ -47,6 +48,8 @@ export interface SenderGroupOptions<R> {
   warmUp?: boolean;
   /** Attempts outside the retry policy that close() should wait for (FCM's fresh-token resend). */
   extraAttempts?: number;
+  /** Where the connections log their sessions (connection-log.ts), each line naming its sender; default nowhere. */
+  log?: Logger;
 }
 
 export interface SenderGroupStats extends SenderTotals {
@@ -76,6 +79,7 @@ export class SenderGroup<R> {
     this.retryPolicy = retryPolicyFor(config, options.random);
     const prefix = `${options.label.toLowerCase()}-sender-${groupSequence++}`;
     for (let i = 0; i < config.connections; i++) {
+      const name = `${prefix}-${i}`;
       const connection = new Http2Connection({
         endpoint: options.endpoint,
         label: options.label,
@@ -88,12 +92,13 @@ export class SenderGroup<R> {
         pingIntervalMs: config.ping_interval_ms,
         random: options.random,
         keepWarm: options.warmUp,
+        log: options.log && withFields(options.log, { sender: name }),
       });
       if (options.warmUp === true) connection.warmUp();
       this.senders.push(
         new Http2Sender({
           parent: options.parent,
-          name: `${prefix}-${i}`,
+          name,
           mailboxCapacity: options.mailboxCapacity,
           connection,
           provider: options.provider,

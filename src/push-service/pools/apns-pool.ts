@@ -9,7 +9,7 @@ import { ConfigFileError } from '../../core/config/config-file-error.js';
 import { readConfiguredFileOrThrow } from '../../core/config/configured-file.js';
 import type { HeraldConfig } from '../../core/config/schema.js';
 import { isHeraldError } from '../../core/errors.js';
-import type { Logger } from '../../core/log.js';
+import { withFields, type Logger } from '../../core/log.js';
 import { ApnsPushService, type ApnsServiceOptions } from '../apns-service.js';
 import { ApnsTokenProvider, type ApnsTokenProviderOptions, type TokenSource } from '../apns/jwt.js';
 import { ThreadedApnsPushService, type ThreadedApnsOptions } from '../threaded/threaded-apns-service.js';
@@ -94,7 +94,7 @@ export async function startApnsPools(
       const senders =
         spec.config.sender_threads > 0
           ? await ThreadedApnsPushService.start(spec.config, config.actors.sender_mailbox_capacity, serviceOptions)
-          : new ApnsPushService(spec.config, config.actors, runtime, { ...serviceOptions, clock: options.clock });
+          : new ApnsPushService(spec.config, config.actors, runtime, { ...serviceOptions, clock: options.clock, log: options.log && withFields(options.log, { pool: spec.name }) });
       started.push(new ApnsPool(spec, senders));
     }
   } catch (e) {

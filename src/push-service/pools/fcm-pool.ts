@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import type { ActorRuntime } from '../../actors/index.js';
 import type { HeraldConfig } from '../../core/config/schema.js';
-import type { Logger } from '../../core/log.js';
+import { withFields, type Logger } from '../../core/log.js';
 import { FcmPushService, type FcmServiceOptions } from '../fcm/fcm-service.js';
 import type { AccessTokenSource, FcmServiceAccount } from '../fcm/oauth.js';
 import type { FcmPoolSpec } from './pool-specs.js';
@@ -52,6 +52,7 @@ export function startFcmPools(
       serviceAccountKey: spec.fileKeys.serviceAccountFile,
       tokens: shared,
       warmUp: options.warmUp,
+      log: withFields(log, { pool: spec.name }),
     };
     const senders = new FcmPushService(spec.config, config.actors, runtime, serviceOptions);
     if (shared === undefined) tokens.set(file, senders.tokens);

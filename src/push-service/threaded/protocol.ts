@@ -8,6 +8,7 @@ import type { ErrorCode } from '../../core/errors.js';
 import type { ApnsServiceStats } from '../apns-service.js';
 import type { ClientCertificate } from '../http2/connection.js';
 import type { PushOutcome } from '../notification.js';
+import type { RelayedLine } from '../../core/log-relay.js';
 
 export interface SenderThreadInit {
   /** The thread's share of the pool: `connections` is this thread's count. */
@@ -54,4 +55,6 @@ export type FromSenderThread =
    */
   | { type: 'stats'; stats: ApnsServiceStats; utilization?: number; heapUsed?: number }
   | { type: 'closed' }
-  | { type: 'failed'; message: string };
+  | { type: 'failed'; message: string }
+  /** A log line of the thread's HTTP/2 connections, redacted, for the main thread's logger (core/log-relay.ts). */
+  | { type: 'log'; line: RelayedLine };

@@ -8,6 +8,7 @@ import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { startActorRuntime } from '../../actors/index.js';
 import { isHeraldError } from '../../core/errors.js';
+import { relayingLogger } from '../../core/log-relay.js';
 import { ApnsPushService } from '../apns-service.js';
 import type { PushOutcome } from '../notification.js';
 import type { FromSenderThread, SenderThreadInit, ToSenderThread } from './protocol.js';
@@ -28,6 +29,8 @@ try {
     tokenProvider: relayedToken,
     clientCertificate: init.clientCertificate,
     warmUp: init.warmUp,
+    // The connections' lines go to the main thread's logger, which names the pool and thread.
+    log: relayingLogger((line) => post({ type: 'log', line })),
   });
 
   // Outcomes settled during one turn leave together.

@@ -9,6 +9,7 @@ import type { ApnsConfig } from '../../../src/core/config/schema.js';
 import { ApnsPushService } from '../../../src/push-service/apns-service.js';
 import type { PushNotification } from '../../../src/push-service/notification.js';
 import { startApnsSimulator, type ApnsSimulator, type ApnsSimulatorOptions } from '../../../src/simulators/apns/index.js';
+import type { Logger } from '../../../src/core/log.js';
 
 export const TEAM_ID = 'HERALDTEAM';
 export const KEY_ID = 'HERALDKEY1';
@@ -30,6 +31,8 @@ export interface HarnessOptions {
   clock?: () => number;
   /** Point the service here instead of at the simulator. */
   endpoint?: string;
+  /** Where the service's connections log. */
+  log?: Logger;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -53,6 +56,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ca: sim.ca,
     privateKeyPem,
     clock,
+    log: options.log,
   });
   return {
     sim,

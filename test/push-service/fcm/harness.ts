@@ -8,6 +8,7 @@ import type { FcmConfig } from '../../../src/core/config/schema.js';
 import { FcmPushService } from '../../../src/push-service/fcm/fcm-service.js';
 import type { PushNotification } from '../../../src/push-service/notification.js';
 import { startFcmSimulator, type FcmSimulator, type FcmSimulatorOptions } from '../../../src/simulators/fcm/index.js';
+import type { Logger } from '../../../src/core/log.js';
 
 export interface Harness {
   sim: FcmSimulator;
@@ -22,6 +23,10 @@ export interface HarnessOptions {
   senderMailboxCapacity?: number;
   simulator?: FcmSimulatorOptions;
   clock?: () => number;
+  /** Point the service's sends here instead of at the simulator (its token endpoint stays the simulator's). */
+  endpoint?: string;
+  /** Where the service's connections log. */
+  log?: Logger;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -33,10 +38,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   });
   const runtime = startActorRuntime();
   const service = new FcmPushService(config.fcm, config.actors, runtime, {
-    endpoint: sim.url,
+    endpoint: options.endpoint ?? sim.url,
     ca: sim.ca,
     serviceAccount: sim.serviceAccount,
     clock,
+    log: options.log,
   });
   return {
     sim,
