@@ -34,7 +34,6 @@ const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 export const REDACT_PATHS: readonly string[] = [
   'authorization',
   '*.authorization',
-  'headers.authorization',
   'password',
   '*.password',
   'secret',

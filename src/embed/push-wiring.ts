@@ -78,7 +78,7 @@ export async function startPushSide(config: HeraldConfig, actors: ActorRuntime, 
     }
     const fcmPools = startFcmPools(fcmSpecs, config, actors, log, fcmOptions);
     const pools: RunningPool[] = [...apnsPools, ...fcmPools];
-    log.info('push.pools', { pools: pools.map((p) => ({ name: p.name, service: p.service, mode: p.mode, tags: p.tags })) });
+    log.info('push.pools_started', { pools: pools.map((p) => ({ name: p.name, service: p.service, mode: p.mode, tags: p.tags })) });
     return { pools: new PushPools(pools, log), apnsSimulator, fcmSimulator };
   } catch (e) {
     for (const stop of cleanup.reverse()) await stop();

@@ -20,13 +20,14 @@ interface Line {
 }
 
 /** Herald's own logger at `level`, its lines parsed as they were written. */
-function capture(level: LogLevel = 'debug'): { log: ReturnType<typeof createLogger>; lines: Line[]; of(event: string): Line[] } {
+function capture(level: LogLevel = 'debug'): { log: ReturnType<typeof createLogger>; lines: Line[]; of(event: string): Line[]; sessions(event: string): unknown[] } {
   const lines: Line[] = [];
   const log = createLogger(level, (text) => {
     assert.ok(text.endsWith('\n'), 'one line per write');
     lines.push(JSON.parse(text) as Line);
   });
-  return { log, lines, of: (event) => lines.filter((l) => l.event === event) };
+  const of = (event: string): Line[] => lines.filter((l) => l.event === event);
+  return { log, lines, of, sessions: (event) => of(event).map((l) => l.session) };
 }
 
 /** A URL nobody listens on: a port that was just free. */
@@ -59,7 +60,7 @@ for (const provider of PROVIDERS) {
     });
 
     it(`a GOAWAY is logged with its code and reason, then the session as lost with its reconnect delay`, async () => {
-      const { log, of } = capture();
+      const { log, of, sessions } = capture();
       const h = await provider.start({ connection: { connections: 1 }, log });
       try {
         const token = provider.deviceToken();
@@ -73,29 +74,23 @@ for (const provider of PROVIDERS) {
         const [lost] = of(`${area}.lost`);
         assert.match(String(lost?.why), /^GOAWAY code 0/);
         assert.equal(typeof lost?.reconnect_in_ms, 'number');
-        assert.deepEqual(
-          of(`${area}.connected`).map((l) => l.session),
-          [1, 2],
-        );
+        assert.deepEqual(sessions(`${area}.connected`), [1, 2]);
       } finally {
         await h.close();
       }
     });
 
     it('a connection dropped under a request is logged as lost, and the new session as connected', async () => {
-      const { log, of } = capture();
+      const { log, of, sessions } = capture();
       const h = await provider.start({ connection: { connections: 1 }, log });
       try {
         const token = provider.deviceToken();
         h.sim.program(token, { fault: 'drop-connection', times: 1 });
         assert.deepEqual(await h.service.send(provider.alertTo(token)), { ok: false, reason: 'connection_lost' });
         await eventually(() => of(`${area}.lost`).length === 1, 'the lost session logged', 10_000);
-        assert.equal(of(`${area}.lost`)[0]!.session, 1);
-        assert.equal((await h.service.send(provider.alertTo(provider.deviceToken()))).ok, true);
-        assert.deepEqual(
-          of(`${area}.connected`).map((l) => l.session),
-          [1, 2],
-        );
+        assert.deepEqual(sessions(`${area}.lost`), [1]);
+        assert.equal((await h.service.send(provider.alertTo(provider.deviceToken()))).ok, true, 'sent on a new session');
+        assert.deepEqual(sessions(`${area}.connected`), [1, 2]);
       } finally {
         await h.close();
       }
