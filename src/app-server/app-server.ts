@@ -80,9 +80,10 @@ export interface AppServerOptions {
   dispatcher: PushDispatcher;
   /** Delivers a stanza the service sends on its own (the XEP-0357 §8 affiliation notice). */
   route?: (stanza: Element) => void;
-  /** Called when a node actor fails unexpectedly (before it is rebuilt from the store). */
-  onCrash?: (error: unknown, node: string) => void;
-  /** Failures that answer no request (the follow-up of a dead device). */
+  /**
+   * Failures that answer no request: a node actor that failed unexpectedly (error
+   * `app_server.node_crashed`, before it is rebuilt from the store), the follow-up of a dead device.
+   */
   log?: Logger;
   /** Clock of rate limits, node creation times and command sessions (tests move it). */
   now?: () => number;
@@ -145,7 +146,7 @@ export class AppServerRole {
       passivateAfterMs: options.config.actors.passivate_after_ms,
       maxLive: options.config.actors.max_live_actors,
       stopBatchSize: options.config.actors.stop_batch_size,
-      onCrash: options.onCrash,
+      onCrash: (error, node) => this.log.error('app_server.node_crashed', { node, error }),
     });
     if (settings.registration_commands) {
       const sessions = new CommandSessions(settings.command_session_timeout_ms, settings.max_command_sessions, options.now);

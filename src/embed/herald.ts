@@ -134,7 +134,6 @@ export class Herald {
         dispatcher,
         // XEP-0357 §8 affiliation notices after a dead device go to the user's server via the host.
         route: (stanza) => host.route(stanza),
-        onCrash: (error, node) => log.error('app_server.node_crashed', { node, error }),
         log,
         owners: options.shard?.owners,
       });
