@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { validateConfig } from '../../src/core/config/load.js';
 import { Herald } from '../../src/embed/engine.js';
+import { createLogger } from '../../src/core/log.js';
 import { ensureDevApnsKey } from '../../src/push-service/apns/dev-key.js';
 import { renderRuntimeMetrics } from '../../src/push-service/ops/runtime-metrics.js';
 import { announceReady } from './ready-child.js';
@@ -45,7 +46,9 @@ const config = validateConfig({
   rest: { enabled: true, bind: '127.0.0.1', port: 0, generated_cert_dir: join(dir, 'tls') },
   simulators: { apns: { enabled: false }, fcm: { enabled: false } },
 });
-const herald = await Herald.start({ config });
+// Logging as `herald start` logs: pino at info on stderr (inherited), so a line per request would
+// show in the bench's output and cost in its figures.
+const herald = await Herald.start({ config, logger: createLogger(config.log.level) });
 // As Prometheus would, but far more often: /metrics' runtime families rendered every
 // SCRAPE_EVERY_MS, so their collectors (event-loop delay, GC observer) run during the rounds and
 // their cost is in Herald's figures (issue 10: it must not be measurable).

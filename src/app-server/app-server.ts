@@ -36,6 +36,7 @@ import { parsePublishRequest } from './publish-request.js';
 import { nodeNotFound, unsupported, wrongIqType } from './pubsub-errors.js';
 import { REGISTRATION_COMMANDS } from './registration-commands.js';
 import { attr } from '../xmpp/attr.js';
+import { silentLogger, type Logger } from '../core/log.js';
 
 export type { NodeOwners } from './node-service.js';
 
@@ -64,10 +65,11 @@ export interface AppServerOptions {
   dispatcher: PushDispatcher;
   /** Delivers a stanza the service sends on its own (the XEP-0357 §8 affiliation notice). */
   route?: (stanza: Element) => void;
-  /** Called when a node actor fails unexpectedly (before it is rebuilt from the store). */
-  onCrash?: (error: unknown, node: string) => void;
-  /** Failures that answer no request (the follow-up of a dead device). */
-  onWarning?: (event: string, fields: Record<string, unknown>) => void;
+  /**
+   * Failures that answer no request: a node actor that failed unexpectedly (error
+   * `app_server.node_crashed`, before it is rebuilt from the store), the follow-up of a dead device.
+   */
+  log?: Logger;
   /** Clock of rate limits, node creation times and command sessions (tests move it). */
   now?: () => number;
   /**
@@ -93,8 +95,7 @@ export class AppServerRole {
       actors: options.actors,
       dispatcher: options.dispatcher,
       route: options.route ?? (() => {}),
-      onCrash: options.onCrash,
-      onWarning: options.onWarning ?? (() => {}),
+      log: options.log ?? silentLogger,
       now: options.now,
       owners: options.owners,
     });

@@ -26,6 +26,7 @@ import { outcomeError } from './outcome-errors.js';
 import { maxNodesExceeded, nodeIdRequired, nodeNotFound, ownerTooLong } from './pubsub-errors.js';
 import { newSecret, registrationNodeName, type DeviceRegistration, type Unregistration } from './registration-commands.js';
 import { affiliationNoneNotice } from './remote-disable.js';
+import type { Logger } from '../core/log.js';
 
 /** 96 random bits per instant node name (XEP-0060 §8.1.2): collisions are negligible. */
 const INSTANT_NODE_ID_BYTES = 12;
@@ -40,8 +41,8 @@ export interface NodeServiceOptions {
   dispatcher: PushDispatcher;
   /** Delivers the XEP-0357 §8 affiliation notice after a dead device. */
   route: (stanza: Element) => void;
-  onCrash?: (error: unknown, node: string) => void;
-  onWarning: (event: string, fields: Record<string, unknown>) => void;
+  /** Where a crashed node actor (`app_server.node_crashed`) and a dead device's unfinished follow-up are logged. */
+  log: Logger;
   now?: () => number;
   owners?: NodeOwners;
 }
@@ -60,7 +61,7 @@ export class PushNodeService {
   private readonly nodes: PushNodeStore;
   private readonly registry: ActorRegistry<NodeMessage, NodeReply>;
   private readonly route: (stanza: Element) => void;
-  private readonly warn: (event: string, fields: Record<string, unknown>) => void;
+  private readonly log: Logger;
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly owners: NodeOwners | undefined;
   private readonly maxNodesPerOwner: number;
@@ -74,7 +75,7 @@ export class PushNodeService {
     this.maxNodesPerOwner = settings.max_nodes_per_owner;
     this.route = options.route;
     this.owners = options.owners;
-    this.warn = options.onWarning;
+    this.log = options.log;
     const behaviours = nodeBehaviours({
       nodes: this.nodes,
       dispatcher: options.dispatcher,
@@ -96,7 +97,7 @@ export class PushNodeService {
       passivateAfterMs: options.config.actors.passivate_after_ms,
       maxLive: options.config.actors.max_live_actors,
       stopBatchSize: options.config.actors.stop_batch_size,
-      onCrash: options.onCrash,
+      onCrash: (error, node) => this.log.error('app_server.node_crashed', { node, error }),
     });
   }
 
@@ -239,7 +240,7 @@ export class PushNodeService {
       const notice = affiliationNoneNotice(this.jid, reply.owner, publish.node, publisher);
       setImmediate(() => this.route(notice));
     } catch (e) {
-      this.warn('app_server.device_gone_not_handled', { node: publish.node, reason: (e as Error)?.message });
+      this.log.warn('app_server.device_gone_not_handled', { node: publish.node, reason: (e as Error)?.message });
     }
   }
 

@@ -1,6 +1,6 @@
 /**
  * The effective config as `herald check-config` prints it: secrets (component.password,
- * rest.auth_tokens, …) hidden as in the logs (core/log.ts `redact`), while an unset secret stays
+ * rest.auth_tokens, …) hidden as in the logs (core/redaction.ts `redact`), while an unset secret stays
  * visibly empty, so the output still tells whether one is configured.
  */
 import type { HeraldConfig } from '../core/config/schema.js';

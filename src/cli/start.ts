@@ -16,7 +16,7 @@ import { startEngine, type PushEngine } from '../shards/start-engine.js';
 import { startSimulatorsFor, type RunningSimulators } from '../simulators/for-config.js';
 
 export async function runStart(config: HeraldConfig, warnings: readonly string[] = []): Promise<void> {
-  const log = createLogger('info');
+  const log = createLogger(config.log.level);
   // Listening for the signals before anything starts (and before "running" is printed): a
   // supervisor that signals as soon as it reads that line must get a clean stop, not a kill.
   const stopRequested = new Promise<void>((resolve) => {

@@ -16,7 +16,7 @@
 import { EventEmitter } from 'node:events';
 import { component as xmppComponent, type Component, type ComponentStatus } from '@xmpp/component';
 import type { Element } from '@xmpp/xml';
-import { AggregatedLog } from '../core/aggregated-log.js';
+import { foldRepeats, type FoldingLogger } from '../core/aggregated-log.js';
 import type { ComponentConfig, HeraldConfig } from '../core/config/schema.js';
 import { isHeraldError } from '../core/errors.js';
 import { mark, tracing } from '../core/latency-trace.js';
@@ -110,7 +110,7 @@ export class ComponentLink extends EventEmitter<LinkEvents> implements HeraldHos
   readonly stats: LinkStats = { connects: 0, onlines: 0, received: 0, sent: 0, dropped: 0, refused: 0, streamErrors: 0 };
   private readonly entity: Component;
   private readonly log: Logger;
-  private readonly refusals: AggregatedLog;
+  private readonly refusals: FoldingLogger;
   private readonly random: () => number;
   private sink: StanzaSink | undefined;
   private linkState: LinkState = 'idle';
@@ -130,7 +130,7 @@ export class ComponentLink extends EventEmitter<LinkEvents> implements HeraldHos
     super();
     const { config } = options;
     this.log = options.log ?? silentLogger;
-    this.refusals = new AggregatedLog({ log: this.log, event: 'component.stanza_refused', intervalMs: REFUSED_STANZAS_LOG_INTERVAL_MS });
+    this.refusals = foldRepeats(this.log, REFUSED_STANZAS_LOG_INTERVAL_MS);
     this.random = options.random ?? Math.random;
     this.entity = xmppComponent({ service: config.service, domain: options.domain, password: config.password });
     this.entity.timeout = STEP_TIMEOUT_MS;
@@ -359,7 +359,7 @@ export class ComponentLink extends EventEmitter<LinkEvents> implements HeraldHos
     const reply = overLimitReply(refusal);
     if (reply) this.route(reply);
     const { head } = refusal;
-    this.refusals.record({ code: refusal.code, name: head?.name, type: head?.attrs.type, from: head?.attrs.from, answered: reply !== undefined });
+    this.refusals.warn('component.stanza_refused', { code: refusal.code, name: head?.name, type: head?.attrs.type, from: head?.attrs.from, answered: reply !== undefined });
   }
 
   /**

@@ -13,14 +13,14 @@
  * server errors go to `onOtherError`.
  */
 import type { Server } from 'node:net';
-import { AggregatedLog } from './aggregated-log.js';
+import { foldRepeats } from './aggregated-log.js';
 import type { Logger } from './log.js';
 
 const OUT_OF_DESCRIPTORS: ReadonlySet<string> = new Set(['EMFILE', 'ENFILE']);
 
 export interface AcceptGuardOptions {
   log: Logger;
-  /** The aggregated log event, e.g. `rest.accept_failed`. */
+  /** The event of the folded log lines, e.g. `rest.accept_failed`. */
   event: string;
   /** ms to stop listening after an accept failed for want of descriptors, and between attempts to listen again. */
   pauseMs: number;
@@ -41,7 +41,7 @@ export interface AcceptGuard {
 export function guardAccept(server: Server, options: AcceptGuardOptions): AcceptGuard {
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('guardAccept: the server must listen on a TCP port');
-  const failures = new AggregatedLog({ log: options.log, event: options.event, level: 'error', intervalMs: options.logIntervalMs });
+  const failures = foldRepeats(options.log, options.logIntervalMs);
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   let pauses = 0;
@@ -56,7 +56,7 @@ export function guardAccept(server: Server, options: AcceptGuardOptions): Accept
       options.onOtherError(error);
       return;
     }
-    failures.record({ code: 'HERALD_ACCEPT_FAILED', errno: error.code, syscall: error.syscall, retry_in_ms: options.pauseMs });
+    failures.error(options.event, { code: 'HERALD_ACCEPT_FAILED', errno: error.code, syscall: error.syscall, retry_in_ms: options.pauseMs });
     if (server.listening) {
       pauses++;
       server.close(); // closes the listening socket now; open connections carry on

@@ -1,149 +1,116 @@
 /**
- * Structured JSON-lines logging to stderr, with redaction built into the logger (as pino's
- * `redact` option): no device token, message content or credential reaches a log line. A host's
- * own Logger gets the same treatment through `redacting()` (Herald.start wraps it).
+ * Herald's one logging interface, `Logger`: an event name and its fields, at one of four levels.
+ * Event names are dotted, `area.event` in snake_case (`rest.unauthorized`, `apns.session.goaway`):
+ * an operator filters on the prefix. Herald's own logger (`createLogger`) is pino writing JSON
+ * lines to stderr; a host embedding Herald may pass its own Logger instead, and `redacting()` gives
+ * it the same redaction (Herald.start wraps it).
  *
- * Redaction happens in one place, `redact()`, in three steps:
- * 1. By field name, at any depth. Names are compared without case or separators, so `device_id`,
- *    `deviceId` and `Device-Id` are one name.
- *    - Device tokens (`device_id`, `device_token`, …) become a hint: the first HINT_CHARS
- *      characters and the length (`a1b2c3…[64]`). An operator can find the device MongooseIM
- *      reported; nobody can push to it (6 of 64 hex digits of an APNS token). Tokens shorter
- *      than MIN_HINTED_CHARS are fully redacted (6 characters would be most of them).
- *    - Credentials (`*token`, `authorization`, `bearer`, `jwt`, `assertion`, `secret`,
- *      `password`, `private_key`, `key`, `cookie`) and message content (`body`, `title`,
- *      `alert`, `data`, `payload`, `last-message-body`, …) become "[redacted]".
- * 2. The values hidden in step 1 are scrubbed from every other string of the same line, error
- *    messages included: a call site logging `{ error, device_id }` knows the error's message
- *    cannot repeat the token verbatim.
- * 3. Whatever the field names, every string is scrubbed of what has the shape of a credential:
- *    `Bearer …`, JWTs, PEM private keys, Google OAuth access tokens and runs of 64 or more token
- *    characters (APNS device tokens are 64 hex digits, FCM registration tokens ~150 characters
- *    of [A-Za-z0-9_:-]).
+ * Redaction is one function, `redact()` (core/redaction.ts: device-token hints, hidden field
+ * names, hidden values and credential shapes scrubbed from every string), run as pino's
+ * `formatters.log` and `formatters.bindings`; pino's own `redact` paths (REDACT_PATHS) are a
+ * second net under it for the top-level names a credential most often arrives in.
  */
+import { pino, type DestinationStream, type Logger as PinoLogger } from 'pino';
+import { redact, REDACTED } from './redaction.js';
+
+export { deviceTokenHint, redact, REDACTED } from './redaction.js';
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type LogFields = Record<string, unknown>;
 
 export interface Logger {
-  debug(event: string, fields?: Record<string, unknown>): void;
-  info(event: string, fields?: Record<string, unknown>): void;
-  warn(event: string, fields?: Record<string, unknown>): void;
-  error(event: string, fields?: Record<string, unknown>): void;
-}
-
-export const REDACTED = '[redacted]';
-/** Characters of a device token a hint shows. */
-export const HINT_CHARS = 6;
-/** Below this length a device token gets no hint: its first characters would be most of it. */
-export const MIN_HINTED_CHARS = 32;
-/**
- * Hidden values shorter than this are not scrubbed from the rest of the line: "1" or "ok" would
- * shred every other field and protect nothing.
- */
-export const MIN_SCRUBBED_CHARS = 4;
-/** Nesting logged at most; deeper values (or a cycle) are cut. */
-export const MAX_DEPTH = 8;
-
-/** Field names compared as lowercase letters and digits only. */
-function normalized(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]/g, '');
-}
-
-const DEVICE_TOKEN_NAMES: ReadonlySet<string> = new Set(['deviceid', 'devicetoken', 'registrationtoken', 'pushtoken']);
-const HIDDEN_NAMES: ReadonlySet<string> = new Set([
-  // credentials
-  'authorization', 'proxyauthorization', 'bearer', 'jwt', 'assertion', 'cookie', 'setcookie', 'key',
-  'privatekey', 'privatekeypem', 'secret', 'secrets', 'password', 'passphrase',
-  // message content (MongoosePush fields and the XEP-0357 summary)
-  'body', 'messagebody', 'lastmessagebody', 'title', 'alert', 'data', 'payload', 'requestbody', 'rawbody',
-]);
-/** `access_token`, `refresh_token`, `auth_tokens`, `client_secret`, `apns_private_key`, … */
-const HIDDEN_SUFFIXES: readonly string[] = ['token', 'tokens', 'secret', 'password', 'privatekey', 'privatekeypem'];
-
-type Treatment = 'hint' | 'hide' | undefined;
-
-function treatmentOf(name: string): Treatment {
-  const n = normalized(name);
-  if (DEVICE_TOKEN_NAMES.has(n)) return 'hint';
-  if (HIDDEN_NAMES.has(n) || HIDDEN_SUFFIXES.some((s) => n.endsWith(s))) return 'hide';
-  return undefined;
-}
-
-/** `a1b2c3…[64]`: enough to recognise a device, not enough to address it. */
-export function deviceTokenHint(token: string): string {
-  return token.length < MIN_HINTED_CHARS ? REDACTED : `${token.slice(0, HINT_CHARS)}…[${token.length}]`;
-}
-
-/** Step 3: shapes of credentials, whatever field they sit in. */
-const CREDENTIAL_SHAPES: ReadonlyArray<readonly [RegExp, string]> = [
-  // RFC 7468 PEM; an unterminated block is cut to the end of the string.
-  [/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g, '[redacted private key]'],
-  // RFC 6750 §2.1 / RFC 7617 credentials in an Authorization header value.
-  [/\b(Bearer|Basic)\s+[^\s"',;]+/gi, `$1 ${REDACTED}`],
-  // RFC 7519 compact JWT: base64url('{"…') always starts with "eyJ"; three dot-separated parts.
-  [/\beyJ[\w-]*\.[\w-]+\.[\w-]*/g, '[redacted jwt]'],
-  // Google OAuth 2.0 access tokens (FCM HTTP v1) start with "ya29.".
-  [/\bya29\.[\w.-]+/g, '[redacted access token]'],
-  // Device tokens and other long opaque credentials (base64 without '/', hex, FCM's [A-Za-z0-9_:-]).
-  [/[A-Za-z0-9_:+=-]{64,}/g, REDACTED],
-];
-
-function scrubString(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
-  for (const [shape, replacement] of CREDENTIAL_SHAPES) out = out.replace(shape, replacement);
-  return out;
-}
-
-/** Step 1's hidden values, as strings to scrub from the rest of the line. */
-function collectHidden(value: unknown, depth: number, into: Set<string>, hidden: boolean): void {
-  if (depth > MAX_DEPTH) return;
-  if (typeof value === 'string') {
-    if (hidden && value.length >= MIN_SCRUBBED_CHARS) into.add(value);
-  } else if (typeof value === 'number' || typeof value === 'bigint') {
-    if (hidden && String(value).length >= MIN_SCRUBBED_CHARS) into.add(String(value));
-  } else if (Array.isArray(value)) {
-    for (const item of value) collectHidden(item, depth + 1, into, hidden);
-  } else if (value !== null && typeof value === 'object' && !(value instanceof Error)) {
-    for (const [k, v] of Object.entries(value)) collectHidden(v, depth + 1, into, hidden || treatmentOf(k) !== undefined);
-  }
-}
-
-function redactValue(value: unknown, depth: number, secrets: readonly string[]): unknown {
-  if (typeof value === 'string') return scrubString(value, secrets);
-  if (value === null || typeof value !== 'object') return typeof value === 'bigint' ? String(value) : value;
-  if (depth > MAX_DEPTH) return '[too deep]';
-  if (value instanceof Error) {
-    return { message: scrubString(value.message, secrets), code: (value as { code?: unknown }).code };
-  }
-  if (value instanceof Date) return value.toISOString();
-  if (ArrayBuffer.isView(value)) return `[${value.byteLength} bytes]`;
-  if (Array.isArray(value)) return value.map((item) => redactValue(item, depth + 1, secrets));
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
-    const treatment = treatmentOf(k);
-    if (treatment === undefined) out[k] = redactValue(v, depth + 1, secrets);
-    else if (v === undefined || v === null) out[k] = v;
-    else if (treatment === 'hint' && typeof v === 'string') out[k] = deviceTokenHint(v);
-    else out[k] = REDACTED;
-  }
-  return out;
-}
-
-/** The fields of one log line with every device token, message content and credential removed. */
-export function redact(fields: Record<string, unknown>): Record<string, unknown> {
-  const hidden = new Set<string>();
-  collectHidden(fields, 0, hidden, false);
-  // Longest first, so that a secret containing another is removed whole.
-  const secrets = [...hidden].sort((a, b) => b.length - a.length);
-  return redactValue(fields, 0, secrets) as Record<string, unknown>;
+  debug(event: string, fields?: LogFields): void;
+  info(event: string, fields?: LogFields): void;
+  warn(event: string, fields?: LogFields): void;
+  error(event: string, fields?: LogFields): void;
 }
 
 const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
-const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+/**
+ * pino `redact` paths (applied after `redact()`, on the line as written): credentials under the
+ * names HTTP and OAuth give them, at the top level and one level down.
+ */
+export const REDACT_PATHS: readonly string[] = [
+  'authorization',
+  '*.authorization',
+  'password',
+  '*.password',
+  'secret',
+  '*.secret',
+  'private_key',
+  '*.private_key',
+  'access_token',
+  '*.access_token',
+];
+
 /** Marks a logger that redacts already, so that wrapping it again costs nothing. */
 const REDACTS = Symbol('herald.log.redacts');
+/** The pino logger behind one of ours: `withFields` makes pino children of it. */
+const PINO = Symbol('herald.log.pino');
 
-type Marked = { [REDACTS]?: true };
+type Marked = { [REDACTS]?: true; [PINO]?: PinoLogger };
+
+/**
+ * stderr for every logger of this thread: sonic-boom writing synchronously on fd 2, one
+ * write(2) per line. Main thread and worker threads (shards, sender threads) write their own
+ * lines on the same fd, so no line waits for a thread that may be dying, and a line below
+ * PIPE_BUF (4 KiB on Linux, POSIX's minimum 512) is never interleaved with another.
+ */
+let stderr: DestinationStream | undefined;
+function stderrDestination(): DestinationStream {
+  stderr ??= pino.destination({ fd: 2, sync: true });
+  return stderr;
+}
+
+/**
+ * Herald's own logger: pino, JSON lines `{"level":"warn","time":"…","event":"…",…fields}`, every
+ * line's fields through `redact()`. `write` replaces stderr (tests read the lines).
+ */
+export function createLogger(minLevel: LogLevel = 'info', write?: (line: string) => void): Logger {
+  const destination: DestinationStream = write === undefined ? stderrDestination() : { write };
+  const logger = pino(
+    {
+      level: minLevel,
+      base: undefined,
+      messageKey: 'event',
+      timestamp: pino.stdTimeFunctions.isoTime,
+      redact: { paths: [...REDACT_PATHS], censor: REDACTED },
+      formatters: {
+        level: (label) => ({ level: label }),
+        bindings: (bindings) => redact(bindings),
+        log: (fields) => redact(fields),
+      },
+    },
+    destination,
+  );
+  return fromPino(logger);
+}
+
+function fromPino(logger: PinoLogger): Logger {
+  const out: Logger & Marked = {
+    debug: (event, fields) => logger.debug(fields ?? {}, event),
+    info: (event, fields) => logger.info(fields ?? {}, event),
+    warn: (event, fields) => logger.warn(fields ?? {}, event),
+    error: (event, fields) => logger.error(fields ?? {}, event),
+    [REDACTS]: true,
+    [PINO]: logger,
+  };
+  return out;
+}
+
+/**
+ * The same logger with `fields` on every line (pino's child bindings for Herald's own logger,
+ * serialised once; merged into each line's fields for any other). A line's own field of the
+ * same name wins.
+ */
+export function withFields(log: Logger, fields: LogFields): Logger {
+  const pinoLogger = (log as Marked)[PINO];
+  if (pinoLogger !== undefined) return fromPino(pinoLogger.child(fields));
+  const out: Partial<Logger> & Marked = { [REDACTS]: (log as Marked)[REDACTS] };
+  for (const level of LEVELS) out[level] = (event, own) => log[level](event, { ...fields, ...own });
+  return out as Logger;
+}
 
 /**
  * The same logger with `redact()` applied to every line's fields before they reach it. For
@@ -157,23 +124,6 @@ export function redacting<L extends Partial<Logger>>(log: L): L {
     if (method) out[level] = (event, fields = {}) => method.call(log, event, redact(fields));
   }
   return out as L;
-}
-
-export function createLogger(minLevel: LogLevel = 'info', write: (line: string) => void = (l) => process.stderr.write(l)): Logger {
-  const min = ORDER[minLevel];
-  const emit = (level: LogLevel) => (event: string, fields: Record<string, unknown> = {}) => {
-    if (ORDER[level] < min) return;
-    let line: string;
-    try {
-      line = JSON.stringify({ time: new Date().toISOString(), level, event, ...redact(fields) });
-    } catch {
-      // A field JSON cannot encode must not cost the line (nor throw into the caller).
-      line = JSON.stringify({ time: new Date().toISOString(), level, event, log_error: 'fields not serialisable' });
-    }
-    write(line + '\n');
-  };
-  const logger: Logger & Marked = { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error'), [REDACTS]: true };
-  return logger;
 }
 
 export const silentLogger: Logger = Object.assign(

@@ -10,19 +10,20 @@
  *   starts a fresh process. Acknowledged registrations are safe: LMDB writes are awaited until durable.
  * - An unhandled rejection lost the work of one promise chain, but no frame was unwound half-way:
  *   the process state is what it was. Policy: keep running, log it (code
- *   HERALD_UNHANDLED_REJECTION; repeats folded by AggregatedLog, since a request path that leaks
+ *   HERALD_UNHANDLED_REJECTION; repeats folded (core/aggregated-log.ts), since a request path that leaks
  *   rejections can be driven at will) and count it for /metrics
  *   (`herald_process_unhandled_rejections_total`), so that an operator alerts on it. Exiting
  *   instead (Node's default) would let any peer who finds such a path stop push for everyone.
  */
-import { AggregatedLog } from './aggregated-log.js';
+import { foldRepeats } from './aggregated-log.js';
 import type { Logger } from './log.js';
 
 /** sysexits.h EX_SOFTWARE, "internal software error": apart from 1 (bad configuration, failed start). */
 export const UNCAUGHT_EXIT_CODE = 70;
 /**
- * ms the log may take to flush before the process exits anyway: stderr on a pipe or file is
- * written synchronously on Linux, so this only matters for a stalled reader.
+ * ms the log may take to flush before the process exits anyway. Herald's own logger writes each
+ * line synchronously on fd 2 (core/log.ts); the wait covers anything else written on stderr, and
+ * only matters for a stalled reader.
  */
 export const EXIT_FLUSH_MAX_MS = 1_000;
 /** ms over which repeated unhandled rejections are folded into one log line. */
@@ -51,7 +52,7 @@ export function installProcessFailureHandlers(log: Logger, exit: (code: number) 
   if (installed) throw new Error('process failure handlers are installed already');
   const counts: ProcessFailureCounts = { unhandledRejections: 0 };
   installed = counts;
-  const rejections = new AggregatedLog({ log, event: 'process.unhandled_rejection', level: 'error', intervalMs: REJECTION_LOG_INTERVAL_MS });
+  const rejections = foldRepeats(log, REJECTION_LOG_INTERVAL_MS);
   let exiting = false;
 
   const onException = (error: unknown, origin: string): void => {
@@ -73,7 +74,7 @@ export function installProcessFailureHandlers(log: Logger, exit: (code: number) 
   };
   const onRejection = (reason: unknown): void => {
     counts.unhandledRejections++;
-    rejections.record({ code: 'HERALD_UNHANDLED_REJECTION', error: describe(reason), stack: frames(reason) });
+    rejections.error('process.unhandled_rejection', { code: 'HERALD_UNHANDLED_REJECTION', error: describe(reason), stack: frames(reason) });
   };
   process.on('uncaughtException', onException);
   process.on('unhandledRejection', onRejection);

@@ -18,7 +18,7 @@
 import type { Element } from '@xmpp/xml';
 import { AppServerRole } from '../app-server/index.js';
 import type { NodeOwners } from '../app-server/app-server.js';
-import { AggregatedLog } from '../core/aggregated-log.js';
+import { foldRepeats, type FoldingLogger } from '../core/aggregated-log.js';
 import type { HeraldConfig } from '../core/config/schema.js';
 import { HeraldError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
@@ -102,7 +102,7 @@ interface EngineParts {
 export class Herald {
   private closed = false;
   private readonly limits: StanzaLimits;
-  private readonly overLimit: AggregatedLog;
+  private readonly overLimit: FoldingLogger;
   readonly config: HeraldConfig;
   private readonly host: HeraldHost;
   private readonly log: Logger;
@@ -133,7 +133,7 @@ export class Herald {
       started: this.started,
     } = parts);
     this.limits = stanzaLimitsOf(this.config.xmpp);
-    this.overLimit = new AggregatedLog({ log: this.log, event: 'xmpp.stanza_refused', intervalMs: OVER_LIMIT_LOG_INTERVAL_MS });
+    this.overLimit = foldRepeats(this.log, OVER_LIMIT_LOG_INTERVAL_MS);
   }
 
   static async start(options: HeraldOptions): Promise<Herald> {
@@ -155,8 +155,7 @@ export class Herald {
         dispatcher: remotePush ?? pushService,
         // XEP-0357 §8 affiliation notices after a dead device go to the user's server via the host.
         route: (stanza) => host.route(stanza),
-        onCrash: (error, node) => log.error('app_server.node_crashed', { node, error }),
-        onWarning: (event, fields) => log.warn(event, fields),
+        log,
         owners: options.shard?.owners,
       });
       started.add(() => appServer.close());
@@ -173,7 +172,7 @@ export class Herald {
         store,
         actors,
         publisher: new PublisherRouter(appServer, remote),
-        log: (event, fields) => log.info(event, fields),
+        log,
       });
       started.add(() => xmppServer.close());
       const rest = config.rest.enabled
@@ -231,7 +230,7 @@ export class Herald {
       const reply = e instanceof StanzaOverLimit ? overLimitReply(e) : undefined;
       if (!reply) throw e;
       const { code, head } = e as StanzaOverLimit;
-      this.overLimit.record({ code, name: head?.name, type: head?.attrs.type, from: head?.attrs.from });
+      this.overLimit.warn('xmpp.stanza_refused', { code, name: head?.name, type: head?.attrs.type, from: head?.attrs.from });
       this.host.route(reply);
       return undefined;
     }

@@ -29,12 +29,12 @@ export async function startPushPools(config: HeraldConfig, actors: ActorRuntime,
   const apnsPools = await startApnsPools(apnsResolved, capacity, actors, { warmUp: !shared.lazy, log });
   let fcmPools: RunningPool[];
   try {
-    fcmPools = startFcmPools(fcmResolved, capacity, actors, { warmUp: !shared.lazy });
+    fcmPools = startFcmPools(fcmResolved, capacity, actors, { warmUp: !shared.lazy, log });
   } catch (e) {
     await Promise.all(apnsPools.map((p) => p.close(0)));
     throw e;
   }
   const pools: RunningPool[] = [...apnsPools, ...fcmPools];
-  log.info('push.pools', { pools: pools.map((p) => ({ name: p.name, service: p.service, mode: p.mode, tags: p.tags })) });
+  log.info('push.pools_started', { pools: pools.map((p) => ({ name: p.name, service: p.service, mode: p.mode, tags: p.tags })) });
   return new PushPools(pools, log);
 }

@@ -18,6 +18,7 @@
 import http2, { type Http2Session, type ServerHttp2Stream } from 'node:http2';
 import { performance } from 'node:perf_hooks';
 import { CONNECTION, type WithConnection } from './connection-gate.js';
+import type { Logger } from '../core/log.js';
 import type { Refusals } from './refusals.js';
 import type { RestConfig } from './server.js';
 import type { HttpRequest, HttpResponse } from './write-answer.js';
@@ -39,7 +40,7 @@ export function createHttp2Server(
   config: RestConfig,
   onRequest: (req: HttpRequest, res: HttpResponse) => void,
   refusals: Refusals,
-  log: { debug?: (event: string, fields?: Record<string, unknown>) => void } | undefined,
+  log: Logger | undefined,
 ): Http2Server {
   const headerCeiling = HEADER_DECODE_FACTOR * config.max_header_bytes;
   const server = http2.createServer({
@@ -63,7 +64,7 @@ export function createHttp2Server(
     session.once('close', () => sessions.delete(session));
   });
   // A broken peer (bad frames, flow-control abuse, floods) costs its own session only.
-  server.on('sessionError', (error: Error) => log?.debug?.('rest.http2_session_error', { error }));
+  server.on('sessionError', (error: Error) => log?.debug('rest.http2_session_error', { error }));
   server.on('stream', (stream: ServerHttp2Stream) => {
     const connection = (stream.session as unknown as WithConnection)[CONNECTION]!;
     connection.openStreams++;

@@ -1,6 +1,6 @@
 /** The MongoosePush-compatible REST API of the Push Service role. */
 export { startRestServer, resolveRestTls, CLOSE_GRACE_MS } from './server.js';
-export type { RestConfig, RestLog, RestServer, RestServerOptions } from './server.js';
+export type { RestConfig, RestServer, RestServerOptions } from './server.js';
 export { parseDeepNotification, type DeepParseResult } from './deep-schema.js';
 export { parseFlatNotification } from './flat-schema.js';
 export type { NotificationParseResult } from './cast.js';

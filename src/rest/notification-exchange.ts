@@ -268,14 +268,14 @@ export class Exchange implements DeadlineEntry {
       // anything else is a bug worth a line, answered with the contract's "anything else" row.
       const answered = errorSpecOf(error)?.rest;
       const reason = answered?.reason ?? ANYTHING_ELSE_REASON;
-      if (answered) this.state.log?.debug?.('rest.push_refused', { ...this.about(notification), reason, error });
+      if (answered) this.state.log?.debug('rest.push_refused', { ...this.about(notification), reason, error });
       else this.state.log?.error('rest.dispatcher_failed', { ...this.about(notification), error });
       response = this.route.respond({ ok: false, reason });
     }
     this.answer(response, false);
     // After the answer: a log line never delays one.
     if (failure) {
-      this.state.log?.info?.('rest.push_failed', {
+      this.state.log?.info('rest.push_failed', {
         ...this.about(notification),
         reason: failure.reason,
         provider_reason: failure.providerReason,
@@ -294,7 +294,7 @@ export class Exchange implements DeadlineEntry {
    * values, so they may be logged; the pointers (uncut keys) are not.
    */
   private logInvalid(errors: readonly InvalidValue[]): void {
-    this.state.log?.info?.('rest.invalid_notification', {
+    this.state.log?.info('rest.invalid_notification', {
       api: this.version,
       device_id: this.deviceId,
       problems: errors.map((e) => e.message),

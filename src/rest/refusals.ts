@@ -1,64 +1,50 @@
 /**
- * Everything the REST port refuses goes through here: counted for /metrics and logged through an
- * AggregatedLog, one line per `rest.refusal_log_interval_ms` and kind with the count and the last
- * client's address — a flood costs a few lines a minute, never one per request (issue 8 finding 9a).
+ * Everything the REST port refuses goes through here: counted for /metrics and logged folded
+ * (core/aggregated-log.ts), one line per `rest.refusal_log_interval_ms`, event and reason with the
+ * count and the last client's address — a flood costs a few lines a minute, never one per
+ * request (issue 8 finding 9a). The events are listed in rest-log.ts.
  */
-import { AggregatedLog } from '../core/aggregated-log.js';
-import type { Logger } from '../core/log.js';
+import { foldRepeats, type FoldingLogger } from '../core/aggregated-log.js';
+import type { LogFields, Logger } from '../core/log.js';
 import type { ConnectionDrop, ConnectionRefusal, RequestShed } from '../push-service/ops/rest-counters.js';
 import { RestCounters } from '../push-service/ops/rest-counters.js';
-import type { RestLog } from './rest-log.js';
+
+/** One fold per event and reason (all fixed names, so the folds are bounded). */
+const byReason = (event: string, fields: LogFields | undefined): string => `${event}/${String(fields?.reason ?? fields?.credentials)}`;
 
 export class Refusals {
   readonly counters = new RestCounters();
-  private readonly logs = new Map<string, AggregatedLog>();
-  private readonly logger: Logger | undefined;
+  private readonly log: FoldingLogger | undefined;
 
-  constructor(log: RestLog | undefined, private readonly intervalMs: number) {
-    this.logger = log && {
-      error: (event, fields) => log.error(event, fields),
-      warn: (event, fields) => log.warn?.(event, fields),
-      info: (event, fields) => log.info?.(event, fields),
-      debug: (event, fields) => log.debug?.(event, fields),
-    };
+  constructor(log: Logger | undefined, intervalMs: number) {
+    this.log = log && foldRepeats(log, intervalMs, byReason);
   }
 
   /** Closed at accept: an operator wants to know (the limit may be too low, or someone floods). */
   connectionRefused(reason: ConnectionRefusal, remote: string | undefined): void {
     this.counters.refused[reason]++;
-    this.record('rest.connection_refused', reason, 'warn', remote);
+    this.log?.warn('rest.connection_refused', { reason, remote });
   }
 
   /** Closed after accept: timeouts and broken clients are routine, so info. */
   connectionDropped(reason: ConnectionDrop, remote: string | undefined): void {
     this.counters.dropped[reason]++;
-    if (reason !== 'idle') this.record('rest.connection_dropped', reason, 'info', remote);
+    if (reason !== 'idle') this.log?.info('rest.connection_dropped', { reason, remote });
   }
 
   requestShed(reason: RequestShed, remote: string | undefined): void {
     this.counters.shed[reason]++;
-    this.record('rest.request_shed', reason, 'warn', remote);
+    this.log?.warn('rest.request_shed', { reason, remote });
   }
 
   /** RFC 6750 §3: no or a wrong bearer token. `credentials`: absent or rejected. */
   unauthorized(remote: string | undefined, credentials: 'absent' | 'rejected'): void {
     this.counters.unauthorized++;
-    this.record('rest.unauthorized', credentials, 'warn', remote, 'credentials');
+    this.log?.warn('rest.unauthorized', { credentials, remote });
   }
 
   /** Writes what is pending (at close). */
   flush(): void {
-    for (const log of this.logs.values()) log.flush();
-  }
-
-  private record(event: string, reason: string, level: 'warn' | 'info', remote: string | undefined, field = 'reason'): void {
-    if (this.logger === undefined) return;
-    const key = `${event}/${reason}`;
-    let log = this.logs.get(key);
-    if (log === undefined) {
-      log = new AggregatedLog({ log: this.logger, event, level, intervalMs: this.intervalMs });
-      this.logs.set(key, log); // bounded: one per event and reason, all fixed names
-    }
-    log.record({ [field]: reason, remote });
+    this.log?.flush();
   }
 }

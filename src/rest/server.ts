@@ -15,7 +15,7 @@ import tls, { type TLSSocket } from 'node:tls';
 import { guardAccept } from '../core/accept-failures.js';
 import type { HeraldConfig } from '../core/config/schema.js';
 import { HeraldError } from '../core/errors.js';
-import { redacting, silentLogger } from '../core/log.js';
+import { redacting, silentLogger, type Logger } from '../core/log.js';
 import { loadOrGenerateLocalhostPair, loadPair, type TlsPair } from '../core/tls.js';
 import type { PushDispatcher } from '../push-service/notification.js';
 import type { OpsSource } from '../push-service/ops/ops-source.js';
@@ -31,20 +31,28 @@ import { DeadlineList } from '../push-service/deadline-list.js';
 import { handleRequest, onBodyTimeout, type EndpointState } from './notification-exchange.js';
 import { matchNotificationPath } from './notification-path.js';
 import { Refusals } from './refusals.js';
-import type { RestLog } from './rest-log.js';
 import { V3_FAILURES } from './v3-responses.js';
 import { writeAnswer, type HttpRequest, type HttpResponse } from './write-answer.js';
 
 export type RestConfig = HeraldConfig['rest'];
-
-export type { RestLog };
 
 export interface RestServerOptions {
   config: RestConfig;
   dispatcher: PushDispatcher;
   /** Serve this pair instead of cert_file/key_file or the generated one (tests). */
   tls?: TlsPair;
-  log?: RestLog;
+  /**
+   * Nothing is logged for a request answered 200. Folded, one line per
+   * `rest.refusal_log_interval_ms`, event and reason with a `count` (refusals.ts): warn
+   * `rest.unauthorized`, `rest.connection_refused`, `rest.request_shed`, `rest.accept_failed`
+   * (error); info `rest.connection_dropped`. One line per request: info
+   * `rest.invalid_notification` (the validator's messages, never the body), info
+   * `rest.push_failed` (the provider's failure), debug `rest.push_refused` (Herald's own refusal:
+   * backpressure, shutting down), error `rest.dispatcher_failed` / `rest.request_failed` (a bug of
+   * ours). At close, warn `rest.close_cut`. Lines about a notification carry its `device_id`,
+   * which the logger shows as a hint only (core/redaction.ts).
+   */
+  log?: Logger;
   /** Serves GET /healthcheck and GET /metrics from this source (off when absent: 404). */
   ops?: OpsSource;
 }
@@ -157,7 +165,7 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
   const fdLimit = softOpenFileLimit();
   const { cap, clampedFrom } = connectionCap(config.max_connections, fdLimit, config.reserved_file_descriptors);
   if (clampedFrom !== undefined) {
-    log?.warn?.('rest.max_connections_clamped', {
+    log?.warn('rest.max_connections_clamped', {
       configured: clampedFrom,
       enforced: cap,
       open_file_limit: fdLimit,
@@ -193,7 +201,7 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
     });
   });
   const acceptGuard = guardAccept(listener, {
-    log: { ...silentLogger, error: (event, fields) => state.log?.error(event, fields) },
+    log: log ?? silentLogger,
     event: 'rest.accept_failed',
     pauseMs: ACCEPT_PAUSE_MS,
     logIntervalMs: ACCEPT_FAILURE_LOG_INTERVAL_MS,
@@ -220,7 +228,7 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
         acceptGuard.stop();
         // Last resort: whatever is still open when the grace period ends is cut.
         const deadline = setTimeout(() => {
-          state.log?.warn?.('rest.close_cut', { connections: accepted.size });
+          state.log?.warn('rest.close_cut', { connections: accepted.size });
           for (const socket of secured) socket.destroy();
           for (const socket of accepted) socket.destroy();
         }, CLOSE_GRACE_MS);

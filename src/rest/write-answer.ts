@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import http2, { type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
-import type { RestLog } from './rest-log.js';
+import type { Logger } from '../core/log.js';
 import type { RestResponse } from './rest-response.js';
 
 export type HttpRequest = IncomingMessage | Http2ServerRequest;
@@ -13,7 +13,7 @@ export type HttpResponse = ServerResponse | Http2ServerResponse;
 export interface AnswerContext {
   /** The server is closing: HTTP/1.1 answers carry `Connection: close`. */
   readonly closing: boolean;
-  readonly log: RestLog | undefined;
+  readonly log: Logger | undefined;
   /** Answers written, by HTTP status (`herald_rest_requests_total`); not counted when absent. */
   readonly statusCounts?: Map<number, number>;
 }
@@ -83,7 +83,7 @@ function writeNow(ctx: AnswerContext, req: HttpRequest, res: HttpResponse, respo
     if (!http1 && dropRest) res.stream.close(http2.constants.NGHTTP2_NO_ERROR);
   } catch (error) {
     // The stream or socket died between the check and the write: nobody is left to answer.
-    ctx.log?.debug?.('rest.answer_not_written', { error });
+    ctx.log?.debug('rest.answer_not_written', { error });
   }
   // HTTP/1.1: stop reading a body nobody will read; the connection closes after the answer.
   // Never on HTTP/2: a paused stream stops its session reading the socket, so the session would

@@ -6,6 +6,7 @@ import type { NodeMessage, NodeReply } from '../app-server/node-actor.js';
 import type { EngineFigures } from '../push-service/ops/engine-figures.js';
 import type { PushPublish } from '../xmpp/push-publish.js';
 import type { SerializedStanzaError } from './stanza-error-transfer.js';
+import type { RelayedLine } from '../core/log-relay.js';
 
 /** Main → shard. `seq` answers a `handleStanza` call (its promise settles on `done`/`failed`). */
 export type ToShard =
@@ -34,7 +35,7 @@ export type FromShard =
   /** A `streamed` stanza was parsed without a stream error (it may still be held). */
   | readonly ['read', seq: number]
   | readonly ['failed', seq: number, failure: TransferredFailure]
-  | readonly ['log', level: 'debug' | 'info' | 'warn' | 'error', event: string, fields: Record<string, unknown> | undefined]
+  | readonly ['log', ...RelayedLine]
   | readonly ['ops', id: number, figures: EngineFigures]
   | readonly ['closed'];
 

@@ -10,7 +10,7 @@ import type { Element } from '@xmpp/xml';
 import { HeraldError } from '../core/errors.js';
 import type { HeraldConfig } from '../core/config/schema.js';
 import { mark, tracing } from '../core/latency-trace.js';
-import { redact, type Logger } from '../core/log.js';
+import { relayingLogger } from '../core/log-relay.js';
 import { Herald } from '../embed/engine.js';
 import { XmlViolation } from '../xmpp/xml-violation.js';
 import { BatchedPort, itemsOf } from './batched-port.js';
@@ -36,24 +36,8 @@ const data = workerData as ShardWorkerData;
 const port = parentPort!;
 const out = new BatchedPort<FromShard>(port);
 
-function logAt(level: 'debug' | 'info' | 'warn' | 'error') {
-  // Batches cross as JSON (batched-port.ts): redact() has made errors plain; functions are dropped.
-  return (event: string, fields?: Record<string, unknown>): void =>
-    out.send(['log', level, event, fields && jsonSafe(redact(fields))]);
-}
-/** The fields as JSON can carry them: a cycle (an Element's parent) is cut, not thrown on. */
-function jsonSafe(fields: Record<string, unknown>): Record<string, unknown> {
-  const seen = new WeakSet<object>();
-  const text = JSON.stringify(fields, (_key, value: unknown) => {
-    if (typeof value !== 'object' || value === null) return value;
-    if (seen.has(value)) return '[cycle]';
-    seen.add(value);
-    return value;
-  });
-  return JSON.parse(text) as Record<string, unknown>;
-}
-
-const log: Logger = { debug: logAt('debug'), info: logAt('info'), warn: logAt('warn'), error: logAt('error') };
+// Batches cross as JSON (batched-port.ts): the relayed fields are redacted and JSON-safe.
+const log = relayingLogger((line) => out.send(['log', ...line]));
 
 const peers = new ShardPeers(data.index, data.peers);
 const tokens = new RelayedTokens(data.tokens);

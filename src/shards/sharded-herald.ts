@@ -18,6 +18,7 @@ import type { HeraldConfig } from '../core/config/schema.js';
 import { HeraldError } from '../core/errors.js';
 import { mark, tracing } from '../core/latency-trace.js';
 import type { Logger } from '../core/log.js';
+import { replay } from '../core/log-relay.js';
 import type { HeraldHost, HeraldOptions } from '../embed/engine.js';
 import { startPushPools } from '../embed/push-wiring.js';
 import { RELEASE_ID } from '../embed/release-id.js';
@@ -350,7 +351,7 @@ export class ShardedHerald {
         return waiting?.reject(rebuildFailure(failure));
       }
       case 'log':
-        return this.log[item[1]](item[2], item[3] ?? undefined);
+        return replay(this.log, [item[1], item[2], item[3] ?? undefined]);
       case 'ops':
         return this.ops.answered(item[1], item[2]);
       case 'closed':

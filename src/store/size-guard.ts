@@ -13,7 +13,7 @@
  * file can pass the bound by what was admitted while a commit was in flight (measured: 1.04× at
  * 1 MiB, 1.01× at 4 MiB, with 50 enables of ~1 KiB in flight).
  */
-import { AggregatedLog } from '../core/aggregated-log.js';
+import { foldRepeats, type FoldingLogger } from '../core/aggregated-log.js';
 import { HeraldError } from '../core/errors.js';
 import { silentLogger, type Logger } from '../core/log.js';
 
@@ -46,13 +46,11 @@ export class StoreSizeGuard {
   private forgetting = false;
   private wasFull = false;
   private refused = 0;
-  private readonly refusals: AggregatedLog;
-  private readonly recoveries: AggregatedLog;
+  /** Refusals (`store.full`) and recoveries (`store.space_available`), each folded. */
+  private readonly log: FoldingLogger;
 
   constructor(private readonly options: SizeGuardOptions) {
-    const log = options.log ?? silentLogger;
-    this.refusals = new AggregatedLog({ log, event: 'store.full', level: 'error', intervalMs: options.logIntervalMs });
-    this.recoveries = new AggregatedLog({ log, event: 'store.space_available', level: 'info', intervalMs: options.logIntervalMs });
+    this.log = foldRepeats(options.log ?? silentLogger, options.logIntervalMs);
   }
 
   usage(): StoreUsage {
@@ -67,19 +65,18 @@ export class StoreSizeGuard {
     if (!this.isFull(used) || !isNewKey()) return;
     this.refused++;
     const fields = { path: this.options.path, used_bytes: used, max_bytes: this.options.maxBytes };
-    this.refusals.record({ ...fields, action: 'new entries (enables, node creations) are refused until data is removed or store.max_size_mib is raised' });
+    this.log.error('store.full', { ...fields, action: 'new entries (enables, node creations) are refused until data is removed or store.max_size_mib is raised' });
     throw new HeraldError('HERALD_STORE_FULL', `${used} bytes in use, store.max_size_mib allows ${this.options.maxBytes}`);
   }
 
   /** Writes pending log lines (at close). */
   flush(): void {
-    this.refusals.flush();
-    this.recoveries.flush();
+    this.log.flush();
   }
 
   private isFull(used: number): boolean {
     const full = used >= this.options.maxBytes;
-    if (this.wasFull && !full) this.recoveries.record({ path: this.options.path, used_bytes: used, max_bytes: this.options.maxBytes });
+    if (this.wasFull && !full) this.log.info('store.space_available', { path: this.options.path, used_bytes: used, max_bytes: this.options.maxBytes });
     this.wasFull = full;
     return full;
   }

@@ -12,4 +12,4 @@ export { RegistrationStore, REGISTRATIONS_DB, COUNTERS_DB } from './registration
 export type { Registration } from './registration.js';
 export { SessionTable, type SessionState } from './sessions.js';
 export { PUSH_DISCO_FEATURES, pushFeatureElements, isAccountDiscoInfo, accountDiscoInfoReply } from './disco.js';
-export type { XmppServerStats, LogFn } from './stats.js';
+export type { XmppServerStats } from './stats.js';

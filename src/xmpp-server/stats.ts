@@ -39,8 +39,3 @@ export function newStats(): XmppServerStats {
   };
 }
 
-/**
- * Structured log hook. Fields carry JIDs, nodes and conditions, never message bodies or
- * publish-options (device tokens, secrets).
- */
-export type LogFn = (event: string, fields: Record<string, unknown>) => void;

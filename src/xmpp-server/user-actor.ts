@@ -25,7 +25,8 @@ import { publishWithin, type Publisher, type PublishResult } from './publisher.j
 import { localKey, type Registration } from './registration.js';
 import { quotaRefusal, registrationOf } from './registration-change.js';
 import type { RegistrationStore } from './registration-store.js';
-import type { LogFn, XmppServerStats } from './stats.js';
+import type { Logger } from '../core/log.js';
+import type { XmppServerStats } from './stats.js';
 import { buildSummary, type PushedMessage, type SummaryOptions } from './summary.js';
 
 export type UserMessage =
@@ -61,7 +62,8 @@ export interface UserActorDeps {
   /** Registers work that `close()` must wait for. */
   track(work: Promise<unknown>): void;
   stats: XmppServerStats;
-  log: LogFn;
+  /** Fields carry JIDs, nodes and conditions, never message bodies or publish-options. */
+  log: Logger;
 }
 
 export function userBehaviourFactory(deps: UserActorDeps): (user: string) => BehaviourFactory<UserMessage, UserReply> {
@@ -201,7 +203,7 @@ class UserBehaviour implements Behaviour<UserMessage, UserReply> {
       error: `${error.type}/${error.condition}`,
     };
     if (error.type !== 'cancel') {
-      this.deps.log('push publish failed; registration kept', fields);
+      this.deps.log.info('xmpp_server.publish_failed', { ...fields, action: 'registration kept' });
       return;
     }
     try {
@@ -215,7 +217,7 @@ class UserBehaviour implements Behaviour<UserMessage, UserReply> {
     } catch (e) {
       // Self-healing: the registration stays and the next push to it meets the same error.
       this.deps.stats.refusalsUndelivered++;
-      this.deps.log('push refusal could not reach the user actor', { ...fields, reason: (e as Error).message });
+      this.deps.log.warn('xmpp_server.refusal_undelivered', { ...fields, reason: (e as Error).message });
     }
   }
 
@@ -227,7 +229,7 @@ class UserBehaviour implements Behaviour<UserMessage, UserReply> {
     await this.deps.store.remove(this.user, msg.pubsubJid, msg.node);
     this.registrations.delete(key);
     this.deps.stats.registrationsDisabled++;
-    this.deps.log('push registration disabled by the App Server', {
+    this.deps.log.info('xmpp_server.registration_disabled', {
       user: this.user,
       pubsub: msg.pubsubJid,
       node: msg.node,
@@ -251,7 +253,7 @@ class UserBehaviour implements Behaviour<UserMessage, UserReply> {
     const write = this.deps.store.setUnreadCount(this.user, count).catch((e: unknown) => {
       // A full store logs its refusals itself (folded per interval); a line per push would flood.
       if (isHeraldError(e, 'HERALD_STORE_FULL')) return;
-      this.deps.log('unread counter not saved', { user: this.user, reason: (e as Error).message });
+      this.deps.log.warn('xmpp_server.unread_not_saved', { user: this.user, reason: (e as Error).message });
     });
     this.deps.track(write); // the store must not close under a pending write
   }

@@ -25,7 +25,8 @@ import { messageIdentity, pushDecision } from './push-policy.js';
 import type { Registration } from './registration.js';
 import { RegistrationStore } from './registration-store.js';
 import { SessionTable } from './sessions.js';
-import { newStats, type LogFn, type XmppServerStats } from './stats.js';
+import { silentLogger, type Logger } from '../core/log.js';
+import { newStats, type XmppServerStats } from './stats.js';
 import { userBehaviourFactory, type UserMessage, type UserReply } from './user-actor.js';
 import { attr } from '../xmpp/attr.js';
 
@@ -42,7 +43,7 @@ export interface XmppServerRoleOptions {
   publisher: Publisher;
   /** Defaults to a RegistrationStore on `store` (tests inject a faulty one). */
   registrationStore?: RegistrationStore;
-  log?: LogFn;
+  log?: Logger;
 }
 
 export class XmppServerRole {
@@ -54,7 +55,7 @@ export class XmppServerRole {
   /** Enables and disables of users without a live actor, in flight. */
   private readonly pending: PendingRegistrations;
   private readonly storeCommits: () => number;
-  private readonly log: LogFn;
+  private readonly log: Logger;
   /** Asks and publishes in flight, awaited by `close()` (with the changes in `pending`). */
   private readonly work = new Set<Promise<unknown>>();
   /** close() waits this long for work in flight; every publish settles within publish_timeout_ms. */
@@ -65,7 +66,7 @@ export class XmppServerRole {
   constructor(options: XmppServerRoleOptions) {
     const { config } = options;
     const server = config.xmpp_server;
-    this.log = options.log ?? (() => {});
+    this.log = options.log ?? silentLogger;
     this.store = options.registrationStore ?? new RegistrationStore(options.store);
     this.closeGraceMs = server.publish_timeout_ms + CLOSE_MARGIN_MS;
     this.storeCommits = () => options.store.commits();
@@ -106,7 +107,7 @@ export class XmppServerRole {
       stopBatchSize: config.actors.stop_batch_size,
       onCrash: (error, user) => {
         this.stats.actorCrashes++;
-        this.log('user actor crashed; rebuilt from LMDB', { user, reason: (error as Error)?.message });
+        this.log.error('xmpp_server.user_crashed', { user, reason: (error as Error)?.message, action: 'rebuilt from LMDB' });
       },
     });
   }
@@ -197,10 +198,11 @@ export class XmppServerRole {
     } catch (e) {
       if (isHeraldError(e, 'HERALD_MAILBOX_FULL') || isHeraldError(e, 'HERALD_ACTOR_STOPPED')) {
         this.stats.pushesDropped++;
-        this.log('push dropped: user mailbox full', { user });
+        // Per push, in floods when it comes: debug (counted in herald_xmpp_server_* families).
+        this.log.debug('xmpp_server.push_dropped', { user, reason: 'mailbox full' });
       } else {
         this.stats.messagesUnreadable++;
-        this.log('message skipped', { user, reason: (e as Error)?.message });
+        this.log.debug('xmpp_server.message_skipped', { user, reason: (e as Error)?.message });
       }
     }
   }
@@ -214,7 +216,7 @@ export class XmppServerRole {
       this.users.tell(user, { kind: 'sessionOnline' });
     } catch (e) {
       // Only the badge is affected: it goes on counting from where it was.
-      this.log('unread reset dropped', { user, reason: (e as Error).message });
+      this.log.debug('xmpp_server.unread_reset_dropped', { user, reason: (e as Error).message });
     }
   }
 
@@ -309,7 +311,7 @@ export class XmppServerRole {
   }
 
   private asIqError(e: unknown): StanzaError {
-    if (!isAnsweredRefusal(e)) this.log('push IQ failed', { reason: (e as Error)?.message });
+    if (!isAnsweredRefusal(e)) this.log.warn('xmpp_server.push_iq_failed', { reason: (e as Error)?.message });
     return toStanzaError(e);
   }
 }

@@ -7,7 +7,8 @@ import http2 from 'node:http2';
 import { configSchema } from '../../src/core/config/schema.js';
 import { generateLocalhostPair, type TlsPair } from '../../src/core/tls.js';
 import type { PushDispatcher, PushNotification, PushOutcome } from '../../src/push-service/notification.js';
-import { startRestServer, type RestConfig, type RestLog, type RestServer } from '../../src/rest/server.js';
+import { startRestServer, type RestConfig, type RestServer } from '../../src/rest/server.js';
+import type { Logger } from '../../src/core/log.js';
 
 /**
  * Test double for the REST layer's one dependency: records every notification it is given and
@@ -42,7 +43,7 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(overrides: Partial<RestConfig> = {}, log?: RestLog): Promise<TestServer> {
+export async function startTestServer(overrides: Partial<RestConfig> = {}, log?: Logger): Promise<TestServer> {
   const tls = await testTlsPair();
   const dispatcher = new ProgrammedDispatcher();
   const config = { ...configSchema.parse({}).rest, bind: '127.0.0.1', port: 0, ...overrides };
@@ -134,13 +135,16 @@ export const CLIENTS = [
 ] as const;
 
 /** Records log lines so tests can check what is (and is not) logged. */
-export class RecordingLog implements RestLog {
-  readonly lines: { level: 'error' | 'warn' | 'debug'; message: string; fields?: Record<string, unknown> }[] = [];
+export class RecordingLog implements Logger {
+  readonly lines: { level: 'error' | 'warn' | 'info' | 'debug'; message: string; fields?: Record<string, unknown> }[] = [];
   error(message: string, fields?: Record<string, unknown>): void {
     this.lines.push({ level: 'error', message, ...(fields ? { fields } : {}) });
   }
   warn(message: string, fields?: Record<string, unknown>): void {
     this.lines.push({ level: 'warn', message, ...(fields ? { fields } : {}) });
+  }
+  info(message: string, fields?: Record<string, unknown>): void {
+    this.lines.push({ level: 'info', message, ...(fields ? { fields } : {}) });
   }
   debug(message: string, fields?: Record<string, unknown>): void {
     this.lines.push({ level: 'debug', message, ...(fields ? { fields } : {}) });

@@ -134,7 +134,7 @@ test("the answer to a publish sent to a remote App Server reaches the user's sha
         `<iq type='error' id='${publish.attrs.id}' from='push.remote.example' to='localhost'><error type='wait'><resource-constraint xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>`,
       );
     }
-    const answered = () => log.filter((l) => l.event === 'push publish failed; registration kept' && l.fields?.error === 'wait/resource-constraint');
+    const answered = () => log.filter((l) => l.event === 'xmpp_server.publish_failed' && l.fields?.error === 'wait/resource-constraint');
     await eventually(() => answered().length === users.length, 'each user actor got its answer', 10_000);
     assert.deepEqual(answered().map((l) => l.fields?.user).sort(), [...users].sort());
   } finally {

@@ -607,8 +607,19 @@ const fcmSimulator = z
   })
   .strict();
 
+const log = z
+  .object({
+    /**
+     * Lowest level written (`herald start`'s logger; an embedding host's own logger filters itself):
+     * debug adds per-request lines (refused pushes, HTTP/2 streams), info the changes an operator acts on.
+     */
+    level: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
+    log: log.default(() => log.parse({})),
     xmpp: xmpp.default(() => xmpp.parse({})),
     actors: actors.default(() => actors.parse({})),
     shards: shards.default(() => shards.parse({})),

@@ -13,6 +13,8 @@
  * - A session with nothing in flight is PINGed every `pingIntervalMs` (Apple drops idle
  *   connections; peers ping every 5–60 s), and so is one whose request timed out; no PONG within
  *   the request timeout → it is destroyed and replaced after the same backoff.
+ * - Session changes are logged (connection-log.ts): connected, GOAWAY with its reason, session
+ *   and frame errors, PING timeouts, the reconnect and its backoff delay.
  * - A stream that ends without an answer is a transport failure (TransportError), reported apart
  *   from provider answers; a request unanswered after the timeout is the outcome
  *   `request_timeout` and is never resent (the provider may have delivered it).
@@ -21,7 +23,9 @@ import http2, { type ClientHttp2Stream, type OutgoingHttpHeaders, type Settings 
 import { HeraldError } from '../../core/errors.js';
 import type { AnswerReader } from './answer-reader.js';
 import { backoffDelayMs, type Backoff } from '../../core/backoff.js';
+import type { Logger } from '../../core/log.js';
 import { DeadlineList } from '../deadline-list.js';
+import { ConnectionLog } from './connection-log.js';
 import { expireExchange, watchExchange, type Exchange, type ExchangeListener } from './exchange.js';
 import { LOCAL_REJECTIONS } from './rejections.js';
 import { INITIAL_PEER_STREAMS, SessionSlot, type SessionOwner } from './session-slot.js';
@@ -76,6 +80,8 @@ export interface Http2ConnectionOptions {
    * health reports a pool as connected before and between sends. Off by default: lazily opened.
    */
   keepWarm?: boolean;
+  /** Where session changes are logged (connection-log.ts); default nowhere. */
+  log?: Logger;
 }
 
 export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'backoff' | 'closed';
@@ -118,12 +124,14 @@ export class Http2Connection implements SessionOwner {
   private allClosed: (() => void) | undefined = undefined;
   private readonly maxSessionMemory: number;
   private readonly random: () => number;
+  private readonly log: ConnectionLog;
   /** requestTimeoutMs of every stream, on one unref'd timer (a session socket is ref'd while streams are in flight). */
   private readonly deadlines: DeadlineList<Exchange>;
 
   constructor(private readonly options: Http2ConnectionOptions) {
     this.maxSessionMemory = Math.max(MIN_SESSION_MEMORY_MIB, Math.ceil(options.maxInFlight * SESSION_MEMORY_PER_STREAM_MIB));
     this.random = options.random ?? Math.random;
+    this.log = new ConnectionLog(options.label, options.log);
     this.deadlines = new DeadlineList<Exchange>(options.requestTimeoutMs, expireExchange, false);
     const interval = options.pingIntervalMs ?? 0;
     if (interval > 0) {
@@ -211,6 +219,7 @@ export class Http2Connection implements SessionOwner {
     } catch (e) {
       const code = (e as { code?: unknown }).code;
       if (typeof code === 'string' && UNUSABLE_SESSION_CODES.has(code)) {
+        this.log.requestRefused(slot.number, code);
         this.evict(slot, `request refused by the session: ${code}`);
         listener.onTransportFailure(new TransportError(slot.connected ? 'unsent' : 'connect', code));
       } else {
@@ -278,6 +287,7 @@ export class Http2Connection implements SessionOwner {
     slot.probing = true;
     this.pings++;
     const deadline = setTimeout(() => {
+      this.log.pingTimeout(slot.number, this.options.requestTimeoutMs);
       this.evict(slot, 'PING unanswered');
       slot.session.destroy();
     }, this.options.requestTimeoutMs);
@@ -323,12 +333,12 @@ export class Http2Connection implements SessionOwner {
       peerMaxConcurrentStreams: INITIAL_PEER_STREAMS,
       maxSessionMemory: this.maxSessionMemory,
     });
-    const slot = new SessionSlot(session, this);
+    const slot = new SessionSlot(session, this, ++this.opened);
     this.current = slot;
     this.sessions.add(slot);
-    this.opened++;
     session.on('connect', () => {
       slot.connected = true;
+      this.log.connected(this.options.endpoint, slot.number, this.failures);
     });
     session.on('remoteSettings', (settings: Settings) => {
       // Absent from SETTINGS means unlimited (RFC 9113 §6.5.2); our own cap still applies.
@@ -337,13 +347,17 @@ export class Http2Connection implements SessionOwner {
     });
     session.on('goaway', (code: number, lastStreamId: number, data?: Buffer) => {
       slot.goawayLastStreamId = lastStreamId;
-      this.evict(slot, `GOAWAY code ${code}${goawayData(data)}`);
+      const reason = goawayData(data);
+      this.log.goaway(slot.number, code, lastStreamId, reason);
+      this.evict(slot, `GOAWAY code ${code}${reason === undefined ? '' : `: ${reason}`}`);
     });
     session.on('frameError', (type: number, code: number) => {
+      this.log.frameError(slot.number, type, code);
       this.evict(slot, `frame error type ${type} code ${code}`);
     });
     session.on('error', (e: Error) => {
       slot.lastError = e.message;
+      this.log.sessionError(slot.number, slot.connected, e);
       this.evict(slot, `session error: ${e.message}`);
     });
     session.on('close', () => {
@@ -364,7 +378,9 @@ export class Http2Connection implements SessionOwner {
       this.current = undefined;
       if (!slot.answered) this.failures++;
       this.lastConnectFailed = !slot.connected;
-      this.nextConnectAt = Date.now() + backoffDelayMs(this.options.reconnect, this.failures, this.random);
+      const delayMs = backoffDelayMs(this.options.reconnect, this.failures, this.random);
+      this.nextConnectAt = Date.now() + delayMs;
+      this.log.lost(slot.number, why, delayMs, this.failures);
       this.armBackoffTimer();
       if (this.options.keepWarm === true) this.armWarmTimer();
     }
@@ -441,7 +457,8 @@ export class Http2Connection implements SessionOwner {
   }
 }
 
-function goawayData(data: Buffer | undefined): string {
-  if (data === undefined || data.length === 0) return '';
-  return `: ${data.toString('utf8', 0, Math.min(data.length, MAX_GOAWAY_DATA_CHARS))}`;
+/** GOAWAY's opaque data as text (APNS: `{"reason":"…"}`), cut to MAX_GOAWAY_DATA_CHARS. */
+function goawayData(data: Buffer | undefined): string | undefined {
+  if (data === undefined || data.length === 0) return undefined;
+  return data.toString('utf8', 0, Math.min(data.length, MAX_GOAWAY_DATA_CHARS));
 }

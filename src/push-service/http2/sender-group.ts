@@ -15,6 +15,7 @@ import { TRANSPORT_OUTCOMES } from './rejections.js';
 import { SendCounters, type SendCountersSnapshot } from '../ops/send-counters.js';
 import { pickSender } from '../pools/balancer.js';
 import type { Backoff } from '../../core/backoff.js';
+import { withFields, type Logger } from '../../core/log.js';
 import type { AnswerReader } from './answer-reader.js';
 import { Http2Connection, type ClientCertificate } from './connection.js';
 import { closeGraceMs, retryPolicyFor, type RetryConfig } from './retry-config.js';
@@ -55,6 +56,8 @@ export interface SenderGroupOptions<R> {
   warmUp?: boolean;
   /** Attempts outside the retry policy that close() should wait for (FCM's fresh-token resend). */
   extraAttempts?: number;
+  /** Where the connections log their sessions (connection-log.ts), each line naming its sender; default nowhere. */
+  log?: Logger;
 }
 
 export interface SenderTotals {
@@ -91,6 +94,7 @@ export class SenderGroup<R> {
     this.retryPolicy = retryPolicyFor(config, options.random);
     const prefix = `${options.label.toLowerCase()}-sender-${groupSequence++}`;
     for (let i = 0; i < pool.connections; i++) {
+      const name = `${prefix}-${i}`;
       const connection = new Http2Connection({
         endpoint: pool.endpoint,
         label: options.label,
@@ -103,12 +107,13 @@ export class SenderGroup<R> {
         pingIntervalMs: config.ping_interval_ms,
         random: options.random,
         keepWarm: options.warmUp,
+        log: options.log && withFields(options.log, { sender: name }),
       });
       if (options.warmUp === true) connection.warmUp();
       this.senders.push(
         new Http2Sender({
           parent: options.parent,
-          name: `${prefix}-${i}`,
+          name,
           mailboxCapacity: options.mailboxCapacity,
           connection,
           provider: options.provider,

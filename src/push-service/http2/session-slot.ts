@@ -34,5 +34,7 @@ export class SessionSlot {
   constructor(
     readonly session: ClientHttp2Session,
     readonly owner: SessionOwner,
+    /** Which session of its connection this is (1, 2, …): names it in log lines. */
+    readonly number = 0,
   ) {}
 }

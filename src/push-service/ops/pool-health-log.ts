@@ -22,13 +22,8 @@ const EVENTS: Readonly<Record<PoolStatus, { event: string; level: 'info' | 'warn
   pass: { event: 'push.pool_up', level: 'info' },
 };
 
-export interface PoolHealthLog {
-  /** Checks now (the timer calls this). */
-  check(): void;
-  stop(): void;
-}
-
-export function watchPoolHealth(pools: ReadonlyArray<Pick<RunningPool, 'name' | 'stats'>>, log: Logger, intervalMs = POOL_HEALTH_CHECK_MS): PoolHealthLog {
+/** Logs each pool's health changes through `log` until the returned function is called. */
+export function watchPoolHealth(pools: ReadonlyArray<Pick<RunningPool, 'name' | 'stats'>>, log: Logger, intervalMs = POOL_HEALTH_CHECK_MS): () => void {
   /** Last status seen per pool, and since when (ms) it was not `pass`. */
   const last = new Map<string, { status: PoolStatus; since: number }>();
   const check = (): void => {
@@ -54,5 +49,5 @@ export function watchPoolHealth(pools: ReadonlyArray<Pick<RunningPool, 'name' | 
   };
   const timer = setInterval(check, intervalMs);
   timer.unref();
-  return { check, stop: () => clearInterval(timer) };
+  return () => clearInterval(timer);
 }

@@ -5,7 +5,7 @@
  * presents its client certificate on every connection and sends no `authorization` header.
  */
 import type { ActorRuntime } from '../../actors/index.js';
-import type { Logger } from '../../core/log.js';
+import { withFields, type Logger } from '../../core/log.js';
 import { APNS_ANSWERS } from '../apns/answer-reader.js';
 import type { ApnsRequest } from '../apns/headers.js';
 import type { TokenSource } from '../apns/jwt.js';
@@ -22,7 +22,11 @@ export type ApnsPool = PushPool<ApnsRequest, ResolvedApnsAuth>;
 export interface PoolStartOptions {
   /** Open every connection at start and keep it open (health reports pools connected). */
   warmUp?: boolean;
-  /** Where sender-thread deaths, failed starts and restarts are logged; default: nowhere. */
+  /**
+   * Where the pool's HTTP/2 connections log their sessions (http2/connection-log.ts, each line
+   * naming pool and sender) and sender-thread deaths, failed starts and restarts are logged;
+   * default: nowhere.
+   */
   log?: Logger;
   /** Epoch-ms time source for apns-expiration; default Date.now. */
   clock?: () => number;
@@ -69,6 +73,7 @@ export async function startApnsPool(
           provider: apnsSenderProvider(tokens),
           random: options.random,
           warmUp: options.warmUp,
+          log: options.log && withFields(options.log, { pool: pool.name }),
         });
   return new PushPool(pool, pool.auth, apnsProvider(pool, tokens, options.clock ?? Date.now), senders);
 }

@@ -4,6 +4,7 @@
  * by every pool of the same account).
  */
 import type { ActorRuntime } from '../../actors/index.js';
+import { withFields } from '../../core/log.js';
 import { FCM_ANSWERS } from '../fcm/answer-reader.js';
 import { prepareFcmRequest, type FcmRequest } from '../fcm/message.js';
 import { FcmSenderProvider } from '../fcm/sender-provider.js';
@@ -19,7 +20,7 @@ export function startFcmPools(
   pools: readonly ResolvedFcmPool[],
   senderMailboxCapacity: number,
   runtime: Pick<ActorRuntime, 'system'>,
-  options: Pick<PoolStartOptions, 'warmUp' | 'random'> = {},
+  options: Pick<PoolStartOptions, 'warmUp' | 'random' | 'log'> = {},
 ): FcmPool[] {
   return pools.map((pool) => startFcmPool(pool, senderMailboxCapacity, runtime, options));
 }
@@ -28,7 +29,7 @@ export function startFcmPool(
   pool: ResolvedFcmPool,
   senderMailboxCapacity: number,
   runtime: Pick<ActorRuntime, 'system'>,
-  options: Pick<PoolStartOptions, 'warmUp' | 'random'> = {},
+  options: Pick<PoolStartOptions, 'warmUp' | 'random' | 'log'> = {},
 ): FcmPool {
   const tokens = pool.auth.tokens;
   const senders = new SenderGroup({
@@ -40,6 +41,7 @@ export function startFcmPool(
     provider: new FcmSenderProvider(tokens, `/v1/projects/${encodeURIComponent(pool.auth.projectId)}/messages:send`),
     random: options.random,
     warmUp: options.warmUp,
+    log: options.log && withFields(options.log, { pool: pool.name }),
     extraAttempts: CREDENTIAL_RETRIES,
   });
   const defaults = { ttlS: pool.ttlS };

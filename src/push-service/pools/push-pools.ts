@@ -12,7 +12,7 @@ import type { SenderThreadStats } from '../threaded/sender-thread-handle.js';
 import type { PoolSelector } from './pool-specs.js';
 import { selectPool } from './select-pool.js';
 import type { Logger } from '../../core/log.js';
-import { watchPoolHealth, type PoolHealthLog } from '../ops/pool-health-log.js';
+import { watchPoolHealth } from '../ops/pool-health-log.js';
 
 /** What health and metrics read from a pool: state its senders already keep. */
 export interface PoolStats {
@@ -38,14 +38,14 @@ export interface RunningPool extends PoolSelector, PushDispatcher {
 }
 
 export class PushPools implements PushDispatcher {
-  private readonly healthLog: PoolHealthLog | undefined;
+  private readonly stopHealthLog: (() => void) | undefined;
 
   /** With `log`, every change of a pool's health is logged (ops/pool-health-log.ts). */
   constructor(
     readonly pools: readonly RunningPool[],
     log?: Logger,
   ) {
-    this.healthLog = log === undefined ? undefined : watchPoolHealth(pools, log);
+    this.stopHealthLog = log === undefined ? undefined : watchPoolHealth(pools, log);
   }
 
   send(notification: PushNotification): Promise<PushOutcome> {
@@ -60,7 +60,7 @@ export class PushPools implements PushDispatcher {
 
   /** Refuses new sends in every pool, lets accepted ones finish (≤ graceMs each), closes them. */
   async close(graceMs?: number): Promise<void> {
-    this.healthLog?.stop();
+    this.stopHealthLog?.();
     await Promise.all(this.pools.map((p) => p.close(graceMs)));
   }
 }

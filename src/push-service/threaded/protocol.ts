@@ -7,6 +7,7 @@ import type { ErrorCode } from '../../core/errors.js';
 import type { ClientCertificate } from '../http2/connection.js';
 import type { GroupConnections, SenderGroupStats } from '../http2/sender-group.js';
 import type { PushOutcome } from '../notification.js';
+import type { RelayedLine } from '../../core/log-relay.js';
 
 /** The thread's share of its pool: `connections` is this thread's count. */
 export interface ThreadPoolShare extends GroupConnections {
@@ -54,4 +55,6 @@ export type FromSenderThread =
    */
   | { type: 'stats'; stats: SenderGroupStats; utilization?: number; heapUsed?: number }
   | { type: 'closed' }
-  | { type: 'failed'; message: string };
+  | { type: 'failed'; message: string }
+  /** A log line of the thread's HTTP/2 connections, redacted, for the main thread's logger (core/log-relay.ts). */
+  | { type: 'log'; line: RelayedLine };

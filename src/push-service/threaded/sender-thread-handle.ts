@@ -15,7 +15,8 @@
  */
 import { Worker } from 'node:worker_threads';
 import { HeraldError } from '../../core/errors.js';
-import { silentLogger, type Logger } from '../../core/log.js';
+import { replay } from '../../core/log-relay.js';
+import { silentLogger, withFields, type Logger } from '../../core/log.js';
 import type { SenderGroupStats } from '../http2/sender-group.js';
 import type { ApnsRequest } from '../apns/headers.js';
 import { TRANSPORT_OUTCOMES, type PushRejection } from '../http2/rejections.js';
@@ -72,6 +73,7 @@ export class SenderThreadHandle {
   private readonly streak: RestartStreak;
   private readonly createWorker: SenderWorkerFactory;
   private readonly log: Logger;
+  private threadLogger: Logger | undefined;
   private restartTimer: NodeJS.Timeout | undefined;
   /** When the thread went down (Date.now()); undefined while it has never been down. */
   private downSince: number | undefined;
@@ -244,6 +246,9 @@ export class SenderThreadHandle {
             failure ??= new HeraldError('HERALD_SENDER_THREAD', `failed to start: ${msg.message}`);
             void worker.terminate();
             break;
+          case 'log':
+            replay(this.threadLog, msg.line);
+            break;
           case 'closed':
             break;
         }
@@ -333,6 +338,11 @@ export class SenderThreadHandle {
     }, delay);
     this.restartTimer.unref(); // the pool's owner keeps the process alive, not a restart
     return delay;
+  }
+
+  /** The thread's own lines (its HTTP/2 connections), naming the pool and thread. */
+  private get threadLog(): Logger {
+    return (this.threadLogger ??= withFields(this.log, this.names()));
   }
 
   private names(): { pool: string; thread: number } {

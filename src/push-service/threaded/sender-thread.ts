@@ -8,6 +8,7 @@ import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { startActorRuntime } from '../../actors/index.js';
 import { isHeraldError } from '../../core/errors.js';
+import { relayingLogger } from '../../core/log-relay.js';
 import { APNS_ANSWERS } from '../apns/answer-reader.js';
 import { apnsSenderProvider } from '../apns/sender-provider.js';
 import { SenderGroup } from '../http2/sender-group.js';
@@ -33,6 +34,8 @@ try {
     answers: APNS_ANSWERS,
     provider: apnsSenderProvider(relayedToken),
     warmUp: init.warmUp,
+    // The connections' lines go to the main thread's logger, which names the pool and thread.
+    log: relayingLogger((line) => post({ type: 'log', line })),
   });
 
   // Outcomes settled during one turn leave together.

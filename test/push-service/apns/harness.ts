@@ -10,6 +10,7 @@ import { startApnsPool, type ApnsPool } from '../../../src/push-service/pools/ap
 import type { PushNotification } from '../../../src/push-service/notification.js';
 import { apnsTestPool, tokenAuth } from '../pools/test-pools.js';
 import { startApnsSimulator, type ApnsSimulator, type ApnsSimulatorOptions } from '../../../src/simulators/apns/index.js';
+import type { Logger } from '../../../src/core/log.js';
 
 export const TEAM_ID = 'HERALDTEAM';
 export const KEY_ID = 'HERALDKEY1';
@@ -31,6 +32,8 @@ export interface HarnessOptions {
   clock?: () => number;
   /** Point the service here instead of at the simulator. */
   endpoint?: string;
+  /** Where the service's connections log. */
+  log?: Logger;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -50,7 +53,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   });
   const runtime = startActorRuntime();
   const pool = apnsTestPool(config.apns, { endpoint: options.endpoint ?? sim.url, ca: sim.ca, auth: tokenAuth(config.apns, privateKeyPem, clock) });
-  const service = await startApnsPool(pool, config.actors.sender_mailbox_capacity, runtime, { clock });
+  const service = await startApnsPool(pool, config.actors.sender_mailbox_capacity, runtime, { clock, log: options.log });
   return {
     sim,
     service,

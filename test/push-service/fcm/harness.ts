@@ -9,6 +9,7 @@ import { startFcmPool, type FcmPool } from '../../../src/push-service/pools/fcm-
 import type { PushNotification } from '../../../src/push-service/notification.js';
 import { fcmTestPool } from '../pools/test-pools.js';
 import { startFcmSimulator, type FcmSimulator, type FcmSimulatorOptions } from '../../../src/simulators/fcm/index.js';
+import type { Logger } from '../../../src/core/log.js';
 
 export interface Harness {
   sim: FcmSimulator;
@@ -23,6 +24,10 @@ export interface HarnessOptions {
   senderMailboxCapacity?: number;
   simulator?: FcmSimulatorOptions;
   clock?: () => number;
+  /** Point the service's sends here instead of at the simulator (its token endpoint stays the simulator's). */
+  endpoint?: string;
+  /** Where the service's connections log. */
+  log?: Logger;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -33,8 +38,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     actors: { sender_mailbox_capacity: options.senderMailboxCapacity ?? 8_192 },
   });
   const runtime = startActorRuntime();
-  const pool = fcmTestPool(config.fcm, { endpoint: sim.url, ca: sim.ca, account: sim.serviceAccount, clock });
-  const service = startFcmPool(pool, config.actors.sender_mailbox_capacity, runtime);
+  const pool = fcmTestPool(config.fcm, { endpoint: options.endpoint ?? sim.url, ca: sim.ca, account: sim.serviceAccount, clock });
+  const service = startFcmPool(pool, config.actors.sender_mailbox_capacity, runtime, { log: options.log });
   return {
     sim,
     service,

@@ -1,10 +1,7 @@
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
-import tls from 'node:tls';
-import { generateLocalhostPair } from '../../../src/core/tls.js';
 import { Http2Connection, type Http2ConnectionOptions } from '../../../src/push-service/http2/connection.js';
-import { PLAIN_ANSWERS, startTestServer } from './test-server.js';
+import { PLAIN_ANSWERS, startMutePeer, startTestServer } from './test-server.js';
 import { eventually } from '../../support/eventually.js';
 
 function connection(endpoint: string, ca: string, o: Partial<Http2ConnectionOptions> = {}): Http2Connection {
@@ -20,9 +17,6 @@ function connection(endpoint: string, ca: string, o: Partial<Http2ConnectionOpti
     ...o,
   });
 }
-
-/** An empty SETTINGS frame (RFC 9113 §6.5): length 0, type 0x4, no flags, stream 0. */
-const EMPTY_SETTINGS = Buffer.from([0, 0, 0, 4, 0, 0, 0, 0, 0]);
 
 describe('idle PING', { timeout: 30_000 }, () => {
   it('PINGs a connected connection with nothing in flight every ping_interval_ms, and keeps it', async () => {
@@ -63,21 +57,11 @@ describe('idle PING', { timeout: 30_000 }, () => {
   });
 
   it('replaces a connection whose PING is never answered, after the reconnect backoff', async () => {
-    // A peer that speaks just enough HTTP/2 to be connected to, then never answers anything.
-    const pair = await generateLocalhostPair();
-    let accepted = 0;
-    const mute = tls.createServer({ key: pair.key, cert: pair.cert, ALPNProtocols: ['h2'] }, (socket) => {
-      accepted++;
-      socket.write(EMPTY_SETTINGS);
-      socket.on('data', () => {});
-      socket.on('error', () => {});
-    });
-    await new Promise<void>((resolve) => mute.listen(0, '127.0.0.1', resolve));
-    const url = `https://127.0.0.1:${(mute.address() as AddressInfo).port}`;
-    const conn = connection(url, pair.cert, { pingIntervalMs: 20, requestTimeoutMs: 100 });
+    const mute = await startMutePeer();
+    const conn = connection(mute.url, mute.ca, { pingIntervalMs: 20, requestTimeoutMs: 100 });
     try {
       conn.warmUp();
-      await eventually(() => conn.stats().sessionsOpened >= 2 && accepted >= 2, 'a second connection', 10_000);
+      await eventually(() => conn.stats().sessionsOpened >= 2 && mute.accepted >= 2, 'a second connection', 10_000);
       assert.equal(conn.stats().lastEviction, 'PING unanswered');
     } finally {
       await conn.destroy();

@@ -4,6 +4,7 @@
  */
 import http2, { type Http2SecureServer, type SecureServerOptions } from 'node:http2';
 import type { AddressInfo } from 'node:net';
+import tls from 'node:tls';
 import { generate } from 'selfsigned';
 import { generateLocalhostPair, type TlsPair } from '../../../src/core/tls.js';
 import type { AnswerReader } from '../../../src/push-service/http2/answer-reader.js';
@@ -69,4 +70,37 @@ export function outcomeListener(): ExchangeListener & { result: Promise<PushOutc
     reject = rej;
   });
   return { result, onOutcome: (o) => resolve(o), onTransportFailure: (e) => reject(e) };
+}
+
+/** An empty SETTINGS frame (RFC 9113 §6.5): length 0, type 0x4, no flags, stream 0. */
+const EMPTY_SETTINGS = Buffer.from([0, 0, 0, 4, 0, 0, 0, 0, 0]);
+
+export interface MutePeer {
+  url: string;
+  /** Its certificate, to trust as the CA. */
+  ca: string;
+  /** TLS connections accepted so far. */
+  readonly accepted: number;
+  close(): void;
+}
+
+/** A peer that speaks just enough HTTP/2 to be connected to, then never answers anything (not even PING). */
+export async function startMutePeer(): Promise<MutePeer> {
+  const pair = await generateLocalhostPair();
+  let accepted = 0;
+  const server = tls.createServer({ key: pair.key, cert: pair.cert, ALPNProtocols: ['h2'] }, (socket) => {
+    accepted++;
+    socket.write(EMPTY_SETTINGS);
+    socket.on('data', () => {});
+    socket.on('error', () => {});
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    ca: pair.cert,
+    get accepted() {
+      return accepted;
+    },
+    close: () => server.close(),
+  };
 }

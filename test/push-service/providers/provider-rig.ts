@@ -11,6 +11,7 @@ import type { TransportFault } from '../../../src/simulators/shared/transport-fa
 import * as apns from '../apns/harness.js';
 import * as fcm from '../fcm/harness.js';
 import { APNS_ANSWERS, FCM_ANSWERS, type ProviderAnswer, type ProviderAnswers } from '../provider-answers.js';
+import type { Logger } from '../../../src/core/log.js';
 
 /** The config keys of one provider's connections that APNS and FCM share. */
 export type ConnectionKeys = Partial<Pick<ApnsConfig, keyof ApnsConfig & keyof FcmConfig>>;
@@ -19,6 +20,10 @@ export interface RigOptions {
   connection?: ConnectionKeys;
   senderMailboxCapacity?: number;
   simulator?: { latencyMs?: number };
+  /** Point the service's sends at this URL instead of the simulator. */
+  endpoint?: string;
+  /** Where the service's connections log. */
+  log?: Logger;
 }
 
 /** A transport fault for the next `times` requests of a token (every one when unset). */

@@ -7,7 +7,7 @@ import { startActorRuntime } from '../../../src/actors/index.js';
 import { validateConfig } from '../../../src/core/config/load.js';
 import type { ApnsConfig } from '../../../src/core/config/schema.js';
 import type { PushNotification } from '../../../src/push-service/notification.js';
-import { startApnsPool, type ApnsPool } from '../../../src/push-service/pools/apns-pool.js';
+import { startApnsPool, type ApnsPool, type PoolStartOptions } from '../../../src/push-service/pools/apns-pool.js';
 import { startApnsSimulator, type ApnsSimulator } from '../../../src/simulators/apns/index.js';
 import { apnsTestPool, tokenAuth } from '../pools/test-pools.js';
 
@@ -23,11 +23,11 @@ export const alert = (device_id: string): PushNotification => ({
   alert: { title: 'romeo', body: 'hello' },
 });
 
-/** A simulator and a pool of `apns` (team and key set) on its `sender_threads` threads. */
-export async function startThreadedPool(apns: Partial<ApnsConfig>, mailbox = 64): Promise<{ sim: ApnsSimulator; service: ApnsPool }> {
+/** A simulator and a pool of `apns` (team and key set) on its `sender_threads` threads; `start`: the pool's start options (a logger…). */
+export async function startThreadedPool(apns: Partial<ApnsConfig>, mailbox = 64, start: PoolStartOptions = {}): Promise<{ sim: ApnsSimulator; service: ApnsPool }> {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const sim = await startApnsSimulator({ teamId: TEAM, keys: { [KEY_ID]: publicKey.export({ type: 'spki', format: 'pem' }).toString() } });
   const config = validateConfig({ apns: { team_id: TEAM, key_id: KEY_ID, ...apns } }).apns;
   const pool = apnsTestPool(config, { endpoint: sim.url, ca: sim.ca, auth: tokenAuth(config, privateKey), threads: config.sender_threads });
-  return { sim, service: await startApnsPool(pool, mailbox, startActorRuntime()) };
+  return { sim, service: await startApnsPool(pool, mailbox, startActorRuntime(), start) };
 }
