@@ -18,7 +18,7 @@ export class DocumentValidator {
   private readonly ajv = new Ajv2020({ allErrors: true, strict: false, validateFormats: false });
   private readonly compiled = new Map<string, ValidateFunction>();
 
-  constructor(private readonly document: Record<string, any>) {
+  constructor(readonly document: Record<string, any>) {
     this.ajv.addSchema(document, DOCUMENT_ID);
   }
 
