@@ -7,7 +7,6 @@
  * over HTTP/1.1 and HTTP/2; and the ops routes.
  */
 import assert from 'node:assert/strict';
-import http2 from 'node:http2';
 import { after, before, describe, test } from 'node:test';
 import { configSchema } from '../../src/core/config/schema.js';
 import { ERRORS, HeraldError, type ErrorCode, type ErrorSpec } from '../../src/core/errors.js';
@@ -16,7 +15,7 @@ import { poolsOpsSource } from '../../src/push-service/ops/ops-source.js';
 import { V3_FAILURES } from '../../src/rest/v3-responses.js';
 import { startRestServer } from '../../src/rest/server.js';
 import { DocumentValidator, errorsOf } from './openapi-validator.js';
-import { CLIENTS, ProgrammedDispatcher, testTlsPair, type Answer, type RequestSpec, type TestServer } from './rest-test-kit.js';
+import { CLIENTS, h2Request, ProgrammedDispatcher, testTlsPair, type Answer, type RequestSpec, type TestServer } from './rest-test-kit.js';
 
 const TOKEN = 'contract-token';
 const AUTH = { authorization: `Bearer ${TOKEN}` };
@@ -119,22 +118,7 @@ for (const client of CLIENTS) {
 }
 
 test('a body too slow to arrive is answered as documented (HTTP/2, the body never finished)', async () => {
-  const session = http2.connect(`https://127.0.0.1:${t.server.port}`, { ca: t.ca });
-  try {
-    const answer = await new Promise<Answer>((resolve, reject) => {
-      const stream = session.request({ ':method': 'POST', ':path': `/v3/notification/${DEVICE}`, 'content-type': 'application/json', ...AUTH });
-      let status = 0;
-      let body = '';
-      stream.on('response', (headers) => (status = Number(headers[':status'])));
-      stream.setEncoding('utf8');
-      stream.on('data', (chunk: string) => (body += chunk));
-      stream.on('end', () => resolve({ status, headers: {}, body, protocol: 'h2' }));
-      stream.on('error', reject);
-      stream.write('{"service":'); // and nothing more: the server's body timeout answers
-    });
-    assert.equal(answer.status, 408);
-    assertDocumented('/v3/notification/{device_id}', 'POST', answer, 'body timeout');
-  } finally {
-    session.close();
-  }
+  const answer = await h2Request(t, { ...post('v3', '{"service":'), unfinished: true });
+  assert.equal(answer.status, 408);
+  assertDocumented('/v3/notification/{device_id}', 'POST', answer, 'body timeout');
 });
