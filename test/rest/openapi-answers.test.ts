@@ -3,10 +3,12 @@
  * serves it: the status must be documented for the path and method, and the body must satisfy
  * the documented JSON Schema (ajv, draft 2020-12). Successes and every kind of error: each
  * provider outcome, each error-registry code with a REST answer, bad bodies, bodies over the
- * limit or too slow, no bearer token, a URL or header section over the limits; on v1, v2 and v3,
+ * limit or too slow, no bearer token, a URL or header section over the limits, bad HTTP/1.1
+ * framing; on v1, v2 and v3,
  * over HTTP/1.1 and HTTP/2; and the ops routes.
  */
 import assert from 'node:assert/strict';
+import tls from 'node:tls';
 import { after, before, describe, test } from 'node:test';
 import { configSchema } from '../../src/core/config/schema.js';
 import { ERRORS, HeraldError, type ErrorCode, type ErrorSpec } from '../../src/core/errors.js';
@@ -121,4 +123,19 @@ test('a body too slow to arrive is answered as documented (HTTP/2, the body neve
   const answer = await h2Request(t, { ...post('v3', '{"service":'), unfinished: true });
   assert.equal(answer.status, 408);
   assertDocumented('/v3/notification/{device_id}', 'POST', answer, 'body timeout');
+});
+
+test('a request that is not HTTP/1.1 as RFC 9112 defines it is answered as documented', async () => {
+  const socket = tls.connect({ host: '127.0.0.1', port: t.server.port, ca: t.ca, servername: 'localhost', ALPNProtocols: ['http/1.1'] });
+  socket.setEncoding('utf8');
+  let raw = '';
+  socket.on('data', (chunk: string) => (raw += chunk));
+  const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+  // RFC 9112 §6.1: Content-Length with Transfer-Encoding is a framing error.
+  socket.write(`POST /v3/notification/${DEVICE} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TOKEN}\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n{}`);
+  await closed;
+  const [head = '', body = ''] = raw.split('\r\n\r\n');
+  const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1]);
+  assert.equal(status, 400, raw);
+  assertDocumented('/v3/notification/{device_id}', 'POST', { status, headers: {}, body, protocol: 'http/1.1' }, 'bad framing');
 });
