@@ -4,8 +4,7 @@
  * the documented JSON Schema (ajv, draft 2020-12). Successes and every kind of error: each
  * provider outcome, each error-registry code with a REST answer, bad bodies, bodies over the
  * limit or too slow, no bearer token, a URL or header section over the limits, bad HTTP/1.1
- * framing; on v1, v2 and v3,
- * over HTTP/1.1 and HTTP/2; and the ops routes.
+ * framing; on v1, v2 and v3, over HTTP/1.1 and HTTP/2; and the ops routes.
  */
 import assert from 'node:assert/strict';
 import tls from 'node:tls';
