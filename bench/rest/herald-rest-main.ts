@@ -7,6 +7,7 @@
  *   node dist/bench/rest/herald-rest-main.js --apns-url URL --ca-file FILE [--sender-threads N]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import https from 'node:https';
 import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -14,7 +15,6 @@ import { validateConfig } from '../../src/core/config/load.js';
 import { Herald } from '../../src/embed/engine.js';
 import { createLogger } from '../../src/core/log.js';
 import { ensureDevApnsKey } from '../../src/push-service/apns/dev-key.js';
-import { renderRuntimeMetrics } from '../../src/push-service/ops/runtime-metrics.js';
 import { announceReady } from './ready-child.js';
 
 const { values } = parseArgs({
@@ -49,12 +49,17 @@ const config = validateConfig({
 // Logging as `herald start` logs: pino at info on stderr (inherited), so a line per request would
 // show in the bench's output and cost in its figures.
 const herald = await Herald.start({ config, logger: createLogger(config.log.level) });
-// As Prometheus would, but far more often: /metrics' runtime families rendered every
-// SCRAPE_EVERY_MS, so their collectors (event-loop delay, GC observer) run during the rounds and
-// their cost is in Herald's figures (issue 10: it must not be measurable).
+// As Prometheus would, but far more often: GET /metrics every SCRAPE_EVERY_MS, so Herald's
+// prom-client families are recorded and rendered and the runtime collectors (event-loop delay, GC
+// observer) run during the rounds, and their cost is in Herald's figures (issue 10: it must not
+// be measurable).
 const SCRAPE_EVERY_MS = 1_000;
-await renderRuntimeMetrics();
-const scraper = setInterval(() => void renderRuntimeMetrics(), SCRAPE_EVERY_MS);
+const scrape = () =>
+  new Promise<void>((resolve, reject) => {
+    https.get(`${herald.rest!.url}/metrics`, { rejectUnauthorized: false }, (res) => res.resume().on('end', resolve)).on('error', reject);
+  });
+await scrape();
+const scraper = setInterval(() => void scrape().catch(() => undefined), SCRAPE_EVERY_MS);
 announceReady(herald.rest!.url, async () => {
   clearInterval(scraper);
   await herald.close();

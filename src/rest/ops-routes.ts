@@ -8,8 +8,7 @@
 import type { HealthReport } from '../push-service/ops/healthcheck.js';
 import type { OpsSource } from '../push-service/ops/ops-source.js';
 import { METRICS_CONTENT_TYPE } from '../push-service/ops/metrics.js';
-import type { RestCounters, RestGauges } from '../push-service/ops/rest-counters.js';
-import { renderRestMetrics } from '../push-service/ops/rest-metrics.js';
+import type { RestMetricsSource } from '../push-service/ops/rest-metrics.js';
 import { OPENAPI_DOCUMENT } from './openapi.js';
 import { NOT_FOUND, jsonResponse, type RestResponse } from './rest-response.js';
 import { renderRuntimeMetrics } from '../push-service/ops/runtime-metrics.js';
@@ -27,14 +26,6 @@ export function matchOpsPath(url: string): string | undefined {
   const q = url.indexOf('?');
   const path = q === -1 ? url : url.slice(0, q);
   return OPS_PATHS.has(path) ? path : undefined;
-}
-
-/** What the REST port adds to /metrics. */
-export interface RestMetricsSource {
-  /** REST answers counted so far, by status. */
-  readonly statusCounts: ReadonlyMap<number, number>;
-  readonly refusals: { readonly counters: RestCounters };
-  readonly gauges: () => RestGauges;
 }
 
 /**
@@ -55,15 +46,14 @@ export function opsResponse(
     const report = ops.health();
     return report instanceof Promise ? report.then(healthResponse) : healthResponse(report);
   }
-  return Promise.all([ops.metrics(rest.statusCounts), renderRuntimeMetrics()]).then(([text, runtime]) => metricsResponse(text, runtime, rest));
+  return Promise.all([ops.metrics(rest), renderRuntimeMetrics()]).then(([text, runtime]) => metricsResponse(text + runtime));
 }
 
 function healthResponse(report: HealthReport): RestResponse {
   return jsonResponse(report.status, report.body);
 }
 
-/** The REST port's own families are read when the answer is written, after the shards answered; the runtime's follow. */
-function metricsResponse(text: string, runtime: string, rest: RestMetricsSource): RestResponse {
-  const body = text + renderRestMetrics(rest.refusals.counters, rest.gauges()) + runtime;
+/** Herald's families (the REST port's among them, read after the shards answered), then the runtime's. */
+function metricsResponse(body: string): RestResponse {
   return { status: 200, body, headers: { 'content-type': METRICS_CONTENT_TYPE } };
 }

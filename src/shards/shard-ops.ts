@@ -13,8 +13,11 @@
 import type { HealthReport, PoolHealth, ShardHealth } from '../push-service/ops/healthcheck.js';
 import { healthReport } from '../push-service/ops/healthcheck.js';
 import type { EngineFigures, PoolFigures } from '../push-service/ops/engine-figures.js';
-import { family, renderActorMetrics, renderMetrics, sample, type ActorMetrics, type PushServiceMetrics } from '../push-service/ops/metrics.js';
-import { poolFigures, poolHealth, poolMetrics, processMetrics, type OpsSource } from '../push-service/ops/ops-source.js';
+import { Counter, Gauge } from 'prom-client';
+import { HeraldMetrics } from '../push-service/ops/herald-metrics.js';
+import type { ActorMetrics, PushServiceMetrics } from '../push-service/ops/metrics.js';
+import { poolFigures, poolHealth, poolMetrics, type OpsSource } from '../push-service/ops/ops-source.js';
+import type { RestMetricsSource } from '../push-service/ops/rest-metrics.js';
 import type { RunningPool } from '../push-service/pools/push-pools.js';
 import type { StoreUsage } from '../store/lmdb-store.js';
 import type { Shard } from './shard-spawner.js';
@@ -46,6 +49,19 @@ export class ShardOps {
   private readonly lastPools = new Map<number, PoolFigures[]>();
   /** Shard workers that exited while Herald ran, per shard (herald_shard_exits_total). */
   private readonly exits: number[];
+  private readonly families = new HeraldMetrics();
+  private readonly shardUp = new Gauge({
+    name: 'herald_shard_up',
+    help: 'Shards that answered this scrape (1), or are dead, being restarted, or silent past shards.ops_timeout_ms (0).',
+    labelNames: ['shard'],
+    registers: [this.families.registry],
+  });
+  private readonly shardExits = new Counter({
+    name: 'herald_shard_exits_total',
+    help: 'Shard workers that exited while Herald ran (each is started again; HERALD_SHARD_FAILED in the log).',
+    labelNames: ['shard'],
+    registers: [this.families.registry],
+  });
 
   constructor(private readonly options: ShardOpsOptions) {
     this.exits = options.shards().map(() => 0);
@@ -117,7 +133,7 @@ export class ShardOps {
     return healthReport(pools, releaseId, new Date(), store(), shards);
   }
 
-  private metrics(reports: readonly ShardReport[], rest: ReadonlyMap<number, number> | undefined): string {
+  private metrics(reports: readonly ShardReport[], rest: RestMetricsSource | undefined): Promise<string> {
     const services: PushServiceMetrics[] = poolFigures(this.options.mainPools).map((p) => poolMetrics(p, p.stats));
     const actors: ActorMetrics[] = [];
     for (const { shard, figures } of reports) {
@@ -125,24 +141,11 @@ export class ShardOps {
       for (const p of figures.pools) services.push(poolMetrics(p, p.stats, shard));
       actors.push({ shard: String(shard), actors: figures.actors });
     }
-    const shardLabel = (shard: number) => [['shard', String(shard)]] as const;
-    return (
-      renderMetrics(services, rest) +
-      renderActorMetrics(actors) +
-      family(
-        'herald_shard_up',
-        'gauge',
-        'Shards that answered this scrape (1), or are dead, being restarted, or silent past shards.ops_timeout_ms (0).',
-        reports.map(({ shard, state }) => sample('herald_shard_up', shardLabel(shard), state === 'up' ? 1 : 0)),
-      ) +
-      family(
-        'herald_shard_exits_total',
-        'counter',
-        'Shard workers that exited while Herald ran (each is started again; HERALD_SHARD_FAILED in the log).',
-        this.exits.map((n, shard) => sample('herald_shard_exits_total', shardLabel(shard), n)),
-      ) +
-      processMetrics(this.options.store)
-    );
+    const figures = rest === undefined ? { services, actors, store: this.options.store() } : { services, actors, store: this.options.store(), rest };
+    return this.families.render(figures, () => {
+      for (const { shard, state } of reports) this.shardUp.set({ shard }, state === 'up' ? 1 : 0);
+      this.exits.forEach((n, shard) => this.shardExits.inc({ shard }, n));
+    });
   }
 
   /** A shard's pools for a report without figures: as it last reported them, else as configured. */

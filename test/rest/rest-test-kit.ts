@@ -64,6 +64,8 @@ export interface RequestSpec {
   path: string;
   body?: string | Buffer;
   headers?: Record<string, string>;
+  /** HTTP/2 only: the body is written but the stream never ended (a body that stalls). */
+  unfinished?: boolean;
 }
 
 /** HTTP/1.1 over TLS with node:https (ALPN offers only http/1.1). */
@@ -125,7 +127,8 @@ export function h2RequestOn(session: http2.ClientHttp2Session, spec: RequestSpec
     stream.on('data', (c: Buffer) => chunks.push(c));
     stream.on('end', () => resolve({ status, headers, body: Buffer.concat(chunks).toString('utf8'), protocol: 'h2' }));
     stream.on('error', reject);
-    stream.end(spec.body);
+    if (spec.unfinished) stream.write(spec.body ?? '');
+    else stream.end(spec.body);
   });
 }
 

@@ -1,19 +1,21 @@
 /**
- * `GET /metrics` body: Prometheus text exposition format 0.0.4 (prometheus.io, "Exposition
- * formats"): per family one `# HELP` and one `# TYPE` line, then its samples; label values escape
- * `\`, `"` and newline, HELP text escapes `\` and newline; histograms expose cumulative
- * `_bucket{le=…}` series ending with `le="+Inf"`, then `_sum` and `_count`. Pure.
+ * Herald's push families of `GET /metrics`, as prom-client metrics. The counts themselves live
+ * where they are made — plain integers the senders bump (send-counters.ts), snapshots the
+ * sender threads and shards post — and are copied into these families when a scrape is
+ * recorded, so a push costs no prom-client call. prom-client renders the Prometheus text
+ * exposition format 0.0.4 (HELP and TYPE per family, escaped label values, cumulative buckets).
  */
-import type { ProcessFailureCounts } from '../../core/process-failures.js';
-import type { ConnectionState as ApnsConnectionState } from '../http2/connection.js';
+import { Counter, Gauge, Registry } from 'prom-client';
+import type { ConnectionState } from '../http2/connection.js';
 import type { SenderThreadStats } from '../threaded/sender-thread-handle.js';
 import type { ActorFigures } from './engine-figures.js';
-import { SEND_SECONDS_BUCKETS, type SendCountersSnapshot } from './send-counters.js';
+import type { SendCountersSnapshot } from './send-counters.js';
+import { SendSecondsHistogram } from './send-seconds-histogram.js';
 
-/** The Content-Type of the exposition format this file writes. */
-export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+/** The Content-Type of the exposition format prom-client writes. */
+export const METRICS_CONTENT_TYPE = Registry.PROMETHEUS_CONTENT_TYPE;
 
-export const CONNECTION_STATES: readonly ApnsConnectionState[] = ['idle', 'connecting', 'connected', 'backoff', 'closed'];
+export const CONNECTION_STATES: readonly ConnectionState[] = ['idle', 'connecting', 'connected', 'backoff', 'closed'];
 
 /** What one pool of a push service (`apns`, `fcm`) exposes. */
 export interface PushServiceMetrics {
@@ -28,7 +30,7 @@ export interface PushServiceMetrics {
   /** Notifications waiting in sender mailboxes now. */
   mailboxDepth: number;
   /** Connections per state now. */
-  connections: Readonly<Record<ApnsConnectionState, number>>;
+  connections: Readonly<Record<ConnectionState, number>>;
   /** One entry per sender thread; absent when the senders run on the main thread. */
   threads?: readonly SenderThreadStats[];
   /**
@@ -39,140 +41,104 @@ export interface PushServiceMetrics {
   shard?: string;
 }
 
-export type Labels = ReadonlyArray<readonly [string, string]>;
-
-export function escapeLabelValue(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-}
-
-export function escapeHelp(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
-}
-
-function formatValue(value: number): string {
-  if (Number.isNaN(value)) return 'NaN';
-  if (value === Number.POSITIVE_INFINITY) return '+Inf';
-  if (value === Number.NEGATIVE_INFINITY) return '-Inf';
-  return String(value);
-}
-
-export function sample(name: string, labels: Labels, value: number): string {
-  const body = labels.map(([k, v]) => `${k}="${escapeLabelValue(v)}"`).join(',');
-  return `${name}${body === '' ? '' : `{${body}}`} ${formatValue(value)}\n`;
-}
-
-export function family(name: string, type: 'counter' | 'gauge' | 'histogram', help: string, samples: string[]): string {
-  return `# HELP ${name} ${escapeHelp(help)}\n# TYPE ${name} ${type}\n${samples.join('')}`;
-}
-
-/** Renders the push services' families; `rest` (HTTP status → answers) adds the REST family. */
-export function renderMetrics(services: readonly PushServiceMetrics[], rest?: ReadonlyMap<number, number>): string {
-  const per = <T>(f: (s: PushServiceMetrics, labels: Labels) => T[]): T[] => services.flatMap((s) => f(s, poolLabels(s)));
-  const parts = [
-    family('herald_push_sent_total', 'counter', 'Notifications the provider accepted.', per((s, l) => [sample('herald_push_sent_total', l, s.counters.sent)])),
-    family(
-      'herald_push_rejected_total',
-      'counter',
-      'Notifications that did not end in a delivery, by reason.',
-      per((s, l) =>
-        Object.entries(s.counters.rejected)
-          .sort(([a], [b]) => a.localeCompare(b))
-          .map(([reason, n]) => sample('herald_push_rejected_total', [...l, ['reason', reason]], n ?? 0)),
-      ),
-    ),
-    family('herald_push_retries_total', 'counter', 'Notifications resent after a transport failure.', per((s, l) => [sample('herald_push_retries_total', l, s.counters.retries)])),
-    family(
-      'herald_push_retry_budget_exhausted_total',
-      'counter',
-      'Retries not made because the retry budget was empty (the failure was reported at once).',
-      per((s, l) => [sample('herald_push_retry_budget_exhausted_total', l, s.retryBudgetExhausted)]),
-    ),
-    family('herald_push_timeouts_total', 'counter', 'Requests left unanswered by the provider within the request timeout.', per((s, l) => [sample('herald_push_timeouts_total', l, s.counters.timeouts)])),
-    family('herald_push_in_flight', 'gauge', 'Requests on the wire.', per((s, l) => [sample('herald_push_in_flight', l, s.inFlight)])),
-    family('herald_push_mailbox_depth', 'gauge', 'Notifications waiting in sender mailboxes.', per((s, l) => [sample('herald_push_mailbox_depth', l, s.mailboxDepth)])),
-    family(
-      'herald_push_connections',
-      'gauge',
-      'Provider connections by state.',
-      per((s, l) => CONNECTION_STATES.map((state) => sample('herald_push_connections', [...l, ['state', state]], s.connections[state]))),
-    ),
-    family('herald_push_send_seconds', 'histogram', 'Time from a notification\'s first request on the wire to its outcome.', per(histogramSamples)),
-    ...threadFamilies(services),
-  ];
-  if (rest !== undefined) {
-    const statuses = [...rest.keys()].sort((a, b) => a - b);
-    parts.push(
-      family('herald_rest_requests_total', 'counter', 'REST API answers by HTTP status.', statuses.map((status) => sample('herald_rest_requests_total', [['status', String(status)]], rest.get(status)!))),
-    );
-  }
-  return parts.join('');
-}
-
-/** Sender-thread families: only pools whose senders run on threads have samples. */
-function threadFamilies(services: readonly PushServiceMetrics[]): string[] {
-  const threaded = services.filter((s) => s.threads !== undefined);
-  if (threaded.length === 0) return [];
-  const labels = poolLabels;
-  const total = (s: PushServiceMetrics, key: 'exits' | 'startFailures' | 'restarts'): number =>
-    s.threads!.reduce((sum, t) => sum + t[key], 0);
-  return [
-    family(
-      'herald_sender_thread_up',
-      'gauge',
-      'Sender threads running (1) or dead or restarting (0), per thread.',
-      threaded.flatMap((s) => s.threads!.map((t, i) => sample('herald_sender_thread_up', [...labels(s), ['thread', String(i)]], t.state === 'up' ? 1 : 0))),
-    ),
-    family('herald_sender_thread_exits_total', 'counter', 'Sender threads that died after they were up.', threaded.map((s) => sample('herald_sender_thread_exits_total', labels(s), total(s, 'exits')))),
-    family(
-      'herald_sender_thread_start_failures_total',
-      'counter',
-      'Sender thread starts that failed (e.g. ERR_WORKER_INIT_FAILED when out of file descriptors); each is retried after a backoff.',
-      threaded.map((s) => sample('herald_sender_thread_start_failures_total', labels(s), total(s, 'startFailures'))),
-    ),
-    family('herald_sender_thread_restarts_total', 'counter', 'Sender threads running again after they died or failed to start.', threaded.map((s) => sample('herald_sender_thread_restarts_total', labels(s), total(s, 'restarts')))),
-  ];
-}
-
-function poolLabels(s: PushServiceMetrics): Labels {
-  return s.shard === undefined ? [['service', s.service], ['pool', s.pool]] : [['service', s.service], ['pool', s.pool], ['shard', s.shard]];
-}
-
 /** The live actors of one engine: the process's (no label) or a shard's (`shard` label). */
 export interface ActorMetrics {
   shard?: string;
   actors: ActorFigures;
 }
 
-/** herald_live_actors by kind (`user`, `node`), per shard when sharded. */
-export function renderActorMetrics(engines: readonly ActorMetrics[]): string {
-  const samples = engines.flatMap(({ shard, actors }) => {
-    const where: Labels = shard === undefined ? [] : [['shard', shard]];
-    return [sample('herald_live_actors', [['kind', 'user'], ...where], actors.users), sample('herald_live_actors', [['kind', 'node'], ...where], actors.nodes)];
-  });
-  return family('herald_live_actors', 'gauge', 'Actors alive now (idle ones are passivated, bounded by actors.max_live_actors), by kind: user (XMPP Server role), node (App Server role).', samples);
+/** The labels every pool series carries. */
+export type PoolLabel = 'service' | 'pool' | 'shard';
+
+export function poolLabels(s: PushServiceMetrics): Partial<Record<PoolLabel, string>> {
+  return s.shard === undefined ? { service: s.service, pool: s.pool } : { service: s.service, pool: s.pool, shard: s.shard };
 }
 
-/** Process-level families, rendered only where `herald start` installed its process handlers. */
-export function renderProcessMetrics(counts: Readonly<ProcessFailureCounts>): string {
-  return family(
-    'herald_process_unhandled_rejections_total',
-    'counter',
-    'Rejected promises nothing handled (logged as HERALD_UNHANDLED_REJECTION; the process keeps running).',
-    [sample('herald_process_unhandled_rejections_total', [], counts.unhandledRejections)],
-  );
-}
+/** The push families, registered in `registry`; `record` sets them from one scrape's pools. */
+export class PushFamilies {
+  private readonly sent: Counter<PoolLabel>;
+  private readonly rejected: Counter<PoolLabel | 'reason'>;
+  private readonly retries: Counter<PoolLabel>;
+  private readonly budgetExhausted: Counter<PoolLabel>;
+  private readonly timeouts: Counter<PoolLabel>;
+  private readonly inFlight: Gauge<PoolLabel>;
+  private readonly mailboxDepth: Gauge<PoolLabel>;
+  private readonly connections: Gauge<PoolLabel | 'state'>;
+  private readonly sendSeconds: SendSecondsHistogram;
+  private readonly threadUp: Gauge<PoolLabel | 'thread'>;
+  private readonly threadExits: Counter<PoolLabel>;
+  private readonly threadStartFailures: Counter<PoolLabel>;
+  private readonly threadRestarts: Counter<PoolLabel>;
 
-function histogramSamples(s: PushServiceMetrics, labels: Labels): string[] {
-  const { counts, sum, count } = s.counters.latency;
-  const out: string[] = [];
-  let cumulative = 0;
-  for (let i = 0; i < SEND_SECONDS_BUCKETS.length; i++) {
-    cumulative += counts[i] ?? 0;
-    out.push(sample('herald_push_send_seconds_bucket', [...labels, ['le', String(SEND_SECONDS_BUCKETS[i])]], cumulative));
+  constructor(registry: Registry) {
+    const registers = [registry];
+    const pool = ['service', 'pool', 'shard'] as const;
+    const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) => new Counter<L>({ name, help, labelNames, registers });
+    const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[]) => new Gauge<L>({ name, help, labelNames, registers });
+    this.sent = counter('herald_push_sent_total', 'Notifications the provider accepted.', pool);
+    this.rejected = counter('herald_push_rejected_total', 'Notifications that did not end in a delivery, by reason.', [...pool, 'reason']);
+    this.retries = counter('herald_push_retries_total', 'Notifications resent after a transport failure.', pool);
+    this.budgetExhausted = counter('herald_push_retry_budget_exhausted_total', 'Retries not made because the retry budget was empty (the failure was reported at once).', pool);
+    this.timeouts = counter('herald_push_timeouts_total', 'Requests left unanswered by the provider within the request timeout.', pool);
+    this.inFlight = gauge('herald_push_in_flight', 'Requests on the wire.', pool);
+    this.mailboxDepth = gauge('herald_push_mailbox_depth', 'Notifications waiting in sender mailboxes.', pool);
+    this.connections = gauge('herald_push_connections', 'Provider connections by state.', [...pool, 'state']);
+    this.sendSeconds = new SendSecondsHistogram(registers);
+    this.threadUp = gauge('herald_sender_thread_up', 'Sender threads running (1) or dead or restarting (0), per thread.', [...pool, 'thread']);
+    this.threadExits = counter('herald_sender_thread_exits_total', 'Sender threads that died after they were up.', pool);
+    this.threadStartFailures = counter(
+      'herald_sender_thread_start_failures_total',
+      'Sender thread starts that failed (e.g. ERR_WORKER_INIT_FAILED when out of file descriptors); each is retried after a backoff.',
+      pool,
+    );
+    this.threadRestarts = counter('herald_sender_thread_restarts_total', 'Sender threads running again after they died or failed to start.', pool);
   }
-  // +Inf holds everything, so it equals _count by construction (Prometheus requires it).
-  out.push(sample('herald_push_send_seconds_bucket', [...labels, ['le', '+Inf']], count));
-  out.push(sample('herald_push_send_seconds_sum', labels, sum));
-  out.push(sample('herald_push_send_seconds_count', labels, count));
-  return out;
+
+  /** Sets every push family from the pools' figures (the registry was reset before). */
+  record(services: readonly PushServiceMetrics[]): void {
+    for (const s of services) {
+      const labels = poolLabels(s);
+      this.sent.inc(labels, s.counters.sent);
+      for (const [reason, n] of Object.entries(s.counters.rejected).sort(([a], [b]) => a.localeCompare(b))) this.rejected.inc({ ...labels, reason }, n ?? 0);
+      this.retries.inc(labels, s.counters.retries);
+      this.budgetExhausted.inc(labels, s.retryBudgetExhausted);
+      this.timeouts.inc(labels, s.counters.timeouts);
+      this.inFlight.set(labels, s.inFlight);
+      this.mailboxDepth.set(labels, s.mailboxDepth);
+      for (const state of CONNECTION_STATES) this.connections.set({ ...labels, state }, s.connections[state]);
+      this.sendSeconds.record(labels, s.counters.latency);
+      if (s.threads !== undefined) this.recordThreads(labels, s.threads);
+    }
+  }
+
+  /** Sender-thread families: only pools whose senders run on threads have samples. */
+  private recordThreads(labels: Partial<Record<PoolLabel, string>>, threads: readonly SenderThreadStats[]): void {
+    const total = (key: 'exits' | 'startFailures' | 'restarts'): number => threads.reduce((sum, t) => sum + t[key], 0);
+    threads.forEach((t, i) => this.threadUp.set({ ...labels, thread: String(i) }, t.state === 'up' ? 1 : 0));
+    this.threadExits.inc(labels, total('exits'));
+    this.threadStartFailures.inc(labels, total('startFailures'));
+    this.threadRestarts.inc(labels, total('restarts'));
+  }
+}
+
+/** herald_live_actors by kind (`user`, `node`), per shard when sharded. */
+export class ActorFamily {
+  private readonly live: Gauge<'kind' | 'shard'>;
+
+  constructor(registry: Registry) {
+    this.live = new Gauge({
+      name: 'herald_live_actors',
+      help: 'Actors alive now (idle ones are passivated, bounded by actors.max_live_actors), by kind: user (XMPP Server role), node (App Server role).',
+      labelNames: ['kind', 'shard'],
+      registers: [registry],
+    });
+  }
+
+  record(engines: readonly ActorMetrics[]): void {
+    for (const { shard, actors } of engines) {
+      const where = shard === undefined ? {} : { shard };
+      this.live.set({ kind: 'user', ...where }, actors.users);
+      this.live.set({ kind: 'node', ...where }, actors.nodes);
+    }
+  }
 }

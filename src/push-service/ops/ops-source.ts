@@ -2,29 +2,29 @@
  * What `GET /healthcheck` and `GET /metrics` read: every pool's `stats()` (the state its senders
  * already keep, at most STATS_INTERVAL_MS old with sender threads), never work sent through them.
  */
-import { processFailureCounts } from '../../core/process-failures.js';
 import type { ConnectionState as ApnsConnectionState } from '../http2/connection.js';
 import type { PoolStats, RunningPool } from '../pools/push-pools.js';
 import { healthReport, type HealthReport, type PoolHealth } from './healthcheck.js';
 import type { ActorFigures, PoolFigures } from './engine-figures.js';
-import { CONNECTION_STATES, renderActorMetrics, renderMetrics, renderProcessMetrics, type PushServiceMetrics } from './metrics.js';
-import { renderStoreMetrics } from './store-metrics.js';
+import { HeraldMetrics, type MetricsFigures } from './herald-metrics.js';
+import { CONNECTION_STATES, type PushServiceMetrics } from './metrics.js';
+import type { RestMetricsSource } from './rest-metrics.js';
 import type { StoreUsage } from '../../store/size-guard.js';
 
 /**
  * What /healthcheck and /metrics are answered from. A sharded Herald's asks its shards, so its
- * answers may come later (a promise); the unsharded one answers at once.
+ * health may come later (a promise); the unsharded one answers at once. Metrics are rendered by
+ * prom-client, which answers with a promise.
  */
 export interface OpsSource {
   health(): HealthReport | Promise<HealthReport>;
-  /** Prometheus text; `rest` (HTTP status → answers) is added by the REST server. */
-  metrics(rest?: ReadonlyMap<number, number>): string | Promise<string>;
+  /** Prometheus text; `rest` (the REST port's counts) is added by the REST server. */
+  metrics(rest?: RestMetricsSource): Promise<string>;
 }
 
-/** An OpsSource that answers at once (one engine's own pools). */
+/** An OpsSource whose health answers at once (one engine's own pools). */
 export interface ImmediateOpsSource extends OpsSource {
   health(): HealthReport;
-  metrics(rest?: ReadonlyMap<number, number>): string;
 }
 
 export function poolHealth(name: string, stats: PoolStats): PoolHealth {
@@ -54,20 +54,14 @@ export function poolFigures(pools: readonly RunningPool[]): PoolFigures[] {
  * `actors`: the live actors, as herald_live_actors.
  */
 export function poolsOpsSource(pools: readonly RunningPool[], releaseId: string, store?: () => StoreUsage, actors?: () => ActorFigures): ImmediateOpsSource {
+  const metrics = new HeraldMetrics();
   return {
     health: () => healthReport(poolFigures(pools).map((p) => poolHealth(p.name, p.stats)), releaseId, new Date(), store?.()),
     metrics: (rest) => {
-      let text = renderMetrics(poolFigures(pools).map((p) => poolMetrics(p, p.stats)), rest);
-      if (actors) text += renderActorMetrics([{ actors: actors() }]);
-      return text + processMetrics(store);
+      const figures: MetricsFigures = { services: poolFigures(pools).map((p) => poolMetrics(p, p.stats)), actors: actors ? [{ actors: actors() }] : [] };
+      if (store) figures.store = store();
+      if (rest) figures.rest = rest;
+      return metrics.render(figures);
     },
   };
-}
-
-/** The store's and the process's families (the latter only where `herald start` installed its handlers). */
-export function processMetrics(store: (() => StoreUsage) | undefined): string {
-  let text = store ? renderStoreMetrics(store()) : '';
-  const counts = processFailureCounts();
-  if (counts !== undefined) text += renderProcessMetrics(counts);
-  return text;
 }

@@ -55,7 +55,7 @@ test('a terminated sender thread ends its in-flight push once as connection_lost
     assert.equal(rig.sim.attempts(hanging), 1, 'the lost push was never resent');
 
     await eventually(() => rig.ops.health().status === 200 && poolStatus(rig.ops.health().body, 'apns-prod') === 'pass', 'the pool healthy again', 10_000);
-    const metrics = rig.ops.metrics();
+    const metrics = await rig.ops.metrics();
     assert.equal(sampleValue(metrics, `herald_sender_thread_exits_total${POOL}`), 1);
     assert.equal(sampleValue(metrics, `herald_sender_thread_restarts_total${POOL}`), 1);
     assert.equal(sampleValue(metrics, `herald_sender_thread_start_failures_total${POOL}`), 0);
@@ -92,7 +92,7 @@ test('while no sender thread runs, a push is answered unable_to_connect at once 
     assert.equal(health.status, 503, 'the only pool is down');
     assert.equal(poolStatus(health.body, 'apns-prod'), 'fail');
     assert.deepEqual(health.body.details['pool:apns-prod']![0]!.output, { connected: 0, disconnected: 1 });
-    const metrics = rig.ops.metrics();
+    const metrics = await rig.ops.metrics();
     assert.equal(sampleValue(metrics, 'herald_sender_thread_up{service="apns",pool="apns-prod",thread="0"}'), 0);
     assert.equal(sampleValue(metrics, 'herald_push_connections{service="apns",pool="apns-prod",state="connected"}'), 0);
     assert.equal(sampleValue(metrics, `herald_push_rejected_total{service="apns",pool="apns-prod",reason="unable_to_connect"}`), 1);
@@ -149,7 +149,7 @@ test('a thread whose restarts fail is retried with backoff until it starts, logg
     const restarted = rig.log.events('sender_thread.restarted');
     assert.equal(restarted.length, 1);
     assert.equal(restarted[0]!.fields.failed_starts, 5);
-    assert.equal(sampleValue(rig.ops.metrics(), `herald_sender_thread_start_failures_total${POOL}`), 5);
+    assert.equal(sampleValue(await rig.ops.metrics(), `herald_sender_thread_start_failures_total${POOL}`), 5);
   } finally {
     await rig.close();
   }

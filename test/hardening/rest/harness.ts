@@ -7,9 +7,7 @@ import http2 from 'node:http2';
 import https from 'node:https';
 import { configSchema } from '../../../src/core/config/schema.js';
 import type { Logger } from '../../../src/core/log.js';
-import { renderMetrics } from '../../../src/push-service/ops/metrics.js';
-import { healthReport } from '../../../src/push-service/ops/healthcheck.js';
-import type { OpsSource } from '../../../src/push-service/ops/ops-source.js';
+import { poolsOpsSource, type OpsSource } from '../../../src/push-service/ops/ops-source.js';
 import { startRestServer, type RestConfig, type RestServer } from '../../../src/rest/server.js';
 import { sampleValue } from '../../e2e/rest-session.js';
 import { ProgrammedDispatcher, testTlsPair } from '../../rest/rest-test-kit.js';
@@ -58,10 +56,8 @@ export interface Target {
   close(): Promise<void>;
 }
 
-const OPS: OpsSource = {
-  health: () => healthReport([], 'test'),
-  metrics: (rest) => renderMetrics([], rest),
-};
+/** No pools: /metrics carries the REST families (and empty push families). */
+const OPS: OpsSource = poolsOpsSource([], 'test');
 
 /** The [rest] keys this build's schema knows. */
 export const KNOWN_REST_KEYS: ReadonlySet<string> = new Set(Object.keys(configSchema.parse({}).rest));

@@ -1,7 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { renderMetrics, escapeLabelValue, escapeHelp, type PushServiceMetrics } from '../../../src/push-service/ops/metrics.js';
+import { HeraldMetrics } from '../../../src/push-service/ops/herald-metrics.js';
+import type { PushServiceMetrics } from '../../../src/push-service/ops/metrics.js';
+import { RestCounters } from '../../../src/push-service/ops/rest-counters.js';
 import { SendCounters, mergeSendCounters, SEND_SECONDS_BUCKETS } from '../../../src/push-service/ops/send-counters.js';
+
+/** One scrape of a fresh registry, as an engine's /metrics renders it (REST families when `rest` is given). */
+function renderMetrics(services: PushServiceMetrics[], rest?: ReadonlyMap<number, number>): Promise<string> {
+  const metrics = new HeraldMetrics();
+  if (rest === undefined) return metrics.render({ services, actors: [] });
+  return metrics.render({ services, actors: [], rest: { statusCounts: rest, refusals: { counters: new RestCounters() }, gauges: () => ({ connections: 1, pendingBodyBytes: 0 }) } });
+}
 
 function apns(counters: SendCounters): PushServiceMetrics {
   return {
@@ -19,8 +28,8 @@ function lines(text: string): string[] {
   return text.split('\n');
 }
 
-test('every family has one HELP and one TYPE line before its samples, and the text ends with a newline', () => {
-  const text = renderMetrics([apns(new SendCounters())], new Map([[200, 4]]));
+test('every family has one HELP and one TYPE line before its samples, and the text ends with a newline', async () => {
+  const text = await renderMetrics([apns(new SendCounters())], new Map([[200, 4]]));
   assert.ok(text.endsWith('\n'));
   const names = new Set<string>();
   let current = '';
@@ -39,19 +48,20 @@ test('every family has one HELP and one TYPE line before its samples, and the te
     }
   }
   for (const name of ['herald_push_sent_total', 'herald_push_rejected_total', 'herald_push_retries_total', 'herald_push_timeouts_total',
-    'herald_push_in_flight', 'herald_push_mailbox_depth', 'herald_push_connections', 'herald_push_send_seconds', 'herald_rest_requests_total']) {
+    'herald_push_in_flight', 'herald_push_mailbox_depth', 'herald_push_connections', 'herald_push_send_seconds', 'herald_rest_requests_total',
+    'herald_rest_connections', 'herald_rest_requests_shed_total']) {
     assert.ok(names.has(name), name);
   }
 });
 
-test('counters and gauges carry the service label and their values', () => {
+test('counters and gauges carry the service label and their values', async () => {
   const c = new SendCounters();
   c.sent += 5;
   c.retries += 2;
   c.reject('unregistered');
   c.reject('request_timeout');
   c.reject('unregistered');
-  const text = lines(renderMetrics([apns(c)], new Map([[200, 5], [410, 2]])));
+  const text = lines(await renderMetrics([apns(c)], new Map([[200, 5], [410, 2]])));
   for (const expected of [
     'herald_push_sent_total{service="apns",pool="apns-prod"} 5',
     'herald_push_rejected_total{service="apns",pool="apns-prod",reason="request_timeout"} 1',
@@ -65,18 +75,20 @@ test('counters and gauges carry the service label and their values', () => {
     'herald_push_connections{service="apns",pool="apns-prod",state="idle"} 0',
     'herald_rest_requests_total{status="200"} 5',
     'herald_rest_requests_total{status="410"} 2',
+    'herald_rest_connections 1',
+    'herald_rest_requests_shed_total{reason="url_bytes"} 0',
   ]) {
     assert.ok(text.includes(expected), expected);
   }
 });
 
-test('histogram buckets are cumulative and the +Inf bucket equals the count', () => {
+test('histogram buckets are cumulative and the +Inf bucket equals the count', async () => {
   const c = new SendCounters();
   c.observeSeconds(0.001); // ≤ 0.005
   c.observeSeconds(0.005); // le is inclusive
   c.observeSeconds(0.2); // ≤ 0.25
   c.observeSeconds(60); // only +Inf
-  const text = lines(renderMetrics([apns(c)]));
+  const text = lines(await renderMetrics([apns(c)]));
   const bucket = (le: string) => text.find((l) => l.startsWith(`herald_push_send_seconds_bucket{service="apns",pool="apns-prod",le="${le}"} `))?.split(' ')[1];
   assert.equal(bucket('0.005'), '2');
   assert.equal(bucket('0.1'), '2');
@@ -90,16 +102,43 @@ test('histogram buckets are cumulative and the +Inf bucket equals the count', ()
   assert.equal(les, SEND_SECONDS_BUCKETS.length + 1);
 });
 
-test('label values escape backslash, double quote and newline; HELP escapes backslash and newline', () => {
-  assert.equal(escapeLabelValue('a\\b"c\nd'), 'a\\\\b\\"c\\nd');
-  assert.equal(escapeHelp('a\\b"c\nd'), 'a\\\\b"c\\nd');
-  const text = renderMetrics([{ ...apns(new SendCounters()), service: 'we"ird\n' }]);
-  assert.ok(text.includes('herald_push_sent_total{service="we\\"ird\\n",pool="apns-prod"} 0'));
+test('label values escape backslash, double quote and newline', async () => {
+  const text = await renderMetrics([{ ...apns(new SendCounters()), service: 'we\\ir"d\n' }]);
+  assert.ok(text.includes('herald_push_sent_total{service="we\\\\ir\\"d\\n",pool="apns-prod"} 0'), text);
   assert.ok(!/\{[^}]*\n[^}]*\}/.test(text), 'no raw newline inside a label set');
 });
 
-test('the REST family is absent when the server counts nothing', () => {
-  assert.ok(!renderMetrics([apns(new SendCounters())]).includes('herald_rest_requests_total'));
+test('the REST families are absent when no REST server is scraped', async () => {
+  const text = await renderMetrics([apns(new SendCounters())]);
+  assert.ok(!text.includes('herald_rest_'), text);
+});
+
+test('a pool gone since the last scrape has no series left, and each scrape shows its own figures', async () => {
+  const metrics = new HeraldMetrics();
+  const a = new SendCounters();
+  a.sent = 1;
+  const b = new SendCounters();
+  b.sent = 2;
+  const [first, second] = await Promise.all([
+    metrics.render({ services: [apns(a)], actors: [] }),
+    metrics.render({ services: [{ ...apns(b), pool: 'apns-dev' }], actors: [] }),
+  ]);
+  assert.ok(first.includes('herald_push_sent_total{service="apns",pool="apns-prod"} 1'), first);
+  assert.ok(!first.includes('apns-dev'), first);
+  assert.ok(second.includes('herald_push_sent_total{service="apns",pool="apns-dev"} 2'), second);
+  assert.ok(!second.includes('apns-prod'), second);
+});
+
+test("a shard's pools carry its shard label, the main thread's none", async () => {
+  const text = await new HeraldMetrics().render({
+    services: [apns(new SendCounters()), { ...apns(new SendCounters()), shard: '1' }],
+    actors: [{ shard: '1', actors: { users: 3, nodes: 4 } }],
+  });
+  assert.ok(text.includes('herald_push_in_flight{service="apns",pool="apns-prod"} 3'), text);
+  assert.ok(text.includes('herald_push_in_flight{service="apns",pool="apns-prod",shard="1"} 3'), text);
+  assert.ok(text.includes('herald_push_send_seconds_count{service="apns",pool="apns-prod",shard="1"} 0'), text);
+  assert.ok(text.includes('herald_live_actors{kind="user",shard="1"} 3'), text);
+  assert.ok(text.includes('herald_live_actors{kind="node",shard="1"} 4'), text);
 });
 
 test('counter snapshots from several sender threads merge by sum', () => {
