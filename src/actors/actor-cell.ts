@@ -46,7 +46,7 @@ export interface CellOptions {
 }
 
 /** Messages handled per drain signal: fairness between actors sharing the event loop. */
-export const DRAIN_BATCH = 64;
+const DRAIN_BATCH = 64;
 
 const DRAIN = Symbol('drain');
 

@@ -16,7 +16,7 @@ import { nodeIdRequired, unsupported } from './pubsub-errors.js';
 import { attr } from '../xmpp/attr.js';
 
 /** The node type this service hosts (MongooseIM's `push` plugin; the only and so default type). */
-export const PUSH_NODE_TYPE = 'push';
+const PUSH_NODE_TYPE = 'push';
 
 export interface CreateRequest {
   /** Undefined for an instant node (XEP-0060 §8.1.2): the service picks the name. */

@@ -49,9 +49,9 @@ export interface PushNodeRecord {
 }
 
 export const NODE_DATABASE = 'app-server-nodes';
-export const OWNER_INDEX_DATABASE = 'app-server-owner-nodes';
+const OWNER_INDEX_DATABASE = 'app-server-owner-nodes';
 /** Service-wide values: the key registration node names are derived with. */
-export const META_DATABASE = 'app-server-meta';
+const META_DATABASE = 'app-server-meta';
 const REGISTRATION_KEY = 'registration-node-key';
 /** RFC 2104 §3: an HMAC key shorter than the hash output (32 bytes for SHA-256) weakens it. */
 const REGISTRATION_KEY_BYTES = 32;

@@ -31,7 +31,7 @@ export interface MappingOptions {
   forwardBody?: boolean;
 }
 
-export const DEFAULT_ALERT_BODY = 'You have a new message';
+const DEFAULT_ALERT_BODY = 'You have a new message';
 
 /** What a push is, for the rate limit: a call must never wait behind a message push. */
 export type PushKind = 'alert' | 'background' | 'voip';

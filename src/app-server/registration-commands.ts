@@ -35,9 +35,9 @@ export const SERVICE_OF: Readonly<Record<string, PushServiceName>> = { [REGISTER
  * Device tokens go into a URL path (APNS `/3/device/<token>`) and into the node record: APNS
  * tokens are 64 hex characters, FCM registration tokens about 160; 4 KiB leaves room for any.
  */
-export const MAX_TOKEN_CHARS = 4_096;
+const MAX_TOKEN_CHARS = 4_096;
 /** APNS topics are bundle ids (plus `.voip` etc.); Apple caps them well below this. */
-export const MAX_TOPIC_CHARS = 255;
+const MAX_TOPIC_CHARS = 255;
 /** 144 random bits per secret (24 base64url characters, as long as p2's). */
 const SECRET_BYTES = 18;
 

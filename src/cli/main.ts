@@ -18,7 +18,7 @@ import { describeFailure } from './describe-failure.js';
 import { printableConfig } from './printable-config.js';
 import { runStart } from './start.js';
 
-export const DEFAULT_CONFIG = 'config/default.toml';
+const DEFAULT_CONFIG = 'config/default.toml';
 
 const USAGE = `usage: herald <start|check-config|demo> [--config FILE]
   start         run Herald on the config (default ${DEFAULT_CONFIG})

@@ -51,7 +51,7 @@ const STREAM_CLOSING_TAG = '</stream:stream>';
  * ms over which refused stanzas are folded into one log line: any user of the server can send
  * them at will, and one line a minute with the count tells the operator as much as one per stanza.
  */
-export const REFUSED_STANZAS_LOG_INTERVAL_MS = 60_000;
+const REFUSED_STANZAS_LOG_INTERVAL_MS = 60_000;
 
 /** idle → connecting → online → waiting (for the reconnect delay) → connecting … → stopped. */
 export type LinkState = 'idle' | 'connecting' | 'online' | 'waiting' | 'stopped';

@@ -31,7 +31,7 @@ const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
  * pino `redact` paths (applied after `redact()`, on the line as written): credentials under the
  * names HTTP and OAuth give them, at the top level and one level down.
  */
-export const REDACT_PATHS: readonly string[] = [
+const REDACT_PATHS: readonly string[] = [
   'authorization',
   '*.authorization',
   'password',

@@ -9,7 +9,7 @@ import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 const BEGIN = /-----BEGIN ([A-Z0-9 ]+)-----/g;
 
 /** The labels of the PEM blocks in `text`, in order. */
-export function pemLabels(text: string): string[] {
+function pemLabels(text: string): string[] {
   return [...text.matchAll(BEGIN)].map((m) => m[1]!);
 }
 
@@ -82,7 +82,7 @@ function isoDay(openssl: string): string {
 }
 
 /** RFC 5280: the certificate's public key must be the key's public half (TLS needs the pair). */
-export function keyMatches(certificate: X509Certificate, key: KeyObject): boolean {
+function keyMatches(certificate: X509Certificate, key: KeyObject): boolean {
   try {
     return certificate.checkPrivateKey(key);
   } catch {

@@ -19,15 +19,15 @@ import { foldRepeats } from './aggregated-log.js';
 import type { Logger } from './log.js';
 
 /** sysexits.h EX_SOFTWARE, "internal software error": apart from 1 (bad configuration, failed start). */
-export const UNCAUGHT_EXIT_CODE = 70;
+const UNCAUGHT_EXIT_CODE = 70;
 /**
  * ms the log may take to flush before the process exits anyway. Herald's own logger writes each
  * line synchronously on fd 2 (core/log.ts); the wait covers anything else written on stderr, and
  * only matters for a stalled reader.
  */
-export const EXIT_FLUSH_MAX_MS = 1_000;
+const EXIT_FLUSH_MAX_MS = 1_000;
 /** ms over which repeated unhandled rejections are folded into one log line. */
-export const REJECTION_LOG_INTERVAL_MS = 60_000;
+const REJECTION_LOG_INTERVAL_MS = 60_000;
 /** Stack frames logged with an uncaught exception: enough to find the throw, bounded for the log. */
 const MAX_STACK_FRAMES = 20;
 

@@ -21,16 +21,16 @@
  */
 export const REDACTED = '[redacted]';
 /** Characters of a device token a hint shows. */
-export const HINT_CHARS = 6;
+const HINT_CHARS = 6;
 /** Below this length a device token gets no hint: its first characters would be most of it. */
-export const MIN_HINTED_CHARS = 32;
+const MIN_HINTED_CHARS = 32;
 /**
  * Hidden values shorter than this are not scrubbed from the rest of the line: "1" or "ok" would
  * shred every other field and protect nothing.
  */
-export const MIN_SCRUBBED_CHARS = 4;
+const MIN_SCRUBBED_CHARS = 4;
 /** Nesting logged at most; deeper values (or a cycle) are cut. */
-export const MAX_DEPTH = 8;
+const MAX_DEPTH = 8;
 
 /** Field names compared as lowercase letters and digits only. */
 function normalized(name: string): string {

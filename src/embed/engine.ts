@@ -46,7 +46,7 @@ import { attr } from '../xmpp/attr.js';
  * ms over which IQs refused for a stanza limit are folded into one log line: a host's users can
  * send them at will, and one line a minute with the count tells the operator as much.
  */
-export const OVER_LIMIT_LOG_INTERVAL_MS = 60_000;
+const OVER_LIMIT_LOG_INTERVAL_MS = 60_000;
 
 
 export interface HeraldHost {

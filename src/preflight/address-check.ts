@@ -12,7 +12,7 @@ import { networkInterfaces } from 'node:os';
  * ms a name may take to resolve: a bind name comes from /etc/hosts or a local resolver and
  * answers at once; a hung resolver must not hang `herald start` with no output.
  */
-export const BIND_LOOKUP_TIMEOUT_MS = 5_000;
+const BIND_LOOKUP_TIMEOUT_MS = 5_000;
 
 /** Why `bind` cannot be listened on, or undefined when it can. */
 export async function bindAddressProblem(bind: string): Promise<string | undefined> {

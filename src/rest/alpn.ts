@@ -7,7 +7,7 @@
  * HTTP/1.0: Node's HTTP/1 parser reads both, so a client that only offers `http/1.0` is served
  * rather than refused (issue 8 finding 9e). A client sending no ALPN at all gets HTTP/1.1.
  */
-export const SERVED_PROTOCOLS = ['h2', 'http/1.1', 'http/1.0'] as const;
+const SERVED_PROTOCOLS = ['h2', 'http/1.1', 'http/1.0'] as const;
 
 export function chooseProtocol({ protocols }: { protocols: readonly string[] }): string | undefined {
   for (const protocol of SERVED_PROTOCOLS) if (protocols.includes(protocol)) return protocol;

@@ -24,7 +24,7 @@ import type { RestConfig } from './server.js';
 import type { HttpRequest, HttpResponse } from './write-answer.js';
 
 /** Header lists up to this many times `rest.max_header_bytes` are decoded, to be answered 431. */
-export const HEADER_DECODE_FACTOR = 8;
+const HEADER_DECODE_FACTOR = 8;
 /** RFC 9113 §6.5.2: the initial window may not be below the default frame size usefully. */
 const MIN_INITIAL_WINDOW = 16_384;
 

@@ -26,7 +26,7 @@ export function pointerToken(key: string): string {
 }
 
 /** OpenApiSpex.TermType: the JSON type named in "Invalid X. Got: Y". */
-export function jsonTypeOf(value: unknown): string {
+function jsonTypeOf(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'array';
   if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
@@ -34,7 +34,7 @@ export function jsonTypeOf(value: unknown): string {
 }
 
 /** OpenApiSpex truncates echoed field names to 40 characters (Cast.Error safe_string). */
-export const MAX_ECHOED_NAME_CHARS = 40;
+const MAX_ECHOED_NAME_CHARS = 40;
 
 export const messages = {
   missingField: (name: string) => `Missing field: ${name}`,

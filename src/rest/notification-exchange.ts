@@ -145,7 +145,7 @@ const DISPATCHING = 1;
 const DONE = 2;
 
 /** One notification request from headers to answer. */
-export class Exchange implements DeadlineEntry {
+class Exchange implements DeadlineEntry {
   deadlineAt = Number.NaN;
   previousDeadline: DeadlineEntry | undefined = undefined;
   nextDeadline: DeadlineEntry | undefined = undefined;

@@ -82,9 +82,9 @@ export const CLOSE_GRACE_MS = 2_000;
  * then listens again. Descriptors come back as clients leave; a second is soon enough to serve
  * again and ends libuv's accept-error loop at once.
  */
-export const ACCEPT_PAUSE_MS = 1_000;
+const ACCEPT_PAUSE_MS = 1_000;
 /** Accept failures are one log line per this interval, with the count. */
-export const ACCEPT_FAILURE_LOG_INTERVAL_MS = 60_000;
+const ACCEPT_FAILURE_LOG_INTERVAL_MS = 60_000;
 
 /** Resolves the TLS pair: explicit override, then configured PEM files, then the generated pair. */
 export async function resolveRestTls(config: RestConfig, override?: TlsPair): Promise<TlsPair> {

@@ -7,7 +7,7 @@
 import type { PushOutcome } from '../push-service/notification.js';
 import { jsonResponse, type RestResponse } from './rest-response.js';
 
-export const V2_SUCCESS = jsonResponse(200, null);
+const V2_SUCCESS = jsonResponse(200, null);
 export const V2_TRY_LATER = jsonResponse(503, { details: 'Please try again later' });
 /** Upstream's Plug parser answers an oversized body with the bare status; we add a reason phrase. */
 export const V2_BODY_TOO_LARGE = jsonResponse(413, { details: 'Request Entity Too Large' });

@@ -30,7 +30,7 @@ export function answerWithoutBody(
   writeAnswer(ctx, req, res, response, mayHaveBody(req));
 }
 
-export function mayHaveBody(req: HttpRequest): boolean {
+function mayHaveBody(req: HttpRequest): boolean {
   if ('stream' in req) return !req.stream.endAfterHeaders;
   const length = req.headers['content-length'];
   return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');

@@ -404,7 +404,7 @@ export class ShardedHerald {
  * its own thread, and its part of what is counted for the process: each pool's connections and
  * the live-actor cap are split among the shards (at least one each).
  */
-export function shardConfig(config: HeraldConfig, count: number): HeraldConfig {
+function shardConfig(config: HeraldConfig, count: number): HeraldConfig {
   const part = (connections: number) => connectionsPart(connections, count);
   const apns = withoutSenderThreads(config).apns;
   return {
@@ -425,7 +425,7 @@ export function shardConfig(config: HeraldConfig, count: number): HeraldConfig {
 }
 
 /** A shard's part of what is counted for the process (connections, live actors): at least one. */
-export function connectionsPart(total: number, count: number): number {
+function connectionsPart(total: number, count: number): number {
   return Math.max(1, Math.round(total / count));
 }
 

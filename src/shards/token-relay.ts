@@ -12,7 +12,7 @@ import type { TokenSource } from '../push-service/apns/jwt.js';
  * is at most jwt_refresh_s + this old when replaced, and the default refresh (3 000 s) leaves
  * ten minutes of margin.
  */
-export const TOKEN_RELAY_INTERVAL_MS = 10_000;
+const TOKEN_RELAY_INTERVAL_MS = 10_000;
 
 /** On the main thread: the current tokens, and each new one sent on as it is minted. */
 export class TokenRelay {

@@ -64,7 +64,7 @@ const NS_SID = 'urn:xmpp:sid:0';
  * identities, so longer ones are kept as their SHA-256 (43 characters), and one remembered
  * message costs at most this much whatever the sender writes. Real ids (UUIDs) stay readable.
  */
-export const IDENTITY_MAX_CHARS = 128;
+const IDENTITY_MAX_CHARS = 128;
 
 /**
  * The identity of a message for de-duplication (one push per message even when several

@@ -24,7 +24,7 @@ export interface Registration {
  * lmdb-js refuses keys longer than 1978 bytes (its default `maxKeySize` for 4 KiB pages); one
  * byte is kept back because a prefix-range end key is the prefix plus one character.
  */
-export const MAX_KEY_BYTES = 1978 - 1;
+const MAX_KEY_BYTES = 1978 - 1;
 
 export function registrationKey(user: string, pubsubJid: string, node: string): string {
   return compositeKey(user, pubsubJid, node);

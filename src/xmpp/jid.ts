@@ -13,7 +13,7 @@ const MAX_PART_BYTES = 1023;
  * back on every push, and parsing one costs microseconds; JIDs are treated as immutable values.
  * Bounded: the cache is dropped whole when it reaches JID_CACHE_SIZE entries.
  */
-export const JID_CACHE_SIZE = 10_000;
+const JID_CACHE_SIZE = 10_000;
 const cache = new Map<string, JID>();
 
 export function parseJid(text: string | undefined): JID {

@@ -12,7 +12,7 @@ import { strictParser, type StrictParser } from './strict-saxes.js';
 import { XmlViolation } from './xml-violation.js';
 
 /** RFC 6120 §4.8.1: the namespace of the stream header. */
-export const NS_STREAM = 'http://etherx.jabber.org/streams';
+const NS_STREAM = 'http://etherx.jabber.org/streams';
 
 export interface StreamHeader {
   root: Element;

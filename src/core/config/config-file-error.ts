@@ -28,6 +28,6 @@ export class ConfigFileError extends HeraldError {
 }
 
 /** `rest.cert_file = /etc/herald/rest.crt: no such file (set by environment variable PUSH_HTTPS_CERTFILE)`. */
-export function formatFileProblem(p: FileProblem): string {
+function formatFileProblem(p: FileProblem): string {
   return `${p.key} = ${p.path}: ${p.cause}${p.env !== undefined ? ` (set by environment variable ${p.env})` : ''}`;
 }

@@ -24,7 +24,7 @@ export function loadText(file: ConfiguredFile, hint = ''): Loaded<string> {
   return refused(file, text.problem + (text.problem === 'no such file' ? hint : ''));
 }
 
-export function refused<T>(file: ConfiguredFile, cause: string): Loaded<T> {
+function refused<T>(file: ConfiguredFile, cause: string): Loaded<T> {
   return { ok: false, problems: [{ key: file.key, path: file.path, cause }] };
 }
 

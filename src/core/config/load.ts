@@ -35,7 +35,7 @@ export class ConfigError extends HeraldError {
 }
 
 /** `rest.port: expected number… (set by environment variable HERALD__REST__PORT="abc")`, or `(in herald.toml)`. */
-export function formatProblem(p: ConfigProblem, file: string): string {
+function formatProblem(p: ConfigProblem, file: string): string {
   if (p.env !== undefined && p.env === p.key) return `environment variable ${p.env} ${p.problem}`;
   const value = p.envValue === undefined ? '' : `=${JSON.stringify(p.envValue)}`;
   return `${p.key}: ${p.problem} (${p.env !== undefined ? `set by environment variable ${p.env}${value}` : `in ${file}`})`;

@@ -9,7 +9,7 @@ import type { PushOutcome } from '../notification.js';
 import { apnsOutcome } from './outcome.js';
 
 /** Apple's error bodies are ~50 bytes; a peer streaming more is not read beyond this. */
-export const MAX_ERROR_BODY_CHARS = 2_048;
+const MAX_ERROR_BODY_CHARS = 2_048;
 
 export const APNS_ANSWERS: AnswerReader = Object.freeze({
   maxBodyChars: MAX_ERROR_BODY_CHARS,

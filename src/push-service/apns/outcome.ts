@@ -57,7 +57,7 @@ export type ApnsReason = keyof typeof APNS_REASONS;
 const REASONS: ReadonlyMap<string, ApnsReasonEntry> = new Map(Object.entries(APNS_REASONS));
 
 /** An answer whose reason is missing or unknown is judged by its status alone. */
-export function outcomeForStatus(status: number): PushFailureReason {
+function outcomeForStatus(status: number): PushFailureReason {
   if (status === 410) return 'unregistered';
   if (status === 413) return 'payload_too_large';
   if (status === 429) return 'too_many_requests';
@@ -80,7 +80,7 @@ export function apnsOutcome(status: number, body: string, apnsId: string): PushO
 }
 
 /** Apple's error body `{"reason": "...", "timestamp": ms}`; anything malformed yields nothing. */
-export function parseErrorBody(body: string): { reason?: string; timestamp?: number } {
+function parseErrorBody(body: string): { reason?: string; timestamp?: number } {
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);

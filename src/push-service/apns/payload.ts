@@ -24,7 +24,7 @@ export interface ApsDictionary {
  * `aps` from the alert (title, body, badge, sound, category ← click_action, thread-id ← tag,
  * mutable-content); without an alert a silent push: `content-available: 1` and nothing visible.
  */
-export function buildAps(n: PushNotification): ApsDictionary {
+function buildAps(n: PushNotification): ApsDictionary {
   const alert = n.alert;
   if (alert === undefined) return { 'content-available': 1 };
   const aps: ApsDictionary = { alert: { title: alert.title, body: alert.body } };

@@ -19,7 +19,7 @@ const HEADER_SAFE = /^[\x20-\x7e]*$/;
 /** UTF-8 encodes one UTF-16 code unit (a BMP character, or half of a surrogate pair's 4 bytes) in ≤ 3 bytes. */
 const MAX_UTF8_BYTES_PER_CODE_UNIT = 3;
 /** Apple: apns-collapse-id "must not exceed 64 bytes" (400 BadCollapseId otherwise). */
-export const APNS_COLLAPSE_ID_MAX_BYTES = 64;
+const APNS_COLLAPSE_ID_MAX_BYTES = 64;
 
 export interface ApnsRequestDefaults {
   /** apns-topic when the notification names none (config `apns.default_topic`). */

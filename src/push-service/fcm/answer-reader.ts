@@ -11,7 +11,7 @@ import { fcmOutcome } from './outcome.js';
  * whose details stay under 2 KiB); four times that leaves room for longer messages, and a peer
  * streaming more is not read beyond it.
  */
-export const MAX_ANSWER_CHARS = 8_192;
+const MAX_ANSWER_CHARS = 8_192;
 
 export const FCM_ANSWERS: AnswerReader = Object.freeze({
   maxBodyChars: MAX_ANSWER_CHARS,

@@ -9,7 +9,7 @@ import { LOCAL_REJECTIONS, type PushRejection } from '../http2/rejections.js';
 /** FCM: a message over 4096 bytes is INVALID_ARGUMENT; refusing here spends no stream. */
 export const MAX_FCM_MESSAGE_BYTES = 4_096;
 /** FCM android.ttl range: 0 to 28 days. */
-export const MAX_FCM_TTL_S = 2_419_200;
+const MAX_FCM_TTL_S = 2_419_200;
 
 export interface FcmDefaults {
   /** android.ttl when the notification names none (config `fcm.default_ttl_s`). */

@@ -15,9 +15,9 @@ import { parsePrivateKey, type Parsed } from '../../core/pem.js';
 /** Google: "https://www.googleapis.com/auth/firebase.messaging" is the scope FCM v1 needs. */
 export const FCM_SCOPE = 'https://www.googleapis.com/auth/firebase.messaging';
 /** RFC 7523 §2.1 grant type. */
-export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 /** Google accepts assertions with exp ≤ iat + 1 h. */
-export const ASSERTION_LIFETIME_S = 3_600;
+const ASSERTION_LIFETIME_S = 3_600;
 /** A token answer is ~1 KB; a peer streaming more is not read beyond this. */
 const MAX_TOKEN_ANSWER_BYTES = 65_536;
 

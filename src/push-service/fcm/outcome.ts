@@ -8,7 +8,7 @@
 import type { PushFailureReason, PushOutcome } from '../notification.js';
 import type { PushRejection } from '../http2/rejections.js';
 
-export const FCM_ERROR_DETAIL_TYPE = 'type.googleapis.com/google.firebase.fcm.v1.FcmError';
+const FCM_ERROR_DETAIL_TYPE = 'type.googleapis.com/google.firebase.fcm.v1.FcmError';
 
 export const FCM_ERROR_OUTCOMES: ReadonlyMap<string, PushFailureReason> = new Map<string, PushFailureReason>([
   ['INVALID_ARGUMENT', 'invalid_request'],

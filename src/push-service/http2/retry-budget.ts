@@ -12,9 +12,9 @@
  * to resend every stream of a connection that broke with them in flight (max_in_flight ≤ 1 000),
  * not enough to resend a long healthy period's worth at once.
  */
-export const RETRY_BUDGET_DEPOSITS_KEPT = 10_000;
+const RETRY_BUDGET_DEPOSITS_KEPT = 10_000;
 /** … plus this many seconds of the floor, so that a quiet service still has a few retries saved. */
-export const RETRY_BUDGET_FLOOR_SECONDS_KEPT = 10;
+const RETRY_BUDGET_FLOOR_SECONDS_KEPT = 10;
 
 export interface RetryBudgetOptions {
   /** Retries earned per first attempt, 0..1 (config `retry_budget_ratio`). */

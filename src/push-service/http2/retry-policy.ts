@@ -51,7 +51,7 @@ export interface RetryPolicyOptions {
 }
 
 /** Whether an answer is worth sending again at all: 429 and 5xx only. */
-export function isRetryableAnswer(outcome: PushRejection): boolean {
+function isRetryableAnswer(outcome: PushRejection): boolean {
   const status = outcome.status;
   return status !== undefined && (status === 429 || (status >= 500 && status <= 599));
 }

@@ -50,7 +50,7 @@ export interface ActorMetrics {
 /** The labels every pool series carries. */
 export type PoolLabel = 'service' | 'pool' | 'shard';
 
-export function poolLabels(s: PushServiceMetrics): Partial<Record<PoolLabel, string>> {
+function poolLabels(s: PushServiceMetrics): Partial<Record<PoolLabel, string>> {
   return s.shard === undefined ? { service: s.service, pool: s.pool } : { service: s.service, pool: s.pool, shard: s.shard };
 }
 

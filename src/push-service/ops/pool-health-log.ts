@@ -14,7 +14,7 @@ import { poolHealth } from './ops-source.js';
  * ms between checks: a few stats reports of the sender threads (STATS_INTERVAL_MS, 500 ms),
  * short enough that the log marks an outage within a second or two of /healthcheck.
  */
-export const POOL_HEALTH_CHECK_MS = 1_000;
+const POOL_HEALTH_CHECK_MS = 1_000;
 
 const EVENTS: Readonly<Record<PoolStatus, { event: string; level: 'info' | 'warn' | 'error' }>> = {
   fail: { event: 'push.pool_down', level: 'error' },

@@ -55,7 +55,7 @@ export type ResolvedApnsPool = Resolved<ApnsPoolSpec, ResolvedApnsAuth>;
 export type ResolvedFcmPool = Resolved<FcmPoolSpec, ResolvedFcmAuth>;
 
 /** The key of a token source: pools with the same team, key id and key file share one. */
-export function tokenSourceId(auth: Extract<ApnsAuthSpec, { kind: 'token' }>): string {
+function tokenSourceId(auth: Extract<ApnsAuthSpec, { kind: 'token' }>): string {
   return `${auth.teamId}\u0000${auth.keyId}\u0000${auth.keyFile.path}`;
 }
 

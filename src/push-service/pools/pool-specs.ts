@@ -18,7 +18,7 @@ const DEFAULT_DEV_POOL: ApnsPoolConfig = { mode: 'dev', tags: [], auth: 'token',
 const DEFAULT_PROD_POOL: ApnsPoolConfig = { mode: 'prod', tags: [], auth: 'token' };
 
 /** The schema's default service-account path: missing there means "no FCM", not a mistake. */
-export const DEFAULT_SERVICE_ACCOUNT_FILE = configSchema.parse({}).fcm.service_account_file;
+const DEFAULT_SERVICE_ACCOUNT_FILE = configSchema.parse({}).fcm.service_account_file;
 
 /** Pushy's two ways to authenticate to APNs: a signing key (token auth) or a TLS client certificate. */
 export type ApnsAuthSpec =

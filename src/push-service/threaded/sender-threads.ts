@@ -40,7 +40,7 @@ import type { PoolSenders, SendersStats } from '../pools/push-pool.js';
 import { SenderThreadHandle, type SenderThreadStats, type SenderWorkerFactory } from './sender-thread-handle.js';
 
 /** How often each thread reports its stats (for stats(), health and metrics). */
-export const STATS_INTERVAL_MS = 500;
+const STATS_INTERVAL_MS = 500;
 
 export interface SenderThreadsOptions {
   /** Open the connections at start and keep them open (http2/sender-group.ts `warmUp`). */

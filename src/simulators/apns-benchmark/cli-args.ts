@@ -6,7 +6,7 @@ import { HeraldError } from '../../core/errors.js';
 import { integerFlag } from '../shared/cli-flags.js';
 import type { ApnsBenchmarkServerOptions } from './server.js';
 
-export const USAGE = `usage: node dist/src/simulators/apns-benchmark/main.js [--host 127.0.0.1] [--port 0]
+const USAGE = `usage: node dist/src/simulators/apns-benchmark/main.js [--host 127.0.0.1] [--port 0]
   [--max-streams 1000] [--latency-ms 0] [--stop-on-stdin-end]`;
 
 export interface BenchmarkCliSettings {

@@ -28,7 +28,7 @@ import { ResponseFrames } from './response-frame.js';
  * which this server never sends. Far above APNS's largest payload (5 KiB, VoIP), so a request
  * body never waits; a body larger than this would stall.
  */
-export const STREAM_WINDOW = 1024 * 1024;
+const STREAM_WINDOW = 1024 * 1024;
 /**
  * The connection window opened at the start (RFC 9113 §6.9: it starts at 65 535 and only a
  * WINDOW_UPDATE on stream 0 raises it). Twice the give-back step, so that a client always has at
@@ -36,13 +36,13 @@ export const STREAM_WINDOW = 1024 * 1024;
  */
 export const CONNECTION_WINDOW = 2 * 1024 * 1024;
 /** DATA octets given back on the connection window in one WINDOW_UPDATE, once that many arrived. */
-export const WINDOW_GIVE_BACK = 1024 * 1024;
+const WINDOW_GIVE_BACK = 1024 * 1024;
 /**
  * After ending the socket (the client's GOAWAY, a protocol error), how long to wait for the
  * client's own close before destroying the socket: a client that sent GOAWAY may stop reading
  * (Node's does once it has no streams left) and so never sees our end nor answers it.
  */
-export const CLOSE_LINGER_MS = 1_000;
+const CLOSE_LINGER_MS = 1_000;
 
 export interface ConnectionSettings {
   maxConcurrentStreams: number;

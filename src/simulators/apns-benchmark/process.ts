@@ -25,7 +25,7 @@ export interface ApnsBenchmarkServerProcess {
 }
 
 /** main.ts flags for `o` (pure). */
-export function benchmarkServerArgs(o: Omit<ApnsBenchmarkServerOptions, 'tls'>): string[] {
+function benchmarkServerArgs(o: Omit<ApnsBenchmarkServerOptions, 'tls'>): string[] {
   const args: string[] = [];
   if (o.host !== undefined) args.push('--host', o.host);
   if (o.port !== undefined) args.push('--port', String(o.port));

@@ -6,7 +6,7 @@ import type { OutgoingHttpHeaders, ServerHttp2Stream } from 'node:http2';
 import { rejection, rejectionBody, type Rejection } from './reasons.js';
 
 /** GOAWAY reason when none is given (Apple's reason for a server going away). */
-export const DEFAULT_GOAWAY_REASON = 'Shutdown';
+const DEFAULT_GOAWAY_REASON = 'Shutdown';
 
 /** APNS puts the same `{"reason": …}` JSON in GOAWAY as in error bodies (apns-fcm.md). */
 export function goawayData(reason: string | undefined): Buffer {

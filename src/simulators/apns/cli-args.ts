@@ -8,7 +8,7 @@ import { integerFlag } from '../shared/cli-flags.js';
 import { unknownFaultKeys, type FaultSettings } from '../shared/fault-settings.js';
 import type { ApnsEnvironment } from './certificates.js';
 
-export const USAGE = `usage: node dist/src/simulators/apns/main.js [--host 127.0.0.1] [--port 0]
+const USAGE = `usage: node dist/src/simulators/apns/main.js [--host 127.0.0.1] [--port 0]
   [--accept-all] [--latency-ms 0] [--jitter-ms 0] [--max-streams 1000] [--drop-to-one-stream-after-rejection]
   [--faults '{"serverErrors":{"count":3}}'] [--environment production|development]
   [--team-id TEAM] [--key-id KEY --public-key-file key.pem]

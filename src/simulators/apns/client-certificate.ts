@@ -10,7 +10,7 @@ import { generate } from 'selfsigned';
 import type { TlsPair } from '../../core/tls.js';
 
 /** Apple's push certificates are valid for one year (apns-fcm.md "Certificate auth"). */
-export const CLIENT_CERTIFICATE_DAYS = 365;
+const CLIENT_CERTIFICATE_DAYS = 365;
 /** notBefore is set this far back so that a peer whose clock is slightly behind still accepts it. */
 const CLOCK_SKEW_MS = 60_000;
 const DAY_MS = 24 * 3600 * 1000;

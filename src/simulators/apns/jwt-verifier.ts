@@ -8,20 +8,20 @@ import { HeraldError } from '../../core/errors.js';
 import { rejection, type Rejection } from './reasons.js';
 
 /** Apple refuses a token whose iat is more than one hour old (ExpiredProviderToken). */
-export const MAX_TOKEN_AGE_MS = 60 * 60_000;
+const MAX_TOKEN_AGE_MS = 60 * 60_000;
 /** Apple refuses a new token less than 20 minutes after the previous one (TooManyProviderTokenUpdates). */
-export const MIN_REFRESH_INTERVAL_MS = 20 * 60_000;
+const MIN_REFRESH_INTERVAL_MS = 20 * 60_000;
 /**
  * Distinct JWT strings whose verification result is remembered. A well-behaved provider brings
  * one every 20–60 minutes; the bound only stops a client sending endless fresh tokens from
  * growing memory (the cache is emptied when full and tokens are verified again).
  */
-export const VERIFIED_CACHE_LIMIT = 10_000;
+const VERIFIED_CACHE_LIMIT = 10_000;
 /**
  * Accepted tokens remembered per team+key and usable again without counting as an update: with
  * updates at least 20 minutes apart, the third-newest is already past the one-hour age limit.
  */
-export const ACCEPTED_TOKENS_KEPT = 3;
+const ACCEPTED_TOKENS_KEPT = 3;
 
 /** One provider key: PEM (public, or the .p8 private key) or a KeyObject. */
 export type ProviderKey = string | KeyObject;

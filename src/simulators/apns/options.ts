@@ -8,7 +8,7 @@ import { certificateProblems, type ApnsEnvironment, type TrustedCertificate } fr
 import type { ProviderKeys } from './jwt-verifier.js';
 
 /** Apple has advertised 500, 1000 and 1500 MAX_CONCURRENT_STREAMS; 1000 sits in the middle. */
-export const DEFAULT_MAX_CONCURRENT_STREAMS = 1_000;
+const DEFAULT_MAX_CONCURRENT_STREAMS = 1_000;
 
 export interface ApnsSimulatorOptions extends SimulatorBaseOptions {
   /** Expected JWT `iss`; undefined accepts any team (keys are still checked). */

@@ -42,9 +42,9 @@ import {
  * Per-session memory cap, MB. Node's 10 MB default resets streams (ENHANCE_YOUR_CALM) at
  * 500+ in flight (baseline-measurements.md); Apple-sized stream limits need headroom.
  */
-export const SESSION_MEMORY_MB = 64;
+const SESSION_MEMORY_MB = 64;
 /** Body bytes buffered: one more than the largest payload Apple accepts; beyond it only the size matters. */
-export const BODY_BUFFER_LIMIT = MAX_VOIP_PAYLOAD_BYTES + 1;
+const BODY_BUFFER_LIMIT = MAX_VOIP_PAYLOAD_BYTES + 1;
 const EMPTY = Buffer.alloc(0);
 const ignore = (): void => {};
 

@@ -7,9 +7,9 @@
 import { rejection, type Rejection } from './reasons.js';
 
 /** apns-collapse-id: "must not exceed 64 bytes" (Apple, Sending notification requests). */
-export const MAX_COLLAPSE_ID_BYTES = 64;
+const MAX_COLLAPSE_ID_BYTES = 64;
 /** Payload limit for every push type but VoIP, in bytes. */
-export const MAX_PAYLOAD_BYTES = 4096;
+const MAX_PAYLOAD_BYTES = 4096;
 /** VoIP payload limit, in bytes. */
 export const MAX_VOIP_PAYLOAD_BYTES = 5120;
 
@@ -26,7 +26,7 @@ const PRIORITIES = new Set(['1', '5', '10']);
  * belong to it: Apple answers DeviceTokenNotForTopic, the reason senders report for a VoIP push
  * sent to the bare bundle id (InvalidPushType is for an unknown push-type value).
  */
-export const PUSH_TYPE_TOPIC_SUFFIX: Readonly<Record<string, string>> = {
+const PUSH_TYPE_TOPIC_SUFFIX: Readonly<Record<string, string>> = {
   alert: '',
   background: '',
   mdm: '',
@@ -136,7 +136,7 @@ export function validateTopicForPushType(request: ParsedRequest): Rejection | un
   return undefined;
 }
 
-export function payloadLimit(pushType: string | undefined): number {
+function payloadLimit(pushType: string | undefined): number {
   return pushType === 'voip' ? MAX_VOIP_PAYLOAD_BYTES : MAX_PAYLOAD_BYTES;
 }
 

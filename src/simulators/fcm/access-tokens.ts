@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 
 /** Tokens kept at most; past it expired ones are pruned, then the oldest dropped (memory bound). */
-export const MAX_LIVE_ACCESS_TOKENS = 10_000;
+const MAX_LIVE_ACCESS_TOKENS = 10_000;
 /** Random bytes per token: unguessable, like Google's opaque `ya29.` tokens. */
 const TOKEN_BYTES = 32;
 

@@ -10,7 +10,7 @@ export const FCM_SCOPE = 'https://www.googleapis.com/auth/firebase.messaging';
 /** RFC 7523 §2.1 grant type. */
 export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 /** Google refuses assertions valid for more than one hour: exp ≤ iat + 3600 s. */
-export const MAX_ASSERTION_LIFETIME_SECONDS = 3_600;
+const MAX_ASSERTION_LIFETIME_SECONDS = 3_600;
 
 export type AssertionCheck = { ok: true; clientEmail: string } | { ok: false; description: string };
 

@@ -7,11 +7,11 @@ import { HeraldError } from '../../core/errors.js';
 import { resolveBaseOptions, type ResolvedBaseOptions, type SimulatorBaseOptions } from '../shared/options.js';
 
 /** FCM allows 100 concurrent streams per HTTP/2 connection (reference: apns-fcm.md). */
-export const FCM_MAX_CONCURRENT_STREAMS = 100;
+const FCM_MAX_CONCURRENT_STREAMS = 100;
 /** Google's access tokens live about one hour (reference: apns-fcm.md), seconds. */
-export const DEFAULT_ACCESS_TOKEN_SECONDS = 3_600;
+const DEFAULT_ACCESS_TOKEN_SECONDS = 3_600;
 /** Project id served when none is configured. */
-export const DEFAULT_PROJECT_ID = 'herald-sim';
+const DEFAULT_PROJECT_ID = 'herald-sim';
 
 /** A service account whose assertions the token endpoint accepts. */
 export interface TrustedServiceAccount {

@@ -23,8 +23,8 @@ import type { FcmSimulator } from './simulator.js';
 import { BODY_BUFFER_LIMIT, parseSendBody, validateMessage, type ParsedSend } from './validate-message.js';
 
 /** The token endpoint's form is a few KB (one RS256 JWT); a larger body is refused unread. */
-export const TOKEN_BODY_LIMIT = 16 * 1_024;
-export const TOKEN_PATH = '/token';
+const TOKEN_BODY_LIMIT = 16 * 1_024;
+const TOKEN_PATH = '/token';
 /** `/v1/projects/{project_id}/messages:send` */
 const SEND_PATH = /^\/v1\/projects\/([^/]+)\/messages:send$/;
 const BEARER = /^Bearer\s+(\S+)$/i;

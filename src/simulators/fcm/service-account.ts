@@ -5,7 +5,7 @@ import { generateKeyPair, randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 
 /** Google's service-account keys are 2048-bit RSA. */
-export const SERVICE_ACCOUNT_KEY_BITS = 2_048;
+const SERVICE_ACCOUNT_KEY_BITS = 2_048;
 
 /** The fields of a service-account JSON file that an FCM sender reads. */
 export interface ServiceAccount {

@@ -5,11 +5,11 @@
 import { fcmRejection, type FcmRejection } from './fcm-errors.js';
 
 /** FCM's payload limit: a message over 4096 bytes is INVALID_ARGUMENT. */
-export const MAX_MESSAGE_BYTES = 4_096;
+const MAX_MESSAGE_BYTES = 4_096;
 /** Largest request body parsed; beyond it the message cannot fit, only the size matters. */
 export const BODY_BUFFER_LIMIT = 64 * 1_024;
 /** android.ttl range: 0 to 28 days (2 419 200 s). */
-export const MAX_TTL_SECONDS = 2_419_200;
+const MAX_TTL_SECONDS = 2_419_200;
 /** google.protobuf.Duration in JSON: seconds with up to 9 fractional digits and an `s`. */
 const DURATION = /^\d+(\.\d{1,9})?s$/;
 const PRIORITIES: ReadonlySet<unknown> = new Set(['normal', 'high', 'NORMAL', 'HIGH']);

@@ -7,7 +7,7 @@ import type { SimulatorFaults, SimulatorServer } from './simulator-server.js';
 import type { ProgramBase, TokenPrograms } from './token-programs.js';
 
 /** waitForReceived's default: long enough for a loaded 2-core CI machine, short enough to fail fast. */
-export const DEFAULT_WAIT_MS = 5_000;
+const DEFAULT_WAIT_MS = 5_000;
 
 export abstract class BaseSimulator<
   Received extends { token: string },

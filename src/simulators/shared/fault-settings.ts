@@ -66,7 +66,7 @@ export interface FaultSettings {
 }
 
 /** RFC 9113 §6.5.2: SETTINGS_MAX_CONCURRENT_STREAMS is a 31-bit value. */
-export const MAX_STREAMS_SETTING = 2 ** 31 - 1;
+const MAX_STREAMS_SETTING = 2 ** 31 - 1;
 /** RFC 9113 §6.8: the GOAWAY error code is a 32-bit field. */
 const MAX_ERROR_CODE = 2 ** 32 - 1;
 
@@ -121,7 +121,7 @@ export function pickFaultSettings(o: FaultSettings): FaultSettings {
   return picked;
 }
 
-export const FAULT_KEYS = [
+const FAULT_KEYS = [
   'latencyMs',
   'jitterMs',
   'maxConcurrentStreams',

@@ -9,7 +9,7 @@ import { faultSettingProblems, type FaultSettings } from './fault-settings.js';
  * Records kept of each kind (accepted, rejected, faulted) before further ones are only counted:
  * a long-running simulator must not grow without bound (≈ 100 MB worst case at 1 KB a record).
  */
-export const DEFAULT_RECORD_LIMIT = 100_000;
+const DEFAULT_RECORD_LIMIT = 100_000;
 
 /** The fault modes (fault-settings.ts) are options too: in force from the start. */
 export interface SimulatorBaseOptions extends FaultSettings {

@@ -6,7 +6,7 @@
 import type { Http2Session } from 'node:http2';
 
 /** Apple allows one stream until the first request with a valid provider token (apns-fcm.md). */
-export const GATED_STREAMS = 1;
+const GATED_STREAMS = 1;
 
 export class StreamLimits {
   private readonly advertised = new WeakMap<Http2Session, number>();
