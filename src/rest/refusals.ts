@@ -2,7 +2,8 @@
  * Everything the REST port refuses goes through here: counted for /metrics and logged folded
  * (core/aggregated-log.ts), one line per `rest.refusal_log_interval_ms`, event and reason with the
  * count and the last client's address — a flood costs a few lines a minute, never one per
- * request (issue 8 finding 9a). The events are listed in the README (Logs).
+ * request (issue 8 finding 9a): rest.connection_refused, rest.connection_dropped, rest.request_shed,
+ * rest.unauthorized.
  */
 import { foldRepeats, type FoldingLogger } from '../core/aggregated-log.js';
 import type { LogFields, Logger } from '../core/log.js';
