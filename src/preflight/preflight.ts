@@ -6,7 +6,8 @@
  * its fixed ports are free (a running Herald holds its own, which check-config must not flag).
  */
 import { ConfigFileError, type FileProblem } from '../core/config/config-file-error.js';
-import { originOf, type EnvOrigins } from '../core/config/env-overrides.js';
+import type { EnvOrigins } from '../core/config/config-problem.js';
+import { originOf } from '../core/config/env-overrides.js';
 import type { HeraldConfig } from '../core/config/schema.js';
 import { apnsPoolSpecs, fcmPoolSpecs } from '../push-service/pools/pool-specs.js';
 import { bindAddressProblem } from './address-check.js';

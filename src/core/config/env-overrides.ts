@@ -4,7 +4,7 @@
  * name (`EnvOrigins`), so that a bad value is reported against the variable, not the file.
  */
 import { parse as parseToml } from 'smol-toml';
-import type { ConfigProblem } from './load.js';
+import type { ConfigProblem, EnvOrigins } from './config-problem.js';
 import { setPath } from './mongoosepush-env.js';
 
 /** `HERALD__REST__PORT=9443` sets `rest.port`; values are read as TOML values when they parse. */
@@ -19,8 +19,6 @@ export const ENV_ALIASES: Readonly<Record<string, string>> = {
   HERALD_STORE_PATH: 'store.path',
 };
 
-/** Dotted config key → the environment variable that set it (and the text it had). */
-export type EnvOrigins = Map<string, { name: string; value: string }>;
 
 /** Applies `HERALD__…` and the aliases to `raw`; a variable that cannot be applied is a problem. */
 export function applyEnvOverrides(raw: Record<string, unknown>, env: NodeJS.ProcessEnv, origins: EnvOrigins): ConfigProblem[] {

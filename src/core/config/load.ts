@@ -7,21 +7,14 @@ import { readFileSync } from 'node:fs';
 import { parse as parseToml } from 'smol-toml';
 import { HeraldError } from '../errors.js';
 import { describeErrno } from '../make-directory.js';
-import { applyEnvOverrides, keepEnvTextWhereStringsAreExpected, originOf, type EnvOrigins } from './env-overrides.js';
+import type { ConfigProblem, EnvOrigins } from './config-problem.js';
+import { applyEnvOverrides, keepEnvTextWhereStringsAreExpected, originOf } from './env-overrides.js';
 import { applyMongoosePushEnv } from './mongoosepush-env.js';
 import { configSchema, type HeraldConfig } from './schema.js';
 
-export { ENV_ALIASES, ENV_PREFIX, type EnvOrigins } from './env-overrides.js';
+export { ENV_ALIASES, ENV_PREFIX } from './env-overrides.js';
+export type { ConfigProblem, EnvOrigins } from './config-problem.js';
 
-export interface ConfigProblem {
-  /** Dotted config key (`rest.port`), or the variable's name when no key could be read from it. */
-  key: string;
-  problem: string;
-  /** The environment variable whose value is at fault, when one set the key. */
-  env?: string;
-  /** Its text, when showing it gives nothing away (not a password, token or secret). */
-  envValue?: string;
-}
 
 /** A config whose values break the schema: every problem, each with its key and source. */
 export class ConfigError extends HeraldError {

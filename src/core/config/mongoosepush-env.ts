@@ -6,8 +6,7 @@
  * `PUSH_APNS_{PROD,DEV}_*` set keys of the first APNS pool of that mode; when the file names no
  * pools, the default prod and dev pools are written out first so the other one is kept.
  */
-import type { EnvOrigins } from './env-overrides.js';
-import type { ConfigProblem } from './load.js';
+import type { ConfigProblem, EnvOrigins } from './config-problem.js';
 
 type Raw = Record<string, unknown>;
 /** Sets its key from the variable's text; returns the dotted key it set. */
