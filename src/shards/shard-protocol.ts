@@ -5,7 +5,7 @@
 import type { NodeMessage, NodeReply } from '../app-server/node-actor.js';
 import type { EngineFigures } from '../push-service/ops/engine-figures.js';
 import type { PushPublish } from '../xmpp/push-publish.js';
-import type { SerializedStanzaError } from './stanza-error-transfer.js';
+import type { SerializedStanzaError, TransferredFailure } from './stanza-error-transfer.js';
 import type { RelayedLine } from '../core/log-relay.js';
 
 /** Main → shard. `seq` answers a `handleStanza` call (its promise settles on `done`/`failed`). */
@@ -38,15 +38,6 @@ export type FromShard =
   | readonly ['log', ...RelayedLine]
   | readonly ['ops', id: number, figures: EngineFigures]
   | readonly ['closed'];
-
-/** A rejection of `handleStanza` crossing threads: the HeraldError code stays what callers test. */
-export interface TransferredFailure {
-  /** The HeraldError code; undefined for anything else (a bug), re-thrown as a plain Error. */
-  code: string | undefined;
-  detail: string | undefined;
-  /** An XmlViolation's stream error condition (component/stream-errors.ts reads it). */
-  condition?: string;
-}
 
 /** Shard ↔ shard: node operations for push nodes the other shard owns. */
 export type PeerMessage =

@@ -6,7 +6,15 @@
 import { HeraldError, isHeraldError, type ErrorCode } from '../core/errors.js';
 import { StanzaError, type AppCondition, type StanzaErrorCondition, type StanzaErrorType } from '../xmpp/stanza-error.js';
 import { XmlViolation, type XmlViolationCondition } from '../xmpp/xml-violation.js';
-import type { TransferredFailure } from './shard-protocol.js';
+
+/** A rejection of `handleStanza` crossing threads: the HeraldError code stays what callers test. */
+export interface TransferredFailure {
+  /** The HeraldError code; undefined for anything else (a bug), re-thrown as a plain Error. */
+  code: string | undefined;
+  detail: string | undefined;
+  /** An XmlViolation's stream error condition (component/stream-errors.ts reads it). */
+  condition?: string;
+}
 
 export interface SerializedStanzaError {
   condition: StanzaErrorCondition;
