@@ -14,7 +14,7 @@
  */
 import http, { STATUS_CODES, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import type { RestConfig } from './server.js';
+import type { RestConfig } from '../core/config/schema.js';
 import { BODY_TIMEOUT, BAD_REQUEST, HEADER_FIELDS_TOO_LARGE, type RestResponse } from './rest-response.js';
 import type { Refusals } from './refusals.js';
 import type { HttpRequest, HttpResponse } from './write-answer.js';

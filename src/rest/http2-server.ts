@@ -20,7 +20,7 @@ import { performance } from 'node:perf_hooks';
 import { CONNECTION, type WithConnection } from './connection-gate.js';
 import type { Logger } from '../core/log.js';
 import type { Refusals } from './refusals.js';
-import type { RestConfig } from './server.js';
+import type { RestConfig } from '../core/config/schema.js';
 import type { HttpRequest, HttpResponse } from './write-answer.js';
 
 /** Header lists up to this many times `rest.max_header_bytes` are decoded, to be answered 431. */

@@ -13,7 +13,7 @@
 import net, { type Socket } from 'node:net';
 import tls, { type TLSSocket } from 'node:tls';
 import { guardAccept } from '../core/accept-failures.js';
-import type { HeraldConfig } from '../core/config/schema.js';
+import type { RestConfig } from '../core/config/schema.js';
 import { HeraldError } from '../core/errors.js';
 import { redacting, silentLogger, type Logger } from '../core/log.js';
 import { loadOrGenerateLocalhostPair, loadPair, type TlsPair } from '../core/tls.js';
@@ -34,7 +34,7 @@ import { Refusals } from './refusals.js';
 import { V3_FAILURES } from './v3-responses.js';
 import { writeAnswer, type HttpRequest, type HttpResponse } from './write-answer.js';
 
-export type RestConfig = HeraldConfig['rest'];
+export type { RestConfig } from '../core/config/schema.js';
 
 export interface RestServerOptions {
   config: RestConfig;

@@ -647,3 +647,4 @@ export type ComponentConfig = HeraldConfig['component'];
 export type ApnsPoolConfig = z.infer<typeof apnsPool>;
 export type FcmPoolConfig = z.infer<typeof fcmPool>;
 export type FcmConfig = HeraldConfig['fcm'];
+export type RestConfig = HeraldConfig['rest'];
