@@ -12,6 +12,7 @@ import { startApnsPools } from '../push-service/pools/apns-pool.js';
 import { resolveApnsPools, resolveFcmPools } from '../push-service/pools/credentials.js';
 import { startFcmPools } from '../push-service/pools/fcm-pool.js';
 import { apnsPoolSpecs, fcmPoolSpecs } from '../push-service/pools/pool-specs.js';
+import { watchPoolHealth } from '../push-service/ops/pool-health-log.js';
 import { PushPools, type RunningPool } from '../push-service/pools/push-pools.js';
 
 /** What the pools of this thread share with other threads of the process (shards/). */
@@ -36,5 +37,6 @@ export async function startPushPools(config: HeraldConfig, actors: ActorRuntime,
   }
   const pools: RunningPool[] = [...apnsPools, ...fcmPools];
   log.info('push.pools_started', { pools: pools.map((p) => ({ name: p.name, service: p.service, mode: p.mode, tags: p.tags })) });
-  return new PushPools(pools, log);
+  // Every change of a pool's health is logged (ops/pool-health-log.ts) until the pools close.
+  return new PushPools(pools, [watchPoolHealth(pools, log)]);
 }

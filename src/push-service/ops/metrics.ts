@@ -10,7 +10,7 @@ import type { ConnectionState } from '../http2/connection.js';
 import type { SenderThreadStats } from '../threaded/sender-thread-handle.js';
 import type { ActorFigures } from './engine-figures.js';
 import type { SendCountersSnapshot } from './send-counters.js';
-import { SendSecondsHistogram } from './send-seconds-histogram.js';
+import { SendSecondsHistogram, type PoolLabel } from './send-seconds-histogram.js';
 
 /** The Content-Type of the exposition format prom-client writes. */
 export const METRICS_CONTENT_TYPE = Registry.PROMETHEUS_CONTENT_TYPE;
@@ -47,9 +47,7 @@ export interface ActorMetrics {
   actors: ActorFigures;
 }
 
-/** The labels every pool series carries. */
-export type PoolLabel = 'service' | 'pool' | 'shard';
-
+/** The labels every pool series carries (PoolLabel). */
 function poolLabels(s: PushServiceMetrics): Partial<Record<PoolLabel, string>> {
   return s.shard === undefined ? { service: s.service, pool: s.pool } : { service: s.service, pool: s.pool, shard: s.shard };
 }

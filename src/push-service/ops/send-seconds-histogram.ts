@@ -7,7 +7,9 @@
  */
 import { Histogram, type Registry } from 'prom-client';
 import { SEND_SECONDS_BUCKETS, type SendCountersSnapshot } from './send-counters.js';
-import type { PoolLabel } from './metrics.js';
+
+/** The labels a pool's families carry: its service and name, and its shard when sharded. */
+export type PoolLabel = 'service' | 'pool' | 'shard';
 
 type Labels = Partial<Record<PoolLabel, string>>;
 /** `sharedLabels`: prom-client's histogram `get()` merges them into `labels`; none here. */

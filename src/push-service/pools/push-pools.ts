@@ -11,8 +11,6 @@ import type { SendCountersSnapshot } from '../ops/send-counters.js';
 import type { SenderThreadStats } from '../threaded/sender-thread-handle.js';
 import type { PoolSelector } from './pool-specs.js';
 import { selectPool } from './select-pool.js';
-import type { Logger } from '../../core/log.js';
-import { watchPoolHealth } from '../ops/pool-health-log.js';
 
 /** What health and metrics read from a pool: state its senders already keep. */
 export interface PoolStats {
@@ -38,15 +36,14 @@ export interface RunningPool extends PoolSelector, PushDispatcher {
 }
 
 export class PushPools implements PushDispatcher {
-  private readonly stopHealthLog: (() => void) | undefined;
-
-  /** With `log`, every change of a pool's health is logged (ops/pool-health-log.ts). */
+  /**
+   * `stopOnClose`: what watches the pools and must stop with them (the engine's health log,
+   * ops/pool-health-log.ts), stopped before the pools close.
+   */
   constructor(
     readonly pools: readonly RunningPool[],
-    log?: Logger,
-  ) {
-    this.stopHealthLog = log === undefined ? undefined : watchPoolHealth(pools, log);
-  }
+    private readonly stopOnClose: ReadonlyArray<() => void> = [],
+  ) {}
 
   send(notification: PushNotification): Promise<PushOutcome> {
     const pool = selectPool(this.pools, notification);
@@ -60,7 +57,7 @@ export class PushPools implements PushDispatcher {
 
   /** Refuses new sends in every pool, lets accepted ones finish (≤ graceMs each), closes them. */
   async close(graceMs?: number): Promise<void> {
-    this.stopHealthLog?.();
+    for (const stop of this.stopOnClose) stop();
     await Promise.all(this.pools.map((p) => p.close(graceMs)));
   }
 }
