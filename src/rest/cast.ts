@@ -21,6 +21,9 @@ export const MAX_REPORTED_ERRORS = 32;
 
 export const SERVICES: readonly PushServiceName[] = ['apns', 'fcm'];
 export const MODES: readonly PushMode[] = ['prod', 'dev'];
+
+/** Validates and casts one JSON value found at `pointer`; undefined when it is wrong (recorded). */
+export type Cast<T> = (value: unknown, pointer: string, problems: Problems) => T | undefined;
 /** Decimal integer text as MongooseIM writes it ("3600"); no exponents, no fractions. */
 const INTEGER_TEXT = /^[+-]?\d+$/;
 
@@ -44,17 +47,15 @@ export function castString(value: unknown, pointer: string, problems: Problems):
   return undefined;
 }
 
-export function castEnum<T extends string>(
-  value: unknown,
-  allowed: readonly T[],
-  pointer: string,
-  problems: Problems,
-): T | undefined {
-  const text = castString(value, pointer, problems);
-  if (text === undefined) return undefined;
-  if ((allowed as readonly string[]).includes(text)) return text as T;
-  problems.add(pointer, messages.invalidEnum());
-  return undefined;
+/** The cast of an OpenAPI string enum: `allowed` names every value. */
+export function castEnum<T extends string>(allowed: readonly T[]): Cast<T> {
+  return (value, pointer, problems) => {
+    const text = castString(value, pointer, problems);
+    if (text === undefined) return undefined;
+    if ((allowed as readonly string[]).includes(text)) return text as T;
+    problems.add(pointer, messages.invalidEnum());
+    return undefined;
+  };
 }
 
 /** A non-negative int32, from a JSON number or its decimal text. */
@@ -82,8 +83,8 @@ export function castBoolean(value: unknown, pointer: string, problems: Problems)
 }
 
 /** `data` is free JSON, but must be an object. */
-export function castData(value: unknown, problems: Problems): Record<string, unknown> | undefined {
+export function castData(value: unknown, pointer: string, problems: Problems): Record<string, unknown> | undefined {
   if (isObject(value)) return value;
-  problems.add('/data', messages.invalidType('object', value));
+  problems.add(pointer, messages.invalidType('object', value));
   return undefined;
 }
