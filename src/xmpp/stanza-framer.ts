@@ -27,13 +27,12 @@
  * A stanza that uses a prefix the header declared (`stream:`) is forwarded with that declaration
  * added to its start tag, so that it reads the same on its own as it did inside the stream.
  */
-import { EventEmitter } from 'node:events';
 import type { Element } from '@xmpp/xml';
 import { parseStanza } from './parse.js';
 import { StanzaOverLimit, type StanzaLimit } from './stanza-limits.js';
 import { StreamHeaderReader } from './stream-header-reader.js';
 import type { StreamLimits } from './stream-parser.js';
-import { StreamDecoder } from './stream-decoder.js';
+import { StreamReader } from './stream-reader.js';
 import { XmlViolation } from './xml-violation.js';
 
 export interface StanzaFramerEvents {
@@ -44,8 +43,6 @@ export interface StanzaFramerEvents {
   'over-limit': [StanzaOverLimit];
   error: [XmlViolation];
 }
-
-type Emission = { [K in keyof StanzaFramerEvents]: [K, ...StanzaFramerEvents[K]] }[keyof StanzaFramerEvents];
 
 /** XML 1.0 §2.3 Name, loosely: the characters that end one; which may start one is the parse's check. */
 const NAME = `[^\\s<>/="'!?&;]+`;
@@ -73,16 +70,13 @@ interface OpenToken {
   quote: '"' | "'" | undefined;
 }
 
-export class StanzaFramer extends EventEmitter<StanzaFramerEvents> {
-  private readonly decoder = new StreamDecoder();
+export class StanzaFramer extends StreamReader<StanzaFramerEvents> {
   private header: StreamHeaderReader | undefined = new StreamHeaderReader();
   private root: Element | undefined;
   /** Matches a use of a prefix the header declared (`stream:`), or undefined when it declared none. */
   private headerPrefixUse: RegExp | undefined;
   private headerDeclarations = new Map<string, string>();
-  private done = false;
-  private ended = false;
-  private emissions: Emission[] = [];
+  protected ended = false;
 
   /** Decoded text not yet done with: from the open stanza's `<` (or the token being read) on. */
   private buf = '';
@@ -108,22 +102,7 @@ export class StanzaFramer extends EventEmitter<StanzaFramerEvents> {
     super();
   }
 
-  /** Reads the next bytes of the stream (strings are taken as already decoded, for tests). */
-  write(data: Buffer | string): void {
-    if (this.done) return;
-    try {
-      this.read(typeof data === 'string' ? data : this.decoder.decode(data));
-    } catch (e) {
-      if (!(e instanceof XmlViolation)) throw e;
-      // RFC 6120 §4.4: after the stream's end tag nothing belongs to the stream.
-      if (!this.ended) this.emissions.push(['error', e]);
-      this.done = true;
-    }
-    if (this.ended) this.done = true;
-    this.flush();
-  }
-
-  private read(text: string): void {
+  protected read(text: string): void {
     if (text === '') return;
     if (this.header) {
       const header = this.header.read(text);
@@ -157,13 +136,13 @@ export class StanzaFramer extends EventEmitter<StanzaFramerEvents> {
     }
     this.buf = '';
     this.pos = this.boundary = this.droppedSinceBoundary = 0;
-    this.emissions.push(['start', root]);
+    this.hold('start', root);
   }
 
   private endStream(): void {
     // RFC 6120 §4.4: the peer closed its stream.
     this.ended = true;
-    this.emissions.push(['end', this.root!]);
+    this.hold('end', this.root!);
   }
 
   /** Reads every complete token of `buf` from `pos`. */
@@ -335,10 +314,10 @@ export class StanzaFramer extends EventEmitter<StanzaFramerEvents> {
     const { maxBytes, maxDepth } = this.limits;
     if (this.overLimit === undefined && this.bytesOver(this.stanzaStart, end, maxBytes)) this.stop('bytes');
     if (this.overLimit === undefined) {
-      this.emissions.push(['stanza', this.withHeaderDeclarations(this.buf.slice(this.stanzaStart, end))]);
+      this.hold('stanza', this.withHeaderDeclarations(this.buf.slice(this.stanzaStart, end)));
     } else {
       const limitValue = this.overLimit === 'bytes' ? maxBytes : maxDepth;
-      this.emissions.push(['over-limit', new StanzaOverLimit(this.overLimit, limitValue, this.head)]);
+      this.hold('over-limit', new StanzaOverLimit(this.overLimit, limitValue, this.head));
     }
     this.inStanza = false;
     this.headEnd = -1;
@@ -405,17 +384,6 @@ export class StanzaFramer extends EventEmitter<StanzaFramerEvents> {
     const held = this.droppedSinceBoundary + Buffer.byteLength(this.boundary === 0 ? this.buf : this.buf.slice(this.boundary), 'utf8');
     if (held > this.limits.cutoffBytes) {
       throw new XmlViolation('policy-violation', `${this.limits.cutoffBytes} bytes without a complete stanza (xmpp.stream_cutoff_bytes)`);
-    }
-  }
-
-  private flush(): void {
-    const emissions = this.emissions;
-    if (emissions.length === 0) return;
-    this.emissions = [];
-    for (const [event, value] of emissions) {
-      // An 'error' without a listener would be thrown by EventEmitter: the stream's owner went away.
-      if (event === 'error' && this.listenerCount('error') === 0) continue;
-      (this.emit as (event: string, value: unknown) => boolean)(event, value);
     }
   }
 }

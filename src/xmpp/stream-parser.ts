@@ -20,13 +20,12 @@
  *   more is read or emitted; events are emitted after the parser is done with a chunk, so a
  *   listener never runs inside the parser.
  */
-import { EventEmitter } from 'node:events';
 import type { Element } from '@xmpp/xml';
 import { PrefixScope } from './prefix-scope.js';
 import { elementOf, StanzaBuilder } from './stanza-builder.js';
 import { StanzaOverLimit, type StanzaLimits } from './stanza-limits.js';
 import { openConstruct, strictParser, type StrictParser } from './strict-saxes.js';
-import { StreamDecoder } from './stream-decoder.js';
+import { StreamReader } from './stream-reader.js';
 import { XmlViolation } from './xml-violation.js';
 
 /** RFC 6120 §4.8.1: the namespace of the stream header. */
@@ -45,19 +44,13 @@ export interface StreamParserEvents {
   error: [XmlViolation];
 }
 
-type Emission = { [K in keyof StreamParserEvents]: [K, ...StreamParserEvents[K]] }[keyof StreamParserEvents];
-
-
-export class StreamParser extends EventEmitter<StreamParserEvents> {
+export class StreamParser extends StreamReader<StreamParserEvents> {
   private readonly parser: StrictParser;
-  private readonly decoder = new StreamDecoder();
   private readonly scope = new PrefixScope();
   private readonly builder: StanzaBuilder;
   private root: Element | undefined;
   /** Elements open: 0 before the header, 1 between stanzas, 2 and more inside one. */
   private level = 0;
-  /** The stream ended or was refused: nothing more is read. */
-  private done = false;
   /**
    * Position of the end tag saxes last reported, until saxes moves on. saxes reports the element
    * an end tag closes before checking that the names match (and then fails), so an end tag takes
@@ -66,7 +59,6 @@ export class StreamParser extends EventEmitter<StreamParserEvents> {
   private closeAt: number | undefined;
   /** Position of the stream's own end tag, once taken. */
   private endedAt: number | undefined;
-  private emissions: Emission[] = [];
 
   // Byte accounting. saxes counts UTF-16 units (`position`, from the stream's start); limits are
   // in UTF-8 bytes, so positions are turned into byte offsets within the chunk being read.
@@ -97,24 +89,16 @@ export class StreamParser extends EventEmitter<StreamParserEvents> {
     });
   }
 
-  /** Reads the next bytes of the stream (strings are taken as already decoded, for tests). */
-  write(data: Buffer | string): void {
-    if (this.done) return;
-    try {
-      this.read(typeof data === 'string' ? data : this.decoder.decode(data));
-    } catch (e) {
-      if (!(e instanceof XmlViolation)) throw e;
-      // An error further on than the last end tag is not about that end tag.
-      if (this.closeAt !== undefined && this.parser.position > this.closeAt) this.takeClose();
-      // RFC 6120 §4.4: after the stream's end tag nothing belongs to the stream.
-      if (this.endedAt === undefined) this.emissions.push(['error', e]);
-      this.done = true;
-    }
-    if (this.endedAt !== undefined) this.done = true;
-    this.flush();
+  protected get ended(): boolean {
+    return this.endedAt !== undefined;
   }
 
-  private read(text: string): void {
+  /** An error further on than the last end tag is not about that end tag: the end tag stands. */
+  protected override onViolation(): void {
+    if (this.closeAt !== undefined && this.parser.position > this.closeAt) this.takeClose();
+  }
+
+  protected read(text: string): void {
     if (text === '') return;
     const bytes = Buffer.byteLength(text, 'utf8');
     this.chunk = text;
@@ -175,7 +159,7 @@ export class StreamParser extends EventEmitter<StreamParserEvents> {
     }
     this.root = elementOf(name, attrs);
     this.boundaryByte = this.nextStanzaByte = this.byteAt(this.parser.position);
-    this.emissions.push(['start', this.root]);
+    this.hold('start', this.root);
   }
 
   private openStanza(name: string, attrs: Record<string, string>): void {
@@ -200,7 +184,7 @@ export class StreamParser extends EventEmitter<StreamParserEvents> {
     if (this.level === 0) {
       // RFC 6120 §4.4: the peer closed its stream.
       this.endedAt = position;
-      this.emissions.push(['end', this.root!]);
+      this.hold('end', this.root!);
       return;
     }
     if (!this.builder.close()) return;
@@ -208,10 +192,10 @@ export class StreamParser extends EventEmitter<StreamParserEvents> {
     const { builder, limits } = this;
     if (builder.overLimit === undefined && end - this.stanzaStartByte > limits.maxBytes) builder.stop('bytes');
     if (builder.overLimit === undefined) {
-      this.emissions.push(['element', builder.top!]);
+      this.hold('element', builder.top!);
     } else {
       const limitValue = builder.overLimit === 'bytes' ? limits.maxBytes : limits.maxDepth;
-      this.emissions.push(['over-limit', new StanzaOverLimit(builder.overLimit, limitValue, this.headFits ? builder.top : undefined)]);
+      this.hold('over-limit', new StanzaOverLimit(builder.overLimit, limitValue, this.headFits ? builder.top : undefined));
     }
     builder.reset();
     this.boundaryByte = this.nextStanzaByte = end;
@@ -239,17 +223,6 @@ export class StreamParser extends EventEmitter<StreamParserEvents> {
     this.convertedBytes += Buffer.byteLength(this.chunk.slice(this.convertedUnits, units), 'utf8');
     this.convertedUnits = units;
     return this.chunkByteStart + this.convertedBytes;
-  }
-
-  private flush(): void {
-    const emissions = this.emissions;
-    if (emissions.length === 0) return;
-    this.emissions = [];
-    for (const [event, value] of emissions) {
-      // An 'error' without a listener would be thrown by EventEmitter: the stream's owner went away.
-      if (event === 'error' && this.listenerCount('error') === 0) continue;
-      (this.emit as (event: string, value: unknown) => boolean)(event, value);
-    }
   }
 }
 
