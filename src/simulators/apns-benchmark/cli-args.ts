@@ -1,9 +1,7 @@
 /**
  * Command-line flags of the stand-alone benchmark server (main.ts). Pure.
  */
-import { parseArgs } from 'node:util';
-import { HeraldError } from '../../core/errors.js';
-import { integerFlag } from '../shared/cli-flags.js';
+import { SERVER_FLAGS, integerFlag, parseFlags } from '../shared/cli-flags.js';
 import type { ApnsBenchmarkServerOptions } from './server.js';
 
 const USAGE = `usage: node dist/src/simulators/apns-benchmark/main.js [--host 127.0.0.1] [--port 0]
@@ -16,22 +14,7 @@ export interface BenchmarkCliSettings {
 }
 
 export function parseBenchmarkCliArgs(args: readonly string[]): BenchmarkCliSettings {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...args],
-      strict: true,
-      options: {
-        host: { type: 'string' },
-        port: { type: 'string' },
-        'max-streams': { type: 'string' },
-        'latency-ms': { type: 'string' },
-        'stop-on-stdin-end': { type: 'boolean' },
-      },
-    }));
-  } catch (cause) {
-    throw new HeraldError('HERALD_CONFIG_INVALID', `${(cause as Error).message}\n${USAGE}`, { cause });
-  }
+  const values = parseFlags(args, SERVER_FLAGS, USAGE);
   const server: BenchmarkCliSettings['server'] = {};
   if (values.host !== undefined) server.host = values.host;
   const port = integerFlag('--port', values.port, USAGE);

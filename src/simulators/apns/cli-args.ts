@@ -2,9 +2,8 @@
  * Command-line flags of the stand-alone simulator (main.ts), parsed into simulator settings.
  * Pure: reading the key and certificate files is left to the caller.
  */
-import { parseArgs } from 'node:util';
 import { HeraldError } from '../../core/errors.js';
-import { integerFlag } from '../shared/cli-flags.js';
+import { SERVER_FLAGS, integerFlag, parseFlags } from '../shared/cli-flags.js';
 import { unknownFaultKeys, type FaultSettings } from '../shared/fault-settings.js';
 import type { ApnsEnvironment } from './certificates.js';
 
@@ -32,33 +31,24 @@ export interface CliSettings {
 }
 
 export function parseCliArgs(args: readonly string[]): CliSettings {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...args],
-      strict: true,
-      options: {
-        host: { type: 'string' },
-        port: { type: 'string' },
-        'accept-all': { type: 'boolean' },
-        'latency-ms': { type: 'string' },
-        'jitter-ms': { type: 'string' },
-        'max-streams': { type: 'string' },
-        'drop-to-one-stream-after-rejection': { type: 'boolean' },
-        faults: { type: 'string' },
-        environment: { type: 'string' },
-        'team-id': { type: 'string' },
-        'key-id': { type: 'string' },
-        'public-key-file': { type: 'string' },
-        'client-cert': { type: 'string' },
-        'client-cert-topics': { type: 'string' },
-        'client-cert-environment': { type: 'string' },
-        'stop-on-stdin-end': { type: 'boolean' },
-      },
-    }));
-  } catch (cause) {
-    throw new HeraldError('HERALD_CONFIG_INVALID', `${(cause as Error).message}\n${USAGE}`, { cause });
-  }
+  const values = parseFlags(
+    args,
+    {
+      ...SERVER_FLAGS,
+      'accept-all': { type: 'boolean' },
+      'jitter-ms': { type: 'string' },
+      'drop-to-one-stream-after-rejection': { type: 'boolean' },
+      faults: { type: 'string' },
+      environment: { type: 'string' },
+      'team-id': { type: 'string' },
+      'key-id': { type: 'string' },
+      'public-key-file': { type: 'string' },
+      'client-cert': { type: 'string' },
+      'client-cert-topics': { type: 'string' },
+      'client-cert-environment': { type: 'string' },
+    },
+    USAGE,
+  );
   const bad = (detail: string): never => {
     throw new HeraldError('HERALD_CONFIG_INVALID', `${detail}\n${USAGE}`);
   };
