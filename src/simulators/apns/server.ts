@@ -6,9 +6,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Http2Session, IncomingHttpHeaders, ServerHttp2Stream } from 'node:http2';
-import { generateLocalhostPair, type TlsPair } from '../../core/tls.js';
+import type { TlsPair } from '../../core/tls.js';
 import { pickFaultSettings } from '../shared/fault-settings.js';
-import { BaseSimulator } from '../shared/base-simulator.js';
+import { BaseSimulator, listening } from '../shared/base-simulator.js';
+import { readBody } from '../shared/request-body.js';
 import { SimulatorServer } from '../shared/simulator-server.js';
 import { burstRejection, goawayData, respond } from './answer.js';
 import { AuthenticatedSessions } from './authenticated-sessions.js';
@@ -50,10 +51,20 @@ const ignore = (): void => {};
 
 export async function startApnsSimulator(options: ApnsSimulatorOptions = {}): Promise<ApnsSimulator> {
   const resolved = resolveOptions(options);
-  const tls = resolved.tls ?? (await generateLocalhostPair());
-  const simulator = new Simulator(resolved, tls, options);
-  await simulator.core.listen();
-  return simulator;
+  return listening(resolved.tls, (tls) => new Simulator(resolved, tls, options));
+}
+
+/** A request read to its end: what the simulator decides on. */
+interface ReadRequest {
+  stream: ServerHttp2Stream;
+  /** The device token from the path; '' when it names none. */
+  token: string;
+  headers: IncomingHttpHeaders;
+  /** The header list as sent (for duplicate headers, which `headers` folds). */
+  rawHeaders: string[];
+  /** Its first BODY_BUFFER_LIMIT bytes. */
+  body: Buffer;
+  size: number;
 }
 
 class Simulator
@@ -130,47 +141,25 @@ class Simulator
     const path = headers[':path'] ?? '';
     const token = path.startsWith(DEVICE_PATH_PREFIX) ? path.slice(DEVICE_PATH_PREFIX.length) : '';
     this.core.track(stream, token);
+    const read = { stream, token, headers, rawHeaders };
     if (this.o.acceptAll && !this.o.record) {
-      stream.once('end', () => this.process(stream, token, headers, rawHeaders, EMPTY, 0));
+      stream.once('end', () => this.process({ ...read, body: EMPTY, size: 0 }));
       stream.resume();
       return;
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    stream.on('data', (chunk: Buffer) => {
-      if (size < BODY_BUFFER_LIMIT) chunks.push(chunk);
-      size += chunk.length;
-    });
-    stream.once('end', () => {
-      const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-      this.process(stream, token, headers, rawHeaders, body, size);
-    });
+    readBody(stream, BODY_BUFFER_LIMIT, (body, size) => this.process({ ...read, body, size }));
   }
 
-  private process(
-    stream: ServerHttp2Stream,
-    token: string,
-    headers: IncomingHttpHeaders,
-    rawHeaders: string[],
-    body: Buffer,
-    size: number,
-  ): void {
+  private process(request: ReadRequest): void {
     try {
-      this.decide(stream, token, headers, rawHeaders, body, size);
+      this.decide(request);
     } catch {
       // A bug of ours, never the client's: answer like Apple's own failure.
-      respond(stream, randomUUID(), { status: 500, reason: 'InternalServerError' }, 0);
+      respond(request.stream, randomUUID(), { status: 500, reason: 'InternalServerError' }, 0);
     }
   }
 
-  private decide(
-    stream: ServerHttp2Stream,
-    token: string,
-    headers: IncomingHttpHeaders,
-    rawHeaders: string[],
-    body: Buffer,
-    size: number,
-  ): void {
+  private decide({ stream, token, headers, rawHeaders, body, size }: ReadRequest): void {
     const now = this.o.clock();
     const fault = this.core.intercept(stream, token, now);
     if (fault === 'handled') return;

@@ -6,9 +6,10 @@
  */
 import { randomBytes, type KeyObject } from 'node:crypto';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
-import { generateLocalhostPair, type TlsPair } from '../../core/tls.js';
+import type { TlsPair } from '../../core/tls.js';
 import { pickFaultSettings } from '../shared/fault-settings.js';
-import { BaseSimulator } from '../shared/base-simulator.js';
+import { BaseSimulator, listening } from '../shared/base-simulator.js';
+import { readBody } from '../shared/request-body.js';
 import { SimulatorServer, type Exchange } from '../shared/simulator-server.js';
 import { AccessTokens } from './access-tokens.js';
 import { burstRejection, goawayData, respondJson } from './answer.js';
@@ -32,10 +33,8 @@ const ignore = (): void => {};
 
 export async function startFcmSimulator(options: FcmSimulatorOptions = {}): Promise<FcmSimulator> {
   const resolved = resolveOptions(options);
-  const tls = resolved.tls ?? (await generateLocalhostPair());
-  const simulator = new Simulator(resolved, tls, options);
-  await simulator.core.listen();
-  await simulator.createServiceAccount().then((account) => (simulator.serviceAccount = account));
+  const simulator = await listening(resolved.tls, (tls) => new Simulator(resolved, tls, options));
+  simulator.serviceAccount = await simulator.createServiceAccount();
   return simulator;
 }
 
@@ -122,15 +121,9 @@ class Simulator extends BaseSimulator<ReceivedMessage, RejectedMessage, TokenBeh
     const exchange: Exchange = req.httpVersionMajor === 2 ? req.stream : req.socket;
     if (req.httpVersionMajor === 2) this.core.track(req.stream, '');
     const limit = req.url === TOKEN_PATH ? TOKEN_BODY_LIMIT : BODY_BUFFER_LIMIT;
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      if (size < limit) chunks.push(chunk);
-      size += chunk.length;
-    });
-    req.once('end', () => {
+    readBody(req, limit, (body, size) => {
       try {
-        this.route(req, res, exchange, Buffer.concat(chunks), size);
+        this.route(req, res, exchange, body, size);
       } catch {
         // A bug of ours, never the client's: answer like Google's own failure.
         respondJson(res, 500, statusBody(fcmRejection('INTERNAL', 'Internal error encountered.')));

@@ -2,12 +2,23 @@
  * The part of a running simulator object that is the same for APNS and FCM: where it listens,
  * its records and fault modes, waits and closing. Each simulator extends it with its protocol.
  */
+import { generateLocalhostPair, type TlsPair } from '../../core/tls.js';
 import type { FaultedRequest, Recorder } from './recorder.js';
 import type { SimulatorFaults, SimulatorServer } from './simulator-server.js';
 import type { ProgramBase, TokenPrograms } from './token-programs.js';
 
 /** waitForReceived's default: long enough for a loaded 2-core CI machine, short enough to fail fast. */
 const DEFAULT_WAIT_MS = 5_000;
+
+/** Builds a simulator on `tls` (default: a fresh self-signed localhost pair) and starts it listening. */
+export async function listening<S extends { readonly core: SimulatorServer }>(
+  tls: TlsPair | undefined,
+  build: (tls: TlsPair) => S,
+): Promise<S> {
+  const simulator = build(tls ?? (await generateLocalhostPair()));
+  await simulator.core.listen();
+  return simulator;
+}
 
 export abstract class BaseSimulator<
   Received extends { token: string },
