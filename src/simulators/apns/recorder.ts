@@ -2,7 +2,7 @@
  * What the APNS simulator records of each request (the recorder itself is ../shared/recorder.ts).
  */
 import type { IncomingHttpHeaders } from 'node:http2';
-import { Recorder } from '../shared/recorder.js';
+import type { RecordKind, SimulatorCounts } from '../shared/recorder.js';
 import type { Rejection } from './reasons.js';
 
 /** The apns-* request headers as sent (absent ones are left out). */
@@ -35,29 +35,19 @@ export interface RejectedNotification extends Rejection {
   receivedAt: number;
 }
 
-export interface ApnsSimulatorStats {
-  accepted: number;
-  rejected: number;
+export interface ApnsSimulatorStats extends SimulatorCounts {
   rejectedByReason: Record<string, number>;
-  /** Requests not answered because of a transport fault (programmed or a fault mode). */
-  faults: number;
-  sessionsOpened: number;
   /** Distinct JWT strings verified. */
   jwtsSeen: number;
 }
 
-export type ApnsRecorder = Recorder<ReceivedNotification, RejectedNotification>;
-
-export function apnsRecorder(record: boolean, limit: number): ApnsRecorder {
-  return new Recorder<ReceivedNotification, RejectedNotification>({
-    record,
-    limit,
-    name: 'APNS simulator',
-    noun: 'notifications',
-    reasonOf: (r) => r.reason,
-    normalise: (token) => token.toLowerCase(),
-  });
-}
+export const APNS_RECORDS: RecordKind<RejectedNotification> = {
+  name: 'APNS simulator',
+  noun: 'notifications',
+  reasonOf: (r) => r.reason,
+  // Hex device tokens: case does not matter.
+  normalise: (token) => token.toLowerCase(),
+};
 
 const APNS_HEADERS = [
   'apns-topic',

@@ -10,6 +10,7 @@ import type { TlsPair } from '../../core/tls.js';
 import { pickFaultSettings } from '../shared/fault-settings.js';
 import { BaseSimulator, listening } from '../shared/base-simulator.js';
 import { readBody } from '../shared/request-body.js';
+import { Recorder } from '../shared/recorder.js';
 import { SimulatorServer } from '../shared/simulator-server.js';
 import { burstRejection, goawayData, respond } from './answer.js';
 import { AuthenticatedSessions } from './authenticated-sessions.js';
@@ -19,8 +20,8 @@ import { resolveOptions, type ApnsSimulatorOptions, type ResolvedOptions } from 
 import { apnsPrograms, toBehaviour, type TokenBehaviour, type TransportFault } from './programs.js';
 import type { Rejection } from './reasons.js';
 import {
+  APNS_RECORDS,
   apnsHeaders,
-  apnsRecorder,
   looseBody,
   type ApnsSimulatorStats,
   type ReceivedNotification,
@@ -82,7 +83,7 @@ class Simulator
     tls: TlsPair,
     options: ApnsSimulatorOptions,
   ) {
-    super(tls.cert, apnsRecorder(o.record, o.recordLimit), apnsPrograms());
+    super(tls.cert, new Recorder(APNS_RECORDS, o), apnsPrograms());
     this.verifier = new JwtVerifier(o.keys, o.teamId, o.clock);
     this.certificates = new CertificateAuthority(o.certificates, o.environment, o.clock);
     this.rules = { topics: o.topics };
@@ -106,15 +107,7 @@ class Simulator
   }
 
   get stats(): ApnsSimulatorStats {
-    const r = this.recorder;
-    return {
-      accepted: r.accepted,
-      rejected: r.rejectedCount,
-      rejectedByReason: { ...r.rejectedBy },
-      faults: r.faults,
-      sessionsOpened: r.sessionsOpened,
-      jwtsSeen: this.verifier.jwtsSeen,
-    };
+    return { ...this.recorder.counts(), rejectedByReason: { ...this.recorder.rejectedBy }, jwtsSeen: this.verifier.jwtsSeen };
   }
 
   program(token: string, behaviour: TokenBehaviour | TransportFault): void {

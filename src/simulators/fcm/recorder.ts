@@ -1,7 +1,7 @@
 /**
  * What the FCM simulator records of each send (the recorder itself is ../shared/recorder.ts).
  */
-import { Recorder } from '../shared/recorder.js';
+import type { RecordKind, SimulatorCounts } from '../shared/recorder.js';
 
 export interface ReceivedMessage {
   /** `message.token`; '' for a topic or condition target (accept-all: '' when absent). */
@@ -23,29 +23,13 @@ export interface RejectedMessage {
   receivedAt: number;
 }
 
-export interface FcmSimulatorStats {
-  accepted: number;
+export interface FcmSimulatorStats extends SimulatorCounts {
   /** validate_only requests that passed (answered, not delivered, not in `received`). */
   validated: number;
-  rejected: number;
   rejectedByCode: Record<string, number>;
-  /** Requests not answered because of a transport fault (programmed or a fault mode). */
-  faults: number;
   tokensIssued: number;
   /** Token requests answered invalid_grant. */
   grantsRefused: number;
-  sessionsOpened: number;
 }
 
-export type FcmRecorder = Recorder<ReceivedMessage, RejectedMessage>;
-
-export function fcmRecorder(record: boolean, limit: number): FcmRecorder {
-  return new Recorder<ReceivedMessage, RejectedMessage>({
-    record,
-    limit,
-    name: 'FCM simulator',
-    noun: 'messages',
-    reasonOf: (r) => r.code,
-    normalise: (token) => token,
-  });
-}
+export const FCM_RECORDS: RecordKind<RejectedMessage> = { name: 'FCM simulator', noun: 'messages', reasonOf: (r) => r.code };

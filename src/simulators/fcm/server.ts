@@ -10,6 +10,7 @@ import type { TlsPair } from '../../core/tls.js';
 import { pickFaultSettings } from '../shared/fault-settings.js';
 import { BaseSimulator, listening } from '../shared/base-simulator.js';
 import { readBody } from '../shared/request-body.js';
+import { Recorder } from '../shared/recorder.js';
 import { SimulatorServer, type Exchange } from '../shared/simulator-server.js';
 import { AccessTokens } from './access-tokens.js';
 import { burstRejection, goawayData, respondJson } from './answer.js';
@@ -18,7 +19,7 @@ import { fcmRejection, statusBody, unauthenticated, type FcmErrorCode, type FcmR
 import { resolveOptions, type FcmSimulatorOptions, type ResolvedOptions } from './options.js';
 import { fcmPrograms, toBehaviour, type TokenBehaviour, type TransportFault } from './programs.js';
 import { QuotaBucket } from './quota.js';
-import { fcmRecorder, type FcmSimulatorStats, type ReceivedMessage, type RejectedMessage } from './recorder.js';
+import { FCM_RECORDS, type FcmSimulatorStats, type ReceivedMessage, type RejectedMessage } from './recorder.js';
 import { generateServiceAccount, type ServiceAccount } from './service-account.js';
 import type { FcmSimulator } from './simulator.js';
 import { BODY_BUFFER_LIMIT, parseSendBody, validateMessage, type ParsedSend } from './validate-message.js';
@@ -60,7 +61,7 @@ class Simulator extends BaseSimulator<ReceivedMessage, RejectedMessage, TokenBeh
     tls: TlsPair,
     options: FcmSimulatorOptions,
   ) {
-    super(tls.cert, fcmRecorder(o.record, o.recordLimit), fcmPrograms());
+    super(tls.cert, new Recorder(FCM_RECORDS, o), fcmPrograms());
     this.tokens = new AccessTokens(o.clock);
     this.quota = o.quota === undefined ? undefined : new QuotaBucket(o.quota, o.clock);
     for (const account of o.trustedAccounts) this.keys.set(account.clientEmail, toPublicKey(account.publicKey));
@@ -83,16 +84,12 @@ class Simulator extends BaseSimulator<ReceivedMessage, RejectedMessage, TokenBeh
     return this.o.projectId;
   }
   get stats(): FcmSimulatorStats {
-    const r = this.recorder;
     return {
-      accepted: r.accepted,
+      ...this.recorder.counts(),
       validated: this.validated,
-      rejected: r.rejectedCount,
-      rejectedByCode: { ...r.rejectedBy },
-      faults: r.faults,
+      rejectedByCode: { ...this.recorder.rejectedBy },
       tokensIssued: this.tokens.issued,
       grantsRefused: this.grantsRefused,
-      sessionsOpened: r.sessionsOpened,
     };
   }
 

@@ -16,18 +16,32 @@ export interface FaultedRequest {
   receivedAt: number;
 }
 
-export interface RecorderOptions<Rejected> {
-  /** Keep records at all (benchmarks turn it off and keep only the counters). */
-  record: boolean;
-  /** Most records kept of each kind: a long-running simulator must not grow without bound. */
-  limit: number;
+/** What a simulator's records are: named in messages, counted by, compared on. */
+export interface RecordKind<Rejected> {
   /** For messages: the simulator's name ('APNS simulator') and what it receives ('notifications'). */
   name: string;
   noun: string;
   /** The key counted in `rejectedBy` (APNS reason, FCM error code). */
   reasonOf: (rejected: Rejected) => string;
-  /** Device tokens as compared by attempts() (APNS hex tokens are case-insensitive). */
-  normalise: (token: string) => string;
+  /** Device tokens as compared by attempts(); default as sent. */
+  normalise?: (token: string) => string;
+}
+
+/** How much is kept (the simulator's resolved options). */
+export interface RecordKeeping {
+  /** Keep records at all (benchmarks turn it off and keep only the counters). */
+  record: boolean;
+  /** Most records kept of each kind: a long-running simulator must not grow without bound. */
+  recordLimit: number;
+}
+
+/** The counters every simulator's `stats` has. */
+export interface SimulatorCounts {
+  accepted: number;
+  rejected: number;
+  /** Requests not answered because of a transport fault (programmed or a fault mode). */
+  faults: number;
+  sessionsOpened: number;
 }
 
 interface Waiter<Received> {
@@ -48,35 +62,47 @@ export class Recorder<Received extends { token: string }, Rejected extends { tok
   rejectedBy: Record<string, number> = {};
   private waiters: Waiter<Received>[] = [];
 
-  constructor(private readonly o: RecorderOptions<Rejected>) {}
+  private readonly normalise: (token: string) => string;
+
+  constructor(
+    private readonly kind: RecordKind<Rejected>,
+    private readonly keeping: RecordKeeping,
+  ) {
+    this.normalise = kind.normalise ?? ((token) => token);
+  }
 
   get recording(): boolean {
-    return this.o.record;
+    return this.keeping.record;
+  }
+
+  /** A snapshot of the counters. */
+  counts(): SimulatorCounts {
+    return { accepted: this.accepted, rejected: this.rejectedCount, faults: this.faults, sessionsOpened: this.sessionsOpened };
   }
 
   /** `record` may be undefined when not recording (the caller saves building it). */
   accept(record: Received | undefined): void {
     this.accepted++;
-    if (record !== undefined && this.o.record && this.received.length < this.o.limit) this.received.push(record);
+    if (record !== undefined && this.recording && this.received.length < this.keeping.recordLimit) this.received.push(record);
     if (this.waiters.length > 0) this.wake();
   }
 
   reject(record: Rejected): void {
     this.rejectedCount++;
-    const reason = this.o.reasonOf(record);
+    const reason = this.kind.reasonOf(record);
     this.rejectedBy[reason] = (this.rejectedBy[reason] ?? 0) + 1;
-    if (this.o.record && this.rejected.length < this.o.limit) this.rejected.push(record);
+    if (this.recording && this.rejected.length < this.keeping.recordLimit) this.rejected.push(record);
   }
 
   fault(record: FaultedRequest): void {
     this.faults++;
-    if (this.o.record && this.faulted.length < this.o.limit) this.faulted.push(record);
+    if (this.recording && this.faulted.length < this.keeping.recordLimit) this.faulted.push(record);
   }
 
   /** Requests recorded for `token`: accepted, rejected and faulted (within the record limit). */
   attempts(token: string): number {
-    const key = this.o.normalise(token);
-    const same = (r: { token: string }): boolean => this.o.normalise(r.token) === key;
+    const key = this.normalise(token);
+    const same = (r: { token: string }): boolean => this.normalise(r.token) === key;
     return this.received.filter(same).length + this.rejected.filter(same).length + this.faulted.filter(same).length;
   }
 
@@ -90,7 +116,7 @@ export class Recorder<Received extends { token: string }, Rejected extends { tok
         reject,
         timer: setTimeout(() => {
           this.waiters = this.waiters.filter((w) => w !== waiter);
-          const detail = `${this.o.name}: ${this.accepted} of ${count} ${this.o.noun} in ${timeoutMs} ms`;
+          const detail = `${this.kind.name}: ${this.accepted} of ${count} ${this.kind.noun} in ${timeoutMs} ms`;
           reject(new HeraldError('HERALD_TIMEOUT', detail));
         }, timeoutMs),
       };
@@ -113,7 +139,7 @@ export class Recorder<Received extends { token: string }, Rejected extends { tok
   abandonWaits(): void {
     for (const w of this.waiters) {
       clearTimeout(w.timer);
-      w.reject(new HeraldError('HERALD_SHUTTING_DOWN', `${this.o.name} closed while waiting`));
+      w.reject(new HeraldError('HERALD_SHUTTING_DOWN', `${this.kind.name} closed while waiting`));
     }
     this.waiters = [];
   }
