@@ -7,7 +7,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Http2Session, IncomingHttpHeaders, ServerHttp2Stream } from 'node:http2';
 import type { TlsPair } from '../../core/tls.js';
-import { pickFaultSettings } from '../shared/fault-settings.js';
 import { BaseSimulator, listening } from '../shared/base-simulator.js';
 import { readBody } from '../shared/request-body.js';
 import { Recorder } from '../shared/recorder.js';
@@ -52,7 +51,7 @@ const ignore = (): void => {};
 
 export async function startApnsSimulator(options: ApnsSimulatorOptions = {}): Promise<ApnsSimulator> {
   const resolved = resolveOptions(options);
-  return listening(resolved.tls, (tls) => new Simulator(resolved, tls, options));
+  return listening(resolved.tls, (tls) => new Simulator(resolved, tls));
 }
 
 /** A request read to its end: what the simulator decides on. */
@@ -81,17 +80,15 @@ class Simulator
   constructor(
     private readonly o: ResolvedOptions,
     tls: TlsPair,
-    options: ApnsSimulatorOptions,
   ) {
     super(tls.cert, new Recorder(APNS_RECORDS, o), apnsPrograms());
     this.verifier = new JwtVerifier(o.keys, o.teamId, o.clock);
     this.certificates = new CertificateAuthority(o.certificates, o.environment, o.clock);
     this.rules = { topics: o.topics };
     this.core = new SimulatorServer({
-      ...o, // host, port, clock, maxConcurrentStreams
+      ...o, // host, port, clock, maxConcurrentStreams, faults
       tls,
       name: 'APNS simulator',
-      faults: pickFaultSettings(options),
       goawayData,
       recorder: this.recorder,
       // Token auth: one stream until the first valid token (accept-all: the full limit at once).

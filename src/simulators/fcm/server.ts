@@ -7,7 +7,6 @@
 import { randomBytes, type KeyObject } from 'node:crypto';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import type { TlsPair } from '../../core/tls.js';
-import { pickFaultSettings } from '../shared/fault-settings.js';
 import { BaseSimulator, listening } from '../shared/base-simulator.js';
 import { readBody } from '../shared/request-body.js';
 import { Recorder } from '../shared/recorder.js';
@@ -34,7 +33,7 @@ const ignore = (): void => {};
 
 export async function startFcmSimulator(options: FcmSimulatorOptions = {}): Promise<FcmSimulator> {
   const resolved = resolveOptions(options);
-  const simulator = await listening(resolved.tls, (tls) => new Simulator(resolved, tls, options));
+  const simulator = await listening(resolved.tls, (tls) => new Simulator(resolved, tls));
   simulator.serviceAccount = await simulator.createServiceAccount();
   return simulator;
 }
@@ -59,17 +58,15 @@ class Simulator extends BaseSimulator<ReceivedMessage, RejectedMessage, TokenBeh
   constructor(
     private readonly o: ResolvedOptions,
     tls: TlsPair,
-    options: FcmSimulatorOptions,
   ) {
     super(tls.cert, new Recorder(FCM_RECORDS, o), fcmPrograms());
     this.tokens = new AccessTokens(o.clock);
     this.quota = o.quota === undefined ? undefined : new QuotaBucket(o.quota, o.clock);
     for (const account of o.trustedAccounts) this.keys.set(account.clientEmail, toPublicKey(account.publicKey));
     this.core = new SimulatorServer({
-      ...o, // host, port, clock, maxConcurrentStreams
+      ...o, // host, port, clock, maxConcurrentStreams, faults
       tls,
       name: 'FCM simulator',
-      faults: pickFaultSettings(options),
       goawayData,
       recorder: this.recorder,
       allowHTTP1: true,

@@ -3,7 +3,7 @@
  * simulator adds its own (../apns/options.ts, ../fcm/options.ts).
  */
 import type { TlsPair } from '../../core/tls.js';
-import { faultSettingProblems, type FaultSettings } from './fault-settings.js';
+import { faultSettingProblems, pickFaultSettings, type FaultSettings } from './fault-settings.js';
 
 /**
  * Records kept of each kind (accepted, rejected, faulted) before further ones are only counted:
@@ -37,6 +37,8 @@ export interface ResolvedBaseOptions {
   clock: () => number;
   record: boolean;
   recordLimit: number;
+  /** The fault modes in force from the start (the fault-setting keys of the options). */
+  faults: FaultSettings;
 }
 
 /** The common options with their defaults, and every problem among them and the fault settings. */
@@ -49,6 +51,7 @@ export function resolveBaseOptions(o: SimulatorBaseOptions): { resolved: Resolve
     clock: o.clock ?? Date.now,
     record: o.record ?? true,
     recordLimit: o.recordLimit ?? DEFAULT_RECORD_LIMIT,
+    faults: pickFaultSettings(o),
   };
   const problems = faultSettingProblems(o);
   if (!Number.isInteger(resolved.port) || resolved.port < 0 || resolved.port > 65_535) problems.push('port');
