@@ -108,15 +108,6 @@ export async function startRecordingServer(options: { tls?: TlsPair } = {}): Pro
   };
 }
 
-/** A port nothing listens on: bound once, then released. */
-export async function closedPort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'herald-remote-'));
 }

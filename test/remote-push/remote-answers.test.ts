@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { forSuite } from '../support/for-suite.js';
-import { closedPort } from './harness.js';
+import { closedPort } from '../support/loopback.js';
 import { bridgeRigForSuite, startBridging } from './rig.js';
 
 const OPTIONS = { service: 'apns', device_id: 'a'.repeat(64) };

@@ -16,7 +16,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LoggingServer } from '../server-log.js';
-import { chownTree, freePorts, waitForPorts } from '../server-ports.js';
+import { chownTree, waitForPorts } from '../server-ports.js';
+import { freePorts } from '../../support/loopback.js';
 import { renderTemplate } from '../prosody/prosody-server.js';
 import { eventually } from '../../support/eventually.js';
 

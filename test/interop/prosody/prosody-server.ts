@@ -13,7 +13,8 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LoggingServer } from '../server-log.js';
-import { chownTree, freePorts, waitForPorts } from '../server-ports.js';
+import { chownTree, waitForPorts } from '../server-ports.js';
+import { freePorts } from '../../support/loopback.js';
 
 /** The template in the source tree (tests run from dist/test/interop/prosody). */
 export const CONFIG_TEMPLATE = fileURLToPath(new URL('../../../../test/interop/prosody/prosody.cfg.lua', import.meta.url));
