@@ -51,6 +51,27 @@ export function cleanup(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
+/**
+ * Runs `body` against a Herald on `configIn(dir, extra)` in a fresh folder `dir` (`extra` may be
+ * made from it), then closes Herald and removes the folder, whether `body` passed or not.
+ */
+export async function withHerald(
+  extra: Record<string, unknown> | ((dir: string) => Record<string, unknown>),
+  body: (running: Running & { dir: string }) => Promise<void>,
+): Promise<void> {
+  const dir = tempDir();
+  try {
+    const running = await startHerald(configIn(dir, typeof extra === 'function' ? extra(dir) : extra));
+    try {
+      await body({ ...running, dir });
+    } finally {
+      await running.close();
+    }
+  } finally {
+    cleanup(dir);
+  }
+}
+
 let ids = 0;
 export const nextId = () => `t${++ids}`;
 
