@@ -1,8 +1,8 @@
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { PushOutcome } from '../../src/push-service/notification.js';
 import { NS } from '../../src/xmpp/namespaces.js';
-import { ask, createIq, errorOf, OWNER, ownerIq, publishIq, registerDevice, SERVICE, startHarness, type Harness } from './harness.js';
+import { affiliateIq, ask, createIq, errorOf, harnessForSuite, OWNER, ownerIq, publishIq, registerDevice, SERVICE, startHarness } from './harness.js';
 
 /** The affiliation notice is routed on the turn after the publish's reply. */
 const afterTurn = (): Promise<void> => new Promise((r) => setImmediate(r));
@@ -10,24 +10,15 @@ const afterTurn = (): Promise<void> => new Promise((r) => setImmediate(r));
 const OPTIONS = { service: 'apns', device_id: 'TOKEN' };
 const DEAD: PushOutcome = { ok: false, reason: 'unregistered', providerReason: 'Unregistered', status: 410 };
 
-const affiliate = (node: string, jid: string, affiliation: string) =>
-  ownerIq(`<affiliations node='${node}'><affiliation jid='${jid}' affiliation='${affiliation}'/></affiliations>`);
-
 describe('a publish to a dead device', () => {
-  let h: Harness;
-  before(async () => {
-    h = await startHarness();
-  });
-  after(async () => {
-    await h.close();
-  });
+  const h = harnessForSuite();
   beforeEach(() => {
     h.routed.length = 0;
   });
 
   it("answers cancel/not-acceptable + device-not-registered, ends the publisher's publish-only affiliation and tells the owner (XEP-0357 §8)", async () => {
     await ask(h.role, createIq('gone'));
-    await ask(h.role, affiliate('gone', 'example.com', 'publish-only'));
+    await ask(h.role, affiliateIq('gone', 'example.com', 'publish-only'));
     h.dispatcher.answer(DEAD);
 
     const reply = await ask(h.role, publishIq('gone', OPTIONS, undefined, 'example.com'));
@@ -48,7 +39,7 @@ describe('a publish to a dead device', () => {
     const h2 = await startHarness({ app_server: { publish_authorization: ['affiliation'] } });
     try {
       await ask(h2.role, createIq('gone'));
-      await ask(h2.role, affiliate('gone', 'example.com', 'publish-only'));
+      await ask(h2.role, affiliateIq('gone', 'example.com', 'publish-only'));
       h2.dispatcher.answer(DEAD);
       assert.equal(errorOf(await ask(h2.role, publishIq('gone', OPTIONS, undefined, 'example.com'))), 'cancel/not-acceptable+device-not-registered');
       assert.equal(errorOf(await ask(h2.role, publishIq('gone', OPTIONS, undefined, 'example.com'))), 'auth/forbidden');
@@ -80,7 +71,7 @@ describe('a publish to a dead device', () => {
 
   it('does the same for the in-process publishes of the XMPP Server role', async () => {
     await ask(h.role, createIq('local'));
-    await ask(h.role, affiliate('local', 'example.com', 'publish-only'));
+    await ask(h.role, affiliateIq('local', 'example.com', 'publish-only'));
     h.dispatcher.answer(DEAD);
     await assert.rejects(
       h.role.publishLocal({ from: 'example.com', to: SERVICE, node: 'local', summary: {}, publishOptions: OPTIONS }),
@@ -118,7 +109,7 @@ describe('a node actor evicted by the live cap while its push is in flight', () 
     const h = await startHarness({ actors: { max_live_actors: 1 } });
     try {
       await ask(h.role, createIq('evicted'));
-      await ask(h.role, affiliate('evicted', 'example.com', 'publish-only'));
+      await ask(h.role, affiliateIq('evicted', 'example.com', 'publish-only'));
       let answer!: (outcome: PushOutcome) => void;
       h.dispatcher.answer(new Promise<PushOutcome>((resolve) => (answer = resolve)));
       const pending = ask(h.role, publishIq('evicted', OPTIONS, undefined, 'example.com'));

@@ -14,6 +14,7 @@ import { openStore, type HeraldStore } from '../../src/store/lmdb-store.js';
 import { AppServerRole } from '../../src/app-server/index.js';
 import { parseStanza } from '../../src/xmpp/parse.js';
 import { StanzaError } from '../../src/xmpp/stanza-error.js';
+import { forSuite } from '../support/for-suite.js';
 
 /** An outcome, a pending outcome (settled by the test), or a synchronous throw. */
 export type Answer = PushOutcome | Promise<PushOutcome> | { throws: unknown };
@@ -96,6 +97,15 @@ export async function startHarness(overrides: Record<string, unknown> = {}): Pro
   return h;
 }
 
+/** A harness for the tests of the enclosing `describe`, with `nodes` created by OWNER before the first. */
+export function harnessForSuite(o: { config?: Record<string, unknown>; nodes?: string[] } = {}): Harness {
+  return forSuite(async () => {
+    const h = await startHarness(o.config);
+    for (const node of o.nodes ?? []) await ask(h.role, createIq(node));
+    return h;
+  });
+}
+
 export const stanza = (text: string): Element => parseStanza(text, 65_536);
 
 /** Sends an IQ and returns the reply, which must exist. */
@@ -153,6 +163,24 @@ export function publishIq(
   );
 }
 
+/**
+ * The publish Prosody 0.12.3's mod_cloud_notify sends, as captured (reference "What it actually
+ * publishes"): a type='form' summary whose unknown fields are empty, device abc123 on APNS.
+ */
+export function prosodyPublishIq(node: string, from: string): string {
+  return `<iq to="${SERVICE}" type="set" from="${from}" id="pr1"><pubsub xmlns="http://jabber.org/protocol/pubsub">
+ <publish node="${node}"><item><notification xmlns="urn:xmpp:push:0"><x type="form" xmlns="jabber:x:data">
+  <field var="FORM_TYPE" type="hidden"><value>urn:xmpp:push:summary</value></field>
+  <field var="message-count" type="text-single"><value>1</value></field>
+  <field var="pending-subscription-count" type="text-single"/>
+  <field var="last-message-sender" type="jid-single"/>
+  <field var="last-message-body" type="text-single"><value>New Message!</value></field>
+ </x></notification></item></publish>
+ <publish-options><x type="submit" xmlns="jabber:x:data"><field var="FORM_TYPE"><value>http://jabber.org/protocol/pubsub#publish-options</value></field>
+  <field var="service"><value>apns</value></field><field var="device_id"><value>abc123</value></field></x></publish-options>
+</pubsub></iq>`;
+}
+
 export const NS_COMMANDS = 'http://jabber.org/protocol/commands';
 
 /** An XEP-0050 command request; `fields` become a submitted form (undefined = no form). */
@@ -190,3 +218,7 @@ export async function registerDevice(
 
 export const ownerIq = (body: string, o: { from?: string; type?: string; id?: string } = {}): string =>
   `<iq type='${o.type ?? 'set'}' id='${o.id ?? 'o1'}' from='${o.from ?? OWNER}' to='${SERVICE}'><pubsub xmlns='http://jabber.org/protocol/pubsub#owner'>${body}</pubsub></iq>`;
+
+/** The owner sets `jid`'s affiliation with `node` (XEP-0060 §8.9.2). */
+export const affiliateIq = (node: string, jid: string, affiliation: string): string =>
+  ownerIq(`<affiliations node='${node}'><affiliation jid='${jid}' affiliation='${affiliation}'/></affiliations>`);

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Element } from '@xmpp/xml';
 import { CALL_SUMMARY_FIELD } from '../../src/xmpp/push-publish.js';
-import { chat, cleanup, configIn, createNodeIq, enableIq, nextId, startHerald, TOKEN, TOKEN2, tempDir } from '../e2e/harness.js';
+import { chat, cleanup, configIn, createNodeIq, enableIq, nextId, startHerald, TOKEN, TOKEN2, tempDir, withHerald } from '../e2e/harness.js';
 import { commandField, commandIq, errorOf, publishIq, stanza } from './harness.js';
 
 const ALICE = 'alice@localhost/phone';
@@ -28,9 +28,7 @@ function withId(text: string): Element {
 }
 
 test('a body becomes an alert at priority 10, no body a background push at priority 5, a call a VoIP push', async () => {
-  const dir = tempDir();
-  const { iq, apns, close } = await startHerald(configIn(dir));
-  try {
+  await withHerald({}, async ({ iq, apns }) => {
     const sim = apns!;
     await iq(createNodeIq(ALICE, 'kinds'));
     const options = { service: 'apns', device_id: TOKEN, topic: TOPIC };
@@ -48,16 +46,11 @@ test('a body becomes an alert at priority 10, no body a background push at prior
 
     assert.deepEqual([call!.headers['apns-push-type'], call!.headers['apns-priority'], call!.topic], ['voip', '10', `${TOPIC}.voip`]);
     assert.equal((call!.payload as Record<string, unknown>)['call-id'], 'call-7');
-  } finally {
-    await close();
-    cleanup(dir);
-  }
+  });
 });
 
 test('a Jingle call to an offline user reaches the phone as a VoIP push through the XMPP Server role', async () => {
-  const dir = tempDir();
-  const { herald, iq, apns, close } = await startHerald(configIn(dir));
-  try {
+  await withHerald({}, async ({ herald, iq, apns }) => {
     await iq(createNodeIq(ALICE, 'phone'));
     assert.equal((await iq(enableIq(ALICE, 'phone', { service: 'apns', device_id: TOKEN, topic: TOPIC }))).attrs.type, 'result');
     await herald.handleStanza(
@@ -67,34 +60,24 @@ test('a Jingle call to an offline user reaches the phone as a VoIP push through 
     assert.equal(push!.headers['apns-push-type'], 'voip');
     assert.equal(push!.topic, `${TOPIC}.voip`);
     assert.equal((push!.payload as Record<string, unknown>)['call-id'], 'sess-1');
-  } finally {
-    await close();
-    cleanup(dir);
-  }
+  });
 });
 
 test('sender and body stay on the server when forward_sender and forward_body are off', async () => {
-  const dir = tempDir();
-  const { iq, apns, close } = await startHerald(configIn(dir, { app_server: { forward_sender: false, forward_body: false, default_alert_body: 'Open the app' } }));
-  try {
+  await withHerald({ app_server: { forward_sender: false, forward_body: false, default_alert_body: 'Open the app' } }, async ({ iq, apns }) => {
     await iq(createNodeIq(ALICE, 'private'));
     await iq(publish('private', { service: 'apns', device_id: TOKEN }, { 'message-count': '4', 'last-message-sender': BOB, 'last-message-body': 'secret plans' }));
     const [push] = await apns!.waitForReceived(1, 5_000);
     assert.deepEqual((push!.payload as { aps: unknown }).aps, { alert: { title: 'New message', body: 'Open the app' }, badge: 4 });
     assert.ok(!JSON.stringify(push!.payload).includes('secret plans'));
     assert.ok(!JSON.stringify(push!.payload).includes('bob@'));
-  } finally {
-    await close();
-    cleanup(dir);
-  }
+  });
 });
 
 test('a burst of publishes to one node becomes exactly the configured number of APNS requests; the rest are answered wait/resource-constraint', async () => {
   const LIMIT = 2;
   const BURST = 25;
-  const dir = tempDir();
-  const { iq, apns, close } = await startHerald(configIn(dir, { app_server: { rate_limit_per_node: LIMIT, rate_limit_interval_ms: 60_000 } }));
-  try {
+  await withHerald({ app_server: { rate_limit_per_node: LIMIT, rate_limit_interval_ms: 60_000 } }, async ({ iq, apns }) => {
     await iq(createNodeIq(ALICE, 'busy'));
     const summary = { 'message-count': '1', 'last-message-body': 'ping' };
     const replies = await Promise.all(Array.from({ length: BURST }, () => iq(publish('busy', { service: 'apns', device_id: TOKEN }, summary))));
@@ -104,16 +87,11 @@ test('a burst of publishes to one node becomes exactly the configured number of 
     // Every accepted publish was answered after the simulator answered it; refused ones never left.
     assert.equal(apns!.received.length, LIMIT);
     assert.equal(apns!.stats.rejected, 0);
-  } finally {
-    await close();
-    cleanup(dir);
-  }
+  });
 });
 
 test('a dead device is answered device-not-registered and the affiliation notice goes out through the host', async () => {
-  const dir = tempDir();
-  const { herald, iq, routed, apns, close } = await startHerald(configIn(dir));
-  try {
+  await withHerald({}, async ({ herald, iq, routed, apns }) => {
     apns!.program(TOKEN2, { status: 410, reason: 'Unregistered' });
     await iq(createNodeIq(ALICE, 'dead'));
     await iq(
@@ -134,10 +112,7 @@ test('a dead device is answered device-not-registered and the affiliation notice
       `<message from="push.localhost" to="alice@localhost" type="headline"><pubsub xmlns="http://jabber.org/protocol/pubsub" node="dead"><affiliation jid="localhost" affiliation="none"/></pubsub></message>`,
     );
     assert.deepEqual(herald.appServer.node('dead')?.affiliations, { 'alice@localhost': 'owner' });
-  } finally {
-    await close();
-    cleanup(dir);
-  }
+  });
 });
 
 test('closing Herald and starting it again on the same store keeps nodes, affiliations, configuration and secrets', async () => {
@@ -184,9 +159,7 @@ test('closing Herald and starting it again on the same store keeps nodes, affili
 });
 
 test('a device registered by command and enabled with only the secret gets the pushes of an offline user', async () => {
-  const dir = tempDir();
-  const { herald, iq, apns, close } = await startHerald(configIn(dir));
-  try {
+  await withHerald({}, async ({ herald, iq, apns }) => {
     const reply = await iq(withId(commandIq('register-push-apns', { from: ALICE, fields: { token: TOKEN, topic: TOPIC } })));
     const node = commandField(reply, 'node')!;
     const secret = commandField(reply, 'secret')!;
@@ -196,8 +169,5 @@ test('a device registered by command and enabled with only the secret gets the p
     assert.equal(push!.token, TOKEN);
     assert.equal(push!.topic, TOPIC);
     assert.equal((push!.payload as { aps: { alert: { body: string } } }).aps.alert.body, 'Wherefore art thou?');
-  } finally {
-    await close();
-    cleanup(dir);
-  }
+  });
 });

@@ -1,8 +1,8 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Element } from '@xmpp/xml';
 import { NS } from '../../src/xmpp/namespaces.js';
-import { ask, createIq, errorOf, OWNER, ownerIq, publishIq, SERVICE, startHarness, type Harness } from './harness.js';
+import { ask, createIq, errorOf, harnessForSuite, OWNER, ownerIq, publishIq, SERVICE } from './harness.js';
 
 const OPTIONS = { service: 'apns', device_id: 'TOKEN' };
 const STRANGER = 'mallory@evil.example/laptop';
@@ -25,14 +25,7 @@ function formValues(reply: Element): Record<string, string | undefined> {
 }
 
 describe('configuring a push node (XEP-0060 §8.2)', () => {
-  let h: Harness;
-  before(async () => {
-    h = await startHarness();
-    await ask(h.role, createIq('cfg'));
-  });
-  after(async () => {
-    await h.close();
-  });
+  const h = harnessForSuite({ nodes: ['cfg'] });
 
   it('gives the owner the node_config form with the current publish model and the fixed options', async () => {
     const reply = await ask(h.role, ownerIq(`<configure node='cfg'/>`, { type: 'get' }));

@@ -1,7 +1,7 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { NS } from '../../src/xmpp/namespaces.js';
-import { ask, createIq, errorOf, OWNER, SERVICE, stanza, startHarness, type Harness } from './harness.js';
+import { ask, createIq, errorOf, harnessForSuite, OWNER, SERVICE, stanza } from './harness.js';
 
 const STRANGER = 'mallory@evil.example/laptop';
 
@@ -14,13 +14,7 @@ const affiliationsIq = (node: string, from: string, entries: Array<[string, stri
   `</affiliations></pubsub></iq>`;
 
 describe('managing push nodes', () => {
-  let h: Harness;
-  before(async () => {
-    h = await startHarness();
-  });
-  after(async () => {
-    await h.close();
-  });
+  const h = harnessForSuite();
 
   it("creates a node of type push, owned by the creator's bare JID, and answers a result", async () => {
     const reply = await ask(h.role, createIq('explicit', `${OWNER}/phone`, 'push'));

@@ -1,14 +1,11 @@
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { secretsEqual } from '../../src/app-server/publish-authorization.js';
-import { ask, createIq, errorOf, OWNER, ownerIq, publishIq, registerDevice, startHarness, type Harness } from './harness.js';
+import { affiliateIq, ask, createIq, errorOf, harnessForSuite, OWNER, publishIq, registerDevice, startHarness, type Harness } from './harness.js';
 
 const OPTIONS = { service: 'apns', device_id: 'TOKEN' };
 const SUMMARY = { 'last-message-body': 'hi' };
 const TOKEN = 'ab'.repeat(32);
-
-const affiliate = (node: string, jid: string, affiliation: string) =>
-  ownerIq(`<affiliations node='${node}'><affiliation jid='${jid}' affiliation='${affiliation}'/></affiliations>`);
 
 /** `result`, or the error in errorOf notation, of a publish from `from` carrying `options`. */
 async function publishAs(h: Harness, node: string, from: string, options: Record<string, string> = OPTIONS): Promise<string> {
@@ -17,14 +14,9 @@ async function publishAs(h: Harness, node: string, from: string, options: Record
 }
 
 describe('authorising publishes by server only', () => {
-  let h: Harness;
+  const h = harnessForSuite({ config: { app_server: { publish_authorization: ['server'] } }, nodes: ['n'] });
   before(async () => {
-    h = await startHarness({ app_server: { publish_authorization: ['server'] } });
-    await ask(h.role, createIq('n'));
-    await ask(h.role, affiliate('n', 'push.other.example', 'publish-only'));
-  });
-  after(async () => {
-    await h.close();
+    await ask(h.role, affiliateIq('n', 'push.other.example', 'publish-only'));
   });
 
   it("accepts the owner's server and refuses affiliates, even the owner, with auth/forbidden", async () => {
@@ -36,23 +28,16 @@ describe('authorising publishes by server only', () => {
 });
 
 describe('authorising publishes by affiliation only', () => {
-  let h: Harness;
-  before(async () => {
-    h = await startHarness({ app_server: { publish_authorization: ['affiliation'] } });
-    await ask(h.role, createIq('n'));
-  });
-  after(async () => {
-    await h.close();
-  });
+  const h = harnessForSuite({ config: { app_server: { publish_authorization: ['affiliation'] } }, nodes: ['n'] });
 
   it("refuses the owner's server until the owner affiliates it, as MongooseIM's client guide does", async () => {
     assert.equal(await publishAs(h, 'n', 'example.com'), 'auth/forbidden');
-    await ask(h.role, affiliate('n', 'example.com', 'publish-only'));
+    await ask(h.role, affiliateIq('n', 'example.com', 'publish-only'));
     assert.equal(await publishAs(h, 'n', 'example.com'), 'result');
   });
 
   it('accepts the owner and publisher affiliates, refuses everyone else', async () => {
-    await ask(h.role, affiliate('n', 'pub@other.example', 'publisher'));
+    await ask(h.role, affiliateIq('n', 'pub@other.example', 'publisher'));
     assert.equal(await publishAs(h, 'n', `${OWNER}/phone`), 'result');
     assert.equal(await publishAs(h, 'n', 'pub@other.example/r'), 'result');
     assert.equal(await publishAs(h, 'n', 'someone@other.example'), 'auth/forbidden');
@@ -60,16 +45,12 @@ describe('authorising publishes by affiliation only', () => {
 });
 
 describe('authorising publishes by secret only', () => {
-  let h: Harness;
+  const h = harnessForSuite({ config: { app_server: { publish_authorization: ['secret'] } } });
   let node: string;
   let secret: string;
   before(async () => {
-    h = await startHarness({ app_server: { publish_authorization: ['secret'] } });
     ({ node, secret } = await registerDevice(h.role, { token: TOKEN, 'device-id': 'd1' }));
     await ask(h.role, createIq('plain'));
-  });
-  after(async () => {
-    await h.close();
   });
 
   it('accepts any publisher carrying the secret and refuses a wrong or missing secret with auth/forbidden', async () => {
@@ -93,15 +74,11 @@ describe('authorising publishes by secret only', () => {
 });
 
 describe('authorising publishes when every listed method must hold', () => {
-  let h: Harness;
+  const h = harnessForSuite({ config: { app_server: { publish_authorization: ['server', 'secret'], publish_authorization_match: 'all' } } });
   let node: string;
   let secret: string;
   before(async () => {
-    h = await startHarness({ app_server: { publish_authorization: ['server', 'secret'], publish_authorization_match: 'all' } });
     ({ node, secret } = await registerDevice(h.role, { token: TOKEN, 'device-id': 'd1' }));
-  });
-  after(async () => {
-    await h.close();
   });
 
   it("accepts only the owner's server carrying the secret", async () => {

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parsePublishRequest } from '../../src/app-server/publish-request.js';
 import { StanzaError } from '../../src/xmpp/stanza-error.js';
-import { publishIq, SERVICE, stanza } from './harness.js';
+import { prosodyPublishIq, publishIq, SERVICE, stanza } from './harness.js';
 
 const OPTIONS = { service: 'apns', device_id: 'TOKEN' };
 
@@ -33,21 +33,7 @@ describe('parsing a notification publish', () => {
   });
 
   it("reads Prosody's type='form' summary and treats its empty fields as absent", () => {
-    // Captured from Prosody 0.12.3 mod_cloud_notify (reference "What it actually publishes").
-    const p = parsePublishRequest(
-      stanza(`<iq to="push.localhost" type="set" from="localhost" id="x"><pubsub xmlns="http://jabber.org/protocol/pubsub">
- <publish node="node1"><item><notification xmlns="urn:xmpp:push:0"><x type="form" xmlns="jabber:x:data">
-  <field var="FORM_TYPE" type="hidden"><value>urn:xmpp:push:summary</value></field>
-  <field var="message-count" type="text-single"><value>1</value></field>
-  <field var="pending-subscription-count" type="text-single"/>
-  <field var="last-message-sender" type="jid-single"/>
-  <field var="last-message-body" type="text-single"><value>New Message!</value></field>
- </x></notification></item></publish>
- <publish-options><x type="submit" xmlns="jabber:x:data"><field var="FORM_TYPE"><value>http://jabber.org/protocol/pubsub#publish-options</value></field>
-  <field var="service"><value>apns</value></field><field var="device_id"><value>abc123</value></field></x></publish-options>
-</pubsub></iq>`),
-      SERVICE,
-    );
+    const p = parsePublishRequest(stanza(prosodyPublishIq('node1', 'localhost')), SERVICE);
     assert.deepEqual(p.summary, { 'message-count': 1, 'last-message-body': 'New Message!' });
     assert.deepEqual(p.publishOptions, { service: 'apns', device_id: 'abc123' });
     assert.equal(p.from, 'localhost');

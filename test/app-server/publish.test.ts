@@ -1,24 +1,14 @@
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { HeraldError } from '../../src/core/errors.js';
 import { TRANSIENT_REASONS, type PushOutcome } from '../../src/push-service/notification.js';
 import type { PushPublish } from '../../src/xmpp/push-publish.js';
-import { ask, createIq, errorOf, OWNER, publishIq, rejectionOf, SERVICE, startHarness, type Harness } from './harness.js';
+import { affiliateIq, ask, createIq, errorOf, harnessForSuite, OWNER, prosodyPublishIq, publishIq, rejectionOf, SERVICE } from './harness.js';
 
 const OPTIONS = { service: 'apns', device_id: 'TOKEN', topic: 'com.example.app', priority: 'high', sound: 'default' };
 
-const affiliate = (node: string, jid: string, affiliation: string) =>
-  `<iq type='set' id='a1' from='${OWNER}' to='${SERVICE}'><pubsub xmlns='http://jabber.org/protocol/pubsub#owner'><affiliations node='${node}'><affiliation jid='${jid}' affiliation='${affiliation}'/></affiliations></pubsub></iq>`;
-
 describe('publishing a notification to a push node', () => {
-  let h: Harness;
-  before(async () => {
-    h = await startHarness();
-    await ask(h.role, createIq('n1'));
-  });
-  after(async () => {
-    await h.close();
-  });
+  const h = harnessForSuite({ nodes: ['n1'] });
   beforeEach(() => {
     h.dispatcher.sent.length = 0;
   });
@@ -58,18 +48,7 @@ describe('publishing a notification to a push node', () => {
   });
 
   it("turns Prosody's type='form' summary with empty fields into an alert with the default title", async () => {
-    const prosody = `<iq to="${SERVICE}" type="set" from="example.com" id="pr1"><pubsub xmlns="http://jabber.org/protocol/pubsub">
- <publish node="n1"><item><notification xmlns="urn:xmpp:push:0"><x type="form" xmlns="jabber:x:data">
-  <field var="FORM_TYPE" type="hidden"><value>urn:xmpp:push:summary</value></field>
-  <field var="message-count" type="text-single"><value>1</value></field>
-  <field var="pending-subscription-count" type="text-single"/>
-  <field var="last-message-sender" type="jid-single"/>
-  <field var="last-message-body" type="text-single"><value>New Message!</value></field>
- </x></notification></item></publish>
- <publish-options><x type="submit" xmlns="jabber:x:data"><field var="FORM_TYPE"><value>http://jabber.org/protocol/pubsub#publish-options</value></field>
-  <field var="service"><value>apns</value></field><field var="device_id"><value>abc123</value></field></x></publish-options>
-</pubsub></iq>`;
-    assert.equal((await ask(h.role, prosody)).attrs.type, 'result');
+    assert.equal((await ask(h.role, prosodyPublishIq('n1', 'example.com'))).attrs.type, 'result');
     assert.deepEqual(h.dispatcher.sent, [
       { service: 'apns', device_id: 'abc123', mode: 'prod', alert: { title: 'New message', body: 'New Message!', badge: 1 } },
     ]);
@@ -115,9 +94,9 @@ describe('publishing a notification to a push node', () => {
 
   it('lets a publish-only affiliate publish until its affiliation is removed', async () => {
     await ask(h.role, createIq('shared'));
-    await ask(h.role, affiliate('shared', 'push.other.example', 'publish-only'));
+    await ask(h.role, affiliateIq('shared', 'push.other.example', 'publish-only'));
     assert.equal((await ask(h.role, publishIq('shared', OPTIONS, undefined, 'push.other.example'))).attrs.type, 'result');
-    await ask(h.role, affiliate('shared', 'push.other.example', 'none'));
+    await ask(h.role, affiliateIq('shared', 'push.other.example', 'none'));
     assert.equal(errorOf(await ask(h.role, publishIq('shared', OPTIONS, undefined, 'push.other.example'))), 'auth/forbidden');
     assert.equal(h.dispatcher.sent.length, 1);
   });
@@ -192,14 +171,7 @@ describe('publishing a notification to a push node', () => {
 });
 
 describe('a node actor under load', () => {
-  let h: Harness;
-  before(async () => {
-    h = await startHarness({ actors: { mailbox_capacity: 1 } });
-    await ask(h.role, createIq('busy'));
-  });
-  after(async () => {
-    await h.close();
-  });
+  const h = harnessForSuite({ config: { actors: { mailbox_capacity: 1 } }, nodes: ['busy'] });
 
   it('answers a publish beyond its mailbox capacity with wait/resource-constraint', async () => {
     const publish: PushPublish = {

@@ -1,8 +1,8 @@
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { PushRateLimiter } from '../../src/app-server/rate-limiter.js';
 import { CALL_SUMMARY_FIELD } from '../../src/xmpp/push-publish.js';
-import { ask, createIq, errorOf, publishIq, startHarness, type Harness } from './harness.js';
+import { ask, createIq, errorOf, harnessForSuite, publishIq } from './harness.js';
 
 const OPTIONS = { service: 'apns', device_id: 'TOKEN', topic: 'com.example.app' };
 const BURST = 10;
@@ -12,14 +12,7 @@ const outcomes = (replies: Array<{ attrs: Record<string, unknown> }>) =>
   replies.map((r) => (r.attrs.type === 'result' ? 'result' : errorOf(r as never)));
 
 describe('the per-node push rate limit', () => {
-  let h: Harness;
-  before(async () => {
-    h = await startHarness({ app_server: { rate_limit_per_node: 2, rate_limit_interval_ms: 5_000 } });
-    for (const node of ['burst', 'other', 'calls', 'later']) await ask(h.role, createIq(node));
-  });
-  after(async () => {
-    await h.close();
-  });
+  const h = harnessForSuite({ config: { app_server: { rate_limit_per_node: 2, rate_limit_interval_ms: 5_000 } }, nodes: ['burst', 'other', 'calls', 'later'] });
   beforeEach(() => {
     h.dispatcher.sent.length = 0;
   });

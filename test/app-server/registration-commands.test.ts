@@ -1,19 +1,7 @@
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { NS } from '../../src/xmpp/namespaces.js';
-import {
-  ask,
-  commandField,
-  commandIq,
-  errorOf,
-  NS_COMMANDS,
-  OWNER,
-  publishIq,
-  registerDevice,
-  SERVICE,
-  startHarness,
-  type Harness,
-} from './harness.js';
+import { ask, commandField, commandIq, errorOf, harnessForSuite, NS_COMMANDS, OWNER, publishIq, registerDevice, SERVICE } from './harness.js';
 
 const APNS_TOKEN = 'ab'.repeat(32);
 const FCM_TOKEN = 'fcm-token:APA91b-example_1';
@@ -25,13 +13,7 @@ const discoInfo = (node: string) =>
   `<iq type='get' id='d2' from='${OWNER}/phone' to='${SERVICE}'><query xmlns='http://jabber.org/protocol/disco#info' node='${node}'/></iq>`;
 
 describe('registering devices by ad-hoc commands (XEP-0050)', () => {
-  let h: Harness;
-  before(async () => {
-    h = await startHarness();
-  });
-  after(async () => {
-    await h.close();
-  });
+  const h = harnessForSuite();
   beforeEach(() => {
     h.dispatcher.sent.length = 0;
   });
@@ -158,13 +140,7 @@ describe('registering devices by ad-hoc commands (XEP-0050)', () => {
 });
 
 describe('the errors of the registration commands', () => {
-  let h: Harness;
-  before(async () => {
-    h = await startHarness({ app_server: { command_session_timeout_ms: 60_000 } });
-  });
-  after(async () => {
-    await h.close();
-  });
+  const h = harnessForSuite({ config: { app_server: { command_session_timeout_ms: 60_000 } } });
 
   const open = async (from?: string) =>
     (await ask(h.role, commandIq('register-push-apns', { from }))).getChild('command', NS_COMMANDS)!.attrs.sessionid as string;
@@ -251,13 +227,7 @@ describe('the errors of the registration commands', () => {
 });
 
 describe('a service without the registration commands', () => {
-  let h: Harness;
-  before(async () => {
-    h = await startHarness({ app_server: { registration_commands: false } });
-  });
-  after(async () => {
-    await h.close();
-  });
+  const h = harnessForSuite({ config: { app_server: { registration_commands: false } } });
 
   it('answers commands with cancel/service-unavailable and does not advertise them', async () => {
     assert.equal(errorOf(await ask(h.role, commandIq('register-push-apns', { fields: { token: APNS_TOKEN } }))), 'cancel/service-unavailable');

@@ -3,13 +3,13 @@
  * defined condition and application-specific condition (the other error paths are tested with
  * the behaviour they belong to).
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { PushNodeStore } from '../../src/app-server/node-store.js';
 import { registrationNodeName } from '../../src/app-server/registration-commands.js';
 import { parsePublishRequest } from '../../src/app-server/publish-request.js';
 import { StanzaError } from '../../src/xmpp/stanza-error.js';
-import { ask, commandIq, createIq, errorOf, OWNER, ownerIq, publishIq, rejectionOf, SERVICE, stanza, startHarness, type Harness } from './harness.js';
+import { ask, commandIq, createIq, errorOf, harnessForSuite, OWNER, ownerIq, publishIq, rejectionOf, SERVICE, stanza } from './harness.js';
 
 const OPTIONS = { service: 'apns', device_id: 'TOKEN' };
 const STRANGER = 'mallory@evil.example/laptop';
@@ -17,14 +17,7 @@ const disco = (ns: 'info' | 'items', node?: string, type = 'get') =>
   `<iq type='${type}' id='q1' from='${OWNER}/phone' to='${SERVICE}'><query xmlns='http://jabber.org/protocol/disco#${ns}'${node === undefined ? '' : ` node='${node}'`}/></iq>`;
 
 describe('answers to malformed requests', () => {
-  let h: Harness;
-  before(async () => {
-    h = await startHarness();
-    await ask(h.role, createIq('n1'));
-  });
-  after(async () => {
-    await h.close();
-  });
+  const h = harnessForSuite({ nodes: ['n1'] });
 
   it('answers disco#info or disco#items sent as an IQ set with cancel/bad-request', async () => {
     assert.equal(errorOf(await ask(h.role, disco('info', undefined, 'set'))), 'cancel/bad-request');

@@ -1,18 +1,12 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ask, createIq, errorOf, OWNER, publishIq, SERVICE, startHarness, type Harness } from './harness.js';
+import { ask, createIq, errorOf, harnessForSuite, OWNER, publishIq, SERVICE } from './harness.js';
 import { eventually } from '../support/eventually.js';
 
 const OPTIONS = { service: 'apns', device_id: 'TOKEN' };
 
 describe('push nodes across restarts', () => {
-  let h: Harness;
-  before(async () => {
-    h = await startHarness();
-  });
-  after(async () => {
-    await h.close();
-  });
+  const h = harnessForSuite();
 
   it('keeps nodes, owners and affiliations when the store and the role are reopened', async () => {
     await ask(h.role, createIq('durable'));
@@ -42,13 +36,7 @@ describe('push nodes across restarts', () => {
 });
 
 describe('node actor passivation', () => {
-  let h: Harness;
-  before(async () => {
-    h = await startHarness({ actors: { passivate_after_ms: 20 } });
-  });
-  after(async () => {
-    await h.close();
-  });
+  const h = harnessForSuite({ config: { actors: { passivate_after_ms: 20 } } });
 
   it('stops an idle node actor and serves the next request from the store', async () => {
     await ask(h.role, createIq('sleepy'));

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Herald } from '../../src/embed/engine.js';
 import type { PushNotification, PushOutcome, PushServiceName } from '../../src/push-service/notification.js';
 import type { FaultSettings } from '../../src/simulators/shared/public-types.js';
-import { cleanup, configIn, startHerald, tempDir } from './harness.js';
+import { withHerald } from './harness.js';
 
 /** Notifications per burst: enough to have many in flight when the fault strikes. */
 const BURST = 200;
@@ -60,9 +60,7 @@ for (const service of ['apns', 'fcm'] as const) {
   describe(`${service.toUpperCase()} faults end definitely, without duplicates, and recover`, { timeout: 120_000 }, () => {
     FAULTS.forEach((fault, run) => {
       it(`after ${fault.name}`, async () => {
-        const dir = tempDir();
-        const { herald, apns, fcm, close } = await startHerald(configIn(dir, { apns: { key_file: join(dir, 'apns.p8'), pools: [{ mode: 'prod' }] } }));
-        try {
+        await withHerald((dir) => ({ apns: { key_file: join(dir, 'apns.p8'), pools: [{ mode: 'prod' }] } }), async ({ herald, apns, fcm }) => {
           const sim = (service === 'apns' ? apns : fcm)!;
           fault.arm(sim);
           const tokens = Array.from({ length: BURST }, (_, i) => tokenFor(service, run, i));
@@ -93,10 +91,7 @@ for (const service of ['apns', 'fcm'] as const) {
             recovered.filter((o) => !o.ok),
             [],
           );
-        } finally {
-          await close();
-          cleanup(dir);
-        }
+        });
       });
     });
   });

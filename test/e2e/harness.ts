@@ -10,6 +10,7 @@ import type { Herald } from '../../src/embed/engine.js';
 import type { ApnsSimulator } from '../../src/simulators/apns/index.js';
 import type { FcmSimulator } from '../../src/simulators/fcm/index.js';
 import { startHeraldOnSimulators } from '../support/on-simulators.js';
+import { RoutedReplies } from '../support/routed-replies.js';
 
 export const TOKEN = 'a'.repeat(64);
 export const TOKEN2 = 'b'.repeat(64);
@@ -41,36 +42,34 @@ export interface Running {
 
 export async function startHerald(config: HeraldConfig): Promise<Running> {
   const routed: Element[] = [];
-  const waiters = new Map<string, (el: Element) => void>();
-  const { herald, apns, fcm, close } = await startHeraldOnSimulators({
-    config,
-    host: {
-      route(stanza) {
-        routed.push(stanza);
-        const id = stanza.attrs.id as string | undefined;
-        if (id && waiters.has(id)) {
-          waiters.get(id)!(stanza);
-          waiters.delete(id);
-        }
-      },
-    },
-  });
-  return {
-    herald,
-    apns,
-    fcm,
-    close,
-    routed,
-    async iq(stanza) {
-      const reply = new Promise<Element>((resolve) => waiters.set(stanza.attrs.id as string, resolve));
-      await herald.handleStanza(stanza);
-      return reply;
-    },
-  };
+  const replies = new RoutedReplies((stanza) => routed.push(stanza));
+  const { herald, apns, fcm, close } = await startHeraldOnSimulators({ config, host: { route: replies.route } });
+  return { herald, apns, fcm, close, routed, iq: (stanza) => replies.ask(herald, stanza) };
 }
 
 export function cleanup(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * Runs `body` against a Herald on `configIn(dir, extra)` in a fresh folder `dir` (`extra` may be
+ * made from it), then closes Herald and removes the folder, whether `body` passed or not.
+ */
+export async function withHerald(
+  extra: Record<string, unknown> | ((dir: string) => Record<string, unknown>),
+  body: (running: Running & { dir: string }) => Promise<void>,
+): Promise<void> {
+  const dir = tempDir();
+  try {
+    const running = await startHerald(configIn(dir, typeof extra === 'function' ? extra(dir) : extra));
+    try {
+      await body({ ...running, dir });
+    } finally {
+      await running.close();
+    }
+  } finally {
+    cleanup(dir);
+  }
 }
 
 let ids = 0;

@@ -2,27 +2,24 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { TOKEN, cleanup, configIn, startHerald, tempDir, postJson } from './harness.js';
+import { TOKEN, postJson, withHerald } from './harness.js';
 import type { ApnsPool } from '../../src/push-service/pools/apns-pool.js';
 
 const ALERT = { body: 'b', title: 't' };
 
 test('mode and tags choose the APNS pool, and each pool sends its own default topic and voip push type', async () => {
-  const dir = tempDir();
-  const { herald, apns, close } = await startHerald(
-    configIn(dir, {
-      apns: {
-        key_file: join(dir, 'apns.p8'),
-        pools: [
-          { mode: 'prod', default_topic: 'com.example.prod', sender_threads: 0, connections: 1 },
-          { name: 'voip', mode: 'prod', tags: ['voip'], default_topic: 'com.example.prod.voip', sender_threads: 0, connections: 1 },
-          { mode: 'dev', default_topic: 'com.example.dev', sender_threads: 0, connections: 1 },
-        ],
-      },
-      rest: { enabled: true, port: 0, generated_cert_dir: join(dir, 'tls') },
-    }),
-  );
-  try {
+  const threePools = (dir: string) => ({
+    apns: {
+      key_file: join(dir, 'apns.p8'),
+      pools: [
+        { mode: 'prod', default_topic: 'com.example.prod', sender_threads: 0, connections: 1 },
+        { name: 'voip', mode: 'prod', tags: ['voip'], default_topic: 'com.example.prod.voip', sender_threads: 0, connections: 1 },
+        { mode: 'dev', default_topic: 'com.example.dev', sender_threads: 0, connections: 1 },
+      ],
+    },
+    rest: { enabled: true, port: 0, generated_cert_dir: join(dir, 'tls') },
+  });
+  await withHerald(threePools, async ({ herald, apns, dir }) => {
     const rest = herald.rest!;
     const ca = readFileSync(join(dir, 'tls', 'cert.pem'), 'utf8');
     const sim = apns!;
@@ -59,16 +56,11 @@ test('mode and tags choose the APNS pool, and each pool sends its own default to
     assert.equal(new Set(apnsPools.map((p) => p.auth.kind === 'token' && p.auth.tokens)).size, 1);
     assert.equal(apnsPools[0]!.senderStats().tokensIssued, 1);
     assert.equal(sim.stats.jwtsSeen, 1);
-  } finally {
-    await close();
-    cleanup(dir);
-  }
+  });
 });
 
 test('the default pools serve APNS prod and dev and FCM in both modes', async () => {
-  const dir = tempDir();
-  const { herald, fcm, close } = await startHerald(configIn(dir, { rest: { enabled: true, port: 0, generated_cert_dir: join(dir, 'tls') } }));
-  try {
+  await withHerald((dir) => ({ rest: { enabled: true, port: 0, generated_cert_dir: join(dir, 'tls') } }), async ({ herald, fcm, dir }) => {
     assert.deepEqual(
       herald.pushService.pools.map((p) => [p.name, p.service, p.mode]),
       [
@@ -87,24 +79,16 @@ test('the default pools serve APNS prod and dev and FCM in both modes', async ()
       assert.deepEqual(await postJson(rest.url, ca, `/v3/notification/${TOKEN}`, body), { status: 200, body: 'null' }, JSON.stringify(body));
     }
     assert.equal(fcm!.received.length, 2);
-  } finally {
-    await close();
-    cleanup(dir);
-  }
+  });
 });
 
 test('with APNS disabled, APNS requests find no pool', async () => {
-  const dir = tempDir();
-  const { herald, apns, close } = await startHerald(configIn(dir, { apns: { enabled: false }, rest: { enabled: true, port: 0, generated_cert_dir: join(dir, 'tls') } }));
-  try {
+  await withHerald((dir) => ({ apns: { enabled: false }, rest: { enabled: true, port: 0, generated_cert_dir: join(dir, 'tls') } }), async ({ herald, apns, dir }) => {
     const ca = readFileSync(join(dir, 'tls', 'cert.pem'), 'utf8');
     assert.equal(apns, undefined);
     assert.deepEqual(await postJson(herald.rest!.url, ca, `/v3/notification/${TOKEN}`, { service: 'apns', alert: ALERT }), {
       status: 400,
       body: '{"reason":"no_matching_pool"}',
     });
-  } finally {
-    await close();
-    cleanup(dir);
-  }
+  });
 });

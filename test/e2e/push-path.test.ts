@@ -1,15 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TOKEN, chat, cleanup, configIn, createNodeIq, enableIq, startHerald, tempDir } from './harness.js';
+import { TOKEN, chat, cleanup, configIn, createNodeIq, enableIq, startHerald, tempDir, withHerald } from './harness.js';
 import { eventually } from '../support/eventually.js';
 
 const ALICE = 'alice@localhost/phone';
 const BOB = 'bob@localhost/laptop';
 
 test('a message to an offline user travels the whole path and ends as one APNS request', async () => {
-  const dir = tempDir();
-  const { herald, iq, apns, close } = await startHerald(configIn(dir));
-  try {
+  await withHerald({}, async ({ herald, iq, apns }) => {
     const sim = apns!;
     assert.equal((await iq(createNodeIq(ALICE, 'node-1'))).attrs.type, 'result');
     const enabled = await iq(enableIq(ALICE, 'node-1', { service: 'apns', device_id: TOKEN, topic: 'com.example.chat' }));
@@ -42,16 +40,11 @@ test('a message to an offline user travels the whole path and ends as one APNS r
     await herald.xmppServer.whenIdle();
     assert.equal(sim.received.length, 1, 'no further accepted request');
     assert.equal(sim.rejected.length, rejectedBefore, 'no further request at all');
-  } finally {
-    await close();
-    cleanup(dir);
-  }
+  });
 });
 
 test('no push is sent while the user has an available session', async () => {
-  const dir = tempDir();
-  const { herald, iq, apns, close } = await startHerald(configIn(dir));
-  try {
+  await withHerald({}, async ({ herald, iq, apns }) => {
     await iq(createNodeIq(ALICE, 'node-2'));
     await iq(enableIq(ALICE, 'node-2', { service: 'apns', device_id: TOKEN }));
     herald.sessionAvailable(ALICE);
@@ -62,10 +55,7 @@ test('no push is sent while the user has an available session', async () => {
     await herald.handleStanza(chat(BOB, 'alice@localhost', 'hi again'));
     const [push] = await apns!.waitForReceived(1, 5_000);
     assert.equal(push?.token, TOKEN);
-  } finally {
-    await close();
-    cleanup(dir);
-  }
+  });
 });
 
 test('registrations and nodes survive a restart of Herald', async () => {

@@ -2,13 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { TOKEN, TOKEN2, cleanup, configIn, startHerald, tempDir, postJson } from './harness.js';
+import { TOKEN, TOKEN2, postJson, withHerald } from './harness.js';
 
 
 test('REST v3 requests end as APNS requests, and APNS answers come back as MongoosePush statuses', async () => {
-  const dir = tempDir();
-  const { herald, apns, close } = await startHerald(configIn(dir, { rest: { enabled: true, port: 0, generated_cert_dir: join(dir, 'tls') } }));
-  try {
+  await withHerald((dir) => ({ rest: { enabled: true, port: 0, generated_cert_dir: join(dir, 'tls') } }), async ({ herald, apns, dir }) => {
     const rest = herald.rest!;
     const ca = readFileSync(join(dir, 'tls', 'cert.pem'), 'utf8');
     const sim = apns!;
@@ -44,8 +42,5 @@ test('REST v3 requests end as APNS requests, and APNS answers come back as Mongo
     const big = await postJson(rest.url, ca, `/v3/notification/${TOKEN}`, { service: 'apns', data: { blob: 'x'.repeat(5_000) } });
     assert.deepEqual(big, { status: 413, body: '{"reason":"payload_too_large"}' });
     assert.equal(sim.received.length, 1, 'the oversize payload never reached APNS');
-  } finally {
-    await close();
-    cleanup(dir);
-  }
+  });
 });

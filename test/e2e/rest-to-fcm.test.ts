@@ -2,13 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cleanup, configIn, startHerald, tempDir, postJson } from './harness.js';
+import { postJson, withHerald } from './harness.js';
 
 
 test('out of the box, FCM requests on the REST API reach the bundled FCM simulator', async () => {
-  const dir = tempDir();
-  const { herald, fcm, close } = await startHerald(configIn(dir, { rest: { enabled: true, port: 0, generated_cert_dir: join(dir, 'tls') } }));
-  try {
+  await withHerald((dir) => ({ rest: { enabled: true, port: 0, generated_cert_dir: join(dir, 'tls') } }), async ({ herald, fcm, dir }) => {
     const rest = herald.rest!;
     const ca = readFileSync(join(dir, 'tls', 'cert.pem'), 'utf8');
     const sim = fcm!;
@@ -31,8 +29,5 @@ test('out of the box, FCM requests on the REST API reach the bundled FCM simulat
       status: 410,
       body: '{"reason":"unregistered"}',
     });
-  } finally {
-    await close();
-    cleanup(dir);
-  }
+  });
 });

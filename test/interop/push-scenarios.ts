@@ -1,7 +1,8 @@
 /**
  * The push scenarios every real XMPP server must pass with Herald as its App Server, in order, on
  * one server and one Herald (each starts from what the previous left). What differs between
- * servers — their log lines, their placeholder body — comes from a `ServerBehaviour`.
+ * servers — their log lines, their placeholder body, what they do while Herald is away — comes
+ * from a `ServerBehaviour`.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -47,21 +48,36 @@ export interface ServerBehaviour<S extends RealServer> {
   hibernationLog: RegExp;
   /** Checks that the push after `sending` came from the hibernated session, not from offline storage. */
   pushedFromHibernation(server: S, marks: { hibernating: number; sending: number }): Promise<void>;
+  /** What the server does with a publish while no component serves Herald's domain. */
+  whileAway: {
+    /** The rest of the test's name: `while Herald is away, <name> <answers>`. */
+    answers: string;
+    /** Logged when the server answers its own publish to NODE_B. */
+    log: RegExp;
+    /** Whether the registration outlives the outage (a `wait` answer) or is dropped. */
+    keepsRegistration: boolean;
+  };
 }
 
-export interface Suite<S extends RealServer> {
-  server(): S;
-  fx(): JoinedHerald;
-  login(username: string, resource: string): Promise<Client>;
-  alice: string;
-}
-
-/** Registers the shared scenarios; the server's own tests may follow. */
-export function pushScenarios<S extends RealServer>(b: ServerBehaviour<S>): Suite<S> {
+/** Registers the shared scenarios, in order, on one server of `b`'s kind and one Herald. */
+export function pushScenarios<S extends RealServer>(b: ServerBehaviour<S>): void {
   let server: S;
   let fx: JoinedHerald;
   const alice = `alice@${b.userDomain}`;
   const login = (username: string, resource: string): Promise<Client> => fx.login(b.userDomain, username, resource);
+
+  /** Sends `text` from `sender` to Alice between two barriers; resolves with the publishes to `node` it caused. */
+  const publishesCausedBy = async (sender: Client, node: string, text: string): Promise<number> => {
+    // Barriers: an IQ through the server to Herald comes after everything the server sent Herald
+    // before it on the component stream; settled() waits until Herald answered all of it.
+    await discoInfo(sender, b.componentDomain);
+    await fx.tap.settled();
+    const before = fx.tap.publishesTo(node).length;
+    await sendChat(sender, alice, text);
+    await discoInfo(sender, b.componentDomain);
+    await fx.tap.settled();
+    return fx.tap.publishesTo(node).length - before;
+  };
 
   before(async () => {
     server = await b.start(SECRET);
@@ -123,16 +139,8 @@ export function pushScenarios<S extends RealServer>(b: ServerBehaviour<S>): Suit
     assert.ok(error.getChild('device-not-registered', NS_PUBSUB_ERRORS), answer!.toString());
     await server.waitForLog(b.disabledLog(NODE_A), mark);
 
-    // Barriers: an IQ through the server to Herald comes after everything the server sent Herald
-    // before it on the component stream; settled() waits until Herald answered all of it.
-    await discoInfo(bob, b.componentDomain);
-    await fx.tap.settled();
-    const publishes = fx.tap.publishesTo(NODE_A).length;
     const attempts = fx.sim.attempts(TOKEN_A);
-    await sendChat(bob, alice, 'hello?');
-    await discoInfo(bob, b.componentDomain);
-    await fx.tap.settled();
-    assert.equal(fx.tap.publishesTo(NODE_A).length, publishes, `${b.name} published nothing more for the dead device`);
+    assert.equal(await publishesCausedBy(bob, NODE_A, 'hello?'), 0, `${b.name} published nothing more for the dead device`);
     assert.equal(fx.sim.attempts(TOKEN_A), attempts, 'no APNS request for the dead device');
     await fx.logout(bob);
   });
@@ -181,5 +189,23 @@ export function pushScenarios<S extends RealServer>(b: ServerBehaviour<S>): Suit
     await fx.logout(bob);
   });
 
-  return { server: () => server, fx: () => fx, login, alice };
+  test(`while Herald is away, ${b.name} ${b.whileAway.answers}`, async () => {
+    const bob = await login('bob', 'laptop');
+    await fx.link.stop();
+    const mark = server.mark();
+    await sendChat(bob, alice, 'anyone home?');
+    await server.waitForLog(b.whileAway.log, mark);
+
+    await fx.rejoin();
+    if (b.whileAway.keepsRegistration) {
+      await discoInfo(bob, b.componentDomain);
+      const index = fx.tap.publishesTo(NODE_B).length;
+      await sendChat(bob, alice, 'back again?');
+      const publish = await fx.tap.answered(NODE_B, index);
+      assert.equal(publish.answer?.attrs.type, 'result', 'the registration survived the outage');
+    } else {
+      assert.equal(await publishesCausedBy(bob, NODE_B, 'back again?'), 0, 'the registration is gone: the client must enable push again');
+    }
+    await fx.logout(bob);
+  });
 }

@@ -14,17 +14,8 @@ import { after, before, test } from 'node:test';
 import { validateConfig } from '../../src/core/config/load.js';
 import type { ReceivedNotification } from '../../src/simulators/apns/index.js';
 import { CALL_SUMMARY_FIELD } from '../../src/xmpp/push-publish.js';
-import {
-  bridgeConfig,
-  createNodeIq,
-  MONGOOSEIM_SUMMARY,
-  outcomeOf,
-  publishIq,
-  removeDir,
-  startHerald,
-  tempDir,
-  type RunningHerald,
-} from './harness.js';
+import { createNodeIq, MONGOOSEIM_SUMMARY, outcomeOf, publishIq, removeDir, startHerald, tempDir, type RunningHerald } from './harness.js';
+import { NODE, startBridging, type Bridging } from './rig.js';
 
 const TOKEN = 'ab'.repeat(32);
 const TOPIC = 'com.example.herald';
@@ -63,10 +54,9 @@ const CASES: Array<{ name: string; options: Record<string, string>; summary: Rec
   },
 ];
 
-let dirA: string;
 let dirB: string;
-let a: RunningHerald;
 let b: RunningHerald;
+let a: Bridging;
 
 before(async () => {
   dirB = tempDir();
@@ -79,16 +69,14 @@ before(async () => {
       simulators: { apns: { port: 0 } },
     }),
   );
-  dirA = tempDir();
+  assert.equal(outcomeOf(await b.iq(createNodeIq(NODE))), 'result');
   // B generated its self-signed REST certificate in rest.generated_cert_dir.
-  a = await startHerald(bridgeConfig(dirA, { url: b.herald.rest!.url, ca_file: join(dirB, 'tls', 'cert.pem') }));
-  for (const herald of [a, b]) assert.equal(outcomeOf(await herald.iq(createNodeIq('phone-1'))), 'result');
+  a = await startBridging({ url: b.herald.rest!.url, ca_file: join(dirB, 'tls', 'cert.pem') });
 });
 
 after(async () => {
   await a?.close();
   await b?.close();
-  removeDir(dirA);
   removeDir(dirB);
 });
 
@@ -102,8 +90,8 @@ for (const c of CASES) {
   test(`the remote bridge and the in-process path produce the same APNS request: ${c.name}`, async () => {
     const simulator = b.apns!;
     simulator.reset();
-    assert.equal(outcomeOf(await b.iq(publishIq('phone-1', c.options, c.summary))), 'result', 'in-process publish');
-    assert.equal(outcomeOf(await a.iq(publishIq('phone-1', c.options, c.summary))), 'result', 'bridged publish');
+    assert.equal(outcomeOf(await b.iq(publishIq(NODE, c.options, c.summary))), 'result', 'in-process publish');
+    assert.equal(await a.publish(c.options, c.summary), 'result', 'bridged publish');
     const [inProcess, bridged] = await simulator.waitForReceived(2);
     assert.deepEqual(comparable(bridged!), comparable(inProcess!));
     // apns-expiration is now + lifetime, so only a lifetime of 0 ("deliver once") compares exactly.
@@ -118,6 +106,6 @@ test('a dead device reported by the remote Herald is a dead device for the bridg
   const dead = 'cd'.repeat(32);
   simulator.program(dead, { status: 410, reason: 'Unregistered' });
   const options = { service: 'apns', device_id: dead };
-  assert.equal(outcomeOf(await b.iq(publishIq('phone-1', options, MONGOOSEIM_SUMMARY))), 'cancel/not-acceptable+device-not-registered');
-  assert.equal(outcomeOf(await a.iq(publishIq('phone-1', options, MONGOOSEIM_SUMMARY))), 'cancel/not-acceptable+device-not-registered');
+  assert.equal(outcomeOf(await b.iq(publishIq(NODE, options, MONGOOSEIM_SUMMARY))), 'cancel/not-acceptable+device-not-registered');
+  assert.equal(await a.publish(options), 'cancel/not-acceptable+device-not-registered');
 });

@@ -15,6 +15,7 @@ import type { TlsPair } from '../../src/core/tls.js';
 import type { Herald } from '../../src/embed/engine.js';
 import type { ApnsSimulator } from '../../src/simulators/apns/index.js';
 import { startHeraldOnSimulators } from '../support/on-simulators.js';
+import { RoutedReplies } from '../support/routed-replies.js';
 import { parseStanza } from '../../src/xmpp/parse.js';
 import { StanzaError } from '../../src/xmpp/stanza-error.js';
 
@@ -107,15 +108,6 @@ export async function startRecordingServer(options: { tls?: TlsPair } = {}): Pro
   };
 }
 
-/** A port nothing listens on: bound once, then released. */
-export async function closedPort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'herald-remote-'));
 }
@@ -145,31 +137,9 @@ export interface RunningHerald {
 }
 
 export async function startHerald(config: HeraldConfig): Promise<RunningHerald> {
-  const waiters = new Map<string, (el: Element) => void>();
-  const { herald, apns, close } = await startHeraldOnSimulators({
-    config,
-    host: {
-      route(stanza) {
-        const id = stanza.attrs.id as string | undefined;
-        const waiter = id === undefined ? undefined : waiters.get(id);
-        if (waiter) {
-          waiters.delete(id!);
-          waiter(stanza);
-        }
-      },
-    },
-  });
-  return {
-    herald,
-    apns,
-    async iq(text) {
-      const stanza = parseStanza(text, 65_536);
-      const reply = new Promise<Element>((resolve) => waiters.set(stanza.attrs.id as string, resolve));
-      await herald.handleStanza(stanza);
-      return reply;
-    },
-    close,
-  };
+  const replies = new RoutedReplies();
+  const { herald, apns, close } = await startHeraldOnSimulators({ config, host: { route: replies.route } });
+  return { herald, apns, iq: (text) => replies.ask(herald, parseStanza(text, 65_536)), close };
 }
 
 export const SERVICE = 'push.localhost';

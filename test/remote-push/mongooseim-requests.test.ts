@@ -4,20 +4,8 @@
  * byte where the reference ("mongoosepush-api.md") gives the request.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import {
-  bridgeConfig,
-  createNodeIq,
-  MONGOOSEIM_SUMMARY,
-  outcomeOf,
-  publishIq,
-  removeDir,
-  startHerald,
-  startRecordingServer,
-  tempDir,
-  type RecordingServer,
-  type RunningHerald,
-} from './harness.js';
+import { describe, test } from 'node:test';
+import { bridgeRigForSuite } from './rig.js';
 
 /** The reference's non-silent MongooseIM request, as its example writes it. */
 const NON_SILENT_BODY =
@@ -46,26 +34,10 @@ const SILENT_OPTIONS = { service: 'fcm', device_id: FCM_TOKEN, mode: 'prod', pri
 
 for (const version of ['v2', 'v3'] as const) {
   describe(`api_version ${version}`, () => {
-    let server: RecordingServer;
-    let a: RunningHerald;
-    let dir: string;
-
-    before(async () => {
-      server = await startRecordingServer();
-      dir = tempDir();
-      a = await startHerald(bridgeConfig(dir, { url: server.url, api_version: version }));
-      assert.equal(outcomeOf(await a.iq(createNodeIq('n1'))), 'result');
-    });
-    after(async () => {
-      await a.close();
-      await server.close();
-      removeDir(dir);
-    });
+    const rig = bridgeRigForSuite({ api_version: version });
 
     test('the non-silent APNS example goes out byte for byte', async () => {
-      const before = server.requests.length;
-      assert.equal(outcomeOf(await a.iq(publishIq('n1', NON_SILENT_OPTIONS, MONGOOSEIM_SUMMARY))), 'result');
-      const request = server.requests[before]!;
+      const request = await rig.requestFor(NON_SILENT_OPTIONS);
       assert.equal(request.method, 'POST');
       assert.equal(request.httpVersion, '1.1');
       assert.equal(request.path, `/${version}/notification/f53453455`);
@@ -74,26 +46,20 @@ for (const version of ['v2', 'v3'] as const) {
     });
 
     test('the silent FCM example goes out byte for byte, message-count an integer', async () => {
-      const before = server.requests.length;
-      assert.equal(outcomeOf(await a.iq(publishIq('n1', SILENT_OPTIONS, MONGOOSEIM_SUMMARY))), 'result');
-      const request = server.requests[before]!;
+      const request = await rig.requestFor(SILENT_OPTIONS);
       assert.equal(request.path, `/${version}/notification/${FCM_TOKEN}`);
       assert.equal(request.body, SILENT_BODY);
     });
 
     test('publish-options without mode still send mode prod, the receiver default', async () => {
-      const before = server.requests.length;
       const { mode: _omitted, ...withoutMode } = SILENT_OPTIONS;
-      assert.equal(outcomeOf(await a.iq(publishIq('n1', withoutMode, MONGOOSEIM_SUMMARY))), 'result');
-      assert.equal(server.requests[before]!.body, SILENT_BODY);
+      assert.equal((await rig.requestFor(withoutMode)).body, SILENT_BODY);
     });
 
     test('mutable_content and time_to_live go as the strings the client set', async () => {
-      const before = server.requests.length;
       const options = { ...NON_SILENT_OPTIONS, mutable_content: 'true', time_to_live: '3600' };
-      assert.equal(outcomeOf(await a.iq(publishIq('n1', options, MONGOOSEIM_SUMMARY))), 'result');
       assert.equal(
-        server.requests[before]!.body,
+        (await rig.requestFor(options)).body,
         '{"service":"apns","mode":"prod","priority":"high","topic":"com.example.app","mutable_content":"true","time_to_live":"3600",' +
           '"alert":{"body":"OH, HAI!","title":"alice@localhost","tag":"alice@localhost","badge":1,' +
           '"click_action":"myactivity","sound":"default"}}',
@@ -103,25 +69,10 @@ for (const version of ['v2', 'v3'] as const) {
 }
 
 describe('api_version v1', () => {
-  let server: RecordingServer;
-  let a: RunningHerald;
-  let dir: string;
-
-  before(async () => {
-    server = await startRecordingServer();
-    dir = tempDir();
-    a = await startHerald(bridgeConfig(dir, { url: server.url, api_version: 'v1' }));
-    assert.equal(outcomeOf(await a.iq(createNodeIq('n1'))), 'result');
-  });
-  after(async () => {
-    await a.close();
-    await server.close();
-    removeDir(dir);
-  });
+  const rig = bridgeRigForSuite({ api_version: 'v1' });
 
   test('the non-silent example goes out as the flat body', async () => {
-    assert.equal(outcomeOf(await a.iq(publishIq('n1', NON_SILENT_OPTIONS, MONGOOSEIM_SUMMARY))), 'result');
-    const request = server.requests.at(-1)!;
+    const request = await rig.requestFor(NON_SILENT_OPTIONS);
     assert.equal(request.path, '/v1/notification/f53453455');
     assert.equal(
       request.body,
@@ -131,8 +82,8 @@ describe('api_version v1', () => {
   });
 
   test('a silent push, which v1 cannot carry, is not sent and is answered wait', async () => {
-    const before = server.requests.length;
-    assert.equal(outcomeOf(await a.iq(publishIq('n1', SILENT_OPTIONS, MONGOOSEIM_SUMMARY))), 'wait/internal-server-error');
-    assert.equal(server.requests.length, before);
+    const before = rig.server.requests.length;
+    assert.equal(await rig.publish(SILENT_OPTIONS), 'wait/internal-server-error');
+    assert.equal(rig.server.requests.length, before);
   });
 });

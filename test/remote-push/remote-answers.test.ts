@@ -5,52 +5,26 @@
  * the registration.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import {
-  bridgeConfig,
-  closedPort,
-  createNodeIq,
-  MONGOOSEIM_SUMMARY,
-  outcomeOf,
-  publishIq,
-  removeDir,
-  startHerald,
-  startRecordingServer,
-  tempDir,
-  type RecordingServer,
-  type RunningHerald,
-} from './harness.js';
+import { describe, test } from 'node:test';
+import { forSuite } from '../support/for-suite.js';
+import { closedPort } from '../support/loopback.js';
+import { bridgeRigForSuite, startBridging } from './rig.js';
 
 const OPTIONS = { service: 'apns', device_id: 'a'.repeat(64) };
 /** Short, so that the unanswered request ends quickly; the assertion is on the answer, not the time. */
 const REQUEST_TIMEOUT_MS = 300;
 
 describe('a remote service that answers', () => {
-  let server: RecordingServer;
-  let a: RunningHerald;
-  let dir: string;
-
-  before(async () => {
-    server = await startRecordingServer();
-    dir = tempDir();
-    a = await startHerald(bridgeConfig(dir, { url: server.url, request_timeout_ms: REQUEST_TIMEOUT_MS }));
-    assert.equal(outcomeOf(await a.iq(createNodeIq('n1'))), 'result');
-  });
-  after(async () => {
-    await a.close();
-    await server.close();
-    removeDir(dir);
-  });
-
-  const publish = (): Promise<string> => a.iq(publishIq('n1', OPTIONS, MONGOOSEIM_SUMMARY)).then(outcomeOf);
+  const rig = bridgeRigForSuite({ request_timeout_ms: REQUEST_TIMEOUT_MS });
+  const publish = (): Promise<string> => rig.publish(OPTIONS);
 
   test('200 is a delivered push', async () => {
-    server.answer({ status: 200, body: 'null' });
+    rig.server.answer({ status: 200, body: 'null' });
     assert.equal(await publish(), 'result');
   });
 
   test('410 is a dead device: cancel/not-acceptable with device-not-registered', async () => {
-    server.answer({ status: 410, body: '{"reason":"unregistered"}' });
+    rig.server.answer({ status: 410, body: '{"reason":"unregistered"}' });
     assert.equal(await publish(), 'cancel/not-acceptable+device-not-registered');
   });
 
@@ -63,45 +37,33 @@ describe('a remote service that answers', () => {
   ];
   for (const [status, body, expected] of waits) {
     test(`${status} ${body} is answered ${expected}`, async () => {
-      server.answer({ status, body });
+      rig.server.answer({ status, body });
       assert.equal(await publish(), expected);
     });
   }
 
   test('no answer within request_timeout_ms is answered wait', async () => {
-    server.answer('hang');
+    rig.server.answer('hang');
     assert.equal(await publish(), 'wait/internal-server-error');
   });
 
   test('a connection cut before the answer is answered wait', async () => {
-    server.answer('destroy');
+    rig.server.answer('destroy');
     assert.equal(await publish(), 'wait/internal-server-error');
   });
 
   test('after a timeout the next publish is delivered on a fresh connection', async () => {
-    server.answer('hang');
+    rig.server.answer('hang');
     assert.equal(await publish(), 'wait/internal-server-error');
-    server.answer({ status: 200, body: 'null' });
+    rig.server.answer({ status: 200, body: 'null' });
     assert.equal(await publish(), 'result');
   });
 });
 
 describe('a remote service that is not there', () => {
-  let a: RunningHerald;
-  let dir: string;
-
-  before(async () => {
-    dir = tempDir();
-    a = await startHerald(bridgeConfig(dir, { url: `http://127.0.0.1:${await closedPort()}` }));
-    assert.equal(outcomeOf(await a.iq(createNodeIq('n1'))), 'result');
-  });
-  after(async () => {
-    await a.close();
-    removeDir(dir);
-  });
+  const bridging = forSuite(async () => startBridging({ url: `http://127.0.0.1:${await closedPort()}` }));
 
   test('a refused connection is answered wait', async () => {
-    const reply = await a.iq(publishIq('n1', OPTIONS, MONGOOSEIM_SUMMARY));
-    assert.equal(outcomeOf(reply), 'wait/internal-server-error');
+    assert.equal(await bridging.publish(OPTIONS), 'wait/internal-server-error');
   });
 });

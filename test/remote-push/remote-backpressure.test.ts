@@ -7,19 +7,8 @@ import { after, before, describe, test } from 'node:test';
 import { isHeraldError } from '../../src/core/errors.js';
 import type { PushNotification, PushOutcome } from '../../src/push-service/notification.js';
 import { RemotePushDispatcher } from '../../src/remote-push/index.js';
-import {
-  bridgeConfig,
-  createNodeIq,
-  MONGOOSEIM_SUMMARY,
-  outcomeOf,
-  publishIq,
-  removeDir,
-  startHerald,
-  startRecordingServer,
-  tempDir,
-  type ProgrammedAnswer,
-  type RecordingServer,
-} from './harness.js';
+import { startRecordingServer, type ProgrammedAnswer, type RecordingServer } from './harness.js';
+import { startBridgeRig } from './rig.js';
 
 const NOTIFICATION: PushNotification = { service: 'apns', device_id: 'a'.repeat(64), mode: 'prod', alert: { title: 't', body: 'b' } };
 
@@ -84,26 +73,19 @@ describe('the dispatcher', () => {
 
 describe('the App Server over a full bridge', () => {
   test('answers wait/resource-constraint, and delivers again once the bridge has room', async () => {
-    const server = await startRecordingServer();
-    const dir = tempDir();
-    const a = await startHerald(bridgeConfig(dir, { url: server.url, connections: 1, max_pending: 0 }));
+    const rig = await startBridgeRig({ connections: 1, max_pending: 0 });
     try {
-      assert.equal(outcomeOf(await a.iq(createNodeIq('n1'))), 'result');
       const hold = held();
-      server.answer(hold.answer);
-      const first = a.iq(publishIq('n1', { service: 'apns', device_id: 'a'.repeat(64) }, MONGOOSEIM_SUMMARY));
-      await server.received(1);
-      const refused = await a.iq(publishIq('n1', { service: 'apns', device_id: 'b'.repeat(64) }, MONGOOSEIM_SUMMARY));
-      assert.equal(outcomeOf(refused), 'wait/resource-constraint');
+      rig.server.answer(hold.answer);
+      const first = rig.publish({ service: 'apns', device_id: 'a'.repeat(64) });
+      await rig.server.received(1);
+      assert.equal(await rig.publish({ service: 'apns', device_id: 'b'.repeat(64) }), 'wait/resource-constraint');
       hold.release();
-      assert.equal(outcomeOf(await first), 'result');
-      const again = await a.iq(publishIq('n1', { service: 'apns', device_id: 'b'.repeat(64) }, MONGOOSEIM_SUMMARY));
-      assert.equal(outcomeOf(again), 'result');
-      assert.equal(server.requests.length, 2);
+      assert.equal(await first, 'result');
+      assert.equal(await rig.publish({ service: 'apns', device_id: 'b'.repeat(64) }), 'result');
+      assert.equal(rig.server.requests.length, 2);
     } finally {
-      await a.close();
-      await server.close();
-      removeDir(dir);
+      await rig.close();
     }
   });
 });

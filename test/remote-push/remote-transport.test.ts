@@ -13,7 +13,8 @@ import { isHeraldError } from '../../src/core/errors.js';
 import { generateLocalhostPair, type TlsPair } from '../../src/core/tls.js';
 import type { PushNotification } from '../../src/push-service/notification.js';
 import { RemotePushDispatcher, startRemotePush } from '../../src/remote-push/index.js';
-import { closedPort, startRecordingServer, type RecordingServer } from './harness.js';
+import { closedPort } from '../support/loopback.js';
+import { startRecordingServer, type RecordingServer } from './harness.js';
 
 const NOTIFICATION: PushNotification = {
   service: 'apns',

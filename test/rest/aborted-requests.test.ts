@@ -4,8 +4,8 @@ import http2 from 'node:http2';
 import https from 'node:https';
 import net from 'node:net';
 import tls from 'node:tls';
-import { after, before, beforeEach, describe, test } from 'node:test';
-import { CLIENTS, h2RequestOn, startTestServer, type TestServer } from './rest-test-kit.js';
+import { beforeEach, describe, test } from 'node:test';
+import { CLIENTS, h2RequestOn, testServerForSuite, type TestServer } from './rest-test-kit.js';
 import { eventually } from '../support/eventually.js';
 
 const PATH = '/v3/notification/f53453455';
@@ -30,15 +30,8 @@ function closed(socket: net.Socket): Promise<void> {
 }
 
 describe('aborted and broken requests', () => {
-  let t: TestServer;
-  before(async () => {
-    t = await startTestServer();
-  });
-  after(() => t.close());
-  beforeEach(() => {
-    t.dispatcher.received.length = 0;
-    t.dispatcher.gate = undefined;
-  });
+  const t = testServerForSuite();
+  beforeEach(() => t.dispatcher.reset());
 
   test('HTTP/1.1: a client dropping the connection mid-body is forgotten', async () => {
     const req = https.request(new URL(PATH, t.server.url), {

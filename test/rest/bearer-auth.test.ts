@@ -1,22 +1,16 @@
 /** Optional bearer-token authentication (rest.auth_tokens), over the real server. */
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { beforeEach, describe, test } from 'node:test';
 import { bearerCheck } from '../../src/rest/bearer-auth.js';
-import { CLIENTS, startTestServer, type TestServer } from './rest-test-kit.js';
+import { CLIENTS, testServerForSuite } from './rest-test-kit.js';
 
 const PATH = '/v3/notification/f53453455';
 const BODY = '{"service":"fcm","data":{}}';
 const TOKENS = ['s3cret-token', 'next.token_after~rotation=='];
 
 describe('bearer authentication, when tokens are configured', () => {
-  let t: TestServer;
-  before(async () => {
-    t = await startTestServer({ auth_tokens: TOKENS });
-  });
-  after(() => t.close());
-  beforeEach(() => {
-    t.dispatcher.received.length = 0;
-  });
+  const t = testServerForSuite({ auth_tokens: TOKENS });
+  beforeEach(() => t.dispatcher.reset());
 
   for (const client of CLIENTS) {
     test(`a request without Authorization is a 401 with WWW-Authenticate: Bearer and is not dispatched (${client.name})`, async () => {
@@ -62,11 +56,7 @@ describe('bearer authentication, when tokens are configured', () => {
 });
 
 describe('bearer authentication, by default', () => {
-  let t: TestServer;
-  before(async () => {
-    t = await startTestServer();
-  });
-  after(() => t.close());
+  const t = testServerForSuite();
 
   for (const client of CLIENTS) {
     test(`requests without Authorization are served (${client.name})`, async () => {

@@ -1,12 +1,16 @@
+/** Bodies above rest.body_limit_bytes are answered 413 payload_too_large, as soon as the server can tell. */
 import assert from 'node:assert/strict';
-import https from 'node:https';
 import http2 from 'node:http2';
-import { after, before, describe, test } from 'node:test';
-import { CLIENTS, h2RequestOn, startTestServer, type Answer, type TestServer } from './rest-test-kit.js';
+import { describe, test } from 'node:test';
+import { h1AnswerWhileSending, h2AnswerWhileSending } from './answer-while-sending.js';
+import { CLIENTS, h2RequestOn, testServerForSuite } from './rest-test-kit.js';
 
 const LIMIT = 1_024;
 const TOO_LARGE = '{"reason":"payload_too_large"}';
 const PATH = '/v3/notification/f53453455';
+const JSON_TYPE = { 'content-type': 'application/json' };
+/** Where a client streaming a body gives up: far past the limit, so an answer before it is an early one. */
+const MAX_SENT = 100 * LIMIT;
 
 /** A valid silent notification padded with spaces to exactly `bytes` bytes. */
 function bodyOfSize(bytes: number): string {
@@ -14,12 +18,21 @@ function bodyOfSize(bytes: number): string {
   return json + ' '.repeat(bytes - json.length);
 }
 
+/** Writes 256-byte chunks of spaces, each once the last is written, until `stop()` or MAX_SENT; returns the bytes sent so far. */
+function pumpSpaces(write: (chunk: Buffer, written: () => void) => void, stop: () => boolean): () => number {
+  const chunk = Buffer.alloc(256, 0x20);
+  let sent = 0;
+  const pump = (): void => {
+    if (stop() || sent > MAX_SENT) return;
+    sent += chunk.length;
+    write(chunk, () => setImmediate(pump));
+  };
+  pump();
+  return () => sent;
+}
+
 describe('request bodies above rest.body_limit_bytes', () => {
-  let t: TestServer;
-  before(async () => {
-    t = await startTestServer({ body_limit_bytes: LIMIT });
-  });
-  after(() => t.close());
+  const t = testServerForSuite({ body_limit_bytes: LIMIT });
 
   for (const client of CLIENTS) {
     test(`a body of exactly the limit is accepted (${client.name})`, async () => {
@@ -36,93 +49,33 @@ describe('request bodies above rest.body_limit_bytes', () => {
   }
 
   test('HTTP/1.1: a Content-Length over the limit is answered 413 before any body byte is sent', async () => {
-    const answer = await new Promise<Answer>((resolve, reject) => {
-      const req = https.request(new URL(PATH, t.server.url), {
-        method: 'POST',
-        ca: t.ca,
-        agent: false,
-        headers: { 'content-type': 'application/json', 'content-length': String(10 * LIMIT) },
-      });
-      req.on('response', (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (body += c));
-        res.on('end', () => {
-          req.destroy();
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body, protocol: 'http/1.1' });
-        });
-      });
-      req.on('error', reject);
-      req.flushHeaders(); // headers only; the body never comes
-    });
+    const headers = { ...JSON_TYPE, 'content-length': String(10 * LIMIT) };
+    const answer = await h1AnswerWhileSending(t, PATH, headers, (req) => req.flushHeaders()); // headers only; the body never comes
     assert.equal(answer.status, 413);
     assert.equal(answer.body, TOO_LARGE);
     assert.equal(answer.headers.connection, 'close');
   });
 
   test('HTTP/1.1: a chunked body is cut off with 413 as soon as it passes the limit', async () => {
-    let sent = 0;
-    const answer = await new Promise<Answer>((resolve, reject) => {
-      const req = https.request(new URL(PATH, t.server.url), {
-        method: 'POST',
-        ca: t.ca,
-        agent: false,
-        headers: { 'content-type': 'application/json' },
-      });
-      let answered = false;
-      const chunk = Buffer.alloc(256, 0x20);
-      const pump = (): void => {
-        if (answered || sent > 100 * LIMIT) return;
-        sent += chunk.length;
-        req.write(chunk, () => setImmediate(pump));
-      };
-      req.on('response', (res) => {
-        answered = true;
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (body += c));
-        res.on('end', () => {
-          req.destroy();
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body, protocol: 'http/1.1' });
-        });
-      });
-      req.on('error', (e) => (answered ? undefined : reject(e)));
-      pump();
+    let sent!: () => number;
+    const answer = await h1AnswerWhileSending(t, PATH, JSON_TYPE, (req, answered) => {
+      sent = pumpSpaces((chunk, written) => req.write(chunk, written), answered);
     });
     assert.equal(answer.status, 413);
     assert.equal(answer.body, TOO_LARGE);
-    assert.ok(sent < 100 * LIMIT, 'the server answered while the client was still sending');
+    assert.ok(sent() < MAX_SENT, 'the server answered while the client was still sending');
   });
 
   test('HTTP/2: a streamed body is cut off with 413 and the connection keeps serving', async () => {
     const session = http2.connect(t.server.url, { ca: t.ca });
     try {
-      let sent = 0;
-      const answer = await new Promise<Answer>((resolve, reject) => {
-        const stream = session.request({ ':method': 'POST', ':path': PATH, 'content-type': 'application/json' });
-        let status = 0;
-        let body = '';
-        let answered = false;
-        const chunk = Buffer.alloc(256, 0x20);
-        const pump = (): void => {
-          if (answered || stream.destroyed || sent > 100 * LIMIT) return;
-          sent += chunk.length;
-          stream.write(chunk, () => setImmediate(pump));
-        };
-        stream.on('response', (h) => {
-          answered = true;
-          status = Number(h[':status']);
-        });
-        stream.setEncoding('utf8');
-        stream.on('data', (c: string) => (body += c));
-        stream.on('end', () => resolve({ status, headers: {}, body, protocol: 'h2' }));
-        stream.on('close', () => resolve({ status, headers: {}, body, protocol: 'h2' }));
-        stream.on('error', reject);
-        pump();
+      let sent!: () => number;
+      const answer = await h2AnswerWhileSending(session, PATH, JSON_TYPE, (stream, answered) => {
+        sent = pumpSpaces((chunk, written) => stream.write(chunk, written), () => answered() || stream.destroyed);
       });
       assert.equal(answer.status, 413);
       assert.equal(answer.body, TOO_LARGE);
-      assert.ok(sent < 100 * LIMIT, 'the server answered while the client was still sending');
+      assert.ok(sent() < MAX_SENT, 'the server answered while the client was still sending');
 
       const next = await h2RequestOn(session, { path: PATH, body: bodyOfSize(100) });
       assert.equal(next.status, 200, 'the same HTTP/2 connection still serves requests');
@@ -134,21 +87,8 @@ describe('request bodies above rest.body_limit_bytes', () => {
   test('HTTP/2: a content-length over the limit is answered 413 at once', async () => {
     const session = http2.connect(t.server.url, { ca: t.ca });
     try {
-      const answer = await new Promise<Answer>((resolve, reject) => {
-        const stream = session.request({
-          ':method': 'POST',
-          ':path': PATH,
-          'content-type': 'application/json',
-          'content-length': String(10 * LIMIT),
-        });
-        let status = 0;
-        let body = '';
-        stream.on('response', (h) => (status = Number(h[':status'])));
-        stream.setEncoding('utf8');
-        stream.on('data', (c: string) => (body += c));
-        stream.on('close', () => resolve({ status, headers: {}, body, protocol: 'h2' }));
-        stream.on('error', reject);
-      });
+      const headers = { ...JSON_TYPE, 'content-length': String(10 * LIMIT) };
+      const answer = await h2AnswerWhileSending(session, PATH, headers, () => undefined); // the body never comes
       assert.equal(answer.status, 413);
       assert.equal(answer.body, TOO_LARGE);
     } finally {

@@ -2,18 +2,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { INT32_MAX, MAX_REPORTED_ERRORS, parseDeepNotification } from '../../src/rest/deep-schema.js';
+import { schemaProbes } from './schema-probes.js';
 
-const problems = (body: unknown) => {
-  const r = parseDeepNotification(body, 'dev1');
-  assert.equal(r.ok, false, 'expected the body to be refused');
-  return r.ok ? [] : r.errors.map((e) => [e.source.pointer, e.message]);
-};
-
-const accepted = (body: unknown) => {
-  const r = parseDeepNotification(body, 'dev1');
-  assert.ok(r.ok, `expected the body to be accepted: ${JSON.stringify(r)}`);
-  return r.notification;
-};
+const { problems, accepted } = schemaProbes(parseDeepNotification);
 
 describe('deep schema', () => {
   test('a minimal silent body gets mode prod and nothing it did not ask for', () => {

@@ -1,24 +1,19 @@
 /** When the dispatcher throws instead of answering, the client still gets a definite answer. */
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { beforeEach, describe, test } from 'node:test';
 import { HeraldError } from '../../src/core/errors.js';
 import type { PushOutcome } from '../../src/push-service/notification.js';
-import { CLIENTS, RecordingLog, startTestServer, type TestServer } from './rest-test-kit.js';
+import { CLIENTS, RecordingLog, testServerForSuite } from './rest-test-kit.js';
 
 const PATH = '/v3/notification/f53453455';
 const BODY = '{"service":"apns","alert":{"title":"t","body":"b"}}';
 
 describe('dispatcher failures', () => {
-  let t: TestServer;
   const log = new RecordingLog();
-  before(async () => {
-    t = await startTestServer({}, log);
-  });
-  after(() => t.close());
+  const t = testServerForSuite({}, log);
   beforeEach(() => {
     log.lines.length = 0;
-    t.dispatcher.throws = undefined;
-    t.dispatcher.outcome = { ok: true, id: 'x' };
+    t.dispatcher.reset();
   });
 
   for (const client of CLIENTS) {

@@ -2,18 +2,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { parseFlatNotification } from '../../src/rest/flat-schema.js';
+import { schemaProbes } from './schema-probes.js';
 
-const problems = (body: unknown) => {
-  const r = parseFlatNotification(body, 'dev1');
-  assert.equal(r.ok, false, 'expected the body to be refused');
-  return r.ok ? [] : r.errors.map((e) => [e.source.pointer, e.message]);
-};
-
-const accepted = (body: unknown) => {
-  const r = parseFlatNotification(body, 'dev1');
-  assert.ok(r.ok, `expected the body to be accepted: ${JSON.stringify(r)}`);
-  return r.notification;
-};
+const { problems, accepted } = schemaProbes(parseFlatNotification);
 
 describe('flat schema (v1)', () => {
   test('a minimal body becomes an alert with mode prod and nothing it did not ask for', () => {

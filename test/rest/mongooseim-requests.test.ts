@@ -3,9 +3,9 @@
  * must accept them and hand the dispatcher correctly cast values.
  */
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { beforeEach, describe, test } from 'node:test';
 import type { PushNotification } from '../../src/push-service/notification.js';
-import { CLIENTS, startTestServer, type TestServer } from './rest-test-kit.js';
+import { CLIENTS, testServerForSuite } from './rest-test-kit.js';
 
 const REQUESTS: { name: string; path: string; body: string; expected: PushNotification }[] = [
   {
@@ -79,14 +79,8 @@ const REQUESTS: { name: string; path: string; body: string; expected: PushNotifi
 ];
 
 describe("MongooseIM's requests", () => {
-  let t: TestServer;
-  before(async () => {
-    t = await startTestServer();
-  });
-  after(() => t.close());
-  beforeEach(() => {
-    t.dispatcher.received.length = 0;
-  });
+  const t = testServerForSuite();
+  beforeEach(() => t.dispatcher.reset());
 
   for (const client of CLIENTS) {
     for (const r of REQUESTS) {

@@ -9,6 +9,7 @@ import { generateLocalhostPair, type TlsPair } from '../../src/core/tls.js';
 import type { PushDispatcher, PushNotification, PushOutcome } from '../../src/push-service/notification.js';
 import { startRestServer, type RestConfig, type RestServer } from '../../src/rest/server.js';
 import type { Logger } from '../../src/core/log.js';
+import { forSuite } from '../support/for-suite.js';
 
 /**
  * Test double for the REST layer's one dependency: records every notification it is given and
@@ -20,6 +21,14 @@ export class ProgrammedDispatcher implements PushDispatcher {
   throws: unknown = undefined;
   /** When set, send() waits for this before answering (for in-flight tests). */
   gate: Promise<void> | undefined;
+
+  /** Back to a fresh double: nothing received, every notification delivered, no throw, no gate. */
+  reset(): void {
+    this.received.length = 0;
+    this.outcome = { ok: true, id: 'test-id' };
+    this.throws = undefined;
+    this.gate = undefined;
+  }
 
   async send(notification: PushNotification): Promise<PushOutcome> {
     this.received.push(notification);
@@ -49,6 +58,11 @@ export async function startTestServer(overrides: Partial<RestConfig> = {}, log?:
   const config = { ...configSchema.parse({}).rest, bind: '127.0.0.1', port: 0, ...overrides };
   const server = await startRestServer({ config, dispatcher, tls, ...(log ? { log } : {}) });
   return { server, dispatcher, ca: tls.cert, close: () => server.close() };
+}
+
+/** A server for the tests of the enclosing `describe`: started before the first, closed after the last. */
+export function testServerForSuite(overrides: Partial<RestConfig> = {}, log?: Logger): TestServer {
+  return forSuite(() => startTestServer(overrides, log));
 }
 
 export interface Answer {

@@ -1,16 +1,12 @@
 /** Paths and methods outside `POST /v{1,2,3}/notification/{device_id}`. */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { CLIENTS, startTestServer, type TestServer } from './rest-test-kit.js';
+import { describe, test } from 'node:test';
+import { CLIENTS, testServerForSuite } from './rest-test-kit.js';
 
 const BODY = '{"service":"fcm","data":{}}';
 
 describe('routing', () => {
-  let t: TestServer;
-  before(async () => {
-    t = await startTestServer();
-  });
-  after(() => t.close());
+  const t = testServerForSuite();
 
   for (const client of CLIENTS) {
     for (const path of [

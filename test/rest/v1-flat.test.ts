@@ -1,7 +1,7 @@
 /** API v1: the flat schema over the real server, with v2's `{"details": …}` answers. */
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
-import { CLIENTS, startTestServer, type TestServer } from './rest-test-kit.js';
+import { beforeEach, describe, test } from 'node:test';
+import { CLIENTS, testServerForSuite } from './rest-test-kit.js';
 
 const PATH = '/v1/notification/f53453455';
 const BODY =
@@ -9,15 +9,8 @@ const BODY =
   '"tag":"alice@localhost","topic":"com.example.app","data":{"k":"v"}}';
 
 describe('v1 (flat schema)', () => {
-  let t: TestServer;
-  before(async () => {
-    t = await startTestServer();
-  });
-  after(() => t.close());
-  beforeEach(() => {
-    t.dispatcher.received.length = 0;
-    t.dispatcher.outcome = { ok: true, id: 'x' };
-  });
+  const t = testServerForSuite();
+  beforeEach(() => t.dispatcher.reset());
 
   for (const client of CLIENTS) {
     test(`a flat body is dispatched as an alert notification and answered 200 null (${client.name})`, async () => {

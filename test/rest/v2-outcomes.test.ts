@@ -1,22 +1,15 @@
 /** API v2: the same deep schema, MongoosePush's `{"details": …}` answers. */
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { beforeEach, describe, test } from 'node:test';
 import { HeraldError } from '../../src/core/errors.js';
-import { CLIENTS, startTestServer, type TestServer } from './rest-test-kit.js';
+import { CLIENTS, testServerForSuite } from './rest-test-kit.js';
 
 const PATH = '/v2/notification/f53453455';
 const BODY = '{"service":"fcm","time_to_live":"3600","data":{"message-count":1}}';
 
 describe('v2 answers', () => {
-  let t: TestServer;
-  before(async () => {
-    t = await startTestServer();
-  });
-  after(() => t.close());
-  beforeEach(() => {
-    t.dispatcher.received.length = 0;
-    t.dispatcher.throws = undefined;
-  });
+  const t = testServerForSuite();
+  beforeEach(() => t.dispatcher.reset());
 
   for (const client of CLIENTS) {
     test(`a delivered notification is answered 200 null and cast like v3 (${client.name})`, async () => {

@@ -1,8 +1,8 @@
 /** Every dispatch outcome, over the wire, becomes the v3 status and body of the contract. */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { PushFailureReason } from '../../src/push-service/notification.js';
-import { CLIENTS, startTestServer, type TestServer } from './rest-test-kit.js';
+import { CLIENTS, testServerForSuite } from './rest-test-kit.js';
 
 const V3_TABLE: [PushFailureReason, number][] = [
   ['invalid_request', 400],
@@ -23,11 +23,7 @@ const PATH = '/v3/notification/f53453455';
 const BODY = '{"service":"apns","alert":{"title":"t","body":"b"}}';
 
 describe('v3 answers per dispatch outcome', () => {
-  let t: TestServer;
-  before(async () => {
-    t = await startTestServer();
-  });
-  after(() => t.close());
+  const t = testServerForSuite();
 
   for (const client of CLIENTS) {
     test(`a delivered notification is answered 200 with the JSON document null (${client.name})`, async () => {

@@ -3,30 +3,18 @@
  * `herald start` (or `check-config`): the command ends at once with exit 1 and one message
  * naming the key, the file and the cause, no stack trace, and nothing listening.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { mkdtempSync } from 'node:fs';
 import { assertRefused, runHerald } from './cli-harness.js';
-import { caseDir, merge, NO_SIMULATORS, writeConfig } from './config-files.js';
-import { writeCredentials, type Credentials } from './credentials.js';
+import { merge, NO_SIMULATORS, writeConfig } from './config-files.js';
+import { mistakeFolders } from './mistake-folders.js';
 
-let c: Credentials;
-const dirs: string[] = [];
-
-before(async () => {
-  c = await writeCredentials(mkdtempSync(join(tmpdir(), 'herald-credentials-')));
-});
-after(() => {
-  for (const dir of [c.dir, ...dirs]) rmSync(dir, { recursive: true, force: true });
-});
+const c = mistakeFolders('herald-credentials-');
 
 /** `herald start` on the base config with `over` merged in. */
 async function start(over: Record<string, unknown>, env: NodeJS.ProcessEnv = {}, command = 'start') {
-  const dir = caseDir();
-  dirs.push(dir);
+  const dir = c.caseDir();
   return runHerald([command, '--config', writeConfig(dir, c.p8, over)], { env });
 }
 

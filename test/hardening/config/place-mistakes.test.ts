@@ -3,30 +3,20 @@
  * `herald start`: exit 1 at once with the key and the cause named, no stack trace, nothing
  * listening; and the control case that does start, which shows the listen probe sees listeners.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { assertRefused, runHerald } from './cli-harness.js';
-import { caseDir, writeConfig } from './config-files.js';
-import { writeCredentials, type Credentials } from './credentials.js';
+import { writeConfig } from './config-files.js';
+import { mistakeFolders } from './mistake-folders.js';
 
-let c: Credentials;
-const dirs: string[] = [];
-
-before(async () => {
-  c = await writeCredentials(mkdtempSync(join(tmpdir(), 'herald-places-')));
-});
-after(() => {
-  for (const dir of [c.dir, ...dirs]) rmSync(dir, { recursive: true, force: true });
-});
+const c = mistakeFolders('herald-places-');
 
 async function run(command: string, over: Record<string, unknown>, stopAfter?: RegExp) {
-  const dir = caseDir();
-  dirs.push(dir);
+  const dir = c.caseDir();
   return { dir, result: await runHerald([command, '--config', writeConfig(dir, c.p8, over)], stopAfter ? { stopAfter } : {}) };
 }
 

@@ -11,6 +11,7 @@ import type { Logger } from '../../../src/core/log.js';
 import type { Herald } from '../../../src/embed/engine.js';
 import { createNodeIq, enableIq, nextId } from '../../e2e/harness.js';
 import { startHeraldOnSimulators } from '../../support/on-simulators.js';
+import { RoutedReplies } from '../../support/routed-replies.js';
 
 export interface LogLine {
   level: string;
@@ -43,28 +44,9 @@ export async function startStoreHerald(dir: string, options: StoreHeraldOptions)
     fcm: { enabled: false },
     ...options.extra,
   });
-  const waiters = new Map<string, (el: Element) => void>();
-  const { herald, close } = await startHeraldOnSimulators({
-    config,
-    logger,
-    host: {
-      route(stanza) {
-        const id = stanza.attrs.id as string | undefined;
-        if (id !== undefined) waiters.get(id)?.(stanza);
-        if (id !== undefined) waiters.delete(id);
-      },
-    },
-  });
-  return {
-    herald,
-    lines,
-    close,
-    async iq(stanza) {
-      const reply = new Promise<Element>((resolve) => waiters.set(stanza.attrs.id as string, resolve));
-      await herald.handleStanza(stanza);
-      return reply;
-    },
-  };
+  const replies = new RoutedReplies();
+  const { herald, close } = await startHeraldOnSimulators({ config, logger, host: { route: replies.route } });
+  return { herald, lines, close, iq: (stanza) => replies.ask(herald, stanza) };
 }
 
 /** Registrations per user: the default `xmpp_server.max_registrations_per_user`. */

@@ -3,28 +3,18 @@
  * `herald start` / `check-config`: exit 1, the key named with where its value came from (the
  * variable, not the file, when a variable set it), no stack trace, nothing listening.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assertRefused, runHerald } from './cli-harness.js';
-import { caseDir, writeConfig } from './config-files.js';
-import { writeCredentials, type Credentials } from './credentials.js';
+import { writeConfig } from './config-files.js';
+import { mistakeFolders } from './mistake-folders.js';
 
-let c: Credentials;
-const dirs: string[] = [];
-
-before(async () => {
-  c = await writeCredentials(mkdtempSync(join(tmpdir(), 'herald-values-')));
-});
-after(() => {
-  for (const dir of [c.dir, ...dirs]) rmSync(dir, { recursive: true, force: true });
-});
+const c = mistakeFolders('herald-values-');
 
 async function run(command: string, over: Record<string, unknown>, env: NodeJS.ProcessEnv = {}) {
-  const dir = caseDir();
-  dirs.push(dir);
+  const dir = c.caseDir();
   const file = writeConfig(dir, c.p8, over);
   return { file, result: await runHerald([command, '--config', file], { env }) };
 }
@@ -94,8 +84,7 @@ describe('values in the file', { concurrency: 3 }, () => {
   });
 
   test('a config file that is not TOML is named as such', async () => {
-    const dir = caseDir();
-    dirs.push(dir);
+    const dir = c.caseDir();
     const file = join(dir, 'broken.toml');
     writeFileSync(file, '[rest\nport = ');
     assertRefused(await runHerald(['check-config', '--config', file]), { key: 'not valid TOML', mentions: [file] });

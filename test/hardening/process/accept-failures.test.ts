@@ -9,20 +9,10 @@ import net from 'node:net';
 import { guardAccept } from '../../../src/core/accept-failures.js';
 import { recordingLogger } from './harness.js';
 import { eventually } from '../../support/eventually.js';
+import { accepts } from '../../support/loopback.js';
 
 function acceptError(code: 'EMFILE' | 'ENFILE'): NodeJS.ErrnoException {
   return Object.assign(new Error(`accept ${code}`), { code, errno: code === 'EMFILE' ? -24 : -23, syscall: 'accept' });
-}
-
-function connects(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 async function listening(): Promise<net.Server> {
@@ -49,7 +39,7 @@ test('a storm of EMFILE accept errors is one log line; the listener pauses and t
 
     await eventually(() => server.listening, 'listening again', 10_000);
     assert.equal((server.address() as net.AddressInfo).port, port, 'on the same port');
-    assert.ok(await connects(port), 'a client is served again');
+    assert.ok(await accepts(port), 'a client is served again');
     assert.deepEqual(others, []);
   } finally {
     guard.stop();

@@ -11,13 +11,12 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LoggingServer } from '../server-log.js';
-import { chownTree, freePorts, waitForPorts } from '../server-ports.js';
-import { renderTemplate } from '../prosody/prosody-server.js';
+import { chownTree } from '../server-ports.js';
+import { inFreshDir, renderTemplate, ServerProcess } from '../server-process.js';
+import { freePorts } from '../../support/loopback.js';
 import { eventually } from '../../support/eventually.js';
 
 /** The template in the source tree (tests run from dist/test/interop/ejabberd). */
@@ -43,23 +42,20 @@ process.once('exit', () => {
   for (const pgid of running) killGroup(pgid, 'SIGKILL');
 });
 
-export class EjabberdServer extends LoggingServer {
-  private child: ChildProcess | undefined;
-
+export class EjabberdServer extends ServerProcess {
   private constructor(
-    readonly dir: string,
-    readonly c2sPort: number,
-    readonly componentPort: number,
+    dir: string,
+    c2sPort: number,
+    componentPort: number,
     private readonly user: { uid: number; gid: number } | undefined,
   ) {
-    super('ejabberd');
+    super('ejabberd', dir, c2sPort, componentPort, START_TIMEOUT_MS);
   }
 
   /** Renders the config into a fresh folder and starts ejabberd on free ports. */
   static async start(componentSecret: string): Promise<EjabberdServer> {
     const user = requireEjabberd();
-    const dir = mkdtempSync(join(tmpdir(), 'herald-ejabberd-'));
-    try {
+    return inFreshDir('herald-ejabberd-', async (dir) => {
       const [c2sPort, componentPort, distPort] = (await freePorts(3)) as [number, number, number];
       mkdirSync(join(dir, 'spool'));
       mkdirSync(join(dir, 'logs'));
@@ -88,18 +84,7 @@ export class EjabberdServer extends LoggingServer {
       const server = new EjabberdServer(dir, c2sPort, componentPort, user);
       await server.run();
       return server;
-    } catch (e) {
-      rmSync(dir, { recursive: true, force: true });
-      throw e;
-    }
-  }
-
-  get c2sService(): string {
-    return `xmpp://127.0.0.1:${this.c2sPort}`;
-  }
-
-  get componentService(): string {
-    return `xmpp://127.0.0.1:${this.componentPort}`;
+    });
   }
 
   /** `ejabberdctl register`: an account on the host. */
@@ -111,19 +96,20 @@ export class EjabberdServer extends LoggingServer {
     });
   }
 
-  /** The server restarts: the VM stops (SIGTERM) and starts again on the same config, ports and spool. */
-  async restart(): Promise<void> {
-    await this.stopProcess();
-    await this.run();
+  /** In its own process group: ejabberdctl runs the Erlang VM as a child, and both must go. */
+  protected spawnServer(): ChildProcess {
+    const child = spawn(EJABBERDCTL, [...this.ctlArgs(), 'foreground'], { ...this.spawnOptions(), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    running.add(child.pid!);
+    return child;
   }
 
-  /** Stops ejabberd and removes its folder. */
-  async dispose(): Promise<void> {
-    try {
-      await this.stopProcess();
-    } finally {
-      rmSync(this.dir, { recursive: true, force: true });
-    }
+  /** SIGTERM to the group (the VM stops cleanly: init:stop), SIGKILL if it is still there after STOP_TIMEOUT_MS. */
+  protected async stopServer(child: ChildProcess): Promise<void> {
+    if (!child.pid) return;
+    const pgid = child.pid;
+    killGroup(pgid, 'SIGTERM');
+    await eventually(() => !groupAlive(pgid), 'ejabberd to stop', STOP_TIMEOUT_MS, 50).catch(() => killGroup(pgid, 'SIGKILL'));
+    running.delete(pgid);
   }
 
   private ctlArgs(): string[] {
@@ -133,32 +119,6 @@ export class EjabberdServer extends LoggingServer {
   /** As the ejabberd user, at home in the private folder (ejabberdctl cds to the spool). */
   private spawnOptions(): { uid?: number; gid?: number; cwd: string; env: NodeJS.ProcessEnv } {
     return { ...this.user, cwd: this.dir, env: { ...process.env, HOME: this.dir } };
-  }
-
-  private async run(): Promise<void> {
-    // Its own process group: ejabberdctl runs the Erlang VM as a child, and both must go.
-    const child = spawn(EJABBERDCTL, [...this.ctlArgs(), 'foreground'], { ...this.spawnOptions(), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    this.child = child;
-    const pgid = child.pid!;
-    running.add(pgid);
-    this.log.follow(child);
-    try {
-      await waitForPorts('ejabberd', [this.c2sPort, this.componentPort], child, START_TIMEOUT_MS);
-    } catch (e) {
-      await this.stopProcess();
-      throw new Error(`${(e as Error).message}; ejabberd said:\n${this.tail(30)}`);
-    }
-  }
-
-  /** SIGTERM to the group (the VM stops cleanly: init:stop), SIGKILL if it is still there after STOP_TIMEOUT_MS. */
-  private async stopProcess(): Promise<void> {
-    const child = this.child;
-    this.child = undefined;
-    if (!child?.pid) return;
-    const pgid = child.pid;
-    killGroup(pgid, 'SIGTERM');
-    await eventually(() => !groupAlive(pgid), 'ejabberd to stop', STOP_TIMEOUT_MS, 50).catch(() => killGroup(pgid, 'SIGKILL'));
-    running.delete(pgid);
   }
 }
 

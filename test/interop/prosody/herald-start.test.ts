@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connectUser, disconnect, discoInfo, withTimeout } from '../xmpp-clients.js';
-import { COMPONENT_DOMAIN, HERALD_TOML_TEMPLATE, ProsodyServer, renderTemplate, USER_DOMAIN } from './prosody-server.js';
+import { renderTemplate } from '../server-process.js';
+import { COMPONENT_DOMAIN, HERALD_TOML_TEMPLATE, ProsodyServer, USER_DOMAIN } from './prosody-server.js';
 
 const MAIN = fileURLToPath(new URL('../../../src/cli/main.js', import.meta.url));
 const SECRET = 'cli-component-secret';

@@ -16,13 +16,10 @@
  *   (mod_component), which never counts as an error;
  * - registrations are stored on disk, so they survive a restart of Prosody.
  */
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
-import { discoInfo, sendChat } from '../xmpp-clients.js';
 import { NODE_B, pushScenarios } from '../push-scenarios.js';
 import { COMPONENT_DOMAIN, ProsodyServer, USER_DOMAIN } from './prosody-server.js';
 
-const suite = pushScenarios({
+pushScenarios({
   name: 'Prosody',
   start: (secret) => ProsodyServer.start(secret),
   componentDomain: COMPONENT_DOMAIN,
@@ -36,26 +33,10 @@ const suite = pushScenarios({
   pushedFromHibernation: async (prosody, { sending }) => {
     await prosody.waitForLog(/cloud handle_notify_request\(\) for newly smacks queued stanzas \(now in timer\)/, sending);
   },
-});
-
-test('while Herald is away, Prosody answers its own publishes with wait and keeps the registration', async () => {
-  const fx = suite.fx();
-  const prosody = suite.server();
-  const bob = await suite.login('bob', 'laptop');
-  await fx.link.stop();
-  const mark = prosody.mark();
-  await sendChat(bob, suite.alice, 'anyone home?');
-  // mod_component bounces the publish; mod_cloud_notify does not count a wait error.
-  await prosody.waitForLog(
-    new RegExp(`Got error <wait:remote-server-timeout:[^>]*> for identifier '${COMPONENT_DOMAIN}<${NODE_B}': NOT increasing error count`),
-    mark,
-  );
-
-  await fx.rejoin();
-  await discoInfo(bob, COMPONENT_DOMAIN);
-  const index = fx.tap.publishesTo(NODE_B).length;
-  await sendChat(bob, suite.alice, 'back again?');
-  const publish = await fx.tap.answered(NODE_B, index);
-  assert.equal(publish.answer?.attrs.type, 'result', 'the registration survived the outage');
-  await fx.logout(bob);
+  whileAway: {
+    answers: 'answers its own publishes with wait and keeps the registration',
+    // mod_component bounces the publish; mod_cloud_notify does not count a wait error.
+    log: new RegExp(`Got error <wait:remote-server-timeout:[^>]*> for identifier '${COMPONENT_DOMAIN}<${NODE_B}': NOT increasing error count`),
+    keepsRegistration: true,
+  },
 });

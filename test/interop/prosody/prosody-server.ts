@@ -8,12 +8,12 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LoggingServer } from '../server-log.js';
-import { chownTree, freePorts, waitForPorts } from '../server-ports.js';
+import { chownTree } from '../server-ports.js';
+import { inFreshDir, renderTemplate, ServerProcess } from '../server-process.js';
+import { freePorts } from '../../support/loopback.js';
 
 /** The template in the source tree (tests run from dist/test/interop/prosody). */
 export const CONFIG_TEMPLATE = fileURLToPath(new URL('../../../../test/interop/prosody/prosody.cfg.lua', import.meta.url));
@@ -40,18 +40,16 @@ process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
-export class ProsodyServer extends LoggingServer {
-  private child: ChildProcess | undefined;
-
+export class ProsodyServer extends ServerProcess {
   private constructor(
-    readonly dir: string,
+    dir: string,
     readonly configFile: string,
-    readonly c2sPort: number,
-    readonly componentPort: number,
+    c2sPort: number,
+    componentPort: number,
     readonly componentSecret: string,
     private readonly user: { uid: number; gid: number } | undefined,
   ) {
-    super('Prosody');
+    super('Prosody', dir, c2sPort, componentPort, START_TIMEOUT_MS);
   }
 
   /**
@@ -60,8 +58,7 @@ export class ProsodyServer extends LoggingServer {
    */
   static async start(componentSecret: string, template = CONFIG_TEMPLATE): Promise<ProsodyServer> {
     requireProsody();
-    const dir = mkdtempSync(join(tmpdir(), 'herald-prosody-'));
-    try {
+    return inFreshDir('herald-prosody-', async (dir) => {
       const [c2sPort, componentPort] = (await freePorts(2)) as [number, number];
       mkdirSync(join(dir, 'data', 'certs'), { recursive: true });
       const configFile = join(dir, 'prosody.cfg.lua');
@@ -79,18 +76,7 @@ export class ProsodyServer extends LoggingServer {
       const server = new ProsodyServer(dir, configFile, c2sPort, componentPort, componentSecret, user);
       await server.run();
       return server;
-    } catch (e) {
-      rmSync(dir, { recursive: true, force: true });
-      throw e;
-    }
-  }
-
-  get c2sService(): string {
-    return `xmpp://127.0.0.1:${this.c2sPort}`;
-  }
-
-  get componentService(): string {
-    return `xmpp://127.0.0.1:${this.componentPort}`;
+    });
   }
 
   /** `prosodyctl register`: an account on the VirtualHost. */
@@ -102,39 +88,16 @@ export class ProsodyServer extends LoggingServer {
     });
   }
 
-  /** The server restarts: the process ends (SIGTERM) and starts again on the same config, ports and data. */
-  async restart(): Promise<void> {
-    await this.stopProcess();
-    await this.run();
-  }
-
-  /** Stops Prosody and removes its folder. */
-  async dispose(): Promise<void> {
-    try {
-      await this.stopProcess();
-    } finally {
-      rmSync(this.dir, { recursive: true, force: true });
-    }
-  }
-
-  private async run(): Promise<void> {
+  protected spawnServer(): ChildProcess {
     const child = spawn('prosody', ['-F', '--config', this.configFile], { ...this.user, stdio: ['ignore', 'pipe', 'pipe'] });
-    this.child = child;
     running.add(child);
     child.once('exit', () => running.delete(child));
-    this.log.follow(child);
-    try {
-      await waitForPorts('Prosody', [this.c2sPort, this.componentPort], child, START_TIMEOUT_MS);
-    } catch (e) {
-      await this.stopProcess();
-      throw new Error(`${(e as Error).message}; Prosody said:\n${this.tail(30)}`);
-    }
+    return child;
   }
 
-  private async stopProcess(): Promise<void> {
-    const child = this.child;
-    this.child = undefined;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  /** SIGTERM, SIGKILL if Prosody is still there after STOP_TIMEOUT_MS. */
+  protected async stopServer(child: ChildProcess): Promise<void> {
+    if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = once(child, 'exit');
     child.kill('SIGTERM');
     const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
@@ -150,17 +113,6 @@ export class ProsodyServer extends LoggingServer {
 export function requireProsody(): void {
   if (!onPath('prosody') || !onPath('prosodyctl')) throw new Error(`prosody is not installed: ${INSTALL_HINT}`);
   if (!existsSync(CLOUD_NOTIFY)) throw new Error(`mod_cloud_notify is not at ${CLOUD_NOTIFY} (package prosody-modules): ${INSTALL_HINT}`);
-}
-
-export function renderTemplate(template: string, values: Record<string, string>): string {
-  const text = template.replace(/\{\{([A-Z0-9_]+)\}\}/g, (whole, name: string) => {
-    const value = values[name];
-    if (value === undefined) throw new Error(`no value for ${whole}`);
-    return value;
-  });
-  const left = /\{\{[A-Z0-9_]+\}\}/.exec(text);
-  if (left) throw new Error(`placeholder left in the template: ${left[0]}`);
-  return text;
 }
 
 function onPath(command: string): boolean {

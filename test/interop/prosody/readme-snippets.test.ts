@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CONFIG_TEMPLATE as EJABBERD_CONFIG_TEMPLATE } from '../ejabberd/ejabberd-server.js';
 import { MONGOOSEIM_CONFIG } from '../mongooseim/config-file.js';
-import { CONFIG_TEMPLATE, HERALD_TOML_TEMPLATE, renderTemplate } from './prosody-server.js';
+import { renderTemplate } from '../server-process.js';
+import { CONFIG_TEMPLATE, HERALD_TOML_TEMPLATE } from './prosody-server.js';
 
 const README = fileURLToPath(new URL('../../../../README.md', import.meta.url));
 /** The line after which each template holds what an operator needs (the rest is loopback test setup). */

@@ -3,37 +3,22 @@
  * it, sharing a freshly generated .p8 key; `close()` tears both down.
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { startActorRuntime, type ActorRuntime } from '../../../src/actors/index.js';
-import { validateConfig } from '../../../src/core/config/load.js';
 import type { ApnsConfig } from '../../../src/core/config/schema.js';
 import { startApnsPool, type ApnsPool } from '../../../src/push-service/pools/apns-pool.js';
 import type { PushNotification } from '../../../src/push-service/notification.js';
 import { apnsTestPool, tokenAuth } from '../pools/test-pools.js';
 import { startApnsSimulator, type ApnsSimulator, type ApnsSimulatorOptions } from '../../../src/simulators/apns/index.js';
-import type { Logger } from '../../../src/core/log.js';
+import { poolTestConfig, runPool, type PoolHarness, type PoolHarnessOptions } from '../pool-harness.js';
 
 export const TEAM_ID = 'HERALDTEAM';
 export const KEY_ID = 'HERALDKEY1';
 export const TOPIC = 'com.example.herald';
 
-export interface Harness {
-  sim: ApnsSimulator;
-  service: ApnsPool;
-  runtime: ActorRuntime;
-  config: ApnsConfig;
-  close(): Promise<void>;
-}
+export type Harness = PoolHarness<ApnsSimulator, ApnsPool, ApnsConfig>;
 
-export interface HarnessOptions {
+export interface HarnessOptions extends PoolHarnessOptions {
   apns?: Partial<ApnsConfig>;
-  senderMailboxCapacity?: number;
   simulator?: ApnsSimulatorOptions;
-  /** Shared by the service (JWT iat, expiration) and the simulator (JWT age). */
-  clock?: () => number;
-  /** Point the service here instead of at the simulator. */
-  endpoint?: string;
-  /** Where the service's connections log. */
-  log?: Logger;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -41,30 +26,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const privateKeyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   const publicKeyPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
   const clock = options.clock ?? Date.now;
-  const sim = await startApnsSimulator({
-    teamId: TEAM_ID,
-    keys: { [KEY_ID]: publicKeyPem },
-    clock,
-    ...options.simulator,
-  });
-  const config = validateConfig({
-    apns: { team_id: TEAM_ID, key_id: KEY_ID, default_topic: TOPIC, reconnect: { backoff_ms: 10, max_ms: 30_000 }, ...options.apns },
-    actors: { sender_mailbox_capacity: options.senderMailboxCapacity ?? 8_192 },
-  });
-  const runtime = startActorRuntime();
+  const sim = await startApnsSimulator({ teamId: TEAM_ID, keys: { [KEY_ID]: publicKeyPem }, clock, ...options.simulator });
+  const config = poolTestConfig('apns', { team_id: TEAM_ID, key_id: KEY_ID, default_topic: TOPIC, ...options.apns }, options);
   const pool = apnsTestPool(config.apns, { endpoint: options.endpoint ?? sim.url, ca: sim.ca, auth: tokenAuth(config.apns, privateKeyPem, clock) });
-  const service = await startApnsPool(pool, config.actors.sender_mailbox_capacity, runtime, { clock, log: options.log });
-  return {
-    sim,
-    service,
-    runtime,
-    config: config.apns,
-    async close() {
-      await service.close(100);
-      runtime.stop();
-      await sim.close();
-    },
-  };
+  return runPool(sim, config.apns, (runtime) => startApnsPool(pool, config.actors.sender_mailbox_capacity, runtime, { clock, log: options.log }));
 }
 
 let tokenSequence = 0;

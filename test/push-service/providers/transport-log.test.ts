@@ -5,11 +5,11 @@
  * info for notifications sent on a working connection.
  */
 import assert from 'node:assert/strict';
-import net, { type AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { createLogger, type LogLevel } from '../../../src/core/log.js';
 import { Http2Connection } from '../../../src/push-service/http2/connection.js';
 import { eventually } from '../../support/eventually.js';
+import { closedPort } from '../../support/loopback.js';
 import { PLAIN_ANSWERS, startMutePeer } from '../http2/test-server.js';
 import { PROVIDERS } from './provider-rig.js';
 
@@ -28,15 +28,6 @@ function capture(level: LogLevel = 'debug'): { log: ReturnType<typeof createLogg
   });
   const of = (event: string): Line[] => lines.filter((l) => l.event === event);
   return { log, lines, of, sessions: (event) => of(event).map((l) => l.session) };
-}
-
-/** A URL nobody listens on: a port that was just free. */
-async function closedPortUrl(): Promise<string> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `https://127.0.0.1:${port}`;
 }
 
 for (const provider of PROVIDERS) {
@@ -98,7 +89,7 @@ for (const provider of PROVIDERS) {
 
     it('a connect that fails is logged as a session error, then as lost with the backoff before the next attempt', async () => {
       const { log, of } = capture();
-      const h = await provider.start({ endpoint: await closedPortUrl(), connection: { connections: 1, retry_attempts: 0, reconnect: { backoff_ms: 50, max_ms: 50 } }, log });
+      const h = await provider.start({ endpoint: `https://127.0.0.1:${await closedPort()}`, connection: { connections: 1, retry_attempts: 0, reconnect: { backoff_ms: 50, max_ms: 50 } }, log });
       try {
         const outcome = await h.service.send(provider.alertTo(provider.deviceToken()));
         assert.equal(outcome.ok, false);
