@@ -52,8 +52,11 @@ export class EjabberdServer extends ServerProcess {
     super('ejabberd', dir, c2sPort, componentPort, START_TIMEOUT_MS);
   }
 
-  /** Renders the config into a fresh folder and starts ejabberd on free ports. */
-  static async start(componentSecret: string): Promise<EjabberdServer> {
+  /**
+   * Renders the config into a fresh folder and starts ejabberd on free ports, logging at
+   * `logLevel` (debug also says when a route is registered or unregistered).
+   */
+  static async start(componentSecret: string, { logLevel = 'info' }: { logLevel?: 'info' | 'debug' } = {}): Promise<EjabberdServer> {
     const user = requireEjabberd();
     return inFreshDir('herald-ejabberd-', async (dir) => {
       const [c2sPort, componentPort, distPort] = (await freePorts(3)) as [number, number, number];
@@ -65,6 +68,7 @@ export class EjabberdServer extends ServerProcess {
           C2S_PORT: String(c2sPort),
           COMPONENT_PORT: String(componentPort),
           COMPONENT_SECRET: componentSecret,
+          LOG_LEVEL: logLevel,
         }),
       );
       copyFileSync(SYSTEM_INETRC, join(dir, 'inetrc'));
