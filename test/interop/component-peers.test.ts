@@ -15,18 +15,18 @@
  *   ejabberd_router.erl `balancing_route`: with several routes and no `domain_balancing` set,
  *   each stanza goes to one route picked by a hash of the current time, i.e. at random.
  */
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Client } from '@xmpp/client';
 import xml from '@xmpp/xml';
 import { ComponentPeer } from './component-peer.js';
 import { connectUser, disconnect } from './xmpp-clients.js';
 import type { RealServer } from './push-scenarios.js';
 import { CONFIG_TEMPLATE as PROSODY_TEMPLATE, ProsodyServer } from './prosody/prosody-server.js';
-import { EjabberdServer } from './ejabberd/ejabberd-server.js';
+import { CONFIG_TEMPLATE as EJABBERD_TEMPLATE, EjabberdServer } from './ejabberd/ejabberd-server.js';
 import { eventually } from '../support/eventually.js';
 
 const SECRET = 'peers-component-secret';
@@ -61,27 +61,40 @@ async function eachReachedOne(peers: ComponentPeer[], ids: string[]): Promise<vo
 }
 
 /**
- * A server started for the describe block, with a user, Alice, online to send messages to the
- * component domain; the component connections the tests open are left and the server disposed
+ * A server started for the describe block, with users (Alice unless told) online to send
+ * messages to the component domain; the component connections the tests open are left and the server disposed
  * of afterwards.
  */
-function serverWithUser(start: () => Promise<PeersServer>) {
+function serverWithUsers(start: () => Promise<PeersServer>, usernames: readonly string[] = ['alice']) {
   let server: PeersServer | undefined;
-  let alice: Client | undefined;
+  const users = new Map<string, Client>();
   const peers: ComponentPeer[] = [];
   before(async () => {
     server = await start();
-    server.register('alice', 'alice-password');
-    alice = await connectUser({ service: server.c2sService, domain: USER_DOMAIN, username: 'alice', password: 'alice-password', resource: 'desk' });
+    for (const username of usernames) {
+      const password = `${username}-password`;
+      server.register(username, password);
+      users.set(username, await connectUser({ service: server.c2sService, domain: USER_DOMAIN, username, password, resource: 'desk' }));
+    }
   });
   after(async () => {
     await Promise.all(peers.map((p) => p.leave()));
-    if (alice) await disconnect(alice);
+    await Promise.all([...users.values()].map(disconnect));
     await server?.dispose();
   });
   return {
-    server: () => server!,
-    probe: (count: number) => sendProbes(alice!, count),
+    /** `count` messages from `username` (the first user by default) to the component domain; their ids. */
+    probe: (count: number, username = usernames[0]!) => sendProbes(users.get(username)!, count),
+    mark: () => server!.mark(),
+    waitForLog: (pattern: RegExp, since: number) => server!.waitForLog(pattern, since),
+    /** Kills `peer` and waits until the server logs `noticed`; the test's output says how long that took. */
+    kill: async (peer: ComponentPeer, noticed: RegExp, t: TestContext): Promise<void> => {
+      const since = server!.mark();
+      const killedAt = Date.now();
+      peer.kill();
+      await server!.waitForLog(noticed, since);
+      t.diagnostic(`the server logged ${noticed.source} ${Date.now() - killedAt} ms after ${peer.name} was killed`);
+    },
     /** Opens a component connection as DOMAIN (accepted or refused: see its `online` and `streamError`). */
     join: async (name: string): Promise<ComponentPeer> => {
       const peer = await ComponentPeer.join(name, { service: server!.componentService, domain: DOMAIN, password: SECRET });
@@ -91,11 +104,11 @@ function serverWithUser(start: () => Promise<PeersServer>) {
   };
 }
 
-/** Prosody's config template with `line` added to the component's section (the last of the file). */
-function prosodyTemplateWith(line: string): { path: string; remove(): void } {
-  const dir = mkdtempSync(join(tmpdir(), 'herald-prosody-template-'));
-  const path = join(dir, 'prosody.cfg.lua');
-  writeFileSync(path, `${readFileSync(PROSODY_TEMPLATE, 'utf8')}\t${line}\n`);
+/** A copy of a server's config template with `text` added at its end; removed by `remove()`. */
+function templateWith(template: string, text: string): { path: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'herald-peers-template-'));
+  const path = join(dir, basename(template));
+  writeFileSync(path, `${readFileSync(template, 'utf8')}${text}`);
   return { path, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
@@ -105,7 +118,7 @@ const PROSODY_DISCONNECTED = /component disconnected: push\.localhost/;
 const EJABBERD_ROUTE_GONE = /Route unregistered: push\.localhost/;
 
 describe('Prosody 0.12 with two connections for one component domain', () => {
-  const env = serverWithUser(() => ProsodyServer.start(SECRET));
+  const env = serverWithUsers(() => ProsodyServer.start(SECRET));
   let first: ComponentPeer;
 
   test('the second connection is refused with a conflict stream error, and the first keeps the domain', async () => {
@@ -121,11 +134,7 @@ describe('Prosody 0.12 with two connections for one component domain', () => {
   });
 
   test('once the first connection is killed, Prosody accepts a new one as soon as it has seen the socket close', async (t) => {
-    const since = env.server().mark();
-    const killedAt = Date.now();
-    first.kill();
-    await env.server().waitForLog(PROSODY_DISCONNECTED, since);
-    t.diagnostic(`Prosody logged the disconnection ${Date.now() - killedAt} ms after the kill`);
+    await env.kill(first, PROSODY_DISCONNECTED, t);
     const next = await env.join('next');
     assert.equal(next.online, true, `refused: ${JSON.stringify(next.streamError)}`);
     await eachReachedOne([next], await env.probe(FEW_PROBES));
@@ -133,9 +142,10 @@ describe('Prosody 0.12 with two connections for one component domain', () => {
 });
 
 describe('Prosody 0.12 with component_conflict_resolve = "kick_old"', () => {
-  const template = prosodyTemplateWith('component_conflict_resolve = "kick_old"');
+  // The template ends in the component's section.
+  const template = templateWith(PROSODY_TEMPLATE, '\tcomponent_conflict_resolve = "kick_old"\n');
   after(() => template.remove());
-  const env = serverWithUser(() => ProsodyServer.start(SECRET, template.path));
+  const env = serverWithUsers(() => ProsodyServer.start(SECRET, template.path));
 
   test('the second connection is accepted and the first is closed with a conflict stream error', async () => {
     const first = await env.join('first');
@@ -150,7 +160,7 @@ describe('Prosody 0.12 with component_conflict_resolve = "kick_old"', () => {
 });
 
 describe('ejabberd 23.01 with two connections for one component domain', () => {
-  const env = serverWithUser(() => EjabberdServer.start(SECRET, { logLevel: 'debug' }));
+  const env = serverWithUsers(() => EjabberdServer.start(SECRET, { logLevel: 'debug' }));
   let first: ComponentPeer;
   let second: ComponentPeer;
 
@@ -171,14 +181,60 @@ describe('ejabberd 23.01 with two connections for one component domain', () => {
   });
 
   test('once the first connection is killed, every message goes to the second as soon as ejabberd has seen the socket close', async (t) => {
-    const since = env.server().mark();
-    const killedAt = Date.now();
-    first.kill();
-    await env.server().waitForLog(EJABBERD_ROUTE_GONE, since);
-    t.diagnostic(`ejabberd unregistered the route ${Date.now() - killedAt} ms after the kill`);
+    await env.kill(first, EJABBERD_ROUTE_GONE, t);
     const before = first.received.length;
     await eachReachedOne([first, second], await env.probe(SPREAD_PROBES));
     assert.equal(first.received.length, before);
     assert.equal(second.online, true);
+  });
+});
+
+/** ejabberd.yml's `domain_balancing` for the component domain, added to the template's end. */
+function ejabberdBalancing(options: string): ReturnType<typeof templateWith> {
+  return templateWith(EJABBERD_TEMPLATE, `domain_balancing:\n  ${DOMAIN}:\n${options}`);
+}
+
+describe('ejabberd 23.01 with domain_balancing type bare_source and component_number 2', () => {
+  const template = ejabberdBalancing('    type: bare_source\n    component_number: 2\n');
+  after(() => template.remove());
+  const env = serverWithUsers(() => EjabberdServer.start(SECRET, { template: template.path, logLevel: 'debug' }), ['alice', 'bob']);
+  let peers: ComponentPeer[];
+
+  /** The one connection all of `user`'s new messages reached. */
+  async function reachedBy(user: string, among: ComponentPeer[], t: TestContext): Promise<ComponentPeer> {
+    const ids = await env.probe(SPREAD_PROBES, user);
+    await eachReachedOne(among, ids);
+    const reached = among.filter((p) => p.received.some((id) => ids.includes(id)));
+    assert.equal(reached.length, 1, `${user}'s messages went to ${reached.map((p) => p.name).join(' and ')}`);
+    t.diagnostic(`${user}'s messages all went to ${reached[0]!.name}`);
+    return reached[0]!;
+  }
+
+  test("all of one user's messages go to the same one of the two connections", async (t) => {
+    peers = [await env.join('first'), await env.join('second')];
+    assert.equal(peers.every((p) => p.online), true);
+    await reachedBy('alice', peers, t);
+    await reachedBy('bob', peers, t);
+  });
+
+  test("once the connection a user's messages go to is killed, a new connection takes its place and gets that user's messages", async (t) => {
+    const alices = await reachedBy('alice', peers, t);
+    await env.kill(alices, EJABBERD_ROUTE_GONE, t);
+    const survivor = peers.find((p) => p !== alices)!;
+    const next = await env.join('next');
+    assert.equal(next.online, true);
+    assert.equal(await reachedBy('alice', [survivor, next], t), next);
+  });
+});
+
+describe('ejabberd 23.01 with domain_balancing type bare_source and no component_number', () => {
+  const template = ejabberdBalancing('    type: bare_source\n');
+  after(() => template.remove());
+  const env = serverWithUsers(() => EjabberdServer.start(SECRET, { template: template.path }));
+
+  test('the handshake of a component connection is never answered: its process crashes on the missing component_number', async () => {
+    const since = env.mark();
+    await assert.rejects(env.join('first'));
+    await env.waitForLog(/badkey,component_number/, since);
   });
 });

@@ -54,9 +54,13 @@ export class EjabberdServer extends ServerProcess {
 
   /**
    * Renders the config into a fresh folder and starts ejabberd on free ports, logging at
-   * `logLevel` (debug also says when a route is registered or unregistered).
+   * `logLevel` (debug also says when a route is registered or unregistered). `template` is
+   * another config with the same placeholders.
    */
-  static async start(componentSecret: string, { logLevel = 'info' }: { logLevel?: 'info' | 'debug' } = {}): Promise<EjabberdServer> {
+  static async start(
+    componentSecret: string,
+    { logLevel = 'info', template = CONFIG_TEMPLATE }: { logLevel?: 'info' | 'debug'; template?: string } = {},
+  ): Promise<EjabberdServer> {
     const user = requireEjabberd();
     return inFreshDir('herald-ejabberd-', async (dir) => {
       const [c2sPort, componentPort, distPort] = (await freePorts(3)) as [number, number, number];
@@ -64,7 +68,7 @@ export class EjabberdServer extends ServerProcess {
       mkdirSync(join(dir, 'logs'));
       writeFileSync(
         join(dir, 'ejabberd.yml'),
-        renderTemplate(readFileSync(CONFIG_TEMPLATE, 'utf8'), {
+        renderTemplate(readFileSync(template, 'utf8'), {
           C2S_PORT: String(c2sPort),
           COMPONENT_PORT: String(componentPort),
           COMPONENT_SECRET: componentSecret,
