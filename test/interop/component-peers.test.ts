@@ -13,7 +13,8 @@
  * - ejabberd, ejabberd_service.erl `handle_auth_success`: every accepted connection registers
  *   one more route for the domain (ejabberd_router:register_route), no conflict check; and
  *   ejabberd_router.erl `balancing_route`: with several routes and no `domain_balancing` set,
- *   each stanza goes to one route picked by a hash of the current time, i.e. at random.
+ *   each stanza goes to one route picked by a hash of the current time, i.e. at random; with
+ *   `domain_balancing` {type, component_number} by a hash of the chosen JID over fixed slots.
  */
 import { after, before, describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
