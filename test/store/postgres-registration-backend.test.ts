@@ -8,13 +8,8 @@ import { openPostgres } from '../../src/store/postgres/open-postgres.js';
 import type { PostgresPool } from '../../src/store/postgres/postgres-pool.js';
 import { PostgresRegistrations } from '../../src/xmpp-server/postgres-registrations.js';
 import { forSuite } from '../support/for-suite.js';
-import { postgresDatabase } from '../support/postgres-server.js';
+import { postgresDatabase, postgresOptions } from '../support/postgres-server.js';
 import { incrementsAtOnce, registration, registrationBackendContract, type BackendFixture } from './registration-backend.contract.js';
-
-/** `[store.postgres]` as default.toml sets it, on the test database. */
-function options(url: string) {
-  return { url, pool_size: 10, statement_timeout_ms: 5_000, connect_timeout_ms: 5_000, idle_timeout_ms: 30_000 };
-}
 
 /** One database; `instance()` opens one more Herald's pool on it (each migrates at start, as Herald does). */
 async function sharedDatabase() {
@@ -22,7 +17,7 @@ async function sharedDatabase() {
   const pools: PostgresPool[] = [];
   return {
     async instance(): Promise<PostgresRegistrations> {
-      const pool = await openPostgres(options(db.url));
+      const pool = await openPostgres(postgresOptions(db.url));
       pools.push(pool);
       return new PostgresRegistrations(pool);
     },

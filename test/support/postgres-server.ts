@@ -16,6 +16,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
 import pg from 'pg';
+import { validateConfig } from '../../src/core/config/load.js';
+import type { PostgresOptions } from '../../src/store/postgres/postgres-pool.js';
 import { eventually } from './eventually.js';
 import { freePorts } from './loopback.js';
 import { userWhenRoot } from './system-user.js';
@@ -201,3 +203,8 @@ function serverBinaries(): string {
 
 
 function noValue(): void {}
+
+/** `[store.postgres]` with its defaults (default.toml's values), on `url`. */
+export function postgresOptions(url: string): PostgresOptions {
+  return { ...validateConfig({ store: { postgres: { url } } }, '(test)', {}).store.postgres, url };
+}
