@@ -92,7 +92,7 @@ export const ERRORS = {
     stream: null,
   },
   HERALD_AUTH_KEY_INVALID: unanswered('the provider signing key cannot be used'),
-  HERALD_STORE: unanswered('the LMDB store failed'),
+  HERALD_STORE: unanswered('the store (LMDB or PostgreSQL) failed'),
   HERALD_STORE_FULL: {
     meaning: 'the store is full (store.max_size_mib); writes that would grow it are refused',
     rest: null,

@@ -11,6 +11,7 @@ import { HeraldError } from '../core/errors.js';
 import { KEY_FORMATS_DB, migrateKeyFormat } from '../store/composite-key.js';
 import { DurableWrites } from '../store/durable-write.js';
 import type { HeraldStore } from '../store/lmdb-store.js';
+import type { RegistrationBackend } from './registration-backend.js';
 import {
   keyFits,
   registrationKey,
@@ -23,7 +24,7 @@ import {
 export const REGISTRATIONS_DB = 'xmpp-server-registrations';
 export const COUNTERS_DB = 'xmpp-server-counters';
 
-export class RegistrationStore {
+export class RegistrationStore implements RegistrationBackend {
   private readonly registrations: Database<Registration, string>;
   /** user bare JID → messages pushed since the user was last online (the badge). */
   private readonly counters: Database<number, string>;
@@ -44,11 +45,14 @@ export class RegistrationStore {
     return this.writes.durable(this.registrations.put(key, registration));
   }
 
-  /** Removes one registration; resolves (true if it existed) once the removal is durable. */
-  remove(user: string, pubsubJid: string, node: string): Promise<boolean> {
+  /**
+   * Removes one registration; resolves once the removal is durable. (No answer whether it was
+   * there: lmdb-js resolves a removal with true either way.)
+   */
+  remove(user: string, pubsubJid: string, node: string): Promise<void> {
     const key = registrationKey(user, pubsubJid, node);
-    if (!keyFits(key)) return Promise.resolve(false); // such a key can never have been stored
-    return this.writes.durableValue(this.registrations.remove(key));
+    if (!keyFits(key)) return Promise.resolve(); // such a key can never have been stored
+    return this.writes.durable(this.registrations.remove(key));
   }
 
   /**
@@ -105,6 +109,27 @@ export class RegistrationStore {
   unreadCount(user: string): number {
     if (!keyFits(user)) return 0;
     return this.counters.get(user) ?? 0;
+  }
+
+  /**
+   * One more unread message; resolves with the new count once durable. The read and the write
+   * run in one lmdb-js write transaction, where a read sees the writes before it: increments
+   * issued in one turn (which read the same committed value outside it) are all counted.
+   */
+  incrementUnread(user: string): Promise<number> {
+    if (!keyFits(user)) return Promise.resolve(0);
+    return this.writes.durableValue(
+      this.counters.transaction(() => {
+        const count = (this.counters.get(user) ?? 0) + 1;
+        this.counters.putSync(user, count);
+        return count;
+      }),
+    );
+  }
+
+  /** The counter back to 0 (removed); resolves once durable. */
+  resetUnread(user: string): Promise<void> {
+    return this.setUnreadCount(user, 0);
   }
 
   /** Saves the unread counter (0 removes it); resolves once durable. */

@@ -166,10 +166,9 @@ test('a store filling up mid-batch refuses the enables it cannot hold, crashes n
 class GatedRemovals extends RegistrationStore {
   gate: Promise<void> | undefined;
   failNextPut = false;
-  override async remove(user: string, pubsubJid: string, node: string): Promise<boolean> {
-    const existed = await super.remove(user, pubsubJid, node);
+  override async remove(user: string, pubsubJid: string, node: string): Promise<void> {
+    await super.remove(user, pubsubJid, node);
     await this.gate;
-    return existed;
   }
   override async put(user: string, registration: Registration): Promise<void> {
     if (this.failNextPut) {

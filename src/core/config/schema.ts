@@ -132,8 +132,38 @@ const shards = z
 /** MiB in bytes. */
 export const MIB = 1_048_576;
 
+/**
+ * `[store.postgres]`: the PostgreSQL the instances share when `store.backend = "postgres"`
+ * (store/postgres/). Every instance opens its own pool, so what one instance may hold is a share
+ * of the server's `max_connections` (100 by default), which all instances and operators split.
+ */
+const postgresStore = z
+  .object({
+    /** libpq connection URI (`postgres://user:password@host:5432/herald`); required with the postgres backend. */
+    url: z.string().min(1).optional(),
+    /**
+     * Connections this instance keeps at most. Writes wait for a free one, so this bounds the
+     * writes of one instance in flight; 10 per instance lets 8 instances share the default
+     * `max_connections` = 100 with room left for operators and migrations.
+     */
+    pool_size: positiveInt.max(1_000).default(10),
+    /** ms a statement may run before PostgreSQL cancels it: a query stuck behind a lock fails the write instead of stalling its user. */
+    statement_timeout_ms: positiveInt.default(5_000),
+    /** ms to open a connection (TCP, TLS, authentication) before the attempt fails. */
+    connect_timeout_ms: positiveInt.default(5_000),
+    /** ms an unused connection stays open: the pool shrinks back after a burst. */
+    idle_timeout_ms: positiveInt.default(30_000),
+  })
+  .strict();
+
 const store = z
   .object({
+    /**
+     * Where the roles persist: `lmdb`, one process's embedded store (`path`, `max_size_mib`), or
+     * `postgres`, shared by several Herald instances (`[store.postgres]`).
+     */
+    backend: z.enum(['lmdb', 'postgres']).default('lmdb'),
+    postgres: postgresStore.default(() => postgresStore.parse({})),
     /** LMDB environment folder, created (with its parents) on first start. */
     path: z.string().min(1).default('./data/herald-lmdb'),
     /**
@@ -147,7 +177,12 @@ const store = z
     /** Renamed: lmdb-js grows its map on demand, so this bounded nothing. */
     map_size_mib: removedKey('renamed to store.max_size_mib (lmdb-js grows the LMDB map on demand, so map_size_mib bounded nothing; max_size_mib is enforced)'),
   })
-  .strict();
+  .strict()
+  .superRefine((s, ctx) => {
+    if (s.backend === 'postgres' && s.postgres.url === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['postgres', 'url'], message: 'required when store.backend = "postgres" (the PostgreSQL the instances share)' });
+    }
+  });
 
 const xmppServer = z
   .object({

@@ -18,6 +18,7 @@ import { chownTree } from '../server-ports.js';
 import { inFreshDir, renderTemplate, ServerProcess } from '../server-process.js';
 import { freePorts } from '../../support/loopback.js';
 import { eventually } from '../../support/eventually.js';
+import { systemUser } from '../../support/system-user.js';
 
 /** The template in the source tree (tests run from dist/test/interop/ejabberd). */
 export const CONFIG_TEMPLATE = fileURLToPath(new URL('../../../../test/interop/ejabberd/ejabberd.yml', import.meta.url));
@@ -136,10 +137,9 @@ export class EjabberdServer extends ServerProcess {
  */
 export function requireEjabberd(): { uid: number; gid: number } | undefined {
   if (!existsSync(EJABBERDCTL)) throw new Error(`ejabberd is not installed (no ${EJABBERDCTL}): ${INSTALL_HINT}`);
-  const id = (flag: string): number => Number(execFileSync('id', [flag, 'ejabberd'], { encoding: 'utf8' }).trim());
-  const uid = id('-u');
-  if (process.getuid?.() === 0) return { uid, gid: id('-g') };
-  if (process.getuid?.() === uid) return undefined;
+  const user = systemUser('ejabberd');
+  if (process.getuid?.() === 0) return user;
+  if (process.getuid?.() === user.uid) return undefined;
   throw new Error('ejabberdctl runs only as root or as the ejabberd user: run the suite as one of them');
 }
 

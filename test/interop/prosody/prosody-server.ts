@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { chownTree } from '../server-ports.js';
 import { inFreshDir, renderTemplate, ServerProcess } from '../server-process.js';
 import { freePorts } from '../../support/loopback.js';
+import { userWhenRoot } from '../../support/system-user.js';
 
 /** The template in the source tree (tests run from dist/test/interop/prosody). */
 export const CONFIG_TEMPLATE = fileURLToPath(new URL('../../../../test/interop/prosody/prosody.cfg.lua', import.meta.url));
@@ -71,7 +72,8 @@ export class ProsodyServer extends ServerProcess {
           COMPONENT_SECRET: componentSecret,
         }),
       );
-      const user = prosodyUser();
+      // Root runs Prosody as the `prosody` user (Debian's package creates it); anyone else as themselves.
+      const user = userWhenRoot('prosody');
       if (user) chownTree(dir, user);
       const server = new ProsodyServer(dir, configFile, c2sPort, componentPort, componentSecret, user);
       await server.run();
@@ -117,11 +119,4 @@ export function requireProsody(): void {
 
 function onPath(command: string): boolean {
   return (process.env.PATH ?? '').split(delimiter).some((dir) => dir !== '' && existsSync(join(dir, command)));
-}
-
-/** Root runs Prosody as the `prosody` user (Debian's package creates it); anyone else as themselves. */
-function prosodyUser(): { uid: number; gid: number } | undefined {
-  if (process.getuid?.() !== 0) return undefined;
-  const id = (flag: string) => Number(execFileSync('id', [flag, 'prosody'], { encoding: 'utf8' }).trim());
-  return { uid: id('-u'), gid: id('-g') };
 }

@@ -1,0 +1,40 @@
+/**
+ * What the XMPP Server role persists, whatever holds it: push registrations per user (XEP-0357
+ * §5) and the unread counter (the badge). Two implementations: RegistrationStore (LMDB, one
+ * process, the default) and PostgresRegistrations (shared by several Herald instances).
+ *
+ * Every write resolves only once durable (LMDB: committed and synced; PostgreSQL: committed).
+ * Reads may answer at once (LMDB reads its memory map) or later (PostgreSQL): `Awaitable`.
+ */
+import type { Registration } from './registration.js';
+
+export type Awaitable<T> = T | Promise<T>;
+
+export interface RegistrationBackend {
+  /** Stores (or replaces) the registration of `user` on (its pubsub JID, its node). */
+  put(user: string, registration: Registration): Promise<void>;
+  /**
+   * Removes one registration; removing one that is not there succeeds (XEP-0357 §6). Answers
+   * nothing: lmdb-js resolves a removal with true whether or not the key was there.
+   */
+  remove(user: string, pubsubJid: string, node: string): Promise<void>;
+  /** Removes every registration of `user` on `pubsubJid` (XEP-0357 §6 disable without node); how many there were. */
+  removeAllOn(user: string, pubsubJid: string): Promise<number>;
+  /** Every registration of `user`, ordered by pubsub JID then node (code point order). */
+  listFor(user: string): Awaitable<Registration[]>;
+  /** Whether `user` has a registration on (pubsub JID, node). */
+  has(user: string, pubsubJid: string, node: string): Awaitable<boolean>;
+  /** The nodes of `user`'s registrations on `pubsubJid`, in code point order. */
+  nodesOn(user: string, pubsubJid: string): Awaitable<string[]>;
+  /** How many registrations `user` has (`xmpp_server.max_registrations_per_user` counts these). */
+  countFor(user: string): Awaitable<number>;
+  /** Messages pushed to `user` since the user was last online. */
+  unreadCount(user: string): Awaitable<number>;
+  /**
+   * One more unread message for `user`; resolves with the new count. Atomic: increments from
+   * several actors or instances at once are all counted.
+   */
+  incrementUnread(user: string): Promise<number>;
+  /** The user came online: the counter is back to 0. */
+  resetUnread(user: string): Promise<void>;
+}
