@@ -17,6 +17,7 @@ import { HeraldError, isHeraldError } from '../core/errors.js';
 import type { PushMode, PushServiceName } from '../push-service/notification.js';
 import { compositeKey, KEY_FORMATS_DB, migrateKeyFormat, prefixRange } from '../store/composite-key.js';
 import type { HeraldStore } from '../store/lmdb-store.js';
+import { REGISTRATION_KEY, REGISTRATION_KEY_BYTES, type NodeBackend } from './node-backend.js';
 
 /** XEP-0060 §4.1 affiliations a push node knows; `none` is the absence of an entry. */
 export type NodeAffiliation = 'owner' | 'publisher' | 'publish-only';
@@ -52,9 +53,6 @@ export const NODE_DATABASE = 'app-server-nodes';
 const OWNER_INDEX_DATABASE = 'app-server-owner-nodes';
 /** Service-wide values: the key registration node names are derived with. */
 const META_DATABASE = 'app-server-meta';
-const REGISTRATION_KEY = 'registration-node-key';
-/** RFC 2104 §3: an HMAC key shorter than the hash output (32 bytes for SHA-256) weakens it. */
-const REGISTRATION_KEY_BYTES = 32;
 
 /**
  * LMDB refuses keys above 1978 bytes (its default maximum key size); node names are chosen by
@@ -66,7 +64,7 @@ export const MAX_NODE_NAME_BYTES = 1_024;
 /** lmdb-js's default maxKeySize (1978) less one byte: a prefix-range end is the prefix plus one character. */
 const LMDB_MAX_KEY_BYTES = 1_978 - 1;
 
-export class PushNodeStore {
+export class PushNodeStore implements NodeBackend {
   private readonly db: Database<PushNodeRecord, string>;
   private readonly byOwner: Database<1, string>;
   private readonly meta: Database<Uint8Array, string>;

@@ -6,9 +6,10 @@
  * Every write resolves only once durable (LMDB: committed and synced; PostgreSQL: committed).
  * Reads may answer at once (LMDB reads its memory map) or later (PostgreSQL): `Awaitable`.
  */
+import type { Awaitable } from '../store/awaitable.js';
 import type { Registration } from './registration.js';
 
-export type Awaitable<T> = T | Promise<T>;
+export type { Awaitable };
 
 export interface RegistrationBackend {
   /** Stores (or replaces) the registration of `user` on (its pubsub JID, its node). */

@@ -8,6 +8,7 @@
 import { HeraldError } from '../../core/errors.js';
 import type { PostgresPool } from './postgres-pool.js';
 import { SCHEMA_V1 } from './schema-v1.js';
+import { SCHEMA_V2 } from './schema-v2.js';
 
 export interface Migration {
   version: number;
@@ -17,7 +18,7 @@ export interface Migration {
 }
 
 /** Every migration, oldest first; a new schema version is a new entry at the end, never an edit. */
-export const MIGRATIONS: readonly Migration[] = [SCHEMA_V1];
+export const MIGRATIONS: readonly Migration[] = [SCHEMA_V1, SCHEMA_V2];
 
 /**
  * The advisory lock key of Herald's migrations (any bigint, the same in every instance): the

@@ -1,0 +1,42 @@
+/**
+ * What the App Server role persists, whatever holds it: push node records (owner, type,
+ * creation time, affiliations, publish model, secret, registered device), the index of each
+ * owner's nodes (`unregister-push` without a node, `app_server.max_nodes_per_owner`) and the key
+ * registration node names are derived with. Two implementations: PushNodeStore (LMDB, one
+ * process, the default) and PostgresNodes (shared by several Herald instances).
+ *
+ * Every write resolves only once durable (LMDB: committed and synced; PostgreSQL: committed).
+ * Reads may answer at once (LMDB) or later (PostgreSQL): `Awaitable`.
+ */
+import type { Awaitable } from '../store/awaitable.js';
+import type { PushNodeRecord } from './node-store.js';
+
+/** The registration key's name among the service-wide values (LMDB `app-server-meta`, PostgreSQL `app_server_meta`). */
+export const REGISTRATION_KEY = 'registration-node-key';
+/** RFC 2104 §3: an HMAC key shorter than the hash output (32 bytes for SHA-256) weakens it. */
+export const REGISTRATION_KEY_BYTES = 32;
+
+export interface NodeBackend {
+  /**
+   * The key registration node names are derived with (registration-commands.ts): made on first
+   * use, kept, and the same for every instance sharing the store, so a device maps to one node
+   * whichever instance registers it and after restarts.
+   */
+  registrationKey(): Promise<Buffer>;
+  /** The record of `node`; undefined when there is no such node. */
+  get(node: string): Awaitable<PushNodeRecord | undefined>;
+  /** The names of every node `owner` owns, in code point order. */
+  nodesOf(owner: string): Awaitable<string[]>;
+  /** How many nodes `owner` has, counted up to `limit` (never more than `limit` entries read). */
+  countOf(owner: string, limit: number): Awaitable<number>;
+  /**
+   * Creates (or replaces) `node` unless its owner has `maxPerOwner` nodes already; resolves true
+   * once written, false (nothing written) at the cap. Atomic: creates for one owner racing in
+   * several actors or instances cannot overshoot the cap.
+   */
+  createCapped(node: string, record: PushNodeRecord, maxPerOwner: number): Promise<boolean>;
+  /** Stores (or replaces) the record of `node`, indexed under its owner. */
+  put(node: string, record: PushNodeRecord): Promise<void>;
+  /** Removes `node` and its entry in `owner`'s index; removing a node that is not there succeeds. */
+  remove(node: string, owner: string): Promise<void>;
+}

@@ -1,0 +1,81 @@
+/**
+ * Push nodes in the PostgreSQL the Herald instances share (tables of store/postgres/schema-v2.ts).
+ * Every write is one transaction and resolves after its COMMIT (store/postgres/postgres-pool.ts),
+ * so a write that resolved is durable and visible to every instance.
+ */
+import { randomBytes } from 'node:crypto';
+import type { PostgresPool } from '../store/postgres/postgres-pool.js';
+import { REGISTRATION_KEY, REGISTRATION_KEY_BYTES, type NodeBackend } from './node-backend.js';
+import type { PushNodeRecord } from './node-store.js';
+
+/**
+ * The first key of the two-key advisory locks that serialise one owner's creates (the second is
+ * the hash of the owner's JID): "node" read as a 32-bit number, so Herald's locks stay apart from
+ * another application's small integers on the same database. PostgreSQL keeps two-key locks
+ * apart from one-key ones such as the migration lock (store/postgres/migrations.ts).
+ */
+export const OWNER_LOCK_CLASS = 0x6e6f6465;
+
+const UPSERT_NODE = `INSERT INTO app_server_nodes (node, owner, record) VALUES ($1, $2, $3)
+  ON CONFLICT (node) DO UPDATE SET owner = EXCLUDED.owner, record = EXCLUDED.record`;
+
+/** At most `limit` rows of the owner's index range are read, as LMDB reads at most `limit` keys. */
+const COUNT_OF_OWNER = `SELECT count(*)::integer AS count
+  FROM (SELECT 1 FROM app_server_nodes WHERE owner = $1 LIMIT $2) AS capped`;
+
+export class PostgresNodes implements NodeBackend {
+  constructor(private readonly pool: PostgresPool) {}
+
+  /**
+   * The first instance to ask stores a new key; a racing instance's insert does nothing, and
+   * every instance reads back the one that was stored.
+   */
+  async registrationKey(): Promise<Buffer> {
+    await this.pool.query('INSERT INTO app_server_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', [
+      REGISTRATION_KEY,
+      randomBytes(REGISTRATION_KEY_BYTES),
+    ]);
+    const { rows } = await this.pool.query<{ value: Buffer }>('SELECT value FROM app_server_meta WHERE key = $1', [REGISTRATION_KEY]);
+    return rows[0]!.value;
+  }
+
+  async get(node: string): Promise<PushNodeRecord | undefined> {
+    const { rows } = await this.pool.query<{ record: PushNodeRecord }>('SELECT record FROM app_server_nodes WHERE node = $1', [node]);
+    return rows[0]?.record;
+  }
+
+  async nodesOf(owner: string): Promise<string[]> {
+    const { rows } = await this.pool.query<{ node: string }>('SELECT node FROM app_server_nodes WHERE owner = $1 ORDER BY node', [owner]);
+    return rows.map((row) => row.node);
+  }
+
+  async countOf(owner: string, limit: number): Promise<number> {
+    const { rows } = await this.pool.query<{ count: number }>(COUNT_OF_OWNER, [owner, limit]);
+    return rows[0]!.count;
+  }
+
+  /**
+   * One transaction that first takes the owner's advisory lock (released at its COMMIT or
+   * ROLLBACK): creates for one owner, from any instance, count and insert one after the other.
+   * Under READ COMMITTED the count, a statement after the lock, sees every create committed
+   * before the lock was granted.
+   */
+  async createCapped(node: string, record: PushNodeRecord, maxPerOwner: number): Promise<boolean> {
+    return this.pool.transaction(async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [OWNER_LOCK_CLASS, record.owner]);
+      const { rows } = await client.query<{ count: number }>(COUNT_OF_OWNER, [record.owner, maxPerOwner]);
+      if (rows[0]!.count >= maxPerOwner) return false;
+      await client.query(UPSERT_NODE, [node, record.owner, record]);
+      return true;
+    });
+  }
+
+  async put(node: string, record: PushNodeRecord): Promise<void> {
+    await this.pool.query(UPSERT_NODE, [node, record.owner, record]);
+  }
+
+  /** The owner index is the row's owner column: deleting the row removes its index entry. */
+  async remove(node: string, _owner: string): Promise<void> {
+    await this.pool.query('DELETE FROM app_server_nodes WHERE node = $1', [node]);
+  }
+}
