@@ -4,51 +4,15 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openPostgres } from '../../src/store/postgres/open-postgres.js';
-import type { PostgresPool } from '../../src/store/postgres/postgres-pool.js';
 import { PostgresRegistrations } from '../../src/xmpp-server/postgres-registrations.js';
 import { forSuite } from '../support/for-suite.js';
-import { postgresDatabase, postgresOptions } from '../support/postgres-server.js';
-import { incrementsAtOnce, registration, registrationBackendContract, type BackendFixture } from './registration-backend.contract.js';
+import { postgresFixture, sharedDatabase } from './postgres-fixture.js';
+import { incrementsAtOnce, registration, registrationBackendContract } from './registration-backend.contract.js';
 
-/** One database; `instance()` opens one more Herald's pool on it (each migrates at start, as Herald does). */
-async function sharedDatabase() {
-  const db = await postgresDatabase();
-  const pools: PostgresPool[] = [];
-  return {
-    async instance(): Promise<PostgresRegistrations> {
-      const pool = await openPostgres(postgresOptions(db.url));
-      pools.push(pool);
-      return new PostgresRegistrations(pool);
-    },
-    /** Closes every pool opened so far. */
-    async closePools(): Promise<void> {
-      await Promise.all(pools.splice(0).map((p) => p.close()));
-    },
-    async close(): Promise<void> {
-      await this.closePools();
-      await db.close();
-    },
-  };
-}
-
-registrationBackendContract('PostgreSQL', async (): Promise<BackendFixture> => {
-  const shared = await sharedDatabase();
-  let backend = await shared.instance();
-  return {
-    get backend() {
-      return backend;
-    },
-    async reopen() {
-      await shared.closePools();
-      backend = await shared.instance();
-    },
-    close: () => shared.close(),
-  };
-});
+registrationBackendContract('PostgreSQL', () => postgresFixture((pool) => new PostgresRegistrations(pool)));
 
 describe('two Herald instances on one PostgreSQL', () => {
-  const shared = forSuite(sharedDatabase);
+  const shared = forSuite(() => sharedDatabase((pool) => new PostgresRegistrations(pool)));
 
   test("500 increments of one user's counter, spread over both instances at once, are all counted", async () => {
     const [a, b] = [await shared.instance(), await shared.instance()];

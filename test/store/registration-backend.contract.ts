@@ -8,15 +8,7 @@ import assert from 'node:assert/strict';
 import type { RegistrationBackend } from '../../src/xmpp-server/registration-backend.js';
 import type { Registration } from '../../src/xmpp-server/registration.js';
 import { forSuite } from '../support/for-suite.js';
-
-/** A backend on a store of its own, for one suite. */
-export interface BackendFixture {
-  /** The backend now (a new one after `reopen`). */
-  readonly backend: RegistrationBackend;
-  /** Closes the store and opens it again on the same data, as a restarted Herald would. */
-  reopen(): Promise<void>;
-  close(): Promise<void>;
-}
+import type { BackendFixture } from './backend-fixture.js';
 
 /** A registration on `pubsubJid`/`node` with publish-options that tell it apart. */
 export function registration(pubsubJid: string, node: string, createdAt = 1_700_000_000_000): Registration {
@@ -32,7 +24,7 @@ const APP = 'push.example.com';
 const OTHER_APP = 'push.other.example';
 
 /** The same suite on `start`'s backend, named "`name` registration backend". */
-export function registrationBackendContract(name: string, start: () => Promise<BackendFixture>): void {
+export function registrationBackendContract(name: string, start: () => Promise<BackendFixture<RegistrationBackend>>): void {
   describe(`${name} registration backend`, () => {
     const t = forSuite(start);
 
