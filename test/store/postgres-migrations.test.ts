@@ -35,6 +35,14 @@ test('a fresh database is migrated to the latest version, and a second start app
     assert.deepEqual(await versions(pool), MIGRATIONS.map((m) => m.version));
   }));
 
+test('a database an older Herald left at version 1 gets the later versions, in order, once', () =>
+  withDatabase(async (_, pool) => {
+    assert.deepEqual(await migrate(pool, MIGRATIONS.slice(0, 1)), [1]);
+    assert.deepEqual(await migrate(pool), MIGRATIONS.slice(1).map((m) => m.version));
+    assert.deepEqual(await migrate(pool), []);
+    assert.deepEqual(await versions(pool), MIGRATIONS.map((m) => m.version));
+  }));
+
 test('instances starting together migrate once: the others wait for the lock and find the schema applied', () =>
   withDatabase(async (_, pool) => {
     const applied = await Promise.all(Array.from({ length: 4 }, () => migrate(pool)));
