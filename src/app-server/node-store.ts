@@ -1,4 +1,5 @@
 /**
+ * The LMDB NodeBackend (node-backend.ts), the embedded default.
  * Push nodes in LMDB (named database `app-server-nodes`): node name → PushNodeRecord, and an
  * index of each owner's nodes (`app-server-owner-nodes`: `owner \0 node` → 1) for
  * `unregister-push` without a node and for `app_server.max_nodes_per_owner`: an owner's nodes
