@@ -9,7 +9,7 @@
  * Reads may answer at once (LMDB) or later (PostgreSQL): `Awaitable`.
  */
 import type { Awaitable } from '../store/awaitable.js';
-import type { PushNodeRecord } from './node-store.js';
+import type { PushNodeRecord } from './node-record.js';
 
 /** The registration key's name among the service-wide values (LMDB `app-server-meta`, PostgreSQL `app_server_meta`). */
 export const REGISTRATION_KEY = 'registration-node-key';

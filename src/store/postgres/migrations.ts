@@ -6,16 +6,12 @@
  * failed migration rolls back whole, so a database is never half migrated.
  */
 import { HeraldError } from '../../core/errors.js';
+import type { Migration } from './migration.js';
 import type { PostgresPool } from './postgres-pool.js';
 import { SCHEMA_V1 } from './schema-v1.js';
 import { SCHEMA_V2 } from './schema-v2.js';
 
-export interface Migration {
-  version: number;
-  description: string;
-  /** Run in order, in the migration transaction. */
-  statements: string[];
-}
+export type { Migration } from './migration.js';
 
 /** Every migration, oldest first; a new schema version is a new entry at the end, never an edit. */
 export const MIGRATIONS: readonly Migration[] = [SCHEMA_V1, SCHEMA_V2];

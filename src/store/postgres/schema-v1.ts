@@ -5,7 +5,7 @@
  * ordered-binary keys give (store/composite-key.ts), so `listFor` and `nodesOn` answer in the
  * same order on both backends, and the primary key's index serves those ORDER BYs.
  */
-import type { Migration } from './migrations.js';
+import type { Migration } from './migration.js';
 
 export const SCHEMA_V1: Migration = {
   version: 1,

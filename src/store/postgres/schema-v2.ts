@@ -6,7 +6,7 @@
  * update and delete of the row. Text columns use the "C" collation, as in schema v1, so
  * `nodesOf` answers in code point order, the order LMDB gives.
  */
-import type { Migration } from './migrations.js';
+import type { Migration } from './migration.js';
 
 export const SCHEMA_V2: Migration = {
   version: 2,

@@ -1,0 +1,35 @@
+/**
+ * A push node's record as the App Server keeps it, whatever store holds it (node-backend.ts):
+ * LMDB stores it msgpack-encoded, PostgreSQL as jsonb.
+ */
+import type { PushMode, PushServiceName } from '../push-service/notification.js';
+
+/** XEP-0060 §4.1 affiliations a push node knows; `none` is the absence of an entry. */
+export type NodeAffiliation = 'owner' | 'publisher' | 'publish-only';
+
+/** XEP-0060 §16.4.3 `pubsub#publish_model` values a push node takes (it has no subscribers). */
+export type PublishModel = 'publishers' | 'open';
+
+/** The device a node was registered for by an ad-hoc command; its publishes need no device_id. */
+export interface RegisteredDevice {
+  service: PushServiceName;
+  token: string;
+  mode?: PushMode;
+  topic?: string;
+}
+
+export interface PushNodeRecord {
+  /** Bare JID of the creator (XEP-0060 §8.1: the creator is the owner). */
+  owner: string;
+  type: 'push';
+  /** Creation time, ms since the epoch. */
+  createdAt: number;
+  /** Bare JID → affiliation; always holds the owner. */
+  affiliations: Record<string, NodeAffiliation>;
+  /** Absent in records written before node configuration existed: `publishers`. */
+  publishModel?: PublishModel;
+  /** XEP-0357 §8 credential a publish may carry in its publish-options (register commands set it). */
+  secret?: string;
+  /** Set by the register commands (XEP-0050). */
+  device?: RegisteredDevice;
+}
