@@ -153,6 +153,18 @@ const postgresStore = z
     connect_timeout_ms: positiveInt.default(5_000),
     /** ms an unused connection stays open: the pool shrinks back after a burst. */
     idle_timeout_ms: positiveInt.default(30_000),
+    /**
+     * Listening again for other instances' changes after the change feed lost its connection.
+     * Until it listens again caches are re-read from PostgreSQL and may miss a change, so max_ms
+     * bounds how stale they can be (store/postgres/postgres-change-feed.ts).
+     */
+    reconnect: backoff(500),
+    /**
+     * ms a pushed message's identity is remembered so that a message handed to two instances
+     * pushes once. Hosts hand a message on within seconds (or redeliver it after a failover within
+     * minutes); 10 minutes covers both and keeps the table small.
+     */
+    seen_retention_ms: positiveInt.default(600_000),
   })
   .strict();
 

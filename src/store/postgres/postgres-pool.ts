@@ -8,10 +8,21 @@
  * resolves a query once the server has answered, which (with PostgreSQL's default
  * `synchronous_commit = on`) is after its COMMIT is flushed to the WAL: a write that resolved is
  * durable.
+ *
+ * Errors: whatever node-postgres rejects with (connection refused, a statement cancelled by
+ * `statement_timeout_ms`, a constraint) comes out as HERALD_STORE with the cause kept, as LMDB's
+ * failures do, so the roles answer one code whatever the backend.
+ *
+ * Origin: each pool names itself with a random id in the session setting `herald.origin`, which
+ * the change-notice trigger (schema-v3.ts) puts in every notice, so a change feed can skip the
+ * changes of its own pool: its actors already hold them.
  */
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { HeraldConfig } from '../../core/config/schema.js';
+import { HeraldError, isHeraldError } from '../../core/errors.js';
 import { silentLogger, type Logger } from '../../core/log.js';
+import { ORIGIN_SETTING } from './schema-v3.js';
 
 export type PostgresOptions = Omit<HeraldConfig['store']['postgres'], 'url'> & { url: string };
 
@@ -19,6 +30,8 @@ export type PostgresOptions = Omit<HeraldConfig['store']['postgres'], 'url'> & {
 const APPLICATION_NAME = 'herald';
 
 export interface PostgresPool {
+  /** This pool's id in change notices (`herald.origin`). */
+  readonly origin: string;
   /** One statement, in its own transaction; resolves after its commit. */
   query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
   /** `work` on one connection inside BEGIN … COMMIT; ROLLBACK (and the error passed on) when it throws. */
@@ -27,7 +40,14 @@ export interface PostgresPool {
   close(): Promise<void>;
 }
 
+/** A failure of PostgreSQL or of the connection to it, as HERALD_STORE; Herald's own errors pass as they are. */
+export function storeFailure(e: unknown): Error {
+  if (isHeraldError(e)) return e;
+  return new HeraldError('HERALD_STORE', `PostgreSQL: ${(e as Error)?.message ?? String(e)}`, { cause: e });
+}
+
 export function openPostgresPool(options: PostgresOptions, log: Logger = silentLogger): PostgresPool {
+  const origin = randomUUID();
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.pool_size,
@@ -35,14 +55,17 @@ export function openPostgresPool(options: PostgresOptions, log: Logger = silentL
     idleTimeoutMillis: options.idle_timeout_ms,
     statement_timeout: options.statement_timeout_ms,
     application_name: APPLICATION_NAME,
+    // A server parameter given at connection start; a custom one needs a dotted name.
+    options: `-c ${ORIGIN_SETTING}=${origin}`,
   });
   // An idle connection that the server closes (restart, failover) emits `error` on the pool;
   // unhandled, that would end the process. The pool drops the connection and opens another.
   pool.on('error', (e) => log.warn('store.postgres.connection_lost', { error: e.message }));
   return {
-    query: (text, values) => pool.query(text, values),
+    origin,
+    query: (text, values) => pool.query(text, values).catch((e: unknown) => Promise.reject(storeFailure(e))),
     async transaction(work) {
-      const client = await pool.connect();
+      const client = await pool.connect().catch((e: unknown) => Promise.reject(storeFailure(e)));
       /** Set when even ROLLBACK failed: the connection is unusable and is closed, not pooled. */
       let broken: Error | undefined;
       try {
@@ -52,7 +75,7 @@ export function openPostgresPool(options: PostgresOptions, log: Logger = silentL
         return result;
       } catch (e) {
         await client.query('ROLLBACK').catch((rollbackFailed: Error) => (broken = rollbackFailed));
-        throw e;
+        throw storeFailure(e);
       } finally {
         client.release(broken);
       }
