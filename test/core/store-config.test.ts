@@ -22,6 +22,8 @@ test('the postgres backend with a url is accepted with its pool defaults', () =>
     statement_timeout_ms: 5_000,
     connect_timeout_ms: 5_000,
     idle_timeout_ms: 30_000,
+    reconnect: { backoff_ms: 500, max_ms: 30_000 },
+    seen_retention_ms: 600_000,
   });
 });
 
