@@ -93,11 +93,15 @@ export class PostgresRegistrations implements RegistrationBackend {
     await this.pool.query('DELETE FROM xmpp_server_unread WHERE user_jid = $1', [user]);
   }
 
-  /** The primary key decides: of two instances inserting the same (user, identity), one gets the row back. */
+  /**
+   * The primary key decides: of two instances inserting the same (user, identity), one gets the
+   * row back. PostgreSQL's text holds no NUL, the separator inside identities (push-policy.ts):
+   * it is stored as U+0001, which XML (so no id nor JID) can hold either, so no two differ.
+   */
   async claimMessage(user: string, identity: string): Promise<boolean> {
     const result = await this.pool.query(
       'INSERT INTO xmpp_server_seen_messages (user_jid, identity) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1',
-      [user, identity],
+      [user, identity.replaceAll('\u0000', '\u0001')],
     );
     return result.rowCount === 1;
   }

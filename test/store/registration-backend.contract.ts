@@ -131,10 +131,12 @@ export function registrationBackendContract(name: string, start: () => Promise<B
     });
 
     test("a message's first claim is granted, a second only where no other instance can see it", async () => {
-      assert.equal(await t.backend.claimMessage('claims@example.com', 'stanza-1'), true);
-      assert.equal(await t.backend.claimMessage('claims@example.com', 'stanza-1'), !t.backend.sharedAcrossInstances);
-      assert.equal(await t.backend.claimMessage('claims@example.com', 'stanza-2'), true);
-      assert.equal(await t.backend.claimMessage('other-claims@example.com', 'stanza-1'), true);
+      // Identities as push-policy.ts makes them: NUL-separated.
+      const [first, second] = ['id\u0000juliet@example.com/balcony\u0000m1', 'id\u0000juliet@example.com/balcony\u0000m2'];
+      assert.equal(await t.backend.claimMessage('claims@example.com', first), true);
+      assert.equal(await t.backend.claimMessage('claims@example.com', first), !t.backend.sharedAcrossInstances);
+      assert.equal(await t.backend.claimMessage('claims@example.com', second), true);
+      assert.equal(await t.backend.claimMessage('other-claims@example.com', first), true);
     });
 
     test('registrations and counters written before a reopen are there after it', async () => {
