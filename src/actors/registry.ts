@@ -84,6 +84,11 @@ export class ActorRegistry<M, R = void> {
     return true;
   }
 
+  /** The keys of the live actors, least recently used first (a live view: copy it before telling them). */
+  keys(): IterableIterator<string> {
+    return this.cells.keys();
+  }
+
   has(key: string): boolean {
     return this.cells.has(key);
   }

@@ -16,18 +16,23 @@
  *
  * A user's writes in flight here are bounded by `actors.mailbox_capacity`, as an actor's
  * mailbox is: beyond it the change is refused at once (HERALD_MAILBOX_FULL).
+ *
+ * Reads the backend answers later (PostgreSQL) are taken in turn per user: a change decides on
+ * the view only once the reads of the changes before it are in, so the view stays in arrival
+ * order. Reads LMDB answers at once decide on the caller's turn, as before.
  */
 import { HeraldError, isHeraldError } from '../core/errors.js';
+import { andThen, type Awaitable } from '../store/awaitable.js';
 import { toStanzaError } from '../xmpp/stanza-error.js';
 import type { DisableRequest } from './disable-request.js';
 import type { EnableRequest } from './enable-request.js';
 import { localKey, splitLocalKey } from './registration.js';
 import { quotaRefusal, registrationOf } from './registration-change.js';
-import type { RegistrationStore } from './registration-store.js';
+import type { RegistrationBackend } from './registration-backend.js';
 import type { UserReply } from './user-actor.js';
 
 export interface PendingRegistrationsOptions {
-  store: RegistrationStore;
+  store: RegistrationBackend;
   /** `xmpp_server.max_registrations_per_user`. */
   maxRegistrations: number;
   /** `actors.mailbox_capacity`: changes of one user in flight here at once. */
@@ -54,7 +59,9 @@ interface PendingUser {
    * writes change the user's registrations: an actor spawned meanwhile waits for them to settle.)
    */
   storeEmpty: boolean;
-  /** Writes issued and not yet settled. */
+  /** The last change still waiting for a read of the backend; the next one decides after it. */
+  turn: Promise<unknown> | undefined;
+  /** Changes arrived (deciding or written) and not yet settled. */
   writes: number;
   /** Called once `writes` is back to 0 (an actor waiting to read LMDB). */
   waiters: Array<() => void> | undefined;
@@ -78,46 +85,78 @@ export class PendingRegistrations {
   /** XEP-0357 §5: resolves (a refusal, or nothing) once the registration is durable. */
   enable(request: EnableRequest): Promise<UserReply> {
     const { user, pubsubJid, node } = request;
-    const entry = this.entryOf(user);
+    const entry = this.begin(user);
     const key = localKey(pubsubJid, node);
-    const existed = this.exists(user, entry, key, pubsubJid, node);
-    const refusal = quotaRefusal(entry.count, !existed, this.options.maxRegistrations);
-    if (refusal) return Promise.resolve(refusal);
-    const undo = this.set(entry, key, existed, true);
-    this.begin(user, entry);
-    return this.options.store.put(user, registrationOf(request)).then(
-      () => this.end(user, entry),
-      (e: unknown) => {
-        undo();
-        this.end(user, entry);
-        // A full store refuses the write: a reply (wait/resource-constraint), as the actor gives.
-        if (isHeraldError(e, 'HERALD_STORE_FULL')) return toStanzaError(e);
-        throw e;
-      },
-    );
+    return this.inTurn(user, entry, () => this.exists(user, entry, key, pubsubJid, node), (existed) => {
+      const refusal = quotaRefusal(entry.count, !existed, this.options.maxRegistrations);
+      if (refusal) return Promise.resolve(this.end(user, entry, refusal));
+      const undo = this.set(entry, key, existed, true);
+      return this.options.store.put(user, registrationOf(request)).then(
+        () => this.end(user, entry),
+        (e: unknown) => {
+          undo();
+          this.end(user, entry);
+          // A full store refuses the write: a reply (wait/resource-constraint), as the actor gives.
+          if (isHeraldError(e, 'HERALD_STORE_FULL')) return toStanzaError(e);
+          throw e;
+        },
+      );
+    });
   }
 
   /** XEP-0357 §6: resolves once the removal is durable; removing nothing succeeds. */
   disable(request: DisableRequest): Promise<UserReply> {
     const { user, pubsubJid, node } = request;
-    const entry = this.entryOf(user);
+    const entry = this.begin(user);
     // With a node, that key (removed even if the view says it is absent: removing nothing is
     // fine); without, every registration on that pubsub JID.
-    const nodes = node === undefined ? this.nodesOn(user, entry, pubsubJid) : [node];
-    const undos = nodes.map((n) => {
-      const key = localKey(pubsubJid, n);
-      return this.set(entry, key, this.exists(user, entry, key, pubsubJid, n), false);
+    const nodesRead = (): Awaitable<Array<[string, boolean]>> =>
+      andThen(node === undefined ? this.nodesOn(user, entry, pubsubJid) : [node], (nodes) =>
+        allOf(nodes.map((n) => andThen(this.exists(user, entry, localKey(pubsubJid, n), pubsubJid, n), (existed) => [n, existed] as [string, boolean]))),
+      );
+    return this.inTurn(user, entry, nodesRead, (nodes) => {
+      const undos = nodes.map(([n, existed]) => this.set(entry, localKey(pubsubJid, n), existed, false));
+      return Promise.all(nodes.map(([n]) => this.options.store.remove(user, pubsubJid, n))).then(
+        () => this.end(user, entry),
+        (e: unknown) => {
+          // Some removals may have failed: the view keeps them, as the store may.
+          for (const undo of undos) undo();
+          this.end(user, entry);
+          throw e;
+        },
+      );
     });
-    this.begin(user, entry);
-    return Promise.all(nodes.map((n) => this.options.store.remove(user, pubsubJid, n))).then(
-      () => this.end(user, entry),
-      (e: unknown) => {
-        // Some removals may have failed: the view keeps them, as LMDB may.
-        for (const undo of undos) undo();
-        this.end(user, entry);
-        throw e;
-      },
-    );
+  }
+
+  /**
+   * Reads (`read`), then decides and writes (`decide`) once the user's earlier changes have read:
+   * on this turn when nothing is waiting and the read answers at once. A failed read settles
+   * the change (rejected) and lets the next one go on.
+   */
+  private inTurn<T>(user: string, entry: PendingUser, read: () => Awaitable<T>, decide: (value: T) => Promise<UserReply>): Promise<UserReply> {
+    const fail = (e: unknown): Promise<never> => {
+      this.end(user, entry);
+      return Promise.reject(e);
+    };
+    let value: Awaitable<T>;
+    if (entry.turn === undefined) {
+      try {
+        value = read();
+      } catch (e) {
+        return fail(e);
+      }
+      if (!(value instanceof Promise)) return decide(value);
+    } else {
+      value = entry.turn.then(read);
+    }
+    // `decide` is chained before the next change's read, so it runs first.
+    const decided = value.then(decide, fail);
+    const turn = value.catch(() => undefined);
+    entry.turn = turn;
+    void turn.then(() => {
+      if (entry.turn === turn) entry.turn = undefined;
+    });
+    return decided;
   }
 
   /**
@@ -140,27 +179,31 @@ export class PendingRegistrations {
     };
   }
 
-  private exists(user: string, entry: PendingUser, key: string, pubsubJid: string, node: string): boolean {
+  private exists(user: string, entry: PendingUser, key: string, pubsubJid: string, node: string): Awaitable<boolean> {
     const state = entry.keys.get(key);
     if (state) return state.exists;
-    return !entry.storeEmpty && this.options.store.has(user, pubsubJid, node);
+    if (entry.storeEmpty) return false;
+    return this.options.store.has(user, pubsubJid, node);
   }
 
-  /** The nodes the user will have on `pubsubJid`: LMDB's, changed by the writes in flight. */
-  private nodesOn(user: string, entry: PendingUser, pubsubJid: string): string[] {
-    const nodes = this.options.store.nodesOn(user, pubsubJid).filter((n) => entry.keys.get(localKey(pubsubJid, n))?.exists !== false);
-    for (const [key, state] of entry.keys) {
-      if (!state.exists) continue;
-      const registration = splitLocalKey(key);
-      if (registration.pubsubJid === pubsubJid && !nodes.includes(registration.node)) nodes.push(registration.node);
-    }
-    return nodes;
+  /** The nodes the user will have on `pubsubJid`: the store's, changed by the writes in flight. */
+  private nodesOn(user: string, entry: PendingUser, pubsubJid: string): Awaitable<string[]> {
+    return andThen(this.options.store.nodesOn(user, pubsubJid), (stored) => {
+      const nodes = stored.filter((n) => entry.keys.get(localKey(pubsubJid, n))?.exists !== false);
+      for (const [key, state] of entry.keys) {
+        if (!state.exists) continue;
+        const registration = splitLocalKey(key);
+        if (registration.pubsubJid === pubsubJid && !nodes.includes(registration.node)) nodes.push(registration.node);
+      }
+      return nodes;
+    });
   }
 
   /** Whether `user` will have registrations once its writes here are durable; undefined when it has none in flight. */
   hasAny(user: string): boolean | undefined {
     const entry = this.users.get(user);
-    return entry && entry.count > 0;
+    // Still reading the store's count: the store answers, as if nothing were in flight.
+    return entry && entry.turn === undefined ? entry.count > 0 : undefined;
   }
 
   /** Resolves once `user` has no write in flight here; undefined when it has none now. */
@@ -176,24 +219,32 @@ export class PendingRegistrations {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  private entryOf(user: string): PendingUser {
-    const entry = this.users.get(user);
+  /**
+   * The user's entry, counting one more change in flight (refused with HERALD_MAILBOX_FULL beyond
+   * the cap). A new entry reads the store's count of the user first: the first turn.
+   */
+  private begin(user: string): PendingUser {
+    let entry = this.users.get(user);
     if (!entry) {
-      const count = this.options.store.countFor(user);
-      return { count, keys: new Map(), storeEmpty: count === 0, writes: 0, waiters: undefined };
-    }
-    if (entry.writes >= this.options.maxPendingPerUser) {
+      entry = { count: 0, keys: new Map(), storeEmpty: false, turn: undefined, writes: 0, waiters: undefined };
+      const counted = this.options.store.countFor(user);
+      const known = (count: number) => {
+        entry!.count = count;
+        entry!.storeEmpty = count === 0;
+      };
+      if (counted instanceof Promise) entry.turn = counted.then(known);
+      else known(counted);
+      this.users.set(user, entry);
+    } else if (entry.writes >= this.options.maxPendingPerUser) {
       throw new HeraldError('HERALD_MAILBOX_FULL', `${user} has ${entry.writes} push changes in flight`);
     }
+    entry.writes++;
     return entry;
   }
 
-  private begin(user: string, entry: PendingUser): void {
-    if (entry.writes++ === 0) this.users.set(user, entry);
-  }
-
-  private end(user: string, entry: PendingUser): undefined {
-    if (--entry.writes > 0) return undefined;
+  /** One change of the user settled; `reply` passes through. */
+  private end(user: string, entry: PendingUser, reply?: UserReply): UserReply {
+    if (--entry.writes > 0) return reply;
     this.users.delete(user);
     const waiters = entry.waiters;
     entry.waiters = undefined;
@@ -203,6 +254,11 @@ export class PendingRegistrations {
       this.idleWaiters = [];
       for (const resolve of idle) resolve();
     }
-    return undefined;
+    return reply;
   }
+}
+
+/** Every value, at once when each is already there. */
+function allOf<T>(values: Array<Awaitable<T>>): Awaitable<T[]> {
+  return values.some((v) => v instanceof Promise) ? Promise.all(values) : (values as T[]);
 }

@@ -17,6 +17,8 @@ interface RegistrationRow {
 }
 
 export class PostgresRegistrations implements RegistrationBackend {
+  readonly sharedAcrossInstances = true;
+
   constructor(private readonly pool: PostgresPool) {}
 
   async put(user: string, r: Registration): Promise<void> {
@@ -60,6 +62,11 @@ export class PostgresRegistrations implements RegistrationBackend {
     return rows.map((row) => row.node);
   }
 
+  async hasAny(user: string): Promise<boolean> {
+    const { rows } = await this.pool.query<{ found: boolean }>('SELECT EXISTS (SELECT 1 FROM xmpp_server_registrations WHERE user_jid = $1) AS found', [user]);
+    return rows[0]!.found;
+  }
+
   async countFor(user: string): Promise<number> {
     const { rows } = await this.pool.query<{ count: number }>('SELECT count(*)::integer AS count FROM xmpp_server_registrations WHERE user_jid = $1', [user]);
     return rows[0]!.count;
@@ -84,5 +91,24 @@ export class PostgresRegistrations implements RegistrationBackend {
   /** No row is 0 (as LMDB removes a zero counter). */
   async resetUnread(user: string): Promise<void> {
     await this.pool.query('DELETE FROM xmpp_server_unread WHERE user_jid = $1', [user]);
+  }
+
+  /**
+   * The primary key decides: of two instances inserting the same (user, identity), one gets the
+   * row back. PostgreSQL's text holds no NUL, the separator inside identities (push-policy.ts):
+   * it is stored as U+0001, which XML (so no id nor JID) can hold either, so no two differ.
+   */
+  async claimMessage(user: string, identity: string): Promise<boolean> {
+    const result = await this.pool.query(
+      'INSERT INTO xmpp_server_seen_messages (user_jid, identity) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1',
+      [user, identity.replaceAll('\u0000', '\u0001')],
+    );
+    return result.rowCount === 1;
+  }
+
+  /** By the database's clock, so instances with skewed clocks forget the same rows. */
+  async forgetClaims(retentionMs: number): Promise<number> {
+    const result = await this.pool.query("DELETE FROM xmpp_server_seen_messages WHERE seen_at < now() - $1 * interval '1 millisecond'", [retentionMs]);
+    return result.rowCount ?? 0;
   }
 }

@@ -12,6 +12,11 @@ import type { Registration } from './registration.js';
 export type { Awaitable };
 
 export interface RegistrationBackend {
+  /**
+   * Whether several Herald instances share this store (PostgreSQL). Only then can one message be
+   * handed to two instances, and only then does `claimMessage` remember anything.
+   */
+  readonly sharedAcrossInstances: boolean;
   /** Stores (or replaces) the registration of `user` on (its pubsub JID, its node). */
   put(user: string, registration: Registration): Promise<void>;
   /**
@@ -27,6 +32,8 @@ export interface RegistrationBackend {
   has(user: string, pubsubJid: string, node: string): Awaitable<boolean>;
   /** The nodes of `user`'s registrations on `pubsubJid`, in code point order. */
   nodesOn(user: string, pubsubJid: string): Awaitable<string[]>;
+  /** Whether `user` has at least one registration (asked for every pushable message: keep it cheap). */
+  hasAny(user: string): Awaitable<boolean>;
   /** How many registrations `user` has (`xmpp_server.max_registrations_per_user` counts these). */
   countFor(user: string): Awaitable<number>;
   /** Messages pushed to `user` since the user was last online. */
@@ -38,4 +45,16 @@ export interface RegistrationBackend {
   incrementUnread(user: string): Promise<number>;
   /** The user came online: the counter is back to 0. */
   resetUnread(user: string): Promise<void>;
+  /**
+   * Claims the push of the message `identity` to `user`: true for the first claim, false for every
+   * later one while the claim is remembered (`store.postgres.seen_retention_ms`), whichever
+   * instance made it. A store of one instance answers true: its user actor's de-dup window
+   * (`xmpp_server.dedup_window`) is then the only place a message can be seen twice.
+   */
+  claimMessage(user: string, identity: string): Awaitable<boolean>;
+  /**
+   * Forgets the claims older than `retentionMs`; how many. One statement by age, harmless when
+   * several instances sweep at once. Absent where claims are not remembered.
+   */
+  forgetClaims?(retentionMs: number): Promise<number>;
 }

@@ -25,6 +25,9 @@ export const REGISTRATIONS_DB = 'xmpp-server-registrations';
 export const COUNTERS_DB = 'xmpp-server-counters';
 
 export class RegistrationStore implements RegistrationBackend {
+  /** One process: LMDB is never shared between Herald instances. */
+  readonly sharedAcrossInstances = false;
+
   private readonly registrations: Database<Registration, string>;
   /** user bare JID → messages pushed since the user was last online (the badge). */
   private readonly counters: Database<number, string>;
@@ -105,6 +108,14 @@ export class RegistrationStore implements RegistrationBackend {
     return this.countFor(user) > 0;
   }
 
+  /**
+   * True, always: with one instance a message reaches only this process's actor of the user,
+   * whose de-dup window (user-actor.ts) already skips a message seen twice. Nothing is written.
+   */
+  claimMessage(): boolean {
+    return true;
+  }
+
   /** Messages pushed to `user` since the user was last online. */
   unreadCount(user: string): number {
     if (!keyFits(user)) return 0;
@@ -129,12 +140,7 @@ export class RegistrationStore implements RegistrationBackend {
 
   /** The counter back to 0 (removed); resolves once durable. */
   resetUnread(user: string): Promise<void> {
-    return this.setUnreadCount(user, 0);
-  }
-
-  /** Saves the unread counter (0 removes it); resolves once durable. */
-  setUnreadCount(user: string, count: number): Promise<void> {
     if (!keyFits(user)) return Promise.resolve();
-    return this.writes.durable(count === 0 ? this.counters.remove(user) : this.counters.put(user, count));
+    return this.writes.durable(this.counters.remove(user));
   }
 }

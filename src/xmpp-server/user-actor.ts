@@ -2,10 +2,16 @@
  * One actor per user (bare JID): owns the user's registrations, unread counter and de-dup
  * window, and is the only writer of them, so enable/disable/push/refusal never race.
  *
- * State: built from LMDB when the behaviour is built (first message, after passivation, after
- * a crash), so an actor can be stopped or rebuilt at any time without losing anything. When the
- * user has changes in flight that were written without an actor (pending-registrations.ts), the
- * actor reads LMDB only once those are durable, and takes its mailbox after that.
+ * State: read from the RegistrationBackend when the behaviour is built (first message, after
+ * passivation, after a crash), so an actor can be stopped or rebuilt at any time without losing
+ * anything. When the user has changes in flight that were written without an actor
+ * (pending-registrations.ts), the actor reads the store only once those are durable, and takes
+ * its mailbox after that. When another instance changes the user's registrations (a shared
+ * store), a `reload` message has the actor read them again before its next message.
+ *
+ * Badge and de-dup go through the store's atomic operations, so that instances sharing it never
+ * lose a count nor push one message twice: the count in a push is what `incrementUnread`
+ * answered, and a message with an identity is pushed only after `claimMessage` granted it.
  *
  * Publishing is pipelined, not awaited: a `message` starts one publish per registration (in
  * registration order, so the App Server sees each node's message-counts in order) and the
@@ -22,9 +28,10 @@ import { StanzaError, toStanzaError } from '../xmpp/stanza-error.js';
 import type { DisableRequest } from './disable-request.js';
 import type { EnableRequest } from './enable-request.js';
 import { publishWithin, type Publisher, type PublishResult } from './publisher.js';
+import { andThen, type Awaitable } from '../store/awaitable.js';
 import { localKey, type Registration } from './registration.js';
 import { quotaRefusal, registrationOf } from './registration-change.js';
-import type { RegistrationStore } from './registration-store.js';
+import type { RegistrationBackend } from './registration-backend.js';
 import type { Logger } from '../core/log.js';
 import type { XmppServerStats } from './stats.js';
 import { buildSummary, type PushedMessage, type SummaryOptions } from './summary.js';
@@ -39,13 +46,15 @@ export type UserMessage =
   /** A session became available: the user sees their messages, the badge restarts at 0. */
   | { kind: 'sessionOnline' }
   /** The App Server answered a publish with a `cancel` error. */
-  | { kind: 'publishRefused'; pubsubJid: string; node: string; createdAt: number; error: StanzaError };
+  | { kind: 'publishRefused'; pubsubJid: string; node: string; createdAt: number; error: StanzaError }
+  /** Another instance changed the user's registrations: read them again. */
+  | { kind: 'reload' };
 
 /** A refusal to send back to the client (enable over the quota), or nothing. */
 export type UserReply = StanzaError | undefined;
 
 export interface UserActorDeps {
-  store: RegistrationStore;
+  store: RegistrationBackend;
   publisher: Publisher;
   /** Our domain: publishes leave from it (XEP-0357 §7). */
   domain: string;
@@ -71,10 +80,11 @@ export function userBehaviourFactory(deps: UserActorDeps): (user: string) => Beh
 }
 
 class UserBehaviour implements Behaviour<UserMessage, UserReply> {
-  /** localKey(pubsubJid, node) → registration, mirroring LMDB. */
+  /** localKey(pubsubJid, node) → registration, mirroring the store. */
   private readonly registrations = new Map<string, Registration>();
+  /** The last count the store answered (0: no reset needed when the user comes online). */
   private unread = 0;
-  /** Until the user's pending writes are durable: LMDB is read after them. */
+  /** Until the user's pending writes are durable and the store is read. */
   private loading: Promise<void> | undefined;
   private readonly seen = new Set<string>();
   private inFlight = 0;
@@ -85,13 +95,18 @@ class UserBehaviour implements Behaviour<UserMessage, UserReply> {
     private readonly deps: UserActorDeps,
   ) {
     const pending = deps.pendingWrites(user);
-    if (pending) this.loading = pending.then(() => this.load());
-    else this.load();
+    const loaded = pending ? pending.then(() => this.load()) : this.load();
+    if (loaded instanceof Promise) this.loading = loaded;
   }
 
-  private load(): void {
-    for (const r of this.deps.store.listFor(this.user)) this.registrations.set(localKey(r.pubsubJid, r.node), r);
-    this.unread = this.deps.store.unreadCount(this.user);
+  private load(): Awaitable<void> {
+    return andThen(this.deps.store.listFor(this.user), (registrations) => {
+      this.registrations.clear();
+      for (const r of registrations) this.registrations.set(localKey(r.pubsubJid, r.node), r);
+      return andThen(this.deps.store.unreadCount(this.user), (unread) => {
+        this.unread = unread;
+      });
+    });
   }
 
   handle(msg: UserMessage): Promise<UserReply> {
@@ -111,10 +126,14 @@ class UserBehaviour implements Behaviour<UserMessage, UserReply> {
       case 'message':
         return this.push(msg.message, msg.identity);
       case 'sessionOnline':
-        if (this.unread !== 0) this.saveUnread(0);
+        // Another instance may have counted since this one last read the counter.
+        if (this.unread !== 0 || this.deps.store.sharedAcrossInstances) this.resetUnread();
         return undefined;
       case 'publishRefused':
         return this.refused(msg);
+      case 'reload':
+        await this.load();
+        return undefined;
     }
   }
 
@@ -155,9 +174,13 @@ class UserBehaviour implements Behaviour<UserMessage, UserReply> {
       }
       this.seen.add(identity);
       if (this.seen.size > this.deps.dedupWindow) this.seen.delete(this.seen.values().next().value!);
+      const claimed = this.deps.store.claimMessage(this.user, identity);
+      if (!(claimed instanceof Promise ? await this.claimOrPush(claimed) : claimed)) {
+        this.deps.stats.duplicatesSkipped++;
+        return undefined;
+      }
     }
-    this.saveUnread(this.unread + 1);
-    const summary = buildSummary(this.unread, message, this.deps.summary);
+    const summary = buildSummary(await this.countUnread(), message, this.deps.summary);
     for (const registration of [...this.registrations.values()]) {
       await this.freeSlot();
       this.start({
@@ -245,16 +268,43 @@ class UserBehaviour implements Behaviour<UserMessage, UserReply> {
   }
 
   /**
-   * The counter survives passivation and restarts (a badge stuck at 1 is a known complaint).
-   * Not awaited: lmdb-js commits writes in call order and a lost increment only skews a badge.
+   * A claim the store could not answer pushes anyway: a device may then get a message twice,
+   * where refusing would lose it.
    */
-  private saveUnread(count: number): void {
-    this.unread = count;
-    const write = this.deps.store.setUnreadCount(this.user, count).catch((e: unknown) => {
-      // A full store logs its refusals itself (folded per interval); a line per push would flood.
-      if (isHeraldError(e, 'HERALD_STORE_FULL')) return;
-      this.deps.log.warn('xmpp_server.unread_not_saved', { user: this.user, reason: (e as Error).message });
+  private claimOrPush(claimed: Promise<boolean>): Promise<boolean> {
+    return claimed.catch((e: unknown) => {
+      this.deps.log.warn('xmpp_server.claim_failed', { user: this.user, reason: (e as Error).message, action: 'pushed' });
+      return true;
     });
-    this.deps.track(write); // the store must not close under a pending write
+  }
+
+  /**
+   * One more unread message, counted by the store (atomic, so instances sharing it lose no
+   * count); the badge is the count it answers. The counter survives passivation and restarts (a
+   * badge stuck at 1 is a known complaint). A count the store refuses still pushes, with the
+   * last count plus one.
+   */
+  private countUnread(): Promise<number> {
+    const counted = this.deps.store.incrementUnread(this.user).then(
+      (count) => (this.unread = count),
+      (e: unknown) => {
+        this.unwritten(e);
+        return ++this.unread;
+      },
+    );
+    this.deps.track(counted); // the store must not close under a pending write
+    return counted;
+  }
+
+  /** Not awaited: a reset lost only leaves a badge too high. */
+  private resetUnread(): void {
+    this.unread = 0;
+    this.deps.track(this.deps.store.resetUnread(this.user).catch((e: unknown) => this.unwritten(e)));
+  }
+
+  private unwritten(e: unknown): void {
+    // A full store logs its refusals itself (folded per interval); a line per push would flood.
+    if (isHeraldError(e, 'HERALD_STORE_FULL')) return;
+    this.deps.log.warn('xmpp_server.unread_not_saved', { user: this.user, reason: (e as Error).message });
   }
 }

@@ -6,11 +6,17 @@
  *   policy agrees and the user has no available session;
  * - `sessionAvailable` / `sessionHibernated` / `sessionUnavailable` keep the session table.
  * Publishes leave through the injected `Publisher`.
+ *
+ * What the role persists goes through a RegistrationBackend: LMDB (one instance, the default) or
+ * PostgreSQL shared by several instances, whose `ChangeFeed` tells this one's live actors to read
+ * again what another instance changed.
  */
 import type { Element } from '@xmpp/xml';
 import { ActorRegistry, type ActorRuntime } from '../actors/index.js';
 import type { HeraldConfig } from '../core/config/schema.js';
 import { HeraldError, isHeraldError } from '../core/errors.js';
+import { andThen } from '../store/awaitable.js';
+import type { ChangeFeed } from '../store/change-feed.js';
 import type { HeraldStore } from '../store/lmdb-store.js';
 import { errorReply, headOf, resultReply, type StanzaHead } from '../xmpp/iq.js';
 import { bareJid, parseJid } from '../xmpp/jid.js';
@@ -21,8 +27,9 @@ import { parseEnableRequest } from './enable-request.js';
 import type { Publisher } from './publisher.js';
 import { pushCommandOf } from './push-iq.js';
 import { PendingRegistrations } from './pending-registrations.js';
-import { messageIdentity, pushDecision } from './push-policy.js';
+import { messageIdentity, pushDecision, type PushDecision } from './push-policy.js';
 import type { Registration } from './registration.js';
+import type { RegistrationBackend } from './registration-backend.js';
 import { RegistrationStore } from './registration-store.js';
 import { SessionTable } from './sessions.js';
 import { silentLogger, type Logger } from '../core/log.js';
@@ -36,13 +43,16 @@ type RegistrationChange = Extract<UserMessage, { kind: 'enable' | 'disable' }>;
 const CLOSE_MARGIN_MS = 1_000;
 
 export interface XmppServerRoleOptions {
-  /** Reads `xmpp_server` and `actors`. */
+  /** Reads `xmpp_server`, `actors` and `store.postgres.seen_retention_ms`. */
   config: HeraldConfig;
-  store: HeraldStore;
+  /** The LMDB store; needed only when `registrations` is not given. */
+  store?: HeraldStore;
   actors: ActorRuntime;
   publisher: Publisher;
   /** Defaults to a RegistrationStore on `store` (tests inject a faulty one). */
-  registrationStore?: RegistrationStore;
+  registrations?: RegistrationBackend;
+  /** Changes of other instances sharing `registrations` (none with one instance). */
+  changes?: ChangeFeed;
   log?: Logger;
 }
 
@@ -50,12 +60,14 @@ export class XmppServerRole {
   /** Live sessions as reported by the host (not persisted). */
   readonly sessions = new SessionTable();
   readonly stats: XmppServerStats = newStats();
-  private readonly store: RegistrationStore;
+  private readonly store: RegistrationBackend;
   private readonly users: ActorRegistry<UserMessage, UserReply>;
   /** Enables and disables of users without a live actor, in flight. */
   private readonly pending: PendingRegistrations;
   private readonly storeCommits: () => number;
   private readonly log: Logger;
+  /** Stops listening to the change feed and sweeping claims (close()). */
+  private readonly stopShared: Array<() => void> = [];
   /** Asks and publishes in flight, awaited by `close()` (with the changes in `pending`). */
   private readonly work = new Set<Promise<unknown>>();
   /** close() waits this long for work in flight; every publish settles within publish_timeout_ms. */
@@ -67,9 +79,9 @@ export class XmppServerRole {
     const { config } = options;
     const server = config.xmpp_server;
     this.log = options.log ?? silentLogger;
-    this.store = options.registrationStore ?? new RegistrationStore(options.store);
+    this.store = options.registrations ?? new RegistrationStore(lmdbOf(options));
     this.closeGraceMs = server.publish_timeout_ms + CLOSE_MARGIN_MS;
-    this.storeCommits = () => options.store.commits();
+    this.storeCommits = () => options.store?.commits() ?? 0;
     this.pending = new PendingRegistrations({
       store: this.store,
       maxRegistrations: server.max_registrations_per_user,
@@ -107,9 +119,28 @@ export class XmppServerRole {
       stopBatchSize: config.actors.stop_batch_size,
       onCrash: (error, user) => {
         this.stats.actorCrashes++;
-        this.log.error('xmpp_server.user_crashed', { user, reason: (error as Error)?.message, action: 'rebuilt from LMDB' });
+        this.log.error('xmpp_server.user_crashed', { user, reason: (error as Error)?.message, action: 'rebuilt from the store' });
       },
     });
+    if (options.changes) this.stopShared.push(options.changes.subscribe('xmpp_server_registrations', (user) => this.reload(user)));
+    if (this.store.forgetClaims) this.stopShared.push(sweepClaims(this.store, config.store.postgres.seen_retention_ms, this.log));
+  }
+
+  /**
+   * Another instance changed `user`'s registrations (undefined: anyone's may have changed): the
+   * live actor reads them again before its next message. A user without one reads the store
+   * when it next gets one, so none is spawned.
+   */
+  private reload(user: string | undefined): void {
+    const users = user === undefined ? [...this.users.keys()] : this.users.has(user) ? [user] : [];
+    for (const u of users) {
+      try {
+        this.users.tell(u, { kind: 'reload' });
+      } catch (e) {
+        // A full mailbox: stale until the actor passivates (or the next notice gets through).
+        this.log.warn('xmpp_server.reload_dropped', { user: u, reason: (e as Error).message });
+      }
+    }
   }
 
   /** Whether the host should hand this stanza to `handleIq`: an IQ get/set with `<enable/>` or `<disable/>`. */
@@ -186,24 +217,40 @@ export class XmppServerRole {
         this.stats.messagesNotPushed++;
         return;
       }
-      // Users without push spawn no actor: their changes in flight, or one LMDB read, decide.
-      if (!this.users.has(user) && !(this.pending.hasAny(user) ?? this.store.hasAny(user))) return;
-      const sender = validJid(attr(message, 'from'));
-      this.users.tell(user, {
-        kind: 'message',
-        message: { sender, body: decision.body, call: decision.call },
-        identity: messageIdentity(message, user),
-      });
+      if (this.users.has(user)) return this.tellMessage(user, pushOf(message, decision, user));
+      // Users without push spawn no actor: their changes in flight, or one store read, decide.
+      const registered = this.pending.hasAny(user) ?? this.store.hasAny(user);
+      if (registered === false) return;
+      const pushed = pushOf(message, decision, user);
+      if (registered === true) return this.tellMessage(user, pushed);
+      const known = user;
+      this.track(registered.then(
+        (yes) => (yes ? this.tellMessage(known, pushed) : undefined),
+        (e: unknown) => this.messageNotTold(known, e),
+      ));
+    } catch (e) {
+      this.messageNotTold(user, e);
+    }
+  }
+
+  private tellMessage(user: string, message: UserMessage): void {
+    try {
+      if (this.stopped) throw new HeraldError('HERALD_ACTOR_STOPPED', user);
+      this.users.tell(user, message);
       this.stats.messagesQueued++;
     } catch (e) {
-      if (isHeraldError(e, 'HERALD_MAILBOX_FULL') || isHeraldError(e, 'HERALD_ACTOR_STOPPED')) {
-        this.stats.pushesDropped++;
-        // Per push, in floods when it comes: debug (counted in herald_xmpp_server_* families).
-        this.log.debug('xmpp_server.push_dropped', { user, reason: 'mailbox full' });
-      } else {
-        this.stats.messagesUnreadable++;
-        this.log.debug('xmpp_server.message_skipped', { user, reason: (e as Error)?.message });
-      }
+      this.messageNotTold(user, e);
+    }
+  }
+
+  private messageNotTold(user: string | undefined, e: unknown): void {
+    if (isHeraldError(e, 'HERALD_MAILBOX_FULL') || isHeraldError(e, 'HERALD_ACTOR_STOPPED')) {
+      this.stats.pushesDropped++;
+      // Per push, in floods when it comes: debug (counted in herald_xmpp_server_* families).
+      this.log.debug('xmpp_server.push_dropped', { user, reason: 'mailbox full' });
+    } else {
+      this.stats.messagesUnreadable++;
+      this.log.debug('xmpp_server.message_skipped', { user, reason: (e as Error)?.message });
     }
   }
 
@@ -211,13 +258,25 @@ export class XmppServerRole {
   sessionAvailable(fullJid: string): void {
     if (!this.sessions.setAvailable(fullJid)) return; // the user was already online
     const user = bareJid(fullJid);
-    if (!this.users.has(user) && this.store.unreadCount(user) === 0) return;
+    if (this.users.has(user)) return this.tellOnline(user);
+    const counted = andThen(this.store.unreadCount(user), (unread) => {
+      if (unread !== 0) this.tellOnline(user);
+    });
+    if (counted instanceof Promise) this.track(counted.catch((e: unknown) => this.resetDropped(user, e)));
+  }
+
+  private tellOnline(user: string): void {
     try {
+      if (this.stopped) throw new HeraldError('HERALD_ACTOR_STOPPED', user);
       this.users.tell(user, { kind: 'sessionOnline' });
     } catch (e) {
-      // Only the badge is affected: it goes on counting from where it was.
-      this.log.debug('xmpp_server.unread_reset_dropped', { user, reason: (e as Error).message });
+      this.resetDropped(user, e);
     }
+  }
+
+  /** Only the badge is affected: it goes on counting from where it was. */
+  private resetDropped(user: string, e: unknown): void {
+    this.log.debug('xmpp_server.unread_reset_dropped', { user, reason: (e as Error).message });
   }
 
   /** XEP-0198: the stream is detached but resumable; messages to the user are pushed meanwhile. */
@@ -231,7 +290,7 @@ export class XmppServerRole {
   }
 
   /** The durable registrations of a user (diagnostics and tests). */
-  registrations(user: string): Registration[] {
+  async registrations(user: string): Promise<Registration[]> {
     return this.store.listFor(bareJid(user));
   }
 
@@ -263,7 +322,7 @@ export class XmppServerRole {
     while (!this.idle) await this.workSettled(Number.POSITIVE_INFINITY);
   }
 
-  /** Asynchronous write transactions LMDB committed since the store was opened, all roles (benchmarks). */
+  /** Asynchronous write transactions LMDB committed since the store was opened, all roles (benchmarks); 0 without LMDB. */
   get storeCommitCount(): number {
     return this.storeCommits();
   }
@@ -280,6 +339,7 @@ export class XmppServerRole {
    * store stays open: its owner closes it.
    */
   close(): Promise<void> {
+    for (const stop of this.stopShared.splice(0)) stop();
     this.closing ??= this.drain();
     return this.closing;
   }
@@ -314,6 +374,32 @@ export class XmppServerRole {
     if (!isAnsweredRefusal(e)) this.log.warn('xmpp_server.push_iq_failed', { reason: (e as Error)?.message });
     return toStanzaError(e);
   }
+}
+
+/** What the user's actor gets of a pushable message. */
+function pushOf(message: Element, decision: Extract<PushDecision, { push: true }>, user: string): UserMessage {
+  return {
+    kind: 'message',
+    message: { sender: validJid(attr(message, 'from')), body: decision.body, call: decision.call },
+    identity: messageIdentity(message, user),
+  };
+}
+
+function lmdbOf(options: XmppServerRoleOptions): HeraldStore {
+  if (!options.store) throw new TypeError('XmppServerRole needs `store` (LMDB) or `registrations`');
+  return options.store;
+}
+
+/**
+ * Forgets claims older than the retention, once per retention period (so a claim lives between
+ * one and two periods). Unref'd: it never keeps the process alive. Returns the stop.
+ */
+function sweepClaims(store: RegistrationBackend, retentionMs: number, log: Logger): () => void {
+  const timer = setInterval(() => {
+    store.forgetClaims!(retentionMs).catch((e: unknown) => log.warn('xmpp_server.claims_not_swept', { reason: (e as Error).message }));
+  }, retentionMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 function validJid(text: string | undefined): string | undefined {

@@ -32,7 +32,7 @@ test('a message to an offline user travels the whole path and ends as one APNS r
     // The device is gone: APNS answers 410 Unregistered, the registration is disabled.
     sim.program(TOKEN, { status: 410, reason: 'Unregistered' });
     await herald.handleStanza(chat(BOB, 'alice@localhost', 'are you there?'));
-    await eventually(() => herald.xmppServer.registrations('alice@localhost').length === 0, 'registration removed');
+    await eventually(async () => (await herald.xmppServer.registrations('alice@localhost')).length === 0, 'registration removed');
     const rejectedBefore = sim.rejected.length;
     assert.equal(rejectedBefore, 1);
 

@@ -90,6 +90,15 @@ export function registrationBackendContract(name: string, start: () => Promise<B
       assert.deepEqual(await t.backend.nodesOn(user, APP), ['N1', 'n10', 'n2']);
     });
 
+    test('hasAny tells a user with registrations from one without, whatever the service', async () => {
+      await t.backend.put('any@example.com', registration(OTHER_APP, 'n1'));
+      await t.backend.put('any@example.com.evil', registration(APP, 'n1'));
+      assert.equal(await t.backend.hasAny('any@example.com'), true);
+      assert.equal(await t.backend.hasAny('any@example.co'), false);
+      await t.backend.removeAllOn('any@example.com', OTHER_APP);
+      assert.equal(await t.backend.hasAny('any@example.com'), false);
+    });
+
     test('countFor counts every registration of the user across services', async () => {
       const user = 'counted@example.com';
       await t.backend.put(user, registration(APP, 'a'));
@@ -119,6 +128,15 @@ export function registrationBackendContract(name: string, start: () => Promise<B
     test('resetting a counter that was never counted leaves it at 0', async () => {
       await t.backend.resetUnread('never@example.com');
       assert.equal(await t.backend.unreadCount('never@example.com'), 0);
+    });
+
+    test("a message's first claim is granted, a second only where no other instance can see it", async () => {
+      // Identities as push-policy.ts makes them: NUL-separated.
+      const [first, second] = ['id\u0000juliet@example.com/balcony\u0000m1', 'id\u0000juliet@example.com/balcony\u0000m2'];
+      assert.equal(await t.backend.claimMessage('claims@example.com', first), true);
+      assert.equal(await t.backend.claimMessage('claims@example.com', first), !t.backend.sharedAcrossInstances);
+      assert.equal(await t.backend.claimMessage('claims@example.com', second), true);
+      assert.equal(await t.backend.claimMessage('other-claims@example.com', first), true);
     });
 
     test('registrations and counters written before a reopen are there after it', async () => {

@@ -25,7 +25,7 @@ describe('App Server answers', () => {
     h.role.onMessage(chat(ROMEO, 'one', 'm1'));
     await eventually(() => h.role.stats.registrationsDisabled === 1, 'the registration to be disabled', 3_000);
     assert.deepEqual(
-      h.role.registrations(ROMEO).map((r) => r.node),
+      (await h.role.registrations(ROMEO)).map((r) => r.node),
       ['alive'],
     );
     h.publisher.publishes.length = 0;
@@ -44,7 +44,7 @@ describe('App Server answers', () => {
     h.publisher.answer = () => ({ ok: true });
     h.role.onMessage(chat(ROMEO, 'two', 'm2'));
     await h.publisher.waitForPublishes(4);
-    assert.equal(h.role.registrations(ROMEO).length, 2);
+    assert.equal((await h.role.registrations(ROMEO)).length, 2);
     assert.equal(h.role.stats.registrationsDisabled, 0);
   });
 
@@ -52,7 +52,7 @@ describe('App Server answers', () => {
     h.publisher.answer = () => new Promise<PublishResult>(() => {}); // never answers
     h.role.onMessage(chat(ROMEO, 'one', 'm1'));
     await eventually(() => h.role.stats.publishesFailed === 2, 'both publishes to time out', 3_000);
-    assert.equal(h.role.registrations(ROMEO).length, 2);
+    assert.equal((await h.role.registrations(ROMEO)).length, 2);
   });
 
   test('a publisher that throws counts as wait and keeps the registration', async () => {
@@ -61,7 +61,7 @@ describe('App Server answers', () => {
     };
     h.role.onMessage(chat(ROMEO, 'one', 'm1'));
     await eventually(() => h.role.stats.publishesFailed === 2, 'both publishes to fail', 3_000);
-    assert.equal(h.role.registrations(ROMEO).length, 2);
+    assert.equal((await h.role.registrations(ROMEO)).length, 2);
   });
 
   test('a cancel for a publish made before a re-enable keeps the re-enabled registration', async () => {
@@ -76,7 +76,7 @@ describe('App Server answers', () => {
     await eventually(() => h.role.stats.publishesFailed === 1, 'the refusal', 3_000);
     // An ask queued after the refusal completes only once the refusal was handled.
     await h.enable(ROMEO, 'push.example.net', 'barrier');
-    const dead = h.role.registrations(ROMEO).find((r) => r.node === 'dead');
+    const dead = (await h.role.registrations(ROMEO)).find((r) => r.node === 'dead');
     assert.deepEqual(dead?.publishOptions, { service: 'apns', device_id: 'NEW' });
     assert.equal(h.role.stats.registrationsDisabled, 0);
   });

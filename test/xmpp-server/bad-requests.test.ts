@@ -45,7 +45,7 @@ describe('refused enable and disable requests', () => {
       assert.equal(reply.attrs.id, '1');
       assert.equal(reply.attrs.to, iq.attrs.from);
       // Nothing was stored for the requester.
-      if (iq.attrs.from) assert.equal(h.role.registrations(iq.attrs.from as string).length, 0);
+      if (iq.attrs.from) assert.equal((await h.role.registrations(iq.attrs.from as string)).length, 0);
     });
   }
 

@@ -21,7 +21,7 @@ test('enables of users without a live actor spawn none and are durable when answ
     const replies = await Promise.all(users.map((u) => h.role.handleIq(enableIq(u, PUBSUB, `n-${u}`))));
     assert.ok(replies.every((r) => r.attrs.type === 'result'));
     assert.equal(h.role.liveUsers, 0);
-    for (const u of users) assert.deepEqual(h.role.registrations(u).map((r) => r.node), [`n-${u}`]);
+    for (const u of users) assert.deepEqual((await h.role.registrations(u)).map((r) => r.node), [`n-${u}`]);
   } finally {
     await h.dispose();
   }
@@ -60,7 +60,7 @@ test('a disable right after an enable wins, and both are answered with a result'
     const disabled = h.role.handleIq(disableIq(ROMEO, PUBSUB, 'n'));
     assert.equal((await enabled).attrs.type, 'result');
     assert.equal((await disabled).attrs.type, 'result');
-    assert.deepEqual(h.role.registrations(ROMEO), []);
+    assert.deepEqual((await h.role.registrations(ROMEO)), []);
     h.role.onMessage(chat(ROMEO, 'after the disable'));
     h.role.onMessage(chat('juliet@example.com', 'a user without push'));
     assert.equal(h.role.liveUsers, 0, 'no actor for users left without registrations');
@@ -79,7 +79,7 @@ test('a disable without node right after enables removes the ones still in fligh
       h.role.handleIq(disableIq(ROMEO, PUBSUB)),
     ]);
     assert.ok(replies.every((r) => r.attrs.type === 'result'));
-    assert.deepEqual(h.role.registrations(ROMEO).map((r) => r.node), ['b']);
+    assert.deepEqual((await h.role.registrations(ROMEO)).map((r) => r.node), ['b']);
   } finally {
     await h.dispose();
   }
@@ -94,7 +94,7 @@ test('enable, message, disable in a row: the message is pushed to the registrati
     assert.equal((await enabled).attrs.type, 'result');
     assert.equal((await disabled).attrs.type, 'result');
     assert.deepEqual(h.publisher.publishes.map((p) => p.node), ['n']);
-    assert.deepEqual(h.role.registrations(ROMEO), []);
+    assert.deepEqual((await h.role.registrations(ROMEO)), []);
   } finally {
     await h.dispose();
   }
@@ -109,7 +109,7 @@ test('the per-account limit counts registrations still in flight', async () => {
     // Re-enabling one of them only replaces it: no limit applies.
     const again = await h.role.handleIq(enableIq(ROMEO, PUBSUB, 'a', { device_id: 'A2' }));
     assert.equal(again.attrs.type, 'result');
-    assert.deepEqual(h.role.registrations(ROMEO).map((r) => [r.node, r.publishOptions.device_id]), [['a', 'A2'], ['b', undefined]]);
+    assert.deepEqual((await h.role.registrations(ROMEO)).map((r) => [r.node, r.publishOptions.device_id]), [['a', 'A2'], ['b', undefined]]);
   } finally {
     await h.dispose();
   }
@@ -150,7 +150,7 @@ test('a store filling up mid-batch refuses the enables it cannot hold, crashes n
     assert.equal(h.role.stats.actorCrashes, 0);
     for (let j = 0; j < 10; j++) {
       const user = `user${j}@example.com`;
-      const stored = h.role.registrations(user).map((r) => r.node).sort();
+      const stored = (await h.role.registrations(user)).map((r) => r.node).sort();
       const expected = accepted.filter((a) => a.user === user).map((a) => a.node).sort();
       assert.deepEqual(stored, expected, user);
     }
@@ -194,7 +194,7 @@ test('a failed enable no longer counts against the limit for the changes after i
     open();
     assert.equal((await held).attrs.type, 'result');
     assert.equal((await next).attrs.type, 'result');
-    assert.deepEqual(h.role.registrations(ROMEO).map((r) => r.node), ['a', 'b']);
+    assert.deepEqual((await h.role.registrations(ROMEO)).map((r) => r.node), ['a', 'b']);
   } finally {
     await h.dispose();
   }
@@ -219,7 +219,7 @@ test('an actor spawned while changes are in flight reads LMDB only once they are
     assert.equal((await enabled).attrs.type, 'result');
     await eventually(() => h.role.stats.publishesOk === 1, 'the push', 3_000);
     assert.deepEqual(h.publisher.publishes.map((p) => p.node), ['b']);
-    assert.deepEqual(h.role.registrations(ROMEO).map((r) => r.node), ['b', 'c']);
+    assert.deepEqual((await h.role.registrations(ROMEO)).map((r) => r.node), ['b', 'c']);
   } finally {
     await h.dispose();
   }

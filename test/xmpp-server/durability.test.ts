@@ -21,7 +21,7 @@ test('registrations and the unread count survive a restart of store and role', a
     h.open();
 
     assert.deepEqual(
-      h.role.registrations(ROMEO).map((r) => [r.node, r.publishOptions.device_id]),
+      (await h.role.registrations(ROMEO)).map((r) => [r.node, r.publishOptions.device_id]),
       [
         ['a', 'A'],
         ['b', 'B'],
@@ -88,7 +88,7 @@ test('a crash in the user actor loses no registration: the actor is rebuilt from
     const publishes = await h.publisher.waitForPublishes(4);
     assert.deepEqual(publishes.slice(2).map((p) => p.node).sort(), ['a', 'b']);
     assert.deepEqual(
-      h.role.registrations(ROMEO).map((r) => r.node),
+      (await h.role.registrations(ROMEO)).map((r) => r.node),
       ['a', 'b'],
     );
   } finally {
@@ -109,7 +109,7 @@ test('a failed write of a user without a live actor answers internal-server-erro
     h.role.onMessage(chat(ROMEO, 'after the failure'));
     const publishes = await h.publisher.waitForPublishes(1);
     assert.deepEqual(publishes.map((p) => p.node), ['a']);
-    assert.deepEqual(h.role.registrations(ROMEO).map((r) => r.node), ['a']);
+    assert.deepEqual((await h.role.registrations(ROMEO)).map((r) => r.node), ['a']);
   } finally {
     await h.dispose();
   }
@@ -159,8 +159,8 @@ test('a user actor evicted by the live cap while its publish is in flight still 
     // which disables the registration it loaded from LMDB.
     refuse({ ok: false, error: new StanzaError('item-not-found', 'cancel') });
     await eventually(() => h.role.stats.registrationsDisabled === 1, 'the registration disabled', 3_000);
-    assert.deepEqual(h.role.registrations(ROMEO), []);
-    assert.equal(h.role.registrations('juliet@example.com').length, 1);
+    assert.deepEqual((await h.role.registrations(ROMEO)), []);
+    assert.equal((await h.role.registrations('juliet@example.com')).length, 1);
   } finally {
     await h.dispose();
   }

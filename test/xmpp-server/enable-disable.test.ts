@@ -20,7 +20,7 @@ describe('enable and disable', () => {
     assert.equal(reply.attrs.type, 'result');
     assert.equal(reply.attrs.id, 'x43');
     assert.equal(reply.attrs.to, `${ROMEO}/phone`);
-    const [registration, ...others] = h.role.registrations(ROMEO);
+    const [registration, ...others] = (await h.role.registrations(ROMEO));
     assert.equal(others.length, 0);
     assert.equal(registration!.pubsubJid, 'push.example.net'); // the domain is normalised
     assert.equal(registration!.node, 'node-a');
@@ -29,12 +29,12 @@ describe('enable and disable', () => {
 
   test('an enable without a form stores empty publish-options', async () => {
     await h.enable('nurse@example.com', 'push.example.net', 'n');
-    assert.deepEqual(h.role.registrations('nurse@example.com')[0]!.publishOptions, {});
+    assert.deepEqual((await h.role.registrations('nurse@example.com'))[0]!.publishOptions, {});
   });
 
   test('re-enabling the same key replaces its publish-options', async () => {
     await h.enable(ROMEO, 'push.example.net', 'node-a', { service: 'fcm', device_id: 'TOKEN2' });
-    const registrations = h.role.registrations(ROMEO);
+    const registrations = (await h.role.registrations(ROMEO));
     assert.equal(registrations.length, 1);
     assert.deepEqual(registrations[0]!.publishOptions, { service: 'fcm', device_id: 'TOKEN2' });
   });
@@ -44,7 +44,7 @@ describe('enable and disable', () => {
     const reply = await h.role.handleIq(disableIq(ROMEO, 'push.example.net', 'node-a'));
     assert.equal(reply.attrs.type, 'result');
     assert.deepEqual(
-      h.role.registrations(ROMEO).map((r) => r.node),
+      (await h.role.registrations(ROMEO)).map((r) => r.node),
       ['node-b'],
     );
   });
@@ -56,10 +56,10 @@ describe('enable and disable', () => {
     const reply = await h.role.handleIq(disableIq(ROMEO, 'push.example.net'));
     assert.equal(reply.attrs.type, 'result');
     assert.deepEqual(
-      h.role.registrations(ROMEO).map((r) => `${r.pubsubJid} ${r.node}`),
+      (await h.role.registrations(ROMEO)).map((r) => `${r.pubsubJid} ${r.node}`),
       ['other.example.org node-x'],
     );
-    assert.equal(h.role.registrations('tybalt@example.com').length, 1, "another user's registration stays");
+    assert.equal((await h.role.registrations('tybalt@example.com')).length, 1, "another user's registration stays");
   });
 
   test('disabling nothing still answers a result', async () => {
@@ -75,7 +75,7 @@ describe('enable and disable', () => {
     assertStanzaError(await h.role.handleIq(enableIq(user, 'push.example.net', '4')), 'cancel', 'policy-violation');
     // Re-enabling an existing key is a replacement, not a new registration.
     await h.enable(user, 'push.example.net', '3', { device_id: 'new' });
-    assert.equal(h.role.registrations(user).length, 3);
+    assert.equal((await h.role.registrations(user)).length, 3);
   });
 
   test('the account disco#info features include urn:xmpp:push:0', () => {

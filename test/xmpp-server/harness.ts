@@ -74,7 +74,7 @@ export class Harness {
       store: this.store,
       actors: this.runtime,
       publisher: this.publisher,
-      registrationStore: this.registrationStore,
+      registrations: this.registrationStore,
     });
   }
 

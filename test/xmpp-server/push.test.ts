@@ -171,6 +171,8 @@ test('a slow App Server does not stall the pipeline beyond the in-flight window'
       return new Promise((resolve) => release.push(() => (open--, resolve({ ok: true }))));
     };
     for (let i = 1; i <= 4; i++) h.role.onMessage(chat(ROMEO, `m${i}`, `id${i}`));
+    // Nothing is answered until the window is full (each push first waits for its badge count).
+    await eventually(() => open === 2, 'two publishes in flight', 3_000);
     // Answered one at a time, as they come: each answer lets the next publish start.
     await eventually(() => (release.shift()?.(), h.role.stats.publishesOk === 4), 'four answered publishes', 3_000);
     assert.equal(mostOpen, 2, 'two in flight at most');

@@ -70,7 +70,7 @@ test('enables beyond store.max_size_mib are answered wait/resource-constraint, a
   assert.equal(usage.full, true);
   assert.ok(usage.refusedWrites >= 101, `${usage.refusedWrites} refused`);
   // Refused enables stored nothing.
-  assert.equal(running.herald.xmppServer.registrations(userOf(filled.next + 99)).length, 0);
+  assert.equal((await running.herald.xmppServer.registrations(userOf(filled.next + 99))).length, 0);
 
   const size = statSync(join(dir, 'lmdb', 'data.mdb')).size;
   assert.ok(size <= MIB * (1 + OVERSHOOT_ALLOWED), `data.mdb is ${size} bytes for a 1 MiB bound`);
@@ -94,7 +94,7 @@ test('a full store still answers disables, and removing registrations makes room
     const user = `user${u}@localhost`;
     const reply: Element = await running.iq(disableAll(user));
     assert.equal(reply.attrs.type, 'result', reply.toString());
-    assert.deepEqual(running.herald.xmppServer.registrations(user), []);
+    assert.deepEqual((await running.herald.xmppServer.registrations(user)), []);
     admitted = (await running.iq(bigEnable(next++))).attrs.type === 'result';
   }
   assert.ok(admitted, 'an enable fits once registrations were removed');
@@ -123,8 +123,8 @@ test('raising store.max_size_mib and restarting recovers, keeping every accepted
   await running.close();
   running = await startStoreHerald(dir, { maxSizeMib: 2 });
   assert.equal(running.herald.storeUsage().full, false);
-  assert.ok(running.herald.xmppServer.registrations(userOf(0)).length > 0);
-  assert.ok(running.herald.xmppServer.registrations(userOf(lastAccepted)).length > 0);
+  assert.ok((await running.herald.xmppServer.registrations(userOf(0))).length > 0);
+  assert.ok((await running.herald.xmppServer.registrations(userOf(lastAccepted))).length > 0);
   const retried = await running.iq(bigEnable(filled.next));
   assert.equal(retried.attrs.type, 'result', retried.toString());
 });

@@ -58,7 +58,7 @@ test('every enable acknowledged before a kill -9 is in LMDB when Herald starts a
       for (const [prefix, ids] of acknowledged) {
         for (const i of ids) {
           const user = `${prefix}-${i}@localhost`;
-          const held = herald.xmppServer.registrations(user).some((r) => r.pubsubJid === REMOTE_PUBSUB && r.node === `node-${i}`);
+          const held = (await herald.xmppServer.registrations(user)).some((r) => r.pubsubJid === REMOTE_PUBSUB && r.node === `node-${i}`);
           if (!held) lost.push(user);
           checked++;
         }

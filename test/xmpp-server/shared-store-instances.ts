@@ -1,0 +1,52 @@
+/**
+ * Herald instances sharing one PostgreSQL, as several instances behind one XMPP server are: each
+ * has the XMPP Server role with its own actor runtime, pool, change feed and recording Publisher
+ * (the App Server's test double), and no LMDB.
+ */
+import { startActorRuntime } from '../../src/actors/index.js';
+import { validateConfig } from '../../src/core/config/load.js';
+import { openPostgres } from '../../src/store/postgres/open-postgres.js';
+import { PostgresChangeFeed } from '../../src/store/postgres/postgres-change-feed.js';
+import { PostgresRegistrations } from '../../src/xmpp-server/postgres-registrations.js';
+import { XmppServerRole } from '../../src/xmpp-server/xmpp-server.js';
+import { postgresDatabase, postgresOptions } from '../support/postgres-server.js';
+import { RecordingPublisher } from './harness.js';
+
+export interface Instance {
+  role: XmppServerRole;
+  publisher: RecordingPublisher;
+}
+
+/** A fresh database; `instance()` starts one more Herald on it, `close()` stops them all. */
+export async function sharedStore(xmppServer: Record<string, unknown> = {}) {
+  const db = await postgresDatabase();
+  const options = postgresOptions(db.url);
+  const config = validateConfig({ xmpp_server: { domain: 'example.com', ...xmppServer } });
+  const stops: Array<() => Promise<void>> = [];
+  return {
+    async instance(): Promise<Instance> {
+      const pool = await openPostgres(options);
+      const changes = await PostgresChangeFeed.open({ postgres: options, origin: pool.origin });
+      const actors = startActorRuntime();
+      const publisher = new RecordingPublisher();
+      const role = new XmppServerRole({ config, actors, publisher, registrations: new PostgresRegistrations(pool), changes });
+      stops.push(async () => {
+        await role.close();
+        actors.stop();
+        await changes.close();
+        await pool.close();
+      });
+      return { role, publisher };
+    },
+    /** A pool of no instance: reads only what PostgreSQL has committed. */
+    async reader(): Promise<PostgresRegistrations> {
+      const pool = await openPostgres(options);
+      stops.push(() => pool.close());
+      return new PostgresRegistrations(pool);
+    },
+    async close(): Promise<void> {
+      for (const stop of stops.splice(0)) await stop();
+      await db.close();
+    },
+  };
+}
