@@ -111,7 +111,7 @@ test('a dead device is answered device-not-registered and the affiliation notice
       notices[0]!.toString(),
       `<message from="push.localhost" to="alice@localhost" type="headline"><pubsub xmlns="http://jabber.org/protocol/pubsub" node="dead"><affiliation jid="localhost" affiliation="none"/></pubsub></message>`,
     );
-    assert.deepEqual(herald.appServer.node('dead')?.affiliations, { 'alice@localhost': 'owner' });
+    assert.deepEqual((await herald.appServer.node('dead'))?.affiliations, { 'alice@localhost': 'owner' });
   });
 });
 
@@ -141,10 +141,10 @@ test('closing Herald and starting it again on the same store keeps nodes, affili
 
   const second = await startHerald(config);
   try {
-    const kept = second.herald.appServer.node('kept');
+    const kept = await second.herald.appServer.node('kept');
     assert.deepEqual(kept?.affiliations, { 'alice@localhost': 'owner', 'pusher.example': 'publish-only' });
     assert.equal(kept?.publishModel, 'open');
-    assert.equal(second.herald.appServer.node(registered.node)?.secret, registered.secret);
+    assert.equal((await second.herald.appServer.node(registered.node))?.secret, registered.secret);
 
     // The secret still opens the registered node, for a server that is not alice's.
     const viaSecret = await second.iq(publish(registered.node, { secret: registered.secret }, { 'last-message-body': 'after restart' }, 'elsewhere.example'));
