@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import type { Element } from '@xmpp/xml';
 import { CALL_SUMMARY_FIELD } from '../../src/xmpp/push-publish.js';
 import { chat, cleanup, configIn, createNodeIq, enableIq, nextId, startHerald, TOKEN, TOKEN2, tempDir, withHerald } from '../e2e/harness.js';
-import { commandField, commandIq, errorOf, publishIq, stanza } from './harness.js';
+import { answerOf, commandField, commandIq, errorOf, publishIq, stanza } from './harness.js';
 
 const ALICE = 'alice@localhost/phone';
 const BOB = 'bob@localhost/laptop';
@@ -81,7 +81,7 @@ test('a burst of publishes to one node becomes exactly the configured number of 
     await iq(createNodeIq(ALICE, 'busy'));
     const summary = { 'message-count': '1', 'last-message-body': 'ping' };
     const replies = await Promise.all(Array.from({ length: BURST }, () => iq(publish('busy', { service: 'apns', device_id: TOKEN }, summary))));
-    const answers = replies.map((r) => (r.attrs.type === 'result' ? 'result' : errorOf(r)));
+    const answers = replies.map(answerOf);
     assert.equal(answers.filter((a) => a === 'result').length, LIMIT);
     assert.equal(answers.filter((a) => a === 'wait/resource-constraint').length, BURST - LIMIT);
     // Every accepted publish was answered after the simulator answered it; refused ones never left.

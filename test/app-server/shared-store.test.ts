@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import type { PushOutcome } from '../../src/push-service/notification.js';
 import { eventually } from '../support/eventually.js';
 import { forSuite } from '../support/for-suite.js';
-import { ask, commandIq, errorOf, ownerIq, publishIq, registerDevice } from './harness.js';
+import { answerOf, ask, commandIq, errorOf, ownerIq, publishIq, registerDevice } from './harness.js';
 import { instancesOnOnePostgres, type Instance } from './shared-store-harness.js';
 
 const MAX_NODES = 3;
@@ -19,8 +19,7 @@ const token = (n: number) => n.toString(16).padStart(64, '0');
 
 /** What the instance answers a publish from the owner's server with `secret`: `result` or the error. */
 async function publishOutcome(instance: Instance, node: string, secret: string): Promise<string> {
-  const reply = await ask(instance.role, publishIq(node, { secret }));
-  return reply.attrs.type === 'result' ? 'result' : errorOf(reply);
+  return answerOf(await ask(instance.role, publishIq(node, { secret })));
 }
 
 describe('two App Server instances on one PostgreSQL', () => {
