@@ -93,6 +93,17 @@ export class ActorRegistry<M, R = void> {
     return this.cells.has(key);
   }
 
+  /** The keys of the live actors (a snapshot: telling them may spawn or evict others). */
+  liveKeys(): string[] {
+    return [...this.cells.keys()];
+  }
+
+  /** Stops the live actor of `key`, if any; its queued messages are rejected with HERALD_ACTOR_STOPPED. */
+  stop(key: string): void {
+    const cell = this.cells.get(key);
+    if (cell) this.remove(key, cell);
+  }
+
   /** The live actor for `key`, spawned (and so loaded from its store) on first use. */
   get(key: string): ActorCell<M, R> {
     let cell = this.cells.get(key);

@@ -17,7 +17,6 @@ import type { ActorRuntime } from '../actors/index.js';
 import type { HeraldConfig } from '../core/config/schema.js';
 import { mark, tagKey, tracing } from '../core/latency-trace.js';
 import type { PushDispatcher } from '../push-service/notification.js';
-import type { HeraldStore } from '../store/lmdb-store.js';
 import { errorReply, headOf, iqPayload, resultReply } from '../xmpp/iq.js';
 import { bareJid } from '../xmpp/jid.js';
 import { NS } from '../xmpp/namespaces.js';
@@ -30,15 +29,15 @@ import { commandInfo, commandItems, commandListInfo, noItems, nodeInfo, NS_DISCO
 import type { NodeMessage, NodeReply } from './node-actor.js';
 import { configureReply, readConfigSubmission } from './node-config.js';
 import { affiliationsReply, instantNodeReply, parseAffiliationChanges, parseCreate, requireNodeName } from './node-requests.js';
-import { PushNodeService, type NodeOwners } from './node-service.js';
-import type { PushNodeRecord } from './node-store.js';
+import { PushNodeService, type NodeOwners, type NodeStorage } from './node-service.js';
+import type { PushNodeRecord } from './node-record.js';
 import { parsePublishRequest } from './publish-request.js';
 import { nodeNotFound, unsupported, wrongIqType } from './pubsub-errors.js';
 import { REGISTRATION_COMMANDS } from './registration-commands.js';
 import { attr } from '../xmpp/attr.js';
 import { silentLogger, type Logger } from '../core/log.js';
 
-export type { NodeOwners } from './node-service.js';
+export type { NodeOwners, NodeStorage } from './node-service.js';
 
 /** XEP-0060 §5 feature names for the pubsub requests push nodes do not serve. */
 const UNSUPPORTED_PUBSUB: Readonly<Record<string, string>> = {
@@ -57,9 +56,12 @@ const UNSUPPORTED_OWNER: Readonly<Record<string, string>> = {
   subscriptions: 'manage-subscriptions',
 };
 
-export interface AppServerOptions {
+/**
+ * `store` (LMDB, the default backend) or `nodes` (any NodeBackend, e.g. PostgresNodes shared by
+ * several instances, with their `changes`): see NodeStorage.
+ */
+export type AppServerOptions = NodeStorage & {
   config: Pick<HeraldConfig, 'app_server' | 'actors'>;
-  store: HeraldStore;
   /** One AppServerRole per runtime: its actors use the names `node-*`. */
   actors: ActorRuntime;
   dispatcher: PushDispatcher;
@@ -77,7 +79,7 @@ export interface AppServerOptions {
    * the way to the owner of the others. Absent: every node is served here.
    */
   owners?: NodeOwners;
-}
+};
 
 export class AppServerRole {
   /** The pubsub service JID (config `app_server.jid`). */
@@ -88,10 +90,11 @@ export class AppServerRole {
   constructor(options: AppServerOptions) {
     const settings = options.config.app_server;
     this.jid = settings.jid;
+    const storage: NodeStorage = options.nodes ? { nodes: options.nodes, changes: options.changes } : { store: options.store!, changes: options.changes };
     this.nodes = new PushNodeService({
+      ...storage,
       jid: this.jid,
       config: options.config,
-      store: options.store,
       actors: options.actors,
       dispatcher: options.dispatcher,
       route: options.route ?? (() => {}),
@@ -140,7 +143,7 @@ export class AppServerRole {
   }
 
   /** The stored node (diagnostics); undefined when it does not exist. */
-  node(name: string): PushNodeRecord | undefined {
+  node(name: string): Promise<PushNodeRecord | undefined> {
     return this.nodes.node(name);
   }
 
@@ -154,11 +157,11 @@ export class AppServerRole {
     const ns = payload.getNS();
     if (ns === NS.DISCO_INFO) {
       if (type !== 'get') throw wrongIqType('get', 'disco#info');
-      return resultReply(iq, this.discoInfo(payload));
+      return resultReply(iq, await this.discoInfo(payload));
     }
     if (ns === NS_DISCO_ITEMS) {
       if (type !== 'get') throw wrongIqType('get', 'disco#items');
-      return resultReply(iq, this.discoItems(payload));
+      return resultReply(iq, await this.discoItems(payload));
     }
     if (ns === NS_COMMANDS && this.commands) {
       if (type !== 'set') throw wrongIqType('set', 'a command');
@@ -174,7 +177,7 @@ export class AppServerRole {
     return this.ownerRequest(iq, type, op);
   }
 
-  private discoInfo(query: Element): Element {
+  private async discoInfo(query: Element): Promise<Element> {
     const node = attr(query, 'node');
     if (node === undefined) return serviceInfo(this.commands !== undefined);
     if (this.commands) {
@@ -182,15 +185,15 @@ export class AppServerRole {
       const command = REGISTRATION_COMMANDS.find((c) => c.node === node);
       if (command) return commandInfo(command.node, command.name);
     }
-    if (!this.nodes.exists(node)) throw nodeNotFound(node);
+    if (!(await this.nodes.exists(node))) throw nodeNotFound(node);
     return nodeInfo(node);
   }
 
-  private discoItems(query: Element): Element {
+  private async discoItems(query: Element): Promise<Element> {
     const node = attr(query, 'node');
     if (node === undefined) return noItems();
     if (node === NS_COMMANDS && this.commands) return commandItems(this.jid, REGISTRATION_COMMANDS);
-    if (!this.nodes.exists(node)) throw nodeNotFound(node);
+    if (!(await this.nodes.exists(node))) throw nodeNotFound(node);
     return noItems(node);
   }
 

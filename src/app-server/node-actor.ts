@@ -2,7 +2,9 @@
  * One actor per push node (ActorRegistry kind `node`): every change of a node, and the check
  * of every publish against it, goes through its actor, so they are ordered per node. The actor
  * is spawned on the first message for its node, loads the node from the store when it is built
- * (also after a crash), and is passivated when idle.
+ * (also after a crash) and handles its first message once loaded (at once from LMDB, after the
+ * read from PostgreSQL), reads it again on `reload` (another instance changed it), and is
+ * passivated when idle.
  *
  * Refusals (StanzaErrors) are reply *values*: a forbidden publish must not count as a crash and
  * rebuild the behaviour. Only unexpected failures (the store) throw and so reset the actor.
@@ -20,7 +22,8 @@ import { isHeraldError } from '../core/errors.js';
 import { carryKey, keyOf, mark, tracing } from '../core/latency-trace.js';
 import { StanzaError, toStanzaError } from '../xmpp/stanza-error.js';
 import type { NodeConfigChange } from './node-config.js';
-import { ownerIndexFits, type NodeAffiliation, type PushNodeRecord, type PushNodeStore, type RegisteredDevice } from './node-store.js';
+import type { NodeBackend } from './node-backend.js';
+import type { NodeAffiliation, PushNodeRecord, RegisteredDevice } from './node-record.js';
 import { pushKindOf, toPushNotification, type MappingOptions } from './notification-mapping.js';
 import { mayPublish, type AuthorizationPolicy } from './publish-authorization.js';
 import { forbidden, maxNodesExceeded, nodeExists, nodeNotFound, ownerTooLong, rateLimited } from './pubsub-errors.js';
@@ -47,7 +50,9 @@ export type NodeMessage =
   /** A register command: create the node for `owner`, or update its device. */
   | { kind: 'register'; owner: string; device: RegisteredDevice; secret: string }
   /** unregister-push: delete the node if `requester` registered it by command. */
-  | { kind: 'unregister'; requester: string };
+  | { kind: 'unregister'; requester: string }
+  /** Another instance changed the node in the shared store (store/change-feed.ts): read it again. */
+  | { kind: 'reload' };
 
 /** How a dispatch ended: the push service's outcome, or what it threw (e.g. HERALD_MAILBOX_FULL). */
 export type SendSettlement = { outcome: PushOutcome } | { thrown: unknown };
@@ -65,7 +70,7 @@ export type NodeReply =
   | { kind: 'refused'; error: StanzaError };
 
 export interface NodeActorDeps {
-  nodes: PushNodeStore;
+  nodes: NodeBackend;
   dispatcher: PushDispatcher;
   mapping: MappingOptions;
   authorization: AuthorizationPolicy;
@@ -94,6 +99,8 @@ function refusedOrThrow(e: unknown): NodeReply {
 class PushNodeBehaviour implements Behaviour<NodeMessage, NodeReply> {
   /** The persisted record, or undefined while the node does not exist. */
   private record: PushNodeRecord | undefined;
+  /** Until the record is read from a store that answers later (PostgreSQL); LMDB answers at once. */
+  private loading: Promise<void> | undefined;
   private readonly limiter: PushRateLimiter;
   private readonly now: () => number;
 
@@ -101,12 +108,29 @@ class PushNodeBehaviour implements Behaviour<NodeMessage, NodeReply> {
     private readonly node: string,
     private readonly deps: NodeActorDeps,
   ) {
-    this.record = deps.nodes.get(node);
+    const stored = deps.nodes.get(node);
+    if (stored instanceof Promise) {
+      this.loading = stored.then((record) => {
+        this.record = record;
+      });
+      // A failed read is the first message's failure (a crash, so a new read); never unhandled.
+      this.loading.catch(() => undefined);
+    } else {
+      this.record = stored;
+    }
     this.now = deps.now ?? Date.now;
     this.limiter = new PushRateLimiter(deps.rateLimit.perNode, deps.rateLimit.intervalMs, this.now);
   }
 
   handle(msg: NodeMessage): NodeReply | Promise<NodeReply> {
+    if (!this.loading) return this.handleLoaded(msg);
+    return this.loading.then(() => {
+      this.loading = undefined;
+      return this.handleLoaded(msg);
+    });
+  }
+
+  private handleLoaded(msg: NodeMessage): NodeReply | Promise<NodeReply> {
     // The publish check is synchronous: keep the hot path free of promise layers.
     if (msg.kind === 'publish') {
       try {
@@ -145,6 +169,9 @@ class PushNodeBehaviour implements Behaviour<NodeMessage, NodeReply> {
         return this.register(msg.owner, msg.device, msg.secret);
       case 'unregister':
         return this.unregister(msg.requester);
+      case 'reload':
+        this.record = await this.deps.nodes.get(this.node);
+        return { kind: 'done' };
     }
   }
 
@@ -155,9 +182,9 @@ class PushNodeBehaviour implements Behaviour<NodeMessage, NodeReply> {
     return { kind: 'done' };
   }
 
-  /** A node that did not exist, within its owner's node cap (checked atomically in LMDB). */
+  /** A node that did not exist, within its owner's node cap (checked atomically by the store). */
   private async createNew(record: PushNodeRecord): Promise<void> {
-    if (!ownerIndexFits(record.owner, this.node)) throw ownerTooLong();
+    if (!this.deps.nodes.ownerIndexFits(record.owner, this.node)) throw ownerTooLong();
     const max = this.deps.maxNodesPerOwner;
     if (!(await this.deps.nodes.createCapped(this.node, record, max))) throw maxNodesExceeded(max);
     this.record = record;

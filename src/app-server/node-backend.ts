@@ -23,6 +23,12 @@ export interface NodeBackend {
    * whichever instance registers it and after restarts.
    */
   registrationKey(): Promise<Buffer>;
+  /**
+   * Whether a node of `owner` named `node` can be indexed under its owner, and so counted towards
+   * `max_nodes_per_owner`: each store bounds its index keys (LMDB's key size, PostgreSQL's btree
+   * entry size). The App Server refuses a node that cannot be (pubsub-errors.ts `ownerTooLong`).
+   */
+  ownerIndexFits(owner: string, node: string): boolean;
   /** The record of `node`; undefined when there is no such node. */
   get(node: string): Awaitable<PushNodeRecord | undefined>;
   /** The names of every node `owner` owns, in code point order. */

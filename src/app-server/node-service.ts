@@ -4,9 +4,13 @@
  * unregister) and the notification publish of XEP-0357 §7, each done by the node's actor.
  * Every refusal is a thrown StanzaError; the caller turns it into the IQ error.
  *
- * A node is asked through its actor only when it exists (in memory or in LMDB) or is being
+ * A node is asked through its actor only when it exists (in memory or in the store) or is being
  * created, so unknown node names cannot grow the actor registry. With shards (shards/), a node
  * another shard owns is reached through its owner.
+ *
+ * The store is a NodeBackend (node-backend.ts): LMDB by default, or one shared by several Herald
+ * instances (PostgreSQL). With a shared one, the change feed names each node another instance
+ * changed; its live actor (never a new one) reads it again before its next message.
  */
 import { randomBytes } from 'node:crypto';
 import type { Element } from '@xmpp/xml';
@@ -14,6 +18,7 @@ import { ActorRegistry, type ActorRuntime } from '../actors/index.js';
 import type { HeraldConfig } from '../core/config/schema.js';
 import { HeraldError } from '../core/errors.js';
 import type { PushDispatcher } from '../push-service/notification.js';
+import type { ChangeFeed } from '../store/change-feed.js';
 import type { HeraldStore } from '../store/lmdb-store.js';
 import { bareJid } from '../xmpp/jid.js';
 import type { PushPublish } from '../xmpp/push-publish.js';
@@ -21,7 +26,9 @@ import { StanzaError, toStanzaError } from '../xmpp/stanza-error.js';
 import { nodeBehaviours, type AffiliationChange, type NodeMessage, type NodeReply, type SendSettlement } from './node-actor.js';
 import type { NodeConfigChange } from './node-config.js';
 import { checkNodeName } from './node-requests.js';
-import { ownerIndexFits, PushNodeStore, type NodeAffiliation, type PushNodeRecord } from './node-store.js';
+import type { NodeBackend } from './node-backend.js';
+import type { NodeAffiliation, PushNodeRecord } from './node-record.js';
+import { PushNodeStore } from './node-store.js';
 import { outcomeError } from './outcome-errors.js';
 import { maxNodesExceeded, nodeIdRequired, nodeNotFound, ownerTooLong } from './pubsub-errors.js';
 import { newSecret, registrationNodeName, type DeviceRegistration, type Unregistration } from './registration-commands.js';
@@ -31,11 +38,18 @@ import type { Logger } from '../core/log.js';
 /** 96 random bits per instant node name (XEP-0060 §8.1.2): collisions are negligible. */
 const INSTANT_NODE_ID_BYTES = 12;
 
-export interface NodeServiceOptions {
+/**
+ * Where the push nodes are kept: a NodeBackend, or (the default) a PushNodeStore on the LMDB
+ * store. `changes`: the other instances' changes to a shared backend (absent with LMDB).
+ */
+export type NodeStorage =
+  | { store: HeraldStore; nodes?: NodeBackend; changes?: ChangeFeed }
+  | { store?: undefined; nodes: NodeBackend; changes?: ChangeFeed };
+
+export type NodeServiceOptions = NodeStorage & {
   /** The pubsub service JID, the `from` of the XEP-0357 §8 notice. */
   jid: string;
   config: Pick<HeraldConfig, 'app_server' | 'actors'>;
-  store: HeraldStore;
   /** One node service per runtime: its actors use the names `node-*`. */
   actors: ActorRuntime;
   dispatcher: PushDispatcher;
@@ -45,7 +59,7 @@ export interface NodeServiceOptions {
   log: Logger;
   now?: () => number;
   owners?: NodeOwners;
-}
+};
 
 /** The push nodes of other shards, reached through their owners (shards/shard-peers.ts). */
 export interface NodeOwners {
@@ -58,7 +72,7 @@ export interface NodeOwners {
 
 export class PushNodeService {
   private readonly jid: string;
-  private readonly nodes: PushNodeStore;
+  private readonly nodes: NodeBackend;
   private readonly registry: ActorRegistry<NodeMessage, NodeReply>;
   private readonly route: (stanza: Element) => void;
   private readonly log: Logger;
@@ -66,12 +80,13 @@ export class PushNodeService {
   private readonly owners: NodeOwners | undefined;
   private readonly maxNodesPerOwner: number;
   private registrationKey: Promise<Buffer> | undefined;
+  private readonly unsubscribe: () => void;
   private closed = false;
 
   constructor(options: NodeServiceOptions) {
     const settings = options.config.app_server;
     this.jid = options.jid;
-    this.nodes = new PushNodeStore(options.store);
+    this.nodes = options.nodes ?? new PushNodeStore(options.store!);
     this.maxNodesPerOwner = settings.max_nodes_per_owner;
     this.route = options.route;
     this.owners = options.owners;
@@ -99,6 +114,7 @@ export class PushNodeService {
       stopBatchSize: options.config.actors.stop_batch_size,
       onCrash: (error, node) => this.log.error('app_server.node_crashed', { node, error }),
     });
+    this.unsubscribe = options.changes?.subscribe('app_server_nodes', (node) => this.reload(node)) ?? (() => {});
   }
 
   /** Whether requests are refused (close() was called): HERALD_SHUTTING_DOWN as a StanzaError. */
@@ -106,13 +122,13 @@ export class PushNodeService {
     if (this.closed) throw shuttingDown();
   }
 
-  /** Whether `node` is stored (diagnostics and disco). */
-  exists(node: string): boolean {
-    return this.nodes.get(node) !== undefined;
+  /** Whether `node` is stored (disco). */
+  async exists(node: string): Promise<boolean> {
+    return (await this.nodes.get(node)) !== undefined;
   }
 
   /** The stored node (diagnostics); undefined when it does not exist. */
-  node(name: string): PushNodeRecord | undefined {
+  async node(name: string): Promise<PushNodeRecord | undefined> {
     return this.nodes.get(name);
   }
 
@@ -124,7 +140,7 @@ export class PushNodeService {
   /** XEP-0060 §8.1: creates `node` for `owner`, or an instant node (§8.1.2) when none is named; its name. */
   async create(owner: string, node: string | undefined, config: NodeConfigChange): Promise<string> {
     const name = node ?? randomBytes(INSTANT_NODE_ID_BYTES).toString('base64url');
-    this.refuseBeyondNodeCap(owner, name);
+    await this.refuseBeyondNodeCap(owner, name);
     unwrap(await this.ask(name, { kind: 'create', owner, config }), 'done');
     return name;
   }
@@ -184,7 +200,7 @@ export class PushNodeService {
   /** register-push-apns / -fcm (command-handler.ts). */
   async register(owner: string, registration: DeviceRegistration): Promise<{ node: string; secret: string }> {
     const node = registrationNodeName(await this.nodeNameKey(), owner, registration.deviceKey);
-    this.refuseBeyondNodeCap(owner, node);
+    await this.refuseBeyondNodeCap(owner, node);
     const reply = unwrap(await this.ask(node, { kind: 'register', owner, device: registration.device, secret: newSecret() }), 'registered');
     return { node, secret: reply.secret };
   }
@@ -194,10 +210,10 @@ export class PushNodeService {
     let candidates: string[];
     if ('node' in which) candidates = [checkNodeName(which.node)];
     else if ('deviceKey' in which) candidates = [registrationNodeName(await this.nodeNameKey(), owner, which.deviceKey)];
-    else candidates = this.nodes.nodesOf(owner);
+    else candidates = await this.nodes.nodesOf(owner);
     let removed = 0;
     for (const node of candidates) {
-      if (!this.registry.has(node) && !this.nodes.get(node)) continue;
+      if (!this.registry.has(node) && !(await this.nodes.get(node))) continue;
       if (unwrap(await this.ask(node, { kind: 'unregister', requester: owner }), 'unregistered').removed) removed++;
     }
     return removed;
@@ -205,10 +221,11 @@ export class PushNodeService {
 
   /**
    * Refuses new requests, lets node operations in flight finish, then stops the node actors in
-   * slices of `actors.stop_batch_size` (their state is already in LMDB).
+   * slices of `actors.stop_batch_size` (their state is already in the store).
    */
   async close(): Promise<void> {
     this.closed = true;
+    this.unsubscribe();
     await Promise.allSettled([...this.inFlight]);
     await this.registry.stopAll();
   }
@@ -244,7 +261,23 @@ export class PushNodeService {
     }
   }
 
-  /** One key per store, made once (node-store.ts); memoised so two first uses cannot race. */
+  /**
+   * Another instance changed `node` (undefined: maybe any node): its live actor reads it again
+   * before its next message; a node without a live actor is read when one is spawned. An actor
+   * whose mailbox is full is stopped instead, so its next message is handled by a fresh read.
+   */
+  private reload(node: string | undefined): void {
+    const live = node === undefined ? this.registry.liveKeys() : this.registry.has(node) ? [node] : [];
+    for (const key of live) {
+      try {
+        this.registry.tell(key, { kind: 'reload' });
+      } catch {
+        this.registry.stop(key);
+      }
+    }
+  }
+
+  /** One key per store, made once (node-backend.ts); memoised so two first uses cannot race. */
   private nodeNameKey(): Promise<Buffer> {
     this.registrationKey ??= this.nodes.registrationKey().catch((e: unknown) => {
       this.registrationKey = undefined;
@@ -259,20 +292,27 @@ export class PushNodeService {
    * atomically with the write (node-store.ts `createCapped`); this is the cheap early answer.
    * A node that exists passes: its actor answers conflict, or updates a registered device.
    */
-  private refuseBeyondNodeCap(owner: string, node: string): void {
-    if (this.registry.has(node) || this.nodes.get(node)) return;
-    if (!ownerIndexFits(owner, node)) throw ownerTooLong();
+  private async refuseBeyondNodeCap(owner: string, node: string): Promise<void> {
+    if (this.registry.has(node) || (await this.nodes.get(node))) return;
+    if (!this.nodes.ownerIndexFits(owner, node)) throw ownerTooLong();
     const max = this.maxNodesPerOwner;
-    if (this.nodes.countOf(owner, max) >= max) throw maxNodesExceeded(max);
+    if ((await this.nodes.countOf(owner, max)) >= max) throw maxNodesExceeded(max);
   }
 
   /**
    * Asks the node's actor, but answers item-not-found without spawning an actor when the node
    * exists neither in memory nor in the store: unknown node names cannot grow the registry.
+   * A live actor is asked without a store read (the publish path); LMDB's read answers at once.
    */
   private askExisting(node: string, msg: NodeMessage): Promise<NodeReply> {
-    if (!this.registry.has(node) && !this.nodes.get(node)) return Promise.reject(nodeNotFound(node));
-    return this.ask(node, msg);
+    if (this.registry.has(node)) return this.ask(node, msg);
+    const stored = this.nodes.get(node);
+    if (stored instanceof Promise) return stored.then((record) => this.askIfStored(node, record, msg));
+    return this.askIfStored(node, stored, msg);
+  }
+
+  private askIfStored(node: string, record: PushNodeRecord | undefined, msg: NodeMessage): Promise<NodeReply> {
+    return record ? this.ask(node, msg) : Promise.reject(nodeNotFound(node));
   }
 
   /** A full node mailbox or a stopped engine becomes a `wait` error (outcome-errors.ts). */

@@ -68,6 +68,14 @@ export class PushNodeStore implements NodeBackend {
     }
   }
 
+  /**
+   * False only for owners whose bare JID alone is over ~950 bytes with the longest node names
+   * (RFC 7622 allows 2 047): new nodes of such owners are refused.
+   */
+  ownerIndexFits(owner: string, node: string): boolean {
+    return indexKeyFits(indexKey(owner, node));
+  }
+
   get(node: string): PushNodeRecord | undefined {
     try {
       return this.db.get(node);
@@ -158,15 +166,6 @@ function indexKey(owner: string, node: string): string {
 
 function indexKeyFits(key: string): boolean {
   return Buffer.byteLength(key) <= LMDB_MAX_KEY_BYTES;
-}
-
-/**
- * Whether a node of `owner` named `node` gets an owner index entry, and so counts towards
- * `max_nodes_per_owner`. False only for owners whose bare JID alone is over ~950 bytes with the
- * longest node names (RFC 7622 allows 2 047): new nodes of such owners are refused.
- */
-export function ownerIndexFits(owner: string, node: string): boolean {
-  return indexKeyFits(indexKey(owner, node));
 }
 
 /** The publish model of a record; records from before node configuration are `publishers`. */

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { PostgresPool } from '../store/postgres/postgres-pool.js';
 import { REGISTRATION_KEY, REGISTRATION_KEY_BYTES, type NodeBackend } from './node-backend.js';
-import type { PushNodeRecord } from './node-store.js';
+import type { PushNodeRecord } from './node-record.js';
 
 /**
  * The first key of the two-key advisory locks that serialise one owner's creates (the second is
@@ -15,6 +15,13 @@ import type { PushNodeRecord } from './node-store.js';
  * apart from one-key ones such as the migration lock (store/postgres/migrations.ts).
  */
 export const OWNER_LOCK_CLASS = 0x6e6f6465;
+
+/**
+ * PostgreSQL refuses a btree entry over 2 704 bytes (a third of an 8 kB page, less headers:
+ * "index row size exceeds btree version 4 maximum 2704"); an entry of app_server_nodes_by_owner
+ * is owner + node plus their length headers and the tuple header, so 64 bytes are left for those.
+ */
+const MAX_OWNER_INDEX_ENTRY_BYTES = 2_704 - 64;
 
 const UPSERT_NODE = `INSERT INTO app_server_nodes (node, owner, record) VALUES ($1, $2, $3)
   ON CONFLICT (node) DO UPDATE SET owner = EXCLUDED.owner, record = EXCLUDED.record`;
@@ -37,6 +44,11 @@ export class PostgresNodes implements NodeBackend {
     ]);
     const { rows } = await this.pool.query<{ value: Buffer }>('SELECT value FROM app_server_meta WHERE key = $1', [REGISTRATION_KEY]);
     return rows[0]!.value;
+  }
+
+  /** Owner and node name share one entry of the owner index (schema-v2.ts). */
+  ownerIndexFits(owner: string, node: string): boolean {
+    return Buffer.byteLength(owner) + Buffer.byteLength(node) <= MAX_OWNER_INDEX_ENTRY_BYTES;
   }
 
   async get(node: string): Promise<PushNodeRecord | undefined> {

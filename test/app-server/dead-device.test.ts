@@ -26,7 +26,7 @@ describe('a publish to a dead device', () => {
     const appCondition = reply.getChild('error')?.getChild('device-not-registered', NS.PUBSUB_ERRORS);
     assert.ok(appCondition, reply.toString());
 
-    assert.deepEqual(h.role.node('gone')?.affiliations, { [OWNER]: 'owner' }, "the owner's affiliation stays");
+    assert.deepEqual((await h.role.node('gone'))?.affiliations, { [OWNER]: 'owner' }, "the owner's affiliation stays");
     await afterTurn(); // the notice follows the error reply
     assert.equal(h.routed.length, 1);
     assert.equal(
@@ -61,10 +61,10 @@ describe('a publish to a dead device', () => {
 
   it("ends the publish-only affiliation a register command gave the requester's server", async () => {
     const { node } = await registerDevice(h.role, { token: 'ab'.repeat(32), 'device-id': 'dead-1' });
-    assert.equal(h.role.node(node)?.affiliations['example.com'], 'publish-only');
+    assert.equal((await h.role.node(node))?.affiliations['example.com'], 'publish-only');
     h.dispatcher.answer(DEAD);
     assert.equal(errorOf(await ask(h.role, publishIq(node, {}, { 'last-message-body': 'x' }, 'example.com'))), 'cancel/not-acceptable+device-not-registered');
-    assert.equal(h.role.node(node)?.affiliations['example.com'], undefined);
+    assert.equal((await h.role.node(node))?.affiliations['example.com'], undefined);
     await afterTurn(); // the notice follows the error reply
     assert.equal(h.routed[0]!.getChild('pubsub', NS.PUBSUB)?.attrs.node, node);
   });
@@ -77,7 +77,7 @@ describe('a publish to a dead device', () => {
       h.role.publishLocal({ from: 'example.com', to: SERVICE, node: 'local', summary: {}, publishOptions: OPTIONS }),
       (e: unknown) => (e as { appCondition?: { name: string } }).appCondition?.name === 'device-not-registered',
     );
-    assert.deepEqual(h.role.node('local')?.affiliations, { [OWNER]: 'owner' });
+    assert.deepEqual((await h.role.node('local'))?.affiliations, { [OWNER]: 'owner' });
     await afterTurn(); // the notice follows the error reply
     assert.equal(h.routed.length, 1);
   });
@@ -123,7 +123,7 @@ describe('a node actor evicted by the live cap while its push is in flight', () 
       assert.equal(h.role.liveNodeActors, 1);
       answer(DEAD);
       assert.equal(errorOf(await pending), 'cancel/not-acceptable+device-not-registered');
-      assert.deepEqual(h.role.node('evicted')?.affiliations, { [OWNER]: 'owner' });
+      assert.deepEqual((await h.role.node('evicted'))?.affiliations, { [OWNER]: 'owner' });
       await afterTurn(); // the notice follows the error reply
       assert.equal(h.routed.at(-1)?.getChild('pubsub', NS.PUBSUB)?.attrs.node, 'evicted');
     } finally {

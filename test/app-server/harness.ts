@@ -12,6 +12,8 @@ import type { HeraldConfig } from '../../src/core/config/schema.js';
 import type { PushDispatcher, PushNotification, PushOutcome } from '../../src/push-service/notification.js';
 import { openStore, type HeraldStore } from '../../src/store/lmdb-store.js';
 import { AppServerRole } from '../../src/app-server/index.js';
+import type { NodeBackend } from '../../src/app-server/node-backend.js';
+import type { ChangeFeed } from '../../src/store/change-feed.js';
 import { parseStanza } from '../../src/xmpp/parse.js';
 import { StanzaError } from '../../src/xmpp/stanza-error.js';
 import { forSuite } from '../support/for-suite.js';
@@ -55,7 +57,10 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(overrides: Record<string, unknown> = {}): Promise<Harness> {
+/** What the role runs on besides the LMDB store: a backend made on it (default PushNodeStore) and a change feed. */
+export type HarnessStorage = (store: HeraldStore) => { nodes?: NodeBackend; changes?: ChangeFeed };
+
+export async function startHarness(overrides: Record<string, unknown> = {}, storage: HarnessStorage = () => ({})): Promise<Harness> {
   validateConfig(overrides); // a bad config throws before any folder is made
   const dir = mkdtempSync(join(tmpdir(), 'herald-app-server-'));
   const config = validateConfig({ store: { path: dir, max_size_mib: 64 }, ...overrides });
@@ -67,7 +72,7 @@ export async function startHarness(overrides: Record<string, unknown> = {}): Pro
     store = openStore(config.store);
     h.store = store;
     runtime = startActorRuntime();
-    h.role = new AppServerRole({ config, store, actors: runtime, dispatcher, route: (s) => h.routed.push(s), now: () => clock });
+    h.role = new AppServerRole({ config, store, ...storage(store), actors: runtime, dispatcher, route: (s) => h.routed.push(s), now: () => clock });
   };
   const shut = async () => {
     await h.role.close();
@@ -120,6 +125,11 @@ export function errorOf(reply: Element): string {
   if (reply.attrs.type !== 'error') return `not an error: ${reply.toString()}`;
   const e = StanzaError.fromStanza(reply);
   return e.appCondition ? `${e.type}/${e.condition}+${e.appCondition.name}` : `${e.type}/${e.condition}`;
+}
+
+/** `result`, or the error of an error reply in `errorOf` notation. */
+export function answerOf(reply: Element): string {
+  return reply.attrs.type === 'result' ? 'result' : errorOf(reply);
 }
 
 /** What a thrown StanzaError looks like in `errorOf` notation. */

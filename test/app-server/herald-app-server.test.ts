@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import type { Element } from '@xmpp/xml';
 import { CALL_SUMMARY_FIELD } from '../../src/xmpp/push-publish.js';
 import { chat, cleanup, configIn, createNodeIq, enableIq, nextId, startHerald, TOKEN, TOKEN2, tempDir, withHerald } from '../e2e/harness.js';
-import { commandField, commandIq, errorOf, publishIq, stanza } from './harness.js';
+import { answerOf, commandField, commandIq, errorOf, publishIq, stanza } from './harness.js';
 
 const ALICE = 'alice@localhost/phone';
 const BOB = 'bob@localhost/laptop';
@@ -81,7 +81,7 @@ test('a burst of publishes to one node becomes exactly the configured number of 
     await iq(createNodeIq(ALICE, 'busy'));
     const summary = { 'message-count': '1', 'last-message-body': 'ping' };
     const replies = await Promise.all(Array.from({ length: BURST }, () => iq(publish('busy', { service: 'apns', device_id: TOKEN }, summary))));
-    const answers = replies.map((r) => (r.attrs.type === 'result' ? 'result' : errorOf(r)));
+    const answers = replies.map(answerOf);
     assert.equal(answers.filter((a) => a === 'result').length, LIMIT);
     assert.equal(answers.filter((a) => a === 'wait/resource-constraint').length, BURST - LIMIT);
     // Every accepted publish was answered after the simulator answered it; refused ones never left.
@@ -111,7 +111,7 @@ test('a dead device is answered device-not-registered and the affiliation notice
       notices[0]!.toString(),
       `<message from="push.localhost" to="alice@localhost" type="headline"><pubsub xmlns="http://jabber.org/protocol/pubsub" node="dead"><affiliation jid="localhost" affiliation="none"/></pubsub></message>`,
     );
-    assert.deepEqual(herald.appServer.node('dead')?.affiliations, { 'alice@localhost': 'owner' });
+    assert.deepEqual((await herald.appServer.node('dead'))?.affiliations, { 'alice@localhost': 'owner' });
   });
 });
 
@@ -141,10 +141,10 @@ test('closing Herald and starting it again on the same store keeps nodes, affili
 
   const second = await startHerald(config);
   try {
-    const kept = second.herald.appServer.node('kept');
+    const kept = await second.herald.appServer.node('kept');
     assert.deepEqual(kept?.affiliations, { 'alice@localhost': 'owner', 'pusher.example': 'publish-only' });
     assert.equal(kept?.publishModel, 'open');
-    assert.equal(second.herald.appServer.node(registered.node)?.secret, registered.secret);
+    assert.equal((await second.herald.appServer.node(registered.node))?.secret, registered.secret);
 
     // The secret still opens the registered node, for a server that is not alice's.
     const viaSecret = await second.iq(publish(registered.node, { secret: registered.secret }, { 'last-message-body': 'after restart' }, 'elsewhere.example'));

@@ -44,7 +44,7 @@ describe('configuring a push node (XEP-0060 §8.2)', () => {
   it('applies a submitted publish_model: open lets any publisher in, publishers closes the node again', async () => {
     assert.equal(errorOf(await ask(h.role, publishIq('cfg', OPTIONS, undefined, 'stranger.example'))), 'auth/forbidden');
     assert.equal((await ask(h.role, configureSet('cfg', configForm({ 'pubsub#publish_model': 'open' })))).attrs.type, 'result');
-    assert.equal(h.role.node('cfg')?.publishModel, 'open');
+    assert.equal((await h.role.node('cfg'))?.publishModel, 'open');
     assert.equal((await ask(h.role, publishIq('cfg', OPTIONS, undefined, 'stranger.example'))).attrs.type, 'result');
 
     await ask(h.role, configureSet('cfg', configForm({ 'pubsub#publish_model': 'publishers' })));
@@ -60,7 +60,7 @@ describe('configuring a push node (XEP-0060 §8.2)', () => {
   it('keeps the configuration when the owner cancels the form', async () => {
     await ask(h.role, configureSet('cfg', configForm({ 'pubsub#publish_model': 'open' })));
     assert.equal((await ask(h.role, configureSet('cfg', `<x xmlns='jabber:x:data' type='cancel'/>`))).attrs.type, 'result');
-    assert.equal(h.role.node('cfg')?.publishModel, 'open');
+    assert.equal((await h.role.node('cfg'))?.publishModel, 'open');
     await ask(h.role, configureSet('cfg', configForm({ 'pubsub#publish_model': 'publishers' })));
   });
 
@@ -71,7 +71,7 @@ describe('configuring a push node (XEP-0060 §8.2)', () => {
     }
     const mixed = configForm({ 'pubsub#publish_model': 'open', 'pubsub#persist_items': '1' });
     assert.equal(errorOf(await ask(h.role, configureSet('cfg', mixed))), 'modify/not-acceptable');
-    assert.equal(h.role.node('cfg')?.publishModel, 'publishers');
+    assert.equal((await h.role.node('cfg'))?.publishModel, 'publishers');
   });
 
   it('answers a form of another FORM_TYPE, of type form/result, or no form at all with modify/bad-request', async () => {
@@ -79,13 +79,13 @@ describe('configuring a push node (XEP-0060 §8.2)', () => {
     assert.equal(errorOf(await ask(h.role, configureSet('cfg', otherType))), 'modify/bad-request');
     assert.equal(errorOf(await ask(h.role, configureSet('cfg', configForm({}, 'result')))), 'modify/bad-request');
     assert.equal(errorOf(await ask(h.role, configureSet('cfg', ''))), 'modify/bad-request');
-    assert.equal(h.role.node('cfg')?.publishModel, 'publishers');
+    assert.equal((await h.role.node('cfg'))?.publishModel, 'publishers');
   });
 
   it('answers anyone but the owner with auth/forbidden, for the form and for a submission', async () => {
     assert.equal(errorOf(await ask(h.role, ownerIq(`<configure node='cfg'/>`, { type: 'get', from: STRANGER }))), 'auth/forbidden');
     assert.equal(errorOf(await ask(h.role, configureSet('cfg', configForm({ 'pubsub#publish_model': 'open' }), STRANGER))), 'auth/forbidden');
-    assert.equal(h.role.node('cfg')?.publishModel, 'publishers');
+    assert.equal((await h.role.node('cfg'))?.publishModel, 'publishers');
   });
 
   it('answers a configure of an unknown node with cancel/item-not-found, and one without a node with modify/bad-request and nodeid-required', async () => {
@@ -97,10 +97,10 @@ describe('configuring a push node (XEP-0060 §8.2)', () => {
   it('creates and configures a node in one request (XEP-0060 §8.1.3)', async () => {
     const text = createIq('made-open').replace('</pubsub>', `<configure>${configForm({ 'pubsub#access_model': 'whitelist', 'pubsub#publish_model': 'open' })}</configure></pubsub>`);
     assert.equal((await ask(h.role, text)).attrs.type, 'result');
-    assert.equal(h.role.node('made-open')?.publishModel, 'open');
+    assert.equal((await h.role.node('made-open'))?.publishModel, 'open');
     const empty = createIq('made-default').replace('</pubsub>', '<configure/></pubsub>');
     assert.equal((await ask(h.role, empty)).attrs.type, 'result');
-    assert.equal(h.role.node('made-default')?.publishModel, undefined, 'defaults: publishers');
+    assert.equal((await h.role.node('made-default'))?.publishModel, undefined, 'defaults: publishers');
   });
 
   it('refuses a create-and-configure the node cannot take without creating the node', async () => {
@@ -108,14 +108,14 @@ describe('configuring a push node (XEP-0060 §8.2)', () => {
     assert.equal(errorOf(await ask(h.role, text)), 'modify/not-acceptable');
     const form = createIq('never').replace('</pubsub>', `<configure>${configForm({}, 'form')}</configure></pubsub>`);
     assert.equal(errorOf(await ask(h.role, form)), 'modify/bad-request');
-    assert.equal(h.role.node('never'), undefined);
+    assert.equal(await h.role.node('never'), undefined);
   });
 
   it('keeps the configuration across a restart', async () => {
     await ask(h.role, createIq('kept'));
     await ask(h.role, configureSet('kept', configForm({ 'pubsub#publish_model': 'open' })));
     await h.restart();
-    assert.equal(h.role.node('kept')?.publishModel, 'open');
+    assert.equal((await h.role.node('kept'))?.publishModel, 'open');
     assert.equal((await ask(h.role, publishIq('kept', OPTIONS, undefined, 'anyone.example'))).attrs.type, 'result');
   });
 

@@ -21,7 +21,7 @@ describe('managing push nodes', () => {
     assert.equal(reply.attrs.type, 'result');
     assert.equal(reply.attrs.id, 'c1');
     assert.equal(reply.attrs.to, `${OWNER}/phone`);
-    const node = h.role.node('explicit');
+    const node = await h.role.node('explicit');
     assert.equal(node?.owner, OWNER);
     assert.equal(node?.type, 'push');
     assert.deepEqual(node?.affiliations, { [OWNER]: 'owner' });
@@ -30,20 +30,20 @@ describe('managing push nodes', () => {
 
   it('creates a push node when the create names no type', async () => {
     assert.equal((await ask(h.role, createIq('default-type'))).attrs.type, 'result');
-    assert.equal(h.role.node('default-type')?.type, 'push');
+    assert.equal((await h.role.node('default-type'))?.type, 'push');
   });
 
   it('answers the creation of an existing node with cancel/conflict and keeps its owner', async () => {
     await ask(h.role, createIq('taken'));
     assert.equal(errorOf(await ask(h.role, createIq('taken', STRANGER))), 'cancel/conflict');
-    assert.equal(h.role.node('taken')?.owner, OWNER);
+    assert.equal((await h.role.node('taken'))?.owner, OWNER);
   });
 
   it('refuses to create a node of another type with feature-not-implemented', async () => {
     const reply = await ask(h.role, createIq('leafy', `${OWNER}/phone`, 'leaf'));
     assert.equal(errorOf(reply), 'cancel/feature-not-implemented+unsupported');
     assert.equal(reply.getChild('error')?.getChild('unsupported', NS.PUBSUB_ERRORS)?.attrs.feature, 'create-nodes');
-    assert.equal(h.role.node('leafy'), undefined);
+    assert.equal(await h.role.node('leafy'), undefined);
   });
 
   it('creates an instant node when the create names none and returns its name', async () => {
@@ -51,19 +51,19 @@ describe('managing push nodes', () => {
     assert.equal(reply.attrs.type, 'result');
     const name = reply.getChild('pubsub', NS.PUBSUB)?.getChild('create')?.attrs.node as string;
     assert.ok(name && name.length >= 16, reply.toString());
-    assert.equal(h.role.node(name)?.owner, OWNER);
+    assert.equal((await h.role.node(name))?.owner, OWNER);
   });
 
   it('lets the owner delete the node', async () => {
     await ask(h.role, createIq('doomed'));
     assert.equal((await ask(h.role, deleteIq('doomed', `${OWNER}/tablet`))).attrs.type, 'result');
-    assert.equal(h.role.node('doomed'), undefined);
+    assert.equal(await h.role.node('doomed'), undefined);
   });
 
   it('answers a delete by anyone else with auth/forbidden and keeps the node', async () => {
     await ask(h.role, createIq('guarded'));
     assert.equal(errorOf(await ask(h.role, deleteIq('guarded', STRANGER))), 'auth/forbidden');
-    assert.ok(h.role.node('guarded'));
+    assert.ok(await h.role.node('guarded'));
   });
 
   it('answers a delete of an unknown node with cancel/item-not-found', async () => {
@@ -79,7 +79,7 @@ describe('managing push nodes', () => {
     await ask(h.role, createIq('shared'));
     const grant = await ask(h.role, affiliationsIq('shared', OWNER, [['Pusher@Example.net/res', 'publish-only']]));
     assert.equal(grant.attrs.type, 'result');
-    assert.deepEqual(h.role.node('shared')?.affiliations, { [OWNER]: 'owner', 'pusher@example.net': 'publish-only' });
+    assert.deepEqual((await h.role.node('shared'))?.affiliations, { [OWNER]: 'owner', 'pusher@example.net': 'publish-only' });
 
     const list = await ask(h.role, affiliationsIq('shared', OWNER, [], 'get'));
     const entries = list.getChild('pubsub', NS.PUBSUB_OWNER)?.getChild('affiliations')?.getChildren('affiliation') ?? [];
@@ -89,14 +89,14 @@ describe('managing push nodes', () => {
     );
 
     await ask(h.role, affiliationsIq('shared', OWNER, [['pusher@example.net', 'none']]));
-    assert.deepEqual(h.role.node('shared')?.affiliations, { [OWNER]: 'owner' });
+    assert.deepEqual((await h.role.node('shared'))?.affiliations, { [OWNER]: 'owner' });
   });
 
   it('answers affiliation changes by anyone but the owner with auth/forbidden', async () => {
     await ask(h.role, createIq('closed'));
     const reply = await ask(h.role, affiliationsIq('closed', STRANGER, [['mallory@evil.example', 'publish-only']]));
     assert.equal(errorOf(reply), 'auth/forbidden');
-    assert.deepEqual(h.role.node('closed')?.affiliations, { [OWNER]: 'owner' });
+    assert.deepEqual((await h.role.node('closed'))?.affiliations, { [OWNER]: 'owner' });
   });
 
   it('refuses affiliations push nodes do not have, changing nothing', async () => {
@@ -105,7 +105,7 @@ describe('managing push nodes', () => {
     assert.equal(errorOf(member), 'cancel/feature-not-implemented+unsupported');
     const self = await ask(h.role, affiliationsIq('strict', OWNER, [[OWNER, 'none']]));
     assert.equal(errorOf(self), 'cancel/not-acceptable');
-    assert.deepEqual(h.role.node('strict')?.affiliations, { [OWNER]: 'owner' });
+    assert.deepEqual((await h.role.node('strict'))?.affiliations, { [OWNER]: 'owner' });
   });
 
   it('describes itself in disco#info as a pubsub/push service', async () => {
@@ -130,7 +130,7 @@ describe('managing push nodes', () => {
 
   it('answers a create sent as an IQ get with cancel/bad-request', async () => {
     assert.equal(errorOf(await ask(h.role, createIq('by-get').replace("type='set'", "type='get'"))), 'cancel/bad-request');
-    assert.equal(h.role.node('by-get'), undefined);
+    assert.equal(await h.role.node('by-get'), undefined);
   });
 
   it('answers an IQ with two payloads with modify/bad-request', async () => {

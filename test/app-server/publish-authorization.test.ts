@@ -1,7 +1,7 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { secretsEqual } from '../../src/app-server/publish-authorization.js';
-import { affiliateIq, ask, createIq, errorOf, harnessForSuite, OWNER, publishIq, registerDevice, startHarness, type Harness } from './harness.js';
+import { affiliateIq, answerOf, ask, createIq, harnessForSuite, OWNER, publishIq, registerDevice, startHarness, type Harness } from './harness.js';
 
 const OPTIONS = { service: 'apns', device_id: 'TOKEN' };
 const SUMMARY = { 'last-message-body': 'hi' };
@@ -9,8 +9,7 @@ const TOKEN = 'ab'.repeat(32);
 
 /** `result`, or the error in errorOf notation, of a publish from `from` carrying `options`. */
 async function publishAs(h: Harness, node: string, from: string, options: Record<string, string> = OPTIONS): Promise<string> {
-  const reply = await ask(h.role, publishIq(node, options, SUMMARY, from));
-  return reply.attrs.type === 'result' ? 'result' : errorOf(reply);
+  return answerOf(await ask(h.role, publishIq(node, options, SUMMARY, from)));
 }
 
 describe('authorising publishes by server only', () => {

@@ -2,14 +2,14 @@ import { beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { PushRateLimiter } from '../../src/app-server/rate-limiter.js';
 import { CALL_SUMMARY_FIELD } from '../../src/xmpp/push-publish.js';
-import { ask, createIq, errorOf, harnessForSuite, publishIq } from './harness.js';
+import type { Element } from '@xmpp/xml';
+import { answerOf, ask, createIq, errorOf, harnessForSuite, publishIq } from './harness.js';
 
 const OPTIONS = { service: 'apns', device_id: 'TOKEN', topic: 'com.example.app' };
 const BURST = 10;
 
 /** `result` or the error of each reply. */
-const outcomes = (replies: Array<{ attrs: Record<string, unknown> }>) =>
-  replies.map((r) => (r.attrs.type === 'result' ? 'result' : errorOf(r as never)));
+const outcomes = (replies: Element[]) => replies.map(answerOf);
 
 describe('the per-node push rate limit', () => {
   const h = harnessForSuite({ config: { app_server: { rate_limit_per_node: 2, rate_limit_interval_ms: 5_000 } }, nodes: ['burst', 'other', 'calls', 'later'] });

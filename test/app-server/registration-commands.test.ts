@@ -59,7 +59,7 @@ describe('registering devices by ad-hoc commands (XEP-0050)', () => {
     const secret = commandField(done, 'secret')!;
     assert.ok(node.length >= 32 && secret.length >= 24);
 
-    const record = h.role.node(node)!;
+    const record = (await h.role.node(node))!;
     assert.equal(record.owner, OWNER);
     assert.equal(record.secret, secret);
     assert.deepEqual(record.device, { service: 'apns', token: APNS_TOKEN, topic: 'com.example.app' });
@@ -70,7 +70,7 @@ describe('registering devices by ad-hoc commands (XEP-0050)', () => {
     const reply = await ask(h.role, commandIq('register-push-fcm', { fields: { token: FCM_TOKEN, 'android-id': 'a1b2c3' } }));
     assert.equal(reply.getChild('command', NS_COMMANDS)?.attrs.status, 'completed');
     const node = commandField(reply, 'node')!;
-    assert.deepEqual(h.role.node(node)?.device, { service: 'fcm', token: FCM_TOKEN });
+    assert.deepEqual((await h.role.node(node))?.device, { service: 'fcm', token: FCM_TOKEN });
   });
 
   it('sends a publish carrying only the secret to the registered device', async () => {
@@ -94,7 +94,7 @@ describe('registering devices by ad-hoc commands (XEP-0050)', () => {
     const first = await registerDevice(h.role, { token: APNS_TOKEN, 'device-id': 'iphone-3' });
     const again = await registerDevice(h.role, { token: 'cd'.repeat(32), 'device-id': 'iphone-3' });
     assert.deepEqual([again.node, again.secret], [first.node, first.secret]);
-    assert.equal(h.role.node(first.node)?.device?.token, 'cd'.repeat(32));
+    assert.equal((await h.role.node(first.node))?.device?.token, 'cd'.repeat(32));
     const other = await registerDevice(h.role, { token: APNS_TOKEN, 'device-id': 'iphone-3' }, { from: 'bob@example.com/pad' });
     assert.notEqual(other.node, first.node, "another account's device is another node");
   });
@@ -108,31 +108,31 @@ describe('registering devices by ad-hoc commands (XEP-0050)', () => {
     const byNode = await ask(h.role, commandIq('unregister-push', { from: 'carol@example.com/b', fields: { node: a.node } }));
     assert.equal(byNode.getChild('command', NS_COMMANDS)?.attrs.status, 'completed');
     assert.equal(byNode.getChild('command', NS_COMMANDS)?.getChildText('note'), 'Removed 1 push registration.');
-    assert.equal(h.role.node(a.node), undefined);
+    assert.equal(await h.role.node(a.node), undefined);
 
     const notMine = await ask(h.role, commandIq('unregister-push', { from: 'carol@example.com/b', fields: { node: d.node } }));
     assert.equal(notMine.getChild('command', NS_COMMANDS)?.getChildText('note'), 'Removed 0 push registrations.');
-    assert.ok(h.role.node(d.node));
+    assert.ok(await h.role.node(d.node));
 
     await ask(h.role, commandIq('unregister-push', { from: 'carol@example.com/b', fields: { 'device-id': 'u-2' } }));
-    assert.equal(h.role.node(b.node), undefined);
+    assert.equal(await h.role.node(b.node), undefined);
 
     const all = await ask(h.role, commandIq('unregister-push', { from: 'carol@example.com/b' }));
     assert.equal(all.getChild('command', NS_COMMANDS)?.getChildText('note'), 'Removed 1 push registration.');
-    assert.equal(h.role.node(c.node), undefined);
-    assert.ok(h.role.node(d.node));
+    assert.equal(await h.role.node(c.node), undefined);
+    assert.ok(await h.role.node(d.node));
   });
 
   it('does not remove a node the requester created through XEP-0060 when unregistering everything', async () => {
     await ask(h.role, `<iq type='set' id='c1' from='erin@example.com/x' to='${SERVICE}'><pubsub xmlns='http://jabber.org/protocol/pubsub'><create node='erins-own'/></pubsub></iq>`);
     await ask(h.role, commandIq('unregister-push', { from: 'erin@example.com/x' }));
-    assert.ok(h.role.node('erins-own'));
+    assert.ok(await h.role.node('erins-own'));
   });
 
   it('keeps registered nodes, their devices and secrets across a restart', async () => {
     const reg = await registerDevice(h.role, { token: APNS_TOKEN, 'device-id': 'durable' });
     await h.restart();
-    assert.equal(h.role.node(reg.node)?.secret, reg.secret);
+    assert.equal((await h.role.node(reg.node))?.secret, reg.secret);
     const again = await registerDevice(h.role, { token: APNS_TOKEN, 'device-id': 'durable' });
     assert.deepEqual([again.node, again.secret], [reg.node, reg.secret], 'the node name key survived, too');
     assert.equal((await ask(h.role, publishIq(reg.node, { secret: reg.secret }, { 'last-message-body': 'x' }, 'stranger.example'))).attrs.type, 'result');

@@ -48,7 +48,7 @@ describe('answers to malformed requests', () => {
 
   it('answers a delete sent as an IQ get with cancel/bad-request', async () => {
     assert.equal(errorOf(await ask(h.role, ownerIq(`<delete node='n1'/>`, { type: 'get' }))), 'cancel/bad-request');
-    assert.ok(h.role.node('n1'));
+    assert.ok(await h.role.node('n1'));
   });
 
   it('answers owner requests push nodes do not serve with cancel/feature-not-implemented and the unsupported feature', async () => {
@@ -70,7 +70,7 @@ describe('answers to malformed requests', () => {
     assert.equal(errorOf(await ask(h.role, set('bob@example.com', 'owner'))), 'cancel/not-acceptable');
     assert.equal(errorOf(await ask(h.role, set('bob@example.com', 'boss'))), 'modify/bad-request');
     assert.equal(errorOf(await ask(h.role, set('@@', 'publish-only'))), 'modify/jid-malformed');
-    assert.deepEqual(h.role.node('n1')?.affiliations, { [OWNER]: 'owner' });
+    assert.deepEqual((await h.role.node('n1'))?.affiliations, { [OWNER]: 'owner' });
   });
 
   it('answers a node name longer than 1024 bytes with modify/bad-request', async () => {
@@ -101,7 +101,7 @@ describe('answers to malformed requests', () => {
     await ask(h.role, createIq(squatted, STRANGER));
     const reply = await ask(h.role, commandIq('register-push-fcm', { from: 'bob@example.com/p', fields: { token: 'tok', 'device-id': 'bobs-phone' } }));
     assert.equal(errorOf(reply), 'cancel/conflict');
-    assert.equal(h.role.node(squatted)?.owner, 'mallory@evil.example');
+    assert.equal((await h.role.node(squatted))?.owner, 'mallory@evil.example');
   });
 });
 

@@ -16,12 +16,12 @@ describe('push nodes across restarts', () => {
     );
     await ask(h.role, createIq('deleted'));
     await ask(h.role, `<iq type='set' id='d1' from='${OWNER}' to='${SERVICE}'><pubsub xmlns='http://jabber.org/protocol/pubsub#owner'><delete node='deleted'/></pubsub></iq>`);
-    const before = h.role.node('durable');
+    const before = await h.role.node('durable');
 
     await h.restart();
 
-    assert.deepEqual(h.role.node('durable'), before);
-    assert.equal(h.role.node('deleted'), undefined);
+    assert.deepEqual(await h.role.node('durable'), before);
+    assert.equal(await h.role.node('deleted'), undefined);
     assert.equal((await ask(h.role, publishIq('durable', OPTIONS, undefined, 'push.other.example'))).attrs.type, 'result');
     assert.equal(errorOf(await ask(h.role, publishIq('durable', OPTIONS, undefined, 'evil.example'))), 'auth/forbidden');
     assert.equal(errorOf(await ask(h.role, createIq('durable'))), 'cancel/conflict');

@@ -108,11 +108,11 @@ test('creating a push node on a full store is refused wait/resource-constraint, 
   await fillUntilRefused(running);
   const refused = await running.iq(createNodeIq(owner, 'new-node'));
   assert.equal(errorOf(refused), 'wait/resource-constraint', refused.toString());
-  assert.equal(running.herald.appServer.node('new-node'), undefined);
+  assert.equal(await running.herald.appServer.node('new-node'), undefined);
   assert.ok(!running.lines.some((l) => l.event === 'app_server.node_crashed'), 'a refusal is not a crash');
   const deleted = await running.iq(deleteNodeIq(owner, 'kept-node'));
   assert.equal(deleted.attrs.type, 'result', deleted.toString());
-  assert.equal(running.herald.appServer.node('kept-node'), undefined);
+  assert.equal(await running.herald.appServer.node('kept-node'), undefined);
 });
 
 test('raising store.max_size_mib and restarting recovers, keeping every accepted registration', async () => {

@@ -46,7 +46,7 @@ test('the create beyond max_nodes_per_owner is refused with not-allowed and max-
     assert.equal(refused.getChild('error')?.getChild('max-nodes-exceeded', NS.PUBSUB_ERRORS)?.attrs.xmlns, NS.PUBSUB_ERRORS);
     assert.equal(errorOf(await running.ask(createText(ROMEO))), BEYOND_CAP, 'an instant node is a node too');
     assert.equal(errorOf(await running.ask(discoInfoText('d'))), 'cancel/item-not-found');
-    assert.equal(running.herald.appServer.node('d'), undefined);
+    assert.equal(await running.herald.appServer.node('d'), undefined);
     // The cap is per owner: another account is not affected.
     assertResult(await running.ask(createText(JULIET, 'd')));
   } finally {
@@ -122,7 +122,7 @@ test('creates of one owner racing each other never overshoot the cap', async () 
     assert.equal(outcomes.filter((o) => o === 'result').length, CAP, `${outcomes.filter((o) => o === 'result').length} created`);
     assert.equal(outcomes.filter((o) => o === BEYOND_CAP).length, 2 * CAP);
     const created = replies.flatMap((r, i) => (r.attrs.type === 'result' ? [`n${i}`] : []));
-    for (const node of created) assert.equal(running.herald.appServer.node(node)?.owner, ROMEO);
+    for (const node of created) assert.equal((await running.herald.appServer.node(node))?.owner, ROMEO);
   } finally {
     await running.close();
     cleanup(dir);

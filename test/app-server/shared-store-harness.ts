@@ -1,0 +1,50 @@
+/**
+ * App Server roles on one real PostgreSQL database, as several Herald instances run them: each
+ * with its own pool, change feed (store/postgres/postgres-change-feed.ts), actor runtime and
+ * recording push path (the harness's ProgrammedDispatcher).
+ */
+import { startActorRuntime } from '../../src/actors/index.js';
+import { AppServerRole } from '../../src/app-server/index.js';
+import { PostgresNodes } from '../../src/app-server/postgres-nodes.js';
+import { validateConfig } from '../../src/core/config/load.js';
+import { openPostgres } from '../../src/store/postgres/open-postgres.js';
+import { PostgresChangeFeed } from '../../src/store/postgres/postgres-change-feed.js';
+import { postgresDatabase, postgresOptions } from '../support/postgres-server.js';
+import { ProgrammedDispatcher } from './harness.js';
+
+/** One Herald instance's App Server role. */
+export interface Instance {
+  role: AppServerRole;
+  dispatcher: ProgrammedDispatcher;
+}
+
+/** `count` instances on a fresh database, all with the config `overrides`. */
+export async function instancesOnOnePostgres(count: number, overrides: Record<string, unknown> = {}): Promise<{ instances: Instance[]; close(): Promise<void> }> {
+  const config = validateConfig(overrides);
+  const db = await postgresDatabase();
+  const options = postgresOptions(db.url);
+  const closers: Array<() => Promise<void>> = [];
+  const start = async (): Promise<Instance> => {
+    const pool = await openPostgres(options);
+    const changes = await PostgresChangeFeed.open({ postgres: options, origin: pool.origin });
+    const actors = startActorRuntime();
+    const dispatcher = new ProgrammedDispatcher();
+    const role = new AppServerRole({ config, nodes: new PostgresNodes(pool), changes, actors, dispatcher });
+    closers.push(async () => {
+      await role.close();
+      actors.stop();
+      await changes.close();
+      await pool.close();
+    });
+    return { role, dispatcher };
+  };
+  const instances: Instance[] = [];
+  for (let i = 0; i < count; i++) instances.push(await start());
+  return {
+    instances,
+    async close() {
+      for (const close of closers) await close();
+      await db.close();
+    },
+  };
+}
