@@ -232,7 +232,7 @@ async function main(): Promise<void> {
     await waitFor(() => running.herald.xmppServer.liveUsers === 0);
     const heap = heapUsed() - baseHeap;
     const rss = process.memoryUsage().rss - baseRss;
-    const lmdb = running.herald.storeUsage().usedBytes;
+    const lmdb = running.herald.storeUsage()!.usedBytes;
     rows.push(['live user actors after the enables', String(liveAfterEnables), `cap actors.max_live_actors = ${config.actors.max_live_actors}`]);
     rows.push(['heap per idle user (B, after GC)', (heap / users).toFixed(0), `${(heap / MiB).toFixed(1)} MiB above the heap before the first enable`]);
     rows.push(['RSS per idle user (B)', (rss / users).toFixed(0), `${(rss / MiB).toFixed(0)} MiB above start (includes the LMDB pages mapped in)`]);

@@ -39,6 +39,7 @@ import { parseStanza } from '../xmpp/parse.js';
 import { StanzaError } from '../xmpp/stanza-error.js';
 import { overLimitReply, StanzaOverLimit, stanzaLimitsOf, type StanzaLimits } from '../xmpp/stanza-limits.js';
 import { PublisherRouter } from './publisher-router.js';
+import { openRoleStores } from './role-stores.js';
 import { StartedParts, startGround } from './started-parts.js';
 import { attr } from '../xmpp/attr.js';
 
@@ -84,7 +85,7 @@ interface EngineParts {
   config: HeraldConfig;
   host: HeraldHost;
   log: Logger;
-  store: HeraldStore;
+  store: HeraldStore | undefined;
   tracker: IqTracker;
   xmppServer: XmppServerRole;
   appServer: AppServerRole;
@@ -106,7 +107,7 @@ export class Herald {
   readonly config: HeraldConfig;
   private readonly host: HeraldHost;
   private readonly log: Logger;
-  private readonly store: HeraldStore;
+  private readonly store: HeraldStore | undefined;
   private readonly tracker: IqTracker;
   readonly xmppServer: XmppServerRole;
   readonly appServer: AppServerRole;
@@ -143,6 +144,7 @@ export class Herald {
     const started = new StartedParts();
     try {
       const { log, store, actors } = startGround(config, options.logger, started);
+      const { registrations, nodes, changes } = await openRoleStores(config, store, log, started);
       const pushService = await startPushPools(config, actors, log, options.shard?.push);
       started.add(() => pushService.close());
       // [remote_push]: the App Server hands notifications over HTTP instead of to the local pools.
@@ -150,7 +152,8 @@ export class Herald {
       if (remotePush) started.add(() => remotePush.close());
       const appServer = new AppServerRole({
         config,
-        store,
+        nodes,
+        changes,
         actors,
         dispatcher: remotePush ?? pushService,
         // XEP-0357 §8 affiliation notices after a dead device go to the user's server via the host.
@@ -170,6 +173,8 @@ export class Herald {
       const xmppServer = new XmppServerRole({
         config,
         store,
+        registrations,
+        changes,
         actors,
         publisher: new PublisherRouter(appServer, remote),
         log,
@@ -180,7 +185,7 @@ export class Herald {
             config: config.rest,
             dispatcher: pushService,
             log,
-            ops: poolsOpsSource(pushService.pools, RELEASE_ID, () => store.usage(), () => ({ users: xmppServer.liveUsers, nodes: appServer.liveNodeActors })),
+            ops: poolsOpsSource(pushService.pools, RELEASE_ID, store && (() => store.usage()), () => ({ users: xmppServer.liveUsers, nodes: appServer.liveNodeActors })),
           })
         : undefined;
       if (rest) started.add(() => rest.close());
@@ -304,9 +309,12 @@ export class Herald {
     return { pools: poolFigures(this.pushService.pools), actors: { users: this.xmppServer.liveUsers, nodes: this.appServer.liveNodeActors } };
   }
 
-  /** The store's use against `store.max_size_mib`; `full` while new registrations and nodes are refused. */
-  storeUsage(): StoreUsage {
-    return this.store.usage();
+  /**
+   * LMDB's use against `store.max_size_mib`; `full` while new registrations and nodes are
+   * refused. Undefined on PostgreSQL, whose server bounds its own storage.
+   */
+  storeUsage(): StoreUsage | undefined {
+    return this.store?.usage();
   }
 
   /** Stops taking stanzas, then stops every part in the reverse of its start (started-parts.ts). */

@@ -7,7 +7,6 @@
  */
 import { startActorRuntime, type ActorRuntime } from '../actors/index.js';
 import type { HeraldConfig } from '../core/config/schema.js';
-import { ConfigFileError } from '../core/config/config-file-error.js';
 import { redacting, silentLogger, type Logger } from '../core/log.js';
 import { openStore, type HeraldStore } from '../store/lmdb-store.js';
 
@@ -27,30 +26,25 @@ export class StartedParts {
   }
 }
 
-/** What every engine starts first, recorded in `started`: the store, then the actor runtime. */
+/**
+ * What every engine starts first, recorded in `started`: the LMDB store (with `store.backend =
+ * "lmdb"`), then the actor runtime. The roles' stores are opened on it (role-stores.ts).
+ */
 export interface EngineGround {
   /** The host's logger (or none) with Herald's redaction (core/log.ts). */
   log: Logger;
-  store: HeraldStore;
+  /** The process's LMDB environment; undefined with `store.backend = "postgres"`. */
+  store: HeraldStore | undefined;
   actors: ActorRuntime;
 }
 
 export function startGround(config: HeraldConfig, logger: Logger | undefined, started: StartedParts): EngineGround {
   // A host's logger gets the same redaction as Herald's own (core/log.ts).
   const log = redacting(logger ?? silentLogger);
-  refuseUnservedBackend(config.store.backend);
-  const store = openStore(config.store, log);
-  started.add(() => store.close());
+  const store = config.store.backend === 'lmdb' ? openStore(config.store, log) : undefined;
+  if (store) started.add(() => store.close());
   const actors = startActorRuntime();
   started.add(() => actors.stop());
   return { log, store, actors };
 }
 
-/**
- * The PostgreSQL store exists (store/postgres/) but the roles still read and write LMDB (issue
- * 11): started with `postgres`, Herald would keep its state where the other instances cannot see
- * it. Refused, rather than silently served from LMDB, until the roles use it.
- */
-function refuseUnservedBackend(backend: HeraldConfig['store']['backend']): void {
-  if (backend !== 'lmdb') throw ConfigFileError.of('store.backend', backend, 'the roles do not use the PostgreSQL store yet; set store.backend = "lmdb"');
-}

@@ -37,7 +37,8 @@ export interface ShardOpsOptions {
   /** The main thread's pools (the REST API's). */
   mainPools: readonly RunningPool[];
   releaseId: string;
-  store: () => StoreUsage;
+  /** LMDB's use; absent on PostgreSQL (its server bounds its own storage). */
+  store?: () => StoreUsage;
   /** Each pool's connections in one shard (shardConfig's split), for a shard that never answered. */
   connectionsPerShard: (pool: RunningPool) => number;
 }
@@ -130,7 +131,7 @@ export class ShardOps {
     const shards: ShardHealth[] = reports.map(({ shard, state, figures }) =>
       figures ? { shard, state, liveUsers: figures.actors.users, liveNodes: figures.actors.nodes } : { shard, state },
     );
-    return healthReport(pools, releaseId, new Date(), store(), shards);
+    return healthReport(pools, releaseId, new Date(), store?.(), shards);
   }
 
   private metrics(reports: readonly ShardReport[], rest: RestMetricsSource | undefined): Promise<string> {
@@ -141,7 +142,8 @@ export class ShardOps {
       for (const p of figures.pools) services.push(poolMetrics(p, p.stats, shard));
       actors.push({ shard: String(shard), actors: figures.actors });
     }
-    const figures = rest === undefined ? { services, actors, store: this.options.store() } : { services, actors, store: this.options.store(), rest };
+    const store = this.options.store?.();
+    const figures = rest === undefined ? { services, actors, store } : { services, actors, store, rest };
     return this.families.render(figures, () => {
       for (const { shard, state } of reports) this.shardUp.set({ shard }, state === 'up' ? 1 : 0);
       this.exits.forEach((n, shard) => this.shardExits.inc({ shard }, n));

@@ -54,7 +54,7 @@ interface ShardedParts {
   config: HeraldConfig;
   host: HeraldHost;
   log: Logger;
-  store: HeraldStore;
+  store: HeraldStore | undefined;
   pushService: PushPools;
   spawner: ShardSpawner;
   shards: Shard[];
@@ -84,7 +84,7 @@ export class ShardedHerald {
   readonly config: HeraldConfig;
   private readonly host: HeraldHost;
   private readonly log: Logger;
-  private readonly store: HeraldStore;
+  private readonly store: HeraldStore | undefined;
   /** The REST API's pools (the shards hold their own). */
   readonly pushService: PushPools;
   private readonly spawner: ShardSpawner;
@@ -155,7 +155,7 @@ export class ShardedHerald {
         timeoutMs: config.shards.ops_timeout_ms,
         mainPools: pushService.pools,
         releaseId: RELEASE_ID,
-        store: () => store.usage(),
+        store: store && (() => store.usage()),
         connectionsPerShard: (pool) => connectionsPart(pool.stats().connectionStates.length, count),
       });
       const rest = config.rest.enabled ? await startRestServer({ config: config.rest, dispatcher: pushService, log, ops: ops.source }) : undefined;
@@ -230,8 +230,8 @@ export class ShardedHerald {
     this.toShard(shardOfJid(fullJid, this.shards.length), ['unavailable', fullJid]);
   }
 
-  storeUsage(): StoreUsage {
-    return this.store.usage();
+  storeUsage(): StoreUsage | undefined {
+    return this.store?.usage();
   }
 
   /** Stops taking stanzas, then stops every part in the reverse of its start (embed/started-parts.ts). */
@@ -402,7 +402,9 @@ export class ShardedHerald {
 /**
  * A shard's config: no REST (the main thread serves it), senders on
  * its own thread, and its part of what is counted for the process: each pool's connections and
- * the live-actor cap are split among the shards (at least one each).
+ * the live-actor cap are split among the shards (at least one each), and so is the PostgreSQL
+ * pool: `store.postgres.pool_size` is the instance's, each shard opens its part (plus its change
+ * feed's one connection).
  */
 function shardConfig(config: HeraldConfig, count: number): HeraldConfig {
   const part = (connections: number) => connectionsPart(connections, count);
@@ -410,6 +412,7 @@ function shardConfig(config: HeraldConfig, count: number): HeraldConfig {
   return {
     ...config,
     actors: { ...config.actors, max_live_actors: part(config.actors.max_live_actors) },
+    store: { ...config.store, postgres: { ...config.store.postgres, pool_size: part(config.store.postgres.pool_size) } },
     rest: { ...config.rest, enabled: false },
     apns: {
       ...apns,

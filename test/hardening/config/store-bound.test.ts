@@ -66,7 +66,7 @@ test('enables beyond store.max_size_mib are answered wait/resource-constraint, a
   const events = running.lines.map((l) => l.event).filter((event) => !/^(apns|fcm)\.connection\./.test(event));
   assert.deepEqual([...new Set(events)].sort(), ['push.pools_started', 'store.full']);
 
-  const usage = running.herald.storeUsage();
+  const usage = running.herald.storeUsage()!;
   assert.equal(usage.full, true);
   assert.ok(usage.refusedWrites >= 101, `${usage.refusedWrites} refused`);
   // Refused enables stored nothing.
@@ -122,7 +122,7 @@ test('raising store.max_size_mib and restarting recovers, keeping every accepted
   const lastAccepted = filled.next - FILL_BATCH - 1; // the batch before the refusal was all accepted
   await running.close();
   running = await startStoreHerald(dir, { maxSizeMib: 2 });
-  assert.equal(running.herald.storeUsage().full, false);
+  assert.equal(running.herald.storeUsage()!.full, false);
   assert.ok((await running.herald.xmppServer.registrations(userOf(0))).length > 0);
   assert.ok((await running.herald.xmppServer.registrations(userOf(lastAccepted))).length > 0);
   const retried = await running.iq(bigEnable(filled.next));

@@ -1,0 +1,46 @@
+/**
+ * Where the roles persist, as `store.backend` says, opened once per engine before the roles:
+ *
+ * - `lmdb` (the default, one instance): the process's LMDB environment, which every engine of
+ *   the process shares (the shards' worker threads open the same folder);
+ * - `postgres` (several instances): a pool of this engine's own on the shared PostgreSQL, its
+ *   schema migrated first (store/postgres/open-postgres.ts), and the change feed that tells the
+ *   roles what other instances changed in the rows their actors hold.
+ *
+ * Recorded in `started` before the roles, so they stop after the roles (started-parts.ts).
+ */
+import type { NodeBackend } from '../app-server/node-backend.js';
+import { PushNodeStore } from '../app-server/node-store.js';
+import { PostgresNodes } from '../app-server/postgres-nodes.js';
+import type { HeraldConfig } from '../core/config/schema.js';
+import type { Logger } from '../core/log.js';
+import type { ChangeFeed } from '../store/change-feed.js';
+import type { HeraldStore } from '../store/lmdb-store.js';
+import { openPostgres } from '../store/postgres/open-postgres.js';
+import { PostgresChangeFeed } from '../store/postgres/postgres-change-feed.js';
+import { storeFailure } from '../store/postgres/postgres-pool.js';
+import type { RegistrationBackend } from '../xmpp-server/registration-backend.js';
+import { PostgresRegistrations } from '../xmpp-server/postgres-registrations.js';
+import { RegistrationStore } from '../xmpp-server/registration-store.js';
+import type { StartedParts } from './started-parts.js';
+
+export interface RoleStores {
+  /** XMPP Server role: registrations, unread counters, seen messages. */
+  registrations: RegistrationBackend;
+  /** App Server role: push nodes, the owner index, the registration key. */
+  nodes: NodeBackend;
+  /** Other instances' changes (PostgreSQL). None with LMDB: every change goes through this process. */
+  changes?: ChangeFeed;
+}
+
+/** `lmdb`: the ground's environment (started-parts.ts); undefined with the postgres backend. */
+export async function openRoleStores(config: HeraldConfig, lmdb: HeraldStore | undefined, log: Logger, started: StartedParts): Promise<RoleStores> {
+  if (lmdb) return { registrations: new RegistrationStore(lmdb), nodes: new PushNodeStore(lmdb) };
+  const postgres = { ...config.store.postgres, url: config.store.postgres.url! }; // the schema requires url with postgres
+  const pool = await openPostgres(postgres, log);
+  started.add(() => pool.close());
+  const changes = await PostgresChangeFeed.open({ postgres, origin: pool.origin, log }).catch((e: unknown) => Promise.reject(storeFailure(e)));
+  started.add(() => changes.close());
+  log.info('store.postgres.opened', { pool_size: postgres.pool_size });
+  return { registrations: new PostgresRegistrations(pool), nodes: new PostgresNodes(pool), changes };
+}
