@@ -45,7 +45,8 @@ export async function preflight(
     },
     warning: (text) => warnings.push(text),
   };
-  const storeProblem = storeFolderProblem(config.store.path);
+  // With the postgres backend no LMDB folder is made (embed/role-stores.ts); the database is reached at start.
+  const storeProblem = config.store.backend === 'lmdb' ? storeFolderProblem(config.store.path) : undefined;
   if (storeProblem) found.problem('store.path', config.store.path, storeProblem);
   checkRestTls(config.rest, found);
   checkApns(config, found);
