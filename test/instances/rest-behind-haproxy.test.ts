@@ -24,7 +24,7 @@ const REQUESTS = 1_500;
 const CONCURRENCY = 48;
 /** The kill comes once this many have been answered (and both instances have answered some). */
 const KILL_AFTER_ANSWERS = 400;
-/** A request still unanswered after this long is a hang (HAProxy's own `timeout server` is 15 s). */
+/** A request still unanswered after this long is a hang (HAProxy's own `timeout server` is 20 s). */
 const HANG_MS = 30_000;
 const PUSH = { service: 'apns', mode: 'prod', alert: { title: 'romeo', body: 'hello' } };
 /** What HAProxy's access log says of a request one instance answered (`option httplog`). */

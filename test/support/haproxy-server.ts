@@ -8,10 +8,11 @@
  * and terminates TLS: Herald's REST API is HTTP/2 or HTTP/1.1 over TLS only (rest/server.ts), and
  * MongooseIM keeps a few HTTP/2 connections with many streams each, so passing TCP through
  * would pin every stream of a connection to one instance, and an instance's death would reset
- * the client's connection with all its streams unanswered. In `mode http` HAProxy balances each
- * request, answers 502/503 itself for one it could not finish, and keeps the client's
- * connection. It retries only a request that never reached an instance (`retry-on
- * conn-failure`): a POST that reached one may have pushed, and sending it again could push twice.
+ * the client's connection with all its streams. In `mode http` HAProxy balances each request
+ * and keeps the client's connection when an instance dies; the requests that instance had not
+ * answered are reset one by one (HTTP/2 frontend: RST_STREAM REFUSED_STREAM, not logged). It
+ * retries only a request that never reached an instance (`retry-on conn-failure`): a POST that
+ * reached one may have pushed, and sending it again could push twice.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,8 +27,8 @@ const INSTALL_HINT = '.ci/run installs it (apt-get install -y --no-install-recom
 const START_TIMEOUT_MS = 30_000;
 /** ms for HAProxy to exit after SIGUSR1 (soft stop: finish what is in flight) before SIGKILL. */
 const STOP_TIMEOUT_MS = 10_000;
-/** Everything of the config above this line is the test's own (logging to stdout); below it, an operator's. */
-export const OPERATOR_PART = '# ---------- The REST API behind HAProxy ----------';
+/** The test's own `global` section: the log (one line per request, servers up and down) to stdout. */
+const TEST_GLOBAL = 'global\n  log stdout format raw local0 info\n\n';
 
 export interface HaproxyRestOptions {
   /** host:port the frontend binds. */
@@ -40,19 +41,18 @@ export interface HaproxyRestOptions {
   instances: string[];
 }
 
-/** The HAProxy config for the REST API of several instances (docs/several-instances.md explains each line). */
+/**
+ * HAProxy's config for the REST API of several instances, `global` aside (an operator has one).
+ * docs/several-instances.md shows it and explains each line; a test keeps the two in step.
+ */
 export function haproxyRestConfig(o: HaproxyRestOptions): string {
-  return `global
-  log stdout format raw local0 info
-
-${OPERATOR_PART}
-defaults
+  return `defaults
   mode http
   log global
   option httplog
   timeout connect 2s
   timeout client 60s
-  timeout server 15s
+  timeout server 20s
   retries 3
   retry-on conn-failure
   option redispatch 1
@@ -65,7 +65,7 @@ backend herald_rest
   balance roundrobin
   option httpchk GET /healthcheck
   http-check expect status 200
-  default-server ssl verify required ca-file ${o.caFile} alpn h2 check check-alpn http/1.1 inter 500ms fall 2 rise 2
+  default-server ssl verify required ca-file ${o.caFile} alpn h2 check check-alpn http/1.1 inter 1s fall 2 rise 2
 ${o.instances.map((address, i) => `  server herald${i + 1} ${address}`).join('\n')}
 `;
 }
@@ -85,7 +85,7 @@ export async function startHaproxy(options: Omit<HaproxyRestOptions, 'bind'>): P
   const dir = mkdtempSync(join(tmpdir(), 'herald-haproxy-'));
   const [port] = (await freePorts(1)) as [number];
   const config = join(dir, 'haproxy.cfg');
-  writeFileSync(config, haproxyRestConfig({ ...options, bind: `127.0.0.1:${port}` }));
+  writeFileSync(config, TEST_GLOBAL + haproxyRestConfig({ ...options, bind: `127.0.0.1:${port}` }));
   // -db: foreground, no daemon; the log goes to its stdout.
   const child = spawn(HAPROXY, ['-db', '-f', config], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
