@@ -31,6 +31,7 @@ import { BODY, PATH } from './rest/notification-request.js';
 import { startReadyChild, type ReadyChild } from './rest/ready-child.js';
 import { profileTargets } from './rest/profile-run.js';
 import { breakdownTable, readProfileFolder } from './rest/profile-breakdown.js';
+import { intFlag } from './shared/int-flag.js';
 
 /** For the header line when --sender-threads is not given: what Herald then uses. */
 const DEFAULT_SENDER_THREADS = validateConfig({}).apns.sender_threads;
@@ -70,19 +71,13 @@ const { values } = parseArgs({
 if (values.server !== 'benchmark' && values.server !== 'simulator') {
   throw new Error(`--server must be benchmark or simulator, not ${values.server}`);
 }
-const durationS = count('--duration', values.duration, 1);
-const connections = count('--connections', values.connections, 1);
-const rounds = count('--rounds', values.rounds, 1);
-const warmupS = count('--warmup', values.warmup, 0);
+const durationS = intFlag('--duration', values.duration, 1);
+const connections = intFlag('--connections', values.connections, 1);
+const rounds = intFlag('--rounds', values.rounds, 1);
+const warmupS = intFlag('--warmup', values.warmup, 0);
 const TARGETS: Target[] = values.baseline === undefined ? ['herald', 'relay', 'http', 'https'] : ['herald', 'baseline', 'relay', 'http', 'https'];
 /** Round r runs the targets rotated by r - 1: each target runs in each position once per TARGETS.length rounds. */
 const orderOf = (round: number): Target[] => TARGETS.map((_, i) => TARGETS[(i + round - 1) % TARGETS.length]!);
-
-function count(flag: string, value: string | undefined, min: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new Error(`${flag} needs an integer ≥ ${min}, got ${value}`);
-  return n;
-}
 
 async function main(): Promise<void> {
   const cpu = os.cpus()[0]?.model ?? 'unknown cpu';

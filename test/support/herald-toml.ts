@@ -5,7 +5,6 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ApnsSimulator } from '../../src/simulators/apns/index.js';
 import { TEAM_ID, type ProviderKey } from './keyed-apns-simulator.js';
 
 /** Values are TOML text: numbers, quoted strings, inline tables. */
@@ -28,7 +27,15 @@ export interface HeraldTomlOptions {
 export const tomlString = (text: string): string => JSON.stringify(text);
 
 /** Writes herald.toml (and the files it names) into `dir`, signing APNS tokens with `key`; returns its path. */
-export function writeHeraldToml(dir: string, sim: ApnsSimulator, key: ProviderKey, options: HeraldTomlOptions = {}): string {
+/** The APNS server the config points at (a simulator, or a benchmark's server). */
+export interface ApnsTarget {
+  /** https://HOST:PORT */
+  url: string;
+  /** Its certificate (PEM), written beside the config as `[apns] ca_file`. */
+  ca: string;
+}
+
+export function writeHeraldToml(dir: string, sim: ApnsTarget, key: ProviderKey, options: HeraldTomlOptions = {}): string {
   writeFileSync(join(dir, 'apns.p8'), key.privateKeyPem);
   writeFileSync(join(dir, 'sim-ca.pem'), sim.ca);
   const config = join(dir, 'herald.toml');
