@@ -4,13 +4,12 @@
  * of its own (so the test can break their connections), FCM off. One HTTP/2 session to its REST
  * port is kept open, so the test can still ask it things while it has no descriptor left to accept.
  */
-import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import http2 from 'node:http2';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ApnsSimulator } from '../../../src/simulators/apns/index.js';
-import { startHeraldProcess, type HeraldProcessOptions } from '../../support/herald-process.js';
+import { startHeraldProcess, type HeraldChild, type HeraldProcessOptions } from '../../support/herald-process.js';
 import { writeHeraldToml, type HeraldTomlOptions } from '../../support/herald-toml.js';
 import { startKeyedApnsSimulator } from '../../support/keyed-apns-simulator.js';
 import { restRequest, type RestAnswer } from '../../support/rest-request.js';
@@ -22,16 +21,12 @@ export const ANSWER_DEADLINE_MS = 5_000;
 
 export type LaunchOptions = HeraldTomlOptions & HeraldProcessOptions;
 
-export interface HeraldProcess {
-  child: ChildProcess;
+/** The child's own (herald-process.ts), its simulator and folder, and requests on a kept-open session. */
+export interface HeraldProcess extends Pick<HeraldChild, 'child' | 'log' | 'stderr' | 'url' | 'exited'> {
   sim: ApnsSimulator;
   dir: string;
-  /** Every JSON log line so far. */
-  log: Array<Record<string, unknown>>;
-  stderr(): string;
-  url: string;
+  /** The REST port's certificate (PEM). */
   ca: string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** A request on the kept-open session (no new descriptor needed on Herald's side). */
   request(method: 'GET' | 'POST', path: string, body?: unknown): Promise<RestAnswer>;
   /** Descriptors the process holds now (Linux /proc). */
