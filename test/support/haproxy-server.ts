@@ -14,7 +14,7 @@
  * retries only a request that never reached an instance (`retry-on conn-failure`): a POST that
  * reached one may have pushed, and sending it again could push twice.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,6 +70,11 @@ ${o.instances.map((address, i) => `  server herald${i + 1} ${address}`).join('\n
 `;
 }
 
+/** `haproxy -v`'s first line (for a benchmark's header): "HAProxy version 2.6.12-1+deb12u4 …". */
+export function haproxyVersion(): string {
+  return execFileSync(installedHaproxy(), ['-v'], { encoding: 'utf8' }).split('\n')[0]!;
+}
+
 export interface HaproxyServer {
   /** `https://127.0.0.1:<port>` */
   readonly url: string;
@@ -81,13 +86,13 @@ export interface HaproxyServer {
 
 /** Starts HAProxy on a free loopback port in front of `instances`; resolves once it accepts. */
 export async function startHaproxy(options: Omit<HaproxyRestOptions, 'bind'>): Promise<HaproxyServer> {
-  if (!existsSync(HAPROXY)) throw new Error(`HAProxy is not installed (${HAPROXY}): ${INSTALL_HINT}`);
+  const haproxy = installedHaproxy();
   const dir = mkdtempSync(join(tmpdir(), 'herald-haproxy-'));
   const [port] = (await freePorts(1)) as [number];
   const config = join(dir, 'haproxy.cfg');
   writeFileSync(config, TEST_GLOBAL + haproxyRestConfig({ ...options, bind: `127.0.0.1:${port}` }));
   // -db: foreground, no daemon; the log goes to its stdout.
-  const child = spawn(HAPROXY, ['-db', '-f', config], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(haproxy, ['-db', '-f', config], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
@@ -113,6 +118,12 @@ export async function startHaproxy(options: Omit<HaproxyRestOptions, 'bind'>): P
     throw e;
   }
   return { url: `https://127.0.0.1:${port}`, port, log: () => output, stop };
+}
+
+/** Debian's HAProxy binary; missing is a failure naming how to install it. */
+function installedHaproxy(): string {
+  if (!existsSync(HAPROXY)) throw new Error(`HAProxy is not installed (${HAPROXY}): ${INSTALL_HINT}`);
+  return HAPROXY;
 }
 
 function running(child: ChildProcess): boolean {
