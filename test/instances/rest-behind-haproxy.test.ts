@@ -36,7 +36,9 @@ test('with one of two instances behind HAProxy killed mid-load, every 200 is pus
   const apns = await startKeyedApnsSimulator(2);
   const heralds: HeraldChild[] = [];
   let haproxy: HaproxyServer | undefined;
+  let session: http2.ClientHttp2Session | undefined;
   t.after(async () => {
+    session?.destroy(); // HAProxy's soft stop waits for its clients to leave
     await haproxy?.stop();
     await Promise.all(heralds.map((h) => h.stop()));
     await apns.sim.close();
@@ -56,10 +58,9 @@ test('with one of two instances behind HAProxy killed mid-load, every 200 is pus
     instances: heralds.map((h) => `127.0.0.1:${h.port}`),
   });
   const proxy = haproxy;
-  const session = http2.connect(proxy.url, { ca: pair.cert });
-  session.on('error', () => {}); // each request reports its own failure
-  t.after(() => void session.destroy());
-  const post = (token: string) => restRequest(session, 'POST', `/v3/notification/${token}`, PUSH, HANG_MS);
+  const client = (session = http2.connect(proxy.url, { ca: pair.cert }));
+  client.on('error', () => {}); // each request reports its own failure
+  const post = (token: string) => restRequest(client, 'POST', `/v3/notification/${token}`, PUSH, HANG_MS);
   const served = () => servedBy(proxy.log());
   const context = () => `HAProxy's log:\n${proxy.log().slice(-4_000)}`;
   let warm: RestAnswer[] = [];
@@ -98,6 +99,7 @@ test('with one of two instances behind HAProxy killed mid-load, every 200 is pus
     100,
   );
 
+  assert.equal(survivor.child.exitCode, null, 'the survivor still runs');
   assert.ok((servedBeforeKill.get('herald1') ?? 0) > 0 && (servedBeforeKill.get('herald2') ?? 0) > 0, `both instances served before the kill: ${JSON.stringify([...servedBeforeKill])}`);
   const delivered = deliveries(apns.sim.received.map((r) => r.token));
   const of = (kind: Outcome) => [...answers].filter(([, a]) => outcome(a) === kind);
