@@ -28,7 +28,7 @@ import { median, table } from './e2e/report.js';
 import { runLoad, type LoadSummary } from './rest/load.js';
 import { BODY, PATH } from './rest/notification-request.js';
 import { serverKindOf, startBenchServer } from './shared/apns-server.js';
-import { intFlag } from './shared/int-flag.js';
+import { LOAD_OPTIONS, loadFlags, loadFlagsLine } from './shared/load-flags.js';
 
 type Target = 'one' | 'one-haproxy' | 'two-haproxy';
 const TARGETS: Target[] = ['one', 'one-haproxy', 'two-haproxy'];
@@ -40,18 +40,13 @@ const LABELS: Record<Target, string> = {
 
 const { values } = parseArgs({
   options: {
-    duration: { type: 'string', default: '10' },
-    connections: { type: 'string', default: '50' },
-    rounds: { type: 'string', default: '4' },
-    warmup: { type: 'string', default: '3' },
+    ...LOAD_OPTIONS,
     /** APNS behind Herald: `benchmark` (the lean benchmark server) or `simulator` (accept-all). */
     server: { type: 'string', default: 'benchmark' },
   },
 });
-const durationS = intFlag('--duration', values.duration, 1);
-const connections = intFlag('--connections', values.connections, 1);
-const rounds = intFlag('--rounds', values.rounds, 1);
-const warmupS = intFlag('--warmup', values.warmup, 0);
+const flags = loadFlags(values);
+const { durationS, connections, rounds, warmupS } = flags;
 const serverKind = serverKindOf(values.server);
 /** Round r runs the targets rotated by r - 1. */
 const orderOf = (round: number): Target[] => TARGETS.map((_, i) => TARGETS[(i + round - 1) % TARGETS.length]!);
@@ -60,7 +55,7 @@ async function main(): Promise<void> {
   console.log(`# Several instances: REST through 1 Herald, 1 behind HAProxy, 2 behind HAProxy — ${new Date().toISOString()}`);
   console.log(`# machine: ${os.cpus()[0]?.model ?? 'unknown cpu'}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
   console.log(`# command: node dist/bench/instances.js ${process.argv.slice(2).join(' ')}`);
-  console.log(`# --duration ${durationS} --connections ${connections} --rounds ${rounds} --warmup ${warmupS} --server ${serverKind}; HTTP/1.1 to the target, pipelining off`);
+  console.log(`# ${loadFlagsLine(flags)} --server ${serverKind}; HTTP/1.1 to the target, pipelining off`);
   console.log(`# POST ${PATH} ${BODY}`);
 
   const dir = mkdtempSync(join(os.tmpdir(), 'herald-bench-instances-'));
