@@ -1,6 +1,6 @@
 /**
  * The config a test hands to `herald start`: its own LMDB folder in `dir`, REST on port 0, APNS
- * pointed at a simulator the test runs (its CA and the provider key written beside the config),
+ * pointed at an APNS server the test runs (its CA and the provider key written beside the config),
  * FCM and the bundled simulators off.
  */
 import { writeFileSync } from 'node:fs';
@@ -26,7 +26,6 @@ export interface HeraldTomlOptions {
 /** A TOML string value (JSON's escapes are TOML's for the paths and secrets tests use). */
 export const tomlString = (text: string): string => JSON.stringify(text);
 
-/** Writes herald.toml (and the files it names) into `dir`, signing APNS tokens with `key`; returns its path. */
 /** The APNS server the config points at (a simulator, or a benchmark's server). */
 export interface ApnsTarget {
   /** https://HOST:PORT */
@@ -35,9 +34,10 @@ export interface ApnsTarget {
   ca: string;
 }
 
-export function writeHeraldToml(dir: string, sim: ApnsTarget, key: ProviderKey, options: HeraldTomlOptions = {}): string {
+/** Writes herald.toml (and the files it names) into `dir`, signing APNS tokens with `key`; returns its path. */
+export function writeHeraldToml(dir: string, apns: ApnsTarget, key: ProviderKey, options: HeraldTomlOptions = {}): string {
   writeFileSync(join(dir, 'apns.p8'), key.privateKeyPem);
-  writeFileSync(join(dir, 'sim-ca.pem'), sim.ca);
+  writeFileSync(join(dir, 'apns-ca.pem'), apns.ca);
   const config = join(dir, 'herald.toml');
   const shards = { ...(options.shards === undefined ? {} : { count: options.shards }), ...options.shardKeys };
   writeFileSync(
@@ -48,9 +48,9 @@ path = ${tomlString(join(dir, 'lmdb'))}
 ${keys({ port: 0, generated_cert_dir: tomlString(join(dir, 'tls')), ...options.rest })}
 [apns]
 ${keys({
-  endpoint: tomlString(sim.url),
-  dev_endpoint: tomlString(sim.url),
-  ca_file: tomlString(join(dir, 'sim-ca.pem')),
+  endpoint: tomlString(apns.url),
+  dev_endpoint: tomlString(apns.url),
+  ca_file: tomlString(join(dir, 'apns-ca.pem')),
   team_id: tomlString(TEAM_ID),
   key_id: tomlString(key.keyId),
   key_file: tomlString(join(dir, 'apns.p8')),
