@@ -29,6 +29,7 @@ import { checkDeliveries, percentile } from './prosody/deliveries.js';
 import { startHerald, type HeraldProcess } from './prosody/herald-process.js';
 import { pushesPast, runLoad, STALL_TIMEOUT_MS } from './prosody/load.js';
 import { processCpuMs } from './sender/process-cpu.js';
+import { intFlag } from './shared/int-flag.js';
 
 const TEMPLATE = fileURLToPath(new URL('../../bench/prosody/prosody.cfg.lua', import.meta.url));
 const SECRET = 'bench-component-secret';
@@ -48,18 +49,12 @@ const { values } = parseArgs({
     window: { type: 'string', default: '100' },
   },
 });
-const users = count('--users', values.users, 1);
-const senderCount = count('--senders', values.senders, 1);
+const users = intFlag('--users', values.users, 1);
+const senderCount = intFlag('--senders', values.senders, 1);
 const seconds = Number(values.seconds);
 if (!(seconds > 0)) throw new Error(`--seconds needs a number > 0, got ${values.seconds}`);
-const messages = count('--messages', values.messages, 0);
-const window = count('--window', values.window, 1);
-
-function count(flag: string, value: string | undefined, min: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new Error(`${flag} needs an integer ≥ ${min}, got ${value}`);
-  return n;
-}
+const messages = intFlag('--messages', values.messages, 0);
+const window = intFlag('--window', values.window, 1);
 
 async function main(): Promise<void> {
   const cpu = os.cpus()[0]?.model ?? 'unknown cpu';

@@ -31,6 +31,7 @@ import { BODY, PATH } from './rest/notification-request.js';
 import { startReadyChild, type ReadyChild } from './rest/ready-child.js';
 import { profileTargets } from './rest/profile-run.js';
 import { breakdownTable, readProfileFolder } from './rest/profile-breakdown.js';
+import { LOAD_OPTIONS, loadFlags, loadFlagsLine } from './shared/load-flags.js';
 
 /** For the header line when --sender-threads is not given: what Herald then uses. */
 const DEFAULT_SENDER_THREADS = validateConfig({}).apns.sender_threads;
@@ -51,10 +52,7 @@ const RELAYING: ReadonlySet<Target> = new Set(['herald', 'baseline', 'relay']);
 
 const { values } = parseArgs({
   options: {
-    duration: { type: 'string', default: '10' },
-    connections: { type: 'string', default: '50' },
-    rounds: { type: 'string', default: '4' },
-    warmup: { type: 'string', default: '3' },
+    ...LOAD_OPTIONS,
     'sender-threads': { type: 'string', default: '' },
     /** APNS behind Herald: `benchmark` (the lean benchmark server) or `simulator` (accept-all). */
     server: { type: 'string', default: 'benchmark' },
@@ -70,19 +68,11 @@ const { values } = parseArgs({
 if (values.server !== 'benchmark' && values.server !== 'simulator') {
   throw new Error(`--server must be benchmark or simulator, not ${values.server}`);
 }
-const durationS = count('--duration', values.duration, 1);
-const connections = count('--connections', values.connections, 1);
-const rounds = count('--rounds', values.rounds, 1);
-const warmupS = count('--warmup', values.warmup, 0);
+const flags = loadFlags(values);
+const { durationS, connections, rounds, warmupS } = flags;
 const TARGETS: Target[] = values.baseline === undefined ? ['herald', 'relay', 'http', 'https'] : ['herald', 'baseline', 'relay', 'http', 'https'];
 /** Round r runs the targets rotated by r - 1: each target runs in each position once per TARGETS.length rounds. */
 const orderOf = (round: number): Target[] => TARGETS.map((_, i) => TARGETS[(i + round - 1) % TARGETS.length]!);
-
-function count(flag: string, value: string | undefined, min: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new Error(`${flag} needs an integer ≥ ${min}, got ${value}`);
-  return n;
-}
 
 async function main(): Promise<void> {
   const cpu = os.cpus()[0]?.model ?? 'unknown cpu';
@@ -90,7 +80,7 @@ async function main(): Promise<void> {
   console.log(`# machine: ${cpu}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
   console.log(`# command: node dist/bench/rest.js ${process.argv.slice(2).join(' ')}`);
   console.log(
-    `# --duration ${durationS} --connections ${connections} --rounds ${rounds} --warmup ${warmupS} ` +
+    `# ${loadFlagsLine(flags)} ` +
       `--sender-threads ${values['sender-threads'] || `${DEFAULT_SENDER_THREADS} (Herald's default)`}; HTTP/1.1, pipelining off`,
   );
   console.log(`# POST ${PATH} ${BODY}`);

@@ -3,7 +3,6 @@
  * its lines, an APNS simulator with a fresh .p8 key, and a threaded APNS pool wired to the same
  * ops source /healthcheck and /metrics read.
  */
-import { generateKeyPairSync } from 'node:crypto';
 import { validateConfig } from '../../../src/core/config/load.js';
 import type { ApnsConfig } from '../../../src/core/config/schema.js';
 import type { Logger } from '../../../src/core/log.js';
@@ -13,10 +12,11 @@ import { startActorRuntime } from '../../../src/actors/index.js';
 import { startApnsPool, type ApnsPool, type PoolStartOptions } from '../../../src/push-service/pools/apns-pool.js';
 import type { SenderThreads } from '../../../src/push-service/threaded/sender-threads.js';
 import { apnsTestPool, tokenAuth } from '../../push-service/pools/test-pools.js';
-import { startApnsSimulator, type ApnsSimulator } from '../../../src/simulators/apns/index.js';
+import type { ApnsSimulator } from '../../../src/simulators/apns/index.js';
 
-export const TEAM_ID = 'TEAM123456';
-export const KEY_ID = 'KEY1234567';
+import { KEY_ID, TEAM_ID, apnsKeyPair, startKeyedApnsSimulator } from '../../support/keyed-apns-simulator.js';
+
+export { KEY_ID, TEAM_ID, apnsKeyPair };
 export const TOPIC = 'com.example.app';
 
 export interface LogLine {
@@ -36,14 +36,6 @@ export function recordingLogger(): Logger & { lines: LogLine[]; events(event: st
     info: at('info'),
     warn: at('warn'),
     error: at('error'),
-  };
-}
-
-export function apnsKeyPair(): { privateKeyPem: string; publicKeyPem: string } {
-  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  return {
-    privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-    publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
   };
 }
 
@@ -69,11 +61,10 @@ export interface ThreadedRig {
 
 /** A simulator and a threaded pool `apns-prod` on it, with its ops source and a recording log. */
 export async function startThreadedRig(apns: Partial<ApnsConfig>, options: PoolStartOptions = {}): Promise<ThreadedRig> {
-  const keys = apnsKeyPair();
-  const sim = await startApnsSimulator({ teamId: TEAM_ID, keys: { [KEY_ID]: keys.publicKeyPem } });
+  const { sim, keys } = await startKeyedApnsSimulator();
   const config = validateConfig({ apns: { team_id: TEAM_ID, key_id: KEY_ID, reconnect: { backoff_ms: 20, max_ms: 30_000 }, ...apns } });
   const log = recordingLogger();
-  const pool = apnsTestPool(config.apns, { endpoint: sim.url, ca: sim.ca, auth: tokenAuth(config.apns, keys.privateKeyPem), threads: config.apns.sender_threads });
+  const pool = apnsTestPool(config.apns, { endpoint: sim.url, ca: sim.ca, auth: tokenAuth(config.apns, keys[0]!.privateKeyPem), threads: config.apns.sender_threads });
   const service = await startApnsPool(pool, 64, startActorRuntime(), { warmUp: true, log, ...options });
   return {
     sim,
