@@ -17,6 +17,10 @@ export interface HeraldTomlOptions {
   rest?: TomlKeys;
   /** Join this XEP-0114 server (`xmpp://host:port`) as component `push.localhost`. */
   component?: { service: string; password: string };
+  /** Other `[component]` keys. */
+  componentKeys?: TomlKeys;
+  /** `store.backend = "postgres"` on this database URL, instead of an LMDB folder in `dir`. */
+  postgres?: string;
   /** `[shards] count`; default: the config's default (one shard per core). */
   shards?: number;
   /** Other `[shards]` keys. */
@@ -43,7 +47,9 @@ export function writeHeraldToml(dir: string, apns: ApnsTarget, key: ProviderKey,
   writeFileSync(
     config,
     `[store]
-path = ${tomlString(join(dir, 'lmdb'))}
+${options.postgres === undefined ? `path = ${tomlString(join(dir, 'lmdb'))}` : `backend = "postgres"
+[store.postgres]
+url = ${tomlString(options.postgres)}`}
 [rest]
 ${keys({ port: 0, generated_cert_dir: tomlString(join(dir, 'tls')), ...options.rest })}
 [apns]
@@ -74,6 +80,7 @@ enabled = true
 service = ${tomlString(options.component.service)}
 password = ${tomlString(options.component.password)}
 reconnect = { backoff_ms = 100, max_ms = 30000 }
+${keys(options.componentKeys ?? {})}
 `
 }`,
   );
