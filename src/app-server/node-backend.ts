@@ -13,6 +13,11 @@ import type { PushNodeRecord } from './node-record.js';
 
 /** The registration key's name among the service-wide values (LMDB `app-server-meta`, PostgreSQL `app_server_meta`). */
 export const REGISTRATION_KEY = 'registration-node-key';
+/**
+ * Node names are chosen by clients: a bound far below every store's key limit (LMDB's 1978-byte
+ * keys, PostgreSQL's 2704-byte btree entries) keeps keys valid and error texts short.
+ */
+export const MAX_NODE_NAME_BYTES = 1_024;
 /** RFC 2104 §3: an HMAC key shorter than the hash output (32 bytes for SHA-256) weakens it. */
 export const REGISTRATION_KEY_BYTES = 32;
 
