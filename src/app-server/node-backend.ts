@@ -41,9 +41,10 @@ export interface NodeBackend {
   /** How many nodes `owner` has, counted up to `limit` (never more than `limit` entries read). */
   countOf(owner: string, limit: number): Awaitable<number>;
   /**
-   * Creates (or replaces) `node` unless its owner has `maxPerOwner` nodes already; resolves true
-   * once written, false (nothing written) at the cap. Atomic: creates for one owner racing in
-   * several actors or instances cannot overshoot the cap.
+   * Creates `node` unless it exists or its owner has `maxPerOwner` nodes already; resolves true
+   * once written, false (nothing written) otherwise. Atomic: creates for one owner racing in
+   * several actors or instances cannot overshoot the cap, and creates of one node racing in
+   * several instances create it once.
    */
   createCapped(node: string, record: PushNodeRecord, maxPerOwner: number): Promise<boolean>;
   /** Stores (or replaces) the record of `node`, indexed under its owner. */

@@ -111,9 +111,9 @@ export class PushNodeStore implements NodeBackend {
   }
 
   /**
-   * Creates a node unless its owner has `maxPerOwner` nodes already; resolves true once record
-   * and index entry are durable, false (nothing written) when the owner is at the cap. The count
-   * and the writes are one LMDB transaction, and lmdb-js runs transaction callbacks one after the
+   * Creates a node unless it exists or its owner has `maxPerOwner` nodes already; resolves true
+   * once record and index entry are durable, false (nothing written) otherwise. The checks and
+   * the writes are one LMDB transaction, and lmdb-js runs transaction callbacks one after the
    * other in its write transaction, so creates of one owner racing in different node actors
    * cannot overshoot the cap. The caller checks `ownerIndexFits` first: an unindexed node would
    * not be counted.
@@ -123,7 +123,7 @@ export class PushNodeStore implements NodeBackend {
     if (!indexKeyFits(key)) throw new HeraldError('HERALD_STORE', 'owner index key longer than LMDB allows');
     try {
       return await this.db.transaction(() => {
-        if (this.countOf(record.owner, maxPerOwner) >= maxPerOwner) return false;
+        if (this.db.get(node) !== undefined || this.countOf(record.owner, maxPerOwner) >= maxPerOwner) return false;
         // Synchronous writes in the transaction: a refusal of the size guard (HERALD_STORE_FULL)
         // throws here and aborts the whole create, instead of rejecting a promise no one awaits.
         this.db.putSync(node, record);
