@@ -17,6 +17,8 @@ import type { ActorRuntime } from '../actors/index.js';
 import type { HeraldConfig } from '../core/config/schema.js';
 import { mark, tagKey, tracing } from '../core/latency-trace.js';
 import type { PushDispatcher } from '../push-service/notification.js';
+import type { ChangeFeed } from '../store/change-feed.js';
+import type { HeraldStore } from '../store/lmdb-store.js';
 import { errorReply, headOf, iqPayload, resultReply } from '../xmpp/iq.js';
 import { bareJid } from '../xmpp/jid.js';
 import { NS } from '../xmpp/namespaces.js';
@@ -29,7 +31,9 @@ import { commandInfo, commandItems, commandListInfo, noItems, nodeInfo, NS_DISCO
 import type { NodeMessage, NodeReply } from './node-actor.js';
 import { configureReply, readConfigSubmission } from './node-config.js';
 import { affiliationsReply, instantNodeReply, parseAffiliationChanges, parseCreate, requireNodeName } from './node-requests.js';
-import { PushNodeService, type NodeOwners, type NodeStorage } from './node-service.js';
+import type { NodeBackend } from './node-backend.js';
+import { PushNodeService, type NodeOwners } from './node-service.js';
+import { PushNodeStore } from './node-store.js';
 import type { PushNodeRecord } from './node-record.js';
 import { parsePublishRequest } from './publish-request.js';
 import { nodeNotFound, unsupported, wrongIqType } from './pubsub-errors.js';
@@ -37,7 +41,15 @@ import { REGISTRATION_COMMANDS } from './registration-commands.js';
 import { attr } from '../xmpp/attr.js';
 import { silentLogger, type Logger } from '../core/log.js';
 
-export type { NodeOwners, NodeStorage } from './node-service.js';
+export type { NodeOwners } from './node-service.js';
+
+/**
+ * Where the push nodes are kept: a NodeBackend (e.g. PostgresNodes, shared by several instances,
+ * with their `changes`), or by default a PushNodeStore on the LMDB `store`.
+ */
+export type NodeStorage =
+  | { store: HeraldStore; nodes?: NodeBackend; changes?: ChangeFeed }
+  | { store?: undefined; nodes: NodeBackend; changes?: ChangeFeed };
 
 /** XEP-0060 §5 feature names for the pubsub requests push nodes do not serve. */
 const UNSUPPORTED_PUBSUB: Readonly<Record<string, string>> = {
@@ -56,10 +68,6 @@ const UNSUPPORTED_OWNER: Readonly<Record<string, string>> = {
   subscriptions: 'manage-subscriptions',
 };
 
-/**
- * `store` (LMDB, the default backend) or `nodes` (any NodeBackend, e.g. PostgresNodes shared by
- * several instances, with their `changes`): see NodeStorage.
- */
 export type AppServerOptions = NodeStorage & {
   config: Pick<HeraldConfig, 'app_server' | 'actors'>;
   /** One AppServerRole per runtime: its actors use the names `node-*`. */
@@ -90,9 +98,9 @@ export class AppServerRole {
   constructor(options: AppServerOptions) {
     const settings = options.config.app_server;
     this.jid = settings.jid;
-    const storage: NodeStorage = options.nodes ? { nodes: options.nodes, changes: options.changes } : { store: options.store!, changes: options.changes };
     this.nodes = new PushNodeService({
-      ...storage,
+      nodes: options.nodes ?? new PushNodeStore(options.store!),
+      changes: options.changes,
       jid: this.jid,
       config: options.config,
       actors: options.actors,

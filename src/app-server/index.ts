@@ -4,15 +4,10 @@ export { toPushNotification, pushKindOf, CALL_ID_DATA_KEY, type MappingOptions, 
 export { parsePublishRequest, isPublishRequest } from './publish-request.js';
 export { readPublishOptions, type PushTarget } from './publish-options.js';
 export { outcomeError } from './outcome-errors.js';
-export {
-  PushNodeStore,
-  NODE_DATABASE,
-  MAX_NODE_NAME_BYTES,
-  type PushNodeRecord,
-  type NodeAffiliation,
-  type PublishModel,
-  type RegisteredDevice,
-} from './node-store.js';
+export { PushNodeStore, NODE_DATABASE } from './node-store.js';
+export { PostgresNodes } from './postgres-nodes.js';
+export { MAX_NODE_NAME_BYTES, type NodeBackend } from './node-backend.js';
+export type { PushNodeRecord, NodeAffiliation, PublishModel, RegisteredDevice } from './node-record.js';
 export { APP_SERVER_FEATURES } from './disco.js';
 export { mayPublish, secretsEqual, type AuthorizationPolicy, type AuthorizationMethod } from './publish-authorization.js';
 export { PushRateLimiter } from './rate-limiter.js';

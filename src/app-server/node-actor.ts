@@ -178,16 +178,26 @@ class PushNodeBehaviour implements Behaviour<NodeMessage, NodeReply> {
   /** XEP-0060 §8.1.3.4: a node that exists cannot be created again. */
   private async create(owner: string, config: NodeConfigChange): Promise<NodeReply> {
     if (this.record) throw nodeExists(this.node);
-    await this.createNew({ owner, type: 'push', createdAt: this.now(), affiliations: { [owner]: 'owner' }, ...configFields(config) });
+    const record: PushNodeRecord = { owner, type: 'push', createdAt: this.now(), affiliations: { [owner]: 'owner' }, ...configFields(config) };
+    if (!(await this.createNew(record))) throw nodeExists(this.node);
     return { kind: 'done' };
   }
 
-  /** A node that did not exist, within its owner's node cap (checked atomically by the store). */
-  private async createNew(record: PushNodeRecord): Promise<void> {
+  /**
+   * Creates the node this actor knew no record of, within its owner's cap (both checked
+   * atomically by the store). False when it exists after all (another instance created it
+   * meanwhile): its record is then loaded.
+   */
+  private async createNew(record: PushNodeRecord): Promise<boolean> {
     if (!this.deps.nodes.ownerIndexFits(record.owner, this.node)) throw ownerTooLong();
     const max = this.deps.maxNodesPerOwner;
-    if (!(await this.deps.nodes.createCapped(this.node, record, max))) throw maxNodesExceeded(max);
-    this.record = record;
+    if (await this.deps.nodes.createCapped(this.node, record, max)) {
+      this.record = record;
+      return true;
+    }
+    this.record = await this.deps.nodes.get(this.node);
+    if (this.record) return false;
+    throw maxNodesExceeded(max);
   }
 
   /**
@@ -247,7 +257,8 @@ class PushNodeBehaviour implements Behaviour<NodeMessage, NodeReply> {
     const record: PushNodeRecord = { ...base, affiliations: { ...base.affiliations, [domain]: 'publish-only' }, secret: kept, device };
     // Registering a device again updates its node; a new device is a new node, within the cap.
     if (existing) await this.save(record);
-    else await this.createNew(record);
+    // Registered through another instance meanwhile: now a registration again (once: the record is loaded).
+    else if (!(await this.createNew(record))) return this.register(owner, device, secret);
     return { kind: 'registered', secret: kept };
   }
 

@@ -13,6 +13,11 @@ import type { PushNodeRecord } from './node-record.js';
 
 /** The registration key's name among the service-wide values (LMDB `app-server-meta`, PostgreSQL `app_server_meta`). */
 export const REGISTRATION_KEY = 'registration-node-key';
+/**
+ * Node names are chosen by clients: a bound far below every store's key limit (LMDB's 1978-byte
+ * keys, PostgreSQL's 2704-byte btree entries) keeps keys valid and error texts short.
+ */
+export const MAX_NODE_NAME_BYTES = 1_024;
 /** RFC 2104 §3: an HMAC key shorter than the hash output (32 bytes for SHA-256) weakens it. */
 export const REGISTRATION_KEY_BYTES = 32;
 
@@ -36,9 +41,10 @@ export interface NodeBackend {
   /** How many nodes `owner` has, counted up to `limit` (never more than `limit` entries read). */
   countOf(owner: string, limit: number): Awaitable<number>;
   /**
-   * Creates (or replaces) `node` unless its owner has `maxPerOwner` nodes already; resolves true
-   * once written, false (nothing written) at the cap. Atomic: creates for one owner racing in
-   * several actors or instances cannot overshoot the cap.
+   * Creates `node` unless it exists or its owner has `maxPerOwner` nodes already; resolves true
+   * once written, false (nothing written) otherwise. Atomic: creates for one owner racing in
+   * several actors or instances cannot overshoot the cap, and creates of one node racing in
+   * several instances create it once.
    */
   createCapped(node: string, record: PushNodeRecord, maxPerOwner: number): Promise<boolean>;
   /** Stores (or replaces) the record of `node`, indexed under its owner. */

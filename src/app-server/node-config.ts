@@ -12,7 +12,7 @@ import xml, { type Element } from '@xmpp/xml';
 import { parseDataForm, singleValue, type DataForm } from '../xmpp/data-form.js';
 import { NS } from '../xmpp/namespaces.js';
 import { badRequest, StanzaError } from '../xmpp/stanza-error.js';
-import { publishModelOf, type PublishModel, type PushNodeRecord } from './node-store.js';
+import { publishModelOf, type PublishModel, type PushNodeRecord } from './node-record.js';
 
 /** What a submitted configuration changes; empty = nothing. */
 export interface NodeConfigChange {

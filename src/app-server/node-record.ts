@@ -18,6 +18,11 @@ export interface RegisteredDevice {
   topic?: string;
 }
 
+/** The publish model of a record; records from before node configuration are `publishers`. */
+export function publishModelOf(record: PushNodeRecord): PublishModel {
+  return record.publishModel ?? 'publishers';
+}
+
 export interface PushNodeRecord {
   /** Bare JID of the creator (XEP-0060 §8.1: the creator is the owner). */
   owner: string;

@@ -10,8 +10,8 @@ import { NS } from '../xmpp/namespaces.js';
 import { badRequest, StanzaError } from '../xmpp/stanza-error.js';
 import type { AffiliationChange } from './node-actor.js';
 import { readConfigForm, type NodeConfigChange } from './node-config.js';
-import type { NodeAffiliation } from './node-store.js';
-import { MAX_NODE_NAME_BYTES } from './node-store.js';
+import { MAX_NODE_NAME_BYTES } from './node-backend.js';
+import type { NodeAffiliation } from './node-record.js';
 import { nodeIdRequired, unsupported } from './pubsub-errors.js';
 import { attr } from '../xmpp/attr.js';
 

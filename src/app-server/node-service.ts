@@ -19,7 +19,6 @@ import type { HeraldConfig } from '../core/config/schema.js';
 import { HeraldError } from '../core/errors.js';
 import type { PushDispatcher } from '../push-service/notification.js';
 import type { ChangeFeed } from '../store/change-feed.js';
-import type { HeraldStore } from '../store/lmdb-store.js';
 import { bareJid } from '../xmpp/jid.js';
 import type { PushPublish } from '../xmpp/push-publish.js';
 import { StanzaError, toStanzaError } from '../xmpp/stanza-error.js';
@@ -28,7 +27,6 @@ import type { NodeConfigChange } from './node-config.js';
 import { checkNodeName } from './node-requests.js';
 import type { NodeBackend } from './node-backend.js';
 import type { NodeAffiliation, PushNodeRecord } from './node-record.js';
-import { PushNodeStore } from './node-store.js';
 import { outcomeError } from './outcome-errors.js';
 import { maxNodesExceeded, nodeIdRequired, nodeNotFound, ownerTooLong } from './pubsub-errors.js';
 import { newSecret, registrationNodeName, type DeviceRegistration, type Unregistration } from './registration-commands.js';
@@ -38,18 +36,13 @@ import type { Logger } from '../core/log.js';
 /** 96 random bits per instant node name (XEP-0060 §8.1.2): collisions are negligible. */
 const INSTANT_NODE_ID_BYTES = 12;
 
-/**
- * Where the push nodes are kept: a NodeBackend, or (the default) a PushNodeStore on the LMDB
- * store. `changes`: the other instances' changes to a shared backend (absent with LMDB).
- */
-export type NodeStorage =
-  | { store: HeraldStore; nodes?: NodeBackend; changes?: ChangeFeed }
-  | { store?: undefined; nodes: NodeBackend; changes?: ChangeFeed };
-
-export type NodeServiceOptions = NodeStorage & {
+export interface NodeServiceOptions {
   /** The pubsub service JID, the `from` of the XEP-0357 §8 notice. */
   jid: string;
   config: Pick<HeraldConfig, 'app_server' | 'actors'>;
+  nodes: NodeBackend;
+  /** Other instances' changes to a shared `nodes` (absent with LMDB: every change is this process's). */
+  changes?: ChangeFeed;
   /** One node service per runtime: its actors use the names `node-*`. */
   actors: ActorRuntime;
   dispatcher: PushDispatcher;
@@ -59,7 +52,7 @@ export type NodeServiceOptions = NodeStorage & {
   log: Logger;
   now?: () => number;
   owners?: NodeOwners;
-};
+}
 
 /** The push nodes of other shards, reached through their owners (shards/shard-peers.ts). */
 export interface NodeOwners {
@@ -86,7 +79,7 @@ export class PushNodeService {
   constructor(options: NodeServiceOptions) {
     const settings = options.config.app_server;
     this.jid = options.jid;
-    this.nodes = options.nodes ?? new PushNodeStore(options.store!);
+    this.nodes = options.nodes;
     this.maxNodesPerOwner = settings.max_nodes_per_owner;
     this.route = options.route;
     this.owners = options.owners;

@@ -18,7 +18,7 @@ import { HeraldError, isHeraldError } from '../core/errors.js';
 import { compositeKey, KEY_FORMATS_DB, migrateKeyFormat, prefixRange } from '../store/composite-key.js';
 import type { HeraldStore } from '../store/lmdb-store.js';
 import { REGISTRATION_KEY, REGISTRATION_KEY_BYTES, type NodeBackend } from './node-backend.js';
-import type { PublishModel, PushNodeRecord } from './node-record.js';
+import type { PushNodeRecord } from './node-record.js';
 
 /** The record's types are node-record.ts's; importers of the store find them here too. */
 export type { NodeAffiliation, PublishModel, PushNodeRecord, RegisteredDevice } from './node-record.js';
@@ -29,12 +29,10 @@ const OWNER_INDEX_DATABASE = 'app-server-owner-nodes';
 const META_DATABASE = 'app-server-meta';
 
 /**
- * LMDB refuses keys above 1978 bytes (its default maximum key size); node names are chosen by
- * clients, so a much smaller bound keeps keys valid and error texts short. An index key is a
- * bare JID (≤ 2 × 1023 bytes, RFC 7622 §3) plus a node name, so the index skips owners whose
- * key would not fit (such JIDs do not occur in practice).
+ * LMDB refuses keys above 1978 bytes (its default maximum key size): node names are at most
+ * MAX_NODE_NAME_BYTES (node-backend.ts), and an index key is a bare JID (≤ 2 × 1023 bytes,
+ * RFC 7622 §3) plus a node name, so owners whose key would not fit are refused new nodes.
  */
-export const MAX_NODE_NAME_BYTES = 1_024;
 /** lmdb-js's default maxKeySize (1978) less one byte: a prefix-range end is the prefix plus one character. */
 const LMDB_MAX_KEY_BYTES = 1_978 - 1;
 
@@ -113,9 +111,9 @@ export class PushNodeStore implements NodeBackend {
   }
 
   /**
-   * Creates a node unless its owner has `maxPerOwner` nodes already; resolves true once record
-   * and index entry are durable, false (nothing written) when the owner is at the cap. The count
-   * and the writes are one LMDB transaction, and lmdb-js runs transaction callbacks one after the
+   * Creates a node unless it exists or its owner has `maxPerOwner` nodes already; resolves true
+   * once record and index entry are durable, false (nothing written) otherwise. The checks and
+   * the writes are one LMDB transaction, and lmdb-js runs transaction callbacks one after the
    * other in its write transaction, so creates of one owner racing in different node actors
    * cannot overshoot the cap. The caller checks `ownerIndexFits` first: an unindexed node would
    * not be counted.
@@ -125,7 +123,7 @@ export class PushNodeStore implements NodeBackend {
     if (!indexKeyFits(key)) throw new HeraldError('HERALD_STORE', 'owner index key longer than LMDB allows');
     try {
       return await this.db.transaction(() => {
-        if (this.countOf(record.owner, maxPerOwner) >= maxPerOwner) return false;
+        if (this.db.get(node) !== undefined || this.countOf(record.owner, maxPerOwner) >= maxPerOwner) return false;
         // Synchronous writes in the transaction: a refusal of the size guard (HERALD_STORE_FULL)
         // throws here and aborts the whole create, instead of rejecting a promise no one awaits.
         this.db.putSync(node, record);
@@ -166,9 +164,4 @@ function indexKey(owner: string, node: string): string {
 
 function indexKeyFits(key: string): boolean {
   return Buffer.byteLength(key) <= LMDB_MAX_KEY_BYTES;
-}
-
-/** The publish model of a record; records from before node configuration are `publishers`. */
-export function publishModelOf(record: PushNodeRecord): PublishModel {
-  return record.publishModel ?? 'publishers';
 }

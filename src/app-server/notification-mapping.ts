@@ -17,7 +17,7 @@
  */
 import type { PushAlert, PushNotification } from '../push-service/notification.js';
 import type { PushPublish, PushSummary } from '../xmpp/push-publish.js';
-import type { RegisteredDevice } from './node-store.js';
+import type { RegisteredDevice } from './node-record.js';
 import { readPublishOptions, type PushTarget } from './publish-options.js';
 
 export interface MappingOptions {

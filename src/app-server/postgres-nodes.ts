@@ -26,6 +26,9 @@ const MAX_OWNER_INDEX_ENTRY_BYTES = 2_704 - 64;
 const UPSERT_NODE = `INSERT INTO app_server_nodes (node, owner, record) VALUES ($1, $2, $3)
   ON CONFLICT (node) DO UPDATE SET owner = EXCLUDED.owner, record = EXCLUDED.record`;
 
+/** A create that loses to another instance's create of the same node inserts nothing. */
+const INSERT_NEW_NODE = `INSERT INTO app_server_nodes (node, owner, record) VALUES ($1, $2, $3) ON CONFLICT (node) DO NOTHING`;
+
 /** At most `limit` rows of the owner's index range are read, as LMDB reads at most `limit` keys. */
 const COUNT_OF_OWNER = `SELECT count(*)::integer AS count
   FROM (SELECT 1 FROM app_server_nodes WHERE owner = $1 LIMIT $2) AS capped`;
@@ -70,15 +73,16 @@ export class PostgresNodes implements NodeBackend {
    * One transaction that first takes the owner's advisory lock (released at its COMMIT or
    * ROLLBACK): creates for one owner, from any instance, count and insert one after the other.
    * Under READ COMMITTED the count, a statement after the lock, sees every create committed
-   * before the lock was granted.
+   * before the lock was granted. The node's primary key decides between creates of one node
+   * (of any owners): the one that inserts nothing answers false.
    */
   async createCapped(node: string, record: PushNodeRecord, maxPerOwner: number): Promise<boolean> {
     return this.pool.transaction(async (client) => {
       await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [OWNER_LOCK_CLASS, record.owner]);
       const { rows } = await client.query<{ count: number }>(COUNT_OF_OWNER, [record.owner, maxPerOwner]);
       if (rows[0]!.count >= maxPerOwner) return false;
-      await client.query(UPSERT_NODE, [node, record.owner, record]);
-      return true;
+      const { rowCount } = await client.query(INSERT_NEW_NODE, [node, record.owner, record]);
+      return rowCount === 1;
     });
   }
 

@@ -8,7 +8,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { HeraldConfig } from '../core/config/schema.js';
 import { parseJid } from '../xmpp/jid.js';
-import { publishModelOf, type NodeAffiliation, type PushNodeRecord } from './node-store.js';
+import { publishModelOf, type NodeAffiliation, type PushNodeRecord } from './node-record.js';
 
 export type AuthorizationMethod = HeraldConfig['app_server']['publish_authorization'][number];
 

@@ -5,7 +5,7 @@
  */
 import type { PushMode, PushServiceName } from '../push-service/notification.js';
 import { StanzaError } from '../xmpp/stanza-error.js';
-import type { RegisteredDevice } from './node-store.js';
+import type { RegisteredDevice } from './node-record.js';
 import { preconditionNotMet } from './pubsub-errors.js';
 
 /** The publish-options that decide where and how a push goes. */

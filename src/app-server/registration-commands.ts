@@ -16,7 +16,7 @@ import type { PushMode, PushServiceName } from '../push-service/notification.js'
 import { singleValue, type DataForm } from '../xmpp/data-form.js';
 import { NS } from '../xmpp/namespaces.js';
 import { commandErrors } from './ad-hoc.js';
-import type { RegisteredDevice } from './node-store.js';
+import type { RegisteredDevice } from './node-record.js';
 
 export const REGISTER_APNS = 'register-push-apns';
 export const REGISTER_FCM = 'register-push-fcm';

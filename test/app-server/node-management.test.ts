@@ -1,7 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { NS } from '../../src/xmpp/namespaces.js';
-import { ask, createIq, errorOf, harnessForSuite, OWNER, SERVICE, stanza } from './harness.js';
+import { forSuite } from '../support/for-suite.js';
+import { ask, createIq, errorOf, OWNER, SERVICE, stanza } from './harness.js';
+import { ROLE_ON_EACH_STORE } from './shared-store-harness.js';
 
 const STRANGER = 'mallory@evil.example/laptop';
 
@@ -13,8 +15,8 @@ const affiliationsIq = (node: string, from: string, entries: Array<[string, stri
   entries.map(([jid, aff]) => `<affiliation jid='${jid}' affiliation='${aff}'/>`).join('') +
   `</affiliations></pubsub></iq>`;
 
-describe('managing push nodes', () => {
-  const h = harnessForSuite();
+for (const [store, start] of ROLE_ON_EACH_STORE) describe(`managing push nodes (${store})`, () => {
+  const h = forSuite(start);
 
   it("creates a node of type push, owned by the creator's bare JID, and answers a result", async () => {
     const reply = await ask(h.role, createIq('explicit', `${OWNER}/phone`, 'push'));

@@ -10,13 +10,30 @@ import { validateConfig } from '../../src/core/config/load.js';
 import { openPostgres } from '../../src/store/postgres/open-postgres.js';
 import { PostgresChangeFeed } from '../../src/store/postgres/postgres-change-feed.js';
 import { postgresDatabase, postgresOptions } from '../support/postgres-server.js';
-import { ProgrammedDispatcher } from './harness.js';
+import { ProgrammedDispatcher, startHarness } from './harness.js';
 
 /** One Herald instance's App Server role. */
 export interface Instance {
   role: AppServerRole;
   dispatcher: ProgrammedDispatcher;
 }
+
+/** One role on a store of its own, for a suite that runs on each store. */
+export interface RoleFixture extends Instance {
+  close(): Promise<void>;
+}
+
+/** Each store a role runs on, named, for suites that run on both (as the store contracts do). */
+export const ROLE_ON_EACH_STORE: ReadonlyArray<readonly [string, () => Promise<RoleFixture>]> = [
+  ['LMDB', () => startHarness()],
+  [
+    'PostgreSQL',
+    async () => {
+      const { instances, close } = await instancesOnOnePostgres(1);
+      return { ...instances[0]!, close };
+    },
+  ],
+];
 
 /** `count` instances on a fresh database, all with the config `overrides`. */
 export async function instancesOnOnePostgres(count: number, overrides: Record<string, unknown> = {}): Promise<{ instances: Instance[]; close(): Promise<void> }> {

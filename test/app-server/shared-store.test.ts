@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import type { PushOutcome } from '../../src/push-service/notification.js';
 import { eventually } from '../support/eventually.js';
 import { forSuite } from '../support/for-suite.js';
-import { answerOf, ask, commandIq, errorOf, ownerIq, publishIq, registerDevice } from './harness.js';
+import { answerOf, ask, commandIq, createIq, errorOf, ownerIq, publishIq, registerDevice } from './harness.js';
 import { instancesOnOnePostgres, type Instance } from './shared-store-harness.js';
 
 const MAX_NODES = 3;
@@ -41,6 +41,25 @@ describe('two App Server instances on one PostgreSQL', () => {
     const viaB = await registerDevice(b().role, { token: token(3), 'device-id': 'twice' });
     assert.deepEqual(viaB, viaA);
     assert.equal((await a().role.node(viaA.node))?.device?.token, token(3), 'the second registration updated the token');
+  });
+
+  it('one device registered through A and through B at the same moment gets one node with one secret', async () => {
+    const fields = { token: token(7), 'device-id': 'raced' };
+    const from = { from: 'rita@example.com/phone' };
+    const [viaA, viaB] = await Promise.all([registerDevice(a().role, fields, from), registerDevice(b().role, fields, from)]);
+    assert.deepEqual(viaB, viaA);
+    assert.equal(await publishOutcome(a(), viaA.node, viaA.secret), 'result');
+  });
+
+  it('creates of one node through A and through B at the same moment make one owner: one result, one conflict', async () => {
+    const [viaA, viaB] = await Promise.all([
+      ask(a().role, createIq('raced', 'ann@example.com/phone')),
+      ask(b().role, createIq('raced', 'bob@example.com/phone')),
+    ]);
+    assert.deepEqual([answerOf(viaA), answerOf(viaB)].sort(), ['cancel/conflict', 'result']);
+    const owner = answerOf(viaA) === 'result' ? 'ann@example.com' : 'bob@example.com';
+    assert.equal((await b().role.node('raced'))?.owner, owner);
+    assert.equal((await a().role.node('raced'))?.owner, owner);
   });
 
   it('a device unregistered through A is item-not-found on B, whose node actor was live, once the notice arrived', async () => {

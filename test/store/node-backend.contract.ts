@@ -64,6 +64,15 @@ export function nodeBackendContract(name: string, start: () => Promise<BackendFi
       assert.equal(await t.backend.createCapped('capped-other', nodeRecord('other-capped@example.com'), 2), true);
     });
 
+    test('a create of a node that exists answers false and writes nothing, whoever creates it', async () => {
+      const owner = 'first@example.com';
+      assert.equal(await t.backend.createCapped('taken', nodeRecord(owner, 1), 3), true);
+      assert.equal(await t.backend.createCapped('taken', nodeRecord(owner, 2), 3), false);
+      assert.equal(await t.backend.createCapped('taken', nodeRecord('second@example.com', 3), 3), false);
+      assert.deepEqual(await t.backend.get('taken'), nodeRecord(owner, 1));
+      assert.deepEqual(await t.backend.nodesOf('second@example.com'), []);
+    });
+
     test('creates of one owner issued at once stop exactly at the cap', async () => {
       const owner = 'rushed@example.com';
       assert.equal(await createsAtOnce([t.backend], owner, 'rushed', 20, 5), 5);

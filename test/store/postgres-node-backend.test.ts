@@ -21,6 +21,14 @@ describe('two Herald instances on one PostgreSQL', () => {
     assert.equal((await b.nodesOf('contended@example.com')).length, 5);
   });
 
+  test('creates of one node through both instances at once create it once', async () => {
+    const [a, b] = [await shared.instance(), await shared.instance()];
+    const created = await Promise.all([a, b, a, b].map((instance, i) => instance.createCapped('raced', nodeRecord(`racer-${i}@example.com`, i), 5)));
+    assert.equal(created.filter(Boolean).length, 1);
+    const winner = created.indexOf(true);
+    assert.deepEqual(await b.get('raced'), nodeRecord(`racer-${winner}@example.com`, winner));
+  });
+
   test('both instances, asking first at the same moment, get the same registration key', async () => {
     const [a, b] = [await shared.instance(), await shared.instance()];
     const [fromA, fromB] = await Promise.all([a.registrationKey(), b.registrationKey()]);
