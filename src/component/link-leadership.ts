@@ -58,7 +58,7 @@ export class LinkLeadership extends EventEmitter<LeadershipEvents> {
   private current: LeadershipState = 'standby';
   private client: pg.Client | undefined;
   private timer: NodeJS.Timeout | undefined;
-  /** The attempt or check under way, awaited by stop(). */
+  /** The attempt, check or step-down under way, awaited by stop(). */
   private turn: Promise<void> = Promise.resolve();
   private readonly log: Logger;
 
@@ -155,7 +155,9 @@ export class LinkLeadership extends EventEmitter<LeadershipEvents> {
     this.client = undefined;
     if (this.current === 'leader') {
       clearTimeout(this.timer);
-      await this.lost(error);
+      // After the check in flight, which fails with the session: stop() waits for the link to close.
+      this.turn = this.turn.then(() => this.lost(error));
+      await this.turn;
     }
   }
 
