@@ -44,6 +44,11 @@ export class LeadingLinks implements HeraldHost {
     this.led?.routeText(text);
   }
 
+  /** HeraldHost: /metrics' herald_component_link_held. */
+  holdsComponentLink(): boolean {
+    return this.leadership.state === 'leader';
+  }
+
   /** Leaves the server, then releases the leadership. */
   stop(): Promise<void> {
     return this.leadership.stop();

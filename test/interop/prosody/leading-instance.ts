@@ -5,13 +5,14 @@
  * shared PostgreSQL. Built directly, not through `herald start`, which refuses the PostgreSQL
  * store until the roles use it.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ComponentLink, ComponentLinks, LeadingLinks } from '../../../src/component/index.js';
 import { validateConfig } from '../../../src/core/config/load.js';
 import type { Herald } from '../../../src/embed/engine.js';
 import { startHeraldOnSimulators, type OnSimulators } from '../../support/on-simulators.js';
+import { openRestSession, type RestSession } from '../../e2e/rest-session.js';
 
 export interface InstanceOptions {
   /** Its name in assertion messages. */
@@ -44,7 +45,8 @@ export class LeadingInstance {
       const config = validateConfig({
         store: { path: join(dir, 'lmdb') },
         apns: { key_file: join(dir, 'apns.p8') },
-        rest: { enabled: false },
+        // /healthcheck and /metrics: what an operator (or a load balancer) sees of a standby.
+        rest: { enabled: true, port: 0, generated_cert_dir: join(dir, 'tls') },
         shards: { count: 0 },
         app_server: { jid: options.domain },
         // Rejoining fast: a link refused with `conflict` (the old leader's link not yet closed) tries again soon.
@@ -78,6 +80,11 @@ export class LeadingInstance {
   /** Its link is joined to the server. */
   get online(): boolean {
     return this.link?.state === 'online';
+  }
+
+  /** An HTTP/2 session to its REST API (closed by the caller). */
+  restSession(): RestSession {
+    return openRestSession(this.engine.herald.rest!.url, readFileSync(join(this.dir, 'tls', 'cert.pem'), 'utf8'));
   }
 
   /** Leaves the server and releases the lock, then stops the engine. */

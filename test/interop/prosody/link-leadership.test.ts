@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@xmpp/client';
 import pg from 'pg';
+import { sampleValue } from '../../e2e/rest-session.js';
 import { eventually } from '../../support/eventually.js';
 import { postgresDatabase, type PostgresDatabase } from '../../support/postgres-server.js';
 import { connectUser, disconnect, discoInfo } from '../xmpp-clients.js';
@@ -131,6 +132,22 @@ describe('several instances of one component domain on Prosody', () => {
     instances.splice(instances.indexOf(leader), 1);
     assert.equal(await theOneOnline([standby], TAKEOVER_TIMEOUT_MS), standby);
     await servedBy(standby);
+  });
+
+  test('a standby is healthy, and /metrics says which instance holds the link', async () => {
+    const pair = [await startInstance('first'), await startInstance('second')];
+    const leader = await theOneOnline(pair);
+    for (const instance of pair) {
+      const session = instance.restSession();
+      try {
+        // The APNS simulator's connection opens in the background: healthy once it is up.
+        await eventually(async () => (await session.request('GET', '/healthcheck')).status === 200, `${instance.name}'s /healthcheck to answer 200`);
+        const metrics = (await session.request('GET', '/metrics')).body;
+        assert.equal(sampleValue(metrics, 'herald_component_link_held'), instance === leader ? 1 : 0, `${instance.name}: ${metrics}`);
+      } finally {
+        session.close();
+      }
+    }
   });
 
   test('instances of two different domains both lead, each serving its own domain', async () => {
