@@ -15,6 +15,7 @@ import pg from 'pg';
 import { sampleValue } from '../../e2e/rest-session.js';
 import { eventually } from '../../support/eventually.js';
 import { postgresDatabase, type PostgresDatabase } from '../../support/postgres-server.js';
+import { LOCK_APPLICATION_NAME } from '../../../src/component/index.js';
 import { connectUser, disconnect, discoInfo } from '../xmpp-clients.js';
 import { LeadingInstance } from './leading-instance.js';
 import { COMPONENT_DOMAIN, CONFIG_TEMPLATE, ProsodyServer, USER_DOMAIN } from './prosody-server.js';
@@ -83,20 +84,29 @@ async function servedBy(instance: LeadingInstance, domain = COMPONENT_DOMAIN): P
   assert.ok(link.stats.received > before, `the request did not come through ${instance.name}'s link`);
 }
 
-/** From a superuser connection: ends the session holding this database's advisory lock (the leader's). */
-async function terminateLockSession(): Promise<void> {
+/** `text` run on a superuser connection of its own. */
+async function asSuperuser<R extends pg.QueryResultRow>(text: string): Promise<R[]> {
   const admin = new pg.Client({ connectionString: database.url });
   await admin.connect();
   try {
-    const { rows } = await admin.query<{ terminated: boolean }>(
-      `SELECT pg_terminate_backend(pid) AS terminated FROM pg_locks
-        WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
-    );
-    assert.deepEqual(rows, [{ terminated: true }], 'one lock session to terminate');
+    return (await admin.query<R>(text)).rows;
   } finally {
     await admin.end();
   }
 }
+
+/** Ends the sessions (`pid`s) that `sessions` selects; how many. */
+async function terminateSessions(sessions: string): Promise<number> {
+  const rows = await asSuperuser<{ terminated: boolean }>(`SELECT pg_terminate_backend(pid) AS terminated FROM (${sessions}) AS chosen`);
+  assert.ok(rows.every((r) => r.terminated));
+  return rows.length;
+}
+
+/** The session holding this database's advisory lock: the leader's. */
+const LOCK_HOLDER = `SELECT pid FROM pg_locks
+  WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`;
+/** Every instance's lock session, the leader's and the standbys'. */
+const LOCK_SESSIONS = `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = '${LOCK_APPLICATION_NAME}'`;
 
 describe('several instances of one component domain on Prosody', () => {
   test('of two instances exactly one joins, and the users\' requests reach it', async () => {
@@ -114,13 +124,23 @@ describe('several instances of one component domain on Prosody', () => {
     const oldLink = leader.link!;
     const standby = pair.find((i) => i !== leader)!;
 
-    await terminateLockSession();
+    assert.equal(await terminateSessions(LOCK_HOLDER), 1, 'one lock session to terminate');
     await eventually(() => oldLink.state === 'stopped', 'the old leader to close its link');
     assert.equal(leader.leads, false);
     assert.equal(await theOneOnline(pair, TAKEOVER_TIMEOUT_MS), standby);
     await servedBy(standby);
     // The old leader stands by again: the lock is the new leader's.
     assert.equal(leader.joined.leadership.state, 'standby');
+  });
+
+  test('when PostgreSQL ends every lock session, the instances connect again and one of them joins and serves', async () => {
+    const pair = [await startInstance('first'), await startInstance('second')];
+    const leader = await theOneOnline(pair);
+    const oldLink = leader.link!;
+    await eventually(async () => (await asSuperuser(LOCK_SESSIONS)).length === 2, 'both instances to have a lock session');
+    assert.equal(await terminateSessions(LOCK_SESSIONS), 2);
+    await eventually(() => oldLink.state === 'stopped', 'the old leader to close its link');
+    await servedBy(await theOneOnline(pair, TAKEOVER_TIMEOUT_MS));
   });
 
   test('when the leader stops cleanly the standby joins and serves', async () => {
