@@ -48,7 +48,8 @@ export async function runStart(config: HeraldConfig, warnings: readonly string[]
     process.stdout.write(`Herald is running. REST API: ${herald.rest.url}/v3/notification/{device_id}\n`);
   }
   if (link) {
-    process.stdout.write(`Joining ${servicesOf(config).join(', ')} as component ${config.app_server.jid}\n`);
+    const whileLeading = config.component.instances === 'one_holds_the_link' ? ' while this instance holds the link (component.instances = "one_holds_the_link")' : '';
+    process.stdout.write(`Joining ${servicesOf(config).join(', ')} as component ${config.app_server.jid}${whileLeading}\n`);
   }
   await stopRequested;
   log.info('herald.stopping', {});
