@@ -10,7 +10,7 @@ import type { HeraldConfig } from '../core/config/schema.js';
 import { describeListenError } from '../preflight/port-probe.js';
 import { createLogger, type Logger } from '../core/log.js';
 import { installProcessFailureHandlers } from '../core/process-failures.js';
-import { ComponentLink, ComponentLinks } from '../component/index.js';
+import { ComponentLink, ComponentLinks, LeadingLinks, type StanzaSink } from '../component/index.js';
 import type { HeraldHost } from '../embed/engine.js';
 import { startEngine, type PushEngine } from '../shards/start-engine.js';
 import { startSimulatorsFor, type RunningSimulators } from '../simulators/for-config.js';
@@ -25,7 +25,7 @@ export async function runStart(config: HeraldConfig, warnings: readonly string[]
   });
   for (const warning of warnings) log.warn('config.warning', { warning });
   installProcessFailureHandlers(log);
-  const link = config.component.enabled ? componentLinks(config, log) : undefined;
+  const link = config.component.enabled ? joinedServers(config, log) : undefined;
   let simulators: RunningSimulators | undefined;
   let herald: PushEngine;
   try {
@@ -48,7 +48,8 @@ export async function runStart(config: HeraldConfig, warnings: readonly string[]
     process.stdout.write(`Herald is running. REST API: ${herald.rest.url}/v3/notification/{device_id}\n`);
   }
   if (link) {
-    process.stdout.write(`Joining ${servicesOf(config).join(', ')} as component ${config.app_server.jid}\n`);
+    const whileLeading = config.component.instances === 'one_holds_the_link' ? ' while this instance holds the link (component.instances = "one_holds_the_link")' : '';
+    process.stdout.write(`Joining ${servicesOf(config).join(', ')} as component ${config.app_server.jid}${whileLeading}\n`);
   }
   await stopRequested;
   log.info('herald.stopping', {});
@@ -74,6 +75,27 @@ function listenFailure(e: unknown, config: HeraldConfig): ConfigFileError | unde
 /** No XMPP server attached: what Herald would route is only logged. */
 function loggingHost(log: Logger): HeraldHost {
   return { route: (stanza) => log.info('stanza.routed', { name: stanza.name, to: stanza.attrs.to, type: stanza.attrs.type }) };
+}
+
+/** What `herald start` joins the servers with: every instance's links, or the leader's only. */
+type JoinedServers = HeraldHost & { start(sink: StanzaSink): void; stop(): Promise<void> };
+
+/**
+ * `component.instances`: `all_join`, this instance's links; `one_holds_the_link`, links joined
+ * only while this instance holds the domain's leadership in the shared PostgreSQL.
+ */
+function joinedServers(config: HeraldConfig, log: Logger): JoinedServers {
+  if (config.component.instances === 'all_join') return componentLinks(config, log);
+  const { url, connect_timeout_ms } = config.store.postgres;
+  return new LeadingLinks({
+    // The schema refuses one_holds_the_link without store.backend = "postgres", which requires the url.
+    url: url!,
+    domain: config.app_server.jid,
+    pollMs: config.component.leadership.poll_ms,
+    timeoutMs: connect_timeout_ms,
+    log,
+    links: () => componentLinks(config, log),
+  });
 }
 
 /** One link per server: `[component]` itself, then each of `component.servers`. */

@@ -58,6 +58,11 @@ export interface HeraldHost {
    * its shards and arrive as text, which then need not be parsed again on the main thread.
    */
   routeText?(text: string): void;
+  /**
+   * Whether this instance holds the component link, for a host that joins only while it leads
+   * (component.instances = "one_holds_the_link"): /metrics shows it as herald_component_link_held.
+   */
+  holdsComponentLink?(): boolean;
 }
 
 export interface HeraldOptions {
@@ -185,7 +190,7 @@ export class Herald {
             config: config.rest,
             dispatcher: pushService,
             log,
-            ops: poolsOpsSource(pushService.pools, RELEASE_ID, store && (() => store.usage()), () => ({ users: xmppServer.liveUsers, nodes: appServer.liveNodeActors })),
+            ops: poolsOpsSource(pushService.pools, RELEASE_ID, store && (() => store.usage()), () => ({ users: xmppServer.liveUsers, nodes: appServer.liveNodeActors }), () => host.holdsComponentLink?.()),
           })
         : undefined;
       if (rest) started.add(() => rest.close());

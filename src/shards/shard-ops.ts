@@ -14,7 +14,7 @@ import type { HealthReport, PoolHealth, ShardHealth } from '../push-service/ops/
 import { healthReport } from '../push-service/ops/healthcheck.js';
 import type { EngineFigures, PoolFigures } from '../push-service/ops/engine-figures.js';
 import { Counter, Gauge } from 'prom-client';
-import { HeraldMetrics } from '../push-service/ops/herald-metrics.js';
+import { HeraldMetrics, type MetricsFigures } from '../push-service/ops/herald-metrics.js';
 import type { ActorMetrics, PushServiceMetrics } from '../push-service/ops/metrics.js';
 import { poolFigures, poolHealth, poolMetrics, type OpsSource } from '../push-service/ops/ops-source.js';
 import type { RestMetricsSource } from '../push-service/ops/rest-metrics.js';
@@ -41,6 +41,8 @@ export interface ShardOpsOptions {
   store?: () => StoreUsage;
   /** Each pool's connections in one shard (shardConfig's split), for a shard that never answered. */
   connectionsPerShard: (pool: RunningPool) => number;
+  /** The host's HeraldHost.holdsComponentLink, as herald_component_link_held. */
+  componentLinkHeld?: () => boolean | undefined;
 }
 
 export class ShardOps {
@@ -142,8 +144,10 @@ export class ShardOps {
       for (const p of figures.pools) services.push(poolMetrics(p, p.stats, shard));
       actors.push({ shard: String(shard), actors: figures.actors });
     }
-    const store = this.options.store?.();
-    const figures = rest === undefined ? { services, actors, store } : { services, actors, store, rest };
+    const figures: MetricsFigures = { services, actors, store: this.options.store?.() };
+    if (rest !== undefined) figures.rest = rest;
+    const held = this.options.componentLinkHeld?.();
+    if (held !== undefined) figures.componentLinkHeld = held;
     return this.families.render(figures, () => {
       for (const { shard, state } of reports) this.shardUp.set({ shard }, state === 'up' ? 1 : 0);
       this.exits.forEach((n, shard) => this.shardExits.inc({ shard }, n));

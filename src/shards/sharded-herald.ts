@@ -157,6 +157,7 @@ export class ShardedHerald {
         releaseId: RELEASE_ID,
         store: store && (() => store.usage()),
         connectionsPerShard: (pool) => connectionsPart(pool.stats().connectionStates.length, count),
+        componentLinkHeld: () => host.holdsComponentLink?.(),
       });
       const rest = config.rest.enabled ? await startRestServer({ config: config.rest, dispatcher: pushService, log, ops: ops.source }) : undefined;
       if (rest) started.add(() => rest.close());

@@ -56,6 +56,23 @@ test('the flat reconnect keys are refused, naming the reconnect table that repla
   assert.match(problems[1]!.problem, /component\.reconnect\.max_ms/);
 });
 
+test('every instance joins unless told, and a standby tries for the link every second', () => {
+  const config = loadConfigFile('config/default.toml', {});
+  assert.equal(config.component.instances, 'all_join');
+  assert.equal(config.component.leadership.poll_ms, 1_000);
+});
+
+test('one instance holding the link is refused on the LMDB store, naming component.instances and the store it needs', () => {
+  const problems = problemsOf({ component: { instances: 'one_holds_the_link' } });
+  assert.deepEqual(problems.map((p) => p.key), ['component.instances']);
+  assert.match(problems[0]!.problem, /store\.backend = "postgres"/);
+});
+
+test('one instance holding the link is accepted on the PostgreSQL store', () => {
+  const store = { backend: 'postgres', postgres: { url: 'postgres://herald@127.0.0.1/herald' } };
+  assert.deepEqual(problemsOf({ store, component: { instances: 'one_holds_the_link', leadership: { poll_ms: 250 } } }), []);
+});
+
 test('check-config hides the component secret, and shows an unset one as empty', async () => {
   const secret = 'very-secret-component-password';
   const set = await checkConfig({ HERALD__COMPONENT__PASSWORD: secret });

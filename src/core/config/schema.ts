@@ -279,6 +279,14 @@ const appServer = z
  * server routes that domain to Herald, whose App Server answers there. Its stanzas are read
  * under the [xmpp] limits.
  */
+/** `component.leadership`: how a standby instance (`one_holds_the_link`) waits for the link. */
+const leadership = z
+  .object({
+    /** ms between a standby's attempts at the lock (and the leader's checks that it still holds it): takeover within seconds. */
+    poll_ms: positiveInt.default(1_000),
+  })
+  .strict();
+
 const component = z
   .object({
     /** Join the server at all; off = Herald serves only its REST API (and embedders' hosts). */
@@ -313,6 +321,14 @@ const component = z
           .strict(),
       )
       .default([]),
+    /**
+     * How several Herald instances join one server as the same domain (issue 11): `all_join`,
+     * every instance holds its own link (ejabberd spreads the domain's stanzas over them);
+     * `one_holds_the_link`, the instance holding a PostgreSQL advisory lock joins and the others
+     * stand by (Prosody refuses a second link for a domain). Needs store.backend = "postgres".
+     */
+    instances: z.enum(['all_join', 'one_holds_the_link']).default('all_join'),
+    leadership: leadership.default(() => leadership.parse({})),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -686,7 +702,17 @@ export const configSchema = z
       .strict()
       .default(() => ({ apns: apnsSimulator.parse({}), fcm: fcmSimulator.parse({}) })),
   })
-  .strict();
+  .strict()
+  .superRefine((c, ctx) => {
+    // The leadership is a PostgreSQL advisory lock: the instances must share that PostgreSQL.
+    if (c.component.instances === 'one_holds_the_link' && c.store.backend !== 'postgres') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['component', 'instances'],
+        message: 'one_holds_the_link needs store.backend = "postgres" (the leadership is an advisory lock in the PostgreSQL the instances share)',
+      });
+    }
+  });
 
 export type HeraldConfig = z.infer<typeof configSchema>;
 export type ApnsConfig = HeraldConfig['apns'];

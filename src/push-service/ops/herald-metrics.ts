@@ -3,7 +3,8 @@
  * metrics in one Registry, set from the figures a scrape gathered and rendered by prom-client.
  * Families that only some Heralds have are registered the first time their figures come: the
  * store's (an engine with a store), the process's (where `herald start` installed its process
- * handlers) and the REST port's (scraped through the REST API).
+ * handlers), the REST port's (scraped through the REST API) and the component link's (a host
+ * that joins only while it holds the leadership).
  */
 import { Counter, Registry } from 'prom-client';
 import { processFailureCounts } from '../../core/process-failures.js';
@@ -11,6 +12,7 @@ import type { StoreUsage } from '../../store/size-guard.js';
 import { ActorFamily, PushFamilies, type ActorMetrics, type PushServiceMetrics } from './metrics.js';
 import { RestFamilies, type RestMetricsSource } from './rest-metrics.js';
 import { StoreFamilies } from './store-metrics.js';
+import { ComponentLinkFamily } from './component-link-metrics.js';
 
 /** What one scrape gathered. */
 export interface MetricsFigures {
@@ -18,6 +20,8 @@ export interface MetricsFigures {
   actors: readonly ActorMetrics[];
   store?: StoreUsage;
   rest?: RestMetricsSource;
+  /** Whether this instance holds the component link; absent unless component.instances = "one_holds_the_link". */
+  componentLinkHeld?: boolean;
 }
 
 export class HeraldMetrics {
@@ -28,6 +32,7 @@ export class HeraldMetrics {
   private store?: StoreFamilies;
   private unhandledRejections?: Counter;
   private rest?: RestFamilies;
+  private componentLink?: ComponentLinkFamily;
   /** The scrape being rendered: the next one records after it, so two never mix their figures. */
   private previous: Promise<unknown> = Promise.resolve();
 
@@ -43,7 +48,7 @@ export class HeraldMetrics {
     return text;
   }
 
-  private record({ services, actors, store, rest }: MetricsFigures): void {
+  private record({ services, actors, store, rest, componentLinkHeld }: MetricsFigures): void {
     this.push.record(services);
     this.actors.record(actors);
     if (store !== undefined) (this.store ??= new StoreFamilies(this.registry)).record(store);
@@ -57,5 +62,6 @@ export class HeraldMetrics {
       this.unhandledRejections.inc(failures.unhandledRejections);
     }
     if (rest !== undefined) (this.rest ??= new RestFamilies(this.registry)).record(rest);
+    if (componentLinkHeld !== undefined) (this.componentLink ??= new ComponentLinkFamily(this.registry)).record(componentLinkHeld);
   }
 }

@@ -51,9 +51,16 @@ export function poolFigures(pools: readonly RunningPool[]): PoolFigures[] {
 
 /**
  * `store`: the LMDB store's usage, reported as the `store` check and the herald_store_* families;
- * `actors`: the live actors, as herald_live_actors.
+ * `actors`: the live actors, as herald_live_actors; `componentLinkHeld`: the host's
+ * (HeraldHost.holdsComponentLink), as herald_component_link_held.
  */
-export function poolsOpsSource(pools: readonly RunningPool[], releaseId: string, store?: () => StoreUsage, actors?: () => ActorFigures): ImmediateOpsSource {
+export function poolsOpsSource(
+  pools: readonly RunningPool[],
+  releaseId: string,
+  store?: () => StoreUsage,
+  actors?: () => ActorFigures,
+  componentLinkHeld?: () => boolean | undefined,
+): ImmediateOpsSource {
   const metrics = new HeraldMetrics();
   return {
     health: () => healthReport(poolFigures(pools).map((p) => poolHealth(p.name, p.stats)), releaseId, new Date(), store?.()),
@@ -61,6 +68,8 @@ export function poolsOpsSource(pools: readonly RunningPool[], releaseId: string,
       const figures: MetricsFigures = { services: poolFigures(pools).map((p) => poolMetrics(p, p.stats)), actors: actors ? [{ actors: actors() }] : [] };
       if (store) figures.store = store();
       if (rest) figures.rest = rest;
+      const held = componentLinkHeld?.();
+      if (held !== undefined) figures.componentLinkHeld = held;
       return metrics.render(figures);
     },
   };
