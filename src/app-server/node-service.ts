@@ -18,6 +18,7 @@ import { ActorRegistry, type ActorRuntime } from '../actors/index.js';
 import type { HeraldConfig } from '../core/config/schema.js';
 import { HeraldError } from '../core/errors.js';
 import type { PushDispatcher } from '../push-service/notification.js';
+import { andThen, type Awaitable } from '../store/awaitable.js';
 import type { ChangeFeed } from '../store/change-feed.js';
 import { bareJid } from '../xmpp/jid.js';
 import type { PushPublish } from '../xmpp/push-publish.js';
@@ -32,6 +33,11 @@ import { maxNodesExceeded, nodeIdRequired, nodeNotFound, ownerTooLong } from './
 import { newSecret, registrationNodeName, type DeviceRegistration, type Unregistration } from './registration-commands.js';
 import { affiliationNoneNotice } from './remote-disable.js';
 import type { Logger } from '../core/log.js';
+
+/** A request that has entered its node's mailbox: the actor's reply to come (boxed, so a promise can say "asked" apart from "answered"). */
+interface Asked {
+  reply: Promise<NodeReply>;
+}
 
 /** 96 random bits per instant node name (XEP-0060 §8.1.2): collisions are negligible. */
 const INSTANT_NODE_ID_BYTES = 12;
@@ -74,6 +80,8 @@ export class PushNodeService {
   private readonly maxNodesPerOwner: number;
   private registrationKey: Promise<Buffer> | undefined;
   private readonly unsubscribe: () => void;
+  /** Per node, the request still reading the store before it asks (inArrivalOrder); settles once it asked or was refused. */
+  private readonly entering = new Map<string, Promise<void>>();
   private closed = false;
 
   constructor(options: NodeServiceOptions) {
@@ -133,8 +141,8 @@ export class PushNodeService {
   /** XEP-0060 §8.1: creates `node` for `owner`, or an instant node (§8.1.2) when none is named; its name. */
   async create(owner: string, node: string | undefined, config: NodeConfigChange): Promise<string> {
     const name = node ?? randomBytes(INSTANT_NODE_ID_BYTES).toString('base64url');
-    await this.refuseBeyondNodeCap(owner, name);
-    unwrap(await this.ask(name, { kind: 'create', owner, config }), 'done');
+    const reply = this.inArrivalOrder(name, () => andThen(this.refuseBeyondNodeCap(owner, name), () => ({ reply: this.ask(name, { kind: 'create', owner, config }) })));
+    unwrap(await reply, 'done');
     return name;
   }
 
@@ -193,8 +201,10 @@ export class PushNodeService {
   /** register-push-apns / -fcm (command-handler.ts). */
   async register(owner: string, registration: DeviceRegistration): Promise<{ node: string; secret: string }> {
     const node = registrationNodeName(await this.nodeNameKey(), owner, registration.deviceKey);
-    await this.refuseBeyondNodeCap(owner, node);
-    const reply = unwrap(await this.ask(node, { kind: 'register', owner, device: registration.device, secret: newSecret() }), 'registered');
+    const asked = this.inArrivalOrder(node, () =>
+      andThen(this.refuseBeyondNodeCap(owner, node), () => ({ reply: this.ask(node, { kind: 'register', owner, device: registration.device, secret: newSecret() }) })),
+    );
+    const reply = unwrap(await asked, 'registered');
     return { node, secret: reply.secret };
   }
 
@@ -285,11 +295,43 @@ export class PushNodeService {
    * atomically with the write (node-store.ts `createCapped`); this is the cheap early answer.
    * A node that exists passes: its actor answers conflict, or updates a registered device.
    */
-  private async refuseBeyondNodeCap(owner: string, node: string): Promise<void> {
-    if (this.registry.has(node) || (await this.nodes.get(node))) return;
-    if (!this.nodes.ownerIndexFits(owner, node)) throw ownerTooLong();
-    const max = this.maxNodesPerOwner;
-    if ((await this.nodes.countOf(owner, max)) >= max) throw maxNodesExceeded(max);
+  private refuseBeyondNodeCap(owner: string, node: string): Awaitable<void> {
+    if (this.registry.has(node)) return;
+    return andThen(this.nodes.get(node), (stored) => {
+      if (stored) return;
+      if (!this.nodes.ownerIndexFits(owner, node)) throw ownerTooLong();
+      const max = this.maxNodesPerOwner;
+      return andThen(this.nodes.countOf(owner, max), (count) => {
+        if (count >= max) throw maxNodesExceeded(max);
+      });
+    });
+  }
+
+  /**
+   * Requests on one node enter its actor's mailbox in the order they arrived (RFC 6120 §10.1: a
+   * stream's stanzas are processed in order), also when some read the store first (does the node
+   * exist, is the owner at the cap): `enter` (the reads, then the ask) starts once every earlier
+   * request on `node` has asked or was refused. LMDB answers reads at once, so there nothing
+   * waits and no promise is made; PostgreSQL answers later.
+   */
+  private inArrivalOrder(node: string, enter: () => Awaitable<Asked>): Promise<NodeReply> {
+    const earlier = this.entering.get(node);
+    let asked: Awaitable<Asked>;
+    try {
+      asked = earlier ? earlier.then(enter) : enter();
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    if (!(asked instanceof Promise)) return asked.reply;
+    const entered = asked.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.entering.set(node, entered);
+    void entered.then(() => {
+      if (this.entering.get(node) === entered) this.entering.delete(node);
+    });
+    return asked.then((a) => a.reply);
   }
 
   /**
@@ -298,14 +340,10 @@ export class PushNodeService {
    * A live actor is asked without a store read (the publish path); LMDB's read answers at once.
    */
   private askExisting(node: string, msg: NodeMessage): Promise<NodeReply> {
-    if (this.registry.has(node)) return this.ask(node, msg);
-    const stored = this.nodes.get(node);
-    if (stored instanceof Promise) return stored.then((record) => this.askIfStored(node, record, msg));
-    return this.askIfStored(node, stored, msg);
-  }
-
-  private askIfStored(node: string, record: PushNodeRecord | undefined, msg: NodeMessage): Promise<NodeReply> {
-    return record ? this.ask(node, msg) : Promise.reject(nodeNotFound(node));
+    return this.inArrivalOrder(node, () => {
+      if (this.registry.has(node)) return { reply: this.ask(node, msg) };
+      return andThen(this.nodes.get(node), (record) => ({ reply: record ? this.ask(node, msg) : Promise.reject(nodeNotFound(node)) }));
+    });
   }
 
   /** A full node mailbox or a stopped engine becomes a `wait` error (outcome-errors.ts). */
