@@ -91,16 +91,7 @@ export class PendingRegistrations {
       const refusal = quotaRefusal(entry.count, !existed, this.options.maxRegistrations);
       if (refusal) return Promise.resolve(this.end(user, entry, refusal));
       const undo = this.set(entry, key, existed, true);
-      return this.options.store.put(user, registrationOf(request)).then(
-        () => this.end(user, entry),
-        (e: unknown) => {
-          undo();
-          this.end(user, entry);
-          // A full store refuses the write: a reply (wait/resource-constraint), as the actor gives.
-          if (isHeraldError(e, 'HERALD_STORE_FULL')) return toStanzaError(e);
-          throw e;
-        },
-      );
+      return this.settle(user, entry, [undo], this.options.store.put(user, registrationOf(request)));
     });
   }
 
@@ -116,16 +107,26 @@ export class PendingRegistrations {
       );
     return this.inTurn(user, entry, nodesRead, (nodes) => {
       const undos = nodes.map(([n, existed]) => this.set(entry, localKey(pubsubJid, n), existed, false));
-      return Promise.all(nodes.map(([n]) => this.options.store.remove(user, pubsubJid, n))).then(
-        () => this.end(user, entry),
-        (e: unknown) => {
-          // Some removals may have failed: the view keeps them, as the store may.
-          for (const undo of undos) undo();
-          this.end(user, entry);
-          throw e;
-        },
-      );
+      return this.settle(user, entry, undos, Promise.all(nodes.map(([n]) => this.options.store.remove(user, pubsubJid, n))));
     });
+  }
+
+  /**
+   * The change settles with its write. A failed write takes its changes back from the view (some
+   * removals of a disable may have failed: the view keeps them, as the store may). A method of
+   * its own, so that what waits for the commit holds these few values, not the parsed request.
+   */
+  private settle(user: string, entry: PendingUser, undos: Undo[], write: Promise<unknown>): Promise<UserReply> {
+    return write.then(
+      () => this.end(user, entry),
+      (e: unknown) => {
+        for (const undo of undos) undo();
+        this.end(user, entry);
+        // A full store refuses the write: a reply (wait/resource-constraint), as the actor gives.
+        if (isHeraldError(e, 'HERALD_STORE_FULL')) return toStanzaError(e);
+        throw e;
+      },
+    );
   }
 
   /**

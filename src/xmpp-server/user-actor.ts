@@ -180,7 +180,8 @@ class UserBehaviour implements Behaviour<UserMessage, UserReply> {
         return undefined;
       }
     }
-    const summary = buildSummary(await this.countUnread(), message, this.deps.summary);
+    const counted = this.countUnread();
+    const summary = buildSummary(counted instanceof Promise ? await counted : counted, message, this.deps.summary);
     for (const registration of [...this.registrations.values()]) {
       await this.freeSlot();
       this.start({
@@ -283,17 +284,26 @@ class UserBehaviour implements Behaviour<UserMessage, UserReply> {
    * count); the badge is the count it answers. The counter survives passivation and restarts (a
    * badge stuck at 1 is a known complaint). A count the store refuses still pushes, with the
    * last count plus one.
+   *
+   * A store of one instance has this actor as the counter's only writer, so the actor's own
+   * count is the store's: the push goes on at once and the increment commits with its batch
+   * (waiting for that commit would hold every push for an fsync).
    */
-  private countUnread(): Promise<number> {
-    const counted = this.deps.store.incrementUnread(this.user).then(
+  private countUnread(): Awaitable<number> {
+    const counted = this.deps.store.incrementUnread(this.user);
+    if (!this.deps.store.sharedAcrossInstances) {
+      this.deps.track(counted.catch((e: unknown) => this.unwritten(e))); // the store must not close under it
+      return ++this.unread;
+    }
+    const answered = counted.then(
       (count) => (this.unread = count),
       (e: unknown) => {
         this.unwritten(e);
         return ++this.unread;
       },
     );
-    this.deps.track(counted); // the store must not close under a pending write
-    return counted;
+    this.deps.track(answered);
+    return answered;
   }
 
   /** Not awaited: a reset lost only leaves a badge too high. */

@@ -46,7 +46,7 @@ export interface HarnessOptions {
   registrationStore?: (store: HeraldStore) => RegistrationStore;
 }
 
-export class Harness {
+export class Harness implements RoleHarness {
   readonly dir = mkdtempSync(join(tmpdir(), 'herald-xmpp-server-'));
   readonly config: HeraldConfig;
   readonly publisher = new RecordingPublisher();
@@ -90,11 +90,24 @@ export class Harness {
     rmSync(this.dir, { recursive: true, force: true });
   }
 
-  /** Enables push for `user` and asserts the result. */
-  async enable(user: string, pubsub: string, node: string, options: Record<string, string> = {}): Promise<void> {
-    const reply = await this.role.handleIq(enableIq(user, pubsub, node, options));
-    assert.equal(reply.attrs.type, 'result', reply.toString());
+  enable(user: string, pubsub: string, node: string, options: Record<string, string> = {}): Promise<void> {
+    return enableThrough(this.role, user, pubsub, node, options);
   }
+}
+
+/** A role on some store, for the suites that run on every backend (this Harness: LMDB). */
+export interface RoleHarness {
+  readonly role: XmppServerRole;
+  /** Enables push for `user` and asserts the result. */
+  enable(user: string, pubsub: string, node: string, options?: Record<string, string>): Promise<void>;
+  /** Closes the role and removes its store. */
+  dispose(): Promise<void>;
+}
+
+/** Enables push for `user` through `role` and asserts the result. */
+export async function enableThrough(role: XmppServerRole, user: string, pubsub: string, node: string, options: Record<string, string> = {}): Promise<void> {
+  const reply = await role.handleIq(enableIq(user, pubsub, node, options));
+  assert.equal(reply.attrs.type, 'result', reply.toString());
 }
 
 export function enableIq(user: string, pubsub: string, node: string, options: Record<string, string> = {}, id = 'e1'): Element {
