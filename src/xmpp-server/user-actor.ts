@@ -82,7 +82,7 @@ export function userBehaviourFactory(deps: UserActorDeps): (user: string) => Beh
 class UserBehaviour implements Behaviour<UserMessage, UserReply> {
   /** localKey(pubsubJid, node) → registration, mirroring the store. */
   private readonly registrations = new Map<string, Registration>();
-  /** The last count the store answered (0: no reset needed when the user comes online). */
+  /** The user's unread count as last known: the store's answer, or on a store of one instance this actor's own count (0: no reset needed when the user comes online). */
   private unread = 0;
   /** Until the user's pending writes are durable and the store is read. */
   private loading: Promise<void> | undefined;
