@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { startActorRuntime, type ActorRuntime } from '../../src/actors/index.js';
 import { validateConfig } from '../../src/core/config/load.js';
 import type { HeraldConfig } from '../../src/core/config/schema.js';
+import type { ChangeFeed } from '../../src/store/change-feed.js';
 import { openStore, type HeraldStore } from '../../src/store/lmdb-store.js';
 import { parseStanza } from '../../src/xmpp/parse.js';
 import type { PushPublish } from '../../src/xmpp/push-publish.js';
@@ -44,6 +45,8 @@ export interface HarnessOptions {
   storeMib?: number;
   /** Builds the role's registration store (to inject faults). */
   registrationStore?: (store: HeraldStore) => RegistrationStore;
+  /** Change notices the role listens to (none unless given). */
+  changes?: ChangeFeed;
 }
 
 export class Harness implements RoleHarness {
@@ -75,6 +78,7 @@ export class Harness implements RoleHarness {
       actors: this.runtime,
       publisher: this.publisher,
       registrations: this.registrationStore,
+      changes: this.options.changes,
     });
   }
 
