@@ -27,7 +27,7 @@ for (const [backend, start] of BACKENDS) describe(`enable and disable on ${backe
     assert.equal(reply.attrs.type, 'result');
     assert.equal(reply.attrs.id, 'x43');
     assert.equal(reply.attrs.to, `${ROMEO}/phone`);
-    const [registration, ...others] = (await h.role.registrations(ROMEO));
+    const [registration, ...others] = await h.role.registrations(ROMEO);
     assert.equal(others.length, 0);
     assert.equal(registration!.pubsubJid, 'push.example.net'); // the domain is normalised
     assert.equal(registration!.node, 'node-a');
@@ -41,7 +41,7 @@ for (const [backend, start] of BACKENDS) describe(`enable and disable on ${backe
 
   test('re-enabling the same key replaces its publish-options', async () => {
     await h.enable(ROMEO, 'push.example.net', 'node-a', { service: 'fcm', device_id: 'TOKEN2' });
-    const registrations = (await h.role.registrations(ROMEO));
+    const registrations = await h.role.registrations(ROMEO);
     assert.equal(registrations.length, 1);
     assert.deepEqual(registrations[0]!.publishOptions, { service: 'fcm', device_id: 'TOKEN2' });
   });
