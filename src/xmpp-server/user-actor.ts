@@ -290,12 +290,12 @@ class UserBehaviour implements Behaviour<UserMessage, UserReply> {
    * (waiting for that commit would hold every push for an fsync).
    */
   private countUnread(): Awaitable<number> {
-    const counted = this.deps.store.incrementUnread(this.user);
     if (!this.deps.store.sharedAcrossInstances) {
+      const counted = this.deps.store.incrementUnread(this.user, this.unread);
       this.deps.track(counted.catch((e: unknown) => this.unwritten(e))); // the store must not close under it
       return ++this.unread;
     }
-    const answered = counted.then(
+    const answered = this.deps.store.incrementUnread(this.user).then(
       (count) => (this.unread = count),
       (e: unknown) => {
         this.unwritten(e);
