@@ -135,29 +135,31 @@ export class PendingRegistrations {
    * the change (rejected) and lets the next one go on.
    */
   private inTurn<T>(user: string, entry: PendingUser, read: () => Awaitable<T>, decide: (value: T) => Promise<UserReply>): Promise<UserReply> {
-    const fail = (e: unknown): Promise<never> => {
-      this.end(user, entry);
-      return Promise.reject(e);
-    };
     let value: Awaitable<T>;
     if (entry.turn === undefined) {
       try {
         value = read();
       } catch (e) {
-        return fail(e);
+        return this.failed(user, entry, e);
       }
       if (!(value instanceof Promise)) return decide(value);
     } else {
       value = entry.turn.then(read);
     }
     // `decide` is chained before the next change's read, so it runs first.
-    const decided = value.then(decide, fail);
+    const decided = value.then(decide, (e: unknown) => this.failed(user, entry, e));
     const turn = value.catch(() => undefined);
     entry.turn = turn;
     void turn.then(() => {
       if (entry.turn === turn) entry.turn = undefined;
     });
     return decided;
+  }
+
+  /** A change whose read failed: settled, rejected with the failure. */
+  private failed(user: string, entry: PendingUser, e: unknown): Promise<never> {
+    this.end(user, entry);
+    return Promise.reject(e);
   }
 
   /**
@@ -229,12 +231,8 @@ export class PendingRegistrations {
     if (!entry) {
       entry = { count: 0, keys: new Map(), storeEmpty: false, turn: undefined, writes: 0, waiters: undefined };
       const counted = this.options.store.countFor(user);
-      const known = (count: number) => {
-        entry!.count = count;
-        entry!.storeEmpty = count === 0;
-      };
-      if (counted instanceof Promise) entry.turn = counted.then(known);
-      else known(counted);
+      if (counted instanceof Promise) entry.turn = counted.then((count) => setCount(entry!, count));
+      else setCount(entry, counted);
       this.users.set(user, entry);
     } else if (entry.writes >= this.options.maxPendingPerUser) {
       throw new HeraldError('HERALD_MAILBOX_FULL', `${user} has ${entry.writes} push changes in flight`);
@@ -262,4 +260,10 @@ export class PendingRegistrations {
 /** Every value, at once when each is already there. */
 function allOf<T>(values: Array<Awaitable<T>>): Awaitable<T[]> {
   return values.some((v) => v instanceof Promise) ? Promise.all(values) : (values as T[]);
+}
+
+/** What the store counted of the entry's user. */
+function setCount(entry: PendingUser, count: number): void {
+  entry.count = count;
+  entry.storeEmpty = count === 0;
 }
