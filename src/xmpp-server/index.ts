@@ -9,6 +9,8 @@ export { parseDisableRequest, type DisableRequest } from './disable-request.js';
 export { pushDecision, messageIdentity, type PushDecision, type NoPushReason } from './push-policy.js';
 export { buildSummary, type SummaryOptions, type PushedMessage } from './summary.js';
 export { RegistrationStore, REGISTRATIONS_DB, COUNTERS_DB } from './registration-store.js';
+export { PostgresRegistrations } from './postgres-registrations.js';
+export type { RegistrationBackend } from './registration-backend.js';
 export type { Registration } from './registration.js';
 export { SessionTable, type SessionState } from './sessions.js';
 export { PUSH_DISCO_FEATURES, pushFeatureElements, isAccountDiscoInfo, accountDiscoInfoReply } from './disco.js';

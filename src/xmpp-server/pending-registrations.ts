@@ -91,16 +91,7 @@ export class PendingRegistrations {
       const refusal = quotaRefusal(entry.count, !existed, this.options.maxRegistrations);
       if (refusal) return Promise.resolve(this.end(user, entry, refusal));
       const undo = this.set(entry, key, existed, true);
-      return this.options.store.put(user, registrationOf(request)).then(
-        () => this.end(user, entry),
-        (e: unknown) => {
-          undo();
-          this.end(user, entry);
-          // A full store refuses the write: a reply (wait/resource-constraint), as the actor gives.
-          if (isHeraldError(e, 'HERALD_STORE_FULL')) return toStanzaError(e);
-          throw e;
-        },
-      );
+      return this.settle(user, entry, [undo], this.options.store.put(user, registrationOf(request)));
     });
   }
 
@@ -116,16 +107,26 @@ export class PendingRegistrations {
       );
     return this.inTurn(user, entry, nodesRead, (nodes) => {
       const undos = nodes.map(([n, existed]) => this.set(entry, localKey(pubsubJid, n), existed, false));
-      return Promise.all(nodes.map(([n]) => this.options.store.remove(user, pubsubJid, n))).then(
-        () => this.end(user, entry),
-        (e: unknown) => {
-          // Some removals may have failed: the view keeps them, as the store may.
-          for (const undo of undos) undo();
-          this.end(user, entry);
-          throw e;
-        },
-      );
+      return this.settle(user, entry, undos, Promise.all(nodes.map(([n]) => this.options.store.remove(user, pubsubJid, n))));
     });
+  }
+
+  /**
+   * The change settles with its write. A failed write takes its changes back from the view (some
+   * removals of a disable may have failed: the view keeps them, as the store may). A method of
+   * its own, so that what waits for the commit holds these few values, not the parsed request.
+   */
+  private settle(user: string, entry: PendingUser, undos: Undo[], write: Promise<unknown>): Promise<UserReply> {
+    return write.then(
+      () => this.end(user, entry),
+      (e: unknown) => {
+        for (const undo of undos) undo();
+        this.end(user, entry);
+        // A full store refuses the write: a reply (wait/resource-constraint), as the actor gives.
+        if (isHeraldError(e, 'HERALD_STORE_FULL')) return toStanzaError(e);
+        throw e;
+      },
+    );
   }
 
   /**
@@ -134,29 +135,31 @@ export class PendingRegistrations {
    * the change (rejected) and lets the next one go on.
    */
   private inTurn<T>(user: string, entry: PendingUser, read: () => Awaitable<T>, decide: (value: T) => Promise<UserReply>): Promise<UserReply> {
-    const fail = (e: unknown): Promise<never> => {
-      this.end(user, entry);
-      return Promise.reject(e);
-    };
     let value: Awaitable<T>;
     if (entry.turn === undefined) {
       try {
         value = read();
       } catch (e) {
-        return fail(e);
+        return this.failed(user, entry, e);
       }
       if (!(value instanceof Promise)) return decide(value);
     } else {
       value = entry.turn.then(read);
     }
     // `decide` is chained before the next change's read, so it runs first.
-    const decided = value.then(decide, fail);
+    const decided = value.then(decide, (e: unknown) => this.failed(user, entry, e));
     const turn = value.catch(() => undefined);
     entry.turn = turn;
     void turn.then(() => {
       if (entry.turn === turn) entry.turn = undefined;
     });
     return decided;
+  }
+
+  /** A change whose read failed: settled, rejected with the failure. */
+  private failed(user: string, entry: PendingUser, e: unknown): Promise<never> {
+    this.end(user, entry);
+    return Promise.reject(e);
   }
 
   /**
@@ -228,12 +231,8 @@ export class PendingRegistrations {
     if (!entry) {
       entry = { count: 0, keys: new Map(), storeEmpty: false, turn: undefined, writes: 0, waiters: undefined };
       const counted = this.options.store.countFor(user);
-      const known = (count: number) => {
-        entry!.count = count;
-        entry!.storeEmpty = count === 0;
-      };
-      if (counted instanceof Promise) entry.turn = counted.then(known);
-      else known(counted);
+      if (counted instanceof Promise) entry.turn = counted.then((count) => setCount(entry!, count));
+      else setCount(entry, counted);
       this.users.set(user, entry);
     } else if (entry.writes >= this.options.maxPendingPerUser) {
       throw new HeraldError('HERALD_MAILBOX_FULL', `${user} has ${entry.writes} push changes in flight`);
@@ -261,4 +260,10 @@ export class PendingRegistrations {
 /** Every value, at once when each is already there. */
 function allOf<T>(values: Array<Awaitable<T>>): Awaitable<T[]> {
   return values.some((v) => v instanceof Promise) ? Promise.all(values) : (values as T[]);
+}
+
+/** What the store counted of the entry's user. */
+function setCount(entry: PendingUser, count: number): void {
+  entry.count = count;
+  entry.storeEmpty = count === 0;
 }

@@ -40,9 +40,11 @@ export interface RegistrationBackend {
   unreadCount(user: string): Awaitable<number>;
   /**
    * One more unread message for `user`; resolves with the new count. Atomic: increments from
-   * several actors or instances at once are all counted.
+   * several actors or instances at once are all counted. `last`: the count the caller holds when
+   * it is the counter's only writer (a store of one instance: the user's actor), so that LMDB
+   * need not read it; a shared store ignores it.
    */
-  incrementUnread(user: string): Promise<number>;
+  incrementUnread(user: string, last?: number): Promise<number>;
   /** The user came online: the counter is back to 0. */
   resetUnread(user: string): Promise<void>;
   /**

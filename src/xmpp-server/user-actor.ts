@@ -82,7 +82,7 @@ export function userBehaviourFactory(deps: UserActorDeps): (user: string) => Beh
 class UserBehaviour implements Behaviour<UserMessage, UserReply> {
   /** localKey(pubsubJid, node) → registration, mirroring the store. */
   private readonly registrations = new Map<string, Registration>();
-  /** The last count the store answered (0: no reset needed when the user comes online). */
+  /** The user's unread count as last known: the store's answer, or on a store of one instance this actor's own count (0: no reset needed when the user comes online). */
   private unread = 0;
   /** Until the user's pending writes are durable and the store is read. */
   private loading: Promise<void> | undefined;
@@ -180,7 +180,8 @@ class UserBehaviour implements Behaviour<UserMessage, UserReply> {
         return undefined;
       }
     }
-    const summary = buildSummary(await this.countUnread(), message, this.deps.summary);
+    const counted = this.countUnread();
+    const summary = buildSummary(counted instanceof Promise ? await counted : counted, message, this.deps.summary);
     for (const registration of [...this.registrations.values()]) {
       await this.freeSlot();
       this.start({
@@ -283,17 +284,26 @@ class UserBehaviour implements Behaviour<UserMessage, UserReply> {
    * count); the badge is the count it answers. The counter survives passivation and restarts (a
    * badge stuck at 1 is a known complaint). A count the store refuses still pushes, with the
    * last count plus one.
+   *
+   * A store of one instance has this actor as the counter's only writer, so the actor's own
+   * count is the store's: the push goes on at once and the increment commits with its batch
+   * (waiting for that commit would hold every push for an fsync).
    */
-  private countUnread(): Promise<number> {
-    const counted = this.deps.store.incrementUnread(this.user).then(
+  private countUnread(): Awaitable<number> {
+    if (!this.deps.store.sharedAcrossInstances) {
+      const counted = this.deps.store.incrementUnread(this.user, this.unread);
+      this.deps.track(counted.catch((e: unknown) => this.unwritten(e))); // the store must not close under it
+      return ++this.unread;
+    }
+    const answered = this.deps.store.incrementUnread(this.user).then(
       (count) => (this.unread = count),
       (e: unknown) => {
         this.unwritten(e);
         return ++this.unread;
       },
     );
-    this.deps.track(counted); // the store must not close under a pending write
-    return counted;
+    this.deps.track(answered);
+    return answered;
   }
 
   /** Not awaited: a reset lost only leaves a badge too high. */

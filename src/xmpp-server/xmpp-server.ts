@@ -49,7 +49,7 @@ export interface XmppServerRoleOptions {
   store?: HeraldStore;
   actors: ActorRuntime;
   publisher: Publisher;
-  /** Defaults to a RegistrationStore on `store` (tests inject a faulty one). */
+  /** Where registrations, badges and claims live: PostgresRegistrations for several instances; defaults to a RegistrationStore on `store`. */
   registrations?: RegistrationBackend;
   /** Changes of other instances sharing `registrations` (none with one instance). */
   changes?: ChangeFeed;

@@ -125,6 +125,13 @@ export function registrationBackendContract(name: string, start: () => Promise<B
       assert.equal(await t.backend.unreadCount('busy@example.com'), 100);
     });
 
+    test("an increment told the last count counts on from it where the caller is the only writer, and a shared store ignores it", async () => {
+      const user = 'told@example.com';
+      assert.equal(await t.backend.incrementUnread(user), 1);
+      assert.equal(await t.backend.incrementUnread(user, 1), 2);
+      assert.equal(await t.backend.incrementUnread(user, 41), t.backend.sharedAcrossInstances ? 3 : 42);
+    });
+
     test('resetting a counter that was never counted leaves it at 0', async () => {
       await t.backend.resetUnread('never@example.com');
       assert.equal(await t.backend.unreadCount('never@example.com'), 0);

@@ -60,7 +60,7 @@ test('a disable right after an enable wins, and both are answered with a result'
     const disabled = h.role.handleIq(disableIq(ROMEO, PUBSUB, 'n'));
     assert.equal((await enabled).attrs.type, 'result');
     assert.equal((await disabled).attrs.type, 'result');
-    assert.deepEqual((await h.role.registrations(ROMEO)), []);
+    assert.deepEqual(await h.role.registrations(ROMEO), []);
     h.role.onMessage(chat(ROMEO, 'after the disable'));
     h.role.onMessage(chat('juliet@example.com', 'a user without push'));
     assert.equal(h.role.liveUsers, 0, 'no actor for users left without registrations');
@@ -94,7 +94,7 @@ test('enable, message, disable in a row: the message is pushed to the registrati
     assert.equal((await enabled).attrs.type, 'result');
     assert.equal((await disabled).attrs.type, 'result');
     assert.deepEqual(h.publisher.publishes.map((p) => p.node), ['n']);
-    assert.deepEqual((await h.role.registrations(ROMEO)), []);
+    assert.deepEqual(await h.role.registrations(ROMEO), []);
   } finally {
     await h.dispose();
   }

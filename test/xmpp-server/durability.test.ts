@@ -159,7 +159,7 @@ test('a user actor evicted by the live cap while its publish is in flight still 
     // which disables the registration it loaded from LMDB.
     refuse({ ok: false, error: new StanzaError('item-not-found', 'cancel') });
     await eventually(() => h.role.stats.registrationsDisabled === 1, 'the registration disabled', 3_000);
-    assert.deepEqual((await h.role.registrations(ROMEO)), []);
+    assert.deepEqual(await h.role.registrations(ROMEO), []);
     assert.equal((await h.role.registrations('juliet@example.com')).length, 1);
   } finally {
     await h.dispose();

@@ -2,16 +2,23 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { RegistrationStore } from '../../src/xmpp-server/registration-store.js';
 import type { Registration } from '../../src/xmpp-server/registration.js';
-import { Harness, assertStanzaError, disableIq, enableIq } from './harness.js';
+import { Harness, assertStanzaError, disableIq, enableIq, type RoleHarness } from './harness.js';
+import { postgresHarness } from './shared-store-instances.js';
 import { eventually } from '../support/eventually.js';
 
 const ROMEO = 'romeo@example.com';
 const OPTIONS = { service: 'apns', device_id: 'TOKEN1', topic: 'com.example.app' };
 
-describe('enable and disable', () => {
-  let h: Harness;
-  before(() => {
-    h = new Harness({ xmppServer: { max_registrations_per_user: 3 } });
+/** The same suite on each backend's role. */
+const BACKENDS: Array<[string, (xmppServer: Record<string, unknown>) => Promise<RoleHarness>]> = [
+  ['LMDB', async (xmppServer) => new Harness({ xmppServer })],
+  ['PostgreSQL', postgresHarness],
+];
+
+for (const [backend, start] of BACKENDS) describe(`enable and disable on ${backend}`, () => {
+  let h: RoleHarness;
+  before(async () => {
+    h = await start({ max_registrations_per_user: 3 });
   });
   after(() => h.dispose());
 
@@ -20,7 +27,7 @@ describe('enable and disable', () => {
     assert.equal(reply.attrs.type, 'result');
     assert.equal(reply.attrs.id, 'x43');
     assert.equal(reply.attrs.to, `${ROMEO}/phone`);
-    const [registration, ...others] = (await h.role.registrations(ROMEO));
+    const [registration, ...others] = await h.role.registrations(ROMEO);
     assert.equal(others.length, 0);
     assert.equal(registration!.pubsubJid, 'push.example.net'); // the domain is normalised
     assert.equal(registration!.node, 'node-a');
@@ -34,7 +41,7 @@ describe('enable and disable', () => {
 
   test('re-enabling the same key replaces its publish-options', async () => {
     await h.enable(ROMEO, 'push.example.net', 'node-a', { service: 'fcm', device_id: 'TOKEN2' });
-    const registrations = (await h.role.registrations(ROMEO));
+    const registrations = await h.role.registrations(ROMEO);
     assert.equal(registrations.length, 1);
     assert.deepEqual(registrations[0]!.publishOptions, { service: 'fcm', device_id: 'TOKEN2' });
   });

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { startActorRuntime, type ActorRuntime } from '../../src/actors/index.js';
 import { validateConfig } from '../../src/core/config/load.js';
 import type { HeraldConfig } from '../../src/core/config/schema.js';
+import type { ChangeFeed } from '../../src/store/change-feed.js';
 import { openStore, type HeraldStore } from '../../src/store/lmdb-store.js';
 import { parseStanza } from '../../src/xmpp/parse.js';
 import type { PushPublish } from '../../src/xmpp/push-publish.js';
@@ -44,9 +45,11 @@ export interface HarnessOptions {
   storeMib?: number;
   /** Builds the role's registration store (to inject faults). */
   registrationStore?: (store: HeraldStore) => RegistrationStore;
+  /** Change notices the role listens to (none unless given). */
+  changes?: ChangeFeed;
 }
 
-export class Harness {
+export class Harness implements RoleHarness {
   readonly dir = mkdtempSync(join(tmpdir(), 'herald-xmpp-server-'));
   readonly config: HeraldConfig;
   readonly publisher = new RecordingPublisher();
@@ -75,6 +78,7 @@ export class Harness {
       actors: this.runtime,
       publisher: this.publisher,
       registrations: this.registrationStore,
+      changes: this.options.changes,
     });
   }
 
@@ -90,11 +94,24 @@ export class Harness {
     rmSync(this.dir, { recursive: true, force: true });
   }
 
-  /** Enables push for `user` and asserts the result. */
-  async enable(user: string, pubsub: string, node: string, options: Record<string, string> = {}): Promise<void> {
-    const reply = await this.role.handleIq(enableIq(user, pubsub, node, options));
-    assert.equal(reply.attrs.type, 'result', reply.toString());
+  enable(user: string, pubsub: string, node: string, options: Record<string, string> = {}): Promise<void> {
+    return enableThrough(this.role, user, pubsub, node, options);
   }
+}
+
+/** A role on some store, for the suites that run on every backend (this Harness: LMDB). */
+export interface RoleHarness {
+  readonly role: XmppServerRole;
+  /** Enables push for `user` and asserts the result. */
+  enable(user: string, pubsub: string, node: string, options?: Record<string, string>): Promise<void>;
+  /** Closes the role and removes its store. */
+  dispose(): Promise<void>;
+}
+
+/** Enables push for `user` through `role` and asserts the result. */
+export async function enableThrough(role: XmppServerRole, user: string, pubsub: string, node: string, options: Record<string, string> = {}): Promise<void> {
+  const reply = await role.handleIq(enableIq(user, pubsub, node, options));
+  assert.equal(reply.attrs.type, 'result', reply.toString());
 }
 
 export function enableIq(user: string, pubsub: string, node: string, options: Record<string, string> = {}, id = 'e1'): Element {

@@ -51,5 +51,5 @@ test('whenIdle() also waits for what an answer starts: a cancel error disabling 
   h.role.onMessage(chat(ROMEO, 'hello'));
   await h.role.whenIdle();
   assert.equal(h.role.stats.registrationsDisabled, 1);
-  assert.deepEqual((await h.role.registrations(ROMEO)), []);
+  assert.deepEqual(await h.role.registrations(ROMEO), []);
 });

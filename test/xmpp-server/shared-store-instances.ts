@@ -10,7 +10,7 @@ import { PostgresChangeFeed } from '../../src/store/postgres/postgres-change-fee
 import { PostgresRegistrations } from '../../src/xmpp-server/postgres-registrations.js';
 import { XmppServerRole } from '../../src/xmpp-server/xmpp-server.js';
 import { postgresDatabase, postgresOptions } from '../support/postgres-server.js';
-import { RecordingPublisher } from './harness.js';
+import { enableThrough, RecordingPublisher, type RoleHarness } from './harness.js';
 
 export interface Instance {
   role: XmppServerRole;
@@ -48,5 +48,16 @@ export async function sharedStore(xmppServer: Record<string, unknown> = {}) {
       for (const stop of stops.splice(0)) await stop();
       await db.close();
     },
+  };
+}
+
+/** One instance on a fresh database, as the LMDB Harness offers a role, for the suites run on both. */
+export async function postgresHarness(xmppServer: Record<string, unknown> = {}): Promise<RoleHarness> {
+  const store = await sharedStore(xmppServer);
+  const { role } = await store.instance();
+  return {
+    role,
+    enable: (user, pubsub, node, options) => enableThrough(role, user, pubsub, node, options),
+    dispose: () => store.close(),
   };
 }

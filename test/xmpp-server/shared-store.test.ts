@@ -7,15 +7,12 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { eventually } from '../support/eventually.js';
 import { forSuite } from '../support/for-suite.js';
-import { chat, disableIq, enableIq } from './harness.js';
+import { chat, disableIq, enableThrough } from './harness.js';
 import { sharedStore, type Instance } from './shared-store-instances.js';
 
 const PUBSUB = 'push.example.net';
 
-async function enable(via: Instance, user: string, node = 'phone'): Promise<void> {
-  const reply = await via.role.handleIq(enableIq(user, PUBSUB, node));
-  assert.equal(reply.attrs.type, 'result', reply.toString());
-}
+const enable = (via: Instance, user: string, node = 'phone'): Promise<void> => enableThrough(via.role, user, PUBSUB, node);
 
 async function allIdle(...instances: Instance[]): Promise<void> {
   await Promise.all(instances.map((i) => i.role.whenIdle()));

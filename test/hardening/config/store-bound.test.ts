@@ -94,7 +94,7 @@ test('a full store still answers disables, and removing registrations makes room
     const user = `user${u}@localhost`;
     const reply: Element = await running.iq(disableAll(user));
     assert.equal(reply.attrs.type, 'result', reply.toString());
-    assert.deepEqual((await running.herald.xmppServer.registrations(user)), []);
+    assert.deepEqual(await running.herald.xmppServer.registrations(user), []);
     admitted = (await running.iq(bigEnable(next++))).attrs.type === 'result';
   }
   assert.ok(admitted, 'an enable fits once registrations were removed');
