@@ -18,13 +18,13 @@ import type { Logger } from '../../core/log.js';
 import { bearerOf, type ProviderTokenSigner, type TokenSource } from './jwt.js';
 
 /** Apple refuses a token whose iat is more than an hour old (403 ExpiredProviderToken). */
-const APPLE_TOKEN_LIFETIME_MS = 3_600_000;
+export const APPLE_TOKEN_LIFETIME_MS = 3_600_000;
 
 /**
  * ms before a failed exchange is tried again: a due token is checked on every request, and a
  * PostgreSQL that is down must not be asked once per push.
  */
-const STORE_RETRY_MS = 10_000;
+export const STORE_RETRY_MS = 10_000;
 
 /** A signed token and when it was issued (its `iat`, epoch ms). */
 export interface StoredProviderToken {
@@ -76,6 +76,11 @@ export class SharedApnsToken implements TokenSource {
 
   async ready(): Promise<void> {
     if (this.current === undefined) await this.replace();
+  }
+
+  /** Resolves once the exchange in flight, if any, has answered (and its token is in use). */
+  async exchanged(): Promise<void> {
+    await this.replacing;
   }
 
   authorization(): string {
