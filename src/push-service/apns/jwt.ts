@@ -24,6 +24,13 @@ export interface ApnsTokenProviderOptions {
   clock?: () => number;
 }
 
+/**
+ * Apple refuses a new token of a key less than 20 minutes after the previous one (429
+ * TooManyProviderTokenUpdates): a token this young that Apple refused is not replaced, since the
+ * replacement would be refused too, and a key Apple keeps refusing mints at most one a period.
+ */
+export const MIN_TOKEN_UPDATE_INTERVAL_MS = 20 * 60_000;
+
 /** What a sender needs of the provider token: the current `authorization` header value. */
 export interface TokenSource {
   authorization(): string;
@@ -32,7 +39,8 @@ export interface TokenSource {
   /**
    * Apple refused `authorization` (ExpiredProviderToken, InvalidProviderToken): replace it, unless
    * it is no longer the current token (another request's refusal replaced it already, so one
-   * refusal of many requests mints once). True when the next token is a fresh one.
+   * refusal of many requests mints once) or younger than MIN_TOKEN_UPDATE_INTERVAL_MS. True when
+   * the next attempt carries another token, false when a resend would carry the refused one.
    */
   refused?(authorization: string): boolean;
   /** While the token is being replaced and the current one must not be sent: the next `authorization`. */
@@ -117,9 +125,12 @@ export class ApnsTokenProvider implements TokenSource {
     return this.mintedCount === 0 ? undefined : this.issuedAtMs;
   }
 
-  /** A refused current token is replaced at once; a refused older one already was. */
+  /** A refused current token is replaced at once, unless too young; a refused older one already was. */
   refused(authorization: string): boolean {
-    if (authorization === this.bearer) this.mint(this.clock());
+    if (authorization !== this.bearer) return true;
+    const now = this.clock();
+    if (now - this.issuedAtMs < MIN_TOKEN_UPDATE_INTERVAL_MS) return false;
+    this.mint(now);
     return true;
   }
 

@@ -15,7 +15,7 @@
  * or no longer accepts is withheld: `pending()` then hands senders the exchange to wait for.
  */
 import type { Logger } from '../../core/log.js';
-import { bearerOf, type ProviderTokenSigner, type TokenSource } from './jwt.js';
+import { bearerOf, MIN_TOKEN_UPDATE_INTERVAL_MS, type ProviderTokenSigner, type TokenSource } from './jwt.js';
 
 /** Apple refuses a token whose iat is more than an hour old (403 ExpiredProviderToken). */
 export const APPLE_TOKEN_LIFETIME_MS = 3_600_000;
@@ -96,10 +96,11 @@ export class SharedApnsToken implements TokenSource {
   }
 
   refused(authorization: string): boolean {
-    if (this.current !== undefined && authorization === this.bearer) {
-      this.refusedJwt = this.current.jwt;
-      void this.replace();
-    }
+    const current = this.current;
+    if (current === undefined || authorization !== this.bearer || current.jwt === this.refusedJwt) return true;
+    if (this.clock() - current.issuedAtMs < MIN_TOKEN_UPDATE_INTERVAL_MS) return false;
+    this.refusedJwt = current.jwt;
+    void this.replace();
     return true;
   }
 

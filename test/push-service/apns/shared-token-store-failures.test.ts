@@ -1,36 +1,17 @@
 /**
- * The shared token's policy when PostgreSQL fails or hands back a token Apple refused, on a store
- * in memory the test can break (the PostgreSQL exchange itself: apns-shared-token.test.ts).
+ * The shared token's policy when PostgreSQL fails, on a store in memory the test can break (the
+ * PostgreSQL exchange itself: apns-shared-token.test.ts; refusals: token-refusal.test.ts).
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { LogFields, Logger } from '../../../src/core/log.js';
-import { bearerOf, ProviderTokenSigner } from '../../../src/push-service/apns/jwt.js';
-import {
-  APPLE_TOKEN_LIFETIME_MS,
-  SharedApnsToken,
-  STORE_RETRY_MS,
-  type ProviderTokenStore,
-  type StoredProviderToken,
-} from '../../../src/push-service/apns/shared-token.js';
+import { ProviderTokenSigner } from '../../../src/push-service/apns/jwt.js';
+import { APPLE_TOKEN_LIFETIME_MS, SharedApnsToken, STORE_RETRY_MS } from '../../../src/push-service/apns/shared-token.js';
 import { apnsKeyPair } from '../../support/keyed-apns-simulator.js';
 import { KEY_ID, TEAM_ID } from './harness.js';
+import { MemoryTokenStore } from './memory-token-store.js';
 
 const REFRESH_S = 3000;
-
-/** One row, as PostgreSQL would keep it; `failing` makes every exchange reject. */
-class MemoryTokenStore implements ProviderTokenStore {
-  stored: StoredProviderToken | undefined;
-  failing = false;
-  exchanges = 0;
-
-  async exchange(_teamId: string, _keyId: string, choose: (stored: StoredProviderToken | undefined) => StoredProviderToken): Promise<StoredProviderToken> {
-    this.exchanges++;
-    if (this.failing) throw new Error('connection refused');
-    this.stored = choose(this.stored);
-    return this.stored;
-  }
-}
 
 async function sharedToken() {
   let now = 1_700_000_000_000;
@@ -82,19 +63,5 @@ describe('APNS shared token when PostgreSQL fails', () => {
     assert.equal(tokens.authorization(), next);
     assert.equal(tokens.minted, 2);
     assert.deepEqual(warnings.map(([event, fields]) => [event, fields?.using]), [['apns.token_store_failed', 'a token minted by this instance']]);
-  });
-});
-
-describe('APNS shared token refused by Apple', () => {
-  it('replaces a refused token though PostgreSQL still holds it as fresh, and a refusal of an older token mints nothing', async () => {
-    const { tokens, store } = await sharedToken();
-    const refused = tokens.authorization();
-    assert.equal(tokens.refused(refused), true);
-    const next = await tokens.pending();
-    assert.notEqual(next, refused);
-    assert.equal(bearerOf(store.stored!.jwt), next, 'the new token is stored for the other instances');
-    assert.equal(tokens.refused(refused), true, 'the request that carried the old token is resent');
-    assert.equal(tokens.pending(), undefined);
-    assert.equal(tokens.minted, 2);
   });
 });
