@@ -149,8 +149,9 @@ export class Herald {
     const started = new StartedParts();
     try {
       const { log, store, actors } = startGround(config, options.logger, started);
-      const { registrations, nodes, changes } = await openRoleStores(config, store, log, started);
-      const pushService = await startPushPools(config, actors, log, options.shard?.push);
+      const { registrations, nodes, changes, providerTokens } = await openRoleStores(config, store, log, started);
+      // After the stores: with PostgreSQL the pools' APNS tokens are the instances' shared ones.
+      const pushService = await startPushPools(config, actors, log, { ...options.shard?.push, tokenStore: providerTokens });
       started.add(() => pushService.close());
       // [remote_push]: the App Server hands notifications over HTTP instead of to the local pools.
       const remotePush = config.remote_push.enabled ? startRemotePush(config.remote_push, log) : undefined;

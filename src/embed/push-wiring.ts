@@ -8,6 +8,7 @@ import type { ActorRuntime } from '../actors/index.js';
 import type { HeraldConfig } from '../core/config/schema.js';
 import type { Logger } from '../core/log.js';
 import type { TokenSource } from '../push-service/apns/jwt.js';
+import type { ProviderTokenStore } from '../push-service/apns/shared-token.js';
 import { startApnsPools } from '../push-service/pools/apns-pool.js';
 import { resolveApnsPools, resolveFcmPools } from '../push-service/pools/credentials.js';
 import { startFcmPools } from '../push-service/pools/fcm-pool.js';
@@ -19,12 +20,17 @@ import { PushPools, type RunningPool } from '../push-service/pools/push-pools.js
 export interface SharedPushParts {
   /** APNS token sources by tokenSourceId (pools/credentials.ts): used when found, filled when made. */
   tokens?: Map<string, TokenSource>;
+  /** With the postgres backend: the instances' shared APNS tokens (push-service/apns/shared-token.ts). */
+  tokenStore?: ProviderTokenStore;
   /** Connect nothing at start (pools that only hold the token providers, or serve rarely); default: connect. */
   lazy?: boolean;
 }
 
 export async function startPushPools(config: HeraldConfig, actors: ActorRuntime, log: Logger, shared: SharedPushParts = {}): Promise<PushPools> {
-  const apnsResolved = resolveApnsPools(apnsPoolSpecs(config.apns), { tokens: shared.tokens });
+  const tokenStore = shared.tokenStore && { store: shared.tokenStore, log };
+  const apnsResolved = resolveApnsPools(apnsPoolSpecs(config.apns), { tokens: shared.tokens, shared: tokenStore });
+  // Each key's first token before any pool sends (a shared token is fetched from PostgreSQL).
+  await Promise.all(apnsResolved.map((pool) => (pool.auth.kind === 'token' ? pool.auth.tokens.ready?.() : undefined)));
   const fcmResolved = resolveFcmPools(fcmPoolSpecs(config.fcm), log);
   const capacity = config.actors.sender_mailbox_capacity;
   const apnsPools = await startApnsPools(apnsResolved, capacity, actors, { warmUp: !shared.lazy, log });

@@ -5,7 +5,8 @@
  *   the process shares (the shards' worker threads open the same folder);
  * - `postgres` (several instances): a pool of this engine's own on the shared PostgreSQL, its
  *   schema migrated first (store/postgres/open-postgres.ts), and the change feed that tells the
- *   roles what other instances changed in the rows their actors hold.
+ *   roles what other instances changed in the rows their actors hold; the same pool keeps the
+ *   instances' shared APNS provider tokens (push-service/apns/shared-token.ts).
  *
  * Recorded in `started` before the roles, so they stop after the roles (started-parts.ts).
  */
@@ -16,7 +17,9 @@ import type { HeraldConfig } from '../core/config/schema.js';
 import type { Logger } from '../core/log.js';
 import type { ChangeFeed } from '../store/change-feed.js';
 import type { HeraldStore } from '../store/lmdb-store.js';
+import type { ProviderTokenStore } from '../push-service/apns/shared-token.js';
 import { openPostgres } from '../store/postgres/open-postgres.js';
+import { PostgresProviderTokens } from '../store/postgres/postgres-provider-tokens.js';
 import { PostgresChangeFeed } from '../store/postgres/postgres-change-feed.js';
 import { storeFailure } from '../store/postgres/postgres-pool.js';
 import type { RegistrationBackend } from '../xmpp-server/registration-backend.js';
@@ -31,6 +34,8 @@ export interface RoleStores {
   nodes: NodeBackend;
   /** Other instances' changes (PostgreSQL). None with LMDB: every change goes through this process. */
   changes?: ChangeFeed;
+  /** The instances' shared APNS provider tokens (PostgreSQL). None with LMDB: this process mints them. */
+  providerTokens?: ProviderTokenStore;
 }
 
 /** `lmdb`: the ground's environment (started-parts.ts); undefined with the postgres backend. */
@@ -42,5 +47,5 @@ export async function openRoleStores(config: HeraldConfig, lmdb: HeraldStore | u
   const changes = await PostgresChangeFeed.open({ postgres, origin: pool.origin, log }).catch((e: unknown) => Promise.reject(storeFailure(e)));
   started.add(() => changes.close());
   log.info('store.postgres.opened', { pool_size: postgres.pool_size });
-  return { registrations: new PostgresRegistrations(pool), nodes: new PostgresNodes(pool), changes };
+  return { registrations: new PostgresRegistrations(pool), nodes: new PostgresNodes(pool), changes, providerTokens: new PostgresProviderTokens(pool) };
 }

@@ -23,6 +23,7 @@ import type { HeraldHost, HeraldOptions } from '../embed/engine.js';
 import { startPushPools } from '../embed/push-wiring.js';
 import { RELEASE_ID } from '../embed/release-id.js';
 import { StartedParts, startGround } from '../embed/started-parts.js';
+import { openTokenStore } from '../embed/token-store.js';
 import type { PushPools } from '../push-service/pools/push-pools.js';
 import { startRestServer, type RestServer } from '../rest/server.js';
 import { restStartupWarnings } from '../rest/startup-warnings.js';
@@ -133,11 +134,13 @@ export class ShardedHerald {
     try {
       const { log, store, actors } = startGround(config, options.logger, started);
       const tokenSources = new Map<string, TokenSource>();
+      // With PostgreSQL the tokens relayed to the shards are the instances' shared ones.
+      const tokenStore = await openTokenStore(config, log, started);
       // Without REST the main thread's pools only hold the APNS token providers the shards'
       // tokens come from: no sender thread, no connection.
       const pushService = config.rest.enabled
-        ? await startPushPools(config, actors, log, { tokens: tokenSources })
-        : await startPushPools(withoutSenderThreads(config), actors, log, { tokens: tokenSources, lazy: true });
+        ? await startPushPools(config, actors, log, { tokens: tokenSources, tokenStore })
+        : await startPushPools(withoutSenderThreads(config), actors, log, { tokens: tokenSources, tokenStore, lazy: true });
       started.add(() => pushService.close(0));
       const idBase = `herald-${randomBytes(4).toString('hex')}.`;
       let shards: Shard[] = [];

@@ -78,18 +78,23 @@ describe('an engine on PostgreSQL', () => {
     }
   });
 
-  test('two engines on one PostgreSQL: registered through one, pushed through the other, the badge counted across both', async () => {
-    const [a, b] = [await instance(), await instance()];
+  test('two engines on one PostgreSQL and one APNS: registered through one, pushed through the other, the badge counted across both, one provider token signed', async () => {
+    const a = await instance();
+    // b pushes to a's simulators with the same signing key, as two instances push to Apple.
+    const b = await Herald.start({ config: a.config });
     try {
       await register(a, 'shared', 'shared-node');
-      await b.herald.handleStanza(chat(BOB, 'shared@localhost', 'through b'));
-      const [viaB] = await b.apns!.waitForReceived(1, 5_000);
+      await b.handleStanza(chat(BOB, 'shared@localhost', 'through b'));
+      const [viaB] = await a.apns!.waitForReceived(1, 5_000);
       assert.equal(viaB?.token, TOKEN, 'b pushes for a registration made through a');
       await a.herald.handleStanza(chat(BOB, 'shared@localhost', 'through a'));
-      const [viaA] = await a.apns!.waitForReceived(1, 5_000);
+      const [, viaA] = await a.apns!.waitForReceived(2, 5_000);
       assert.deepEqual([badgeOf(viaB), badgeOf(viaA)], [1, 2]);
+      assert.equal(a.apns!.stats.jwtsSeen, 1, 'both engines sent the token shared through PostgreSQL');
+      assert.deepEqual(a.apns!.stats.rejectedByReason, {}, 'no TooManyProviderTokenUpdates');
     } finally {
-      await Promise.all([a.close(), b.close()]);
+      await b.close();
+      await a.close();
     }
   });
 

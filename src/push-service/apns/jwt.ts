@@ -24,32 +24,73 @@ export interface ApnsTokenProviderOptions {
   clock?: () => number;
 }
 
+/**
+ * Apple refuses a new token of a key less than 20 minutes after the previous one (429
+ * TooManyProviderTokenUpdates): a token this young that Apple refused is not replaced, since the
+ * replacement would be refused too, and a key Apple keeps refusing mints at most one a period.
+ */
+export const MIN_TOKEN_UPDATE_INTERVAL_MS = 20 * 60_000;
+
 /** What a sender needs of the provider token: the current `authorization` header value. */
 export interface TokenSource {
   authorization(): string;
   /** Tokens minted so far (0 for a relay that only forwards another thread's token). */
   readonly minted: number;
+  /**
+   * Apple refused `authorization` (ExpiredProviderToken, InvalidProviderToken): replace it, unless
+   * it is no longer the current token (another request's refusal replaced it already, so one
+   * refusal of many requests mints once) or younger than MIN_TOKEN_UPDATE_INTERVAL_MS. True when
+   * the next attempt carries another token, false when a resend would carry the refused one.
+   */
+  refused?(authorization: string): boolean;
+  /** While the token is being replaced and the current one must not be sent: the next `authorization`. */
+  pending?(): Promise<string> | undefined;
+  /** Resolves once the first token is at hand (a source that must fetch it); start awaits it. */
+  ready?(): Promise<void>;
 }
 
-export class ApnsTokenProvider implements TokenSource {
+/** An ES256 provider token of one team and key, signed on demand; the key stays in this object. */
+export class ProviderTokenSigner {
   private readonly key: KeyObject;
   /** base64url(header) + '.': constant for the key, so encoded once. */
   private readonly headerPart: string;
+
+  constructor(
+    readonly teamId: string,
+    readonly keyId: string,
+    privateKey: string | KeyObject,
+  ) {
+    const key = parseSigningKey(privateKey);
+    // A key read from a file was checked by credentials.ts, which names the file; this one was handed in.
+    if (!key.ok) throw new HeraldError('HERALD_AUTH_KEY_INVALID', key.problem);
+    this.key = key.value;
+    this.headerPart = base64url(JSON.stringify({ alg: 'ES256', kid: keyId })) + '.';
+  }
+
+  /** The JWT with `iat` = `nowMs` in whole seconds. */
+  sign(nowMs: number): string {
+    const iat = Math.floor(nowMs / 1000);
+    const signingInput = this.headerPart + base64url(JSON.stringify({ iss: this.teamId, iat }));
+    // JWS ES256 (RFC 7518 §3.4) wants the raw r||s signature, not DER: ieee-p1363.
+    const signature = sign('sha256', Buffer.from(signingInput), { key: this.key, dsaEncoding: 'ieee-p1363' });
+    return signingInput + '.' + signature.toString('base64url');
+  }
+}
+
+/** The `authorization` header value of a provider token. */
+export const bearerOf = (jwt: string): string => 'bearer ' + jwt;
+
+export class ApnsTokenProvider implements TokenSource {
+  private readonly signer: ProviderTokenSigner;
   private readonly refreshAfterMs: number;
   private readonly clock: () => number;
-  private readonly teamId: string;
   private issuedAtMs = Number.NEGATIVE_INFINITY;
   private jwt = '';
   private bearer = '';
   private mintedCount = 0;
 
   constructor(options: ApnsTokenProviderOptions) {
-    const key = parseSigningKey(options.privateKey);
-    // A key read from a file was checked by credentials.ts, which names the file; this one was handed in.
-    if (!key.ok) throw new HeraldError('HERALD_AUTH_KEY_INVALID', key.problem);
-    this.key = key.value;
-    this.teamId = options.teamId;
-    this.headerPart = base64url(JSON.stringify({ alg: 'ES256', kid: options.keyId })) + '.';
+    this.signer = new ProviderTokenSigner(options.teamId, options.keyId, options.privateKey);
     this.refreshAfterMs = options.refreshAfterS * 1000;
     this.clock = options.clock ?? Date.now;
   }
@@ -84,13 +125,18 @@ export class ApnsTokenProvider implements TokenSource {
     return this.mintedCount === 0 ? undefined : this.issuedAtMs;
   }
 
+  /** A refused current token is replaced at once, unless too young; a refused older one already was. */
+  refused(authorization: string): boolean {
+    if (authorization !== this.bearer) return true;
+    const now = this.clock();
+    if (now - this.issuedAtMs < MIN_TOKEN_UPDATE_INTERVAL_MS) return false;
+    this.mint(now);
+    return true;
+  }
+
   private mint(now: number): void {
-    const iat = Math.floor(now / 1000);
-    const signingInput = this.headerPart + base64url(JSON.stringify({ iss: this.teamId, iat }));
-    // JWS ES256 (RFC 7518 §3.4) wants the raw r||s signature, not DER: ieee-p1363.
-    const signature = sign('sha256', Buffer.from(signingInput), { key: this.key, dsaEncoding: 'ieee-p1363' });
-    this.jwt = signingInput + '.' + signature.toString('base64url');
-    this.bearer = 'bearer ' + this.jwt;
+    this.jwt = this.signer.sign(now);
+    this.bearer = bearerOf(this.jwt);
     this.issuedAtMs = now;
     this.mintedCount++;
   }

@@ -3,6 +3,7 @@
  * of a prepared request and the provider token of the process, or none at all with
  * certificate-based auth.
  */
+import type { PushRejection } from '../http2/rejections.js';
 import type { SenderProvider } from '../http2/sender-actor.js';
 import { apnsRequestHeaders, type ApnsRequest } from './headers.js';
 import type { TokenSource } from './jwt.js';
@@ -13,11 +14,16 @@ import type { TokenSource } from './jwt.js';
  */
 export const CERTIFICATE_AUTH: TokenSource = Object.freeze({ authorization: () => '', minted: 0 });
 
+/** Apple's answers that refuse the provider token itself (403): a fresh token is worth one resend. */
+const TOKEN_REFUSALS: ReadonlySet<string> = new Set(['ExpiredProviderToken', 'InvalidProviderToken']);
+
 export function apnsSenderProvider(tokens: TokenSource): SenderProvider<ApnsRequest> {
   return {
-    authorization: () => tokens.authorization(),
+    authorization: () => tokens.pending?.() ?? tokens.authorization(),
     headers: apnsRequestHeaders,
     body: (request) => request.body,
     requestId: (request) => request.apnsId,
+    credentialRefused: (outcome: PushRejection, authorization: string) =>
+      TOKEN_REFUSALS.has(outcome.providerReason ?? '') && tokens.refused?.(authorization) === true,
   };
 }

@@ -13,7 +13,8 @@ import { existsSync } from 'node:fs';
 import { ConfigFileError, type FileProblem } from '../../core/config/config-file-error.js';
 import { loadCa, loadText, loadTlsPair, parsedFrom, type ConfiguredFile, type Loaded } from '../../core/config/credential-files.js';
 import type { Logger } from '../../core/log.js';
-import { ApnsTokenProvider, parseSigningKey, type TokenSource } from '../apns/jwt.js';
+import { ApnsTokenProvider, parseSigningKey, ProviderTokenSigner, type TokenSource } from '../apns/jwt.js';
+import { SharedApnsToken, type ProviderTokenStore } from '../apns/shared-token.js';
 import { FcmAccessTokens, parseServiceAccount, type AccessTokenSource, type FcmServiceAccount } from '../fcm/oauth.js';
 import type { ClientCertificate } from '../http2/connection.js';
 import type { ApnsAuthSpec, ApnsPoolSpec, FcmPoolSpec } from './pool-specs.js';
@@ -68,6 +69,11 @@ export interface ResolveApnsOptions {
   tokens?: Map<string, TokenSource>;
   /** Epoch-ms clock of the token providers; default Date.now. */
   clock?: () => number;
+  /**
+   * Where the instances on one PostgreSQL share each key's token (apns/shared-token.ts), with the
+   * logger of its failures; without it (LMDB, one instance) each key's token is minted here.
+   */
+  shared?: { store: ProviderTokenStore; log: Logger };
 }
 
 /**
@@ -86,8 +92,7 @@ export function resolveApnsPools(specs: readonly ApnsPoolSpec[], options: Resolv
       let source = tokens.get(id);
       const key = source === undefined ? problems.take(loadSigningKey(spec.auth.keyFile)) : undefined;
       if (key !== undefined) {
-        const { teamId, keyId, refreshAfterS } = spec.auth;
-        source = new ApnsTokenProvider({ teamId, keyId, privateKey: key, refreshAfterS, clock: options.clock });
+        source = tokenSource(spec.auth, key, options);
         tokens.set(id, source);
       }
       if (source !== undefined) auth = { kind: 'token', tokens: source };
@@ -99,6 +104,14 @@ export function resolveApnsPools(specs: readonly ApnsPoolSpec[], options: Resolv
   });
   problems.throwIfAny();
   return resolved;
+}
+
+/** The key's token source: shared through the store when there is one, else minted in this process. */
+function tokenSource(auth: Extract<ApnsAuthSpec, { kind: 'token' }>, key: KeyObject, options: ResolveApnsOptions): TokenSource {
+  const { teamId, keyId, refreshAfterS } = auth;
+  const { clock, shared } = options;
+  if (shared === undefined) return new ApnsTokenProvider({ teamId, keyId, privateKey: key, refreshAfterS, clock });
+  return new SharedApnsToken({ signer: new ProviderTokenSigner(teamId, keyId, key), refreshAfterS, clock, ...shared });
 }
 
 export interface ResolveFcmOptions {
