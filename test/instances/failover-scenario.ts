@@ -59,7 +59,8 @@ export function failoverScenario<S extends RealServer>(b: FailoverServer<S>): vo
   t.after(() => server.dispose());
   const d = await startDeployment({
     instances: 2,
-    keys: 'own',
+    // One key, as a deployment has: the instances share its token through PostgreSQL.
+    keys: 'shared',
     toml: {
       postgres: db.url,
       component: { service: server.componentService, password: SECRET },
