@@ -114,13 +114,19 @@ export function failoverScenario<S extends RealServer>(b: FailoverServer<S>): vo
     await victim.kill9();
   });
   const rest = restLoad(d.post, { requests: REST_REQUESTS, concurrency: REST_CONCURRENCY, killIssued: () => killIssued }, answers);
+  // Devices keep registering under load, through either instance, until the kill is past: every
+  // one acknowledged must be kept (one whose request died with the victim was not acknowledged).
+  let registering = USERS + 1;
+  const registrations = (async () => {
+    while (!killIssued || registering < USERS + 4) await registerDevice(registering++).catch(() => undefined);
+  })();
   let roundsAfterKill = 0;
   while (roundsAfterKill < ROUNDS_AFTER_KILL) {
     for (let i = 0; i < USERS; i++) await send(i);
     await discoInfo(romeo, COMPONENT_DOMAIN).catch(() => undefined); // paces the rounds by a round trip (lost with the victim: fine)
     if (killIssued) roundsAfterKill++;
   }
-  await Promise.all([killed, rest]);
+  await Promise.all([killed, rest, registrations]);
 
   // The survivor serves a user registered after the kill, and every earlier user's next message.
   await eventually(
