@@ -49,6 +49,13 @@ export interface NodeBackend {
   createCapped(node: string, record: PushNodeRecord, maxPerOwner: number): Promise<boolean>;
   /** Stores (or replaces) the record of `node`, indexed under its owner. */
   put(node: string, record: PushNodeRecord): Promise<void>;
+  /**
+   * Replaces the record of `node` with `next` only if the stored record still equals `expected`
+   * (sameRecord, node-record.ts); resolves true once written, false (nothing written) when it does
+   * not: another instance changed or removed the node since `expected` was read. Never creates a
+   * node. Atomic: of two replaces from the same `expected`, at most one writes.
+   */
+  replace(node: string, expected: PushNodeRecord, next: PushNodeRecord): Promise<boolean>;
   /** Removes `node` and its entry in `owner`'s index; removing a node that is not there succeeds. */
   remove(node: string, owner: string): Promise<void>;
 }

@@ -38,6 +38,7 @@ class HeldWrites implements NodeBackend {
   countOf = (owner: string, limit: number) => this.inner.countOf(owner, limit);
   createCapped = (node: string, record: PushNodeRecord, max: number) => this.after(() => this.inner.createCapped(node, record, max));
   put = (node: string, record: PushNodeRecord) => this.after(() => this.inner.put(node, record));
+  replace = (node: string, expected: PushNodeRecord, next: PushNodeRecord) => this.after(() => this.inner.replace(node, expected, next));
   remove = (node: string, owner: string) => this.after(() => this.inner.remove(node, owner));
 
   private after<T>(write: () => Promise<T>): Promise<T> {
