@@ -47,7 +47,10 @@ export interface NodeBackend {
    * several instances create it once.
    */
   createCapped(node: string, record: PushNodeRecord, maxPerOwner: number): Promise<boolean>;
-  /** Stores (or replaces) the record of `node`, indexed under its owner. */
+  /**
+   * Stores (or replaces) the record of `node`, indexed under its owner, whatever is stored: it
+   * would bring back a node removed elsewhere, so the node actor rewrites by `replace`, never by this.
+   */
   put(node: string, record: PushNodeRecord): Promise<void>;
   /**
    * Replaces the record of `node` with `next` only if the stored record still equals `expected`
