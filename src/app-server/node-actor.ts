@@ -99,12 +99,15 @@ export function nodeBehaviours(deps: NodeActorDeps): (node: string) => Behaviour
  */
 export const MAX_REWRITE_ATTEMPTS = 3;
 
+/** A rewrite's `next` that removes the node. */
+const REMOVED = Symbol('removed');
+
 /**
- * What a request makes of the node's current record: the record to write (absent: nothing
- * changes) and the answer once it is written.
+ * What a request makes of the node's current record: the record to write, or REMOVED (absent:
+ * nothing changes), and the answer once it is written.
  */
 interface Rewrite {
-  next?: PushNodeRecord;
+  next?: PushNodeRecord | typeof REMOVED;
   reply: NodeReply;
 }
 
@@ -171,9 +174,10 @@ class PushNodeBehaviour implements Behaviour<NodeMessage, NodeReply> {
       case 'publish':
         return this.publish(msg.publish); // normally taken synchronously by handle()
       case 'delete':
-        this.requireOwner(msg.requester);
-        await this.remove();
-        return { kind: 'done' };
+        return this.rewrite((current) => {
+          this.requireOwner(msg.requester, current);
+          return { next: REMOVED, reply: { kind: 'done' } };
+        });
       case 'get-affiliations':
         return { kind: 'affiliations', affiliations: { ...this.requireOwner(msg.requester).affiliations } };
       case 'set-affiliations':
@@ -284,11 +288,12 @@ class PushNodeBehaviour implements Behaviour<NodeMessage, NodeReply> {
     });
   }
 
-  private async unregister(requester: string): Promise<NodeReply> {
-    const record = this.record;
-    if (!record || record.owner !== requester || record.device === undefined) return { kind: 'unregistered', removed: false };
-    await this.remove();
-    return { kind: 'unregistered', removed: true };
+  private unregister(requester: string): Promise<NodeReply> {
+    return this.rewrite((record) =>
+      !record || record.owner !== requester || record.device === undefined
+        ? { reply: { kind: 'unregistered', removed: false } }
+        : { next: REMOVED, reply: { kind: 'unregistered', removed: true } },
+    );
   }
 
   /**
@@ -312,8 +317,8 @@ class PushNodeBehaviour implements Behaviour<NodeMessage, NodeReply> {
 
   /**
    * Applies `change` to the record this actor holds (undefined: no such node) and writes what it
-   * makes of it: an existing node by compare-and-set, a missing one (only `register` makes a
-   * record of none) by a capped create. When the write loses to another instance's, the record
+   * makes of it: an existing node is rewritten or removed by compare-and-set, a missing one (only
+   * `register` makes a record of none) is created within the cap. When the write loses to another instance's, the record
    * is read again and `change` applied again, at most MAX_REWRITE_ATTEMPTS times; a refusal that
    * `change` throws on the fresh record (item-not-found once the node is gone) is the answer.
    * Durable first, then visible.
@@ -322,25 +327,21 @@ class PushNodeBehaviour implements Behaviour<NodeMessage, NodeReply> {
     for (let attempt = 1; ; attempt++) {
       const current = this.record;
       const { next, reply } = change(current);
-      if (!next) return reply;
-      if (current ? await this.replaced(current, next) : await this.createNew(next)) return reply;
+      if (next === undefined || (await this.written(current, next))) return reply;
       if (attempt === MAX_REWRITE_ATTEMPTS) throw new HeraldError('HERALD_STORE_CONTENDED', `push node written elsewhere ${attempt} times in a row`);
     }
   }
 
-  /** Writes `next` if the stored record is still `current`; otherwise holds the stored one (or none). */
-  private async replaced(current: PushNodeRecord, next: PushNodeRecord): Promise<boolean> {
-    if (await this.deps.nodes.replace(this.node, current, next)) {
-      this.record = next;
-      return true;
-    }
-    this.record = await this.deps.nodes.get(this.node);
-    return false;
-  }
-
-  private async remove(): Promise<void> {
-    await this.deps.nodes.remove(this.node, this.requireNode().owner);
-    this.record = undefined;
+  /**
+   * Writes `next` (or removes the node) if the stored record is still `current`, and holds what
+   * is stored afterwards: `next`, or on a loss the record another instance stored (or none).
+   */
+  private async written(current: PushNodeRecord | undefined, next: PushNodeRecord | typeof REMOVED): Promise<boolean> {
+    if (current === undefined) return next === REMOVED || this.createNew(next);
+    const nodes = this.deps.nodes;
+    const won = next === REMOVED ? await nodes.removeIf(this.node, current) : await nodes.replace(this.node, current, next);
+    this.record = !won ? await nodes.get(this.node) : next === REMOVED ? undefined : next;
+    return won;
   }
 
   private requireNode(): PushNodeRecord {

@@ -61,4 +61,11 @@ export interface NodeBackend {
   replace(node: string, expected: PushNodeRecord, next: PushNodeRecord): Promise<boolean>;
   /** Removes `node` and its entry in `owner`'s index; removing a node that is not there succeeds. */
   remove(node: string, owner: string): Promise<void>;
+  /**
+   * Removes `node` and its index entry only if the stored record still equals `expected`, as
+   * `replace` writes; resolves true once removed, false (nothing removed) when it does not: a
+   * node another instance changed, or removed and created again for someone else, is not removed
+   * on the strength of a stale record.
+   */
+  removeIf(node: string, expected: PushNodeRecord): Promise<boolean>;
 }

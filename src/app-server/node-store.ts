@@ -170,6 +170,21 @@ export class PushNodeStore implements NodeBackend {
     }
   }
 
+  /** Compare and remove in one LMDB transaction, as `replace`. */
+  async removeIf(node: string, expected: PushNodeRecord): Promise<boolean> {
+    const key = indexKey(expected.owner, node);
+    try {
+      return await this.db.transaction(() => {
+        if (!sameRecord(this.db.get(node), expected)) return false;
+        this.db.removeSync(node);
+        if (indexKeyFits(key)) this.byOwner.removeSync(key);
+        return true;
+      });
+    } catch (e) {
+      throw new HeraldError('HERALD_STORE', `removing push node: ${(e as Error).message}`, { cause: e });
+    }
+  }
+
   /** Resolves once the removal is durable. */
   async remove(node: string, owner: string): Promise<void> {
     try {

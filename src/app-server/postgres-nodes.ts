@@ -33,6 +33,9 @@ const UPSERT_NODE = `INSERT INTO app_server_nodes (node, owner, record) VALUES (
  */
 const REPLACE_IF_UNCHANGED = `UPDATE app_server_nodes SET owner = $3, record = $4 WHERE node = $1 AND record = $2::jsonb`;
 
+/** As REPLACE_IF_UNCHANGED compares. */
+const REMOVE_IF_UNCHANGED = `DELETE FROM app_server_nodes WHERE node = $1 AND record = $2::jsonb`;
+
 /** A create that loses to another instance's create of the same node inserts nothing. */
 const INSERT_NEW_NODE = `INSERT INTO app_server_nodes (node, owner, record) VALUES ($1, $2, $3) ON CONFLICT (node) DO NOTHING`;
 
@@ -99,6 +102,11 @@ export class PostgresNodes implements NodeBackend {
 
   async replace(node: string, expected: PushNodeRecord, next: PushNodeRecord): Promise<boolean> {
     const { rowCount } = await this.pool.query(REPLACE_IF_UNCHANGED, [node, expected, next.owner, next]);
+    return rowCount === 1;
+  }
+
+  async removeIf(node: string, expected: PushNodeRecord): Promise<boolean> {
+    const { rowCount } = await this.pool.query(REMOVE_IF_UNCHANGED, [node, expected]);
     return rowCount === 1;
   }
 

@@ -40,6 +40,7 @@ class HeldWrites implements NodeBackend {
   put = (node: string, record: PushNodeRecord) => this.after(() => this.inner.put(node, record));
   replace = (node: string, expected: PushNodeRecord, next: PushNodeRecord) => this.after(() => this.inner.replace(node, expected, next));
   remove = (node: string, owner: string) => this.after(() => this.inner.remove(node, owner));
+  removeIf = (node: string, expected: PushNodeRecord) => this.after(() => this.inner.removeIf(node, expected));
 
   private after<T>(write: () => Promise<T>): Promise<T> {
     if (!this.holding) return write();

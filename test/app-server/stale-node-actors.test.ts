@@ -87,6 +87,21 @@ describe('two App Server instances on one PostgreSQL, before a change notice arr
     assert.equal(await a().role.node('doomed'), undefined);
   });
 
+  it('a node deleted through B and created again by another owner is not deleted by its old owner through A: A answers forbidden', async () => {
+    assert.equal(answerOf(await ask(a().role, createIq('reborn'))), 'result');
+    assert.equal(answerOf(await ask(b().role, ownerIq(`<delete node='reborn'/>`))), 'result');
+    assert.equal(answerOf(await ask(b().role, createIq('reborn', 'bob@example.com/phone'))), 'result');
+    assert.equal(answerOf(await ask(a().role, ownerIq(`<delete node='reborn'/>`))), 'auth/forbidden');
+    assert.equal((await a().role.node('reborn'))?.owner, 'bob@example.com');
+  });
+
+  it('a node changed through B is deleted through A, whose actor held the record from before', async () => {
+    assert.equal(answerOf(await ask(a().role, createIq('changed-then-deleted'))), 'result');
+    assert.equal(answerOf(await ask(b().role, affiliateIq('changed-then-deleted', B_PUBLISHER, 'publisher'))), 'result');
+    assert.equal(answerOf(await ask(a().role, ownerIq(`<delete node='changed-then-deleted'/>`))), 'result');
+    assert.equal(await b().role.node('changed-then-deleted'), undefined);
+  });
+
   for (const [n, change] of STALE_CHANGES.entries()) {
     it(`${change.what} through A keeps the affiliation B added meanwhile`, async () => {
       const deviceId = `stale-${n}`;

@@ -117,6 +117,17 @@ export function nodeBackendContract(name: string, start: () => Promise<BackendFi
       assert.deepEqual(await t.backend.nodesOf(owner), []);
     });
 
+    test("removeIf removes only the record it expects, with its owner's index entry", async () => {
+      const owner = 'removed-if@example.com';
+      await t.backend.createCapped('removed-if', nodeRecord(owner, 1), 3);
+      assert.equal(await t.backend.removeIf('removed-if', nodeRecord(owner, 2)), false);
+      assert.deepEqual(await t.backend.get('removed-if'), nodeRecord(owner, 1));
+      assert.equal(await t.backend.removeIf('removed-if', nodeRecord(owner, 1)), true);
+      assert.equal(await t.backend.get('removed-if'), undefined);
+      assert.deepEqual(await t.backend.nodesOf(owner), []);
+      assert.equal(await t.backend.removeIf('removed-if', nodeRecord(owner, 1)), false);
+    });
+
     test("nodesOf lists only that owner's nodes, in code point order", async () => {
       const owner = 'ordered@example.com';
       for (const node of ['node9', 'Node', 'node10', 'é']) await t.backend.put(node, nodeRecord(owner));
