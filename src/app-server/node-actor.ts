@@ -318,10 +318,10 @@ class PushNodeBehaviour implements Behaviour<NodeMessage, NodeReply> {
   /**
    * Applies `change` to the record this actor holds (undefined: no such node) and writes what it
    * makes of it: an existing node is rewritten or removed by compare-and-set, a missing one (only
-   * `register` makes a record of none) is created within the cap. When the write loses to another instance's, the record
-   * is read again and `change` applied again, at most MAX_REWRITE_ATTEMPTS times; a refusal that
-   * `change` throws on the fresh record (item-not-found once the node is gone) is the answer.
-   * Durable first, then visible.
+   * `register` makes a record of none) is created within the cap. When the write loses to
+   * another instance's, the record is read again and `change` applied again, at most
+   * MAX_REWRITE_ATTEMPTS times; a refusal that `change` throws on the fresh record
+   * (item-not-found once the node is gone) is the answer. Durable first, then visible.
    */
   private async rewrite(change: (current: PushNodeRecord | undefined) => Rewrite): Promise<NodeReply> {
     for (let attempt = 1; ; attempt++) {
