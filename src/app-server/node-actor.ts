@@ -13,12 +13,17 @@
  * actor, but the provider round-trip is not awaited there: the reply carries the settlement,
  * which the caller awaits, so one slow APNS answer does not hold up the next publish to the same
  * node. When the answer is a dead device, the caller comes back with `device-gone`.
+ *
+ * Several instances on one PostgreSQL may each have a live actor for one node, so the record an
+ * actor holds may be stale until the change notice arrives: every rewrite of an existing node is
+ * a compare-and-set (NodeBackend.replace) and is applied again to the record read afresh when it
+ * loses (`rewrite`), so no instance's change is lost and a node removed elsewhere stays removed.
  */
 import type { Behaviour, BehaviourFactory } from '../actors/index.js';
 import type { PushDispatcher, PushOutcome } from '../push-service/notification.js';
 import { parseJid } from '../xmpp/jid.js';
 import type { PushPublish } from '../xmpp/push-publish.js';
-import { isHeraldError } from '../core/errors.js';
+import { HeraldError, isHeraldError } from '../core/errors.js';
 import { carryKey, keyOf, mark, tracing } from '../core/latency-trace.js';
 import { StanzaError, toStanzaError } from '../xmpp/stanza-error.js';
 import type { NodeConfigChange } from './node-config.js';
@@ -86,13 +91,33 @@ export function nodeBehaviours(deps: NodeActorDeps): (node: string) => Behaviour
   return (node) => () => new PushNodeBehaviour(node, deps);
 }
 
+/**
+ * How many times one request's rewrite of a node is tried, each on the record read afresh after
+ * another instance's write won, before it is answered `wait` (HERALD_STORE_CONTENDED): a loss
+ * means that instance wrote in between, so three in a row is sustained contention for one node,
+ * which the requester retries later rather than holding up the node's queue.
+ */
+export const MAX_REWRITE_ATTEMPTS = 3;
+
+/** A rewrite's `next` that removes the node. */
+const REMOVED = Symbol('removed');
+
+/**
+ * What a request makes of the node's current record: the record to write, or REMOVED (absent:
+ * nothing changes), and the answer once it is written.
+ */
+interface Rewrite {
+  next?: PushNodeRecord | typeof REMOVED;
+  reply: NodeReply;
+}
+
 /** XEP-0060 §4.1: the affiliations whose publishing right a dead device ends (never the owner's). */
 const REVOCABLE: ReadonlySet<NodeAffiliation> = new Set(['publisher', 'publish-only']);
 
 function refusedOrThrow(e: unknown): NodeReply {
   if (e instanceof StanzaError) return { kind: 'refused', error: e };
-  // A full store refuses the write; the node's state is intact, so no rebuild (and no crash log).
-  if (isHeraldError(e, 'HERALD_STORE_FULL')) return { kind: 'refused', error: toStanzaError(e) };
+  // A full store or a contended node refuses the write; the node's state is intact, so no rebuild (and no crash log).
+  if (isHeraldError(e, 'HERALD_STORE_FULL') || isHeraldError(e, 'HERALD_STORE_CONTENDED')) return { kind: 'refused', error: toStanzaError(e) };
   throw e;
 }
 
@@ -149,20 +174,22 @@ class PushNodeBehaviour implements Behaviour<NodeMessage, NodeReply> {
       case 'publish':
         return this.publish(msg.publish); // normally taken synchronously by handle()
       case 'delete':
-        this.requireOwner(msg.requester);
-        await this.remove();
-        return { kind: 'done' };
+        return this.rewrite((current) => {
+          this.requireOwner(msg.requester, current);
+          return { next: REMOVED, reply: { kind: 'done' } };
+        });
       case 'get-affiliations':
         return { kind: 'affiliations', affiliations: { ...this.requireOwner(msg.requester).affiliations } };
       case 'set-affiliations':
         return this.setAffiliations(msg.requester, msg.changes);
       case 'get-config':
         return { kind: 'config', record: this.requireOwner(msg.requester) };
-      case 'set-config': {
-        const record = this.requireOwner(msg.requester);
-        if (msg.change.publishModel !== undefined) await this.save({ ...record, ...configFields(msg.change) });
-        return { kind: 'done' };
-      }
+      case 'set-config':
+        return this.rewrite((current) => {
+          const record = this.requireOwner(msg.requester, current);
+          const done: NodeReply = { kind: 'done' };
+          return msg.change.publishModel === undefined ? { reply: done } : { next: { ...record, ...configFields(msg.change) }, reply: done };
+        });
       case 'device-gone':
         return this.removePublisher(msg.publisher);
       case 'register':
@@ -231,15 +258,15 @@ class PushNodeBehaviour implements Behaviour<NodeMessage, NodeReply> {
    * (publisher / publish-only). The owner's own affiliation stays: the owner may still manage,
    * re-register or delete the node.
    */
-  private async removePublisher(publisher: string): Promise<NodeReply> {
-    const record = this.record;
-    if (!record) return { kind: 'publisher-removed', owner: undefined, removed: false };
-    const affiliation = record.affiliations[publisher];
-    if (affiliation === undefined || !REVOCABLE.has(affiliation)) return { kind: 'publisher-removed', owner: record.owner, removed: false };
-    const affiliations = { ...record.affiliations };
-    delete affiliations[publisher];
-    await this.save({ ...record, affiliations });
-    return { kind: 'publisher-removed', owner: record.owner, removed: true };
+  private removePublisher(publisher: string): Promise<NodeReply> {
+    return this.rewrite((record) => {
+      if (!record) return { reply: { kind: 'publisher-removed', owner: undefined, removed: false } };
+      const affiliation = record.affiliations[publisher];
+      if (affiliation === undefined || !REVOCABLE.has(affiliation)) return { reply: { kind: 'publisher-removed', owner: record.owner, removed: false } };
+      const affiliations = { ...record.affiliations };
+      delete affiliations[publisher];
+      return { next: { ...record, affiliations }, reply: { kind: 'publisher-removed', owner: record.owner, removed: true } };
+    });
   }
 
   /**
@@ -248,54 +275,73 @@ class PushNodeBehaviour implements Behaviour<NodeMessage, NodeReply> {
    * authenticate with the secret. Registering the same device again updates the token and keeps
    * node and secret, so the client's `<enable/>` stays valid.
    */
-  private async register(owner: string, device: RegisteredDevice, secret: string): Promise<NodeReply> {
+  private register(owner: string, device: RegisteredDevice, secret: string): Promise<NodeReply> {
     const domain = parseJid(owner).domain;
-    const existing = this.record;
-    if (existing && existing.owner !== owner) throw nodeExists(this.node);
-    const base: PushNodeRecord = existing ?? { owner, type: 'push', createdAt: this.now(), affiliations: { [owner]: 'owner' } };
-    const kept = base.secret ?? secret;
-    const record: PushNodeRecord = { ...base, affiliations: { ...base.affiliations, [domain]: 'publish-only' }, secret: kept, device };
-    // Registering a device again updates its node; a new device is a new node, within the cap.
-    if (existing) await this.save(record);
-    // Registered through another instance meanwhile: now a registration again (once: the record is loaded).
-    else if (!(await this.createNew(record))) return this.register(owner, device, secret);
-    return { kind: 'registered', secret: kept };
+    // Registering a device again updates its node; a new device is a new node, within the cap
+    // (rewrite creates it; registered through another instance meanwhile, it is updated instead).
+    return this.rewrite((existing) => {
+      if (existing && existing.owner !== owner) throw nodeExists(this.node);
+      const base: PushNodeRecord = existing ?? { owner, type: 'push', createdAt: this.now(), affiliations: { [owner]: 'owner' } };
+      const kept = base.secret ?? secret;
+      const next: PushNodeRecord = { ...base, affiliations: { ...base.affiliations, [domain]: 'publish-only' }, secret: kept, device };
+      return { next, reply: { kind: 'registered', secret: kept } };
+    });
   }
 
-  private async unregister(requester: string): Promise<NodeReply> {
-    const record = this.record;
-    if (!record || record.owner !== requester || record.device === undefined) return { kind: 'unregistered', removed: false };
-    await this.remove();
-    return { kind: 'unregistered', removed: true };
+  private unregister(requester: string): Promise<NodeReply> {
+    return this.rewrite((record) =>
+      !record || record.owner !== requester || record.device === undefined
+        ? { reply: { kind: 'unregistered', removed: false } }
+        : { next: REMOVED, reply: { kind: 'unregistered', removed: true } },
+    );
   }
 
   /**
    * XEP-0060 §8.9.2: all changes apply or none. The owner's own entry is not changeable
    * (a push node has exactly one owner; XEP-0060 §8.9.2.4 lets the service refuse that).
    */
-  private async setAffiliations(requester: string, changes: readonly AffiliationChange[]): Promise<NodeReply> {
-    const record = this.requireOwner(requester);
-    const affiliations = { ...record.affiliations };
-    for (const change of changes) {
-      if (change.jid === record.owner) {
-        throw new StanzaError('not-acceptable', 'cancel', "the owner's affiliation cannot change");
+  private setAffiliations(requester: string, changes: readonly AffiliationChange[]): Promise<NodeReply> {
+    return this.rewrite((current) => {
+      const record = this.requireOwner(requester, current);
+      const affiliations = { ...record.affiliations };
+      for (const change of changes) {
+        if (change.jid === record.owner) {
+          throw new StanzaError('not-acceptable', 'cancel', "the owner's affiliation cannot change");
+        }
+        if (change.affiliation === 'none') delete affiliations[change.jid];
+        else affiliations[change.jid] = change.affiliation;
       }
-      if (change.affiliation === 'none') delete affiliations[change.jid];
-      else affiliations[change.jid] = change.affiliation;
+      return { next: { ...record, affiliations }, reply: { kind: 'done' } };
+    });
+  }
+
+  /**
+   * Applies `change` to the record this actor holds (undefined: no such node) and writes what it
+   * makes of it: an existing node is rewritten or removed by compare-and-set, a missing one (only
+   * `register` makes a record of none) is created within the cap. When the write loses to
+   * another instance's, the record is read again and `change` applied again, at most
+   * MAX_REWRITE_ATTEMPTS times; a refusal that `change` throws on the fresh record
+   * (item-not-found once the node is gone) is the answer. Durable first, then visible.
+   */
+  private async rewrite(change: (current: PushNodeRecord | undefined) => Rewrite): Promise<NodeReply> {
+    for (let attempt = 1; ; attempt++) {
+      const current = this.record;
+      const { next, reply } = change(current);
+      if (next === undefined || (await this.written(current, next))) return reply;
+      if (attempt === MAX_REWRITE_ATTEMPTS) throw new HeraldError('HERALD_STORE_CONTENDED', `push node written elsewhere ${attempt} times in a row`);
     }
-    await this.save({ ...record, affiliations });
-    return { kind: 'done' };
   }
 
-  /** Durable first, then visible. */
-  private async save(record: PushNodeRecord): Promise<void> {
-    await this.deps.nodes.put(this.node, record);
-    this.record = record;
-  }
-
-  private async remove(): Promise<void> {
-    await this.deps.nodes.remove(this.node, this.requireNode().owner);
-    this.record = undefined;
+  /**
+   * Writes `next` (or removes the node) if the stored record is still `current`, and holds what
+   * is stored afterwards: `next`, or on a loss the record another instance stored (or none).
+   */
+  private async written(current: PushNodeRecord | undefined, next: PushNodeRecord | typeof REMOVED): Promise<boolean> {
+    if (current === undefined) return next === REMOVED || this.createNew(next);
+    const nodes = this.deps.nodes;
+    const won = next === REMOVED ? await nodes.removeIf(this.node, current) : await nodes.replace(this.node, current, next);
+    this.record = !won ? await nodes.get(this.node) : next === REMOVED ? undefined : next;
+    return won;
   }
 
   private requireNode(): PushNodeRecord {
@@ -304,8 +350,8 @@ class PushNodeBehaviour implements Behaviour<NodeMessage, NodeReply> {
   }
 
   /** XEP-0060 §8.4.3.1 / §8.9.1.2: owner operations by anyone else are auth/forbidden. */
-  private requireOwner(requester: string): PushNodeRecord {
-    const record = this.requireNode();
+  private requireOwner(requester: string, record: PushNodeRecord | undefined = this.record): PushNodeRecord {
+    if (!record) throw nodeNotFound(this.node);
     if (record.owner !== requester) throw forbidden('only the node owner may do this');
     return record;
   }

@@ -47,8 +47,25 @@ export interface NodeBackend {
    * several instances create it once.
    */
   createCapped(node: string, record: PushNodeRecord, maxPerOwner: number): Promise<boolean>;
-  /** Stores (or replaces) the record of `node`, indexed under its owner. */
+  /**
+   * Stores (or replaces) the record of `node`, indexed under its owner, whatever is stored: it
+   * would bring back a node removed elsewhere, so the node actor rewrites by `replace`, never by this.
+   */
   put(node: string, record: PushNodeRecord): Promise<void>;
+  /**
+   * Replaces the record of `node` with `next` only if the stored record still equals `expected`
+   * (sameRecord, node-record.ts); resolves true once written, false (nothing written) when it does
+   * not: another instance changed or removed the node since `expected` was read. Never creates a
+   * node. Atomic: of two replaces from the same `expected`, at most one writes.
+   */
+  replace(node: string, expected: PushNodeRecord, next: PushNodeRecord): Promise<boolean>;
   /** Removes `node` and its entry in `owner`'s index; removing a node that is not there succeeds. */
   remove(node: string, owner: string): Promise<void>;
+  /**
+   * Removes `node` and its index entry only if the stored record still equals `expected`, as
+   * `replace` writes; resolves true once removed, false (nothing removed) when it does not: a
+   * node another instance changed, or removed and created again for someone else, is not removed
+   * on the strength of a stale record.
+   */
+  removeIf(node: string, expected: PushNodeRecord): Promise<boolean>;
 }

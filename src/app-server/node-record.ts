@@ -38,3 +38,20 @@ export interface PushNodeRecord {
   /** Set by the register commands (XEP-0050). */
   device?: RegisteredDevice;
 }
+
+/**
+ * Whether two records hold the same values, as jsonb equality decides it for PostgreSQL: key
+ * order does not matter, and a field set to undefined is the same as an absent one (JSON has no
+ * undefined: a record written with one reads back without it).
+ */
+export function sameRecord(a: PushNodeRecord | undefined, b: PushNodeRecord): boolean {
+  return a !== undefined && canonicalJson(a) === canonicalJson(b);
+}
+
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, field: unknown) =>
+    field !== null && typeof field === 'object' && !Array.isArray(field)
+      ? Object.fromEntries(Object.entries(field).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)))
+      : field,
+  );
+}

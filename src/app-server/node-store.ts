@@ -10,7 +10,7 @@
  * transaction is synced (lmdb-js batches the writes of one event-loop turn into one commit,
  * see store/lmdb-store.ts), so an IQ result is sent only after the node is on disk; a record and
  * its index entry are written in the same turn, so they commit together.
- * Only the node's own actor writes its record, so no write races another for the same key.
+ * Only the node's own actor writes its record; its rewrites compare and write all the same (replace).
  */
 import { randomBytes } from 'node:crypto';
 import type { Database } from 'lmdb';
@@ -18,7 +18,7 @@ import { HeraldError, isHeraldError } from '../core/errors.js';
 import { compositeKey, KEY_FORMATS_DB, migrateKeyFormat, prefixRange } from '../store/composite-key.js';
 import type { HeraldStore } from '../store/lmdb-store.js';
 import { REGISTRATION_KEY, REGISTRATION_KEY_BYTES, type NodeBackend } from './node-backend.js';
-import type { PushNodeRecord } from './node-record.js';
+import { sameRecord, type PushNodeRecord } from './node-record.js';
 
 /** The record's types are node-record.ts's; importers of the store find them here too. */
 export type { NodeAffiliation, PublishModel, PushNodeRecord, RegisteredDevice } from './node-record.js';
@@ -144,6 +144,44 @@ export class PushNodeStore implements NodeBackend {
     } catch (e) {
       if (isHeraldError(e, 'HERALD_STORE_FULL')) throw e; // a refusal the roles answer, not a failure
       throw new HeraldError('HERALD_STORE', `writing push node: ${(e as Error).message}`, { cause: e });
+    }
+  }
+
+  /**
+   * Compare and write in one LMDB transaction (lmdb-js runs transaction callbacks one after the
+   * other), so no other write of the node falls between them. Within one process only the node's
+   * actor writes it, so a false here means the actor's record was stale all the same.
+   */
+  async replace(node: string, expected: PushNodeRecord, next: PushNodeRecord): Promise<boolean> {
+    const key = indexKey(next.owner, node);
+    const staleKey = expected.owner === next.owner ? undefined : indexKey(expected.owner, node);
+    try {
+      return await this.db.transaction(() => {
+        if (!sameRecord(this.db.get(node), expected)) return false;
+        // Synchronous writes, as in createCapped: a refusal of the size guard aborts the whole replace.
+        this.db.putSync(node, next);
+        if (staleKey !== undefined && indexKeyFits(staleKey)) this.byOwner.removeSync(staleKey);
+        if (indexKeyFits(key)) this.byOwner.putSync(key, 1);
+        return true;
+      });
+    } catch (e) {
+      if (isHeraldError(e, 'HERALD_STORE_FULL')) throw e; // a refusal the roles answer, not a failure
+      throw new HeraldError('HERALD_STORE', `replacing push node: ${(e as Error).message}`, { cause: e });
+    }
+  }
+
+  /** Compare and remove in one LMDB transaction, as `replace`. */
+  async removeIf(node: string, expected: PushNodeRecord): Promise<boolean> {
+    const key = indexKey(expected.owner, node);
+    try {
+      return await this.db.transaction(() => {
+        if (!sameRecord(this.db.get(node), expected)) return false;
+        this.db.removeSync(node);
+        if (indexKeyFits(key)) this.byOwner.removeSync(key);
+        return true;
+      });
+    } catch (e) {
+      throw new HeraldError('HERALD_STORE', `removing push node: ${(e as Error).message}`, { cause: e });
     }
   }
 

@@ -26,6 +26,16 @@ const MAX_OWNER_INDEX_ENTRY_BYTES = 2_704 - 64;
 const UPSERT_NODE = `INSERT INTO app_server_nodes (node, owner, record) VALUES ($1, $2, $3)
   ON CONFLICT (node) DO UPDATE SET owner = EXCLUDED.owner, record = EXCLUDED.record`;
 
+/**
+ * jsonb equality ignores key order and whitespace, and pg sends the expected record through
+ * JSON.stringify, which drops undefined fields as the stored record never had them: equal
+ * records compare equal (node-record.ts sameRecord). A removed node has no row to update.
+ */
+const REPLACE_IF_UNCHANGED = `UPDATE app_server_nodes SET owner = $3, record = $4 WHERE node = $1 AND record = $2::jsonb`;
+
+/** As REPLACE_IF_UNCHANGED compares. */
+const REMOVE_IF_UNCHANGED = `DELETE FROM app_server_nodes WHERE node = $1 AND record = $2::jsonb`;
+
 /** A create that loses to another instance's create of the same node inserts nothing. */
 const INSERT_NEW_NODE = `INSERT INTO app_server_nodes (node, owner, record) VALUES ($1, $2, $3) ON CONFLICT (node) DO NOTHING`;
 
@@ -88,6 +98,16 @@ export class PostgresNodes implements NodeBackend {
 
   async put(node: string, record: PushNodeRecord): Promise<void> {
     await this.pool.query(UPSERT_NODE, [node, record.owner, record]);
+  }
+
+  async replace(node: string, expected: PushNodeRecord, next: PushNodeRecord): Promise<boolean> {
+    const { rowCount } = await this.pool.query(REPLACE_IF_UNCHANGED, [node, expected, next.owner, next]);
+    return rowCount === 1;
+  }
+
+  async removeIf(node: string, expected: PushNodeRecord): Promise<boolean> {
+    const { rowCount } = await this.pool.query(REMOVE_IF_UNCHANGED, [node, expected]);
+    return rowCount === 1;
   }
 
   /** The owner index is the row's owner column: deleting the row removes its index entry. */

@@ -99,6 +99,12 @@ export const ERRORS = {
     xmpp: { type: 'wait', condition: 'resource-constraint', text: 'the push store is full; try again later' },
     stream: null,
   },
+  HERALD_STORE_CONTENDED: {
+    meaning: 'other instances kept changing the push node while this one rewrote it; nothing was written',
+    rest: null,
+    xmpp: { type: 'wait', condition: 'resource-constraint', text: 'the push node is being changed elsewhere; try again later' },
+    stream: null,
+  },
   HERALD_SHUTTING_DOWN: { meaning: 'Herald is shutting down', rest: SERVICE_INTERNAL, xmpp: STOPPING, stream: null },
   HERALD_SENDER_THREAD: unanswered(
     'a sender thread died or could not be started; it is started again after a backoff',

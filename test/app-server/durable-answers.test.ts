@@ -11,7 +11,7 @@ import type { PushNodeRecord } from '../../src/app-server/node-record.js';
 import { PushNodeStore } from '../../src/app-server/node-store.js';
 import { eventually } from '../support/eventually.js';
 import { forSuite } from '../support/for-suite.js';
-import { affiliateIq, answerOf, ask, commandIq, createIq, ownerIq, publishIq, registerDevice, startHarness, type Harness } from './harness.js';
+import { affiliateIq, answerOf, ask, commandIq, configureIq, createIq, ownerIq, publishIq, registerDevice, startHarness, type Harness } from './harness.js';
 
 /** A NodeBackend whose writes wait, while held, until `release`. */
 class HeldWrites implements NodeBackend {
@@ -38,7 +38,9 @@ class HeldWrites implements NodeBackend {
   countOf = (owner: string, limit: number) => this.inner.countOf(owner, limit);
   createCapped = (node: string, record: PushNodeRecord, max: number) => this.after(() => this.inner.createCapped(node, record, max));
   put = (node: string, record: PushNodeRecord) => this.after(() => this.inner.put(node, record));
+  replace = (node: string, expected: PushNodeRecord, next: PushNodeRecord) => this.after(() => this.inner.replace(node, expected, next));
   remove = (node: string, owner: string) => this.after(() => this.inner.remove(node, owner));
+  removeIf = (node: string, expected: PushNodeRecord) => this.after(() => this.inner.removeIf(node, expected));
 
   private after<T>(write: () => Promise<T>): Promise<T> {
     if (!this.holding) return write();
@@ -56,9 +58,7 @@ const WRITES: Array<{ what: string; before?: (h: Harness) => Promise<unknown>; i
   {
     what: 'a configure',
     before: (h) => ask(h.role, createIq('configured')),
-    iq: ownerIq(
-      `<configure node='configured'><x xmlns='jabber:x:data' type='submit'><field var='FORM_TYPE' type='hidden'><value>http://jabber.org/protocol/pubsub#node_config</value></field><field var='pubsub#publish_model'><value>open</value></field></x></configure>`,
-    ),
+    iq: configureIq('configured', 'open'),
     answer: 'result',
   },
   { what: 'an affiliation change', before: (h) => ask(h.role, createIq('affiliated')), iq: affiliateIq('affiliated', 'pusher@example.net', 'publisher'), answer: 'result' },

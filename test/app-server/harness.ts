@@ -229,6 +229,12 @@ export async function registerDevice(
 export const ownerIq = (body: string, o: { from?: string; type?: string; id?: string } = {}): string =>
   `<iq type='${o.type ?? 'set'}' id='${o.id ?? 'o1'}' from='${o.from ?? OWNER}' to='${SERVICE}'><pubsub xmlns='http://jabber.org/protocol/pubsub#owner'>${body}</pubsub></iq>`;
 
+/** The owner sets `node`'s publish model (XEP-0060 §8.2.4). */
+export const configureIq = (node: string, publishModel: string): string =>
+  ownerIq(
+    `<configure node='${node}'><x xmlns='jabber:x:data' type='submit'><field var='FORM_TYPE' type='hidden'><value>http://jabber.org/protocol/pubsub#node_config</value></field><field var='pubsub#publish_model'><value>${publishModel}</value></field></x></configure>`,
+  );
+
 /** The owner sets `jid`'s affiliation with `node` (XEP-0060 §8.9.2). */
 export const affiliateIq = (node: string, jid: string, affiliation: string): string =>
   ownerIq(`<affiliations node='${node}'><affiliation jid='${jid}' affiliation='${affiliation}'/></affiliations>`);

@@ -35,22 +35,30 @@ export const ROLE_ON_EACH_STORE: ReadonlyArray<readonly [string, () => Promise<R
   ],
 ];
 
-/** `count` instances on a fresh database, all with the config `overrides`. */
-export async function instancesOnOnePostgres(count: number, overrides: Record<string, unknown> = {}): Promise<{ instances: Instance[]; close(): Promise<void> }> {
+/**
+ * `count` instances on a fresh database, all with the config `overrides`. Without `changeFeeds`
+ * no instance hears of another's changes, so a live node actor keeps its record until it reads
+ * it again itself: the window before a change notice arrives, held open.
+ */
+export async function instancesOnOnePostgres(
+  count: number,
+  overrides: Record<string, unknown> = {},
+  o: { changeFeeds?: boolean } = {},
+): Promise<{ instances: Instance[]; close(): Promise<void> }> {
   const config = validateConfig(overrides);
   const db = await postgresDatabase();
   const options = postgresOptions(db.url);
   const closers: Array<() => Promise<void>> = [];
   const start = async (): Promise<Instance> => {
     const pool = await openPostgres(options);
-    const changes = await PostgresChangeFeed.open({ postgres: options, origin: pool.origin });
+    const changes = o.changeFeeds === false ? undefined : await PostgresChangeFeed.open({ postgres: options, origin: pool.origin });
     const actors = startActorRuntime();
     const dispatcher = new ProgrammedDispatcher();
     const role = new AppServerRole({ config, nodes: new PostgresNodes(pool), changes, actors, dispatcher });
     closers.push(async () => {
       await role.close();
       actors.stop();
-      await changes.close();
+      await changes?.close();
       await pool.close();
     });
     return { role, dispatcher };

@@ -2,7 +2,8 @@
  * The behaviour every NodeBackend owes the App Server role, as one suite that each backend's test
  * file runs on its own store (as registration-backend.contract.ts does for the XMPP Server):
  * records come back whole, each owner's index follows creates, replacements and removals, the
- * cap holds, and everything is there after a reopen.
+ * cap holds, a conditional replace writes only over the record it expects, and everything is
+ * there after a reopen.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -86,6 +87,45 @@ export function nodeBackendContract(name: string, start: () => Promise<BackendFi
       await t.backend.put('put-1', nodeRecord(owner, 2));
       assert.deepEqual(await t.backend.get('put-1'), nodeRecord(owner, 2));
       assert.deepEqual(await t.backend.nodesOf(owner), ['put-1']);
+    });
+
+    test('replace writes over the record it expects, and a stale expected record writes nothing', async () => {
+      const owner = 'replaced@example.com';
+      await t.backend.createCapped('replaced', nodeRecord(owner, 1), 3);
+      assert.equal(await t.backend.replace('replaced', nodeRecord(owner, 1), nodeRecord(owner, 2)), true);
+      assert.deepEqual(await t.backend.get('replaced'), nodeRecord(owner, 2));
+      assert.equal(await t.backend.replace('replaced', nodeRecord(owner, 1), nodeRecord(owner, 3)), false);
+      assert.deepEqual(await t.backend.get('replaced'), nodeRecord(owner, 2));
+      assert.deepEqual(await t.backend.nodesOf(owner), ['replaced']);
+    });
+
+    test('replace compares records by value: key order and undefined fields do not tell equal records apart', async () => {
+      const owner = 'reordered@example.com';
+      const { secret: _secret, ...stored } = nodeRecord(owner, 1);
+      await t.backend.createCapped('reordered', stored, 3);
+      const reordered = Object.fromEntries(Object.entries({ ...stored, secret: undefined }).reverse()) as unknown as PushNodeRecord;
+      assert.equal(await t.backend.replace('reordered', reordered, nodeRecord(owner, 2)), true);
+      assert.deepEqual(await t.backend.get('reordered'), nodeRecord(owner, 2));
+    });
+
+    test('replace never brings back a removed node', async () => {
+      const owner = 'removed-then-replaced@example.com';
+      await t.backend.createCapped('removed-then-replaced', nodeRecord(owner, 1), 3);
+      await t.backend.remove('removed-then-replaced', owner);
+      assert.equal(await t.backend.replace('removed-then-replaced', nodeRecord(owner, 1), nodeRecord(owner, 2)), false);
+      assert.equal(await t.backend.get('removed-then-replaced'), undefined);
+      assert.deepEqual(await t.backend.nodesOf(owner), []);
+    });
+
+    test("removeIf removes only the record it expects, with its owner's index entry", async () => {
+      const owner = 'removed-if@example.com';
+      await t.backend.createCapped('removed-if', nodeRecord(owner, 1), 3);
+      assert.equal(await t.backend.removeIf('removed-if', nodeRecord(owner, 2)), false);
+      assert.deepEqual(await t.backend.get('removed-if'), nodeRecord(owner, 1));
+      assert.equal(await t.backend.removeIf('removed-if', nodeRecord(owner, 1)), true);
+      assert.equal(await t.backend.get('removed-if'), undefined);
+      assert.deepEqual(await t.backend.nodesOf(owner), []);
+      assert.equal(await t.backend.removeIf('removed-if', nodeRecord(owner, 1)), false);
     });
 
     test("nodesOf lists only that owner's nodes, in code point order", async () => {

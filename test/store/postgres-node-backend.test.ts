@@ -29,6 +29,15 @@ describe('two Herald instances on one PostgreSQL', () => {
     assert.deepEqual(await b.get('raced'), nodeRecord(`racer-${winner}@example.com`, winner));
   });
 
+  test('replaces from one expected record through both instances at once: exactly one writes', async () => {
+    const [a, b] = [await shared.instance(), await shared.instance()];
+    const owner = 'contested@example.com';
+    await a.createCapped('contested', nodeRecord(owner, 1), 5);
+    const written = await Promise.all([a, b, a, b].map((instance, i) => instance.replace('contested', nodeRecord(owner, 1), nodeRecord(owner, 10 + i))));
+    assert.equal(written.filter(Boolean).length, 1);
+    assert.deepEqual(await b.get('contested'), nodeRecord(owner, 10 + written.indexOf(true)));
+  });
+
   test('both instances, asking first at the same moment, get the same registration key', async () => {
     const [a, b] = [await shared.instance(), await shared.instance()];
     const [fromA, fromB] = await Promise.all([a.registrationKey(), b.registrationKey()]);
