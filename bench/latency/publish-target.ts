@@ -4,6 +4,7 @@
  * round-robin over push nodes created first. A publish counts as answered when its IQ result (or
  * error) comes back over the stream — Herald sends the result only after APNS answered 200.
  * IQ ids are unique per request, so answers match whatever their order (RFC 6120 §8.2.3).
+ * `enables` drives creates of new push nodes the same way (bench/instances.ts).
  */
 import type { Element } from '@xmpp/xml';
 import { mark, tracing } from '../../src/core/latency-trace.js';
@@ -65,7 +66,7 @@ export class PublishTarget implements Target {
 
   /**
    * A device's first enable as the App Server sees it: an XEP-0060 create of a new push node
-   * (`enable-N`, owned by `device-N`), answered once the node is stored.
+   * (`enable-N`, owned by `deviceN@localhost`), answered once the node is stored.
    */
   readonly enables: Target = {
     send: (done) => {
