@@ -17,6 +17,8 @@
  *     device's first enable costs the App Server: the node the client's app server creates for
  *     it), `--window` outstanding, each answered once the node is durable;
  * with the µs of CPU the Herald processes spent per operation (/proc/<pid>/stat, every thread).
+ * The loads run one after the other (each its warm-up, then its rounds), enables last, so that
+ * the nodes enables create do not weigh on the pushes measured after them.
  *
  *   npm run build && node dist/bench/instances.js [--duration 10] [--connections 50] [--rounds 4]
  *       [--warmup 3] [--window 100] [--nodes 100] [--server benchmark|simulator]
@@ -104,20 +106,19 @@ async function main(): Promise<void> {
     const on = (t: Target) => deployments[t]!;
     const settings = { durationS, connections, window };
 
-    if (warmupS > 0) {
-      for (const t of TARGETS) for (const kind of LOAD_KINDS) await measure(kind, on(t), settings, warmupS);
-    }
-    const runs: Array<Record<Target, Record<LoadKind, Figures>>> = [];
-    for (let round = 1; round <= rounds; round++) {
-      const got = {} as Record<Target, Record<LoadKind, Figures>>;
-      for (const t of orderOf(round)) {
-        got[t] = {} as Record<LoadKind, Figures>;
-        for (const kind of LOAD_KINDS) {
-          got[t][kind] = await measure(kind, on(t), settings).catch((e: Error) => Promise.reject(new Error(`round ${round}, ${LABELS[t]}: ${e.message}`)));
-          process.stderr.write(`  round ${round} ${LABELS[t]} ${kind}: ${got[t][kind].perS.toFixed(0)}/s\n`);
+    // One load at a time over every round, enables last: the nodes an enable run creates (several
+    // times more on LMDB than on PostgreSQL) would otherwise load the pushes measured after them.
+    type Round = Record<Target, Record<LoadKind, Figures>>;
+    const runs: Round[] = Array.from({ length: rounds }, () => ({ lmdb: {}, postgres: {}, 'two-postgres': {} }) as Round);
+    for (const kind of LOAD_KINDS) {
+      if (warmupS > 0) for (const t of TARGETS) await measure(kind, on(t), settings, warmupS);
+      for (let round = 1; round <= rounds; round++) {
+        for (const t of orderOf(round)) {
+          const got = await measure(kind, on(t), settings).catch((e: Error) => Promise.reject(new Error(`round ${round}, ${LABELS[t]}: ${e.message}`)));
+          runs[round - 1]![t][kind] = got;
+          process.stderr.write(`  ${kind} round ${round} ${LABELS[t]}: ${got.perS.toFixed(0)}/s\n`);
         }
       }
-      runs.push(got);
     }
     for (const kind of LOAD_KINDS) printKind(kind, runs);
   } finally {
