@@ -1,18 +1,34 @@
 /**
- * Several instances (issue 11, item 6), a skeleton: REST pushes/s and p99 through one `herald
- * start` process, the same one behind HAProxy, and two behind HAProxy, in paired rounds of one
- * run (each round runs every target once, in an order rotated from round to round). autocannon
- * sends MongooseIM's request (bench/rest/notification-request.ts) over HTTP/1.1 with TLS;
- * HAProxy runs the config of docs/several-instances.md ("The REST API behind HAProxy",
- * test/support/haproxy-server.ts), HTTP/2 to the instances. Each instance has its own LMDB
- * folder; PostgreSQL modes come later.
+ * Several instances (issue 11, item 6): in paired rounds of one run (each round runs every target
+ * once, in an order rotated from round to round), three targets:
+ *   - 1 instance on LMDB,
+ *   - 1 instance on PostgreSQL,
+ *   - 2 instances on one PostgreSQL database,
+ * each `herald start` with the config defaults, joined as component `push.localhost` to the
+ * bench's XEP-0114 server (bench/latency/component-server.ts: several links of one domain, each
+ * stanza to one picked at random, as ejabberd does), REST behind HAProxy (the config of
+ * docs/several-instances.md, test/support/haproxy-server.ts). REST goes through HAProxy for
+ * every target, one instance too, so that only the store and the instance count differ between
+ * them (bench/rest.ts measures Herald's REST API direct). For each target and round:
+ *   - REST pushes/s and p99: autocannon, MongooseIM's request over HTTP/1.1 with TLS;
+ *   - component pushes/s and p99: XEP-0357 publish IQs to push nodes created first, `--window`
+ *     outstanding, answered after APNS answered 200;
+ *   - enables/s and p99: XEP-0060 creates of new push nodes through the component (what a
+ *     device's first enable costs the App Server: the node the client's app server creates for
+ *     it), `--window` outstanding, each answered once the node is durable;
+ * with the µs of CPU the Herald processes spent per operation (/proc/<pid>/stat, every thread).
+ * The loads run one after the other (each its warm-up, then its rounds), enables last, so that
+ * the nodes enables create do not weigh on the pushes measured after them.
  *
  *   npm run build && node dist/bench/instances.js [--duration 10] [--connections 50] [--rounds 4]
- *       [--warmup 3] [--server benchmark|simulator]
+ *       [--warmup 3] [--window 100] [--nodes 100] [--server benchmark|simulator]
  *
- * Every process (APNS server, each Herald, HAProxy, autocannon in this one) shares the machine:
- * on a machine with few cores two instances compete with each other for them, so the ratio says
- * what HAProxy and a second process cost here, not how far Herald scales on separate machines.
+ * The PostgreSQL is a private cluster of this run (test/support/postgres-cluster.ts: fsync on,
+ * defaults otherwise), one database per PostgreSQL target. Every process (APNS server, each
+ * Herald, PostgreSQL, HAProxy, the load generators in this one) shares the machine: on a machine
+ * with few cores two instances compete with each other and with PostgreSQL for them, so the
+ * ratios say what the store and a second process cost here, not how far Herald scales on
+ * separate machines.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -20,117 +36,126 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { validateConfig } from '../src/core/config/load.js';
 import { generateLocalhostPair } from '../src/core/tls.js';
-import { haproxyVersion, startHaproxy, type HaproxyServer } from '../test/support/haproxy-server.js';
-import { startHeraldProcess, type HeraldChild } from '../test/support/herald-process.js';
-import { tomlString, writeHeraldToml } from '../test/support/herald-toml.js';
-import { apnsKeyPair, KEY_ID } from '../test/support/keyed-apns-simulator.js';
+import { haproxyVersion } from '../test/support/haproxy-server.js';
+import { startPostgresCluster, type PostgresCluster } from '../test/support/postgres-cluster.js';
 import { median, table } from './e2e/report.js';
-import { runLoad, type LoadSummary } from './rest/load.js';
+import { startDeployment, type Deployment, type DeploymentFiles } from './instances/deployment.js';
+import { LOAD_KINDS, measure, type Figures, type LoadKind } from './instances/measure.js';
 import { BODY, PATH } from './rest/notification-request.js';
 import { serverKindOf, startBenchServer } from './shared/apns-server.js';
+import { intFlag } from './shared/int-flag.js';
 import { LOAD_OPTIONS, loadFlags, loadFlagsLine } from './shared/load-flags.js';
 
-type Target = 'one' | 'one-haproxy' | 'two-haproxy';
-const TARGETS: Target[] = ['one', 'one-haproxy', 'two-haproxy'];
+type Target = 'lmdb' | 'postgres' | 'two-postgres';
+const TARGETS: Target[] = ['lmdb', 'postgres', 'two-postgres'];
 const LABELS: Record<Target, string> = {
-  one: '1 instance, direct',
-  'one-haproxy': '1 instance behind HAProxy',
-  'two-haproxy': '2 instances behind HAProxy',
+  lmdb: '1 instance on LMDB',
+  postgres: '1 instance on PostgreSQL',
+  'two-postgres': '2 instances on PostgreSQL behind HAProxy',
+};
+const SHAPES: Record<Target, { instances: number; postgres: boolean }> = {
+  lmdb: { instances: 1, postgres: false },
+  postgres: { instances: 1, postgres: true },
+  'two-postgres': { instances: 2, postgres: true },
+};
+const KIND_HEADINGS: Record<LoadKind, string> = {
+  rest: 'REST pushes (autocannon through HAProxy)',
+  publish: 'component pushes (publish IQs to existing nodes)',
+  enable: 'enables (creates of new push nodes, answered once durable)',
 };
 
 const { values } = parseArgs({
   options: {
     ...LOAD_OPTIONS,
+    /** Component IQs outstanding at once. */
+    window: { type: 'string', default: '100' },
+    /** Push nodes created first, that the publishes go round. */
+    nodes: { type: 'string', default: '100' },
     /** APNS behind Herald: `benchmark` (the lean benchmark server) or `simulator` (accept-all). */
     server: { type: 'string', default: 'benchmark' },
   },
 });
 const flags = loadFlags(values);
 const { durationS, connections, rounds, warmupS } = flags;
+const window = intFlag('--window', values.window, 1);
+const nodes = intFlag('--nodes', values.nodes, 1);
 const serverKind = serverKindOf(values.server);
 /** Round r runs the targets rotated by r - 1. */
 const orderOf = (round: number): Target[] => TARGETS.map((_, i) => TARGETS[(i + round - 1) % TARGETS.length]!);
 
 async function main(): Promise<void> {
-  console.log(`# Several instances: REST through 1 Herald, 1 behind HAProxy, 2 behind HAProxy — ${new Date().toISOString()}`);
-  console.log(`# machine: ${os.cpus()[0]?.model ?? 'unknown cpu'}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
+  console.log(`# Several instances: 1 Herald on LMDB, 1 on PostgreSQL, 2 on PostgreSQL behind HAProxy — ${new Date().toISOString()}`);
+  console.log(`# machine: ${os.cpus()[0]?.model ?? 'unknown cpu'}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, load average ${os.loadavg()[0]!.toFixed(2)} at start`);
   console.log(`# command: node dist/bench/instances.js ${process.argv.slice(2).join(' ')}`);
-  console.log(`# ${loadFlagsLine(flags)} --server ${serverKind}; HTTP/1.1 to the target, pipelining off`);
-  console.log(`# POST ${PATH} ${BODY}`);
+  console.log(`# ${loadFlagsLine(flags)} --window ${window} --nodes ${nodes} --server ${serverKind}`);
+  console.log(`# REST: POST ${PATH} ${BODY}, HTTP/1.1 to HAProxy, pipelining off; component: ${window} IQs outstanding, publishes round ${nodes} nodes`);
 
   const dir = mkdtempSync(join(os.tmpdir(), 'herald-bench-instances-'));
   const apns = await startBenchServer(serverKind, validateConfig({}).apns.max_in_flight);
-  const heralds: HeraldChild[] = [];
-  const proxies: HaproxyServer[] = [];
+  let postgres: PostgresCluster | undefined;
+  const deployments: Partial<Record<Target, Deployment>> = {};
   try {
-    console.log(`# APNS behind Herald: ${apns.description}; each Herald: herald start, config defaults, own LMDB folder; ${haproxyVersion()}`);
-    const pair = await generateLocalhostPair();
-    const file = (name: string, text: string) => {
-      writeFileSync(join(dir, name), `${text.trimEnd()}\n`);
-      return join(dir, name);
-    };
-    const certFile = file('cert.pem', pair.cert);
-    const keyFile = file('key.pem', pair.key);
-    const pemFile = file('frontend.pem', `${pair.cert.trimEnd()}\n${pair.key}`);
-    for (const name of ['a', 'b']) {
-      const own = mkdtempSync(join(dir, `${name}-`));
-      // The APNS servers here accept any token; a key each is what production needs (docs/several-instances.md).
-      const key = { keyId: KEY_ID, privateKeyPem: apnsKeyPair().privateKeyPem };
-      const rest = { cert_file: tomlString(certFile), key_file: tomlString(keyFile) };
-      heralds.push(await startHeraldProcess(writeHeraldToml(own, apns, key, { rest })));
-    }
-    const behind = async (instances: HeraldChild[]) => {
-      const proxy = await startHaproxy({ pemFile, caFile: certFile, instances: instances.map((h) => `127.0.0.1:${h.port}`) });
-      proxies.push(proxy);
-      return proxy.url;
-    };
-    const urls: Record<Target, string> = { one: heralds[0]!.url, 'one-haproxy': await behind([heralds[0]!]), 'two-haproxy': await behind(heralds) };
-
-    if (warmupS > 0) {
-      for (const t of TARGETS) check(t, 'warm-up', await runLoad({ url: urls[t], connections, durationS: warmupS }));
-    }
-    const runs: Array<Record<Target, LoadSummary>> = [];
-    const rows: string[][] = [];
-    for (let round = 1; round <= rounds; round++) {
-      const got = {} as Record<Target, LoadSummary>;
-      for (const t of orderOf(round)) {
-        got[t] = check(t, `round ${round}`, await runLoad({ url: urls[t], connections, durationS }));
-        process.stderr.write(`  round ${round} ${LABELS[t]}: ${got[t].reqPerSec.toFixed(0)} req/s\n`);
-      }
-      runs.push(got);
-      for (const t of TARGETS) rows.push(row(String(round), t, got[t]));
-    }
+    postgres = await startPostgresCluster();
+    console.log(`# APNS behind Herald: ${apns.description}; each Herald: herald start, config defaults, own APNS key; ${haproxyVersion()}; PostgreSQL: private cluster, fsync on`);
+    const files = await certificateFiles(dir);
     for (const t of TARGETS) {
-      const m = (f: (s: LoadSummary) => number) => median(runs.map((r) => f(r[t])));
-      rows.push(row('median', t, { reqPerSec: m((s) => s.reqPerSec), p50Ms: m((s) => s.p50Ms), p99Ms: m((s) => s.p99Ms), non2xx: 0, tooMany: m((s) => s.tooMany), errors: 0, statuses: {} }));
+      const { instances, postgres: shared } = SHAPES[t];
+      const url = shared ? (await postgres.createDatabase()).url : undefined;
+      deployments[t] = await startDeployment({ instances, postgres: url, apns, files: { ...files, dir: mkdtempSync(join(dir, `${t}-`)) }, nodes });
     }
-    console.log(table(['round', 'target', 'req/s', 'p50 ms', 'p99 ms', 'of which 429'], rows));
-    const ratio = (a: Target, b: Target) => median(runs.map((r) => r[a].reqPerSec / r[b].reqPerSec)).toFixed(2);
-    console.log(`2 behind HAProxy / 1 behind HAProxy: median of the per-round req/s ratios ${ratio('two-haproxy', 'one-haproxy')}`);
-    console.log(`1 behind HAProxy / 1 direct: median of the per-round req/s ratios ${ratio('one-haproxy', 'one')}`);
+    const on = (t: Target) => deployments[t]!;
+    const settings = { durationS, connections, window };
+
+    // One load at a time over every round, enables last: the nodes an enable run creates (several
+    // times more on LMDB than on PostgreSQL) would otherwise load the pushes measured after them.
+    type Round = Record<Target, Record<LoadKind, Figures>>;
+    const runs: Round[] = Array.from({ length: rounds }, () => ({ lmdb: {}, postgres: {}, 'two-postgres': {} }) as Round);
+    for (const kind of LOAD_KINDS) {
+      if (warmupS > 0) for (const t of TARGETS) await measure(kind, on(t), settings, warmupS);
+      for (let round = 1; round <= rounds; round++) {
+        for (const t of orderOf(round)) {
+          const got = await measure(kind, on(t), settings).catch((e: Error) => Promise.reject(new Error(`round ${round}, ${LABELS[t]}: ${e.message}`)));
+          runs[round - 1]![t][kind] = got;
+          process.stderr.write(`  ${kind} round ${round} ${LABELS[t]}: ${got.perS.toFixed(0)}/s\n`);
+        }
+      }
+    }
+    for (const kind of LOAD_KINDS) printKind(kind, runs);
   } finally {
-    for (const proxy of proxies) await proxy.stop();
-    await Promise.all(heralds.map((h) => h.stop()));
+    for (const d of Object.values(deployments)) await d.stop();
+    await postgres?.dispose();
     await apns.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-function row(round: string, t: Target, s: LoadSummary): string[] {
-  return [round, LABELS[t], s.reqPerSec.toFixed(0), s.p50Ms.toFixed(1), s.p99Ms.toFixed(1), String(s.tooMany)];
+/** One table per load: every round's figures, then the medians, then the medians of the paired per-round ratios. */
+function printKind(kind: LoadKind, runs: Array<Record<Target, Record<LoadKind, Figures>>>): void {
+  const rows: string[][] = [];
+  runs.forEach((run, i) => TARGETS.forEach((t) => rows.push(row(kind, String(i + 1), t, run[t][kind]))));
+  for (const t of TARGETS) {
+    const m = (f: (s: Figures) => number) => median(runs.map((r) => f(r[t][kind])));
+    rows.push(row(kind, 'median', t, { perS: m((s) => s.perS), p50Ms: m((s) => s.p50Ms), p99Ms: m((s) => s.p99Ms), cpuUs: m((s) => s.cpuUs), tooMany: m((s) => s.tooMany) }));
+  }
+  const unit = kind === 'enable' ? 'enables/s' : 'pushes/s';
+  console.log(`\n## ${KIND_HEADINGS[kind]}`);
+  console.log(table(['round', 'target', unit, 'p50 ms', 'p99 ms', 'µs CPU/op', ...(kind === 'rest' ? ['of which 429'] : [])], rows));
+  const ratio = (a: Target, b: Target) => median(runs.map((r) => r[a][kind].perS / r[b][kind].perS)).toFixed(2);
+  console.log(`${kind}: 1 on PostgreSQL / 1 on LMDB ${ratio('postgres', 'lmdb')}; 2 on PostgreSQL / 1 on PostgreSQL ${ratio('two-postgres', 'postgres')} (medians of the per-round ${unit} ratios)`);
 }
 
-/**
- * A run that measured failures measured the wrong thing: Herald may answer 429 when its senders
- * are full (backpressure, reported apart); any other non-2xx, any connection error, or no answer
- * at all stops the benchmark.
- */
-function check(t: Target, when: string, s: LoadSummary): LoadSummary {
-  const total = Object.values(s.statuses).reduce((a, b) => a + b, 0);
-  if (total === 0 || s.non2xx > s.tooMany || s.errors > 0) {
-    throw new Error(`${when}: ${LABELS[t]} answered ${JSON.stringify(s.statuses)} with ${s.errors} connection errors`);
-  }
-  return s;
+function row(kind: LoadKind, round: string, t: Target, s: Figures): string[] {
+  return [round, LABELS[t], s.perS.toFixed(0), s.p50Ms.toFixed(1), s.p99Ms.toFixed(1), s.cpuUs.toFixed(0), ...(kind === 'rest' ? [String(s.tooMany)] : [])];
+}
+
+/** One certificate for every instance and the HAProxy frontend, as an operator would deploy one name. */
+async function certificateFiles(dir: string): Promise<Omit<DeploymentFiles, 'dir'>> {
+  const pair = await generateLocalhostPair();
+  const file = (name: string, text: string) => {
+    writeFileSync(join(dir, name), `${text.trimEnd()}\n`);
+    return join(dir, name);
+  };
+  return { certFile: file('cert.pem', pair.cert), keyFile: file('key.pem', pair.key), pemFile: file('frontend.pem', `${pair.cert.trimEnd()}\n${pair.key}`) };
 }
 
 main().catch((e: unknown) => {

@@ -1,17 +1,16 @@
 /**
  * The reference: a bare node:http2 client sending APNS-shaped requests straight to the APNS
  * benchmark server, with no engine in front — what the network, the server and node:http2 cost
- * at a given rate, to set beside Herald's figures. Same request shape as bench/e2e/bare-loop.ts
- * (`:path` and `authorization` never indexed, as Apple asks), over `connections` sessions with
- * at most `maxInFlight` streams each, as Herald's senders (apns.connections, apns.max_in_flight):
+ * at a given rate, to set beside Herald's figures. The request of bench/e2e/bare-loop.ts (its
+ * `bareApnsHeaders`), over `connections` sessions with at most `maxInFlight` streams each, as
+ * Herald's senders (apns.connections, apns.max_in_flight):
  * a request finding every session full waits in the client, as it would in Herald, and the
  * server is never sent more streams than it announced (the benchmark server does not enforce it).
  */
-import { randomUUID } from 'node:crypto';
 import http2 from 'node:http2';
+import { bareApnsHeaders } from '../e2e/bare-loop.js';
 import { failed, OK, type Outcome, type Target } from './target.js';
 
-const SENSITIVE = [':path', 'authorization'];
 const TOKEN = 'ab'.repeat(32);
 const TOPIC = 'com.example.herald';
 /** The server does not check it (src/simulators/apns-benchmark); a provider token's length. */
@@ -66,18 +65,7 @@ export class BareApnsTarget implements Target {
       return;
     }
     slot.inFlight++;
-    const stream = session.request({
-      ':method': 'POST',
-      ':path': `/3/device/${TOKEN}`,
-      authorization: AUTHORIZATION,
-      'apns-topic': TOPIC,
-      'apns-push-type': 'alert',
-      'apns-priority': '10',
-      'apns-expiration': String(Math.floor(Date.now() / 1000) + 86_400),
-      'apns-id': randomUUID(),
-      'content-type': 'application/json',
-      [http2.sensitiveHeaders]: SENSITIVE,
-    });
+    const stream = session.request(bareApnsHeaders(TOKEN, TOPIC, AUTHORIZATION));
     let outcome: Outcome = failed('stream closed without an answer');
     stream.on('response', (headers) => {
       outcome = headers[':status'] === 200 ? OK : failed(`HTTP ${headers[':status']}`);

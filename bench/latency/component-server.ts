@@ -1,7 +1,8 @@
 /**
  * The bench's XMPP server, as far as a component sees it: an XEP-0114 listener on a loopback
- * port 0 that accepts one component (Herald, joined by `herald start`), then writes stanzas to it
- * and hands each stanza it sends back to `onStanza`. XEP-0114 §3: the component opens
+ * port 0 that accepts the components of its domain (Herald, joined by `herald start`; several
+ * instances join as one domain), writes each stanza to one of them picked at random, as ejabberd
+ * does (docs/several-instances.md), and hands each stanza they send back to `onStanza`. XEP-0114 §3: the component opens
  * `<stream:stream xmlns='jabber:component:accept' to='DOMAIN'>`, the server answers with a
  * stream id, and accepts `<handshake>` = hex SHA-1 of id + secret with an empty `<handshake/>`.
  */
@@ -15,10 +16,11 @@ const NS_STREAMS = 'urn:ietf:params:xml:ns:xmpp-streams';
 export class ComponentServer {
   /** Stanzas the component sends on its accepted stream. */
   onStanza: (stanza: Element) => void = () => {};
-  /** The accepted stream ended (the component left or the connection broke). */
+  /** An accepted stream ended (a component left or its connection broke). */
   onDisconnect: () => void = () => {};
-  private online: net.Socket | undefined;
-  private onOnline: (() => void) | undefined;
+  /** The authenticated links, each stanza written to one of them. */
+  private readonly online: net.Socket[] = [];
+  private waiting: { count: number; resolve: () => void } | undefined;
 
   private constructor(
     private readonly server: net.Server,
@@ -40,21 +42,21 @@ export class ComponentServer {
     return `xmpp://127.0.0.1:${(this.server.address() as net.AddressInfo).port}`;
   }
 
-  /** Resolves once a component has completed its handshake. */
-  whenOnline(): Promise<void> {
-    if (this.online) return Promise.resolve();
-    return new Promise((resolve) => (this.onOnline = resolve));
+  /** Resolves once `count` components are online (handshake completed). */
+  whenOnline(count = 1): Promise<void> {
+    if (this.online.length >= count) return Promise.resolve();
+    return new Promise((resolve) => (this.waiting = { count, resolve }));
   }
 
-  /** Writes a stanza (as text) on the accepted stream; false when no component is online. */
+  /** Writes a stanza (as text) on one accepted stream, picked at random; false when no component is online. */
   write(stanza: string): boolean {
-    if (!this.online) return false;
-    this.online.write(stanza);
+    if (this.online.length === 0) return false;
+    this.online[Math.floor(Math.random() * this.online.length)]!.write(stanza);
     return true;
   }
 
   async close(): Promise<void> {
-    this.online?.destroy();
+    for (const socket of this.online) socket.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
@@ -76,10 +78,12 @@ export class ComponentServer {
         return;
       }
       authenticated = true;
-      this.online = socket;
+      this.online.push(socket);
       socket.write('<handshake/>');
-      this.onOnline?.();
-      this.onOnline = undefined;
+      if (this.waiting && this.online.length >= this.waiting.count) {
+        this.waiting.resolve();
+        this.waiting = undefined;
+      }
     });
     parser.on('end', () => socket.end('</stream:stream>')); // RFC 6120 §4.4
     parser.on('error', () => socket.destroy());
@@ -87,8 +91,9 @@ export class ComponentServer {
     socket.on('data', (chunk: string) => parser.write(chunk));
     socket.on('error', () => {});
     socket.on('close', () => {
-      if (this.online !== socket) return;
-      this.online = undefined;
+      const at = this.online.indexOf(socket);
+      if (at === -1) return;
+      this.online.splice(at, 1);
       this.onDisconnect();
     });
   }

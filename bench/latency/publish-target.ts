@@ -4,6 +4,7 @@
  * round-robin over push nodes created first. A publish counts as answered when its IQ result (or
  * error) comes back over the stream — Herald sends the result only after APNS answered 200.
  * IQ ids are unique per request, so answers match whatever their order (RFC 6120 §8.2.3).
+ * `enables` drives creates of new push nodes the same way (bench/instances.ts).
  */
 import type { Element } from '@xmpp/xml';
 import { mark, tracing } from '../../src/core/latency-trace.js';
@@ -47,14 +48,7 @@ export class PublishTarget implements Target {
       while (next < this.nodes) {
         const i = next++;
         const id = `c${i}`;
-        const outcome = await new Promise<Outcome>((resolve) => {
-          this.pending.set(id, resolve);
-          this.write(
-            `<iq type='set' id='${id}' from='owner${i}@${USERS_DOMAIN}/bench' to='${this.server.domain}'>` +
-              `<pubsub xmlns='http://jabber.org/protocol/pubsub'><create node='node-${i}' type='push'/></pubsub></iq>`,
-            id,
-          );
-        });
+        const outcome = await new Promise<Outcome>((resolve) => this.create(`owner${i}`, `node-${i}`, id, resolve));
         if (!outcome.ok) throw new Error(`creating node-${i}: ${outcome.reason}`);
       }
     };
@@ -70,9 +64,30 @@ export class PublishTarget implements Target {
     this.write(before + id + after, id);
   }
 
+  /**
+   * A device's first enable as the App Server sees it: an XEP-0060 create of a new push node
+   * (`enable-N`, owned by `deviceN@localhost`), answered once the node is stored.
+   */
+  readonly enables: Target = {
+    send: (done) => {
+      const n = this.enablesSent++;
+      this.create(`device${n}`, `enable-${n}`, `e${n}`, done);
+    },
+  };
+  private enablesSent = 0;
+
   /** Publishes written and not yet answered. */
   get outstanding(): number {
     return this.pending.size;
+  }
+
+  private create(owner: string, node: string, id: string, done: Done): void {
+    this.pending.set(id, done);
+    this.write(
+      `<iq type='set' id='${id}' from='${owner}@${USERS_DOMAIN}/bench' to='${this.server.domain}'>` +
+        `<pubsub xmlns='http://jabber.org/protocol/pubsub'><create node='${node}' type='push'/></pubsub></iq>`,
+      id,
+    );
   }
 
   private write(text: string, id: string): void {

@@ -1,7 +1,8 @@
 /**
  * Runs the several-instances benchmark at a toy size, so that a change to `herald start`, the
- * HAProxy harness or the REST API that breaks it fails `npm test` instead of the next benchmark
- * run. Checks that it finishes and prints its result lines; never the figures.
+ * PostgreSQL store, the HAProxy harness, the REST API or the component link that breaks it fails
+ * `npm test` instead of the next benchmark run. Checks that it finishes and prints its result
+ * lines; never the figures.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -10,19 +11,33 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
-/** A hung benchmark fails the test instead of the suite; this run takes about 15 s. */
-const BENCH_TIMEOUT_MS = 120_000;
+/** A hung benchmark fails the test instead of the suite; this run takes about 50 s. */
+const BENCH_TIMEOUT_MS = 240_000;
 const SCRIPT = fileURLToPath(new URL('../../bench/instances.js', import.meta.url));
+const TARGETS = ['1 instance on LMDB', '1 instance on PostgreSQL', '2 instances on PostgreSQL behind HAProxy'];
+/** Each load's table heading, and its ratio line's name. */
+const LOADS = [
+  { heading: 'REST pushes', kind: 'rest', extraColumn: ' +\\d+ \\|' },
+  { heading: 'component pushes', kind: 'publish', extraColumn: '' },
+  { heading: 'enables', kind: 'enable', extraColumn: '' },
+];
 
-test('the several-instances benchmark loads 1 Herald, 1 behind HAProxy and 2 behind HAProxy and reports req/s, p50 and p99 of each', async () => {
-  const args = ['--duration', '1', '--rounds', '1', '--warmup', '0', '--connections', '10'];
+test('the several-instances benchmark loads 1 Herald on LMDB, 1 on PostgreSQL and 2 on PostgreSQL and reports REST pushes, component pushes and enables per second, p99 and CPU of each', async () => {
+  const args = ['--duration', '1', '--rounds', '1', '--warmup', '0', '--connections', '10', '--window', '10', '--nodes', '10'];
   const { stdout } = await run(process.execPath, [SCRIPT, ...args], { timeout: BENCH_TIMEOUT_MS, maxBuffer: 16 * 2 ** 20 });
-  assert.match(stdout, /^# command: node dist\/bench\/instances\.js --duration 1 --rounds 1 --warmup 0 --connections 10$/m);
+  assert.match(stdout, /^# command: node dist\/bench\/instances\.js --duration 1 --rounds 1 --warmup 0 --connections 10 --window 10 --nodes 10$/m);
   assert.match(stdout, /; HAProxy version \d+\.\d+/m);
-  for (const target of ['1 instance, direct', '1 instance behind HAProxy', '2 instances behind HAProxy']) {
-    const row = new RegExp(`^\\| +1 \\| +${target} \\| +(\\d+) \\| +\\d+\\.\\d \\| +\\d+\\.\\d \\| +\\d+ \\|$`, 'm').exec(stdout);
-    assert.ok(row, `a result row for ${target} in\n${stdout}`);
-    assert.ok(Number(row[1]) > 0, `${target} answered requests`);
-  }
-  assert.match(stdout, /^2 behind HAProxy \/ 1 behind HAProxy: median of the per-round req\/s ratios \d+\.\d\d$/m);
+  const sections = stdout.split(/^## /m).slice(1);
+  assert.equal(sections.length, LOADS.length, `a table per load in\n${stdout}`);
+  LOADS.forEach((load, i) => {
+    const section = sections[i]!;
+    assert.ok(section.startsWith(load.heading), `${load.heading} is table ${i + 1} in\n${stdout}`);
+    for (const target of TARGETS) {
+      const row = new RegExp(`^\\| +1 \\| +${target} \\| +(\\d+) \\| +\\d+\\.\\d \\| +\\d+\\.\\d \\| +(\\d+) \\|${load.extraColumn}$`, 'm').exec(section);
+      assert.ok(row, `a ${load.kind} row for ${target} in\n${section}`);
+      assert.ok(Number(row[1]) > 0, `${target} answered ${load.kind} operations`);
+      assert.ok(Number(row[2]) > 0, `${target} spent CPU on ${load.kind}`);
+    }
+    assert.match(section, new RegExp(`^${load.kind}: 1 on PostgreSQL / 1 on LMDB \\d+\\.\\d\\d; 2 on PostgreSQL / 1 on PostgreSQL \\d+\\.\\d\\d `, 'm'));
+  });
 });
