@@ -19,7 +19,7 @@ import type { ChangeFeed } from '../store/change-feed.js';
 import type { HeraldStore } from '../store/lmdb-store.js';
 import type { ProviderTokenStore } from '../push-service/apns/shared-token.js';
 import { openPostgres } from '../store/postgres/open-postgres.js';
-import { PostgresProviderTokens } from '../store/postgres/postgres-provider-tokens.js';
+import { PostgresProviderTokens } from '../push-service/apns/postgres-provider-tokens.js';
 import { PostgresChangeFeed } from '../store/postgres/postgres-change-feed.js';
 import { storeFailure } from '../store/postgres/postgres-pool.js';
 import type { RegistrationBackend } from '../xmpp-server/registration-backend.js';

@@ -8,7 +8,7 @@ import type { HeraldConfig } from '../core/config/schema.js';
 import type { Logger } from '../core/log.js';
 import type { ProviderTokenStore } from '../push-service/apns/shared-token.js';
 import { openPostgres } from '../store/postgres/open-postgres.js';
-import { PostgresProviderTokens } from '../store/postgres/postgres-provider-tokens.js';
+import { PostgresProviderTokens } from '../push-service/apns/postgres-provider-tokens.js';
 import type { StartedParts } from './started-parts.js';
 
 /** Connections of that pool: one exchange per key and refresh period, one at a time per key. */

@@ -2,8 +2,8 @@
  * One APNS provider token per team and key across Herald instances (store.backend = "postgres").
  * Apple refuses a new token for a key issued less than about 20 minutes after the previous one
  * (429 TooManyProviderTokenUpdates), so instances that each mint their own see every push of
- * all but one refused. Here, a token is taken from the store (store/postgres/
- * postgres-provider-tokens.ts): in one locked exchange the stored token is used if it is younger
+ * all but one refused. Here, a token is taken from the store (postgres-provider-tokens.ts,
+ * on store/postgres/schema-v4.ts): in one locked exchange the stored token is used if it is younger
  * than the refresh age, else one is minted and stored, so one instance mints per refresh period
  * and all of them send its token.
  *
@@ -32,7 +32,7 @@ export interface StoredProviderToken {
   readonly issuedAtMs: number;
 }
 
-/** Where the instances' tokens are kept: store/postgres/postgres-provider-tokens.ts. */
+/** Where the instances' tokens are kept: push-service/apns/postgres-provider-tokens.ts. */
 export interface ProviderTokenStore {
   /**
    * In one transaction, holding a lock on team and key: `choose` is handed the stored token

@@ -13,7 +13,7 @@ import { startApnsPool, type ApnsPool } from '../../../src/push-service/pools/ap
 import { startApnsSimulator, type ApnsSimulator } from '../../../src/simulators/apns/index.js';
 import { openPostgres } from '../../../src/store/postgres/open-postgres.js';
 import type { PostgresPool } from '../../../src/store/postgres/postgres-pool.js';
-import { PostgresProviderTokens } from '../../../src/store/postgres/postgres-provider-tokens.js';
+import { PostgresProviderTokens } from '../../../src/push-service/apns/postgres-provider-tokens.js';
 import { apnsKeyPair } from '../../support/keyed-apns-simulator.js';
 import { postgresDatabase, postgresOptions } from '../../support/postgres-server.js';
 import { poolTestConfig } from '../pool-harness.js';

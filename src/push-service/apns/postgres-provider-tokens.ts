@@ -1,11 +1,11 @@
 /**
- * The SQL of the shared APNS provider tokens (schema-v4.ts); the policy of when to mint is
- * push-service/apns/shared-token.ts. One exchange is one transaction holding a
+ * The SQL of the shared APNS provider tokens (store/postgres/schema-v4.ts), beside the policy
+ * of when to mint (shared-token.ts), as each role keeps its PostgreSQL backend. One exchange is one transaction holding a
  * transaction-scoped advisory lock on the team and key: instances asking at once queue on it,
  * so the first mints and stores, and the others read what it stored.
  */
-import type { ProviderTokenStore, StoredProviderToken } from '../../push-service/apns/shared-token.js';
-import type { PostgresPool } from './postgres-pool.js';
+import type { ProviderTokenStore, StoredProviderToken } from './shared-token.js';
+import type { PostgresPool } from '../../store/postgres/postgres-pool.js';
 
 /**
  * The lock's 64-bit key: a hash of the table, team and key id (hashtextextended, PostgreSQL 11+),
