@@ -297,15 +297,17 @@ export class PushNodeService {
    */
   private refuseBeyondNodeCap(owner: string, node: string): Awaitable<void> {
     if (this.registry.has(node)) return;
-    return andThen(this.nodes.get(node), (stored) => {
-      if (stored) return;
-      if (!this.nodes.ownerIndexFits(owner, node)) throw ownerTooLong();
-      const max = this.maxNodesPerOwner;
-      return andThen(this.nodes.countOf(owner, max), (count) => {
-        if (count >= max) throw maxNodesExceeded(max);
+    if (!this.nodes.ownerIndexFits(owner, node)) throw ownerTooLong();
+    const max = this.maxNodesPerOwner;
+    // The count first: only an owner at the cap needs the second read (on PostgreSQL, a round trip).
+    return andThen(this.nodes.countOf(owner, max), (count) => {
+      if (count < max) return;
+      return andThen(this.nodes.get(node), (stored) => {
+        if (!stored) throw maxNodesExceeded(max);
       });
     });
   }
+
 
   /**
    * Requests on one node enter its actor's mailbox in the order they arrived (RFC 6120 §10.1: a

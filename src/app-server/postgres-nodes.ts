@@ -36,9 +36,6 @@ const REPLACE_IF_UNCHANGED = `UPDATE app_server_nodes SET owner = $3, record = $
 /** As REPLACE_IF_UNCHANGED compares. */
 const REMOVE_IF_UNCHANGED = `DELETE FROM app_server_nodes WHERE node = $1 AND record = $2::jsonb`;
 
-/** A create that loses to another instance's create of the same node inserts nothing. */
-const INSERT_NEW_NODE = `INSERT INTO app_server_nodes (node, owner, record) VALUES ($1, $2, $3) ON CONFLICT (node) DO NOTHING`;
-
 /** At most `limit` rows of the owner's index range are read, as LMDB reads at most `limit` keys. */
 const COUNT_OF_OWNER = `SELECT count(*)::integer AS count
   FROM (SELECT 1 FROM app_server_nodes WHERE owner = $1 LIMIT $2) AS capped`;
@@ -58,6 +55,8 @@ export class PostgresNodes implements NodeBackend {
     const { rows } = await this.pool.query<{ value: Buffer }>('SELECT value FROM app_server_meta WHERE key = $1', [REGISTRATION_KEY]);
     return rows[0]!.value;
   }
+
+  readonly readsAreLocal = false;
 
   /** Owner and node name share one entry of the owner index (schema-v2.ts). */
   ownerIndexFits(owner: string, node: string): boolean {
@@ -80,20 +79,21 @@ export class PostgresNodes implements NodeBackend {
   }
 
   /**
-   * One transaction that first takes the owner's advisory lock (released at its COMMIT or
-   * ROLLBACK): creates for one owner, from any instance, count and insert one after the other.
-   * Under READ COMMITTED the count, a statement after the lock, sees every create committed
-   * before the lock was granted. The node's primary key decides between creates of one node
-   * (of any owners): the one that inserts nothing answers false.
+   * One call of herald_create_node (store/postgres/schema-v5.ts), its own transaction: it takes
+   * the owner's advisory lock (released at its COMMIT), so creates for one owner, from any
+   * instance, count and insert one after the other, and each count sees every create committed
+   * before it. The node's primary key decides between creates of one node (of any owners): the
+   * one that inserts nothing answers false.
    */
   async createCapped(node: string, record: PushNodeRecord, maxPerOwner: number): Promise<boolean> {
-    return this.pool.transaction(async (client) => {
-      await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [OWNER_LOCK_CLASS, record.owner]);
-      const { rows } = await client.query<{ count: number }>(COUNT_OF_OWNER, [record.owner, maxPerOwner]);
-      if (rows[0]!.count >= maxPerOwner) return false;
-      const { rowCount } = await client.query(INSERT_NEW_NODE, [node, record.owner, record]);
-      return rowCount === 1;
-    });
+    const { rows } = await this.pool.query<{ outcome: string }>('SELECT herald_create_node($1, $2, $3, $4, $5) AS outcome', [
+      node,
+      record.owner,
+      record,
+      maxPerOwner,
+      OWNER_LOCK_CLASS,
+    ]);
+    return rows[0]!.outcome === 'created';
   }
 
   async put(node: string, record: PushNodeRecord): Promise<void> {
