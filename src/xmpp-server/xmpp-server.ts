@@ -15,7 +15,7 @@ import type { Element } from '@xmpp/xml';
 import { ActorRegistry, type ActorRuntime } from '../actors/index.js';
 import type { HeraldConfig } from '../core/config/schema.js';
 import { HeraldError, isHeraldError } from '../core/errors.js';
-import { andThen } from '../store/awaitable.js';
+import { andThen, type Awaitable } from '../store/awaitable.js';
 import type { ChangeFeed } from '../store/change-feed.js';
 import type { HeraldStore } from '../store/lmdb-store.js';
 import { errorReply, headOf, resultReply, type StanzaHead } from '../xmpp/iq.js';
@@ -62,6 +62,8 @@ export class XmppServerRole {
   readonly stats: XmppServerStats = newStats();
   private readonly store: RegistrationBackend;
   private readonly users: ActorRegistry<UserMessage, UserReply>;
+  /** Per user, a message whose push decision waits for the store (rememberDeciding); later ones wait for it. */
+  private readonly deciding = new Map<string, Promise<void>>();
   /** Enables and disables of users without a live actor, in flight. */
   private readonly pending: PendingRegistrations;
   private readonly storeCommits: () => number;
@@ -217,20 +219,42 @@ export class XmppServerRole {
         this.stats.messagesNotPushed++;
         return;
       }
-      if (this.users.has(user)) return this.tellMessage(user, pushOf(message, decision, user));
-      // Users without push spawn no actor: their changes in flight, or one store read, decide.
-      const registered = this.pending.hasAny(user) ?? this.store.hasAny(user);
-      if (registered === false) return;
-      const pushed = pushOf(message, decision, user);
-      if (registered === true) return this.tellMessage(user, pushed);
       const known = user;
-      this.track(registered.then(
-        (yes) => (yes ? this.tellMessage(known, pushed) : undefined),
-        (e: unknown) => this.messageNotTold(known, e),
-      ));
+      const earlier = this.deciding.get(user);
+      const decided = earlier ? earlier.then(() => this.decide(known, message, decision)) : this.decide(user, message, decision);
+      if (decided instanceof Promise) this.rememberDeciding(user, decided);
     } catch (e) {
       this.messageNotTold(user, e);
     }
+  }
+
+  /**
+   * Tells `user`'s actor of a pushable message, when the user has registrations. Users without
+   * push spawn no actor: their changes in flight, or one store read, decide. The read answers at
+   * once on LMDB; on PostgreSQL later, so the decision is then a promise.
+   */
+  private decide(user: string, message: Element, decision: Extract<PushDecision, { push: true }>): Awaitable<void> {
+    if (this.users.has(user)) return this.tellMessage(user, pushOf(message, decision, user));
+    return andThen(this.pending.hasAny(user) ?? this.store.hasAny(user), (registered) => {
+      if (registered) this.tellMessage(user, pushOf(message, decision, user));
+    });
+  }
+
+  /**
+   * A user's messages reach the actor in the order they arrived (RFC 6120 §10.1), also while a
+   * decision waits for the store: later messages of that user are decided after it, whether or
+   * not an actor has been spawned meanwhile (the last push then carries the last message).
+   */
+  private rememberDeciding(user: string, decided: Promise<void>): void {
+    const settled = decided.then(
+      () => undefined,
+      (e: unknown) => this.messageNotTold(user, e),
+    );
+    this.deciding.set(user, settled);
+    void settled.then(() => {
+      if (this.deciding.get(user) === settled) this.deciding.delete(user);
+    });
+    this.track(settled);
   }
 
   private tellMessage(user: string, message: UserMessage): void {

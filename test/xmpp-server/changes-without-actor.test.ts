@@ -224,3 +224,33 @@ test('an actor spawned while changes are in flight reads LMDB only once they are
     await h.dispose();
   }
 });
+
+test("a user's messages reach the actor in arrival order while the store answers their push decisions out of order", async () => {
+  // The store's reads answer later and in reverse, as PostgreSQL's pooled connections may.
+  const held: Array<() => void> = [];
+  const h = new Harness({
+    registrationStore: (store) => {
+      const registrations = new RegistrationStore(store);
+      const read = registrations.hasAny.bind(registrations);
+      registrations.hasAny = ((user: string) => new Promise<boolean>((resolve) => held.push(() => resolve(read(user))))) as never;
+      return registrations;
+    },
+  });
+  try {
+    await h.enable(ROMEO, PUBSUB, 'phone');
+    assert.equal(h.role.liveUsers, 0, 'no actor: each message must ask the store');
+    for (const [i, body] of ['one', 'two', 'three'].entries()) h.role.onMessage(chat(ROMEO, body, `m${i}`));
+    await eventually(() => held.length >= 1, 'the first decision waiting for the store');
+    // Answer every read there is, the latest first, until no decision waits.
+    await eventually(() => {
+      for (const answer of held.splice(0).reverse()) answer();
+      return h.publisher.publishes.length === 3;
+    }, 'three publishes');
+    assert.deepEqual(
+      h.publisher.publishes.map((p) => p.summary['last-message-body']),
+      ['one', 'two', 'three'],
+    );
+  } finally {
+    await h.dispose();
+  }
+});
