@@ -14,7 +14,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Element } from '@xmpp/xml';
-import { ActorRegistry, type ActorRuntime } from '../actors/index.js';
+import { ActorRegistry, ArrivalOrder, type ActorRuntime } from '../actors/index.js';
 import type { HeraldConfig } from '../core/config/schema.js';
 import { HeraldError } from '../core/errors.js';
 import type { PushDispatcher } from '../push-service/notification.js';
@@ -80,8 +80,8 @@ export class PushNodeService {
   private readonly maxNodesPerOwner: number;
   private registrationKey: Promise<Buffer> | undefined;
   private readonly unsubscribe: () => void;
-  /** Per node, the request still reading the store before it asks (inArrivalOrder); settles once it asked or was refused. */
-  private readonly entering = new Map<string, Promise<void>>();
+  /** Requests still reading the store before they ask, per node (inArrivalOrder). */
+  private readonly arrivals = new ArrivalOrder();
   private closed = false;
 
   constructor(options: NodeServiceOptions) {
@@ -310,30 +310,18 @@ export class PushNodeService {
 
 
   /**
-   * Requests on one node enter its actor's mailbox in the order they arrived (RFC 6120 §10.1: a
-   * stream's stanzas are processed in order), also when some read the store first (does the node
-   * exist, is the owner at the cap): `enter` (the reads, then the ask) starts once every earlier
-   * request on `node` has asked or was refused. LMDB answers reads at once, so there nothing
-   * waits and no promise is made; PostgreSQL answers later.
+   * Requests on one node enter its actor's mailbox in the order they arrived, also when some
+   * read the store first (does the node exist, is the owner at the cap): `enter` (the reads,
+   * then the ask) starts once every earlier request on `node` has asked or was refused.
    */
   private inArrivalOrder(node: string, enter: () => Awaitable<Asked>): Promise<NodeReply> {
-    const earlier = this.entering.get(node);
     let asked: Awaitable<Asked>;
     try {
-      asked = earlier ? earlier.then(enter) : enter();
+      asked = this.arrivals.run(node, enter);
     } catch (e) {
       return Promise.reject(e);
     }
-    if (!(asked instanceof Promise)) return asked.reply;
-    const entered = asked.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.entering.set(node, entered);
-    void entered.then(() => {
-      if (this.entering.get(node) === entered) this.entering.delete(node);
-    });
-    return asked.then((a) => a.reply);
+    return asked instanceof Promise ? asked.then((a) => a.reply) : asked.reply;
   }
 
   /**

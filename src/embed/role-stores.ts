@@ -21,7 +21,7 @@ import type { ProviderTokenStore } from '../push-service/apns/shared-token.js';
 import { openPostgres } from '../store/postgres/open-postgres.js';
 import { PostgresProviderTokens } from '../push-service/apns/postgres-provider-tokens.js';
 import { PostgresChangeFeed } from '../store/postgres/postgres-change-feed.js';
-import { storeFailure } from '../store/postgres/postgres-pool.js';
+import { postgresOptionsOf, storeFailure } from '../store/postgres/postgres-pool.js';
 import type { RegistrationBackend } from '../xmpp-server/registration-backend.js';
 import { PostgresRegistrations } from '../xmpp-server/postgres-registrations.js';
 import { RegistrationStore } from '../xmpp-server/registration-store.js';
@@ -41,7 +41,7 @@ export interface RoleStores {
 /** `lmdb`: the ground's environment (started-parts.ts); undefined with the postgres backend. */
 export async function openRoleStores(config: HeraldConfig, lmdb: HeraldStore | undefined, log: Logger, started: StartedParts): Promise<RoleStores> {
   if (lmdb) return { registrations: new RegistrationStore(lmdb), nodes: new PushNodeStore(lmdb) };
-  const postgres = { ...config.store.postgres, url: config.store.postgres.url! }; // the schema requires url with postgres
+  const postgres = postgresOptionsOf(config);
   const pool = await openPostgres(postgres, log);
   started.add(() => pool.close());
   const changes = await PostgresChangeFeed.open({ postgres, origin: pool.origin, log }).catch((e: unknown) => Promise.reject(storeFailure(e)));

@@ -8,6 +8,7 @@ import type { HeraldConfig } from '../core/config/schema.js';
 import type { Logger } from '../core/log.js';
 import type { ProviderTokenStore } from '../push-service/apns/shared-token.js';
 import { openPostgres } from '../store/postgres/open-postgres.js';
+import { postgresOptionsOf } from '../store/postgres/postgres-pool.js';
 import { PostgresProviderTokens } from '../push-service/apns/postgres-provider-tokens.js';
 import type { StartedParts } from './started-parts.js';
 
@@ -17,7 +18,7 @@ const TOKEN_POOL_SIZE = 1;
 /** Recorded in `started` before the pools, so it closes after them. */
 export async function openTokenStore(config: HeraldConfig, log: Logger, started: StartedParts): Promise<ProviderTokenStore | undefined> {
   if (config.store.backend !== 'postgres') return undefined;
-  const pool = await openPostgres({ ...config.store.postgres, url: config.store.postgres.url!, pool_size: TOKEN_POOL_SIZE }, log);
+  const pool = await openPostgres({ ...postgresOptionsOf(config), pool_size: TOKEN_POOL_SIZE }, log);
   started.add(() => pool.close());
   return new PostgresProviderTokens(pool);
 }

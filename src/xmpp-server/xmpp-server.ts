@@ -12,7 +12,7 @@
  * again what another instance changed.
  */
 import type { Element } from '@xmpp/xml';
-import { ActorRegistry, type ActorRuntime } from '../actors/index.js';
+import { ActorRegistry, ArrivalOrder, type ActorRuntime } from '../actors/index.js';
 import type { HeraldConfig } from '../core/config/schema.js';
 import { HeraldError, isHeraldError } from '../core/errors.js';
 import { andThen, type Awaitable } from '../store/awaitable.js';
@@ -62,8 +62,8 @@ export class XmppServerRole {
   readonly stats: XmppServerStats = newStats();
   private readonly store: RegistrationBackend;
   private readonly users: ActorRegistry<UserMessage, UserReply>;
-  /** Per user, a message whose push decision waits for the store (rememberDeciding); later ones wait for it. */
-  private readonly deciding = new Map<string, Promise<void>>();
+  /** Messages whose push decision waits for the store, per user (onMessage). */
+  private readonly arrivals = new ArrivalOrder();
   /** Enables and disables of users without a live actor, in flight. */
   private readonly pending: PendingRegistrations;
   private readonly storeCommits: () => number;
@@ -219,10 +219,11 @@ export class XmppServerRole {
         this.stats.messagesNotPushed++;
         return;
       }
+      // A user's messages reach the actor in arrival order, also while a decision waits for the
+      // store (the last push then carries the last message).
       const known = user;
-      const earlier = this.deciding.get(user);
-      const decided = earlier ? earlier.then(() => this.decide(known, message, decision)) : this.decide(user, message, decision);
-      if (decided instanceof Promise) this.rememberDeciding(user, decided);
+      const decided = this.arrivals.run(user, () => this.decide(known, message, decision));
+      if (decided instanceof Promise) this.track(decided.catch((e: unknown) => this.messageNotTold(known, e)));
     } catch (e) {
       this.messageNotTold(user, e);
     }
@@ -238,23 +239,6 @@ export class XmppServerRole {
     return andThen(this.pending.hasAny(user) ?? this.store.hasAny(user), (registered) => {
       if (registered) this.tellMessage(user, pushOf(message, decision, user));
     });
-  }
-
-  /**
-   * A user's messages reach the actor in the order they arrived (RFC 6120 §10.1), also while a
-   * decision waits for the store: later messages of that user are decided after it, whether or
-   * not an actor has been spawned meanwhile (the last push then carries the last message).
-   */
-  private rememberDeciding(user: string, decided: Promise<void>): void {
-    const settled = decided.then(
-      () => undefined,
-      (e: unknown) => this.messageNotTold(user, e),
-    );
-    this.deciding.set(user, settled);
-    void settled.then(() => {
-      if (this.deciding.get(user) === settled) this.deciding.delete(user);
-    });
-    this.track(settled);
   }
 
   private tellMessage(user: string, message: UserMessage): void {

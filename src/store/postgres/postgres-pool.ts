@@ -40,6 +40,11 @@ export interface PostgresPool {
   close(): Promise<void>;
 }
 
+/** `[store.postgres]` of a config whose backend is postgres (the schema then requires `url`). */
+export function postgresOptionsOf(config: HeraldConfig): PostgresOptions {
+  return { ...config.store.postgres, url: config.store.postgres.url! };
+}
+
 /** A failure of PostgreSQL or of the connection to it, as HERALD_STORE; Herald's own errors pass as they are. */
 export function storeFailure(e: unknown): Error {
   if (isHeraldError(e)) return e;
