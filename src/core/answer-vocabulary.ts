@@ -71,3 +71,10 @@ export type PushFailureReason =
   | 'connection_lost'
   | 'unspecified'
   | 'request_timeout';
+
+/**
+ * The REST port's own refusals of a request carrying an `Idempotency-Key`
+ * (draft-ietf-httpapi-idempotency-key-header; rest/idempotency/): not MongoosePush reasons, and
+ * answered alike on every API version.
+ */
+export type IdempotencyRefusalReason = 'idempotency_key_invalid' | 'idempotency_key_in_flight' | 'idempotency_key_reused' | 'outcome_unknown';

@@ -4,8 +4,11 @@
  * the message text. Each code also decides how it is answered where it can reach a client:
  *
  * - `rest`: the REST answer when `PushDispatcher.send` throws it — a MongoosePush reason and the
- *   status v3 gives that reason (v1/v2 answer the reason in their own way). `null`: the code never
- *   comes out of a dispatcher; were it to, it gets the contract's "anything else" row.
+ *   status v3 gives that reason (v1/v2 answer the reason in their own way) — or, for the
+ *   `HERALD_IDEMPOTENCY_*` and `HERALD_OUTCOME_UNKNOWN` codes, the REST port's own answer to a
+ *   request with an `Idempotency-Key` (the same `{"reason": …}` on every version,
+ *   rest/idempotency/idempotency-answers.ts). `null`: the code never comes out of a dispatcher;
+ *   were it to, it gets the contract's "anything else" row.
  * - `xmpp`: the RFC 6120 §8.3 error type and defined condition an IQ is answered with when a
  *   handler throws it. `null`: the code never reaches a stanza error (it fails the start, closes a
  *   stream, or is only logged); were it to, it is `wait/internal-server-error`.
@@ -18,11 +21,12 @@
  * The README's "Error codes" table lists these rows: test/core/error-registry.test.ts keeps it and
  * the registry in step, test/rest/openapi.test.ts the registry and /swagger.json.
  */
-import type { PushFailureReason, StanzaErrorCondition, StanzaErrorType, XmlViolationCondition } from './answer-vocabulary.js';
+import type { IdempotencyRefusalReason, PushFailureReason, StanzaErrorCondition, StanzaErrorType, XmlViolationCondition } from './answer-vocabulary.js';
 
 export interface RestAnswer {
   readonly status: number;
-  readonly reason: PushFailureReason;
+  /** A MongoosePush reason (thrown by a dispatcher), or one of the REST port's own Idempotency-Key refusals. */
+  readonly reason: PushFailureReason | IdempotencyRefusalReason;
 }
 
 export interface XmppAnswer {
@@ -92,7 +96,8 @@ export const ERRORS = {
     stream: null,
   },
   HERALD_AUTH_KEY_INVALID: unanswered('the provider signing key cannot be used'),
-  HERALD_STORE: unanswered('the store (LMDB or PostgreSQL) failed'),
+  /** REST: only the Idempotency-Key's claim reads the store before a push (nothing was sent: try again). */
+  HERALD_STORE: { meaning: 'the store (LMDB or PostgreSQL) failed', rest: SERVICE_INTERNAL, xmpp: null, stream: null },
   HERALD_STORE_FULL: {
     meaning: 'the store is full (store.max_size_mib); writes that would grow it are refused',
     rest: null,
@@ -103,6 +108,34 @@ export const ERRORS = {
     meaning: 'other instances kept changing the push node while this one rewrote it; nothing was written',
     rest: null,
     xmpp: { type: 'wait', condition: 'resource-constraint', text: 'the push node is being changed elsewhere; try again later' },
+    stream: null,
+  },
+  /** draft-ietf-httpapi-idempotency-key-header §2.1: the key is an sf-string; Herald publishes its format (rest/idempotency/idempotency-key.ts). */
+  HERALD_IDEMPOTENCY_KEY_INVALID: {
+    meaning: 'the Idempotency-Key header is not a key Herald accepts (printable ASCII, at most 255 characters, one header)',
+    rest: { status: 400, reason: 'idempotency_key_invalid' },
+    xmpp: null,
+    stream: null,
+  },
+  /** The draft's "Concurrent Request": MUST be a conflict error; no correction needed, retry after Retry-After. */
+  HERALD_IDEMPOTENCY_KEY_IN_FLIGHT: {
+    meaning: 'a request with this Idempotency-Key is still being processed; try again later',
+    rest: { status: 409, reason: 'idempotency_key_in_flight' },
+    xmpp: null,
+    stream: null,
+  },
+  /** The draft's key "reused with a different request payload": 422. */
+  HERALD_IDEMPOTENCY_KEY_REUSED: {
+    meaning: 'the Idempotency-Key was used for another request (another API version, device or body)',
+    rest: { status: 422, reason: 'idempotency_key_reused' },
+    xmpp: null,
+    stream: null,
+  },
+  HERALD_OUTCOME_UNKNOWN: {
+    meaning:
+      'the instance that took this Idempotency-Key stopped before it recorded an answer: the notification may have reached the device, and is not sent again',
+    rest: { status: 500, reason: 'outcome_unknown' },
+    xmpp: null,
     stream: null,
   },
   HERALD_SHUTTING_DOWN: { meaning: 'Herald is shutting down', rest: SERVICE_INTERNAL, xmpp: STOPPING, stream: null },

@@ -149,7 +149,7 @@ export class Herald {
     const started = new StartedParts();
     try {
       const { log, store, actors } = startGround(config, options.logger, started);
-      const { registrations, nodes, changes, providerTokens } = await openRoleStores(config, store, log, started);
+      const { registrations, nodes, changes, providerTokens, idempotency } = await openRoleStores(config, store, log, started);
       // After the stores: with PostgreSQL the pools' APNS tokens are the instances' shared ones.
       const pushService = await startPushPools(config, actors, log, { ...options.shard?.push, tokenStore: providerTokens });
       started.add(() => pushService.close());
@@ -191,6 +191,7 @@ export class Herald {
             config: config.rest,
             dispatcher: pushService,
             log,
+            idempotency,
             ops: poolsOpsSource(pushService.pools, RELEASE_ID, store && (() => store.usage()), () => ({ users: xmppServer.liveUsers, nodes: appServer.liveNodeActors }), () => host.holdsComponentLink?.()),
           })
         : undefined;

@@ -8,6 +8,8 @@
  *   roles what other instances changed in the rows their actors hold; the same pool keeps the
  *   instances' shared APNS provider tokens (push-service/apns/shared-token.ts).
  *
+ * Either way the REST API keeps its Idempotency-Key claims in the same store (rest/idempotency/).
+ *
  * Recorded in `started` before the roles, so they stop after the roles (started-parts.ts).
  */
 import type { NodeBackend } from '../app-server/node-backend.js';
@@ -26,6 +28,9 @@ import type { RegistrationBackend } from '../xmpp-server/registration-backend.js
 import { PostgresRegistrations } from '../xmpp-server/postgres-registrations.js';
 import { RegistrationStore } from '../xmpp-server/registration-store.js';
 import type { StartedParts } from './started-parts.js';
+import type { IdempotencyStore } from '../rest/idempotency/idempotency-store.js';
+import { LmdbIdempotencyKeys } from '../rest/idempotency/lmdb-idempotency-keys.js';
+import { PostgresIdempotencyKeys } from '../rest/idempotency/postgres-idempotency-keys.js';
 
 export interface RoleStores {
   /** XMPP Server role: registrations, unread counters, seen messages. */
@@ -36,16 +41,24 @@ export interface RoleStores {
   changes?: ChangeFeed;
   /** The instances' shared APNS provider tokens (PostgreSQL). None with LMDB: this process mints them. */
   providerTokens?: ProviderTokenStore;
+  /** The REST API's Idempotency-Key claims: shared by the instances on PostgreSQL. */
+  idempotency: IdempotencyStore;
 }
 
 /** `lmdb`: the ground's environment (started-parts.ts); undefined with the postgres backend. */
 export async function openRoleStores(config: HeraldConfig, lmdb: HeraldStore | undefined, log: Logger, started: StartedParts): Promise<RoleStores> {
-  if (lmdb) return { registrations: new RegistrationStore(lmdb), nodes: new PushNodeStore(lmdb) };
+  if (lmdb) return { registrations: new RegistrationStore(lmdb), nodes: new PushNodeStore(lmdb), idempotency: new LmdbIdempotencyKeys(lmdb) };
   const postgres = postgresOptionsOf(config);
   const pool = await openPostgres(postgres, log);
   started.add(() => pool.close());
   const changes = await PostgresChangeFeed.open({ postgres, origin: pool.origin, log }).catch((e: unknown) => Promise.reject(storeFailure(e)));
   started.add(() => changes.close());
   log.info('store.postgres.opened', { pool_size: postgres.pool_size });
-  return { registrations: new PostgresRegistrations(pool), nodes: new PostgresNodes(pool), changes, providerTokens: new PostgresProviderTokens(pool) };
+  return {
+    registrations: new PostgresRegistrations(pool),
+    nodes: new PostgresNodes(pool),
+    changes,
+    providerTokens: new PostgresProviderTokens(pool),
+    idempotency: new PostgresIdempotencyKeys(pool),
+  };
 }

@@ -10,20 +10,29 @@
  * as the chunks the socket delivered: an HTTP/2 DATA chunk is a view into the whole socket read
  * it came in (up to 64 KiB), so keeping a 1-byte chunk would keep that read alive.
  *
+ * With an `Idempotency-Key` (idempotency/), the dispatch is wrapped: the key is claimed in the
+ * store first (a retry of an answered request is answered from the record, never pushed again),
+ * and the answer is recorded, or the claim released when nothing was sent, before it is written.
+ * Without the header none of this runs: one header read, nothing allocated.
+ *
  * Hot path: the request's listeners are module functions that find their Exchange through a
  * symbol (no closures per request); the body deadlines of all exchanges share one timer
  * (deadline-list.ts); fixed answers are prebuilt; nothing is logged for normal traffic. Nothing a
  * client sends, or fails to send, throws out of here.
  */
 import type { Readable } from 'node:stream';
-import { errorSpecOf } from '../core/errors.js';
+import { ERRORS, errorSpecOf } from '../core/errors.js';
 import type { DeadlineEntry, DeadlineList } from '../push-service/deadline-list.js';
-import type { PushDispatcher, PushNotification, PushOutcome } from '../push-service/notification.js';
+import type { PushDispatcher, PushFailureReason, PushNotification, PushOutcome } from '../push-service/notification.js';
 import { UNAUTHORIZED, type BearerCheck } from './bearer-auth.js';
 import type { BodyBudget } from './body-budget.js';
 import { CONNECTION, type Connection, type WithConnection } from './connection-gate.js';
 import { headerLimitExceeded, type HeaderLimits } from './header-limits.js';
 import { NOT_JSON_BODY, type InvalidValue } from './invalid-value.js';
+import { requestFingerprint } from './idempotency/fingerprint.js';
+import { CLAIM_FAILED_CODE, IDEMPOTENCY_ANSWERS, RELEASING_REASONS, replayed } from './idempotency/idempotency-answers.js';
+import { INVALID_KEY, readIdempotencyKey } from './idempotency/idempotency-key.js';
+import type { ClaimResult, IdempotencyStore } from './idempotency/idempotency-store.js';
 import { matchNotificationPath } from './notification-path.js';
 import type { Refusals } from './refusals.js';
 import {
@@ -76,6 +85,17 @@ export interface EndpointState extends AnswerContext {
   closing: boolean;
   /** Called (deferred) each time inFlight drops to 0, once set. */
   onIdle: (() => void) | undefined;
+  /** Where Idempotency-Key claims are kept; undefined = the header is not honoured. */
+  readonly idempotency: IdempotencyKeys | undefined;
+}
+
+/** The store of Idempotency-Key claims, and how this server claims. */
+export interface IdempotencyKeys {
+  readonly store: IdempotencyStore;
+  /** This server's id in its claims (random per start). */
+  readonly owner: string;
+  /** rest.idempotency.lease_ms */
+  readonly leaseMs: number;
 }
 
 const UNPROCESSABLE_NOT_JSON = jsonResponse(422, NOT_JSON_BODY);
@@ -106,6 +126,8 @@ export function handleRequest(state: EndpointState, req: HttpRequest, res: HttpR
   const route = match && NOTIFICATION_ROUTES.get(match.version);
   if (!match || !route) return answerWithoutBody(state, req, res, NOT_FOUND);
   if (req.method !== 'POST') return answerWithoutBody(state, req, res, METHOD_NOT_ALLOWED);
+  const key = state.idempotency && readIdempotencyKey(req.headers['idempotency-key']);
+  if (key === INVALID_KEY) return answerWithoutBody(state, req, res, IDEMPOTENCY_ANSWERS.invalid);
   // A declared length over the limit is refused before a byte of the body is read.
   const declared = Number(req.headers['content-length']);
   if (declared > state.bodyLimit) return answerWithoutBody(state, req, res, route.bodyTooLarge);
@@ -116,7 +138,7 @@ export function handleRequest(state: EndpointState, req: HttpRequest, res: HttpR
     state.refusals.requestShed('streams_per_connection', connection.remote);
     return answerWithoutBody(state, req, res, route.overloaded);
   }
-  new Exchange(state, connection, req, res, route, match.version, match.deviceId, declared).start();
+  new Exchange(state, connection, req, res, route, match.version, match.deviceId, declared, key).start();
 }
 
 /** An ops answer, now or once the source (a sharded Herald's shards) answered; one that failed is logged and answered 500. */
@@ -164,6 +186,8 @@ class Exchange implements DeadlineEntry {
     private readonly deviceId: string,
     /** content-length as sent (NaN when absent): the size to allocate once the body starts. */
     private readonly declared: number,
+    /** The Idempotency-Key, when the request has one and the server honours it. */
+    private readonly key: string | undefined,
   ) {}
 
   start(): void {
@@ -227,6 +251,7 @@ class Exchange implements DeadlineEntry {
     this.phase = DISPATCHING;
     this.state.bodyDeadlines.remove(this);
     const text = this.body === undefined ? '' : this.body.toString('utf8', 0, this.received);
+    const fingerprint = this.key === undefined ? undefined : requestFingerprint(this.version, this.deviceId, this.body, this.received);
     this.release();
     let json: unknown;
     try {
@@ -240,7 +265,8 @@ class Exchange implements DeadlineEntry {
       this.answer(jsonResponse(422, { errors: parsed.errors }), false);
       return this.logInvalid(parsed.errors);
     }
-    void this.dispatch(parsed.notification);
+    if (fingerprint === undefined) void this.dispatch(parsed.notification, undefined);
+    else void this.dispatchOnce(parsed.notification, this.key!, fingerprint);
   }
 
   /** Request body gave up (client reset, socket error) before it was complete. */
@@ -256,22 +282,53 @@ class Exchange implements DeadlineEntry {
     this.answer(BODY_TIMEOUT, true);
   }
 
-  private async dispatch(notification: PushNotification): Promise<void> {
+  /** Pushes unless the key says the request was seen (draft-ietf-httpapi-idempotency-key-header §2.6). */
+  private async dispatchOnce(notification: PushNotification, key: string, fingerprint: string): Promise<void> {
+    const keys = this.state.idempotency!;
+    let claim: ClaimResult;
+    try {
+      claim = await keys.store.claim(key, fingerprint, keys.owner, keys.leaseMs);
+    } catch (error) {
+      // Nothing was sent: the store's answer, which invites a retry.
+      this.state.log?.error('rest.idempotency_store_failed', { ...this.about(notification), step: 'claim', error });
+      return this.answer(this.route.respond({ ok: false, reason: ERRORS[CLAIM_FAILED_CODE].rest!.reason as PushFailureReason }), false);
+    }
+    switch (claim.kind) {
+      case 'claimed':
+        return this.dispatch(notification, key);
+      case 'answered':
+        return this.answer(replayed(claim.answer), false);
+      case 'in_flight':
+        return this.answer(IDEMPOTENCY_ANSWERS.inFlight, false);
+      case 'reused':
+        return this.answer(IDEMPOTENCY_ANSWERS.reused, false);
+      case 'abandoned':
+        // Its instance died between claim and record: the push may have been sent, and is not sent again.
+        this.state.log?.warn('rest.outcome_unknown', this.about(notification));
+        return this.answer(IDEMPOTENCY_ANSWERS.outcomeUnknown, false);
+    }
+  }
+
+  /** Pushes and answers; with a claimed `key`, records the answer (or releases the claim) first. */
+  private async dispatch(notification: PushNotification, key: string | undefined): Promise<void> {
     let response: RestResponse;
     let failure: Extract<PushOutcome, { ok: false }> | undefined;
+    let reason: PushFailureReason | undefined;
     try {
       const outcome = await this.state.dispatcher.send(notification);
       response = this.route.respond(outcome);
       if (!outcome.ok) failure = outcome;
+      reason = failure?.reason;
     } catch (error) {
       // A code with a REST answer in core/errors.ts (HERALD_MAILBOX_FULL: 429, …) is an answer;
       // anything else is a bug worth a line, answered with the contract's "anything else" row.
       const answered = errorSpecOf(error)?.rest;
-      const reason = answered?.reason ?? ANYTHING_ELSE_REASON;
+      reason = (answered?.reason as PushFailureReason | undefined) ?? ANYTHING_ELSE_REASON;
       if (answered) this.state.log?.debug('rest.push_refused', { ...this.about(notification), reason, error });
       else this.state.log?.error('rest.dispatcher_failed', { ...this.about(notification), error });
       response = this.route.respond({ ok: false, reason });
     }
+    if (key !== undefined) await this.settleClaim(notification, key, reason, response);
     this.answer(response, false);
     // After the answer: a log line never delays one.
     if (failure) {
@@ -281,6 +338,23 @@ class Exchange implements DeadlineEntry {
         provider_reason: failure.providerReason,
         provider_status: failure.status,
       });
+    }
+  }
+
+  /**
+   * Before the answer is written: a request that sent nothing and invites a retry gives its key
+   * back; any other answer is recorded for the retries. A store failure is logged and the answer
+   * written all the same: a retry then finds the claim unanswered (409, then outcome_unknown),
+   * never pushes twice.
+   */
+  private async settleClaim(notification: PushNotification, key: string, reason: PushFailureReason | undefined, response: RestResponse): Promise<void> {
+    const { store, owner } = this.state.idempotency!;
+    const release = reason !== undefined && RELEASING_REASONS.has(reason);
+    try {
+      if (release) await store.release(key, owner);
+      else await store.record(key, owner, response);
+    } catch (error) {
+      this.state.log?.error('rest.idempotency_store_failed', { ...this.about(notification), step: release ? 'release' : 'record', error });
     }
   }
 

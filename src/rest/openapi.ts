@@ -13,6 +13,8 @@
 import { createRequire } from 'node:module';
 import * as z from 'zod';
 import { detailsBody, HealthReport, InvalidValue, reasonBody, Sent, Unprocessable } from './answer-schemas.js';
+import { IN_FLIGHT_RETRY_AFTER_S, REPLAYED_HEADER } from './idempotency/idempotency-answers.js';
+import { MAX_IDEMPOTENCY_KEY_LENGTH } from './idempotency/idempotency-key.js';
 import { Alert, DeepNotification, FlatNotification } from './notification-schemas.js';
 
 const PACKAGE_VERSION = (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
@@ -50,12 +52,12 @@ function reasonAnswer(reasons: readonly [string, ...string[]], description: stri
 /** Statuses and reasons of v3, one row per PushFailureReason (v3-responses.ts). */
 const V3_ANSWERS = {
   '400': reasonAnswer(
-    ['invalid_request', 'no_matching_pool', 'invalid_notification', 'bad_request'],
+    ['invalid_request', 'no_matching_pool', 'invalid_notification', 'bad_request', 'idempotency_key_invalid'],
     'invalid_request: the provider refused the device token or request (APNS BadDeviceToken, DeviceTokenNotForTopic, ' +
       'TopicDisallowed, Forbidden, PayloadEmpty; FCM INVALID_ARGUMENT). no_matching_pool: no pool serves this ' +
       'service, mode and tags. invalid_notification: the notification cannot be sent as given. bad_request: not ' +
       'HTTP/1.1 as RFC 9112 defines it (bad framing, Content-Length with Transfer-Encoding, no Host, …); the ' +
-      'connection is closed.',
+      'connection is closed. idempotency_key_invalid: the Idempotency-Key header is malformed (see the parameter).',
   ),
   '410': reasonAnswer(
     ['unregistered'],
@@ -64,7 +66,11 @@ const V3_ANSWERS = {
   ),
   '413': reasonAnswer(['payload_too_large'], 'The body is over rest.body_limit_bytes, or the provider payload over its limit (APNS 4 KB).'),
   '429': reasonAnswer(['too_many_requests'], "The provider's rate limit, or Herald's own backpressure (every sender mailbox full)."),
-  '500': reasonAnswer(['request_timeout'], 'No answer in time, or any other failure of Herald ("anything else" in MongoosePush).'),
+  '500': reasonAnswer(
+    ['request_timeout', 'outcome_unknown'],
+    'request_timeout: no answer in time, or any other failure of Herald ("anything else" in MongoosePush). ' +
+      'outcome_unknown: see the Idempotency-Key parameter.',
+  ),
   '503': reasonAnswer(
     ['service_internal', 'internal_config', 'unable_to_connect', 'connection_lost', 'overloaded'],
     'service_internal: the provider is down or failed internally, or refused our credentials (masked), or Herald ' +
@@ -82,8 +88,9 @@ const V2_ANSWERS = {
   '413': jsonAnswer('The body is over rest.body_limit_bytes.', jsonSchema(detailsBody(z.enum(['Request Entity Too Large']), 'Request Entity Too Large'))),
   '500': jsonAnswer(
     "Every failure but unable_to_connect, with the provider's own reason (e.g. BadDeviceToken, Unregistered) or " +
-      "Herald's reason when the provider gave none. On v1/v2 an unregistered device is a 500, as upstream: use v3.",
-    jsonSchema(detailsBody(z.string(), 'Unregistered')),
+      "Herald's reason when the provider gave none. On v1/v2 an unregistered device is a 500, as upstream: use v3. " +
+      '{"reason": "outcome_unknown"}: see the Idempotency-Key parameter.',
+    jsonSchema(z.union([detailsBody(z.string(), 'Unregistered'), reasonBody(['outcome_unknown'])])),
   ),
   '503': jsonAnswer(
     'No connection to the provider could be made, or Herald shed the request under load (see the v3 503 overloaded).',
@@ -101,7 +108,7 @@ function notificationPath(version: 'v1' | 'v2' | 'v3'): Record<string, unknown> 
         version === 'v3'
           ? "MongooseIM's default api_version. Failures are {\"reason\": …} with a status per reason; 410 = device unregistered."
           : 'Failures are {"details": …}: 503 when no connection could be made, 500 for every other failure.',
-      parameters: [ref('parameters', 'DeviceId')],
+      parameters: [ref('parameters', 'DeviceId'), ref('parameters', 'IdempotencyKey')],
       requestBody: {
         required: true,
         content: { 'application/json': { schema: ref('schemas', flat ? 'FlatNotification' : 'DeepNotification') } },
@@ -112,6 +119,7 @@ function notificationPath(version: 'v1' | 'v2' | 'v3'): Record<string, unknown> 
         '400': ref('responses', 'BadRequest'),
         '408': ref('responses', 'BodyTimeout'),
         '414': ref('responses', 'UriTooLong'),
+        '409': ref('responses', 'IdempotencyKeyInFlight'),
         '422': ref('responses', 'Unprocessable'),
         '431': ref('responses', 'HeaderFieldsTooLarge'),
         ...(version === 'v3' ? V3_ANSWERS : V2_ANSWERS),
@@ -195,11 +203,38 @@ export const OPENAPI_DOCUMENT = {
         schema: { type: 'string', minLength: 1 },
         example: 'f53453455',
       },
+      IdempotencyKey: {
+        name: 'Idempotency-Key',
+        in: 'header',
+        required: false,
+        description:
+          'draft-ietf-httpapi-idempotency-key-header: makes a retry safe. An RFC 8941 sf-string ("…") or the bare ' +
+          `value, printable ASCII, 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters (else 400 idempotency_key_invalid); a UUID per ` +
+          'notification is recommended. The first request with a key claims it (in the store every instance shares), ' +
+          'pushes, and records its answer; a retry with the same key, API version, device and body bytes gets that ' +
+          `answer again with the header ${REPLAYED_HEADER}: true and is not pushed again. While the first is ` +
+          'still being processed a retry gets 409 idempotency_key_in_flight; the key with another version, device or ' +
+          'body gets 422 idempotency_key_reused. If the instance that claimed the key stopped before recording an ' +
+          'answer (rest.idempotency.lease_ms passed), a retry gets 500 outcome_unknown: the notification may have ' +
+          'reached the device, and it is not sent again. Answers that sent nothing and invite a retry ' +
+          '(unable_to_connect, too_many_requests, service_internal, overloaded) keep no record: the retry pushes. Keys ' +
+          'are kept rest.idempotency.retention_ms (a day by default), then may be used again.',
+        schema: { type: 'string', minLength: 1, maxLength: MAX_IDEMPOTENCY_KEY_LENGTH + 2 },
+        example: '"8e03978e-40d5-43e8-bc93-6894a57f9324"',
+      },
     },
     schemas: componentSchemas(),
     responses: {
       Sent: jsonAnswer('The provider accepted the notification. The body is the JSON document null.', jsonSchema(Sent)),
-      Unprocessable: jsonAnswer('The body is not JSON, or does not fit the schema: every problem is listed (at most 32).', ref('schemas', 'Unprocessable')),
+      Unprocessable: jsonAnswer(
+        'The body is not JSON, or does not fit the schema: every problem is listed (at most 32). ' +
+          '{"reason": "idempotency_key_reused"}: the Idempotency-Key came with another API version, device or body.',
+        { anyOf: [ref('schemas', 'Unprocessable'), jsonSchema(reasonBody(['idempotency_key_reused']))] },
+      ),
+      IdempotencyKeyInFlight: {
+        ...reasonAnswer(['idempotency_key_in_flight'], 'A request with this Idempotency-Key is still being processed: retry after Retry-After.'),
+        headers: { 'Retry-After': { description: 'RFC 9110 §10.2.3, seconds', schema: { type: 'integer', enum: [IN_FLIGHT_RETRY_AFTER_S] } } },
+      },
       Unauthorized: {
         ...reasonAnswer(['unauthorized'], 'rest.auth_tokens is set and the request has no Authorization: Bearer with one of them.'),
         headers: { 'WWW-Authenticate': { description: 'RFC 6750 §3', schema: { type: 'string', enum: ['Bearer'] } } },
@@ -208,7 +243,11 @@ export const OPENAPI_DOCUMENT = {
         ['request_timeout'],
         'The body did not arrive within rest.body_timeout_ms (or, on HTTP/1.1, the request line and headers within rest.headers_timeout_ms).',
       ),
-      BadRequest: reasonAnswer(['bad_request'], 'Not HTTP/1.1 as RFC 9112 defines it (bad framing, Content-Length with Transfer-Encoding, no Host, …); the connection is closed.'),
+      BadRequest: reasonAnswer(
+        ['bad_request', 'idempotency_key_invalid'],
+        'bad_request: not HTTP/1.1 as RFC 9112 defines it (bad framing, Content-Length with Transfer-Encoding, no Host, …); the connection is closed. ' +
+          'idempotency_key_invalid: the Idempotency-Key header is malformed (see the parameter).',
+      ),
       UriTooLong: reasonAnswer(['uri_too_long'], 'The request target is longer than rest.max_url_bytes.'),
       HeaderFieldsTooLarge: reasonAnswer(
         ['header_fields_too_large'],

@@ -10,6 +10,7 @@
  * and a graceful close. The HTTP servers never listen: sockets are handed to them with their
  * 'connection' event (node:http documents this for injecting connections).
  */
+import { randomUUID } from 'node:crypto';
 import net, { type Socket } from 'node:net';
 import tls, { type TLSSocket } from 'node:tls';
 import { guardAccept } from '../core/accept-failures.js';
@@ -28,6 +29,7 @@ import { connectionCap, softOpenFileLimit } from './fd-limit.js';
 import { createHttp1Server } from './http1-server.js';
 import { createHttp2Server } from './http2-server.js';
 import { DeadlineList } from '../push-service/deadline-list.js';
+import type { IdempotencyStore } from './idempotency/idempotency-store.js';
 import { handleRequest, onBodyTimeout, type EndpointState } from './notification-exchange.js';
 import { matchNotificationPath } from './notification-path.js';
 import { Refusals } from './refusals.js';
@@ -55,6 +57,11 @@ export interface RestServerOptions {
   log?: Logger;
   /** Serves GET /healthcheck and GET /metrics from this source (off when absent: 404). */
   ops?: OpsSource;
+  /**
+   * Keeps Idempotency-Key claims and answers (rest/idempotency/; `rest.idempotency`); swept every
+   * IDEMPOTENCY_SWEEP_INTERVAL_MS while the server runs. Absent: the header is not honoured.
+   */
+  idempotency?: IdempotencyStore;
 }
 
 export interface RestServer {
@@ -83,6 +90,12 @@ export const CLOSE_GRACE_MS = 2_000;
  * again and ends libuv's accept-error loop at once.
  */
 const ACCEPT_PAUSE_MS = 1_000;
+/**
+ * Between two sweeps of expired Idempotency-Keys (older than rest.idempotency.retention_ms): a
+ * key lives at most this much longer than its retention, and a sweep of a day's keys is one
+ * indexed DELETE a minute.
+ */
+const IDEMPOTENCY_SWEEP_INTERVAL_MS = 60_000;
 /** Accept failures are one log line per this interval, with the count. */
 const ACCEPT_FAILURE_LOG_INTERVAL_MS = 60_000;
 
@@ -118,7 +131,9 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
     inFlight: 0,
     closing: false,
     onIdle: undefined,
+    idempotency: options.idempotency && { store: options.idempotency, owner: randomUUID(), leaseMs: config.idempotency.lease_ms },
   };
+  const sweeper = options.idempotency && sweepEvery(options.idempotency, config.idempotency.retention_ms, log);
 
   const onRequest = (req: HttpRequest, res: HttpResponse): void => {
     try {
@@ -226,6 +241,7 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
       closed ??= new Promise<void>((resolve) => {
         state.closing = true;
         acceptGuard.stop();
+        if (sweeper) clearInterval(sweeper);
         // Last resort: whatever is still open when the grace period ends is cut.
         const deadline = setTimeout(() => {
           state.log?.warn('rest.close_cut', { connections: accepted.size });
@@ -251,6 +267,19 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
       return closed;
     },
   };
+}
+
+/** Removes expired Idempotency-Keys now and then; a failed sweep is logged and tried again next time. */
+function sweepEvery(store: IdempotencyStore, retentionMs: number, log: Logger | undefined): NodeJS.Timeout {
+  const sweep = (): void => {
+    store.sweep(retentionMs).then(
+      (removed) => (removed > 0 ? log?.debug('rest.idempotency_swept', { removed }) : undefined),
+      (error: unknown) => log?.warn('rest.idempotency_sweep_failed', { error }),
+    );
+  };
+  const timer = setInterval(sweep, IDEMPOTENCY_SWEEP_INTERVAL_MS);
+  timer.unref();
+  return timer;
 }
 
 /** Identifies a live TCP connection on this listener (its 4-tuple); raw and TLS socket agree. */

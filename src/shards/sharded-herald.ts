@@ -23,7 +23,7 @@ import type { HeraldHost, HeraldOptions } from '../embed/engine.js';
 import { startPushPools } from '../embed/push-wiring.js';
 import { RELEASE_ID } from '../embed/release-id.js';
 import { StartedParts, startGround } from '../embed/started-parts.js';
-import { openTokenStore } from '../embed/token-store.js';
+import { openMainThreadStores } from '../embed/token-store.js';
 import type { PushPools } from '../push-service/pools/push-pools.js';
 import { startRestServer, type RestServer } from '../rest/server.js';
 import { restStartupWarnings } from '../rest/startup-warnings.js';
@@ -135,7 +135,7 @@ export class ShardedHerald {
       const { log, store, actors } = startGround(config, options.logger, started);
       const tokenSources = new Map<string, TokenSource>();
       // With PostgreSQL the tokens relayed to the shards are the instances' shared ones.
-      const tokenStore = await openTokenStore(config, log, started);
+      const { tokenStore, idempotency } = await openMainThreadStores(config, store, log, started);
       // Without REST the main thread's pools only hold the APNS token providers the shards'
       // tokens come from: no sender thread, no connection.
       const pushService = config.rest.enabled
@@ -162,7 +162,7 @@ export class ShardedHerald {
         connectionsPerShard: (pool) => connectionsPart(pool.stats().connectionStates.length, count),
         componentLinkHeld: () => host.holdsComponentLink?.(),
       });
-      const rest = config.rest.enabled ? await startRestServer({ config: config.rest, dispatcher: pushService, log, ops: ops.source }) : undefined;
+      const rest = config.rest.enabled ? await startRestServer({ config: config.rest, dispatcher: pushService, log, ops: ops.source, idempotency }) : undefined;
       if (rest) started.add(() => rest.close());
       if (rest) for (const warning of restStartupWarnings(config.rest)) log.warn('rest.unprotected', { warning });
       log.info('shards.started', { shards: count });

@@ -9,6 +9,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { streamErrorCondition } from '../../src/component/stream-errors.js';
 import { ERRORS, HeraldError, type ErrorCode, type ErrorSpec } from '../../src/core/errors.js';
+import type { PushFailureReason } from '../../src/push-service/notification.js';
+import { IDEMPOTENCY_ANSWERS } from '../../src/rest/idempotency/idempotency-answers.js';
 import { V3_FAILURES } from '../../src/rest/v3-responses.js';
 import { toStanzaError } from '../../src/xmpp/stanza-error.js';
 import { XmlViolation } from '../../src/xmpp/xml-violation.js';
@@ -17,6 +19,10 @@ import { CLIENTS, startTestServer, type TestServer } from '../rest/rest-test-kit
 const ROOT = new URL('../../../', import.meta.url);
 const CODES = Object.keys(ERRORS) as ErrorCode[];
 const spec = (code: ErrorCode): ErrorSpec => ERRORS[code];
+/** The REST port's own Idempotency-Key answers: reason → status. */
+const OWN_ANSWERS = new Map(Object.values(IDEMPOTENCY_ANSWERS).map((a) => [(JSON.parse(a.body) as { reason: string }).reason, a.status]));
+/** Codes a dispatcher may throw: a MongoosePush reason, or none. */
+const DISPATCHER_CODES = CODES.filter((code) => !OWN_ANSWERS.has(spec(code).rest?.reason ?? ''));
 
 /** What a throw of a code gets when the registry gives it no answer of the kind. */
 const REST_ANYTHING_ELSE = { status: 500, reason: 'request_timeout' };
@@ -37,11 +43,12 @@ describe('the error registry', () => {
     }
   });
 
-  test("a code's REST status is the one v3 gives its reason", () => {
+  test("a code's REST status is the one v3 gives its reason, or the one the REST port answers an Idempotency-Key refusal with", () => {
     for (const code of CODES) {
       const rest = spec(code).rest;
-      if (rest) assert.equal(V3_FAILURES[rest.reason]?.status, rest.status, code);
+      if (rest) assert.equal(V3_FAILURES[rest.reason as PushFailureReason]?.status ?? OWN_ANSWERS.get(rest.reason), rest.status, code);
     }
+    assert.equal(OWN_ANSWERS.size, 4, 'every Idempotency-Key refusal has its code');
   });
 
   test('a handler throwing a code is answered with its stanza error; a code without one with wait/internal-server-error', () => {
@@ -78,7 +85,7 @@ describe('a dispatcher throwing a code, over REST', () => {
   after(() => t.close());
 
   test("is answered with the code's v3 status and reason; a code without one with the 500 request_timeout row", async () => {
-    for (const code of CODES) {
+    for (const code of DISPATCHER_CODES) {
       t.dispatcher.throws = new HeraldError(code);
       const answer = await CLIENTS[1].request(t, { path: '/v3/notification/f53453455', body: '{"service":"apns","alert":{"title":"t","body":"b"}}' });
       const expected = spec(code).rest ?? REST_ANYTHING_ELSE;

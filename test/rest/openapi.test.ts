@@ -18,6 +18,7 @@ import { V2_BODY_TOO_LARGE, V2_TRY_LATER, v2Response } from '../../src/rest/v2-r
 import { V3_BODY_TOO_LARGE, V3_FAILURES, V3_OVERLOADED, V3_SUCCESS } from '../../src/rest/v3-responses.js';
 import type { NotificationParseResult } from '../../src/rest/cast.js';
 import type { RestResponse } from '../../src/rest/rest-response.js';
+import { IDEMPOTENCY_ANSWERS } from '../../src/rest/idempotency/idempotency-answers.js';
 import { CLIENTS, startTestServer, type TestServer } from './rest-test-kit.js';
 
 type Json = Record<string, any>;
@@ -162,20 +163,34 @@ function documentedAnswer(path: string, status: number): { schema: Json; raw: Js
   return { raw: resolved, schema: resolve(resolved.content['application/json'].schema as Json) };
 }
 
+/** The object schemas an answer's schema allows: itself, or each branch of its anyOf. */
+function branchesOf(schema: Json): Json[] {
+  return Array.isArray(schema.anyOf) ? (schema.anyOf as Json[]).map(resolve) : [schema];
+}
+
+/** Every `reason` a documented answer may carry. */
+function reasonsOf(schema: Json): string[] {
+  return branchesOf(schema).flatMap((branch) => (branch.properties?.reason?.enum ?? []) as string[]);
+}
+
+/** Why `body` does not fit one object schema, or undefined when it does. */
+function misfit(schema: Json, body: unknown): string | undefined {
+  if (body === null) return schema.type === 'null' ? undefined : 'may not be null';
+  for (const [field, value] of Object.entries(body as Json)) {
+    const property = schema.properties?.[field] as Json | undefined;
+    if (!property) return `does not document the field ${field}`;
+    if (Array.isArray(property.enum) && !property.enum.includes(value)) return `does not list ${field} "${value}"`;
+  }
+  return undefined;
+}
+
 /** Checks one answer a mapper can write against the document of `path`. */
 function assertDocumented(path: string, response: RestResponse, what: string): void {
   const answer = documentedAnswer(path, response.status);
   assert.ok(answer, `${path} documents ${response.status} (${what})`);
   const body = JSON.parse(response.body) as unknown;
-  if (body === null) {
-    assert.equal(answer.schema.type, 'null', `${path} ${response.status} may be null`);
-    return;
-  }
-  for (const [field, value] of Object.entries(body as Json)) {
-    const property = answer.schema.properties?.[field] as Json | undefined;
-    assert.ok(property, `${path} ${response.status} documents the field ${field} (${what})`);
-    if (Array.isArray(property.enum)) assert.ok(property.enum.includes(value), `${path} ${response.status} lists ${field} "${value}" (${what})`);
-  }
+  const misfits = branchesOf(answer.schema).map((branch) => misfit(branch, body));
+  assert.ok(misfits.includes(undefined), `${path} ${response.status} ${misfits.join(', ')} (${what})`);
 }
 
 const REASONS = Object.keys(V3_FAILURES) as PushFailureReason[];
@@ -192,12 +207,12 @@ describe('the OpenAPI document against the answers', () => {
   test('each v3 failure status documents exactly the reasons the mapper, the load shedding and the HTTP/1.1 parser give it', () => {
     const byStatus = new Map<number, string[]>();
     for (const [reason, response] of Object.entries(V3_FAILURES)) byStatus.set(response.status, [...(byStatus.get(response.status) ?? []), reason]);
-    for (const answer of [V3_OVERLOADED, BAD_REQUEST]) {
+    for (const answer of [V3_OVERLOADED, BAD_REQUEST, ...Object.values(IDEMPOTENCY_ANSWERS)]) {
       const { reason } = JSON.parse(answer.body) as { reason: string };
       byStatus.set(answer.status, [...(byStatus.get(answer.status) ?? []), reason]);
     }
     for (const [status, reasons] of byStatus) {
-      assert.deepEqual([...(documentedAnswer(V3_PATH, status)!.schema.properties.reason.enum as string[])].sort(), reasons.sort(), `status ${status}`);
+      assert.deepEqual(reasonsOf(documentedAnswer(V3_PATH, status)!.schema).sort(), reasons.sort(), `status ${status}`);
     }
   });
 
@@ -221,6 +236,16 @@ describe('the OpenAPI document against the answers', () => {
       assertDocumented(path, BAD_REQUEST, 'not HTTP/1.1');
       assertDocumented(path, URI_TOO_LONG, 'URL too long');
       assertDocumented(path, HEADER_FIELDS_TOO_LARGE, 'header section too large');
+      for (const [name, answer] of Object.entries(IDEMPOTENCY_ANSWERS)) assertDocumented(path, answer, `Idempotency-Key ${name}`);
+    }
+  });
+
+  test('the Idempotency-Key header and the 409 Retry-After are documented on every notification path', () => {
+    for (const path of [V3_PATH, ...V2_PATHS]) {
+      const parameters = (doc.paths[path].post.parameters as Json[]).map(resolve);
+      assert.ok(parameters.some((p) => p.name === 'Idempotency-Key' && p.in === 'header' && p.required === false), path);
+      const inFlight = resolve(doc.paths[path].post.responses['409'] as Json);
+      assert.deepEqual(inFlight.headers['Retry-After'].schema.enum, [Number(IDEMPOTENCY_ANSWERS.inFlight.headers!['retry-after'])], path);
     }
   });
 
@@ -232,11 +257,11 @@ describe('the OpenAPI document against the answers', () => {
 
   test('/v3 names no reason but those the error registry, the provider outcomes and the REST port itself can give', () => {
     const given = new Set<string>([...REASONS, ...Object.values(ERRORS).flatMap((s: ErrorSpec) => (s.rest ? [s.rest.reason] : []))]);
-    for (const answer of [V3_OVERLOADED, BAD_REQUEST, UNAUTHORIZED, BODY_TIMEOUT, URI_TOO_LONG, HEADER_FIELDS_TOO_LARGE]) {
+    for (const answer of [V3_OVERLOADED, BAD_REQUEST, UNAUTHORIZED, BODY_TIMEOUT, URI_TOO_LONG, HEADER_FIELDS_TOO_LARGE, ...Object.values(IDEMPOTENCY_ANSWERS)]) {
       given.add((JSON.parse(answer.body) as { reason: string }).reason);
     }
     for (const [status, answer] of Object.entries(doc.paths[V3_PATH].post.responses as Json)) {
-      const reasons = (resolve(resolve(answer as Json).content?.['application/json']?.schema ?? {}).properties?.reason?.enum ?? []) as string[];
+      const reasons = reasonsOf(resolve(resolve(answer as Json).content?.['application/json']?.schema ?? {}));
       for (const reason of reasons) assert.ok(given.has(reason), `${status} ${reason} can be given`);
     }
   });

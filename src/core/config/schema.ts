@@ -523,9 +523,36 @@ const fcm = z
   })
   .strict();
 
+/**
+ * `[rest.idempotency]`: requests carrying an `Idempotency-Key` (rest/idempotency/). The key is
+ * claimed in the store with a lease before the push and the answer recorded after it, so a retry
+ * (at this or, on PostgreSQL, another instance) is answered without a second push.
+ */
+const restIdempotency = z
+  .object({
+    /**
+     * ms a key and its recorded answer are kept (the draft's published expiry policy): a retry
+     * within it is answered from the record. A day, as common practice (Stripe keeps 24 h), covers
+     * any client's retry budget; later the key may be used again.
+     */
+    retention_ms: positiveInt.default(86_400_000),
+    /**
+     * ms a claim stays live without an answer: a retry meanwhile is answered 409 (in flight); after
+     * it, the claiming instance is taken for dead and the retry answered 500 outcome_unknown. Must
+     * exceed the longest a request can take (rest.body_timeout_ms + the longest push, checked at start).
+     */
+    lease_ms: positiveInt.default(60_000),
+  })
+  .strict()
+  .superRefine((r, ctx) => {
+    if (r.retention_ms <= r.lease_ms) ctx.addIssue({ code: 'custom', path: ['retention_ms'], message: 'must exceed rest.idempotency.lease_ms (a claim is never swept while live)' });
+  });
+
 const rest = z
   .object({
     enabled: z.boolean().default(true),
+    /** Idempotency-Key: how long keys are kept and how long a claim waits for its answer. */
+    idempotency: restIdempotency.default(() => restIdempotency.parse({})),
     /** Listen address; loopback by default. */
     bind: z.string().min(1).default('127.0.0.1'),
     port: port.default(8443),
@@ -704,6 +731,16 @@ export const configSchema = z
   })
   .strict()
   .superRefine((c, ctx) => {
+    // A claim must outlive the request that took it, or a retry would find it abandoned while
+    // its push is still under way (and answer outcome_unknown for a push that then succeeds).
+    const longest = longestRestRequestMs(c);
+    if (c.rest.idempotency.lease_ms <= longest.ms) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['rest', 'idempotency', 'lease_ms'],
+        message: `must exceed the longest a REST request can take, ${longest.ms} ms (${longest.how})`,
+      });
+    }
     // The leadership is a PostgreSQL advisory lock: the instances must share that PostgreSQL.
     if (c.component.instances === 'one_holds_the_link' && c.store.backend !== 'postgres') {
       ctx.addIssue({
@@ -715,6 +752,24 @@ export const configSchema = z
   });
 
 export type HeraldConfig = z.infer<typeof configSchema>;
+
+type ProviderTimings = Pick<HeraldConfig['apns'], 'request_timeout_ms' | 'retry_attempts' | 'retry_after_max_ms'>;
+
+/**
+ * The longest a REST request may take from its headers to its answer, and the keys it comes from:
+ * its body (rest.body_timeout_ms), then the slower provider's push: every attempt up to its
+ * request timeout, plus what may be held between attempts (retry_after_max_ms).
+ */
+export function longestRestRequestMs(c: Pick<HeraldConfig, 'rest' | 'apns' | 'fcm'>): { ms: number; how: string } {
+  const push = (section: 'apns' | 'fcm', p: ProviderTimings) => ({
+    ms: (p.retry_attempts + 1) * p.request_timeout_ms + p.retry_after_max_ms,
+    how: `(${section}.retry_attempts + 1) × ${section}.request_timeout_ms + ${section}.retry_after_max_ms`,
+  });
+  const apns = push('apns', c.apns);
+  const fcm = push('fcm', c.fcm);
+  const slower = apns.ms >= fcm.ms ? apns : fcm;
+  return { ms: c.rest.body_timeout_ms + slower.ms, how: `rest.body_timeout_ms + ${slower.how}` };
+}
 export type ApnsConfig = HeraldConfig['apns'];
 export type ComponentConfig = HeraldConfig['component'];
 export type ApnsPoolConfig = z.infer<typeof apnsPool>;
