@@ -78,3 +78,19 @@ test('a bad environment value is named by its key', () => {
     (e: unknown) => e instanceof ConfigError && e.problems.some((p) => p.key === 'rest.port'),
   );
 });
+
+test('a rest.idempotency.lease_ms no longer than a request can take is refused, naming the keys it is measured against', () => {
+  // Defaults: 10 000 body + (2 + 1) × 5 000 per APNS attempt + 10 000 held between attempts = 35 000 ms.
+  assert.equal(validateConfig({ rest: { idempotency: { lease_ms: 35_001 } } }).rest.idempotency.lease_ms, 35_001);
+  assert.throws(
+    () => validateConfig({ rest: { idempotency: { lease_ms: 35_000 } } }),
+    (e: unknown) =>
+      e instanceof ConfigError &&
+      e.problems.some(
+        (p) => p.key === 'rest.idempotency.lease_ms' && p.problem.includes('35000 ms') && p.problem.includes('rest.body_timeout_ms') && p.problem.includes('apns.request_timeout_ms'),
+      ),
+  );
+  // A shorter request: a shorter lease is enough.
+  assert.doesNotThrow(() => validateConfig({ rest: { body_timeout_ms: 1_000, idempotency: { lease_ms: 2_000 } }, apns: { request_timeout_ms: 100, retry_attempts: 0, retry_after_max_ms: 0 }, fcm: { request_timeout_ms: 100, retry_attempts: 0, retry_after_max_ms: 0 } }));
+  assert.throws(() => validateConfig({ rest: { idempotency: { retention_ms: 60_000 } } }), (e: unknown) => e instanceof ConfigError && e.problems.some((p) => p.key === 'rest.idempotency.retention_ms'));
+});

@@ -26,8 +26,8 @@ export interface Deployment {
   apns: KeyedApnsSimulator;
   heralds: HeraldChild[];
   haproxy: HaproxyServer;
-  /** POST /v3/notification/<device> through HAProxy. */
-  post(device: string): Promise<RestAnswer>;
+  /** POST /v3/notification/<device> through HAProxy, with `key` as its Idempotency-Key when given. */
+  post(device: string, key?: string): Promise<RestAnswer>;
   /** How many 200s each instance answered (`herald1`, `herald2`…), by HAProxy's access log. */
   served(): Map<string, number>;
   /** HAProxy's log's end, for failure messages. */
@@ -81,7 +81,7 @@ export async function startDeployment(options: DeploymentOptions): Promise<Deplo
       apns,
       heralds,
       haproxy: proxy,
-      post: (device) => restRequest(client, 'POST', `/v3/notification/${device}`, PUSH, HANG_MS),
+      post: (device, key) => restRequest(client, 'POST', `/v3/notification/${device}`, PUSH, HANG_MS, key === undefined ? undefined : { 'idempotency-key': key }),
       served: () => servedBy(proxy.log()),
       context: () => `HAProxy's log:\n${proxy.log().slice(-4_000)}`,
       close,

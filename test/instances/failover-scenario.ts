@@ -16,7 +16,7 @@ import { postgresDatabase } from '../support/postgres-server.js';
 import type { RealServer } from '../interop/push-scenarios.js';
 import { connectUser, createPushNode, discoInfo, disconnect, enablePush, sendChat } from '../interop/xmpp-clients.js';
 import { startDeployment } from './deployment.js';
-import { assertRestVerdict, restLoad, type Answered } from './rest-load.js';
+import { assertRestVerdict, DEPLOYMENT_IDEMPOTENCY, restLoad, type Answered } from './rest-load.js';
 
 const SECRET = 'failover-component-secret';
 /** Users with a device each, offline: every message to them is pushed through the component. */
@@ -63,6 +63,8 @@ export function failoverScenario<S extends RealServer>(b: FailoverServer<S>): vo
       keys: 'shared',
       toml: {
         postgres: db.url,
+        rest: { ...DEPLOYMENT_IDEMPOTENCY.rest },
+        apns: { ...DEPLOYMENT_IDEMPOTENCY.apns },
         component: { service: server.componentService, password: SECRET },
         componentKeys: { instances: JSON.stringify(b.instances), leadership: '{ poll_ms = 200 }' },
       },

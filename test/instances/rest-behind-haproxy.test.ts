@@ -1,15 +1,17 @@
 /**
- * Issue 11: the REST push service is stateless, so several Herald processes serve it behind any
- * HTTP load balancer. Two `herald start` processes (each its own LMDB folder: the REST service
- * shares nothing) push to one APNS simulator behind a real HAProxy (test/support/haproxy-server.ts);
- * one is killed with SIGKILL while requests are in flight.
+ * Issue 11: several Herald processes serve the REST push service behind any HTTP load balancer.
+ * Two `herald start` processes on one PostgreSQL (where the Idempotency-Keys of their requests
+ * are claimed) push to one APNS simulator behind a real HAProxy (test/support/haproxy-server.ts);
+ * one is killed with SIGKILL while requests are in flight, and the client sends the requests the
+ * kill cut off again with their keys.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventually } from '../support/eventually.js';
+import { postgresDatabase } from '../support/postgres-server.js';
 import type { HeraldChild } from '../support/herald-process.js';
 import { startDeployment } from './deployment.js';
-import { assertRestVerdict, restLoad, token, type Answered } from './rest-load.js';
+import { assertRestVerdict, DEPLOYMENT_IDEMPOTENCY, restLoad, token, type Answered } from './rest-load.js';
 
 /** Notifications sent under load, each to its own device. */
 const REQUESTS = 1_500;
@@ -18,9 +20,11 @@ const CONCURRENCY = 48;
 /** The kill comes once this many have been answered (and both instances have answered some). */
 const KILL_AFTER_ANSWERS = 400;
 
-test('with one of two instances behind HAProxy killed mid-load, every 200 is pushed exactly once, no device gets a push twice, every Herald error pushed nothing, only requests in flight at the kill are cut off, and the survivor serves new requests', { timeout: 180_000 }, async (t) => {
-  // Each instance its own LMDB folder: the REST service shares nothing.
-  const d = await startDeployment({ instances: 2, keys: 'own' });
+test('with one of two instances behind HAProxy killed mid-load, every request ends with a Herald answer (those cut off sent again with their Idempotency-Key), every 200 is pushed exactly once, no device gets a push twice, every Herald error but outcome_unknown pushed nothing, only requests in flight at the kill are cut off, and the survivor serves new requests', { timeout: 180_000 }, async (t) => {
+  const db = await postgresDatabase();
+  t.after(() => db.close());
+  // One PostgreSQL for the keys (and one provider key, its token shared there).
+  const d = await startDeployment({ instances: 2, keys: 'shared', toml: { postgres: db.url, rest: { ...DEPLOYMENT_IDEMPOTENCY.rest }, apns: { ...DEPLOYMENT_IDEMPOTENCY.apns } } });
   t.after(() => d.close());
   const [victim, survivor] = d.heralds as [HeraldChild, HeraldChild];
   const { post, served, context, apns } = d;

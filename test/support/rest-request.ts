@@ -6,26 +6,42 @@ export interface RestAnswer {
   body: string;
   /** The RST_STREAM code, when the stream was reset (RFC 9113 §7: 7 is REFUSED_STREAM). */
   rstCode?: number;
+  /** The answer carried `Idempotent-Replayed: true`: a retry answered from its key's record. */
+  replayed?: boolean;
 }
 
-/** Resolves with the status and body; 'stream error' (and why, as body) when the stream failed, 'no answer' after `deadlineMs`. */
-export function restRequest(session: http2.ClientHttp2Session, method: 'GET' | 'POST', path: string, body: unknown, deadlineMs: number): Promise<RestAnswer> {
+/**
+ * Resolves with the status and body; 'stream error' (and why, as body) when the stream failed, 'no answer' after `deadlineMs`.
+ * `extra`: request headers besides the method, path and content type (an Idempotency-Key).
+ */
+export function restRequest(
+  session: http2.ClientHttp2Session,
+  method: 'GET' | 'POST',
+  path: string,
+  body: unknown,
+  deadlineMs: number,
+  extra?: Record<string, string>,
+): Promise<RestAnswer> {
   return new Promise((resolve) => {
-    const headers: http2.OutgoingHttpHeaders = { ':method': method, ':path': path };
+    const headers: http2.OutgoingHttpHeaders = { ':method': method, ':path': path, ...extra };
     if (body !== undefined) headers['content-type'] = 'application/json';
     let data = '';
     let status: RestAnswer['status'] = 'no answer';
+    let replayed = false;
     const timer = setTimeout(() => {
       req.close(http2.constants.NGHTTP2_CANCEL);
       resolve({ status: 'no answer', body: '' });
     }, deadlineMs);
     const req = session.request(headers);
     req.setEncoding('utf8');
-    req.on('response', (h) => (status = Number(h[':status'])));
+    req.on('response', (h) => {
+      status = Number(h[':status']);
+      replayed = h['idempotent-replayed'] === 'true';
+    });
     req.on('data', (c: string) => (data += c));
     req.on('end', () => {
       clearTimeout(timer);
-      resolve({ status, body: data });
+      resolve(replayed ? { status, body: data, replayed } : { status, body: data });
     });
     req.on('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);

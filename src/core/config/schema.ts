@@ -753,16 +753,16 @@ export const configSchema = z
 
 export type HeraldConfig = z.infer<typeof configSchema>;
 
-type ProviderTimings = Pick<HeraldConfig['apns'], 'request_timeout_ms' | 'retry_attempts' | 'retry_after_max_ms'>;
+type ProviderTimings = Pick<HeraldConfig['apns'], 'enabled' | 'request_timeout_ms' | 'retry_attempts' | 'retry_after_max_ms'>;
 
 /**
  * The longest a REST request may take from its headers to its answer, and the keys it comes from:
- * its body (rest.body_timeout_ms), then the slower provider's push: every attempt up to its
- * request timeout, plus what may be held between attempts (retry_after_max_ms).
+ * its body (rest.body_timeout_ms), then the slower enabled provider's push: every attempt up to
+ * its request timeout, plus what may be held between attempts (retry_after_max_ms).
  */
 export function longestRestRequestMs(c: Pick<HeraldConfig, 'rest' | 'apns' | 'fcm'>): { ms: number; how: string } {
   const push = (section: 'apns' | 'fcm', p: ProviderTimings) => ({
-    ms: (p.retry_attempts + 1) * p.request_timeout_ms + p.retry_after_max_ms,
+    ms: p.enabled ? (p.retry_attempts + 1) * p.request_timeout_ms + p.retry_after_max_ms : 0,
     how: `(${section}.retry_attempts + 1) × ${section}.request_timeout_ms + ${section}.retry_after_max_ms`,
   });
   const apns = push('apns', c.apns);
