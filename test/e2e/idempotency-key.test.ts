@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MAX_IDEMPOTENCY_KEY_LENGTH } from '../../src/rest/idempotency/idempotency-key.js';
 import { forSuite } from '../support/for-suite.js';
+import { startShards } from '../shards/harness.js';
 import { cleanup, configIn, startHerald, tempDir, type Running } from './harness.js';
 import { keyedPost, pushesTo, type KeyedAnswer } from './keyed-post.js';
 
@@ -105,4 +106,21 @@ describe('a notification with an Idempotency-Key, on one instance', () => {
     assert.equal((await h.post(token, undefined)).status, 200);
     assert.equal(pushesTo(h.apns!, token), 2);
   });
+});
+
+test("a sharded Herald's REST API (on the main thread, its process's LMDB) honours the key too", async () => {
+  const dir = tempDir();
+  const { herald, apns, close } = await startShards(configIn(dir, { rest: { enabled: true, port: 0, generated_cert_dir: join(dir, 'tls') } }), 2);
+  try {
+    const ca = readFileSync(join(dir, 'tls', 'cert.pem'), 'utf8');
+    const token = device();
+    const post = () => keyedPost(herald.rest!.url, ca, `/v3/notification/${token}`, PUSH, { 'idempotency-key': 'sharded' });
+    assert.equal((await post()).status, 200);
+    const retry = await post();
+    assert.deepEqual([retry.status, retry.headers['idempotent-replayed']], [200, 'true']);
+    assert.equal(pushesTo(apns!, token), 1);
+  } finally {
+    await close();
+    cleanup(dir);
+  }
 });
