@@ -51,8 +51,11 @@ export interface RestServerOptions {
    * `rest.invalid_notification` (the validator's messages, never the body), info
    * `rest.push_failed` (the provider's failure), debug `rest.push_refused` (Herald's own refusal:
    * backpressure, shutting down), error `rest.dispatcher_failed` / `rest.request_failed` (a bug of
-   * ours). At close, warn `rest.close_cut`. Lines about a notification carry its `device_id`,
-   * which the logger shows as a hint only (core/redaction.ts).
+   * ours). At close, warn `rest.close_cut`. Idempotency-Key: warn `rest.outcome_unknown` (a retry
+   * found its key's instance dead before it answered), error `rest.idempotency_store_failed`
+   * (claim, record or release), debug `rest.idempotency_swept`, warn
+   * `rest.idempotency_sweep_failed`; the key itself is never logged. Lines about a notification
+   * carry its `device_id`, which the logger shows as a hint only (core/redaction.ts).
    */
   log?: Logger;
   /** Serves GET /healthcheck and GET /metrics from this source (off when absent: 404). */

@@ -734,7 +734,7 @@ export const configSchema = z
     // A claim must outlive the request that took it, or a retry would find it abandoned while
     // its push is still under way (and answer outcome_unknown for a push that then succeeds).
     const longest = longestRestRequestMs(c);
-    if (c.rest.idempotency.lease_ms <= longest.ms) {
+    if (c.rest.enabled && c.rest.idempotency.lease_ms <= longest.ms) {
       ctx.addIssue({
         code: 'custom',
         path: ['rest', 'idempotency', 'lease_ms'],
