@@ -23,7 +23,7 @@ import type { HeraldHost, HeraldOptions } from '../embed/engine.js';
 import { startPushPools } from '../embed/push-wiring.js';
 import { RELEASE_ID } from '../embed/release-id.js';
 import { StartedParts, startGround } from '../embed/started-parts.js';
-import { openMainThreadStores } from '../embed/token-store.js';
+import { openMainThreadStores } from '../embed/main-thread-stores.js';
 import type { PushPools } from '../push-service/pools/push-pools.js';
 import { startRestServer, type RestServer } from '../rest/server.js';
 import { restStartupWarnings } from '../rest/startup-warnings.js';
