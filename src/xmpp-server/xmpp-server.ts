@@ -39,6 +39,9 @@ import { attr } from '../xmpp/attr.js';
 
 type RegistrationChange = Extract<UserMessage, { kind: 'enable' | 'disable' }>;
 
+/** Marks of passivated actors tolerated before the stale set is pruned (reload()). */
+const STALE_SLACK = 64;
+
 /** Beyond publish_timeout_ms, time close() leaves the actors to take what is in their mailboxes. */
 const CLOSE_MARGIN_MS = 1_000;
 
@@ -62,6 +65,8 @@ export class XmppServerRole {
   readonly stats: XmppServerStats = newStats();
   private readonly store: RegistrationBackend;
   private readonly users: ActorRegistry<UserMessage, UserReply>;
+  /** Users whose live actor must read its registrations again (another instance changed them). */
+  private readonly stale = new Set<string>();
   /** Messages whose push decision waits for the store, per user (onMessage). */
   private readonly arrivals = new ArrivalOrder();
   /** Enables and disables of users without a live actor, in flight. */
@@ -103,6 +108,7 @@ export class XmppServerRole {
       maxInFlight: server.max_publishes_in_flight_per_user,
       dedupWindow: server.dedup_window,
       pendingWrites: (user) => this.pending.settled(user),
+      takeStale: (user) => this.stale.size !== 0 && this.stale.delete(user),
       tellUser: (user, msg) => {
         // After close() no actor may be spawned on the stopped runtime.
         if (this.stopped) throw new HeraldError('HERALD_SHUTTING_DOWN', user);
@@ -130,19 +136,20 @@ export class XmppServerRole {
 
   /**
    * Another instance changed `user`'s registrations (undefined: anyone's may have changed): the
-   * live actor reads them again before its next message. A user without one reads the store
-   * when it next gets one, so none is spawned.
+   * live actor reads them again before its next message, however full its mailbox. A user
+   * without one reads the store when it next gets one, so none is spawned nor marked.
    */
   private reload(user: string | undefined): void {
-    const users = user === undefined ? [...this.users.keys()] : this.users.has(user) ? [user] : [];
-    for (const u of users) {
-      try {
-        this.users.tell(u, { kind: 'reload' });
-      } catch (e) {
-        // A full mailbox: stale until the actor passivates (or the next notice gets through).
-        this.log.warn('xmpp_server.reload_dropped', { user: u, reason: (e as Error).message });
-      }
+    if (user === undefined) {
+      this.stale.clear();
+      for (const u of this.users.keys()) this.stale.add(u);
+      return;
     }
+    if (!this.users.has(user)) return;
+    this.stale.add(user);
+    // A marked actor that passivates leaves its mark (a new one reads the store anyway): drop
+    // those once they outnumber the live actors, so the set stays bounded by them.
+    if (this.stale.size > 2 * this.users.size + STALE_SLACK) for (const u of this.stale) if (!this.users.has(u)) this.stale.delete(u);
   }
 
   /** Whether the host should hand this stanza to `handleIq`: an IQ get/set with `<enable/>` or `<disable/>`. */
