@@ -39,9 +39,6 @@ import { attr } from '../xmpp/attr.js';
 
 type RegistrationChange = Extract<UserMessage, { kind: 'enable' | 'disable' }>;
 
-/** Marks of passivated actors tolerated before the stale set is pruned (reload()). */
-const STALE_SLACK = 64;
-
 /** Beyond publish_timeout_ms, time close() leaves the actors to take what is in their mailboxes. */
 const CLOSE_MARGIN_MS = 1_000;
 
@@ -65,8 +62,6 @@ export class XmppServerRole {
   readonly stats: XmppServerStats = newStats();
   private readonly store: RegistrationBackend;
   private readonly users: ActorRegistry<UserMessage, UserReply>;
-  /** Users whose live actor must read its registrations again (another instance changed them). */
-  private readonly stale = new Set<string>();
   /** Messages whose push decision waits for the store, per user (onMessage). */
   private readonly arrivals = new ArrivalOrder();
   /** Enables and disables of users without a live actor, in flight. */
@@ -108,7 +103,7 @@ export class XmppServerRole {
       maxInFlight: server.max_publishes_in_flight_per_user,
       dedupWindow: server.dedup_window,
       pendingWrites: (user) => this.pending.settled(user),
-      takeStale: (user) => this.stale.size !== 0 && this.stale.delete(user),
+      takeStale: (user) => this.users.takeStale(user),
       tellUser: (user, msg) => {
         // After close() no actor may be spawned on the stopped runtime.
         if (this.stopped) throw new HeraldError('HERALD_SHUTTING_DOWN', user);
@@ -130,26 +125,11 @@ export class XmppServerRole {
         this.log.error('xmpp_server.user_crashed', { user, reason: (error as Error)?.message, action: 'rebuilt from the store' });
       },
     });
-    if (options.changes) this.stopShared.push(options.changes.subscribe('xmpp_server_registrations', (user) => this.reload(user)));
+    // Another instance changed a user's registrations (undefined: anyone's may have changed): the
+    // live actor reads them again before its next message; a user without one reads the store
+    // when it next gets one, so none is spawned.
+    if (options.changes) this.stopShared.push(options.changes.subscribe('xmpp_server_registrations', (user) => this.users.markStale(user)));
     if (this.store.forgetClaims) this.stopShared.push(sweepClaims(this.store, config.store.postgres.seen_retention_ms, this.log));
-  }
-
-  /**
-   * Another instance changed `user`'s registrations (undefined: anyone's may have changed): the
-   * live actor reads them again before its next message, however full its mailbox. A user
-   * without one reads the store when it next gets one, so none is spawned nor marked.
-   */
-  private reload(user: string | undefined): void {
-    if (user === undefined) {
-      this.stale.clear();
-      for (const u of this.users.keys()) this.stale.add(u);
-      return;
-    }
-    if (!this.users.has(user)) return;
-    this.stale.add(user);
-    // A marked actor that passivates leaves its mark (a new one reads the store anyway): drop
-    // those once they outnumber the live actors, so the set stays bounded by them.
-    if (this.stale.size > 2 * this.users.size + STALE_SLACK) for (const u of this.stale) if (!this.users.has(u)) this.stale.delete(u);
   }
 
   /** Whether the host should hand this stanza to `handleIq`: an IQ get/set with `<enable/>` or `<disable/>`. */
