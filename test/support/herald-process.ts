@@ -93,3 +93,9 @@ export async function startHeraldProcess(config: string, options: HeraldProcessO
     stop: () => end('SIGTERM'),
   };
 }
+
+/** Whether an instance's link to its XMPP server is up: its log's last word on the link. */
+export function componentJoined(h: HeraldChild): boolean {
+  const events = h.log.map((l) => l.event).filter((e) => e === 'component.online' || e === 'component.offline');
+  return events.at(-1) === 'component.online';
+}
