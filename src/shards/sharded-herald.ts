@@ -160,7 +160,7 @@ export class ShardedHerald {
         releaseId: RELEASE_ID,
         store: store && (() => store.usage()),
         connectionsPerShard: (pool) => connectionsPart(pool.stats().connectionStates.length, count),
-        componentLinkHeld: () => host.holdsComponentLink?.(),
+        componentLeadership: () => host.componentLeadership?.(),
       });
       const rest = config.rest.enabled ? await startRestServer({ config: config.rest, dispatcher: pushService, log, ops: ops.source }) : undefined;
       if (rest) started.add(() => rest.close());
