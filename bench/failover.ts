@@ -80,6 +80,7 @@ async function main(): Promise<void> {
     await apns.sim.close();
     rmSync(dir, { recursive: true, force: true });
   }
+  console.log(`# load average ${os.loadavg()[0]!.toFixed(2)} at the end`);
   for (const [name, figures] of results) print(name, figures);
   printBounds();
 }

@@ -14,8 +14,8 @@ import type { KeyedApnsSimulator } from '../../test/support/keyed-apns-simulator
 
 export type InstancesMode = 'all_join' | 'one_holds_the_link';
 
-/** ms for a started instance to join (all_join) or stand by (one_holds_the_link) on a loaded machine. */
-const READY_TIMEOUT_MS = 30_000;
+/** ms for a started instance to serve, then to join (all_join) or stand by (one_holds_the_link), on a loaded machine. */
+const READY_TIMEOUT_MS = 60_000;
 
 export interface PairOptions {
   /** A folder of this pair's own (configs, TLS files). */
@@ -60,7 +60,7 @@ export class InstancePair {
 
   /** Starts instance `i` from its config; resolves once it has joined (all_join) or stood by or led (one_holds_the_link). */
   async restart(i: number): Promise<void> {
-    const herald = await startHeraldProcess(this.configs[i]!);
+    const herald = await startHeraldProcess(this.configs[i]!, { startTimeoutMs: READY_TIMEOUT_MS });
     this.heralds[i] = herald;
     const ready = () =>
       this.mode === 'all_join' ? componentJoined(herald) : herald.log.some((l) => l.event === 'component.leadership.standby');
