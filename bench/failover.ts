@@ -27,7 +27,7 @@ import { ProsodyServer } from '../test/interop/prosody/prosody-server.js';
 import type { RealServer } from '../test/interop/push-scenarios.js';
 import { disconnect } from '../test/interop/xmpp-clients.js';
 import { eventually } from '../test/support/eventually.js';
-import { startKeyedApnsSimulator, type KeyedApnsSimulator } from '../test/support/keyed-apns-simulator.js';
+import { startKeyedApnsSimulator } from '../test/support/keyed-apns-simulator.js';
 import { startPostgresCluster, type PostgresCluster } from '../test/support/postgres-cluster.js';
 import { median, table } from './e2e/report.js';
 import { killCycle, type KillFigures } from './failover/kill-cycle.js';
@@ -37,6 +37,8 @@ import { connectSenders, prepareReceivers, receiverName, registerAccounts } from
 import { intFlag } from './shared/int-flag.js';
 
 const SECRET = 'failover-bench-secret';
+/** Receivers set up at once: few, as the kills happen on a machine other loads may share (a login answers within 10 s or fails). */
+const SETUP_CONCURRENCY = 2;
 const SERVERS = {
   prosody: { label: 'Prosody 0.12, one_holds_the_link', instances: 'one_holds_the_link', start: () => ProsodyServer.start(SECRET) },
   ejabberd: { label: 'ejabberd 23.01, all_join', instances: 'all_join', start: () => EjabberdServer.start(SECRET) },
@@ -69,15 +71,13 @@ async function main(): Promise<void> {
   console.log(`# --kills ${kills} --receivers ${receivers} --rate ${rate} --servers ${servers.join(',')}: each receiver gets a message every ${(receivers / rate).toFixed(1)} s`);
   console.log(`# each Herald: herald start, config defaults (component.leadership.poll_ms = ${defaults.component.leadership.poll_ms}, store.postgres.connect_timeout_ms = ${defaults.store.postgres.connect_timeout_ms}), one APNS key shared through PostgreSQL; APNS simulator checking tokens; PostgreSQL: private cluster`);
   const dir = mkdtempSync(join(os.tmpdir(), 'herald-bench-failover-'));
-  const apns = await startKeyedApnsSimulator(1);
   let postgres: PostgresCluster | undefined;
   const results = new Map<ServerName, KillFigures[]>();
   try {
     postgres = await startPostgresCluster();
-    for (const name of servers) results.set(name, await runOn(name, postgres, apns, mkdtempSync(join(dir, `${name}-`))));
+    for (const name of servers) results.set(name, await runOn(name, postgres, mkdtempSync(join(dir, `${name}-`))));
   } finally {
     await postgres?.dispose();
-    await apns.sim.close();
     rmSync(dir, { recursive: true, force: true });
   }
   console.log(`# load average ${os.loadavg()[0]!.toFixed(2)} at the end`);
@@ -85,10 +85,16 @@ async function main(): Promise<void> {
   printBounds();
 }
 
-async function runOn(name: ServerName, postgres: PostgresCluster, apns: KeyedApnsSimulator, dir: string): Promise<KillFigures[]> {
+async function runOn(name: ServerName, postgres: PostgresCluster, dir: string): Promise<KillFigures[]> {
   const s = SERVERS[name];
   process.stderr.write(`${s.label}: starting\n`);
-  const server = await s.start();
+  // A key of its own per server: its pair shares a token through a database of its own, and
+  // Apple (the simulator) refuses a second token of one key within 20 minutes.
+  const apns = await startKeyedApnsSimulator(1);
+  const server = await s.start().catch(async (e: unknown) => {
+    await apns.sim.close();
+    throw e;
+  });
   let pair: InstancePair | undefined;
   try {
     const db = await postgres.createDatabase();
@@ -97,7 +103,7 @@ async function runOn(name: ServerName, postgres: PostgresCluster, apns: KeyedApn
     const p = pair;
     await eventually(() => p.joined().length === linked, `${linked} instance(s) joined`, 30_000);
     registerAccounts(server, [...Array.from({ length: receivers }, (_, i) => receiverName(i)), 'sender0']);
-    await prepareReceivers(server, receivers);
+    await prepareReceivers(server, receivers, SETUP_CONCURRENCY);
     const [sender] = await connectSenders(server, ['sender0']);
     const load = new PacedMessages(sender!, receivers, rate);
     const figures: KillFigures[] = [];
@@ -116,6 +122,7 @@ async function runOn(name: ServerName, postgres: PostgresCluster, apns: KeyedApn
   } finally {
     await pair?.stop();
     await server.dispose();
+    await apns.sim.close();
   }
 }
 

@@ -45,6 +45,8 @@ export async function killCycle(c: Cycle, log: (line: string) => void): Promise<
   const sentFrom = c.load.sent.length;
   const pushedFrom = c.apns.sim.received.length;
   await sleep(STEADY_MS);
+  // The load must be pushed before the kill, or the figures after it say nothing.
+  await eventually(() => c.apns.sim.received.length > pushedFrom, 'pushes of the load before the kill', TAKEOVER_LIMIT_MS);
   const survivor = c.pair.heralds[1 - c.victim]!;
   const logFrom = survivor.log.length;
   const killAt = Date.now();

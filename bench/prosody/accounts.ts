@@ -32,7 +32,7 @@ export function registerAccounts(server: AccountServer, names: readonly string[]
  * Each receiver logs in, creates its push node on Herald (XEP-0357 §5), enables push on Prosody
  * for its device token, and logs out cleanly, so its messages go to offline storage and are pushed.
  */
-export async function prepareReceivers(server: AccountServer, count: number): Promise<void> {
+export async function prepareReceivers(server: AccountServer, count: number, concurrency = SETUP_CONCURRENCY): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
     for (let i = next++; i < count; i = next++) {
@@ -48,7 +48,7 @@ export async function prepareReceivers(server: AccountServer, count: number): Pr
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(SETUP_CONCURRENCY, count) }, worker));
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
 }
 
 export function connectSenders(server: AccountServer, names: readonly string[]): Promise<Client[]> {
