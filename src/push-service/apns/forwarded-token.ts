@@ -68,9 +68,14 @@ export class ForwardedToken implements TokenSource {
 
 /**
  * On the main thread: a refusal a thread reported, handed to the key's source; resolves with the
- * token the thread is to send now (the refused one when the source keeps it).
+ * token the thread is to send now (the refused one when the source keeps it). Never rejects: the
+ * thread's resends wait for this answer.
  */
 export async function answerRefusal(source: TokenSource, authorization: string): Promise<string> {
-  source.refused?.(authorization);
-  return (await source.pending?.()) ?? source.authorization();
+  try {
+    source.refused?.(authorization);
+    return (await source.pending?.()) ?? source.authorization();
+  } catch {
+    return authorization; // no token to be had: the resend carries the refused one, and Apple's answer settles it
+  }
 }
