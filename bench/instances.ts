@@ -16,7 +16,9 @@
  *   - enables/s and p99: XEP-0060 creates of new push nodes through the component (what a
  *     device's first enable costs the App Server: the node the client's app server creates for
  *     it), `--window` outstanding, each answered once the node is durable;
- * with the µs of CPU the Herald processes spent per operation (/proc/<pid>/stat, every thread).
+ * with the µs of CPU the Herald processes spent per operation (/proc/<pid>/stat, every thread)
+ * and, apart, the µs the PostgreSQL server spent (the postmaster and every backend, ended ones
+ * included: sender/process-cpu.ts `processTreeCpuMs`).
  * The loads run one after the other (each its warm-up, then its rounds), enables last, so that
  * the nodes enables create do not weigh on the pushes measured after them.
  *
@@ -42,6 +44,7 @@ import { median, table } from './e2e/report.js';
 import { startDeployment, type Deployment, type DeploymentFiles } from './instances/deployment.js';
 import { LOAD_KINDS, measure, type Figures, type LoadKind } from './instances/measure.js';
 import { BODY, PATH } from './rest/notification-request.js';
+import { processTreeCpuMs } from './sender/process-cpu.js';
 import { serverKindOf, startBenchServer } from './shared/apns-server.js';
 import { intFlag } from './shared/int-flag.js';
 import { LOAD_OPTIONS, loadFlags, loadFlagsLine } from './shared/load-flags.js';
@@ -100,8 +103,9 @@ async function main(): Promise<void> {
     const files = await certificateFiles(dir);
     for (const t of TARGETS) {
       const { instances, postgres: shared } = SHAPES[t];
-      const url = shared ? (await postgres.createDatabase()).url : undefined;
-      deployments[t] = await startDeployment({ instances, postgres: url, apns, files: { ...files, dir: mkdtempSync(join(dir, `${t}-`)) }, nodes });
+      const cluster = postgres;
+      const store = shared ? { url: (await cluster.createDatabase()).url, cpuMs: () => processTreeCpuMs(cluster.pid) ?? Number.NaN } : undefined;
+      deployments[t] = await startDeployment({ instances, postgres: store, apns, files: { ...files, dir: mkdtempSync(join(dir, `${t}-`)) }, nodes });
     }
     const on = (t: Target) => deployments[t]!;
     const settings = { durationS, connections, window };
@@ -135,17 +139,17 @@ function printKind(kind: LoadKind, runs: Array<Record<Target, Record<LoadKind, F
   runs.forEach((run, i) => TARGETS.forEach((t) => rows.push(row(kind, String(i + 1), t, run[t][kind]))));
   for (const t of TARGETS) {
     const m = (f: (s: Figures) => number) => median(runs.map((r) => f(r[t][kind])));
-    rows.push(row(kind, 'median', t, { perS: m((s) => s.perS), p50Ms: m((s) => s.p50Ms), p99Ms: m((s) => s.p99Ms), cpuUs: m((s) => s.cpuUs), tooMany: m((s) => s.tooMany) }));
+    rows.push(row(kind, 'median', t, { perS: m((s) => s.perS), p50Ms: m((s) => s.p50Ms), p99Ms: m((s) => s.p99Ms), cpuUs: m((s) => s.cpuUs), storeCpuUs: m((s) => s.storeCpuUs), tooMany: m((s) => s.tooMany) }));
   }
   const unit = kind === 'enable' ? 'enables/s' : 'pushes/s';
   console.log(`\n## ${KIND_HEADINGS[kind]}`);
-  console.log(table(['round', 'target', unit, 'p50 ms', 'p99 ms', 'µs CPU/op', ...(kind === 'rest' ? ['of which 429'] : [])], rows));
+  console.log(table(['round', 'target', unit, 'p50 ms', 'p99 ms', 'µs CPU/op', 'µs PostgreSQL CPU/op', ...(kind === 'rest' ? ['of which 429'] : [])], rows));
   const ratio = (a: Target, b: Target) => median(runs.map((r) => r[a][kind].perS / r[b][kind].perS)).toFixed(2);
   console.log(`${kind}: 1 on PostgreSQL / 1 on LMDB ${ratio('postgres', 'lmdb')}; 2 on PostgreSQL / 1 on PostgreSQL ${ratio('two-postgres', 'postgres')} (medians of the per-round ${unit} ratios)`);
 }
 
 function row(kind: LoadKind, round: string, t: Target, s: Figures): string[] {
-  return [round, LABELS[t], s.perS.toFixed(0), s.p50Ms.toFixed(1), s.p99Ms.toFixed(1), s.cpuUs.toFixed(0), ...(kind === 'rest' ? [String(s.tooMany)] : [])];
+  return [round, LABELS[t], s.perS.toFixed(0), s.p50Ms.toFixed(1), s.p99Ms.toFixed(1), s.cpuUs.toFixed(0), s.storeCpuUs.toFixed(0), ...(kind === 'rest' ? [String(s.tooMany)] : [])];
 }
 
 /** One certificate for every instance and the HAProxy frontend, as an operator would deploy one name. */

@@ -33,8 +33,8 @@ export interface DeploymentFiles {
 
 export interface DeploymentOptions {
   instances: number;
-  /** A PostgreSQL database URL the instances share; undefined: LMDB. */
-  postgres: string | undefined;
+  /** A PostgreSQL database the instances share, and the ms of CPU its server has used so far; undefined: LMDB. */
+  postgres: { url: string; cpuMs: () => number } | undefined;
   apns: BenchServer;
   files: DeploymentFiles;
   /** Push nodes created first, that the publishes go round. */
@@ -48,6 +48,8 @@ export interface Deployment {
   component: PublishTarget;
   /** ms of CPU (user + system, every thread) the instances have used so far. */
   cpuMs(): number;
+  /** ms of CPU the PostgreSQL server has used so far (every process); 0 on LMDB. */
+  storeCpuMs(): number;
   stop(): Promise<void>;
 }
 
@@ -68,7 +70,7 @@ export async function startDeployment(o: DeploymentOptions): Promise<Deployment>
       const toml = writeHeraldToml(own, o.apns, key, {
         rest: { cert_file: tomlString(o.files.certFile), key_file: tomlString(o.files.keyFile) },
         component: { service: xmpp.service, password: COMPONENT_SECRET },
-        postgres: o.postgres,
+        postgres: o.postgres?.url,
       });
       heralds.push(await startHeraldProcess(toml));
     }
@@ -80,6 +82,7 @@ export async function startDeployment(o: DeploymentOptions): Promise<Deployment>
       restUrl: proxy.url,
       component,
       cpuMs: () => heralds.reduce((sum, h) => sum + (processCpuMs(h.child.pid) ?? Number.NaN), 0),
+      storeCpuMs: o.postgres?.cpuMs ?? (() => 0),
       stop,
     };
   } catch (e) {

@@ -1,6 +1,7 @@
 /**
  * The three loads of the several-instances benchmark on one deployment, each with the CPU its
- * Herald processes spent per operation (/proc/<pid>/stat before and after, every thread):
+ * Herald processes, and apart its PostgreSQL server, spent per operation (/proc/<pid>/stat
+ * before and after, every thread and every server process):
  *   - `rest`: autocannon through HAProxy (MongooseIM's request, bench/rest/load.ts);
  *   - `publish`: XEP-0357 publish IQs to existing push nodes through the component links, a
  *     bounded window outstanding (closed loop), answered after APNS answered 200;
@@ -32,14 +33,17 @@ export interface Figures {
   p99Ms: number;
   /** µs of the instances' CPU per successful operation. */
   cpuUs: number;
+  /** µs of the PostgreSQL server's CPU per successful operation (0 on LMDB). */
+  storeCpuUs: number;
   /** REST answers 429 (backpressure); 0 for the component loads. */
   tooMany: number;
 }
 
 export async function measure(kind: LoadKind, d: Deployment, s: LoadSettings, durationS = s.durationS): Promise<Figures> {
   const cpuBefore = d.cpuMs();
+  const storeCpuBefore = d.storeCpuMs();
   const { ok, ...figures } = await (kind === 'rest' ? rest(d, s.connections, durationS) : component(kind, d, s.window, durationS));
-  return { ...figures, cpuUs: ((d.cpuMs() - cpuBefore) * 1000) / ok };
+  return { ...figures, cpuUs: ((d.cpuMs() - cpuBefore) * 1000) / ok, storeCpuUs: ((d.storeCpuMs() - storeCpuBefore) * 1000) / ok };
 }
 
 async function rest(d: Deployment, connections: number, durationS: number) {

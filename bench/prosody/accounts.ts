@@ -1,10 +1,14 @@
 /**
- * The bench's accounts on Prosody: receivers `user0…` each with push enabled on a node of their
+ * The bench's accounts on Prosody (or ejabberd: bench/failover.ts): receivers `user0…` each with push enabled on a node of their
  * own on Herald for one APNS device token, then offline; senders `sender0…` online with XEP-0198.
  */
 import type { Client } from '@xmpp/client';
 import { connectUser, createPushNode, disconnect, enablePush, type Account } from '../../test/interop/xmpp-clients.js';
-import { COMPONENT_DOMAIN, USER_DOMAIN, type ProsodyServer } from '../../test/interop/prosody/prosody-server.js';
+import { COMPONENT_DOMAIN, USER_DOMAIN } from '../../test/interop/prosody/prosody-server.js';
+import type { RealServer } from '../../test/interop/push-scenarios.js';
+
+/** What the accounts need of the XMPP server (both real servers serve `localhost` and `push.localhost`). */
+type AccountServer = Pick<RealServer, 'c2sService' | 'register'>;
 
 /** Receivers set up at once: enough to overlap the round trips, few enough for a 2-core machine. */
 const SETUP_CONCURRENCY = 10;
@@ -15,24 +19,24 @@ export const receiverJid = (i: number): string => `${receiverName(i)}@${USER_DOM
 export const receiverToken = (i: number): string => i.toString(16).padStart(64, 'b');
 const password = (name: string): string => `${name}-pw`;
 
-function account(prosody: ProsodyServer, username: string, resource: string): Account {
-  return { service: prosody.c2sService, domain: USER_DOMAIN, username, password: password(username), resource };
+function account(server: AccountServer, username: string, resource: string): Account {
+  return { service: server.c2sService, domain: USER_DOMAIN, username, password: password(username), resource };
 }
 
-/** `prosodyctl register` for every account. */
-export function registerAccounts(prosody: ProsodyServer, names: readonly string[]): void {
-  for (const name of names) prosody.register(name, password(name));
+/** The server registers every account (`prosodyctl register`, `ejabberdctl register`). */
+export function registerAccounts(server: AccountServer, names: readonly string[]): void {
+  for (const name of names) server.register(name, password(name));
 }
 
 /**
  * Each receiver logs in, creates its push node on Herald (XEP-0357 §5), enables push on Prosody
  * for its device token, and logs out cleanly, so its messages go to offline storage and are pushed.
  */
-export async function prepareReceivers(prosody: ProsodyServer, count: number): Promise<void> {
+export async function prepareReceivers(server: AccountServer, count: number, concurrency = SETUP_CONCURRENCY): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
     for (let i = next++; i < count; i = next++) {
-      const c = await connectUser(account(prosody, receiverName(i), 'phone'));
+      const c = await connectUser(account(server, receiverName(i), 'phone'));
       try {
         const node = `bench-node-${i}`;
         const created = await createPushNode(c, COMPONENT_DOMAIN, node);
@@ -44,9 +48,9 @@ export async function prepareReceivers(prosody: ProsodyServer, count: number): P
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(SETUP_CONCURRENCY, count) }, worker));
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
 }
 
-export function connectSenders(prosody: ProsodyServer, names: readonly string[]): Promise<Client[]> {
-  return Promise.all(names.map((name) => connectUser(account(prosody, name, 'bench'))));
+export function connectSenders(server: AccountServer, names: readonly string[]): Promise<Client[]> {
+  return Promise.all(names.map((name) => connectUser(account(server, name, 'bench'))));
 }

@@ -56,6 +56,8 @@ export class ActorRegistry<M, R = void> {
   private sweeping: Promise<number> | undefined;
   /** Actors stopped because the live cap was reached (diagnostics, metrics). */
   evicted = 0;
+  /** Keys whose live actor must read its state again before its next message (markStale). */
+  private readonly stale = new Set<string>();
 
   constructor(
     private readonly system: Ref<unknown>,
@@ -96,6 +98,22 @@ export class ActorRegistry<M, R = void> {
   /** The keys of the live actors (a snapshot: telling them may spawn or evict others). */
   liveKeys(): string[] {
     return [...this.cells.keys()];
+  }
+
+  /**
+   * Another instance changed what `key`'s actor holds (undefined: maybe every key's): its live
+   * actor is to read it again before its next message (`takeStale`). A mark, not a message: a
+   * full mailbox cannot lose it. A key without a live actor is not marked, since a new actor
+   * reads the store; a mark goes with its actor when it stops.
+   */
+  markStale(key?: string): void {
+    if (key === undefined) for (const live of this.cells.keys()) this.stale.add(live);
+    else if (this.cells.has(key)) this.stale.add(key);
+  }
+
+  /** Whether `key` was marked stale since its actor last asked, clearing the mark (cheap when none is marked). */
+  takeStale(key: string): boolean {
+    return this.stale.size !== 0 && this.stale.delete(key);
   }
 
   /** Stops the live actor of `key`, if any; its queued messages are rejected with HERALD_ACTOR_STOPPED. */
@@ -194,6 +212,7 @@ export class ActorRegistry<M, R = void> {
 
   private remove(key: string, cell: ActorCell<M, R>): void {
     this.cells.delete(key);
+    this.stale.delete(key);
     const shard = this.shardOf.get(cell);
     this.shardOf.delete(cell);
     if (shard) {

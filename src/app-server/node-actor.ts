@@ -3,8 +3,8 @@
  * of every publish against it, goes through its actor, so they are ordered per node. The actor
  * is spawned on the first message for its node, loads the node from the store when it is built
  * (also after a crash) and handles its first message once loaded (at once from LMDB, after the
- * read from PostgreSQL), reads it again on `reload` (another instance changed it), and is
- * passivated when idle.
+ * read from PostgreSQL), reads it again before its next message once marked stale (another
+ * instance changed it: ActorRegistry.markStale), and is passivated when idle.
  *
  * Refusals (StanzaErrors) are reply *values*: a forbidden publish must not count as a crash and
  * rebuild the behaviour. Only unexpected failures (the store) throw and so reset the actor.
@@ -55,9 +55,7 @@ export type NodeMessage =
   /** A register command: create the node for `owner`, or update its device. */
   | { kind: 'register'; owner: string; device: RegisteredDevice; secret: string }
   /** unregister-push: delete the node if `requester` registered it by command. */
-  | { kind: 'unregister'; requester: string }
-  /** Another instance changed the node in the shared store (store/change-feed.ts): read it again. */
-  | { kind: 'reload' };
+  | { kind: 'unregister'; requester: string };
 
 /** How a dispatch ended: the push service's outcome, or what it threw (e.g. HERALD_MAILBOX_FULL). */
 export type SendSettlement = { outcome: PushOutcome } | { thrown: unknown };
@@ -83,6 +81,8 @@ export interface NodeActorDeps {
   rateLimit: { perNode: number; intervalMs: number };
   /** `app_server.max_nodes_per_owner`: a create or register of one more node is refused. */
   maxNodesPerOwner: number;
+  /** Whether another instance changed `node` since its actor last read it, clearing the mark (ActorRegistry.takeStale). */
+  takeStale(node: string): boolean;
   now?: () => number;
 }
 
@@ -133,21 +133,33 @@ class PushNodeBehaviour implements Behaviour<NodeMessage, NodeReply> {
     private readonly node: string,
     private readonly deps: NodeActorDeps,
   ) {
-    const stored = deps.nodes.get(node);
-    if (stored instanceof Promise) {
-      this.loading = stored.then((record) => {
-        this.record = record;
-      });
-      // A failed read is the first message's failure (a crash, so a new read); never unhandled.
-      this.loading.catch(() => undefined);
-    } else {
-      this.record = stored;
-    }
+    deps.takeStale(node); // read below, after any notice so far
+    this.load();
     this.now = deps.now ?? Date.now;
     this.limiter = new PushRateLimiter(deps.rateLimit.perNode, deps.rateLimit.intervalMs, this.now);
   }
 
+  /** Reads the record, after a read still in flight (which may predate the change). */
+  private load(): void {
+    const read = () => {
+      const stored = this.deps.nodes.get(this.node);
+      if (!(stored instanceof Promise)) {
+        this.record = stored;
+        return undefined;
+      }
+      return stored.then((record) => {
+        this.record = record;
+      });
+    };
+    const loaded = this.loading ? this.loading.then(read) : read();
+    if (!loaded) return;
+    this.loading = loaded;
+    // A failed read is the next message's failure (a crash, so a new read); never unhandled.
+    loaded.catch(() => undefined);
+  }
+
   handle(msg: NodeMessage): NodeReply | Promise<NodeReply> {
+    if (this.deps.takeStale(this.node)) this.load();
     if (!this.loading) return this.handleLoaded(msg);
     return this.loading.then(() => {
       this.loading = undefined;
@@ -196,9 +208,6 @@ class PushNodeBehaviour implements Behaviour<NodeMessage, NodeReply> {
         return this.register(msg.owner, msg.device, msg.secret);
       case 'unregister':
         return this.unregister(msg.requester);
-      case 'reload':
-        this.record = await this.deps.nodes.get(this.node);
-        return { kind: 'done' };
     }
   }
 

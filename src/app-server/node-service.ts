@@ -104,6 +104,7 @@ export class PushNodeService {
       authorization: { methods: settings.publish_authorization, match: settings.publish_authorization_match },
       rateLimit: { perNode: settings.rate_limit_per_node, intervalMs: settings.rate_limit_interval_ms },
       maxNodesPerOwner: settings.max_nodes_per_owner,
+      takeStale: (node) => this.registry.takeStale(node),
       now: options.now,
     });
     this.registry = new ActorRegistry(options.actors.system, behaviours, {
@@ -115,7 +116,10 @@ export class PushNodeService {
       stopBatchSize: options.config.actors.stop_batch_size,
       onCrash: (error, node) => this.log.error('app_server.node_crashed', { node, error }),
     });
-    this.unsubscribe = options.changes?.subscribe('app_server_nodes', (node) => this.reload(node)) ?? (() => {});
+    // Another instance changed a node (undefined: maybe any node): its live actor reads it again
+    // before its next message, however full its mailbox; a node without a live actor is read
+    // when one is spawned.
+    this.unsubscribe = options.changes?.subscribe('app_server_nodes', (node) => this.registry.markStale(node)) ?? (() => {});
   }
 
   /** Whether requests are refused (close() was called): HERALD_SHUTTING_DOWN as a StanzaError. */
@@ -261,22 +265,6 @@ export class PushNodeService {
       setImmediate(() => this.route(notice));
     } catch (e) {
       this.log.warn('app_server.device_gone_not_handled', { node: publish.node, reason: (e as Error)?.message });
-    }
-  }
-
-  /**
-   * Another instance changed `node` (undefined: maybe any node): its live actor reads it again
-   * before its next message; a node without a live actor is read when one is spawned. An actor
-   * whose mailbox is full is stopped instead, so its next message is handled by a fresh read.
-   */
-  private reload(node: string | undefined): void {
-    const live = node === undefined ? this.registry.liveKeys() : this.registry.has(node) ? [node] : [];
-    for (const key of live) {
-      try {
-        this.registry.tell(key, { kind: 'reload' });
-      } catch {
-        this.registry.stop(key);
-      }
     }
   }
 

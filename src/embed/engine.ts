@@ -24,6 +24,7 @@ import { HeraldError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import type { EngineFigures } from '../push-service/ops/engine-figures.js';
 import { poolFigures, poolsOpsSource } from '../push-service/ops/ops-source.js';
+import type { ComponentLeadershipFigures } from '../push-service/ops/component-link-metrics.js';
 import { startRemotePush, type RemotePushDispatcher } from '../remote-push/index.js';
 import type { PushPools } from '../push-service/pools/push-pools.js';
 import { startPushPools, type SharedPushParts } from './push-wiring.js';
@@ -59,10 +60,11 @@ export interface HeraldHost {
    */
   routeText?(text: string): void;
   /**
-   * Whether this instance holds the component link, for a host that joins only while it leads
-   * (component.instances = "one_holds_the_link"): /metrics shows it as herald_component_link_held.
+   * Whether this instance holds the component link, and how many stanzas it dropped for want of
+   * one, for a host that joins only while it leads (component.instances = "one_holds_the_link"):
+   * /metrics shows them as herald_component_link_held and herald_component_standby_dropped_total.
    */
-  holdsComponentLink?(): boolean;
+  componentLeadership?(): ComponentLeadershipFigures;
 }
 
 export interface HeraldOptions {
@@ -192,7 +194,7 @@ export class Herald {
             dispatcher: pushService,
             log,
             idempotency,
-            ops: poolsOpsSource(pushService.pools, RELEASE_ID, store && (() => store.usage()), () => ({ users: xmppServer.liveUsers, nodes: appServer.liveNodeActors }), () => host.holdsComponentLink?.()),
+            ops: poolsOpsSource(pushService.pools, RELEASE_ID, store && (() => store.usage()), () => ({ users: xmppServer.liveUsers, nodes: appServer.liveNodeActors }), () => host.componentLeadership?.()),
           })
         : undefined;
       if (rest) started.add(() => rest.close());

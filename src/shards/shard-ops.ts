@@ -18,6 +18,7 @@ import { HeraldMetrics, type MetricsFigures } from '../push-service/ops/herald-m
 import type { ActorMetrics, PushServiceMetrics } from '../push-service/ops/metrics.js';
 import { poolFigures, poolHealth, poolMetrics, type OpsSource } from '../push-service/ops/ops-source.js';
 import type { RestMetricsSource } from '../push-service/ops/rest-metrics.js';
+import type { ComponentLeadershipFigures } from '../push-service/ops/component-link-metrics.js';
 import type { RunningPool } from '../push-service/pools/push-pools.js';
 import type { StoreUsage } from '../store/lmdb-store.js';
 import type { Shard } from './shard-spawner.js';
@@ -41,8 +42,8 @@ export interface ShardOpsOptions {
   store?: () => StoreUsage;
   /** Each pool's connections in one shard (shardConfig's split), for a shard that never answered. */
   connectionsPerShard: (pool: RunningPool) => number;
-  /** The host's HeraldHost.holdsComponentLink, as herald_component_link_held. */
-  componentLinkHeld?: () => boolean | undefined;
+  /** The host's HeraldHost.componentLeadership, as the herald_component_* families. */
+  componentLeadership?: () => ComponentLeadershipFigures | undefined;
 }
 
 export class ShardOps {
@@ -146,8 +147,8 @@ export class ShardOps {
     }
     const figures: MetricsFigures = { services, actors, store: this.options.store?.() };
     if (rest !== undefined) figures.rest = rest;
-    const held = this.options.componentLinkHeld?.();
-    if (held !== undefined) figures.componentLinkHeld = held;
+    const leadership = this.options.componentLeadership?.();
+    if (leadership !== undefined) figures.componentLeadership = leadership;
     return this.families.render(figures, () => {
       for (const { shard, state } of reports) this.shardUp.set({ shard }, state === 'up' ? 1 : 0);
       this.exits.forEach((n, shard) => this.shardExits.inc({ shard }, n));

@@ -24,6 +24,8 @@ export type ToShard =
   | readonly ['available' | 'hibernated' | 'unavailable', fullJid: string]
   /** The main thread minted a new APNS provider token (token-relay.ts). */
   | readonly ['token', id: string, authorization: string]
+  /** The answer to `token_refused`: the token to send now (the refused one if the main thread kept it). */
+  | readonly ['token_answer', id: string, authorization: string]
   /** /healthcheck or /metrics is being answered: the shard's figures, please (answered with `ops`, same id). */
   | readonly ['ops', id: number]
   | readonly ['close'];
@@ -37,6 +39,8 @@ export type FromShard =
   | readonly ['failed', seq: number, failure: TransferredFailure]
   | readonly ['log', ...RelayedLine]
   | readonly ['ops', id: number, figures: EngineFigures]
+  /** Apple refused the relayed token `authorization` of source `id` (token-relay.ts): answered `token_answer`. */
+  | readonly ['token_refused', id: string, authorization: string]
   | readonly ['closed'];
 
 /** Shard ↔ shard: node operations for push nodes the other shard owns. */

@@ -40,7 +40,7 @@ const out = new BatchedPort<FromShard>(port);
 const log = relayingLogger((line) => out.send(['log', ...line]));
 
 const peers = new ShardPeers(data.index, data.peers);
-const tokens = new RelayedTokens(data.tokens);
+const tokens = new RelayedTokens(data.tokens, (id, authorization) => out.send(['token_refused', id, authorization]));
 let herald: Herald;
 /** Stanzas of inbound streams, read and waiting to be acted on (before the port listens: no message finds it unset). */
 const held = new HeldStanzas(
@@ -121,6 +121,8 @@ function handle(item: ToShard): void {
       return herald.sessionUnavailable(item[1]);
     case 'token':
       return tokens.update(item[1], item[2]);
+    case 'token_answer':
+      return tokens.answered(item[1], item[2]);
     case 'ops':
       return out.send(['ops', item[1], herald.figures()]);
     case 'close':

@@ -60,6 +60,8 @@ interface ShardedParts {
   spawner: ShardSpawner;
   shards: Shard[];
   ops: ShardOps;
+  /** The main thread's APNS tokens, relayed to the shards; their refusals answered. */
+  relay: TokenRelay;
   /** Prefix of the ids of the shards' outgoing IQs; the shard index follows it. */
   idBase: string;
   rest: RestServer | undefined;
@@ -91,6 +93,7 @@ export class ShardedHerald {
   private readonly spawner: ShardSpawner;
   private readonly shards: Shard[];
   private readonly ops: ShardOps;
+  private readonly relay: TokenRelay;
   /** The MongoosePush-compatible REST API, when `rest.enabled`. */
   readonly rest: RestServer | undefined;
   private readonly started: StartedParts;
@@ -105,6 +108,7 @@ export class ShardedHerald {
       spawner: this.spawner,
       shards: this.shards,
       ops: this.ops,
+      relay: this.relay,
       rest: this.rest,
       started: this.started,
     } = parts);
@@ -160,13 +164,13 @@ export class ShardedHerald {
         releaseId: RELEASE_ID,
         store: store && (() => store.usage()),
         connectionsPerShard: (pool) => connectionsPart(pool.stats().connectionStates.length, count),
-        componentLinkHeld: () => host.holdsComponentLink?.(),
+        componentLeadership: () => host.componentLeadership?.(),
       });
       const rest = config.rest.enabled ? await startRestServer({ config: config.rest, dispatcher: pushService, log, ops: ops.source, idempotency }) : undefined;
       if (rest) started.add(() => rest.close());
       if (rest) for (const warning of restStartupWarnings(config.rest)) log.warn('rest.unprotected', { warning });
       log.info('shards.started', { shards: count });
-      engine = new ShardedHerald({ config, host, log, store, pushService, spawner, shards, ops, idBase, rest, started });
+      engine = new ShardedHerald({ config, host, log, store, pushService, spawner, shards, ops, relay, idBase, rest, started });
       return engine;
     } catch (e) {
       await started.stopAll();
@@ -358,6 +362,13 @@ export class ShardedHerald {
         return replay(this.log, [item[1], item[2], item[3] ?? undefined]);
       case 'ops':
         return this.ops.answered(item[1], item[2]);
+      case 'token_refused': {
+        const [, id, authorization] = item;
+        void this.relay.refused(id, authorization).then((answer) => {
+          if (answer !== undefined && shard.alive) shard.port.send(['token_answer', id, answer]);
+        });
+        return;
+      }
       case 'closed':
         return shard.markClosed();
     }

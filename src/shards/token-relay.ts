@@ -2,8 +2,12 @@
  * One APNS provider token per key for the whole process. Apple counts token updates per key
  * (TooManyProviderTokenUpdates beyond about one per 20 minutes), so shards do not mint their
  * own: the main thread's providers mint (embed/push-wiring.ts), and every change of a token is
- * relayed to every shard, whose pools read the latest one they were sent.
+ * relayed to every shard, whose pools read the latest one they were sent. A token Apple refuses
+ * in a shard (ExpiredProviderToken, InvalidProviderToken) goes back to the main thread's
+ * provider, which replaces it once (or keeps it: apns/jwt.ts `refused`); the new token is
+ * relayed to every shard at once, and the refusing shard's resends wait for the answer.
  */
+import { answerRefusal, ForwardedToken } from '../push-service/apns/forwarded-token.js';
 import type { TokenSource } from '../push-service/apns/jwt.js';
 
 /**
@@ -37,29 +41,39 @@ export class TokenRelay {
     clearInterval(this.timer);
   }
 
+  /** A shard's report that Apple refused `authorization`: the token that shard is to send now (undefined: no such source). */
+  async refused(id: string, authorization: string): Promise<string | undefined> {
+    const source = this.sources.get(id);
+    if (source === undefined) return undefined;
+    const answer = await answerRefusal(source, authorization);
+    this.relayIfNew(id, answer);
+    return answer;
+  }
+
   private check(): void {
-    for (const [id, source] of this.sources) {
-      const authorization = source.authorization(); // mints when the token is due
-      if (this.sent.get(id) === authorization) continue;
-      this.sent.set(id, authorization);
-      this.send(id, authorization);
-    }
+    for (const [id, source] of this.sources) this.relayIfNew(id, source.authorization()); // mints when the token is due
+  }
+
+  private relayIfNew(id: string, authorization: string): void {
+    if (this.sent.get(id) === authorization) return;
+    this.sent.set(id, authorization);
+    this.send(id, authorization);
   }
 }
 
-/** In a shard: token sources that answer the last token the main thread sent. */
+/** In a shard: token sources that answer the last token the main thread sent, and report Apple's refusals to it. */
 export class RelayedTokens {
-  readonly sources = new Map<string, TokenSource>();
-  private readonly latest = new Map<string, string>();
+  readonly sources = new Map<string, ForwardedToken>();
 
-  constructor(initial: ReadonlyArray<[string, string]>) {
-    for (const [id, authorization] of initial) {
-      this.latest.set(id, authorization);
-      this.sources.set(id, { authorization: () => this.latest.get(id)!, minted: 0 });
-    }
+  constructor(initial: ReadonlyArray<[string, string]>, report: (id: string, authorization: string) => void) {
+    for (const [id, authorization] of initial) this.sources.set(id, new ForwardedToken(authorization, (refused) => report(id, refused)));
   }
 
   update(id: string, authorization: string): void {
-    if (this.latest.has(id)) this.latest.set(id, authorization);
+    this.sources.get(id)?.relayed(authorization);
+  }
+
+  answered(id: string, authorization: string): void {
+    this.sources.get(id)?.answered(authorization);
   }
 }

@@ -7,7 +7,7 @@
  * anything. When the user has changes in flight that were written without an actor
  * (pending-registrations.ts), the actor reads the store only once those are durable, and takes
  * its mailbox after that. When another instance changes the user's registrations (a shared
- * store), a `reload` message has the actor read them again before its next message.
+ * store), the role marks the user stale and the actor reads them again before its next message.
  *
  * Badge and de-dup go through the store's atomic operations, so that instances sharing it never
  * lose a count nor push one message twice: the count in a push is what `incrementUnread`
@@ -46,9 +46,7 @@ export type UserMessage =
   /** A session became available: the user sees their messages, the badge restarts at 0. */
   | { kind: 'sessionOnline' }
   /** The App Server answered a publish with a `cancel` error. */
-  | { kind: 'publishRefused'; pubsubJid: string; node: string; createdAt: number; error: StanzaError }
-  /** Another instance changed the user's registrations: read them again. */
-  | { kind: 'reload' };
+  | { kind: 'publishRefused'; pubsubJid: string; node: string; createdAt: number; error: StanzaError };
 
 /** A refusal to send back to the client (enable over the quota), or nothing. */
 export type UserReply = StanzaError | undefined;
@@ -66,6 +64,12 @@ export interface UserActorDeps {
   dedupWindow: number;
   /** Resolves once `user`'s changes written without an actor are durable; undefined when none are in flight. */
   pendingWrites(user: string): Promise<void> | undefined;
+  /**
+   * Whether another instance changed `user`'s registrations since this actor last read them,
+   * clearing the mark. A mark, not a message: it needs no mailbox slot, so a full mailbox cannot
+   * leave the actor stale.
+   */
+  takeStale(user: string): boolean;
   /** Delivers a message to this user's live actor (respawning it if it was passivated). */
   tellUser(user: string, msg: UserMessage): void;
   /** Registers work that `close()` must wait for. */
@@ -94,6 +98,7 @@ class UserBehaviour implements Behaviour<UserMessage, UserReply> {
     private readonly user: string,
     private readonly deps: UserActorDeps,
   ) {
+    deps.takeStale(user); // read below, after any notice so far
     const pending = deps.pendingWrites(user);
     const loaded = pending ? pending.then(() => this.load()) : this.load();
     if (loaded instanceof Promise) this.loading = loaded;
@@ -110,11 +115,18 @@ class UserBehaviour implements Behaviour<UserMessage, UserReply> {
   }
 
   handle(msg: UserMessage): Promise<UserReply> {
+    if (this.deps.takeStale(this.user)) this.reload();
     if (!this.loading) return this.handleLoaded(msg);
     return this.loading.then(() => {
       this.loading = undefined;
       return this.handleLoaded(msg);
     });
+  }
+
+  /** Reads the store again, after a read still in flight (which may predate the change). */
+  private reload(): void {
+    const reloaded = this.loading ? this.loading.then(() => this.load()) : this.load();
+    if (reloaded instanceof Promise) this.loading = reloaded;
   }
 
   private async handleLoaded(msg: UserMessage): Promise<UserReply> {
@@ -131,9 +143,6 @@ class UserBehaviour implements Behaviour<UserMessage, UserReply> {
         return undefined;
       case 'publishRefused':
         return this.refused(msg);
-      case 'reload':
-        await this.load();
-        return undefined;
     }
   }
 

@@ -103,6 +103,7 @@ export class XmppServerRole {
       maxInFlight: server.max_publishes_in_flight_per_user,
       dedupWindow: server.dedup_window,
       pendingWrites: (user) => this.pending.settled(user),
+      takeStale: (user) => this.users.takeStale(user),
       tellUser: (user, msg) => {
         // After close() no actor may be spawned on the stopped runtime.
         if (this.stopped) throw new HeraldError('HERALD_SHUTTING_DOWN', user);
@@ -124,25 +125,11 @@ export class XmppServerRole {
         this.log.error('xmpp_server.user_crashed', { user, reason: (error as Error)?.message, action: 'rebuilt from the store' });
       },
     });
-    if (options.changes) this.stopShared.push(options.changes.subscribe('xmpp_server_registrations', (user) => this.reload(user)));
+    // Another instance changed a user's registrations (undefined: anyone's may have changed): the
+    // live actor reads them again before its next message; a user without one reads the store
+    // when it next gets one, so none is spawned.
+    if (options.changes) this.stopShared.push(options.changes.subscribe('xmpp_server_registrations', (user) => this.users.markStale(user)));
     if (this.store.forgetClaims) this.stopShared.push(sweepClaims(this.store, config.store.postgres.seen_retention_ms, this.log));
-  }
-
-  /**
-   * Another instance changed `user`'s registrations (undefined: anyone's may have changed): the
-   * live actor reads them again before its next message. A user without one reads the store
-   * when it next gets one, so none is spawned.
-   */
-  private reload(user: string | undefined): void {
-    const users = user === undefined ? [...this.users.keys()] : this.users.has(user) ? [user] : [];
-    for (const u of users) {
-      try {
-        this.users.tell(u, { kind: 'reload' });
-      } catch (e) {
-        // A full mailbox: stale until the actor passivates (or the next notice gets through).
-        this.log.warn('xmpp_server.reload_dropped', { user: u, reason: (e as Error).message });
-      }
-    }
   }
 
   /** Whether the host should hand this stanza to `handleIq`: an IQ get/set with `<enable/>` or `<disable/>`. */

@@ -214,3 +214,40 @@ test('2 000 keys through a cap of 100 keep the live actors bounded and every val
     await s.close();
   }
 });
+
+test('a stale mark is kept for live actors only, taken once, and goes with its actor', async () => {
+  const s = setup({ passivateAfterMs: 1_000_000 });
+  try {
+    await s.registry.ask('live@x', { op: 'get' });
+    await s.registry.ask('other@x', { op: 'get' });
+    s.registry.markStale('not-live@x');
+    assert.equal(s.registry.takeStale('not-live@x'), false, 'a key without a live actor is not marked');
+    s.registry.markStale('live@x');
+    assert.equal(s.registry.takeStale('other@x'), false, 'only the key named');
+    assert.equal(s.registry.takeStale('live@x'), true);
+    assert.equal(s.registry.takeStale('live@x'), false, 'taken once');
+    s.registry.markStale(undefined);
+    assert.equal(await s.registry.passivateIdle(Date.now() + 2_000_000), 2);
+    await s.registry.ask('live@x', { op: 'get' });
+    assert.equal(s.registry.takeStale('live@x'), false, 'the mark went with the passivated actor');
+  } finally {
+    await s.close();
+  }
+});
+
+test('a stale mark reaches an actor whose mailbox is full', async () => {
+  const s = setup({ capacity: 2 });
+  let release!: () => void;
+  const until = new Promise<void>((resolve) => (release = resolve));
+  try {
+    const blocked = s.registry.ask('busy@x', { op: 'block', until });
+    const queued = [s.registry.ask('busy@x', { op: 'get' })];
+    assert.throws(() => s.registry.tell('busy@x', { op: 'get' }), (e: unknown) => isHeraldError(e, 'HERALD_MAILBOX_FULL'));
+    s.registry.markStale('busy@x');
+    release();
+    await Promise.all([blocked, ...queued]);
+    assert.equal(s.registry.takeStale('busy@x'), true);
+  } finally {
+    await s.close();
+  }
+});

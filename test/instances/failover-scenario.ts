@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import pg from 'pg';
 import type { Client } from '@xmpp/client';
 import { eventually } from '../support/eventually.js';
-import type { HeraldChild } from '../support/herald-process.js';
+import { componentJoined as joined } from '../support/herald-process.js';
 import { postgresDatabase } from '../support/postgres-server.js';
 import type { RealServer } from '../interop/push-scenarios.js';
 import { connectUser, createPushNode, discoInfo, disconnect, enablePush, sendChat } from '../interop/xmpp-clients.js';
@@ -41,12 +41,6 @@ export interface FailoverServer<S extends RealServer> {
   userDomain: string;
   /** `component.instances` for this server. */
   instances: 'all_join' | 'one_holds_the_link';
-}
-
-/** Whether an instance's link to the XMPP server is up (its log's last word on the link). */
-function joined(h: HeraldChild): boolean {
-  const events = h.log.map((l) => l.event).filter((e) => e === 'component.online' || e === 'component.offline');
-  return events.at(-1) === 'component.online';
 }
 
 export function failoverScenario<S extends RealServer>(b: FailoverServer<S>): void {

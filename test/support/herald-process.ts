@@ -21,6 +21,8 @@ export interface HeraldProcessOptions {
   /** Extra node arguments before the script (e.g. --import a fault injector). */
   nodeArgs?: string[];
   env?: NodeJS.ProcessEnv;
+  /** ms to serve before it counts as failed; default START_TIMEOUT_MS. */
+  startTimeoutMs?: number;
 }
 
 export interface HeraldChild {
@@ -74,7 +76,7 @@ export async function startHeraldProcess(config: string, options: HeraldProcessO
   };
   let url: string;
   try {
-    await eventually(() => SERVING.test(stdout) || !running(), 'herald start to serve', START_TIMEOUT_MS);
+    await eventually(() => SERVING.test(stdout) || !running(), 'herald start to serve', options.startTimeoutMs ?? START_TIMEOUT_MS);
     const match = SERVING.exec(stdout);
     if (!match) throw new Error(`herald start exited ${child.exitCode ?? child.signalCode}: ${stderr}`);
     url = match[1]!;
@@ -92,4 +94,10 @@ export async function startHeraldProcess(config: string, options: HeraldProcessO
     kill9: () => end('SIGKILL'),
     stop: () => end('SIGTERM'),
   };
+}
+
+/** Whether an instance's link to its XMPP server is up: its log's last word on the link. */
+export function componentJoined(h: HeraldChild): boolean {
+  const events = h.log.map((l) => l.event).filter((e) => e === 'component.online' || e === 'component.offline');
+  return events.at(-1) === 'component.online';
 }

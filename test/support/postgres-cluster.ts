@@ -51,6 +51,11 @@ export class PostgresCluster {
     child.stderr!.on('data', keep);
   }
 
+  /** The postmaster's process id (benchmarks read the server's CPU from it). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   url(database: string): string {
     return `postgres://${SUPERUSER}@127.0.0.1:${this.port}/${database}`;
   }

@@ -8,10 +8,13 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import type { CachedTable, ChangeFeed, ChangeListener } from '../../src/store/change-feed.js';
+import { eventually } from '../support/eventually.js';
 import { Harness, chat } from './harness.js';
 
 const PUBSUB = 'push.example.net';
 const USERS = ['romeo@example.com', 'juliet@example.com'];
+const MAILBOX = 4;
+const IN_FLIGHT = 1;
 
 /** A feed the test drives: `notify` is what PostgreSQL's LISTEN would deliver. */
 class HandFeed implements ChangeFeed {
@@ -50,7 +53,7 @@ describe('change notices from other instances', () => {
 
   beforeEach(async () => {
     feed = new HandFeed();
-    h = new Harness({ changes: feed });
+    h = new Harness({ changes: feed, actors: { mailbox_capacity: MAILBOX }, xmppServer: { max_publishes_in_flight_per_user: IN_FLIGHT } });
     for (const user of USERS) await h.enable(user, PUBSUB, 'phone');
   });
   afterEach(() => h.dispose());
@@ -66,6 +69,23 @@ describe('change notices from other instances', () => {
     await tabletsAddedElsewhere();
     feed.notify(undefined);
     for (const user of USERS) assert.deepEqual(await pushedNodes(user), ['phone', 'tablet']);
+  });
+
+  test('a notice reaches an actor whose mailbox is full: it reads again before its next message', async () => {
+    await tabletsAddedElsewhere();
+    const user = USERS[0]!;
+    // Publishes that hang hold the actor (max_publishes_in_flight_per_user) while messages fill its mailbox.
+    const held: Array<() => void> = [];
+    h.publisher.answer = () => new Promise((resolve) => held.push(() => resolve({ ok: true })));
+    for (let i = 0; i < MAILBOX + IN_FLIGHT + 4; i++) h.role.onMessage(chat(user, 'flood', `f${i}`));
+    await eventually(() => h.role.stats.pushesDropped > 0, 'the mailbox is full');
+    feed.notify(user);
+    h.publisher.answer = () => ({ ok: true });
+    await eventually(() => {
+      for (const release of held.splice(0)) release();
+      return h.role.idle;
+    }, 'the flood is published');
+    assert.deepEqual(await pushedNodes(user), ['phone', 'tablet']);
   });
 
   test('a notice for a user without a live actor spawns none', async () => {

@@ -12,7 +12,7 @@ import type { StoreUsage } from '../../store/size-guard.js';
 import { ActorFamily, PushFamilies, type ActorMetrics, type PushServiceMetrics } from './metrics.js';
 import { RestFamilies, type RestMetricsSource } from './rest-metrics.js';
 import { StoreFamilies } from './store-metrics.js';
-import { ComponentLinkFamily } from './component-link-metrics.js';
+import { ComponentLinkFamily, type ComponentLeadershipFigures } from './component-link-metrics.js';
 
 /** What one scrape gathered. */
 export interface MetricsFigures {
@@ -20,8 +20,8 @@ export interface MetricsFigures {
   actors: readonly ActorMetrics[];
   store?: StoreUsage;
   rest?: RestMetricsSource;
-  /** Whether this instance holds the component link; absent unless component.instances = "one_holds_the_link". */
-  componentLinkHeld?: boolean;
+  /** Whether this instance holds the component link, and what it dropped without; absent unless component.instances = "one_holds_the_link". */
+  componentLeadership?: ComponentLeadershipFigures;
 }
 
 export class HeraldMetrics {
@@ -48,7 +48,7 @@ export class HeraldMetrics {
     return text;
   }
 
-  private record({ services, actors, store, rest, componentLinkHeld }: MetricsFigures): void {
+  private record({ services, actors, store, rest, componentLeadership }: MetricsFigures): void {
     this.push.record(services);
     this.actors.record(actors);
     if (store !== undefined) (this.store ??= new StoreFamilies(this.registry)).record(store);
@@ -62,6 +62,6 @@ export class HeraldMetrics {
       this.unhandledRejections.inc(failures.unhandledRejections);
     }
     if (rest !== undefined) (this.rest ??= new RestFamilies(this.registry)).record(rest);
-    if (componentLinkHeld !== undefined) (this.componentLink ??= new ComponentLinkFamily(this.registry)).record(componentLinkHeld);
+    if (componentLeadership !== undefined) (this.componentLink ??= new ComponentLinkFamily(this.registry)).record(componentLeadership);
   }
 }

@@ -9,6 +9,7 @@ import type { ActorFigures, PoolFigures } from './engine-figures.js';
 import { HeraldMetrics, type MetricsFigures } from './herald-metrics.js';
 import { CONNECTION_STATES, type PushServiceMetrics } from './metrics.js';
 import type { RestMetricsSource } from './rest-metrics.js';
+import type { ComponentLeadershipFigures } from './component-link-metrics.js';
 import type { StoreUsage } from '../../store/size-guard.js';
 
 /**
@@ -51,15 +52,15 @@ export function poolFigures(pools: readonly RunningPool[]): PoolFigures[] {
 
 /**
  * `store`: the LMDB store's usage, reported as the `store` check and the herald_store_* families;
- * `actors`: the live actors, as herald_live_actors; `componentLinkHeld`: the host's
- * (HeraldHost.holdsComponentLink), as herald_component_link_held.
+ * `actors`: the live actors, as herald_live_actors; `componentLeadership`: the host's
+ * (HeraldHost.componentLeadership), as the herald_component_* families.
  */
 export function poolsOpsSource(
   pools: readonly RunningPool[],
   releaseId: string,
   store?: () => StoreUsage,
   actors?: () => ActorFigures,
-  componentLinkHeld?: () => boolean | undefined,
+  componentLeadership?: () => ComponentLeadershipFigures | undefined,
 ): ImmediateOpsSource {
   const metrics = new HeraldMetrics();
   return {
@@ -68,8 +69,8 @@ export function poolsOpsSource(
       const figures: MetricsFigures = { services: poolFigures(pools).map((p) => poolMetrics(p, p.stats)), actors: actors ? [{ actors: actors() }] : [] };
       if (store) figures.store = store();
       if (rest) figures.rest = rest;
-      const held = componentLinkHeld?.();
-      if (held !== undefined) figures.componentLinkHeld = held;
+      const leadership = componentLeadership?.();
+      if (leadership !== undefined) figures.componentLeadership = leadership;
       return metrics.render(figures);
     },
   };

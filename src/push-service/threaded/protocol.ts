@@ -33,6 +33,8 @@ export type ToSenderThread =
    * (request-batch.ts); their ids are `firstId`, `firstId + 1`, … in batch order.
    */
   | { type: 'send'; firstId: number; requests: string; authorization: string }
+  /** The answer to `token_refused`: the token to send now (the refused one if the main thread kept it). */
+  | { type: 'token'; authorization: string }
   | { type: 'close'; graceMs?: number };
 
 export type FromSenderThread =
@@ -57,4 +59,9 @@ export type FromSenderThread =
   | { type: 'closed' }
   | { type: 'failed'; message: string }
   /** A log line of the thread's HTTP/2 connections, redacted, for the main thread's logger (core/log-relay.ts). */
-  | { type: 'log'; line: RelayedLine };
+  | { type: 'log'; line: RelayedLine }
+  /**
+   * Apple refused `authorization` (ExpiredProviderToken, InvalidProviderToken): the main
+   * thread's token source decides whether to replace it (apns/forwarded-token.ts), and answers `token`.
+   */
+  | { type: 'token_refused'; authorization: string };

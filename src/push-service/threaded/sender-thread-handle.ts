@@ -19,6 +19,8 @@ import { replay } from '../../core/log-relay.js';
 import { silentLogger, withFields, type Logger } from '../../core/log.js';
 import type { SenderGroupStats } from '../http2/sender-group.js';
 import type { ApnsRequest } from '../apns/headers.js';
+import { answerRefusal } from '../apns/forwarded-token.js';
+import type { TokenSource } from '../apns/jwt.js';
 import { TRANSPORT_OUTCOMES, type PushRejection } from '../http2/rejections.js';
 import type { PushOutcome } from '../notification.js';
 import { emptySendCounters, mergeSendCounters, type SendCounters, type SendCountersSnapshot } from '../ops/send-counters.js';
@@ -96,7 +98,8 @@ export class SenderThreadHandle {
     private readonly init: SenderThreadInit,
     /** Notifications this thread may hold: its mailboxes' total, so they can never overflow. */
     readonly capacity: number,
-    private readonly authorization: () => string,
+    /** The pool's provider token; undefined with certificate-based auth (no `authorization` header). */
+    private readonly tokens: TokenSource | undefined,
     private readonly supervision: SenderThreadSupervision,
   ) {
     this.streak = new RestartStreak(supervision.restart);
@@ -249,6 +252,9 @@ export class SenderThreadHandle {
           case 'log':
             replay(this.threadLog, msg.line);
             break;
+          case 'token_refused':
+            if (this.tokens) void answerRefusal(this.tokens, msg.authorization).then((authorization) => this.post(worker, { type: 'token', authorization }));
+            break;
           case 'closed':
             break;
         }
@@ -354,7 +360,7 @@ export class SenderThreadHandle {
     const worker = this.worker;
     if (this.batch.length === 0 || this.state !== 'up' || worker === undefined) return;
     const requests = encodeRequestBatch(this.batch);
-    this.post(worker, { type: 'send', firstId: this.firstBatchId, requests, authorization: this.authorization() });
+    this.post(worker, { type: 'send', firstId: this.firstBatchId, requests, authorization: this.tokens?.authorization() ?? '' });
     this.batch = [];
   };
 

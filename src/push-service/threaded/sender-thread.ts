@@ -11,6 +11,7 @@ import { isHeraldError } from '../../core/errors.js';
 import { relayingLogger } from '../../core/log-relay.js';
 import { APNS_ANSWERS } from '../apns/answer-reader.js';
 import { apnsSenderProvider } from '../apns/sender-provider.js';
+import { ForwardedToken } from '../apns/forwarded-token.js';
 import { SenderGroup } from '../http2/sender-group.js';
 import type { PushOutcome } from '../notification.js';
 import type { FromSenderThread, SenderThreadInit, ToSenderThread } from './protocol.js';
@@ -22,9 +23,9 @@ const post = (msg: FromSenderThread): void => port.postMessage(msg);
 
 try {
   const runtime = startActorRuntime();
-  // The main thread mints the provider token and sends it with every batch.
-  let authorization = '';
-  const relayedToken = { authorization: () => authorization, minted: 0 };
+  // The main thread mints the provider token and sends it with every batch; Apple's refusals of
+  // it go back there (a token minted here would make Apple refuse one as too many updates).
+  const relayedToken = new ForwardedToken('', (authorization) => post({ type: 'token_refused', authorization }));
   const senders = new SenderGroup({
     label: 'APNS',
     pool: init.pool,
@@ -76,7 +77,7 @@ try {
 
   port.on('message', (msg: ToSenderThread) => {
     if (msg.type === 'send') {
-      authorization = msg.authorization;
+      relayedToken.relayed(msg.authorization);
       const requests = decodeRequestBatch(msg.requests);
       for (let i = 0; i < requests.length; i++) {
         const id = msg.firstId + i;
@@ -86,6 +87,8 @@ try {
           settle(id, { thrown: isHeraldError(e) ? e.code : 'unexpected', message: e instanceof Error ? e.message : String(e) });
         }
       }
+    } else if (msg.type === 'token') {
+      relayedToken.answered(msg.authorization);
     } else if (msg.type === 'close') {
       clearInterval(statsTimer);
       void senders.close(msg.graceMs).then(() => {

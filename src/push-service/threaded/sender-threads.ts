@@ -82,7 +82,6 @@ export class SenderThreads implements PoolSenders<ApnsRequest> {
   private constructor(pool: ThreadedPool, senderMailboxCapacity: number, options: SenderThreadsOptions) {
     const count = Math.min(pool.threads, pool.connections);
     const auth = pool.auth;
-    const authorization = auth.kind === 'token' ? () => auth.tokens.authorization() : () => '';
     this.threads = Array.from({ length: count }, (_, i) => {
       // Connections split as evenly as they go: 5 over 2 threads = 3 + 2.
       const connections = Math.floor(pool.connections / count) + (i < pool.connections % count ? 1 : 0);
@@ -100,7 +99,7 @@ export class SenderThreads implements PoolSenders<ApnsRequest> {
           warmUp: options.warmUp,
         },
         connections * senderMailboxCapacity,
-        authorization,
+        auth.kind === 'token' ? auth.tokens : undefined,
         {
           restart: { backoff: pool.threadRestart, random: options.random },
           createWorker: options.createWorker,

@@ -6,6 +6,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { startActorRuntime } from '../../../src/actors/index.js';
 import { validateConfig } from '../../../src/core/config/load.js';
 import type { ApnsConfig } from '../../../src/core/config/schema.js';
+import type { TokenSource } from '../../../src/push-service/apns/jwt.js';
 import type { PushNotification } from '../../../src/push-service/notification.js';
 import { startApnsPool, type ApnsPool, type PoolStartOptions } from '../../../src/push-service/pools/apns-pool.js';
 import { startApnsSimulator, type ApnsSimulator } from '../../../src/simulators/apns/index.js';
@@ -23,11 +24,26 @@ export const alert = (device_id: string): PushNotification => ({
   alert: { title: 'romeo', body: 'hello' },
 });
 
-/** A simulator and a pool of `apns` (team and key set) on its `sender_threads` threads; `start`: the pool's start options (a logger…). */
-export async function startThreadedPool(apns: Partial<ApnsConfig>, mailbox = 64, start: PoolStartOptions = {}): Promise<{ sim: ApnsSimulator; service: ApnsPool }> {
+/** Epoch-ms clocks: Herald's token provider's, and the simulator's (Apple's); default Date.now. */
+export interface RigClocks {
+  herald?: () => number;
+  apple?: () => number;
+}
+
+/**
+ * A simulator and a pool of `apns` (team and key set) on its `sender_threads` threads; `start`:
+ * the pool's start options (a logger…); `tokens`: the pool's provider token, minted on this thread.
+ */
+export async function startThreadedPool(
+  apns: Partial<ApnsConfig>,
+  mailbox = 64,
+  start: PoolStartOptions = {},
+  clocks: RigClocks = {},
+): Promise<{ sim: ApnsSimulator; service: ApnsPool; tokens: TokenSource }> {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const sim = await startApnsSimulator({ teamId: TEAM, keys: { [KEY_ID]: publicKey.export({ type: 'spki', format: 'pem' }).toString() } });
+  const sim = await startApnsSimulator({ teamId: TEAM, keys: { [KEY_ID]: publicKey.export({ type: 'spki', format: 'pem' }).toString() }, ...(clocks.apple && { clock: clocks.apple }) });
   const config = validateConfig({ apns: { team_id: TEAM, key_id: KEY_ID, ...apns } }).apns;
-  const pool = apnsTestPool(config, { endpoint: sim.url, ca: sim.ca, auth: tokenAuth(config, privateKey), threads: config.sender_threads });
-  return { sim, service: await startApnsPool(pool, mailbox, startActorRuntime(), start) };
+  const auth = tokenAuth(config, privateKey, clocks.herald);
+  const pool = apnsTestPool(config, { endpoint: sim.url, ca: sim.ca, auth, threads: config.sender_threads });
+  return { sim, service: await startApnsPool(pool, mailbox, startActorRuntime(), start), tokens: (auth as { tokens: TokenSource }).tokens };
 }
