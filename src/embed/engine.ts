@@ -19,7 +19,7 @@ import type { Element } from '@xmpp/xml';
 import { AppServerRole } from '../app-server/index.js';
 import type { NodeOwners } from '../app-server/app-server.js';
 import { foldRepeats, type FoldingLogger } from '../core/aggregated-log.js';
-import type { HeraldConfig } from '../core/config/schema.js';
+import { idempotencyLeaseMs, type HeraldConfig } from '../core/config/schema.js';
 import { HeraldError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import type { EngineFigures } from '../push-service/ops/engine-figures.js';
@@ -193,7 +193,7 @@ export class Herald {
             config: config.rest,
             dispatcher: pushService,
             log,
-            idempotency,
+            idempotency: idempotency && { store: idempotency, leaseMs: idempotencyLeaseMs(config) },
             ops: poolsOpsSource(pushService.pools, RELEASE_ID, store && (() => store.usage()), () => ({ users: xmppServer.liveUsers, nodes: appServer.liveNodeActors }), () => host.componentLeadership?.()),
           })
         : undefined;

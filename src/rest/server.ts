@@ -61,10 +61,11 @@ export interface RestServerOptions {
   /** Serves GET /healthcheck and GET /metrics from this source (off when absent: 404). */
   ops?: OpsSource;
   /**
-   * Keeps Idempotency-Key claims and answers (rest/idempotency/; `rest.idempotency`); swept every
-   * IDEMPOTENCY_SWEEP_INTERVAL_MS while the server runs. Absent: the header is not honoured.
+   * Keeps Idempotency-Key claims and answers (rest/idempotency/; `rest.idempotency`), each claim
+   * live for `leaseMs` (schema.ts idempotencyLeaseMs); swept every IDEMPOTENCY_SWEEP_INTERVAL_MS
+   * while the server runs. Absent: the header is not honoured.
    */
-  idempotency?: IdempotencyStore;
+  idempotency?: { store: IdempotencyStore; leaseMs: number };
 }
 
 export interface RestServer {
@@ -134,9 +135,9 @@ export async function startRestServer(options: RestServerOptions): Promise<RestS
     inFlight: 0,
     closing: false,
     onIdle: undefined,
-    idempotency: options.idempotency && { store: options.idempotency, owner: randomUUID(), leaseMs: config.idempotency.lease_ms },
+    idempotency: options.idempotency && { ...options.idempotency, owner: randomUUID() },
   };
-  const sweeper = options.idempotency && sweepEvery(options.idempotency, config.idempotency.retention_ms, log);
+  const sweeper = options.idempotency && sweepEvery(options.idempotency.store, config.idempotency.retention_ms, log);
 
   const onRequest = (req: HttpRequest, res: HttpResponse): void => {
     try {

@@ -14,7 +14,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Element } from '@xmpp/xml';
 import { backoffDelayMs } from '../core/backoff.js';
-import type { HeraldConfig } from '../core/config/schema.js';
+import { idempotencyLeaseMs, type HeraldConfig } from '../core/config/schema.js';
 import { HeraldError } from '../core/errors.js';
 import { mark, tracing } from '../core/latency-trace.js';
 import type { Logger } from '../core/log.js';
@@ -166,7 +166,7 @@ export class ShardedHerald {
         connectionsPerShard: (pool) => connectionsPart(pool.stats().connectionStates.length, count),
         componentLeadership: () => host.componentLeadership?.(),
       });
-      const rest = config.rest.enabled ? await startRestServer({ config: config.rest, dispatcher: pushService, log, ops: ops.source, idempotency }) : undefined;
+      const rest = config.rest.enabled ? await startRestServer({ config: config.rest, dispatcher: pushService, log, ops: ops.source, idempotency: idempotency && { store: idempotency, leaseMs: idempotencyLeaseMs(config) } }) : undefined;
       if (rest) started.add(() => rest.close());
       if (rest) for (const warning of restStartupWarnings(config.rest)) log.warn('rest.unprotected', { warning });
       log.info('shards.started', { shards: count });

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfigFile, validateConfig } from '../../src/core/config/load.js';
 import { isHeraldError } from '../../src/core/errors.js';
+import { IDEMPOTENCY_LEASE_MARGIN_MS, idempotencyLeaseMs } from '../../src/core/config/schema.js';
 
 function withFile(text: string, fn: (file: string) => void): void {
   const dir = mkdtempSync(join(tmpdir(), 'herald-config-'));
@@ -92,5 +93,11 @@ test('a rest.idempotency.lease_ms no longer than a request can take is refused, 
   );
   // A shorter request: a shorter lease is enough.
   assert.doesNotThrow(() => validateConfig({ rest: { body_timeout_ms: 1_000, idempotency: { lease_ms: 2_000 } }, apns: { request_timeout_ms: 100, retry_attempts: 0, retry_after_max_ms: 0 }, fcm: { request_timeout_ms: 100, retry_attempts: 0, retry_after_max_ms: 0 } }));
-  assert.throws(() => validateConfig({ rest: { idempotency: { retention_ms: 60_000 } } }), (e: unknown) => e instanceof ConfigError && e.problems.some((p) => p.key === 'rest.idempotency.retention_ms'));
+  // Unset, the lease follows the timeouts: the longest request plus the margin; keys are kept longer than that.
+  assert.equal(idempotencyLeaseMs(validateConfig({})), 35_000 + IDEMPOTENCY_LEASE_MARGIN_MS);
+  assert.equal(idempotencyLeaseMs(validateConfig({ fcm: { request_timeout_ms: 20_000 } })), 10_000 + 3 * 20_000 + 10_000 + IDEMPOTENCY_LEASE_MARGIN_MS);
+  assert.throws(
+    () => validateConfig({ rest: { idempotency: { retention_ms: 35_000 + IDEMPOTENCY_LEASE_MARGIN_MS } } }),
+    (e: unknown) => e instanceof ConfigError && e.problems.some((p) => p.key === 'rest.idempotency.retention_ms'),
+  );
 });

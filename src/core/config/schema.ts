@@ -538,15 +538,13 @@ const restIdempotency = z
     retention_ms: positiveInt.default(86_400_000),
     /**
      * ms a claim stays live without an answer: a retry meanwhile is answered 409 (in flight); after
-     * it, the claiming instance is taken for dead and the retry answered 500 outcome_unknown. Must
-     * exceed the longest a request can take (rest.body_timeout_ms + the longest push, checked at start).
+     * it, the claiming instance is taken for dead and the retry answered 500 outcome_unknown. Unset:
+     * the longest a request can take plus IDEMPOTENCY_LEASE_MARGIN_MS (idempotencyLeaseMs), so it
+     * follows the timeouts; set, it must exceed that longest request (checked at start).
      */
-    lease_ms: positiveInt.default(60_000),
+    lease_ms: positiveInt.optional(),
   })
-  .strict()
-  .superRefine((r, ctx) => {
-    if (r.retention_ms <= r.lease_ms) ctx.addIssue({ code: 'custom', path: ['retention_ms'], message: 'must exceed rest.idempotency.lease_ms (a claim is never swept while live)' });
-  });
+  .strict();
 
 const rest = z
   .object({
@@ -734,11 +732,19 @@ export const configSchema = z
     // A claim must outlive the request that took it, or a retry would find it abandoned while
     // its push is still under way (and answer outcome_unknown for a push that then succeeds).
     const longest = longestRestRequestMs(c);
-    if (c.rest.enabled && c.rest.idempotency.lease_ms <= longest.ms) {
+    const lease = c.rest.idempotency.lease_ms;
+    if (c.rest.enabled && lease !== undefined && lease <= longest.ms) {
       ctx.addIssue({
         code: 'custom',
         path: ['rest', 'idempotency', 'lease_ms'],
-        message: `must exceed the longest a REST request can take, ${longest.ms} ms (${longest.how})`,
+        message: `must exceed the longest a REST request can take, ${longest.ms} ms (${longest.how}); leave it unset to follow them`,
+      });
+    }
+    if (c.rest.idempotency.retention_ms <= idempotencyLeaseMs(c)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['rest', 'idempotency', 'retention_ms'],
+        message: `must exceed the claim lease, ${idempotencyLeaseMs(c)} ms (rest.idempotency.lease_ms, or the longest request + ${IDEMPOTENCY_LEASE_MARGIN_MS} ms): a claim is never swept while live`,
       });
     }
     // The leadership is a PostgreSQL advisory lock: the instances must share that PostgreSQL.
@@ -770,6 +776,18 @@ export function longestRestRequestMs(c: Pick<HeraldConfig, 'rest' | 'apns' | 'fc
   const slower = apns.ms >= fcm.ms ? apns : fcm;
   return { ms: c.rest.body_timeout_ms + slower.ms, how: `rest.body_timeout_ms + ${slower.how}` };
 }
+/**
+ * What an unset rest.idempotency.lease_ms adds to the longest request: a claim outlives the request
+ * that took it by this much, so that an event-loop stall, a GC pause or a slow commit on the way to
+ * the answer never has a retry find a live push's claim abandoned (and answer outcome_unknown).
+ */
+export const IDEMPOTENCY_LEASE_MARGIN_MS = 10_000;
+
+/** ms an Idempotency-Key claim stays live without its answer: `rest.idempotency.lease_ms`, or the longest request plus the margin. */
+export function idempotencyLeaseMs(c: Pick<HeraldConfig, 'rest' | 'apns' | 'fcm'>): number {
+  return c.rest.idempotency.lease_ms ?? longestRestRequestMs(c).ms + IDEMPOTENCY_LEASE_MARGIN_MS;
+}
+
 export type ApnsConfig = HeraldConfig['apns'];
 export type ComponentConfig = HeraldConfig['component'];
 export type ApnsPoolConfig = z.infer<typeof apnsPool>;
