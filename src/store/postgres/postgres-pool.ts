@@ -32,6 +32,8 @@ const APPLICATION_NAME = 'herald';
 export interface PostgresPool {
   /** This pool's id in change notices (`herald.origin`). */
   readonly origin: string;
+  /** `store.postgres.batch_max_writes`: the most writes one batch sends (write-batch.ts). */
+  readonly batchMaxWrites: number;
   /** One statement, in its own transaction; resolves after its commit. */
   query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
   /** `work` on one connection inside BEGIN … COMMIT; ROLLBACK (and the error passed on) when it throws. */
@@ -68,6 +70,7 @@ export function openPostgresPool(options: PostgresOptions, log: Logger = silentL
   pool.on('error', (e) => log.warn('store.postgres.connection_lost', { error: e.message }));
   return {
     origin,
+    batchMaxWrites: options.batch_max_writes,
     query: (text, values) => pool.query(text, values).catch((e: unknown) => Promise.reject(storeFailure(e))),
     async transaction(work) {
       const client = await pool.connect().catch((e: unknown) => Promise.reject(storeFailure(e)));
