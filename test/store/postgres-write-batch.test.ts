@@ -8,15 +8,17 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type pg from 'pg';
+import { PostgresNodes } from '../../src/app-server/postgres-nodes.js';
 import { isHeraldError } from '../../src/core/errors.js';
 import type { PostgresPool } from '../../src/store/postgres/postgres-pool.js';
 import { PostgresRegistrations } from '../../src/xmpp-server/postgres-registrations.js';
 import { forSuite } from '../support/for-suite.js';
 import { sharedDatabase } from './postgres-fixture.js';
+import { nodeRecord } from './node-backend.contract.js';
 import { incrementsAtOnce, registration } from './registration-backend.contract.js';
 
 /**
- * An instance's registrations on `pool`, counting the statements they send; `events` says when
+ * An instance's registrations and nodes on `pool`, counting the statements they send; `events` says when
  * each was sent and answered ("sent INSERT", "answered INSERT", …).
  */
 function counted(pool: PostgresPool, batchMaxWrites = pool.batchMaxWrites) {
@@ -34,6 +36,7 @@ function counted(pool: PostgresPool, batchMaxWrites = pool.batchMaxWrites) {
   };
   return {
     registrations: new PostgresRegistrations(counting),
+    nodes: new PostgresNodes(counting),
     events,
     get statements() {
       return statements;
@@ -155,5 +158,26 @@ describe('PostgreSQL writes batched per turn', () => {
     );
     assert.deepEqual(await registrations.listFor('failed@example.com'), []);
     assert.deepEqual(await registrations.nodesOn('written@example.com', 'push.example.com'), ['n1', 'n2']);
+  });
+});
+
+describe('PostgreSQL node creates batched per turn', () => {
+  const db = forSuite(() => sharedDatabase((pool) => pool));
+
+  test('1 000 creates of new nodes issued at once go as a few statements, and every node is stored', async () => {
+    const instance = counted(await db.instance());
+    const nodes = Array.from({ length: 1_000 }, (_, i) => `device-${i}`);
+    const created = await Promise.all(nodes.map((node, i) => instance.nodes.createCapped(node, nodeRecord(`owner-${i % 10}@example.com`), 1_000)));
+    assert.equal(created.filter(Boolean).length, 1_000);
+    assert.ok(instance.statements <= 5, `${instance.statements} statements for 1 000 creates`);
+    assert.equal(await counted(await db.instance()).nodes.countOf('owner-3@example.com', 1_000), 100);
+  });
+
+  test("creates of one owner in one turn count each other: the first ones in issue order reach the cap, in one statement", async () => {
+    const instance = counted(await db.instance());
+    const created = await Promise.all([1, 2, 3, 4, 5].map((i) => instance.nodes.createCapped(`capped-${6 - i}`, nodeRecord('capped@example.com', i), 3)));
+    assert.deepEqual(created, [true, true, true, false, false]);
+    assert.equal(instance.statements, 1);
+    assert.deepEqual(await instance.nodes.nodesOf('capped@example.com'), ['capped-3', 'capped-4', 'capped-5']);
   });
 });
