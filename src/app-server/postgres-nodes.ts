@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { PostgresPool } from '../store/postgres/postgres-pool.js';
-import { PostgresWriteBatcher, type WriteKind } from '../store/postgres/write-batch.js';
+import { keyOrder, PostgresWriteBatcher, type WriteKind } from '../store/postgres/write-batch.js';
 import { REGISTRATION_KEY, REGISTRATION_KEY_BYTES, type NodeBackend } from './node-backend.js';
 import type { PushNodeRecord } from './node-record.js';
 
@@ -48,8 +48,6 @@ interface CappedCreate {
   maxPerOwner: number;
 }
 
-const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
 /**
  * herald_create_node (store/postgres/schema-v5.ts) once per create, all in one statement, so one
  * transaction: each call takes its owner's advisory lock, held until that statement's COMMIT, and
@@ -61,7 +59,7 @@ const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const CREATE_CAPPED: WriteKind<CappedCreate, boolean> = {
   keyOf: (w) => w.node,
   async run(pool, writes) {
-    const order = writes.map((_, i) => i).sort((a, b) => byKey(writes[a]!.record.owner, writes[b]!.record.owner) || a - b);
+    const order = writes.map((_, i) => i).sort((a, b) => keyOrder(writes[a]!.record.owner, writes[b]!.record.owner) || a - b);
     const sent = order.map((i) => writes[i]!);
     const { rows } = await pool.query<{ outcome: string }>(
       `SELECT herald_create_node(w.node, w.owner, w.record::jsonb, w.max, $5) AS outcome

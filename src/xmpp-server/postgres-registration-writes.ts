@@ -7,10 +7,11 @@
  * of one user keep their order), the user's unread counter another (a reset, an increment and a
  * counted claim keep theirs), a claim of (user, identity) a third.
  *
- * Rows go sorted by key (JavaScript's order, the same in every instance), so that two instances'
- * statements take their row locks in one order and never deadlock each other.
+ * Rows go sorted, so that two instances' statements take the row locks of one table in one order
+ * and do not deadlock each other: registrations and claims in keyOrder (write-batch.ts), counters
+ * in the "C" collation's (the order of their index, which a reset's DELETE follows).
  */
-import type { WriteKind } from '../store/postgres/write-batch.js';
+import { keyOrder, type WriteKind } from '../store/postgres/write-batch.js';
 import type { Registration } from './registration.js';
 
 const registrationsKey = (user: string) => `registrations\u0000${user}`;
@@ -22,7 +23,10 @@ const unreadKey = (user: string) => `unread\u0000${user}`;
  */
 const storedIdentity = (identity: string) => identity.replaceAll('\u0000', '\u0001');
 
-const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+/** Upserts and deletes lock registrations in one order: user, pubsub JID, node. */
+function registrationOrder(userA: string, a: { pubsubJid: string; node: string }, userB: string, b: { pubsubJid: string; node: string }): number {
+  return keyOrder(userA, userB) || keyOrder(a.pubsubJid, b.pubsubJid) || keyOrder(a.node, b.node);
+}
 
 export interface RegistrationPut {
   user: string;
@@ -35,7 +39,7 @@ export const PUT_REGISTRATION: WriteKind<RegistrationPut, void> = {
   async run(pool, writes) {
     const latest = new Map<string, RegistrationPut>();
     for (const w of writes) latest.set(JSON.stringify([w.user, w.registration.pubsubJid, w.registration.node]), w);
-    const rows = [...latest].sort(([a], [b]) => byKey(a, b)).map(([, w]) => w);
+    const rows = [...latest.values()].sort((a, b) => registrationOrder(a.user, a.registration, b.user, b.registration));
     await pool.query(
       `INSERT INTO xmpp_server_registrations (user_jid, pubsub_jid, node, publish_options, created_at)
        SELECT user_jid, pubsub_jid, node, publish_options::jsonb, created_at
@@ -64,7 +68,7 @@ export interface RegistrationRemoval {
 export const REMOVE_REGISTRATION: WriteKind<RegistrationRemoval, void> = {
   keyOf: (w) => registrationsKey(w.user),
   async run(pool, writes) {
-    const rows = [...writes].sort((a, b) => byKey(a.user, b.user) || byKey(a.pubsubJid, b.pubsubJid) || byKey(a.node, b.node));
+    const rows = [...writes].sort((a, b) => registrationOrder(a.user, a, b.user, b));
     await pool.query(
       `DELETE FROM xmpp_server_registrations r
        USING unnest($1::text[], $2::text[], $3::text[]) AS w(user_jid, pubsub_jid, node)
@@ -87,7 +91,7 @@ export const REMOVE_ALL_ON: WriteKind<RemovalOnPubsub, number> = {
     const pairKey = (user: string, pubsubJid: string) => JSON.stringify([user, pubsubJid]);
     const pairs = new Map<string, RemovalOnPubsub>();
     for (const w of writes) pairs.set(pairKey(w.user, w.pubsubJid), w);
-    const rows = [...pairs].sort(([a], [b]) => byKey(a, b)).map(([, w]) => w);
+    const rows = [...pairs].sort(([a], [b]) => keyOrder(a, b)).map(([, w]) => w);
     const removed = await pool.query<{ user_jid: string; pubsub_jid: string }>(
       `DELETE FROM xmpp_server_registrations r
        USING unnest($1::text[], $2::text[]) AS w(user_jid, pubsub_jid)
@@ -130,10 +134,11 @@ export const INCREMENT_UNREAD: WriteKind<string, number> = {
   async run(pool, users) {
     const increments = new Map<string, number>();
     for (const user of users) increments.set(user, (increments.get(user) ?? 0) + 1);
-    const rows = [...increments].sort(([a], [b]) => byKey(a, b));
+    // Counters are locked in the order of the "C" collation, as CLAIM_AND_COUNT's are.
+    const rows = [...increments];
     const { rows: counted } = await pool.query<{ user_jid: string; count: number }>(
       `INSERT INTO xmpp_server_unread AS unread (user_jid, count)
-       SELECT * FROM unnest($1::text[], $2::integer[])
+       SELECT * FROM unnest($1::text[], $2::integer[]) AS w(user_jid, n) ORDER BY user_jid COLLATE "C"
        ON CONFLICT (user_jid) DO UPDATE SET count = unread.count + EXCLUDED.count
        RETURNING user_jid, count`,
       [rows.map(([user]) => user), rows.map(([, n]) => n)],
@@ -147,7 +152,7 @@ export const INCREMENT_UNREAD: WriteKind<string, number> = {
 export const RESET_UNREAD: WriteKind<string, void> = {
   keyOf: unreadKey,
   async run(pool, users) {
-    await pool.query('DELETE FROM xmpp_server_unread WHERE user_jid = ANY($1::text[])', [[...new Set(users)].sort(byKey)]);
+    await pool.query('DELETE FROM xmpp_server_unread WHERE user_jid = ANY($1::text[])', [[...new Set(users)].sort(keyOrder)]);
     return users.map(() => undefined);
   },
 };
@@ -168,7 +173,7 @@ function firstClaims(claims: readonly Claim[]): { rows: Claim[]; first: boolean[
     seen.add(key);
     return true;
   });
-  const rows = claims.filter((_, i) => first[i]).sort((a, b) => byKey(a.user, b.user) || byKey(storedIdentity(a.identity), storedIdentity(b.identity)));
+  const rows = claims.filter((_, i) => first[i]).sort((a, b) => keyOrder(a.user, b.user) || keyOrder(storedIdentity(a.identity), storedIdentity(b.identity)));
   return { rows, first };
 }
 
@@ -205,7 +210,7 @@ export const CLAIM_AND_COUNT: WriteKind<Claim, number | undefined> = {
          ON CONFLICT DO NOTHING RETURNING user_jid, identity
        ), counted AS (
          INSERT INTO xmpp_server_unread AS unread (user_jid, count)
-         SELECT user_jid, count(*) FROM claimed GROUP BY user_jid ORDER BY user_jid
+         SELECT user_jid, count(*) FROM claimed GROUP BY user_jid ORDER BY user_jid COLLATE "C"
          ON CONFLICT (user_jid) DO UPDATE SET count = unread.count + EXCLUDED.count
          RETURNING user_jid, count
        )

@@ -36,6 +36,12 @@ export interface WriteKind<W, A> {
   run(pool: PostgresPool, writes: readonly W[]): Promise<A[]>;
 }
 
+/**
+ * The order kinds sort their rows in (UTF-16 code units, the same in every instance), so that
+ * two instances' statements take their row locks in one order.
+ */
+export const keyOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 interface Waiting<W, A> {
   readonly write: W;
   resolve(answer: A): void;
