@@ -77,7 +77,7 @@ export class PostgresNodes implements NodeBackend {
   private readonly creates: PostgresWriteBatcher;
 
   constructor(private readonly pool: PostgresPool) {
-    this.creates = new PostgresWriteBatcher(pool, pool.batchMaxWrites);
+    this.creates = new PostgresWriteBatcher(pool);
   }
 
   /**

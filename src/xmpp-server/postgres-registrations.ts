@@ -33,7 +33,7 @@ export class PostgresRegistrations implements RegistrationBackend {
   private readonly writes: PostgresWriteBatcher;
 
   constructor(private readonly pool: PostgresPool) {
-    this.writes = new PostgresWriteBatcher(pool, pool.batchMaxWrites);
+    this.writes = new PostgresWriteBatcher(pool);
   }
 
   put(user: string, registration: Registration): Promise<void> {

@@ -25,6 +25,7 @@ test('the postgres backend with a url is accepted with its pool defaults', () =>
     reconnect: { backoff_ms: 500, max_ms: 30_000 },
     seen_retention_ms: 600_000,
     batch_max_writes: 1_000,
+    batches_in_flight: 2,
   });
 });
 

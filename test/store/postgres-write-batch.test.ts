@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import type pg from 'pg';
 import { PostgresNodes } from '../../src/app-server/postgres-nodes.js';
 import { isHeraldError } from '../../src/core/errors.js';
-import type { PostgresPool } from '../../src/store/postgres/postgres-pool.js';
+import type { PostgresPool, WriteBatching } from '../../src/store/postgres/postgres-pool.js';
 import { PostgresRegistrations } from '../../src/xmpp-server/postgres-registrations.js';
 import { forSuite } from '../support/for-suite.js';
 import { sharedDatabase } from './postgres-fixture.js';
@@ -21,12 +21,12 @@ import { incrementsAtOnce, registration } from './registration-backend.contract.
  * An instance's registrations and nodes on `pool`, counting the statements they send; `events` says when
  * each was sent and answered ("sent INSERT", "answered INSERT", …).
  */
-function counted(pool: PostgresPool, batchMaxWrites = pool.batchMaxWrites) {
+function counted(pool: PostgresPool, batching: WriteBatching = pool.batching) {
   let statements = 0;
   const events: string[] = [];
   const counting: PostgresPool = {
     ...pool,
-    batchMaxWrites,
+    batching,
     query<R extends pg.QueryResultRow>(text: string, values?: unknown[]) {
       statements++;
       const verb = text.trim().split(/\s/, 1)[0]!;
@@ -142,8 +142,38 @@ describe('PostgreSQL writes batched per turn', () => {
     assert.ok(a.statements + b.statements <= 10, `${a.statements + b.statements} statements for 600 claims`);
   });
 
+  test('writes of later turns, while the batches in flight are at the bound, gather into one batch sent when one settles', async () => {
+    const pool = await db.instance();
+    const instance = counted(pool, { maxWrites: 1_000, inFlight: 1 });
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let holding!: () => void;
+    const held = new Promise<void>((resolve) => (holding = resolve));
+    // An uncommitted row of the counter: the first increment waits for this transaction.
+    const holder = pool.transaction(async (client) => {
+      await client.query("INSERT INTO xmpp_server_unread (user_jid, count) VALUES ('held@example.com', 1)");
+      holding();
+      await released;
+    });
+    await held;
+    const first = instance.registrations.incrementUnread('held@example.com');
+    const later: Array<Promise<number>> = [];
+    for (const user of ['b@example.com', 'c@example.com', 'd@example.com']) {
+      await new Promise((resolve) => setImmediate(resolve));
+      later.push(instance.registrations.incrementUnread(user));
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+    const sentWhileHeld = instance.statements;
+    release();
+    await holder;
+    assert.equal(sentWhileHeld, 1);
+    assert.equal(await first, 2);
+    assert.deepEqual(await Promise.all(later), [1, 1, 1]);
+    assert.equal(instance.statements, 2);
+  });
+
   test('a failing statement rejects every write of its batch with HERALD_STORE, and the next batch is written', async () => {
-    const { registrations } = counted(await db.instance(), 2);
+    const { registrations } = counted(await db.instance(), { maxWrites: 2, inFlight: 2 });
     // bigint refuses 1.5: the first batch's statement fails.
     const writes = [
       registrations.put('failed@example.com', registration('push.example.com', 'bad', 1.5)),

@@ -172,6 +172,13 @@ const postgresStore = z
      * its writes: 1 000 already turns a thousand commits into one.
      */
     batch_max_writes: positiveInt.max(100_000).default(1_000),
+    /**
+     * Batches of one store (registrations, nodes) being written at once; while they are, later
+     * writes gather into the next batch (as LMDB gathers the writes made during a commit), so under
+     * load commits grow instead of multiplying, and the pool keeps connections for reads. 2: one
+     * batch commits while the next travels; more only shrinks batches.
+     */
+    batches_in_flight: positiveInt.max(1_000).default(2),
   })
   .strict();
 

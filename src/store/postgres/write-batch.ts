@@ -7,6 +7,11 @@
  * durable, postgres-pool.ts) and rejects with HERALD_STORE when it failed; a failed statement
  * fails only its own writes.
  *
+ * While `store.postgres.batches_in_flight` batches are being written, the writes of later turns
+ * gather into the next batch, which is sent when one of them settles, as lmdb-js gathers the
+ * writes made during a commit into the next one: under load, fewer and larger commits, and the
+ * pool's other connections stay free for reads. Idle, a write goes at the end of its turn.
+ *
  * Order. Every write names a key (WriteKind.keyOf: the row or counter whose successive writes
  * must not be swapped). A batch holds at most `store.postgres.batch_max_writes` writes, and one
  * kind per key:
@@ -66,12 +71,16 @@ export class PostgresWriteBatcher {
   private readonly closed: Batch[] = [];
   /** key → settles once the latest batch sent with that key settled. */
   private readonly lastOfKey = new Map<string, Promise<void>>();
+  /** Batches sent and not settled (those waiting for an earlier batch of a key included). */
+  private inFlight = 0;
 
-  constructor(
-    private readonly pool: PostgresPool,
-    /** `store.postgres.batch_max_writes`. */
-    private readonly maxWrites: number,
-  ) {}
+  private readonly maxWrites: number;
+  private readonly maxInFlight: number;
+
+  constructor(private readonly pool: PostgresPool) {
+    this.maxWrites = pool.batching.maxWrites;
+    this.maxInFlight = pool.batching.inFlight;
+  }
 
   /** `write` of `kind`, sent with this turn's batch; resolves with its answer once committed. */
   write<W, A>(kind: WriteKind<W, A>, write: W): Promise<A> {
@@ -93,25 +102,37 @@ export class PostgresWriteBatcher {
     return new Promise<A>((resolve, reject) => waiting.push({ write, resolve, reject }));
   }
 
-  /** The turn is over: every batch it filled is sent, after the earlier batches of its keys. */
+  /**
+   * The turn is over, or a batch settled: the batches filled meanwhile are sent, oldest first, as
+   * long as fewer than `maxInFlight` are; the rest wait for the next settled batch (and the one
+   * collecting keeps collecting).
+   */
   private readonly flush = (): void => {
-    const batches = this.closed.splice(0);
-    if (this.collecting) batches.push(this.collecting);
-    this.collecting = undefined;
-    for (const batch of batches) {
-      const earlier = new Set<Promise<void>>();
-      for (const key of batch.keys.keys()) {
-        const last = this.lastOfKey.get(key);
-        if (last) earlier.add(last);
-      }
-      // send() never rejects: each statement settles its own callers.
-      const settled = earlier.size === 0 ? this.send(batch) : Promise.all(earlier).then(() => this.send(batch));
-      for (const key of batch.keys.keys()) this.lastOfKey.set(key, settled);
-      void settled.then(() => {
-        for (const key of batch.keys.keys()) if (this.lastOfKey.get(key) === settled) this.lastOfKey.delete(key);
-      });
+    while (this.inFlight < this.maxInFlight) {
+      const batch = this.closed.shift() ?? this.collecting;
+      if (!batch) return;
+      if (batch === this.collecting) this.collecting = undefined;
+      this.dispatch(batch);
     }
   };
+
+  /** Sends `batch` once the earlier batches of its keys settled. */
+  private dispatch(batch: Batch): void {
+    this.inFlight++;
+    const earlier = new Set<Promise<void>>();
+    for (const key of batch.keys.keys()) {
+      const last = this.lastOfKey.get(key);
+      if (last) earlier.add(last);
+    }
+    // send() never rejects: each statement settles its own callers.
+    const settled = earlier.size === 0 ? this.send(batch) : Promise.all(earlier).then(() => this.send(batch));
+    for (const key of batch.keys.keys()) this.lastOfKey.set(key, settled);
+    void settled.then(() => {
+      for (const key of batch.keys.keys()) if (this.lastOfKey.get(key) === settled) this.lastOfKey.delete(key);
+      this.inFlight--;
+      this.flush();
+    });
+  }
 
   private send(batch: Batch): Promise<void> {
     const statements: Array<Promise<void>> = [];
