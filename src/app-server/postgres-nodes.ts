@@ -1,10 +1,12 @@
 /**
  * Push nodes in the PostgreSQL the Herald instances share (tables of store/postgres/schema-v2.ts).
- * Every write is one transaction and resolves after its COMMIT (store/postgres/postgres-pool.ts),
- * so a write that resolved is durable and visible to every instance.
+ * Every write resolves after its COMMIT (store/postgres/postgres-pool.ts), so a write that
+ * resolved is durable and visible to every instance. Creates, the write of every new device, are
+ * batched per turn (store/postgres/write-batch.ts): one statement for the creates of a turn.
  */
 import { randomBytes } from 'node:crypto';
 import type { PostgresPool } from '../store/postgres/postgres-pool.js';
+import { keyOrder, PostgresWriteBatcher, type WriteKind } from '../store/postgres/write-batch.js';
 import { REGISTRATION_KEY, REGISTRATION_KEY_BYTES, type NodeBackend } from './node-backend.js';
 import type { PushNodeRecord } from './node-record.js';
 
@@ -40,8 +42,43 @@ const REMOVE_IF_UNCHANGED = `DELETE FROM app_server_nodes WHERE node = $1 AND re
 const COUNT_OF_OWNER = `SELECT count(*)::integer AS count
   FROM (SELECT 1 FROM app_server_nodes WHERE owner = $1 LIMIT $2) AS capped`;
 
+interface CappedCreate {
+  node: string;
+  record: PushNodeRecord;
+  maxPerOwner: number;
+}
+
+/**
+ * herald_create_node (store/postgres/schema-v5.ts) once per create, all in one statement, so one
+ * transaction: each call takes its owner's advisory lock, held until that statement's COMMIT, and
+ * (a VOLATILE function) sees the rows of the calls before it, so creates of one owner in one batch
+ * count each other. PostgreSQL evaluates the calls after the ORDER BY (output expressions are
+ * computed after the sort), so in the order sent: by owner (two instances' batches lock owners in
+ * one order and cannot deadlock each other), then in issue order.
+ */
+const CREATE_CAPPED: WriteKind<CappedCreate, boolean> = {
+  keyOf: (w) => w.node,
+  async run(pool, writes) {
+    const order = writes.map((_, i) => i).sort((a, b) => keyOrder(writes[a]!.record.owner, writes[b]!.record.owner) || a - b);
+    const sent = order.map((i) => writes[i]!);
+    const { rows } = await pool.query<{ outcome: string }>(
+      `SELECT herald_create_node(w.node, w.owner, w.record::jsonb, w.max, $5) AS outcome
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::integer[]) WITH ORDINALITY AS w(node, owner, record, max, i)
+       ORDER BY w.i`,
+      [sent.map((w) => w.node), sent.map((w) => w.record.owner), sent.map((w) => JSON.stringify(w.record)), sent.map((w) => w.maxPerOwner), OWNER_LOCK_CLASS],
+    );
+    const created = new Array<boolean>(writes.length);
+    order.forEach((i, position) => (created[i] = rows[position]!.outcome === 'created'));
+    return created;
+  },
+};
+
 export class PostgresNodes implements NodeBackend {
-  constructor(private readonly pool: PostgresPool) {}
+  private readonly creates: PostgresWriteBatcher;
+
+  constructor(private readonly pool: PostgresPool) {
+    this.creates = new PostgresWriteBatcher(pool);
+  }
 
   /**
    * The first instance to ask stores a new key; a racing instance's insert does nothing, and
@@ -79,21 +116,14 @@ export class PostgresNodes implements NodeBackend {
   }
 
   /**
-   * One call of herald_create_node (store/postgres/schema-v5.ts), its own transaction: it takes
-   * the owner's advisory lock (released at its COMMIT), so creates for one owner, from any
+   * One call of herald_create_node (store/postgres/schema-v5.ts) in the turn's batch: it takes
+   * the owner's advisory lock (released at the batch's COMMIT), so creates for one owner, from any
    * instance, count and insert one after the other, and each count sees every create committed
-   * before it. The node's primary key decides between creates of one node (of any owners): the
-   * one that inserts nothing answers false.
+   * (or made earlier in its batch) before it. The node's primary key decides between creates of
+   * one node (of any owners): the one that inserts nothing answers false.
    */
-  async createCapped(node: string, record: PushNodeRecord, maxPerOwner: number): Promise<boolean> {
-    const { rows } = await this.pool.query<{ outcome: string }>('SELECT herald_create_node($1, $2, $3, $4, $5) AS outcome', [
-      node,
-      record.owner,
-      record,
-      maxPerOwner,
-      OWNER_LOCK_CLASS,
-    ]);
-    return rows[0]!.outcome === 'created';
+  createCapped(node: string, record: PushNodeRecord, maxPerOwner: number): Promise<boolean> {
+    return this.creates.write(CREATE_CAPPED, { node, record, maxPerOwner });
   }
 
   async put(node: string, record: PushNodeRecord): Promise<void> {

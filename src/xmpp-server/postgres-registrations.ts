@@ -1,10 +1,21 @@
 /**
  * Push registrations and unread counters in the PostgreSQL the Herald instances share (tables of
- * store/postgres/schema-v1.ts). Every statement is its own transaction and resolves after its
- * COMMIT (store/postgres/postgres-pool.ts), so a write that resolved is durable and visible to
- * every instance.
+ * store/postgres/schema-v1.ts). Writes are batched per turn (store/postgres/write-batch.ts, the
+ * kinds in postgres-registration-writes.ts): each resolves after the COMMIT of its batch's
+ * statement, so a write that resolved is durable and visible to every instance. Reads are one
+ * statement each.
  */
 import type { PostgresPool } from '../store/postgres/postgres-pool.js';
+import { PostgresWriteBatcher } from '../store/postgres/write-batch.js';
+import {
+  CLAIM_AND_COUNT,
+  CLAIM_MESSAGE,
+  INCREMENT_UNREAD,
+  PUT_REGISTRATION,
+  REMOVE_ALL_ON,
+  REMOVE_REGISTRATION,
+  RESET_UNREAD,
+} from './postgres-registration-writes.js';
 import type { RegistrationBackend } from './registration-backend.js';
 import type { Registration } from './registration.js';
 
@@ -19,25 +30,22 @@ interface RegistrationRow {
 export class PostgresRegistrations implements RegistrationBackend {
   readonly sharedAcrossInstances = true;
 
-  constructor(private readonly pool: PostgresPool) {}
+  private readonly writes: PostgresWriteBatcher;
 
-  async put(user: string, r: Registration): Promise<void> {
-    await this.pool.query(
-      `INSERT INTO xmpp_server_registrations (user_jid, pubsub_jid, node, publish_options, created_at)
-       VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (user_jid, pubsub_jid, node)
-       DO UPDATE SET publish_options = EXCLUDED.publish_options, created_at = EXCLUDED.created_at`,
-      [user, r.pubsubJid, r.node, r.publishOptions, r.createdAt],
-    );
+  constructor(private readonly pool: PostgresPool) {
+    this.writes = new PostgresWriteBatcher(pool);
   }
 
-  async remove(user: string, pubsubJid: string, node: string): Promise<void> {
-    await this.pool.query('DELETE FROM xmpp_server_registrations WHERE user_jid = $1 AND pubsub_jid = $2 AND node = $3', [user, pubsubJid, node]);
+  put(user: string, registration: Registration): Promise<void> {
+    return this.writes.write(PUT_REGISTRATION, { user, registration });
   }
 
-  async removeAllOn(user: string, pubsubJid: string): Promise<number> {
-    const result = await this.pool.query('DELETE FROM xmpp_server_registrations WHERE user_jid = $1 AND pubsub_jid = $2', [user, pubsubJid]);
-    return result.rowCount ?? 0;
+  remove(user: string, pubsubJid: string, node: string): Promise<void> {
+    return this.writes.write(REMOVE_REGISTRATION, { user, pubsubJid, node });
+  }
+
+  removeAllOn(user: string, pubsubJid: string): Promise<number> {
+    return this.writes.write(REMOVE_ALL_ON, { user, pubsubJid });
   }
 
   async listFor(user: string): Promise<Registration[]> {
@@ -77,33 +85,20 @@ export class PostgresRegistrations implements RegistrationBackend {
     return rows[0]?.count ?? 0;
   }
 
-  /** One statement, so the row lock makes concurrent increments (any instance) wait for each other: none is lost. */
-  async incrementUnread(user: string): Promise<number> {
-    const { rows } = await this.pool.query<{ count: number }>(
-      `INSERT INTO xmpp_server_unread AS unread (user_jid, count) VALUES ($1, 1)
-       ON CONFLICT (user_jid) DO UPDATE SET count = unread.count + 1
-       RETURNING count`,
-      [user],
-    );
-    return rows[0]!.count;
+  incrementUnread(user: string): Promise<number> {
+    return this.writes.write(INCREMENT_UNREAD, user);
   }
 
-  /** No row is 0 (as LMDB removes a zero counter). */
-  async resetUnread(user: string): Promise<void> {
-    await this.pool.query('DELETE FROM xmpp_server_unread WHERE user_jid = $1', [user]);
+  resetUnread(user: string): Promise<void> {
+    return this.writes.write(RESET_UNREAD, user);
   }
 
-  /**
-   * The primary key decides: of two instances inserting the same (user, identity), one gets the
-   * row back. PostgreSQL's text holds no NUL, the separator inside identities (push-policy.ts):
-   * it is stored as U+0001, which XML (so no id nor JID) can hold either, so no two differ.
-   */
-  async claimMessage(user: string, identity: string): Promise<boolean> {
-    const result = await this.pool.query(
-      'INSERT INTO xmpp_server_seen_messages (user_jid, identity) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1',
-      [user, identity.replaceAll('\u0000', '\u0001')],
-    );
-    return result.rowCount === 1;
+  claimMessage(user: string, identity: string): Promise<boolean> {
+    return this.writes.write(CLAIM_MESSAGE, { user, identity });
+  }
+
+  claimAndCount(user: string, identity: string): Promise<number | undefined> {
+    return this.writes.write(CLAIM_AND_COUNT, { user, identity });
   }
 
   /** By the database's clock, so instances with skewed clocks forget the same rows. */

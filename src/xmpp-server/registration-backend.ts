@@ -55,6 +55,13 @@ export interface RegistrationBackend {
    */
   claimMessage(user: string, identity: string): Awaitable<boolean>;
   /**
+   * A push's claim and badge at once, where a store answers later (PostgreSQL: one statement
+   * instead of two round trips): as `claimMessage`, then, when granted, `incrementUnread`.
+   * Resolves with the new count, or undefined when the claim was refused (a duplicate). Absent
+   * where `claimMessage` answers at once (LMDB): the user actor then calls the two itself.
+   */
+  claimAndCount?(user: string, identity: string): Promise<number | undefined>;
+  /**
    * Forgets the claims older than `retentionMs`; how many. One statement by age, harmless when
    * several instances sweep at once. Absent where claims are not remembered.
    */

@@ -11,7 +11,8 @@
  *
  * Badge and de-dup go through the store's atomic operations, so that instances sharing it never
  * lose a count nor push one message twice: the count in a push is what `incrementUnread`
- * answered, and a message with an identity is pushed only after `claimMessage` granted it.
+ * answered, and a message with an identity is pushed only after `claimMessage` granted it (on
+ * PostgreSQL both at once: `claimAndCount`, one statement).
  *
  * Publishing is pipelined, not awaited: a `message` starts one publish per registration (in
  * registration order, so the App Server sees each node's message-counts in order) and the
@@ -176,21 +177,23 @@ class UserBehaviour implements Behaviour<UserMessage, UserReply> {
 
   private async push(message: PushedMessage, identity: string | undefined): Promise<UserReply> {
     if (this.registrations.size === 0) return undefined;
-    if (identity !== undefined) {
+    let counted: Awaitable<number | undefined>;
+    if (identity === undefined) counted = this.countUnread();
+    else {
       if (this.seen.has(identity)) {
         this.deps.stats.duplicatesSkipped++;
         return undefined;
       }
       this.seen.add(identity);
       if (this.seen.size > this.deps.dedupWindow) this.seen.delete(this.seen.values().next().value!);
-      const claimed = this.deps.store.claimMessage(this.user, identity);
-      if (!(claimed instanceof Promise ? await this.claimOrPush(claimed) : claimed)) {
-        this.deps.stats.duplicatesSkipped++;
-        return undefined;
-      }
+      counted = this.deps.store.claimAndCount ? this.claimAndCount(this.deps.store.claimAndCount(this.user, identity)) : this.claimThenCount(identity);
     }
-    const counted = this.countUnread();
-    const summary = buildSummary(counted instanceof Promise ? await counted : counted, message, this.deps.summary);
+    const count = counted instanceof Promise ? await counted : counted;
+    if (count === undefined) {
+      this.deps.stats.duplicatesSkipped++;
+      return undefined;
+    }
+    const summary = buildSummary(count, message, this.deps.summary);
     for (const registration of [...this.registrations.values()]) {
       await this.freeSlot();
       this.start({
@@ -278,6 +281,16 @@ class UserBehaviour implements Behaviour<UserMessage, UserReply> {
   }
 
   /**
+   * The claim, then (granted) the count; undefined: a duplicate. On LMDB both answer at once, so
+   * the push goes on in the same turn.
+   */
+  private claimThenCount(identity: string): Awaitable<number | undefined> {
+    const claimed = this.deps.store.claimMessage(this.user, identity);
+    if (!(claimed instanceof Promise)) return claimed ? this.countUnread() : undefined;
+    return this.claimOrPush(claimed).then((granted) => (granted ? this.countUnread() : undefined));
+  }
+
+  /**
    * A claim the store could not answer pushes anyway: a device may then get a message twice,
    * where refusing would lose it.
    */
@@ -286,6 +299,22 @@ class UserBehaviour implements Behaviour<UserMessage, UserReply> {
       this.deps.log.warn('xmpp_server.claim_failed', { user: this.user, reason: (e as Error).message, action: 'pushed' });
       return true;
     });
+  }
+
+  /**
+   * The store's claim and count of one statement (a shared store): the count is the badge. A
+   * claim the store could not answer pushes anyway, as `claimOrPush`, with the last count plus one.
+   */
+  private claimAndCount(answered: Promise<number | undefined>): Promise<number | undefined> {
+    const counted = answered.then(
+      (count) => (count === undefined ? undefined : (this.unread = count)),
+      (e: unknown) => {
+        this.deps.log.warn('xmpp_server.claim_failed', { user: this.user, reason: (e as Error).message, action: 'pushed' });
+        return ++this.unread;
+      },
+    );
+    this.deps.track(counted);
+    return counted;
   }
 
   /**

@@ -24,6 +24,8 @@ test('the postgres backend with a url is accepted with its pool defaults', () =>
     idle_timeout_ms: 30_000,
     reconnect: { backoff_ms: 500, max_ms: 30_000 },
     seen_retention_ms: 600_000,
+    batch_max_writes: 1_000,
+    batches_in_flight: 2,
   });
 });
 

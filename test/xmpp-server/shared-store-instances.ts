@@ -6,6 +6,7 @@
 import { startActorRuntime } from '../../src/actors/index.js';
 import { validateConfig } from '../../src/core/config/load.js';
 import { openPostgres } from '../../src/store/postgres/open-postgres.js';
+import type { PostgresPool } from '../../src/store/postgres/postgres-pool.js';
 import { PostgresChangeFeed } from '../../src/store/postgres/postgres-change-feed.js';
 import { PostgresRegistrations } from '../../src/xmpp-server/postgres-registrations.js';
 import { XmppServerRole } from '../../src/xmpp-server/xmpp-server.js';
@@ -24,12 +25,13 @@ export async function sharedStore(xmppServer: Record<string, unknown> = {}) {
   const config = validateConfig({ xmpp_server: { domain: 'example.com', ...xmppServer } });
   const stops: Array<() => Promise<void>> = [];
   return {
-    async instance(): Promise<Instance> {
+    /** `through`: what the role's store sends its statements through (a wrapper of the pool, to watch them). */
+    async instance(through: (pool: PostgresPool) => PostgresPool = (pool) => pool): Promise<Instance> {
       const pool = await openPostgres(options);
       const changes = await PostgresChangeFeed.open({ postgres: options, origin: pool.origin });
       const actors = startActorRuntime();
       const publisher = new RecordingPublisher();
-      const role = new XmppServerRole({ config, actors, publisher, registrations: new PostgresRegistrations(pool), changes });
+      const role = new XmppServerRole({ config, actors, publisher, registrations: new PostgresRegistrations(through(pool)), changes });
       stops.push(async () => {
         await role.close();
         actors.stop();

@@ -5,6 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import type pg from 'pg';
+import type { PostgresPool } from '../../src/store/postgres/postgres-pool.js';
 import { eventually } from '../support/eventually.js';
 import { forSuite } from '../support/for-suite.js';
 import { chat, disableIq, enableThrough } from './harness.js';
@@ -62,6 +64,26 @@ describe('two instances on one PostgreSQL', () => {
     await allIdle(a, b);
     assert.deepEqual(badges(a, b), [1, 2, 3, 4, 5]);
     assert.equal(a.role.stats.duplicatesSkipped + b.role.stats.duplicatesSkipped, 5);
+  });
+
+  test("a message's claim and badge are one write to PostgreSQL", async () => {
+    const writes: string[] = [];
+    const watched = (pool: PostgresPool): PostgresPool => ({
+      ...pool,
+      query<R extends pg.QueryResultRow>(text: string, values?: unknown[]) {
+        if (!/^\s*SELECT/.test(text)) writes.push(text);
+        return pool.query<R>(text, values);
+      },
+    });
+    const a = await store.instance(watched);
+    await enable(a, 'one-write@example.com');
+    await allIdle(a);
+    writes.length = 0;
+    a.role.onMessage(chat('one-write@example.com', 'hello', 'one-write-1'));
+    await a.publisher.waitForPublishes(1);
+    await allIdle(a);
+    assert.equal(a.publisher.publishes[0]!.summary['message-count'], 1);
+    assert.equal(writes.length, 1, writes.join('\n'));
   });
 
   test('messages for one user spread over both instances at once get the badges 1 to N, each once', async () => {

@@ -165,6 +165,20 @@ const postgresStore = z
      * minutes); 10 minutes covers both and keeps the table small.
      */
     seen_retention_ms: positiveInt.default(600_000),
+    /**
+     * Writes one batch sends at most (store/postgres/write-batch.ts: the writes of one event-loop
+     * turn go as one statement per kind of write; beyond this bound, as a further statement). One
+     * statement holds the row locks of all its rows until its commit, and one failure fails all
+     * its writes: 1 000 already turns a thousand commits into one.
+     */
+    batch_max_writes: positiveInt.max(100_000).default(1_000),
+    /**
+     * Batches of one store (registrations, nodes) being written at once; while they are, later
+     * writes gather into the next batch (as LMDB gathers the writes made during a commit), so under
+     * load commits grow instead of multiplying, and the pool keeps connections for reads. 2: one
+     * batch commits while the next travels; more only shrinks batches.
+     */
+    batches_in_flight: positiveInt.max(1_000).default(2),
   })
   .strict();
 

@@ -32,12 +32,21 @@ const APPLICATION_NAME = 'herald';
 export interface PostgresPool {
   /** This pool's id in change notices (`herald.origin`). */
   readonly origin: string;
+  /** How writes on this pool are batched (write-batch.ts). */
+  readonly batching: WriteBatching;
   /** One statement, in its own transaction; resolves after its commit. */
   query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
   /** `work` on one connection inside BEGIN … COMMIT; ROLLBACK (and the error passed on) when it throws. */
   transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T>;
   /** Waits for the queries in flight, then closes every connection. */
   close(): Promise<void>;
+}
+
+export interface WriteBatching {
+  /** `store.postgres.batch_max_writes`: the most writes one batch sends. */
+  readonly maxWrites: number;
+  /** `store.postgres.batches_in_flight`: batches of one batcher being written at once. */
+  readonly inFlight: number;
 }
 
 /** `[store.postgres]` of a config whose backend is postgres (the schema then requires `url`). */
@@ -68,6 +77,7 @@ export function openPostgresPool(options: PostgresOptions, log: Logger = silentL
   pool.on('error', (e) => log.warn('store.postgres.connection_lost', { error: e.message }));
   return {
     origin,
+    batching: { maxWrites: options.batch_max_writes, inFlight: options.batches_in_flight },
     query: (text, values) => pool.query(text, values).catch((e: unknown) => Promise.reject(storeFailure(e))),
     async transaction(work) {
       const client = await pool.connect().catch((e: unknown) => Promise.reject(storeFailure(e)));
