@@ -10,7 +10,8 @@ import assert from 'node:assert/strict';
 import type pg from 'pg';
 import { PostgresNodes } from '../../src/app-server/postgres-nodes.js';
 import { isHeraldError } from '../../src/core/errors.js';
-import type { PostgresPool, WriteBatching } from '../../src/store/postgres/postgres-pool.js';
+import { storeFailure, type PostgresPool, type WriteBatching } from '../../src/store/postgres/postgres-pool.js';
+import { ROLLED_BACK_RETRIES } from '../../src/store/postgres/write-batch.js';
 import { PostgresRegistrations } from '../../src/xmpp-server/postgres-registrations.js';
 import { forSuite } from '../support/for-suite.js';
 import { sharedDatabase } from './postgres-fixture.js';
@@ -188,6 +189,42 @@ describe('PostgreSQL writes batched per turn', () => {
     );
     assert.deepEqual(await registrations.listFor('failed@example.com'), []);
     assert.deepEqual(await registrations.nodesOn('written@example.com', 'push.example.com'), ['n1', 'n2']);
+  });
+});
+
+describe('a statement PostgreSQL rolls back for a collision', () => {
+  const db = forSuite(() => sharedDatabase((pool) => pool));
+
+  /** `pool`, whose first `aborts` statements PostgreSQL "aborts" as it aborts a deadlock's victim: HERALD_STORE with the server's error as cause. */
+  function aborting(pool: PostgresPool, aborts: number, code = '40P01') {
+    let left = aborts;
+    let sent = 0;
+    const wrapped: PostgresPool = {
+      ...pool,
+      query<R extends pg.QueryResultRow>(text: string, values?: unknown[]) {
+        sent++;
+        if (left-- > 0) return Promise.reject(storeFailure(Object.assign(new Error('deadlock detected'), { code })));
+        return pool.query<R>(text, values);
+      },
+    };
+    return { registrations: new PostgresRegistrations(wrapped), sent: () => sent };
+  }
+
+  test('is run again: the writes of a deadlock victim are written once, each caller answered', async () => {
+    const instance = aborting(await db.instance(), ROLLED_BACK_RETRIES);
+    const counts = await Promise.all([1, 2, 3].map(() => instance.registrations.incrementUnread('victim@example.com')));
+    assert.deepEqual(counts, [1, 2, 3]);
+    assert.equal(await instance.registrations.unreadCount('victim@example.com'), 3, 'counted once, not once per try');
+    assert.equal(instance.sent(), ROLLED_BACK_RETRIES + 2, 'the retries, the statement that went through, the read');
+  });
+
+  test('fails its writes with HERALD_STORE once the retries are spent; a statement refused for what it asked is not retried', async () => {
+    const spent = aborting(await db.instance(), ROLLED_BACK_RETRIES + 1, '40001');
+    await assert.rejects(spent.registrations.incrementUnread('unlucky@example.com'), (e: unknown) => isHeraldError(e, 'HERALD_STORE'));
+    assert.equal(spent.sent(), ROLLED_BACK_RETRIES + 1);
+    const refused = aborting(await db.instance(), 1, '22P02'); // invalid_text_representation: asking again changes nothing
+    await assert.rejects(refused.registrations.incrementUnread('refused@example.com'), (e: unknown) => isHeraldError(e, 'HERALD_STORE'));
+    assert.equal(refused.sent(), 1);
   });
 });
 

@@ -26,7 +26,10 @@
  *
  * Across instances each statement stays atomic (INSERT … ON CONFLICT, row locks), as a single
  * write was; kinds send their rows sorted by key so that two instances' batches lock rows in the
- * same order and cannot deadlock each other.
+ * same order. Where locks of two kinds still cross (a node create takes its owner's advisory lock,
+ * then the node's row, which another instance's create of the same name for another owner may
+ * hold), PostgreSQL aborts one statement with deadlock_detected; that statement was rolled back
+ * whole, so it is run again (ROLLED_BACK_RETRIES) before its writes fail.
  */
 import type { PostgresPool } from './postgres-pool.js';
 import { storeFailure } from './postgres-pool.js';
@@ -39,6 +42,28 @@ export interface WriteKind<W, A> {
    * write, in the same order, once the statement committed.
    */
   run(pool: PostgresPool, writes: readonly W[]): Promise<A[]>;
+}
+
+/**
+ * How many more times a statement PostgreSQL rolled back for a collision with another transaction
+ * (deadlock_detected 40P01, serialization_failure 40001) is run: rolled back whole, it wrote
+ * nothing, so running it again cannot write twice; the collision is with another instance's batch
+ * of the same moment, which has committed or been rolled back by the time this one is aborted, so
+ * one retry normally goes through and a second covers a new collision, without holding a batch
+ * (and the keys after it) for long.
+ */
+export const ROLLED_BACK_RETRIES = 2;
+
+/** SQLSTATEs of a statement that PostgreSQL rolled back for a collision, not for what it asked. */
+const COLLISIONS: ReadonlySet<string> = new Set(['40P01', '40001']);
+
+/** Whether PostgreSQL rolled the statement back for a collision (the pool wraps its error as HERALD_STORE, cause kept). */
+function rolledBackForCollision(e: unknown): boolean {
+  for (let cause: unknown = e; cause instanceof Error; cause = cause.cause) {
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === 'string' && COLLISIONS.has(code)) return true;
+  }
+  return false;
 }
 
 /**
@@ -137,12 +162,7 @@ export class PostgresWriteBatcher {
   private send(batch: Batch): Promise<void> {
     const statements: Array<Promise<void>> = [];
     for (const [kind, waiting] of batch.writes) {
-      let answered: Promise<unknown[]>;
-      try {
-        answered = kind.run(this.pool, waiting.map((w) => w.write));
-      } catch (e) {
-        answered = Promise.reject(e);
-      }
+      const answered = this.run(kind, waiting.map((w) => w.write));
       statements.push(
         answered.then(
           (answers) => waiting.forEach((w, i) => w.resolve(answers[i])),
@@ -154,5 +174,16 @@ export class PostgresWriteBatcher {
       );
     }
     return Promise.all(statements).then(() => undefined);
+  }
+
+  /** `kind`'s statement for `writes`, run again when PostgreSQL rolled it back for a collision. */
+  private run(kind: AnyKind, writes: unknown[], retries = ROLLED_BACK_RETRIES): Promise<unknown[]> {
+    let answered: Promise<unknown[]>;
+    try {
+      answered = kind.run(this.pool, writes);
+    } catch (e) {
+      answered = Promise.reject(e);
+    }
+    return answered.catch((e: unknown) => (retries > 0 && rolledBackForCollision(e) ? this.run(kind, writes, retries - 1) : Promise.reject(e)));
   }
 }
