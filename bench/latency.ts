@@ -10,7 +10,10 @@
  *
  *   npm run build && node dist/bench/latency.js [--seconds 10] [--paths rest,component]
  *       [--rates 25,50,75] [--rounds 2] [--warmup 2] [--connections 50] [--max-connections 100]
- *       [--window 250] [--nodes 1000] [--max <requests/s>]
+ *       [--window 250] [--nodes 1000] [--max <requests/s>] [--results DIR]
+ *
+ * After the table, one chart per path (p50 and p99 vs offered load, Herald and APNS alone) is
+ * written to `--results` (default results/ under the current directory), named by `# chart:`.
  *
  * `--max` takes the maximum as given instead of measuring it (the same rates for both sides of an
  * A/B on a shared machine, where the measured maximum swings with the other users' load).
@@ -26,6 +29,7 @@ import { mark } from '../src/core/latency-trace.js';
 import { spawnApnsBenchmarkServerProcess } from '../src/simulators/apns-benchmark/process.js';
 import { table } from './e2e/report.js';
 import { BareApnsTarget } from './latency/apns-target.js';
+import { LatencyCurves } from './latency/chart.js';
 import { clockFrom } from './latency/clock.js';
 import { runClosedLoop, type ClosedLoopResult } from './latency/closed-loop.js';
 import { startPath, type HeraldPath, type PathName, type PathSettings } from './latency/herald-paths.js';
@@ -34,6 +38,7 @@ import { runOpenLoop } from './latency/open-loop.js';
 import { describeFailures, HEADER, maxRow, rateRow, TARGET_LOAD_PERCENT, verdict } from './latency/report.js';
 import { cpuMeter, Tally } from './latency/tally.js';
 import type { Target } from './latency/target.js';
+import { RESULTS_OPTION, writeChart } from './shared/results.js';
 
 /** Herald's APNS connections and streams per connection at their defaults; the bare client uses as many. */
 const { connections: APNS_CONNECTIONS, max_in_flight: APNS_MAX_IN_FLIGHT } = validateConfig({}).apns;
@@ -57,6 +62,7 @@ const { values } = parseArgs({
     window: { type: 'string', default: '250' },
     nodes: { type: 'string', default: '1000' },
     max: { type: 'string' },
+    ...RESULTS_OPTION,
   },
 });
 const seconds = number('--seconds', values.seconds, 0.1);
@@ -112,13 +118,14 @@ async function main(): Promise<void> {
   const rows: string[][] = [];
   const verdicts: string[] = [];
   const notes: string[] = [];
+  const curves = new LatencyCurves();
   try {
     bare = await BareApnsTarget.connect(sim.url, sim.ca, APNS_CONNECTIONS, APNS_MAX_IN_FLIGHT);
     if (warmupS > 0) check('APNS alone, warm-up', await closedLoop(bare, BARE_WARMUP_OUTSTANDING, warmupS, 'APNS alone warm-up'));
     for (const name of paths) {
       const path = await startPath(name, { sim, ...settings } satisfies PathSettings);
       try {
-        await measurePath(name, path, bare, metronome, rows, verdicts, notes);
+        await measurePath(name, path, bare, metronome, rows, verdicts, notes, curves);
         notes.push(`${name}: ${path.describe()}`);
       } finally {
         await path.stop();
@@ -130,6 +137,7 @@ async function main(): Promise<void> {
     await sim.stop();
   }
   console.log(table(HEADER, rows));
+  for (const chart of curves.charts()) writeChart(values.results!, chart.name, chart.svg);
   if (bare) notes.push(`APNS alone: ${bare.waitedForStream} requests waited for a stream (${APNS_CONNECTIONS} × ${APNS_MAX_IN_FLIGHT} in flight at most)`);
   for (const n of notes) console.log(n);
   for (const v of verdicts) console.log(v);
@@ -143,6 +151,7 @@ async function measurePath(
   rows: string[][],
   verdicts: string[],
   notes: string[],
+  curves: LatencyCurves,
 ): Promise<void> {
   const outstanding = path.closedLoopOutstanding;
   const how = name === 'rest' ? `closed loop, ${outstanding} connections` : `closed loop, ${outstanding} in flight`;
@@ -182,6 +191,8 @@ async function measurePath(
     }
     rows.push(rateRow(name, percent, path.label, ratePerS, tallies.herald, true));
     rows.push(rateRow(name, percent, 'APNS alone', ratePerS, tallies.bare, false));
+    curves.add(name, path.label, ratePerS, tallies.herald);
+    curves.add(name, 'APNS alone', ratePerS, tallies.bare);
     for (const c of contestants) {
       const t = tallies[c.key];
       if (t.failed > 0) notes.push(`${name} ${percent} % ${c.label}: failed ${describeFailures(t.failures)}`);
