@@ -6,7 +6,10 @@
  *
  *   npm run build && node dist/bench/sender.js [--pushes 40000] [--rounds 6] [--connections 2]
  *       [--in-flight 100] [--window 250] [--sender-threads 2] [--max-streams 1000]
- *       [--server benchmark|simulator] [--cpu-prof-herald DIR]
+ *       [--server benchmark|simulator] [--cpu-prof-herald DIR] [--results DIR]
+ *
+ * After the table, a chart of each contestant's pushes/s per round (and their medians) is written
+ * to `--results` (default results/ under the current directory), named by `# chart:`.
  *
  * --cpu-prof-herald DIR: V8 CPU profiles of Herald's process (main thread and each sender
  * thread, one .cpuprofile each) are written to DIR when it exits (node --cpu-prof).
@@ -43,6 +46,8 @@ import { ContestantProcess } from './sender/contestant-process.js';
 import { processCpuMs } from './sender/process-cpu.js';
 import { CONTESTANT_LABELS, type ContestantKind, type RunResult } from './sender/protocol.js';
 import { serverKindOf, startBenchServer, type ServerKind } from './shared/apns-server.js';
+import { RESULTS_OPTION, writeChart } from './shared/results.js';
+import { roundCategories, roundsChart } from './shared/svg-chart.js';
 
 /** For the header line when --sender-threads is not given: what Herald then uses. */
 const DEFAULT_SENDER_THREADS = validateConfig({}).apns.sender_threads;
@@ -83,6 +88,7 @@ const { values } = parseArgs({
     'max-streams': { type: 'string', default: '1000' },
     server: { type: 'string', default: 'benchmark' },
     'cpu-prof-herald': { type: 'string', default: '' },
+    ...RESULTS_OPTION,
   },
 });
 const pushes = positive('--pushes', values.pushes);
@@ -203,6 +209,16 @@ async function main(): Promise<void> {
           ],
         ],
       ),
+    );
+    writeChart(
+      values.results!,
+      'sender',
+      roundsChart({
+        title: `APNS sender throughput, ${pushes} pushes per round, on ${SERVER_LABELS[serverKind]}`,
+        unit: 'pushes/s',
+        categories: roundCategories(rows.length),
+        series: KINDS.map((k) => ({ name: CONTESTANT_LABELS[k], values: [...rows.map((r) => r[k].rate), med(k, (m) => m.rate)] })),
+      }),
     );
     // The server's own count, where it keeps one: every notification sent was answered once.
     const answered = await server.answered();

@@ -32,6 +32,11 @@ export interface LoadChart {
   series: readonly Series[];
 }
 
+/** The x categories of a paired-rounds bench: "round 1" … "round n", then "median" (the verdict's). */
+export function roundCategories(rounds: number): string[] {
+  return [...Array.from({ length: rounds }, (_, i) => `round ${i + 1}`), 'median'];
+}
+
 const WIDTH = 720;
 const HEIGHT = 420;
 /** Room for the title above, the tick labels and axis names left and below, the legend right. */

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { chartOf } from './svg-document.js';
 
 const run = promisify(execFile);
 /** A hung benchmark fails the test instead of the suite; normal runs take a few seconds each. */
@@ -23,10 +24,17 @@ function bench(script: string, args: string[]) {
 }
 
 describe('issue 3 benchmarks (smoke, tiny sizes)', () => {
-  it('the sender benchmark runs Herald, node-apn and the bare loop on the APNS benchmark server, every push answered 200', async () => {
-    const { stdout } = await bench('sender.js', ['--pushes', '500', '--rounds', '1']);
+  it('the sender benchmark runs Herald, node-apn and the bare loop on the APNS benchmark server, every push answered 200, and charts it', async () => {
+    const results = mkdtempSync(join(tmpdir(), 'herald-sender-results-'));
+    let stdout: string;
+    try {
+      ({ stdout } = await bench('sender.js', ['--pushes', '500', '--rounds', '1', '--results', results]));
+      assert.deepEqual(chartOf(stdout, 'sender').series, ['Herald', '@parse/node-apn', 'bare node:http2'], 'a bar series per contestant');
+    } finally {
+      rmSync(results, { recursive: true, force: true });
+    }
     assert.match(stdout, /^# APNS sender throughput: .+, on the APNS benchmark server — /m);
-    assert.match(stdout, /^# command: node dist\/bench\/sender\.js --pushes 500 --rounds 1$/m);
+    assert.match(stdout, /^# command: node dist\/bench\/sender\.js --pushes 500 --rounds 1 --results \S+$/m);
     assert.match(stdout, /^# --pushes 500 --rounds 1 --connections 2 --in-flight 100 --window 250 --sender-threads .+ --server benchmark$/m);
     assert.match(stdout, /^# server: APNS benchmark server \(src\/simulators\/apns-benchmark/m);
     assert.match(
