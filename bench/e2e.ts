@@ -15,13 +15,18 @@
  *
  *   npm run build && node dist/bench/e2e.js [--pushes 60000] [--rounds 7] [--connections 2]
  *       [--in-flight 100] [--nodes 1000] [--window 250] [--shards auto] [--scaling 0,1,2]
- *       [--scaling-rounds 3] [--server benchmark|simulator]
+ *       [--scaling-rounds 3] [--server benchmark|simulator] [--results DIR]
+ *
+ * After each table its chart (pushes/s per round, or by shard count) is written to `--results`
+ * (default results/ under the current directory), named by `# chart:`.
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { measurePaired, scalingTable, shardCounts, type PairedOptions } from './e2e/paired-rounds.js';
+import { roundsSvg, scalingSvg } from './e2e/chart.js';
+import { measurePaired, measureScaling, scalingText, shardCounts, type PairedOptions } from './e2e/paired-rounds.js';
 import { table } from './e2e/report.js';
 import { serverKindOf, startBenchServer } from './shared/apns-server.js';
+import { RESULTS_OPTION, writeChart } from './shared/results.js';
 
 const TARGET_RATIO = 0.9;
 const TARGET_CPU_RATIO = 1.3;
@@ -40,6 +45,7 @@ const { values } = parseArgs({
     scaling: { type: 'string', default: '' },
     'scaling-rounds': { type: 'string', default: '3' },
     server: { type: 'string', default: 'benchmark' },
+    ...RESULTS_OPTION,
   },
 });
 const pushes = Number(values.pushes);
@@ -85,6 +91,7 @@ async function main(): Promise<void> {
         ],
       ),
     );
+    writeChart(values.results!, 'e2e', roundsSvg(`Herald end-to-end vs bare node:http2, ${pushes} pushes per round, ${shards} shards`, main));
     console.log(
       `Herald / bare: median of the paired per-round ratios ${main.ratio.toFixed(2)} (ratio of the medians ${(main.herald / main.bare).toFixed(2)}); ` +
         `target ≥ ${TARGET_RATIO}: ${main.ratio >= TARGET_RATIO ? 'met' : 'NOT met'}`,
@@ -93,7 +100,11 @@ async function main(): Promise<void> {
       `CPU per push, Herald / bare: median of the paired ratios ${main.cpuRatio.toFixed(2)} (${main.heraldCpu.toFixed(1)} vs ${main.bareCpu.toFixed(1)} µs); ` +
         `target ≤ ${TARGET_CPU_RATIO}: ${main.cpuRatio <= TARGET_CPU_RATIO ? 'met' : 'NOT met'}`,
     );
-    if (values.scaling) console.log(`\n${await scalingTable(sim, shardCounts(values.scaling), Number(values['scaling-rounds']), paired)}`);
+    if (values.scaling) {
+      const scaling = await measureScaling(sim, shardCounts(values.scaling), Number(values['scaling-rounds']), paired);
+      console.log(`\n${scalingText(scaling)}`);
+      writeChart(values.results!, 'e2e-scaling', scalingSvg(scaling));
+    }
   } finally {
     await sim.stop();
   }

@@ -114,20 +114,35 @@ export async function measurePaired(sim: BenchServer, shardCount: number, roundC
   }
 }
 
-/**
- * The thread-scaling table: Herald's throughput by shard count, each count in its own paired
- * rounds against the bare loop (medians), with its heading line.
- */
-export async function scalingTable(sim: BenchServer, counts: readonly number[], rounds: number, o: PairedOptions): Promise<string> {
-  const rows: string[][] = [];
-  for (const count of counts) {
-    const m = await measurePaired(sim, count, rounds, `${count} shards:`, o);
-    rows.push([count === 0 ? '0 (main thread)' : String(count), m.herald.toFixed(0), m.bare.toFixed(0), m.ratio.toFixed(2), m.heraldCpu.toFixed(1), m.bareCpu.toFixed(1)]);
-  }
+/** Herald's throughput by shard count, each count in its own paired rounds against the bare loop. */
+export interface Scaling {
+  rounds: number;
+  pushes: number;
+  points: Array<{ shards: number; measured: Measured }>;
+}
+
+export async function measureScaling(sim: BenchServer, counts: readonly number[], rounds: number, o: PairedOptions): Promise<Scaling> {
+  const points: Scaling['points'] = [];
+  for (const shards of counts) points.push({ shards, measured: await measurePaired(sim, shards, rounds, `${shards} shards:`, o) });
+  return { rounds, pushes: o.pushes, points };
+}
+
+export function shardsLabel(shards: number): string {
+  return shards === 0 ? '0 (main thread)' : String(shards);
+}
+
+/** The thread-scaling table (medians), with its heading line. */
+export function scalingText(s: Scaling): string {
+  const rows = s.points.map(({ shards, measured: m }) => [shardsLabel(shards), m.herald.toFixed(0), m.bare.toFixed(0), m.ratio.toFixed(2), m.heraldCpu.toFixed(1), m.bareCpu.toFixed(1)]);
   return (
-    `# thread scaling: ${rounds} paired rounds of ${o.pushes} pushes per shard count, medians\n` +
+    `# thread scaling: ${s.rounds} paired rounds of ${s.pushes} pushes per shard count, medians\n` +
     table(['shards', 'Herald pushes/s', 'bare req/s', 'ratio', 'Herald µs CPU/push', 'bare µs CPU/push'], rows)
   );
+}
+
+/** The thread-scaling table, measured. */
+export async function scalingTable(sim: BenchServer, counts: readonly number[], rounds: number, o: PairedOptions): Promise<string> {
+  return scalingText(await measureScaling(sim, counts, rounds, o));
 }
 
 /** Shard counts from `--scaling`: "1,2", with "auto" for one per core. */
