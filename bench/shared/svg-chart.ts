@@ -37,9 +37,9 @@ export function roundCategories(rounds: number): string[] {
   return [...Array.from({ length: rounds }, (_, i) => `round ${i + 1}`), 'median'];
 }
 
-const WIDTH = 720;
+const WIDTH = 860;
 const HEIGHT = 420;
-/** Room for the title above, the tick labels and axis names left and below, the legend right. */
+/** Room for the title above, the tick labels and axis names left and below, the legend right (~40 characters). */
 const PLOT = { left: 80, top: 50, right: 540, bottom: 350 };
 const TICKS = 5;
 /** Colour-blind-safe (Okabe–Ito), repeated past eight series. */
