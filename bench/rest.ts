@@ -11,11 +11,15 @@
  *
  *   npm run build && node dist/bench/rest.js [--duration 10] [--connections 50] [--rounds 4]
  *       [--warmup 3] [--sender-threads 2] [--baseline OTHER/dist/bench/rest/herald-rest-main.js]
+ *       [--results DIR]
  *   node dist/bench/rest.js --profile DIR [--duration 10] [--warmup 3] [--baseline …]
  *
  * --baseline runs another build of Herald as one more target (before/after in the same rounds);
  * --profile profiles Herald (and the baseline) and the relay instead, one at a time, and prints
  * where a request's CPU goes (rest/profile-run.ts; bench/rest-profile.js reprints it).
+ *
+ * After the table, a chart of each target's req/s per round (and the medians) is written to
+ * `--results` (default results/ under the current directory), named by `# chart:`.
  *
  * Each server runs in its own process and autocannon in this one, so no two share an event loop.
  */
@@ -32,6 +36,8 @@ import { startReadyChild, type ReadyChild } from './rest/ready-child.js';
 import { profileTargets } from './rest/profile-run.js';
 import { breakdownTable, readProfileFolder } from './rest/profile-breakdown.js';
 import { LOAD_OPTIONS, loadFlags, loadFlagsLine } from './shared/load-flags.js';
+import { RESULTS_OPTION, writeChart } from './shared/results.js';
+import { roundCategories, roundsChart } from './shared/svg-chart.js';
 
 /** For the header line when --sender-threads is not given: what Herald then uses. */
 const DEFAULT_SENDER_THREADS = validateConfig({}).apns.sender_threads;
@@ -53,6 +59,7 @@ const RELAYING: ReadonlySet<Target> = new Set(['herald', 'baseline', 'relay']);
 const { values } = parseArgs({
   options: {
     ...LOAD_OPTIONS,
+    ...RESULTS_OPTION,
     'sender-threads': { type: 'string', default: '' },
     /** APNS behind Herald: `benchmark` (the lean benchmark server) or `simulator` (accept-all). */
     server: { type: 'string', default: 'benchmark' },
@@ -172,6 +179,16 @@ async function main(): Promise<void> {
         ['round', 'target', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'of which 429', 'errors', 'server CPU µs/req', 'APNS server CPU µs/req', 'autocannon CPU µs/req'],
         rows,
       ),
+    );
+    writeChart(
+      values.results!,
+      'rest',
+      roundsChart({
+        title: `REST throughput, autocannon, ${connections} connections × ${durationS} s per run`,
+        unit: 'requests/s',
+        categories: roundCategories(runs.length),
+        series: TARGETS.map((t) => ({ name: LABELS[t], values: [...runs.map((r) => r[t].reqPerSec), median(runs.map((r) => r[t].reqPerSec))] })),
+      }),
     );
     const cpu = (t: Target) => median(runs.map((r) => r[t].serverCpuUs)).toFixed(0);
     if (values.baseline !== undefined) {

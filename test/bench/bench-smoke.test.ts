@@ -57,9 +57,17 @@ describe('issue 3 benchmarks (smoke, tiny sizes)', () => {
     assert.match(stdout, /^\| +Herald \| +\d+ \| +\d+ \| +\d+\.\d \|$/m, 'CPU per push, Herald and the simulator');
   });
 
-  it('the REST benchmark loads Herald, the bare relay, bare node:http and bare node:https and reports req/s, p50, p99 and the ratios', async () => {
-    const { stdout } = await bench('rest.js', ['--duration', '1', '--rounds', '1', '--warmup', '0', '--connections', '10']);
-    assert.match(stdout, /^# command: node dist\/bench\/rest\.js --duration 1 --rounds 1 --warmup 0 --connections 10$/m);
+  it('the REST benchmark loads Herald, the bare relay, bare node:http and bare node:https and reports req/s, p50, p99 and the ratios, and charts req/s', async () => {
+    const results = mkdtempSync(join(tmpdir(), 'herald-rest-results-'));
+    let stdout: string;
+    try {
+      ({ stdout } = await bench('rest.js', ['--duration', '1', '--rounds', '1', '--warmup', '0', '--connections', '10', '--results', results]));
+      const targets = ['Herald REST v3 (https)', 'bare relay (https → http2)', 'bare node:http', 'bare node:https'];
+      assert.deepEqual(chartOf(stdout, 'rest').series, targets, 'a bar series per target');
+    } finally {
+      rmSync(results, { recursive: true, force: true });
+    }
+    assert.match(stdout, /^# command: node dist\/bench\/rest\.js --duration 1 --rounds 1 --warmup 0 --connections 10 --results \S+$/m);
     for (const target of ['Herald REST v3 \\(https\\)', 'bare relay \\(https → http2\\)', 'bare node:http', 'bare node:https']) {
       // round, target, req/s, p50, p99, non-2xx, of which 429, errors, then the CPU columns.
       const row = new RegExp(`^\\| +1 \\| +${target} \\| +(\\d+) \\| +\\d+\\.\\d \\| +\\d+\\.\\d \\| +(\\d+) \\| +(\\d+) \\| +0 \\| .+ \\|$`, 'm');
