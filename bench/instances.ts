@@ -23,7 +23,10 @@
  * the nodes enables create do not weigh on the pushes measured after them.
  *
  *   npm run build && node dist/bench/instances.js [--duration 10] [--connections 50] [--rounds 4]
- *       [--warmup 3] [--window 100] [--nodes 100] [--server benchmark|simulator]
+ *       [--warmup 3] [--window 100] [--nodes 100] [--server benchmark|simulator] [--results DIR]
+ *
+ * After each load's table, a chart of each target's operations/s per round (and the medians) is
+ * written to `--results` (default results/ under the current directory), named by `# chart:`.
  *
  * The PostgreSQL is a private cluster of this run (test/support/postgres-cluster.ts: fsync on,
  * defaults otherwise), one database per PostgreSQL target. Every process (APNS server, each
@@ -48,6 +51,8 @@ import { processTreeCpuMs } from './sender/process-cpu.js';
 import { serverKindOf, startBenchServer } from './shared/apns-server.js';
 import { intFlag } from './shared/int-flag.js';
 import { LOAD_OPTIONS, loadFlags, loadFlagsLine } from './shared/load-flags.js';
+import { RESULTS_OPTION, writeChart } from './shared/results.js';
+import { roundCategories, roundsChart } from './shared/svg-chart.js';
 
 type Target = 'lmdb' | 'postgres' | 'two-postgres';
 const TARGETS: Target[] = ['lmdb', 'postgres', 'two-postgres'];
@@ -70,6 +75,7 @@ const KIND_HEADINGS: Record<LoadKind, string> = {
 const { values } = parseArgs({
   options: {
     ...LOAD_OPTIONS,
+    ...RESULTS_OPTION,
     /** Component IQs outstanding at once. */
     window: { type: 'string', default: '100' },
     /** Push nodes created first, that the publishes go round. */
@@ -144,6 +150,16 @@ function printKind(kind: LoadKind, runs: Array<Record<Target, Record<LoadKind, F
   const unit = kind === 'enable' ? 'enables/s' : 'pushes/s';
   console.log(`\n## ${KIND_HEADINGS[kind]}`);
   console.log(table(['round', 'target', unit, 'p50 ms', 'p99 ms', 'µs CPU/op', 'µs PostgreSQL CPU/op', ...(kind === 'rest' ? ['of which 429'] : [])], rows));
+  writeChart(
+    values.results!,
+    `instances-${kind}`,
+    roundsChart({
+      title: `Several instances: ${KIND_HEADINGS[kind]}`,
+      unit,
+      categories: roundCategories(runs.length),
+      series: TARGETS.map((t) => ({ name: LABELS[t], values: [...runs.map((r) => r[t][kind].perS), median(runs.map((r) => r[t][kind].perS))] })),
+    }),
+  );
   const ratio = (a: Target, b: Target) => median(runs.map((r) => r[a][kind].perS / r[b][kind].perS)).toFixed(2);
   console.log(`${kind}: 1 on PostgreSQL / 1 on LMDB ${ratio('postgres', 'lmdb')}; 2 on PostgreSQL / 1 on PostgreSQL ${ratio('two-postgres', 'postgres')} (medians of the per-round ${unit} ratios)`);
 }

@@ -6,9 +6,13 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { chartOf } from './svg-document.js';
 
 const run = promisify(execFile);
 /** A hung benchmark fails the test instead of the suite; this run takes about 50 s. */
@@ -22,10 +26,17 @@ const LOADS = [
   { heading: 'enables', kind: 'enable', extraColumn: '' },
 ];
 
-test('the several-instances benchmark loads 1 Herald on LMDB, 1 on PostgreSQL and 2 on PostgreSQL and reports REST pushes, component pushes and enables per second, p99 and CPU of each, PostgreSQL server apart', async () => {
-  const args = ['--duration', '1', '--rounds', '1', '--warmup', '0', '--connections', '10', '--window', '10', '--nodes', '10'];
-  const { stdout } = await run(process.execPath, [SCRIPT, ...args], { timeout: BENCH_TIMEOUT_MS, maxBuffer: 16 * 2 ** 20 });
-  assert.match(stdout, /^# command: node dist\/bench\/instances\.js --duration 1 --rounds 1 --warmup 0 --connections 10 --window 10 --nodes 10$/m);
+test('the several-instances benchmark loads 1 Herald on LMDB, 1 on PostgreSQL and 2 on PostgreSQL and reports REST pushes, component pushes and enables per second, p99 and CPU of each, PostgreSQL server apart, and charts each load', async () => {
+  const results = mkdtempSync(join(tmpdir(), 'herald-instances-results-'));
+  const args = ['--duration', '1', '--rounds', '1', '--warmup', '0', '--connections', '10', '--window', '10', '--nodes', '10', '--results', results];
+  let stdout: string;
+  try {
+    ({ stdout } = await run(process.execPath, [SCRIPT, ...args], { timeout: BENCH_TIMEOUT_MS, maxBuffer: 16 * 2 ** 20 }));
+    for (const load of LOADS) assert.deepEqual(chartOf(stdout, `instances-${load.kind}`).series, TARGETS, `a bar series per target for ${load.kind}`);
+  } finally {
+    rmSync(results, { recursive: true, force: true });
+  }
+  assert.match(stdout, /^# command: node dist\/bench\/instances\.js --duration 1 --rounds 1 --warmup 0 --connections 10 --window 10 --nodes 10 --results \S+$/m);
   assert.match(stdout, /; HAProxy version \d+\.\d+/m);
   const sections = stdout.split(/^## /m).slice(1);
   assert.equal(sections.length, LOADS.length, `a table per load in\n${stdout}`);
