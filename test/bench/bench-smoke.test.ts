@@ -50,7 +50,13 @@ describe('issue 3 benchmarks (smoke, tiny sizes)', () => {
   });
 
   it('with --server simulator the sender benchmark runs on the accept-all APNS simulator instead', async () => {
-    const { stdout } = await bench('sender.js', ['--pushes', '500', '--rounds', '1', '--server', 'simulator']);
+    const results = mkdtempSync(join(tmpdir(), 'herald-sender-results-'));
+    let stdout: string;
+    try {
+      ({ stdout } = await bench('sender.js', ['--pushes', '500', '--rounds', '1', '--server', 'simulator', '--results', results]));
+    } finally {
+      rmSync(results, { recursive: true, force: true });
+    }
     assert.match(stdout, /^# APNS sender throughput: .+, on the APNS simulator \(accept-all\) — /m);
     assert.match(stdout, /^# server: APNS simulator \(src\/simulators\/apns on node:http2\), accept-all/m);
     assert.match(stdout, /^round 1 \(.+\): .+; all 1500 answered 200/m);
