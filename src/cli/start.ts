@@ -41,6 +41,7 @@ export async function runStart(config: HeraldConfig, warnings: readonly string[]
   log.info('herald.started', {
     rest: herald.rest?.url,
     apns: simulators.apns ? `simulator ${simulators.apns.url}` : config.apns.endpoint,
+    simulator_control: simulators.control?.url,
     store: config.store.path,
     component: link ? `${config.app_server.jid} at ${servicesOf(config).join(', ')}` : 'disabled',
   });

@@ -18,6 +18,7 @@ import { makeDirectory } from '../core/make-directory.js';
 import { ensureDevApnsKey } from '../push-service/apns/dev-key.js';
 import { apnsPoolSpecs, fcmPoolSpecs } from '../push-service/pools/pool-specs.js';
 import { startApnsSimulator, type ApnsSimulator, type TrustedCertificate } from './apns/index.js';
+import { startControlServer, type ControlServer } from './control/server.js';
 import { ensureDevClientCertificate } from './dev-client-certificate.js';
 import { startFcmSimulator, type FcmSimulator } from './fcm/index.js';
 import { pointedAtSimulators, type SimulatedApns, type SimulatedFcm } from './simulated-config.js';
@@ -29,6 +30,8 @@ export interface RunningSimulators {
   apns?: ApnsSimulator;
   /** The FCM simulator, when `simulators.fcm.enabled` and FCM has a pool. */
   fcm?: FcmSimulator;
+  /** The control API (`simulators.control`), when enabled and a simulator runs. */
+  control?: { url: string };
   /** Stops the simulators and removes their files; call it after the engine's close(). */
   close(): Promise<void>;
 }
@@ -39,7 +42,9 @@ export async function startSimulatorsFor(config: HeraldConfig, log: Logger = sil
   let folder: string | undefined;
   let apns: ApnsSimulator | undefined;
   let fcm: FcmSimulator | undefined;
+  let control: ControlServer | undefined;
   const close = async (): Promise<void> => {
+    await control?.close();
     await apns?.close();
     await fcm?.close();
     if (folder !== undefined) rmSync(folder, { recursive: true, force: true });
@@ -62,7 +67,22 @@ export async function startSimulatorsFor(config: HeraldConfig, log: Logger = sil
         serviceAccountFile: written(folder!, 'fcm-service-account.json', JSON.stringify(fcm.serviceAccount)),
       };
     }
-    return { config: pointedAtSimulators(config, simulated), apns, fcm, close };
+    const ctl = config.simulators.control;
+    if (ctl.enabled && (apns !== undefined || fcm !== undefined)) {
+      control = await startControlServer(
+        { ...(apns ? { apns } : {}), ...(fcm ? { fcm } : {}) },
+        {
+          host: ctl.bind,
+          port: ctl.port,
+          ...(ctl.auth_token !== undefined ? { authToken: ctl.auth_token } : {}),
+          maxBodyBytes: ctl.max_body_bytes,
+          defaultLimit: ctl.page_size,
+          maxLimit: ctl.max_page_size,
+        },
+      );
+      log.info('simulator_control.started', { url: control.url });
+    }
+    return { config: pointedAtSimulators(config, simulated), apns, fcm, ...(control ? { control: { url: control.url } } : {}), close };
   } catch (e) {
     await close();
     throw e;

@@ -48,6 +48,7 @@ export function pointedAtSimulators(config: HeraldConfig, simulated: { apns?: Si
     simulators: {
       apns: { ...config.simulators.apns, enabled: false },
       fcm: { ...config.simulators.fcm, enabled: false },
+      control: { ...config.simulators.control, enabled: false },
     },
   };
 }

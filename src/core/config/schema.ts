@@ -709,6 +709,30 @@ const fcmSimulator = z
   })
   .strict();
 
+const simulatorControl = z
+  .object({
+    /** The control API (simulators/control/) over the running simulators: deliveries, device programs, fault modes. */
+    enabled: z.boolean().default(true),
+    /** Loopback by default: it can make the simulators fail every push. */
+    bind: z.string().min(1).default('127.0.0.1'),
+    /** 0 = any free port, as the simulators' own (`herald start` logs the URL). */
+    port: port.default(0),
+    /** Bearer token the API requires; required when `bind` is not loopback. */
+    auth_token: z.string().min(1).optional(),
+    /** Largest request body, bytes: a device program or fault setting is a few hundred. */
+    max_body_bytes: positiveInt.default(65_536),
+    /** Deliveries per page when `limit` is not given. */
+    page_size: positiveInt.default(50),
+    /** Largest `limit` a page may ask for: a page is built and serialised in one go. */
+    max_page_size: positiveInt.default(1_000),
+  })
+  .strict();
+
+/** 127.0.0.0/8, ::1 and localhost: reachable from this machine only. */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
 const log = z
   .object({
     /**
@@ -737,9 +761,10 @@ export const configSchema = z
       .object({
         apns: apnsSimulator.default(() => apnsSimulator.parse({})),
         fcm: fcmSimulator.default(() => fcmSimulator.parse({})),
+        control: simulatorControl.default(() => simulatorControl.parse({})),
       })
       .strict()
-      .default(() => ({ apns: apnsSimulator.parse({}), fcm: fcmSimulator.parse({}) })),
+      .default(() => ({ apns: apnsSimulator.parse({}), fcm: fcmSimulator.parse({}), control: simulatorControl.parse({}) })),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -759,6 +784,15 @@ export const configSchema = z
         code: 'custom',
         path: ['rest', 'idempotency', 'retention_ms'],
         message: `must exceed the claim lease, ${idempotencyLeaseMs(c)} ms (rest.idempotency.lease_ms, or the longest request + ${IDEMPOTENCY_LEASE_MARGIN_MS} ms): a claim is never swept while live`,
+      });
+    }
+    // The control API can make every push fail: beyond this machine it must ask for a token.
+    const control = c.simulators.control;
+    if (control.enabled && !isLoopbackHost(control.bind) && control.auth_token === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['simulators', 'control', 'auth_token'],
+        message: `required when simulators.control.bind (${control.bind}) is not loopback`,
       });
     }
     // The leadership is a PostgreSQL advisory lock: the instances must share that PostgreSQL.

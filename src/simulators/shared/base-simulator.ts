@@ -54,11 +54,22 @@ export abstract class BaseSimulator<
     return this.recorder.faulted;
   }
 
+  /** The id of a record in received, rejected or faulted (the control API's delivery id). */
+  recordId(record: object): number | undefined {
+    return this.recorder.idOf(record);
+  }
   attempts(token: string): number {
     return this.recorder.attempts(token);
   }
   waitForReceived(count: number, timeoutMs = DEFAULT_WAIT_MS): Promise<Received[]> {
     return this.recorder.waitFor(count, timeoutMs);
+  }
+  clearProgram(token: string): void {
+    this.programs.delete(token);
+  }
+  /** Clears records and counters (except sessions opened); programs and fault modes stay. */
+  clearRecords(): void {
+    this.recorder.reset();
   }
   clearPrograms(): void {
     this.programs.clear();

@@ -61,6 +61,9 @@ export class Recorder<Received extends { token: string }, Rejected extends { tok
   sessionsOpened = 0;
   rejectedBy: Record<string, number> = {};
   private waiters: Waiter<Received>[] = [];
+  /** Ids of kept records (the control API's delivery ids), in arrival order; never reused, even after reset(). */
+  private readonly ids = new WeakMap<object, number>();
+  private lastId = 0;
 
   private readonly normalise: (token: string) => string;
 
@@ -83,7 +86,7 @@ export class Recorder<Received extends { token: string }, Rejected extends { tok
   /** `record` may be undefined when not recording (the caller saves building it). */
   accept(record: Received | undefined): void {
     this.accepted++;
-    if (record !== undefined && this.recording && this.received.length < this.keeping.recordLimit) this.received.push(record);
+    if (record !== undefined && this.recording && this.received.length < this.keeping.recordLimit) this.received.push(this.numbered(record));
     if (this.waiters.length > 0) this.wake();
   }
 
@@ -91,12 +94,22 @@ export class Recorder<Received extends { token: string }, Rejected extends { tok
     this.rejectedCount++;
     const reason = this.kind.reasonOf(record);
     this.rejectedBy[reason] = (this.rejectedBy[reason] ?? 0) + 1;
-    if (this.recording && this.rejected.length < this.keeping.recordLimit) this.rejected.push(record);
+    if (this.recording && this.rejected.length < this.keeping.recordLimit) this.rejected.push(this.numbered(record));
   }
 
   fault(record: FaultedRequest): void {
     this.faults++;
-    if (this.recording && this.faulted.length < this.keeping.recordLimit) this.faulted.push(record);
+    if (this.recording && this.faulted.length < this.keeping.recordLimit) this.faulted.push(this.numbered(record));
+  }
+
+  /** The id of a kept record (1, 2, … in arrival order across the three lists). */
+  idOf(record: object): number | undefined {
+    return this.ids.get(record);
+  }
+
+  private numbered<R extends object>(record: R): R {
+    this.ids.set(record, ++this.lastId);
+    return record;
   }
 
   /** Requests recorded for `token`: accepted, rejected and faulted (within the record limit). */

@@ -17,10 +17,16 @@ export interface Simulator<Received, Rejected> {
   readonly faulted: readonly FaultedRequest[];
   /** Fault modes at run time: latency, GOAWAY, drops, 5xx/429 bursts, refused streams, stream limit. */
   readonly faults: SimulatorFaults;
+  /** The id of a record in received, rejected or faulted: 1, 2, … in arrival order (the control API's delivery id). */
+  recordId(record: object): number | undefined;
   /** Requests recorded for a device token: accepted, rejected and faulted. */
   attempts(token: string): number;
   /** Resolves with the first `count` accepted requests (empty records when not recording). */
   waitForReceived(count: number, timeoutMs?: number): Promise<Received[]>;
+  /** Removes one device token's program. */
+  clearProgram(token: string): void;
+  /** Clears records and counters (except sessions opened); programs and fault modes stay. */
+  clearRecords(): void;
   clearPrograms(): void;
   /** Clears records, counters (except sessions opened) and programs; the fault modes stay. */
   reset(): void;

@@ -42,6 +42,11 @@ export class TokenPrograms<B extends ProgramBase> {
     return entry.behaviour;
   }
 
+  /** Removes `token`'s program, if any. */
+  delete(token: string): void {
+    this.byToken.delete(this.normalise(token));
+  }
+
   clear(): void {
     this.byToken.clear();
   }
