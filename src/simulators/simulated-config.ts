@@ -48,7 +48,8 @@ export function pointedAtSimulators(config: HeraldConfig, simulated: { apns?: Si
     simulators: {
       apns: { ...config.simulators.apns, enabled: false },
       fcm: { ...config.simulators.fcm, enabled: false },
-      control: { ...config.simulators.control, enabled: false },
+      // Kept as is: it starts only beside a simulator, and both are off now.
+      control: config.simulators.control,
     },
   };
 }

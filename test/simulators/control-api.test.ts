@@ -150,7 +150,7 @@ describe('simulators control API: token and config', () => {
       const url = running.control?.url;
       assert.ok(url !== undefined);
       assert.equal((await call(url, 'GET', '/deliveries')).status, 200);
-      assert.equal(running.config.simulators.control.enabled, false);
+      assert.equal(running.config.simulators.apns.enabled, false, 'the handed config starts no simulator, hence no control API, again');
       await running.close();
       await assert.rejects(fetch(url + '/deliveries'));
     } finally {
