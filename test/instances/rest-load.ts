@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import http2 from 'node:http2';
+import { eventually } from '../support/eventually.js';
 import type { RestAnswer } from '../support/rest-request.js';
 
 export type Answered = RestAnswer & {
@@ -27,10 +28,8 @@ const SERVED_BY = /herald_rest\/(herald\d) \S+ 200 /g;
  * instance left unanswered ends as outcome_unknown before the client gives up.
  */
 const RETRY_FOR_MS = 60_000;
-/** The client's pause before sending a cut-off request again: HAProxy needs a moment to take the dead server out. */
-const RETRY_CUT_AFTER_MS = 100;
-/** The client's pause after a 409: Herald's Retry-After (rest/idempotency/idempotency-answers.ts), 1 s. */
-const RETRY_IN_FLIGHT_AFTER_MS = 1_000;
+/** Between two sends of a cut-off or in-flight request: HAProxy needs a moment to take the dead server out. */
+const RETRY_EVERY_MS = 100;
 
 /**
  * `[rest]` and `[apns]` keys for a deployment under this load: a short lease, so that a claim the
@@ -65,13 +64,20 @@ export async function restLoad(
         const afterKill = options.killIssued();
         let attempts = 1;
         let cut = false;
-        const until = Date.now() + RETRY_FOR_MS;
-        for (let kind = outcome(answer); (kind === 'cut by the kill' || kind === 'in flight') && Date.now() < until; kind = outcome(answer)) {
-          cut ||= kind === 'cut by the kill';
-          await new Promise((resolve) => setTimeout(resolve, kind === 'in flight' ? RETRY_IN_FLIGHT_AFTER_MS : RETRY_CUT_AFTER_MS));
-          answer = await post(device, key);
-          attempts++;
-        }
+        const unsettled = () => ['cut by the kill', 'in flight'].includes(outcome(answer));
+        // Sent again with its key until Herald answers it: the wait fails the test if it never does.
+        await eventually(
+          async () => {
+            if (!unsettled()) return true;
+            cut ||= outcome(answer) === 'cut by the kill';
+            answer = await post(device, key);
+            attempts++;
+            return !unsettled();
+          },
+          `a Herald answer for ${key} sent again with its Idempotency-Key`,
+          RETRY_FOR_MS,
+          RETRY_EVERY_MS,
+        );
         answers.set(device, { ...answer, afterKill, attempts, cut });
       }
     }),
