@@ -4,7 +4,10 @@
  * each request, so memory stays within their record limit.
  */
 import type { ApnsSimulator } from '../apns/index.js';
+import type { ReceivedNotification, RejectedNotification } from '../apns/recorder.js';
 import type { FcmSimulator } from '../fcm/index.js';
+import type { ReceivedMessage, RejectedMessage } from '../fcm/recorder.js';
+import type { RecordEvent } from '../shared/recorder.js';
 
 export type Service = 'apns' | 'fcm';
 
@@ -39,35 +42,56 @@ export interface Simulators {
   fcm?: FcmSimulator;
 }
 
+/** Every kept record of the running simulators as a delivery, in no particular order. */
 export function allDeliveries(sims: Simulators): Delivery[] {
   const all: Delivery[] = [];
   const { apns, fcm } = sims;
   if (apns) {
-    const id = (r: object): number => apns.recordId(r) ?? 0;
-    for (const r of apns.received) {
-      all.push({ id: id(r), service: 'apns', device: r.token, topic: r.topic, outcome: 'accepted', receivedAt: r.receivedAt, headers: { ...r.headers }, payload: r.payload, answer: { status: 200 } });
-    }
-    for (const r of apns.rejected) {
-      all.push({ id: id(r), service: 'apns', device: r.token, outcome: 'rejected', receivedAt: r.receivedAt, answer: { status: r.status, reason: r.reason } });
-    }
-    for (const r of apns.faulted) {
-      all.push({ id: id(r), service: 'apns', device: r.token, outcome: 'faulted', receivedAt: r.receivedAt, answer: { fault: r.fault } });
-    }
+    for (const record of apns.received) all.push(apnsDelivery(apns, { outcome: 'accepted', record }));
+    for (const record of apns.rejected) all.push(apnsDelivery(apns, { outcome: 'rejected', record }));
+    for (const record of apns.faulted) all.push(apnsDelivery(apns, { outcome: 'faulted', record }));
   }
   if (fcm) {
-    const id = (r: object): number => fcm.recordId(r) ?? 0;
-    for (const r of fcm.received) {
-      const topic = (r.message as { topic?: unknown } | null)?.topic;
-      all.push({ id: id(r), service: 'fcm', device: r.token, ...(typeof topic === 'string' ? { topic } : {}), outcome: 'accepted', receivedAt: r.receivedAt, payload: r.message, answer: { status: 200 } });
-    }
-    for (const r of fcm.rejected) {
-      all.push({ id: id(r), service: 'fcm', device: r.token, outcome: 'rejected', receivedAt: r.receivedAt, answer: { status: r.status, reason: r.code } });
-    }
-    for (const r of fcm.faulted) {
-      all.push({ id: id(r), service: 'fcm', device: r.token, outcome: 'faulted', receivedAt: r.receivedAt, answer: { fault: r.fault } });
-    }
+    for (const record of fcm.received) all.push(fcmDelivery(fcm, { outcome: 'accepted', record }));
+    for (const record of fcm.rejected) all.push(fcmDelivery(fcm, { outcome: 'rejected', record }));
+    for (const record of fcm.faulted) all.push(fcmDelivery(fcm, { outcome: 'faulted', record }));
   }
   return all;
+}
+
+export type ApnsRecord = RecordEvent<ReceivedNotification, RejectedNotification>;
+export type FcmRecord = RecordEvent<ReceivedMessage, RejectedMessage>;
+
+/** One APNS record as a delivery. */
+export function apnsDelivery(apns: ApnsSimulator, event: ApnsRecord): Delivery {
+  const id = apns.recordId(event.record) ?? 0;
+  const { receivedAt, token: device } = event.record;
+  switch (event.outcome) {
+    case 'accepted': {
+      const r = event.record;
+      return { id, service: 'apns', device, topic: r.topic, outcome: 'accepted', receivedAt, headers: { ...r.headers }, payload: r.payload, answer: { status: 200 } };
+    }
+    case 'rejected':
+      return { id, service: 'apns', device, outcome: 'rejected', receivedAt, answer: { status: event.record.status, reason: event.record.reason } };
+    case 'faulted':
+      return { id, service: 'apns', device, outcome: 'faulted', receivedAt, answer: { fault: event.record.fault } };
+  }
+}
+
+/** One FCM record as a delivery. */
+export function fcmDelivery(fcm: FcmSimulator, event: FcmRecord): Delivery {
+  const id = fcm.recordId(event.record) ?? 0;
+  const { receivedAt, token: device } = event.record;
+  switch (event.outcome) {
+    case 'accepted': {
+      const topic = (event.record.message as { topic?: unknown } | null)?.topic;
+      return { id, service: 'fcm', device, ...(typeof topic === 'string' ? { topic } : {}), outcome: 'accepted', receivedAt, payload: event.record.message, answer: { status: 200 } };
+    }
+    case 'rejected':
+      return { id, service: 'fcm', device, outcome: 'rejected', receivedAt, answer: { status: event.record.status, reason: event.record.code } };
+    case 'faulted':
+      return { id, service: 'fcm', device, outcome: 'faulted', receivedAt, answer: { fault: event.record.fault } };
+  }
 }
 
 /** Matching deliveries, newest first, at most `limit`; `next` is the cursor for the page after. */

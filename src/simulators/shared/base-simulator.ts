@@ -3,7 +3,7 @@
  * its records and fault modes, waits and closing. Each simulator extends it with its protocol.
  */
 import { generateLocalhostPair, type TlsPair } from '../../core/tls.js';
-import type { FaultedRequest, Recorder } from './recorder.js';
+import type { FaultedRequest, Recorder, RecordEvent } from './recorder.js';
 import type { SimulatorFaults, SimulatorServer } from './simulator-server.js';
 import type { ProgramBase, TokenPrograms } from './token-programs.js';
 
@@ -57,6 +57,9 @@ export abstract class BaseSimulator<
   /** The id of a record in received, rejected or faulted (the control API's delivery id). */
   recordId(record: object): number | undefined {
     return this.recorder.idOf(record);
+  }
+  onRecord(listener: (event: RecordEvent<Received, Rejected>) => void): () => void {
+    return this.recorder.subscribe(listener);
   }
   attempts(token: string): number {
     return this.recorder.attempts(token);

@@ -6,8 +6,8 @@ import type { TlsPair } from '../../core/tls.js';
 import { faultSettingProblems, pickFaultSettings, type FaultSettings } from './fault-settings.js';
 
 /**
- * Records kept of each kind (accepted, rejected, faulted) before further ones are only counted:
- * a long-running simulator must not grow without bound (≈ 100 MB worst case at 1 KB a record).
+ * Records kept of each kind (accepted, rejected, faulted); beyond it the oldest are dropped (the
+ * counters go on): a long-running simulator must not grow without bound (≈ 100 MB worst case at 1 KB a record).
  */
 const DEFAULT_RECORD_LIMIT = 100_000;
 
@@ -25,7 +25,7 @@ export interface SimulatorBaseOptions extends FaultSettings {
   clock?: () => number;
   /** Keep `received`/`rejected`/`faulted` records (costs memory per request). Default true. */
   record?: boolean;
-  /** Records kept of each kind before they are only counted. Default 100 000. */
+  /** Records kept of each kind: the newest; older ones are dropped, the counters go on. Default 100 000. */
   recordLimit?: number;
 }
 

@@ -31,9 +31,18 @@ export interface RecordKind<Rejected> {
 export interface RecordKeeping {
   /** Keep records at all (benchmarks turn it off and keep only the counters). */
   record: boolean;
-  /** Most records kept of each kind: a long-running simulator must not grow without bound. */
+  /**
+   * Most records kept of each kind: a long-running simulator must not grow without bound. At the
+   * limit the oldest record of that kind is dropped (a push inbox shows the newest).
+   */
   recordLimit: number;
 }
+
+/** A record as it is kept, for listeners (the control API's live stream). */
+export type RecordEvent<Received, Rejected> =
+  | { outcome: 'accepted'; record: Received }
+  | { outcome: 'rejected'; record: Rejected }
+  | { outcome: 'faulted'; record: FaultedRequest };
 
 /** The counters every simulator's `stats` has. */
 export interface SimulatorCounts {
@@ -61,6 +70,7 @@ export class Recorder<Received extends { token: string }, Rejected extends { tok
   sessionsOpened = 0;
   rejectedBy: Record<string, number> = {};
   private waiters: Waiter<Received>[] = [];
+  private readonly listeners = new Set<(event: RecordEvent<Received, Rejected>) => void>();
   /** Ids of kept records (the control API's delivery ids), in arrival order; never reused, even after reset(). */
   private readonly ids = new WeakMap<object, number>();
   private lastId = 0;
@@ -86,7 +96,7 @@ export class Recorder<Received extends { token: string }, Rejected extends { tok
   /** `record` may be undefined when not recording (the caller saves building it). */
   accept(record: Received | undefined): void {
     this.accepted++;
-    if (record !== undefined && this.recording && this.received.length < this.keeping.recordLimit) this.received.push(this.numbered(record));
+    if (record !== undefined && this.keep(this.received, record)) this.tell({ outcome: 'accepted', record });
     if (this.waiters.length > 0) this.wake();
   }
 
@@ -94,12 +104,34 @@ export class Recorder<Received extends { token: string }, Rejected extends { tok
     this.rejectedCount++;
     const reason = this.kind.reasonOf(record);
     this.rejectedBy[reason] = (this.rejectedBy[reason] ?? 0) + 1;
-    if (this.recording && this.rejected.length < this.keeping.recordLimit) this.rejected.push(this.numbered(record));
+    if (this.keep(this.rejected, record)) this.tell({ outcome: 'rejected', record });
   }
 
   fault(record: FaultedRequest): void {
     this.faults++;
-    if (this.recording && this.faulted.length < this.keeping.recordLimit) this.faulted.push(this.numbered(record));
+    if (this.keep(this.faulted, record)) this.tell({ outcome: 'faulted', record });
+  }
+
+  /**
+   * Calls `listener` with each record kept from now on, in arrival order (never when not
+   * recording); returns the unsubscribe function. A listener must not throw.
+   */
+  subscribe(listener: (event: RecordEvent<Received, Rejected>) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Numbers and keeps `record` in `list` when recording, dropping that list's oldest at the limit. */
+  private keep<R extends object>(list: R[], record: R): boolean {
+    const limit = this.keeping.recordLimit;
+    if (!this.recording || limit === 0) return false;
+    if (list.length >= limit) list.splice(0, list.length - limit + 1);
+    list.push(this.numbered(record));
+    return true;
+  }
+
+  private tell(event: RecordEvent<Received, Rejected>): void {
+    for (const listener of this.listeners) listener(event);
   }
 
   /** The id of a kept record (1, 2, … in arrival order across the three lists). */
@@ -119,7 +151,7 @@ export class Recorder<Received extends { token: string }, Rejected extends { tok
     return this.received.filter(same).length + this.rejected.filter(same).length + this.faulted.filter(same).length;
   }
 
-  /** Resolves once `count` requests were accepted (since the last reset). */
+  /** Resolves once `count` requests were accepted (since the last reset); the records while within the record limit. */
   waitFor(count: number, timeoutMs: number): Promise<Received[]> {
     if (this.accepted >= count) return Promise.resolve(this.received.slice(0, count));
     return new Promise((resolve, reject) => {

@@ -2,7 +2,7 @@
  * What every running simulator offers its users (tests, the demo, benchmarks); each adds its own
  * (../apns/simulator.ts, ../fcm/simulator.ts).
  */
-import type { FaultedRequest } from './recorder.js';
+import type { FaultedRequest, RecordEvent } from './recorder.js';
 import type { SimulatorFaults } from './simulator-server.js';
 
 export interface Simulator<Received, Rejected> {
@@ -19,6 +19,8 @@ export interface Simulator<Received, Rejected> {
   readonly faults: SimulatorFaults;
   /** The id of a record in received, rejected or faulted: 1, 2, … in arrival order (the control API's delivery id). */
   recordId(record: object): number | undefined;
+  /** Calls `listener` with each record kept from now on (the control API's live stream); returns the unsubscribe function. */
+  onRecord(listener: (event: RecordEvent<Received, Rejected>) => void): () => void;
   /** Requests recorded for a device token: accepted, rejected and faulted. */
   attempts(token: string): number;
   /** Resolves with the first `count` accepted requests (empty records when not recording). */
