@@ -9,11 +9,19 @@
  */
 import type { TokenSource } from './jwt.js';
 
+/**
+ * ms a resend waits for the main thread's answer to a refusal. The main thread answers within a
+ * turn (an ES256 signature); one that has not answered in this long is stuck or its port is gone,
+ * and resends held longer would pile up behind it. After it the resends carry the token in hand,
+ * and Apple's answer to them settles it (another refusal reports again).
+ */
+export const REFUSAL_ANSWER_WAIT_MS = 10_000;
+
 export class ForwardedToken implements TokenSource {
   readonly minted = 0;
   private current: string;
   /** The token reported refused, and the main thread's answer awaited by the resends. */
-  private awaited: { refused: string; answer: Promise<string>; resolve(authorization: string): void } | undefined;
+  private awaited: { refused: string; answer: Promise<string>; resolve(authorization: string): void; timer: NodeJS.Timeout } | undefined;
   /** A refused token the main thread kept (too young to replace): a resend would carry it again. */
   private kept: string | undefined;
 
@@ -21,6 +29,7 @@ export class ForwardedToken implements TokenSource {
   constructor(
     initial: string,
     private readonly report: (authorization: string) => void,
+    private readonly answerWaitMs = REFUSAL_ANSWER_WAIT_MS,
   ) {
     this.current = initial;
   }
@@ -40,7 +49,9 @@ export class ForwardedToken implements TokenSource {
     if (this.awaited === undefined) {
       let resolve!: (authorization: string) => void;
       const answer = new Promise<string>((r) => (resolve = r));
-      this.awaited = { refused: authorization, answer, resolve };
+      // Unanswered in time: settled with the token in hand (not kept: a later refusal reports again).
+      const timer = setTimeout(() => this.settle(this.current), this.answerWaitMs).unref();
+      this.awaited = { refused: authorization, answer, resolve, timer };
       this.report(authorization);
     }
     return true;
@@ -61,8 +72,10 @@ export class ForwardedToken implements TokenSource {
 
   private settle(authorization: string): void {
     const awaited = this.awaited;
+    if (awaited === undefined) return;
     this.awaited = undefined;
-    awaited?.resolve(authorization);
+    clearTimeout(awaited.timer);
+    awaited.resolve(authorization);
   }
 }
 

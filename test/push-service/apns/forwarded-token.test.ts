@@ -59,4 +59,22 @@ describe('a forwarded token refused by Apple', () => {
     assert.equal(await waiting, 'bearer two');
     assert.equal(thread.pending(), undefined);
   });
+
+  it('unanswered by the main thread, the resends go on after the wait with the token in hand, and a later refusal reports again', { timeout: 5_000 }, async () => {
+    const reported: string[] = [];
+    const thread = new ForwardedToken('bearer one', (refused) => reported.push(refused), 20);
+    assert.equal(thread.refused('bearer one'), true);
+    // The wait's timer does not hold a thread open (unref); a thread at work has its sockets.
+    const atWork = setInterval(() => {}, 1_000);
+    try {
+      assert.equal(await thread.pending(), 'bearer one');
+    } finally {
+      clearInterval(atWork);
+    }
+    assert.equal(thread.pending(), undefined);
+    assert.equal(thread.refused('bearer one'), true, 'not kept: the main thread never said so');
+    assert.deepEqual(reported, ['bearer one', 'bearer one']);
+    thread.answered('bearer two');
+    assert.equal(thread.authorization(), 'bearer two');
+  });
 });
