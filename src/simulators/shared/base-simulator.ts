@@ -61,7 +61,6 @@ export abstract class BaseSimulator<
   onRecord(listener: (event: RecordEvent<Received, Rejected>) => void): () => void {
     return this.recorder.subscribe(listener);
   }
-  /** onRecord listeners subscribed now. */
   get recordListeners(): number {
     return this.recorder.listenerCount;
   }
