@@ -34,6 +34,7 @@ td.answer[data-ok="true"] { color: var(--ok); }
 .notification .body { overflow-wrap: anywhere; white-space: pre-wrap; }
 .device { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 10px; }
 .device code { overflow-wrap: anywhere; }
+.program { color: var(--muted); font-size: 12px; }
 .actions { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 8px; }
 .payload { margin: 0; max-height: 320px; overflow: auto; background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 10px; font-size: 12px; }
 `;

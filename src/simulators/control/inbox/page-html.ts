@@ -37,6 +37,7 @@ export const INBOX_HTML = `<!doctype html>
     </div>
     <div class="device">
       <div>Device <code id="device-token"></code> (<span id="device-service"></span>)</div>
+      <div id="device-program" class="program"></div>
       <div class="actions">
         <button type="button" data-program="dead" title="Answer 410 Unregistered / UNREGISTERED">dead</button>
         <button type="button" data-program="slow" title="Every answer of this simulator 2 s late (a device program cannot delay a normal answer)">slow (whole simulator)</button>

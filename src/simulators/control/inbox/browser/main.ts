@@ -3,7 +3,7 @@
  * first; a click shows one as a lock-screen notification with its device's buttons.
  */
 import { call, eventsUrl, programDevice, type DeviceProgramName } from './api.js';
-import type { Delivery } from './push-summary.js';
+import { deviceHint, type Delivery } from './push-summary.js';
 import { byId, deliveryRow, showDetail } from './view.js';
 
 /** Rows the page keeps: a page left open for days must not grow without end. */
@@ -78,9 +78,10 @@ for (const button of byId('detail').querySelectorAll<HTMLButtonElement>('button[
   button.addEventListener('click', () => {
     if (selected === undefined) return;
     const name = button.dataset.program as DeviceProgramName;
-    programDevice(name, selected.service, selected.device).then(() => {
+    const { service, device } = selected;
+    programDevice(name, service, device).then(() => {
       problem.hidden = true;
-      connection.dataset.program = name;
+      byId('device-program').textContent = `${deviceHint(device)} is now: ${button.textContent ?? name}`;
     }, report);
   });
 }
