@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import type { Element } from '@xmpp/xml';
-import { chromium, type Page } from 'playwright-core';
+import { chromium, type Locator, type Page } from 'playwright-core';
 import { createIq, publishIq } from '../app-server/harness.js';
 import { AcceptServer } from '../component/accept-server.js';
 import { openRestSession, sampleValue, type RestSession } from '../e2e/rest-session.js';
@@ -47,6 +47,11 @@ async function ask(xmpp: AcceptServer, iq: string): Promise<Element> {
 
 /** The row of the inbox holding `text` (a title, a body or an answer). */
 const row = (page: Page, text: string) => page.locator('#rows tr', { hasText: text });
+
+/** A row's title, body and answer as the page shows them. */
+async function shown(tr: Locator): Promise<{ title: string; body: string; answer: string }> {
+  return { title: await tr.locator('.title').innerText(), body: await tr.locator('.body').innerText(), answer: await tr.locator('td.answer').innerText() };
+}
 
 test('the push inbox shows a REST push and a component publish live, and its "dead" button makes the device answer 410, counted in /metrics', { timeout: 120_000 }, async () => {
   assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium; .ci/run does)`);
@@ -83,7 +88,7 @@ test('the push inbox shows a REST push and a component publish live, and its "de
     const viaRest = { service: 'apns', mode: 'prod', alert: { title: 'Through REST', body: 'Sent to /v3/notification' } };
     assert.equal((await rest.request('POST', `/v3/notification/${DEVICE}`, viaRest)).status, 200);
     await row(page, 'Sent to /v3/notification').waitFor();
-    assert.match(await row(page, 'Sent to /v3/notification').innerText(), /Through REST[^]*200/);
+    assert.deepEqual(await shown(row(page, 'Sent to /v3/notification')), { title: 'Through REST', body: 'Sent to /v3/notification', answer: '200' });
 
     assert.equal((await ask(xmpp, createIq('inbox-node'))).attrs.type, 'result', 'alice has a push node');
     const summary = { 'message-count': '1', 'last-message-sender': 'juliet@capulet.example/balcony', 'last-message-body': 'Wherefore art thou, Romeo?' };
@@ -91,9 +96,11 @@ test('the push inbox shows a REST push and a component publish live, and its "de
     assert.equal((await ask(xmpp, publish)).attrs.type, 'result', 'the publish was delivered');
     // XEP-0357 summary → alert (app-server/notification-mapping.ts): title = sender, body = body.
     await row(page, 'Wherefore art thou, Romeo?').waitFor();
-    assert.match(await row(page, 'Wherefore art thou, Romeo?').innerText(), /juliet@capulet\.example\/balcony[^]*200/);
+    assert.deepEqual(await shown(row(page, 'Wherefore art thou, Romeo?')), { title: 'juliet@capulet.example/balcony', body: 'Wherefore art thou, Romeo?', answer: '200' });
 
     await row(page, 'Wherefore art thou, Romeo?').click();
+    assert.equal(await page.locator('#preview-title').innerText(), 'juliet@capulet.example/balcony', 'the lock-screen preview');
+    assert.equal(await page.locator('#preview-body').innerText(), 'Wherefore art thou, Romeo?');
     await page.getByRole('button', { name: 'dead', exact: true }).click();
     await page.locator('#device-program', { hasText: 'is now: dead' }).waitFor();
     assert.equal((await rest.request('POST', `/v3/notification/${DEVICE}`, viaRest)).status, 410);
