@@ -108,8 +108,14 @@ test('the push inbox shows a REST push and a component publish live, and its "de
     assert.equal(await row(page, '410 Unregistered').locator('td.device').getAttribute('title'), DEVICE);
     const session = rest;
     await eventually(async () => sampleValue((await session.request('GET', '/metrics')).body, UNREGISTERED) === 1, `${UNREGISTERED} to be 1`);
+    // The filter by device: another device's text hides every row; this one's shows all three.
+    await page.fill('#filter', 'cdcdcd');
+    await eventually(async () => (await page.locator('#rows tr:visible').count()) === 0, 'the filter to hide the rows');
+    await page.fill('#filter', DEVICE.slice(0, 10).toUpperCase());
+    await eventually(async () => (await page.locator('#rows tr:visible').count()) === 3, 'the filter to show the device\'s rows');
     assert.deepEqual(pageErrors, []);
 
+    await page.fill('#filter', '');
     await row(page, 'Wherefore art thou, Romeo?').click(); // the preview shows a notification
     const shot = process.env.HERALD_UPDATE_SCREENSHOT === '1' ? join(REPO, 'docs', 'inbox.png') : join(dir, 'inbox.png');
     await page.screenshot({ path: shot });

@@ -4,7 +4,13 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { Delivery as ServedDelivery } from '../../src/simulators/control/deliveries.js';
 import { summarise, type Delivery } from '../../src/simulators/control/inbox/browser/push-summary.js';
+
+// The browser folder repeats the Delivery shape (it compiles apart, for the DOM): a delivery the
+// control API serves must still be one the page reads, or this file stops compiling.
+const _servedIsReadable = (d: ServedDelivery): Delivery => d;
+void _servedIsReadable;
 
 const TOKEN = '0123456789abcdef'.repeat(4);
 
