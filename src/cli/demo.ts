@@ -91,6 +91,8 @@ export async function runDemo(print: (line: string) => void = (l) => process.std
     print(`POST /3/device/${request!.token}`);
     for (const [name, value] of Object.entries(request!.headers)) if (value !== undefined) print(`${name}: ${value}`);
     print(`\n${JSON.stringify(request!.payload, null, 2)}`);
+    print('\n== to watch pushes arrive live: `npm start`, then open the push inbox at the URL it prints');
+    print('   ("Push inbox: http://127.0.0.1:8025/" with config/default.toml) and send a push to the REST API.');
   } finally {
     await herald.close();
     await simulators.close();

@@ -48,6 +48,11 @@ export async function runStart(config: HeraldConfig, warnings: readonly string[]
   if (herald.rest) {
     process.stdout.write(`Herald is running. REST API: ${herald.rest.url}/v3/notification/{device_id}\n`);
   }
+  if (simulators.control) {
+    // The page asks for ?token=<simulators.control.auth_token> when one is set (not printed: a secret).
+    const token = config.simulators.control.auth_token !== undefined ? '?token=<simulators.control.auth_token>' : '';
+    process.stdout.write(`Push inbox: ${simulators.control.url}/${token}\n`);
+  }
   if (link) {
     const whileLeading = config.component.instances === 'one_holds_the_link' ? ' while this instance holds the link (component.instances = "one_holds_the_link")' : '';
     process.stdout.write(`Joining ${servicesOf(config).join(', ')} as component ${config.app_server.jid}${whileLeading}\n`);
@@ -68,6 +73,7 @@ function listenFailure(e: unknown, config: HeraldConfig): ConfigFileError | unde
     ['rest.port', config.rest.port],
     ['simulators.apns.port', config.simulators.apns.port],
     ['simulators.fcm.port', config.simulators.fcm.port],
+    ['simulators.control.port', config.simulators.control.port],
   ];
   const key = candidates.find(([, port]) => port === error.port)?.[0] ?? 'rest.port';
   return ConfigFileError.of(key, `${error.address ?? ''}:${error.port}`, describeListenError(error));

@@ -70,7 +70,7 @@ interface Listener {
   port: number;
 }
 
-/** The REST port and the simulators that will start, each checked for a bindable address (and a free port). */
+/** The REST port and the simulators (and their control API) that will start, each checked for a bindable address (and a free port). */
 async function checkListeners(config: HeraldConfig, found: Findings, probePorts: boolean): Promise<void> {
   const listeners: Listener[] = [];
   if (config.rest.enabled) listeners.push({ bindKey: 'rest.bind', portKey: 'rest.port', host: config.rest.bind, port: config.rest.port });
@@ -80,6 +80,11 @@ async function checkListeners(config: HeraldConfig, found: Findings, probePorts:
   }
   if (fcm.enabled && fcmPoolSpecs(config.fcm).length > 0) {
     listeners.push({ bindKey: 'simulators.fcm.bind', portKey: 'simulators.fcm.port', host: fcm.bind, port: fcm.port });
+  }
+  // The control API (and its push inbox) starts with any simulator (simulators/for-config.ts).
+  const control = config.simulators.control;
+  if (control.enabled && listeners.some((l) => l.portKey.startsWith('simulators.'))) {
+    listeners.push({ bindKey: 'simulators.control.bind', portKey: 'simulators.control.port', host: control.bind, port: control.port });
   }
   const bindable = new Set<Listener>();
   for (const listener of listeners) {

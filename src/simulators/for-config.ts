@@ -78,6 +78,7 @@ export async function startSimulatorsFor(config: HeraldConfig, log: Logger = sil
           maxBodyBytes: ctl.max_body_bytes,
           defaultLimit: ctl.page_size,
           maxLimit: ctl.max_page_size,
+          log,
         },
       );
       log.info('simulator_control.started', { url: control.url });

@@ -12,4 +12,5 @@ test('the demo walks the whole path and prints the publish IQ and the APNS reque
   assert.match(out, /POST \/3\/device\/(c0ffee){10}c0ff/);
   assert.match(out, /apns-push-type: alert/);
   assert.match(out, /"body": "Wherefore art thou, Romeo\?"/);
+  assert.match(out.split('\n').slice(-2).join('\n'), /npm start[^]*push inbox[^]*http:\/\/127\.0\.0\.1:8025\//, 'the demo ends by pointing at the inbox');
 });

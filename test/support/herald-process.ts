@@ -30,6 +30,8 @@ export interface HeraldChild {
   /** Every JSON log line so far. */
   log: Array<Record<string, unknown>>;
   stderr(): string;
+  /** What it printed so far (the banner: REST API, push inbox). */
+  stdout(): string;
   /** `https://<bind>:<port>` of its REST API. */
   url: string;
   /** Its REST port. */
@@ -88,6 +90,7 @@ export async function startHeraldProcess(config: string, options: HeraldProcessO
     child,
     log,
     stderr: () => stderr,
+    stdout: () => stdout,
     url,
     port: Number(new URL(url).port),
     exited,

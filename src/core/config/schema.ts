@@ -715,7 +715,10 @@ const simulatorControl = z
     enabled: z.boolean().default(true),
     /** Loopback by default: it can make the simulators fail every push. */
     bind: z.string().min(1).default('127.0.0.1'),
-    /** 0 = any free port, as the simulators' own (`herald start` logs the URL). */
+    /**
+     * 0 = any free port, as the simulators' own (`herald start` prints the push inbox's URL).
+     * config/default.toml sets 8025 so that `npm start` serves the inbox at a known address.
+     */
     port: port.default(0),
     /** Bearer token the API requires; required when `bind` is not loopback. */
     auth_token: z.string().min(1).optional(),

@@ -10,8 +10,9 @@ import type { AddressInfo } from 'node:net';
 import { faultSettingProblems, unknownFaultKeys, type FaultSettings } from '../shared/fault-settings.js';
 import { allDeliveries, deliveryPage, type Service, type Simulators } from './deliveries.js';
 import { behaviourFor, ProgramError } from './device-programs.js';
+import { serveInbox, type InboxOptions } from './inbox-routes.js';
 
-export interface ControlOptions {
+export interface ControlOptions extends InboxOptions {
   host: string;
   /** 0 = any free port. */
   port: number;
@@ -61,6 +62,7 @@ export async function startControlServer(sims: Simulators, options: ControlOptio
 }
 
 async function handle(sims: Simulators, options: ControlOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (serveInbox(sims, options, req, res)) return; // the page, its files and /events (inbox-routes.ts)
   if (options.authToken !== undefined && !bearerMatches(req.headers.authorization, options.authToken)) {
     res.setHeader('www-authenticate', 'Bearer');
     throw new HttpProblem(401, 'a bearer token is required');

@@ -61,6 +61,9 @@ export abstract class BaseSimulator<
   onRecord(listener: (event: RecordEvent<Received, Rejected>) => void): () => void {
     return this.recorder.subscribe(listener);
   }
+  get recordListeners(): number {
+    return this.recorder.listenerCount;
+  }
   attempts(token: string): number {
     return this.recorder.attempts(token);
   }

@@ -121,6 +121,11 @@ export class Recorder<Received extends { token: string }, Rejected extends { tok
     return () => this.listeners.delete(listener);
   }
 
+  /** Listeners subscribed now (a closed live stream must leave none behind). */
+  get listenerCount(): number {
+    return this.listeners.size;
+  }
+
   /** Numbers and keeps `record` in `list` when recording, dropping that list's oldest at the limit. */
   private keep<R extends object>(list: R[], record: R): boolean {
     const limit = this.keeping.recordLimit;

@@ -21,6 +21,8 @@ export interface Simulator<Received, Rejected> {
   recordId(record: object): number | undefined;
   /** Calls `listener` with each record kept from now on (the control API's live stream); returns the unsubscribe function. */
   onRecord(listener: (event: RecordEvent<Received, Rejected>) => void): () => void;
+  /** onRecord listeners subscribed now (a closed live stream must leave none behind). */
+  readonly recordListeners: number;
   /** Requests recorded for a device token: accepted, rejected and faulted. */
   attempts(token: string): number;
   /** Resolves with the first `count` accepted requests (empty records when not recording). */

@@ -66,11 +66,7 @@ describe('listen addresses and ports', { concurrency: 3 }, () => {
   });
 
   test('a REST port already in use ends the start before the simulators start, naming rest.port', async () => {
-    const busy: Server = createServer();
-    busy.listen(0, '127.0.0.1');
-    await once(busy, 'listening');
-    try {
-      const port = (busy.address() as { port: number }).port;
+    await withBusyPort(async (port) => {
       const { result } = await run('start', { rest: { port } });
       assert.equal(result.timedOut, false, result.stderr);
       assert.equal(result.code, 1, result.stderr);
@@ -78,11 +74,31 @@ describe('listen addresses and ports', { concurrency: 3 }, () => {
       assert.doesNotMatch(result.stderr, /simulator\.started|herald\.started|^\s+at /m, result.stderr);
       // Only the pre-flight's own probe of that port listened, and closed at once.
       assert.deepEqual(result.listens.map((l) => (JSON.parse(l) as { port: number }).port), [port]);
-    } finally {
-      busy.close();
-    }
+    });
+  });
+
+  test('a push inbox (simulators.control) port already in use ends the start before anything starts, naming simulators.control.port', async () => {
+    await withBusyPort(async (port) => {
+      const { result } = await run('start', { simulators: { control: { port } } });
+      assert.equal(result.timedOut, false, result.stderr);
+      assert.equal(result.code, 1, result.stderr);
+      assert.match(result.stderr, new RegExp(`simulators\\.control\\.port = 127\\.0\\.0\\.1:${port}: is already in use`));
+      assert.doesNotMatch(result.stderr, /simulator\.started|herald\.started|^\s+at /m, result.stderr);
+    });
   });
 });
+
+/** Runs `fn` with a port a listener of the test's holds. */
+async function withBusyPort(fn: (port: number) => Promise<void>): Promise<void> {
+  const busy: Server = createServer();
+  busy.listen(0, '127.0.0.1');
+  await once(busy, 'listening');
+  try {
+    await fn((busy.address() as { port: number }).port);
+  } finally {
+    busy.close();
+  }
+}
 
 describe('the control case', () => {
   test('a valid config starts, listens, and stops on SIGTERM (with a store.path that has an extension)', async () => {
