@@ -32,8 +32,8 @@ const LABEL_END = 330;
 const BARS_FROM = 340;
 /** Room right of the longest bar for its printed value. */
 const BARS_TO = WIDTH - 90;
-/** Labels longer than this are cut with "…" (the whole label stays in the bar's tooltip): profile function names run long. */
-const LABEL_MAX_CHARS = 52;
+/** Labels longer than this (≈ the 330 px left of the bars at 12 px) are cut with "…", the whole label kept in the bar's tooltip: profile function names run long. */
+const LABEL_MAX_CHARS = 48;
 
 export function barsChart(c: BarsChart): string {
   const body: string[] = [];
