@@ -13,7 +13,11 @@
  * actor, reply); shards − one thread is what the hop between threads and the split add.
  *
  *   npm run build && node dist/bench/anatomy.js [--pushes 40000] [--rounds 4] [--shards auto]
- *       [--server benchmark|simulator]
+ *       [--server benchmark|simulator] [--results DIR]
+ *
+ * After the tables, two charts are written to `--results` (default results/ under the current
+ * directory), each named by `# chart:`: every contestant's µs of CPU per push per round (and the
+ * medians), and its pushes/s likewise.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -25,6 +29,8 @@ import { createNodes, publishTexts, runHeraldLoad, startBenchHerald } from './e2
 import { TOKEN, TOPIC, withCpu } from './e2e/paired-rounds.js';
 import { median, progress, table } from './e2e/report.js';
 import { serverKindOf, startBenchServer, type BenchServer } from './shared/apns-server.js';
+import { RESULTS_OPTION, writeChart } from './shared/results.js';
+import { roundCategories, roundsChart } from './shared/svg-chart.js';
 
 const CONNECTIONS = 2;
 const IN_FLIGHT = 100;
@@ -38,6 +44,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '4' },
     shards: { type: 'string', default: 'auto' },
     server: { type: 'string', default: 'benchmark' },
+    ...RESULTS_OPTION,
   },
 });
 const pushes = Number(values.pushes);
@@ -144,6 +151,15 @@ async function main(): Promise<void> {
       ),
     );
     console.log(`CPU per push / bare: one thread ${(one / bare).toFixed(2)}, ${shards} shards ${(split / bare).toFixed(2)} (issue 9's target ≤ 1.3)`);
+    const perRound = (unit: string, what: string, figures: number[][]) =>
+      roundsChart({
+        title: `Where a push's CPU goes: ${what}, ${pushes} pushes per run`,
+        unit,
+        categories: roundCategories(rounds),
+        series: contestants.map((c, i) => ({ name: c.name, values: [...figures[i]!, median(figures[i]!)] })),
+      });
+    writeChart(values.results!, 'anatomy-cpu', perRound('µs CPU/push', 'CPU per push', cpu));
+    writeChart(values.results!, 'anatomy-throughput', perRound('pushes/s', 'throughput', rate));
   } finally {
     await sharded.herald.close();
     await oneThread.herald.close();

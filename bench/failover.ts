@@ -15,7 +15,11 @@
  * instance is started again before the next kill.
  *
  *   npm run build && node dist/bench/failover.js [--kills 5] [--receivers 20] [--rate 10]
- *       [--servers prosody,ejabberd]
+ *       [--servers prosody,ejabberd] [--results DIR]
+ *
+ * After each server's table, two charts are written to `--results` (default results/ under the
+ * current directory), each named by `# chart:`: the takeover times of each kill (and their
+ * medians), and the messages each kill lost or duplicated.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -30,11 +34,13 @@ import { eventually } from '../test/support/eventually.js';
 import { startKeyedApnsSimulator } from '../test/support/keyed-apns-simulator.js';
 import { startPostgresCluster, type PostgresCluster } from '../test/support/postgres-cluster.js';
 import { median, table } from './e2e/report.js';
+import { failoverCharts } from './failover/chart.js';
 import { killCycle, type KillFigures } from './failover/kill-cycle.js';
 import { PacedMessages } from './failover/paced-messages.js';
 import { InstancePair, type InstancesMode } from './failover/pair.js';
 import { connectSenders, prepareReceivers, receiverName, registerAccounts } from './prosody/accounts.js';
 import { intFlag } from './shared/int-flag.js';
+import { RESULTS_OPTION, writeChart } from './shared/results.js';
 
 const SECRET = 'failover-bench-secret';
 /** Receivers set up at once: few, as the kills happen on a machine other loads may share (a login answers within 10 s or fails). */
@@ -53,6 +59,7 @@ const { values } = parseArgs({
     /** Messages per second. */
     rate: { type: 'string', default: '10' },
     servers: { type: 'string', default: 'prosody,ejabberd' },
+    ...RESULTS_OPTION,
   },
 });
 const kills = intFlag('--kills', values.kills, 1);
@@ -142,6 +149,7 @@ function print(name: ServerName, figures: KillFigures[]): void {
   console.log(
     table(['kill', 'killed', 'lock ms', 'link ms', 'first push ms', 'last lost sent ms', 'messages', 'lost', 'duplicated'], rows),
   );
+  for (const chart of failoverCharts(name, SERVERS[name].label, figures)) writeChart(values.results, chart.name, chart.svg);
 }
 
 function printBounds(): void {

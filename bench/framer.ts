@@ -10,7 +10,10 @@
  * alternating), tinybench over whole streams; µs per stanza = mean per stream / stanzas, and CPU
  * per stanza from process.cpuUsage() around each contestant's run.
  *
- *   node dist/bench/framer.js [--rounds 3] [--time-ms 2000] [--stanzas 512]
+ *   node dist/bench/framer.js [--rounds 3] [--time-ms 2000] [--stanzas 512] [--results DIR]
+ *
+ * After the table, a chart of each contestant's µs per stanza per round (and the medians) is
+ * written to `--results` (default results/ under the current directory), named by `# chart:`.
  */
 import assert from 'node:assert/strict';
 import { parseArgs } from 'node:util';
@@ -19,6 +22,8 @@ import { parseStanza } from '../src/xmpp/parse.js';
 import { StanzaFramer } from '../src/xmpp/stanza-framer.js';
 import { StreamParser, type StreamLimits } from '../src/xmpp/stream-parser.js';
 import { publishTexts } from './e2e/herald-run.js';
+import { RESULTS_OPTION, writeChart } from './shared/results.js';
+import { roundCategories, roundsChart } from './shared/svg-chart.js';
 
 const CHUNK_BYTES = 16 * 1024;
 const LIMITS: StreamLimits = { maxBytes: 65_536, maxDepth: 32, cutoffBytes: 1_048_576 };
@@ -29,6 +34,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     'time-ms': { type: 'string', default: '2000' },
     stanzas: { type: 'string', default: '512' },
+    ...RESULTS_OPTION,
   },
 });
 const rounds = Number(values.rounds);
@@ -131,4 +137,17 @@ for (const c of contestants) {
   const perRound = s.map((x) => x.usPerStanza.toFixed(2)).join(' / ');
   console.log(`| ${c.name} | ${us.toFixed(2)} | ${perRound} | ${cpu.toFixed(2)} | ${Math.round(1e6 / us).toLocaleString('en')} | ${(base / us).toFixed(1)}× |`);
 }
+writeChart(
+  values.results!,
+  'framer',
+  roundsChart({
+    title: `Component stream read: ${stanzaCount} publish IQs per stream, ${rounds} paired rounds`,
+    unit: 'µs/stanza',
+    categories: roundCategories(rounds),
+    series: contestants.map((c) => {
+      const us = samples.get(c.name)!.map((x) => x.usPerStanza);
+      return { name: c.name, values: [...us, median(us)] };
+    }),
+  }),
+);
 void kept;

@@ -5,6 +5,11 @@
  * off; an unbounded one grows with the offered load. Prints one row per second and a verdict.
  *
  *   npm run build && node --expose-gc dist/bench/memory.js [--seconds 20] [--offered-per-s 5000] [--latency-ms 200]
+ *       [--results DIR]
+ *
+ * After the table, two charts are written to `--results` (default results/ under the current
+ * directory), each named by `# chart:`: memory (heaps and RSS) second by second, and the
+ * publishes offered, delivered, refused and waiting likewise.
  *
  * With --expose-gc the heap is sampled after a full collection, so the figures are live memory.
  */
@@ -15,6 +20,8 @@ import { parseArgs } from 'node:util';
 import { spawnApnsSimulatorProcess } from '../src/simulators/apns/process.js';
 import { createNodes, publishTexts, startBenchHerald } from './e2e/herald-run.js';
 import { table } from './e2e/report.js';
+import { RESULTS_OPTION, writeChart } from './shared/results.js';
+import { loadChart, type Series } from './shared/svg-chart.js';
 
 const { values } = parseArgs({
   options: {
@@ -22,6 +29,7 @@ const { values } = parseArgs({
     'offered-per-s': { type: 'string', default: '5000' },
     'latency-ms': { type: 'string', default: '200' },
     nodes: { type: 'string', default: '1000' },
+    ...RESULTS_OPTION,
   },
 });
 const seconds = Number(values.seconds);
@@ -85,6 +93,20 @@ async function main(): Promise<void> {
     }
     clearInterval(offer);
     console.log(table(['s', 'offered', 'delivered', 'refused', 'waiting', 'main heap MiB', 'sender thread heap MiB', 'rss MiB'], rows));
+    const overTime = (name: string, what: string, yLabel: string, columns: Array<[string, number]>) =>
+      writeChart(
+        values.results!,
+        name,
+        loadChart({
+          title: `Herald under overload: ${what}, ${offeredPerS}/s offered to a simulator answering in ${values['latency-ms']} ms`,
+          xLabel: 'seconds since the load started',
+          yLabel,
+          loads: rows.map((r) => Number(r[0])),
+          series: columns.map(([label, column]): Series => ({ name: label, values: rows.map((r) => Number(r[column])) })),
+        }),
+      );
+    overTime('memory-mib', 'memory', 'MiB', [['main heap', 5], ['sender thread heap', 6], ['RSS', 7]]);
+    overTime('memory-publishes', 'publishes', 'publishes since the start', [['offered', 1], ['delivered', 2], ['refused', 3], ['waiting', 4]]);
     console.log(`refusals by condition: ${JSON.stringify(refused)}; elapsed ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     const half = Math.floor(heaps.length / 2);
     const firstHalfMax = Math.max(...heaps.slice(0, half));

@@ -7,7 +7,10 @@
  * matched to its message by the sequence number in its body before any figure is printed.
  *
  *   npm run build && node dist/bench/prosody.js [--users 50] [--senders 5] [--seconds 10]
- *       [--messages 0] [--window 100]
+ *       [--messages 0] [--window 100] [--results DIR]
+ *
+ * After the tables, a chart of their figures (rates, latency percentiles, CPU per push) is written
+ * to `--results` (default results/ under the current directory), named by `# chart:`.
  *
  * Processes: Prosody (Lua, one thread); Herald (`herald start`, its sender threads); this one
  * (the XMPP clients and the APNS simulator, which records each push with its receipt time on the
@@ -29,7 +32,9 @@ import { checkDeliveries, percentile } from './prosody/deliveries.js';
 import { startHerald, type HeraldProcess } from './prosody/herald-process.js';
 import { pushesPast, runLoad, STALL_TIMEOUT_MS } from './prosody/load.js';
 import { processCpuMs } from './sender/process-cpu.js';
+import { prosodySvg } from './prosody/chart.js';
 import { intFlag } from './shared/int-flag.js';
+import { RESULTS_OPTION, writeChart } from './shared/results.js';
 
 const TEMPLATE = fileURLToPath(new URL('../../bench/prosody/prosody.cfg.lua', import.meta.url));
 const SECRET = 'bench-component-secret';
@@ -47,6 +52,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '10' },
     messages: { type: 'string', default: '0' },
     window: { type: 'string', default: '100' },
+    ...RESULTS_OPTION,
   },
 });
 const users = intFlag('--users', values.users, 1);
@@ -141,15 +147,23 @@ async function main(): Promise<void> {
       ((ms / load.elapsedMs) * 100).toFixed(0),
       ((ms * 1000) / load.pushed).toFixed(0),
     ];
-    console.log(
-      table(
-        ['process', 'CPU s', '% of one core', 'µs per push'],
-        [
-          cpuRow('Prosody', cpuMs.prosody),
-          cpuRow('Herald (herald start)', cpuMs.herald),
-          cpuRow('bench: clients + APNS simulator', cpuMs.own),
-        ],
-      ),
+    const processes: Array<[string, number]> = [
+      ['Prosody', cpuMs.prosody],
+      ['Herald (herald start)', cpuMs.herald],
+      ['bench: clients + APNS simulator', cpuMs.own],
+    ];
+    console.log(table(['process', 'CPU s', '% of one core', 'µs per push'], processes.map(([name, ms]) => cpuRow(name, ms))));
+    writeChart(
+      values.results!,
+      'prosody',
+      prosodySvg({
+        run: `${users} users, ${senderCount} senders, window ${window}`,
+        ackedPerS: load.acked / elapsedS,
+        pushesPerS: load.pushed / elapsedS,
+        p50Ms: percentile(check.latenciesMs, 50),
+        p99Ms: percentile(check.latenciesMs, 99),
+        cpuUsPerPush: processes.map(([name, ms]) => [name, (ms * 1000) / load.pushed]),
+      }),
     );
     report(check, load, drained, herald, prosody.tail(prosody.mark() - logMark));
   } finally {

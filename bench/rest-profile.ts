@@ -3,16 +3,21 @@
  * wrote (DIR/herald, DIR/relay: one .cpuprofile per thread and window.json), one column group per
  * folder, so that a before/after or Herald/relay table can be regenerated:
  *
- *   node dist/bench/rest-profile.js DIR/herald [DIR/relay | OTHER/herald …] [--label NAME …]
+ *   node dist/bench/rest-profile.js DIR/herald [DIR/relay | OTHER/herald …] [--label NAME …] [--results DIR]
  *   node dist/bench/rest-profile.js FOLDER --requests N --from US --to US   (a hand-made folder)
  *
  * --requests/--from/--to stand in for window.json (a profile taken some other way: the requests
  * it served, and the window on the CLOCK_MONOTONIC µs clock the samples carry).
+ *
+ * After the table, a chart of each folder's µs per request by category (every thread) is written
+ * to `--results` (default results/ under the current directory), named by `# chart:`.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { breakdownTable, readProfileFiles, readProfileFolder, type ProfileBreakdown } from './rest/profile-breakdown.js';
+import { breakdownSvg } from './rest/profile-chart.js';
+import { RESULTS_OPTION, writeChart } from './shared/results.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -21,6 +26,7 @@ const { values, positionals } = parseArgs({
     requests: { type: 'string' },
     from: { type: 'string' },
     to: { type: 'string' },
+    ...RESULTS_OPTION,
   },
 });
 if (positionals.length === 0) {
@@ -38,3 +44,4 @@ const runs: ProfileBreakdown[] = positionals.map((folder, i) => {
 });
 console.log(`# CPU per REST request by category, from ${positionals.join(', ')}`);
 console.log(breakdownTable(runs));
+writeChart(values.results, 'rest-profile', breakdownSvg(runs));

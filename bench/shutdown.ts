@@ -5,7 +5,10 @@
  * heap before close, the heap peak while closing (sampled every ms, after each stop slice) and
  * the time close() took. Not part of CI.
  *
- *   npm run build && node dist/bench/shutdown.js [--users 1000000]
+ *   npm run build && node dist/bench/shutdown.js [--users 1000000] [--results DIR]
+ *
+ * After the table, a chart of its figures (a panel per unit) is written to `--results` (default
+ * results/ under the current directory), named by `# chart:`.
  *
  * Before actors were stopped in slices (actors.stop_batch_size), close() with 1 000 000 users
  * ended in a fatal out-of-memory (exit 134).
@@ -19,13 +22,18 @@ import v8 from 'node:v8';
 import type { Element } from '@xmpp/xml';
 import { validateConfig } from '../src/core/config/load.js';
 import { Herald } from '../src/embed/engine.js';
+import { eventually } from '../test/support/eventually.js';
 import { progress, table } from './e2e/report.js';
+import { RESULTS_OPTION, writeChart } from './shared/results.js';
+import { barsChart } from './shared/svg-bars.js';
 
-const { values } = parseArgs({ options: { users: { type: 'string', default: '1000000' } } });
+const { values } = parseArgs({ options: { users: { type: 'string', default: '1000000' }, ...RESULTS_OPTION } });
 const users = Number(values.users);
 /** Enables in flight at once: they share one LMDB commit. */
 const WINDOW = 2_000;
 const MiB = 2 ** 20;
+/** A window of pushes answered by this process at once settles in milliseconds; a minute means they never will. */
+const PUSHES_SETTLE_MS = 60_000;
 
 async function main(): Promise<void> {
   console.log(`# Herald shutdown with live users — ${new Date().toISOString()}`);
@@ -41,10 +49,16 @@ async function main(): Promise<void> {
     actors: { max_live_actors: users, passivate_after_ms: 3_600_000 },
   });
   const waiting = new Map<string, (reply: Element) => void>();
-  const herald = await Herald.start({
+  let herald!: Herald;
+  herald = await Herald.start({
     config,
     host: {
       route(stanza) {
+        if (stanza.name === 'iq' && stanza.attrs.type === 'set') {
+          // A publish to the remote App Server (a message's push): answered at once, as a healthy one would.
+          void herald.handleStanza(`<iq type='result' id='${stanza.attrs.id as string}' from='push.example.net' to='${stanza.attrs.from as string}'/>`);
+          return;
+        }
         const resolve = waiting.get(stanza.attrs.id as string);
         waiting.delete(stanza.attrs.id as string);
         resolve?.(stanza);
@@ -70,6 +84,14 @@ async function main(): Promise<void> {
       report(i + replies.length);
     }
     const enableS = (performance.now() - t0) / 1000;
+    // An enable is written without spawning the user's actor (xmpp-server/pending-registrations.ts):
+    // a message to each (offline) user spawns it, and its push is answered before close.
+    const stats = herald.xmppServer.stats;
+    for (let n = 0; n < users; n++) {
+      herald.messageToUser(`<message type='chat' id='m${n}' from='friend@localhost/x' to='user${n}@localhost'><body>hello</body></message>`);
+      if ((n + 1) % WINDOW === 0 || n + 1 === users) await eventually(() => stats.publishesOk + stats.publishesFailed === n + 1, 'every push answered', PUSHES_SETTLE_MS);
+    }
+    assert.equal(stats.publishesFailed, 0, 'every push answered ok');
     assert.equal(herald.xmppServer.liveUsers, users, 'every user has a live actor before close');
     (globalThis as { gc?: () => void }).gc?.();
     const before = v8.getHeapStatistics().used_heap_size;
@@ -85,6 +107,19 @@ async function main(): Promise<void> {
         ['users', 'enables/s', 'heap before close (MiB)', 'heap peak in close (MiB)', 'close (ms)'],
         [[String(users), (users / enableS).toFixed(0), (before / MiB).toFixed(0), (peak / MiB).toFixed(0), closeMs.toFixed(0)]],
       ),
+    );
+    writeChart(
+      values.results!,
+      'shutdown',
+      barsChart({
+        title: `Herald shutdown with ${users} live users`,
+        series: [`Herald, ${users} users`],
+        panels: [
+          { unit: 'enables/s', rows: [{ label: 'enables/s', values: [users / enableS] }] },
+          { unit: 'MiB', rows: [{ label: 'heap before close', values: [before / MiB] }, { label: 'heap peak in close', values: [peak / MiB] }] },
+          { unit: 'ms', rows: [{ label: 'close', values: [closeMs] }] },
+        ],
+      }),
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });

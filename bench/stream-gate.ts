@@ -7,7 +7,10 @@
  * (every thread).
  *
  *   npm run build && node dist/bench/stream-gate.js [--pushes 30000] [--rounds 5] [--shards 2]
- *       [--server benchmark|simulator]
+ *       [--server benchmark|simulator] [--results DIR]
+ *
+ * After the table, a chart of both ways' pushes/s per round (and their medians) is written to
+ * `--results` (default results/ under the current directory), named by `# chart:`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -17,6 +20,8 @@ import { InboundStream } from '../src/xmpp/inbound-stream.js';
 import { createNodes, publishTexts, runHeraldLoad, startBenchHerald } from './e2e/herald-run.js';
 import { median, table } from './e2e/report.js';
 import { serverKindOf, startBenchServer } from './shared/apns-server.js';
+import { RESULTS_OPTION, writeChart } from './shared/results.js';
+import { roundCategories, roundsChart } from './shared/svg-chart.js';
 
 const { values } = parseArgs({
   options: {
@@ -25,6 +30,7 @@ const { values } = parseArgs({
     shards: { type: 'string', default: '2' },
     nodes: { type: 'string', default: '1000' },
     server: { type: 'string', default: 'benchmark' },
+    ...RESULTS_OPTION,
   },
 });
 const pushes = Number(values.pushes);
@@ -72,6 +78,19 @@ async function main(): Promise<void> {
     const cpuRatio = median(plain.map((a, i) => gated[i]!.cpu / a.cpu));
     rows.push(['median', median(plain.map((a) => a.rate)).toFixed(0), median(gated.map((b) => b.rate)).toFixed(0), ratio.toFixed(3), median(plain.map((a) => a.cpu)).toFixed(1), median(gated.map((b) => b.cpu)).toFixed(1), cpuRatio.toFixed(3)]);
     console.log(table(['round', 'independent pushes/s', 'one stream pushes/s', 'ratio', 'independent µs CPU/push', 'one stream µs CPU/push', 'CPU ratio'], rows));
+    writeChart(
+      values.results!,
+      'stream-gate',
+      roundsChart({
+        title: `Stream gating: ${pushes} publishes per round, ${values.shards} shards`,
+        unit: 'pushes/s',
+        categories: roundCategories(rounds),
+        series: [
+          { name: 'independent stanzas', values: [...plain.map((a) => a.rate), median(plain.map((a) => a.rate))] },
+          { name: 'one stream (gated)', values: [...gated.map((b) => b.rate), median(gated.map((b) => b.rate))] },
+        ],
+      }),
+    );
     console.log(`# load after: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   } finally {
     await bench.herald.close();

@@ -17,7 +17,11 @@
  *
  *   npm run build && node dist/bench/users.js [--users 1000000] [--pushes 200000] [--window 1000]
  *       [--scaling auto|none|1,2] [--scaling-pushes 20000] [--scaling-rounds 3]
- *       [--server benchmark|simulator]
+ *       [--server benchmark|simulator] [--results DIR]
+ *
+ * After each table its chart is written to `--results` (default results/ under the current
+ * directory), named by `# chart:`: the measures (a panel per unit), pushes/s by shard count, and
+ * enables/s and CPU per enable by shard count.
  *
  * Profiling the enables: `node --cpu-prof --cpu-prof-dir DIR --expose-gc dist/bench/users.js
  * --users 200000 --profile-window DIR/enables.json`, then `node dist/bench/profile-functions.js
@@ -38,9 +42,12 @@ import type { HeraldConfig } from '../src/core/config/schema.js';
 import { Herald } from '../src/embed/engine.js';
 import { readHead } from '../src/shards/routing-key.js';
 import { ShardedHerald } from '../src/shards/sharded-herald.js';
-import { scalingTable, shardCounts, type PairedOptions } from './e2e/paired-rounds.js';
+import { scalingSvg } from './e2e/chart.js';
+import { measureScaling, scalingText, shardCounts, type PairedOptions } from './e2e/paired-rounds.js';
 import { serverKindOf, startBenchServer } from './shared/apns-server.js';
 import { progress, table } from './e2e/report.js';
+import { RESULTS_OPTION, writeChart } from './shared/results.js';
+import { measuresSvg, shardedEnablesSvg } from './users/chart.js';
 
 const { values } = parseArgs({
   options: {
@@ -52,6 +59,7 @@ const { values } = parseArgs({
     'scaling-pushes': { type: 'string', default: '20000' },
     'scaling-rounds': { type: 'string', default: '3' },
     server: { type: 'string', default: 'benchmark' },
+    ...RESULTS_OPTION,
   },
 });
 const users = positive('--users', values.users);
@@ -275,12 +283,15 @@ async function main(): Promise<void> {
     console.log(table(['measure', 'value', 'detail'], rows));
     rmSync(dir, { recursive: true, force: true });
   }
+  writeChart(values.results!, 'users-measures', measuresSvg(`Herald users at scale: ${users} users, ${windowSize} in flight`, `${users} users`, rows));
   if (scaling.length > 0) {
     // 5. The end-to-end pushes (publish IQs in, APNS 200s back) by shard count.
     const sim = await startBenchServer(serverKindOf(values.server), 1000);
     try {
       console.log(`\n# APNS server: ${sim.description}`);
-      console.log(`${await scalingTable(sim, scaling, scalingRounds, paired)}`);
+      const measured = await measureScaling(sim, scaling, scalingRounds, paired);
+      console.log(scalingText(measured));
+      writeChart(values.results!, 'users-scaling', scalingSvg(measured));
     } finally {
       await sim.stop();
     }
@@ -290,6 +301,7 @@ async function main(): Promise<void> {
     for (const shards of scaling.filter((n) => n > 0)) shardRows.push(await shardedEnables(shards, count));
     console.log(`\n# acknowledged enables through ShardedHerald: ${count} enables, ${windowSize} in flight, a new store per shard count`);
     console.log(table(['shards', 'enables/s', 'µs CPU/enable'], shardRows));
+    writeChart(values.results!, 'users-sharded-enables', shardedEnablesSvg(`Acknowledged enables through ShardedHerald: ${count} enables, ${windowSize} in flight`, shardRows));
   }
 }
 

@@ -140,11 +140,6 @@ export function scalingText(s: Scaling): string {
   );
 }
 
-/** The thread-scaling table, measured. */
-export async function scalingTable(sim: BenchServer, counts: readonly number[], rounds: number, o: PairedOptions): Promise<string> {
-  return scalingText(await measureScaling(sim, counts, rounds, o));
-}
-
 /** Shard counts from `--scaling`: "1,2", with "auto" for one per core. */
 export function shardCounts(text: string): number[] {
   return text.split(',').map((part) => {

@@ -98,16 +98,18 @@ export function readProfileFiles(folder: string, window: ProfileWindow, label = 
   return { label, window, threads };
 }
 
+/** µs of `c` per request on the main thread (`main` true), the other threads (false) or all (undefined). */
+export function perRequest(r: ProfileBreakdown, c: Category, main?: boolean): number {
+  let sum = 0;
+  for (const t of r.threads) if (main === undefined || main === (t.threadId === 0)) sum += t.us.get(c) ?? 0;
+  return sum / r.window.requests;
+}
+
 /**
  * One row per category, per profiled run: µs per request on the main thread, on the other
  * threads, and in all; then the sampled total, the /proc total and the throughput.
  */
 export function breakdownTable(runs: readonly ProfileBreakdown[]): string {
-  const perRequest = (r: ProfileBreakdown, c: Category, main: boolean | undefined): number => {
-    let sum = 0;
-    for (const t of r.threads) if (main === undefined || main === (t.threadId === 0)) sum += t.us.get(c) ?? 0;
-    return sum / r.window.requests;
-  };
   const fmt = (n: number) => (n === 0 ? '–' : n.toFixed(1));
   const header = ['µs of CPU per request'];
   for (const r of runs) header.push(`${r.label} main`, `${r.label} threads`, `${r.label} all`);

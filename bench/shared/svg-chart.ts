@@ -37,7 +37,7 @@ export function roundCategories(rounds: number): string[] {
   return [...Array.from({ length: rounds }, (_, i) => `round ${i + 1}`), 'median'];
 }
 
-const WIDTH = 860;
+export const WIDTH = 860;
 const HEIGHT = 420;
 /** Room for the title above, the tick labels and axis names left and below, the legend right (~40 characters). */
 const PLOT = { left: 80, top: 50, right: 540, bottom: 350 };
@@ -96,12 +96,13 @@ export function loadChart(c: LoadChart): string {
   return parts.join('\n');
 }
 
-function frame(title: string): string {
+/** The document's head: XML declaration, <svg> root of `height` px, white background, the title. */
+export function frame(title: string, height = HEIGHT): string {
   return (
     '<?xml version="1.0" encoding="UTF-8"?>\n' +
-    `<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="sans-serif" font-size="12">\n` +
+    `<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="sans-serif" font-size="12">\n` +
     `<title>${escapeXml(title)}</title>\n` +
-    `<rect width="${WIDTH}" height="${HEIGHT}" fill="#fff"/>\n` +
+    `<rect width="${WIDTH}" height="${height}" fill="#fff"/>\n` +
     text(WIDTH / 2, 28, title, 'middle', 'font-size="15" font-weight="bold"')
   );
 }
@@ -132,7 +133,7 @@ function legend(series: readonly Series[]): string {
     .join('\n');
 }
 
-function text(x: number, y: number, content: string, anchor: 'start' | 'middle' | 'end', extra = ''): string {
+export function text(x: number, y: number, content: string, anchor: 'start' | 'middle' | 'end', extra = ''): string {
   return `<text x="${n(x)}" y="${n(y)}" text-anchor="${anchor}"${extra ? ` ${extra}` : ''}>${escapeXml(content)}</text>`;
 }
 
@@ -141,7 +142,7 @@ function yOf(v: number, max: number): number {
 }
 
 /** A missing figure (NaN, ±Infinity: a run that answered nothing) is drawn as 0, never as a broken coordinate. */
-function finite(v: number): number {
+export function finite(v: number): number {
   return Number.isFinite(v) && v > 0 ? v : 0;
 }
 
@@ -158,17 +159,17 @@ export function niceMax(values: readonly number[]): number {
   return step * power;
 }
 
-function formatValue(v: number): string {
+export function formatValue(v: number): string {
   if (!Number.isFinite(v)) return '–';
   if (Math.abs(v) >= 100 || Number.isInteger(v)) return String(Math.round(v));
   return v.toFixed(2).replace(/\.?0+$/, '');
 }
 
 /** Coordinates rounded to 0.1 px: short, stable output. */
-function n(v: number): string {
+export function n(v: number): string {
   return String(Math.round(v * 10) / 10);
 }
 
-function colour(k: number): string {
+export function colour(k: number): string {
   return COLOURS[k % COLOURS.length]!;
 }

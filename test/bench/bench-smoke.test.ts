@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { chartOf } from './svg-document.js';
+import { chartOf, texts } from './svg-document.js';
 
 const run = promisify(execFile);
 /** A hung benchmark fails the test instead of the suite; normal runs take a few seconds each. */
@@ -96,9 +96,13 @@ describe('issue 3 benchmarks (smoke, tiny sizes)', () => {
       assert.match(stdout, /^\| +HTTP\/2 client \(node:http2 \+ connection\) \| +[–\d.]+ \| +\d+\.\d \| +\d+\.\d \| +\d+\.\d \| +– \| +\d+\.\d \|$/m);
       assert.match(stdout, /^\| +REST JSON\.parse \+ validation \| +\d+\.\d \| .+ \| +– \| +– \| +– \|$/m, 'validation is Herald’s alone');
       assert.match(stdout, /^\| +requests in the window \| +\| +\| +[1-9]\d* \| +\| +\| +[1-9]\d* \|$/m);
-      const again = await bench('rest-profile.js', [join(dir, 'relay'), '--label', 'ceiling']);
-      assert.match(again.stdout, /^\| +µs of CPU per request \| ceiling main \| ceiling threads \| ceiling all \|$/m);
-      assert.match(again.stdout, /^\| +bare relay code \| +\d+\.\d \| +– \| +\d+\.\d \|$/m);
+      const again = await bench('rest-profile.js', [join(dir, 'herald'), join(dir, 'relay'), '--label', 'herald', '--label', 'ceiling', '--results', join(dir, 'charts')]);
+      assert.match(again.stdout, /^\| +µs of CPU per request \| herald main \| herald threads \| herald all \| ceiling main \| ceiling threads \| ceiling all \|$/m);
+      assert.match(again.stdout, /^\| +bare relay code \| +– \| +– \| +– \| +\d+\.\d \| +– \| +\d+\.\d \|$/m);
+      const chart = chartOf(again.stdout, 'rest-profile');
+      assert.deepEqual(chart.series, ['herald', 'ceiling'], 'a bar series per profiled folder');
+      const words = texts(chart.root);
+      for (const category of ['bare relay code', 'REST JSON.parse + validation', 'sampled busy (sum of the above)']) assert.ok(words.includes(category), `a bar for ${category}`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

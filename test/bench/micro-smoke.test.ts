@@ -8,6 +8,8 @@ import { describe, it } from 'node:test';
 import { SUITES, type MicroCase, type MicroScale } from '../../bench/micro/index.js';
 import { table } from '../../bench/micro/report.js';
 import { timeCases } from '../../bench/micro/timing.js';
+import { withBenchRun } from './run-bench.js';
+import { chartOf, texts } from './svg-document.js';
 
 /** Small enough to stay well under a second, large enough for two actor shards. */
 const SMOKE_SCALE: MicroScale = { actors: 1_500, users: 1_000 };
@@ -67,5 +69,18 @@ describe('micro-benchmark timing', () => {
       },
     };
     await assert.rejects(timeCases([broken], { timeMs: 5, warmupMs: 0 }), /hot path broke/);
+  });
+});
+
+describe('the micro-benchmark run', () => {
+  it('with --quick times every case, prints the table and charts each case’s mean and p99 per suite', async () => {
+    await withBenchRun({ script: 'micro.js', args: ['--quick'] }, (stdout) => {
+      assert.match(stdout, /^\| task +\| +ops\/s \| mean µs \|/m);
+      const chart = chartOf(stdout, 'micro');
+      assert.deepEqual(chart.series, ['mean', 'p99']);
+      const words = texts(chart.root);
+      for (const suite of SUITES) assert.ok(words.some((w) => w.startsWith(`${suite.name}, µs per call (axis 0 – `)), `a panel for ${suite.name}`);
+      for (const task of ['build XEP-0357 summary', 'JWT: fresh ES256 signature']) assert.ok(words.includes(task), `a bar for ${task}`);
+    });
   });
 });

@@ -5,15 +5,10 @@
  * commits than enables. Never the rates.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { withBenchRun } from './run-bench.js';
+import { chartOf, texts } from './svg-document.js';
 
-const run = promisify(execFile);
-/** A hung bench fails the test instead of the suite; this run takes a few seconds. */
-const BENCH_TIMEOUT_MS = 60_000;
-const SCRIPT = fileURLToPath(new URL('../../bench/users.js', import.meta.url));
 const ARGS = ['--users', '600', '--pushes', '100', '--window', '100', '--scaling', '1', '--scaling-pushes', '200', '--scaling-rounds', '1'];
 
 /** The value column of the row named `measure`. */
@@ -23,10 +18,13 @@ function value(stdout: string, measure: string): number {
   return Number(row[1]);
 }
 
-test('the users bench enables 600 users (900 devices), pushes to them, restarts, scales the end-to-end run and the enables over shards, printing every measure', async () => {
+test('the users bench enables 600 users (900 devices), pushes to them, restarts, scales the end-to-end run and the enables over shards, printing every measure and charting each table', async () => {
   // --expose-gc as the bench is meant to run: without it the heap rows are noise (negative at this size).
-  const { stdout } = await run(process.execPath, ['--expose-gc', SCRIPT, ...ARGS], { timeout: BENCH_TIMEOUT_MS, maxBuffer: 16 * 2 ** 20 });
-  assert.match(stdout, /^# command: node --expose-gc dist\/bench\/users\.js --users 600 --pushes 100 --window 100 --scaling 1 --scaling-pushes 200 --scaling-rounds 1$/m);
+  await withBenchRun({ script: 'users.js', args: ARGS, nodeArgs: ['--expose-gc'] }, check);
+});
+
+function check(stdout: string): void {
+  assert.match(stdout, /^# command: node --expose-gc dist\/bench\/users\.js --users 600 --pushes 100 --window 100 --scaling 1 --scaling-pushes 200 --scaling-rounds 1 --results \S+$/m);
   assert.match(stdout, /^\| +acknowledged enables\/s \| +\d+ \| +900 enables of 600 users in [\d.]+ s, 100 in flight \|$/m);
   assert.ok(value(stdout, 'CPU per acknowledged enable (µs)') > 0);
   const perCommit = value(stdout, 'enables per synced commit');
@@ -42,4 +40,14 @@ test('the users bench enables 600 users (900 devices), pushes to them, restarts,
   // Every enable (all 900) acknowledged through a ShardedHerald of one shard, its rate printed.
   assert.match(stdout, /^# acknowledged enables through ShardedHerald: 900 enables, 100 in flight, a new store per shard count$/m);
   assert.match(stdout, /^\| +1 \| +\d+ \| +\d+\.\d \|$/m);
-});
+
+  const measures = chartOf(stdout, 'users-measures');
+  assert.deepEqual(measures.series, ['600 users']);
+  for (const measure of ['acknowledged enables/s', 'LMDB bytes per user', 'messages pushed/s (random users)', 'start on the full store → first answer (ms)']) {
+    assert.ok(texts(measures.root).includes(measure), `a bar for ${measure}`);
+  }
+  assert.deepEqual(chartOf(stdout, 'users-scaling').series, ['Herald (publish IQ → APNS 200)', 'bare node:http2 loop']);
+  const sharded = chartOf(stdout, 'users-sharded-enables');
+  assert.deepEqual(sharded.series, ['ShardedHerald']);
+  assert.ok(texts(sharded.root).includes('1 shards'), 'a bar per shard count');
+}
