@@ -8,15 +8,10 @@ import { validateConfig } from '../../src/core/config/load.js';
 import { startApnsSimulator, type ApnsSimulator } from '../../src/simulators/apns/index.js';
 import { startControlServer, type ControlServer } from '../../src/simulators/control/server.js';
 import { startSimulatorsFor } from '../../src/simulators/for-config.js';
+import { call, CONTROL_OPTIONS } from './control-client.js';
 import { KEY_ID, TEAM, TOPIC, connectTo, deviceToken, makeProviderKey, send, signJwt } from './apns-test-client.js';
 
-const OPTIONS = { host: '127.0.0.1', port: 0, maxBodyBytes: 65_536, defaultLimit: 50, maxLimit: 1_000 };
-
-async function call(base: string, method: string, path: string, body?: string, headers: Record<string, string> = {}) {
-  const res = await fetch(base + path, { method, headers: { 'content-type': 'application/json', ...headers }, ...(body !== undefined ? { body } : {}) });
-  const text = await res.text();
-  return { status: res.status, json: text === '' ? undefined : (JSON.parse(text) as Record<string, any>) };
-}
+const OPTIONS = CONTROL_OPTIONS;
 
 describe('simulators control API', () => {
   const key = makeProviderKey();

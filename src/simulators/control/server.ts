@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { faultSettingProblems, unknownFaultKeys, type FaultSettings } from '../shared/fault-settings.js';
-import { allDeliveries, deliveryPage, type Service, type Simulators } from './deliveries.js';
+import { deliveryPage, findDelivery, type Service, type Simulators } from './deliveries.js';
 import { behaviourFor, ProgramError } from './device-programs.js';
 import { serveInbox, type InboxOptions } from './inbox-routes.js';
 
@@ -87,7 +87,7 @@ async function handle(sims: Simulators, options: ControlOptions, req: IncomingMe
   }
   if (parts[0] === 'deliveries' && parts.length === 2) {
     route(['GET']);
-    const delivery = allDeliveries(sims).find((d) => String(d.id) === parts[1]);
+    const delivery = /^\d+$/.test(parts[1]!) ? findDelivery(sims, Number(parts[1])) : undefined;
     if (delivery === undefined) throw new HttpProblem(404, `no delivery ${parts[1]}`);
     return send(res, 200, delivery);
   }

@@ -12,7 +12,8 @@ import { readBody } from '../shared/request-body.js';
 import { Recorder } from '../shared/recorder.js';
 import { SimulatorServer, type Exchange } from '../shared/simulator-server.js';
 import { AccessTokens } from './access-tokens.js';
-import { burstRejection, goawayData, respondJson } from './answer.js';
+import { requestDetail, withExchange, type WireAnswer } from '../shared/exchange-detail.js';
+import { burstRejection, goawayData, jsonAnswer, respondJson } from './answer.js';
 import { checkGrant, toPublicKey } from './assertion.js';
 import { fcmRejection, statusBody, unauthenticated, type FcmErrorCode, type FcmRejection } from './fcm-errors.js';
 import { resolveOptions, type FcmSimulatorOptions, type ResolvedOptions } from './options.js';
@@ -120,7 +121,7 @@ class Simulator extends BaseSimulator<ReceivedMessage, RejectedMessage, TokenBeh
         this.route(req, res, exchange, body, size);
       } catch {
         // A bug of ours, never the client's: answer like Google's own failure.
-        respondJson(res, 500, statusBody(fcmRejection('INTERNAL', 'Internal error encountered.')));
+        respondJson(res, jsonAnswer(500, statusBody(fcmRejection('INTERNAL', 'Internal error encountered.'))));
       }
     });
   }
@@ -129,11 +130,11 @@ class Simulator extends BaseSimulator<ReceivedMessage, RejectedMessage, TokenBeh
     const path = req.url ?? '';
     const send = SEND_PATH.exec(path);
     if (path !== TOKEN_PATH && send === null) {
-      return respondJson(res, 404, JSON.stringify({ error: { code: 404, message: 'Not Found', status: 'NOT_FOUND' } }));
+      return respondJson(res, jsonAnswer(404, JSON.stringify({ error: { code: 404, message: 'Not Found', status: 'NOT_FOUND' } })));
     }
     if (req.method !== 'POST') {
       const message = `Method ${req.method} not allowed; use POST`;
-      return respondJson(res, 405, JSON.stringify({ error: { code: 405, message, status: 'METHOD_NOT_ALLOWED' } }));
+      return respondJson(res, jsonAnswer(405, JSON.stringify({ error: { code: 405, message, status: 'METHOD_NOT_ALLOWED' } })));
     }
     if (send === null) return this.grant(res, x, body, size);
     this.send(req, res, x, send[1]!, body, size); // project ids are [a-z0-9-]: nothing to decode
@@ -152,11 +153,11 @@ class Simulator extends BaseSimulator<ReceivedMessage, RejectedMessage, TokenBeh
     if (!check.ok) {
       this.grantsRefused++;
       const answer = JSON.stringify({ error: 'invalid_grant', error_description: check.description });
-      return this.core.answer(x, 0, () => respondJson(res, 400, answer));
+      return this.answer(res, x, 0, jsonAnswer(400, answer));
     }
     const expiresIn = this.o.accessTokenSeconds;
     const answer = { access_token: this.tokens.issue(expiresIn), expires_in: expiresIn, token_type: 'Bearer' };
-    this.core.answer(x, 0, () => respondJson(res, 200, JSON.stringify(answer)));
+    this.answer(res, x, 0, jsonAnswer(200, JSON.stringify(answer)));
   }
 
   private send(
@@ -168,6 +169,10 @@ class Simulator extends BaseSimulator<ReceivedMessage, RejectedMessage, TokenBeh
     size: number,
   ): void {
     const now = this.o.clock();
+    if (this.o.record) {
+      const request = requestDetail(req.method, req.url, req.rawHeaders, body, size, BODY_BUFFER_LIMIT);
+      this.core.describe(x, { request, receivedAt: now });
+    }
     const sent: SendBody = this.o.acceptAll ? { loose: looseMessage(body) } : { checked: parseSendBody(body, size) };
     const token = 'loose' in sent ? sent.loose.token : sent.checked.ok ? sent.checked.request.token : '';
     const fault = this.core.intercept(x, token, now);
@@ -195,7 +200,7 @@ class Simulator extends BaseSimulator<ReceivedMessage, RejectedMessage, TokenBeh
     if (validateOnly) {
       this.validated++;
       const name = JSON.stringify({ name: `projects/${projectId}/messages/fake_message_id` });
-      return this.core.answer(x, extraDelay, () => respondJson(res, 200, name));
+      return this.answer(res, x, extraDelay, jsonAnswer(200, name));
     }
     const quota = this.quota?.take();
     if (quota !== undefined && !quota.ok) {
@@ -228,9 +233,9 @@ class Simulator extends BaseSimulator<ReceivedMessage, RejectedMessage, TokenBeh
     extraDelay: number,
   ): void {
     const name = `projects/${projectId}/messages/${randomBytes(8).toString('hex')}`;
-    this.recorder.accept({ token: sent.token, message: sent.message, name, receivedAt: now });
+    this.recorder.accept(withExchange({ token: sent.token, message: sent.message, name, receivedAt: now }, this.core.detailOf(x)));
     this.core.acceptedOn(x);
-    this.core.answer(x, extraDelay, () => respondJson(res, 200, JSON.stringify({ name })));
+    this.answer(res, x, extraDelay, jsonAnswer(200, JSON.stringify({ name })));
   }
 
   private reject(
@@ -243,9 +248,15 @@ class Simulator extends BaseSimulator<ReceivedMessage, RejectedMessage, TokenBeh
     retryAfterSeconds?: number,
   ): void {
     const code = rejection.errorCode ?? rejection.rpcStatus;
-    this.recorder.reject({ token, status: rejection.status, code, message: rejection.message, receivedAt: now });
+    const record = { token, status: rejection.status, code, message: rejection.message, receivedAt: now };
+    this.recorder.reject(withExchange(record, this.core.detailOf(x)));
     this.core.rejectedOn(x);
-    this.core.answer(x, extraDelay, () => respondJson(res, rejection.status, statusBody(rejection), retryAfterSeconds));
+    this.answer(res, x, extraDelay, jsonAnswer(rejection.status, statusBody(rejection), retryAfterSeconds));
+  }
+
+  /** Writes `answer` once the latency in force plus `extraDelay` has passed. */
+  private answer(res: Http2ServerResponse, x: Exchange, extraDelay: number, answer: WireAnswer): void {
+    this.core.answer(x, extraDelay, answer, () => respondJson(res, answer));
   }
 }
 

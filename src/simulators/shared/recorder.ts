@@ -4,6 +4,7 @@
  * of the three lists, so tests can count the attempts made for a device token.
  */
 import { HeraldError } from '../../core/errors.js';
+import type { ExchangeDetail } from './exchange-detail.js';
 import type { TransportFault } from './transport-faults.js';
 
 /** A request that got no HTTP answer: refused, cut off by a GOAWAY or drop, or left hanging. */
@@ -14,6 +15,8 @@ export interface FaultedRequest {
   fault: TransportFault;
   /** Simulator clock, ms. */
   receivedAt: number;
+  /** The request whole, when it was read before the fault (recording only). */
+  exchange?: ExchangeDetail;
 }
 
 /** What a simulator's records are: named in messages, counted by, compared on. */
