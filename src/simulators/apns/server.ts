@@ -178,7 +178,8 @@ class Simulator
       return this.core.breakTransport(stream, behaviour.fault, token, now, extraDelay, behaviour.goawayReason);
     }
     if (behaviour?.status !== undefined) {
-      const programmed = { status: behaviour.status, reason: behaviour.reason ?? '' };
+      const { status, reason = '', timestamp } = behaviour;
+      const programmed = timestamp === undefined ? { status, reason } : { status, reason, timestamp };
       return this.reject(stream, token, apnsId, programmed, now, extraDelay, behaviour.retryAfterSeconds);
     }
 

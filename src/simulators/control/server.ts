@@ -7,6 +7,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { isHeraldError } from '../../core/errors.js';
 import { faultSettingProblems, unknownFaultKeys, type FaultSettings } from '../shared/fault-settings.js';
 import { deliveryPage, findDelivery, type Service, type Simulators } from './deliveries.js';
 import { behaviourFor, ProgramError } from './device-programs.js';
@@ -42,7 +43,9 @@ const SERVICES: readonly string[] = ['apns', 'fcm'];
 export async function startControlServer(sims: Simulators, options: ControlOptions): Promise<ControlServer> {
   const server: Server = createServer((req, res) => {
     handle(sims, options, req, res).catch((e: unknown) => {
-      const status = e instanceof HttpProblem ? e.status : e instanceof ProgramError ? 422 : 500;
+      // A program or fault setting a simulator refuses (its own checks, behind ours) is the client's: 422.
+      const refused = e instanceof ProgramError || isHeraldError(e, 'HERALD_CONFIG_INVALID');
+      const status = e instanceof HttpProblem ? e.status : refused ? 422 : 500;
       const error = e instanceof Error ? e.message : String(e);
       send(res, status, e instanceof ProgramError ? { error, field: e.field } : { error });
     });

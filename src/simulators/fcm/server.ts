@@ -189,7 +189,9 @@ class Simulator extends BaseSimulator<ReceivedMessage, RejectedMessage, TokenBeh
     // Programmed outcomes take the place of FCM's per-device answers (e.g. UNREGISTERED).
     const behaviour = this.programs.size > 0 && token !== '' ? this.programs.take(token) : undefined;
     const extraDelay = behaviour?.delayMs ?? 0;
-    if (behaviour?.fault !== undefined) return this.core.breakTransport(x, behaviour.fault, token, now, extraDelay);
+    if (behaviour?.fault !== undefined) {
+      return this.core.breakTransport(x, behaviour.fault, token, now, extraDelay, behaviour.goawayReason);
+    }
     if (behaviour?.errorCode !== undefined) {
       const programmed = fcmRejection(behaviour.errorCode, `Programmed ${behaviour.errorCode}`);
       return this.reject(res, x, token, programmed, now, extraDelay, behaviour.retryAfterSeconds);
