@@ -12,6 +12,7 @@ import { faultSettingProblems, unknownFaultKeys, type FaultSettings } from '../s
 import { deliveryPage, findDelivery, type Service, type Simulators } from './deliveries.js';
 import { behaviourFor, ProgramError } from './device-programs.js';
 import { serveInbox, type InboxOptions } from './inbox-routes.js';
+import { CONTROL_OPENAPI_DOCUMENT } from './openapi.js';
 
 export interface ControlOptions extends InboxOptions {
   host: string;
@@ -79,6 +80,10 @@ async function handle(sims: Simulators, options: ControlOptions, req: IncomingMe
       throw new HttpProblem(405, `${method} is not allowed on ${url.pathname}`);
     }
   };
+  if (parts[0] === 'openapi.json' && parts.length === 1) {
+    route(['GET']);
+    return send(res, 200, CONTROL_OPENAPI_DOCUMENT);
+  }
   if (parts[0] === 'deliveries' && parts.length === 1) {
     route(['GET', 'DELETE']);
     if (method === 'DELETE') {
