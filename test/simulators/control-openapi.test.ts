@@ -96,6 +96,7 @@ describe('control API answers match its OpenAPI document', () => {
     assertDocumented('/deliveries', 'GET', await ask('GET', '/deliveries?limit=0'));
     assertDocumented('/devices/{service}/{token}', 'PUT', await ask('PUT', '/devices/apns/x', '{"answer":'));
     assertDocumented('/deliveries', 'GET', await ask('GET', '/deliveries', undefined, { authorization: 'Bearer nope' }));
+    assertDocumented('/events', 'GET', await ask('GET', '/events', undefined, { authorization: 'Bearer nope' }));
     assertDocumented('/devices/{service}/{token}', 'PUT', await ask('PUT', '/devices/apns/x', JSON.stringify({ answer: 'x'.repeat(2_000) })));
     assertDocumented('/devices/{service}/{token}', 'PUT', await ask('PUT', '/devices/apns/x', JSON.stringify({ answer: 'explode' })));
     assertDocumented('/faults/{service}', 'PUT', await ask('PUT', '/faults/apns', JSON.stringify({ refuseStreams: -1 })));

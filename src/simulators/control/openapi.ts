@@ -179,6 +179,26 @@ export const CONTROL_OPENAPI_DOCUMENT = {
       },
       delete: { operationId: 'clearFaults', summary: 'End every fault mode', responses: { '204': done('Cleared.'), '404': ref('responses', 'NotFound'), ...COMMON } },
     },
+    '/events': {
+      get: {
+        operationId: 'deliveryEvents',
+        summary: 'The deliveries as they are kept, live: server-sent events',
+        description:
+          'One `delivery` event per record, its data a Delivery as listed (no body text); the newest are replayed on ' +
+          'connect, oldest first. The token may come as ?token= (an EventSource cannot set headers).',
+        parameters: [{ name: 'token', in: 'query', schema: { type: 'string' }, description: 'simulators.control.auth_token, instead of the header.' }],
+        responses: { '200': { description: 'The stream.', content: { 'text/event-stream': { schema: { type: 'string' } } } }, '401': ref('responses', 'Unauthorized') },
+      },
+    },
+    '/': {
+      get: {
+        operationId: 'inbox',
+        summary: 'The push inbox page (also at /inbox; its files under /inbox/)',
+        description: 'Static, holding no data: served without the token; open it as /?token=… when one is set.',
+        security: [{}],
+        responses: { '200': { description: 'The page.', content: { 'text/html': { schema: { type: 'string' } } } } },
+      },
+    },
     '/openapi.json': {
       get: { operationId: 'openapi', summary: 'This document', responses: { '200': json('The OpenAPI 3.1 document.', { type: 'object' }), ...COMMON } },
     },
