@@ -73,7 +73,11 @@ describe('control API answers match its OpenAPI document', () => {
       const all = await ask('GET', '/deliveries');
       assertDocumented('/deliveries', 'GET', all);
       assert.deepEqual(new Set(all.json!.deliveries.map((d: { outcome: string }) => d.outcome)), new Set(['accepted', 'rejected', 'faulted']));
-      for (const { id } of all.json!.deliveries) assertDocumented('/deliveries/{id}', 'GET', await ask('GET', `/deliveries/${id}`));
+      for (const { id, service } of all.json!.deliveries) {
+        const whole = await ask('GET', `/deliveries/${id}`);
+        assertDocumented('/deliveries/{id}', 'GET', whole);
+        assert.equal(whole.json!.service, service, `delivery ${id} is found by its id alone, whichever simulator kept it`);
+      }
       assertDocumented('/deliveries/{id}', 'GET', await ask('GET', '/deliveries/999999'));
       assertDocumented('/deliveries', 'DELETE', await ask('DELETE', '/deliveries'));
     } finally {

@@ -76,9 +76,10 @@ test('simulators.apns.records_kept bounds the records the control API lists to t
   const client = await connectTo(running.apns!);
   try {
     // No provider token: each is refused 403 and kept as a rejected record.
-    for (let i = 0; i < 3; i++) assert.equal((await send(client, { token: deviceToken() })).status, 403);
+    const tokens = [deviceToken(), deviceToken(), deviceToken()];
+    for (const token of tokens) assert.equal((await send(client, { token })).status, 403);
     const listed = (await call(running.control!.url, 'GET', '/deliveries?service=apns')).json!.deliveries;
-    assert.deepEqual(listed.map((d: { id: number }) => d.id), [3, 2]);
+    assert.deepEqual(listed.map((d: { device: string }) => d.device), [tokens[2], tokens[1]]);
   } finally {
     client.destroy();
     await running.close();
