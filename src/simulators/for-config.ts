@@ -59,7 +59,13 @@ export async function startSimulatorsFor(config: HeraldConfig, log: Logger = sil
     }
     if (wantsFcm) {
       const sim = config.simulators.fcm;
-      fcm = await startFcmSimulator({ host: sim.bind, port: sim.port, acceptAll: sim.accept_all, latencyMs: sim.latency_ms });
+      fcm = await startFcmSimulator({
+        host: sim.bind,
+        port: sim.port,
+        acceptAll: sim.accept_all,
+        latencyMs: sim.latency_ms,
+        recordLimit: sim.records_kept,
+      });
       log.info('fcm_simulator.started', { url: fcm.url });
       simulated.fcm = {
         url: fcm.url,
@@ -119,6 +125,7 @@ async function startApnsSimulatorFor(config: HeraldConfig): Promise<ApnsSimulato
     maxConcurrentStreams: sim.max_concurrent_streams,
     acceptAll: sim.accept_all,
     latencyMs: sim.latency_ms,
+    recordLimit: sim.records_kept,
   });
 }
 

@@ -1,123 +1,99 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { ClientHttp2Session } from 'node:http2';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { validateConfig } from '../../src/core/config/load.js';
-import { startApnsSimulator, type ApnsSimulator } from '../../src/simulators/apns/index.js';
-import { startControlServer, type ControlServer } from '../../src/simulators/control/server.js';
+import { startApnsSimulator } from '../../src/simulators/apns/index.js';
+import { startControlServer } from '../../src/simulators/control/server.js';
 import { startSimulatorsFor } from '../../src/simulators/for-config.js';
-import { KEY_ID, TEAM, TOPIC, connectTo, deviceToken, makeProviderKey, send, signJwt } from './apns-test-client.js';
+import { TEAM, TOPIC, deviceToken, send } from './apns-test-client.js';
+import { call, CONTROL_OPTIONS } from './control-client.js';
+import { apnsControlRig } from './control-rig.js';
 
-const OPTIONS = { host: '127.0.0.1', port: 0, maxBodyBytes: 65_536, defaultLimit: 50, maxLimit: 1_000 };
-
-async function call(base: string, method: string, path: string, body?: string, headers: Record<string, string> = {}) {
-  const res = await fetch(base + path, { method, headers: { 'content-type': 'application/json', ...headers }, ...(body !== undefined ? { body } : {}) });
-  const text = await res.text();
-  return { status: res.status, json: text === '' ? undefined : (JSON.parse(text) as Record<string, any>) };
-}
+const OPTIONS = CONTROL_OPTIONS;
 
 describe('simulators control API', () => {
-  const key = makeProviderKey();
-  const jwt = signJwt(key, Math.floor(Date.now() / 1000));
-  let sim: ApnsSimulator;
-  let control: ControlServer;
-  let client: ClientHttp2Session;
-
-  before(async () => {
-    sim = await startApnsSimulator({ teamId: TEAM, keys: { [KEY_ID]: key.publicKeyPem } });
-    control = await startControlServer({ apns: sim }, OPTIONS);
-  });
-  after(async () => {
-    await control.close();
-    await sim.close();
-  });
-  beforeEach(async () => {
-    sim.reset();
-    sim.faults.clear();
-    client = await connectTo(sim);
-  });
-  afterEach(() => client.destroy());
+  const rig = apnsControlRig();
 
   test('a push through the APNS simulator is listed and shown whole', async () => {
     const token = deviceToken();
-    assert.equal((await send(client, { jwt, token, headers: { 'apns-topic': TOPIC } })).status, 200);
-    const list = await call(control.url, 'GET', '/deliveries');
+    assert.equal((await send(rig.client, { jwt: rig.jwt, token, headers: { 'apns-topic': TOPIC } })).status, 200);
+    const list = await call(rig.control.url, 'GET', '/deliveries');
     assert.equal(list.status, 200);
     assert.equal(list.json!.deliveries.length, 1);
     const [listed] = list.json!.deliveries;
     assert.equal(listed.device, token);
     assert.equal(listed.service, 'apns');
-    const one = await call(control.url, 'GET', `/deliveries/${listed.id}`);
+    const one = await call(rig.control.url, 'GET', `/deliveries/${listed.id}`);
     assert.equal(one.status, 200);
     assert.equal(one.json!.topic, TOPIC);
     assert.equal(one.json!.headers['apns-topic'], TOPIC);
     assert.deepEqual(one.json!.answer, { status: 200 });
     assert.ok(one.json!.payload !== undefined);
-    assert.equal((await call(control.url, 'GET', '/deliveries/999999')).status, 404);
+    assert.equal((await call(rig.control.url, 'GET', '/deliveries/999999')).status, 404);
   });
 
   test('filters by device, newest first, paged with a cursor; clear empties the list', async () => {
     const a = deviceToken();
     const b = deviceToken();
-    for (const token of [a, b, a, a]) await send(client, { jwt, token });
-    const onlyA = await call(control.url, 'GET', `/deliveries?device=${a.toUpperCase()}`);
+    for (const token of [a, b, a, a]) await send(rig.client, { jwt: rig.jwt, token });
+    const onlyA = await call(rig.control.url, 'GET', `/deliveries?device=${a.toUpperCase()}`);
     assert.equal(onlyA.json!.deliveries.length, 3);
     const ids = onlyA.json!.deliveries.map((d: { id: number }) => d.id);
     assert.deepEqual(ids, [...ids].sort((x, y) => y - x));
-    const first = await call(control.url, 'GET', `/deliveries?device=${a}&limit=2`);
+    const first = await call(rig.control.url, 'GET', `/deliveries?device=${a}&limit=2`);
     assert.deepEqual(first.json!.deliveries.map((d: { id: number }) => d.id), ids.slice(0, 2));
-    const second = await call(control.url, 'GET', `/deliveries?device=${a}&limit=2&before=${first.json!.next}`);
+    const second = await call(rig.control.url, 'GET', `/deliveries?device=${a}&limit=2&before=${first.json!.next}`);
     assert.deepEqual(second.json!.deliveries.map((d: { id: number }) => d.id), ids.slice(2));
     assert.equal(second.json!.next, undefined);
-    assert.equal((await call(control.url, 'GET', '/deliveries?service=fcm')).json!.deliveries.length, 0);
-    assert.equal((await call(control.url, 'DELETE', '/deliveries')).status, 204);
-    assert.equal((await call(control.url, 'GET', '/deliveries')).json!.deliveries.length, 0);
+    assert.equal((await call(rig.control.url, 'GET', '/deliveries?service=fcm')).json!.deliveries.length, 0);
+    assert.equal((await call(rig.control.url, 'DELETE', '/deliveries')).status, 204);
+    assert.equal((await call(rig.control.url, 'GET', '/deliveries')).json!.deliveries.length, 0);
   });
 
   test('a device programmed unregistered answers 410 to the next push, until its program is removed', async () => {
     const token = deviceToken();
-    const put = await call(control.url, 'PUT', `/devices/apns/${token}`, JSON.stringify({ answer: 'unregistered' }));
+    const put = await call(rig.control.url, 'PUT', `/devices/apns/${token}`, JSON.stringify({ answer: 'unregistered' }));
     assert.equal(put.status, 204);
-    const answer = await send(client, { jwt, token });
+    const answer = await send(rig.client, { jwt: rig.jwt, token });
     assert.equal(answer.status, 410);
     assert.equal(answer.json?.reason, 'Unregistered');
-    const [rejected] = (await call(control.url, 'GET', `/deliveries?device=${token}`)).json!.deliveries;
+    const [rejected] = (await call(rig.control.url, 'GET', `/deliveries?device=${token}`)).json!.deliveries;
     assert.deepEqual(rejected.answer, { status: 410, reason: 'Unregistered' });
-    assert.equal((await call(control.url, 'DELETE', `/devices/apns/${token}`)).status, 204);
-    assert.equal((await send(client, { jwt, token })).status, 200);
+    assert.equal((await call(rig.control.url, 'DELETE', `/devices/apns/${token}`)).status, 204);
+    assert.equal((await send(rig.client, { jwt: rig.jwt, token })).status, 200);
   });
 
   test('faults are set (validated) and cleared', async () => {
-    const set = await call(control.url, 'PUT', '/faults/apns', JSON.stringify({ serverErrors: { status: 503, retryAfterSeconds: 7 } }));
+    const set = await call(rig.control.url, 'PUT', '/faults/apns', JSON.stringify({ serverErrors: { status: 503, retryAfterSeconds: 7 } }));
     assert.equal(set.status, 200);
-    const answer = await send(client, { jwt, token: deviceToken() });
+    const answer = await send(rig.client, { jwt: rig.jwt, token: deviceToken() });
     assert.equal(answer.status, 503);
     assert.equal(answer.headers['retry-after'], '7');
-    assert.equal((await call(control.url, 'DELETE', '/faults/apns')).status, 204);
-    assert.equal((await send(client, { jwt, token: deviceToken() })).status, 200);
-    const bad = await call(control.url, 'PUT', '/faults/apns', JSON.stringify({ latencyMs: -1 }));
+    assert.equal((await call(rig.control.url, 'DELETE', '/faults/apns')).status, 204);
+    assert.equal((await send(rig.client, { jwt: rig.jwt, token: deviceToken() })).status, 200);
+    const bad = await call(rig.control.url, 'PUT', '/faults/apns', JSON.stringify({ latencyMs: -1 }));
     assert.equal(bad.status, 422);
     assert.match(bad.json!.error, /latencyMs/);
   });
 
   test('bad input gets a clear 4xx: bad JSON 400, unknown program 422, unknown route 404, wrong method 405', async () => {
     const token = deviceToken();
-    const badJson = await call(control.url, 'PUT', `/devices/apns/${token}`, '{"answer":');
+    const badJson = await call(rig.control.url, 'PUT', `/devices/apns/${token}`, '{"answer":');
     assert.equal(badJson.status, 400);
     assert.match(badJson.json!.error, /JSON/);
-    const unknown = await call(control.url, 'PUT', `/devices/apns/${token}`, JSON.stringify({ answer: 'explode' }));
+    const unknown = await call(rig.control.url, 'PUT', `/devices/apns/${token}`, JSON.stringify({ answer: 'explode' }));
     assert.equal(unknown.status, 422);
     assert.equal(unknown.json!.field, 'answer');
-    const unknownField = await call(control.url, 'PUT', `/devices/apns/${token}`, JSON.stringify({ answr: 'unregistered' }));
+    const unknownField = await call(rig.control.url, 'PUT', `/devices/apns/${token}`, JSON.stringify({ answr: 'unregistered' }));
     assert.equal(unknownField.status, 422);
     assert.equal(unknownField.json!.field, 'answr');
-    assert.equal((await send(client, { jwt, token })).status, 200, 'a refused program is not applied');
-    assert.equal((await call(control.url, 'GET', '/nowhere')).status, 404);
-    assert.equal((await call(control.url, 'PUT', '/devices/fcm/x', JSON.stringify({ drop: true }))).status, 404, 'FCM is not running');
-    assert.equal((await call(control.url, 'POST', '/deliveries')).status, 405);
-    assert.equal((await call(control.url, 'GET', '/deliveries?limit=0')).status, 400);
+    assert.equal((await send(rig.client, { jwt: rig.jwt, token })).status, 200, 'a refused program is not applied');
+    assert.equal((await call(rig.control.url, 'GET', '/nowhere')).status, 404);
+    assert.equal((await call(rig.control.url, 'PUT', '/devices/fcm/x', JSON.stringify({ drop: true }))).status, 404, 'FCM is not running');
+    assert.equal((await call(rig.control.url, 'POST', '/deliveries')).status, 405);
+    assert.equal((await call(rig.control.url, 'GET', '/deliveries?limit=0')).status, 400);
   });
 });
 

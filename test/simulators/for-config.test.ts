@@ -6,6 +6,8 @@ import { test } from 'node:test';
 import { validateConfig } from '../../src/core/config/load.js';
 import { startSimulatorsFor } from '../../src/simulators/for-config.js';
 import { pointedAtSimulators } from '../../src/simulators/simulated-config.js';
+import { connectTo, deviceToken, send } from './apns-test-client.js';
+import { call } from './control-client.js';
 
 function configIn(dir: string, extra: Record<string, unknown> = {}) {
   return validateConfig({ store: { path: join(dir, 'lmdb') }, apns: { key_file: join(dir, 'apns.p8') }, rest: { enabled: false }, ...extra });
@@ -66,4 +68,21 @@ test('a config with [simulators] off is handed back as it is, and nothing is sta
   assert.equal(running.fcm, undefined);
   assert.deepEqual(running.config, config);
   await running.close();
+});
+
+test('simulators.apns.records_kept bounds the records the control API lists to the newest', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'herald-for-config-'));
+  const running = await startSimulatorsFor(configIn(dir, { simulators: { apns: { records_kept: 2 }, fcm: { enabled: false } } }));
+  const client = await connectTo(running.apns!);
+  try {
+    // No provider token: each is refused 403 and kept as a rejected record.
+    const tokens = [deviceToken(), deviceToken(), deviceToken()];
+    for (const token of tokens) assert.equal((await send(client, { token })).status, 403);
+    const listed = (await call(running.control!.url, 'GET', '/deliveries?service=apns')).json!.deliveries;
+    assert.deepEqual(listed.map((d: { device: string }) => d.device), [tokens[2], tokens[1]]);
+  } finally {
+    client.destroy();
+    await running.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -15,8 +15,19 @@ describe('simulator recorder', () => {
     recorder.reject({ token: 't', n: 6 });
     assert.deepEqual(recorder.received.map((r) => r.n), [3, 4, 5]);
     assert.equal(recorder.accepted, 5);
-    assert.deepEqual(recorder.received.map((r) => recorder.idOf(r)), [3, 4, 5]);
-    assert.equal(recorder.idOf(recorder.rejected[0]!), 6);
+    const ids = recorder.received.map((r) => recorder.idOf(r)!);
+    assert.deepEqual(ids.map((id) => id - ids[0]!), [0, 1, 2]);
+    assert.equal(recorder.idOf(recorder.rejected[0]!), ids[2]! + 1);
+  });
+
+  test('two recorders (APNS and FCM) never give the same id: one sequence, in arrival order', () => {
+    const apns = new Recorder<Seen, Seen>(KIND, { record: true, recordLimit: 10 });
+    const fcm = new Recorder<Seen, Seen>(KIND, { record: true, recordLimit: 10 });
+    apns.accept({ token: 'a', n: 1 });
+    fcm.accept({ token: 'f', n: 2 });
+    apns.reject({ token: 'a', n: 3 });
+    const [first, second, third] = [apns.idOf(apns.received[0]!)!, fcm.idOf(fcm.received[0]!)!, apns.idOf(apns.rejected[0]!)!];
+    assert.ok(first < second && second < third, `${first} < ${second} < ${third}`);
   });
 
   test('listeners get each kept record in arrival order, and nothing after unsubscribing', () => {

@@ -692,6 +692,12 @@ const apnsSimulator = z
     accept_all: z.boolean().default(false),
     /** Added answer latency in ms, for load tests. */
     latency_ms: ms.default(0),
+    /**
+     * Requests kept for the control API of each kind (accepted, rejected, faulted), the newest;
+     * 0 keeps none. A record with its request whole is up to ~6 KB (a 5 KB VoIP payload, headers):
+     * 10 000 of each kind is ~180 MB at worst, a few MB for ordinary pushes.
+     */
+    records_kept: z.number().int().nonnegative().default(10_000),
   })
   .strict();
 
@@ -706,6 +712,12 @@ const fcmSimulator = z
     accept_all: z.boolean().default(false),
     /** Added answer latency in ms, for load tests. */
     latency_ms: ms.default(0),
+    /**
+     * Requests kept for the control API of each kind (accepted, rejected, faulted), the newest;
+     * 0 keeps none. A record with its request whole is up to ~9 KB (an 8 KB message kept, headers):
+     * 10 000 of each kind is ~270 MB at worst, a few MB for ordinary pushes.
+     */
+    records_kept: z.number().int().nonnegative().default(10_000),
   })
   .strict();
 

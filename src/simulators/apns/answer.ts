@@ -3,6 +3,7 @@
  * and the GOAWAY debug data Apple sends.
  */
 import type { OutgoingHttpHeaders, ServerHttp2Stream } from 'node:http2';
+import type { WireAnswer } from '../shared/exchange-detail.js';
 import { rejection, rejectionBody, type Rejection } from './reasons.js';
 
 /** GOAWAY reason when none is given (Apple's reason for a server going away). */
@@ -19,28 +20,25 @@ export function burstRejection(status: 429 | 500 | 503): Rejection {
   return rejection(status === 500 ? 'InternalServerError' : 'ServiceUnavailable');
 }
 
-/** Answers 200 with an empty body (no rejection) or the rejection's status with Apple's JSON body. */
-export function respond(
-  stream: ServerHttp2Stream,
-  apnsId: string,
-  rejected: Rejection | undefined,
-  now: number,
-  retryAfterSeconds?: number,
-): void {
+/** 200 with an empty body (no rejection), or the rejection's status with Apple's JSON body. */
+export function apnsAnswer(apnsId: string, rejected: Rejection | undefined, now: number, retryAfterSeconds?: number): WireAnswer {
+  if (rejected === undefined) return { status: 200, headers: { 'apns-id': apnsId } };
+  const headers: Record<string, string> = { 'apns-id': apnsId, 'content-type': 'application/json' };
+  if (retryAfterSeconds !== undefined) headers['retry-after'] = String(retryAfterSeconds);
+  return { status: rejected.status, headers, body: rejectionBody(rejected, now) };
+}
+
+/** Writes `answer` on `stream`, unless the stream is already gone. */
+export function respond(stream: ServerHttp2Stream, answer: WireAnswer): void {
   if (stream.destroyed || stream.closed) return;
   try {
-    if (rejected === undefined) {
-      stream.respond({ ':status': 200, 'apns-id': apnsId }, { endStream: true });
+    const headers: OutgoingHttpHeaders = { ':status': answer.status, ...answer.headers };
+    if (answer.body === undefined) {
+      stream.respond(headers, { endStream: true });
       return;
     }
-    const headers: OutgoingHttpHeaders = {
-      ':status': rejected.status,
-      'apns-id': apnsId,
-      'content-type': 'application/json',
-    };
-    if (retryAfterSeconds !== undefined) headers['retry-after'] = String(retryAfterSeconds);
     stream.respond(headers);
-    stream.end(rejectionBody(rejected, now));
+    stream.end(answer.body);
   } catch {
     // The session went away between the decision and the answer: nobody is left to tell.
   }

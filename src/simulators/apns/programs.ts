@@ -13,6 +13,8 @@ export interface TokenBehaviour extends ProgramBase {
   status?: number;
   /** The `reason` of the JSON body, e.g. 'Unregistered'. */
   reason?: string;
+  /** With status 410: the body's `timestamp`, when the token stopped being valid (ms since the epoch); default the request's time. */
+  timestamp?: number;
   /** Break the transport instead of answering. Exclusive with `status`. */
   fault?: TransportFault;
   /** Reason in the GOAWAY debug data for `fault: 'goaway'`; default 'Shutdown'. */
@@ -34,6 +36,9 @@ export function toBehaviour(behaviour: TokenBehaviour | TransportFault): TokenBe
     problems.push(`status must be an HTTP status code, got ${b.status}`);
   }
   if ((b.status === undefined) !== (b.reason === undefined)) problems.push('status and reason go together');
+  if (b.timestamp !== undefined && (b.status !== 410 || !Number.isInteger(b.timestamp) || b.timestamp < 0)) {
+    problems.push('timestamp goes with status 410, ms since the epoch');
+  }
   if (problems.length > 0) throw new HeraldError('HERALD_CONFIG_INVALID', `APNS simulator program: ${problems.join('; ')}`);
   return b;
 }

@@ -47,6 +47,8 @@ export type ApnsReason = keyof typeof APNS_REASON_STATUS;
 export interface Rejection {
   status: number;
   reason: string;
+  /** 410 only: when the token stopped being valid, ms since the epoch; default the request's time. */
+  timestamp?: number;
 }
 
 export function rejection(reason: ApnsReason): Rejection {
@@ -56,6 +58,6 @@ export function rejection(reason: ApnsReason): Rejection {
 /** The JSON error body; 410 answers also carry the time the token stopped being valid (ms). */
 export function rejectionBody(r: Rejection, now: number): string {
   return r.status === 410
-    ? JSON.stringify({ reason: r.reason, timestamp: now })
+    ? JSON.stringify({ reason: r.reason, timestamp: r.timestamp ?? now })
     : JSON.stringify({ reason: r.reason });
 }

@@ -2,6 +2,7 @@
  * What the APNS simulator records of each request (the recorder itself is ../shared/recorder.ts).
  */
 import type { IncomingHttpHeaders } from 'node:http2';
+import type { ExchangeDetail } from '../shared/exchange-detail.js';
 import type { RecordKind, SimulatorCounts } from '../shared/recorder.js';
 import type { Rejection } from './reasons.js';
 
@@ -26,6 +27,8 @@ export interface ReceivedNotification {
   payload: unknown;
   /** Simulator clock, ms. */
   receivedAt: number;
+  /** The exchange whole (request, answer, timings); recording only. */
+  exchange?: ExchangeDetail;
 }
 
 export interface RejectedNotification extends Rejection {
@@ -33,6 +36,8 @@ export interface RejectedNotification extends Rejection {
   token: string;
   apnsId: string;
   receivedAt: number;
+  /** The exchange whole (request, answer, timings); recording only. */
+  exchange?: ExchangeDetail;
 }
 
 export interface ApnsSimulatorStats extends SimulatorCounts {

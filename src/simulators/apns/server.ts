@@ -11,7 +11,8 @@ import { BaseSimulator, listening } from '../shared/base-simulator.js';
 import { readBody } from '../shared/request-body.js';
 import { Recorder } from '../shared/recorder.js';
 import { SimulatorServer } from '../shared/simulator-server.js';
-import { burstRejection, goawayData, respond } from './answer.js';
+import { requestDetail, withExchange } from '../shared/exchange-detail.js';
+import { apnsAnswer, burstRejection, goawayData, respond } from './answer.js';
 import { AuthenticatedSessions } from './authenticated-sessions.js';
 import { CertificateAuthority, type SessionCertificate } from './certificates.js';
 import { JwtVerifier } from './jwt-verifier.js';
@@ -145,12 +146,16 @@ class Simulator
       this.decide(request);
     } catch {
       // A bug of ours, never the client's: answer like Apple's own failure.
-      respond(request.stream, randomUUID(), { status: 500, reason: 'InternalServerError' }, 0);
+      respond(request.stream, apnsAnswer(randomUUID(), { status: 500, reason: 'InternalServerError' }, 0));
     }
   }
 
   private decide({ stream, token, headers, rawHeaders, body, size }: ReadRequest): void {
     const now = this.o.clock();
+    if (this.o.record) {
+      const request = requestDetail(headers[':method'] ?? '', headers[':path'] ?? '', rawHeaders, body, size, BODY_BUFFER_LIMIT);
+      this.core.describe(stream, { request, receivedAt: now });
+    }
     const fault = this.core.intercept(stream, token, now);
     if (fault === 'handled') return;
     const sentId = headers['apns-id'];
@@ -173,7 +178,8 @@ class Simulator
       return this.core.breakTransport(stream, behaviour.fault, token, now, extraDelay, behaviour.goawayReason);
     }
     if (behaviour?.status !== undefined) {
-      const programmed = { status: behaviour.status, reason: behaviour.reason ?? '' };
+      const { status, reason = '', timestamp } = behaviour;
+      const programmed = timestamp === undefined ? { status, reason } : { status, reason, timestamp };
       return this.reject(stream, token, apnsId, programmed, now, extraDelay, behaviour.retryAfterSeconds);
     }
 
@@ -182,12 +188,14 @@ class Simulator
         ? looseBody(body, this.o.record)
         : this.checkAuthAndPayload(stream, check.request, headers.authorization, certificate, body, size);
     if (!verdict.ok) return this.reject(stream, token, apnsId, verdict.rejection, now, extraDelay);
-    this.recorder.accept(this.o.record ? this.record(token, headers, check?.request, apnsId, verdict.payload, now) : undefined);
+    this.recorder.accept(this.o.record ? this.record(stream, token, headers, check?.request, apnsId, verdict.payload, now) : undefined);
     this.core.acceptedOn(stream);
-    this.core.answer(stream, extraDelay, () => respond(stream, apnsId, undefined, now));
+    const answer = apnsAnswer(apnsId, undefined, now);
+    this.core.answer(stream, extraDelay, answer, () => respond(stream, answer));
   }
 
   private record(
+    stream: ServerHttp2Stream,
     token: string,
     headers: IncomingHttpHeaders,
     request: ParsedRequest | undefined,
@@ -196,7 +204,8 @@ class Simulator
     receivedAt: number,
   ): ReceivedNotification {
     const sent = apnsHeaders(headers);
-    return { token, headers: sent, topic: request?.topic ?? sent['apns-topic'] ?? '', apnsId, payload, receivedAt };
+    const topic = request?.topic ?? sent['apns-topic'] ?? '';
+    return withExchange({ token, headers: sent, topic, apnsId, payload, receivedAt }, this.core.detailOf(stream));
   }
 
   private checkAuthAndPayload(
@@ -234,8 +243,10 @@ class Simulator
     extraDelay: number,
     retryAfterSeconds?: number,
   ): void {
-    this.recorder.reject({ token, apnsId, status: rejection.status, reason: rejection.reason, receivedAt: now });
+    const record = { token, apnsId, status: rejection.status, reason: rejection.reason, receivedAt: now };
+    this.recorder.reject(withExchange(record, this.core.detailOf(stream)));
     this.core.rejectedOn(stream);
-    this.core.answer(stream, extraDelay, () => respond(stream, apnsId, rejection, now, retryAfterSeconds));
+    const answer = apnsAnswer(apnsId, rejection, now, retryAfterSeconds);
+    this.core.answer(stream, extraDelay, answer, () => respond(stream, answer));
   }
 }

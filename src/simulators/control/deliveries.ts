@@ -7,6 +7,7 @@ import type { ApnsSimulator } from '../apns/index.js';
 import type { ReceivedNotification, RejectedNotification } from '../apns/recorder.js';
 import type { FcmSimulator } from '../fcm/index.js';
 import type { ReceivedMessage, RejectedMessage } from '../fcm/recorder.js';
+import type { ExchangeDetail, WireAnswer } from '../shared/exchange-detail.js';
 import type { RecordEvent } from '../shared/recorder.js';
 
 export type Service = 'apns' | 'fcm';
@@ -18,13 +19,28 @@ export interface Delivery {
   /** APNS: the topic; FCM: the message's topic target, if any. */
   topic?: string;
   outcome: 'accepted' | 'rejected' | 'faulted';
-  /** Simulator clock, ms. */
+  /** Simulator clock, ms: when the request's body was read. */
   receivedAt: number;
   /** APNS: the apns-* headers sent. */
   headers?: Record<string, string>;
+  /** The payload, parsed (APNS: the notification JSON; FCM: the body's `message`); text when not JSON. */
   payload?: unknown;
   /** The answer given: HTTP status and reason (APNS reason, FCM error code), or the transport fault. */
   answer: { status?: number; reason?: string; fault?: string };
+  /**
+   * The request as sent (while the simulator records): method, path, every header (the
+   * authorization's secret part elided), body size; `body`, the text as received, only in a
+   * whole delivery (`GET /deliveries/{id}`), not in lists.
+   */
+  request?: { method: string; path: string; headers: Record<string, string>; bodyBytes: number; body?: string };
+  /** Whole delivery only: the payload pretty-printed (2-space indent), or the body's text when it is not JSON. */
+  payloadText?: string;
+  /** The answer as written: status, headers, body (APNS `{reason[, timestamp]}`; FCM google.rpc error or `{name}`). Absent for a transport fault. */
+  response?: WireAnswer;
+  /** Simulator clock, ms: when the answer went out (after latency); absent while held or never answered. */
+  answeredAt?: number;
+  /** answeredAt - receivedAt. */
+  durationMs?: number;
 }
 
 export interface DeliveryFilter {
@@ -42,56 +58,118 @@ export interface Simulators {
   fcm?: FcmSimulator;
 }
 
-/** Every kept record of the running simulators as a delivery, in no particular order. */
+/** Every kept record of the running simulators as a (list) delivery, in no particular order. */
 export function allDeliveries(sims: Simulators): Delivery[] {
   const all: Delivery[] = [];
-  const { apns, fcm } = sims;
-  if (apns) {
-    for (const record of apns.received) all.push(apnsDelivery(apns, { outcome: 'accepted', record }));
-    for (const record of apns.rejected) all.push(apnsDelivery(apns, { outcome: 'rejected', record }));
-    for (const record of apns.faulted) all.push(apnsDelivery(apns, { outcome: 'faulted', record }));
-  }
-  if (fcm) {
-    for (const record of fcm.received) all.push(fcmDelivery(fcm, { outcome: 'accepted', record }));
-    for (const record of fcm.rejected) all.push(fcmDelivery(fcm, { outcome: 'rejected', record }));
-    for (const record of fcm.faulted) all.push(fcmDelivery(fcm, { outcome: 'faulted', record }));
-  }
+  if (sims.apns) for (const event of apnsRecords(sims.apns)) all.push(apnsDelivery(sims.apns, event));
+  if (sims.fcm) for (const event of fcmRecords(sims.fcm)) all.push(fcmDelivery(sims.fcm, event));
   return all;
+}
+
+/** The delivery with this id, whole (request body, payloadText); undefined when no record has it. */
+export function findDelivery(sims: Simulators, id: number): Delivery | undefined {
+  const { apns, fcm } = sims;
+  if (apns) for (const event of apnsRecords(apns)) if (apns.recordId(event.record) === id) return apnsDelivery(apns, event, true);
+  if (fcm) for (const event of fcmRecords(fcm)) if (fcm.recordId(event.record) === id) return fcmDelivery(fcm, event, true);
+  return undefined;
 }
 
 export type ApnsRecord = RecordEvent<ReceivedNotification, RejectedNotification>;
 export type FcmRecord = RecordEvent<ReceivedMessage, RejectedMessage>;
 
-/** One APNS record as a delivery. */
-export function apnsDelivery(apns: ApnsSimulator, event: ApnsRecord): Delivery {
+function* apnsRecords(apns: ApnsSimulator): Iterable<ApnsRecord> {
+  for (const record of apns.received) yield { outcome: 'accepted', record };
+  for (const record of apns.rejected) yield { outcome: 'rejected', record };
+  for (const record of apns.faulted) yield { outcome: 'faulted', record };
+}
+
+function* fcmRecords(fcm: FcmSimulator): Iterable<FcmRecord> {
+  for (const record of fcm.received) yield { outcome: 'accepted', record };
+  for (const record of fcm.rejected) yield { outcome: 'rejected', record };
+  for (const record of fcm.faulted) yield { outcome: 'faulted', record };
+}
+
+/** One APNS record as a delivery; `whole` adds the request body's text and payloadText. */
+export function apnsDelivery(apns: ApnsSimulator, event: ApnsRecord, whole = false): Delivery {
   const id = apns.recordId(event.record) ?? 0;
   const { receivedAt, token: device } = event.record;
+  const base = { id, service: 'apns' as const, device, receivedAt };
+  const exchange = event.record.exchange;
   switch (event.outcome) {
     case 'accepted': {
       const r = event.record;
-      return { id, service: 'apns', device, topic: r.topic, outcome: 'accepted', receivedAt, headers: { ...r.headers }, payload: r.payload, answer: { status: 200 } };
+      const delivery: Delivery = { ...base, topic: r.topic, outcome: 'accepted', headers: { ...r.headers }, payload: r.payload, answer: { status: 200 } };
+      return withDetail(delivery, exchange, whole);
     }
-    case 'rejected':
-      return { id, service: 'apns', device, outcome: 'rejected', receivedAt, answer: { status: event.record.status, reason: event.record.reason } };
+    case 'rejected': {
+      const answer = { status: event.record.status, reason: event.record.reason };
+      return withDetail({ ...base, outcome: 'rejected', answer }, exchange, whole, bodyJson);
+    }
     case 'faulted':
-      return { id, service: 'apns', device, outcome: 'faulted', receivedAt, answer: { fault: event.record.fault } };
+      return withDetail({ ...base, outcome: 'faulted', answer: { fault: event.record.fault } }, exchange, whole, bodyJson);
   }
 }
 
-/** One FCM record as a delivery. */
-export function fcmDelivery(fcm: FcmSimulator, event: FcmRecord): Delivery {
+/** One FCM record as a delivery; `whole` adds the request body's text and payloadText. */
+export function fcmDelivery(fcm: FcmSimulator, event: FcmRecord, whole = false): Delivery {
   const id = fcm.recordId(event.record) ?? 0;
   const { receivedAt, token: device } = event.record;
+  const base = { id, service: 'fcm' as const, device, receivedAt };
+  const exchange = event.record.exchange;
   switch (event.outcome) {
     case 'accepted': {
       const topic = (event.record.message as { topic?: unknown } | null)?.topic;
-      return { id, service: 'fcm', device, ...(typeof topic === 'string' ? { topic } : {}), outcome: 'accepted', receivedAt, payload: event.record.message, answer: { status: 200 } };
+      const delivery: Delivery = { ...base, ...(typeof topic === 'string' ? { topic } : {}), outcome: 'accepted', payload: event.record.message, answer: { status: 200 } };
+      return withDetail(delivery, exchange, whole);
     }
-    case 'rejected':
-      return { id, service: 'fcm', device, outcome: 'rejected', receivedAt, answer: { status: event.record.status, reason: event.record.code } };
+    case 'rejected': {
+      const answer = { status: event.record.status, reason: event.record.code };
+      return withDetail({ ...base, outcome: 'rejected', answer }, exchange, whole, messageOfBody);
+    }
     case 'faulted':
-      return { id, service: 'fcm', device, outcome: 'faulted', receivedAt, answer: { fault: event.record.fault } };
+      return withDetail({ ...base, outcome: 'faulted', answer: { fault: event.record.fault } }, exchange, whole, messageOfBody);
   }
+}
+
+/** No payload parsed: the body as text is what there is. */
+const NOT_JSON = Symbol('not JSON');
+
+/** APNS: the body is the payload. */
+function bodyJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return NOT_JSON;
+  }
+}
+
+/** FCM: the payload is the body's `message` (the rest is the envelope: validate_only). */
+function messageOfBody(text: string): unknown {
+  const parsed = bodyJson(text);
+  const message = (parsed as { message?: unknown } | null)?.message;
+  return message === undefined ? parsed : message;
+}
+
+/**
+ * `delivery` with what its record's exchange tells (recording only): the request, the answer as
+ * written, timings. `payloadOf` finds the payload in the body when the record kept none
+ * (rejected and faulted requests).
+ */
+function withDetail(delivery: Delivery, exchange: ExchangeDetail | undefined, whole: boolean, payloadOf?: (body: string) => unknown): Delivery {
+  if (exchange === undefined) return delivery;
+  const { method, path, headers, bodyBytes, body } = exchange.request;
+  const d: Delivery = { ...delivery, request: { method, path, headers, bodyBytes, ...(whole ? { body } : {}) } };
+  if (payloadOf !== undefined && bodyBytes > 0) {
+    const payload = payloadOf(body);
+    if (payload !== NOT_JSON) d.payload = payload;
+  }
+  if (whole) d.payloadText = d.payload === undefined || typeof d.payload === 'string' ? body : JSON.stringify(d.payload, null, 2);
+  if (exchange.answer !== undefined) d.response = exchange.answer;
+  if (exchange.answeredAt !== undefined) {
+    d.answeredAt = exchange.answeredAt;
+    d.durationMs = exchange.answeredAt - exchange.receivedAt;
+  }
+  return d;
 }
 
 /** Matching deliveries, newest first, at most `limit`; `next` is the cursor for the page after. */

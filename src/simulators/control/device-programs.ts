@@ -1,28 +1,52 @@
 /**
  * The control API's device programs (`PUT /devices/{service}/{token}`), in words both simulators
  * share, mapped onto each simulator's own program (../apns/programs.ts, ../fcm/programs.ts).
+ * Checked here field by field so a bad one gets a 422 naming it; the simulators check again.
  */
 import type { TokenBehaviour as ApnsBehaviour } from '../apns/programs.js';
+import { FCM_ERROR_STATUS, isFcmErrorCode } from '../fcm/fcm-errors.js';
 import type { TokenBehaviour as FcmBehaviour } from '../fcm/programs.js';
+import { TRANSPORT_FAULTS, type TransportFault } from '../shared/transport-faults.js';
 import type { Service } from './deliveries.js';
+
+export const DEVICE_ANSWERS = ['unregistered', 'bad_device_token', 'too_many_requests', 'server_error'] as const;
+export type DeviceAnswer = (typeof DEVICE_ANSWERS)[number];
 
 export interface DeviceProgram {
   /** The answer instead of 200. */
-  answer?: 'unregistered' | 'bad_device_token' | 'too_many_requests' | 'server_error';
+  answer?: DeviceAnswer;
   /** server_error: 500 or 503 (default). */
   status?: number;
+  /** APNS unregistered: the 410 body's `timestamp`, ms since the epoch (Apple's unit); default the request's time. */
+  unregisteredAt?: number;
+  /** FCM: any FcmError code (the answer's status is FCM's for it), instead of `answer`. */
+  fcmError?: string;
   /** Retry-After, whole seconds, with the answer. */
   retryAfterS?: number;
-  /** Extra delay before the programmed answer or drop, ms. */
+  /** Extra delay before the programmed answer or fault, ms. */
   latencyMs?: number;
-  /** Drop the connection instead of answering. */
+  /** Drop the connection instead of answering (the same as `fault: "drop-connection"`). */
   drop?: boolean;
+  /** Break the transport instead of answering. */
+  fault?: TransportFault;
+  /** With fault goaway: the reason in the GOAWAY's debug data (APNS `{"reason": …}`, FCM the text). */
+  goawayReason?: string;
   /** Apply to the next `times` requests only. */
   times?: number;
 }
 
-const KEYS = ['answer', 'status', 'retryAfterS', 'latencyMs', 'drop', 'times'];
-const ANSWERS = ['unregistered', 'bad_device_token', 'too_many_requests', 'server_error'];
+export const DEVICE_PROGRAM_KEYS = [
+  'answer',
+  'status',
+  'unregisteredAt',
+  'fcmError',
+  'retryAfterS',
+  'latencyMs',
+  'drop',
+  'fault',
+  'goawayReason',
+  'times',
+] as const satisfies ReadonlyArray<keyof DeviceProgram>;
 
 /** APNS reason and FCM error code for each answer (reference: apns-fcm.md). */
 const APNS_ANSWERS = {
@@ -33,44 +57,73 @@ const APNS_ANSWERS = {
 const FCM_ANSWERS = { unregistered: 'UNREGISTERED', bad_device_token: 'INVALID_ARGUMENT', too_many_requests: 'QUOTA_EXCEEDED' } as const;
 
 export class ProgramError extends Error {
-  constructor(readonly field: string, detail: string) {
+  constructor(
+    readonly field: string,
+    detail: string,
+  ) {
     super(`${field}: ${detail}`);
   }
 }
 
 /** The simulator's behaviour for `body`; throws ProgramError naming the bad field. */
 export function behaviourFor(service: Service, body: unknown): ApnsBehaviour | FcmBehaviour {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ProgramError('(body)', 'must be a JSON object');
-  const p = body as Record<string, unknown>;
-  for (const key of Object.keys(p)) if (!KEYS.includes(key)) throw new ProgramError(key, 'unknown field');
-  if (p.answer !== undefined && !ANSWERS.includes(p.answer as string)) throw new ProgramError('answer', `must be one of ${ANSWERS.join(', ')}`);
-  if (p.status !== undefined && !(p.answer === 'server_error' && (p.status === 500 || p.status === 503))) {
-    throw new ProgramError('status', 'only with answer server_error, 500 or 503');
-  }
-  for (const key of ['retryAfterS', 'latencyMs', 'times']) {
-    const v = p[key];
-    if (v !== undefined && !(Number.isInteger(v) && (v as number) >= (key === 'times' ? 1 : 0))) throw new ProgramError(key, 'must be a whole number >= ' + (key === 'times' ? 1 : 0));
-  }
-  if (p.drop !== undefined && typeof p.drop !== 'boolean') throw new ProgramError('drop', 'must be true or false');
-  if (p.drop === true && p.answer !== undefined) throw new ProgramError('drop', 'give either drop or answer, not both');
-  // The simulators' programs delay a programmed outcome, not a normal 200 (latency for all: PUT /faults).
-  if (p.answer === undefined && p.drop !== true) throw new ProgramError('answer', 'give answer or drop (latencyMs delays one of them)');
-  const program = p as DeviceProgram;
+  const program = checkedProgram(service, body);
   const base = {
     ...(program.latencyMs !== undefined ? { delayMs: program.latencyMs } : {}),
     ...(program.times !== undefined ? { times: program.times } : {}),
-    ...(program.retryAfterS !== undefined ? { retryAfterSeconds: program.retryAfterS } : {}),
   };
-  if (program.drop === true || program.answer === undefined) return { ...base, fault: 'drop-connection' };
+  const fault = program.drop === true ? 'drop-connection' : program.fault;
+  if (fault !== undefined) return { ...base, fault, ...(program.goawayReason !== undefined ? { goawayReason: program.goawayReason } : {}) };
+  const withRetry = { ...base, ...(program.retryAfterS !== undefined ? { retryAfterSeconds: program.retryAfterS } : {}) };
   if (service === 'apns') {
-    const answer =
-      program.answer === 'server_error'
+    const answer = program.answer!;
+    const given =
+      answer === 'server_error'
         ? program.status === 500
           ? { status: 500, reason: 'InternalServerError' }
           : { status: 503, reason: 'ServiceUnavailable' }
-        : APNS_ANSWERS[program.answer];
-    return { ...base, ...answer };
+        : APNS_ANSWERS[answer];
+    return { ...withRetry, ...given, ...(program.unregisteredAt !== undefined ? { timestamp: program.unregisteredAt } : {}) };
   }
-  const errorCode = program.answer === 'server_error' ? (program.status === 500 ? 'INTERNAL' : 'UNAVAILABLE') : FCM_ANSWERS[program.answer];
-  return { ...base, errorCode };
+  if (program.fcmError !== undefined) return { ...withRetry, errorCode: program.fcmError as keyof typeof FCM_ERROR_STATUS };
+  const answer = program.answer!;
+  const errorCode = answer === 'server_error' ? (program.status === 500 ? 'INTERNAL' : 'UNAVAILABLE') : FCM_ANSWERS[answer];
+  return { ...withRetry, errorCode };
+}
+
+/** `body` as a DeviceProgram, every field checked; the first problem found is thrown. */
+function checkedProgram(service: Service, body: unknown): DeviceProgram {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ProgramError('(body)', 'must be a JSON object');
+  const p = body as Record<string, unknown>;
+  const fail = (field: string, detail: string): never => {
+    throw new ProgramError(field, detail);
+  };
+  for (const key of Object.keys(p)) if (!(DEVICE_PROGRAM_KEYS as readonly string[]).includes(key)) fail(key, 'unknown field');
+  if (p.answer !== undefined && !(DEVICE_ANSWERS as readonly unknown[]).includes(p.answer)) fail('answer', `must be one of ${DEVICE_ANSWERS.join(', ')}`);
+  if (p.fcmError !== undefined) {
+    if (service !== 'fcm') fail('fcmError', 'FCM only (APNS: answer)');
+    if (!isFcmErrorCode(p.fcmError)) fail('fcmError', `must be one of ${Object.keys(FCM_ERROR_STATUS).join(', ')}`);
+  }
+  if (p.fault !== undefined && !(typeof p.fault === 'string' && TRANSPORT_FAULTS.has(p.fault))) fail('fault', `must be one of ${[...TRANSPORT_FAULTS].join(', ')}`);
+  if (p.drop !== undefined && typeof p.drop !== 'boolean') fail('drop', 'must be true or false');
+  const outcomes = ['answer', 'fcmError', 'fault', 'drop'].filter((k) => (k === 'drop' ? p.drop === true : p[k] !== undefined));
+  // The simulators' programs delay a programmed outcome, not a normal 200 (latency for all: PUT /faults).
+  if (outcomes.length === 0) fail('answer', 'give answer, fcmError, fault or drop (latencyMs delays one of them)');
+  if (outcomes.length > 1) fail(outcomes[1]!, `give one of answer, fcmError, fault, drop, not ${outcomes.join(' and ')}`);
+  if (p.status !== undefined && !(p.answer === 'server_error' && (p.status === 500 || p.status === 503))) {
+    fail('status', 'only with answer server_error, 500 or 503');
+  }
+  if (p.unregisteredAt !== undefined) {
+    if (service !== 'apns') fail('unregisteredAt', 'APNS only: FCM answers UNREGISTERED without a timestamp');
+    if (p.answer !== 'unregistered') fail('unregisteredAt', 'only with answer unregistered');
+    if (!(Number.isInteger(p.unregisteredAt) && (p.unregisteredAt as number) >= 0)) fail('unregisteredAt', 'must be ms since the epoch, a whole number >= 0');
+  }
+  if (p.goawayReason !== undefined && !(p.fault === 'goaway' && typeof p.goawayReason === 'string')) fail('goawayReason', 'a string, only with fault goaway');
+  if (p.retryAfterS !== undefined && (p.fault !== undefined || p.drop === true)) fail('retryAfterS', 'only with an answer (a fault gives none)');
+  for (const key of ['retryAfterS', 'latencyMs', 'times']) {
+    const min = key === 'times' ? 1 : 0;
+    const v = p[key];
+    if (v !== undefined && !(Number.isInteger(v) && (v as number) >= min)) fail(key, `must be a whole number >= ${min}`);
+  }
+  return p as DeviceProgram;
 }

@@ -3,8 +3,7 @@
  * "Server-sent events"): one `delivery` event per record, its data the Delivery as JSON. On
  * connect the newest deliveries are replayed (oldest first), so a page opened late (or one whose
  * EventSource reconnected) is not empty; the page drops what it already shows by service and id.
- * No `id:` lines and no Last-Event-ID resume: APNS and FCM number their records apart, so an id
- * alone does not name a delivery, and the replay already covers a reconnect.
+ * No `id:` lines and no Last-Event-ID resume: the replay already covers a reconnect.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../../core/log.js';

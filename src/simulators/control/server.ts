@@ -7,10 +7,12 @@ import { timingSafeEqual } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { isHeraldError } from '../../core/errors.js';
 import { faultSettingProblems, unknownFaultKeys, type FaultSettings } from '../shared/fault-settings.js';
-import { allDeliveries, deliveryPage, type Service, type Simulators } from './deliveries.js';
+import { deliveryPage, findDelivery, type Service, type Simulators } from './deliveries.js';
 import { behaviourFor, ProgramError } from './device-programs.js';
 import { serveInbox, type InboxOptions } from './inbox-routes.js';
+import { CONTROL_OPENAPI_DOCUMENT } from './openapi.js';
 
 export interface ControlOptions extends InboxOptions {
   host: string;
@@ -42,7 +44,9 @@ const SERVICES: readonly string[] = ['apns', 'fcm'];
 export async function startControlServer(sims: Simulators, options: ControlOptions): Promise<ControlServer> {
   const server: Server = createServer((req, res) => {
     handle(sims, options, req, res).catch((e: unknown) => {
-      const status = e instanceof HttpProblem ? e.status : e instanceof ProgramError ? 422 : 500;
+      // A program or fault setting a simulator refuses (its own checks, behind ours) is the client's: 422.
+      const refused = e instanceof ProgramError || isHeraldError(e, 'HERALD_CONFIG_INVALID');
+      const status = e instanceof HttpProblem ? e.status : refused ? 422 : 500;
       const error = e instanceof Error ? e.message : String(e);
       send(res, status, e instanceof ProgramError ? { error, field: e.field } : { error });
     });
@@ -76,6 +80,10 @@ async function handle(sims: Simulators, options: ControlOptions, req: IncomingMe
       throw new HttpProblem(405, `${method} is not allowed on ${url.pathname}`);
     }
   };
+  if (parts[0] === 'openapi.json' && parts.length === 1) {
+    route(['GET']);
+    return send(res, 200, CONTROL_OPENAPI_DOCUMENT);
+  }
   if (parts[0] === 'deliveries' && parts.length === 1) {
     route(['GET', 'DELETE']);
     if (method === 'DELETE') {
@@ -87,7 +95,7 @@ async function handle(sims: Simulators, options: ControlOptions, req: IncomingMe
   }
   if (parts[0] === 'deliveries' && parts.length === 2) {
     route(['GET']);
-    const delivery = allDeliveries(sims).find((d) => String(d.id) === parts[1]);
+    const delivery = /^\d+$/.test(parts[1]!) ? findDelivery(sims, Number(parts[1])) : undefined;
     if (delivery === undefined) throw new HttpProblem(404, `no delivery ${parts[1]}`);
     return send(res, 200, delivery);
   }

@@ -3,21 +3,22 @@
  * (node:http2 compatibility API), and what its fault modes answer.
  */
 import type { Http2ServerResponse } from 'node:http2';
+import type { WireAnswer } from '../shared/exchange-detail.js';
 import { fcmRejection, type FcmRejection } from './fcm-errors.js';
 
-/** Answers `status` with a JSON body; silently gives up when the client is already gone. */
-export function respondJson(
-  res: Http2ServerResponse,
-  status: number,
-  body: string,
-  retryAfterSeconds?: number,
-): void {
+/** `status` with a JSON body (and Retry-After, whole seconds, when given). */
+export function jsonAnswer(status: number, body: string, retryAfterSeconds?: number): WireAnswer {
+  const headers: Record<string, string> = { 'content-type': 'application/json; charset=UTF-8' };
+  if (retryAfterSeconds !== undefined) headers['retry-after'] = String(retryAfterSeconds);
+  return { status, headers, body };
+}
+
+/** Writes `answer`; silently gives up when the client is already gone. */
+export function respondJson(res: Http2ServerResponse, answer: WireAnswer): void {
   if (res.writableEnded || res.destroyed) return;
   try {
-    const headers: Record<string, string> = { 'content-type': 'application/json; charset=UTF-8' };
-    if (retryAfterSeconds !== undefined) headers['retry-after'] = String(retryAfterSeconds);
-    res.writeHead(status, headers);
-    res.end(body);
+    res.writeHead(answer.status, answer.headers);
+    res.end(answer.body ?? '');
   } catch {
     // The connection went away between the decision and the answer: nobody is left to tell.
   }

@@ -15,6 +15,8 @@ export interface TokenBehaviour extends ProgramBase {
   errorCode?: FcmErrorCode;
   /** Break the transport instead of answering. Exclusive with `errorCode` and `retryAfterSeconds`. */
   fault?: TransportFault;
+  /** Text in the GOAWAY debug data for `fault: 'goaway'` (Google documents none; default none). */
+  goawayReason?: string;
 }
 
 /** FCM registration tokens are case-sensitive. */
@@ -39,6 +41,7 @@ export function toBehaviour(behaviour: TokenBehaviour | TransportFault | FcmErro
   if (b.fault !== undefined && (b.errorCode !== undefined || b.retryAfterSeconds !== undefined)) {
     problems.push('give either a fault or an error, not both');
   }
+  if (b.goawayReason !== undefined && b.fault !== 'goaway') problems.push('goawayReason goes with fault goaway');
   if (b.fault === undefined && b.errorCode === undefined && b.retryAfterSeconds === undefined) {
     problems.push('give an errorCode, retryAfterSeconds or a fault');
   }

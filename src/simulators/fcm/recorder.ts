@@ -1,6 +1,7 @@
 /**
  * What the FCM simulator records of each send (the recorder itself is ../shared/recorder.ts).
  */
+import type { ExchangeDetail } from '../shared/exchange-detail.js';
 import type { RecordKind, SimulatorCounts } from '../shared/recorder.js';
 
 export interface ReceivedMessage {
@@ -12,6 +13,8 @@ export interface ReceivedMessage {
   name: string;
   /** Simulator clock, ms. */
   receivedAt: number;
+  /** The exchange whole (request, answer, timings); recording only. */
+  exchange?: ExchangeDetail;
 }
 
 export interface RejectedMessage {
@@ -21,6 +24,8 @@ export interface RejectedMessage {
   code: string;
   message: string;
   receivedAt: number;
+  /** The exchange whole (request, answer, timings); recording only. */
+  exchange?: ExchangeDetail;
 }
 
 export interface FcmSimulatorStats extends SimulatorCounts {

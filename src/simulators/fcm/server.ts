@@ -12,7 +12,8 @@ import { readBody } from '../shared/request-body.js';
 import { Recorder } from '../shared/recorder.js';
 import { SimulatorServer, type Exchange } from '../shared/simulator-server.js';
 import { AccessTokens } from './access-tokens.js';
-import { burstRejection, goawayData, respondJson } from './answer.js';
+import { requestDetail, withExchange, type WireAnswer } from '../shared/exchange-detail.js';
+import { burstRejection, goawayData, jsonAnswer, respondJson } from './answer.js';
 import { checkGrant, toPublicKey } from './assertion.js';
 import { fcmRejection, statusBody, unauthenticated, type FcmErrorCode, type FcmRejection } from './fcm-errors.js';
 import { resolveOptions, type FcmSimulatorOptions, type ResolvedOptions } from './options.js';
@@ -29,6 +30,12 @@ const TOKEN_PATH = '/token';
 /** `/v1/projects/{project_id}/messages:send` */
 const SEND_PATH = /^\/v1\/projects\/([^/]+)\/messages:send$/;
 const BEARER = /^Bearer\s+(\S+)$/i;
+/**
+ * Body bytes a record keeps of a send (recording only): twice FCM's 4096-byte message limit
+ * shows any message it could accept whole, and the start of one too big; the 64 KiB read buffer
+ * kept for each of 10 000 records would be 640 MB.
+ */
+const RECORDED_BODY_LIMIT = 8 * 1_024;
 const ignore = (): void => {};
 
 export async function startFcmSimulator(options: FcmSimulatorOptions = {}): Promise<FcmSimulator> {
@@ -120,7 +127,7 @@ class Simulator extends BaseSimulator<ReceivedMessage, RejectedMessage, TokenBeh
         this.route(req, res, exchange, body, size);
       } catch {
         // A bug of ours, never the client's: answer like Google's own failure.
-        respondJson(res, 500, statusBody(fcmRejection('INTERNAL', 'Internal error encountered.')));
+        respondJson(res, jsonAnswer(500, statusBody(fcmRejection('INTERNAL', 'Internal error encountered.'))));
       }
     });
   }
@@ -129,11 +136,11 @@ class Simulator extends BaseSimulator<ReceivedMessage, RejectedMessage, TokenBeh
     const path = req.url ?? '';
     const send = SEND_PATH.exec(path);
     if (path !== TOKEN_PATH && send === null) {
-      return respondJson(res, 404, JSON.stringify({ error: { code: 404, message: 'Not Found', status: 'NOT_FOUND' } }));
+      return respondJson(res, jsonAnswer(404, JSON.stringify({ error: { code: 404, message: 'Not Found', status: 'NOT_FOUND' } })));
     }
     if (req.method !== 'POST') {
       const message = `Method ${req.method} not allowed; use POST`;
-      return respondJson(res, 405, JSON.stringify({ error: { code: 405, message, status: 'METHOD_NOT_ALLOWED' } }));
+      return respondJson(res, jsonAnswer(405, JSON.stringify({ error: { code: 405, message, status: 'METHOD_NOT_ALLOWED' } })));
     }
     if (send === null) return this.grant(res, x, body, size);
     this.send(req, res, x, send[1]!, body, size); // project ids are [a-z0-9-]: nothing to decode
@@ -152,11 +159,11 @@ class Simulator extends BaseSimulator<ReceivedMessage, RejectedMessage, TokenBeh
     if (!check.ok) {
       this.grantsRefused++;
       const answer = JSON.stringify({ error: 'invalid_grant', error_description: check.description });
-      return this.core.answer(x, 0, () => respondJson(res, 400, answer));
+      return this.answer(res, x, 0, jsonAnswer(400, answer));
     }
     const expiresIn = this.o.accessTokenSeconds;
     const answer = { access_token: this.tokens.issue(expiresIn), expires_in: expiresIn, token_type: 'Bearer' };
-    this.core.answer(x, 0, () => respondJson(res, 200, JSON.stringify(answer)));
+    this.answer(res, x, 0, jsonAnswer(200, JSON.stringify(answer)));
   }
 
   private send(
@@ -168,6 +175,10 @@ class Simulator extends BaseSimulator<ReceivedMessage, RejectedMessage, TokenBeh
     size: number,
   ): void {
     const now = this.o.clock();
+    if (this.o.record) {
+      const request = requestDetail(req.method, req.url, req.rawHeaders, body, size, RECORDED_BODY_LIMIT);
+      this.core.describe(x, { request, receivedAt: now });
+    }
     const sent: SendBody = this.o.acceptAll ? { loose: looseMessage(body) } : { checked: parseSendBody(body, size) };
     const token = 'loose' in sent ? sent.loose.token : sent.checked.ok ? sent.checked.request.token : '';
     const fault = this.core.intercept(x, token, now);
@@ -184,7 +195,9 @@ class Simulator extends BaseSimulator<ReceivedMessage, RejectedMessage, TokenBeh
     // Programmed outcomes take the place of FCM's per-device answers (e.g. UNREGISTERED).
     const behaviour = this.programs.size > 0 && token !== '' ? this.programs.take(token) : undefined;
     const extraDelay = behaviour?.delayMs ?? 0;
-    if (behaviour?.fault !== undefined) return this.core.breakTransport(x, behaviour.fault, token, now, extraDelay);
+    if (behaviour?.fault !== undefined) {
+      return this.core.breakTransport(x, behaviour.fault, token, now, extraDelay, behaviour.goawayReason);
+    }
     if (behaviour?.errorCode !== undefined) {
       const programmed = fcmRejection(behaviour.errorCode, `Programmed ${behaviour.errorCode}`);
       return this.reject(res, x, token, programmed, now, extraDelay, behaviour.retryAfterSeconds);
@@ -195,7 +208,7 @@ class Simulator extends BaseSimulator<ReceivedMessage, RejectedMessage, TokenBeh
     if (validateOnly) {
       this.validated++;
       const name = JSON.stringify({ name: `projects/${projectId}/messages/fake_message_id` });
-      return this.core.answer(x, extraDelay, () => respondJson(res, 200, name));
+      return this.answer(res, x, extraDelay, jsonAnswer(200, name));
     }
     const quota = this.quota?.take();
     if (quota !== undefined && !quota.ok) {
@@ -228,9 +241,9 @@ class Simulator extends BaseSimulator<ReceivedMessage, RejectedMessage, TokenBeh
     extraDelay: number,
   ): void {
     const name = `projects/${projectId}/messages/${randomBytes(8).toString('hex')}`;
-    this.recorder.accept({ token: sent.token, message: sent.message, name, receivedAt: now });
+    this.recorder.accept(withExchange({ token: sent.token, message: sent.message, name, receivedAt: now }, this.core.detailOf(x)));
     this.core.acceptedOn(x);
-    this.core.answer(x, extraDelay, () => respondJson(res, 200, JSON.stringify({ name })));
+    this.answer(res, x, extraDelay, jsonAnswer(200, JSON.stringify({ name })));
   }
 
   private reject(
@@ -243,9 +256,15 @@ class Simulator extends BaseSimulator<ReceivedMessage, RejectedMessage, TokenBeh
     retryAfterSeconds?: number,
   ): void {
     const code = rejection.errorCode ?? rejection.rpcStatus;
-    this.recorder.reject({ token, status: rejection.status, code, message: rejection.message, receivedAt: now });
+    const record = { token, status: rejection.status, code, message: rejection.message, receivedAt: now };
+    this.recorder.reject(withExchange(record, this.core.detailOf(x)));
     this.core.rejectedOn(x);
-    this.core.answer(x, extraDelay, () => respondJson(res, rejection.status, statusBody(rejection), retryAfterSeconds));
+    this.answer(res, x, extraDelay, jsonAnswer(rejection.status, statusBody(rejection), retryAfterSeconds));
+  }
+
+  /** Writes `answer` once the latency in force plus `extraDelay` has passed. */
+  private answer(res: Http2ServerResponse, x: Exchange, extraDelay: number, answer: WireAnswer): void {
+    this.core.answer(x, extraDelay, answer, () => respondJson(res, answer));
   }
 }
 

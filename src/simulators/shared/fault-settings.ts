@@ -121,7 +121,8 @@ export function pickFaultSettings(o: FaultSettings): FaultSettings {
   return picked;
 }
 
-const FAULT_KEYS = [
+/** Every key of FaultSettings (a test holds the control API's OpenAPI document to it). */
+export const FAULT_KEYS = [
   'latencyMs',
   'jitterMs',
   'maxConcurrentStreams',

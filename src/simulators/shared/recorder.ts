@@ -4,6 +4,7 @@
  * of the three lists, so tests can count the attempts made for a device token.
  */
 import { HeraldError } from '../../core/errors.js';
+import type { ExchangeDetail } from './exchange-detail.js';
 import type { TransportFault } from './transport-faults.js';
 
 /** A request that got no HTTP answer: refused, cut off by a GOAWAY or drop, or left hanging. */
@@ -14,6 +15,8 @@ export interface FaultedRequest {
   fault: TransportFault;
   /** Simulator clock, ms. */
   receivedAt: number;
+  /** The request whole, when it was read before the fault (recording only). */
+  exchange?: ExchangeDetail;
 }
 
 /** What a simulator's records are: named in messages, counted by, compared on. */
@@ -53,6 +56,13 @@ export interface SimulatorCounts {
   sessionsOpened: number;
 }
 
+/**
+ * The last record id given, one sequence for every recorder in the process: the control API
+ * lists APNS and FCM deliveries together, newest first, pages them by id and names one by its
+ * id alone, so two simulators must never give the same id.
+ */
+let lastRecordId = 0;
+
 interface Waiter<Received> {
   count: number;
   resolve: (received: Received[]) => void;
@@ -73,7 +83,6 @@ export class Recorder<Received extends { token: string }, Rejected extends { tok
   private readonly listeners = new Set<(event: RecordEvent<Received, Rejected>) => void>();
   /** Ids of kept records (the control API's delivery ids), in arrival order; never reused, even after reset(). */
   private readonly ids = new WeakMap<object, number>();
-  private lastId = 0;
 
   private readonly normalise: (token: string) => string;
 
@@ -139,13 +148,13 @@ export class Recorder<Received extends { token: string }, Rejected extends { tok
     for (const listener of this.listeners) listener(event);
   }
 
-  /** The id of a kept record (1, 2, … in arrival order across the three lists). */
+  /** The id of a kept record: increasing in arrival order across the three lists (and every other recorder). */
   idOf(record: object): number | undefined {
     return this.ids.get(record);
   }
 
   private numbered<R extends object>(record: R): R {
-    this.ids.set(record, ++this.lastId);
+    this.ids.set(record, ++lastRecordId);
     return record;
   }
 

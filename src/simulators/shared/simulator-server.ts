@@ -14,6 +14,7 @@ import { Socket, type AddressInfo } from 'node:net';
 import { HeraldError } from '../../core/errors.js';
 import type { TlsPair } from '../../core/tls.js';
 import { Connections } from './connections.js';
+import { withExchange, type ExchangeDetail, type WireAnswer } from './exchange-detail.js';
 import { faultSettingProblems, unknownFaultKeys, type DropFault, type FaultSettings, type GoawayFault } from './fault-settings.js';
 import { FaultState, type FaultActions } from './fault-state.js';
 import type { FaultedRequest } from './recorder.js';
@@ -86,6 +87,9 @@ export class SimulatorServer {
   private readonly state: FaultState;
   private readonly streams: SessionStreams;
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Each exchange's detail while recording (describe()); looked up only when one was given. */
+  private readonly details = new WeakMap<Exchange, ExchangeDetail>();
+  private described = false;
   private closing: Promise<void> | undefined;
 
   constructor(private readonly o: ScaffoldOptions) {
@@ -152,7 +156,16 @@ export class SimulatorServer {
 
   /** A new HTTP/2 stream; `token` (what is known of it yet) is recorded if a GOAWAY refuses it. */
   track(stream: ServerHttp2Stream, token: string): void {
-    this.streams.opened(stream, () => this.o.recorder.fault({ token, fault: 'goaway', receivedAt: this.o.clock() }));
+    this.streams.opened(stream, () => this.faulted(stream, token, 'goaway', this.o.clock()));
+  }
+
+  /**
+   * The request whole, for the records of `x` (recording only): its fault record carries it, and
+   * answer() fills in the answer and when it went out.
+   */
+  describe(x: Exchange, detail: ExchangeDetail): void {
+    this.described = true;
+    this.details.set(x, detail);
   }
 
   /**
@@ -179,10 +192,31 @@ export class SimulatorServer {
     }
   }
 
-  /** Answers via `respond` after the latency in force plus `extraDelayMs`; the stream counts as processed. */
-  answer(x: Exchange, extraDelayMs: number, respond: () => void): void {
+  /** The detail describe() gave for `x`, if any. */
+  detailOf(x: Exchange): ExchangeDetail | undefined {
+    return this.described ? this.details.get(x) : undefined;
+  }
+
+  /** The detail of `x`, forgotten: an HTTP/1.1 socket carries the next request (or a token grant) next. */
+  private takeDetail(x: Exchange): ExchangeDetail | undefined {
+    const detail = this.detailOf(x);
+    if (detail !== undefined) this.details.delete(x);
+    return detail;
+  }
+
+  /**
+   * Answers `given` via `respond` after the latency in force plus `extraDelayMs`; the stream
+   * counts as processed. A described exchange keeps the answer and the time it went out.
+   */
+  answer(x: Exchange, extraDelayMs: number, given: WireAnswer, respond: () => void): void {
     if (!isHttp1(x)) this.streams.decided(x);
-    this.after(this.state.delay(extraDelayMs), respond);
+    const detail = this.takeDetail(x);
+    if (detail === undefined) return this.after(this.state.delay(extraDelayMs), respond);
+    detail.answer = given;
+    this.after(this.state.delay(extraDelayMs), () => {
+      respond();
+      detail.answeredAt = this.o.clock();
+    });
   }
 
   /** Breaks the transport for a programmed fault after the latency plus `extraDelayMs`, recording it. */
@@ -194,7 +228,7 @@ export class SimulatorServer {
     extraDelayMs: number,
     goawayReason?: string,
   ): void {
-    this.o.recorder.fault({ token, fault, receivedAt: now });
+    this.faulted(x, token, fault, now);
     if (!isHttp1(x)) this.streams.refused(x);
     this.after(this.state.delay(extraDelayMs), () => this.break(x, fault, goawayReason));
   }
@@ -234,7 +268,7 @@ export class SimulatorServer {
 
   /** Records `x` as faulted and refuses it (HTTP/1.1: closes its connection). */
   private cut(x: Exchange, token: string, now: number, fault: TransportFault): 'handled' {
-    this.o.recorder.fault({ token, fault, receivedAt: now });
+    this.faulted(x, token, fault, now);
     if (isHttp1(x)) {
       x.destroy();
     } else {
@@ -267,6 +301,11 @@ export class SimulatorServer {
     // Refused even when the GOAWAY's last stream id covers it (a last stream id of 0 cannot
     // exclude stream 1): REFUSED_STREAM says "not processed" by itself (RFC 9113 §8.7).
     this.refuse(x);
+  }
+
+  /** Records `x` as faulted, with its request when it was described. */
+  private faulted(x: Exchange, token: string, fault: TransportFault, now: number): void {
+    this.o.recorder.fault(withExchange({ token, fault, receivedAt: now }, this.takeDetail(x)));
   }
 
   /** Runs `fn` after `delayMs`; at once when it is 0. */

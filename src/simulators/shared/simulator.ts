@@ -17,7 +17,7 @@ export interface Simulator<Received, Rejected> {
   readonly faulted: readonly FaultedRequest[];
   /** Fault modes at run time: latency, GOAWAY, drops, 5xx/429 bursts, refused streams, stream limit. */
   readonly faults: SimulatorFaults;
-  /** The id of a record in received, rejected or faulted: 1, 2, … in arrival order (the control API's delivery id). */
+  /** The id of a record in received, rejected or faulted: increasing in arrival order, unique across the process's simulators (the control API's delivery id). */
   recordId(record: object): number | undefined;
   /** Calls `listener` with each record kept from now on (the control API's live stream); returns the unsubscribe function. */
   onRecord(listener: (event: RecordEvent<Received, Rejected>) => void): () => void;
