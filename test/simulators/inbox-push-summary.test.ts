@@ -60,6 +60,21 @@ test('refusals and faults show the answer given', () => {
   assert.equal(summarise(faulted).answer, 'fault: drop-connection');
 });
 
+test('a refused push recorded whole shows what it carried, from the request as sent', () => {
+  const refused: Delivery = {
+    id: 4,
+    service: 'apns',
+    device: TOKEN,
+    outcome: 'rejected',
+    receivedAt: 0,
+    request: { headers: { 'apns-push-type': 'alert', 'apns-priority': '5' } },
+    payload: { aps: { alert: { title: 'Romeo', body: 'Are you there?' } } },
+    answer: { status: 410, reason: 'Unregistered' },
+  };
+  const s = summarise(refused);
+  assert.deepEqual([s.pushType, s.priority, s.title, s.body, s.answer], ['alert', '5', 'Romeo', 'Are you there?', '410 Unregistered']);
+});
+
 test('payload fields of the wrong type are ignored, not shown or thrown on', () => {
   const s = summarise(apns({}, { aps: { alert: { title: { nested: true }, body: ['x'] } } }));
   assert.deepEqual([s.title, s.body, s.silent], [undefined, undefined, false]);

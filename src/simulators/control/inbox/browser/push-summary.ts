@@ -12,6 +12,8 @@ export interface Delivery {
   receivedAt: number;
   headers?: Record<string, string>;
   payload?: unknown;
+  /** The request as sent, when the simulator recorded it (refused requests have only this). */
+  request?: { headers: Record<string, string> };
   answer: { status?: number; reason?: string; fault?: string };
 }
 
@@ -21,7 +23,7 @@ export interface PushSummary {
   /** APNS apns-push-type; FCM "alert" with a notification, else "data"; "" when not known (a refused request). */
   pushType: string;
   priority: string;
-  /** Undefined when the push is silent or the request was refused before its payload was kept. */
+  /** Undefined when the push is silent, or the request was not recorded with a payload. */
   title?: string;
   body?: string;
   silent: boolean;
@@ -46,7 +48,8 @@ export function answerText(answer: Delivery['answer']): string {
 
 export function summarise(d: Delivery): PushSummary {
   const base = { deviceHint: deviceHint(d.device), answer: answerText(d.answer), answeredOk: d.answer.status === 200 };
-  if (d.outcome !== 'accepted') return { ...base, pushType: '', priority: '', silent: false };
+  // A refused or faulted request shows what it carried when it was recorded whole.
+  if (d.outcome !== 'accepted' && d.payload === undefined) return { ...base, pushType: '', priority: '', silent: false };
   return { ...base, ...(d.service === 'apns' ? apnsContent(d) : fcmContent(object(d.payload) ?? {})) };
 }
 
@@ -60,7 +63,7 @@ interface Content {
 
 /** Apple: aps.alert is a string (the body) or {title, subtitle, body}; no alert = a background push. */
 function apnsContent(d: Delivery): Content {
-  const headers = d.headers ?? {};
+  const headers = d.headers ?? d.request?.headers ?? {};
   const aps = object(object(d.payload)?.aps) ?? {};
   const alert = aps.alert;
   const pushType = headers['apns-push-type'] ?? (alert === undefined ? 'background' : 'alert');

@@ -43,8 +43,8 @@ export function deliveryRow(d: Delivery): HTMLTableRowElement {
   cell(row, 'type', s.pushType);
   cell(row, 'priority', s.priority);
   const text = document.createElement('div');
-  if (d.outcome !== 'accepted') text.append(span('silent', 'not delivered'));
-  else if (s.silent) text.append(span('silent', 'silent'));
+  if (d.outcome !== 'accepted') text.append(span('silent', 'not delivered'), document.createElement('br'));
+  if (s.silent) text.append(span('silent', 'silent'));
   else {
     if (s.title !== undefined) text.append(span('title', s.title), document.createElement('br'));
     if (s.body !== undefined) text.append(span('body', s.body));
@@ -65,5 +65,5 @@ export function showDetail(d: Delivery): void {
   byId('device-token').textContent = d.device;
   byId('device-service').textContent = d.service;
   byId('device-program').textContent = '';
-  byId('payload').textContent = JSON.stringify({ headers: d.headers, payload: d.payload, answer: d.answer }, null, 2);
+  byId('payload').textContent = JSON.stringify({ headers: d.headers ?? d.request?.headers, payload: d.payload, answer: d.answer }, null, 2);
 }
