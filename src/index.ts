@@ -17,3 +17,4 @@ export { StanzaError } from './xmpp/stanza-error.js';
 export { XmlViolation, type XmlViolationCondition } from './xmpp/xml-violation.js';
 export { streamErrorCondition } from './component/stream-errors.js';
 export type { PushNotification, PushOutcome, PushDispatcher } from './push-service/notification.js';
+export type * from './plugins/index.js';

@@ -43,6 +43,9 @@ import { PublisherRouter } from './publisher-router.js';
 import { openRoleStores } from './role-stores.js';
 import { StartedParts, startGround } from './started-parts.js';
 import { attr } from '../xmpp/attr.js';
+import type { HeraldPlugin } from '../plugins/plugin.js';
+import { startPlugins } from './plugin-wiring.js';
+import type { PluginChain } from '../plugins/plugin-chain.js';
 
 /**
  * ms over which IQs refused for a stanza limit are folded into one log line: a host's users can
@@ -71,6 +74,12 @@ export interface HeraldOptions {
   config: HeraldConfig;
   host?: HeraldHost;
   logger?: Logger;
+  /**
+   * Plugin objects, called after those `plugins.modules` names (src/plugins/plugin.ts). Only
+   * for an engine on one thread: a ShardedHerald refuses them (an object cannot reach its shard
+   * workers; name the module in `plugins.modules` instead).
+   */
+  plugins?: readonly HeraldPlugin[];
   /** Set when this Herald is one shard of a ShardedHerald (shards/shard-worker.ts); not for embedders. */
   shard?: ShardContext;
 }
@@ -99,6 +108,7 @@ interface EngineParts {
   pushService: PushPools;
   rest: RestServer | undefined;
   remotePush: RemotePushDispatcher | undefined;
+  plugins: PluginChain | undefined;
   /** Every part above that must be stopped, in start order (started-parts.ts). */
   started: StartedParts;
 }
@@ -124,6 +134,7 @@ export class Herald {
   readonly rest: RestServer | undefined;
   /** The App Server's bridge to a remote push service, when `remote_push.enabled`. */
   readonly remotePush: RemotePushDispatcher | undefined;
+  private readonly plugins: PluginChain | undefined;
   private readonly started: StartedParts;
 
   private constructor(parts: EngineParts) {
@@ -138,6 +149,7 @@ export class Herald {
       pushService: this.pushService,
       rest: this.rest,
       remotePush: this.remotePush,
+      plugins: this.plugins,
       started: this.started,
     } = parts);
     this.limits = stanzaLimitsOf(this.config.xmpp);
@@ -151,6 +163,8 @@ export class Herald {
     const started = new StartedParts();
     try {
       const { log, store, actors } = startGround(config, options.logger, started);
+      // First: a plugin that cannot be loaded fails the start before anything connects.
+      const plugins = await startPlugins(config, options.plugins, log, started);
       const { registrations, nodes, changes, providerTokens, idempotency } = await openRoleStores(config, store, log, started);
       // After the stores: with PostgreSQL the pools' APNS tokens are the instances' shared ones.
       const pushService = await startPushPools(config, actors, log, { ...options.shard?.push, tokenStore: providerTokens });
@@ -186,6 +200,7 @@ export class Herald {
         actors,
         publisher: new PublisherRouter(appServer, remote),
         log,
+        plugins,
       });
       started.add(() => xmppServer.close());
       const rest = config.rest.enabled
@@ -194,12 +209,19 @@ export class Herald {
             dispatcher: pushService,
             log,
             idempotency: idempotency && { store: idempotency, leaseMs: idempotencyLeaseMs(config) },
-            ops: poolsOpsSource(pushService.pools, RELEASE_ID, store && (() => store.usage()), () => ({ users: xmppServer.liveUsers, nodes: appServer.liveNodeActors }), () => host.componentLeadership?.()),
+            ops: poolsOpsSource(
+              pushService.pools,
+              RELEASE_ID,
+              store && (() => store.usage()),
+              () => ({ users: xmppServer.liveUsers, nodes: appServer.liveNodeActors }),
+              () => host.componentLeadership?.(),
+              plugins && (() => plugins.failureCounts()),
+            ),
           })
         : undefined;
       if (rest) started.add(() => rest.close());
       if (rest) for (const warning of restStartupWarnings(config.rest)) log.warn('rest.unprotected', { warning });
-      return new Herald({ config, host, log, store, tracker, xmppServer, appServer, pushService, rest, remotePush, started });
+      return new Herald({ config, host, log, store, tracker, xmppServer, appServer, pushService, rest, remotePush, plugins, started });
     } catch (e) {
       await started.stopAll();
       throw e;
@@ -315,7 +337,9 @@ export class Herald {
 
   /** Its pools' stats and live actors now: what /healthcheck and /metrics read (a shard's cross to the main thread). */
   figures(): EngineFigures {
-    return { pools: poolFigures(this.pushService.pools), actors: { users: this.xmppServer.liveUsers, nodes: this.appServer.liveNodeActors } };
+    const figures: EngineFigures = { pools: poolFigures(this.pushService.pools), actors: { users: this.xmppServer.liveUsers, nodes: this.appServer.liveNodeActors } };
+    if (this.plugins) figures.plugins = this.plugins.failureCounts();
+    return figures;
   }
 
   /**

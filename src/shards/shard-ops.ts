@@ -16,6 +16,7 @@ import type { EngineFigures, PoolFigures } from '../push-service/ops/engine-figu
 import { Counter, Gauge } from 'prom-client';
 import { HeraldMetrics, type MetricsFigures } from '../push-service/ops/herald-metrics.js';
 import type { ActorMetrics, PushServiceMetrics } from '../push-service/ops/metrics.js';
+import type { PluginFailureMetrics } from '../push-service/ops/plugin-metrics.js';
 import { poolFigures, poolHealth, poolMetrics, type OpsSource } from '../push-service/ops/ops-source.js';
 import type { RestMetricsSource } from '../push-service/ops/rest-metrics.js';
 import type { ComponentLeadershipFigures } from '../push-service/ops/component-link-metrics.js';
@@ -140,12 +141,15 @@ export class ShardOps {
   private metrics(reports: readonly ShardReport[], rest: RestMetricsSource | undefined): Promise<string> {
     const services: PushServiceMetrics[] = poolFigures(this.options.mainPools).map((p) => poolMetrics(p, p.stats));
     const actors: ActorMetrics[] = [];
+    const plugins: PluginFailureMetrics[] = [];
     for (const { shard, figures } of reports) {
       if (!figures) continue;
       for (const p of figures.pools) services.push(poolMetrics(p, p.stats, shard));
       actors.push({ shard: String(shard), actors: figures.actors });
+      if (figures.plugins !== undefined) plugins.push({ shard: String(shard), failures: figures.plugins });
     }
     const figures: MetricsFigures = { services, actors, store: this.options.store?.() };
+    if (plugins.length > 0) figures.plugins = plugins;
     if (rest !== undefined) figures.rest = rest;
     const leadership = this.options.componentLeadership?.();
     if (leadership !== undefined) figures.componentLeadership = leadership;

@@ -44,6 +44,7 @@ import { ShardSpawner, type Shard } from './shard-spawner.js';
 import { StreamGates } from './stream-gates.js';
 import { rebuildFailure } from './stanza-error-transfer.js';
 import { attr } from '../xmpp/attr.js';
+import { loadPlugins } from '../plugins/load-plugins.js';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -133,6 +134,12 @@ export class ShardedHerald {
   static async start(options: HeraldOptions, count: number): Promise<ShardedHerald> {
     const { config } = options;
     const host = options.host ?? { route: () => {} };
+    if (options.plugins?.length) {
+      throw new HeraldError('HERALD_CONFIG_INVALID', 'plugin objects passed to the embedding API run only on an engine of one thread (shards.count = 0): a shard worker cannot receive them; name the module in plugins.modules, which every shard imports');
+    }
+    // Imported here once, before any shard starts, so that a bad module fails the start with its own
+    // message; each shard worker then imports it for the users it holds.
+    await loadPlugins(config.plugins.modules);
     // Each part is recorded as it starts: close() and a failed start stop them in reverse.
     const started = new StartedParts();
     try {

@@ -47,6 +47,13 @@ export class SessionTable {
     return (this.users.get(user)?.available ?? 0) > 0;
   }
 
+  /** Where the bare JID `user` stands: an available session, only hibernated ones, or none. */
+  stateOf(user: string): 'online' | 'hibernated' | 'offline' {
+    const sessions = this.users.get(user);
+    if (!sessions) return 'offline';
+    return sessions.available > 0 ? 'online' : 'hibernated';
+  }
+
   /** Resource → state for the bare JID `user` (a copy). */
   sessionsFor(user: string): Map<string, SessionState> {
     return new Map(this.users.get(user)?.resources);

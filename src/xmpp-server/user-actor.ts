@@ -21,6 +21,11 @@
  * The window is bounded: with `maxInFlight` publishes outstanding the actor waits for one to
  * settle before starting the next (backpressure: its mailbox fills, then pushes are dropped).
  * A refusal comes back as a `publishRefused` message, so registration changes stay serial.
+ *
+ * With plugins (src/plugins/), a message first goes past every registration's shouldPublish
+ * (before it is claimed and counted: a message no registration is left for is not in the badge),
+ * each publish through prepare, and each outcome to onPublishOutcome. Without plugins none of
+ * that is built or awaited.
  */
 import type { BehaviourFactory, Behaviour } from '../actors/index.js';
 import { isHeraldError } from '../core/errors.js';
@@ -36,6 +41,15 @@ import type { RegistrationBackend } from './registration-backend.js';
 import type { Logger } from '../core/log.js';
 import type { XmppServerStats } from './stats.js';
 import { buildSummary, type PushedMessage, type SummaryOptions } from './summary.js';
+import type { PluginChain } from '../plugins/plugin-chain.js';
+import type { PluginMessage, Recipient } from '../plugins/plugin.js';
+import { pluginRegistrationOf } from '../plugins/plugin-views.js';
+
+/** A pushable message as plugins see it; only made when plugins are configured. */
+export interface PluginView {
+  message: PluginMessage;
+  recipient: Recipient;
+}
 
 export type UserMessage =
   /** XEP-0357 §5: resolves once the registration is durable. */
@@ -43,7 +57,7 @@ export type UserMessage =
   /** XEP-0357 §6: resolves once the removal is durable; removing nothing succeeds. */
   | { kind: 'disable'; request: DisableRequest }
   /** A pushable message for this (offline) user. */
-  | { kind: 'message'; message: PushedMessage; identity?: string }
+  | { kind: 'message'; message: PushedMessage; identity?: string; plugins?: PluginView }
   /** A session became available: the user sees their messages, the badge restarts at 0. */
   | { kind: 'sessionOnline' }
   /** The App Server answered a publish with a `cancel` error. */
@@ -78,6 +92,8 @@ export interface UserActorDeps {
   stats: XmppServerStats;
   /** Fields carry JIDs, nodes and conditions, never message bodies or publish-options. */
   log: Logger;
+  /** The configured plugins; undefined when there are none. */
+  plugins?: PluginChain;
 }
 
 export function userBehaviourFactory(deps: UserActorDeps): (user: string) => BehaviourFactory<UserMessage, UserReply> {
@@ -137,7 +153,7 @@ class UserBehaviour implements Behaviour<UserMessage, UserReply> {
       case 'disable':
         return this.disable(msg.request);
       case 'message':
-        return this.push(msg.message, msg.identity);
+        return this.push(msg.message, msg.identity, msg.plugins);
       case 'sessionOnline':
         // Another instance may have counted since this one last read the counter.
         if (this.unread !== 0 || this.deps.store.sharedAcrossInstances) this.resetUnread();
@@ -175,36 +191,58 @@ class UserBehaviour implements Behaviour<UserMessage, UserReply> {
     return undefined;
   }
 
-  private async push(message: PushedMessage, identity: string | undefined): Promise<UserReply> {
+  private async push(message: PushedMessage, identity: string | undefined, view: PluginView | undefined): Promise<UserReply> {
     if (this.registrations.size === 0) return undefined;
-    let counted: Awaitable<number | undefined>;
-    if (identity === undefined) counted = this.countUnread();
-    else {
+    if (identity !== undefined) {
       if (this.seen.has(identity)) {
         this.deps.stats.duplicatesSkipped++;
         return undefined;
       }
       this.seen.add(identity);
       if (this.seen.size > this.deps.dedupWindow) this.seen.delete(this.seen.values().next().value!);
-      counted = this.deps.store.claimAndCount ? this.claimAndCount(this.deps.store.claimAndCount(this.user, identity)) : this.claimThenCount(identity);
     }
+    let targets = [...this.registrations.values()];
+    const plugins = view && this.deps.plugins;
+    if (plugins) {
+      const allowed = this.allowedBy(plugins, view!, targets);
+      targets = allowed instanceof Promise ? await allowed : allowed;
+      if (targets.length === 0) {
+        this.deps.stats.messagesNotPushed++;
+        return undefined;
+      }
+    }
+    let counted: Awaitable<number | undefined>;
+    if (identity === undefined) counted = this.countUnread();
+    else counted = this.deps.store.claimAndCount ? this.claimAndCount(this.deps.store.claimAndCount(this.user, identity)) : this.claimThenCount(identity);
     const count = counted instanceof Promise ? await counted : counted;
     if (count === undefined) {
       this.deps.stats.duplicatesSkipped++;
       return undefined;
     }
     const summary = buildSummary(count, message, this.deps.summary);
-    for (const registration of [...this.registrations.values()]) {
+    for (const registration of targets) {
       await this.freeSlot();
-      this.start({
+      let publish: PushPublish = {
         from: this.deps.domain,
         to: registration.pubsubJid,
         node: registration.node,
         summary,
         publishOptions: { ...registration.publishOptions },
-      }, registration);
+      };
+      if (plugins) {
+        const prepared = plugins.prepare(publish, pluginRegistrationOf(this.user, registration), view!.message, view!.recipient);
+        publish = prepared instanceof Promise ? await prepared : prepared;
+      }
+      this.start(publish, registration);
     }
     return undefined;
+  }
+
+  /** The registrations every plugin lets the message go to, in their order (asked all at once). */
+  private allowedBy(plugins: PluginChain, view: PluginView, registrations: Registration[]): Awaitable<Registration[]> {
+    const answers = registrations.map((r) => plugins.allows(view.message, view.recipient, pluginRegistrationOf(this.user, r)));
+    const kept = (yes: readonly boolean[]) => registrations.filter((_, i) => yes[i]);
+    return answers.some((a) => a instanceof Promise) ? Promise.all(answers).then(kept) : kept(answers as boolean[]);
   }
 
   /** Starts one publish; its outcome is handled when it settles, outside this handler. */
@@ -226,6 +264,7 @@ class UserBehaviour implements Behaviour<UserMessage, UserReply> {
    * `wait` and every other type keep it (a transient failure must not disable a healthy device).
    */
   private settled(result: PublishResult, registration: Registration): void {
+    if (this.deps.plugins) this.tellPlugins(this.deps.plugins, result, registration);
     if (result.ok) {
       this.deps.stats.publishesOk++;
       return;
@@ -255,6 +294,11 @@ class UserBehaviour implements Behaviour<UserMessage, UserReply> {
       this.deps.stats.refusalsUndelivered++;
       this.deps.log.warn('xmpp_server.refusal_undelivered', { ...fields, reason: (e as Error).message });
     }
+  }
+
+  private tellPlugins(plugins: PluginChain, result: PublishResult, registration: Registration): void {
+    const outcome = result.ok ? { ok: true as const } : { ok: false as const, error: { type: result.error.type, condition: result.error.condition } };
+    plugins.publishOutcome(pluginRegistrationOf(this.user, registration), outcome);
   }
 
   private async refused(msg: Extract<UserMessage, { kind: 'publishRefused' }>): Promise<UserReply> {

@@ -36,6 +36,8 @@ import { silentLogger, type Logger } from '../core/log.js';
 import { newStats, type XmppServerStats } from './stats.js';
 import { userBehaviourFactory, type UserMessage, type UserReply } from './user-actor.js';
 import { attr } from '../xmpp/attr.js';
+import type { PluginChain } from '../plugins/plugin-chain.js';
+import { pluginMessageOf } from '../plugins/plugin-views.js';
 
 type RegistrationChange = Extract<UserMessage, { kind: 'enable' | 'disable' }>;
 
@@ -54,6 +56,8 @@ export interface XmppServerRoleOptions {
   /** Changes of other instances sharing `registrations` (none with one instance). */
   changes?: ChangeFeed;
   log?: Logger;
+  /** The configured plugins (src/plugins/); undefined when there are none. */
+  plugins?: PluginChain;
 }
 
 export class XmppServerRole {
@@ -68,6 +72,7 @@ export class XmppServerRole {
   private readonly pending: PendingRegistrations;
   private readonly storeCommits: () => number;
   private readonly log: Logger;
+  private readonly plugins: PluginChain | undefined;
   /** Stops listening to the change feed and sweeping claims (close()). */
   private readonly stopShared: Array<() => void> = [];
   /** Asks and publishes in flight, awaited by `close()` (with the changes in `pending`). */
@@ -81,6 +86,7 @@ export class XmppServerRole {
     const { config } = options;
     const server = config.xmpp_server;
     this.log = options.log ?? silentLogger;
+    this.plugins = options.plugins;
     this.store = options.registrations ?? new RegistrationStore(lmdbOf(options));
     this.closeGraceMs = server.publish_timeout_ms + CLOSE_MARGIN_MS;
     this.storeCommits = () => options.store?.commits() ?? 0;
@@ -112,6 +118,7 @@ export class XmppServerRole {
       track: (work) => this.track(work),
       stats: this.stats,
       log: this.log,
+      plugins: this.plugins,
     });
     this.users = new ActorRegistry<UserMessage, UserReply>(options.actors.system, factory, {
       kind: 'user',
@@ -222,10 +229,24 @@ export class XmppServerRole {
    * once on LMDB; on PostgreSQL later, so the decision is then a promise.
    */
   private decide(user: string, message: Element, decision: Extract<PushDecision, { push: true }>): Awaitable<void> {
-    if (this.users.has(user)) return this.tellMessage(user, pushOf(message, decision, user));
+    if (this.users.has(user)) return this.tellMessage(user, this.pushOf(message, decision, user));
     return andThen(this.pending.hasAny(user) ?? this.store.hasAny(user), (registered) => {
-      if (registered) this.tellMessage(user, pushOf(message, decision, user));
+      if (registered) this.tellMessage(user, this.pushOf(message, decision, user));
     });
+  }
+
+  /** What the user's actor gets of a pushable message (with what plugins see of it, when there are plugins). */
+  private pushOf(message: Element, decision: Extract<PushDecision, { push: true }>, user: string): UserMessage {
+    const sender = validJid(attr(message, 'from'));
+    const push: UserMessage = {
+      kind: 'message',
+      message: { sender, body: decision.body, call: decision.call },
+      identity: messageIdentity(message, user),
+    };
+    if (this.plugins) {
+      push.plugins = { message: pluginMessageOf(message, decision.body, sender), recipient: { jid: user, state: this.sessions.stateOf(user) } };
+    }
+    return push;
   }
 
   private tellMessage(user: string, message: UserMessage): void {
@@ -251,6 +272,11 @@ export class XmppServerRole {
 
   /** A session became available (bound, or resumed): the unread counter restarts at 0. */
   sessionAvailable(fullJid: string): void {
+    if (this.plugins) return this.sessionChanged(fullJid, () => this.becameAvailable(fullJid));
+    this.becameAvailable(fullJid);
+  }
+
+  private becameAvailable(fullJid: string): void {
     if (!this.sessions.setAvailable(fullJid)) return; // the user was already online
     const user = bareJid(fullJid);
     if (this.users.has(user)) return this.tellOnline(user);
@@ -276,12 +302,23 @@ export class XmppServerRole {
 
   /** XEP-0198: the stream is detached but resumable; messages to the user are pushed meanwhile. */
   sessionHibernated(fullJid: string): void {
+    if (this.plugins) return this.sessionChanged(fullJid, () => this.sessions.setHibernated(fullJid));
     this.sessions.setHibernated(fullJid);
   }
 
   /** The session ended (closed, or its resumption window ran out). */
   sessionUnavailable(fullJid: string): void {
+    if (this.plugins) return this.sessionChanged(fullJid, () => this.sessions.remove(fullJid));
     this.sessions.remove(fullJid);
+  }
+
+  /** Runs a session event and tells the plugins when it changed where the user stands. */
+  private sessionChanged(fullJid: string, change: () => void): void {
+    const user = bareJid(fullJid);
+    const before = this.sessions.stateOf(user);
+    change();
+    const after = this.sessions.stateOf(user);
+    if (after !== before) this.plugins!.sessionState({ jid: user, state: before }, after);
   }
 
   /** The durable registrations of a user (diagnostics and tests). */
@@ -369,15 +406,6 @@ export class XmppServerRole {
     if (!isAnsweredRefusal(e)) this.log.warn('xmpp_server.push_iq_failed', { reason: (e as Error)?.message });
     return toStanzaError(e);
   }
-}
-
-/** What the user's actor gets of a pushable message. */
-function pushOf(message: Element, decision: Extract<PushDecision, { push: true }>, user: string): UserMessage {
-  return {
-    kind: 'message',
-    message: { sender: validJid(attr(message, 'from')), body: decision.body, call: decision.call },
-    identity: messageIdentity(message, user),
-  };
 }
 
 function lmdbOf(options: XmppServerRoleOptions): HeraldStore {

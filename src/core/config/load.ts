@@ -4,6 +4,7 @@
  * where its value came from: the file, or the environment variable that set it.
  */
 import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { HeraldError } from '../errors.js';
 import { describeErrno } from '../make-directory.js';
@@ -59,15 +60,16 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
   } catch (e) {
     throw new ConfigError(file, [{ key: '(file)', problem: `not valid TOML: ${(e as Error).message}` }]);
   }
-  return validateWithOrigins(raw, file, env);
+  return validateWithOrigins(raw, file, env, dirname(resolve(file)));
 }
 
 /** Validates an already-parsed object (used by embedders who build their config in code). */
 export function validateConfig(raw: unknown, source = '(inline)', env: NodeJS.ProcessEnv = {}): HeraldConfig {
-  return validateWithOrigins(raw, source, env).config;
+  return validateWithOrigins(raw, source, env, process.cwd()).config;
 }
 
-function validateWithOrigins(raw: unknown, source: string, env: NodeJS.ProcessEnv): LoadedConfig {
+/** `baseDir`: where relative plugin paths start (the config file's folder, or the working directory). */
+function validateWithOrigins(raw: unknown, source: string, env: NodeJS.ProcessEnv, baseDir: string): LoadedConfig {
   const copy = structuredClone(raw ?? {}) as Record<string, unknown>;
   const origins: EnvOrigins = new Map();
   // MongoosePush's PUSH_* first, so Herald's own HERALD__* overrides win over them.
@@ -90,6 +92,8 @@ function validateWithOrigins(raw: unknown, source: string, env: NodeJS.ProcessEn
     }
   }
   if (problems.length > 0 || !result.success) throw new ConfigError(source, problems);
+  // Absolute once, here: every shard worker imports the same files whatever it resolves against.
+  result.data.plugins.modules = result.data.plugins.modules.map((path) => resolve(baseDir, path));
   return { config: deepFreeze(result.data), file: source, origins };
 }
 

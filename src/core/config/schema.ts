@@ -647,6 +647,27 @@ function parsedUrl(text: string): URL | undefined {
 }
 
 /**
+ * Typed plugins (src/plugins/): ES modules the XMPP Server role calls to filter and format pushes
+ * and to hear of session states and publish outcomes, in this order.
+ */
+const plugins = z
+  .object({
+    /**
+     * Paths of the plugin modules, imported at start (by every shard worker when sharded). A
+     * relative path is resolved against the config file's folder, or for a config validated in
+     * code, the working directory.
+     */
+    modules: z.array(z.string().min(1)).default([]),
+    /**
+     * ms one hook call may take; past it the call is ignored and the default used. A
+     * shouldPublish or prepare holds its user's pushes while it runs, so it is short: a plugin
+     * needing a database should keep what it needs in memory.
+     */
+    hook_budget_ms: positiveInt.max(10_000).default(50),
+  })
+  .strict();
+
+/**
  * The App Server's bridge to a remote MongoosePush-compatible push service (MongooseIM's
  * mod_push_service_mongoosepush): when enabled, the App Server hands its notifications over
  * HTTP to `url` instead of to this engine's own APNS/FCM pools.
@@ -772,6 +793,7 @@ export const configSchema = z
     fcm: fcm.default(() => fcm.parse({})),
     rest: rest.default(() => rest.parse({})),
     remote_push: remotePush.default(() => remotePush.parse({})),
+    plugins: plugins.default(() => plugins.parse({})),
     simulators: z
       .object({
         apns: apnsSimulator.default(() => apnsSimulator.parse({})),

@@ -3,6 +3,7 @@
  * /metrics: its pools' stats as the senders keep them, and its live actors. Plain JSON values:
  * a shard's cross the thread boundary as they are (shards/shard-protocol.ts).
  */
+import type { PluginFailureCount } from '../../plugins/plugin-chain.js';
 import type { PoolStats, RunningPool } from '../pools/push-pools.js';
 
 export interface PoolFigures {
@@ -23,4 +24,6 @@ export interface ActorFigures {
 export interface EngineFigures {
   pools: PoolFigures[];
   actors: ActorFigures;
+  /** Plugin hook failures so far; absent when no plugin is configured. */
+  plugins?: PluginFailureCount[];
 }

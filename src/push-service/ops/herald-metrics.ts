@@ -4,7 +4,7 @@
  * Families that only some Heralds have are registered the first time their figures come: the
  * store's (an engine with a store), the process's (where `herald start` installed its process
  * handlers), the REST port's (scraped through the REST API) and the component link's (a host
- * that joins only while it holds the leadership).
+ * that joins only while it holds the leadership) and the plugins' (an engine with plugins).
  */
 import { Counter, Registry } from 'prom-client';
 import { processFailureCounts } from '../../core/process-failures.js';
@@ -13,6 +13,7 @@ import { ActorFamily, PushFamilies, type ActorMetrics, type PushServiceMetrics }
 import { RestFamilies, type RestMetricsSource } from './rest-metrics.js';
 import { StoreFamilies } from './store-metrics.js';
 import { ComponentLinkFamily, type ComponentLeadershipFigures } from './component-link-metrics.js';
+import { PluginFailureFamily, type PluginFailureMetrics } from './plugin-metrics.js';
 
 /** What one scrape gathered. */
 export interface MetricsFigures {
@@ -22,6 +23,8 @@ export interface MetricsFigures {
   rest?: RestMetricsSource;
   /** Whether this instance holds the component link, and what it dropped without; absent unless component.instances = "one_holds_the_link". */
   componentLeadership?: ComponentLeadershipFigures;
+  /** Plugin hook failures per engine; absent when no plugin is configured. */
+  plugins?: readonly PluginFailureMetrics[];
 }
 
 export class HeraldMetrics {
@@ -33,6 +36,7 @@ export class HeraldMetrics {
   private unhandledRejections?: Counter;
   private rest?: RestFamilies;
   private componentLink?: ComponentLinkFamily;
+  private plugins?: PluginFailureFamily;
   /** The scrape being rendered: the next one records after it, so two never mix their figures. */
   private previous: Promise<unknown> = Promise.resolve();
 
@@ -48,7 +52,7 @@ export class HeraldMetrics {
     return text;
   }
 
-  private record({ services, actors, store, rest, componentLeadership }: MetricsFigures): void {
+  private record({ services, actors, store, rest, componentLeadership, plugins }: MetricsFigures): void {
     this.push.record(services);
     this.actors.record(actors);
     if (store !== undefined) (this.store ??= new StoreFamilies(this.registry)).record(store);
@@ -63,5 +67,6 @@ export class HeraldMetrics {
     }
     if (rest !== undefined) (this.rest ??= new RestFamilies(this.registry)).record(rest);
     if (componentLeadership !== undefined) (this.componentLink ??= new ComponentLinkFamily(this.registry)).record(componentLeadership);
+    if (plugins !== undefined) (this.plugins ??= new PluginFailureFamily(this.registry)).record(plugins);
   }
 }

@@ -11,6 +11,7 @@ import { CONNECTION_STATES, type PushServiceMetrics } from './metrics.js';
 import type { RestMetricsSource } from './rest-metrics.js';
 import type { ComponentLeadershipFigures } from './component-link-metrics.js';
 import type { StoreUsage } from '../../store/size-guard.js';
+import type { PluginFailureCount } from '../../plugins/plugin-chain.js';
 
 /**
  * What /healthcheck and /metrics are answered from. A sharded Herald's asks its shards, so its
@@ -53,7 +54,8 @@ export function poolFigures(pools: readonly RunningPool[]): PoolFigures[] {
 /**
  * `store`: the LMDB store's usage, reported as the `store` check and the herald_store_* families;
  * `actors`: the live actors, as herald_live_actors; `componentLeadership`: the host's
- * (HeraldHost.componentLeadership), as the herald_component_* families.
+ * (HeraldHost.componentLeadership), as the herald_component_* families; `plugins`: the plugins'
+ * hook failures (undefined without plugins), as herald_plugin_failures_total.
  */
 export function poolsOpsSource(
   pools: readonly RunningPool[],
@@ -61,6 +63,7 @@ export function poolsOpsSource(
   store?: () => StoreUsage,
   actors?: () => ActorFigures,
   componentLeadership?: () => ComponentLeadershipFigures | undefined,
+  plugins?: () => PluginFailureCount[] | undefined,
 ): ImmediateOpsSource {
   const metrics = new HeraldMetrics();
   return {
@@ -71,6 +74,8 @@ export function poolsOpsSource(
       if (rest) figures.rest = rest;
       const leadership = componentLeadership?.();
       if (leadership !== undefined) figures.componentLeadership = leadership;
+      const failures = plugins?.();
+      if (failures !== undefined) figures.plugins = [{ failures }];
       return metrics.render(figures);
     },
   };
