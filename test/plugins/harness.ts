@@ -34,11 +34,14 @@ export interface PluginRig {
   tell(from: string, body: string, type?: string): Promise<void>;
   /** The APNS `aps` of the `n`th request (1-based), waiting for it. */
   aps(n: number): Promise<Aps>;
+  /** Hands Herald an IQ; resolves with its reply. */
+  iq(stanza: Element): Promise<Element>;
 }
 
 export interface Aps {
   alert?: { title: string; body: string };
   badge?: number;
+  'thread-id'?: string;
   'content-available'?: number;
 }
 
@@ -58,14 +61,16 @@ export async function withPlugins(setup: PluginSetup, body: (rig: PluginRig) => 
     try {
       const { herald } = running;
       const apns = running.apns!;
-      await expectResult(await replies.ask(herald, createNodeIq(`${ALICE}/phone`, NODE)));
-      await expectResult(await replies.ask(herald, enableIq(`${ALICE}/phone`, NODE, { service: 'apns', device_id: TOKEN, topic: 'com.example.chat' })));
+      const iq = (stanza: Element) => replies.ask(herald, stanza);
+      expectResult(await iq(createNodeIq(`${ALICE}/phone`, NODE)));
+      expectResult(await iq(enableIq(`${ALICE}/phone`, NODE, { service: 'apns', device_id: TOKEN, topic: 'com.example.chat' })));
       await body({
         herald,
         apns,
         log,
         tell: (from, text, type = 'chat') => herald.handleStanza(withType(chat(from, ALICE, text), type)),
         aps: async (n) => ((await apns.waitForReceived(n, 5_000))[n - 1]!.payload as { aps: Aps }).aps,
+        iq,
       });
     } finally {
       await running.close();
@@ -80,6 +85,6 @@ function withType(message: Element, type: string): Element {
   return message;
 }
 
-async function expectResult(reply: Element): Promise<void> {
+function expectResult(reply: Element): void {
   if (reply.attrs.type !== 'result') throw new Error(`expected an IQ result, got ${reply.toString()}`);
 }
