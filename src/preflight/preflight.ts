@@ -13,6 +13,7 @@ import { apnsPoolSpecs, fcmPoolSpecs } from '../push-service/pools/pool-specs.js
 import { bindAddressProblem } from './address-check.js';
 import { checkApns, checkFcm, checkRemotePush, checkRestTls, type Findings } from './credential-checks.js';
 import { storeFolderProblem } from './folder-check.js';
+import { checkPluginFiles } from './plugin-files.js';
 import { portProblem } from './port-probe.js';
 
 export interface PreflightOptions {
@@ -52,6 +53,7 @@ export async function preflight(
   checkApns(config, found);
   checkFcm(config, found, (key) => originOf(key, origins) !== undefined);
   checkRemotePush(config.remote_push, found);
+  checkPluginFiles(config.plugins.modules, found);
   await checkListeners(config, found, options.probePorts === true);
   return { problems, warnings };
 }

@@ -11,6 +11,7 @@ import { isHeraldError } from '../../src/core/errors.js';
 import { loadConfig } from '../../src/core/config/load.js';
 import type { HeraldConfig } from '../../src/core/config/schema.js';
 import { Herald } from '../../src/embed/engine.js';
+import { preflight } from '../../src/preflight/preflight.js';
 import { ShardedHerald } from '../../src/shards/sharded-herald.js';
 import { cleanup, configIn, tempDir } from '../e2e/harness.js';
 import { fixturePath, withPlugins } from './harness.js';
@@ -86,4 +87,21 @@ test("a module's named exports are its plugin when it has no default export", as
     await herald.xmppServer.whenIdle();
     assert.equal(apns.received.length, 1);
   });
+});
+
+test('the pre-flight (herald check-config) names a plugin module that is missing or not a file', async () => {
+  const dir = tempDir();
+  try {
+    const config = configIn(dir, { plugins: { modules: [fixturePath('named-hooks'), fixturePath('not-there'), dir] } });
+    const { problems } = await preflight({ config });
+    assert.deepEqual(
+      problems.filter((p) => p.key.startsWith('plugins.')).map((p) => [p.key, p.path, p.cause.split(' ')[0]]),
+      [
+        ['plugins.modules[1]', fixturePath('not-there'), 'no'],
+        ['plugins.modules[2]', dir, 'is'],
+      ],
+    );
+  } finally {
+    cleanup(dir);
+  }
 });
