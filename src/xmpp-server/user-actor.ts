@@ -202,9 +202,9 @@ class UserBehaviour implements Behaviour<UserMessage, UserReply> {
       if (this.seen.size > this.deps.dedupWindow) this.seen.delete(this.seen.values().next().value!);
     }
     let targets = [...this.registrations.values()];
-    const plugins = view && this.deps.plugins;
+    const plugins = view && this.deps.plugins ? { chain: this.deps.plugins, view } : undefined;
     if (plugins) {
-      const allowed = this.allowedBy(plugins, view!, targets);
+      const allowed = this.allowedBy(plugins.chain, plugins.view, targets);
       targets = allowed instanceof Promise ? await allowed : allowed;
       if (targets.length === 0) {
         this.deps.stats.messagesNotPushed++;
@@ -230,7 +230,7 @@ class UserBehaviour implements Behaviour<UserMessage, UserReply> {
         publishOptions: { ...registration.publishOptions },
       };
       if (plugins) {
-        const prepared = plugins.prepare(publish, pluginRegistrationOf(this.user, registration), view!.message, view!.recipient);
+        const prepared = plugins.chain.prepare(publish, pluginRegistrationOf(this.user, registration), plugins.view.message, plugins.view.recipient);
         publish = prepared instanceof Promise ? await prepared : prepared;
       }
       this.start(publish, registration);
