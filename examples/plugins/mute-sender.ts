@@ -1,9 +1,10 @@
 // A Herald plugin (README: Plugins): never push messages from the senders a user would rather
-// not hear from at night, a bot, a noisy room. The muted bare JIDs come from the environment
-// variable HERALD_MUTED_SENDERS (comma-separated), read once when the module is imported:
+// not hear from at night, a bot, a noisy room. The muted bare JIDs are the plugin's options:
 //
 //   [plugins]
 //   modules = ["./dist/examples/plugins/mute-sender.js"]
+//   [plugins.options.mute-sender]
+//   muted = ["bot@example.com", "noisy-room@conference.example.com"]
 //
 // A room's messages come from room@service/nick, so muting the room's bare JID mutes the room.
 // Embedders can pass `muteSenders([...])` to Herald.start({ plugins }) instead.
@@ -23,4 +24,9 @@ function bare(jid: string): string {
   return slash === -1 ? jid : jid.slice(0, slash);
 }
 
-export default muteSenders((process.env.HERALD_MUTED_SENDERS ?? '').split(','));
+/** The factory Herald calls with `[plugins.options.mute-sender]`; a bad `muted` fails the start. */
+export default function fromOptions(options: Readonly<Record<string, unknown>>): HeraldPlugin {
+  const { muted = [] } = options;
+  if (!Array.isArray(muted) || !muted.every((jid) => typeof jid === 'string')) throw new Error('muted must be a list of JIDs');
+  return muteSenders(muted as string[]);
+}

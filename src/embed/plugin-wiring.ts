@@ -12,7 +12,7 @@ import type { StartedParts } from './started-parts.js';
 
 export async function startPlugins(config: HeraldConfig, objects: readonly HeraldPlugin[] | undefined, log: Logger, started: StartedParts): Promise<PluginChain | undefined> {
   if (config.plugins.modules.length === 0 && !objects?.length) return undefined;
-  const plugins = await loadPlugins(config.plugins.modules, objects);
+  const plugins = await loadPlugins(config.plugins.modules, objects, config.plugins.options);
   const chain = new PluginChain(plugins, { budgetMs: config.plugins.hook_budget_ms, bodyMaxChars: config.xmpp_server.body_max_chars, log });
   started.add(() => chain.close());
   log.info('plugins.loaded', { plugins: plugins.map((p) => p.name), hook_budget_ms: config.plugins.hook_budget_ms });

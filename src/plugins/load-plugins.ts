@@ -6,11 +6,13 @@
  * string name. What fails is HERALD_CONFIG_INVALID naming the module and the export.
  *
  * A module's plugin is its default export, or, without one, its named exports
- * (`export function shouldPublish…`). Paths are absolute by now: the config loader resolved them
+ * (`export function shouldPublish…`). A default export that is a function is a factory: it is
+ * called once with the module's `plugins.options.<file name>` table ({} when none) and answers
+ * the plugin (or a promise of it). Paths are absolute by now: the config loader resolved them
  * (core/config/load.ts: against the config file's folder, or the working directory).
  */
-import { basename, extname } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { pluginModuleName } from '../core/config/schema.js';
 import { HeraldError } from '../core/errors.js';
 import { HOOKS, type HeraldPlugin } from './plugin.js';
 
@@ -20,18 +22,31 @@ export interface NamedPlugin {
   plugin: HeraldPlugin;
 }
 
-export async function loadPlugins(modules: readonly string[], objects: readonly HeraldPlugin[] = []): Promise<NamedPlugin[]> {
+/** `plugins.options`: each module's settings under its file's name. */
+export type PluginOptions = Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+
+export async function loadPlugins(modules: readonly string[], objects: readonly HeraldPlugin[] = [], options: PluginOptions = {}): Promise<NamedPlugin[]> {
   const loaded: NamedPlugin[] = [];
   for (const [i, path] of modules.entries()) {
     const where = `plugins.modules[${i}] (${path})`;
+    const name = pluginModuleName(path);
     let namespace: Record<string, unknown>;
     try {
       namespace = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
     } catch (e) {
       throw invalid(`${where}: cannot be imported: ${(e as Error)?.message ?? String(e)}`);
     }
-    const exported = 'default' in namespace ? namespace.default : namespace;
-    loaded.push(checked(exported, where, basename(path, extname(path))));
+    let exported = 'default' in namespace ? namespace.default : namespace;
+    if (typeof exported === 'function') {
+      try {
+        exported = await (exported as (options: Readonly<Record<string, unknown>>) => unknown)(options[name] ?? {});
+      } catch (e) {
+        throw invalid(`${where}: its factory refused plugins.options.${name}: ${(e as Error)?.message ?? String(e)}`);
+      }
+    } else if (options[name] !== undefined) {
+      throw invalid(`${where}: takes no options (its default export is not a factory), but plugins.options.${name} is set`);
+    }
+    loaded.push(checked(exported, where, name));
   }
   objects.forEach((plugin, i) => loaded.push(checked(plugin, `plugins passed to Herald.start [${i}]`, `plugin-${loaded.length + 1}`)));
   return loaded;

@@ -139,7 +139,7 @@ export class ShardedHerald {
     }
     // Imported here once, before any shard starts, so that a bad module fails the start with its own
     // message; each shard worker then imports it for the users it holds.
-    await loadPlugins(config.plugins.modules);
+    await loadPlugins(config.plugins.modules, [], config.plugins.options);
     // Each part is recorded as it starts: close() and a failed start stop them in reverse.
     const started = new StartedParts();
     try {

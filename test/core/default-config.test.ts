@@ -23,8 +23,10 @@ function lineOf(path: string, table = path.split('.').slice(0, -1).join('.')): T
   return lines.find((l) => l.table === table && l.key === key) ?? (table.includes('.') && !table.endsWith('[]') ? lineOf(table, table.split('.').slice(0, -1).join('.')) : undefined);
 }
 
+/** The value default.toml sets at `path`, as plain JSON (smol-toml's inline tables have no prototype). */
 function valueAt(path: string): unknown {
-  return path.split('.').reduce<unknown>((at, key) => (at as Record<string, unknown> | undefined)?.[key], values);
+  const value = path.split('.').reduce<unknown>((at, key) => (at as Record<string, unknown> | undefined)?.[key], values);
+  return value === undefined ? undefined : (JSON.parse(JSON.stringify(value)) as unknown);
 }
 
 function byKind<K extends SchemaKey['kind']>(kind: K): Array<Extract<SchemaKey, { kind: K }>> {

@@ -19,10 +19,14 @@ import { fixturePath, withPlugins } from './harness.js';
 type Start = (config: HeraldConfig) => Promise<{ close(): Promise<void> }>;
 
 /** The message of the HERALD_CONFIG_INVALID the start fails with. */
-async function refusedStart(modules: string[], start: Start = (config) => Herald.start({ config })): Promise<string> {
+async function refusedStart(
+  modules: string[],
+  start: Start = (config) => Herald.start({ config }),
+  options: Record<string, Record<string, unknown>> = {},
+): Promise<string> {
   const dir = tempDir();
   try {
-    const herald = await start(configIn(dir, { plugins: { modules } })).catch((e: unknown) => e as Error);
+    const herald = await start(configIn(dir, { plugins: { modules, options } })).catch((e: unknown) => e as Error);
     if (!(herald instanceof Error)) {
       await herald.close();
       assert.fail('the engine started');
@@ -48,6 +52,31 @@ test('a module without any hook fails the start, naming the module and the hooks
 test('a hook that is not a function fails the start, naming the export', async () => {
   const message = await refusedStart([fixturePath('bad-export')]);
   assert.ok(message.includes(`(${fixturePath('bad-export')}): export shouldPublish must be a function, not boolean`), message);
+});
+
+test("a factory module that refuses its options fails the start, naming the module and its options' key", async () => {
+  const module = join(process.cwd(), 'dist/examples/plugins/mute-sender.js');
+  const message = await refusedStart([module], undefined, { 'mute-sender': { muted: 'bot@localhost' } });
+  assert.ok(message.includes(`(${module}): its factory refused plugins.options.mute-sender: muted must be a list of JIDs`), message);
+});
+
+test('options for a module that is not a factory fail the start', async () => {
+  const message = await refusedStart([fixturePath('named-hooks')], undefined, { 'named-hooks': { x: 1 } });
+  assert.ok(message.includes('takes no options (its default export is not a factory), but plugins.options.named-hooks is set'), message);
+});
+
+test('options under a name no module has are a config error naming the key', () => {
+  const dir = tempDir();
+  try {
+    const file = join(dir, 'herald.toml');
+    writeFileSync(file, '[plugins]\nmodules = ["./plugins/mine.js"]\n[plugins.options.mine]\na = 1\n[plugins.options.theirs]\nb = 2\n');
+    assert.throws(() => loadConfig(file, {}), (e: unknown) => {
+      assert.match((e as Error).message, /plugins\.options\.theirs.*names no module of plugins\.modules \(mine\)/s);
+      return true;
+    });
+  } finally {
+    cleanup(dir);
+  }
 });
 
 test('a sharded engine refuses a bad module before it starts any shard', async () => {

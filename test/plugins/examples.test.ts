@@ -7,11 +7,10 @@ import assert from 'node:assert/strict';
 import { mentions } from '../../examples/plugins/groupchat-mention.js';
 import { ALICE, examplePath, withPlugins } from './harness.js';
 
-// mute-sender.js reads its list when imported, at Herald's start.
-process.env.HERALD_MUTED_SENDERS = 'bot@localhost, Noisy-Room@conference.localhost';
+const MUTED = { 'mute-sender': { muted: ['bot@localhost', 'Noisy-Room@conference.localhost'] } };
 
 test('mute-sender: messages from a muted sender (or muted room) are not pushed, while another sender is', async () => {
-  await withPlugins({ modules: [examplePath('mute-sender')] }, async ({ herald, apns, tell, aps }) => {
+  await withPlugins({ modules: [examplePath('mute-sender')], options: MUTED }, async ({ herald, apns, tell, aps }) => {
     await tell('bot@localhost/cron', 'build failed');
     await tell('noisy-room@conference.localhost/someone', 'lunch?', 'groupchat');
     await tell('bob@localhost/laptop', 'are you there?');

@@ -47,6 +47,8 @@ export interface Aps {
 
 export interface PluginSetup {
   modules?: string[];
+  /** plugins.options: each module's settings under its file's name. */
+  options?: Record<string, Record<string, unknown>>;
   plugins?: HeraldPlugin[];
   hookBudgetMs?: number;
 }
@@ -55,7 +57,7 @@ export async function withPlugins(setup: PluginSetup, body: (rig: PluginRig) => 
   const dir = tempDir();
   const log = recordingLogger();
   const replies = new RoutedReplies();
-  const config = configIn(dir, { plugins: { modules: setup.modules ?? [], hook_budget_ms: setup.hookBudgetMs ?? 50 } });
+  const config = configIn(dir, { plugins: { modules: setup.modules ?? [], options: setup.options ?? {}, hook_budget_ms: setup.hookBudgetMs ?? 50 } });
   try {
     const running = await startHeraldOnSimulators({ config, host: { route: replies.route }, logger: log, plugins: setup.plugins });
     try {

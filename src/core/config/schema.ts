@@ -664,8 +664,28 @@ const plugins = z
      * needing a database should keep what it needs in memory.
      */
     hook_budget_ms: positiveInt.max(10_000).default(50),
+    /**
+     * Each plugin's own settings, under its module file's name without the extension
+     * (`[plugins.options.mute-sender]` for ./plugins/mute-sender.js): handed to a module whose
+     * default export is a factory, `(options) => plugin`. Plain TOML values, so they reach every
+     * shard worker with the rest of the config.
+     */
+    options: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
   })
-  .strict();
+  .strict()
+  .superRefine((p, ctx) => {
+    const names = new Set(p.modules.map(pluginModuleName));
+    for (const name of Object.keys(p.options)) {
+      if (!names.has(name)) ctx.addIssue({ code: 'custom', path: ['options', name], message: `names no module of plugins.modules (${[...names].join(', ') || 'none'})` });
+    }
+  });
+
+/** The name a plugin module's options go under: its file's name without the extension. */
+export function pluginModuleName(path: string): string {
+  const file = path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
+  const dot = file.lastIndexOf('.');
+  return dot > 0 ? file.slice(0, dot) : file;
+}
 
 /**
  * The App Server's bridge to a remote MongoosePush-compatible push service (MongooseIM's
