@@ -4,7 +4,7 @@
  * (PreparedNotification): summary fields and publish-options, the two things a XEP-0357 publish
  * carries to the App Server, so a plugin's format reaches a remote App Server as well.
  */
-import { truncate } from '../xmpp-server/summary.js';
+import { truncate } from '../xmpp/truncate.js';
 import type { PushPublish, PushSummary } from '../xmpp/push-publish.js';
 import { PREPARABLE_OPTIONS, type PreparedNotification } from './plugin.js';
 

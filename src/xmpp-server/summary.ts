@@ -5,6 +5,7 @@
  * from the App Server and from Apple/Google).
  */
 import type { PushSummary } from '../xmpp/push-publish.js';
+import { truncate } from '../xmpp/truncate.js';
 
 export interface SummaryOptions {
   includeSender: boolean;
@@ -28,12 +29,4 @@ export function buildSummary(messageCount: number, message: PushedMessage, optio
   if (options.includeBody && message.body !== undefined) summary['last-message-body'] = truncate(message.body, options.bodyMaxChars);
   if (message.call !== undefined) summary.call = message.call;
   return summary;
-}
-
-/** Cuts on code points (never inside a surrogate pair). */
-export function truncate(text: string, maxChars: number): string {
-  if (text.length <= maxChars) return text; // UTF-16 units ≥ code points
-  const points = Array.from(text);
-  if (points.length <= maxChars) return text;
-  return points.slice(0, Math.max(0, maxChars - 1)).join('') + '…';
 }

@@ -43,7 +43,7 @@ import type { XmppServerStats } from './stats.js';
 import { buildSummary, type PushedMessage, type SummaryOptions } from './summary.js';
 import type { PluginChain } from '../plugins/plugin-chain.js';
 import type { PluginMessage, Recipient } from '../plugins/plugin.js';
-import { pluginRegistrationOf } from '../plugins/plugin-views.js';
+import { pluginRegistrationOf } from './plugin-views.js';
 
 /** A pushable message as plugins see it; only made when plugins are configured. */
 export interface PluginView {

@@ -37,7 +37,7 @@ import { newStats, type XmppServerStats } from './stats.js';
 import { userBehaviourFactory, type UserMessage, type UserReply } from './user-actor.js';
 import { attr } from '../xmpp/attr.js';
 import type { PluginChain } from '../plugins/plugin-chain.js';
-import { pluginMessageOf } from '../plugins/plugin-views.js';
+import { pluginMessageOf } from './plugin-views.js';
 
 type RegistrationChange = Extract<UserMessage, { kind: 'enable' | 'disable' }>;
 

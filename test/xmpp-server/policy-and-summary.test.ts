@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { accountDiscoInfoReply, isAccountDiscoInfo } from '../../src/xmpp-server/disco.js';
 import { messageIdentity, pushDecision } from '../../src/xmpp-server/push-policy.js';
-import { buildSummary, truncate } from '../../src/xmpp-server/summary.js';
+import { buildSummary } from '../../src/xmpp-server/summary.js';
+import { truncate } from '../../src/xmpp/truncate.js';
 import { stanza } from './harness.js';
 
 test('a chat message with a body deserves a push, with its first non-blank body', () => {

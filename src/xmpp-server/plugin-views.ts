@@ -1,12 +1,12 @@
 /**
- * What plugins are shown of Herald's own values (pure): plain data, built only when plugins are
+ * What the XMPP Server role shows plugins (src/plugins/) of its own values (pure): plain data, built only when plugins are
  * configured. The registration's `secret` (the App Server's node secret) is left out: a plugin
  * formats pushes and has no use for it.
  */
 import type { Element } from '@xmpp/xml';
 import { attr } from '../xmpp/attr.js';
-import type { Registration } from '../xmpp-server/registration.js';
-import type { PluginMessage, PluginRegistration } from './plugin.js';
+import type { PluginMessage, PluginRegistration } from '../plugins/plugin.js';
+import type { Registration } from './registration.js';
 
 /** `sender`: the `from` already checked as a JID (undefined when it is not one). */
 export function pluginMessageOf(stanza: Element, body: string | undefined, sender: string | undefined): PluginMessage {
