@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { constants } from 'node:http2';
 import { describe, test } from 'node:test';
+import { eventually } from '../support/eventually.js';
 import { deviceToken, open, send } from './apns-test-client.js';
 import { call } from './control-client.js';
 import { apnsControlRig } from './control-rig.js';
@@ -57,6 +58,21 @@ describe('control API: APNS device programs', () => {
     assert.equal((await send(rig.client, { jwt: rig.jwt, token })).status, 200);
   });
 
+  test('latencyMs alone makes a slow device: its answer is held while another device is answered at once', async () => {
+    const slow = deviceToken();
+    const other = deviceToken();
+    assert.equal((await program(slow, { latencyMs: 600_000 })).status, 204);
+    const held = send(rig.client, { jwt: rig.jwt, token: slow });
+    held.catch(() => {}); // answered only when the test's session is gone
+    await eventually(() => rig.sim.faults.held() === 1, 'the slow device\'s answer to be held');
+    assert.equal((await send(rig.client, { jwt: rig.jwt, token: other })).status, 200);
+    const [slowDelivery] = (await call(rig.control.url, 'GET', `/deliveries?device=${slow}`)).json!.deliveries;
+    const [otherDelivery] = (await call(rig.control.url, 'GET', `/deliveries?device=${other}`)).json!.deliveries;
+    assert.equal(slowDelivery.outcome, 'accepted', 'the usual answer, once the latency is over');
+    assert.equal(slowDelivery.answeredAt, undefined, 'not answered yet');
+    assert.equal(typeof otherDelivery.answeredAt, 'number');
+  });
+
   test('bad programs get 422 naming the field and change nothing', async () => {
     const token = deviceToken();
     const cases: Array<[object, string]> = [
@@ -65,7 +81,7 @@ describe('control API: APNS device programs', () => {
       [{ drop: true, retryAfterS: 3 }, 'retryAfterS'],
       [{ fault: 'hang', goawayReason: 'Shutdown' }, 'goawayReason'],
       [{ fcmError: 'UNREGISTERED' }, 'fcmError'],
-      [{ latencyMs: 5 }, 'answer'],
+      [{ times: 2 }, 'answer'],
     ];
     for (const [body, field] of cases) {
       const refused = await program(token, body);

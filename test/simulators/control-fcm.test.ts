@@ -3,6 +3,7 @@ import type { ClientHttp2Session } from 'node:http2';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import { startControlServer, type ControlServer } from '../../src/simulators/control/server.js';
 import { startFcmSimulator, type FcmSimulator } from '../../src/simulators/fcm/index.js';
+import { eventually } from '../support/eventually.js';
 import { call, CONTROL_OPTIONS } from './control-client.js';
 import { DEVICE, accessToken, connectTo, fcmErrorCode, send, sendPath } from './fcm/fcm-test-client.js';
 
@@ -61,6 +62,16 @@ describe('control API over the FCM simulator', () => {
     assert.deepEqual(d.answer, { status: 404, reason: 'UNREGISTERED' });
     assert.equal(JSON.parse(d.response.body).error.status, 'NOT_FOUND');
     assert.deepEqual(d.payload, message);
+  });
+
+  test('latencyMs alone makes a slow FCM device: its answer is held, then the usual 200', async () => {
+    const put = await call(control.url, 'PUT', `/devices/fcm/${encodeURIComponent(DEVICE)}`, JSON.stringify({ latencyMs: 600_000 }));
+    assert.equal(put.status, 204);
+    const held = send(client, sim, token, { message });
+    held.catch(() => {}); // answered only when the test's session is gone
+    await eventually(() => sim.faults.held() === 1, "the slow device's answer to be held");
+    assert.equal((await onlyDelivery()).outcome, 'accepted');
+    assert.equal((await onlyDelivery()).answeredAt, undefined);
   });
 
   test('fcmError programs any FcmError code', async () => {

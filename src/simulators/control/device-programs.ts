@@ -74,6 +74,7 @@ export function behaviourFor(service: Service, body: unknown): ApnsBehaviour | F
   };
   const fault = program.drop === true ? 'drop-connection' : program.fault;
   if (fault !== undefined) return { ...base, fault, ...(program.goawayReason !== undefined ? { goawayReason: program.goawayReason } : {}) };
+  if (program.answer === undefined && program.fcmError === undefined) return base; // a slow device: the usual answer, delayed
   const withRetry = { ...base, ...(program.retryAfterS !== undefined ? { retryAfterSeconds: program.retryAfterS } : {}) };
   if (service === 'apns') {
     const answer = program.answer!;
@@ -107,8 +108,8 @@ function checkedProgram(service: Service, body: unknown): DeviceProgram {
   if (p.fault !== undefined && !(typeof p.fault === 'string' && TRANSPORT_FAULTS.has(p.fault))) fail('fault', `must be one of ${[...TRANSPORT_FAULTS].join(', ')}`);
   if (p.drop !== undefined && typeof p.drop !== 'boolean') fail('drop', 'must be true or false');
   const outcomes = ['answer', 'fcmError', 'fault', 'drop'].filter((k) => (k === 'drop' ? p.drop === true : p[k] !== undefined));
-  // The simulators' programs delay a programmed outcome, not a normal 200 (latency for all: PUT /faults).
-  if (outcomes.length === 0) fail('answer', 'give answer, fcmError, fault or drop (latencyMs delays one of them)');
+  // latencyMs alone: a slow device, answered as usual after it (latency for all: PUT /faults).
+  if (outcomes.length === 0 && p.latencyMs === undefined) fail('answer', 'give answer, fcmError, fault, drop, or latencyMs alone for a slow device');
   if (outcomes.length > 1) fail(outcomes[1]!, `give one of answer, fcmError, fault, drop, not ${outcomes.join(' and ')}`);
   if (p.status !== undefined && !(p.answer === 'server_error' && (p.status === 500 || p.status === 503))) {
     fail('status', 'only with answer server_error, 500 or 503');

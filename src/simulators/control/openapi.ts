@@ -70,7 +70,7 @@ const DeviceProgram = z
     goawayReason: z.string().optional().describe('With fault goaway: the reason in the GOAWAY debug data.'),
     times: z.number().int().positive().optional().describe('Only the next n requests; default until removed.'),
   })
-  .describe('Exactly one of answer, fcmError, fault, drop: true.');
+  .describe('At most one of answer, fcmError, fault, drop: true; latencyMs alone is a slow device (the usual answer, delayed).');
 
 const ErrorBurst = { count: z.number().int().positive().optional(), durationMs: z.number().positive().optional(), retryAfterSeconds: count.optional() };
 

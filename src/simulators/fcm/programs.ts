@@ -26,7 +26,8 @@ export function fcmPrograms(): TokenPrograms<TokenBehaviour> {
 
 /**
  * The behaviour, checked: an error code or fault name stands for `{ errorCode }` / `{ fault }`,
- * and `retryAfterSeconds` alone means UNAVAILABLE (503).
+ * `retryAfterSeconds` alone means UNAVAILABLE (503), and `delayMs` alone a slow device (the
+ * usual answer, after it).
  */
 export function toBehaviour(behaviour: TokenBehaviour | TransportFault | FcmErrorCode): TokenBehaviour {
   const b: TokenBehaviour =
@@ -42,10 +43,10 @@ export function toBehaviour(behaviour: TokenBehaviour | TransportFault | FcmErro
     problems.push('give either a fault or an error, not both');
   }
   if (b.goawayReason !== undefined && b.fault !== 'goaway') problems.push('goawayReason goes with fault goaway');
-  if (b.fault === undefined && b.errorCode === undefined && b.retryAfterSeconds === undefined) {
-    problems.push('give an errorCode, retryAfterSeconds or a fault');
+  if (b.fault === undefined && b.errorCode === undefined && b.retryAfterSeconds === undefined && b.delayMs === undefined) {
+    problems.push('give an errorCode, retryAfterSeconds, a fault, or delayMs alone (a slow device)');
   }
   if (problems.length > 0) throw new HeraldError('HERALD_CONFIG_INVALID', `FCM simulator program: ${problems.join('; ')}`);
-  if (b.errorCode === undefined && b.fault === undefined) b.errorCode = 'UNAVAILABLE';
+  if (b.errorCode === undefined && b.fault === undefined && b.retryAfterSeconds !== undefined) b.errorCode = 'UNAVAILABLE';
   return b;
 }

@@ -40,9 +40,9 @@ export const INBOX_HTML = `<!doctype html>
       <div id="device-program" class="program"></div>
       <div class="actions">
         <button type="button" data-program="dead" title="Answer 410 Unregistered / UNREGISTERED">dead</button>
-        <button type="button" data-program="slow" title="Every answer of this simulator 2 s late (a device program cannot delay a normal answer)">slow (whole simulator)</button>
+        <button type="button" data-program="slow" title="This device's answers 2 s late">slow</button>
         <button type="button" data-program="rate-limited" title="Answer 429, Retry-After 30 s">rate-limited</button>
-        <button type="button" data-program="normal" title="Remove this device's program and the simulator's delay">normal</button>
+        <button type="button" data-program="normal" title="Remove this device's program">normal</button>
       </div>
     </div>
     <pre id="payload" class="payload"></pre>

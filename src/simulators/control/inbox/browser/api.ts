@@ -4,7 +4,7 @@
  */
 const token = new URLSearchParams(location.search).get('token');
 
-/** ms every answer of a simulator is delayed by "slow" (a device program cannot delay a 200). */
+/** ms the answers to a "slow" device are held: long enough to see, shorter than Herald's request timeout. */
 const SLOW_MS = 2_000;
 /** Retry-After sent with "rate-limited", seconds. */
 const RATE_LIMIT_RETRY_AFTER_S = 30;
@@ -41,9 +41,8 @@ export async function programDevice(name: DeviceProgramName, service: string, de
     case 'rate-limited':
       return call('PUT', path, { answer: 'too_many_requests', retryAfterS: RATE_LIMIT_RETRY_AFTER_S });
     case 'slow':
-      return call('PUT', `/faults/${encodeURIComponent(service)}`, { latencyMs: SLOW_MS });
+      return call('PUT', path, { latencyMs: SLOW_MS });
     case 'normal':
-      await call('DELETE', path);
-      return call('DELETE', `/faults/${encodeURIComponent(service)}`);
+      return call('DELETE', path);
   }
 }
