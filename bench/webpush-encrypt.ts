@@ -2,11 +2,11 @@
  * Web Push encryption and VAPID: Herald's node:crypto code against the npm libraries `http_ece`
  * (aes128gcm, what `web-push` encrypts with) and `web-push` (VAPID), on a 3 KB payload.
  *
- *   npx tsc -p . && node dist/bench/webpush-encrypt.js [--compare DIR]
+ *   npx tsc -p . && node dist/bench/webpush-encrypt.js [--compare DIR] [--quick]
  *
  * `--compare DIR`: a node_modules folder holding http_ece and web-push (not dependencies of
  * Herald: `npm install --prefix /tmp/wpcmp web-push http_ece` gives /tmp/wpcmp/node_modules).
- * Without it only Herald's cases run. Every encryption is checked first: decrypted with the
+ * Without it only Herald's cases run. `--quick`: a smoke run (test/bench), its figures meaningless. Every encryption is checked first: decrypted with the
  * subscription's private key, it must give the payload back. After the tinybench table, CPU per
  * operation: process.cpuUsage over a fixed loop (user + system, both cores' worth).
  */
@@ -30,10 +30,14 @@ const PAYLOAD_BYTES = 3 * 1_024;
 const TIMING = { timeMs: 1_000, warmupMs: 250 };
 /** Calls in the CPU loop: a few hundred ms of work per case. */
 const CPU_LOOP = 2_000;
+/** `--quick`: enough to show every case runs, nothing worth quoting. */
+const QUICK = { timing: { timeMs: 30, warmupMs: 10 }, cpuLoop: 20 };
 const ORIGIN = 'https://push.example.net';
 const SUBJECT = 'mailto:ops@example.net';
 
-const { values } = parseArgs({ options: { compare: { type: 'string' } } });
+const { values } = parseArgs({ options: { compare: { type: 'string' }, quick: { type: 'boolean', default: false } } });
+const timing = values.quick ? QUICK.timing : TIMING;
+const cpuLoop = values.quick ? QUICK.cpuLoop : CPU_LOOP;
 const ua = createECDH('prime256v1');
 ua.generateKeys();
 const auth = randomBytes(16);
@@ -79,17 +83,18 @@ if (values.compare !== undefined) {
 }
 
 for (const c of cases) await c.check();
-const rows = await timeCases(cases, TIMING);
+const rows = await timeCases(cases, timing);
 console.log(`# Web Push encryption and VAPID\n\n- machine: ${machineLine()}\n- date: ${new Date().toISOString()}`);
-console.log(`- command: \`node dist/bench/webpush-encrypt.js${values.compare ? ` --compare ${values.compare}` : ''}\`; payload ${PAYLOAD_BYTES} bytes; each case checked first\n`);
+const flags = `${values.compare ? ` --compare ${values.compare}` : ''}${values.quick ? ' --quick' : ''}`;
+console.log(`- command: \`node dist/bench/webpush-encrypt.js${flags}\`; payload ${PAYLOAD_BYTES} bytes; each case checked first\n`);
 console.log(table(rows));
 console.log('\n| task | CPU µs/op | CPU % of wall |\n|---|---:|---:|');
 for (const c of cases) {
   const wall = process.hrtime.bigint();
   const cpu = process.cpuUsage();
-  for (let i = 0; i < CPU_LOOP; i++) c.run();
+  for (let i = 0; i < cpuLoop; i++) c.run();
   const used = process.cpuUsage(cpu);
   const wallUs = Number(process.hrtime.bigint() - wall) / 1_000;
   const cpuUs = used.user + used.system;
-  console.log(`| ${c.name} | ${(cpuUs / CPU_LOOP).toFixed(1)} | ${((100 * cpuUs) / wallUs).toFixed(0)} |`);
+  console.log(`| ${c.name} | ${(cpuUs / cpuLoop).toFixed(1)} | ${((100 * cpuUs) / wallUs).toFixed(0)} |`);
 }
