@@ -41,7 +41,7 @@ export function vapidKeyPair(keys: VapidKeys): VapidKeyPair {
     throw new HeraldError('HERALD_WEBPUSH_INVALID', 'the VAPID private key is out of the P-256 range');
   }
   const point = ecdh.getPublicKey();
-  if (toBase64url(point) !== keys.publicKey.replace(/=+$/, '')) {
+  if (typeof keys.publicKey !== 'string' || toBase64url(point) !== keys.publicKey.replace(/=+$/, '')) {
     throw new HeraldError('HERALD_WEBPUSH_INVALID', 'the VAPID public key is not the private key\'s');
   }
   const { x, y } = coordinates(point);

@@ -37,8 +37,8 @@ export function verifyVapid(authorization: string | undefined, origin: string, n
   if (!verify('sha256', Buffer.from(`${header}.${claims}`), { key, dsaEncoding: 'ieee-p1363' }, raw)) {
     return invalid('the JWT signature does not verify with k');
   }
-  const c = json(claims) as { aud?: unknown; exp?: unknown; sub?: unknown } | undefined;
-  if (c === undefined) return invalid('the JWT claims are not JSON');
+  const c = json(claims) as { aud?: unknown; exp?: unknown; sub?: unknown } | null | undefined;
+  if (typeof c !== 'object' || c === null) return invalid('the JWT claims are not a JSON object');
   if (c.aud !== origin) return invalid(`aud ${JSON.stringify(c.aud)} is not this push service's origin ${origin}`);
   if (typeof c.exp !== 'number' || !Number.isInteger(c.exp)) return invalid('exp is not a NumericDate');
   if (c.exp <= nowS) return invalid('the JWT has expired');

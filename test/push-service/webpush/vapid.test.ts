@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { sign } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { isHeraldError } from '../../../src/core/errors.js';
 import { vapidAuthorization, VapidAuthorizations, VAPID_TOKEN_LIFETIME_S } from '../../../src/push-service/webpush/vapid.js';
@@ -47,6 +48,15 @@ describe('VAPID (RFC 8292)', () => {
     assert.equal((verifyVapid(undefined, ORIGIN, NOW_S) as { status: number }).status, 401);
     for (const header of ['Bearer abc', `vapid k=${keys.publicKey}`, 'vapid t=a.b.c', `vapid t=a.b.c, k=${keys.publicKey}`]) {
       assert.equal((verifyVapid(header, ORIGIN, NOW_S) as { status: number }).status, 403, header);
+    }
+  });
+
+  it('is refused 403, not a crash, when the signed claims are not a JSON object', () => {
+    for (const claims of ['null', '42', '"text"', 'not json']) {
+      const signingInput = `${Buffer.from('{"typ":"JWT","alg":"ES256"}').toString('base64url')}.${Buffer.from(claims).toString('base64url')}`;
+      const signature = sign('sha256', Buffer.from(signingInput), { key: pair.signingKey, dsaEncoding: 'ieee-p1363' }).toString('base64url');
+      const verdict = verifyVapid(`vapid t=${signingInput}.${signature}, k=${keys.publicKey}`, ORIGIN, NOW_S);
+      assert.deepEqual(verdict, { ok: false, status: 403, problem: 'the JWT claims are not a JSON object' }, claims);
     }
   });
 
