@@ -148,6 +148,19 @@ export const ERRORS = {
   HERALD_AFTER_STREAM_ERROR: unanswered(
     'the stanza came on its stream after one the stream was closed for (RFC 6120 §4.9: nothing more on it is processed); not acted on',
   ),
+  /** RFC 8291 §4: one record in the 4096 octets every push service accepts (RFC 8030 §7.2) leaves 3993 octets of plaintext. */
+  HERALD_WEBPUSH_PAYLOAD_TOO_LARGE: {
+    meaning: 'the Web Push payload is over the 3993 bytes one aes128gcm record of 4096 bytes can carry (RFC 8291 §4)',
+    rest: { status: 413, reason: 'payload_too_large' },
+    xmpp: null,
+    stream: null,
+  },
+  HERALD_WEBPUSH_INVALID: {
+    meaning: 'a Web Push subscription or option is not valid (endpoint, p256dh or auth key, VAPID key or subject, TTL, Urgency, Topic)',
+    rest: { status: 400, reason: 'invalid_request' },
+    xmpp: null,
+    stream: null,
+  },
   HERALD_SHARD_FAILED: unanswered(
     'a shard worker (the XMPP roles of a part of the users and push nodes) could not start or died',
   ),

@@ -1,0 +1,9 @@
+/** Web Push wire code (RFC 8030, 8188, 8291, 8292): encryption, VAPID, headers. Pure; the sender comes later. */
+export { encrypt, type EncryptOptions } from './encrypt.js';
+export { decrypt, type Decrypted } from './decrypt.js';
+export { MAX_BODY_BYTES, MAX_PLAINTEXT_BYTES } from './record-header.js';
+export { endpointOrigin, subscriptionKeys, type PushSubscription } from './subscription.js';
+export { generateVapidKeys, vapidKeyPair, type VapidKeyPair, type VapidKeys } from './vapid-keys.js';
+export { vapidAuthorization, VapidAuthorizations, VAPID_MAX_EXPIRY_S, VAPID_TOKEN_LIFETIME_S } from './vapid.js';
+export { verifyVapid, type VapidVerdict } from './vapid-verify.js';
+export { webPushHeaders, URGENCIES, type PushOptions, type Urgency } from './headers.js';
