@@ -13,6 +13,7 @@ import { verifyVapid } from '../../push-service/webpush/vapid-verify.js';
 import type { PushSubscription } from '../../push-service/webpush/subscription.js';
 import type { TlsPair } from '../../core/tls.js';
 import { BaseSimulator, listening } from '../shared/base-simulator.js';
+import type { WireAnswer } from '../shared/exchange-detail.js';
 import { Recorder } from '../shared/recorder.js';
 import { readBody } from '../shared/request-body.js';
 import { SimulatorServer, type Exchange } from '../shared/simulator-server.js';
@@ -181,7 +182,8 @@ class Simulator extends BaseSimulator<ReceivedPush, RejectedPush, SubscriptionBe
     }
     this.core.acceptedOn(p.x);
     // RFC 8030 §5: 201 Created, Location: the push message resource.
-    this.core.answer(p.x, extraDelay, () => respond(p.res, 201, '', { location: `${this.url}/m/${messageId}` }));
+    const created: WireAnswer = { status: 201, headers: { location: `${this.url}/m/${messageId}` } };
+    this.core.answer(p.x, extraDelay, created, () => respond(p.res, created.status, '', created.headers));
   }
 
   private refuse(p: Push, refusal: WebPushRefusal, extraDelay = 0, retryAfterSeconds?: number, detail?: string): void {
@@ -190,7 +192,8 @@ class Simulator extends BaseSimulator<ReceivedPush, RejectedPush, SubscriptionBe
     this.core.rejectedOn(p.x);
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (retryAfterSeconds !== undefined) headers['retry-after'] = String(retryAfterSeconds);
-    this.core.answer(p.x, extraDelay, () => respond(p.res, status, refusalBody(refusal, detail), headers));
+    const refused: WireAnswer = { status, headers, body: refusalBody(refusal, detail) };
+    this.core.answer(p.x, extraDelay, refused, () => respond(p.res, status, refused.body!, headers));
   }
 }
 
