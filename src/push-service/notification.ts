@@ -8,7 +8,7 @@
  */
 import type { PushFailureReason } from '../core/answer-vocabulary.js';
 
-export type PushServiceName = 'apns' | 'fcm';
+export type PushServiceName = 'apns' | 'fcm' | 'webpush';
 export type PushMode = 'prod' | 'dev';
 
 export interface PushAlert {
@@ -23,8 +23,13 @@ export interface PushAlert {
 
 export interface PushNotification {
   service: PushServiceName;
-  /** The provider's device token (APNS: 64+ hex characters). */
+  /**
+   * The provider's device token (APNS: 64+ hex characters). Web Push: the subscription's endpoint
+   * URL (PushSubscription.endpoint), its keys in `keys`.
+   */
   device_id: string;
+  /** Web Push only: the subscription's keys (W3C Push API PushSubscription.toJSON().keys), base64url. */
+  keys?: { p256dh: string; auth: string };
   mode: PushMode;
   /** APNS apns-topic; the pool's default topic when absent. */
   topic?: string;

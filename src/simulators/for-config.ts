@@ -1,5 +1,6 @@
 /**
- * The bundled simulators a config asks for (`[simulators.apns]`, `[simulators.fcm]`), started
+ * The bundled simulators a config asks for (`[simulators.apns]`, `[simulators.fcm]`,
+ * `[simulators.webpush]`), started
  * outside the engine: `herald start`, the demo, tests and benchmarks call this and hand the
  * engine the config it returns, which points every pool of a simulated provider at its simulator
  * the way a production config points at Apple and Google. The engine itself never starts, knows
@@ -21,7 +22,8 @@ import { startApnsSimulator, type ApnsSimulator, type TrustedCertificate } from 
 import { startControlServer, type ControlServer } from './control/server.js';
 import { ensureDevClientCertificate } from './dev-client-certificate.js';
 import { startFcmSimulator, type FcmSimulator } from './fcm/index.js';
-import { pointedAtSimulators, type SimulatedApns, type SimulatedFcm } from './simulated-config.js';
+import { pointedAtSimulators, type SimulatedApns, type SimulatedFcm, type SimulatedWebPush } from './simulated-config.js';
+import { startWebPushSimulator, type WebPushSimulator } from './webpush/index.js';
 
 export interface RunningSimulators {
   /** The config to start the engine with: every simulated provider's pools point at its simulator. */
@@ -30,6 +32,8 @@ export interface RunningSimulators {
   apns?: ApnsSimulator;
   /** The FCM simulator, when `simulators.fcm.enabled` and FCM has a pool. */
   fcm?: FcmSimulator;
+  /** The Web Push service simulator, when `simulators.webpush.enabled` and `webpush.enabled`. */
+  webpush?: WebPushSimulator;
   /** The control API (`simulators.control`), when enabled and a simulator runs. */
   control?: { url: string };
   /** Stops the simulators and removes their files; call it after the engine's close(). */
@@ -39,7 +43,9 @@ export interface RunningSimulators {
 export async function startSimulatorsFor(config: HeraldConfig, log: Logger = silentLogger): Promise<RunningSimulators> {
   const wantsApns = config.simulators.apns.enabled && apnsPoolSpecs(config.apns).length > 0;
   const wantsFcm = config.simulators.fcm.enabled && fcmPoolSpecs(config.fcm).length > 0;
+  const wantsWebPush = config.simulators.webpush.enabled && config.webpush.enabled;
   let folder: string | undefined;
+  let webpush: WebPushSimulator | undefined;
   let apns: ApnsSimulator | undefined;
   let fcm: FcmSimulator | undefined;
   let control: ControlServer | undefined;
@@ -47,11 +53,12 @@ export async function startSimulatorsFor(config: HeraldConfig, log: Logger = sil
     await control?.close();
     await apns?.close();
     await fcm?.close();
+    await webpush?.close();
     if (folder !== undefined) rmSync(folder, { recursive: true, force: true });
   };
   try {
-    const simulated: { apns?: SimulatedApns; fcm?: SimulatedFcm } = {};
-    if (wantsApns || wantsFcm) folder = simulatorFolder(config);
+    const simulated: { apns?: SimulatedApns; fcm?: SimulatedFcm; webpush?: SimulatedWebPush } = {};
+    if (wantsApns || wantsFcm || wantsWebPush) folder = simulatorFolder(config);
     if (wantsApns) {
       apns = await startApnsSimulatorFor(config);
       log.info('apns_simulator.started', { url: apns.url });
@@ -73,6 +80,12 @@ export async function startSimulatorsFor(config: HeraldConfig, log: Logger = sil
         serviceAccountFile: written(folder!, 'fcm-service-account.json', JSON.stringify(fcm.serviceAccount)),
       };
     }
+    if (wantsWebPush) {
+      const sim = config.simulators.webpush;
+      webpush = await startWebPushSimulator({ host: sim.bind, port: sim.port, acceptAll: sim.accept_all, recordLimit: sim.records_kept });
+      log.info('webpush_simulator.started', { url: webpush.url });
+      simulated.webpush = { url: webpush.url, caFile: written(folder!, 'webpush-ca.pem', webpush.ca) };
+    }
     const ctl = config.simulators.control;
     if (ctl.enabled && (apns !== undefined || fcm !== undefined)) {
       control = await startControlServer(
@@ -89,7 +102,7 @@ export async function startSimulatorsFor(config: HeraldConfig, log: Logger = sil
       );
       log.info('simulator_control.started', { url: control.url });
     }
-    return { config: pointedAtSimulators(config, simulated), apns, fcm, ...(control ? { control: { url: control.url } } : {}), close };
+    return { config: pointedAtSimulators(config, simulated), apns, fcm, webpush, ...(control ? { control: { url: control.url } } : {}), close };
   } catch (e) {
     await close();
     throw e;

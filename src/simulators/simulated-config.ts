@@ -18,13 +18,22 @@ export interface SimulatedFcm {
   serviceAccountFile: string;
 }
 
+/** Where a running Web Push simulator listens, and its CA: subscriptions it hands out name it as their endpoint's host. */
+export interface SimulatedWebPush {
+  url: string;
+  caFile: string;
+}
+
 /**
  * `config` with every pool of a simulated provider sent to its simulator, and `[simulators]` of
  * both providers off: they are running, and a config run twice through startSimulatorsFor must
  * not start another pair.
  */
-export function pointedAtSimulators(config: HeraldConfig, simulated: { apns?: SimulatedApns; fcm?: SimulatedFcm }): HeraldConfig {
-  const { apns, fcm } = simulated;
+export function pointedAtSimulators(
+  config: HeraldConfig,
+  simulated: { apns?: SimulatedApns; fcm?: SimulatedFcm; webpush?: SimulatedWebPush },
+): HeraldConfig {
+  const { apns, fcm, webpush } = simulated;
   return {
     ...config,
     apns: apns
@@ -45,9 +54,12 @@ export function pointedAtSimulators(config: HeraldConfig, simulated: { apns?: Si
           pools: config.fcm.pools?.map((pool) => ({ ...pool, service_account_file: fcm.serviceAccountFile })),
         }
       : config.fcm,
+    // Web Push has no endpoint to point: each subscription names its push service. Herald trusts the simulator's CA.
+    webpush: webpush ? { ...config.webpush, ca_file: webpush.caFile } : config.webpush,
     simulators: {
       apns: { ...config.simulators.apns, enabled: false },
       fcm: { ...config.simulators.fcm, enabled: false },
+      webpush: { ...config.simulators.webpush, enabled: false },
       // Kept as is: it starts only beside a simulator, and both are off now.
       control: config.simulators.control,
     },

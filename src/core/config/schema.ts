@@ -374,7 +374,7 @@ const senderThreadCount = z.number().int().min(0).max(16);
  * timeouts, retries, idle PINGs and the reconnect backoff. Every pool of the provider uses its
  * section's values; a pool may set its own `connections` only (see the pools below).
  */
-function providerConnectionKeys(provider: { section: 'apns' | 'fcm'; maxInFlight: number }) {
+function providerConnectionKeys(provider: { section: 'apns' | 'fcm' | 'webpush'; maxInFlight: number }) {
   return {
     /** Extra CA to trust (PEM file) for the provider's endpoint (FCM: and its token URI), e.g. a simulator's certificate. */
     ca_file: z.string().min(1).optional(),
@@ -687,6 +687,40 @@ export function pluginModuleName(path: string): string {
   return dot > 0 ? file.slice(0, dot) : file;
 }
 
+/** RFC 8292 §2.1: the VAPID contact is a mailto: or https: URI (the same test the signer applies). */
+const VAPID_SUBJECT = /^(mailto:\S+@\S+|https:\/\/\S+)$/;
+
+/**
+ * Web Push (RFC 8030): pushes go to whatever push service a browser's subscription names, so there
+ * are no pools to configure: one HTTP/2 sender group per push-service origin (FCM, Mozilla
+ * autopush, Apple, Microsoft), at most `max_origins` of them, each with `connections` connections.
+ */
+const webpush = z
+  .object({
+    /** Serve Web Push at all; off → webpush requests get no_matching_pool. */
+    enabled: z.boolean().default(true),
+    /**
+     * The VAPID key (RFC 8292 §3.2): an EC P-256 private key, PKCS#8 PEM. Generated (mode 0600) where
+     * the file does not exist; its public half is the applicationServerKey browsers subscribe with, so keep it.
+     */
+    vapid_key_file: z.string().min(1).default('./data/webpush-vapid-key.pem'),
+    /** RFC 8292 §2.1: a contact for the push service's operator, mailto: or https:. */
+    vapid_subject: z.string().regex(VAPID_SUBJECT, 'must be a mailto: or https: URI (RFC 8292 §2.1)').default('mailto:push@example.com'),
+    /** Seconds the push service keeps a message for an offline browser (the TTL header) when the notification names none; RFC 8030 §5.2, at most 30 days here. */
+    default_ttl_s: z.number().int().min(0).max(2_592_000).default(3_600),
+    /**
+     * Push-service origins with a sender group open at once; past this the least recently used one is
+     * closed (its pushes finish first). Endpoints come from clients: this bounds the connections they can make us open.
+     */
+    max_origins: positiveInt.max(10_000).default(64),
+    // `connections` is per origin; max_in_flight at most 100, as push services do not advertise more streams (RFC 9113 §6.5.2 recommends ≥ 100).
+    ...providerConnectionKeys({ section: 'webpush', maxInFlight: 100 }),
+    connections: connectionCount.default(1),
+  })
+  // A new section: no renamed key to point at.
+  .omit({ reconnect_backoff_ms: true })
+  .strict();
+
 /**
  * The App Server's bridge to a remote MongoosePush-compatible push service (MongooseIM's
  * mod_push_service_mongoosepush): when enabled, the App Server hands its notifications over
@@ -762,6 +796,20 @@ const fcmSimulator = z
   })
   .strict();
 
+const webpushSimulator = z
+  .object({
+    /** `herald start` (simulators/for-config.ts) starts the bundled Web Push service simulator and has Herald trust its CA; subscriptions it hands out point at it. */
+    enabled: z.boolean().default(true),
+    bind: z.string().min(1).default('127.0.0.1'),
+    /** 0 = any free port. */
+    port: port.default(0),
+    /** Accept every push without VAPID checks or decryption (benchmarks). */
+    accept_all: z.boolean().default(false),
+    /** Pushes kept of each kind (accepted, rejected, faulted), the newest; 0 keeps none. A record is at most ~5 KB (a 4 KB body decrypted, headers). */
+    records_kept: z.number().int().nonnegative().default(10_000),
+  })
+  .strict();
+
 const simulatorControl = z
   .object({
     /** The control API (simulators/control/) over the running simulators: deliveries, device programs, fault modes. */
@@ -811,6 +859,7 @@ export const configSchema = z
     component: component.default(() => component.parse({})),
     apns: apns.default(() => apns.parse({})),
     fcm: fcm.default(() => fcm.parse({})),
+    webpush: webpush.default(() => webpush.parse({})),
     rest: rest.default(() => rest.parse({})),
     remote_push: remotePush.default(() => remotePush.parse({})),
     plugins: plugins.default(() => plugins.parse({})),
@@ -818,10 +867,11 @@ export const configSchema = z
       .object({
         apns: apnsSimulator.default(() => apnsSimulator.parse({})),
         fcm: fcmSimulator.default(() => fcmSimulator.parse({})),
+        webpush: webpushSimulator.default(() => webpushSimulator.parse({})),
         control: simulatorControl.default(() => simulatorControl.parse({})),
       })
       .strict()
-      .default(() => ({ apns: apnsSimulator.parse({}), fcm: fcmSimulator.parse({}), control: simulatorControl.parse({}) })),
+      .default(() => ({ apns: apnsSimulator.parse({}), fcm: fcmSimulator.parse({}), webpush: webpushSimulator.parse({}), control: simulatorControl.parse({}) })),
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -871,14 +921,15 @@ type ProviderTimings = Pick<HeraldConfig['apns'], 'enabled' | 'request_timeout_m
  * its body (rest.body_timeout_ms), then the slower enabled provider's push: every attempt up to
  * its request timeout, plus what may be held between attempts (retry_after_max_ms).
  */
-export function longestRestRequestMs(c: Pick<HeraldConfig, 'rest' | 'apns' | 'fcm'>): { ms: number; how: string } {
-  const push = (section: 'apns' | 'fcm', p: ProviderTimings) => ({
+export function longestRestRequestMs(c: Pick<HeraldConfig, 'rest' | 'apns' | 'fcm'> & { webpush?: ProviderTimings }): { ms: number; how: string } {
+  const push = (section: 'apns' | 'fcm' | 'webpush', p: ProviderTimings) => ({
     ms: p.enabled ? (p.retry_attempts + 1) * p.request_timeout_ms + p.retry_after_max_ms : 0,
     how: `(${section}.retry_attempts + 1) × ${section}.request_timeout_ms + ${section}.retry_after_max_ms`,
   });
   const apns = push('apns', c.apns);
   const fcm = push('fcm', c.fcm);
-  const slower = apns.ms >= fcm.ms ? apns : fcm;
+  const webpush = c.webpush === undefined ? fcm : push('webpush', c.webpush);
+  const slower = [apns, fcm, webpush].reduce((a, b) => (b.ms > a.ms ? b : a));
   return { ms: c.rest.body_timeout_ms + slower.ms, how: `rest.body_timeout_ms + ${slower.how}` };
 }
 /**
@@ -889,7 +940,7 @@ export function longestRestRequestMs(c: Pick<HeraldConfig, 'rest' | 'apns' | 'fc
 export const IDEMPOTENCY_LEASE_MARGIN_MS = 10_000;
 
 /** ms an Idempotency-Key claim stays live without its answer: `rest.idempotency.lease_ms`, or the longest request plus the margin. */
-export function idempotencyLeaseMs(c: Pick<HeraldConfig, 'rest' | 'apns' | 'fcm'>): number {
+export function idempotencyLeaseMs(c: Pick<HeraldConfig, 'rest' | 'apns' | 'fcm'> & { webpush?: ProviderTimings }): number {
   return c.rest.idempotency.lease_ms ?? longestRestRequestMs(c).ms + IDEMPOTENCY_LEASE_MARGIN_MS;
 }
 
@@ -898,4 +949,5 @@ export type ComponentConfig = HeraldConfig['component'];
 export type ApnsPoolConfig = z.infer<typeof apnsPool>;
 export type FcmPoolConfig = z.infer<typeof fcmPool>;
 export type FcmConfig = HeraldConfig['fcm'];
+export type WebPushConfig = HeraldConfig['webpush'];
 export type RestConfig = HeraldConfig['rest'];
