@@ -54,6 +54,7 @@ export function pushKindOf(publish: PushPublish, notification: PushNotification)
 export function toPushNotification(publish: PushPublish, options: MappingOptions, device?: RegisteredDevice): PushNotification {
   const target = readPublishOptions(publish.publishOptions, device);
   const notification: PushNotification = { service: target.service, device_id: target.device_id, mode: target.mode };
+  if (target.keys !== undefined) notification.keys = target.keys;
   if (target.topic !== undefined) notification.topic = target.topic;
   if (target.priority !== undefined) notification.priority = target.priority;
   if (target.mutable_content !== undefined) notification.mutable_content = target.mutable_content;

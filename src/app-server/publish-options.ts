@@ -7,6 +7,7 @@ import type { PushMode, PushServiceName } from '../push-service/notification.js'
 import { StanzaError } from '../xmpp/stanza-error.js';
 import type { RegisteredDevice } from './node-record.js';
 import { preconditionNotMet } from './pubsub-errors.js';
+import { AUTH_PATTERN, P256DH_PATTERN, WEBPUSH_KEY_FORMATS } from '../push-service/webpush/key-formats.js';
 
 /** The publish-options that decide where and how a push goes. */
 export interface PushTarget {
@@ -23,9 +24,11 @@ export interface PushTarget {
   mutable_content?: boolean;
   /** Seconds; MongoosePush declares it int32. */
   time_to_live?: number;
+  /** Web Push: the subscription's keys (publish-options `p256dh` and `auth`); `device_id` is its endpoint. */
+  keys?: { p256dh: string; auth: string };
 }
 
-const SERVICES: ReadonlySet<string> = new Set<PushServiceName>(['apns', 'fcm']);
+const SERVICES: ReadonlySet<string> = new Set<PushServiceName>(['apns', 'fcm', 'webpush']);
 const MODES: ReadonlySet<string> = new Set<PushMode>(['prod', 'dev']);
 const PRIORITIES: ReadonlySet<string> = new Set(['normal', 'high']);
 /** MongoosePush's schema types `time_to_live` as int32. */
@@ -45,7 +48,7 @@ export function readPublishOptions(options: Readonly<Record<string, string>>, de
   const service = device?.service ?? present(options.service);
   if (device_id === undefined) throw preconditionNotMet('publish-options lack device_id');
   if (service === undefined) throw preconditionNotMet('publish-options lack service');
-  if (!SERVICES.has(service)) throw notAcceptable('service', 'apns or fcm');
+  if (!SERVICES.has(service)) throw notAcceptable('service', 'apns, fcm or webpush');
 
   const mode = device?.mode ?? present(options.mode) ?? 'prod';
   if (!MODES.has(mode)) throw notAcceptable('mode', 'prod or dev');
@@ -74,7 +77,22 @@ export function readPublishOptions(options: Readonly<Record<string, string>>, de
     }
     target.time_to_live = Number(ttl);
   }
+  if (service === 'webpush') target.keys = readWebPushKeys(options);
   return target;
+}
+
+/**
+ * Web Push's subscription keys, as the browser's PushSubscription.toJSON().keys gives them; the
+ * endpoint is `device_id`. Malformed keys can never work: not-acceptable, as for a bad service.
+ */
+function readWebPushKeys(options: Readonly<Record<string, string>>): { p256dh: string; auth: string } {
+  const p256dh = present(options.p256dh);
+  const auth = present(options.auth);
+  if (p256dh === undefined) throw preconditionNotMet('publish-options lack p256dh (service webpush)');
+  if (auth === undefined) throw preconditionNotMet('publish-options lack auth (service webpush)');
+  if (!P256DH_PATTERN.test(p256dh)) throw notAcceptable('p256dh', WEBPUSH_KEY_FORMATS.p256dh);
+  if (!AUTH_PATTERN.test(auth)) throw notAcceptable('auth', WEBPUSH_KEY_FORMATS.auth);
+  return { p256dh, auth };
 }
 
 /** An empty field (`<field var='topic'/>` or an empty value) counts as absent. */

@@ -1,5 +1,5 @@
 /**
- * The Push Service side of the engine: the configured APNS and FCM pools, started as the config
+ * The Push Service side of the engine: the configured APNS, FCM and Web Push pools, started as the config
  * says (endpoints, trust, credentials). Credentials are read once, here, by the one loader
  * (push-service/pools/credentials.ts). Simulators are no special case: whoever runs the engine on
  * them hands it a config pointing at them (simulators/for-config.ts).
@@ -12,6 +12,7 @@ import type { ProviderTokenStore } from '../push-service/apns/shared-token.js';
 import { startApnsPools } from '../push-service/pools/apns-pool.js';
 import { resolveApnsPools, resolveFcmPools } from '../push-service/pools/credentials.js';
 import { startFcmPools } from '../push-service/pools/fcm-pool.js';
+import { startWebPushPool } from '../push-service/pools/webpush-pool.js';
 import { apnsPoolSpecs, fcmPoolSpecs } from '../push-service/pools/pool-specs.js';
 import { watchPoolHealth } from '../push-service/ops/pool-health-log.js';
 import { PushPools, type RunningPool } from '../push-service/pools/push-pools.js';
@@ -35,13 +36,17 @@ export async function startPushPools(config: HeraldConfig, actors: ActorRuntime,
   const capacity = config.actors.sender_mailbox_capacity;
   const apnsPools = await startApnsPools(apnsResolved, capacity, actors, { warmUp: !shared.lazy, log });
   let fcmPools: RunningPool[];
+  let webPushPools: RunningPool[];
   try {
     fcmPools = startFcmPools(fcmResolved, capacity, actors, { warmUp: !shared.lazy, log });
+    // Web Push connects on demand: its origins are the ones subscriptions name.
+    const webPush = startWebPushPool(config.webpush, capacity, actors, { log });
+    webPushPools = webPush === undefined ? [] : [webPush];
   } catch (e) {
     await Promise.all(apnsPools.map((p) => p.close(0)));
     throw e;
   }
-  const pools: RunningPool[] = [...apnsPools, ...fcmPools];
+  const pools: RunningPool[] = [...apnsPools, ...fcmPools, ...webPushPools];
   log.info('push.pools_started', { pools: pools.map((p) => ({ name: p.name, service: p.service, mode: p.mode, tags: p.tags })) });
   // Every change of a pool's health is logged (ops/pool-health-log.ts) until the pools close.
   return new PushPools(pools, [watchPoolHealth(pools, log)]);

@@ -19,7 +19,10 @@ export const INT32_MAX = 2_147_483_647;
  */
 export const MAX_REPORTED_ERRORS = 32;
 
+/** v1 (flat): the services MongoosePush had. */
 export const SERVICES: readonly PushServiceName[] = ['apns', 'fcm'];
+/** v2/v3 (deep): and Web Push. */
+export const DEEP_SERVICES: readonly PushServiceName[] = [...SERVICES, 'webpush'];
 export const MODES: readonly PushMode[] = ['prod', 'dev'];
 
 /** Validates and casts one JSON value found at `pointer`; undefined when it is wrong (recorded). */
@@ -54,6 +57,17 @@ export function castEnum<T extends string>(allowed: readonly T[]): Cast<T> {
     if (text === undefined) return undefined;
     if ((allowed as readonly string[]).includes(text)) return text as T;
     problems.add(pointer, messages.invalidEnum());
+    return undefined;
+  };
+}
+
+/** A string matching `pattern`, described as `format` in the problem. */
+export function castPattern(pattern: RegExp, format: string): Cast<string> {
+  return (value, pointer, problems) => {
+    const text = castString(value, pointer, problems);
+    if (text === undefined) return undefined;
+    if (pattern.test(text)) return text;
+    problems.add(pointer, messages.invalidFormat(format));
     return undefined;
   };
 }

@@ -4,7 +4,8 @@
  *
  * Upstream facts kept here (MongoosePush deep.ex + OpenApiSpex casting):
  * - `additionalProperties: false` at the top level and inside `alert`; `data` is free JSON.
- * - `service` is required; at least one of `alert` / `data` (upstream falls back to the
+ * - `service` is required (Herald adds "webpush", whose subscription keys `p256dh` and `auth`
+ *   are then required: webpush-keys.ts); at least one of `alert` / `data` (upstream falls back to the
  *   AlertNotification schema, so a body with neither reports "Missing field: alert").
  * - Integers and booleans are cast from strings: MongooseIM copies `time_to_live` ("3600") and
  *   `mutable_content` ("true") verbatim from the XEP-0357 publish-options form.
@@ -17,13 +18,14 @@
  */
 import type { PushAlert, PushNotification } from '../push-service/notification.js';
 import {
+  DEEP_SERVICES,
   MODES,
   Problems,
-  SERVICES,
   castBoolean,
   castCount,
   castData,
   castEnum,
+  castPattern,
   castString,
   isObject,
   type Cast,
@@ -31,6 +33,7 @@ import {
 } from './cast.js';
 import { castObject } from './cast-object.js';
 import { messages } from './invalid-value.js';
+import { AUTH_PATTERN, P256DH_PATTERN, WEBPUSH_KEY_FIELDS, WEBPUSH_KEY_FORMATS } from '../push-service/webpush/key-formats.js';
 
 export type DeepParseResult = NotificationParseResult;
 export { INT32_MAX, MAX_REPORTED_ERRORS } from './cast.js';
@@ -63,7 +66,7 @@ const castAlert: Cast<PushAlert> = (value, pointer, problems) =>
   castObject(value, pointer, ALERT_FIELDS, ['body', 'title'], problems);
 
 const DEEP_FIELDS = {
-  service: castEnum(SERVICES),
+  service: castEnum(DEEP_SERVICES),
   mode: castEnum(MODES),
   priority: castEnum(PRIORITIES),
   time_to_live: castCount,
@@ -72,7 +75,19 @@ const DEEP_FIELDS = {
   topic: castString,
   alert: castAlert,
   data: castData,
+  p256dh: castPattern(P256DH_PATTERN, WEBPUSH_KEY_FORMATS.p256dh),
+  auth: castPattern(AUTH_PATTERN, WEBPUSH_KEY_FORMATS.auth),
 };
+
+/** `p256dh` and `auth`: required with service "webpush", unexpected with any other. */
+function checkWebPushKeys(input: Record<string, unknown>, problems: Problems): void {
+  const webpush = input.service === 'webpush';
+  for (const key of WEBPUSH_KEY_FIELDS) {
+    const present = Object.hasOwn(input, key);
+    if (webpush && !present) problems.add(`/${key}`, messages.missingField(key));
+    if (!webpush && present && DEEP_SERVICES.includes(input.service as never)) problems.add(`/${key}`, messages.unexpectedField(key));
+  }
+}
 
 /** Validates and casts a parsed JSON body; `deviceId` comes from the request path. */
 export function parseDeepNotification(input: unknown, deviceId: string): DeepParseResult {
@@ -81,10 +96,12 @@ export function parseDeepNotification(input: unknown, deviceId: string): DeepPar
   if (isObject(input) && !Object.hasOwn(input, 'alert') && !Object.hasOwn(input, 'data')) {
     problems.add('/alert', messages.missingField('alert'));
   }
+  if (isObject(input)) checkWebPushKeys(input, problems);
   if (fields === undefined || problems.count > 0) return { ok: false, errors: problems.list };
 
   // MongoosePush deep.ex: mode defaults to prod.
-  const { service, mode, ...rest } = fields;
+  const { service, mode, p256dh, auth, ...rest } = fields;
   const notification: PushNotification = { service, device_id: deviceId, mode: mode ?? 'prod', ...rest };
+  if (p256dh !== undefined && auth !== undefined) notification.keys = { p256dh, auth };
   return { ok: true, notification };
 }

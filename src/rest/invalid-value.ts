@@ -40,6 +40,7 @@ export const messages = {
   missingField: (name: string) => `Missing field: ${name}`,
   unexpectedField: (name: string) => `Unexpected field: ${name.slice(0, MAX_ECHOED_NAME_CHARS)}`,
   invalidEnum: () => 'Invalid value for enum',
+  invalidFormat: (format: string) => `Invalid format. Expected ${format}`,
   invalidType: (type: string, value: unknown) =>
     value === null ? `null value where ${type} expected` : `Invalid ${type}. Got: ${jsonTypeOf(value)}`,
   aboveMaximum: (value: number, max: number) => `${value} is larger than inclusive maximum ${max}`,

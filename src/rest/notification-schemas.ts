@@ -10,6 +10,7 @@
  */
 import * as z from 'zod';
 import { INT32_MAX } from './cast.js';
+import { AUTH_PATTERN, P256DH_PATTERN, WEBPUSH_KEY_FORMATS } from '../push-service/webpush/key-formats.js';
 
 /**
  * Decimal text of an integer in 0..INT32_MAX (2147483647), signs and leading zeros allowed, as
@@ -30,6 +31,17 @@ const service = z.enum(['apns', 'fcm']).meta({
   description: 'The provider that delivers the notification: Apple Push Notification service or Firebase Cloud Messaging (HTTP v1).',
   example: 'apns',
 });
+const deepService = z.enum(['apns', 'fcm', 'webpush']).meta({
+  description:
+    'The provider that delivers the notification: Apple Push Notification service, Firebase Cloud Messaging (HTTP v1), ' +
+    'or Web Push (RFC 8030; the device_id is the subscription endpoint URL, percent-encoded, and p256dh and auth are required).',
+  example: 'apns',
+});
+const webPushKey = (name: 'p256dh' | 'auth', pattern: RegExp, example: string) =>
+  z
+    .string()
+    .regex(pattern)
+    .meta({ description: `Web Push only (required then): the subscription's keys.${name} (PushSubscription.toJSON()), ${WEBPUSH_KEY_FORMATS[name]}.`, example });
 const mode = z.enum(['prod', 'dev']).meta({ description: 'The pool: production, or development (APNS sandbox). Default prod.', default: 'prod', example: 'prod' });
 const topic = z.string().meta({ description: "APNS apns-topic (the app's bundle id); unset = the pool's default topic.", example: 'com.example.app' });
 const data = z.record(z.string(), z.unknown()).meta({
@@ -59,7 +71,7 @@ export const Alert = z.strictObject({ ...alertFields, sound: z.string().meta({ d
 
 export const DeepNotification = z
   .strictObject({
-    service,
+    service: deepService,
     mode: mode.optional(),
     priority: z
       .enum(['normal', 'high'])
@@ -88,10 +100,22 @@ export const DeepNotification = z
     topic: topic.optional(),
     alert: Alert.optional(),
     data: data.optional(),
+    p256dh: webPushKey('p256dh', P256DH_PATTERN, 'BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM').optional(),
+    auth: webPushKey('auth', AUTH_PATTERN, 'tBHItJI5svbpez7KI4CCXg').optional(),
   })
   .refine((body) => body.alert !== undefined || body.data !== undefined, { message: 'Missing field: alert', path: ['alert'] })
+  .refine((body) => (body.service === 'webpush' ? body.p256dh !== undefined && body.auth !== undefined : body.p256dh === undefined && body.auth === undefined), {
+    message: 'p256dh and auth: required with service webpush, refused with any other',
+    path: ['p256dh'],
+  })
   // The refinement as JSON Schema says it (a refine has no JSON Schema form of its own).
-  .meta({ description: 'The v2/v3 body. Unknown fields are refused; at least one of alert and data is required.', anyOf: [{ required: ['alert'] }, { required: ['data'] }] });
+  .meta({
+    description: 'The v2/v3 body. Unknown fields are refused; at least one of alert and data is required; p256dh and auth with service webpush only, and then both.',
+    anyOf: [{ required: ['alert'] }, { required: ['data'] }],
+    if: { properties: { service: { const: 'webpush' } }, required: ['service'] },
+    then: { required: ['p256dh', 'auth'] },
+    else: { not: { anyOf: [{ required: ['p256dh'] }, { required: ['auth'] }] } },
+  });
 
 export const FlatNotification = z
   .strictObject({ service, mode: mode.optional(), ...alertFields, topic: topic.optional(), data: data.optional() })

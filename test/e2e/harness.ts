@@ -9,6 +9,7 @@ import type { HeraldConfig } from '../../src/core/config/schema.js';
 import type { Herald } from '../../src/embed/engine.js';
 import type { ApnsSimulator } from '../../src/simulators/apns/index.js';
 import type { FcmSimulator } from '../../src/simulators/fcm/index.js';
+import type { WebPushSimulator } from '../../src/simulators/webpush/index.js';
 import { startHeraldOnSimulators } from '../support/on-simulators.js';
 import { RoutedReplies } from '../support/routed-replies.js';
 
@@ -23,6 +24,7 @@ export function configIn(dir: string, extra: Record<string, unknown> = {}): Hera
   return validateConfig({
     store: { path: join(dir, 'lmdb') },
     apns: { key_file: join(dir, 'apns.p8') },
+    webpush: { vapid_key_file: join(dir, 'vapid.pem') },
     rest: { enabled: false, port: 0, generated_cert_dir: join(dir, 'tls') },
     simulators: { apns: { port: 0 } },
     ...extra,
@@ -33,6 +35,7 @@ export interface Running {
   herald: Herald;
   apns: ApnsSimulator | undefined;
   fcm: FcmSimulator | undefined;
+  webpush: WebPushSimulator | undefined;
   /** Herald's close(), then the simulators'. */
   close(): Promise<void>;
   routed: Element[];
@@ -43,8 +46,8 @@ export interface Running {
 export async function startHerald(config: HeraldConfig): Promise<Running> {
   const routed: Element[] = [];
   const replies = new RoutedReplies((stanza) => routed.push(stanza));
-  const { herald, apns, fcm, close } = await startHeraldOnSimulators({ config, host: { route: replies.route } });
-  return { herald, apns, fcm, close, routed, iq: (stanza) => replies.ask(herald, stanza) };
+  const { herald, apns, fcm, webpush, close } = await startHeraldOnSimulators({ config, host: { route: replies.route } });
+  return { herald, apns, fcm, webpush, close, routed, iq: (stanza) => replies.ask(herald, stanza) };
 }
 
 export function cleanup(dir: string): void {

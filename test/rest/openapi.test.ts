@@ -62,9 +62,14 @@ interface Case {
   holder(body: Json): Json;
 }
 
+/** A deep body's Web Push fields go together: service "webpush" requires p256dh and auth, which no other service takes. */
+const WEBPUSH_KEYS = { p256dh: `BA${'A'.repeat(85)}`, auth: 'A'.repeat(22) };
+
 function withProperty(c: Case, key: string, value: unknown): Json {
   const body = c.base();
-  c.holder(body)[key] = value;
+  const holder = c.holder(body);
+  if (holder === body && body.service === 'apns' && (value === 'webpush' || key in WEBPUSH_KEYS)) Object.assign(body, { service: 'webpush', ...WEBPUSH_KEYS });
+  holder[key] = value;
   return body;
 }
 

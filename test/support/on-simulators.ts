@@ -8,6 +8,7 @@ import { Herald, type HeraldOptions } from '../../src/embed/engine.js';
 import type { ApnsSimulator } from '../../src/simulators/apns/index.js';
 import type { FcmSimulator } from '../../src/simulators/fcm/index.js';
 import { startSimulatorsFor } from '../../src/simulators/for-config.js';
+import type { WebPushSimulator } from '../../src/simulators/webpush/index.js';
 
 export interface OnSimulators<E> {
   herald: E;
@@ -15,6 +16,8 @@ export interface OnSimulators<E> {
   apns: ApnsSimulator | undefined;
   /** The FCM simulator, when the config enables it (the default). */
   fcm: FcmSimulator | undefined;
+  /** The Web Push service simulator, when the config enables it (the default). */
+  webpush: WebPushSimulator | undefined;
   /** The config the engine runs: pointed at the simulators. */
   config: HeraldConfig;
   /** The engine's close(), then the simulators'. */
@@ -38,6 +41,7 @@ export async function onSimulators<E extends { close(): Promise<void> }>(
     herald,
     apns: simulators.apns,
     fcm: simulators.fcm,
+    webpush: simulators.webpush,
     config: simulators.config,
     async close() {
       await herald.close();

@@ -207,7 +207,7 @@ export class Http2Connection implements SessionOwner {
    * (or `whenReady()` resolved, in the same tick). The result goes to `listener`, exactly once.
    * `requestId` is handed back to the AnswerReader (APNS apns-id).
    */
-  request(headers: OutgoingHttpHeaders, body: string, requestId: string, listener: ExchangeListener): void {
+  request(headers: OutgoingHttpHeaders, body: string | Buffer, requestId: string, listener: ExchangeListener): void {
     const slot = this.current;
     if (slot === undefined || this.closed) {
       listener.onTransportFailure(new TransportError('unsent', 'no open session'));

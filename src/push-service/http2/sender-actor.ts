@@ -40,7 +40,8 @@ export interface SenderProvider<R> {
   authorization(): string | Promise<string>;
   /** The header block of one attempt (the credential may differ between attempts). */
   headers(request: R, authorization: string): OutgoingHttpHeaders;
-  body(request: R): string;
+  /** JSON text (APNS, FCM) or octets (Web Push: an aes128gcm record). */
+  body(request: R): string | Buffer;
   /** Handed to the AnswerReader with the answer (APNS apns-id; '' when the provider has none). */
   requestId(request: R): string;
   /**

@@ -56,6 +56,11 @@ export interface SenderGroupOptions<R> {
   warmUp?: boolean;
   /** Attempts outside the retry policy that close() should wait for (FCM's fresh-token resend). */
   extraAttempts?: number;
+  /**
+   * Shared with other groups of the same service (Web Push: one group per push-service origin, one
+   * retry budget and one set of counters for all): default, the group's own.
+   */
+  shared?: { counters: SendCounters; retryPolicy: RetryPolicy };
   /** Where the connections log their sessions (connection-log.ts), each line naming its sender; default nowhere. */
   log?: Logger;
 }
@@ -79,7 +84,7 @@ let groupSequence = 0;
 
 export class SenderGroup<R> {
   private readonly senders: Http2Sender<R>[] = [];
-  private readonly counters = new SendCounters();
+  private readonly counters: SendCounters;
   private readonly retryPolicy: RetryPolicy;
   private readonly label: string;
   /** Default close() grace, ms: every attempt of a notification and every wait between them. */
@@ -91,7 +96,8 @@ export class SenderGroup<R> {
     const config = pool.transport;
     this.label = options.label;
     this.closeGraceMs = closeGraceMs(config, options.extraAttempts);
-    this.retryPolicy = retryPolicyFor(config, options.random);
+    this.counters = options.shared?.counters ?? new SendCounters();
+    this.retryPolicy = options.shared?.retryPolicy ?? retryPolicyFor(config, options.random);
     const prefix = `${options.label.toLowerCase()}-sender-${groupSequence++}`;
     for (let i = 0; i < pool.connections; i++) {
       const name = `${prefix}-${i}`;

@@ -72,10 +72,11 @@ export interface HealthReport {
 export function healthReport(pools: readonly PoolHealth[], releaseId: string, now: Date = new Date(), store?: StoreHealth, shards?: readonly ShardHealth[]): HealthReport {
   const time = now.toISOString();
   const details: HealthReport['body']['details'] = {};
-  let anyUp = false;
+  // A pool that connects on demand and has no connection yet (Web Push before its first push) is
+  // not down: it is `pass`, and neither makes nor saves the overall status.
+  let anyUp = pools.every(isIdle);
   for (const pool of pools) {
-    const up = pool.connected > 0;
-    anyUp ||= up;
+    anyUp ||= pool.connected > 0;
     const check: Check = { output: { connected: pool.connected, disconnected: pool.disconnected }, status: poolStatus(pool), time };
     if (pool.componentId !== undefined) check.componentId = pool.componentId;
     (details[`pool:${pool.name}`] ??= []).push(check);
@@ -97,7 +98,12 @@ export function healthReport(pools: readonly PoolHealth[], releaseId: string, no
   };
 }
 
+function isIdle(pool: PoolHealth): boolean {
+  return pool.connected === 0 && pool.disconnected === 0 && (pool.threadsDown ?? 0) === 0;
+}
+
 export function poolStatus(pool: PoolHealth): PoolStatus {
+  if (isIdle(pool)) return 'pass';
   if (pool.connected === 0) return 'fail';
   return (pool.threadsDown ?? 0) > 0 ? 'warn' : 'pass';
 }

@@ -7,11 +7,11 @@
  */
 import type { Backoff } from '../../core/backoff.js';
 import type { ConfiguredFile } from '../../core/config/credential-files.js';
-import type { ApnsConfig, ApnsPoolConfig, FcmConfig, FcmPoolConfig } from '../../core/config/schema.js';
+import type { ApnsConfig, ApnsPoolConfig, FcmConfig, FcmPoolConfig, WebPushConfig } from '../../core/config/schema.js';
 import { configSchema } from '../../core/config/schema.js';
 import { poolNames } from '../../core/config/pool-names.js';
 import type { TransportSettings } from '../http2/sender-group.js';
-import type { PushMode } from '../notification.js';
+import type { PushMode, PushServiceName } from '../notification.js';
 
 /** The dev pool of the default APNS pools: sandbox traffic is light, one connection on the main thread. */
 const DEFAULT_DEV_POOL: ApnsPoolConfig = { mode: 'dev', tags: [], auth: 'token', connections: 1, sender_threads: 0 };
@@ -36,7 +36,7 @@ export interface ServiceAccountSpec {
 }
 
 export interface PoolSelector {
-  readonly service: 'apns' | 'fcm';
+  readonly service: PushServiceName;
   readonly name: string;
   /** `any` (FCM only): the pool takes both modes. */
   readonly mode: PushMode | 'any';
@@ -143,7 +143,7 @@ function caOf(section: 'apns' | 'fcm', path: string | undefined): { ca?: Configu
 }
 
 /** The section's connection keys every pool of it shares (schema.ts providerConnectionKeys). */
-function transportOf(c: ApnsConfig | FcmConfig): TransportSettings {
+export function transportOf(c: ApnsConfig | FcmConfig | WebPushConfig): TransportSettings {
   return {
     max_in_flight: c.max_in_flight,
     request_timeout_ms: c.request_timeout_ms,

@@ -1,0 +1,71 @@
+/**
+ * PushNotification → one Web Push request (RFC 8030 §5): the subscription from `device_id` (the
+ * endpoint) and `keys`, the payload JSON encrypted to it (RFC 8291), and the TTL / Urgency / Topic
+ * headers. Pure but for the encryption's fresh key pair and salt.
+ *
+ * The payload, what the browser's service worker reads with `event.data.json()`:
+ *
+ *   {"title": "alice@localhost", "body": "OH, HAI!", "badge": 1, "tag": "…", "click_action": "…",
+ *    "sound": "…", "data": {…}}
+ *
+ * the alert's fields when there is an alert, and `data` when there is data (a silent push: `data`
+ * alone).
+ */
+import { isHeraldError } from '../../core/errors.js';
+import { LOCAL_REJECTIONS, type PushRejection } from '../http2/rejections.js';
+import type { PushNotification } from '../notification.js';
+import { encrypt } from './encrypt.js';
+import { webPushHeaders, type Urgency } from './headers.js';
+import { endpointOrigin, type PushSubscription } from './subscription.js';
+
+export interface WebPushDefaults {
+  /** TTL when the notification names no time_to_live (config `webpush.default_ttl_s`). */
+  ttlS: number;
+}
+
+/** A push ready for the wire, to the push service at `origin`. */
+export interface WebPushRequest {
+  /** The push service's origin (the connection's endpoint and the VAPID `aud`). */
+  origin: string;
+  /** The endpoint's path and query: the push resource. */
+  path: string;
+  /** TTL, Urgency, Topic, Content-Encoding, Content-Type, Content-Length. */
+  headers: Record<string, string>;
+  /** One aes128gcm record (RFC 8188). */
+  body: Buffer;
+}
+
+/** The JSON the service worker receives (see the module comment). */
+export function webPushPayload(n: PushNotification): string {
+  const payload: Record<string, unknown> = { ...n.alert };
+  if (n.data !== undefined) payload.data = n.data;
+  return JSON.stringify(payload);
+}
+
+/** The subscription a notification addresses: its endpoint in `device_id`, its keys in `keys`. */
+export function subscriptionOf(n: PushNotification): PushSubscription {
+  return { endpoint: n.device_id, keys: { p256dh: n.keys?.p256dh ?? '', auth: n.keys?.auth ?? '' } };
+}
+
+/**
+ * The request, or the refusal decided without the push service: payload_too_large over one
+ * record's 3993 octets, invalid_request (with the problem as providerReason) for a subscription
+ * or header value that is not valid.
+ */
+export function prepareWebPushRequest(n: PushNotification, defaults: WebPushDefaults): WebPushRequest | PushRejection {
+  try {
+    const subscription = subscriptionOf(n);
+    const origin = endpointOrigin(subscription.endpoint);
+    const url = new URL(subscription.endpoint);
+    const body = encrypt(webPushPayload(n), subscription);
+    // RFC 8030 §5.3: `priority` normal / high is the Urgency of the same name; unset, the service's default (normal).
+    const urgency: Urgency | undefined = n.priority;
+    const options = { ttl: n.time_to_live ?? defaults.ttlS, urgency, topic: n.topic };
+    return { origin, path: url.pathname + url.search, headers: webPushHeaders(options, body.length), body };
+  } catch (error) {
+    if (isHeraldError(error, 'HERALD_WEBPUSH_PAYLOAD_TOO_LARGE')) return LOCAL_REJECTIONS.payloadTooLarge;
+    if (isHeraldError(error, 'HERALD_WEBPUSH_INVALID')) return { ok: false, reason: 'invalid_request', providerReason: error.message };
+    if (error instanceof TypeError) return LOCAL_REJECTIONS.invalidNotification; // data JSON cannot encode (BigInt)
+    throw error;
+  }
+}
