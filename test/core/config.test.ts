@@ -92,7 +92,9 @@ test('a rest.idempotency.lease_ms no longer than a request can take is refused, 
       ),
   );
   // A shorter request: a shorter lease is enough.
-  assert.doesNotThrow(() => validateConfig({ rest: { body_timeout_ms: 1_000, idempotency: { lease_ms: 2_000 } }, apns: { request_timeout_ms: 100, retry_attempts: 0, retry_after_max_ms: 0 }, fcm: { request_timeout_ms: 100, retry_attempts: 0, retry_after_max_ms: 0 } }));
+  assert.doesNotThrow(() => validateConfig({ rest: { body_timeout_ms: 1_000, idempotency: { lease_ms: 2_000 } }, apns: { request_timeout_ms: 100, retry_attempts: 0, retry_after_max_ms: 0 }, fcm: { request_timeout_ms: 100, retry_attempts: 0, retry_after_max_ms: 0 }, webpush: { request_timeout_ms: 100, retry_attempts: 0, retry_after_max_ms: 0 } }));
+  // Web Push's timings count as the others': the slowest enabled service sets the bound.
+  assert.equal(idempotencyLeaseMs(validateConfig({ webpush: { request_timeout_ms: 20_000 } })), 10_000 + 3 * 20_000 + 10_000 + IDEMPOTENCY_LEASE_MARGIN_MS);
   // Unset, the lease follows the timeouts: the longest request plus the margin; keys are kept longer than that.
   assert.equal(idempotencyLeaseMs(validateConfig({})), 35_000 + IDEMPOTENCY_LEASE_MARGIN_MS);
   assert.equal(idempotencyLeaseMs(validateConfig({ fcm: { request_timeout_ms: 20_000 } })), 10_000 + 3 * 20_000 + 10_000 + IDEMPOTENCY_LEASE_MARGIN_MS);

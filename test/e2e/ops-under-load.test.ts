@@ -93,7 +93,7 @@ test('/healthcheck and /metrics scraped during a load run report what happened, 
     for (const s of scrapes) {
       assert.equal(s.health, 200);
       const report = JSON.parse(s.healthBody) as { details: Record<string, Array<{ status: string }>> };
-      assert.deepEqual(Object.keys(report.details).sort(), ['pool:apns-dev', 'pool:apns-prod', 'pool:fcm', 'store']);
+      assert.deepEqual(Object.keys(report.details).sort(), ['pool:apns-dev', 'pool:apns-prod', 'pool:fcm', 'pool:webpush', 'store']);
     }
     assert.ok(scrapes.some((s) => s.inFlight > 0), 'some scrape saw APNS requests in flight');
     assert.ok(scrapes.some((s) => s.sent > 0 && s.sent < expect.apnsProd), 'some scrape saw the run half done');

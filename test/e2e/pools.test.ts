@@ -67,6 +67,7 @@ test('the default pools serve APNS prod and dev and FCM in both modes', async ()
         ['apns-prod', 'apns', 'prod'],
         ['apns-dev', 'apns', 'dev'],
         ['fcm', 'fcm', 'any'],
+        ['webpush', 'webpush', 'any'],
       ],
     );
     const rest = herald.rest!;

@@ -21,7 +21,10 @@ test('every pool of a simulated provider points at its simulator, and [simulator
   const pointed = pointedAtSimulators(config, {
     apns: { url: 'https://127.0.0.1:1', caFile: '/sim/apns-ca.pem' },
     fcm: { url: 'https://127.0.0.1:2', caFile: '/sim/fcm-ca.pem', serviceAccountFile: '/sim/account.json' },
+    webpush: { url: 'https://127.0.0.1:3', caFile: '/sim/webpush-ca.pem' },
   });
+  assert.equal(pointed.webpush.ca_file, '/sim/webpush-ca.pem', 'Web Push has no endpoint to point: subscriptions name the simulator; Herald trusts it');
+  assert.equal(pointed.simulators.webpush.enabled, false);
   assert.deepEqual(pointed.apns.pools?.map((p) => p.endpoint), ['https://127.0.0.1:1', 'https://127.0.0.1:1']);
   assert.equal(pointed.apns.endpoint, 'https://127.0.0.1:1');
   assert.equal(pointed.apns.dev_endpoint, 'https://127.0.0.1:1');
@@ -45,7 +48,8 @@ test('the simulators a config enables are started, their CA and account written 
   try {
     const running = await startSimulatorsFor(configIn(dir));
     try {
-      assert.ok(running.apns && running.fcm, 'both simulators run');
+      assert.ok(running.apns && running.fcm && running.webpush, 'the three simulators run');
+      assert.equal(readFileSync(running.config.webpush.ca_file!, 'utf8'), running.webpush.ca);
       assert.ok(existsSync(join(dir, 'apns.p8')), 'the dev .p8 key the APNS simulator trusts is ensured');
       assert.equal(readFileSync(running.config.apns.ca_file!, 'utf8'), running.apns.ca);
       assert.equal(readFileSync(running.config.fcm.ca_file!, 'utf8'), running.fcm.ca);
@@ -62,10 +66,11 @@ test('the simulators a config enables are started, their CA and account written 
 });
 
 test('a config with [simulators] off is handed back as it is, and nothing is started', async () => {
-  const config = configIn('/nonexistent-data', { simulators: { apns: { enabled: false }, fcm: { enabled: false } } });
+  const config = configIn('/nonexistent-data', { simulators: { apns: { enabled: false }, fcm: { enabled: false }, webpush: { enabled: false } } });
   const running = await startSimulatorsFor(config);
   assert.equal(running.apns, undefined);
   assert.equal(running.fcm, undefined);
+  assert.equal(running.webpush, undefined);
   assert.deepEqual(running.config, config);
   await running.close();
 });

@@ -81,7 +81,10 @@ async function opsScenario(senderThreads: number): Promise<void> {
     assert.equal(report.details['pool:apns-prod']![0]!.status, 'pass');
     assert.equal(report.details['pool:apns-prod']![0]!.output.connected, herald.config.apns.connections);
     assert.equal(report.details['pool:apns-dev']![0]!.output.connected, 1);
-    assert.deepEqual(Object.keys(report.details).sort(), ['pool:apns-dev', 'pool:apns-prod', 'store']);
+    assert.deepEqual(Object.keys(report.details).sort(), ['pool:apns-dev', 'pool:apns-prod', 'pool:webpush', 'store']);
+    // Web Push connects on demand, to the origins subscriptions name: no connection yet is no failure.
+    assert.deepEqual(report.details['pool:webpush']![0]!.output, { connected: 0, disconnected: 0 });
+    assert.equal(report.details['pool:webpush']![0]!.status, 'pass');
     assert.equal(health.headers['content-type'], 'application/json');
 
     const SENT = 5;
