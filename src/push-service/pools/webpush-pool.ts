@@ -37,8 +37,9 @@ export function startWebPushPool(
     ca = loaded.value;
   }
   const keyPair = loadVapidKeyFile(config.vapid_key_file);
-  // The applicationServerKey browsers must subscribe with (PushManager.subscribe), for the operator.
-  options.log?.info('webpush.vapid_key', { public_key: keyPair.publicKey, file: config.vapid_key_file });
+  // Which key signs (its public half, the applicationServerKey, is not logged: the log scrubs every
+  // run of 64+ token characters, and 87 base64url characters are one).
+  options.log?.info('webpush.vapid_key', { file: config.vapid_key_file });
   const vapid = new VapidAuthorizations(keyPair, config.vapid_subject);
   const senders = new OriginSenders({
     connections: config.connections,
