@@ -76,7 +76,7 @@ test('a 429 with Retry-After is retried by the retry policy, then delivered', as
   });
 });
 
-test('bad subscription fields are refused naming the field: a malformed key 422 at its pointer, an endpoint that is no https URL 400', async () => {
+test('bad subscription fields are refused naming the field (a malformed key 422 at its pointer, an endpoint that is no https URL 400), and a payload over one record 413', async () => {
   await withHerald(restOn, async (running) => {
     const sim = running.webpush!;
     const subscription = sim.createSubscription();
@@ -97,6 +97,9 @@ test('bad subscription fields are refused naming the field: a malformed key 422 
     assert.match(missing.body, /"pointer":"\/auth".*Missing field: auth/);
     const plainHttp = { ...subscription, endpoint: subscription.endpoint.replace('https:', 'http:') };
     assert.deepEqual(await pushTo(running, plainHttp, { alert: ALERT }), { status: 400, body: '{"reason":"invalid_request"}' });
+    // RFC 8291 §4: one record of 4096 octets carries at most 3993 of payload.
+    const tooLarge = await pushTo(running, subscription, { alert: ALERT, data: { text: 'x'.repeat(4_000) } });
+    assert.deepEqual(tooLarge, { status: 413, body: '{"reason":"payload_too_large"}' });
     assert.equal(sim.received.length + sim.rejected.length, 0, 'nothing reached the push service');
   });
 });
