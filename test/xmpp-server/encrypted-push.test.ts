@@ -23,6 +23,8 @@ const REFUSED: Array<[string, string, string]> = [
   ['a key of 15 bytes', encrypt(randomBytes(15).toString('base64')), 'modify/bad-request'],
   ['a key of 32 bytes (AES-256)', encrypt(randomBytes(32).toString('base64')), 'modify/bad-request'],
   ['a key that is not base64', encrypt('not*base64*at*all!!'), 'modify/bad-request'],
+  // Node's lenient decoder skips the '!' and finds 16 bytes: the text itself must be base64.
+  ['a 16-byte key with a stray character', encrypt(`${KEY.slice(0, 4)}!${KEY.slice(4)}`), 'modify/bad-request'],
   ['an empty key', encrypt(''), 'modify/bad-request'],
   ['an unknown algorithm', encrypt(KEY, "alg='aes-256-cbc'"), 'modify/feature-not-implemented'],
   ['no algorithm', encrypt(KEY, ''), 'modify/bad-request'],
