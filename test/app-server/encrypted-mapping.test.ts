@@ -12,16 +12,16 @@ function publish(publishOptions: Record<string, string>, encrypted: PushPublish[
 }
 
 describe('mapping an encrypted publish', () => {
-  it('APNS: a mutable-content alert with the default title and body, ciphertext and IV as data', () => {
+  it('APNS: a mutable-content alert with the default title and body; ciphertext, IV and the node owner as data', () => {
     const p = publish({ service: 'apns', device_id: 'f5', sound: 'default' });
-    const n = toPushNotification(p, MAPPING);
+    const n = toPushNotification(p, MAPPING, undefined, 'alice@localhost');
     assert.deepEqual(n, {
       service: 'apns',
       device_id: 'f5',
       mode: 'prod',
       mutable_content: true,
       alert: { title: 'New message', body: 'Open to read it', sound: 'default' },
-      data: { encrypted: SEALED.payload, iv: SEALED.iv },
+      data: { encrypted: SEALED.payload, iv: SEALED.iv, account: 'alice@localhost' },
     });
     assert.equal(pushKindOf(p, n), 'alert');
   });

@@ -27,6 +27,7 @@ interface ApnsEncrypted {
   aps: { alert: { title: string; body: string }; 'mutable-content'?: number };
   encrypted: string;
   iv: string;
+  account?: string;
 }
 
 test('an encrypted registration reaches APNS as ciphertext that decrypts, with the key, to the message', async () => {
@@ -42,6 +43,7 @@ test('an encrypted registration reaches APNS as ciphertext that decrypts, with t
     assert.equal(payload.aps['mutable-content'], 1, 'the Notification Service Extension must run to decrypt');
     assert.equal(payload.aps.alert.title, 'New message', 'a generic title: nothing of the message in clear');
     assert.doesNotMatch(JSON.stringify(payload), /Romeo|bob@/);
+    assert.equal(payload.account, 'alice@localhost', "the node's owner: whose key the app decrypts with");
     assert.deepEqual(openPushContent({ iv: payload.iv, payload: payload.encrypted }, KEY), {
       unread: 1,
       type: 'chat',
