@@ -96,6 +96,19 @@ describe('encrypted push registrations', () => {
     assert.ok(content.message!.length > 0 && body.startsWith(content.message!), 'the end of the body is cut');
   });
 
+  test('a call is sealed as type call with its session id and the caller\'s full JID, marked voip', async () => {
+    const before = h.publisher.publishes.length;
+    h.role.onMessage(stanza(`<message type='chat' id='c1' from='juliet@capulet.example/balcony' to='${ROMEO}'><propose xmlns='urn:xmpp:jingle-message:0' id='sess-9'><description xmlns='urn:xmpp:jingle:apps:rtp:1' media='audio'/></propose></message>`));
+    const publishes = (await h.publisher.waitForPublishes(before + 2)).slice(before);
+    const call = publishes.find((p) => p.node === 'n1')!;
+    assert.equal(call.encrypted!.voip, true);
+    assert.deepEqual(call.summary, {}, 'not even the call mark in clear');
+    const content = openPushContent(call.encrypted!, KEY);
+    assert.equal(content.type, 'call');
+    assert.equal(content.sid, 'sess-9');
+    assert.equal(content.sender, 'juliet@capulet.example/balcony');
+  });
+
   test('re-enabling without <encrypt/> publishes in clear again (encrypt §4.3)', async () => {
     await h.role.handleIq(enableWith('', 'n1'));
     const registration = (await h.role.registrations(ROMEO)).find((r) => r.node === 'n1')!;
