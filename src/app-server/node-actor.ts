@@ -247,7 +247,7 @@ class PushNodeBehaviour implements Behaviour<NodeMessage, NodeReply> {
     if (!mayPublish(record, publisher, publish.publishOptions.secret, this.deps.authorization)) {
       throw forbidden(`${publisher.slice(0, 64)} may not publish to this node`);
     }
-    const notification = toPushNotification(publish, this.deps.mapping, record.device);
+    const notification = toPushNotification(publish, this.deps.mapping, record.device, record.owner);
     const kind = pushKindOf(publish, notification);
     if (!this.limiter.tryTake(kind)) {
       throw rateLimited(kind, this.deps.rateLimit.perNode, this.deps.rateLimit.intervalMs, this.limiter.waitMs(kind));

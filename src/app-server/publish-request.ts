@@ -12,6 +12,7 @@ import type { Element } from '@xmpp/xml';
 import { parseDataForm, singleValues } from '../xmpp/data-form.js';
 import { iqPayload } from '../xmpp/iq.js';
 import { NS } from '../xmpp/namespaces.js';
+import { parseEncryptedElement } from '../xmpp/push-encryption.js';
 import type { PushPublish } from '../xmpp/push-publish.js';
 import { badRequest } from '../xmpp/stanza-error.js';
 import { nodeIdRequired, wrongIqType } from './pubsub-errors.js';
@@ -52,8 +53,11 @@ export function parsePublishRequest(iq: Element, serviceJid: string): PushPublis
     throw badRequest("the item's first payload child must be <notification xmlns='urn:xmpp:push:0'/>");
   }
   const summary = parseSummary(payload);
-
-  return { from, to: attr(iq, 'to') ?? serviceJid, node, summary, publishOptions: readOptions(pubsub) };
+  const parsed: PushPublish = { from, to: attr(iq, 'to') ?? serviceJid, node, summary, publishOptions: readOptions(pubsub) };
+  // Tigase encrypt §4.4: kept as opaque base64 for the device, never decrypted here.
+  const encrypted = parseEncryptedElement(payload);
+  if (encrypted) parsed.encrypted = encrypted;
+  return parsed;
 }
 
 /**

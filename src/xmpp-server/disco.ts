@@ -1,6 +1,6 @@
 /**
  * XEP-0357 §4.1 "Account Owner Service Discovery": disco#info (XEP-0030) on the user's bare JID
- * lists `urn:xmpp:push:0`. Hosts with their own disco#info handler add `PUSH_DISCO_FEATURES`;
+ * lists `urn:xmpp:push:0` (and the encrypted-payload features). Hosts with their own disco#info handler add `PUSH_DISCO_FEATURES`;
  * `accountDiscoInfoReply` answers the query on its own for hosts without one.
  */
 import xml, { type Element } from '@xmpp/xml';
@@ -8,9 +8,10 @@ import { resultReply } from '../xmpp/iq.js';
 import { NS } from '../xmpp/namespaces.js';
 import { attr } from '../xmpp/attr.js';
 
-export const PUSH_DISCO_FEATURES: readonly string[] = Object.freeze([NS.PUSH]);
+/** Tigase encrypt §4.1 adds `tigase:push:encrypt:0` and its algorithm's feature (push-encryption.ts). */
+export const PUSH_DISCO_FEATURES: readonly string[] = Object.freeze([NS.PUSH, NS.PUSH_ENCRYPT, NS.PUSH_ENCRYPT_AES_128_GCM]);
 
-/** `<feature var='urn:xmpp:push:0'/>` elements for a disco#info `<query/>`. */
+/** `<feature var='…'/>` elements of PUSH_DISCO_FEATURES for a disco#info `<query/>`. */
 export function pushFeatureElements(): Element[] {
   return PUSH_DISCO_FEATURES.map((feature) => xml('feature', { var: feature }));
 }

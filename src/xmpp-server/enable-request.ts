@@ -8,7 +8,9 @@
 import type { Element } from '@xmpp/xml';
 import { parseDataForm, singleValues } from '../xmpp/data-form.js';
 import { NS } from '../xmpp/namespaces.js';
+import { parseEncrypt, type PushEncryption } from '../xmpp/push-encryption.js';
 import { badRequest } from '../xmpp/stanza-error.js';
+import { STORED_ENCRYPTION_OPTION } from './stored-encryption.js';
 import { checkKeyLength, checkPushIq, nodeAttr } from './push-iq.js';
 
 export interface EnableRequest {
@@ -18,6 +20,8 @@ export interface EnableRequest {
   node: string;
   /** Single-valued publish-options fields (FORM_TYPE excluded); `{}` when no form was sent. */
   publishOptions: Record<string, string>;
+  /** Tigase `<encrypt xmlns='tigase:push:encrypt:0'/>` (push-encryption.ts); absent = publish in clear. */
+  encryption?: PushEncryption;
 }
 
 /** Throws the StanzaError to answer with; see `checkPushIq` for the shared rules. */
@@ -29,7 +33,10 @@ export function parseEnableRequest(iq: Element): EnableRequest {
   if (!node) throw badRequest('<enable/> needs a node attribute');
   checkKeyLength(user, pubsubJid, node);
 
-  return { user, pubsubJid, node, publishOptions: readPublishOptions(payload) };
+  const request: EnableRequest = { user, pubsubJid, node, publishOptions: readPublishOptions(payload) };
+  const encryption = parseEncrypt(payload);
+  if (encryption) request.encryption = encryption;
+  return request;
 }
 
 /**
@@ -45,5 +52,7 @@ function readPublishOptions(enable: Element): Record<string, string> {
   if (form.formType !== NS.PUBSUB_PUBLISH_OPTIONS) {
     throw badRequest(`the form's FORM_TYPE must be ${NS.PUBSUB_PUBLISH_OPTIONS}`);
   }
-  return singleValues(form);
+  const options = singleValues(form);
+  if (STORED_ENCRYPTION_OPTION in options) throw badRequest(`the publish-option ${STORED_ENCRYPTION_OPTION} is reserved; send <encrypt xmlns='${NS.PUSH_ENCRYPT}'/>`);
+  return options;
 }

@@ -13,6 +13,7 @@
  */
 import { keyOrder, type WriteKind } from '../store/postgres/write-batch.js';
 import type { Registration } from './registration.js';
+import { storedOptions } from './stored-encryption.js';
 
 const registrationsKey = (user: string) => `registrations\u0000${user}`;
 const unreadKey = (user: string) => `unread\u0000${user}`;
@@ -50,7 +51,7 @@ export const PUT_REGISTRATION: WriteKind<RegistrationPut, void> = {
         rows.map((w) => w.user),
         rows.map((w) => w.registration.pubsubJid),
         rows.map((w) => w.registration.node),
-        rows.map((w) => JSON.stringify(w.registration.publishOptions)),
+        rows.map((w) => JSON.stringify(storedOptions(w.registration))),
         rows.map((w) => w.registration.createdAt),
       ],
     );

@@ -15,11 +15,14 @@ export function quotaRefusal(count: number, isNew: boolean, max: number): Stanza
   return new StanzaError('policy-violation', 'cancel', `at most ${max} push registrations per account`);
 }
 
+/** Re-enabling without `<encrypt/>` ends encryption (Tigase encrypt §4.3): the registration is replaced whole. */
 export function registrationOf(request: EnableRequest): Registration {
-  return {
+  const registration: Registration = {
     pubsubJid: request.pubsubJid,
     node: request.node,
     publishOptions: request.publishOptions,
     createdAt: Date.now(),
   };
+  if (request.encryption) registration.encryption = request.encryption;
+  return registration;
 }

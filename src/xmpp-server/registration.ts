@@ -3,6 +3,7 @@
  * (user bare JID, pubsub JID, node). Re-enabling the same key replaces its publish-options.
  */
 
+import type { PushEncryption } from '../xmpp/push-encryption.js';
 import { compositeKey, KEY_SEPARATOR, prefixRange } from '../store/composite-key.js';
 
 export interface Registration {
@@ -12,6 +13,11 @@ export interface Registration {
   node: string;
   /** XEP-0357 §5 publish-options from the `<enable/>` form, copied into every publish. */
   publishOptions: Record<string, string>;
+  /**
+   * Tigase `tigase:push:encrypt:0` key from the `<enable/>`: publishes carry the notification
+   * encrypted with it (sealed-summary.ts). Secret: never logged, never sent to the App Server.
+   */
+  encryption?: PushEncryption;
   /** Epoch ms of the enable that wrote it; tells a re-enabled registration from the old one. */
   createdAt: number;
 }

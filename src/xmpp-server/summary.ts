@@ -21,6 +21,8 @@ export interface PushedMessage {
   body?: string;
   /** XEP-0353 propose id of a call; carried as the summary's CALL_SUMMARY_FIELD. */
   call?: string;
+  /** A `type='groupchat'` message (the encrypted payload's `type`, sealed-summary.ts). */
+  groupchat?: boolean;
 }
 
 export function buildSummary(messageCount: number, message: PushedMessage, options: SummaryOptions): PushSummary {

@@ -44,6 +44,7 @@ import { buildSummary, type PushedMessage, type SummaryOptions } from './summary
 import type { PluginChain } from '../plugins/plugin-chain.js';
 import type { PluginMessage, Recipient } from '../plugins/plugin.js';
 import { pluginRegistrationOf } from './plugin-views.js';
+import { publishContent } from './sealed-summary.js';
 
 /** A pushable message as plugins see it; only made when plugins are configured. */
 export interface PluginView {
@@ -226,7 +227,7 @@ class UserBehaviour implements Behaviour<UserMessage, UserReply> {
         from: this.deps.domain,
         to: registration.pubsubJid,
         node: registration.node,
-        summary,
+        ...publishContent(summary, message, registration.encryption, this.deps.summary.bodyMaxChars),
         publishOptions: { ...registration.publishOptions },
       };
       if (plugins) {

@@ -240,7 +240,7 @@ export class XmppServerRole {
     const sender = validJid(attr(message, 'from'));
     const push: UserMessage = {
       kind: 'message',
-      message: { sender, body: decision.body, call: decision.call },
+      message: { sender, body: decision.body, call: decision.call, groupchat: message.attrs.type === 'groupchat' },
       identity: messageIdentity(message, user),
     };
     if (this.plugins) {

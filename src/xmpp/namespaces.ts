@@ -18,6 +18,10 @@ export const NS = {
   PUBSUB_NODE_CONFIG: 'http://jabber.org/protocol/pubsub#node_config',
   /** XEP-0030 Service Discovery. */
   DISCO_INFO: 'http://jabber.org/protocol/disco#info',
+  /** Tigase "Encrypted Push Notifications" (xeps.tigase.net/docs/push-notifications/encrypt): `<encrypt/>`, `<encrypted/>`. */
+  PUSH_ENCRYPT: 'tigase:push:encrypt:0',
+  /** The same document §4.1: the disco feature naming the AES-128-GCM algorithm. */
+  PUSH_ENCRYPT_AES_128_GCM: 'tigase:push:encrypt:aes-128-gcm',
   /** XEP-0334 Message Processing Hints. */
   HINTS: 'urn:xmpp:hints',
 } as const;

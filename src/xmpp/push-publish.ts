@@ -4,6 +4,8 @@
  * goes straight from the user's actor to the node's actor, never serialised; otherwise it is
  * built into / parsed from the `<iq type='set'><pubsub><publish>` stanza.
  */
+import type { EncryptedNotification } from './push-encryption.js';
+
 export interface PushSummary {
   /** XEP-0357 §5 summary fields (urn:xmpp:push:summary); absent = not sent. */
   'message-count'?: number;
@@ -33,6 +35,11 @@ export interface PushPublish {
   /** The push node. */
   node: string;
   summary: PushSummary;
+  /**
+   * Tigase `tigase:push:encrypt:0` (push-encryption.ts): the notification's content, encrypted
+   * with the device's key; the summary is then empty. The App Server forwards it unread.
+   */
+  encrypted?: EncryptedNotification;
   /** XEP-0357 §5 publish-options, copied from the client's `<enable/>` (single values). */
   publishOptions: Record<string, string>;
 }

@@ -27,7 +27,16 @@ export interface VapidKeyPair {
 export function generateVapidKeys(): VapidKeys {
   const ecdh = createECDH('prime256v1');
   ecdh.generateKeys();
-  return { publicKey: toBase64url(ecdh.getPublicKey()), privateKey: toBase64url(ecdh.getPrivateKey()) };
+  return { publicKey: toBase64url(ecdh.getPublicKey()), privateKey: toBase64url(scalarOctets(ecdh.getPrivateKey())) };
+}
+
+/**
+ * The private scalar as its fixed 32 octets (SEC 1 §2.3.7). node:crypto answers the shortest
+ * big-endian form, one octet shorter for 1 key in 256, which the configured form must not be.
+ */
+export function scalarOctets(scalar: Buffer): Buffer {
+  if (scalar.length >= P256_SCALAR_BYTES) return scalar;
+  return Buffer.concat([Buffer.alloc(P256_SCALAR_BYTES - scalar.length), scalar]);
 }
 
 /** The key pair, checked (sizes, the private key's public half is `publicKey`); HERALD_WEBPUSH_INVALID naming the problem. */

@@ -3,7 +3,8 @@ import { sign } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { isHeraldError } from '../../../src/core/errors.js';
 import { vapidAuthorization, VapidAuthorizations, VAPID_TOKEN_LIFETIME_S } from '../../../src/push-service/webpush/vapid.js';
-import { generateVapidKeys, vapidKeyPair } from '../../../src/push-service/webpush/vapid-keys.js';
+import { createECDH } from 'node:crypto';
+import { generateVapidKeys, scalarOctets, vapidKeyPair } from '../../../src/push-service/webpush/vapid-keys.js';
 import { verifyVapid } from '../../../src/push-service/webpush/vapid-verify.js';
 
 const ORIGIN = 'https://push.example.net';
@@ -13,6 +14,17 @@ const keys = generateVapidKeys();
 const pair = vapidKeyPair(keys);
 const signed = (expiry = NOW_S + 3_600, origin = ORIGIN, subject = SUBJECT) => vapidAuthorization(origin, subject, pair, expiry);
 const claimsOf = (header: string) => JSON.parse(Buffer.from(/t=[^.]+\.([^.]+)\./.exec(header)![1]!, 'base64url').toString()) as Record<string, unknown>;
+
+describe('VAPID keys', () => {
+  it('a private scalar whose first octet is 0 is written as 32 octets, and the pair signs (1 key in 256 is one)', () => {
+    const ecdh = createECDH('prime256v1');
+    ecdh.setPrivateKey(Buffer.concat([Buffer.alloc(1), Buffer.alloc(31, 7)]));
+    assert.equal(ecdh.getPrivateKey().length, 31, "node:crypto's shortest form");
+    const privateKey = scalarOctets(ecdh.getPrivateKey()).toString('base64url');
+    const pair = vapidKeyPair({ publicKey: ecdh.getPublicKey().toString('base64url'), privateKey });
+    assert.equal(verifyVapid(vapidAuthorization(ORIGIN, SUBJECT, pair, NOW_S + 60), ORIGIN, NOW_S).ok, true);
+  });
+});
 
 describe('VAPID (RFC 8292)', () => {
   it('signs "vapid t=<ES256 JWT>, k=<public key>" with aud, exp and sub, and the push service accepts it', () => {

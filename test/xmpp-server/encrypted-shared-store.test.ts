@@ -1,0 +1,36 @@
+/**
+ * An encryption key on PostgreSQL: kept inside the registration's publish_options row (no
+ * schema change) and given back apart from them, so another instance encrypts with it too.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { describe, test } from 'node:test';
+import { openPushContent } from '../../src/xmpp/push-encryption.js';
+import { forSuite } from '../support/for-suite.js';
+import { chat, stanza } from './harness.js';
+import { sharedStore } from './shared-store-instances.js';
+
+const KEY = randomBytes(16).toString('base64');
+const USER = 'sealed@example.com';
+
+describe('encrypted registrations on PostgreSQL', () => {
+  const store = forSuite(() => sharedStore());
+
+  test('a key enabled through A encrypts the push B sends, and never shows among the publish-options', async () => {
+    const [a, b] = [await store.instance(), await store.instance()];
+    const reply = await a.role.handleIq(
+      stanza(
+        `<iq type='set' id='e1' from='${USER}/phone'><enable xmlns='urn:xmpp:push:0' jid='push.example.net' node='phone'>` +
+          `<x xmlns='jabber:x:data' type='submit'><field var='FORM_TYPE'><value>http://jabber.org/protocol/pubsub#publish-options</value></field><field var='service'><value>apns</value></field></x>` +
+          `<encrypt xmlns='tigase:push:encrypt:0' alg='aes-128-gcm'>${KEY}</encrypt></enable></iq>`,
+      ),
+    );
+    assert.equal(reply.attrs.type, 'result', reply.toString());
+
+    b.role.onMessage(chat(USER, 'stored safely', 'pg-1'));
+    const [publish] = await b.publisher.waitForPublishes(1);
+    assert.deepEqual(publish!.publishOptions, { service: 'apns' });
+    assert.deepEqual(publish!.summary, {});
+    assert.equal(openPushContent(publish!.encrypted!, KEY).message, 'stored safely');
+  });
+});
