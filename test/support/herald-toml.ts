@@ -1,7 +1,7 @@
 /**
  * The config a test hands to `herald start`: its own LMDB folder in `dir`, REST on port 0, APNS
  * pointed at an APNS server the test runs (its CA and the provider key written beside the config),
- * FCM and the bundled simulators off.
+ * FCM, Web Push and the bundled simulators off.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -68,9 +68,13 @@ ${keys({
 ${keys(shards)}
 [fcm]
 enabled = false
+[webpush]
+enabled = false
 [simulators.apns]
 enabled = false
 [simulators.fcm]
+enabled = false
+[simulators.webpush]
 enabled = false
 ${
   options.component === undefined

@@ -17,8 +17,12 @@ import { ANSWER_DEADLINE_MS, launchHerald, type HeraldProcess } from './cli-proc
 import { Flood } from './fd-flood.js';
 import { eventually } from '../../support/eventually.js';
 
-/** Open files allowed to Herald: its own need with two shards (~55) plus room for the flood. */
-const NOFILE = 160;
+/**
+ * Open files allowed to Herald: its own need with two shards (~55), what a shard worker's start
+ * opens at once (its modules are read in parallel: with the Web Push sender's, 160 left a
+ * released process short of them, every restart failing EMFILE), plus room for the flood.
+ */
+const NOFILE = 220;
 const SECRET = 'component-secret';
 const INJECTOR = new URL('./shard-fault.js', import.meta.url).href;
 
