@@ -5,6 +5,7 @@
  *   herald check-config [--config FILE]   validate a config file and every file, folder and address
  *                                         it names; print every problem, or the effective config
  *   herald demo                           walk the whole push path with the embedding API
+ *   herald vapid-key [--config FILE]      print the Web Push VAPID public key browsers subscribe with
  *
  * An operator's mistake ends the command with exit code 1 and one message naming each bad key,
  * where its value came from (the file or an environment variable) and the cause; no stack trace.
@@ -13,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { ConfigFileError } from '../core/config/config-file-error.js';
 import { loadConfig } from '../core/config/load.js';
 import { assertPreflight, preflight } from '../preflight/preflight.js';
+import { loadVapidKeyFile } from '../push-service/webpush/vapid-key-file.js';
 import { runDemo } from './demo.js';
 import { describeFailure } from './describe-failure.js';
 import { printableConfig } from './printable-config.js';
@@ -20,11 +22,13 @@ import { runStart } from './start.js';
 
 const DEFAULT_CONFIG = 'config/default.toml';
 
-const USAGE = `usage: herald <start|check-config|demo> [--config FILE]
+const USAGE = `usage: herald <start|check-config|demo|vapid-key> [--config FILE]
   start         run Herald on the config (default ${DEFAULT_CONFIG})
   check-config  validate the config and the files, folders and addresses it names;
                 print every problem, or the effective config
-  demo          walk the whole push path (enable -> message -> APNS request) and print each step`;
+  demo          walk the whole push path (enable -> message -> APNS request) and print each step
+  vapid-key     print the VAPID public key of webpush.vapid_key_file (made if missing, as start
+                does): the applicationServerKey a web app passes to pushManager.subscribe()`;
 
 async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
@@ -52,6 +56,10 @@ async function main(argv: string[]): Promise<number> {
       }
       case 'demo':
         await runDemo();
+        return 0;
+      case 'vapid-key':
+        // RFC 8292 §3.2: browsers bind a subscription to this key; Herald's log never prints it.
+        process.stdout.write(`${loadVapidKeyFile(loadConfig(file).config.webpush.vapid_key_file).publicKey}\n`);
         return 0;
       default:
         process.stderr.write(`unknown command: ${command}\n${USAGE}\n`);
