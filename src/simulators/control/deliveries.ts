@@ -9,6 +9,7 @@ import type { FcmSimulator } from '../fcm/index.js';
 import type { ReceivedMessage, RejectedMessage } from '../fcm/recorder.js';
 import type { ExchangeDetail, WireAnswer } from '../shared/exchange-detail.js';
 import type { RecordEvent } from '../shared/recorder.js';
+import type { Simulator } from '../shared/simulator.js';
 import type { WebPushSimulator } from '../webpush/index.js';
 import type { ReceivedPush, RejectedPush } from '../webpush/recorder.js';
 import { PUSH_PATH_PREFIX } from '../webpush/subscriptions.js';
@@ -97,7 +98,7 @@ const fcmRecords = (fcm: FcmSimulator): Iterable<FcmRecord> => records(fcm);
 const webPushRecords = (webpush: WebPushSimulator): Iterable<WebPushRecord> => records(webpush);
 
 /** Every kept record of one simulator, accepted, rejected and faulted. */
-function* records<A, R>(sim: Pick<ApnsSimulator, 'faulted'> & { received: readonly A[]; rejected: readonly R[] }): Iterable<RecordEvent<A, R>> {
+function* records<A, R>(sim: Pick<Simulator<A, R>, 'received' | 'rejected' | 'faulted'>): Iterable<RecordEvent<A, R>> {
   for (const record of sim.received) yield { outcome: 'accepted', record };
   for (const record of sim.rejected) yield { outcome: 'rejected', record };
   for (const record of sim.faulted) yield { outcome: 'faulted', record };
