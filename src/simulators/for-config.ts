@@ -87,9 +87,9 @@ export async function startSimulatorsFor(config: HeraldConfig, log: Logger = sil
       simulated.webpush = { url: webpush.url, caFile: written(folder!, 'webpush-ca.pem', webpush.ca) };
     }
     const ctl = config.simulators.control;
-    if (ctl.enabled && (apns !== undefined || fcm !== undefined)) {
+    if (ctl.enabled && (apns !== undefined || fcm !== undefined || webpush !== undefined)) {
       control = await startControlServer(
-        { ...(apns ? { apns } : {}), ...(fcm ? { fcm } : {}) },
+        { ...(apns ? { apns } : {}), ...(fcm ? { fcm } : {}), ...(webpush ? { webpush } : {}) },
         {
           host: ctl.bind,
           port: ctl.port,

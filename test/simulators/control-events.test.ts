@@ -3,7 +3,6 @@
  * without a browser: against a real APNS simulator and control server on port 0.
  */
 import assert from 'node:assert/strict';
-import { request, type IncomingMessage } from 'node:http';
 import type { ClientHttp2Session } from 'node:http2';
 import { connect } from 'node:net';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
@@ -12,35 +11,10 @@ import { startApnsSimulator, type ApnsSimulator } from '../../src/simulators/apn
 import { startControlServer, type ControlOptions, type ControlServer } from '../../src/simulators/control/server.js';
 import { eventually } from '../support/eventually.js';
 import { KEY_ID, TEAM, connectTo, deviceToken, makeProviderKey, send, signJwt } from './apns-test-client.js';
+import { openStream } from './event-stream-client.js';
 
 const OPTIONS: ControlOptions = { host: '127.0.0.1', port: 0, maxBodyBytes: 65_536, defaultLimit: 50, maxLimit: 1_000 };
 const TOKEN = 'inbox-secret';
-
-/** An open /events response, its text as it arrives and the deliveries parsed from it. */
-interface OpenStream {
-  res: IncomingMessage;
-  text(): string;
-  deliveries(): Array<{ id: number; device: string; answer: { status?: number } }>;
-  close(): void;
-}
-
-function openStream(base: string, path = '/events', headers: Record<string, string> = {}): Promise<OpenStream> {
-  return new Promise((resolve, reject) => {
-    const req = request(base + path, { headers }, (res) => {
-      let text = '';
-      res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
-      res.on('error', () => {}); // closed by the test
-      resolve({
-        res,
-        text: () => text,
-        deliveries: () => [...text.matchAll(/^event: delivery\ndata: (.*)$/gm)].map((m) => JSON.parse(m[1]!)),
-        close: () => req.destroy(),
-      });
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 describe('simulators control API: the live stream and the inbox page', () => {
   const key = makeProviderKey();

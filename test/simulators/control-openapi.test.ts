@@ -11,10 +11,12 @@ import { DEVICE_PROGRAM_KEYS } from '../../src/simulators/control/device-program
 import { startControlServer, type ControlServer } from '../../src/simulators/control/server.js';
 import { startFcmSimulator, type FcmSimulator } from '../../src/simulators/fcm/index.js';
 import { FAULT_KEYS } from '../../src/simulators/shared/fault-settings.js';
+import { startWebPushSimulator, type WebPushSimulator } from '../../src/simulators/webpush/index.js';
 import { DocumentValidator, errorsOf } from '../rest/openapi-validator.js';
 import * as apnsClient from './apns-test-client.js';
 import { call, CONTROL_OPTIONS, type ControlAnswer } from './control-client.js';
 import * as fcmClient from './fcm/fcm-test-client.js';
+import * as webPushClient from './webpush-test-client.js';
 
 const TOKEN = 'control-contract';
 const AUTH = { authorization: `Bearer ${TOKEN}` };
@@ -24,6 +26,7 @@ describe('control API answers match its OpenAPI document', () => {
   const jwt = apnsClient.signJwt(key, Math.floor(Date.now() / 1000));
   let apns: ApnsSimulator;
   let fcm: FcmSimulator;
+  let webpush: WebPushSimulator;
   let control: ControlServer;
   let served: DocumentValidator;
   const ask = (method: string, path: string, body?: string, headers = AUTH) => call(control.url, method, path, body, headers);
@@ -31,7 +34,8 @@ describe('control API answers match its OpenAPI document', () => {
   before(async () => {
     apns = await startApnsSimulator({ teamId: apnsClient.TEAM, keys: { [apnsClient.KEY_ID]: key.publicKeyPem } });
     fcm = await startFcmSimulator();
-    control = await startControlServer({ apns, fcm }, { ...CONTROL_OPTIONS, maxBodyBytes: 1_024, authToken: TOKEN });
+    webpush = await startWebPushSimulator();
+    control = await startControlServer({ apns, fcm, webpush }, { ...CONTROL_OPTIONS, maxBodyBytes: 1_024, authToken: TOKEN });
     const document = await ask('GET', '/openapi.json');
     assert.equal(document.status, 200);
     served = new DocumentValidator(document.json!);
@@ -40,6 +44,7 @@ describe('control API answers match its OpenAPI document', () => {
     await control.close();
     await apns.close();
     await fcm.close();
+    await webpush.close();
   });
 
   /** Asserts `answer` to `method template` is documented, its body (if any) as the document says. */
@@ -52,9 +57,10 @@ describe('control API answers match its OpenAPI document', () => {
     assert.ok(validate(answer.json), `${method} ${template} ${answer.status}: ${JSON.stringify(answer.json)}: ${errorsOf(validate)}`);
   }
 
-  test('deliveries of every outcome, both services, listed and whole', async () => {
+  test('deliveries of every outcome, every service, listed and whole', async () => {
     const apnsSession = await apnsClient.connectTo(apns);
     const fcmSession = await fcmClient.connectTo(fcm);
+    const webPushSession = await webPushClient.connectTo(webpush);
     try {
       const refused = apnsClient.deviceToken();
       assertDocumented('/devices/{service}/{token}', 'PUT', await ask('PUT', `/devices/apns/${refused}`, JSON.stringify({ answer: 'unregistered', retryAfterS: 1 })));
@@ -66,6 +72,11 @@ describe('control API answers match its OpenAPI document', () => {
       const accessToken = await fcmClient.accessToken(fcmSession, fcm);
       await fcmClient.send(fcmSession, fcm, accessToken, { message: { token: fcmClient.DEVICE, data: { a: 'b' } } });
       await fcmClient.send(fcmSession, fcm, accessToken, { message: { topic: 'news', data: { a: 1 } } });
+      const subscription = webpush.createSubscription();
+      await webPushClient.push(webPushSession, subscription, { payload: JSON.stringify({ title: 'T', body: 'B' }), options: { ttl: 60, urgency: 'low', topic: 't1' } });
+      const gone = webpush.createSubscription();
+      await ask('PUT', `/devices/webpush/${gone.endpoint.slice(gone.endpoint.lastIndexOf('/') + 1)}`, JSON.stringify({ answer: 'unregistered' }));
+      await webPushClient.push(webPushSession, gone);
 
       const list = await ask('GET', '/deliveries?limit=3');
       assertDocumented('/deliveries', 'GET', list);
@@ -73,6 +84,7 @@ describe('control API answers match its OpenAPI document', () => {
       const all = await ask('GET', '/deliveries');
       assertDocumented('/deliveries', 'GET', all);
       assert.deepEqual(new Set(all.json!.deliveries.map((d: { outcome: string }) => d.outcome)), new Set(['accepted', 'rejected', 'faulted']));
+      assert.deepEqual(new Set(all.json!.deliveries.map((d: { service: string }) => d.service)), new Set(['apns', 'fcm', 'webpush']));
       for (const { id, service } of all.json!.deliveries) {
         const whole = await ask('GET', `/deliveries/${id}`);
         assertDocumented('/deliveries/{id}', 'GET', whole);
@@ -83,6 +95,7 @@ describe('control API answers match its OpenAPI document', () => {
     } finally {
       apnsSession.destroy();
       fcmSession.destroy();
+      webPushSession.destroy();
     }
   });
 

@@ -8,6 +8,7 @@ import { startSimulatorsFor } from '../../src/simulators/for-config.js';
 import { pointedAtSimulators } from '../../src/simulators/simulated-config.js';
 import { connectTo, deviceToken, send } from './apns-test-client.js';
 import { call } from './control-client.js';
+import * as webPushClient from './webpush-test-client.js';
 
 function configIn(dir: string, extra: Record<string, unknown> = {}) {
   return validateConfig({ store: { path: join(dir, 'lmdb') }, apns: { key_file: join(dir, 'apns.p8') }, rest: { enabled: false }, ...extra });
@@ -85,6 +86,22 @@ test('simulators.apns.records_kept bounds the records the control API lists to t
     for (const token of tokens) assert.equal((await send(client, { token })).status, 403);
     const listed = (await call(running.control!.url, 'GET', '/deliveries?service=apns')).json!.deliveries;
     assert.deepEqual(listed.map((d: { device: string }) => d.device), [tokens[2], tokens[1]]);
+  } finally {
+    client.destroy();
+    await running.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('with only the Web Push simulator running, the control API is started over it and lists its pushes', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'herald-for-config-'));
+  const running = await startSimulatorsFor(configIn(dir, { simulators: { apns: { enabled: false }, fcm: { enabled: false } } }));
+  const client = await webPushClient.connectTo(running.webpush!);
+  try {
+    const subscription = running.webpush!.createSubscription();
+    assert.equal((await webPushClient.push(client, subscription, { payload: '{"title":"T"}' })).status, 201);
+    const listed = (await call(running.control!.url, 'GET', '/deliveries?service=webpush')).json!.deliveries;
+    assert.deepEqual(listed.map((d: { endpoint: string }) => d.endpoint), [subscription.endpoint]);
   } finally {
     client.destroy();
     await running.close();

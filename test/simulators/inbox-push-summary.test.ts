@@ -81,3 +81,28 @@ test('payload fields of the wrong type are ignored, not shown or thrown on', () 
   assert.doesNotThrow(() => summarise(fcm(null)));
   assert.doesNotThrow(() => summarise(apns({}, 'not json')));
 });
+
+function webpush(payload: unknown, headers: Record<string, string> = { ttl: '60' }): Delivery {
+  return { id: 1, service: 'webpush', device: 'AbCdEf0123456789xyzw', outcome: 'accepted', receivedAt: 0, headers, payload, answer: { status: 201 } };
+}
+
+test('a Web Push payload with a title or body is an alert; its Urgency is the priority; 201 is a success', () => {
+  const s = summarise(webpush({ title: 'T', body: 'B', tag: 'chat' }, { ttl: '60', urgency: 'high' }));
+  assert.deepEqual(s, { deviceHint: 'AbCdEf…xyzw', answer: '201', answeredOk: true, pushType: 'alert', priority: 'high', title: 'T', body: 'B', silent: false });
+  assert.equal(summarise(webpush({ body: 'only a body' })).pushType, 'alert');
+});
+
+test('a Web Push without Urgency is "normal" (RFC 8030 §5.3); without title or body it is a silent data push', () => {
+  const s = summarise(webpush({ data: { unread: 3 } }));
+  assert.equal(s.priority, 'normal');
+  assert.equal(s.pushType, 'data');
+  assert.equal(s.silent, true);
+  assert.equal(summarise(webpush('plain words')).silent, true);
+  assert.equal(summarise(webpush(undefined)).pushType, 'data');
+});
+
+test('a refused Web Push shows the status and the refusal', () => {
+  const s = summarise({ ...webpush(undefined), outcome: 'rejected', answer: { status: 410, reason: 'gone' } });
+  assert.equal(s.answer, '410 gone');
+  assert.equal(s.answeredOk, false);
+});

@@ -9,21 +9,33 @@ import type { FcmSimulator } from '../fcm/index.js';
 import type { ReceivedMessage, RejectedMessage } from '../fcm/recorder.js';
 import type { ExchangeDetail, WireAnswer } from '../shared/exchange-detail.js';
 import type { RecordEvent } from '../shared/recorder.js';
+import type { Simulator } from '../shared/simulator.js';
+import type { WebPushSimulator } from '../webpush/index.js';
+import type { ReceivedPush, RejectedPush } from '../webpush/recorder.js';
+import { PUSH_PATH_PREFIX } from '../webpush/subscriptions.js';
 
-export type Service = 'apns' | 'fcm';
+/** The services the control API names, one a simulator. */
+export const SERVICES = ['apns', 'fcm', 'webpush'] as const;
+export type Service = (typeof SERVICES)[number];
 
 export interface Delivery {
   id: number;
   service: Service;
+  /** APNS, FCM: the device token; Web Push: the subscription id (the endpoint's last segment). */
   device: string;
-  /** APNS: the topic; FCM: the message's topic target, if any. */
+  /** Web Push: the subscription's endpoint URL, as the application server was handed it. */
+  endpoint?: string;
+  /** APNS: the topic; FCM: the message's topic target, if any; Web Push: the Topic header (RFC 8030 §5.4). */
   topic?: string;
   outcome: 'accepted' | 'rejected' | 'faulted';
   /** Simulator clock, ms: when the request's body was read. */
   receivedAt: number;
-  /** APNS: the apns-* headers sent. */
+  /** APNS: the apns-* headers sent; Web Push: ttl, urgency, topic as sent (RFC 8030 §5.2-5.4). */
   headers?: Record<string, string>;
-  /** The payload, parsed (APNS: the notification JSON; FCM: the body's `message`); text when not JSON. */
+  /**
+   * The payload, parsed (APNS: the notification JSON; FCM: the body's `message`; Web Push: the
+   * decrypted plaintext); text when not JSON.
+   */
   payload?: unknown;
   /** The answer given: HTTP status and reason (APNS reason, FCM error code), or the transport fault. */
   answer: { status?: number; reason?: string; fault?: string };
@@ -56,6 +68,7 @@ export interface DeliveryFilter {
 export interface Simulators {
   apns?: ApnsSimulator;
   fcm?: FcmSimulator;
+  webpush?: WebPushSimulator;
 }
 
 /** Every kept record of the running simulators as a (list) delivery, in no particular order. */
@@ -63,30 +76,32 @@ export function allDeliveries(sims: Simulators): Delivery[] {
   const all: Delivery[] = [];
   if (sims.apns) for (const event of apnsRecords(sims.apns)) all.push(apnsDelivery(sims.apns, event));
   if (sims.fcm) for (const event of fcmRecords(sims.fcm)) all.push(fcmDelivery(sims.fcm, event));
+  if (sims.webpush) for (const event of webPushRecords(sims.webpush)) all.push(webPushDelivery(sims.webpush, event));
   return all;
 }
 
 /** The delivery with this id, whole (request body, payloadText); undefined when no record has it. */
 export function findDelivery(sims: Simulators, id: number): Delivery | undefined {
-  const { apns, fcm } = sims;
+  const { apns, fcm, webpush } = sims;
   if (apns) for (const event of apnsRecords(apns)) if (apns.recordId(event.record) === id) return apnsDelivery(apns, event, true);
   if (fcm) for (const event of fcmRecords(fcm)) if (fcm.recordId(event.record) === id) return fcmDelivery(fcm, event, true);
+  if (webpush) for (const event of webPushRecords(webpush)) if (webpush.recordId(event.record) === id) return webPushDelivery(webpush, event, true);
   return undefined;
 }
 
 export type ApnsRecord = RecordEvent<ReceivedNotification, RejectedNotification>;
 export type FcmRecord = RecordEvent<ReceivedMessage, RejectedMessage>;
+export type WebPushRecord = RecordEvent<ReceivedPush, RejectedPush>;
 
-function* apnsRecords(apns: ApnsSimulator): Iterable<ApnsRecord> {
-  for (const record of apns.received) yield { outcome: 'accepted', record };
-  for (const record of apns.rejected) yield { outcome: 'rejected', record };
-  for (const record of apns.faulted) yield { outcome: 'faulted', record };
-}
+const apnsRecords = (apns: ApnsSimulator): Iterable<ApnsRecord> => records(apns);
+const fcmRecords = (fcm: FcmSimulator): Iterable<FcmRecord> => records(fcm);
+const webPushRecords = (webpush: WebPushSimulator): Iterable<WebPushRecord> => records(webpush);
 
-function* fcmRecords(fcm: FcmSimulator): Iterable<FcmRecord> {
-  for (const record of fcm.received) yield { outcome: 'accepted', record };
-  for (const record of fcm.rejected) yield { outcome: 'rejected', record };
-  for (const record of fcm.faulted) yield { outcome: 'faulted', record };
+/** Every kept record of one simulator, accepted, rejected and faulted. */
+function* records<A, R>(sim: Pick<Simulator<A, R>, 'received' | 'rejected' | 'faulted'>): Iterable<RecordEvent<A, R>> {
+  for (const record of sim.received) yield { outcome: 'accepted', record };
+  for (const record of sim.rejected) yield { outcome: 'rejected', record };
+  for (const record of sim.faulted) yield { outcome: 'faulted', record };
 }
 
 /** One APNS record as a delivery; `whole` adds the request body's text and payloadText. */
@@ -129,6 +144,39 @@ export function fcmDelivery(fcm: FcmSimulator, event: FcmRecord, whole = false):
     case 'faulted':
       return withDetail({ ...base, outcome: 'faulted', answer: { fault: event.record.fault } }, exchange, whole, messageOfBody);
   }
+}
+
+/**
+ * One Web Push record as a delivery. The body is ciphertext: the payload is the plaintext the
+ * simulator decrypted (absent for a refused or faulted push, and for one that did not decrypt).
+ */
+export function webPushDelivery(webpush: WebPushSimulator, event: WebPushRecord, whole = false): Delivery {
+  const id = webpush.recordId(event.record) ?? 0;
+  const { receivedAt, token: device } = event.record;
+  const base = { id, service: 'webpush' as const, device, endpoint: `${webpush.url}${PUSH_PATH_PREFIX}${device}`, receivedAt };
+  const exchange = event.record.exchange;
+  switch (event.outcome) {
+    case 'accepted': {
+      const r = event.record;
+      const headers = { ttl: String(r.ttl), ...(r.urgency !== undefined ? { urgency: r.urgency } : {}), ...(r.topic !== undefined ? { topic: r.topic } : {}) };
+      const payload = r.plaintext === undefined ? undefined : plaintextPayload(r.plaintext.toString('utf8'));
+      const delivery: Delivery = { ...base, ...(r.topic !== undefined ? { topic: r.topic } : {}), outcome: 'accepted', headers, ...(payload !== undefined ? { payload } : {}), answer: { status: 201 } };
+      const detailed = withDetail(delivery, exchange, whole);
+      if (whole) detailed.payloadText = payload === undefined || typeof payload === 'string' ? (payload ?? '') : JSON.stringify(payload, null, 2);
+      return detailed;
+    }
+    case 'rejected':
+      return withDetail({ ...base, outcome: 'rejected', answer: { status: event.record.status, reason: event.record.reason } }, exchange, whole);
+    case 'faulted':
+      return withDetail({ ...base, outcome: 'faulted', answer: { fault: event.record.fault } }, exchange, whole);
+  }
+}
+
+/** The plaintext parsed when it is JSON (Herald's `{title, body, …}`), else the text; an empty push has none. */
+function plaintextPayload(text: string): unknown {
+  if (text === '') return undefined;
+  const parsed = bodyJson(text);
+  return parsed === NOT_JSON ? text : parsed;
 }
 
 /** No payload parsed: the body as text is what there is. */

@@ -1,12 +1,15 @@
 /**
- * The control API's device programs (`PUT /devices/{service}/{token}`), in words both simulators
- * share, mapped onto each simulator's own program (../apns/programs.ts, ../fcm/programs.ts).
+ * The control API's device programs (`PUT /devices/{service}/{token}`), in words the simulators
+ * share, mapped onto each simulator's own program (../apns/programs.ts, ../fcm/programs.ts,
+ * ../webpush/programs.ts).
  * Checked here field by field so a bad one gets a 422 naming it; the simulators check again.
  */
 import type { TokenBehaviour as ApnsBehaviour } from '../apns/programs.js';
 import { FCM_ERROR_STATUS, isFcmErrorCode } from '../fcm/fcm-errors.js';
 import type { TokenBehaviour as FcmBehaviour } from '../fcm/programs.js';
 import { TRANSPORT_FAULTS, type TransportFault } from '../shared/transport-faults.js';
+import type { SubscriptionBehaviour as WebPushBehaviour } from '../webpush/programs.js';
+import type { ProgrammableRefusal } from '../webpush/refusals.js';
 import type { Service } from './deliveries.js';
 
 export const DEVICE_ANSWERS = ['unregistered', 'bad_device_token', 'too_many_requests', 'server_error'] as const;
@@ -55,6 +58,8 @@ const APNS_ANSWERS = {
   too_many_requests: { status: 429, reason: 'TooManyRequests' },
 } as const;
 const FCM_ANSWERS = { unregistered: 'UNREGISTERED', bad_device_token: 'INVALID_ARGUMENT', too_many_requests: 'QUOTA_EXCEEDED' } as const;
+/** Web Push refusal (../webpush/refusals.ts): 410 for an ended subscription (RFC 8030 §7.3), 404 unknown, 429 (§8.4). */
+const WEBPUSH_ANSWERS = { unregistered: 'gone', bad_device_token: 'not-found', too_many_requests: 'too-many-requests' } as const satisfies Record<string, ProgrammableRefusal>;
 
 export class ProgramError extends Error {
   constructor(
@@ -66,7 +71,7 @@ export class ProgramError extends Error {
 }
 
 /** The simulator's behaviour for `body`; throws ProgramError naming the bad field. */
-export function behaviourFor(service: Service, body: unknown): ApnsBehaviour | FcmBehaviour {
+export function behaviourFor(service: Service, body: unknown): ApnsBehaviour | FcmBehaviour | WebPushBehaviour {
   const program = checkedProgram(service, body);
   const base = {
     ...(program.latencyMs !== undefined ? { delayMs: program.latencyMs } : {}),
@@ -76,6 +81,10 @@ export function behaviourFor(service: Service, body: unknown): ApnsBehaviour | F
   if (fault !== undefined) return { ...base, fault, ...(program.goawayReason !== undefined ? { goawayReason: program.goawayReason } : {}) };
   if (program.answer === undefined && program.fcmError === undefined) return base; // a slow device: the usual answer, delayed
   const withRetry = { ...base, ...(program.retryAfterS !== undefined ? { retryAfterSeconds: program.retryAfterS } : {}) };
+  if (service === 'webpush') {
+    const answer = program.answer!;
+    return { ...withRetry, refusal: answer === 'server_error' ? (program.status === 500 ? 'server-error' : 'unavailable') : WEBPUSH_ANSWERS[answer] };
+  }
   if (service === 'apns') {
     const answer = program.answer!;
     const given =
@@ -102,7 +111,7 @@ function checkedProgram(service: Service, body: unknown): DeviceProgram {
   for (const key of Object.keys(p)) if (!(DEVICE_PROGRAM_KEYS as readonly string[]).includes(key)) fail(key, 'unknown field');
   if (p.answer !== undefined && !(DEVICE_ANSWERS as readonly unknown[]).includes(p.answer)) fail('answer', `must be one of ${DEVICE_ANSWERS.join(', ')}`);
   if (p.fcmError !== undefined) {
-    if (service !== 'fcm') fail('fcmError', 'FCM only (APNS: answer)');
+    if (service !== 'fcm') fail('fcmError', 'FCM only (APNS, Web Push: answer)');
     if (!isFcmErrorCode(p.fcmError)) fail('fcmError', `must be one of ${Object.keys(FCM_ERROR_STATUS).join(', ')}`);
   }
   if (p.fault !== undefined && !(typeof p.fault === 'string' && TRANSPORT_FAULTS.has(p.fault))) fail('fault', `must be one of ${[...TRANSPORT_FAULTS].join(', ')}`);
@@ -115,11 +124,12 @@ function checkedProgram(service: Service, body: unknown): DeviceProgram {
     fail('status', 'only with answer server_error, 500 or 503');
   }
   if (p.unregisteredAt !== undefined) {
-    if (service !== 'apns') fail('unregisteredAt', 'APNS only: FCM answers UNREGISTERED without a timestamp');
+    if (service !== 'apns') fail('unregisteredAt', 'APNS only: FCM answers UNREGISTERED, Web Push 410 Gone, without a timestamp');
     if (p.answer !== 'unregistered') fail('unregisteredAt', 'only with answer unregistered');
     if (!(Number.isInteger(p.unregisteredAt) && (p.unregisteredAt as number) >= 0)) fail('unregisteredAt', 'must be ms since the epoch, a whole number >= 0');
   }
   if (p.goawayReason !== undefined && !(p.fault === 'goaway' && typeof p.goawayReason === 'string')) fail('goawayReason', 'a string, only with fault goaway');
+  if (p.goawayReason !== undefined && service === 'webpush') fail('goawayReason', 'APNS and FCM only: the Web Push simulator sends no GOAWAY reason for a programmed fault');
   if (p.retryAfterS !== undefined && (p.fault !== undefined || p.drop === true)) fail('retryAfterS', 'only with an answer (a fault gives none)');
   for (const key of ['retryAfterS', 'latencyMs', 'times']) {
     const min = key === 'times' ? 1 : 0;

@@ -7,7 +7,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../../core/log.js';
-import { apnsDelivery, deliveryPage, fcmDelivery, type Delivery, type Simulators } from './deliveries.js';
+import { apnsDelivery, deliveryPage, fcmDelivery, webPushDelivery, type Delivery, type Simulators } from './deliveries.js';
 
 /**
  * A comment line this often keeps a quiet stream open through proxies that close idle
@@ -70,8 +70,9 @@ export function serveEventStream(sims: Simulators, req: IncomingMessage, res: Se
   send(`retry: ${RECONNECT_MS}\n\n`);
   for (const delivery of deliveryPage(sims, {}, options.replay).deliveries.reverse()) send(deliveryEvent(delivery));
   if (!open) return; // dropped during the replay: nothing may be subscribed
-  const { apns, fcm } = sims;
+  const { apns, fcm, webpush } = sims;
   if (apns) unsubscribes.push(apns.onRecord((event) => send(deliveryEvent(apnsDelivery(apns, event)))));
   if (fcm) unsubscribes.push(fcm.onRecord((event) => send(deliveryEvent(fcmDelivery(fcm, event)))));
+  if (webpush) unsubscribes.push(webpush.onRecord((event) => send(deliveryEvent(webPushDelivery(webpush, event)))));
   heartbeat = setInterval(() => send(': heartbeat\n\n'), options.heartbeatMs);
 }

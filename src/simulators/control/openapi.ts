@@ -9,6 +9,7 @@
  */
 import * as z from 'zod';
 import { FCM_ERROR_STATUS } from '../fcm/fcm-errors.js';
+import { SERVICES } from './deliveries.js';
 import { DEVICE_ANSWERS } from './device-programs.js';
 
 const ref = (kind: 'schemas' | 'responses' | 'parameters', name: string) => ({ $ref: `#/components/${kind}/${name}` });
@@ -23,18 +24,19 @@ const Problem = z.strictObject({
 const WireAnswer = z.strictObject({
   status: z.number().int(),
   headers: headerMap.describe('As written, pseudo-headers apart.'),
-  body: z.string().optional().describe("APNS: Apple's {reason[, timestamp]}; FCM: the google.rpc error or {name}. Absent when empty."),
+  body: z.string().optional().describe("APNS: Apple's {reason[, timestamp]}; FCM: the google.rpc error or {name}; Web Push: autopush's {code, errno, error, message, more_info}. Absent when empty."),
 });
 
 const Delivery = z.strictObject({
-  id: z.number().int().positive().describe('1, 2, … in arrival order across both simulators and outcomes; never reused.'),
-  service: z.enum(['apns', 'fcm']),
-  device: z.string().describe("The device token ('' when the request named none)."),
-  topic: z.string().optional().describe("APNS: the topic; FCM: the message's topic target."),
+  id: z.number().int().positive().describe('1, 2, … in arrival order across the simulators and outcomes; never reused.'),
+  service: z.enum(SERVICES),
+  device: z.string().describe("The device token, or Web Push subscription id ('' when the request named none)."),
+  endpoint: z.string().optional().describe("Web Push: the subscription's endpoint URL."),
+  topic: z.string().optional().describe("APNS: the topic; FCM: the message's topic target; Web Push: the Topic header."),
   outcome: z.enum(['accepted', 'rejected', 'faulted']),
   receivedAt: z.number().describe('Simulator clock, ms since the epoch: when the body was read.'),
-  headers: headerMap.optional().describe('APNS accepted: the apns-* headers sent.'),
-  payload: z.unknown().optional().describe("Parsed JSON (APNS: the notification; FCM: the body's message)."),
+  headers: headerMap.optional().describe('Accepted: APNS the apns-* headers sent; Web Push ttl, urgency, topic.'),
+  payload: z.unknown().optional().describe("Parsed JSON, else text (APNS: the notification; FCM: the body's message; Web Push: the decrypted plaintext)."),
   answer: z.strictObject({ status: z.number().int().optional(), reason: z.string().optional(), fault: z.string().optional() }),
   request: z
     .strictObject({
@@ -42,7 +44,7 @@ const Delivery = z.strictObject({
       path: z.string(),
       headers: headerMap.describe("Every header as sent, duplicates joined; the authorization's signature elided."),
       bodyBytes: count,
-      body: z.string().optional().describe('GET /deliveries/{id} only: the body as received (APNS up to 5121 bytes, FCM 8 KiB).'),
+      body: z.string().optional().describe('GET /deliveries/{id} only: the body as received (APNS up to 5121 bytes, FCM 8 KiB; Web Push none: it is ciphertext, see payload).'),
     })
     .optional()
     .describe('While the simulator records.'),
@@ -59,7 +61,7 @@ const DeliveryPage = z.strictObject({
 
 const DeviceProgram = z
   .strictObject({
-    answer: z.enum(DEVICE_ANSWERS).optional().describe('APNS 410 Unregistered / 400 BadDeviceToken / 429 TooManyRequests / 5xx; FCM UNREGISTERED / INVALID_ARGUMENT / QUOTA_EXCEEDED / INTERNAL|UNAVAILABLE.'),
+    answer: z.enum(DEVICE_ANSWERS).optional().describe('APNS 410 Unregistered / 400 BadDeviceToken / 429 TooManyRequests / 5xx; FCM UNREGISTERED / INVALID_ARGUMENT / QUOTA_EXCEEDED / INTERNAL|UNAVAILABLE; Web Push 410 gone / 404 not-found / 429 / 500|503.'),
     status: z.union([z.literal(500), z.literal(503)]).optional().describe('With answer server_error; default 503.'),
     unregisteredAt: count.optional().describe("APNS, with answer unregistered: the 410 body's timestamp, ms since the epoch."),
     fcmError: z.enum(Object.keys(FCM_ERROR_STATUS) as [string, ...string[]]).optional().describe('FCM: any FcmError code instead of answer.'),
@@ -67,7 +69,7 @@ const DeviceProgram = z
     latencyMs: count.optional().describe('Extra delay before the answer or fault, ms.'),
     drop: z.boolean().optional().describe('true: drop the connection instead of answering.'),
     fault: z.enum(['refuse-stream', 'goaway', 'drop-connection', 'hang']).optional(),
-    goawayReason: z.string().optional().describe('With fault goaway: the reason in the GOAWAY debug data.'),
+    goawayReason: z.string().optional().describe('APNS, FCM, with fault goaway: the reason in the GOAWAY debug data.'),
     times: z.number().int().positive().optional().describe('Only the next n requests; default until removed.'),
   })
   .describe('At most one of answer, fcmError, fault, drop: true; latencyMs alone is a slow device (the usual answer, delayed).');
@@ -127,7 +129,7 @@ export const CONTROL_OPENAPI_DOCUMENT = {
         operationId: 'listDeliveries',
         summary: 'Deliveries kept (accepted, rejected, faulted), newest first, paged',
         parameters: [
-          { name: 'service', in: 'query', schema: { type: 'string', enum: ['apns', 'fcm'] } },
+          { name: 'service', in: 'query', schema: { type: 'string', enum: [...SERVICES] } },
           { name: 'device', in: 'query', schema: { type: 'string' }, description: 'APNS tokens match whatever their case.' },
           { name: 'topic', in: 'query', schema: { type: 'string' } },
           { name: 'since', in: 'query', schema: { type: 'integer', minimum: 0 }, description: 'receivedAt at or after, ms since the epoch.' },
@@ -205,7 +207,7 @@ export const CONTROL_OPENAPI_DOCUMENT = {
   },
   components: {
     securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'simulators.control.auth_token, when set.' } },
-    parameters: { Service: { name: 'service', in: 'path', required: true, schema: { type: 'string', enum: ['apns', 'fcm'] } } },
+    parameters: { Service: { name: 'service', in: 'path', required: true, schema: { type: 'string', enum: [...SERVICES] } } },
     schemas: componentSchemas(),
     responses: {
       Unauthorized: {

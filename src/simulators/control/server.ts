@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { isHeraldError } from '../../core/errors.js';
 import { faultSettingProblems, unknownFaultKeys, type FaultSettings } from '../shared/fault-settings.js';
-import { deliveryPage, findDelivery, type Service, type Simulators } from './deliveries.js';
+import { deliveryPage, findDelivery, SERVICES, type Service, type Simulators } from './deliveries.js';
 import { behaviourFor, ProgramError } from './device-programs.js';
 import { serveInbox, type InboxOptions } from './inbox-routes.js';
 import { CONTROL_OPENAPI_DOCUMENT } from './openapi.js';
@@ -38,8 +38,6 @@ class HttpProblem extends Error {
     super(message);
   }
 }
-
-const SERVICES: readonly string[] = ['apns', 'fcm'];
 
 export async function startControlServer(sims: Simulators, options: ControlOptions): Promise<ControlServer> {
   const server: Server = createServer((req, res) => {
@@ -89,6 +87,7 @@ async function handle(sims: Simulators, options: ControlOptions, req: IncomingMe
     if (method === 'DELETE') {
       sims.apns?.clearRecords();
       sims.fcm?.clearRecords();
+      sims.webpush?.clearRecords();
       return send(res, 204);
     }
     return send(res, 200, deliveryPage(sims, deliveryFilter(url.searchParams), pageLimit(url.searchParams, options)));
@@ -105,8 +104,7 @@ async function handle(sims: Simulators, options: ControlOptions, req: IncomingMe
     const token = parts[2]!;
     if (method === 'PUT') {
       const behaviour = behaviourFor(service, await jsonBody(req, options.maxBodyBytes));
-      if (service === 'apns') running(sims, 'apns').program(token, behaviour as never);
-      else running(sims, 'fcm').program(token, behaviour as never);
+      running(sims, service).program(token, behaviour as never);
       return send(res, 204);
     }
     running(sims, service).clearProgram(token);
@@ -136,8 +134,12 @@ async function handle(sims: Simulators, options: ControlOptions, req: IncomingMe
 }
 
 function serviceOf(name: string): Service {
-  if (!SERVICES.includes(name)) throw new HttpProblem(404, `unknown service ${name} (apns, fcm)`);
+  if (!isService(name)) throw new HttpProblem(404, `unknown service ${name} (${SERVICES.join(', ')})`);
   return name as Service;
+}
+
+function isService(name: string): name is Service {
+  return (SERVICES as readonly string[]).includes(name);
 }
 
 function running<S extends Service>(sims: Simulators, service: S): NonNullable<Simulators[S]> {
@@ -148,7 +150,7 @@ function running<S extends Service>(sims: Simulators, service: S): NonNullable<S
 
 function deliveryFilter(q: URLSearchParams) {
   const service = q.get('service') ?? undefined;
-  if (service !== undefined && !SERVICES.includes(service)) throw new HttpProblem(400, 'service must be apns or fcm');
+  if (service !== undefined && !isService(service)) throw new HttpProblem(400, `service must be one of ${SERVICES.join(', ')}`);
   return {
     ...(service !== undefined ? { service: service as Service } : {}),
     ...(q.has('device') ? { device: q.get('device')! } : {}),

@@ -22,7 +22,7 @@ export function webPushPrograms(): TokenPrograms<SubscriptionBehaviour> {
   return new TokenPrograms<SubscriptionBehaviour>((id) => id);
 }
 
-/** The behaviour, checked: a name stands for `{ refusal }` or `{ fault }`; `retryAfterSeconds` alone means 429. */
+/** The behaviour, checked: a name stands for `{ refusal }` or `{ fault }`; `retryAfterSeconds` alone means 429; `delayMs` alone, slow. */
 export function toBehaviour(behaviour: SubscriptionBehaviour | ProgrammableRefusal | TransportFault): SubscriptionBehaviour {
   const b: SubscriptionBehaviour =
     typeof behaviour !== 'string' ? { ...behaviour } : isProgrammableRefusal(behaviour) ? { refusal: behaviour } : { fault: behaviour };
@@ -30,8 +30,11 @@ export function toBehaviour(behaviour: SubscriptionBehaviour | ProgrammableRefus
   if (b.fault !== undefined && !TRANSPORT_FAULTS.has(b.fault)) problems.push(`unknown fault ${String(b.fault)}`);
   if (b.refusal !== undefined && !isProgrammableRefusal(b.refusal)) problems.push(`unknown refusal ${String(b.refusal)}`);
   if (b.fault !== undefined && (b.refusal !== undefined || b.retryAfterSeconds !== undefined)) problems.push('give either a fault or a refusal, not both');
-  if (b.fault === undefined && b.refusal === undefined && b.retryAfterSeconds === undefined) problems.push('give a refusal, retryAfterSeconds or a fault');
+  // delayMs alone: a slow subscription, answered as usual after the delay.
+  if (b.fault === undefined && b.refusal === undefined && b.retryAfterSeconds === undefined && b.delayMs === undefined) {
+    problems.push('give a refusal, retryAfterSeconds, a fault or delayMs');
+  }
   if (problems.length > 0) throw new HeraldError('HERALD_CONFIG_INVALID', `Web Push simulator program: ${problems.join('; ')}`);
-  if (b.refusal === undefined && b.fault === undefined) b.refusal = 'too-many-requests';
+  if (b.refusal === undefined && b.fault === undefined && b.retryAfterSeconds !== undefined) b.refusal = 'too-many-requests';
   return b;
 }

@@ -1,4 +1,5 @@
 /** What the Web Push simulator records of each push (the recorder itself is ../shared/recorder.ts). */
+import type { ExchangeDetail } from '../shared/exchange-detail.js';
 import type { RecordKind, SimulatorCounts } from '../shared/recorder.js';
 import type { WebPushRefusal } from './refusals.js';
 
@@ -24,6 +25,8 @@ export interface ReceivedPush {
   messageId: string;
   /** Simulator clock, ms. */
   receivedAt: number;
+  /** The exchange whole (request, answer, timings); recording only. */
+  exchange?: ExchangeDetail;
 }
 
 export interface RejectedPush {
@@ -32,6 +35,8 @@ export interface RejectedPush {
   reason: WebPushRefusal;
   message: string;
   receivedAt: number;
+  /** The exchange whole (request, answer, timings); recording only. */
+  exchange?: ExchangeDetail;
 }
 
 export interface WebPushSimulatorStats extends SimulatorCounts {

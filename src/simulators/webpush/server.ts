@@ -13,7 +13,7 @@ import { verifyVapid } from '../../push-service/webpush/vapid-verify.js';
 import type { PushSubscription } from '../../push-service/webpush/subscription.js';
 import type { TlsPair } from '../../core/tls.js';
 import { BaseSimulator, listening } from '../shared/base-simulator.js';
-import type { WireAnswer } from '../shared/exchange-detail.js';
+import { requestDetail, withExchange, type WireAnswer } from '../shared/exchange-detail.js';
 import { Recorder } from '../shared/recorder.js';
 import { readBody } from '../shared/request-body.js';
 import { SimulatorServer, type Exchange } from '../shared/simulator-server.js';
@@ -27,6 +27,11 @@ import { PUSH_PATH_PREFIX, Subscriptions, type HeldSubscription, type SubscribeO
 
 /** Push message resource ids (Location, RFC 8030 §5): random, like the subscription ids. */
 const MESSAGE_ID_BYTES = 16;
+/**
+ * Body bytes kept in an exchange's detail: none. The body is aes128gcm ciphertext (RFC 8291),
+ * meaningless as text; the record's plaintext is what a reader wants, and bodyBytes keeps the size.
+ */
+const RECORDED_BODY_BYTES = 0;
 const ignore = (): void => {};
 
 export async function startWebPushSimulator(options: WebPushSimulatorOptions = {}): Promise<WebPushSimulator> {
@@ -102,6 +107,10 @@ class Simulator extends BaseSimulator<ReceivedPush, RejectedPush, SubscriptionBe
     // One octet past the limit is enough to know a body is too large; its size is counted whole.
     readBody(req, MAX_BODY_BYTES + 1, (body, size) => {
       const push: Push = { res, x, id, now: this.o.clock() };
+      if (this.o.record) {
+        const request = requestDetail(req.method, path, req.rawHeaders, body, size, RECORDED_BODY_BYTES);
+        this.core.describe(x, { request, receivedAt: push.now });
+      }
       try {
         this.route(req, push, body, size);
       } catch {
@@ -176,7 +185,7 @@ class Simulator extends BaseSimulator<ReceivedPush, RejectedPush, SubscriptionBe
       const record: ReceivedPush = { token: p.id, plaintext: opened.plaintext, ...headers, messageId, receivedAt: p.now };
       if (opened.problem !== undefined) record.problem = opened.problem;
       if (vapidSubject !== undefined) record.vapidSubject = vapidSubject;
-      this.recorder.accept(record);
+      this.recorder.accept(withExchange(record, this.core.detailOf(p.x)));
     } else {
       this.recorder.accept(undefined);
     }
@@ -188,7 +197,7 @@ class Simulator extends BaseSimulator<ReceivedPush, RejectedPush, SubscriptionBe
 
   private refuse(p: Push, refusal: WebPushRefusal, extraDelay = 0, retryAfterSeconds?: number, detail?: string): void {
     const { status, message } = WEBPUSH_REFUSALS[refusal];
-    this.recorder.reject({ token: p.id, status, reason: refusal, message: detail ?? message, receivedAt: p.now });
+    this.recorder.reject(withExchange({ token: p.id, status, reason: refusal, message: detail ?? message, receivedAt: p.now }, this.core.detailOf(p.x)));
     this.core.rejectedOn(p.x);
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (retryAfterSeconds !== undefined) headers['retry-after'] = String(retryAfterSeconds);

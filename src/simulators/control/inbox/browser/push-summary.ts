@@ -5,8 +5,9 @@
  */
 export interface Delivery {
   id: number;
-  service: 'apns' | 'fcm';
+  service: 'apns' | 'fcm' | 'webpush';
   device: string;
+  endpoint?: string;
   topic?: string;
   outcome: 'accepted' | 'rejected' | 'faulted';
   receivedAt: number;
@@ -20,14 +21,17 @@ export interface Delivery {
 export interface PushSummary {
   /** First 6 … last 4 characters of the device token. */
   deviceHint: string;
-  /** APNS apns-push-type; FCM "alert" with a notification, else "data"; "" when not known (a refused request). */
+  /**
+   * APNS apns-push-type; FCM "alert" with a notification, else "data"; Web Push "alert" with a
+   * title or body, else "data"; "" when not known (a refused request).
+   */
   pushType: string;
   priority: string;
   /** Undefined when the push is silent, or the request was not recorded with a payload. */
   title?: string;
   body?: string;
   silent: boolean;
-  /** "200", "410 Unregistered", "fault: drop-connection". */
+  /** "200", "201", "410 Unregistered", "fault: drop-connection". */
   answer: string;
   answeredOk: boolean;
 }
@@ -47,10 +51,13 @@ export function answerText(answer: Delivery['answer']): string {
 }
 
 export function summarise(d: Delivery): PushSummary {
-  const base = { deviceHint: deviceHint(d.device), answer: answerText(d.answer), answeredOk: d.answer.status === 200 };
+  // 2xx: APNS and FCM answer 200, a push service 201 Created (RFC 8030 §5).
+  const status = d.answer.status;
+  const base = { deviceHint: deviceHint(d.device), answer: answerText(d.answer), answeredOk: status !== undefined && status >= 200 && status < 300 };
   // A refused or faulted request shows what it carried when it was recorded whole.
   if (d.outcome !== 'accepted' && d.payload === undefined) return { ...base, pushType: '', priority: '', silent: false };
-  return { ...base, ...(d.service === 'apns' ? apnsContent(d) : fcmContent(object(d.payload) ?? {})) };
+  const content = d.service === 'apns' ? apnsContent(d) : d.service === 'fcm' ? fcmContent(object(d.payload) ?? {}) : webPushContent(d);
+  return { ...base, ...content };
 }
 
 interface Content {
@@ -83,6 +90,20 @@ function fcmContent(message: Json): Content {
   const priority = text(android.priority) ?? text(apnsHeaders['apns-priority']) ?? 'normal';
   if (notification === undefined) return { pushType: 'data', priority, silent: true };
   return { pushType: 'alert', priority, ...defined({ title: text(notification.title), body: text(notification.body) }), silent: false };
+}
+
+/**
+ * Herald's Web Push payload is `{title, body, badge?, tag?, click_action?, sound?, data?}`: a
+ * title or body is a notification the service worker shows; neither is a silent (data) push.
+ */
+function webPushContent(d: Delivery): Content {
+  const headers = d.headers ?? d.request?.headers ?? {};
+  // RFC 8030 §5.3: "The default Urgency is "normal"."
+  const priority = headers.urgency ?? 'normal';
+  const payload = object(d.payload) ?? {};
+  const shown = defined({ title: text(payload.title), body: text(payload.body) });
+  if (shown.title === undefined && shown.body === undefined) return { pushType: 'data', priority, silent: true };
+  return { pushType: 'alert', priority, ...shown, silent: false };
 }
 
 function defined(fields: { title?: string | undefined; body?: string | undefined }): { title?: string; body?: string } {
