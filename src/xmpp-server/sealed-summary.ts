@@ -24,8 +24,8 @@ export interface PublishContent {
   encrypted?: EncryptedNotification;
 }
 
-export function publishContent(summary: PushSummary, message: PushedMessage, encryption: PushEncryption | undefined, bodyMaxChars: number): PublishContent {
-  if (!encryption) return { summary };
+/** The publish content for a registration with an encryption key: no summary, the sealed JSON. */
+export function sealedContent(summary: PushSummary, message: PushedMessage, encryption: PushEncryption, bodyMaxChars: number): PublishContent {
   const content = encryptedContent(summary['message-count'] ?? 1, message);
   if (content.message !== undefined) content.message = fitBody(content, truncate(content.message, bodyMaxChars), plaintextBudget(encryption.maxSize));
   // §4.4: no summary form, "to be sure that no unencrypted data is being forwarded".

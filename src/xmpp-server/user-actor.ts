@@ -44,7 +44,7 @@ import { buildSummary, type PushedMessage, type SummaryOptions } from './summary
 import type { PluginChain } from '../plugins/plugin-chain.js';
 import type { PluginMessage, Recipient } from '../plugins/plugin.js';
 import { pluginRegistrationOf } from './plugin-views.js';
-import { publishContent } from './sealed-summary.js';
+import { sealedContent } from './sealed-summary.js';
 
 /** A pushable message as plugins see it; only made when plugins are configured. */
 export interface PluginView {
@@ -227,9 +227,11 @@ class UserBehaviour implements Behaviour<UserMessage, UserReply> {
         from: this.deps.domain,
         to: registration.pubsubJid,
         node: registration.node,
-        ...publishContent(summary, message, registration.encryption, this.deps.summary.bodyMaxChars),
+        summary,
         publishOptions: { ...registration.publishOptions },
       };
+      // Tigase encrypt: sealed for this registration's key only; the clear summary path allocates nothing more.
+      if (registration.encryption) Object.assign(publish, sealedContent(summary, message, registration.encryption, this.deps.summary.bodyMaxChars));
       if (plugins) {
         const prepared = plugins.chain.prepare(publish, pluginRegistrationOf(this.user, registration), plugins.view.message, plugins.view.recipient);
         publish = prepared instanceof Promise ? await prepared : prepared;
