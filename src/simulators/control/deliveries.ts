@@ -104,46 +104,58 @@ function* records<A, R>(sim: Pick<Simulator<A, R>, 'received' | 'rejected' | 'fa
   for (const record of sim.faulted) yield { outcome: 'faulted', record };
 }
 
-/** One APNS record as a delivery; `whole` adds the request body's text and payloadText. */
-export function apnsDelivery(apns: ApnsSimulator, event: ApnsRecord, whole = false): Delivery {
-  const id = apns.recordId(event.record) ?? 0;
-  const { receivedAt, token: device } = event.record;
-  const base = { id, service: 'apns' as const, device, receivedAt };
-  const exchange = event.record.exchange;
+/** What one service's records say beyond what every record says (id, device, time, exchange). */
+interface RecordReading<A, R> {
+  service: Service;
+  /** Fields of every delivery of this service (Web Push: the endpoint). */
+  base?: (device: string) => Partial<Delivery>;
+  /** An accepted record's topic, headers, payload and answer. */
+  accepted(record: A): Pick<Delivery, 'answer'> & Partial<Delivery>;
+  /** A refusal's status and reason (APNS reason, FCM error code, Web Push refusal). */
+  refusal(record: R): { status: number; reason: string };
+  /** Finds the payload in a refused or faulted request's body; none when the body is ciphertext. */
+  payloadOf?: (body: string) => unknown;
+}
+
+type Recorded = { token: string; receivedAt: number; exchange?: ExchangeDetail };
+
+/** One record as a delivery; `whole` adds the request body's text and payloadText. */
+function deliveryOf<A extends Recorded, R extends Recorded>(sim: Pick<Simulator<A, R>, 'recordId'>, reading: RecordReading<A, R>, event: RecordEvent<A, R>, whole: boolean): Delivery {
+  const { receivedAt, token: device, exchange } = event.record;
+  const base = { id: sim.recordId(event.record) ?? 0, service: reading.service, device, ...reading.base?.(device), receivedAt };
   switch (event.outcome) {
-    case 'accepted': {
-      const r = event.record;
-      const delivery: Delivery = { ...base, topic: r.topic, outcome: 'accepted', headers: { ...r.headers }, payload: r.payload, answer: { status: 200 } };
-      return withDetail(delivery, exchange, whole);
-    }
-    case 'rejected': {
-      const answer = { status: event.record.status, reason: event.record.reason };
-      return withDetail({ ...base, outcome: 'rejected', answer }, exchange, whole, bodyJson);
-    }
+    case 'accepted':
+      return withDetail({ ...base, outcome: 'accepted', ...reading.accepted(event.record) }, exchange, whole);
+    case 'rejected':
+      return withDetail({ ...base, outcome: 'rejected', answer: reading.refusal(event.record) }, exchange, whole, reading.payloadOf);
     case 'faulted':
-      return withDetail({ ...base, outcome: 'faulted', answer: { fault: event.record.fault } }, exchange, whole, bodyJson);
+      return withDetail({ ...base, outcome: 'faulted', answer: { fault: event.record.fault } }, exchange, whole, reading.payloadOf);
   }
 }
 
-/** One FCM record as a delivery; `whole` adds the request body's text and payloadText. */
+const APNS_READING: RecordReading<ReceivedNotification, RejectedNotification> = {
+  service: 'apns',
+  accepted: (r) => ({ topic: r.topic, headers: { ...r.headers }, payload: r.payload, answer: { status: 200 } }),
+  refusal: (r) => ({ status: r.status, reason: r.reason }),
+  payloadOf: bodyJson,
+};
+
+const FCM_READING: RecordReading<ReceivedMessage, RejectedMessage> = {
+  service: 'fcm',
+  accepted: (r) => {
+    const topic = (r.message as { topic?: unknown } | null)?.topic;
+    return { ...(typeof topic === 'string' ? { topic } : {}), payload: r.message, answer: { status: 200 } };
+  },
+  refusal: (r) => ({ status: r.status, reason: r.code }),
+  payloadOf: messageOfBody,
+};
+
+export function apnsDelivery(apns: ApnsSimulator, event: ApnsRecord, whole = false): Delivery {
+  return deliveryOf(apns, APNS_READING, event, whole);
+}
+
 export function fcmDelivery(fcm: FcmSimulator, event: FcmRecord, whole = false): Delivery {
-  const id = fcm.recordId(event.record) ?? 0;
-  const { receivedAt, token: device } = event.record;
-  const base = { id, service: 'fcm' as const, device, receivedAt };
-  const exchange = event.record.exchange;
-  switch (event.outcome) {
-    case 'accepted': {
-      const topic = (event.record.message as { topic?: unknown } | null)?.topic;
-      const delivery: Delivery = { ...base, ...(typeof topic === 'string' ? { topic } : {}), outcome: 'accepted', payload: event.record.message, answer: { status: 200 } };
-      return withDetail(delivery, exchange, whole);
-    }
-    case 'rejected': {
-      const answer = { status: event.record.status, reason: event.record.code };
-      return withDetail({ ...base, outcome: 'rejected', answer }, exchange, whole, messageOfBody);
-    }
-    case 'faulted':
-      return withDetail({ ...base, outcome: 'faulted', answer: { fault: event.record.fault } }, exchange, whole, messageOfBody);
-  }
+  return deliveryOf(fcm, FCM_READING, event, whole);
 }
 
 /**
@@ -151,25 +163,25 @@ export function fcmDelivery(fcm: FcmSimulator, event: FcmRecord, whole = false):
  * simulator decrypted (absent for a refused or faulted push, and for one that did not decrypt).
  */
 export function webPushDelivery(webpush: WebPushSimulator, event: WebPushRecord, whole = false): Delivery {
-  const id = webpush.recordId(event.record) ?? 0;
-  const { receivedAt, token: device } = event.record;
-  const base = { id, service: 'webpush' as const, device, endpoint: `${webpush.url}${PUSH_PATH_PREFIX}${device}`, receivedAt };
-  const exchange = event.record.exchange;
-  switch (event.outcome) {
-    case 'accepted': {
-      const r = event.record;
+  const delivery = deliveryOf(webpush, webPushReading(webpush.url), event, whole);
+  if (whole && event.outcome === 'accepted') {
+    const { payload } = delivery;
+    delivery.payloadText = payload === undefined || typeof payload === 'string' ? (payload ?? '') : JSON.stringify(payload, null, 2);
+  }
+  return delivery;
+}
+
+function webPushReading(url: string): RecordReading<ReceivedPush, RejectedPush> {
+  return {
+    service: 'webpush',
+    base: (device) => ({ endpoint: `${url}${PUSH_PATH_PREFIX}${device}` }),
+    accepted: (r) => {
       const headers = { ttl: String(r.ttl), ...(r.urgency !== undefined ? { urgency: r.urgency } : {}), ...(r.topic !== undefined ? { topic: r.topic } : {}) };
       const payload = r.plaintext === undefined ? undefined : plaintextPayload(r.plaintext.toString('utf8'));
-      const delivery: Delivery = { ...base, ...(r.topic !== undefined ? { topic: r.topic } : {}), outcome: 'accepted', headers, ...(payload !== undefined ? { payload } : {}), answer: { status: 201 } };
-      const detailed = withDetail(delivery, exchange, whole);
-      if (whole) detailed.payloadText = payload === undefined || typeof payload === 'string' ? (payload ?? '') : JSON.stringify(payload, null, 2);
-      return detailed;
-    }
-    case 'rejected':
-      return withDetail({ ...base, outcome: 'rejected', answer: { status: event.record.status, reason: event.record.reason } }, exchange, whole);
-    case 'faulted':
-      return withDetail({ ...base, outcome: 'faulted', answer: { fault: event.record.fault } }, exchange, whole);
-  }
+      return { ...(r.topic !== undefined ? { topic: r.topic } : {}), headers, ...(payload !== undefined ? { payload } : {}), answer: { status: 201 } };
+    },
+    refusal: (r) => ({ status: r.status, reason: r.reason }),
+  };
 }
 
 /** The plaintext parsed when it is JSON (Herald's `{title, body, …}`), else the text; an empty push has none. */
