@@ -32,7 +32,7 @@ import { RELEASE_ID } from './release-id.js';
 import { startRestServer, type RestServer } from '../rest/server.js';
 import { restStartupWarnings } from '../rest/startup-warnings.js';
 import type { HeraldStore, StoreUsage } from '../store/lmdb-store.js';
-import { accountDiscoInfoReply, isAccountDiscoInfo, StanzaPublisher, XmppServerRole } from '../xmpp-server/index.js';
+import { accountDiscoInfoReply, isAccountDiscoInfo, StanzaPublisher, XmppServerRole, type MessageContext } from '../xmpp-server/index.js';
 import { checkElementLimits } from '../xmpp/element-limits.js';
 import { errorReply, headOf } from '../xmpp/iq.js';
 import { IqTracker } from '../xmpp/iq-tracker.js';
@@ -307,12 +307,12 @@ export class Herald {
    * A message the host delivers to a local user; pushed when the user has no available session.
    * Throws as `handleStanza` rejects (a message has no answer).
    */
-  messageToUser(message: Element | string): void {
-    this.deliverMessage(this.read(message));
+  messageToUser(message: Element | string, context?: MessageContext): void {
+    this.deliverMessage(this.read(message), context);
   }
 
-  private deliverMessage(stanza: Element): void {
-    this.xmppServer.onMessage(stanza);
+  private deliverMessage(stanza: Element, context?: MessageContext): void {
+    this.xmppServer.onMessage(stanza, context);
   }
 
   /** Text parsed, or a host's Element checked, under the [xmpp] limits. */
@@ -333,6 +333,14 @@ export class Herald {
 
   sessionUnavailable(fullJid: string): void {
     this.xmppServer.sessionUnavailable(fullJid);
+  }
+
+  /**
+   * The session did what its user does: sent a message with a body or a chat state. Push 2.0
+   * matches with `<grace/>` do not push for that many seconds after it on the user's other sessions.
+   */
+  sessionActivity(fullJid: string): void {
+    this.xmppServer.sessionActivity(fullJid);
   }
 
   /** Its pools' stats and live actors now: what /healthcheck and /metrics read (a shard's cross to the main thread). */
@@ -374,7 +382,7 @@ export class Herald {
       if (to === this.appServer.jid) return this.appServer.handleIq(iq).then(this.routeReply, unexpected);
       if (this.xmppServer.isPushIq(iq)) return this.xmppServer.handleIq(iq, head).then(this.routeReply, unexpected);
       // RFC 6120 §8.4: a request for a service the entity does not offer.
-      reply = isAccountDiscoInfo(iq) ? accountDiscoInfoReply(iq) : errorReply(head, new StanzaError('service-unavailable', 'cancel'));
+      reply = isAccountDiscoInfo(iq) ? accountDiscoInfoReply(iq, this.xmppServer.discoFeatures()) : errorReply(head, new StanzaError('service-unavailable', 'cancel'));
     } catch (e) {
       unexpected(e);
       return RESOLVED;

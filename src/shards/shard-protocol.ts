@@ -20,8 +20,9 @@ export type ToShard =
   | readonly ['release', stream: number, seq: number]
   /** Stanza `seq` of `stream` was refused (RFC 6120 §4.9): drop it and every later one. */
   | readonly ['drop', stream: number, seq: number]
-  | readonly ['message', text: string]
-  | readonly ['available' | 'hibernated' | 'unavailable', fullJid: string]
+  /** A message to a local user; `archived`: what the host said of it (MessageContext), absent when it said nothing. */
+  | readonly ['message', text: string, archived?: boolean]
+  | readonly ['available' | 'hibernated' | 'unavailable' | 'activity', fullJid: string]
   /** The main thread minted a new APNS provider token (token-relay.ts). */
   | readonly ['token', id: string, authorization: string]
   /** The answer to `token_refused`: the token to send now (the refused one if the main thread kept it). */

@@ -108,7 +108,7 @@ function handle(item: ToShard): void {
       return held.drop(item[1], item[2]);
     case 'message':
       try {
-        herald.messageToUser(item[1]);
+        herald.messageToUser(item[1], item[2] === undefined ? undefined : { archived: item[2] });
       } catch (e) {
         log.warn('shard.message_refused', { error: e });
       }
@@ -119,6 +119,8 @@ function handle(item: ToShard): void {
       return herald.sessionHibernated(item[1]);
     case 'unavailable':
       return herald.sessionUnavailable(item[1]);
+    case 'activity':
+      return herald.sessionActivity(item[1]);
     case 'token':
       return tokens.update(item[1], item[2]);
     case 'token_answer':

@@ -43,6 +43,7 @@ import { ShardOps } from './shard-ops.js';
 import { ShardSpawner, type Shard } from './shard-spawner.js';
 import { StreamGates } from './stream-gates.js';
 import { rebuildFailure } from './stanza-error-transfer.js';
+import type { MessageContext } from '../xmpp-server/index.js';
 import { attr } from '../xmpp/attr.js';
 import { loadPlugins } from '../plugins/load-plugins.js';
 
@@ -226,11 +227,17 @@ export class ShardedHerald {
   };
 
   /** A message the host delivers to a local user; its shard pushes it when the user has no available session. */
-  messageToUser(message: Element | string): void {
+  messageToUser(message: Element | string, context?: MessageContext): void {
     if (this.closing) throw new HeraldError('HERALD_SHUTTING_DOWN');
     const text = typeof message === 'string' ? message : message.toString();
     const to = typeof message === 'string' ? readHead(message)?.to : attr(message, 'to');
-    this.toShard(shardOfJid(to ?? '', this.shards.length), ['message', text]);
+    const shard = shardOfJid(to ?? '', this.shards.length);
+    this.toShard(shard, context?.archived === undefined ? ['message', text] : ['message', text, context.archived]);
+  }
+
+  /** As Herald.sessionActivity (Push 2.0 `<grace/>`). */
+  sessionActivity(fullJid: string): void {
+    this.toShard(shardOfJid(fullJid, this.shards.length), ['activity', fullJid]);
   }
 
   sessionAvailable(fullJid: string): void {

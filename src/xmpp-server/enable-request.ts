@@ -9,8 +9,9 @@ import type { Element } from '@xmpp/xml';
 import { parseDataForm, singleValues } from '../xmpp/data-form.js';
 import { NS } from '../xmpp/namespaces.js';
 import { parseEncrypt, type PushEncryption } from '../xmpp/push-encryption.js';
+import type { Push2Config } from '../xmpp/push2/push2-types.js';
 import { badRequest } from '../xmpp/stanza-error.js';
-import { STORED_ENCRYPTION_OPTION } from './stored-encryption.js';
+import { RESERVED_OPTIONS } from './stored-extensions.js';
 import { checkKeyLength, checkPushIq, nodeAttr } from './push-iq.js';
 
 export interface EnableRequest {
@@ -22,6 +23,8 @@ export interface EnableRequest {
   publishOptions: Record<string, string>;
   /** Tigase `<encrypt xmlns='tigase:push:encrypt:0'/>` (push-encryption.ts); absent = publish in clear. */
   encryption?: PushEncryption;
+  /** A Push 2.0 enable (push2/push2-request.ts): `pubsubJid` is PUSH2_SCOPE, `node` the session. */
+  push2?: Push2Config;
 }
 
 /** Throws the StanzaError to answer with; see `checkPushIq` for the shared rules. */
@@ -53,6 +56,7 @@ function readPublishOptions(enable: Element): Record<string, string> {
     throw badRequest(`the form's FORM_TYPE must be ${NS.PUBSUB_PUBLISH_OPTIONS}`);
   }
   const options = singleValues(form);
-  if (STORED_ENCRYPTION_OPTION in options) throw badRequest(`the publish-option ${STORED_ENCRYPTION_OPTION} is reserved; send <encrypt xmlns='${NS.PUSH_ENCRYPT}'/>`);
+  const reserved = RESERVED_OPTIONS.find((name) => name in options);
+  if (reserved) throw badRequest(`the publish-option ${reserved} is reserved (Herald stores <encrypt xmlns='${NS.PUSH_ENCRYPT}'/> and Push 2.0 under it)`);
   return options;
 }

@@ -1,5 +1,5 @@
 /** The XMPP Server role of XEP-0357 (what MongooseIM's mod_push does). */
-export { XmppServerRole, type XmppServerRoleOptions } from './xmpp-server.js';
+export { XmppServerRole, type XmppServerRoleOptions, type MessageContext } from './xmpp-server.js';
 export type { Publisher, PublishResult } from './publisher.js';
 export { publishWithin } from './publisher.js';
 export { StanzaPublisher } from './stanza-publisher.js';
@@ -13,5 +13,5 @@ export { PostgresRegistrations } from './postgres-registrations.js';
 export type { RegistrationBackend } from './registration-backend.js';
 export type { Registration } from './registration.js';
 export { SessionTable, type SessionState } from './sessions.js';
-export { PUSH_DISCO_FEATURES, pushFeatureElements, isAccountDiscoInfo, accountDiscoInfoReply } from './disco.js';
+export { PUSH_DISCO_FEATURES, PUSH2_DISCO_FEATURES, pushFeatureElements, isAccountDiscoInfo, accountDiscoInfoReply } from './disco.js';
 export type { XmppServerStats } from './stats.js';

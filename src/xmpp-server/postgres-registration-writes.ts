@@ -13,7 +13,7 @@
  */
 import { keyOrder, type WriteKind } from '../store/postgres/write-batch.js';
 import type { Registration } from './registration.js';
-import { storedOptions } from './stored-encryption.js';
+import { storedOptions } from './stored-extensions.js';
 
 const registrationsKey = (user: string) => `registrations\u0000${user}`;
 const unreadKey = (user: string) => `unread\u0000${user}`;

@@ -18,7 +18,7 @@ import {
 } from './postgres-registration-writes.js';
 import type { RegistrationBackend } from './registration-backend.js';
 import type { Registration } from './registration.js';
-import { withStoredEncryption } from './stored-encryption.js';
+import { withStoredExtensions } from './stored-extensions.js';
 
 interface RegistrationRow {
   pubsub_jid: string;
@@ -55,7 +55,7 @@ export class PostgresRegistrations implements RegistrationBackend {
        WHERE user_jid = $1 ORDER BY pubsub_jid, node`,
       [user],
     );
-    return rows.map((row) => withStoredEncryption({ pubsubJid: row.pubsub_jid, node: row.node, publishOptions: row.publish_options, createdAt: Number(row.created_at) }));
+    return rows.map((row) => withStoredExtensions({ pubsubJid: row.pubsub_jid, node: row.node, publishOptions: row.publish_options, createdAt: Number(row.created_at) }));
   }
 
   async has(user: string, pubsubJid: string, node: string): Promise<boolean> {

@@ -23,11 +23,12 @@ export interface Publisher {
  * a rejection or a throw is mapped by `toStanzaError` (core/errors.ts: the codes a publish
  * can throw are all `wait`, so that our failure never disables a healthy registration). Never rejects.
  */
-export async function publishWithin(
-  publisher: Publisher,
-  publish: PushPublish,
-  timeoutMs: number,
-): Promise<PublishResult> {
+export function publishWithin(publisher: Publisher, publish: PushPublish, timeoutMs: number): Promise<PublishResult> {
+  return answerWithin(() => publisher.publish(publish), timeoutMs);
+}
+
+/** `publishWithin` for any call answering a PublishResult (a Push 2.0 notification too). */
+export async function answerWithin(call: () => Promise<PublishResult>, timeoutMs: number): Promise<PublishResult> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<PublishResult>((resolve) => {
     timer = setTimeout(
@@ -36,7 +37,7 @@ export async function publishWithin(
     );
   });
   try {
-    return await Promise.race([publisher.publish(publish), timeout]);
+    return await Promise.race([call(), timeout]);
   } catch (e) {
     return { ok: false, error: toStanzaError(e) };
   } finally {

@@ -45,6 +45,14 @@ export function pushDecision(stanza: Element): PushDecision {
   return { push: true, body };
 }
 
+/**
+ * Whether Push 2.0 matches a stanza against a user's profiles at all: every message but an error
+ * (an error bounce pushes no one; match:all means "all stanzas" otherwise, draft "Match profiles").
+ */
+export function isPush2Candidate(stanza: Element): boolean {
+  return stanza.name === 'message' && attr(stanza, 'type') !== 'error';
+}
+
 /** The first non-blank `<body/>` in the stanza's own namespace (RFC 6121 §5.2.3 allows one per xml:lang). */
 function firstBody(stanza: Element): string | undefined {
   for (const child of stanza.getChildElements()) {

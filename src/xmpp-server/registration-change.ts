@@ -24,5 +24,6 @@ export function registrationOf(request: EnableRequest): Registration {
     createdAt: Date.now(),
   };
   if (request.encryption) registration.encryption = request.encryption;
+  if (request.push2) registration.push2 = request.push2;
   return registration;
 }

@@ -4,6 +4,7 @@
  */
 
 import type { PushEncryption } from '../xmpp/push-encryption.js';
+import type { Push2Config } from '../xmpp/push2/push2-types.js';
 import { compositeKey, KEY_SEPARATOR, prefixRange } from '../store/composite-key.js';
 
 export interface Registration {
@@ -20,7 +21,20 @@ export interface Registration {
   encryption?: PushEncryption;
   /** Epoch ms of the enable that wrote it; tells a re-enabled registration from the old one. */
   createdAt: number;
+  /**
+   * A Push 2.0 registration (`urn:xmpp:push2:0`) instead of a XEP-0357 one: then `pubsubJid` is
+   * PUSH2_SCOPE and `node` the session that enabled it (push2/push2-request.ts), and this holds
+   * the service, client and match profiles. Secret keys inside: never logged.
+   */
+  push2?: Push2Config;
 }
+
+/**
+ * The `pubsubJid` of every Push 2.0 registration: no JID is empty, so these keys meet no XEP-0357
+ * registration, sort first among a user's, and `<disable xmlns='urn:xmpp:push2:0'/>` (which
+ * names nothing) finds its registration by the session alone.
+ */
+export const PUSH2_SCOPE = '';
 
 /**
  * Keys are `user, pubsub JID, node` as one composite key (store/composite-key.ts): all of one

@@ -12,6 +12,8 @@ interface UserSessions {
   resources: Map<string, SessionState>;
   /** How many of `resources` are available; kept so the push check is O(1). */
   available: number;
+  /** Resource → epoch ms of its last activity the host reported (Push 2.0 `<grace/>`); made on the first report. */
+  activity?: Map<string, number>;
 }
 
 export class SessionTable {
@@ -39,7 +41,33 @@ export class SessionTable {
     if (!sessions) return;
     if (sessions.resources.get(resource) === 'available') sessions.available--;
     sessions.resources.delete(resource);
+    sessions.activity?.delete(resource);
     if (sessions.resources.size === 0) this.users.delete(user);
+  }
+
+  /**
+   * The session sent something a person does (a message with a body, a chat state: what
+   * mod_push2 counts). Only for a session the table knows: a closed one leaves no trace.
+   */
+  setActive(fullJid: string, now: number): void {
+    const { user, resource } = split(fullJid);
+    const sessions = this.sessionsOf(user, false);
+    if (!sessions?.resources.has(resource)) return;
+    (sessions.activity ??= new Map()).set(resource, now);
+  }
+
+  /** Epoch ms of the latest activity of `user`'s sessions other than `resource`; undefined when none was reported. */
+  lastActivityElsewhere(user: string, resource: string): number | undefined {
+    let latest: number | undefined;
+    for (const [other, at] of this.users.get(user)?.activity ?? []) {
+      if (other !== resource && (latest === undefined || at > latest)) latest = at;
+    }
+    return latest;
+  }
+
+  /** The state of one session (`user` bare, `resource` as bound); undefined when the session is unknown (closed, or never reported). */
+  stateOfSession(user: string, resource: string): SessionState | undefined {
+    return this.users.get(user)?.resources.get(resource);
   }
 
   /** O(1): whether any session of the bare JID `user` is available. */

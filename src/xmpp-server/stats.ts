@@ -21,6 +21,16 @@ export interface XmppServerStats {
   refusalsUndelivered: number;
   /** User actor handlers that threw (the actor was rebuilt from LMDB). */
   actorCrashes: number;
+  /** Push 2.0 notifications sent (each retry counts again). */
+  push2Sent: number;
+  /** Push 2.0 notifications the push service took (no error). */
+  push2Delivered: number;
+  /** Push 2.0 notifications refused for good: an error other than `wait`, or `wait` after every retry. */
+  push2Failed: number;
+  /** `wait` errors retried. */
+  push2Retried: number;
+  /** Retries dropped: too many waiting, or the role closing. */
+  push2RetriesDropped: number;
 }
 
 export function newStats(): XmppServerStats {
@@ -36,6 +46,11 @@ export function newStats(): XmppServerStats {
     registrationsDisabled: 0,
     refusalsUndelivered: 0,
     actorCrashes: 0,
+    push2Sent: 0,
+    push2Delivered: 0,
+    push2Failed: 0,
+    push2Retried: 0,
+    push2RetriesDropped: 0,
   };
 }
 

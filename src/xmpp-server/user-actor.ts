@@ -45,6 +45,7 @@ import type { PluginChain } from '../plugins/plugin-chain.js';
 import type { PluginMessage, Recipient } from '../plugins/plugin.js';
 import { pluginRegistrationOf } from './plugin-views.js';
 import { sealedContent } from './sealed-summary.js';
+import type { Push2Offer, Push2Pusher } from './push2/push2-pusher.js';
 
 /** A pushable message as plugins see it; only made when plugins are configured. */
 export interface PluginView {
@@ -57,8 +58,11 @@ export type UserMessage =
   | { kind: 'enable'; request: EnableRequest }
   /** XEP-0357 §6: resolves once the removal is durable; removing nothing succeeds. */
   | { kind: 'disable'; request: DisableRequest }
-  /** A pushable message for this (offline) user. */
-  | { kind: 'message'; message: PushedMessage; identity?: string; plugins?: PluginView }
+  /**
+   * A message for this user: `message` when XEP-0357 pushes it (pushable, the user offline),
+   * `push2` when the user's Push 2.0 registrations are to be matched against it.
+   */
+  | { kind: 'message'; message?: PushedMessage; identity?: string; plugins?: PluginView; push2?: Push2Offer }
   /** A session became available: the user sees their messages, the badge restarts at 0. */
   | { kind: 'sessionOnline' }
   /** The App Server answered a publish with a `cancel` error. */
@@ -95,6 +99,8 @@ export interface UserActorDeps {
   log: Logger;
   /** The configured plugins; undefined when there are none. */
   plugins?: PluginChain;
+  /** Matches and sends Push 2.0 notifications; undefined when `xmpp_server.push2.enabled` is off. */
+  push2?: Push2Pusher;
 }
 
 export function userBehaviourFactory(deps: UserActorDeps): (user: string) => BehaviourFactory<UserMessage, UserReply> {
@@ -154,7 +160,13 @@ class UserBehaviour implements Behaviour<UserMessage, UserReply> {
       case 'disable':
         return this.disable(msg.request);
       case 'message':
-        return this.push(msg.message, msg.identity, msg.plugins);
+        if (msg.message) {
+          if (msg.push2) this.pushV2(msg.push2, msg.identity);
+          return this.push(msg.message, msg.identity, msg.plugins);
+        }
+        // Offered for Push 2.0 alone (XEP-0357 would not push it): ruled out when no Push 2.0 registration takes it.
+        if (!msg.push2 || !this.pushV2(msg.push2, msg.identity)) this.deps.stats.messagesNotPushed++;
+        return undefined;
       case 'sessionOnline':
         // Another instance may have counted since this one last read the counter.
         if (this.unread !== 0 || this.deps.store.sharedAcrossInstances) this.resetUnread();
@@ -192,17 +204,37 @@ class UserBehaviour implements Behaviour<UserMessage, UserReply> {
     return undefined;
   }
 
-  private async push(message: PushedMessage, identity: string | undefined, view: PluginView | undefined): Promise<UserReply> {
-    if (this.registrations.size === 0) return undefined;
-    if (identity !== undefined) {
-      if (this.seen.has(identity)) {
-        this.deps.stats.duplicatesSkipped++;
-        return undefined;
-      }
-      this.seen.add(identity);
-      if (this.seen.size > this.deps.dedupWindow) this.seen.delete(this.seen.values().next().value!);
+  /**
+   * Push 2.0: each registration (of a session that is not available) matched against the message
+   * and notified (push2/push2-pusher.ts). De-duplicated in the actor's window under its own
+   * identity, apart from XEP-0357's claims: the same message may still be pushed once by each.
+   */
+  private pushV2(offer: Push2Offer, identity: string | undefined): boolean {
+    if (!this.deps.push2) return false;
+    const registrations: Registration[] = [];
+    for (const r of this.registrations.values()) if (r.push2) registrations.push(r);
+    if (registrations.length === 0) return false;
+    if (identity !== undefined && this.seenBefore(`push2\u001f${identity}`)) return true;
+    this.deps.push2.push(this.user, registrations, offer);
+    return true;
+  }
+
+  /** Whether the message `identity` was pushed already (remembered in the window, the oldest forgotten). */
+  private seenBefore(identity: string): boolean {
+    if (this.seen.has(identity)) {
+      this.deps.stats.duplicatesSkipped++;
+      return true;
     }
-    let targets = [...this.registrations.values()];
+    this.seen.add(identity);
+    if (this.seen.size > this.deps.dedupWindow) this.seen.delete(this.seen.values().next().value!);
+    return false;
+  }
+
+  private async push(message: PushedMessage, identity: string | undefined, view: PluginView | undefined): Promise<UserReply> {
+    let targets: Registration[] = [];
+    for (const r of this.registrations.values()) if (!r.push2) targets.push(r);
+    if (targets.length === 0) return undefined;
+    if (identity !== undefined && this.seenBefore(identity)) return undefined;
     const plugins = view && this.deps.plugins ? { chain: this.deps.plugins, view } : undefined;
     if (plugins) {
       const allowed = this.allowedBy(plugins.chain, plugins.view, targets);

@@ -22,13 +22,14 @@ import { errorReply, headOf, resultReply, type StanzaHead } from '../xmpp/iq.js'
 import { bareJid, parseJid } from '../xmpp/jid.js';
 import { isAnsweredRefusal, StanzaError, toStanzaError } from '../xmpp/stanza-error.js';
 import { parseDisableRequest } from './disable-request.js';
-import { PUSH_DISCO_FEATURES } from './disco.js';
+import { PUSH_DISCO_FEATURES, PUSH2_DISCO_FEATURES } from './disco.js';
 import { parseEnableRequest } from './enable-request.js';
 import type { Publisher } from './publisher.js';
 import { pushCommandOf } from './push-iq.js';
 import { PendingRegistrations } from './pending-registrations.js';
-import { messageIdentity, pushDecision, type PushDecision } from './push-policy.js';
-import type { Registration } from './registration.js';
+import { isPush2Candidate, messageIdentity, pushDecision, type PushDecision } from './push-policy.js';
+import { PUSH2_SCOPE, type Registration } from './registration.js';
+import type { Push2Offer } from './push2/push2-pusher.js';
 import type { RegistrationBackend } from './registration-backend.js';
 import { RegistrationStore } from './registration-store.js';
 import { SessionTable } from './sessions.js';
@@ -40,6 +41,13 @@ import type { PluginChain } from '../plugins/plugin-chain.js';
 import { pluginMessageOf } from './plugin-views.js';
 
 type RegistrationChange = Extract<UserMessage, { kind: 'enable' | 'disable' }>;
+type Pushable = Extract<PushDecision, { push: true }>;
+
+/** What the host knows of a message beyond the stanza. */
+export interface MessageContext {
+  /** The host archived it (XEP-0313), for Push 2.0's match:archived; default: judged by the `<stanza-id/>` its archive stamps (XEP-0359). */
+  archived?: boolean;
+}
 
 /** Beyond publish_timeout_ms, time close() leaves the actors to take what is in their mailboxes. */
 const CLOSE_MARGIN_MS = 1_000;
@@ -73,6 +81,8 @@ export class XmppServerRole {
   private readonly storeCommits: () => number;
   private readonly log: Logger;
   private readonly plugins: PluginChain | undefined;
+  /** `xmpp_server.push2.enabled`. */
+  private readonly push2Enabled: boolean;
   /** Stops listening to the change feed and sweeping claims (close()). */
   private readonly stopShared: Array<() => void> = [];
   /** Asks and publishes in flight, awaited by `close()` (with the changes in `pending`). */
@@ -87,6 +97,7 @@ export class XmppServerRole {
     const server = config.xmpp_server;
     this.log = options.log ?? silentLogger;
     this.plugins = options.plugins;
+    this.push2Enabled = server.push2.enabled;
     this.store = options.registrations ?? new RegistrationStore(lmdbOf(options));
     this.closeGraceMs = server.publish_timeout_ms + CLOSE_MARGIN_MS;
     this.storeCommits = () => options.store?.commits() ?? 0;
@@ -196,7 +207,7 @@ export class XmppServerRole {
    * should call `sessionHibernated` then offer those messages again here: de-duplication
    * keeps it to one push per message.
    */
-  onMessage(message: Element): void {
+  onMessage(message: Element, context: MessageContext = {}): void {
     let user: string | undefined;
     try {
       if (this.closing) {
@@ -204,19 +215,24 @@ export class XmppServerRole {
         return;
       }
       const decision = pushDecision(message);
-      if (!decision.push) {
+      // Push 2.0 matches by profile, also messages XEP-0357 would not push (match:all).
+      const push2 = this.push2Enabled && isPush2Candidate(message);
+      if (!decision.push && !push2) {
         this.stats.messagesNotPushed++;
         return;
       }
       user = bareJid(attr(message, 'to'));
-      if (this.sessions.hasAvailableSession(user)) {
+      // Push 2.0 devices are pushed when their own session is gone, whoever else is online.
+      const legacy = decision.push && !this.sessions.hasAvailableSession(user) ? decision : undefined;
+      if (!legacy && !push2) {
         this.stats.messagesNotPushed++;
         return;
       }
+      const offer: Push2Offer | undefined = push2 ? { stanza: message, archived: context.archived } : undefined;
       // A user's messages reach the actor in arrival order, also while a decision waits for the
       // store (the last push then carries the last message).
       const known = user;
-      const decided = this.arrivals.run(user, () => this.decide(known, message, decision));
+      const decided = this.arrivals.run(user, () => this.decide(known, message, legacy, offer));
       if (decided instanceof Promise) this.track(decided.catch((e: unknown) => this.messageNotTold(known, e)));
     } catch (e) {
       this.messageNotTold(user, e);
@@ -228,21 +244,23 @@ export class XmppServerRole {
    * push spawn no actor: their changes in flight, or one store read, decide. The read answers at
    * once on LMDB; on PostgreSQL later, so the decision is then a promise.
    */
-  private decide(user: string, message: Element, decision: Extract<PushDecision, { push: true }>): Awaitable<void> {
-    if (this.users.has(user)) return this.tellMessage(user, this.pushOf(message, decision, user));
-    return andThen(this.pending.hasAny(user) ?? this.store.hasAny(user), (registered) => {
-      if (registered) this.tellMessage(user, this.pushOf(message, decision, user));
+  private decide(user: string, message: Element, decision: Pushable | undefined, offer: Push2Offer | undefined): Awaitable<void> {
+    if (this.users.has(user)) return this.tellMessage(user, this.pushOf(message, decision, offer, user));
+    // Only Push 2.0 can push it: a user without Push 2.0 registrations spawns no actor.
+    const registered = this.pending.hasAny(user) ?? (decision ? this.store.hasAny(user) : andThen(this.store.nodesOn(user, PUSH2_SCOPE), (sessions) => sessions.length > 0));
+    return andThen(registered, (yes) => {
+      if (yes) this.tellMessage(user, this.pushOf(message, decision, offer, user));
+      else if (!decision) this.stats.messagesNotPushed++;
     });
   }
 
-  /** What the user's actor gets of a pushable message (with what plugins see of it, when there are plugins). */
-  private pushOf(message: Element, decision: Extract<PushDecision, { push: true }>, user: string): UserMessage {
+  /** What the user's actor gets of a message (with what plugins see of it, when there are plugins). */
+  private pushOf(message: Element, decision: Pushable | undefined, offer: Push2Offer | undefined, user: string): UserMessage {
+    const push: UserMessage = { kind: 'message', identity: messageIdentity(message, user) };
+    if (offer) push.push2 = offer;
+    if (!decision) return push;
     const sender = validJid(attr(message, 'from'));
-    const push: UserMessage = {
-      kind: 'message',
-      message: { sender, body: decision.body, call: decision.call, groupchat: message.attrs.type === 'groupchat' },
-      identity: messageIdentity(message, user),
-    };
+    push.message = { sender, body: decision.body, call: decision.call, groupchat: message.attrs.type === 'groupchat' };
     if (this.plugins) {
       push.plugins = { message: pluginMessageOf(message, decision.body, sender), recipient: { jid: user, state: this.sessions.stateOf(user) } };
     }
@@ -306,6 +324,19 @@ export class XmppServerRole {
     this.sessions.setHibernated(fullJid);
   }
 
+  /**
+   * The session did something its user did: sent a message with a body or a chat state (what
+   * mod_push2 counts as activity). Push 2.0 matches with `<grace/>` pause on the user's other
+   * sessions for that many seconds after it.
+   */
+  sessionActivity(fullJid: string): void {
+    try {
+      this.sessions.setActive(fullJid, Date.now());
+    } catch (e) {
+      this.log.debug('xmpp_server.activity_skipped', { reason: (e as Error).message });
+    }
+  }
+
   /** The session ended (closed, or its resumption window ran out). */
   sessionUnavailable(fullJid: string): void {
     if (this.plugins) return this.sessionChanged(fullJid, () => this.sessions.remove(fullJid));
@@ -359,9 +390,9 @@ export class XmppServerRole {
     return this.storeCommits();
   }
 
-  /** Features the account's disco#info lists for this role (XEP-0357 §4.1). */
+  /** Features the account's disco#info lists for this role (XEP-0357 §4.1; Push 2.0 "Discovering support" when enabled). */
   discoFeatures(): readonly string[] {
-    return PUSH_DISCO_FEATURES;
+    return this.push2Enabled ? [...PUSH_DISCO_FEATURES, ...PUSH2_DISCO_FEATURES] : PUSH_DISCO_FEATURES;
   }
 
   /**

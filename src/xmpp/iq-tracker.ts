@@ -76,7 +76,7 @@ export class IqTracker {
     }
     let id = attr(iq, 'id');
     if (!id) iq.attrs.id = id = this.nextId();
-    const key = matchKey(id, attr(iq, 'to'));
+    const key = responseKey(id, attr(iq, 'to'));
     if (this.pending.has(key)) {
       return Promise.reject(new Error(`IQ id ${iq.attrs.id} already awaits an answer from ${iq.attrs.to}`));
     }
@@ -109,7 +109,7 @@ export class IqTracker {
     if (type !== 'result' && type !== 'error') return false;
     const id = attr(stanza, 'id');
     if (!id) return false;
-    const key = matchKey(id, attr(stanza, 'from'));
+    const key = responseKey(id, attr(stanza, 'from'));
     const waiting = this.pending.get(key);
     if (!waiting || !this.settle(key)) return false;
     if (type === 'result') waiting.resolve(stanza);
@@ -138,9 +138,9 @@ export class IqTracker {
 /**
  * JIDs compare case-insensitively in their local and domain parts (RFC 7622 §3.2, §3.3); the
  * resource is case-sensitive. Lower-casing only what precedes the resource is enough here,
- * where both sides are usually a bare service JID.
+ * where both sides are usually a bare service JID. (Also MessageErrorWatch's key.)
  */
-function matchKey(id: string, peer: string | undefined): string {
+export function responseKey(id: string, peer: string | undefined): string {
   return `${normalisePeer(peer ?? '')}\u0000${id}`;
 }
 

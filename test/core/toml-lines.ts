@@ -16,7 +16,7 @@ export interface TomlKeyLine {
   line: number;
 }
 
-const TABLE = /^\[([a-z_.]+)\]\s*$/;
+const TABLE = /^\[([a-z0-9_.]+)\]\s*$/;
 const EXAMPLE_TABLE = /^#\s*\[\[([a-z_.]+)\]\]\s*$/;
 const KEY = /^([a-z_]+)\s*=\s*(.*)$/;
 const COMMENTED_KEY = /^#\s*([a-z_]+)\s*=\s*(\S.*)$/;

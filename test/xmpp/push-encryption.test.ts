@@ -14,7 +14,7 @@ import {
   type PushEncryption,
 } from '../../src/xmpp/push-encryption.js';
 import { StanzaError } from '../../src/xmpp/stanza-error.js';
-import { storedOptions, withStoredEncryption } from '../../src/xmpp-server/stored-encryption.js';
+import { storedOptions, withStoredExtensions } from '../../src/xmpp-server/stored-extensions.js';
 
 const ENCRYPTION: PushEncryption = { alg: 'aes-128-gcm', key: randomBytes(16).toString('base64'), maxSize: 3_000 };
 const CONTENT = { unread: 2, type: 'chat' as const, sender: 'juliet@capulet.example', message: 'Wherefore art thou, Romeo?' };
@@ -60,7 +60,7 @@ test('PostgreSQL keeps the key inside publish_options and gives it back out of t
   const registration = { pubsubJid: 'push.example', node: 'n', publishOptions: { service: 'apns' }, createdAt: 1, encryption: ENCRYPTION };
   const stored = storedOptions(registration);
   assert.notDeepEqual(stored, registration.publishOptions);
-  const read = withStoredEncryption({ ...registration, encryption: undefined, publishOptions: JSON.parse(JSON.stringify(stored)) as Record<string, string> });
+  const read = withStoredExtensions({ ...registration, encryption: undefined, publishOptions: JSON.parse(JSON.stringify(stored)) as Record<string, string> });
   assert.deepEqual(read.publishOptions, { service: 'apns' }, 'the key never becomes a publish-option');
   assert.deepEqual(read.encryption, ENCRYPTION);
   assert.equal(storedOptions({ ...registration, encryption: undefined }), registration.publishOptions);

@@ -210,6 +210,37 @@ const store = z
     }
   });
 
+/**
+ * Push 2.0 (`urn:xmpp:push2:0`): clients enable it with match and send profiles; notifications go
+ * to their push service as `<message/>` stanzas, whose error replies are the only answer.
+ */
+const push2 = z
+  .object({
+    /**
+     * Serve Push 2.0. On, every message to a user with an available session costs one registration
+     * read (a Push 2.0 device whose own session is gone is pushed while the user's others are on).
+     */
+    enabled: z.boolean().default(true),
+    /**
+     * The `sub` claim of the JWT signed for a push service (RFC 8292 §2.1: a contact the push
+     * service can reach the sender at); empty = `xmpp:<xmpp_server.domain>`, as mod_push2 sends.
+     */
+    contact_uri: z.string().default(''),
+    /**
+     * How long a notification sent to a remote push service is remembered to match its error reply
+     * (a message has no result: silence is success). Errors after it are ignored.
+     */
+    answer_window_ms: positiveInt.default(10_000),
+    /** Draft "Transient delivery errors": `wait` errors are retried this many times, then dropped. */
+    wait_retries: z.number().int().min(0).max(20).default(5),
+    /** Backoff between those retries (doubling from backoff_ms up to max_ms, with jitter). */
+    retry_backoff_ms: positiveInt.default(2_000),
+    retry_max_ms: positiveInt.default(60_000),
+    /** Notifications waiting for a retry (all users); beyond it a retry is dropped and counted, so memory stays bounded. */
+    max_pending_retries: positiveInt.default(10_000),
+  })
+  .strict();
+
 const xmppServer = z
   .object({
     /** Domain of the XMPP server Herald serves (publishes leave from this JID). */
@@ -233,6 +264,8 @@ const xmppServer = z
      * push it once; each is at most 128 characters (longer ones are kept hashed).
      */
     dedup_window: positiveInt.max(10_000).default(256),
+    /** Push 2.0 (`urn:xmpp:push2:0`, mod_push2's protocol) beside XEP-0357. */
+    push2: push2.default(() => push2.parse({})),
   })
   .strict();
 
