@@ -40,6 +40,9 @@ import { parseStanza } from '../xmpp/parse.js';
 import { StanzaError } from '../xmpp/stanza-error.js';
 import { overLimitReply, StanzaOverLimit, stanzaLimitsOf, type StanzaLimits } from '../xmpp/stanza-limits.js';
 import { PublisherRouter } from './publisher-router.js';
+import { Push2Router } from './push2-router.js';
+import { MessageErrorWatch } from '../xmpp/message-error-watch.js';
+import { StanzaPush2Sender } from '../xmpp-server/push2/stanza-push2-sender.js';
 import { openRoleStores } from './role-stores.js';
 import { StartedParts, startGround } from './started-parts.js';
 import { attr } from '../xmpp/attr.js';
@@ -103,6 +106,7 @@ interface EngineParts {
   log: Logger;
   store: HeraldStore | undefined;
   tracker: IqTracker;
+  push2Watch: MessageErrorWatch;
   xmppServer: XmppServerRole;
   appServer: AppServerRole;
   pushService: PushPools;
@@ -126,6 +130,7 @@ export class Herald {
   private readonly log: Logger;
   private readonly store: HeraldStore | undefined;
   private readonly tracker: IqTracker;
+  private readonly push2Watch: MessageErrorWatch;
   readonly xmppServer: XmppServerRole;
   readonly appServer: AppServerRole;
   /** Every APNS and FCM pool; `send` picks the pool by service, mode and tags. */
@@ -144,6 +149,7 @@ export class Herald {
       log: this.log,
       store: this.store,
       tracker: this.tracker,
+      push2Watch: this.push2Watch,
       xmppServer: this.xmppServer,
       appServer: this.appServer,
       pushService: this.pushService,
@@ -192,6 +198,13 @@ export class Herald {
       });
       started.add(() => tracker.close());
       const remote = new StanzaPublisher(tracker, (stanza) => host.route(stanza));
+      // Push 2.0 notifications to remote push services: their error replies, matched for a while.
+      const push2Watch = new MessageErrorWatch({
+        windowMs: config.xmpp_server.push2.answer_window_ms,
+        maxOutstanding: config.xmpp_server.max_pending_publishes,
+        idPrefix: options.shard && `${options.shard.idPrefix}m`,
+      });
+      started.add(() => push2Watch.close());
       const xmppServer = new XmppServerRole({
         config,
         store,
@@ -201,6 +214,7 @@ export class Herald {
         publisher: new PublisherRouter(appServer, remote),
         log,
         plugins,
+        push2Sender: new Push2Router(appServer, new StanzaPush2Sender(push2Watch, (stanza) => host.route(stanza))),
       });
       started.add(() => xmppServer.close());
       const rest = config.rest.enabled
@@ -221,7 +235,7 @@ export class Herald {
         : undefined;
       if (rest) started.add(() => rest.close());
       if (rest) for (const warning of restStartupWarnings(config.rest)) log.warn('rest.unprotected', { warning });
-      return new Herald({ config, host, log, store, tracker, xmppServer, appServer, pushService, rest, remotePush, plugins, started });
+      return new Herald({ config, host, log, store, tracker, push2Watch, xmppServer, appServer, pushService, rest, remotePush, plugins, started });
     } catch (e) {
       await started.stopAll();
       throw e;
@@ -285,7 +299,8 @@ export class Herald {
   private act(stanza: Element): Promise<void> | undefined {
     if (this.closed) throw new HeraldError('HERALD_SHUTTING_DOWN');
     if (stanza.name === 'message') {
-      this.deliverMessage(stanza);
+      // A push service's error reply to one of our Push 2.0 notifications; any other message is a user's.
+      if (attr(stanza, 'type') !== 'error' || !this.push2Watch.handleError(stanza)) this.deliverMessage(stanza);
       return undefined;
     }
     if (stanza.name !== 'iq') return undefined; // presence: sessions are reported by explicit events

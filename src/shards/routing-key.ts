@@ -5,7 +5,8 @@
  * - an IQ to the App Server's JID: the push node it names (the first `node` attribute: publish,
  *   create, configure, delete, affiliations, disco), else the requester bare(from);
  * - any other IQ get/set (`<enable/>`/`<disable/>`, XEP-0357 §5/§6): the requester bare(from);
- * - an IQ result/error: the shard that sent the request, written into the request's id.
+ * - an IQ result/error: the shard that sent the request, written into the request's id; so is a
+ *   message error answering a Push 2.0 notification a shard sent.
  * A bare JID is normalised exactly as the roles do (xmpp/jid.ts `bareJid`), with a fast path for
  * plain ASCII JIDs, so one user always lands on one shard. Text the scan cannot read goes to
  * shard 0, whose parser answers it as any malformed stanza.
@@ -54,7 +55,11 @@ export function shardOfJid(jid: string, shards: number): number {
 function shardOfHead(head: StanzaHead, routing: ShardRouting, node: () => string | undefined): number {
   const { shards } = routing;
   if (shards <= 1) return 0;
-  if (head.name === 'message') return shardOfJid(head.to ?? '', shards);
+  if (head.name === 'message') {
+    // A Push 2.0 push service's error reply goes back to the shard that sent the notification.
+    const sender = head.type === 'error' && head.id ? routing.shardOfRequestId(head.id) : undefined;
+    return sender ?? shardOfJid(head.to ?? '', shards);
+  }
   if (head.name !== 'iq') return 0;
   if (head.type === 'result' || head.type === 'error') return (head.id && routing.shardOfRequestId(head.id)) || 0;
   if (head.to?.toLowerCase() === routing.appServerJid) {

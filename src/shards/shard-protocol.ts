@@ -20,8 +20,8 @@ export type ToShard =
   | readonly ['release', stream: number, seq: number]
   /** Stanza `seq` of `stream` was refused (RFC 6120 §4.9): drop it and every later one. */
   | readonly ['drop', stream: number, seq: number]
-  /** A message to a local user; `archived`: what the host said of it (MessageContext), absent when it said nothing. */
-  | readonly ['message', text: string, archived?: boolean]
+  /** A message to a local user, with what the host said of it (MessageContext) when it said anything. */
+  | readonly ['message', text: string, context?: { archived?: boolean; archiveId?: string }]
   | readonly ['available' | 'hibernated' | 'unavailable' | 'activity', fullJid: string]
   /** The main thread minted a new APNS provider token (token-relay.ts). */
   | readonly ['token', id: string, authorization: string]

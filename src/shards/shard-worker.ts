@@ -108,7 +108,7 @@ function handle(item: ToShard): void {
       return held.drop(item[1], item[2]);
     case 'message':
       try {
-        herald.messageToUser(item[1], item[2] === undefined ? undefined : { archived: item[2] });
+        herald.messageToUser(item[1], item[2]);
       } catch (e) {
         log.warn('shard.message_refused', { error: e });
       }

@@ -232,7 +232,7 @@ export class ShardedHerald {
     const text = typeof message === 'string' ? message : message.toString();
     const to = typeof message === 'string' ? readHead(message)?.to : attr(message, 'to');
     const shard = shardOfJid(to ?? '', this.shards.length);
-    this.toShard(shard, context?.archived === undefined ? ['message', text] : ['message', text, context.archived]);
+    this.toShard(shard, context === undefined ? ['message', text] : ['message', text, context]);
   }
 
   /** As Herald.sessionActivity (Push 2.0 `<grace/>`). */

@@ -30,6 +30,9 @@ import { PendingRegistrations } from './pending-registrations.js';
 import { isPush2Candidate, messageIdentity, pushDecision, type PushDecision } from './push-policy.js';
 import { PUSH2_SCOPE, type Registration } from './registration.js';
 import type { Push2Offer } from './push2/push2-pusher.js';
+import { parsePush2Disable, parsePush2Enable, push2CommandOf } from './push2/push2-request.js';
+import { Push2Delivery, type Push2Sender } from './push2/push2-delivery.js';
+import { Push2Matching } from './push2/push2-matching.js';
 import type { RegistrationBackend } from './registration-backend.js';
 import { RegistrationStore } from './registration-store.js';
 import { SessionTable } from './sessions.js';
@@ -47,6 +50,8 @@ type Pushable = Extract<PushDecision, { push: true }>;
 export interface MessageContext {
   /** The host archived it (XEP-0313), for Push 2.0's match:archived; default: judged by the `<stanza-id/>` its archive stamps (XEP-0359). */
   archived?: boolean;
+  /** Its archive (MAM) id, when the stanza carries no `<stanza-id/>` of it: Push 2.0 keeps it in the encrypted payload. Implies `archived`. */
+  archiveId?: string;
 }
 
 /** Beyond publish_timeout_ms, time close() leaves the actors to take what is in their mailboxes. */
@@ -66,6 +71,11 @@ export interface XmppServerRoleOptions {
   log?: Logger;
   /** The configured plugins (src/plugins/); undefined when there are none. */
   plugins?: PluginChain;
+  /**
+   * Where Push 2.0 notifications go (the engine routes them to its App Server or out as stanzas).
+   * Without it Push 2.0 registrations are kept but nothing is sent to them.
+   */
+  push2Sender?: Push2Sender;
 }
 
 export class XmppServerRole {
@@ -83,6 +93,8 @@ export class XmppServerRole {
   private readonly plugins: PluginChain | undefined;
   /** `xmpp_server.push2.enabled`. */
   private readonly push2Enabled: boolean;
+  /** Sends and retries Push 2.0 notifications; undefined without a `push2Sender`. */
+  private readonly push2Delivery: Push2Delivery | undefined;
   /** Stops listening to the change feed and sweeping claims (close()). */
   private readonly stopShared: Array<() => void> = [];
   /** Asks and publishes in flight, awaited by `close()` (with the changes in `pending`). */
@@ -106,6 +118,8 @@ export class XmppServerRole {
       maxRegistrations: server.max_registrations_per_user,
       maxPendingPerUser: config.actors.mailbox_capacity,
     });
+    this.push2Delivery = this.push2Enabled && options.push2Sender ? this.startPush2(options.push2Sender, config) : undefined;
+    const push2 = this.push2Delivery;
     const factory = userBehaviourFactory({
       store: this.store,
       publisher: options.publisher,
@@ -130,6 +144,14 @@ export class XmppServerRole {
       stats: this.stats,
       log: this.log,
       plugins: this.plugins,
+      push2: push2 && new Push2Matching({
+        deliver: (notification, user) => push2.deliver(notification, user),
+        sessions: this.sessions,
+        domain: server.domain,
+        subject: server.push2.contact_uri || `xmpp:${server.domain}`,
+        stats: this.stats,
+        log: this.log,
+      }),
     });
     this.users = new ActorRegistry<UserMessage, UserReply>(options.actors.system, factory, {
       kind: 'user',
@@ -150,13 +172,27 @@ export class XmppServerRole {
     if (this.store.forgetClaims) this.stopShared.push(sweepClaims(this.store, config.store.postgres.seen_retention_ms, this.log));
   }
 
+  private startPush2(sender: Push2Sender, config: HeraldConfig): Push2Delivery {
+    const { push2, publish_timeout_ms } = config.xmpp_server;
+    return new Push2Delivery({
+      sender,
+      timeoutMs: publish_timeout_ms,
+      waitRetries: push2.wait_retries,
+      backoff: { backoff_ms: push2.retry_backoff_ms, max_ms: push2.retry_max_ms },
+      maxPendingRetries: push2.max_pending_retries,
+      stats: this.stats,
+      log: this.log,
+      track: (work) => this.track(work),
+    });
+  }
+
   /** Whether the host should hand this stanza to `handleIq`: an IQ get/set with `<enable/>` or `<disable/>`. */
   isPushIq(iq: Element): boolean {
-    return pushCommandOf(iq) !== undefined;
+    return pushCommandOf(iq) !== undefined || (this.push2Enabled && push2CommandOf(iq) !== undefined);
   }
 
   /**
-   * Answers an enable/disable IQ with its result, sent only once the change is durable, or with
+   * Answers an enable/disable IQ (XEP-0357's, or Push 2.0's when `xmpp_server.push2.enabled`) with its result, sent only once the change is durable, or with
    * an error reply (every throw becomes one; a full user mailbox is wait/resource-constraint).
    * A user with a live actor gets the change through its mailbox; any other user's change is
    * written without spawning one (pending-registrations.ts), in the same batched commits.
@@ -173,13 +209,7 @@ export class XmppServerRole {
     let change: Promise<UserReply>;
     try {
       if (this.closing) throw new HeraldError('HERALD_SHUTTING_DOWN');
-      const command = pushCommandOf(iq);
-      if (!command) throw new StanzaError('service-unavailable', 'cancel');
-      const msg: RegistrationChange =
-        command === 'enable'
-          ? { kind: 'enable', request: parseEnableRequest(iq) }
-          : { kind: 'disable', request: parseDisableRequest(iq) };
-      change = this.changeRegistrations(msg);
+      change = this.changeRegistrations(this.registrationChangeOf(iq));
     } catch (e) {
       return Promise.resolve(errorReply(head, this.asIqError(e)));
     }
@@ -187,6 +217,17 @@ export class XmppServerRole {
       (refusal) => (refusal ? errorReply(head, refusal) : resultReply(head)),
       (e: unknown) => errorReply(head, this.asIqError(e)),
     );
+  }
+
+  /** The change an enable or disable asks for, XEP-0357's or Push 2.0's; throws the StanzaError to answer. */
+  private registrationChangeOf(iq: Element): RegistrationChange {
+    const command = pushCommandOf(iq);
+    if (command === 'enable') return { kind: 'enable', request: parseEnableRequest(iq) };
+    if (command === 'disable') return { kind: 'disable', request: parseDisableRequest(iq) };
+    const push2 = this.push2Enabled ? push2CommandOf(iq) : undefined;
+    if (push2 === 'enable') return { kind: 'enable', request: parsePush2Enable(iq) };
+    if (push2 === 'disable') return { kind: 'disable', request: parsePush2Disable(iq) };
+    throw new StanzaError('service-unavailable', 'cancel');
   }
 
   private changeRegistrations(msg: RegistrationChange): Promise<UserReply> {
@@ -228,7 +269,7 @@ export class XmppServerRole {
         this.stats.messagesNotPushed++;
         return;
       }
-      const offer: Push2Offer | undefined = push2 ? { stanza: message, archived: context.archived } : undefined;
+      const offer = push2 ? push2OfferOf(message, context) : undefined;
       // A user's messages reach the actor in arrival order, also while a decision waits for the
       // store (the last push then carries the last message).
       const known = user;
@@ -403,6 +444,7 @@ export class XmppServerRole {
    */
   close(): Promise<void> {
     for (const stop of this.stopShared.splice(0)) stop();
+    this.push2Delivery?.close();
     this.closing ??= this.drain();
     return this.closing;
   }
@@ -454,6 +496,15 @@ function sweepClaims(store: RegistrationBackend, retentionMs: number, log: Logge
   }, retentionMs);
   timer.unref();
   return () => clearInterval(timer);
+}
+
+function push2OfferOf(stanza: Element, { archived, archiveId }: MessageContext): Push2Offer {
+  const offer: Push2Offer = { stanza };
+  if (archiveId !== undefined) {
+    offer.archiveId = archiveId;
+    offer.archived = true;
+  } else if (archived !== undefined) offer.archived = archived;
+  return offer;
 }
 
 function validJid(text: string | undefined): string | undefined {

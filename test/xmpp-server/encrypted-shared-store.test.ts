@@ -1,6 +1,7 @@
 /**
- * An encryption key on PostgreSQL: kept inside the registration's publish_options row (no
- * schema change) and given back apart from them, so another instance encrypts with it too.
+ * An encryption key and a Push 2.0 configuration on PostgreSQL: kept inside the registration's
+ * publish_options row (no schema change) and given back apart from them, so another instance
+ * encrypts with the key, and matches and notifies by the configuration, too.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -32,5 +33,27 @@ describe('encrypted registrations on PostgreSQL', () => {
     assert.deepEqual(publish!.publishOptions, { service: 'apns' });
     assert.deepEqual(publish!.summary, {});
     assert.equal(openPushContent(publish!.encrypted!, KEY).message, 'stored safely');
+  });
+
+  test('a Push 2.0 registration enabled through A is matched and notified by B, its configuration read back whole', async () => {
+    const [a, b] = [await store.instance(), await store.instance()];
+    const user = 'push2@example.com';
+    const reply = await a.role.handleIq(
+      stanza(
+        `<iq type='set' id='p1' from='${user}/phone'><enable xmlns='urn:xmpp:push2:0'><service>push.example.net</service><client>c-1</client>` +
+          `<match profile='urn:xmpp:push2:match:important'><grace>60</grace><filter jid='room@muc.example.com'><mention/></filter><send xmlns='urn:xmpp:push2:send:notify-only:0'/></match></enable></iq>`,
+      ),
+    );
+    assert.equal(reply.attrs.type, 'result', reply.toString());
+    const [registration] = await b.role.registrations(user);
+    assert.deepEqual(registration!.publishOptions, {}, 'the configuration is not among the publish-options');
+    assert.deepEqual(registration!.push2, {
+      service: 'push.example.net',
+      client: 'c-1',
+      matches: [{ profile: 'important', graceS: 60, filters: [{ jid: 'room@muc.example.com', mention: true, reply: false }], send: { kind: 'notify-only' } }],
+    });
+    b.role.onMessage(chat(user, 'through B', 'pg-2'));
+    await b.role.whenIdle();
+    assert.deepEqual(b.push2.map((n) => [n.to, n.client, n.priority]), [['push.example.net', 'c-1', 'normal']]);
   });
 });

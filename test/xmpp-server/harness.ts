@@ -18,6 +18,7 @@ import { NS } from '../../src/xmpp/namespaces.js';
 import type { Publisher, PublishResult } from '../../src/xmpp-server/publisher.js';
 import { RegistrationStore } from '../../src/xmpp-server/registration-store.js';
 import { XmppServerRole } from '../../src/xmpp-server/xmpp-server.js';
+import type { Push2Sender } from '../../src/xmpp-server/push2/push2-delivery.js';
 import { eventually } from '../support/eventually.js';
 
 export const stanza = (text: string): Element => parseStanza(text, 65_536);
@@ -47,6 +48,8 @@ export interface HarnessOptions {
   registrationStore?: (store: HeraldStore) => RegistrationStore;
   /** Change notices the role listens to (none unless given). */
   changes?: ChangeFeed;
+  /** Where Push 2.0 notifications go (none unless given: Push 2.0 registrations then push nothing). */
+  push2Sender?: Push2Sender;
 }
 
 export class Harness implements RoleHarness {
@@ -79,6 +82,7 @@ export class Harness implements RoleHarness {
       publisher: this.publisher,
       registrations: this.registrationStore,
       changes: this.options.changes,
+      push2Sender: this.options.push2Sender,
     });
   }
 

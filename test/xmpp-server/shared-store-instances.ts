@@ -10,12 +10,15 @@ import type { PostgresPool } from '../../src/store/postgres/postgres-pool.js';
 import { PostgresChangeFeed } from '../../src/store/postgres/postgres-change-feed.js';
 import { PostgresRegistrations } from '../../src/xmpp-server/postgres-registrations.js';
 import { XmppServerRole } from '../../src/xmpp-server/xmpp-server.js';
+import type { Push2Notification } from '../../src/xmpp/push2/push2-types.js';
 import { postgresDatabase, postgresOptions } from '../support/postgres-server.js';
 import { enableThrough, RecordingPublisher, type RoleHarness } from './harness.js';
 
 export interface Instance {
   role: XmppServerRole;
   publisher: RecordingPublisher;
+  /** The Push 2.0 notifications this instance sent (all taken). */
+  push2: Push2Notification[];
 }
 
 /** A fresh database; `instance()` starts one more Herald on it, `close()` stops them all. */
@@ -31,14 +34,16 @@ export async function sharedStore(xmppServer: Record<string, unknown> = {}) {
       const changes = await PostgresChangeFeed.open({ postgres: options, origin: pool.origin });
       const actors = startActorRuntime();
       const publisher = new RecordingPublisher();
-      const role = new XmppServerRole({ config, actors, publisher, registrations: new PostgresRegistrations(through(pool)), changes });
+      const push2: Push2Notification[] = [];
+      const push2Sender = { send: (n: Push2Notification) => (push2.push(n), Promise.resolve({ ok: true as const })) };
+      const role = new XmppServerRole({ config, actors, publisher, registrations: new PostgresRegistrations(through(pool)), changes, push2Sender });
       stops.push(async () => {
         await role.close();
         actors.stop();
         await changes.close();
         await pool.close();
       });
-      return { role, publisher };
+      return { role, publisher, push2 };
     },
     /** A pool of no instance: reads only what PostgreSQL has committed. */
     async reader(): Promise<PostgresRegistrations> {

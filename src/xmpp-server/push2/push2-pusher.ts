@@ -1,6 +1,6 @@
 /**
  * What the user actor hands Push 2.0: the message, and the user's Push 2.0 registrations to
- * match it against. Implemented in push2-matching.ts.
+ * match it against. Implemented by Push2Matching (push2-matching.ts).
  */
 import type { Element } from '@xmpp/xml';
 import type { Registration } from '../registration.js';
@@ -10,6 +10,8 @@ export interface Push2Offer {
   stanza: Element;
   /** Whether the host archived it (XEP-0313); undefined: judged by its `<stanza-id/>` (XEP-0359). */
   archived?: boolean;
+  /** The archive id the host gave it, when the stanza carries none: kept in the encrypted envelope as `<stanza-id/>`. */
+  archiveId?: string;
 }
 
 export interface Push2Pusher {
