@@ -7,7 +7,7 @@ import { beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type { Element } from '@xmpp/xml';
-import { commandIq, errorOf, harnessForSuite, rejectionOf, registerDevice, ask, SERVICE, stanza, type Harness } from './harness.js';
+import { ask, commandIq, errorOf, harnessForSuite, publishIq, rejectionOf, registerDevice, SERVICE, stanza, type Harness } from './harness.js';
 import { StanzaError } from '../../src/xmpp/stanza-error.js';
 import { NS } from '../../src/xmpp/namespaces.js';
 
@@ -90,6 +90,9 @@ describe('Push 2.0 notifications to the App Server', () => {
       { service: 'webpush', device_id: endpoint, mode: 'prod', keys, ready_body: PAYLOAD, urgency: 'low' },
       { service: 'webpush', device_id: endpoint, mode: 'prod', keys, ready_body: '', urgency: 'high' },
     ]);
+    // The same registration serves XEP-0357: a publish with only the secret reaches the subscription.
+    assert.equal((await ask(h.role, publishIq(reg.node, { secret: reg.secret }, { 'last-message-body': 'hi' }))).attrs.type, 'result');
+    assert.deepEqual(h.dispatcher.sent[2], { service: 'webpush', device_id: endpoint, mode: 'prod', keys, alert: { title: 'New message', body: 'hi' } });
   });
 
   it('refuses a bad Web Push field naming it, as XEP-0050 bad-payload', async () => {
