@@ -7,7 +7,8 @@
  * themselves (lifecycle, publish) are the node service's (node-service.ts). Two ways in:
  * `handleIq` for stanzas (a remote XMPP server, clients managing their nodes or running the
  * registration commands), and `publishLocal` for the XMPP Server role in the same engine (a
- * PushPublish value, never serialised). Every refusal is a thrown StanzaError; `handleIq` turns
+ * PushPublish value, never serialised). Push 2.0 the same two ways: `handleMessage` for a
+ * `<notification xmlns='urn:xmpp:push2:0'>` message, `deliverPush2` for the value. Every refusal is a thrown StanzaError; `handleIq` turns
  * any throw into `<iq type='error'>`, unexpected ones into internal-server-error, and never
  * rejects. One way out besides the replies: the XEP-0357 §8 affiliation notice after a dead
  * device, handed to `route`.
@@ -28,7 +29,7 @@ import { NS_COMMANDS } from './ad-hoc.js';
 import { CommandHandler } from './command-handler.js';
 import { CommandSessions } from './command-sessions.js';
 import { commandInfo, commandItems, commandListInfo, noItems, nodeInfo, NS_DISCO_ITEMS, serviceInfo } from './disco.js';
-import type { NodeMessage, NodeReply } from './node-actor.js';
+import type { PeerNodeMessage, NodeReply } from './node-actor.js';
 import { configureReply, readConfigSubmission } from './node-config.js';
 import { affiliationsReply, instantNodeReply, parseAffiliationChanges, parseCreate, requireNodeName } from './node-requests.js';
 import type { NodeBackend } from './node-backend.js';
@@ -39,6 +40,8 @@ import { parsePublishRequest } from './publish-request.js';
 import { nodeNotFound, unsupported, wrongIqType } from './pubsub-errors.js';
 import { REGISTRATION_COMMANDS } from './registration-commands.js';
 import { attr } from '../xmpp/attr.js';
+import { push2NotificationOf, readPush2Notification } from '../xmpp/push2/notification-reader.js';
+import type { Push2Notification } from '../xmpp/push2/push2-types.js';
 import { silentLogger, type Logger } from '../core/log.js';
 
 export type { NodeOwners } from './node-service.js';
@@ -140,8 +143,37 @@ export class AppServerRole {
     return this.nodes.publishLocal(publish);
   }
 
+  /**
+   * A `<message/>` addressed to the service: a Push 2.0 notification (`urn:xmpp:push2:0`) from a
+   * user's server. Resolves with the `<message type='error'>` to send back (RFC 6120 §8.3, same
+   * id), or undefined when it was delivered (a message has no result) or was an error itself
+   * (§8.3.1: never answered). Never rejects: whatever the sender wrote becomes an answer.
+   */
+  handleMessage(message: Element): Promise<Element | undefined> {
+    if (attr(message, 'type') === 'error') return Promise.resolve(undefined);
+    const head = headOf(message);
+    const answer = (e: unknown): Element => errorReply(head, toStanzaError(e));
+    try {
+      this.nodes.refuseWhenClosed();
+      // RFC 6120 §8.4: a message this service does not understand.
+      if (!push2NotificationOf(message)) throw new StanzaError('service-unavailable', 'cancel', 'this service takes Push 2.0 notifications only');
+      return this.nodes.deliverPush2(readPush2Notification(message)).then(() => undefined, answer);
+    } catch (e) {
+      return Promise.resolve(answer(e));
+    }
+  }
+
+  /**
+   * Push 2.0 without XML, for the XMPP Server role in the same engine: delivers the notification
+   * to the device its `<client/>` names (node-service.ts `deliverPush2`). Resolves when the push
+   * service accepted it; throws the StanzaError a `<message type='error'>` would carry.
+   */
+  deliverPush2(notification: Push2Notification): Promise<void> {
+    return this.nodes.deliverPush2(notification);
+  }
+
   /** Another shard's request for a node this one owns (shards/shard-peers.ts). */
-  askOwned(node: string, message: Exclude<NodeMessage, { kind: 'publish' }>): Promise<NodeReply> {
+  askOwned(node: string, message: PeerNodeMessage): Promise<NodeReply> {
     return this.nodes.askOwned(node, message);
   }
 

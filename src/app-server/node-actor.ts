@@ -20,7 +20,8 @@
  * loses (`rewrite`), so no instance's change is lost and a node removed elsewhere stays removed.
  */
 import type { Behaviour, BehaviourFactory } from '../actors/index.js';
-import type { PushDispatcher, PushOutcome } from '../push-service/notification.js';
+import type { PushDispatcher, PushNotification, PushOutcome } from '../push-service/notification.js';
+import type { Push2Notification } from '../xmpp/push2/push2-types.js';
 import { parseJid } from '../xmpp/jid.js';
 import type { PushPublish } from '../xmpp/push-publish.js';
 import { HeraldError, isHeraldError } from '../core/errors.js';
@@ -30,7 +31,9 @@ import type { NodeConfigChange } from './node-config.js';
 import type { NodeBackend } from './node-backend.js';
 import type { NodeAffiliation, PushNodeRecord, RegisteredDevice } from './node-record.js';
 import { pushKindOf, toPushNotification, type MappingOptions } from './notification-mapping.js';
-import { mayPublish, type AuthorizationPolicy } from './publish-authorization.js';
+import { mayPublish, secretsEqual, type AuthorizationPolicy } from './publish-authorization.js';
+import { unknownPush2Client } from './push2-client.js';
+import { push2KindOf, push2ToPushNotification } from './push2-mapping.js';
 import { forbidden, maxNodesExceeded, nodeExists, nodeNotFound, ownerTooLong, rateLimited } from './pubsub-errors.js';
 import { PushRateLimiter } from './rate-limiter.js';
 
@@ -50,12 +53,17 @@ export type NodeMessage =
   | { kind: 'get-config'; requester: string }
   | { kind: 'set-config'; requester: string; change: NodeConfigChange }
   | { kind: 'publish'; publish: PushPublish }
+  /** A Push 2.0 notification whose `<client/>` names this node and carries `secret` (push2-client.ts). */
+  | { kind: 'push2'; notification: Push2Notification; secret: string }
   /** The push service answered a publish by `publisher` (bare JID) with a dead device. */
   | { kind: 'device-gone'; publisher: string }
   /** A register command: create the node for `owner`, or update its device. */
   | { kind: 'register'; owner: string; device: RegisteredDevice; secret: string }
   /** unregister-push: delete the node if `requester` registered it by command. */
   | { kind: 'unregister'; requester: string };
+
+/** What one shard asks of another shard's node actor: publishes and Push 2.0 notifications cross as a whole. */
+export type PeerNodeMessage = Exclude<NodeMessage, { kind: 'publish' | 'push2' }>;
 
 /** How a dispatch ended: the push service's outcome, or what it threw (e.g. HERALD_MAILBOX_FULL). */
 export type SendSettlement = { outcome: PushOutcome } | { thrown: unknown };
@@ -169,9 +177,9 @@ class PushNodeBehaviour implements Behaviour<NodeMessage, NodeReply> {
 
   private handleLoaded(msg: NodeMessage): NodeReply | Promise<NodeReply> {
     // The publish check is synchronous: keep the hot path free of promise layers.
-    if (msg.kind === 'publish') {
+    if (msg.kind === 'publish' || msg.kind === 'push2') {
       try {
-        return this.publish(msg.publish);
+        return msg.kind === 'publish' ? this.publish(msg.publish) : this.push2(msg.notification, msg.secret);
       } catch (e) {
         return refusedOrThrow(e);
       }
@@ -185,6 +193,8 @@ class PushNodeBehaviour implements Behaviour<NodeMessage, NodeReply> {
         return this.create(msg.owner, msg.config);
       case 'publish':
         return this.publish(msg.publish); // normally taken synchronously by handle()
+      case 'push2':
+        return this.push2(msg.notification, msg.secret); // the same
       case 'delete':
         return this.rewrite((current) => {
           this.requireOwner(msg.requester, current);
@@ -253,6 +263,27 @@ class PushNodeBehaviour implements Behaviour<NodeMessage, NodeReply> {
       throw rateLimited(kind, this.deps.rateLimit.perNode, this.deps.rateLimit.intervalMs, this.limiter.waitMs(kind));
     }
     carryKey(publish, notification);
+    return this.send(notification);
+  }
+
+  /**
+   * Push 2.0 (push2-mapping.ts): only a node a register command made is a route, and only with
+   * its secret, compared in constant time. A missing device and a wrong secret are the same
+   * answer (push2-client.ts). Then the rate limit, as for a publish.
+   */
+  private push2(n: Push2Notification, secret: string): NodeReply {
+    const record = this.record;
+    if (record?.device === undefined || record.secret === undefined || !secretsEqual(record.secret, secret)) throw unknownPush2Client();
+    const notification = push2ToPushNotification(n, record.device, this.deps.mapping);
+    const kind = push2KindOf(n);
+    if (!this.limiter.tryTake(kind)) {
+      throw rateLimited(kind, this.deps.rateLimit.perNode, this.deps.rateLimit.intervalMs, this.limiter.waitMs(kind));
+    }
+    return this.send(notification);
+  }
+
+  /** Hands `notification` to the push service; the reply carries the settlement (never rejects). */
+  private send(notification: PushNotification): NodeReply {
     let sending: Promise<PushOutcome>;
     try {
       sending = Promise.resolve(this.deps.dispatcher.send(notification));

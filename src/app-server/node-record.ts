@@ -16,6 +16,8 @@ export interface RegisteredDevice {
   token: string;
   mode?: PushMode;
   topic?: string;
+  /** Web Push (register-push-webpush): the subscription's keys, base64url; `token` is its endpoint. */
+  keys?: { p256dh: string; auth: string };
 }
 
 /** The publish model of a record; records from before node configuration are `publishers`. */

@@ -23,12 +23,15 @@ import type { ChangeFeed } from '../store/change-feed.js';
 import { bareJid } from '../xmpp/jid.js';
 import type { PushPublish } from '../xmpp/push-publish.js';
 import { StanzaError, toStanzaError } from '../xmpp/stanza-error.js';
-import { nodeBehaviours, type AffiliationChange, type NodeMessage, type NodeReply, type SendSettlement } from './node-actor.js';
+import { nodeBehaviours, type AffiliationChange, type NodeMessage, type PeerNodeMessage, type NodeReply, type SendSettlement } from './node-actor.js';
 import type { NodeConfigChange } from './node-config.js';
 import { checkNodeName } from './node-requests.js';
-import type { NodeBackend } from './node-backend.js';
 import type { NodeAffiliation, PushNodeRecord } from './node-record.js';
 import { outcomeError } from './outcome-errors.js';
+import { readPush2Client, unknownPush2Client } from './push2-client.js';
+import { push2OutcomeError } from './push2-errors.js';
+import type { Push2Notification } from '../xmpp/push2/push2-types.js';
+import { MAX_NODE_NAME_BYTES, type NodeBackend } from './node-backend.js';
 import { maxNodesExceeded, nodeIdRequired, nodeNotFound, ownerTooLong } from './pubsub-errors.js';
 import { newSecret, registrationNodeName, type DeviceRegistration, type Unregistration } from './registration-commands.js';
 import { affiliationNoneNotice } from './remote-disable.js';
@@ -64,9 +67,11 @@ export interface NodeServiceOptions {
 export interface NodeOwners {
   owns(node: string): boolean;
   /** The owner's node actor's reply; a refusal comes back as `refused` with its StanzaError. */
-  ask(node: string, message: Exclude<NodeMessage, { kind: 'publish' }>): Promise<NodeReply>;
+  ask(node: string, message: PeerNodeMessage): Promise<NodeReply>;
   /** The owner's `publishLocal`: resolves or throws its StanzaError. */
   publish(publish: PushPublish): Promise<void>;
+  /** The owner's `deliverPush2` for the node of `client`: resolves or throws its StanzaError. */
+  deliverPush2(node: string, notification: Push2Notification): Promise<void>;
 }
 
 export class PushNodeService {
@@ -193,12 +198,39 @@ export class PushNodeService {
     if ('thrown' in settled) throw toStanzaError(settled.thrown);
     const error = outcomeError(settled.outcome);
     if (!error) return;
-    if (!settled.outcome.ok && settled.outcome.reason === 'unregistered') await this.deviceGone(publish);
+    if (!settled.outcome.ok && settled.outcome.reason === 'unregistered') await this.deviceGone(publish.node, publish.from);
+    throw error;
+  }
+
+  /**
+   * A Push 2.0 notification (push2-client.ts, push2-mapping.ts): through the actor of the node its
+   * `<client/>` names, like a publish (authorisation, rate limit, dead device). Resolves when the
+   * push service accepted it; throws the StanzaError its `<message type='error'>` carries
+   * (push2-errors.ts). An unknown node is answered as a wrong secret is.
+   */
+  async deliverPush2(notification: Push2Notification): Promise<void> {
+    const client = readPush2Client(notification.client);
+    if (!client || Buffer.byteLength(client.node) > MAX_NODE_NAME_BYTES) throw unknownPush2Client();
+    const { node, secret } = client;
+    const owners = this.owners;
+    if (owners && !owners.owns(node)) return this.elsewhere(() => owners.deliverPush2(node, notification));
+    let settled: SendSettlement;
+    try {
+      const reply = await this.askExisting(node, { kind: 'push2', notification, secret });
+      settled = await unwrap(reply, 'sending').settled;
+    } catch (e) {
+      const error = toStanzaError(e);
+      throw error.condition === 'item-not-found' ? unknownPush2Client() : error;
+    }
+    if ('thrown' in settled) throw toStanzaError(settled.thrown);
+    const error = push2OutcomeError(settled.outcome);
+    if (!error) return;
+    if (!settled.outcome.ok && settled.outcome.reason === 'unregistered') await this.deviceGone(node, notification.from);
     throw error;
   }
 
   /** Another shard's request for a node this one owns (shards/shard-peers.ts). */
-  askOwned(node: string, message: Exclude<NodeMessage, { kind: 'publish' }>): Promise<NodeReply> {
+  askOwned(node: string, message: PeerNodeMessage): Promise<NodeReply> {
     return this.ask(node, message);
   }
 
@@ -238,9 +270,14 @@ export class PushNodeService {
   }
 
   /** A publish to a node another shard owns: that shard's `publishLocal`, counted as in flight here. */
-  private async publishElsewhere(publish: PushPublish): Promise<void> {
+  private publishElsewhere(publish: PushPublish): Promise<void> {
+    return this.elsewhere(() => this.owners!.publish(publish));
+  }
+
+  /** Another shard's answer for one of its nodes, counted as in flight here. */
+  private async elsewhere(ask: () => Promise<void>): Promise<void> {
     if (this.closed) throw shuttingDown();
-    const pending = this.owners!.publish(publish);
+    const pending = ask();
     this.inFlight.add(pending);
     try {
       await pending;
@@ -254,17 +291,17 @@ export class PushNodeService {
    * node owner's server is told, so that a server honouring the notice drops the registration
    * at once. Never throws: the publish is answered device-not-registered either way.
    */
-  private async deviceGone(publish: PushPublish): Promise<void> {
+  private async deviceGone(node: string, from: string): Promise<void> {
     try {
-      const publisher = bareJid(publish.from);
-      const reply = unwrap(await this.ask(publish.node, { kind: 'device-gone', publisher }), 'publisher-removed');
+      const publisher = bareJid(from);
+      const reply = unwrap(await this.ask(node, { kind: 'device-gone', publisher }), 'publisher-removed');
       if (reply.owner === undefined) return; // the node was deleted meanwhile
       // After the publish's error reply (routed in this turn's promise chain): the server sees
       // the IQ's answer first, as for any publish.
-      const notice = affiliationNoneNotice(this.jid, reply.owner, publish.node, publisher);
+      const notice = affiliationNoneNotice(this.jid, reply.owner, node, publisher);
       setImmediate(() => this.route(notice));
     } catch (e) {
-      this.log.warn('app_server.device_gone_not_handled', { node: publish.node, reason: (e as Error)?.message });
+      this.log.warn('app_server.device_gone_not_handled', { node, reason: (e as Error)?.message });
     }
   }
 
@@ -329,7 +366,7 @@ export class PushNodeService {
     if (this.closed) throw shuttingDown();
     let pending: Promise<NodeReply> | undefined;
     try {
-      pending = this.owners && !this.owners.owns(node) && msg.kind !== 'publish' ? this.owners.ask(node, msg) : this.registry.ask(node, msg);
+      pending = this.owners && !this.owners.owns(node) && msg.kind !== 'publish' && msg.kind !== 'push2' ? this.owners.ask(node, msg) : this.registry.ask(node, msg);
       this.inFlight.add(pending);
       return await pending;
     } catch (e) {

@@ -37,7 +37,7 @@ export interface MappingOptions {
   forwardBody?: boolean;
 }
 
-const DEFAULT_ALERT_BODY = 'You have a new message';
+export const DEFAULT_ALERT_BODY = 'You have a new message';
 
 /** What a push is, for the rate limit: a call must never wait behind a message push. */
 export type PushKind = 'alert' | 'background' | 'voip';
@@ -124,9 +124,14 @@ function voip(n: PushNotification, target: PushTarget, data: Record<string, unkn
   n.data = data;
   if (n.service === 'apns') {
     n.voip = true; // without a topic: the pool's default topic + .voip (push-service/apns/request.ts)
-    if (target.topic !== undefined && !target.topic.endsWith(VOIP_TOPIC_SUFFIX)) n.topic = `${target.topic}${VOIP_TOPIC_SUFFIX}`;
+    if (target.topic !== undefined) n.topic = voipTopic(target.topic);
   }
   return n;
+}
+
+/** The VoIP (PushKit) topic of an app's topic: Apple's `.voip` suffix, once. */
+export function voipTopic(topic: string): string {
+  return topic.endsWith(VOIP_TOPIC_SUFFIX) ? topic : `${topic}${VOIP_TOPIC_SUFFIX}`;
 }
 
 /**

@@ -77,7 +77,7 @@ export function readPublishOptions(options: Readonly<Record<string, string>>, de
     }
     target.time_to_live = Number(ttl);
   }
-  if (service === 'webpush') target.keys = readWebPushKeys(options);
+  if (service === 'webpush') target.keys = device?.keys ?? readWebPushKeys(options);
   return target;
 }
 

@@ -6,7 +6,11 @@
  *   optionally `device-id` (p2's iOS field; `android-id` is read the same) naming the device so
  *   that registering it again updates its node, `mode` (prod|dev) and, for APNS, `topic`. The
  *   answer is a `result` form with `jid` (this service), `node` and `secret` for the client's
- *   `<enable/>` (XEP-0357 §5: `secret` goes into its publish-options).
+ *   `<enable/>` (XEP-0357 §5: `secret` goes into its publish-options), and `client`, the
+ *   Push 2.0 `<client/>` string of the same device (push2-client.ts: the node and its secret)
+ *   for a client that enables `urn:xmpp:push2:0` instead.
+ * - `register-push-webpush`: the same for a browser's PushSubscription: `endpoint` (an https
+ *   URL, stored as the device token), `p256dh` and `auth` (its keys, base64url), `device-id`.
  * - `unregister-push`: removes the requester's registration named by `node`, `device-id` or
  *   `token`, or all of the requester's registrations when the form names none (mod_pushoff).
  */
@@ -17,19 +21,26 @@ import { singleValue, type DataForm } from '../xmpp/data-form.js';
 import { NS } from '../xmpp/namespaces.js';
 import { commandErrors } from './ad-hoc.js';
 import type { RegisteredDevice } from './node-record.js';
+import { push2ClientString } from './push2-client.js';
+import { AUTH_PATTERN, P256DH_PATTERN, WEBPUSH_KEY_FIELDS, WEBPUSH_KEY_FORMATS } from '../push-service/webpush/key-formats.js';
+import { endpointOrigin } from '../push-service/webpush/subscription.js';
 
 export const REGISTER_APNS = 'register-push-apns';
 export const REGISTER_FCM = 'register-push-fcm';
+export const REGISTER_WEBPUSH = 'register-push-webpush';
 export const UNREGISTER = 'unregister-push';
 
 /** XEP-0050 §2.2 disco#items names of the commands. */
 export const REGISTRATION_COMMANDS: ReadonlyArray<{ node: string; name: string }> = [
   { node: REGISTER_APNS, name: 'Register an APNS device token for push notifications' },
   { node: REGISTER_FCM, name: 'Register an FCM device token for push notifications' },
+  { node: REGISTER_WEBPUSH, name: 'Register a Web Push subscription for push notifications' },
   { node: UNREGISTER, name: 'Remove push registrations' },
 ];
 
-export const SERVICE_OF: Readonly<Record<string, PushServiceName>> = { [REGISTER_APNS]: 'apns', [REGISTER_FCM]: 'fcm' };
+export const SERVICE_OF: Readonly<Record<string, PushServiceName>> = { [REGISTER_APNS]: 'apns', [REGISTER_FCM]: 'fcm', [REGISTER_WEBPUSH]: 'webpush' };
+
+const SERVICE_TITLES: Readonly<Record<PushServiceName, string>> = { apns: 'APNS', fcm: 'FCM', webpush: 'Web Push' };
 
 /**
  * Device tokens go into a URL path (APNS `/3/device/<token>`) and into the node record: APNS
@@ -53,7 +64,7 @@ export interface DeviceRegistration {
 /** The form a register command shows (XEP-0050 §3.4 `executing` stage). */
 export function registrationForm(service: PushServiceName): Element {
   const fields = [
-    field('token', 'text-single', service === 'apns' ? 'APNS device token (hex)' : 'FCM registration token', true),
+    ...(service === 'webpush' ? webPushFields() : [field('token', 'text-single', service === 'apns' ? 'APNS device token (hex)' : 'FCM registration token', true)]),
     field('device-id', 'text-single', 'A stable identifier of this device (registering it again updates its node)'),
     xml(
       'field',
@@ -67,7 +78,7 @@ export function registrationForm(service: PushServiceName): Element {
   return xml(
     'x',
     { xmlns: NS.DATA, type: 'form' },
-    xml('title', {}, `Register for ${service === 'apns' ? 'APNS' : 'FCM'} push notifications`),
+    xml('title', {}, `Register for ${SERVICE_TITLES[service]} push notifications`),
     ...fields,
   );
 }
@@ -76,12 +87,14 @@ export function registrationForm(service: PushServiceName): Element {
 export function readRegistration(form: DataForm | undefined, service: PushServiceName): DeviceRegistration {
   if (!form) throw commandErrors.badPayload('the command needs a submitted form with a token');
   if (form.type !== 'submit') throw commandErrors.badPayload(`a form of type ${form.type.slice(0, 16)} (submit expected)`);
-  const token = value(form, 'token');
-  if (token === undefined) throw commandErrors.badPayload('the form lacks the required field token');
+  const tokenField = service === 'webpush' ? 'endpoint' : 'token';
+  const token = value(form, tokenField);
+  if (token === undefined) throw commandErrors.badPayload(`the form lacks the required field ${tokenField}`);
   if (token.length > MAX_TOKEN_CHARS || !TOKEN_CHARS.test(token)) {
-    throw commandErrors.badPayload(`token must be at most ${MAX_TOKEN_CHARS} visible ASCII characters`);
+    throw commandErrors.badPayload(`${tokenField} must be at most ${MAX_TOKEN_CHARS} visible ASCII characters`);
   }
   const device: RegisteredDevice = { service, token };
+  if (service === 'webpush') device.keys = readWebPushSubscription(form, token);
   const mode = value(form, 'mode');
   if (mode !== undefined) {
     if (mode !== 'prod' && mode !== 'dev') throw commandErrors.badPayload('mode must be prod or dev');
@@ -108,7 +121,11 @@ export function readUnregistration(form: DataForm | undefined): Unregistration {
   return key === undefined ? { all: true } : { deviceKey: key };
 }
 
-/** The `result` form of a registration: where and how the client enables push (XEP-0357 §5). */
+/**
+ * The `result` form of a registration: where and how the client enables push, by XEP-0357 §5
+ * (`jid`, `node`, `secret`) or by Push 2.0 (`jid` as `<service/>`, `client` as `<client/>`:
+ * the node and its secret, push2-client.ts, as secret as `secret` itself).
+ */
 export function registrationResult(jid: string, node: string, secret: string): Element {
   return xml(
     'x',
@@ -116,8 +133,37 @@ export function registrationResult(jid: string, node: string, secret: string): E
     xml('field', { var: 'jid', type: 'jid-single' }, xml('value', {}, jid)),
     xml('field', { var: 'node', type: 'text-single' }, xml('value', {}, node)),
     xml('field', { var: 'secret', type: 'text-private' }, xml('value', {}, secret)),
+    xml('field', { var: 'client', type: 'text-private', label: 'Push 2.0 <client/> (the node and its secret)' }, xml('value', {}, push2ClientString(node, secret))),
   );
 }
+
+/** The W3C Push API PushSubscription.toJSON() as fields: the endpoint and its two keys. */
+function webPushFields(): Element[] {
+  return [
+    field('endpoint', 'text-single', 'PushSubscription endpoint (https URL)', true),
+    field('p256dh', 'text-single', `PushSubscription keys.p256dh: ${WEBPUSH_KEY_FORMATS.p256dh}`, true),
+    field('auth', 'text-private', `PushSubscription keys.auth: ${WEBPUSH_KEY_FORMATS.auth}`, true),
+  ];
+}
+
+/** The subscription's keys, checked as the Web Push sender will use them (webpush/subscription.ts). */
+function readWebPushSubscription(form: DataForm, endpoint: string): { p256dh: string; auth: string } {
+  try {
+    endpointOrigin(endpoint);
+  } catch (e) {
+    throw commandErrors.badPayload((e as Error).message);
+  }
+  const keys: Record<(typeof WEBPUSH_KEY_FIELDS)[number], string> = { p256dh: '', auth: '' };
+  for (const name of WEBPUSH_KEY_FIELDS) {
+    const given = value(form, name);
+    if (given === undefined) throw commandErrors.badPayload(`the form lacks the required field ${name}`);
+    if (!KEY_PATTERNS[name].test(given)) throw commandErrors.badPayload(`${name} must be ${WEBPUSH_KEY_FORMATS[name]}`);
+    keys[name] = given;
+  }
+  return keys;
+}
+
+const KEY_PATTERNS = { p256dh: P256DH_PATTERN, auth: AUTH_PATTERN } as const;
 
 function deviceKeyOf(form: DataForm): string | undefined {
   return value(form, 'device-id') ?? value(form, 'android-id');

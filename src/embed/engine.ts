@@ -2,7 +2,8 @@
  * Herald as a library: the push engine of a host XMPP server.
  *
  * The host hands Herald (1) the stanzas addressed to Herald's parts — a client's `<enable/>` /
- * `<disable/>`, IQs to the pubsub push service, answers to Herald's own publishes — through
+ * `<disable/>`, IQs to the pubsub push service, Push 2.0 notifications (messages to it), answers
+ * to Herald's own publishes — through
  * `handleStanza`; (2) every message it delivers to a local user through `messageToUser`; and
  * (3) session events. Herald hands back, through `host.route`, every stanza it wants delivered:
  * IQ replies and publishes to remote App Servers.
@@ -299,8 +300,11 @@ export class Herald {
   private act(stanza: Element): Promise<void> | undefined {
     if (this.closed) throw new HeraldError('HERALD_SHUTTING_DOWN');
     if (stanza.name === 'message') {
-      // A push service's error reply to one of our Push 2.0 notifications; any other message is a user's.
-      if (attr(stanza, 'type') !== 'error' || !this.push2Watch.handleError(stanza)) this.deliverMessage(stanza);
+      // A push service's error reply to one of our Push 2.0 notifications.
+      if (attr(stanza, 'type') === 'error' && this.push2Watch.handleError(stanza)) return undefined;
+      // Push 2.0: a notification from a user's server to the App Server; handleMessage never rejects.
+      if (attr(stanza, 'to')?.toLowerCase() === this.appServer.jid) return this.appServer.handleMessage(stanza).then(this.routeReply);
+      this.deliverMessage(stanza);
       return undefined;
     }
     if (stanza.name !== 'iq') return undefined; // presence: sessions are reported by explicit events

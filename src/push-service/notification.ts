@@ -51,6 +51,14 @@ export interface PushNotification {
    * (the pool's default topic + `.voip` when the notification names none), so `apns-push-type: voip`.
    */
   voip?: boolean;
+  /**
+   * Web Push only: the body to POST as it is, standard base64 of an RFC 8291 aes128gcm body the
+   * sender already encrypted to the subscription's keys (Push 2.0, app-server/push2-mapping.ts);
+   * '' = a push without payload (RFC 8030 §5). Set, `alert` and `data` are not sent.
+   */
+  ready_body?: string;
+  /** Web Push only: RFC 8030 §5.3 Urgency; wins over `priority` (which has no `low`). */
+  urgency?: 'low' | 'normal' | 'high';
 }
 
 /** Why a push did not end in a delivery: MongoosePush's v3 reasons (core/answer-vocabulary.ts). */

@@ -40,7 +40,11 @@ export type RemoteRequestBody =
 
 export const V1_CANNOT_CARRY_SILENT = 'api_version v1 cannot carry a silent push (it requires body and title); use v3';
 
+/** Push 2.0's sender-encrypted Web Push bodies have no field in the MongoosePush contract. */
+export const READY_BODY_NOT_CARRIED = 'the MongoosePush API cannot carry a sender-encrypted Web Push body (Push 2.0)';
+
 export function remoteRequestBody(n: PushNotification, version: RemoteApiVersion): RemoteRequestBody {
+  if (n.ready_body !== undefined) return { ok: false, problem: READY_BODY_NOT_CARRIED };
   if (version === 'v1') return flatBody(n);
   return { ok: true, json: JSON.stringify(deepBody(n)) };
 }

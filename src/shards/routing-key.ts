@@ -2,6 +2,9 @@
  * Which shard a stanza belongs to, read from its text without parsing it (the main thread only
  * moves bytes; the shard parses). The key is the one the roles themselves act on:
  * - a `<message/>`: the recipient user, bare(to) (XEP-0357 §7: the user's server pushes for them);
+ *   but a message to the App Server's JID (a Push 2.0 notification): the push node its `<client/>`
+ *   names (app-server/push2-client.ts), so it lands where the node's actor is (any other shard
+ *   would forward it there);
  * - an IQ to the App Server's JID: the push node it names (the first `node` attribute: publish,
  *   create, configure, delete, affiliations, disco), else the requester bare(from);
  * - any other IQ get/set (`<enable/>`/`<disable/>`, XEP-0357 §5/§6): the requester bare(from);
@@ -15,6 +18,8 @@ import type { Element } from '@xmpp/xml';
 import { bareJid } from '../xmpp/jid.js';
 import { shardOf } from './shard-of.js';
 import { attr } from '../xmpp/attr.js';
+import { readPush2Client } from '../app-server/push2-client.js';
+import { push2NotificationOf } from '../xmpp/push2/notification-reader.js';
 
 /** The fields of a stanza's start tag routing needs. */
 export interface StanzaHead {
@@ -37,14 +42,14 @@ export interface ShardRouting {
 export function shardOfText(text: string, routing: ShardRouting): number {
   const head = readHead(text);
   if (!head) return 0;
-  return shardOfHead(head, routing, () => firstNodeAttribute(text, head.end));
+  return shardOfHead(head, routing, () => firstNodeAttribute(text, head.end), () => firstClientText(text, head.end));
 }
 
 /** The shard of a stanza a host handed over parsed. */
 export function shardOfElement(stanza: Element, routing: ShardRouting): number {
   const a = stanza.attrs as Record<string, string | undefined>;
   const head = { name: localName(stanza.name), type: a.type, to: a.to, from: a.from, id: a.id };
-  return shardOfHead(head, routing, () => firstNodeOf(stanza));
+  return shardOfHead(head, routing, () => firstNodeOf(stanza), () => push2NotificationOf(stanza)?.getChildText('client') ?? undefined);
 }
 
 /** The shard of a user (full or bare JID; session events). */
@@ -52,13 +57,15 @@ export function shardOfJid(jid: string, shards: number): number {
   return shardOf(routingJid(jid), shards);
 }
 
-function shardOfHead(head: StanzaHead, routing: ShardRouting, node: () => string | undefined): number {
+function shardOfHead(head: StanzaHead, routing: ShardRouting, node: () => string | undefined, client: () => string | undefined): number {
   const { shards } = routing;
   if (shards <= 1) return 0;
   if (head.name === 'message') {
     // A Push 2.0 push service's error reply goes back to the shard that sent the notification.
     const sender = head.type === 'error' && head.id ? routing.shardOfRequestId(head.id) : undefined;
-    return sender ?? shardOfJid(head.to ?? '', shards);
+    if (sender !== undefined) return sender;
+    const push2 = head.to?.toLowerCase() === routing.appServerJid ? readPush2Client(client()?.trim() ?? '') : undefined;
+    return push2 ? shardOf(push2.node, shards) : shardOfJid(head.to ?? '', shards);
   }
   if (head.name !== 'iq') return 0;
   if (head.type === 'result' || head.type === 'error') return (head.id && routing.shardOfRequestId(head.id)) || 0;
@@ -131,6 +138,13 @@ function firstNodeAttribute(text: string, from: number): string | undefined {
 /** How far into the payload the `node` attribute is looked for: it is on the first elements. */
 const NODE_SCAN_CHARS = 2_048;
 const NODE_ATTRIBUTE = /\snode\s*=\s*(["'])(.*?)\1/s;
+
+/** The text of the first `<client>` after the start tag (a Push 2.0 notification's). */
+function firstClientText(text: string, from: number): string | undefined {
+  const match = CLIENT_ELEMENT.exec(text.slice(from, from + NODE_SCAN_CHARS));
+  return match ? decodeEntities(match[1]!) : undefined;
+}
+const CLIENT_ELEMENT = /<client(?:\s[^>]*)?>([^<]*)<\/client>/;
 
 function firstNodeOf(stanza: Element): string | undefined {
   const payload = stanza.getChildElements()[0];

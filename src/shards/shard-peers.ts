@@ -7,9 +7,10 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { AppServerRole, NodeOwners } from '../app-server/app-server.js';
-import type { NodeMessage, NodeReply } from '../app-server/node-actor.js';
+import type { PeerNodeMessage, NodeReply } from '../app-server/node-actor.js';
 import { HeraldError } from '../core/errors.js';
 import type { PushPublish } from '../xmpp/push-publish.js';
+import type { Push2Notification } from '../xmpp/push2/push2-types.js';
 import { BatchedPort, itemsOf } from './batched-port.js';
 import { shardOf } from './shard-of.js';
 import type { PeerMessage, TransferredNodeReply } from './shard-protocol.js';
@@ -65,12 +66,17 @@ export class ShardPeers implements NodeOwners {
     return shardOf(node, this.ports.length) === this.index;
   }
 
-  ask(node: string, message: Exclude<NodeMessage, { kind: 'publish' }>): Promise<NodeReply> {
+  ask(node: string, message: PeerNodeMessage): Promise<NodeReply> {
     return this.request(node, (id) => ['ask', id, node, message]) as Promise<NodeReply>;
   }
 
   async publish(publish: PushPublish): Promise<void> {
     const reply = await this.request(publish.node, (id) => ['publish', id, publish]);
+    if (reply?.kind === 'refused') throw reply.error;
+  }
+
+  async deliverPush2(node: string, notification: Push2Notification): Promise<void> {
+    const reply = await this.request(node, (id) => ['push2', id, notification]);
     if (reply?.kind === 'refused') throw reply.error;
   }
 
@@ -107,7 +113,10 @@ export class ShardPeers implements NodeOwners {
           this.serveAsk(from, message[1], message[2], message[3]);
           break;
         case 'publish':
-          this.servePublish(from, message[1], message[2]);
+          this.serveDelivery(from, message[1], (server) => server.publishLocal(message[2]));
+          break;
+        case 'push2':
+          this.serveDelivery(from, message[1], (server) => server.deliverPush2(message[2]));
           break;
         case 'answer':
           this.settle(message[1])?.resolve(message[2] ?? undefined);
@@ -129,7 +138,7 @@ export class ShardPeers implements NodeOwners {
     return waiting;
   }
 
-  private serveAsk(from: number, id: number, node: string, message: Exclude<NodeMessage, { kind: 'publish' }>): void {
+  private serveAsk(from: number, id: number, node: string, message: PeerNodeMessage): void {
     const reply = this.peers[from]!;
     if (!this.server) return reply.send(['refused', id, serializeStanzaError(undefined)]);
     this.server.askOwned(node, message).then(
@@ -141,10 +150,11 @@ export class ShardPeers implements NodeOwners {
     );
   }
 
-  private servePublish(from: number, id: number, publish: PushPublish): void {
+  /** A publish or Push 2.0 notification for a node of this shard: answered once the push service answered. */
+  private serveDelivery(from: number, id: number, deliver: (server: AppServerRole) => Promise<void>): void {
     const reply = this.peers[from]!;
     if (!this.server) return reply.send(['refused', id, serializeStanzaError(undefined)]);
-    this.server.publishLocal(publish).then(
+    deliver(this.server).then(
       () => reply.send(['answer', id, null]),
       (e: unknown) => reply.send(['refused', id, serializeStanzaError(e)]),
     );

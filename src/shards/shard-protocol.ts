@@ -2,9 +2,10 @@
  * What the main thread and the shard workers say to each other. Tuples, not objects: a batch of
  * them is structured-cloned per turn (batched-port.ts), and short arrays clone fastest.
  */
-import type { NodeMessage, NodeReply } from '../app-server/node-actor.js';
+import type { PeerNodeMessage, NodeReply } from '../app-server/node-actor.js';
 import type { EngineFigures } from '../push-service/ops/engine-figures.js';
 import type { PushPublish } from '../xmpp/push-publish.js';
+import type { Push2Notification } from '../xmpp/push2/push2-types.js';
 import type { SerializedStanzaError, TransferredFailure } from './stanza-error-transfer.js';
 import type { RelayedLine } from '../core/log-relay.js';
 
@@ -46,8 +47,10 @@ export type FromShard =
 
 /** Shard ↔ shard: node operations for push nodes the other shard owns. */
 export type PeerMessage =
-  | readonly ['ask', id: number, node: string, message: Exclude<NodeMessage, { kind: 'publish' }>]
+  | readonly ['ask', id: number, node: string, message: PeerNodeMessage]
   | readonly ['publish', id: number, publish: PushPublish]
+  /** A Push 2.0 notification for a node the other shard owns (its `<client/>` names it). */
+  | readonly ['push2', id: number, notification: Push2Notification]
   | readonly ['answer', id: number, reply: TransferredNodeReply | null]
   | readonly ['refused', id: number, error: SerializedStanzaError];
 

@@ -215,15 +215,15 @@ export function commandField(reply: Element, name: string): string | undefined {
   return x?.getChildren('field').find((f) => f.attrs.var === name)?.getChildText('value') ?? undefined;
 }
 
-/** Registers a device by the one-request form of register-push-apns/-fcm; returns node and secret. */
+/** Registers a device by the one-request form of register-push-apns/-fcm/-webpush; returns node, secret and the Push 2.0 client. */
 export async function registerDevice(
   role: AppServerRole,
   fields: Record<string, string>,
   o: { from?: string; command?: string } = {},
-): Promise<{ node: string; secret: string; jid: string }> {
+): Promise<{ node: string; secret: string; jid: string; client: string }> {
   const reply = await ask(role, commandIq(o.command ?? 'register-push-apns', { from: o.from, action: 'execute', fields }));
   if (reply.attrs.type !== 'result') throw new Error(`registration refused: ${reply.toString()}`);
-  return { node: commandField(reply, 'node')!, secret: commandField(reply, 'secret')!, jid: commandField(reply, 'jid')! };
+  return { node: commandField(reply, 'node')!, secret: commandField(reply, 'secret')!, jid: commandField(reply, 'jid')!, client: commandField(reply, 'client')! };
 }
 
 export const ownerIq = (body: string, o: { from?: string; type?: string; id?: string } = {}): string =>

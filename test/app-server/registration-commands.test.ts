@@ -26,6 +26,7 @@ describe('registering devices by ad-hoc commands (XEP-0050)', () => {
       [
         [SERVICE, 'register-push-apns'],
         [SERVICE, 'register-push-fcm'],
+        [SERVICE, 'register-push-webpush'],
         [SERVICE, 'unregister-push'],
       ],
     );

@@ -53,3 +53,14 @@ test('the start tag is read with its entities decoded and either quote', () => {
   const head = readHead(`  <client:iq type="get" id='a&amp;b' to="x&#64;y" from='z'>`);
   assert.deepEqual({ ...head, end: undefined }, { name: 'iq', type: 'get', id: 'a&b', to: 'x@y', from: 'z', end: undefined });
 });
+
+test("a Push 2.0 notification to the App Server goes to the shard of the node its client names; another message to its recipient's", () => {
+  for (const node of ['bm9kZS0x', 'other-node', 'x_y-z']) {
+    const text = `<message to='push.localhost' from='example.org' id='n'><notification xmlns='urn:xmpp:push2:0'><client>${node}.c2VjcmV0</client><priority>high</priority></notification></message>`;
+    assert.equal(shardOfText(text, routing), shardOf(node, SHARDS), node);
+    const element = xml('message', { to: 'push.localhost', from: 'example.org' }, xml('notification', { xmlns: 'urn:xmpp:push2:0' }, xml('client', {}, `${node}.c2VjcmV0`)));
+    assert.equal(shardOfElement(element, routing), shardOf(node, SHARDS), `${node} (parsed)`);
+  }
+  const noClient = `<message to='push.localhost' from='example.org'><notification xmlns='urn:xmpp:push2:0'/></message>`;
+  assert.equal(shardOfText(noClient, routing), shardOf('push.localhost', SHARDS), 'the shard that answers bad-request');
+});

@@ -306,7 +306,7 @@ const appServer = z
      */
     rate_limit_per_node: z.number().int().min(0).max(1_000).default(0),
     rate_limit_interval_ms: positiveInt.default(5_000),
-    /** Serve the XEP-0050 registration commands (register-push-apns/-fcm, unregister-push). */
+    /** Serve the XEP-0050 registration commands (register-push-apns/-fcm/-webpush, unregister-push). */
     registration_commands: z.boolean().default(true),
     /** A multi-stage command session left this long without its next stage expires (XEP-0050). */
     command_session_timeout_ms: positiveInt.default(300_000),

@@ -9,13 +9,14 @@
  *    "sound": "…", "data": {…}}
  *
  * the alert's fields when there is an alert, and `data` when there is data (a silent push: `data`
- * alone).
+ * alone). A notification with a `ready_body` (Push 2.0) is sent as it came, not encrypted again.
  */
-import { isHeraldError } from '../../core/errors.js';
+import { HeraldError, isHeraldError } from '../../core/errors.js';
 import { LOCAL_REJECTIONS, type PushRejection } from '../http2/rejections.js';
 import type { PushNotification } from '../notification.js';
 import { encrypt } from './encrypt.js';
 import { webPushHeaders, type Urgency } from './headers.js';
+import { MAX_BODY_BYTES } from './record-header.js';
 import { endpointOrigin, type PushSubscription } from './subscription.js';
 
 export interface WebPushDefaults {
@@ -48,6 +49,16 @@ export function subscriptionOf(n: PushNotification): PushSubscription {
 }
 
 /**
+ * A body encrypted by the sender (Push 2.0): sent untouched, so its size is all there is to check
+ * (RFC 8030 §7.2: 4096 octets is what every push service takes).
+ */
+function readyBody(base64: string): Buffer {
+  const body = Buffer.from(base64, 'base64');
+  if (body.length > MAX_BODY_BYTES) throw new HeraldError('HERALD_WEBPUSH_PAYLOAD_TOO_LARGE', `a ready body of ${body.length} bytes, over ${MAX_BODY_BYTES}`);
+  return body;
+}
+
+/**
  * The request, or the refusal decided without the push service: payload_too_large over one
  * record's 3993 octets, invalid_request (with the problem as providerReason) for a subscription
  * or header value that is not valid.
@@ -57,9 +68,9 @@ export function prepareWebPushRequest(n: PushNotification, defaults: WebPushDefa
     const subscription = subscriptionOf(n);
     const origin = endpointOrigin(subscription.endpoint);
     const url = new URL(subscription.endpoint);
-    const body = encrypt(webPushPayload(n), subscription);
+    const body = n.ready_body === undefined ? encrypt(webPushPayload(n), subscription) : readyBody(n.ready_body);
     // RFC 8030 §5.3: `priority` normal / high is the Urgency of the same name; unset, the service's default (normal).
-    const urgency: Urgency | undefined = n.priority;
+    const urgency: Urgency | undefined = n.urgency ?? n.priority;
     const options = { ttl: n.time_to_live ?? defaults.ttlS, urgency, topic: n.topic };
     return { origin, path: url.pathname + url.search, headers: webPushHeaders(options, body.length), body };
   } catch (error) {
