@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import type { MicroCase } from './micro/case.js';
 import { machineLine, table } from './micro/report.js';
 import { timeCases } from './micro/timing.js';
-import { decrypt } from '../src/push-service/webpush/decrypt.js';
+import { decrypt } from '../src/crypto/rfc8291/decrypt.js';
 import { encrypt } from '../src/push-service/webpush/encrypt.js';
 import type { PushSubscription } from '../src/push-service/webpush/subscription.js';
 import { vapidAuthorization } from '../src/push-service/webpush/vapid.js';

@@ -3,8 +3,8 @@
  * outcome) and the senders per push-service origin; the pool is pools/webpush-pool.ts.
  */
 export { encrypt, type EncryptOptions } from './encrypt.js';
-export { decrypt, type Decrypted } from './decrypt.js';
-export { MAX_BODY_BYTES, MAX_PLAINTEXT_BYTES } from './record-header.js';
+export { decrypt, type Decrypted } from '../../crypto/rfc8291/decrypt.js';
+export { MAX_BODY_BYTES, MAX_PLAINTEXT_BYTES } from '../../crypto/rfc8291/record-header.js';
 export { endpointOrigin, subscriptionKeys, type PushSubscription } from './subscription.js';
 export { generateVapidKeys, vapidKeyPair, type VapidKeyPair, type VapidKeys } from './vapid-keys.js';
 export { vapidAuthorization, VapidAuthorizations, VAPID_MAX_EXPIRY_S, VAPID_TOKEN_LIFETIME_S } from './vapid.js';

@@ -16,7 +16,7 @@ import { LOCAL_REJECTIONS, type PushRejection } from '../http2/rejections.js';
 import type { PushNotification } from '../notification.js';
 import { encrypt } from './encrypt.js';
 import { webPushHeaders, type Urgency } from './headers.js';
-import { MAX_BODY_BYTES } from './record-header.js';
+import { MAX_BODY_BYTES } from '../../crypto/rfc8291/record-header.js';
 import { endpointOrigin, type PushSubscription } from './subscription.js';
 
 export interface WebPushDefaults {

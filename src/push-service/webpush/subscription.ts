@@ -4,6 +4,8 @@
  * never meets a key of the wrong size.
  */
 import { HeraldError } from '../../core/errors.js';
+import { AUTH_SECRET_BYTES, P256_POINT_BYTES } from '../../crypto/p256.js';
+import type { UserAgentKeys } from '../../crypto/rfc8291/encrypt.js';
 import { fromBase64url } from './base64url.js';
 
 export interface PushSubscription {
@@ -17,18 +19,8 @@ export interface PushSubscription {
   };
 }
 
-/** RFC 8291 §3.1: P-256 public keys travel as uncompressed points (SEC1 §2.3.3): 0x04 || X || Y. */
-export const P256_POINT_BYTES = 65;
-/** RFC 8291 §3.2: "An authentication secret ... MUST be 16 octets". */
-export const AUTH_SECRET_BYTES = 16;
-
-export interface SubscriptionKeys {
-  uaPublic: Buffer;
-  authSecret: Buffer;
-}
-
 /** The decoded keys of `subscription`; HERALD_WEBPUSH_INVALID naming the bad one. */
-export function subscriptionKeys(subscription: PushSubscription): SubscriptionKeys {
+export function subscriptionKeys(subscription: PushSubscription): UserAgentKeys {
   const uaPublic = fromBase64url(subscription?.keys?.p256dh);
   if (uaPublic?.length !== P256_POINT_BYTES || uaPublic[0] !== 0x04) {
     throw new HeraldError('HERALD_WEBPUSH_INVALID', 'keys.p256dh is not a base64url uncompressed P-256 point (65 octets)');

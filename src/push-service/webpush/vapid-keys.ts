@@ -6,7 +6,7 @@
 import { createECDH, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { HeraldError } from '../../core/errors.js';
 import { fromBase64url, toBase64url } from './base64url.js';
-import { P256_POINT_BYTES } from './subscription.js';
+import { P256_POINT_BYTES } from '../../crypto/p256.js';
 
 /** A P-256 private scalar is 32 octets. */
 const P256_SCALAR_BYTES = 32;

@@ -3,8 +3,8 @@
  * claims aud (the push service's origin), exp and sub (a contact). Signing costs an ECDSA
  * signature, so a token is kept per origin and reused until it nears its expiry.
  */
-import { sign } from 'node:crypto';
 import { HeraldError } from '../../core/errors.js';
+import { signEs256Jwt } from '../../crypto/es256-jwt.js';
 import type { VapidKeyPair } from './vapid-keys.js';
 
 /** RFC 8292 §2: "exp ... MUST NOT be more than 24 hours from the time of the request". */
@@ -24,8 +24,6 @@ export const VAPID_MAX_CACHED_ORIGINS = 1_000;
 
 /** RFC 8292 §2.1: the contact is a mailto: or https: URI. */
 const SUBJECT = /^(mailto:\S+@\S+|https:\/\/\S+)$/;
-/** RFC 7515 protected header of every VAPID token (RFC 8292 §2: ES256). */
-const HEADER_PART = Buffer.from(JSON.stringify({ typ: 'JWT', alg: 'ES256' })).toString('base64url');
 
 export function isVapidSubject(subject: unknown): subject is string {
   return typeof subject === 'string' && SUBJECT.test(subject);
@@ -34,11 +32,8 @@ export function isVapidSubject(subject: unknown): subject is string {
 /** The Authorization header value for `audienceOrigin` (e.g. https://fcm.googleapis.com), valid until `expiry` (epoch seconds). */
 export function vapidAuthorization(audienceOrigin: string, subject: string, keyPair: VapidKeyPair, expiry: number): string {
   if (!isVapidSubject(subject)) throw new HeraldError('HERALD_WEBPUSH_INVALID', 'the VAPID subject is not a mailto: or https: URI');
-  const claims = Buffer.from(JSON.stringify({ aud: audienceOrigin, exp: expiry, sub: subject })).toString('base64url');
-  const signingInput = `${HEADER_PART}.${claims}`;
-  // JWS ES256 (RFC 7518 §3.4) is the raw r||s pair, not DER.
-  const signature = sign('sha256', Buffer.from(signingInput), { key: keyPair.signingKey, dsaEncoding: 'ieee-p1363' });
-  return `vapid t=${signingInput}.${signature.toString('base64url')}, k=${keyPair.publicKey}`;
+  const token = signEs256Jwt({ aud: audienceOrigin, exp: expiry, sub: subject }, keyPair.signingKey);
+  return `vapid t=${token}, k=${keyPair.publicKey}`;
 }
 
 /** VAPID headers per push-service origin, each reused until VAPID_RENEW_BEFORE_S before its exp. */

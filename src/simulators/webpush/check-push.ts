@@ -3,7 +3,7 @@
  * §4), before the body is looked at. Pure: headers in, the refusal or the parsed values out.
  */
 import type { IncomingHttpHeaders } from 'node:http2';
-import { MAX_BODY_BYTES } from '../../push-service/webpush/record-header.js';
+import { MAX_BODY_BYTES } from '../../crypto/rfc8291/record-header.js';
 import type { WebPushRefusal } from './refusals.js';
 
 export interface PushHeaders {

@@ -7,8 +7,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
-import { decrypt } from '../../push-service/webpush/decrypt.js';
-import { MAX_BODY_BYTES } from '../../push-service/webpush/record-header.js';
+import { decrypt } from '../../crypto/rfc8291/decrypt.js';
+import { MAX_BODY_BYTES } from '../../crypto/rfc8291/record-header.js';
 import { verifyVapid } from '../../push-service/webpush/vapid-verify.js';
 import type { PushSubscription } from '../../push-service/webpush/subscription.js';
 import type { TlsPair } from '../../core/tls.js';

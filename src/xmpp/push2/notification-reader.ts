@@ -5,7 +5,8 @@
  * (RFC 6120 §8.3); `modify` tells the user's server that resending as is will not help.
  */
 import type { Element } from '@xmpp/xml';
-import { HEADER_BYTES, MAX_BODY_BYTES, TAG_BYTES } from '../../push-service/webpush/record-header.js';
+import { P256_POINT_BYTES } from '../../crypto/p256.js';
+import { HEADER_BYTES, MAX_BODY_BYTES, TAG_BYTES } from '../../crypto/rfc8291/record-header.js';
 import { attr } from '../attr.js';
 import { badRequest } from '../stanza-error.js';
 import { PUSH2_NS, type Push2Notification, type Push2Priority } from './push2-types.js';
@@ -22,8 +23,6 @@ export const MIN_PUSH2_PAYLOAD_BYTES = HEADER_BYTES + TAG_BYTES + 1;
 export const MAX_CLIENT_CHARS = 1_024;
 /** RFC 8292 §2: an ES256 JWT with a few claims is a few hundred characters; 4 KiB is generous. */
 export const MAX_JWT_CHARS = 4_096;
-/** RFC 8291 §3.1 / RFC 8292 §3.2: a raw uncompressed P-256 public key. */
-const P256_POINT_BYTES = 65;
 
 const PRIORITIES: ReadonlySet<string> = new Set<Push2Priority>(['high', 'normal', 'low']);
 /** RFC 4648 §4 standard base64, padded, no whitespace (whitespace is removed first). */

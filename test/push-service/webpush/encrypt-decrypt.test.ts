@@ -3,10 +3,10 @@ import { createCipheriv, createECDH, randomBytes, type ECDH } from 'node:crypto'
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { isHeraldError } from '../../../src/core/errors.js';
-import { decrypt } from '../../../src/push-service/webpush/decrypt.js';
+import { decrypt } from '../../../src/crypto/rfc8291/decrypt.js';
 import { encrypt } from '../../../src/push-service/webpush/encrypt.js';
-import { deriveRecordKeys } from '../../../src/push-service/webpush/key-derivation.js';
-import { MAX_BODY_BYTES, MAX_PLAINTEXT_BYTES, writeHeader } from '../../../src/push-service/webpush/record-header.js';
+import { deriveRecordKeys } from '../../../src/crypto/rfc8291/key-derivation.js';
+import { MAX_BODY_BYTES, MAX_PLAINTEXT_BYTES, writeHeader } from '../../../src/crypto/rfc8291/record-header.js';
 import type { PushSubscription } from '../../../src/push-service/webpush/subscription.js';
 
 /** A browser's side of a subscription: the keys it hands out and the private key it keeps. */

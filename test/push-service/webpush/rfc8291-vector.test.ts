@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decrypt } from '../../../src/push-service/webpush/decrypt.js';
+import { decrypt } from '../../../src/crypto/rfc8291/decrypt.js';
 import { encrypt } from '../../../src/push-service/webpush/encrypt.js';
 
 const b = (text: string): Buffer => Buffer.from(text, 'base64url');

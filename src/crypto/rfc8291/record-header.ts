@@ -5,7 +5,7 @@
  *   | salt (16) | rs (4) | idlen (1) | keyid (idlen) |    keyid = as_public, 65 octets
  *   +-----------+--------+-----------+---------------+
  */
-import { P256_POINT_BYTES } from './subscription.js';
+import { P256_POINT_BYTES } from '../p256.js';
 
 export const SALT_BYTES = 16;
 /** salt + rs + idlen + the application server's public key: 86 octets. */

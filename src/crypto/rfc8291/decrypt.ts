@@ -7,7 +7,7 @@ import { createDecipheriv, createECDH } from 'node:crypto';
 import { deriveRecordKeys } from './key-derivation.js';
 import { LAST_RECORD_DELIMITER } from './encrypt.js';
 import { readHeader, TAG_BYTES } from './record-header.js';
-import { P256_POINT_BYTES } from './subscription.js';
+import { P256_POINT_BYTES } from '../p256.js';
 
 export type Decrypted = { ok: true; plaintext: Buffer } | { ok: false; problem: string };
 
