@@ -29,13 +29,27 @@ const ESSENTIAL_NAMESPACES = new Set<string>([MESSAGE_NS.SID, MESSAGE_NS.JINGLE_
 /** `size(message)`: the envelope's bytes around it. Returns `message` itself when it fits, else a trimmed copy. */
 export function fitStanza(message: Element, size: (message: Element) => number, bound: number): Element {
   if (size(message) <= bound) return message;
-  const useful = keepChildren(message, (child) => isBody(child) || USEFUL_NAMESPACES.has(attr(child, 'xmlns') ?? ''));
+  // Attributes beyond RFC 6120's go with the elements: a sender may add any, of any length.
+  const plain = xml(message.name, stanzaAttributes(message), ...message.getChildElements());
+  const useful = keepChildren(plain, (child) => isBody(child) || USEFUL_NAMESPACES.has(attr(child, 'xmlns') ?? ''));
   if (size(useful) <= bound) return useful;
   const shortened = shortenBody(useful, size, bound);
   if (shortened) return shortened;
-  const essential = keepChildren(message, (child) => isBody(child) || ESSENTIAL_NAMESPACES.has(attr(child, 'xmlns') ?? ''));
-  // Still over (long JIDs in the stanza's attributes): the archive id alone remains.
-  return shortenBody(essential, size, bound) ?? keepChildren(message, (child) => attr(child, 'xmlns') === MESSAGE_NS.SID);
+  const essential = keepChildren(plain, (child) => isBody(child) || ESSENTIAL_NAMESPACES.has(attr(child, 'xmlns') ?? ''));
+  // Still over (JIDs of kilobytes in from and to): the archive id alone remains.
+  return shortenBody(essential, size, bound) ?? keepChildren(plain, (child) => attr(child, 'xmlns') === MESSAGE_NS.SID);
+}
+
+/** RFC 6120 §8.1's stanza attributes, and the namespace. */
+const STANZA_ATTRIBUTES = ['xmlns', 'to', 'from', 'id', 'type', 'xml:lang'];
+
+function stanzaAttributes(message: Element): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const name of STANZA_ATTRIBUTES) {
+    const value = attr(message, name);
+    if (value !== undefined) kept[name] = value;
+  }
+  return kept;
 }
 
 /** The longest truncation of the first body (others are translations, dropped) that fits, or undefined when even "…" does not. */

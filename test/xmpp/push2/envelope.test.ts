@@ -71,6 +71,15 @@ test('when useful payloads alone are over the bound, only the body, the archive 
   assert.deepEqual(forwarded.getChildElements().map((c) => c.name), ['body', 'propose', 'stanza-id']);
 });
 
+test('over the bound, attributes RFC 6120 does not define go with the elements', () => {
+  const text = `<message xmlns='jabber:client' from='romeo@montague.example/orchard' to='${USER}' type='chat' id='m1' junk='${'j'.repeat(MAX_ENVELOPE_BYTES)}'><body>hi</body>${STAMP}</message>`;
+  const envelope = push2Envelope(parse(text), { rpadOctets: 0 });
+  assert.ok(envelope.length <= MAX_ENVELOPE_BYTES, `${envelope.length}`);
+  const forwarded = forwardedIn(envelope);
+  assert.deepEqual(forwarded.attrs, { xmlns: 'jabber:client', from: 'romeo@montague.example/orchard', to: USER, type: 'chat', id: 'm1' });
+  assert.equal(forwarded.getChildText('body'), 'hi');
+});
+
 test('padding never takes the envelope over the bound', () => {
   const body = 'x'.repeat(MAX_ENVELOPE_BYTES);
   const envelope = push2Envelope(parse(message(`<body>${body}</body>`)), { rpadOctets: 150 });
