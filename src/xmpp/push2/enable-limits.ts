@@ -3,8 +3,6 @@
  * message the user receives, and the client string travels in every notification.
  */
 
-/** `<client/>`: opaque to us, stored and sent back in every notification; push services use a URL or a token (< 300 characters). */
-export const MAX_CLIENT_CHARS = 1_024;
 /** `<match/>` elements: a client names one per profile it wants (mod_push2 clients send one or two). */
 export const MAX_MATCHES = 8;
 /** `<filter/>` per match: one per muted or mention-only chat; generous for a user in many rooms, bounded for the store. */

@@ -16,7 +16,9 @@ import type { Element } from '@xmpp/xml';
 import { attr } from '../attr.js';
 import { parseJid } from '../jid.js';
 import { badRequest, StanzaError } from '../stanza-error.js';
-import { MAX_CLIENT_CHARS, MAX_FILTERS, MAX_GRACE_S, MAX_MATCHES } from './enable-limits.js';
+import { MAX_FILTERS, MAX_GRACE_S, MAX_MATCHES } from './enable-limits.js';
+// The same bound as a push service reading the notification: a client accepted here is never refused there.
+import { MAX_CLIENT_CHARS } from './notification-reader.js';
 import { MATCH_PROFILES, type ChatFilter, type MatchProfile, type Push2Config, type Push2Match } from './push2-types.js';
 import { readSendProfile } from './send-profile-reader.js';
 

@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { createECDH, generateKeyPairSync } from 'node:crypto';
 import { test } from 'node:test';
-import { MAX_CLIENT_CHARS, MAX_FILTERS, MAX_GRACE_S, MAX_JWT_CLAIMS, MAX_MATCHES } from '../../../src/xmpp/push2/enable-limits.js';
+import { MAX_FILTERS, MAX_GRACE_S, MAX_JWT_CLAIMS, MAX_MATCHES } from '../../../src/xmpp/push2/enable-limits.js';
+import { MAX_CLIENT_CHARS } from '../../../src/xmpp/push2/notification-reader.js';
 import { readPush2Enable } from '../../../src/xmpp/push2/enable-reader.js';
 import { StanzaError } from '../../../src/xmpp/stanza-error.js';
 import { clientKeys, enableWith, NOTIFY_ONLY, sceSend } from './push2-fixtures.js';
