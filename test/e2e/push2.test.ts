@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createECDH, createPublicKey, generateKeyPairSync, randomBytes, verify } from 'node:crypto';
 import xml, { type Element } from '@xmpp/xml';
-import { decrypt } from '../../src/push-service/webpush/decrypt.js';
+import { decrypt } from '../../src/crypto/rfc8291/decrypt.js';
 import { parseStanza } from '../../src/xmpp/parse.js';
 import { eventually } from '../support/eventually.js';
 import { TOKEN, withHerald, type Running } from './harness.js';
@@ -47,7 +47,7 @@ function enableIq(service: string, client: string, keys: { uaPublic: string; aut
     xml('ua-public', {}, keys.uaPublic),
     xml('auth-secret', {}, keys.authSecret),
   );
-  if (jwtKey) send.append([xml('jwt-alg', {}, 'ES256'), xml('jwt-key', {}, jwtKey), xml('jwt-claim', { name: 'aud' }, 'https://push.example.com')]);
+  if (jwtKey) send.append(xml('jwt-alg', {}, 'ES256'), xml('jwt-key', {}, jwtKey), xml('jwt-claim', { name: 'aud' }, 'https://push.example.com'));
   return xml(
     'iq',
     { type: 'set', id: `e${++ids}`, from: ALICE, to: 'alice@localhost' },
