@@ -155,8 +155,9 @@ export class AppServerRole {
     const answer = (e: unknown): Element => errorReply(head, toStanzaError(e));
     try {
       this.nodes.refuseWhenClosed();
-      // RFC 6120 §8.4: a message this service does not understand.
-      if (!push2NotificationOf(message)) throw new StanzaError('service-unavailable', 'cancel', 'this service takes Push 2.0 notifications only');
+      // Any other message (a chat line sent to the service's JID) is dropped unanswered, as before
+      // Push 2.0: an error reply per message would make this JID a reflector for floods.
+      if (!push2NotificationOf(message)) return Promise.resolve(undefined);
       return this.nodes.deliverPush2(readPush2Notification(message)).then(() => undefined, answer);
     } catch (e) {
       return Promise.resolve(answer(e));

@@ -105,6 +105,19 @@ export function enableIq(fullJid: string, node: string, options: Record<string, 
   );
 }
 
+/**
+ * Runs an XEP-0050 register command (register-push-apns, -fcm, -webpush) for `from` and returns
+ * the Push 2.0 client string its result answers.
+ */
+export async function registerDevice(running: Running, command: string, fields: Record<string, string>, from = 'alice@localhost/phone'): Promise<string> {
+  const form = xml('x', { xmlns: 'jabber:x:data', type: 'submit' }, ...Object.entries(fields).map(([k, v]) => xml('field', { var: k }, xml('value', {}, v))));
+  const execute = xml('command', { xmlns: 'http://jabber.org/protocol/commands', node: command, action: 'execute' }, form);
+  const reply = await running.iq(xml('iq', { type: 'set', id: nextId(), from, to: 'push.localhost' }, execute));
+  const client = reply.getChild('command')?.getChild('x')?.getChildren('field').find((f) => f.attrs.var === 'client')?.getChildText('value');
+  if (!client) throw new Error(`no client in ${reply.toString()}`);
+  return client;
+}
+
 export function chat(from: string, to: string, body: string): Element {
   return xml('message', { type: 'chat', from, to, id: nextId() }, xml('body', {}, body));
 }

@@ -10,18 +10,10 @@ import { randomBytes } from 'node:crypto';
 import xml, { type Element } from '@xmpp/xml';
 import { encrypt } from '../../src/push-service/webpush/encrypt.js';
 import { StanzaError } from '../../src/xmpp/stanza-error.js';
-import { TOKEN, TOKEN2, withHerald, type Running } from './harness.js';
+import { TOKEN, TOKEN2, withHerald, registerDevice, type Running } from './harness.js';
 
-const ALICE = 'alice@localhost/phone';
 let ids = 0;
 
-async function register(running: Running, command: string, fields: Record<string, string>): Promise<string> {
-  const form = xml('x', { xmlns: 'jabber:x:data', type: 'submit' }, ...Object.entries(fields).map(([k, v]) => xml('field', { var: k }, xml('value', {}, v))));
-  const reply = await running.iq(xml('iq', { type: 'set', id: `r${++ids}`, from: ALICE, to: 'push.localhost' }, xml('command', { xmlns: 'http://jabber.org/protocol/commands', node: command, action: 'execute' }, form)));
-  const client = reply.getChild('command')?.getChild('x')?.getChildren('field').find((f) => f.attrs.var === 'client')?.getChildText('value');
-  assert.ok(client, reply.toString());
-  return client;
-}
 
 /** Sends the notification; resolves with the error routed back for its id, or undefined (delivered). */
 async function notify(running: Running, client: string, o: { priority?: string; payload?: Buffer; voip?: boolean } = {}): Promise<Element | undefined> {
@@ -37,7 +29,7 @@ const errorOf = (reply: Element | undefined) => (reply ? `${StanzaError.fromStan
 
 test('APNS gets a mutable-content alert carrying the payload byte for byte, and a VoIP push for <voip/>', async () => {
   await withHerald({}, async (running) => {
-    const client = await register(running, 'register-push-apns', { token: TOKEN, topic: 'com.example.chat' });
+    const client = await registerDevice(running, 'register-push-apns', { token: TOKEN, topic: 'com.example.chat' });
     const body = randomBytes(600);
     assert.equal(errorOf(await notify(running, client, { payload: body })), 'delivered');
     assert.equal(errorOf(await notify(running, client, { payload: body, voip: true })), 'delivered');
@@ -54,7 +46,7 @@ test('APNS gets a mutable-content alert carrying the payload byte for byte, and 
 
 test('FCM gets a data message carrying the payload byte for byte', async () => {
   await withHerald({}, async (running) => {
-    const client = await register(running, 'register-push-fcm', { token: 'fcm-device-1' });
+    const client = await registerDevice(running, 'register-push-fcm', { token: 'fcm-device-1' });
     const body = randomBytes(500);
     assert.equal(errorOf(await notify(running, client, { payload: body, priority: 'low' })), 'delivered');
     const [got] = await running.fcm!.waitForReceived(1, 5_000);
@@ -69,7 +61,7 @@ test("Web Push gets the sender's RFC 8291 body untouched: the subscription decry
   await withHerald({}, async (running) => {
     const sim = running.webpush!;
     const subscription = sim.createSubscription();
-    const client = await register(running, 'register-push-webpush', { endpoint: subscription.endpoint, ...subscription.keys });
+    const client = await registerDevice(running, 'register-push-webpush', { endpoint: subscription.endpoint, ...subscription.keys });
     const plaintext = '<forwarded xmlns="urn:xmpp:forward:0">a stanza only the device reads</forwarded>';
     assert.equal(errorOf(await notify(running, client, { payload: encrypt(plaintext, subscription), priority: 'low' })), 'delivered');
     assert.equal(errorOf(await notify(running, client)), 'delivered');
@@ -83,13 +75,13 @@ test("Web Push gets the sender's RFC 8291 body untouched: the subscription decry
 
 test('an unknown client, a wrong secret and a dead device are answered cancel/item-not-found; a provider refusing for now, wait', async () => {
   await withHerald({}, async (running) => {
-    const client = await register(running, 'register-push-apns', { token: TOKEN, 'device-id': 'one' });
+    const client = await registerDevice(running, 'register-push-apns', { token: TOKEN, 'device-id': 'one' });
     const [node, secret] = client.split('.');
     assert.equal(errorOf(await notify(running, `${node}.${'x'.repeat(secret!.length)}`)), 'cancel/item-not-found');
     assert.equal(errorOf(await notify(running, `nothing.${secret}`)), 'cancel/item-not-found');
     running.apns!.program(TOKEN, { status: 410, reason: 'Unregistered' });
     assert.equal(errorOf(await notify(running, client)), 'cancel/item-not-found');
-    const busy = await register(running, 'register-push-apns', { token: TOKEN2, 'device-id': 'two' });
+    const busy = await registerDevice(running, 'register-push-apns', { token: TOKEN2, 'device-id': 'two' });
     running.apns!.program(TOKEN2, { status: 429, reason: 'TooManyRequests' });
     assert.equal(errorOf(await notify(running, busy)), 'wait/resource-constraint');
   });
@@ -97,7 +89,7 @@ test('an unknown client, a wrong secret and a dead device are answered cancel/it
 
 test('malformed notifications are answered modify/bad-request and the engine keeps serving', async () => {
   await withHerald({}, async (running) => {
-    const client = await register(running, 'register-push-apns', { token: TOKEN });
+    const client = await registerDevice(running, 'register-push-apns', { token: TOKEN });
     for (const [i, inner] of ['<priority>now</priority>', "<encrypted xmlns='urn:xmpp:sce:rfc8291:0'><payload>@@</payload></encrypted>", '<jwt>a.b.c</jwt>', ''].entries()) {
       const id = `bad${i}`;
       const text = `<message to='push.localhost' from='localhost' id='${id}'><notification xmlns='urn:xmpp:push2:0'>${inner === '' ? '' : `<client>${client}</client>`}${inner}</notification></message>`;

@@ -12,20 +12,12 @@ import xml, { type Element } from '@xmpp/xml';
 import { decrypt } from '../../src/crypto/rfc8291/decrypt.js';
 import { parseStanza } from '../../src/xmpp/parse.js';
 import { eventually } from '../support/eventually.js';
-import { TOKEN, withHerald, type Running } from './harness.js';
+import { TOKEN, withHerald, registerDevice } from './harness.js';
 
 const ALICE = 'alice@localhost/phone';
 const BOB = 'bob@localhost/laptop';
 let ids = 0;
 
-/** Runs an XEP-0050 register command; the Push 2.0 client string it answers. */
-async function register(running: Running, command: string, fields: Record<string, string>): Promise<string> {
-  const form = xml('x', { xmlns: 'jabber:x:data', type: 'submit' }, ...Object.entries(fields).map(([k, v]) => xml('field', { var: k }, xml('value', {}, v))));
-  const reply = await running.iq(xml('iq', { type: 'set', id: `r${++ids}`, from: ALICE, to: 'push.localhost' }, xml('command', { xmlns: 'http://jabber.org/protocol/commands', node: command, action: 'execute' }, form)));
-  const client = reply.getChild('command')?.getChild('x')?.getChildren('field').find((f) => f.attrs.var === 'client')?.getChildText('value');
-  assert.ok(client, reply.toString());
-  return client;
-}
 
 interface ClientKeys {
   uaPublic: Buffer;
@@ -83,7 +75,7 @@ function assertSameMessage(got: Element, sent: Element): void {
 
 test('Push 2.0: enable → offline message → encrypted notification → App Server → APNS; the payload decrypts to the message and the JWT verifies', async () => {
   await withHerald({}, async (running) => {
-    const client = await register(running, 'register-push-apns', { token: TOKEN, topic: 'com.example.chat' });
+    const client = await registerDevice(running, 'register-push-apns', { token: TOKEN, topic: 'com.example.chat' });
     const keys = clientKeys();
     const jwt = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const jwtKey = jwt.privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64');
@@ -117,7 +109,7 @@ test('Push 2.0: enable → offline message → encrypted notification → App Se
 test('Push 2.0 to a Web Push subscription: the push service simulator decrypts, with the subscription\u2019s key, the message as it arrived', async () => {
   await withHerald({}, async (running) => {
     const subscription = running.webpush!.createSubscription();
-    const client = await register(running, 'register-push-webpush', { endpoint: subscription.endpoint, ...subscription.keys });
+    const client = await registerDevice(running, 'register-push-webpush', { endpoint: subscription.endpoint, ...subscription.keys });
     // The browser's subscription keys are the client's ua-public and auth-secret (base64url, as browsers give them).
     const enabled = await running.iq(enableIq('push.localhost', client, { uaPublic: subscription.keys.p256dh, authSecret: subscription.keys.auth }));
     assert.equal(enabled.attrs.type, 'result', enabled.toString());

@@ -11,6 +11,7 @@ import { routingJid } from '../../src/shards/routing-key.js';
 import { StanzaError } from '../../src/xmpp/stanza-error.js';
 import { cleanup, configIn, tempDir } from '../e2e/harness.js';
 import { startShards, type RunningShards } from './harness.js';
+import { eventually } from '../support/eventually.js';
 
 const SHARDS = 2;
 const PAYLOAD = Buffer.alloc(150, 7).toString('base64');
@@ -59,6 +60,45 @@ test("a Push 2.0 notification reaches its node's shard, routed there or forwarde
     assert.equal(refused.attrs.type, 'error');
     assert.equal(StanzaError.fromStanza(refused).condition, 'item-not-found');
     assert.deepEqual(running.repliesTo('n1').concat(running.repliesTo('n2')), [], 'delivered: no answer');
+  } finally {
+    await running.close();
+    cleanup(dir);
+  }
+});
+
+/** `<enable xmlns='urn:xmpp:push2:0'>` of `fullJid`'s session: one `important` match, notify-only. */
+function push2EnableIq(id: string, fullJid: string, service: string, client: string): Element {
+  const match = xml('match', { profile: 'urn:xmpp:push2:match:important' }, xml('send', { xmlns: 'urn:xmpp:push2:send:notify-only:0' }));
+  return xml('iq', { type: 'set', id, from: fullJid }, xml('enable', { xmlns: 'urn:xmpp:push2:0' }, xml('service', {}, service), xml('client', {}, client), match));
+}
+
+const chatTo = (to: string, id: string) => xml('message', { type: 'chat', id, from: 'juliet@localhost/balcony', to }, xml('body', {}, 'hello'));
+
+test('Push 2.0 from the user\u2019s shard: enabled there, a message pushes the device through the App Server; a remote push service\u2019s wait error returns to the shard that sent the notification', async () => {
+  const dir = tempDir();
+  const running = await startShards(configIn(dir, { xmpp_server: { push2: { answer_window_ms: 60_000, retry_backoff_ms: 1, retry_max_ms: 2 } } }), SHARDS);
+  try {
+    const reg = await register(running, 'e2');
+    await running.herald.handleStanza(push2EnableIq('e1', 'alice@localhost/phone', 'push.localhost', reg.client));
+    assert.equal((await running.reply('e1')).attrs.type, 'result');
+    running.herald.messageToUser(chatTo('alice@localhost', 'm1'));
+    const [push] = await running.apns!.waitForReceived(1, 10_000);
+    assert.equal(push!.token, reg.token);
+
+    // A user on every shard enables a remote push service, so some notification leaves a shard whose answer must come back to it.
+    const users = [0, 1, 2, 3, 4, 5].map((i) => `user${i}@localhost`);
+    for (const [i, user] of users.entries()) {
+      await running.herald.handleStanza(push2EnableIq(`r-e${i}`, `${user}/phone`, 'push.elsewhere.example', `c${i}`));
+      running.herald.messageToUser(chatTo(user, `r-m${i}`));
+    }
+    const sent = () => running.routed.filter((s) => s.name === 'message' && s.attrs.to === 'push.elsewhere.example');
+    await eventually(() => sent().length === users.length, 'a notification per user');
+    for (const notification of [...sent()]) {
+      await running.herald.handleStanza(
+        xml('message', { type: 'error', id: notification.attrs.id, from: 'push.elsewhere.example', to: 'localhost' }, xml('error', { type: 'wait' }, xml('resource-constraint', { xmlns: 'urn:ietf:params:xml:ns:xmpp-stanzas' }))),
+      );
+    }
+    await eventually(() => sent().length === 2 * users.length, 'each retried by the shard that sent it');
   } finally {
     await running.close();
     cleanup(dir);
