@@ -42,6 +42,7 @@ export function push2ToPushNotification(n: Push2Notification, device: Registered
     if (device.keys !== undefined) out.keys = device.keys;
     out.ready_body = n.encrypted ?? '';
     out.urgency = n.priority;
+    if (n.jwt) out.sender_vapid = { token: n.jwt.token, key: n.jwt.key };
     return out;
   }
   out.data = push2Data(n);

@@ -59,6 +59,12 @@ export interface PushNotification {
   ready_body?: string;
   /** Web Push only: RFC 8030 §5.3 Urgency; wins over `priority` (which has no `low`). */
   urgency?: 'low' | 'normal' | 'high';
+  /**
+   * Web Push only: the sender's own RFC 8292 JWT and its public key (standard base64, raw P-256),
+   * from a Push 2.0 notification. Sent as the VAPID Authorization instead of Herald's when its
+   * `aud` is the push service's origin: the browser subscribed with the client's key.
+   */
+  sender_vapid?: { token: string; key: string };
 }
 
 /** Why a push did not end in a delivery: MongoosePush's v3 reasons (core/answer-vocabulary.ts). */

@@ -123,6 +123,27 @@ test('Push 2.0 to a Web Push subscription: the push service simulator decrypts, 
   });
 });
 
+test('Push 2.0 to a Web Push subscription made with the client\u2019s own key: its JWT is the VAPID Authorization the push service checks', async () => {
+  await withHerald({ xmpp_server: { push2: { contact_uri: 'mailto:ops@localhost' } } }, async (running) => {
+    const jwt = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const clientKey = Buffer.from(jwt.publicKey.export({ format: 'der', type: 'spki' })).subarray(-65);
+    // The browser subscribed with the client's key, not Herald's: only a JWT signed by it passes.
+    const subscription = running.webpush!.createSubscription({ applicationServerKey: clientKey.toString('base64url') });
+    const client = await registerDevice(running, 'register-push-webpush', { endpoint: subscription.endpoint, ...subscription.keys });
+    const jwtKey = jwt.privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64');
+    const enable = enableIq('push.localhost', client, { uaPublic: subscription.keys.p256dh, authSecret: subscription.keys.auth }, jwtKey);
+    const aud = enable.getChild('enable')!.getChild('match')!.getChild('send')!.getChildren('jwt-claim')[0]!;
+    aud.children = [new URL(subscription.endpoint).origin];
+    assert.equal((await running.iq(enable)).attrs.type, 'result');
+
+    const sent = message('My bounty is as boundless as the sea');
+    await running.herald.handleStanza(sent);
+    const [received] = await running.webpush!.waitForReceived(1, 5_000);
+    assert.equal(received!.vapidSubject, 'mailto:ops@localhost', "the client's JWT, carrying Herald's contact");
+    assertSameMessage(forwardedIn(received!.plaintext!), sent);
+  });
+});
+
 test('Push 2.0 to a remote push service: the notification leaves as a message; a wait error is retried under a new id, silence is success', async () => {
   const extra = { xmpp_server: { push2: { answer_window_ms: 50, retry_backoff_ms: 1, retry_max_ms: 2 } } };
   await withHerald(extra, async (running) => {

@@ -34,6 +34,8 @@ export interface WebPushRequest {
   headers: Record<string, string>;
   /** One aes128gcm record (RFC 8188). */
   body: Buffer;
+  /** The sender's VAPID Authorization (`sender_vapid`), sent instead of Herald's. */
+  authorization?: string;
 }
 
 /** The JSON the service worker receives (see the module comment). */
@@ -59,6 +61,20 @@ function readyBody(base64: string): Buffer {
 }
 
 /**
+ * RFC 8292 §3: `vapid t=<JWT>, k=<key>` from the sender's own JWT, when it was made for this push
+ * service (its `aud` is the origin); otherwise undefined and Herald's VAPID is sent. Its signature
+ * is the push service's to check; a token that cannot be read is not used.
+ */
+function senderAuthorization(vapid: { token: string; key: string }, origin: string): string | undefined {
+  try {
+    const claims = JSON.parse(Buffer.from(vapid.token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { aud?: unknown };
+    return claims.aud === origin ? `vapid t=${vapid.token}, k=${Buffer.from(vapid.key, 'base64').toString('base64url')}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * The request, or the refusal decided without the push service: payload_too_large over one
  * record's 3993 octets, invalid_request (with the problem as providerReason) for a subscription
  * or header value that is not valid.
@@ -72,7 +88,10 @@ export function prepareWebPushRequest(n: PushNotification, defaults: WebPushDefa
     // RFC 8030 §5.3: `priority` normal / high is the Urgency of the same name; unset, the service's default (normal).
     const urgency: Urgency | undefined = n.urgency ?? n.priority;
     const options = { ttl: n.time_to_live ?? defaults.ttlS, urgency, topic: n.topic };
-    return { origin, path: url.pathname + url.search, headers: webPushHeaders(options, body.length), body };
+    const request: WebPushRequest = { origin, path: url.pathname + url.search, headers: webPushHeaders(options, body.length), body };
+    const authorization = n.sender_vapid && senderAuthorization(n.sender_vapid, origin);
+    if (authorization) request.authorization = authorization;
+    return request;
   } catch (error) {
     if (isHeraldError(error, 'HERALD_WEBPUSH_PAYLOAD_TOO_LARGE')) return LOCAL_REJECTIONS.payloadTooLarge;
     if (isHeraldError(error, 'HERALD_WEBPUSH_INVALID')) return { ok: false, reason: 'invalid_request', providerReason: error.message };

@@ -21,7 +21,8 @@ export class WebPushSenderProvider implements SenderProvider<WebPushRequest> {
   }
 
   headers(request: WebPushRequest, authorization: string): OutgoingHttpHeaders {
-    return { ':method': 'POST', ':path': request.path, authorization, ...request.headers };
+    // A Push 2.0 sender's own JWT, when it was made for this push service (request.ts).
+    return { ':method': 'POST', ':path': request.path, authorization: request.authorization ?? authorization, ...request.headers };
   }
 
   body(request: WebPushRequest): Buffer {
