@@ -2,14 +2,16 @@
  * The XMPP Server's lookup on every pushed message: which registrations (devices) does this user
  * have? `RegistrationStore.listFor` is one synchronous LMDB range read. The store is filled first
  * with `scale.users` users holding 1–3 registrations each, in awaited batches of puts (lmdb-js
- * commits each batch as one durable transaction).
+ * commits each batch as one durable transaction). Every tenth user also has a Push 2.0
+ * registration: `nodesOn(user, PUSH2_SCOPE)` is what a message to a user with an available
+ * session costs with `xmpp_server.push2.enabled` (before, such a message cost no read).
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../../src/store/lmdb-store.js';
-import type { Registration } from '../../src/xmpp-server/registration.js';
+import { PUSH2_SCOPE, type Registration } from '../../src/xmpp-server/registration.js';
 import { RegistrationStore } from '../../src/xmpp-server/registration-store.js';
 import type { MicroCase, MicroScale, MicroSuite } from './case.js';
 
@@ -35,10 +37,19 @@ export function registrationsOf(i: number): Registration[] {
   }));
 }
 
+/** Every tenth user's Push 2.0 registration, by the session `phone`. */
+function push2Of(i: number): Registration | undefined {
+  if (i % 10 !== 0) return undefined;
+  const push2 = { service: PUBSUB_JID, client: `client-${i}`, matches: [{ profile: 'important' as const, filters: [], send: { kind: 'notify-only' as const } }] };
+  return { pubsubJid: PUSH2_SCOPE, node: 'phone', publishOptions: {}, createdAt: 1_700_000_000_000, push2 };
+}
+
 async function load(store: RegistrationStore, users: number): Promise<void> {
   let pending: Promise<void>[] = [];
   for (let i = 0; i < users; i++) {
     for (const r of registrationsOf(i)) pending.push(store.put(userJid(i), r));
+    const push2 = push2Of(i);
+    if (push2) pending.push(store.put(userJid(i), push2));
     if (pending.length >= LOAD_BATCH) {
       await Promise.all(pending);
       pending = [];
@@ -80,17 +91,34 @@ export async function storeCases(scale: MicroScale): Promise<MicroSuite> {
       check() {
         const last = scale.users - 1;
         for (const i of [0, 1, 2, 10, 11, Math.floor(scale.users / 2), last]) {
-          assert.deepEqual(store.listFor(userJid(i)), registrationsOf(i), userJid(i));
+          assert.deepEqual(store.listFor(userJid(i)).filter((r) => !r.push2), registrationsOf(i), userJid(i));
         }
         // user1 is a prefix of user10..user19: its range must not reach into theirs.
         assert.equal(store.listFor(userJid(1)).length, 2);
+        assert.equal(store.listFor(userJid(10)).length, 3, 'user10: two XEP-0357 registrations and a Push 2.0 one');
         assert.deepEqual(store.listFor(userJid(scale.users)), [], 'a user never loaded has none');
         let total = 0;
         for (let i = 0; i < 1_000; i++) total += (lookup.run() as Registration[]).length;
-        assert.ok(total >= 1_000 && total <= 3_000, `every looked-up user has 1–3 registrations (${total})`);
+        assert.ok(total >= 1_000 && total <= 4_000, `every looked-up user has 1–4 registrations (${total})`);
       },
     };
-    return { cases: [lookup], close };
+
+    const push2Sessions: MicroCase = {
+      name: `LMDB Push 2.0 sessions of a user (online message), ${scale.users.toLocaleString('en')} users`,
+      async: false,
+      run: () => {
+        const user = order[next]!;
+        next = (next + 1) % order.length;
+        return store.nodesOn(user, PUSH2_SCOPE);
+      },
+      check() {
+        assert.deepEqual(store.nodesOn(userJid(0), PUSH2_SCOPE), ['phone']);
+        assert.deepEqual(store.nodesOn(userJid(10), PUSH2_SCOPE), ['phone']);
+        assert.deepEqual(store.nodesOn(userJid(11), PUSH2_SCOPE), [], 'no Push 2.0 registration: none, though it has XEP-0357 ones');
+        assert.deepEqual(store.nodesOn(userJid(1), PUSH2_SCOPE), [], "user1's range does not reach user10's");
+      },
+    };
+    return { cases: [lookup, push2Sessions], close };
   } catch (e) {
     await close();
     throw e;
