@@ -123,11 +123,11 @@ export class ShardOps {
 
   private health(reports: readonly ShardReport[]): HealthReport {
     const { mainPools, releaseId, store } = this.options;
-    const pools: PoolHealth[] = poolFigures(mainPools).map((p) => poolHealth(p.name, p.stats));
+    const pools: PoolHealth[] = poolFigures(mainPools).map((p) => poolHealth(p, p.stats));
     for (const report of reports) {
       const componentId = `shard-${report.shard}`;
       if (report.figures) {
-        for (const p of report.figures.pools) pools.push({ ...poolHealth(p.name, p.stats), componentId });
+        for (const p of report.figures.pools) pools.push({ ...poolHealth(p, p.stats), componentId });
         continue;
       }
       for (const pool of this.poolsOf(report.shard)) pools.push({ name: pool.name, connected: 0, disconnected: pool.connections, componentId });

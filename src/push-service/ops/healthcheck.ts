@@ -27,6 +27,11 @@ export interface PoolHealth {
   threadsDown?: number;
   /** The thread whose pool this is, when there are several (`shard-0`, …); absent for the main thread's. */
   componentId?: string;
+  /**
+   * Connects only when a push needs it (Web Push: per push-service origin), so having no
+   * connection yet is not being down. APNS and FCM pools connect at start: none is `fail`.
+   */
+  onDemand?: boolean;
 }
 
 /** One shard of a sharded Herald, as the `shard` check reports it. */
@@ -98,8 +103,9 @@ export function healthReport(pools: readonly PoolHealth[], releaseId: string, no
   };
 }
 
+/** An on-demand pool that has not needed a connection yet. */
 function isIdle(pool: PoolHealth): boolean {
-  return pool.connected === 0 && pool.disconnected === 0 && (pool.threadsDown ?? 0) === 0;
+  return pool.onDemand === true && pool.connected === 0 && pool.disconnected === 0 && (pool.threadsDown ?? 0) === 0;
 }
 
 export function poolStatus(pool: PoolHealth): PoolStatus {

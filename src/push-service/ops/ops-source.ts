@@ -29,10 +29,12 @@ export interface ImmediateOpsSource extends OpsSource {
   health(): HealthReport;
 }
 
-export function poolHealth(name: string, stats: PoolStats): PoolHealth {
+export function poolHealth({ name, service }: Pick<RunningPool, 'name' | 'service'>, stats: PoolStats): PoolHealth {
   let connected = 0;
   for (const state of stats.connectionStates) if (state === 'connected') connected++;
   const health: PoolHealth = { name, connected, disconnected: stats.connectionStates.length - connected };
+  // Web Push connects to a push service when a push first goes there (one sender group per origin).
+  if (service === 'webpush') health.onDemand = true;
   if (stats.threads !== undefined) health.threadsDown = stats.threads.filter((t) => t.state !== 'up').length;
   return health;
 }
@@ -67,7 +69,7 @@ export function poolsOpsSource(
 ): ImmediateOpsSource {
   const metrics = new HeraldMetrics();
   return {
-    health: () => healthReport(poolFigures(pools).map((p) => poolHealth(p.name, p.stats)), releaseId, new Date(), store?.()),
+    health: () => healthReport(poolFigures(pools).map((p) => poolHealth(p, p.stats)), releaseId, new Date(), store?.()),
     metrics: (rest) => {
       const figures: MetricsFigures = { services: poolFigures(pools).map((p) => poolMetrics(p, p.stats)), actors: actors ? [{ actors: actors() }] : [] };
       if (store) figures.store = store();

@@ -23,14 +23,14 @@ const EVENTS: Readonly<Record<PoolStatus, { event: string; level: 'info' | 'warn
 };
 
 /** Logs each pool's health changes through `log` until the returned function is called. */
-export function watchPoolHealth(pools: ReadonlyArray<Pick<RunningPool, 'name' | 'stats'>>, log: Logger, intervalMs = POOL_HEALTH_CHECK_MS): () => void {
+export function watchPoolHealth(pools: ReadonlyArray<Pick<RunningPool, 'name' | 'service' | 'stats'>>, log: Logger, intervalMs = POOL_HEALTH_CHECK_MS): () => void {
   /** Last status seen per pool, and since when (ms) it was not `pass`. */
   const last = new Map<string, { status: PoolStatus; since: number }>();
   const check = (): void => {
     const now = Date.now();
     for (const pool of pools) {
       const stats = pool.stats();
-      const health = poolHealth(pool.name, stats);
+      const health = poolHealth(pool, stats);
       const status = poolStatus(health);
       const before = last.get(pool.name);
       if (before?.status === status) continue;

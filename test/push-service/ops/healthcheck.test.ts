@@ -31,3 +31,18 @@ test('every pool down answers 503 with status fail', () => {
   assert.equal(report.status, 503);
   assert.equal(report.body.status, 'fail');
 });
+
+test('a Web Push pool without a connection yet passes without making the answer: it connects when a push needs it', () => {
+  const webpush = { name: 'webpush', connected: 0, disconnected: 0, onDemand: true };
+  const alone = healthReport([webpush], '0.1.0', NOW);
+  assert.equal(alone.status, 200, 'nothing is down');
+  assert.equal(alone.body.details['pool:webpush']![0]!.status, 'pass');
+  const besideDown = healthReport([webpush, { name: 'apns-prod', connected: 0, disconnected: 2 }], '0.1.0', NOW);
+  assert.equal(besideDown.status, 503, 'it does not make a down APNS pool healthy');
+});
+
+test('an APNS pool with no connection at all fails: APNS and FCM pools connect at start', () => {
+  const report = healthReport([{ name: 'apns-prod', connected: 0, disconnected: 0 }], '0.1.0', NOW);
+  assert.equal(report.status, 503);
+  assert.equal(report.body.details['pool:apns-prod']![0]!.status, 'fail');
+});
