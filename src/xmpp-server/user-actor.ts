@@ -35,7 +35,7 @@ import type { DisableRequest } from './disable-request.js';
 import type { EnableRequest } from './enable-request.js';
 import { publishWithin, type Publisher, type PublishResult } from './publisher.js';
 import { andThen, type Awaitable } from '../store/awaitable.js';
-import { localKey, type Registration } from './registration.js';
+import { localKey, PUSH2_SCOPE, type Registration } from './registration.js';
 import { quotaRefusal, registrationOf } from './registration-change.js';
 import type { RegistrationBackend } from './registration-backend.js';
 import type { Logger } from '../core/log.js';
@@ -66,7 +66,9 @@ export type UserMessage =
   /** A session became available: the user sees their messages, the badge restarts at 0. */
   | { kind: 'sessionOnline' }
   /** The App Server answered a publish with a `cancel` error. */
-  | { kind: 'publishRefused'; pubsubJid: string; node: string; createdAt: number; error: StanzaError };
+  | { kind: 'publishRefused'; pubsubJid: string; node: string; createdAt: number; error: StanzaError }
+  /** A Push 2.0 notification failed for good, or succeeded for a registration marked failing (push2-delivery.ts). */
+  | { kind: 'push2Outcome'; session: string; createdAt: number; ok: boolean; at: number };
 
 /** A refusal to send back to the client (enable over the quota), or nothing. */
 export type UserReply = StanzaError | undefined;
@@ -101,6 +103,8 @@ export interface UserActorDeps {
   plugins?: PluginChain;
   /** Matches and sends Push 2.0 notifications; undefined when `xmpp_server.push2.enabled` is off. */
   push2?: Push2Pusher;
+  /** `xmpp_server.push2.disable_after_failing_ms` (0: never). */
+  push2DisableAfterMs: number;
 }
 
 export function userBehaviourFactory(deps: UserActorDeps): (user: string) => BehaviourFactory<UserMessage, UserReply> {
@@ -173,6 +177,8 @@ class UserBehaviour implements Behaviour<UserMessage, UserReply> {
         return undefined;
       case 'publishRefused':
         return this.refused(msg);
+      case 'push2Outcome':
+        return this.push2Outcome(msg);
     }
   }
 
@@ -351,6 +357,44 @@ class UserBehaviour implements Behaviour<UserMessage, UserReply> {
       error: `${msg.error.type}/${msg.error.condition}`,
     });
     return undefined;
+  }
+
+  /**
+   * The draft's "A user's server MAY automatically disable a push configuration for a service
+   * that has consistently failed … for an extended period": the first failure for good marks the
+   * registration failing (durably: the mark outlives passivation and restarts), a success clears
+   * the mark, and a failure `push2DisableAfterMs` after the mark disables it.
+   */
+  private async push2Outcome(msg: Extract<UserMessage, { kind: 'push2Outcome' }>): Promise<UserReply> {
+    const key = localKey(PUSH2_SCOPE, msg.session);
+    const current = this.registrations.get(key);
+    // Enabled again since: the new configuration starts clean.
+    if (!current?.push2 || current.createdAt !== msg.createdAt) return undefined;
+    const { failingSince, ...config } = current.push2;
+    if (msg.ok) {
+      if (failingSince !== undefined) await this.rewrite(key, { ...current, push2: config });
+      return undefined;
+    }
+    if (failingSince === undefined) {
+      await this.rewrite(key, { ...current, push2: { ...config, failingSince: msg.at } });
+      return undefined;
+    }
+    if (this.deps.push2DisableAfterMs === 0 || msg.at - failingSince < this.deps.push2DisableAfterMs) return undefined;
+    await this.deps.store.remove(this.user, PUSH2_SCOPE, msg.session);
+    this.registrations.delete(key);
+    this.deps.stats.registrationsDisabled++;
+    this.deps.log.info('xmpp_server.push2_disabled', { user: this.user, session: msg.session, service: config.service, failing_since: new Date(failingSince).toISOString() });
+    return undefined;
+  }
+
+  /** Replaces a registration in the store, then here; a refused write leaves both as they were. */
+  private async rewrite(key: string, registration: Registration): Promise<void> {
+    try {
+      await this.deps.store.put(this.user, registration);
+      this.registrations.set(key, registration);
+    } catch (e) {
+      this.deps.log.warn('xmpp_server.push2_mark_not_saved', { user: this.user, reason: (e as Error).message });
+    }
   }
 
   private async freeSlot(): Promise<void> {

@@ -31,7 +31,7 @@ import { isPush2Candidate, messageIdentity, pushDecision, type PushDecision } fr
 import { PUSH2_SCOPE, type Registration } from './registration.js';
 import type { Push2Offer } from './push2/push2-pusher.js';
 import { parsePush2Disable, parsePush2Enable, push2CommandOf } from './push2/push2-request.js';
-import { Push2Delivery, type Push2Sender } from './push2/push2-delivery.js';
+import { Push2Delivery, type Push2Origin, type Push2Sender } from './push2/push2-delivery.js';
 import { Push2Matching } from './push2/push2-matching.js';
 import type { RegistrationBackend } from './registration-backend.js';
 import { RegistrationStore } from './registration-store.js';
@@ -93,6 +93,8 @@ export class XmppServerRole {
   private readonly plugins: PluginChain | undefined;
   /** `xmpp_server.push2.enabled`. */
   private readonly push2Enabled: boolean;
+  /** `xmpp_server.push2.disable_after_failing_ms`. */
+  private readonly push2DisableAfterMs: number;
   /** Sends and retries Push 2.0 notifications; undefined without a `push2Sender`. */
   private readonly push2Delivery: Push2Delivery | undefined;
   /** Stops listening to the change feed and sweeping claims (close()). */
@@ -110,6 +112,7 @@ export class XmppServerRole {
     this.log = options.log ?? silentLogger;
     this.plugins = options.plugins;
     this.push2Enabled = server.push2.enabled;
+    this.push2DisableAfterMs = server.push2.disable_after_failing_ms;
     this.store = options.registrations ?? new RegistrationStore(lmdbOf(options));
     this.closeGraceMs = server.publish_timeout_ms + CLOSE_MARGIN_MS;
     this.storeCommits = () => options.store?.commits() ?? 0;
@@ -144,8 +147,9 @@ export class XmppServerRole {
       stats: this.stats,
       log: this.log,
       plugins: this.plugins,
+      push2DisableAfterMs: this.push2DisableAfterMs,
       push2: push2 && new Push2Matching({
-        deliver: (notification, user) => push2.deliver(notification, user),
+        deliver: (notification, origin) => push2.deliver(notification, origin),
         sessions: this.sessions,
         domain: server.domain,
         subject: server.push2.contact_uri || `xmpp:${server.domain}`,
@@ -183,7 +187,21 @@ export class XmppServerRole {
       stats: this.stats,
       log: this.log,
       track: (work) => this.track(work),
+      settled: (origin, ok) => this.push2Settled(origin, ok),
     });
+  }
+
+  /** Tells the user's actor what it acts on (push2Outcome in user-actor.ts): a failure for good, or a success after failures. */
+  private push2Settled({ user, session, createdAt, failing }: Push2Origin, ok: boolean): void {
+    // Nothing to mark: success on a healthy registration, or disabling is off.
+    if ((ok && !failing) || this.push2DisableAfterMs === 0) return;
+    try {
+      if (this.stopped) return;
+      this.users.tell(user, { kind: 'push2Outcome', session, createdAt, ok, at: Date.now() });
+    } catch (e) {
+      // The next outcome tells it again.
+      this.log.debug('xmpp_server.push2_outcome_dropped', { user, reason: (e as Error).message });
+    }
   }
 
   /** Whether the host should hand this stanza to `handleIq`: an IQ get/set with `<enable/>` or `<disable/>`. */

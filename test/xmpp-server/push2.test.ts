@@ -290,4 +290,37 @@ describe('errors from the push service', () => {
     assert.equal(h.role.stats.push2Failed, 1);
     assert.equal(h.role.stats.push2Retried, 0);
   });
+
+  test('a registration failing for good for disable_after_failing_ms is disabled; a success in between clears the mark', async () => {
+    await h.dispose();
+    h = new Harness({ push2Sender: service, xmppServer: { push2: { disable_after_failing_ms: 1 } } });
+    await enable([{ profile: 'all' }]);
+    const failing = async () => (await h.role.registrations(ROMEO))[0]?.push2?.failingSince;
+    let n = 0;
+    service.answer = () => ({ ok: false, error: new StanzaError('item-not-found', 'cancel') });
+    await offer(chat('refused', `m${++n}`));
+    await eventually(async () => (await failing()) !== undefined, 'marked failing, durably');
+
+    service.answer = () => ({ ok: true });
+    await offer(chat('taken', `m${++n}`));
+    await eventually(async () => (await failing()) === undefined, 'a success clears the mark');
+    assert.equal((await h.role.registrations(ROMEO)).length, 1);
+
+    service.answer = () => ({ ok: false, error: new StanzaError('item-not-found', 'cancel') });
+    await eventually(async () => {
+      await offer(chat('refused again', `m${++n}`));
+      return (await h.role.registrations(ROMEO)).length === 0;
+    }, 'disabled once failing for longer than the limit');
+  });
+
+  test('with disable_after_failing_ms = 0 a registration is never marked nor disabled', async () => {
+    await h.dispose();
+    h = new Harness({ push2Sender: service, xmppServer: { push2: { disable_after_failing_ms: 0 } } });
+    await enable([{ profile: 'all' }]);
+    service.answer = () => ({ ok: false, error: new StanzaError('item-not-found', 'cancel') });
+    for (let i = 1; i <= 3; i++) await offer(chat('refused', `z${i}`));
+    const [registration] = await h.role.registrations(ROMEO);
+    assert.equal(registration?.push2?.failingSince, undefined);
+    assert.equal(service.received.length, 3);
+  });
 });

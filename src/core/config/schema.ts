@@ -238,6 +238,11 @@ const push2 = z
     retry_max_ms: positiveInt.default(60_000),
     /** Notifications waiting for a retry (all users); beyond it a retry is dropped and counted, so memory stays bounded. */
     max_pending_retries: positiveInt.default(10_000),
+    /**
+     * A registration whose notifications have all failed for good this long is disabled (the
+     * draft: "no less than 72 hours is recommended"); 0 = never.
+     */
+    disable_after_failing_ms: z.number().int().min(0).default(72 * 3_600_000),
   })
   .strict();
 

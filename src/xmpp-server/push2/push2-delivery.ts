@@ -29,6 +29,17 @@ export interface Push2DeliveryOptions {
   log: Logger;
   /** Registers work that close() of the role waits for. */
   track(work: Promise<unknown>): void;
+  /** Told the final outcome of each notification (taken, or failed for good), with what `deliver` was given. */
+  settled?(origin: Push2Origin, ok: boolean): void;
+}
+
+/** Which registration a notification was for: its user, session and enable (the user's actor acts on the outcome). */
+export interface Push2Origin {
+  user: string;
+  session: string;
+  createdAt: number;
+  /** The registration was marked failing when the notification was built: a success clears the mark. */
+  failing: boolean;
 }
 
 export class Push2Delivery {
@@ -37,9 +48,9 @@ export class Push2Delivery {
 
   constructor(private readonly options: Push2DeliveryOptions) {}
 
-  /** Sends `notification` for `user`; its outcome is counted and logged, never thrown. */
-  deliver(notification: Push2Notification, user: string): void {
-    this.attempt(notification, user, 0);
+  /** Sends `notification` for its registration; its outcome is counted, logged and told `settled`, never thrown. */
+  deliver(notification: Push2Notification, origin: Push2Origin): void {
+    this.attempt(notification, origin, 0);
   }
 
   /** Notifications waiting for a retry now. */
@@ -55,23 +66,25 @@ export class Push2Delivery {
     this.retries.clear();
   }
 
-  private attempt(notification: Push2Notification, user: string, failures: number): void {
+  private attempt(notification: Push2Notification, origin: Push2Origin, failures: number): void {
     const { stats } = this.options;
     stats.push2Sent++;
-    const sent = answerWithin(() => this.options.sender.send(notification), this.options.timeoutMs).then((result) => this.settled(result, notification, user, failures));
+    const sent = answerWithin(() => this.options.sender.send(notification), this.options.timeoutMs).then((result) => this.answered(result, notification, origin, failures));
     this.options.track(sent);
   }
 
-  private settled(result: PublishResult, notification: Push2Notification, user: string, failures: number): void {
+  private answered(result: PublishResult, notification: Push2Notification, origin: Push2Origin, failures: number): void {
     const { stats, log } = this.options;
     if (result.ok) {
       stats.push2Delivered++;
+      this.options.settled?.(origin, true);
       return;
     }
-    const fields = { user, service: notification.to, error: `${result.error.type}/${result.error.condition}`, attempts: failures + 1 };
+    const fields = { user: origin.user, service: notification.to, error: `${result.error.type}/${result.error.condition}`, attempts: failures + 1 };
     if (result.error.type !== 'wait' || failures >= this.options.waitRetries) {
       stats.push2Failed++;
       log.info('xmpp_server.push2_failed', { ...fields, action: result.error.type === 'wait' ? 'dropped after its retries' : 'not retried' });
+      this.options.settled?.(origin, false);
       return;
     }
     if (this.closed || this.retries.size >= this.options.maxPendingRetries) {
@@ -82,7 +95,7 @@ export class Push2Delivery {
     stats.push2Retried++;
     const timer = setTimeout(() => {
       this.retries.delete(timer);
-      this.attempt(notification, user, failures + 1);
+      this.attempt(notification, origin, failures + 1);
     }, backoffDelayMs(this.options.backoff, failures));
     this.retries.add(timer);
   }

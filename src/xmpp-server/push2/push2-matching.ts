@@ -18,9 +18,10 @@ import type { Registration } from '../registration.js';
 import type { SessionTable } from '../sessions.js';
 import type { XmppServerStats } from '../stats.js';
 import type { Push2Offer, Push2Pusher } from './push2-pusher.js';
+import type { Push2Origin } from './push2-delivery.js';
 
 export interface Push2MatchingOptions {
-  deliver(notification: Push2Notification, user: string): void;
+  deliver(notification: Push2Notification, origin: Push2Origin): void;
   sessions: Pick<SessionTable, 'stateOfSession' | 'lastActivityElsewhere'>;
   /** Our domain: notifications leave from it. */
   domain: string;
@@ -54,7 +55,7 @@ export class Push2Matching implements Push2Pusher {
         // The id is the sender's to set (a remote push service's error reply is matched on it).
         const context = { from: this.options.domain, id: '', subject: this.options.subject, nowS: Math.floor(now / 1_000) };
         const notification = push2Notification(config, matched, offer.stanza, known, archiveId ? { ...context, archiveId } : context);
-        if (notification) this.options.deliver(notification, user);
+        if (notification) this.options.deliver(notification, { user, session, createdAt: registration.createdAt, failing: config.failingSince !== undefined });
       } catch (e) {
         // A key that passed the enable's checks and still fails: this registration only.
         this.options.stats.push2Failed++;

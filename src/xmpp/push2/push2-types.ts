@@ -77,6 +77,11 @@ export interface Push2Config {
   /** Opaque string the push service routes by; sent back in every notification. */
   client: string;
   matches: Push2Match[];
+  /**
+   * Epoch ms since which every notification to it has failed for good (set by the user's actor,
+   * cleared by a success); past `xmpp_server.push2.disable_after_failing_ms` it is disabled.
+   */
+  failingSince?: number;
 }
 
 /** mod_push2's priorities: a call is high, an important message normal, anything else low. */
