@@ -46,6 +46,7 @@ import type { PluginMessage, Recipient } from '../plugins/plugin.js';
 import { pluginRegistrationOf } from './plugin-views.js';
 import { sealedContent } from './sealed-summary.js';
 import type { Push2Offer, Push2Pusher } from './push2/push2-pusher.js';
+import type { Push2Config } from '../xmpp/push2/push2-types.js';
 
 /** A pushable message as plugins see it; only made when plugins are configured. */
 export interface PluginView {
@@ -184,6 +185,7 @@ class UserBehaviour implements Behaviour<UserMessage, UserReply> {
 
   private async enable(request: EnableRequest): Promise<UserReply> {
     const key = localKey(request.pubsubJid, request.node);
+    if (request.push2) await this.forgetEarlierSessions(key, request.push2);
     const refusal = quotaRefusal(this.registrations.size, !this.registrations.has(key), this.deps.maxRegistrations);
     if (refusal) return refusal;
     const registration = registrationOf(request);
@@ -197,6 +199,20 @@ class UserBehaviour implements Behaviour<UserMessage, UserReply> {
     }
     this.registrations.set(key, registration);
     return undefined;
+  }
+
+  /**
+   * A Push 2.0 registration belongs to a session, but a client that binds a new resource each
+   * time it connects would leave one per past session behind. Its `<client/>` names the device at
+   * its push service, so a registration of another session with the same service and client is
+   * that device's old one: it goes (durably) before the new one is written.
+   */
+  private async forgetEarlierSessions(key: string, config: Push2Config): Promise<void> {
+    for (const [other, r] of this.registrations) {
+      if (other === key || r.push2?.service !== config.service || r.push2.client !== config.client) continue;
+      await this.deps.store.remove(this.user, PUSH2_SCOPE, r.node);
+      this.registrations.delete(other);
+    }
   }
 
   private async disable({ pubsubJid, node }: DisableRequest): Promise<UserReply> {

@@ -252,7 +252,9 @@ export class XmppServerRole {
     const { user } = msg.request;
     // No race against a "stopped" promise: an ask still queued when its actor stops is
     // rejected by the actor layer (HERALD_ACTOR_STOPPED), so nothing outlives the request.
-    if (this.users.has(user)) return this.track(this.users.ask(user, msg));
+    // A Push 2.0 enable may replace the device's registration of an earlier session (user-actor.ts):
+    // the user's actor decides, with every registration at hand. Enables are rare beside messages.
+    if (this.users.has(user) || (msg.kind === 'enable' && msg.request.push2)) return this.track(this.users.ask(user, msg));
     // Not tracked one by one: close() waits for `pending` to be idle.
     return msg.kind === 'enable' ? this.pending.enable(msg.request) : this.pending.disable(msg.request);
   }

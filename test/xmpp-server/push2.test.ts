@@ -105,6 +105,17 @@ describe('enable and disable', () => {
     assert.deepEqual(service.received.map((n) => n.client), ['tablet']);
   });
 
+  test('the same device enabling from a new session (a new resource) replaces its registration of the old one', async () => {
+    await enable([{ profile: 'all' }], `${ROMEO}/conn-1`, 'device-x');
+    await enable([{ profile: 'all' }], `${ROMEO}/conn-2`, 'device-x');
+    await enable([{ profile: 'all' }], `${ROMEO}/tablet`, 'device-y');
+    assert.deepEqual((await h.role.registrations(ROMEO)).map((r) => [r.node, r.push2?.client]), [['conn-2', 'device-x'], ['tablet', 'device-y']]);
+    await h.stop();
+    h.open();
+    await offer(chat('one each', 'm1'));
+    assert.deepEqual(service.received.map((n) => n.client).sort(), ['device-x', 'device-y']);
+  });
+
   test('an enable from a bare JID, for another account, or of type get is refused', async () => {
     assertStanzaError(await h.role.handleIq(push2EnableIq(ROMEO, [{ profile: 'all' }])), 'modify', 'bad-request');
     const other = push2EnableIq(PHONE, [{ profile: 'all' }]);
