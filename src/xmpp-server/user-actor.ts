@@ -164,14 +164,16 @@ class UserBehaviour implements Behaviour<UserMessage, UserReply> {
         return this.enable(msg.request);
       case 'disable':
         return this.disable(msg.request);
-      case 'message':
+      case 'message': {
+        const offered = msg.push2 ? this.pushV2(msg.push2, msg.identity) : false;
         if (msg.message) {
-          if (msg.push2) this.pushV2(msg.push2, msg.identity);
+          if (offered instanceof Promise) await offered; // a shared store's claim: notified in message order
           return this.push(msg.message, msg.identity, msg.plugins);
         }
         // Offered for Push 2.0 alone (XEP-0357 would not push it): ruled out when no Push 2.0 registration takes it.
-        if (!msg.push2 || !this.pushV2(msg.push2, msg.identity)) this.deps.stats.messagesNotPushed++;
+        if (!(offered instanceof Promise ? await offered : offered)) this.deps.stats.messagesNotPushed++;
         return undefined;
+      }
       case 'sessionOnline':
         // Another instance may have counted since this one last read the counter.
         if (this.unread !== 0 || this.deps.store.sharedAcrossInstances) this.resetUnread();
@@ -228,17 +230,32 @@ class UserBehaviour implements Behaviour<UserMessage, UserReply> {
 
   /**
    * Push 2.0: each registration (of a session that is not available) matched against the message
-   * and notified (push2/push2-pusher.ts). De-duplicated in the actor's window under its own
-   * identity, apart from XEP-0357's claims: the same message may still be pushed once by each.
+   * and notified (push2/push2-pusher.ts); whether the user has any. De-duplicated under its own
+   * identity, apart from XEP-0357's (a message is pushed once by each protocol): in the actor's
+   * window, and on a store shared by instances by its claim too, so that a message handed to two
+   * instances is notified once. A claim the store could not answer notifies anyway (claimOrPush).
    */
-  private pushV2(offer: Push2Offer, identity: string | undefined): boolean {
-    if (!this.deps.push2) return false;
+  private pushV2(offer: Push2Offer, identity: string | undefined): Awaitable<boolean> {
+    const pusher = this.deps.push2;
+    if (!pusher) return false;
     const registrations: Registration[] = [];
     for (const r of this.registrations.values()) if (r.push2) registrations.push(r);
     if (registrations.length === 0) return false;
-    if (identity !== undefined && this.seenBefore(`push2\u001f${identity}`)) return true;
-    this.deps.push2.push(this.user, registrations, offer);
-    return true;
+    if (identity === undefined) {
+      pusher.push(this.user, registrations, offer);
+      return true;
+    }
+    const push2Identity = `push2\u001f${identity}`;
+    if (this.seenBefore(push2Identity)) return true;
+    if (!this.deps.store.sharedAcrossInstances) {
+      pusher.push(this.user, registrations, offer);
+      return true;
+    }
+    return this.claimOrPush(Promise.resolve(this.deps.store.claimMessage(this.user, push2Identity))).then((granted) => {
+      if (granted) pusher.push(this.user, registrations, offer);
+      else this.deps.stats.duplicatesSkipped++;
+      return true;
+    });
   }
 
   /** Whether the message `identity` was pushed already (remembered in the window, the oldest forgotten). */

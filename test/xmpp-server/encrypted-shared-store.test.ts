@@ -56,4 +56,22 @@ describe('encrypted registrations on PostgreSQL', () => {
     await b.role.whenIdle();
     assert.deepEqual(b.push2.map((n) => [n.to, n.client, n.priority]), [['push.example.net', 'c-1', 'normal']]);
   });
+
+  test('the same message handed to both instances is notified once by Push 2.0', async () => {
+    const [a, b] = [await store.instance(), await store.instance()];
+    const user = 'push2-twice@example.com';
+    const reply = await a.role.handleIq(
+      stanza(
+        `<iq type='set' id='p2' from='${user}/phone'><enable xmlns='urn:xmpp:push2:0'><service>push.example.net</service><client>c-2</client>` +
+          `<match profile='urn:xmpp:push2:match:all'><send xmlns='urn:xmpp:push2:send:notify-only:0'/></match></enable></iq>`,
+      ),
+    );
+    assert.equal(reply.attrs.type, 'result', reply.toString());
+    for (let i = 1; i <= 4; i++) {
+      a.role.onMessage(chat(user, `message ${i}`, `twice-${i}`));
+      b.role.onMessage(chat(user, `message ${i}`, `twice-${i}`));
+    }
+    await Promise.all([a.role.whenIdle(), b.role.whenIdle()]);
+    assert.equal(a.push2.length + b.push2.length, 4, 'one notification per message, whichever instance claimed it');
+  });
 });
