@@ -9,10 +9,19 @@ import { describe, test } from 'node:test';
 import { openPushContent } from '../../src/xmpp/push-encryption.js';
 import { forSuite } from '../support/for-suite.js';
 import { chat, stanza } from './harness.js';
-import { sharedStore } from './shared-store-instances.js';
+import { sharedStore, type Instance } from './shared-store-instances.js';
 
 const KEY = randomBytes(16).toString('base64');
 const USER = 'sealed@example.com';
+
+const NOTIFY_ONLY = "<send xmlns='urn:xmpp:push2:send:notify-only:0'/>";
+
+/** A Push 2.0 enable of `user`'s session `phone` through `via`, to push.example.net; asserts the result. */
+async function enablePush2(via: Instance, user: string, client: string, match: string): Promise<void> {
+  const enable = `<enable xmlns='urn:xmpp:push2:0'><service>push.example.net</service><client>${client}</client>${match}</enable>`;
+  const reply = await via.role.handleIq(stanza(`<iq type='set' id='p-${client}' from='${user}/phone'>${enable}</iq>`));
+  assert.equal(reply.attrs.type, 'result', reply.toString());
+}
 
 describe('encrypted registrations on PostgreSQL', () => {
   const store = forSuite(() => sharedStore());
@@ -38,13 +47,7 @@ describe('encrypted registrations on PostgreSQL', () => {
   test('a Push 2.0 registration enabled through A is matched and notified by B, its configuration read back whole', async () => {
     const [a, b] = [await store.instance(), await store.instance()];
     const user = 'push2@example.com';
-    const reply = await a.role.handleIq(
-      stanza(
-        `<iq type='set' id='p1' from='${user}/phone'><enable xmlns='urn:xmpp:push2:0'><service>push.example.net</service><client>c-1</client>` +
-          `<match profile='urn:xmpp:push2:match:important'><grace>60</grace><filter jid='room@muc.example.com'><mention/></filter><send xmlns='urn:xmpp:push2:send:notify-only:0'/></match></enable></iq>`,
-      ),
-    );
-    assert.equal(reply.attrs.type, 'result', reply.toString());
+    await enablePush2(a, user, 'c-1', `<match profile='urn:xmpp:push2:match:important'><grace>60</grace><filter jid='room@muc.example.com'><mention/></filter>${NOTIFY_ONLY}</match>`);
     const [registration] = await b.role.registrations(user);
     assert.deepEqual(registration!.publishOptions, {}, 'the configuration is not among the publish-options');
     assert.deepEqual(registration!.push2, {
@@ -60,13 +63,7 @@ describe('encrypted registrations on PostgreSQL', () => {
   test('the same message handed to both instances is notified once by Push 2.0', async () => {
     const [a, b] = [await store.instance(), await store.instance()];
     const user = 'push2-twice@example.com';
-    const reply = await a.role.handleIq(
-      stanza(
-        `<iq type='set' id='p2' from='${user}/phone'><enable xmlns='urn:xmpp:push2:0'><service>push.example.net</service><client>c-2</client>` +
-          `<match profile='urn:xmpp:push2:match:all'><send xmlns='urn:xmpp:push2:send:notify-only:0'/></match></enable></iq>`,
-      ),
-    );
-    assert.equal(reply.attrs.type, 'result', reply.toString());
+    await enablePush2(a, user, 'c-2', `<match profile='urn:xmpp:push2:match:all'>${NOTIFY_ONLY}</match>`);
     for (let i = 1; i <= 4; i++) {
       a.role.onMessage(chat(user, `message ${i}`, `twice-${i}`));
       b.role.onMessage(chat(user, `message ${i}`, `twice-${i}`));
