@@ -238,9 +238,10 @@ class UserBehaviour implements Behaviour<UserMessage, UserReply> {
   private pushV2(offer: Push2Offer, identity: string | undefined): Awaitable<boolean> {
     const pusher = this.deps.push2;
     if (!pusher) return false;
-    const registrations: Registration[] = [];
-    for (const r of this.registrations.values()) if (r.push2) registrations.push(r);
-    if (registrations.length === 0) return false;
+    // Made only for a user who has some: most messages meet only XEP-0357 registrations.
+    let registrations: Registration[] | undefined;
+    for (const r of this.registrations.values()) if (r.push2) (registrations ??= []).push(r);
+    if (!registrations) return false;
     if (identity === undefined) {
       pusher.push(this.user, registrations, offer);
       return true;

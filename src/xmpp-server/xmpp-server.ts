@@ -268,7 +268,7 @@ export class XmppServerRole {
    * should call `sessionHibernated` then offer those messages again here: de-duplication
    * keeps it to one push per message.
    */
-  onMessage(message: Element, context: MessageContext = {}): void {
+  onMessage(message: Element, context?: MessageContext): void {
     let user: string | undefined;
     try {
       if (this.closing) {
@@ -315,14 +315,20 @@ export class XmppServerRole {
     });
   }
 
-  /** What the user's actor gets of a message (with what plugins see of it, when there are plugins). */
+  /**
+   * What the user's actor gets of a message (with what plugins see of it, when there are plugins).
+   * Every field is written at once, so that every such message has one shape.
+   */
   private pushOf(message: Element, decision: Pushable | undefined, offer: Push2Offer | undefined, user: string): UserMessage {
-    const push: UserMessage = { kind: 'message', identity: messageIdentity(message, user) };
-    if (offer) push.push2 = offer;
-    if (!decision) return push;
-    const sender = validJid(attr(message, 'from'));
-    push.message = { sender, body: decision.body, call: decision.call, groupchat: message.attrs.type === 'groupchat' };
-    if (this.plugins) {
+    const sender = decision && validJid(attr(message, 'from'));
+    const push: UserMessage = {
+      kind: 'message',
+      message: decision && { sender, body: decision.body, call: decision.call, groupchat: message.attrs.type === 'groupchat' },
+      identity: messageIdentity(message, user),
+      plugins: undefined,
+      push2: offer,
+    };
+    if (decision && this.plugins) {
       push.plugins = { message: pluginMessageOf(message, decision.body, sender), recipient: { jid: user, state: this.sessions.stateOf(user) } };
     }
     return push;
@@ -518,13 +524,9 @@ function sweepClaims(store: RegistrationBackend, retentionMs: number, log: Logge
   return () => clearInterval(timer);
 }
 
-function push2OfferOf(stanza: Element, { archived, archiveId }: MessageContext): Push2Offer {
-  const offer: Push2Offer = { stanza };
-  if (archiveId !== undefined) {
-    offer.archiveId = archiveId;
-    offer.archived = true;
-  } else if (archived !== undefined) offer.archived = archived;
-  return offer;
+function push2OfferOf(stanza: Element, context: MessageContext | undefined): Push2Offer {
+  if (context?.archiveId !== undefined) return { stanza, archived: true, archiveId: context.archiveId };
+  return { stanza, archived: context?.archived, archiveId: undefined };
 }
 
 function validJid(text: string | undefined): string | undefined {
