@@ -73,8 +73,12 @@ async function outOfDescriptors(xmpp: AcceptServer, shards: number): Promise<voi
   const h = await launchHerald({
     component: { service: xmpp.service, password: SECRET },
     nofile: NOFILE,
-    // A reconnect backoff the flood outpaces; a push waits at most 2 s for a reconnect (MongooseIM's own timeout).
-    apns: { reconnect: '{ backoff_ms = 500, max_ms = 30000 }', retry_after_max_ms: 2_000 },
+    // A first reconnect wait (1–2 s) the flood outpaces even on a loaded machine, and longer than
+    // a sender thread's stats interval (500 ms), so health sees the pool down: with 250–500 ms a
+    // reconnect that won a freed descriptor could come before health ever saw it (failed once in
+    // fresh-clone CI). The ceiling keeps recovery within the waits below. A push waits at most
+    // 2 s for a reconnect (MongooseIM's own timeout).
+    apns: { reconnect: '{ backoff_ms = 2000, max_ms = 8000 }', retry_after_max_ms: 2_000 },
     // The REST port's own caps keep a flood below the descriptor limit (test/hardening/rest);
     // lifted here so that the process does run out, to show that it recovers whatever the cause.
     rest: { max_connections: 100_000, max_connections_per_client: 100_000, reserved_file_descriptors: 1, tls_handshake_timeout_ms: 600_000 },
