@@ -33,6 +33,7 @@ import type { Push2Offer } from './push2/push2-pusher.js';
 import { parsePush2Disable, parsePush2Enable, push2CommandOf } from './push2/push2-request.js';
 import { Push2Delivery, type Push2Origin, type Push2Sender } from './push2/push2-delivery.js';
 import { Push2Matching } from './push2/push2-matching.js';
+import { ForgettingOnWrite, UsersWithoutPush2 } from './push2/users-without-push2.js';
 import type { RegistrationBackend } from './registration-backend.js';
 import { RegistrationStore } from './registration-store.js';
 import { SessionTable } from './sessions.js';
@@ -83,6 +84,8 @@ export class XmppServerRole {
   readonly sessions = new SessionTable();
   readonly stats: XmppServerStats = newStats();
   private readonly store: RegistrationBackend;
+  /** Users known to have no Push 2.0 registration; only on a store shared through a change feed (PostgreSQL). */
+  private readonly withoutPush2: UsersWithoutPush2 | undefined;
   private readonly users: ActorRegistry<UserMessage, UserReply>;
   /** Messages whose push decision waits for the store, per user (onMessage). */
   private readonly arrivals = new ArrivalOrder();
@@ -113,7 +116,13 @@ export class XmppServerRole {
     this.plugins = options.plugins;
     this.push2Enabled = server.push2.enabled;
     this.push2DisableAfterMs = server.push2.disable_after_failing_ms;
-    this.store = options.registrations ?? new RegistrationStore(lmdbOf(options));
+    const registrations = options.registrations ?? new RegistrationStore(lmdbOf(options));
+    // A store shared on PostgreSQL, whose other instances' changes the feed tells: "no Push 2.0
+    // registration" is remembered, and forgotten by every write (this instance's, through the
+    // store the role holds, and the feed's).
+    this.withoutPush2 =
+      this.push2Enabled && options.changes && server.push2.users_without_cache > 0 ? new UsersWithoutPush2(server.push2.users_without_cache) : undefined;
+    this.store = this.withoutPush2 ? new ForgettingOnWrite(registrations, this.withoutPush2) : registrations;
     this.closeGraceMs = server.publish_timeout_ms + CLOSE_MARGIN_MS;
     this.storeCommits = () => options.store?.commits() ?? 0;
     this.pending = new PendingRegistrations({
@@ -172,8 +181,15 @@ export class XmppServerRole {
     // Another instance changed a user's registrations (undefined: anyone's may have changed): the
     // live actor reads them again before its next message; a user without one reads the store
     // when it next gets one, so none is spawned.
-    if (options.changes) this.stopShared.push(options.changes.subscribe('xmpp_server_registrations', (user) => this.users.markStale(user)));
+    if (options.changes) this.stopShared.push(options.changes.subscribe('xmpp_server_registrations', (user) => this.registrationsChanged(user)));
     if (this.store.forgetClaims) this.stopShared.push(sweepClaims(this.store, config.store.postgres.seen_retention_ms, this.log));
+  }
+
+  /** Another instance changed `user`'s registrations (undefined: anyone's may have changed). */
+  private registrationsChanged(user: string | undefined): void {
+    this.users.markStale(user);
+    if (user === undefined) this.withoutPush2?.forgetAll();
+    else this.withoutPush2?.forget(user);
   }
 
   private startPush2(sender: Push2Sender, config: HeraldConfig): Push2Delivery {
@@ -308,11 +324,17 @@ export class XmppServerRole {
   private decide(user: string, message: Element, decision: Pushable | undefined, offer: Push2Offer | undefined): Awaitable<void> {
     if (this.users.has(user)) return this.tellMessage(user, this.pushOf(message, decision, offer, user));
     // Only Push 2.0 can push it: a user without Push 2.0 registrations spawns no actor.
-    const registered = this.pending.hasAny(user) ?? (decision ? this.store.hasAny(user) : andThen(this.store.nodesOn(user, PUSH2_SCOPE), (sessions) => sessions.length > 0));
+    const registered = this.pending.hasAny(user) ?? (decision ? this.store.hasAny(user) : this.hasPush2(user));
     return andThen(registered, (yes) => {
       if (yes) this.tellMessage(user, this.pushOf(message, decision, offer, user));
       else if (!decision) this.stats.messagesNotPushed++;
     });
+  }
+
+  /** Whether `user` has Push 2.0 registrations (remembered "none" on PostgreSQL: users-without-push2.ts). */
+  private hasPush2(user: string): Awaitable<boolean> {
+    const sessions = () => this.store.nodesOn(user, PUSH2_SCOPE);
+    return this.withoutPush2 ? this.withoutPush2.hasAny(user, sessions) : andThen(sessions(), (found) => found.length > 0);
   }
 
   /**

@@ -243,6 +243,13 @@ const push2 = z
      * draft: "no less than 72 hours is recommended"); 0 = never.
      */
     disable_after_failing_ms: z.number().int().min(0).default(72 * 3_600_000),
+    /**
+     * On PostgreSQL, users remembered to have no Push 2.0 registration, so that a message to such
+     * a user with an available session costs no query (until a change of theirs is seen:
+     * users-without-push2.ts). About 100 bytes each; 0 = a query per such message. LMDB reads
+     * its memory map and needs none.
+     */
+    users_without_cache: z.number().int().min(0).default(100_000),
   })
   .strict();
 
