@@ -6,9 +6,12 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import type { Client } from '@xmpp/client';
+import type { Element } from '@xmpp/xml';
+import { StanzaError } from '../../src/xmpp/stanza-error.js';
 import { JoinedHerald } from './joined-herald.js';
-import { createPushNode, discoInfo, enablePush, loseConnection, sendChat } from './xmpp-clients.js';
+import { createPushNode, discoInfo, enablePush, loseConnection, registerDevice, sendChat, sendPush2Notification } from './xmpp-clients.js';
 import { eventually } from '../support/eventually.js';
 
 export const SECRET = 'interop-component-secret';
@@ -17,6 +20,8 @@ export const NODE_A = 'alice-phone-a';
 export const TOKEN_A = 'a1'.repeat(32);
 export const NODE_B = 'alice-phone-b';
 export const TOKEN_B = 'b2'.repeat(32);
+/** Bob's device registered for Push 2.0. */
+export const TOKEN_C = 'c3'.repeat(32);
 /** ms for the component to rejoin a restarted server (it reconnects after 100 ms, then at most every second). */
 const REJOIN_TIMEOUT_MS = 20_000;
 
@@ -170,6 +175,30 @@ export function pushScenarios<S extends RealServer>(b: ServerBehaviour<S>): void
     const received = await fx.sim.waitForReceived(before + 1, 15_000);
     assert.ok(received.slice(before).some((p) => p.token === TOKEN_B));
     await b.pushedFromHibernation(server, { hibernating, sending });
+    await fx.logout(bob);
+  });
+
+  test(`Push 2.0 through ${b.name}: a device registered by command gets a notification relayed by the server, its payload byte for byte; an unknown client's is answered cancel/item-not-found back through the server`, async () => {
+    const bob = await login('bob', 'push2');
+    const errors: Element[] = [];
+    bob.on('stanza', (stanza: Element) => {
+      if (stanza.is('message') && stanza.attrs.type === 'error') errors.push(stanza);
+    });
+    const client = await registerDevice(bob, b.componentDomain, 'register-push-apns', { token: TOKEN_C });
+    const payload = randomBytes(300);
+    const before = fx.sim.received.length;
+    await sendPush2Notification(bob, b.componentDomain, 'push2-1', client, payload);
+    const received = await fx.sim.waitForReceived(before + 1, 15_000);
+    const push = received.slice(before).find((p) => p.token === TOKEN_C);
+    assert.ok(push, 'an APNS request for the device');
+    assert.deepEqual(Buffer.from((push.payload as { 'push2-payload': string })['push2-payload'], 'base64'), payload);
+
+    const [node] = client.split('.');
+    await sendPush2Notification(bob, b.componentDomain, 'push2-2', `${node}.not-the-secret`, payload);
+    await eventually(() => errors.some((e) => e.attrs.id === 'push2-2'), `${b.name} relays Herald's error for the unknown client`, 15_000);
+    const error = StanzaError.fromStanza(errors.find((e) => e.attrs.id === 'push2-2')!);
+    assert.deepEqual([error.type, error.condition], ['cancel', 'item-not-found']);
+    assert.equal(errors.some((e) => e.attrs.id === 'push2-1'), false, 'the delivered notification is not answered');
     await fx.logout(bob);
   });
 

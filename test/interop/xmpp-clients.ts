@@ -15,6 +15,9 @@ const NS_PUSH = 'urn:xmpp:push:0';
 const NS_DATA = 'jabber:x:data';
 const NS_DISCO_INFO = 'http://jabber.org/protocol/disco#info';
 const PUBLISH_OPTIONS = 'http://jabber.org/protocol/pubsub#publish-options';
+const NS_COMMANDS = 'http://jabber.org/protocol/commands';
+const NS_PUSH2 = 'urn:xmpp:push2:0';
+const NS_SCE_RFC8291 = 'urn:xmpp:sce:rfc8291:0';
 
 export interface Account {
   /** xmpp://127.0.0.1:PORT of the server's c2s listener. */
@@ -91,6 +94,30 @@ export function enablePush(c: Client, appServer: string, node: string, deviceTok
       ),
     ),
   );
+}
+
+/** XEP-0050 §2.4: executes a registration command of the App Server with a submitted form; the `client` field of its result (Push 2.0). */
+export async function registerDevice(c: Client, appServer: string, command: string, fields: Record<string, string>): Promise<string> {
+  const form = xml('x', { xmlns: NS_DATA, type: 'submit' }, ...Object.entries(fields).map(([name, value]) => xml('field', { var: name }, xml('value', {}, value))));
+  const reply = await iq(c, xml('iq', { type: 'set', to: appServer }, xml('command', { xmlns: NS_COMMANDS, node: command, action: 'execute' }, form)));
+  const client = reply.getChild('command')?.getChild('x')?.getChildren('field').find((f) => f.attrs.var === 'client')?.getChildText('value');
+  if (!client) throw new Error(`no client field in ${reply.toString()}`);
+  return client;
+}
+
+/**
+ * Push 2.0: the `<notification/>` a user's server sends the push service for the device `client`,
+ * carrying `payload` as an RFC 8291 body (`urn:xmpp:sce:rfc8291:0`); resolves once written.
+ */
+export function sendPush2Notification(c: Client, appServer: string, id: string, client: string, payload: Buffer): Promise<void> {
+  const notification = xml(
+    'notification',
+    { xmlns: NS_PUSH2 },
+    xml('client', {}, client),
+    xml('priority', {}, 'high'),
+    xml('encrypted', { xmlns: NS_SCE_RFC8291 }, xml('payload', {}, payload.toString('base64'))),
+  );
+  return c.send(xml('message', { to: appServer, id }, notification));
 }
 
 export function discoInfo(c: Client, jid: string): Promise<Element> {
