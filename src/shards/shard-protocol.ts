@@ -5,6 +5,7 @@
 import type { PeerNodeMessage, NodeReply } from '../app-server/node-actor.js';
 import type { EngineFigures } from '../push-service/ops/engine-figures.js';
 import type { PushPublish } from '../xmpp/push-publish.js';
+import type { MessageContext } from '../xmpp-server/index.js';
 import type { Push2Notification } from '../xmpp/push2/push2-types.js';
 import type { SerializedStanzaError, TransferredFailure } from './stanza-error-transfer.js';
 import type { RelayedLine } from '../core/log-relay.js';
@@ -22,7 +23,7 @@ export type ToShard =
   /** Stanza `seq` of `stream` was refused (RFC 6120 §4.9): drop it and every later one. */
   | readonly ['drop', stream: number, seq: number]
   /** A message to a local user, with what the host said of it (MessageContext) when it said anything. */
-  | readonly ['message', text: string, context?: { archived?: boolean; archiveId?: string }]
+  | readonly ['message', text: string, context?: MessageContext]
   | readonly ['available' | 'hibernated' | 'unavailable' | 'activity', fullJid: string]
   /** The main thread minted a new APNS provider token (token-relay.ts). */
   | readonly ['token', id: string, authorization: string]

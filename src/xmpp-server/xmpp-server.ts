@@ -53,6 +53,13 @@ export interface MessageContext {
   archived?: boolean;
   /** Its archive (MAM) id, when the stanza carries no `<stanza-id/>` of it: Push 2.0 keeps it in the encrypted payload. Implies `archived`. */
   archiveId?: string;
+  /**
+   * For a groupchat message: the recipient's nick in that room, as the host tracks the user's
+   * joins (mod_push2 relies on mod_track_muc_joins). Push 2.0 then matches `<mention/>` by it
+   * instead of the local part, and the room's echo of a message the user sent under that nick is
+   * not important (mod_push2: "groupchat reflections are not important").
+   */
+  roomNick?: string;
 }
 
 /** Beyond publish_timeout_ms, time close() leaves the actors to take what is in their mailboxes. */
@@ -547,8 +554,10 @@ function sweepClaims(store: RegistrationBackend, retentionMs: number, log: Logge
 }
 
 function push2OfferOf(stanza: Element, context: MessageContext | undefined): Push2Offer {
-  if (context?.archiveId !== undefined) return { stanza, archived: true, archiveId: context.archiveId };
-  return { stanza, archived: context?.archived, archiveId: undefined };
+  // A nick the host could not give as text is as none: mentions then match the local part.
+  const roomNick = typeof context?.roomNick === 'string' && context.roomNick !== '' ? context.roomNick : undefined;
+  if (context?.archiveId !== undefined) return { stanza, archived: true, archiveId: context.archiveId, roomNick };
+  return { stanza, archived: context?.archived, archiveId: undefined, roomNick };
 }
 
 function validJid(text: string | undefined): string | undefined {

@@ -104,3 +104,24 @@ test('Push 2.0 from the user\u2019s shard: enabled there, a message pushes the d
     cleanup(dir);
   }
 });
+
+test("what the host says of a message crosses to the user's shard: a mention of the room nick it names pushes", async () => {
+  const dir = tempDir();
+  const running = await startShards(configIn(dir), SHARDS);
+  try {
+    const reg = await register(running, 'f3');
+    const room = 'verona@muc.localhost';
+    const match = xml('match', { profile: 'urn:xmpp:push2:match:all' }, xml('filter', { jid: room }, xml('mention')), xml('send', { xmlns: 'urn:xmpp:push2:send:notify-only:0' }));
+    const enable = xml('iq', { type: 'set', id: 'n-e1', from: 'bob@localhost/phone' }, xml('enable', { xmlns: 'urn:xmpp:push2:0' }, xml('service', {}, 'push.localhost'), xml('client', {}, reg.client), match));
+    await running.herald.handleStanza(enable);
+    assert.equal((await running.reply('n-e1')).attrs.type, 'result');
+    const groupchat = (id: string, body: string) => xml('message', { type: 'groupchat', id, from: `${room}/tybalt`, to: 'bob@localhost' }, xml('body', {}, body));
+    // Only the nick names Bob here: without it crossing, the local part "bob" is looked for and nothing is pushed.
+    running.herald.messageToUser(groupchat('n-m1', 'where is Monty?'), { roomNick: 'Monty' });
+    const [push] = await running.apns!.waitForReceived(1, 10_000);
+    assert.equal(push!.token, reg.token);
+  } finally {
+    await running.close();
+    cleanup(dir);
+  }
+});

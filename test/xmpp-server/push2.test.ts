@@ -10,6 +10,7 @@ import { Harness, assertStanzaError, stanza } from './harness.js';
 import type { Push2Notification } from '../../src/xmpp/push2/push2-types.js';
 import type { PublishResult } from '../../src/xmpp-server/publisher.js';
 import type { Push2Sender } from '../../src/xmpp-server/push2/push2-delivery.js';
+import type { MessageContext } from '../../src/xmpp-server/index.js';
 import { StanzaError } from '../../src/xmpp/stanza-error.js';
 import { eventually } from '../support/eventually.js';
 
@@ -51,7 +52,7 @@ async function enable(matches: MatchSpec[], from = PHONE, client?: string): Prom
 }
 
 /** Offers `text` (a message to romeo) and waits until the role is idle. */
-async function offer(text: string, context?: { archived?: boolean; archiveId?: string }): Promise<void> {
+async function offer(text: string, context?: MessageContext): Promise<void> {
   h.role.onMessage(stanza(text), context);
   await h.role.whenIdle();
 }
@@ -234,6 +235,24 @@ describe('filters for group chats', () => {
     assert.equal(service.received.length, 0);
     await offer(groupchat('to you', 'g3', `<reply xmlns='urn:xmpp:reply:0' to='${ROOM}/romeo' id='y'/>`));
     assert.equal(service.received.length, 1);
+  });
+
+  test("the host's room nick: a mention names it (not the local part), and the room's echo of the user's own message is not important", async () => {
+    await enable([{ profile: 'all', filters: `<filter jid='${ROOM}'><mention/></filter>` }]);
+    const asMonty = { roomNick: 'Monty' };
+    await offer(groupchat('where is romeo?', 'n1'), asMonty);
+    assert.equal(service.received.length, 0, 'the local part is not the nick in this room');
+    await offer(groupchat('where is Monty?', 'n2'), asMonty);
+    assert.equal(service.received.length, 1);
+
+    await enable([{ profile: 'important' }]);
+    const echo = (id: string) => `<message type='groupchat' id='${id}' from='${ROOM}/Monty' to='${PHONE}'><body>I am here</body></message>`;
+    await offer(echo('n3'), asMonty);
+    assert.equal(service.received.length, 1, 'the echo of his own message');
+    await offer(echo('n4'));
+    assert.equal(service.received.length, 2, 'without the nick the host knows nothing of an echo');
+    await offer(groupchat('from tybalt', 'n5'), asMonty);
+    assert.equal(service.received.length, 3);
   });
 
   test('a filter with neither mention nor reply mutes the room', async () => {

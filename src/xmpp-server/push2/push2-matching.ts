@@ -47,8 +47,9 @@ export class Push2Matching implements Push2Pusher {
       const config = registration.push2;
       const session = registration.node;
       if (!config || this.options.sessions.stateOfSession(user, session) === 'available') continue;
-      const known = (facts ??= push2Facts(offer.stanza, user, offer.archived));
-      const matched = config.matches.filter((match) => matchesProfile(match, known, { user }) && !this.paused(match, known, user, session, now));
+      const known = (facts ??= push2Facts(offer.stanza, user, offer.archived, offer.roomNick));
+      const recipient = offer.roomNick === undefined ? { user } : { user, nick: offer.roomNick };
+      const matched = config.matches.filter((match) => matchesProfile(match, known, recipient) && !this.paused(match, known, user, session, now));
       if (matched.length === 0) continue;
       try {
         const archiveId = offer.archiveId === undefined ? undefined : { by: user, id: offer.archiveId };

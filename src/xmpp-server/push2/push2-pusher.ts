@@ -12,6 +12,8 @@ export interface Push2Offer {
   archived?: boolean;
   /** The archive id the host gave it, when the stanza carries none: kept in the encrypted envelope as `<stanza-id/>`. */
   archiveId?: string;
+  /** The recipient's nick in the room of a groupchat message (MessageContext.roomNick). */
+  roomNick?: string;
 }
 
 export interface Push2Pusher {

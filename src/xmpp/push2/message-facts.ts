@@ -6,6 +6,8 @@
  *   are never important; a `<received/>` carbon is judged by the message it forwards;
  * - otherwise a message is important when it has a body: a non-empty `<body/>`, or an end-to-end
  *   encrypted payload the server cannot read (OMEMO, XEP-0027, XEP-0373);
+ * - the room's echo of the user's own groupchat message (from the user's nick, when the host
+ *   knows it) is not important either;
  * - archived: the user's server stamped it with its own XEP-0359 `<stanza-id by='user'/>` when it
  *   stored it (XEP-0313 §5.8.1), unless the caller says otherwise.
  */
@@ -39,8 +41,11 @@ export interface Push2Facts {
   archiveId?: string;
 }
 
-/** `user`: the recipient's bare JID; `archived` overrides what the stanza-id says (the host knows). */
-export function push2Facts(stanza: Element, user: string, archived?: boolean): Push2Facts {
+/**
+ * `user`: the recipient's bare JID; `archived` overrides what the stanza-id says (the host knows);
+ * `roomNick`: the user's nick in the room of a groupchat message.
+ */
+export function push2Facts(stanza: Element, user: string, archived?: boolean, roomNick?: string): Push2Facts {
   const archiveId = ownStanzaId(stanza, user);
   if (stanza.name !== 'message') return { call: false, important: false, archived: archived ?? archiveId !== undefined, hasBody: false };
   const carbon = carbonOf(stanza);
@@ -48,11 +53,13 @@ export function push2Facts(stanza: Element, user: string, archived?: boolean): P
   const call = message.getChild('propose', MESSAGE_NS.JINGLE_MESSAGE) !== undefined || message.getChild('retract', MESSAGE_NS.JINGLE_MESSAGE) !== undefined;
   const body = message.getChildText('body') ?? undefined;
   const hasBody = (body !== undefined && body !== '') || ENCRYPTED_PAYLOADS.some(({ name, xmlns }) => message.getChild(name, xmlns) !== undefined);
-  const never = attr(message, 'type') === 'headline' || carbon?.direction === 'sent' || message.getChild('replace', MESSAGE_NS.MESSAGE_CORRECT) !== undefined;
+  const from = jidForms(attr(message, 'from'));
+  const type = attr(message, 'type');
+  const reflection = type === 'groupchat' && roomNick !== undefined && from?.resource === roomNick;
+  const never = type === 'headline' || reflection || carbon?.direction === 'sent' || message.getChild('replace', MESSAGE_NS.MESSAGE_CORRECT) !== undefined;
   const ownId = archiveId ?? (carbon ? ownStanzaId(message, user) : undefined);
   const facts: Push2Facts = { call, important: call || (!never && hasBody), archived: archived ?? ownId !== undefined, hasBody };
   if (body !== undefined) facts.body = body;
-  const from = jidForms(attr(message, 'from'));
   if (from) facts.from = from;
   const replyTo = jidForms(attr(message.getChild('reply', MESSAGE_NS.REPLY), 'to'));
   if (replyTo) facts.replyTo = replyTo;

@@ -78,3 +78,13 @@ test('a reply names whom it answers (XEP-0461)', () => {
   const read = facts(chat(`<body>yes</body><reply xmlns='urn:xmpp:reply:0' to='${USER}/balcony' id='m0'/>`));
   assert.deepEqual(read.replyTo, { full: `${USER}/balcony`, bare: USER, domain: 'capulet.example', resource: 'balcony' });
 });
+
+test("the room's echo of the user's own groupchat message is not important when the host names the user's nick; a call still is", () => {
+  const room = (nick: string, inner: string) => `<message xmlns='jabber:client' type='groupchat' from='verona@muc.example/${nick}' to='${USER}'>${inner}</message>`;
+  const withNick = (text: string) => push2Facts(parse(text), USER, undefined, 'Jules');
+  assert.equal(withNick(room('Jules', '<body>here I am</body>')).important, false);
+  assert.equal(withNick(room('Romeo', '<body>here I am</body>')).important, true);
+  assert.equal(facts(room('Jules', '<body>here I am</body>')).important, true, 'no nick: no echo known');
+  assert.equal(withNick(`<message xmlns='jabber:client' type='chat' from='verona@muc.example/Jules' to='${USER}'><body>a private message</body></message>`).important, true, 'only groupchat echoes');
+  assert.equal(withNick(room('Jules', `<propose xmlns='urn:xmpp:jingle-message:0' id='c1'/>`)).important, true);
+});
