@@ -157,6 +157,16 @@ describe('which sessions are pushed', () => {
     assert.equal(service.received.length, 1);
   });
 
+  test('a call rings the device even while its session is available (a dead connection must not hold it)', async () => {
+    await enable([{ profile: 'important' }]);
+    h.role.sessionAvailable(PHONE);
+    await offer(chat('seen on the phone', 'm1'));
+    assert.equal(service.received.length, 0);
+    await offer(`<message id='call' from='juliet@capulet.example/balcony' to='${ROMEO}'><propose xmlns='urn:xmpp:jingle-message:0' id='c-1'/></message>`);
+    assert.equal(service.received.length, 1);
+    assert.equal(service.received[0]!.priority, 'high');
+  });
+
   test('a message offered twice is notified once', async () => {
     await enable([{ profile: 'all' }]);
     await offer(chat('once', 'same'));

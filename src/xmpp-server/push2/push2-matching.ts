@@ -46,8 +46,11 @@ export class Push2Matching implements Push2Pusher {
     for (const registration of registrations) {
       const config = registration.push2;
       const session = registration.node;
-      if (!config || this.options.sessions.stateOfSession(user, session) === 'available') continue;
+      if (!config) continue;
       const known = (facts ??= push2Facts(offer.stanza, user, offer.archived, offer.roomNick));
+      // A call rings every device, also one whose session looks available: a dead connection's
+      // queue must not hold it (mod_push2 pushes urgent stanzas to every registration).
+      if (!known.call && this.options.sessions.stateOfSession(user, session) === 'available') continue;
       const recipient = offer.roomNick === undefined ? { user } : { user, nick: offer.roomNick };
       const matched = config.matches.filter((match) => matchesProfile(match, known, recipient) && !this.paused(match, known, user, session, now));
       if (matched.length === 0) continue;
