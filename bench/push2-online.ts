@@ -29,7 +29,7 @@ import { PostgresChangeFeed } from '../src/store/postgres/postgres-change-feed.j
 import { PostgresRegistrations } from '../src/xmpp-server/postgres-registrations.js';
 import { XmppServerRole } from '../src/xmpp-server/xmpp-server.js';
 import { strictParse } from '../src/xmpp/parse.js';
-import { startPostgresCluster } from '../test/support/postgres-cluster.js';
+import { postgresOptions, startPostgresCluster } from '../test/support/postgres-cluster.js';
 import { median, table } from './e2e/report.js';
 import { processTreeCpuMs } from './sender/process-cpu.js';
 import { intFlag } from './shared/int-flag.js';
@@ -98,8 +98,7 @@ try {
 async function run(target: Target): Promise<Figures> {
   const cache = TARGETS[target];
   const config = validateConfig({ xmpp_server: { domain: 'example.com', ...(cache !== undefined && { push2: { users_without_cache: cache } }) } });
-  const { url } = await cluster.createDatabase();
-  const options = { ...validateConfig({ store: { postgres: { url } } }).store.postgres, url };
+  const options = postgresOptions((await cluster.createDatabase()).url);
   const pool = await openPostgres(options);
   let queries = 0;
   const counting: PostgresPool = {

@@ -17,6 +17,9 @@ import type { ChangeFeed } from '../../src/store/change-feed.js';
 import { parseStanza } from '../../src/xmpp/parse.js';
 import { StanzaError } from '../../src/xmpp/stanza-error.js';
 import { forSuite } from '../support/for-suite.js';
+import { commandField, NS_COMMANDS } from '../support/ad-hoc-commands.js';
+
+export { commandField, NS_COMMANDS };
 
 /** An outcome, a pending outcome (settled by the test), or a synchronous throw. */
 export type Answer = PushOutcome | Promise<PushOutcome> | { throws: unknown };
@@ -191,8 +194,6 @@ export function prosodyPublishIq(node: string, from: string): string {
 </pubsub></iq>`;
 }
 
-export const NS_COMMANDS = 'http://jabber.org/protocol/commands';
-
 /** An XEP-0050 command request; `fields` become a submitted form (undefined = no form). */
 export function commandIq(
   node: string,
@@ -207,12 +208,6 @@ export function commandIq(
       '</x>'
     : '';
   return `<iq type='set' id='${o.id ?? 'x1'}' from='${o.from ?? `${OWNER}/phone`}' to='${SERVICE}'><command xmlns='${NS_COMMANDS}' ${attrs}>${form}</command></iq>`;
-}
-
-/** The value of a field of the form inside a command reply. */
-export function commandField(reply: Element, name: string): string | undefined {
-  const x = reply.getChild('command', NS_COMMANDS)?.getChild('x', 'jabber:x:data');
-  return x?.getChildren('field').find((f) => f.attrs.var === name)?.getChildText('value') ?? undefined;
 }
 
 /** Registers a device by the one-request form of register-push-apns/-fcm/-webpush; returns node, secret and the Push 2.0 client. */

@@ -12,6 +12,7 @@ import type { FcmSimulator } from '../../src/simulators/fcm/index.js';
 import type { WebPushSimulator } from '../../src/simulators/webpush/index.js';
 import { startHeraldOnSimulators } from '../support/on-simulators.js';
 import { RoutedReplies } from '../support/routed-replies.js';
+import { commandField } from '../support/ad-hoc-commands.js';
 
 export const TOKEN = 'a'.repeat(64);
 export const TOKEN2 = 'b'.repeat(64);
@@ -113,7 +114,7 @@ export async function registerDevice(running: Running, command: string, fields: 
   const form = xml('x', { xmlns: 'jabber:x:data', type: 'submit' }, ...Object.entries(fields).map(([k, v]) => xml('field', { var: k }, xml('value', {}, v))));
   const execute = xml('command', { xmlns: 'http://jabber.org/protocol/commands', node: command, action: 'execute' }, form);
   const reply = await running.iq(xml('iq', { type: 'set', id: nextId(), from, to: 'push.localhost' }, execute));
-  const client = reply.getChild('command')?.getChild('x')?.getChildren('field').find((f) => f.attrs.var === 'client')?.getChildText('value');
+  const client = commandField(reply, 'client');
   if (!client) throw new Error(`no client in ${reply.toString()}`);
   return client;
 }

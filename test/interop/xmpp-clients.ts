@@ -5,6 +5,7 @@
  */
 import { client, type Client } from '@xmpp/client';
 import xml, { type Element } from '@xmpp/xml';
+import { commandField, NS_COMMANDS } from '../support/ad-hoc-commands.js';
 import { eventually } from '../support/eventually.js';
 
 /** ms for one connection or IQ round trip through a local server (and Herald behind it) on a loaded CI machine. */
@@ -15,7 +16,6 @@ const NS_PUSH = 'urn:xmpp:push:0';
 const NS_DATA = 'jabber:x:data';
 const NS_DISCO_INFO = 'http://jabber.org/protocol/disco#info';
 const PUBLISH_OPTIONS = 'http://jabber.org/protocol/pubsub#publish-options';
-const NS_COMMANDS = 'http://jabber.org/protocol/commands';
 const NS_PUSH2 = 'urn:xmpp:push2:0';
 const NS_SCE_RFC8291 = 'urn:xmpp:sce:rfc8291:0';
 
@@ -100,7 +100,7 @@ export function enablePush(c: Client, appServer: string, node: string, deviceTok
 export async function registerDevice(c: Client, appServer: string, command: string, fields: Record<string, string>): Promise<string> {
   const form = xml('x', { xmlns: NS_DATA, type: 'submit' }, ...Object.entries(fields).map(([name, value]) => xml('field', { var: name }, xml('value', {}, value))));
   const reply = await iq(c, xml('iq', { type: 'set', to: appServer }, xml('command', { xmlns: NS_COMMANDS, node: command, action: 'execute' }, form)));
-  const client = reply.getChild('command')?.getChild('x')?.getChildren('field').find((f) => f.attrs.var === 'client')?.getChildText('value');
+  const client = commandField(reply, 'client');
   if (!client) throw new Error(`no client field in ${reply.toString()}`);
   return client;
 }

@@ -14,6 +14,8 @@ import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { validateConfig } from '../../src/core/config/load.js';
+import type { PostgresOptions } from '../../src/store/postgres/postgres-pool.js';
 import { eventually } from './eventually.js';
 import { freePorts } from './loopback.js';
 import { userWhenRoot } from './system-user.js';
@@ -187,3 +189,8 @@ function serverBinaries(): string {
 
 
 function noValue(): void {}
+
+/** `[store.postgres]` with its defaults (default.toml's values), on `url`. */
+export function postgresOptions(url: string): PostgresOptions {
+  return { ...validateConfig({ store: { postgres: { url } } }, '(test)', {}).store.postgres, url };
+}

@@ -5,11 +5,10 @@
  * removed when the file's tests end.
  */
 import { after } from 'node:test';
-import { validateConfig } from '../../src/core/config/load.js';
-import type { PostgresOptions } from '../../src/store/postgres/postgres-pool.js';
 import { startPostgresCluster, type PostgresCluster, type PostgresDatabase } from './postgres-cluster.js';
 
 export type { PostgresDatabase };
+export { postgresOptions } from './postgres-cluster.js';
 
 let cluster: Promise<PostgresCluster> | undefined;
 
@@ -28,7 +27,3 @@ export async function postgresDatabase(): Promise<PostgresDatabase> {
   return (await cluster).createDatabase();
 }
 
-/** `[store.postgres]` with its defaults (default.toml's values), on `url`. */
-export function postgresOptions(url: string): PostgresOptions {
-  return { ...validateConfig({ store: { postgres: { url } } }, '(test)', {}).store.postgres, url };
-}

@@ -11,7 +11,7 @@
  */
 import type { Logger } from '../../core/log.js';
 import { matchesProfile } from '../../xmpp/push2/match.js';
-import { push2Facts, type Push2Facts } from '../../xmpp/push2/message-facts.js';
+import { isCall, push2Facts, type Push2Facts } from '../../xmpp/push2/message-facts.js';
 import { push2Notification } from '../../xmpp/push2/notification-builder.js';
 import type { Push2Match, Push2Notification } from '../../xmpp/push2/push2-types.js';
 import type { Registration } from '../registration.js';
@@ -43,15 +43,17 @@ export class Push2Matching implements Push2Pusher {
   push(user: string, registrations: readonly Registration[], offer: Push2Offer): void {
     const now = this.clock();
     let facts: Push2Facts | undefined;
+    let ringing: boolean | undefined;
+    const recipient = offer.roomNick === undefined ? { user } : { user, nick: offer.roomNick };
     for (const registration of registrations) {
       const config = registration.push2;
       const session = registration.node;
       if (!config) continue;
-      const known = (facts ??= push2Facts(offer.stanza, user, offer.archived, offer.roomNick));
       // A call rings every device, also one whose session looks available: a dead connection's
-      // queue must not hold it (mod_push2 pushes urgent stanzas to every registration).
-      if (!known.call && this.options.sessions.stateOfSession(user, session) === 'available') continue;
-      const recipient = offer.roomNick === undefined ? { user } : { user, nick: offer.roomNick };
+      // queue must not hold it (mod_push2 pushes urgent stanzas to every registration). Only
+      // that is read of a message to an available session; its other facts only when needed.
+      if (this.options.sessions.stateOfSession(user, session) === 'available' && !(ringing ??= isCall(offer.stanza))) continue;
+      const known = (facts ??= push2Facts(offer.stanza, user, offer.archived, offer.roomNick));
       const matched = config.matches.filter((match) => matchesProfile(match, known, recipient) && !this.paused(match, known, user, session, now));
       if (matched.length === 0) continue;
       try {

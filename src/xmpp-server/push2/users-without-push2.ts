@@ -15,7 +15,7 @@
  * predate the change. So "none" is never remembered past a change this instance can know of,
  * and the staleness is the change feed's (postgres-change-feed.ts).
  *
- * Bounded at `xmpp_server.push2.known_without_users` entries: the oldest is forgotten first.
+ * Bounded at `xmpp_server.push2.users_without_cache` entries: the oldest is forgotten first.
  */
 import type { Awaitable } from '../../store/awaitable.js';
 import type { RegistrationBackend } from '../registration-backend.js';

@@ -50,7 +50,7 @@ export function push2Facts(stanza: Element, user: string, archived?: boolean, ro
   if (stanza.name !== 'message') return { call: false, important: false, archived: archived ?? archiveId !== undefined, hasBody: false };
   const carbon = carbonOf(stanza);
   const message = carbon?.message ?? stanza;
-  const call = message.getChild('propose', MESSAGE_NS.JINGLE_MESSAGE) !== undefined || message.getChild('retract', MESSAGE_NS.JINGLE_MESSAGE) !== undefined;
+  const call = callIn(message);
   const body = message.getChildText('body') ?? undefined;
   const hasBody = (body !== undefined && body !== '') || ENCRYPTED_PAYLOADS.some(({ name, xmlns }) => message.getChild(name, xmlns) !== undefined);
   const from = jidForms(attr(message, 'from'));
@@ -65,6 +65,19 @@ export function push2Facts(stanza: Element, user: string, archived?: boolean, ro
   if (replyTo) facts.replyTo = replyTo;
   if (ownId !== undefined) facts.archiveId = ownId;
   return facts;
+}
+
+/**
+ * Whether the stanza is a call (`Push2Facts.call`) without reading the rest of its facts: what
+ * decides whether a registration whose session is available is pushed at all.
+ */
+export function isCall(stanza: Element): boolean {
+  return stanza.name === 'message' && callIn(carbonOf(stanza)?.message ?? stanza);
+}
+
+/** XEP-0353: `<propose/>` sets a call up, `<retract/>` cancels it; both ring. */
+function callIn(message: Element): boolean {
+  return message.getChild('propose', MESSAGE_NS.JINGLE_MESSAGE) !== undefined || message.getChild('retract', MESSAGE_NS.JINGLE_MESSAGE) !== undefined;
 }
 
 /** XEP-0280 §7: `<sent/>` or `<received/>` wrapping `<forwarded><message/></forwarded>`. */
